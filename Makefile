@@ -1,0 +1,36 @@
+# Every target installs what it needs first: a fresh clone needs only Python 3.11+.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: demo test lint screenshots benchmarks matrix clean
+
+$(STAMP): pyproject.toml Makefile installer/install_system_libs.sh
+	bash installer/install_system_libs.sh
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/rtic-console demo $(DEMO_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check rtic_console tests benchmarks db
+	$(BIN)/lint-imports
+
+test: lint
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+screenshots: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m rtic_console.ui.screenshots docs/screenshots
+
+matrix: $(STAMP)
+	$(BIN)/rtic-console compliance matrix
+
+benchmarks: $(STAMP)
+	for b in benchmarks/bench_*.py; do $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache

@@ -1,0 +1,3 @@
+"""RTIC Console: the Real-Time Information Center's ALPR and PSCN operator console."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""The `rtic-console` command: the console's services from a terminal."""

@@ -1,0 +1,91 @@
+"""`rtic-console user ...`: roster maintenance from a terminal."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+
+from rtic_console.cli.output import as_dicts, print_json, print_table
+from rtic_console.cli.session import CliRefusal, CliSession
+from rtic_console.domain.roles import Role
+from rtic_console.services import roster
+from rtic_console.services.auth import roster_is_empty
+from rtic_console.services.runner import perform, query
+
+NEW_PASSWORD_ENV = "RTIC_NEW_PASSWORD"
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    user = sub.add_parser("user", help="roster: add, list, deactivate people")
+    cmds = user.add_subparsers(dest="user_command", required=True)
+
+    add = cmds.add_parser("add", help="add a person (the first ALPR administrator on an "
+                                      "empty database needs no --as)")
+    add.add_argument("badge")
+    add.add_argument("--name", required=True)
+    add.add_argument("--role", action="append", required=True, dest="roles",
+                     choices=[r.value for r in Role], metavar="ROLE",
+                     help="one of: " + ", ".join(r.value for r in Role) + " (repeatable)")
+    add.add_argument("--clets-trained", metavar="YYYY-MM-DD")
+    add.add_argument("--alpr-trained", metavar="YYYY-MM-DD")
+    add.add_argument("--division", default="")
+    add.set_defaults(handler=_add)
+
+    lst = cmds.add_parser("list", help="list the roster")
+    lst.add_argument("--json", action="store_true")
+    lst.set_defaults(handler=_list)
+
+    deact = cmds.add_parser("deactivate", help="deactivate a person")
+    deact.add_argument("badge")
+    deact.set_defaults(handler=_deactivate)
+
+
+def _new_password() -> str:
+    if os.environ.get(NEW_PASSWORD_ENV):
+        return os.environ[NEW_PASSWORD_ENV]
+    if not sys.stdin.isatty():
+        raise CliRefusal(f"no password for the new person: set {NEW_PASSWORD_ENV} or run "
+                         "from a terminal")
+    first = getpass.getpass("Password for the new person: ")
+    if getpass.getpass("Repeat it: ") != first:
+        raise CliRefusal("the two passwords differ")
+    return first
+
+
+def _add(args: argparse.Namespace, cli: CliSession) -> int:
+    data = roster.PersonInput(badge=args.badge, name=args.name, roles=tuple(args.roles),
+                              division=args.division, clets_trained_on=args.clets_trained,
+                              alpr_trained_on=args.alpr_trained)
+    with cli.db.read() as session:
+        empty = roster_is_empty(session)
+    if empty and not cli.as_badge:
+        actor = roster.create_first_admin(cli.db, cli.settings, data, _new_password())
+        print(f"Created the first ALPR administrator: {actor.badge} {actor.name}")
+        return 0
+    ctx = cli.context()
+    view = perform(cli.db, ctx, roster.add_person, data, _new_password())
+    print(f"Added {view.badge} {view.name} ({', '.join(r.value for r in view.roles)})")
+    if not view.authorized:
+        print(f"Note: {view.badge} cannot sign in yet: {view.training_note}")
+    return 0
+
+
+def _list(args: argparse.Namespace, cli: CliSession) -> int:
+    people = query(cli.db, cli.context(), roster.list_people)
+    if args.json:
+        print_json(as_dicts(people))
+        return 0
+    print_table(
+        ["BADGE", "NAME", "ROLES", "DIVISION", "ACTIVE", "CLETS", "ALPR", "AUTHORIZED"],
+        [(p.badge, p.name, ",".join(r.value for r in p.roles), p.division,
+          "yes" if p.active else "no", p.clets_trained_on, p.alpr_trained_on,
+          "yes" if p.authorized else f"no: {p.training_note or 'inactive'}") for p in people])
+    return 0
+
+
+def _deactivate(args: argparse.Namespace, cli: CliSession) -> int:
+    view = perform(cli.db, cli.context(), roster.deactivate_person, args.badge)
+    print(f"Deactivated {view.badge} {view.name}")
+    return 0

@@ -1,0 +1,88 @@
+"""Settings: one TOML file per workstation, overridden by environment and flags."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import socket
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+APP_NAME = "rtic-console"
+
+
+class SettingsError(ValueError):
+    """A settings file or override the console cannot use; the message names the key."""
+
+
+def default_data_dir() -> Path:
+    return platformdirs.user_data_path(APP_NAME, appauthor=False)
+
+
+def default_settings_path() -> Path:
+    return platformdirs.user_config_path(APP_NAME, appauthor=False) / "settings.toml"
+
+
+def default_database_url() -> str:
+    return f"sqlite:///{default_data_dir() / 'rtic-console.db'}"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting the console reads, with its meaning."""
+
+    database_url: str = field(default_factory=default_database_url, metadata={
+        "help": "SQLAlchemy URL; sqlite:///path or postgresql+psycopg2://user@host/db"})
+    workstation: str = field(default_factory=socket.gethostname, metadata={
+        "help": "Name of this workstation, recorded in audit events"})
+    lockout_threshold: int = field(default=5, metadata={
+        "help": "Failed sign-ins in a row that lock an account"})
+    lockout_minutes: int = field(default=15, metadata={
+        "help": "How long a locked account stays locked"})
+    clets_valid_days: int = field(default=730, metadata={
+        "help": "Days a CLETS course counts before recertification"})
+    alpr_valid_days: int = field(default=730, metadata={
+        "help": "Days ALPR training counts before it must be repeated"})
+    db_check_seconds: float = field(default=3.0, metadata={
+        "help": "How often the console checks that the database answers"})
+
+    def __post_init__(self) -> None:
+        for name in ("lockout_threshold", "lockout_minutes", "clets_valid_days",
+                     "alpr_valid_days"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise SettingsError(f"setting {name} must be a whole number of at least 1")
+        if not isinstance(self.db_check_seconds, int | float) or self.db_check_seconds <= 0:
+            raise SettingsError("setting db_check_seconds must be a positive number")
+        if not self.workstation or len(self.workstation) > 80:
+            raise SettingsError("setting workstation must be 1 to 80 characters")
+
+
+_ENV = {"database_url": "RTIC_DATABASE_URL", "workstation": "RTIC_WORKSTATION"}
+
+
+def load_settings(path: Path | None = None, **overrides: Any) -> Settings:
+    """Defaults, then the TOML file, then RTIC_* variables, then explicit overrides."""
+    values: dict[str, Any] = {}
+    path = path or Path(os.environ.get("RTIC_SETTINGS", default_settings_path()))
+    if path.exists():
+        try:
+            values.update(tomllib.loads(path.read_text(encoding="utf-8")))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise SettingsError(f"settings file {path} is not valid TOML: {exc}") from None
+    known = {f.name for f in dataclasses.fields(Settings)}
+    unknown = sorted(set(values) - known)
+    if unknown:
+        raise SettingsError(f"settings file {path} has unknown keys: {', '.join(unknown)}")
+    for name, env in _ENV.items():
+        if os.environ.get(env):
+            values[name] = os.environ[env]
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    try:
+        return Settings(**values)
+    except TypeError as exc:
+        raise SettingsError(str(exc)) from None

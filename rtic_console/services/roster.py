@@ -1,0 +1,228 @@
+"""The roster (D.2.c): ALPR administrators add, edit, deactivate and reset people."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from rtic_console.config import Settings
+from rtic_console.domain.personnel import (
+    RosterInputError,
+    check_password_strength,
+    clean_badge,
+    clean_division,
+    clean_name,
+    clean_roles,
+    clean_training_date,
+    sorted_roles,
+    training_gaps,
+)
+from rtic_console.domain.roles import Permission, Role
+from rtic_console.services.auth import actor_of, authorize, roster_is_empty
+from rtic_console.services.context import Actor, Context, InputRejected, Refused, training_policy
+from rtic_console.services.passwords import hash_password
+from rtic_console.store.audit_log import append_event
+from rtic_console.store.database import Database
+from rtic_console.store.models import Person, PersonRole
+
+
+@dataclass(frozen=True)
+class PersonInput:
+    """What a roster form or the CLI submits; validated before anything is written."""
+
+    badge: str
+    name: str
+    roles: tuple[str, ...]
+    division: str = ""
+    clets_trained_on: date | str | None = None
+    alpr_trained_on: date | str | None = None
+    active: bool = True
+
+
+@dataclass(frozen=True)
+class PersonView:
+    id: int
+    badge: str
+    name: str
+    division: str
+    roles: tuple[Role, ...]
+    active: bool
+    clets_trained_on: date | None
+    alpr_trained_on: date | None
+    authorized: bool
+    training_note: str
+    locked_until: datetime | None
+
+
+def _view(person: Person, settings: Settings, today: date) -> PersonView:
+    gaps = training_gaps(person.clets_trained_on, person.alpr_trained_on, today,
+                         training_policy(settings))
+    roles = tuple(sorted_roles({Role(r.role) for r in person.roles}))
+    return PersonView(person.id, person.badge, person.name, person.division, roles,
+                      person.active, person.clets_trained_on, person.alpr_trained_on,
+                      person.active and not gaps, "; ".join(gaps), person.locked_until)
+
+
+def _snapshot(person: Person) -> dict[str, object]:
+    """The audited picture of a record: never the password hash."""
+    return {
+        "badge": person.badge, "name": person.name, "division": person.division,
+        "roles": sorted(r.role for r in person.roles), "active": person.active,
+        "clets_trained_on": person.clets_trained_on.isoformat()
+        if person.clets_trained_on else None,
+        "alpr_trained_on": person.alpr_trained_on.isoformat()
+        if person.alpr_trained_on else None,
+    }
+
+
+@dataclass(frozen=True)
+class _Clean:
+    badge: str
+    name: str
+    division: str
+    roles: frozenset[Role]
+    clets: date | None
+    alpr: date | None
+
+
+def _clean(data: PersonInput, today: date) -> _Clean:
+    try:
+        return _Clean(
+            clean_badge(data.badge), clean_name(data.name), clean_division(data.division),
+            clean_roles(data.roles),
+            clean_training_date(data.clets_trained_on, "CLETS training date", today),
+            clean_training_date(data.alpr_trained_on, "ALPR training date", today),
+        )
+    except RosterInputError as exc:
+        raise InputRejected(str(exc)) from None
+
+
+def _find(session: Session, badge: str) -> Person:
+    try:
+        badge = clean_badge(badge)
+    except RosterInputError as exc:
+        raise InputRejected(str(exc)) from None
+    person = session.scalar(select(Person).where(Person.badge == badge))
+    if person is None:
+        raise InputRejected(f"no one with badge {badge} is on the roster")
+    return person
+
+
+def list_people(session: Session, ctx: Context) -> list[PersonView]:
+    authorize(session, ctx, Permission.VIEW_ROSTER, action="roster.list")
+    people = session.scalars(select(Person).order_by(Person.badge))
+    return [_view(p, ctx.settings, ctx.today()) for p in people]
+
+
+def _insert(session: Session, data: _Clean, password: str) -> Person:
+    if session.scalar(select(func.count()).where(Person.badge == data.badge)):
+        raise InputRejected(f"badge {data.badge} is already on the roster")
+    person = Person(badge=data.badge, name=data.name, division=data.division, active=True,
+                    clets_trained_on=data.clets, alpr_trained_on=data.alpr,
+                    password_hash=hash_password(password), failed_attempts=0,
+                    roles=[PersonRole(role=r.value) for r in sorted_roles(data.roles)])
+    session.add(person)
+    session.flush()
+    return person
+
+
+def add_person(session: Session, ctx: Context, data: PersonInput, password: str) -> PersonView:
+    authorize(session, ctx, Permission.MANAGE_ROSTER, action="roster.add",
+              object_type="person", object_id=data.badge)
+    clean = _clean(data, ctx.today())
+    try:
+        check_password_strength(password)
+    except RosterInputError as exc:
+        raise InputRejected(str(exc)) from None
+    person = _insert(session, clean, password)
+    append_event(session, actor_badge=ctx.actor.badge, workstation=ctx.workstation,
+                 action="roster.add", object_type="person", object_id=person.badge,
+                 details={"after": _snapshot(person)})
+    return _view(person, ctx.settings, ctx.today())
+
+
+def create_first_admin(db: Database, settings: Settings, data: PersonInput,
+                       password: str) -> Actor:
+    """First run: on an empty roster, anyone at the console may create one ALPR administrator."""
+    data = replace(data, roles=tuple(dict.fromkeys((*data.roles, Role.ALPR_ADMIN.value))))
+    with db.write() as session:
+        if not roster_is_empty(session):
+            raise Refused("The roster already has people; sign in as an ALPR administrator.",
+                          action="roster.first_admin", clause="D.2.c")
+        clean = _clean(data, datetime.now().date())
+        try:
+            check_password_strength(password)
+        except RosterInputError as exc:
+            raise InputRejected(str(exc)) from None
+        person = _insert(session, clean, password)
+        append_event(session, actor_badge=person.badge, workstation=settings.workstation,
+                     action="roster.first_admin", object_type="person", object_id=person.badge,
+                     details={"after": _snapshot(person)})
+        return actor_of(person)
+
+
+def update_person(session: Session, ctx: Context, badge: str, data: PersonInput) -> PersonView:
+    authorize(session, ctx, Permission.MANAGE_ROSTER, action="roster.update",
+              object_type="person", object_id=badge)
+    person = _find(session, badge)
+    clean = _clean(replace(data, badge=person.badge), ctx.today())
+    if person.id == ctx.actor.person_id and (Role.ALPR_ADMIN not in clean.roles
+                                            or not data.active):
+        raise Refused("You cannot remove your own ALPR administrator role or deactivate "
+                      "yourself; ask another administrator.", action="roster.update",
+                      object_type="person", object_id=person.badge, clause="D.2.c")
+    before = _snapshot(person)
+    person.name, person.division = clean.name, clean.division
+    person.clets_trained_on, person.alpr_trained_on = clean.clets, clean.alpr
+    person.active = data.active
+    person.roles = [PersonRole(role=r.value) for r in sorted_roles(clean.roles)]
+    person.updated_at = ctx.now()
+    session.flush()
+    after = _snapshot(person)
+    changed = sorted(k for k in after if after[k] != before[k])
+    if changed:
+        append_event(session, actor_badge=ctx.actor.badge, workstation=ctx.workstation,
+                     action="roster.update", object_type="person", object_id=person.badge,
+                     details={"before": before, "after": after, "changed": changed})
+    return _view(person, ctx.settings, ctx.today())
+
+
+def deactivate_person(session: Session, ctx: Context, badge: str) -> PersonView:
+    authorize(session, ctx, Permission.MANAGE_ROSTER, action="roster.deactivate",
+              object_type="person", object_id=badge)
+    person = _find(session, badge)
+    if person.id == ctx.actor.person_id:
+        raise Refused("You cannot deactivate yourself; ask another ALPR administrator.",
+                      action="roster.deactivate", object_type="person",
+                      object_id=person.badge, clause="D.2.c")
+    if not person.active:
+        raise InputRejected(f"badge {person.badge} is already inactive")
+    before = _snapshot(person)
+    person.active = False
+    person.updated_at = ctx.now()
+    append_event(session, actor_badge=ctx.actor.badge, workstation=ctx.workstation,
+                 action="roster.deactivate", object_type="person", object_id=person.badge,
+                 details={"before": before, "after": _snapshot(person)})
+    return _view(person, ctx.settings, ctx.today())
+
+
+def reset_password(session: Session, ctx: Context, badge: str, new_password: str) -> None:
+    """Set a new password and clear any lockout."""
+    authorize(session, ctx, Permission.MANAGE_ROSTER, action="roster.password_reset",
+              object_type="person", object_id=badge)
+    person = _find(session, badge)
+    try:
+        check_password_strength(new_password)
+    except RosterInputError as exc:
+        raise InputRejected(str(exc)) from None
+    person.password_hash = hash_password(new_password)
+    was_locked = person.locked_until is not None
+    person.failed_attempts = 0
+    person.locked_until = None
+    person.updated_at = ctx.now()
+    append_event(session, actor_badge=ctx.actor.badge, workstation=ctx.workstation,
+                 action="roster.password_reset", object_type="person", object_id=person.badge,
+                 details={"unlocked": was_locked})

@@ -1,0 +1,124 @@
+"""Appending to and reading the hash-chained audit trail."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Select, select, text
+from sqlalchemy.orm import Session
+
+from rtic_console.domain.audit_chain import (
+    GENESIS_HASH,
+    AuditRecord,
+    ChainReport,
+    canonical_details,
+    event_hash,
+    verify_chain,
+)
+from rtic_console.store.models import AuditEvent
+
+# One advisory lock key for the chain: concurrent PostgreSQL writers take turns
+# at the head, so the chain never forks. Held until the transaction ends.
+AUDIT_CHAIN_LOCK = 525_08
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    since: datetime | None = None
+    until: datetime | None = None
+    actor_badge: str | None = None
+    action: str | None = None
+    object_type: str | None = None
+    object_id: str | None = None
+    limit: int | None = 5000
+
+
+def append_event(
+    session: Session,
+    *,
+    actor_badge: str | None,
+    workstation: str | None,
+    action: str,
+    object_type: str | None = None,
+    object_id: str | int | None = None,
+    reason: str | None = None,
+    details: dict[str, Any] | None = None,
+) -> AuditRecord:
+    """Add one event in the caller's transaction, linked to the head of the chain."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": AUDIT_CHAIN_LOCK})
+    head = session.execute(
+        select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
+    ).first()
+    seq, prev_hash = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
+    occurred_at = datetime.now(UTC)
+    details_json = canonical_details(details or {})
+    oid = None if object_id is None else str(object_id)
+    digest = event_hash(
+        seq=seq, occurred_at=occurred_at, actor_badge=actor_badge, workstation=workstation,
+        action=action, object_type=object_type, object_id=oid, reason=reason,
+        details_json=details_json, prev_hash=prev_hash,
+    )
+    session.add(AuditEvent(
+        seq=seq, occurred_at=occurred_at, actor_badge=actor_badge, workstation=workstation,
+        action=action, object_type=object_type, object_id=oid, reason=reason,
+        details=details_json, prev_hash=prev_hash, hash=digest,
+    ))
+    session.flush()
+    return AuditRecord(seq, occurred_at, actor_badge, workstation, action, object_type, oid,
+                       reason, json.loads(details_json), prev_hash, digest)
+
+
+def _record(row: AuditEvent) -> AuditRecord:
+    try:
+        details = json.loads(row.details)
+    except ValueError:
+        details = {"unreadable": row.details}
+    return AuditRecord(row.seq, row.occurred_at, row.actor_badge, row.workstation, row.action,
+                       row.object_type, row.object_id, row.reason, details, row.prev_hash,
+                       row.hash)
+
+
+def _filtered(flt: AuditFilter) -> Select[tuple[AuditEvent]]:
+    query = select(AuditEvent)
+    if flt.since:
+        query = query.where(AuditEvent.occurred_at >= flt.since)
+    if flt.until:
+        query = query.where(AuditEvent.occurred_at < flt.until)
+    if flt.actor_badge:
+        query = query.where(AuditEvent.actor_badge == flt.actor_badge)
+    if flt.action:
+        query = query.where(AuditEvent.action == flt.action)
+    if flt.object_type:
+        query = query.where(AuditEvent.object_type == flt.object_type)
+    if flt.object_id:
+        query = query.where(AuditEvent.object_id == flt.object_id)
+    return query
+
+
+def list_events(session: Session, flt: AuditFilter) -> list[AuditRecord]:
+    """Newest first, at most flt.limit."""
+    query = _filtered(flt).order_by(AuditEvent.seq.desc())
+    if flt.limit:
+        query = query.limit(flt.limit)
+    return [_record(row) for row in session.scalars(query)]
+
+
+def distinct_actions(session: Session) -> list[str]:
+    return list(session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action)))
+
+
+def verify(session: Session) -> ChainReport:
+    """Walk the whole chain in stored order without loading it all at once."""
+
+    def rows() -> Iterator[tuple[AuditRecord, str]]:
+        result = session.execute(
+            select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=2000))
+        for row in result.scalars():
+            yield _record(row), row.details
+
+    return verify_chain(rows())

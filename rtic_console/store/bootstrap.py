@@ -1,0 +1,23 @@
+"""Opening the configured database ready for use: checked, migrated or refused."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rtic_console.store.database import Database, open_database
+from rtic_console.store.migrations import ensure_schema
+from rtic_console.store.sqlite_guard import check_sqlite_file
+
+
+def connect(url: str, *, interactive: bool | None = None) -> Database:
+    """The database at url, with its schema current, or an exception saying why not."""
+    db = open_database(url, interactive=interactive)
+    if not db.is_postgres and db.url.database and db.url.database != ":memory:":
+        check_sqlite_file(Path(db.url.database))
+    hint = f"rtic-console --database '{db.display}' db upgrade"
+    try:
+        ensure_schema(db, hint)
+    except Exception:
+        db.dispose()
+        raise
+    return db

@@ -1,0 +1,97 @@
+"""Migrations run on both engines, match the models, and the start-up check behaves."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from rtic_console.store.bootstrap import connect
+from rtic_console.store.database import Database, open_database
+from rtic_console.store.migrations import (
+    SchemaBehind,
+    current_revision,
+    head_revision,
+    upgrade,
+)
+from rtic_console.store.models import Base
+from rtic_console.store.sqlite_guard import UnusableDatabaseFile
+
+
+def test_migrated_schema_matches_models(db: Database) -> None:
+    assert current_revision(db) == head_revision()
+    with db.engine.connect() as conn:
+        ctx = MigrationContext.configure(conn, opts={"compare_type": True})
+        diff = compare_metadata(ctx, Base.metadata)
+    assert diff == [], f"models and migrations drifted: {diff}"
+
+
+def test_upgrade_is_idempotent(db: Database) -> None:
+    upgrade(db)
+    assert current_revision(db) == head_revision()
+
+
+def test_sqlite_file_is_upgraded_on_start(sqlite_url: str) -> None:
+    db = connect(sqlite_url)
+    try:
+        assert current_revision(db) == head_revision()
+    finally:
+        db.dispose()
+
+
+@pytest.mark.postgres
+def test_postgres_behind_is_refused_with_the_command(pg_url: str) -> None:
+    with pytest.raises(SchemaBehind, match="db upgrade") as info:
+        connect(pg_url)
+    assert "empty" in str(info.value)
+    db = open_database(pg_url)
+    try:
+        assert current_revision(db) is None, "the refusal must not have migrated anything"
+        upgrade(db)
+    finally:
+        db.dispose()
+    connect(pg_url).dispose()
+
+
+def _sha(path: Path) -> bytes:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).digest()
+
+
+def test_foreign_sqlite_file_left_untouched(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "other.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL)")
+    conn.commit()
+    conn.close()
+    before = _sha(path)
+    with pytest.raises(UnusableDatabaseFile, match="another program"):
+        connect(f"sqlite:///{path}")
+    assert _sha(path) == before
+    assert not (tmp_path / "other.db-wal").exists()
+
+
+def test_corrupt_sqlite_file_left_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "broken.db"
+    good = connect(f"sqlite:///{path}")
+    good.dispose()
+    data = bytearray(path.read_bytes())
+    data[200:4000] = b"\xde\xad" * 1900
+    path.write_bytes(bytes(data))
+    before = _sha(path)
+    with pytest.raises(UnusableDatabaseFile, match="corrupt|not an SQLite"):
+        connect(f"sqlite:///{path}")
+    assert _sha(path) == before
+
+
+def test_not_sqlite_at_all(tmp_path: Path) -> None:
+    path = tmp_path / "notes.db"
+    path.write_text("just some text, not a database\n" * 20)
+    with pytest.raises(UnusableDatabaseFile, match="not an SQLite database"):
+        connect(f"sqlite:///{path}")
+    assert path.read_text().startswith("just some text")

@@ -11,15 +11,16 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox")
 
-import psycopg2  # noqa: E402
-import pytest  # noqa: E402
+import psycopg2
+import pytest
 
-from rtic_console.config import Settings  # noqa: E402
-from rtic_console.services.auth import sign_in  # noqa: E402
-from rtic_console.services.context import Context  # noqa: E402
-from rtic_console.services.roster import PersonInput, add_person, create_first_admin  # noqa: E402
-from rtic_console.services.runner import perform  # noqa: E402
-from rtic_console.store.database import Database  # noqa: E402
+from rtic_console.config import Settings
+from rtic_console.services.auth import sign_in
+from rtic_console.services.context import Context
+from rtic_console.services.roster import PersonInput, add_person, create_first_admin
+from rtic_console.services.runner import perform
+from rtic_console.store.database import Database
+from tests.support import PASSWORD, trained
 
 PG_ADMIN_DSN = os.environ.get("RTIC_TEST_PG", "host=127.0.0.1 port=5432 user=postgres "
                               "dbname=postgres connect_timeout=3")
@@ -104,8 +105,8 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 @pytest.fixture
 def db(db_url: str) -> Iterator[Database]:
     """A migrated database on each engine."""
-    from rtic_console.store.migrations import upgrade
     from rtic_console.store.database import open_database
+    from rtic_console.store.migrations import upgrade
 
     database = open_database(db_url, interactive=False)
     upgrade(database)
@@ -121,14 +122,6 @@ def settings(db_url: str) -> Settings:
                     lockout_minutes=10)
 
 
-
-PASSWORD = "correct-horse-battery"
-
-
-def trained(days_ago: int = 100) -> str:
-    from datetime import date, timedelta
-
-    return (date.today() - timedelta(days=days_ago)).isoformat()
 
 
 @pytest.fixture

@@ -25,6 +25,7 @@ ROLE_TITLES: dict[Role, str] = {
 
 
 class Permission(StrEnum):
+    USE_CONSOLE = "use_console"
     MANAGE_ROSTER = "manage_roster"
     VIEW_ROSTER = "view_roster"
     VIEW_AUDIT = "view_audit"
@@ -33,6 +34,7 @@ class Permission(StrEnum):
 # D.2.c: ALPR administrators maintain the roster and access. Audit review belongs
 # to those who oversee use (D.2.b(2)): administrators, supervisors, commanders.
 GRANTS: dict[Permission, frozenset[Role]] = {
+    Permission.USE_CONSOLE: frozenset(Role),
     Permission.MANAGE_ROSTER: frozenset({Role.ALPR_ADMIN}),
     Permission.VIEW_ROSTER: frozenset({Role.ALPR_ADMIN}),
     Permission.VIEW_AUDIT: frozenset(

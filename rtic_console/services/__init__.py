@@ -1,1 +1,1 @@
-"""Use cases: each call authorizes the acting person, does the work and audits it in one transaction."""
+"""Use cases: each call authorizes the actor, does the work and audits it in one transaction."""

@@ -23,7 +23,7 @@ from rtic_console.domain.personnel import (
 from rtic_console.domain.roles import Permission, Role
 from rtic_console.services.auth import actor_of, authorize, roster_is_empty
 from rtic_console.services.context import Actor, Context, InputRejected, Refused, training_policy
-from rtic_console.services.passwords import hash_password
+from rtic_console.services.passwords import hash_password, verify_password
 from rtic_console.store.audit_log import append_event
 from rtic_console.store.database import Database
 from rtic_console.store.models import Person, PersonRole
@@ -226,3 +226,27 @@ def reset_password(session: Session, ctx: Context, badge: str, new_password: str
     append_event(session, actor_badge=ctx.actor.badge, workstation=ctx.workstation,
                  action="roster.password_reset", object_type="person", object_id=person.badge,
                  details={"unlocked": was_locked})
+
+
+def own_record(session: Session, ctx: Context) -> PersonView:
+    """Anyone signed in may see their own record, to know when training lapses."""
+    person = authorize(session, ctx, Permission.USE_CONSOLE, action="roster.own_record")
+    return _view(person, ctx.settings, ctx.today())
+
+
+def change_own_password(session: Session, ctx: Context, current: str, new: str) -> None:
+    person = authorize(session, ctx, Permission.USE_CONSOLE, action="auth.password_change",
+                       object_type="person", object_id=ctx.actor.badge)
+    if not verify_password(person.password_hash, current):
+        raise Refused("The current password is wrong.", action="auth.password_change",
+                      object_type="person", object_id=person.badge)
+    try:
+        check_password_strength(new)
+    except RosterInputError as exc:
+        raise InputRejected(str(exc)) from None
+    if new == current:
+        raise InputRejected("the new password must differ from the current one")
+    person.password_hash = hash_password(new)
+    person.updated_at = ctx.now()
+    append_event(session, actor_badge=ctx.actor.badge, workstation=ctx.workstation,
+                 action="auth.password_change", object_type="person", object_id=person.badge)

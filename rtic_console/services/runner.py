@@ -9,10 +9,9 @@ from typing import Concatenate, ParamSpec, TypeVar
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
+from rtic_console.services.context import Context, Refused
 from rtic_console.store.audit_log import append_event
 from rtic_console.store.database import Database, DatabaseUnavailable
-
-from rtic_console.services.context import Context, Refused
 
 logger = logging.getLogger(__name__)
 

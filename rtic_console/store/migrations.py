@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
+from rtic_console.paths import MIGRATIONS_DIR
 from rtic_console.store.database import Database
-
-MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "db"
 
 
 class SchemaBehind(RuntimeError):

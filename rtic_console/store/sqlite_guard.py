@@ -41,7 +41,7 @@ def check_sqlite_file(path: Path) -> None:
         ) from None
     finally:
         conn.close()
-    if tables and not OUR_TABLES <= tables:
+    if tables and not tables >= OUR_TABLES:
         listed = ", ".join(sorted(tables)[:5])
         raise UnusableDatabaseFile(
             f"{path} is another program's database (tables: {listed}); it was left untouched")

@@ -71,7 +71,9 @@ def _tamper(db: Database, *statements: str) -> None:
     (["UPDATE audit_events SET seq = 100 WHERE seq = 2",
       "UPDATE audit_events SET seq = 2 WHERE seq = 3",
       "UPDATE audit_events SET seq = 3 WHERE seq = 100"], 2),
-    ([*(f"UPDATE audit_events SET seq = seq + 1 WHERE seq = {s}" for s in (5, 4, 3)),
+    (["UPDATE audit_events SET seq = 6 WHERE seq = 5",
+      "UPDATE audit_events SET seq = 5 WHERE seq = 4",
+      "UPDATE audit_events SET seq = 4 WHERE seq = 3",
       "INSERT INTO audit_events (seq, occurred_at, action, details, prev_hash, hash) "
       "SELECT 3, occurred_at, 'forged', '{}', hash, hash FROM audit_events WHERE seq = 2"], 3),
 ], ids=["altered", "removed", "reordered", "inserted"])

@@ -84,7 +84,7 @@ def test_corrupt_sqlite_file_left_untouched(tmp_path: Path) -> None:
     data[200:4000] = b"\xde\xad" * 1900
     path.write_bytes(bytes(data))
     before = _sha(path)
-    with pytest.raises(UnusableDatabaseFile, match="corrupt|not an SQLite"):
+    with pytest.raises(UnusableDatabaseFile, match=r"corrupt|not an SQLite"):
         connect(f"sqlite:///{path}")
     assert _sha(path) == before
 

@@ -1,0 +1,153 @@
+"""Composition root of the desktop console: starts parts in order, stops them in reverse."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+
+import qasync
+from PySide6.QtCore import QObject, Slot
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from rtic_console.config import Settings
+from rtic_console.paths import RESOURCES_DIR
+from rtic_console.services.auth import roster_is_empty, sign_in, sign_out
+from rtic_console.services.context import Context
+from rtic_console.services.runner import perform
+from rtic_console.store.bootstrap import connect
+from rtic_console.store.database import Database
+from rtic_console.ui.connection_watchdog import ConnectionWatchdog
+from rtic_console.ui.console_session import ConsoleSession
+from rtic_console.ui.first_run_dialog import FirstAdminDialog
+from rtic_console.ui.main_window import MainWindow
+from rtic_console.ui.operations import OperationRunner
+from rtic_console.ui.sign_in_dialog import SignInDialog
+from rtic_console.ui.widgets import describe_error
+
+logger = logging.getLogger(__name__)
+
+
+def qt_application() -> QApplication:
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication(sys.argv[:1])
+        app.setApplicationName("RTIC Console")
+        app.setOrganizationName("RTIC")
+    theme = RESOURCES_DIR / "theme.qss"
+    if theme.exists():
+        app.setStyleSheet(theme.read_text(encoding="utf-8"))
+    return app
+
+
+class ConsoleController(QObject):
+    """Sign-in, first run, the main window and sign-out, around one database."""
+
+    def __init__(self, db: Database, settings: Settings, *, demo: bool = False,
+                 demo_note: str = "") -> None:
+        super().__init__()
+        self.db, self.settings, self.demo, self.demo_note = db, settings, demo, demo_note
+        self.runner = OperationRunner(self)
+        self.watchdog = ConnectionWatchdog(db, self.runner, settings.db_check_seconds, self)
+        self.window: MainWindow | None = None
+        self.dialog: SignInDialog | FirstAdminDialog | None = None
+
+    def start(self, auto_sign_in: tuple[str, str] | None = None) -> None:
+        self.watchdog.start()
+        if auto_sign_in:
+            badge, password = auto_sign_in
+            db, settings = self.db, self.settings
+            self.runner.write(lambda: sign_in(db, settings, badge, password),
+                              self.open_main_window, self._on_start_failed)
+            return
+        db = self.db
+
+        def empty() -> bool:
+            with db.read() as session:
+                return roster_is_empty(session)
+
+        self.runner.read(empty, self._on_roster_checked, self._on_start_failed)
+
+    def _on_roster_checked(self, empty: bool) -> None:
+        if empty:
+            dialog = FirstAdminDialog(self.db, self.settings, self.runner)
+            dialog.accepted.connect(self.show_sign_in)
+            dialog.rejected.connect(QApplication.quit)
+            self.dialog = dialog
+            dialog.show()
+        else:
+            self.show_sign_in()
+
+    @Slot()
+    def show_sign_in(self) -> None:
+        note = "Demo password for every demo person: rtic-demo-password" if self.demo else ""
+        dialog = SignInDialog(self.db, self.settings, self.runner, note)
+        dialog.signed_in.connect(self.open_main_window)
+        dialog.rejected.connect(self._on_sign_in_cancelled)
+        self.dialog = dialog
+        dialog.show()
+
+    @Slot()
+    def _on_sign_in_cancelled(self) -> None:
+        if self.window is None:
+            QApplication.quit()
+
+    @Slot(object)
+    def open_main_window(self, ctx: Context) -> None:
+        session = ConsoleSession(self.db, ctx, self.runner, self.demo)
+        window = MainWindow(session, self.demo_note if self.demo else "")
+        window.sign_out_requested.connect(self._on_sign_out_requested)
+        self.watchdog.state_changed.connect(window.show_connection)
+        self.window = window
+        window.show()
+
+    @Slot()
+    def _on_sign_out_requested(self) -> None:
+        window = self.window
+        if window is None:
+            return
+        db, ctx = self.db, window.session.ctx
+        self.runner.write(lambda: perform(db, ctx, sign_out), lambda _r: None,
+                          lambda e: logger.warning("sign-out not audited: %s", e))
+        window.save_layout()
+        window.hide()
+        window.deleteLater()
+        self.window = None
+        self.show_sign_in()
+
+    def _on_start_failed(self, error: BaseException) -> None:
+        QMessageBox.critical(None, "RTIC Console", describe_error(error))
+        QApplication.quit()
+
+    def shutdown(self) -> None:
+        if self.window is not None:
+            self.window.save_layout()
+        self.watchdog.stop()
+        self.runner.shutdown()
+
+
+def run_console(settings: Settings, *, demo: bool = False, demo_note: str = "",
+                auto_sign_in: tuple[str, str] | None = None,
+                db: Database | None = None) -> int:
+    """Open the console and run until it is closed; returns the process exit code."""
+    app = qt_application()
+    if db is None:
+        try:
+            db = connect(settings.database_url)
+        except Exception as exc:
+            QMessageBox.critical(None, "RTIC Console", f"Cannot open the database: {exc}")
+            raise
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    controller = ConsoleController(db, settings, demo=demo, demo_note=demo_note)
+    closed = asyncio.Event()
+    app.aboutToQuit.connect(closed.set)
+    app.setQuitOnLastWindowClosed(True)
+    controller.start(auto_sign_in)
+    try:
+        with loop:
+            loop.run_until_complete(closed.wait())
+    finally:
+        controller.shutdown()
+        db.dispose()
+    return 0

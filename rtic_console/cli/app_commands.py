@@ -1,0 +1,51 @@
+"""`rtic-console` with no command, and `rtic-console demo`: the desktop console."""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+from pathlib import Path
+
+from rtic_console.cli.session import CliRefusal, CliSession
+from rtic_console.domain.roles import Role, parse_role
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    demo = sub.add_parser("demo", help="open the console on a fresh demo database")
+    demo.add_argument("--as", dest="demo_role", default=Role.ALPR_ADMIN.value,
+                      metavar="ROLE", help="open as the demo person holding this role "
+                      "(default alpr_admin: the RTIC sergeant)")
+    demo.set_defaults(handler=_demo)
+
+
+def open_console(args: argparse.Namespace, cli: CliSession) -> int:
+    from rtic_console.app import run_console
+
+    return run_console(cli.settings)
+
+
+def _demo(args: argparse.Namespace, cli: CliSession) -> int:
+    from rtic_console.app import run_console
+    from rtic_console.config import Settings
+    from rtic_console.services.demo_seed import DEMO_PASSWORD, demo_badge_for, seed_demo
+    from rtic_console.store.bootstrap import connect
+
+    try:
+        role = parse_role(args.demo_role)
+    except ValueError as exc:
+        raise CliRefusal(str(exc)) from None
+    if args.database:
+        url = args.database
+    else:
+        folder = Path(tempfile.mkdtemp(prefix="rtic-demo-"))
+        url = f"sqlite:///{folder / 'demo.db'}"
+    settings = Settings(**{**cli.settings.__dict__, "database_url": url})
+    db = connect(url)
+    with db.write() as session:
+        from datetime import date
+
+        seed_demo(session, date.today(), settings.workstation)
+    print(f"Demo database: {db.display}  (every demo password: {DEMO_PASSWORD})")
+    return run_console(settings, demo=True, db=db,
+                       demo_note=f"Password for every demo person: {DEMO_PASSWORD}",
+                       auto_sign_in=(demo_badge_for(role), DEMO_PASSWORD))

@@ -1,0 +1,1 @@
+"""Qt screens: widgets and item models only; they call services and show results."""

@@ -1,0 +1,107 @@
+"""'My account': the signed-in person's roles, training validity and password change."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from PySide6.QtCore import Slot
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from rtic_console.domain.roles import ROLE_TITLES
+from rtic_console.services import roster
+from rtic_console.services.roster import PersonView
+from rtic_console.ui.console_session import ConsoleSession
+from rtic_console.ui.widgets import MessageLine, describe_error
+
+WARN_DAYS = 30
+
+
+def _validity(trained: date | None, valid_days: int, today: date) -> str:
+    if trained is None:
+        return "not recorded"
+    until = trained + timedelta(days=valid_days)
+    left = (until - today).days
+    note = f" — renew within {left} days" if 0 <= left <= WARN_DAYS else ""
+    return f"completed {trained.isoformat()}, counts until {until.isoformat()}{note}"
+
+
+class AccountWidget(QWidget):
+    def __init__(self, session: ConsoleSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._session = session
+        self.name = QLabel()
+        self.roles = QLabel()
+        self.division = QLabel()
+        self.clets = QLabel()
+        self.alpr = QLabel()
+        details = QGroupBox("Your roster record")
+        form = QFormLayout(details)
+        form.addRow("Name", self.name)
+        form.addRow("Roles", self.roles)
+        form.addRow("Division", self.division)
+        form.addRow("CLETS training", self.clets)
+        form.addRow("ALPR training", self.alpr)
+
+        password_box = QGroupBox("Change your password")
+        self.current = QLineEdit()
+        self.new = QLineEdit()
+        self.again = QLineEdit()
+        pform = QFormLayout(password_box)
+        for label, edit in (("Current", self.current), ("New", self.new),
+                            ("Repeat new", self.again)):
+            edit.setEchoMode(QLineEdit.EchoMode.Password)
+            edit.setMaxLength(256)
+            pform.addRow(label, edit)
+        self.change_button = QPushButton("Change password")
+        self.change_button.clicked.connect(self._on_change_clicked)
+        pform.addRow("", self.change_button)
+        self.message = MessageLine()
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(details)
+        layout.addWidget(password_box)
+        layout.addWidget(self.message)
+        layout.addStretch(1)
+        session.runner.did_execute.connect(self._on_operation_did_execute)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self._session.query(roster.own_record, on_done=self._on_record_loaded,
+                            on_error=lambda e: self.message.show_error(describe_error(e)),
+                            key="roster.own")
+
+    def _on_record_loaded(self, me: PersonView) -> None:
+        settings = self._session.ctx.settings
+        today = self._session.ctx.today()
+        self.name.setText(f"{me.badge} · {me.name}")
+        self.roles.setText(", ".join(ROLE_TITLES[r] for r in me.roles))
+        self.division.setText(me.division or "—")
+        self.clets.setText(_validity(me.clets_trained_on, settings.clets_valid_days, today))
+        self.alpr.setText(_validity(me.alpr_trained_on, settings.alpr_valid_days, today))
+
+    @Slot(object)
+    def _on_operation_did_execute(self, changes: frozenset[str]) -> None:
+        if "roster" in changes:
+            self.refresh()
+
+    @Slot()
+    def _on_change_clicked(self) -> None:
+        if self.new.text() != self.again.text():
+            self.message.show_error("The two new passwords differ.")
+            return
+        self._session.perform(roster.change_own_password, self.current.text(), self.new.text(),
+                              on_done=self._on_changed,
+                              on_error=lambda e: self.message.show_error(describe_error(e)))
+
+    def _on_changed(self, _result: None) -> None:
+        for edit in (self.current, self.new, self.again):
+            edit.clear()
+        self.message.show_ok("Password changed.")

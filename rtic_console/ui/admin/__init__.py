@@ -1,0 +1,1 @@
+"""Administration tabs: roster and, later, donors, inspections and approvals."""

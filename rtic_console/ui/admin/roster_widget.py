@@ -1,0 +1,174 @@
+"""The roster tab (ALPR administrators): a sortable, filterable table and its actions."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSortFilterProxyModel, Qt, Slot
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from rtic_console.services import roster
+from rtic_console.services.roster import PersonView
+from rtic_console.ui.admin.person_dialog import ROSTER_CHANGED, PasswordResetDialog, PersonDialog
+from rtic_console.ui.admin.roster_model import SORT_ROLE, RosterTableModel
+from rtic_console.ui.console_session import ConsoleSession
+from rtic_console.ui.widgets import MessageLine, describe_error
+
+
+class RosterFilterProxy(QSortFilterProxyModel):
+    def __init__(self) -> None:
+        super().__init__()
+        self.show_inactive = True
+        self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.setFilterKeyColumn(-1)
+        self.setSortRole(SORT_ROLE)
+
+    def filterAcceptsRow(self, row: int, parent) -> bool:  # type: ignore[no-untyped-def]
+        model = self.sourceModel()
+        assert isinstance(model, RosterTableModel)
+        if not self.show_inactive and not model.person(row).active:
+            return False
+        return super().filterAcceptsRow(row, parent)
+
+
+class RosterWidget(QWidget):
+    def __init__(self, session: ConsoleSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._session = session
+        self.model = RosterTableModel()
+        self.proxy = RosterFilterProxy()
+        self.proxy.setSourceModel(self.model)
+
+        self.filter_edit = QLineEdit()
+        self.filter_edit.setPlaceholderText("Filter by badge, name, role, division or status")
+        self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.textChanged.connect(self.proxy.setFilterFixedString)
+        self.inactive_box = QCheckBox("Show inactive")
+        self.inactive_box.setChecked(True)
+        self.inactive_box.toggled.connect(self._on_inactive_toggled)
+
+        self.table = QTableView()
+        self.table.setObjectName("rosterTable")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.table.doubleClicked.connect(self._on_edit_clicked)
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+
+        self.add_button = QPushButton("Add person…")
+        self.edit_button = QPushButton("Edit…")
+        self.deactivate_button = QPushButton("Deactivate")
+        self.reset_button = QPushButton("Reset password…")
+        self.add_button.clicked.connect(self._on_add_clicked)
+        self.edit_button.clicked.connect(self._on_edit_clicked)
+        self.deactivate_button.clicked.connect(self._on_deactivate_clicked)
+        self.reset_button.clicked.connect(self._on_reset_clicked)
+        self.message = MessageLine()
+
+        bar = QHBoxLayout()
+        bar.addWidget(self.filter_edit, 1)
+        bar.addWidget(self.inactive_box)
+        buttons = QHBoxLayout()
+        for b in (self.add_button, self.edit_button, self.deactivate_button, self.reset_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.message)
+        layout.addLayout(buttons)
+        session.runner.did_execute.connect(self._on_operation_did_execute)
+        self._update_buttons()
+        self.refresh()
+
+    def refresh(self) -> None:
+        self._session.query(roster.list_people, on_done=self._on_people_loaded,
+                            on_error=lambda e: self.message.show_error(describe_error(e)),
+                            key="roster.list")
+
+    def _on_people_loaded(self, people: list[PersonView]) -> None:
+        selected = self.selected()
+        self.model.set_people(people)
+        if selected:
+            self.select_badge(selected.badge)
+        self._update_buttons()
+
+    def select_badge(self, badge: str) -> None:
+        for row in range(self.proxy.rowCount()):
+            source = self.proxy.mapToSource(self.proxy.index(row, 0))
+            if self.model.person(source.row()).badge == badge:
+                self.table.selectRow(row)
+                return
+
+    def selected(self) -> PersonView | None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        return self.model.person(self.proxy.mapToSource(rows[0]).row())
+
+    @Slot(object)
+    def _on_operation_did_execute(self, changes: frozenset[str]) -> None:
+        if "roster" in changes:
+            self.refresh()
+
+    @Slot(bool)
+    def _on_inactive_toggled(self, checked: bool) -> None:
+        self.proxy.show_inactive = checked
+        self.proxy.invalidate()
+
+    @Slot()
+    def _update_buttons(self) -> None:
+        person = self.selected()
+        self.edit_button.setEnabled(person is not None)
+        self.reset_button.setEnabled(person is not None)
+        self.deactivate_button.setEnabled(person is not None and person.active)
+
+    @Slot()
+    def _on_add_clicked(self) -> None:
+        PersonDialog(self._session, None, self).exec()
+
+    @Slot()
+    def _on_edit_clicked(self) -> None:
+        person = self.selected()
+        if person:
+            PersonDialog(self._session, person, self).exec()
+
+    @Slot()
+    def _on_reset_clicked(self) -> None:
+        person = self.selected()
+        if person:
+            PasswordResetDialog(self._session, person, self).exec()
+
+    @Slot()
+    def _on_deactivate_clicked(self) -> None:
+        person = self.selected()
+        if person is None:
+            return
+        answer = QMessageBox.question(
+            self, "Deactivate",
+            f"Deactivate {person.badge} {person.name}? They will no longer be able to sign in "
+            "or act, even in a session already open.")
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        self._session.perform(
+            roster.deactivate_person, person.badge,
+            on_done=lambda v: self.message.show_ok(f"Deactivated {v.badge} {v.name}."),
+            on_error=lambda e: self.message.show_error(describe_error(e)),
+            changes=ROSTER_CHANGED)

@@ -1,0 +1,191 @@
+"""The audit trail viewer: filter by time, person, action and object; export; verify."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from PySide6.QtCore import QDateTime, Slot
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateTimeEdit,
+    QFileDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from rtic_console.domain.audit_chain import AuditRecord, ChainReport
+from rtic_console.services import audit_review
+from rtic_console.store.audit_log import AuditFilter
+from rtic_console.ui.audit_model import AuditTableModel
+from rtic_console.ui.console_session import ConsoleSession
+from rtic_console.ui.widgets import MessageLine, describe_error
+
+ROW_LIMIT = 5000
+
+
+def _utc(edit: QDateTimeEdit) -> datetime:
+    return edit.dateTime().toPython().astimezone(UTC)
+
+
+class AuditViewerWidget(QWidget):
+    def __init__(self, session: ConsoleSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._session = session
+        self.model = AuditTableModel()
+
+        now = QDateTime.currentDateTime()
+        self.use_since = QCheckBox("From")
+        self.since = QDateTimeEdit(now.addDays(-7))
+        self.use_until = QCheckBox("To")
+        self.until = QDateTimeEdit(now.addSecs(3600))
+        for edit in (self.since, self.until):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.person = QLineEdit()
+        self.person.setPlaceholderText("badge")
+        self.person.setMaxLength(10)
+        self.person.setMaximumWidth(140)
+        self.action = QComboBox()
+        self.action.setEditable(True)
+        self.action.setMinimumContentsLength(18)
+        self.object_type = QLineEdit()
+        self.object_type.setPlaceholderText("e.g. person")
+        self.object_id = QLineEdit()
+        self.object_id.setPlaceholderText("id")
+        self.object_id.setMaximumWidth(140)
+        self.object_type.setMaximumWidth(220)
+        self.apply_button = QPushButton("Apply filters")
+        self.apply_button.setDefault(True)
+        self.apply_button.clicked.connect(self.refresh)
+        for edit in (self.person, self.object_type, self.object_id):
+            edit.returnPressed.connect(self.refresh)
+
+        filters = QGridLayout()
+        filters.addWidget(self.use_since, 0, 0)
+        filters.addWidget(self.since, 0, 1)
+        filters.addWidget(self.use_until, 0, 2)
+        filters.addWidget(self.until, 0, 3)
+        filters.addWidget(QLabel("Person"), 0, 4)
+        filters.addWidget(self.person, 0, 5)
+        filters.addWidget(QLabel("Action"), 1, 0)
+        filters.addWidget(self.action, 1, 1)
+        filters.addWidget(QLabel("Object"), 1, 2)
+        filters.addWidget(self.object_type, 1, 3)
+        filters.addWidget(QLabel("Id"), 1, 4)
+        filters.addWidget(self.object_id, 1, 5)
+        filters.addWidget(self.apply_button, 1, 6)
+        filters.setColumnStretch(7, 1)
+
+        self.table = QTableView()
+        self.table.setObjectName("auditTable")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+
+        self.count_label = QLabel()
+        self.export_button = QPushButton("Export CSV…")
+        self.export_button.clicked.connect(self._on_export_clicked)
+        self.verify_button = QPushButton("Verify chain")
+        self.verify_button.clicked.connect(self._on_verify_clicked)
+        self.message = MessageLine()
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.count_label, 1)
+        bottom.addWidget(self.verify_button)
+        bottom.addWidget(self.export_button)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(filters)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.message)
+        layout.addLayout(bottom)
+        session.runner.did_execute.connect(self._on_operation_did_execute)
+        self._load_actions()
+        self.refresh()
+
+    def current_filter(self, limit: int | None = ROW_LIMIT) -> AuditFilter:
+        return AuditFilter(
+            since=_utc(self.since) if self.use_since.isChecked() else None,
+            until=_utc(self.until) if self.use_until.isChecked() else None,
+            actor_badge=self.person.text().strip().upper() or None,
+            action=self.action.currentText().strip() or None,
+            object_type=self.object_type.text().strip() or None,
+            object_id=self.object_id.text().strip() or None,
+            limit=limit,
+        )
+
+    @Slot()
+    def refresh(self) -> None:
+        self._session.query(audit_review.list_events, self.current_filter(),
+                            on_done=self._on_events_loaded, on_error=self._on_failed,
+                            key="audit.list")
+
+    def _load_actions(self) -> None:
+        def fill(actions: list[str]) -> None:
+            current = self.action.currentText()
+            self.action.clear()
+            self.action.addItems(["", *actions])
+            self.action.setCurrentText(current)
+
+        self._session.query(audit_review.known_actions, on_done=fill,
+                            on_error=self._on_failed, key="audit.actions")
+
+    def _on_events_loaded(self, events: list[AuditRecord]) -> None:
+        self.model.set_events(events)
+        more = " (newest shown; narrow the filters to see older)" if len(events) >= ROW_LIMIT \
+            else ""
+        self.count_label.setText(f"{len(events)} events{more}")
+
+    def _on_failed(self, error: BaseException) -> None:
+        self.message.show_error(describe_error(error))
+
+    @Slot(object)
+    def _on_operation_did_execute(self, changes: frozenset[str]) -> None:
+        # Every write audits, so the trail changed; refresh what the filter shows.
+        self.refresh()
+
+    @Slot()
+    def _on_export_clicked(self) -> None:
+        name = f"audit-{datetime.now().strftime('%Y%m%d-%H%M')}.csv"
+        path, _ = QFileDialog.getSaveFileName(self, "Export audit events", name, "CSV (*.csv)")
+        if path:
+            self.export_to(Path(path))
+
+    def export_to(self, path: Path) -> None:
+        self._session.perform(
+            audit_review.export_csv, self.current_filter(limit=None), path,
+            on_done=lambda n: self.message.show_ok(f"Exported {n} events to {path}."),
+            on_error=self._on_failed, changes=frozenset({"audit"}))
+
+    @Slot()
+    def _on_verify_clicked(self) -> None:
+        db = self._session.db
+
+        def body() -> ChainReport:
+            with db.read() as session:
+                return audit_review.verify(session)
+
+        self._session.runner.read(body, self._on_verified, self._on_failed, key="audit.verify")
+
+    def _on_verified(self, report: ChainReport) -> None:
+        if report.ok:
+            self.message.show_ok(f"Audit chain intact: {report.events_checked} events, "
+                                 f"head #{report.head_seq}.")
+        else:
+            self.message.show_error(f"Audit chain BROKEN at event #{report.first_bad_seq}: "
+                                    f"{report.problem}")

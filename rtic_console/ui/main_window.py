@@ -1,0 +1,136 @@
+"""The main window: a layout of the work areas the signed-in person's roles allow."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings, Qt, Signal, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QVBoxLayout, QWidget
+
+from rtic_console import __version__
+from rtic_console.domain.personnel import sorted_roles
+from rtic_console.domain.roles import ROLE_TITLES
+from rtic_console.ui.console_session import ConsoleSession
+from rtic_console.ui.work_areas import areas_for
+
+SETTINGS_GROUP = "mainWindow"
+
+
+def workstation_settings() -> QSettings:
+    """Per-workstation, per-user window layout (an INI file in the user's config folder)."""
+    return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, "RTIC",
+                     "rtic-console")
+
+
+class MainWindow(QMainWindow):
+    sign_out_requested = Signal()
+
+    def __init__(self, session: ConsoleSession, demo_note: str = "",
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        actor = session.ctx.actor
+        self.setWindowTitle(f"RTIC Console — {actor.badge} {actor.name}")
+        self.setObjectName("mainWindow")
+        self.resize(1280, 800)
+
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("workAreas")
+        self.areas: dict[str, QWidget] = {}
+        for area in areas_for(session):
+            widget = area.build(session)
+            widget.setObjectName(f"area_{area.key}")
+            self.areas[area.key] = widget
+            self.tabs.addTab(widget, area.title)
+
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        if session.demo:
+            self.demo_banner = QLabel(
+                "DEMO DATA — simulated people, devices and reads; not for operational use."
+                + (f"  {demo_note}" if demo_note else ""))
+            self.demo_banner.setObjectName("demoBanner")
+            self.demo_banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            layout.addWidget(self.demo_banner)
+        layout.addWidget(self.tabs, 1)
+        self.setCentralWidget(central)
+
+        self._build_menus()
+        self.user_label = QLabel(
+            f"Signed in: {actor.badge} {actor.name} "
+            f"({', '.join(ROLE_TITLES[r] for r in sorted_roles(actor.roles))})")
+        self.db_label = QLabel(f"Database: {session.db.display}")
+        self.connection_label = QLabel()
+        self.connection_label.setObjectName("connectionState")
+        bar = self.statusBar()
+        bar.addWidget(self.user_label, 1)
+        bar.addPermanentWidget(self.db_label)
+        bar.addPermanentWidget(self.connection_label)
+        self.show_connection(True, "")
+        self._restore_layout()
+
+    def _build_menus(self) -> None:
+        console = self.menuBar().addMenu("&Console")
+        sign_out = QAction("Sign &out", self)
+        sign_out.setShortcut(QKeySequence("Ctrl+Shift+Q"))
+        sign_out.triggered.connect(self.sign_out_requested)
+        console.addAction(sign_out)
+        quit_action = QAction("&Quit", self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        console.addAction(quit_action)
+        help_menu = self.menuBar().addMenu("&Help")
+        about = QAction("&About RTIC Console", self)
+        about.triggered.connect(self._on_about_triggered)
+        help_menu.addAction(about)
+
+    @Slot(bool, str)
+    def show_connection(self, online: bool, message: str) -> None:
+        self.connection_label.setProperty("state", "online" if online else "offline")
+        self.connection_label.setText(
+            "● Connected" if online else "● Database unreachable — reconnecting")
+        self.connection_label.setToolTip(message)
+        self.connection_label.style().unpolish(self.connection_label)
+        self.connection_label.style().polish(self.connection_label)
+        if not online:
+            self.statusBar().showMessage(
+                "The database connection dropped. Changes are refused until it is back; "
+                "the console reconnects by itself.", 15000)
+
+    @Slot()
+    def _on_about_triggered(self) -> None:
+        QMessageBox.about(
+            self, "About RTIC Console",
+            f"RTIC Console {__version__}\nALPR and Public Safety Camera Network operations "
+            "under Sacramento Police Department General Order 525.08.")
+
+    def _restore_layout(self) -> None:
+        settings = workstation_settings()
+        settings.beginGroup(SETTINGS_GROUP)
+        geometry = settings.value("geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        state = settings.value("state")
+        if state is not None:
+            self.restoreState(state)
+        keys = list(self.areas)
+        tab = settings.value("tab")
+        if isinstance(tab, str) and tab in keys:
+            self.tabs.setCurrentIndex(keys.index(tab))
+        settings.endGroup()
+
+    def save_layout(self) -> None:
+        settings = workstation_settings()
+        settings.beginGroup(SETTINGS_GROUP)
+        settings.setValue("geometry", self.saveGeometry())
+        settings.setValue("state", self.saveState())
+        keys = list(self.areas)
+        if keys and 0 <= self.tabs.currentIndex() < len(keys):
+            settings.setValue("tab", keys[self.tabs.currentIndex()])
+        settings.endGroup()
+        settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_layout()
+        super().closeEvent(event)

@@ -1,0 +1,33 @@
+"""Which work areas exist and who sees them; an area appears only when it is built."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtWidgets import QWidget
+
+from rtic_console.domain.roles import Permission
+from rtic_console.ui.account_widget import AccountWidget
+from rtic_console.ui.admin.roster_widget import RosterWidget
+from rtic_console.ui.audit_viewer import AuditViewerWidget
+from rtic_console.ui.console_session import ConsoleSession
+
+
+@dataclass(frozen=True)
+class WorkArea:
+    key: str
+    title: str
+    permission: Permission
+    build: Callable[[ConsoleSession], QWidget]
+
+
+WORK_AREAS: tuple[WorkArea, ...] = (
+    WorkArea("roster", "Roster", Permission.MANAGE_ROSTER, RosterWidget),
+    WorkArea("audit", "Audit trail", Permission.VIEW_AUDIT, AuditViewerWidget),
+    WorkArea("account", "My account", Permission.USE_CONSOLE, AccountWidget),
+)
+
+
+def areas_for(session: ConsoleSession) -> list[WorkArea]:
+    return [a for a in WORK_AREAS if session.may(a.permission)]

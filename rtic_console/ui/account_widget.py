@@ -74,7 +74,7 @@ class AccountWidget(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        self._session.query(roster.own_record, on_done=self._on_record_loaded,
+        self._session.query(roster.own_record, owner=self, on_done=self._on_record_loaded,
                             on_error=lambda e: self.message.show_error(describe_error(e)),
                             key="roster.own")
 
@@ -98,7 +98,7 @@ class AccountWidget(QWidget):
             self.message.show_error("The two new passwords differ.")
             return
         self._session.perform(roster.change_own_password, self.current.text(), self.new.text(),
-                              on_done=self._on_changed,
+                              owner=self, on_done=self._on_changed,
                               on_error=lambda e: self.message.show_error(describe_error(e)))
 
     def _on_changed(self, _result: None) -> None:

@@ -132,7 +132,7 @@ class AuditViewerWidget(QWidget):
     @Slot()
     def refresh(self) -> None:
         self._session.query(audit_review.list_events, self.current_filter(),
-                            on_done=self._on_events_loaded, on_error=self._on_failed,
+                            owner=self, on_done=self._on_events_loaded, on_error=self._on_failed,
                             key="audit.list")
 
     def _load_actions(self) -> None:
@@ -142,7 +142,7 @@ class AuditViewerWidget(QWidget):
             self.action.addItems(["", *actions])
             self.action.setCurrentText(current)
 
-        self._session.query(audit_review.known_actions, on_done=fill,
+        self._session.query(audit_review.known_actions, owner=self, on_done=fill,
                             on_error=self._on_failed, key="audit.actions")
 
     def _on_events_loaded(self, events: list[AuditRecord]) -> None:
@@ -169,7 +169,7 @@ class AuditViewerWidget(QWidget):
     def export_to(self, path: Path) -> None:
         self._session.perform(
             audit_review.export_csv, self.current_filter(limit=None), path,
-            on_done=lambda n: self.message.show_ok(f"Exported {n} events to {path}."),
+            owner=self, on_done=lambda n: self.message.show_ok(f"Exported {n} events to {path}."),
             on_error=self._on_failed, changes=frozenset({"audit"}))
 
     @Slot()
@@ -180,7 +180,8 @@ class AuditViewerWidget(QWidget):
             with db.read() as session:
                 return audit_review.verify(session)
 
-        self._session.runner.read(body, self._on_verified, self._on_failed, key="audit.verify")
+        self._session.runner.read(body, self._on_verified, self._on_failed, key="audit.verify",
+                                  owner=self)
 
     def _on_verified(self, report: ChainReport) -> None:
         if report.ok:

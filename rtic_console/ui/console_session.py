@@ -6,6 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from PySide6.QtCore import QObject
+
 from rtic_console.domain.roles import Permission, allows
 from rtic_console.services import runner as service_runner
 from rtic_console.services.context import Context
@@ -24,14 +26,16 @@ class ConsoleSession:
         """Whether to show an area; the service still decides on every action."""
         return allows(self.ctx.actor.roles, permission)
 
-    def perform(self, service: Callable[..., Any], *args: Any, on_done: Done, on_error: Failed,
-                changes: frozenset[str] = frozenset(), key: str | None = None) -> None:
+    def perform(self, service: Callable[..., Any], *args: Any, owner: QObject,
+                on_done: Done, on_error: Failed, changes: frozenset[str] = frozenset(),
+                key: str | None = None) -> None:
+        """A write as the signed-in person; the handlers run only while owner lives."""
         db, ctx = self.db, self.ctx
         self.runner.write(lambda: service_runner.perform(db, ctx, service, *args),
-                          on_done, on_error, changes, key)
+                          on_done, on_error, changes, key, owner)
 
-    def query(self, service: Callable[..., Any], *args: Any, on_done: Done, on_error: Failed,
-              key: str | None = None) -> None:
+    def query(self, service: Callable[..., Any], *args: Any, owner: QObject, on_done: Done,
+              on_error: Failed, key: str | None = None) -> None:
         db, ctx = self.db, self.ctx
         self.runner.read(lambda: service_runner.query(db, ctx, service, *args),
-                         on_done, on_error, key)
+                         on_done, on_error, key, owner)

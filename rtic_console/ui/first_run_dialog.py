@@ -54,7 +54,7 @@ class FirstAdminDialog(QDialog):
         db, settings = self._db, self._settings
         self.create_button.setEnabled(False)
         self._runner.write(lambda: create_first_admin(db, settings, data, password),
-                           self._on_created, self._on_failed)
+                           self._on_created, self._on_failed, owner=self)
 
     def _on_created(self, actor: Actor) -> None:
         self.created = actor

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, Signal, Slot
 
 from rtic_console.services.context import InputRejected, Refused
@@ -45,18 +46,21 @@ class OperationRunner(QObject):
         self._finished.connect(self._deliver)
 
     def write(self, body: Callable[[], Any], on_done: Done, on_error: Failed,
-              changes: frozenset[str] = frozenset(), key: str | None = None) -> None:
+              changes: frozenset[str] = frozenset(), key: str | None = None,
+              owner: QObject | None = None) -> None:
+        """Run body on the writer thread; handlers are skipped if owner is gone by then."""
         if not self.online:
             on_error(DatabaseUnavailable(OFFLINE_MESSAGE))
             return
-        self._submit(self._writer, body, on_done, on_error, changes, key)
+        self._submit(self._writer, body, on_done, on_error, changes, key, owner)
 
     def read(self, body: Callable[[], Any], on_done: Done, on_error: Failed,
-             key: str | None = None) -> None:
-        self._submit(self._readers, body, on_done, on_error, frozenset(), key)
+             key: str | None = None, owner: QObject | None = None) -> None:
+        self._submit(self._readers, body, on_done, on_error, frozenset(), key, owner)
 
     def _submit(self, pool: ThreadPoolExecutor, body: Callable[[], Any], on_done: Done,
-                on_error: Failed, changes: frozenset[str], key: str | None) -> None:
+                on_error: Failed, changes: frozenset[str], key: str | None,
+                owner: QObject | None) -> None:
         self._serial += 1
         serial = self._serial
         if key is not None:
@@ -71,7 +75,8 @@ class OperationRunner(QObject):
                 error: BaseException | None = None
             except BaseException as exc:  # every failure goes back to the GUI thread
                 result, error = None, exc
-            self._finished.emit((serial, key, result, error, on_done, on_error, changes))
+            self._finished.emit(
+                (serial, key, result, error, on_done, on_error, changes, owner))
 
         future = pool.submit(run)
         if key is not None:
@@ -79,11 +84,15 @@ class OperationRunner(QObject):
 
     @Slot(object)
     def _deliver(self, payload: tuple[Any, ...]) -> None:
-        serial, key, result, error, on_done, on_error, changes = payload
+        serial, key, result, error, on_done, on_error, changes, owner = payload
         if key is not None:
             if self._latest.get(key) != serial:
                 return
             self._pending.pop(key, None)
+        if changes and error is None:
+            self.did_execute.emit(changes)
+        if owner is not None and not shiboken6.isValid(owner):
+            return
         if error is not None:
             if isinstance(error, DatabaseUnavailable):
                 self.connection_lost.emit(str(error))
@@ -92,8 +101,6 @@ class OperationRunner(QObject):
             on_error(error)
             return
         on_done(result)
-        if changes:
-            self.did_execute.emit(changes)
 
     def shutdown(self) -> None:
         """Finish what is running, drop what is queued; no thread outlives the console."""

@@ -12,19 +12,19 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+from PySide6.QtWidgets import QApplication, QWidget
 
-from rtic_console.app import qt_application  # noqa: E402
-from rtic_console.config import Settings  # noqa: E402
-from rtic_console.services.auth import sign_in  # noqa: E402
-from rtic_console.services.demo_seed import DEMO_PASSWORD, seed_demo  # noqa: E402
-from rtic_console.store.bootstrap import connect  # noqa: E402
-from rtic_console.store.database import Database  # noqa: E402
-from rtic_console.ui.console_session import ConsoleSession  # noqa: E402
-from rtic_console.ui.first_run_dialog import FirstAdminDialog  # noqa: E402
-from rtic_console.ui.main_window import MainWindow  # noqa: E402
-from rtic_console.ui.operations import OperationRunner  # noqa: E402
-from rtic_console.ui.sign_in_dialog import SignInDialog  # noqa: E402
+from rtic_console.app import qt_application
+from rtic_console.config import Settings
+from rtic_console.services.auth import sign_in
+from rtic_console.services.demo_seed import DEMO_PASSWORD, seed_demo
+from rtic_console.store.bootstrap import connect
+from rtic_console.store.database import Database
+from rtic_console.ui.console_session import ConsoleSession
+from rtic_console.ui.first_run_dialog import FirstAdminDialog
+from rtic_console.ui.main_window import MainWindow
+from rtic_console.ui.operations import OperationRunner
+from rtic_console.ui.sign_in_dialog import SignInDialog
 
 
 def settle(condition: Callable[[], bool] = lambda: False, seconds: float = 1.5) -> None:

@@ -90,7 +90,7 @@ class SignInDialog(QDialog):
         self._set_busy(True)
         db, settings = self._db, self._settings
         self._runner.write(lambda: sign_in(db, settings, badge, password),
-                           self._on_signed_in, self._on_refused)
+                           self._on_signed_in, self._on_refused, owner=self)
 
     def _set_busy(self, busy: bool) -> None:
         self.sign_in_button.setEnabled(not busy)

@@ -57,11 +57,11 @@ class PersonDialog(QDialog):
                 self._on_failed(ValueError(problem))
                 return
             self._session.perform(roster.add_person, data, self.form.password.text(),
-                                  on_done=self._on_saved, on_error=self._on_failed,
+                                  owner=self, on_done=self._on_saved, on_error=self._on_failed,
                                   changes=ROSTER_CHANGED)
         else:
             self._session.perform(roster.update_person, self._person.badge, data,
-                                  on_done=self._on_saved, on_error=self._on_failed,
+                                  owner=self, on_done=self._on_saved, on_error=self._on_failed,
                                   changes=ROSTER_CHANGED)
 
     def _on_saved(self, _view: PersonView) -> None:
@@ -103,6 +103,6 @@ class PasswordResetDialog(QDialog):
             self.message.show_error("The two passwords differ.")
             return
         self._session.perform(roster.reset_password, self._person.badge, self.password.text(),
-                              on_done=lambda _r: self.accept(),
+                              owner=self, on_done=lambda _r: self.accept(),
                               on_error=lambda e: self.message.show_error(describe_error(e)),
                               changes=ROSTER_CHANGED)

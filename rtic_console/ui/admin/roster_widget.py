@@ -99,7 +99,7 @@ class RosterWidget(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        self._session.query(roster.list_people, on_done=self._on_people_loaded,
+        self._session.query(roster.list_people, owner=self, on_done=self._on_people_loaded,
                             on_error=lambda e: self.message.show_error(describe_error(e)),
                             key="roster.list")
 
@@ -169,6 +169,6 @@ class RosterWidget(QWidget):
             return
         self._session.perform(
             roster.deactivate_person, person.badge,
-            on_done=lambda v: self.message.show_ok(f"Deactivated {v.badge} {v.name}."),
+            owner=self, on_done=lambda v: self.message.show_ok(f"Deactivated {v.badge} {v.name}."),
             on_error=lambda e: self.message.show_error(describe_error(e)),
             changes=ROSTER_CHANGED)

@@ -1,0 +1,68 @@
+"""The main window shows only what a person's roles allow, and says when the database drops."""
+
+from __future__ import annotations
+
+import pytest
+
+from rtic_console.config import Settings
+from rtic_console.store.database import Database
+from rtic_console.ui.connection_watchdog import ConnectionWatchdog
+from rtic_console.ui.console_session import ConsoleSession
+from rtic_console.ui.main_window import MainWindow
+
+pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+
+
+@pytest.mark.policy("A.2")
+@pytest.mark.parametrize("role,areas", [
+    ("alpr_admin", ["roster", "audit", "account"]),
+    ("supervisor", ["audit", "account"]),
+    ("division_commander", ["audit", "account"]),
+    ("dispatcher", ["account"]),
+    ("it_staff", ["account"]),
+])
+def test_areas_follow_roles(qtbot, db: Database, runner, enrol, role: str,  # type: ignore[no-untyped-def]
+                            areas: list[str]) -> None:
+    ctx = enrol("2201", role)
+    window = MainWindow(ConsoleSession(db, ctx, runner))
+    qtbot.addWidget(window)
+    assert list(window.areas) == areas
+    assert not hasattr(window, "demo_banner")
+    assert "2201" in window.user_label.text()
+
+
+def test_demo_banner_and_layout_persist(qtbot, db: Database, runner, admin) -> None:  # type: ignore[no-untyped-def]
+    window = MainWindow(ConsoleSession(db, admin, runner, demo=True))
+    qtbot.addWidget(window)
+    assert "DEMO DATA" in window.demo_banner.text()
+    window.resize(720, 520)
+    window.tabs.setCurrentWidget(window.areas["audit"])
+    window.save_layout()
+    again = MainWindow(ConsoleSession(db, admin, runner, demo=True))
+    qtbot.addWidget(again)
+    assert again.tabs.currentWidget() is again.areas["audit"]
+    assert again.size().width() == 720
+
+
+def test_lost_database_is_shown_and_writes_refused(qtbot, db: Database, settings: Settings,  # type: ignore[no-untyped-def]
+                                                   runner, admin, tmp_path) -> None:
+    window = MainWindow(ConsoleSession(db, admin, runner))
+    qtbot.addWidget(window)
+    watchdog = ConnectionWatchdog(db, runner, 0.2)
+    watchdog.state_changed.connect(window.show_connection)
+    # Point the engine at a folder that cannot hold a database: the next ping fails.
+    from sqlalchemy import create_engine
+
+    good_engine = db.engine
+    db.engine = create_engine(f"sqlite:///{tmp_path}/missing-dir/x.db")
+    try:
+        watchdog.start()
+        qtbot.waitUntil(lambda: "unreachable" in window.connection_label.text(), timeout=5000)
+        errors: list[BaseException] = []
+        runner.write(lambda: None, lambda _r: None, errors.append)
+        assert errors and "nothing was saved" in str(errors[0])
+        db.engine = good_engine
+        qtbot.waitUntil(lambda: "Connected" in window.connection_label.text(), timeout=5000)
+    finally:
+        db.engine = good_engine
+        watchdog.stop()

@@ -1,0 +1,96 @@
+"""Roster editing through the tab, as an ALPR administrator does it (D.2.c)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from PySide6.QtCore import QDate, Qt
+
+from rtic_console.domain.roles import Role
+from rtic_console.store.audit_log import AuditFilter, list_events
+from rtic_console.store.database import Database
+from rtic_console.ui.admin.person_dialog import PersonDialog
+from rtic_console.ui.admin.roster_widget import RosterWidget
+from rtic_console.ui.console_session import ConsoleSession
+
+pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+
+
+@pytest.fixture
+def widget(qtbot, db: Database, admin, runner) -> RosterWidget:  # type: ignore[no-untyped-def]
+    w = RosterWidget(ConsoleSession(db, admin, runner))
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitUntil(lambda: w.model.rowCount() == 1, timeout=10000)
+    return w
+
+
+def _fill(dialog: PersonDialog, badge: str, name: str, roles: list[Role]) -> None:
+    form = dialog.form
+    form.badge.setText(badge)
+    form.name.setText(name)
+    form.division.setText("Communications")
+    for role in roles:
+        form.role_boxes[role].setChecked(True)
+    past = date.today() - timedelta(days=30)
+    for edit in (form.clets, form.alpr):
+        edit.recorded.setChecked(True)
+        edit.date.setDate(QDate(past.year, past.month, past.day))
+    form.password.setText("a-long-enough-password")
+    form.password_again.setText("a-long-enough-password")
+
+
+@pytest.mark.policy("D.2.c")
+def test_add_edit_deactivate_through_the_tab(qtbot, widget: RosterWidget, db: Database) -> None:  # type: ignore[no-untyped-def]
+    add = PersonDialog(widget._session, None, widget)
+    qtbot.addWidget(add)
+    _fill(add, "5301", "Dispatcher Quinn", [Role.DISPATCHER])
+    add.save_button.click()
+    qtbot.waitUntil(lambda: widget.model.rowCount() == 2, timeout=10000)
+
+    widget.filter_edit.setText("quinn")
+    assert widget.proxy.rowCount() == 1
+    widget.table.selectRow(0)
+    person = widget.selected()
+    assert person is not None and person.badge == "5301" and person.authorized
+
+    edit = PersonDialog(widget._session, person, widget)
+    qtbot.addWidget(edit)
+    edit.form.role_boxes[Role.OFFICER].setChecked(True)
+    edit.save_button.click()
+    qtbot.waitUntil(lambda: Role.OFFICER in (widget.selected() or person).roles,
+                    timeout=10000)
+
+    with db.read() as session:
+        update = list_events(session, AuditFilter(action="roster.update"))[0]
+    assert update.details["before"]["roles"] == ["dispatcher"]
+    assert update.details["after"]["roles"] == ["dispatcher", "officer"]
+
+
+def test_bad_input_shown_and_dialog_stays_open(qtbot, widget: RosterWidget) -> None:  # type: ignore[no-untyped-def]
+    add = PersonDialog(widget._session, None, widget)
+    qtbot.addWidget(add)
+    _fill(add, "53'01", "Bad Badge", [Role.DISPATCHER])
+    add.show()
+    add.save_button.click()
+    qtbot.waitUntil(add.message.isVisible, timeout=10000)
+    assert "badge number" in add.message.text()
+    assert add.isVisible()
+    assert widget.model.rowCount() == 1
+
+
+def test_sorting_and_inactive_filter(qtbot, widget: RosterWidget, enrol, db: Database) -> None:  # type: ignore[no-untyped-def]
+    from rtic_console.services import roster
+    from rtic_console.services.runner import perform
+
+    enrol("0500", "officer", sign=False)
+    enrol("9000", "officer", sign=False)
+    perform(db, widget._session.ctx, roster.deactivate_person, "9000")
+    widget.refresh()
+    qtbot.waitUntil(lambda: widget.model.rowCount() == 3, timeout=10000)
+    widget.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+    first = widget.proxy.index(0, 0).data()
+    assert first == "9000"
+    widget.inactive_box.setChecked(False)
+    assert widget.proxy.rowCount() == 2

@@ -8,7 +8,13 @@ import sys
 from collections.abc import Sequence
 
 from rtic_console import __version__
-from rtic_console.cli import app_commands, audit_commands, db_commands, user_commands
+from rtic_console.cli import (
+    app_commands,
+    audit_commands,
+    compliance_commands,
+    db_commands,
+    user_commands,
+)
 from rtic_console.cli.session import CliRefusal, CliSession
 from rtic_console.config import SettingsError, load_settings
 from rtic_console.services.context import InputRejected, Refused
@@ -39,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     user_commands.register(sub)
     audit_commands.register(sub)
     app_commands.register(sub)
+    compliance_commands.register(sub)
     parser.set_defaults(handler=app_commands.open_console)
     return parser
 

@@ -65,6 +65,8 @@ class AccountWidget(QWidget):
         pform.addRow("", self.change_button)
         self.message = MessageLine()
 
+        for box in (details, password_box):
+            box.setMaximumWidth(720)
         layout = QVBoxLayout(self)
         layout.addWidget(details)
         layout.addWidget(password_box)

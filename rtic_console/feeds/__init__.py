@@ -1,0 +1,1 @@
+"""The outside world: video capture, ALPR feeds, hot list files and the simulators."""

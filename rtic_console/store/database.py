@@ -5,13 +5,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
 
+from rtic_console.store.change_bus import BUS_KEY, ChangeBus
 from rtic_console.store.credentials import with_password
 
 logger = logging.getLogger(__name__)
@@ -95,10 +96,13 @@ class Database:
     url: URL
     engine: Engine
 
+    bus: ChangeBus = field(default_factory=ChangeBus)
+
     def __post_init__(self) -> None:
-        self._reader = sessionmaker(self.engine, expire_on_commit=False)
+        info = {BUS_KEY: self.bus}
+        self._reader = sessionmaker(self.engine, expire_on_commit=False, info=info)
         self._writer = sessionmaker(
-            self.engine.execution_options(rtic_write=True), expire_on_commit=False)
+            self.engine.execution_options(rtic_write=True), expire_on_commit=False, info=info)
 
     @property
     def is_postgres(self) -> bool:

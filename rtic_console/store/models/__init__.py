@@ -2,7 +2,24 @@
 
 from rtic_console.store.models.audit import AuditEvent
 from rtic_console.store.models.base import Base
+from rtic_console.store.models.detections import Detection, DetectionImage, QuarantinedPayload
 from rtic_console.store.models.devices import Device
+from rtic_console.store.models.hits import Hit, HitStep
+from rtic_console.store.models.hotlists import HotList, HotListEntry, HotListImport
 from rtic_console.store.models.personnel import Person, PersonRole
 
-__all__ = ["AuditEvent", "Base", "Device", "Person", "PersonRole"]
+__all__ = [
+    "AuditEvent",
+    "Base",
+    "Detection",
+    "DetectionImage",
+    "Device",
+    "Hit",
+    "HitStep",
+    "HotList",
+    "HotListEntry",
+    "HotListImport",
+    "Person",
+    "PersonRole",
+    "QuarantinedPayload",
+]

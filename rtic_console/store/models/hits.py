@@ -1,0 +1,68 @@
+"""Hits (a read matching a hot list entry) and the dispatcher's verification steps."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from rtic_console.store.models.base import Base
+from rtic_console.store.models.detections import BigId
+
+
+class Hit(Base):
+    __tablename__ = "hits"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    detection_id: Mapped[int] = mapped_column(ForeignKey("detections.id", ondelete="CASCADE"))
+    entry_id: Mapped[int | None] = mapped_column(
+        ForeignKey("hot_list_entries.id", ondelete="SET NULL"))
+    list_id: Mapped[int] = mapped_column(ForeignKey("hot_lists.id", ondelete="CASCADE"))
+    read_plate: Mapped[str] = mapped_column(String(10))
+    listed_plate: Mapped[str] = mapped_column(String(10))
+    listed_state: Mapped[str | None] = mapped_column(String(2))
+    candidate_index: Mapped[int | None] = mapped_column(Integer)
+    substitutions: Mapped[int] = mapped_column(Integer, default=0)
+    state_mismatch: Mapped[bool] = mapped_column(Boolean, default=False)
+    priority: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(String(24))
+    informational: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(String(20), default="new")
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    claimed_by: Mapped[str | None] = mapped_column(String(10))
+    claimed_at: Mapped[datetime | None]
+    closed_by: Mapped[str | None] = mapped_column(String(10))
+    closed_at: Mapped[datetime | None]
+    close_reason: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        UniqueConstraint("detection_id", "entry_id", name="uq_hits_detection_entry"),
+        Index("ix_hits_status", "status"),
+        Index("ix_hits_created_at", "created_at"),
+    )
+
+
+class HitStep(Base):
+    __tablename__ = "hit_steps"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    hit_id: Mapped[int] = mapped_column(ForeignKey("hits.id", ondelete="CASCADE"))
+    step: Mapped[int] = mapped_column(Integer)
+    data: Mapped[str] = mapped_column(Text, default="{}")
+    attachment_name: Mapped[str | None] = mapped_column(String(200))
+    attachment: Mapped[bytes | None] = mapped_column(LargeBinary)
+    done_by: Mapped[str] = mapped_column(String(10))
+    done_at: Mapped[datetime]
+
+    __table_args__ = (UniqueConstraint("hit_id", "step", name="uq_hit_steps_hit_step"),)

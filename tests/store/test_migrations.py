@@ -80,9 +80,9 @@ def test_corrupt_sqlite_file_left_untouched(tmp_path: Path) -> None:
     path = tmp_path / "broken.db"
     good = connect(f"sqlite:///{path}")
     good.dispose()
-    data = bytearray(path.read_bytes())
-    data[200:4000] = b"\xde\xad" * 1900
-    path.write_bytes(bytes(data))
+    data = path.read_bytes()
+    # Keep the 100-byte header, so it still looks like SQLite, and wreck every page.
+    path.write_bytes(data[:100] + bytes((i * 37 + 11) % 256 for i in range(len(data) - 100)))
     before = _sha(path)
     with pytest.raises(UnusableDatabaseFile, match=r"corrupt|not an SQLite"):
         connect(f"sqlite:///{path}")

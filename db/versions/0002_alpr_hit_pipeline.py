@@ -71,7 +71,7 @@ def upgrade() -> None:
             ondelete="SET NULL",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_detections")),
-        sa.UniqueConstraint("source_id", name="uq_detections_source_id"),
+        sa.UniqueConstraint("source_format", "source_id", name="uq_detections_source"),
     )
     with op.batch_alter_table("detections", schema=None) as batch_op:
         batch_op.create_index("ix_detections_captured_at", ["captured_at"], unique=False)

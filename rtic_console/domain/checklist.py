@@ -183,3 +183,9 @@ def escalation_level(age: timedelta, thresholds: tuple[timedelta, timedelta]) ->
     if age >= thresholds[0]:
         return 1
     return 0
+
+
+STOP_WARNING = ("A hit alone is not a basis for a stop: independent reasonable suspicion or "
+                "probable cause is required (GO 525.08 D.4, I.1). Verify before acting.")
+INFORMATIONAL_NOTE = ("Special hot list hit: informational only, for SPD authorized personnel "
+                      "(GO 525.08 I.1, I.2.a). It is not confirmed and is no basis for a stop.")

@@ -29,6 +29,15 @@ class Permission(StrEnum):
     MANAGE_ROSTER = "manage_roster"
     VIEW_ROSTER = "view_roster"
     VIEW_AUDIT = "view_audit"
+    ENTER_HOT_PLATE = "enter_hot_plate"
+    PROPOSE_SPECIAL = "propose_special"
+    APPROVE_SPECIAL = "approve_special"
+    IMPORT_HOT_LIST = "import_hot_list"
+    VIEW_HOT_LISTS = "view_hot_lists"
+    VIEW_HITS = "view_hits"
+    WORK_HITS = "work_hits"
+    INGEST_READS = "ingest_reads"
+    VIEW_QUARANTINE = "view_quarantine"
 
 
 # D.2.c: ALPR administrators maintain the roster and access. Audit review belongs
@@ -40,6 +49,21 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.VIEW_AUDIT: frozenset(
         {Role.ALPR_ADMIN, Role.SUPERVISOR, Role.DIVISION_COMMANDER}
     ),
+    # E.1: hot plates are entered by officers and ALPR administrators.
+    Permission.ENTER_HOT_PLATE: frozenset({Role.ALPR_ADMIN, Role.OFFICER}),
+    # I: any authorized person proposes a special entry; only a supervisor approves it.
+    Permission.PROPOSE_SPECIAL: frozenset(Role),
+    Permission.APPROVE_SPECIAL: frozenset({Role.SUPERVISOR}),
+    Permission.IMPORT_HOT_LIST: frozenset({Role.ALPR_ADMIN}),
+    Permission.VIEW_HOT_LISTS: frozenset(
+        {Role.ALPR_ADMIN, Role.OFFICER, Role.DISPATCHER, Role.SUPERVISOR}
+    ),
+    # Hits go to SPD authorized personnel (I.2.a); every console user is one.
+    Permission.VIEW_HITS: frozenset(Role),
+    # D.5.b, D.6.a: only a dispatcher claims, verifies and confirms a hit.
+    Permission.WORK_HITS: frozenset({Role.DISPATCHER}),
+    Permission.INGEST_READS: frozenset({Role.ALPR_ADMIN, Role.IT_STAFF}),
+    Permission.VIEW_QUARANTINE: frozenset({Role.ALPR_ADMIN, Role.IT_STAFF}),
 }
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from rtic_console.domain.reads import TEXT_LIMITS
 from rtic_console.store.models.base import Base
 
 BigId = BigInteger().with_variant(Integer, "sqlite")
@@ -27,16 +28,16 @@ class Detection(Base):
     __tablename__ = "detections"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    source_format: Mapped[str] = mapped_column(String(24))
-    source_id: Mapped[str] = mapped_column(String(160))
+    source_format: Mapped[str] = mapped_column(String(TEXT_LIMITS["source"]))
+    source_id: Mapped[str] = mapped_column(String(TEXT_LIMITS["source_id"]))
     plate: Mapped[str] = mapped_column(String(10))
-    plate_raw: Mapped[str] = mapped_column(String(40))
+    plate_raw: Mapped[str] = mapped_column(String(TEXT_LIMITS["plate_raw"]))
     state: Mapped[str | None] = mapped_column(String(2))
     confidence: Mapped[float] = mapped_column(Float)
     captured_at: Mapped[datetime]
     received_at: Mapped[datetime] = mapped_column(server_default=func.now())
     device_id: Mapped[int | None] = mapped_column(ForeignKey("devices.id", ondelete="SET NULL"))
-    device_ref: Mapped[str] = mapped_column(String(80))
+    device_ref: Mapped[str] = mapped_column(String(TEXT_LIMITS["device_ref"]))
     latitude: Mapped[float | None] = mapped_column(Float)
     longitude: Mapped[float | None] = mapped_column(Float)
     direction_deg: Mapped[float | None] = mapped_column(Float)
@@ -44,7 +45,8 @@ class Detection(Base):
     vehicle: Mapped[str] = mapped_column(Text, default="{}")
 
     __table_args__ = (
-        UniqueConstraint("source_id", name="uq_detections_source_id"),
+        # A re-sent payload carries the same vendor id: stored once.
+        UniqueConstraint("source_format", "source_id", name="uq_detections_source"),
         Index("ix_detections_plate_captured_at", "plate", "captured_at"),
         Index("ix_detections_captured_at", "captured_at"),
         Index("ix_detections_device_captured_at", "device_id", "captured_at"),

@@ -1,0 +1,273 @@
+"""The hit queue and the dispatcher's verification checklist (D.4, D.5, D.6, I.1)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from rtic_console.domain.checklist import (
+    OPEN_STATUSES,
+    ChecklistError,
+    HitStatus,
+    Step,
+    StepInput,
+    check_close_allowed,
+    check_confirm_allowed,
+    check_step_allowed,
+    clean_step,
+)
+from rtic_console.domain.roles import Permission
+from rtic_console.services.auth import authorize
+from rtic_console.services.context import Context, InputRejected, Refused
+from rtic_console.store.audit_log import append_event
+from rtic_console.store.change_bus import ChangeEvent, publish
+from rtic_console.store.models import (
+    Detection,
+    DetectionImage,
+    Device,
+    Hit,
+    HitStep,
+    HotList,
+    HotListEntry,
+    Person,
+)
+
+HIT_CHANGED = "hit.changed"
+
+
+@dataclass(frozen=True)
+class StepView:
+    step: int
+    data: dict[str, object]
+    attachment_name: str | None
+    done_by: str
+    done_at: datetime
+
+
+@dataclass(frozen=True)
+class HitView:
+    id: int
+    status: HitStatus
+    priority: int
+    reason: str
+    list_name: str
+    informational: bool
+    read_plate: str
+    listed_plate: str
+    listed_state: str | None
+    read_state: str | None
+    best_plate: str
+    candidate_index: int | None
+    substitutions: int
+    state_mismatch: bool
+    confidence: float
+    case_number: str | None
+    xref: str | None
+    narrative: str | None
+    device_code: str | None
+    device_name: str
+    place: str
+    latitude: float | None
+    longitude: float | None
+    direction_deg: float | None
+    captured_at: datetime
+    created_at: datetime
+    claimed_by: str | None
+    claimed_by_name: str | None
+    steps_done: tuple[int, ...]
+
+    @property
+    def approximate(self) -> bool:
+        return self.substitutions > 0
+
+    @property
+    def open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+@dataclass(frozen=True)
+class HitDetail:
+    hit: HitView
+    steps: tuple[StepView, ...]
+    images: dict[str, bytes]
+    vehicle: dict[str, object]
+
+
+def _views(session: Session, hits: list[Hit]) -> list[HitView]:
+    if not hits:
+        return []
+    detections = {d.id: d for d in session.scalars(
+        select(Detection).where(Detection.id.in_({h.detection_id for h in hits})))}
+    entries = {e.id: e for e in session.scalars(
+        select(HotListEntry).where(HotListEntry.id.in_({h.entry_id for h in hits if h.entry_id})))}
+    lists = {x.id: x for x in session.scalars(select(HotList))}
+    device_ids = {d.device_id for d in detections.values() if d.device_id}
+    devices = {d.id: d for d in session.scalars(select(Device).where(Device.id.in_(device_ids)))}
+    claimers = {p.badge: p.name for p in session.scalars(
+        select(Person).where(Person.badge.in_({h.claimed_by for h in hits if h.claimed_by})))}
+    steps: dict[int, list[int]] = {}
+    for hit_id, step in session.execute(
+            select(HitStep.hit_id, HitStep.step).where(HitStep.hit_id.in_([h.id for h in hits]))):
+        steps.setdefault(hit_id, []).append(step)
+    out = []
+    for h in hits:
+        det = detections[h.detection_id]
+        entry = entries.get(h.entry_id) if h.entry_id else None
+        device = devices.get(det.device_id) if det.device_id else None
+        place = device.address if device and device.address else (
+            f"{det.latitude:.5f}, {det.longitude:.5f}" if det.latitude is not None
+            and det.longitude is not None else "location not reported")
+        out.append(HitView(
+            h.id, HitStatus(h.status), h.priority, h.reason, lists[h.list_id].name,
+            h.informational, h.read_plate, h.listed_plate, h.listed_state, det.state,
+            det.plate, h.candidate_index, h.substitutions, h.state_mismatch, det.confidence,
+            entry.case_number if entry else None, entry.xref if entry else None,
+            entry.narrative if entry else None, device.code if device else None,
+            device.name if device else det.device_ref, place, det.latitude, det.longitude,
+            det.direction_deg, det.captured_at, h.created_at, h.claimed_by,
+            claimers.get(h.claimed_by or ""), tuple(sorted(steps.get(h.id, []))),
+        ))
+    return out
+
+
+def list_hits(session: Session, ctx: Context, *, open_only: bool = True,
+              limit: int = 500) -> list[HitView]:
+    """Priority first, then oldest first: the order a dispatcher should work them (D.5.a)."""
+    authorize(session, ctx, Permission.VIEW_HITS, action="hits.list")
+    query = select(Hit)
+    if open_only:
+        query = query.where(Hit.status.in_([s.value for s in OPEN_STATUSES]))
+        query = query.order_by(Hit.priority, Hit.created_at)
+    else:
+        query = query.order_by(Hit.created_at.desc())
+    return _views(session, list(session.scalars(query.limit(limit))))
+
+
+def hit_detail(session: Session, ctx: Context, hit_id: int) -> HitDetail:
+    authorize(session, ctx, Permission.VIEW_HITS, action="hits.view", object_type="hit",
+              object_id=hit_id)
+    hit = _get(session, hit_id)
+    view = _views(session, [hit])[0]
+    steps = tuple(StepView(s.step, json.loads(s.data), s.attachment_name, s.done_by, s.done_at)
+                  for s in session.scalars(
+                      select(HitStep).where(HitStep.hit_id == hit_id).order_by(HitStep.step)))
+    images = {i.kind: i.jpeg for i in session.scalars(
+        select(DetectionImage).where(DetectionImage.detection_id == hit.detection_id))}
+    vehicle = json.loads(session.get(Detection, hit.detection_id).vehicle or "{}")  # type: ignore[union-attr]
+    return HitDetail(view, steps, images, vehicle)
+
+
+def _get(session: Session, hit_id: int, lock: bool = False) -> Hit:
+    query = select(Hit).where(Hit.id == hit_id)
+    hit = session.scalar(query.with_for_update() if lock else query)
+    if hit is None:
+        raise InputRejected(f"there is no hit #{hit_id}")
+    return hit
+
+
+def _audit(session: Session, ctx: Context, action: str, hit: Hit, reason: str | None = None,
+           **details: object) -> None:
+    append_event(session, actor_badge=ctx.actor.badge, workstation=ctx.workstation,
+                 action=action, object_type="hit", object_id=hit.id, reason=reason,
+                 details={"plate": hit.read_plate, "list_id": hit.list_id, **details})
+    publish(session, ChangeEvent(HIT_CHANGED, (hit.id,)))
+
+
+def claim_hit(session: Session, ctx: Context, hit_id: int) -> HitView:
+    """Exactly one of two dispatchers claiming at once wins; the other learns who has it."""
+    authorize(session, ctx, Permission.WORK_HITS, action="hits.claim", object_type="hit",
+              object_id=hit_id)
+    now = ctx.now()
+    won = session.execute(
+        update(Hit).where(Hit.id == hit_id, Hit.status == HitStatus.NEW.value)
+        .values(status=HitStatus.CLAIMED.value, claimed_by=ctx.actor.badge, claimed_at=now)
+        .execution_options(synchronize_session=False)).rowcount
+    hit = _get(session, hit_id)
+    session.refresh(hit)
+    if not won:
+        if hit.status == HitStatus.CLAIMED.value and hit.claimed_by != ctx.actor.badge:
+            who = session.scalar(select(Person.name).where(Person.badge == hit.claimed_by))
+            when = hit.claimed_at.astimezone().strftime("%H:%M:%S") if hit.claimed_at else ""
+            raise Refused(f"Hit #{hit_id} is already claimed by {hit.claimed_by} {who or ''} "
+                          f"at {when}.".replace("  ", " "), action="hits.claim",
+                          object_type="hit", object_id=hit_id, clause="D.5.b")
+        if hit.status != HitStatus.CLAIMED.value:
+            raise InputRejected(f"hit #{hit_id} is already {hit.status.replace('_', ' ')}")
+    else:
+        _audit(session, ctx, "hits.claim", hit)
+    return _views(session, [hit])[0]
+
+
+def _steps_done(session: Session, hit_id: int) -> dict[int, HitStep]:
+    return {s.step: s for s in session.scalars(select(HitStep).where(HitStep.hit_id == hit_id))}
+
+
+def record_step(session: Session, ctx: Context, hit_id: int, item: StepInput) -> HitView:
+    """Record who did which step and when; steps go in order and survive a restart."""
+    authorize(session, ctx, Permission.WORK_HITS, action="hits.step", object_type="hit",
+              object_id=hit_id)
+    hit = _get(session, hit_id, lock=True)
+    done = _steps_done(session, hit_id)
+    now = ctx.now()
+    try:
+        check_step_allowed(HitStatus(hit.status), hit.claimed_by, ctx.actor.badge,
+                           Step(item.step), set(done))
+        data = clean_step(item, hit.created_at, now)
+    except ChecklistError as exc:
+        raise InputRejected(str(exc)) from None
+    session.add(HitStep(hit_id=hit_id, step=int(item.step), data=json.dumps(data),
+                        attachment_name=item.attachment_name, attachment=item.attachment,
+                        done_by=ctx.actor.badge, done_at=now))
+    session.flush()
+    audited = {k: v for k, v in data.items() if k not in ("clets_result", "ncic_result")}
+    if item.attachment is not None:
+        audited["attachment_sha256"] = hashlib.sha256(item.attachment).hexdigest()
+    _audit(session, ctx, "hits.step", hit, step=int(item.step), **audited)
+    return _views(session, [hit])[0]
+
+
+def confirm_hit(session: Session, ctx: Context, hit_id: int) -> HitView:
+    """D.5.b, D.6.a: only the claiming dispatcher, and only after all four steps."""
+    authorize(session, ctx, Permission.WORK_HITS, action="hits.confirm", object_type="hit",
+              object_id=hit_id)
+    hit = _get(session, hit_id, lock=True)
+    if hit.informational:
+        raise InputRejected("special hot list hits are informational only (I.1) and are not "
+                            "confirmed; close it once noted")
+    done = _steps_done(session, hit_id)
+    outcome = json.loads(done[Step.RECORD_CHECKS].data).get("outcome") \
+        if Step.RECORD_CHECKS in done else None
+    try:
+        check_confirm_allowed(HitStatus(hit.status), hit.claimed_by, ctx.actor.badge,
+                              set(done), outcome)
+    except ChecklistError as exc:
+        raise InputRejected(str(exc)) from None
+    hit.status = HitStatus.CONFIRMED.value
+    hit.closed_by, hit.closed_at = ctx.actor.badge, ctx.now()
+    _audit(session, ctx, "hits.confirm", hit)
+    return _views(session, [hit])[0]
+
+
+def close_hit(session: Session, ctx: Context, hit_id: int, closing: HitStatus,
+              reason: str) -> HitView:
+    """Misread, no longer wanted or duplicate, each with its reason."""
+    authorize(session, ctx, Permission.WORK_HITS, action="hits.close", object_type="hit",
+              object_id=hit_id)
+    hit = _get(session, hit_id, lock=True)
+    if hit.status == HitStatus.CLAIMED.value and hit.claimed_by != ctx.actor.badge:
+        raise Refused(f"Hit #{hit_id} is claimed by {hit.claimed_by}; only they can close it.",
+                      action="hits.close", object_type="hit", object_id=hit_id,
+                      clause="D.5.b")
+    try:
+        clean = check_close_allowed(HitStatus(hit.status), HitStatus(closing), reason)
+    except (ChecklistError, ValueError) as exc:
+        raise InputRejected(str(exc)) from None
+    hit.status = HitStatus(closing).value
+    hit.closed_by, hit.closed_at, hit.close_reason = ctx.actor.badge, ctx.now(), clean
+    _audit(session, ctx, "hits.close", hit, reason=clean, closing=hit.status)
+    return _views(session, [hit])[0]

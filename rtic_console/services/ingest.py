@@ -1,0 +1,181 @@
+"""Storing plate reads, matching them and writing hits in the same transaction."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from rtic_console.domain.hotlists import ListKind
+from rtic_console.domain.reads import Heartbeat, PlateRead
+from rtic_console.domain.roles import Permission
+from rtic_console.services.auth import authorize
+from rtic_console.services.context import Context
+from rtic_console.services.matching import MatchingEngine
+from rtic_console.store.audit_log import append_event
+from rtic_console.store.change_bus import ChangeEvent, publish
+from rtic_console.store.models import (
+    Detection,
+    DetectionImage,
+    Device,
+    Hit,
+    HotListEntry,
+    QuarantinedPayload,
+)
+
+HIT_CREATED = "hit.created"
+DETECTIONS_ADDED = "detection.added"
+QUARANTINE_KEEP_BYTES = 256 * 1024
+
+
+@dataclass(frozen=True)
+class IngestOutcome:
+    stored: int
+    duplicates: int
+    hit_ids: tuple[int, ...]
+    detection_ids: tuple[int, ...]
+
+
+def _insert_ignoring_duplicates(session: Session, rows: list[dict[str, object]]):  # type: ignore[no-untyped-def]
+    dialect = session.get_bind().dialect.name
+    stmt = (postgresql.insert(Detection) if dialect == "postgresql"
+            else sqlite.insert(Detection))
+    stmt = stmt.on_conflict_do_nothing(index_elements=["source_format", "source_id"])
+    return session.execute(
+        stmt.returning(Detection.id, Detection.source_format, Detection.source_id), rows)
+
+
+def _device_ids(session: Session, refs: set[str]) -> dict[str, int]:
+    if not refs:
+        return {}
+    found = session.execute(select(Device.vendor_ref, Device.id, Device.code)
+                            .where((Device.vendor_ref.in_(refs)) | (Device.code.in_(refs))))
+    out: dict[str, int] = {}
+    for vendor_ref, device_id, code in found:
+        out[vendor_ref or code] = device_id
+        out[code] = device_id
+    return out
+
+
+def _detection_row(read: PlateRead, device_id: int | None, now: datetime) -> dict[str, object]:
+    vehicle = {k: v for k, v in dataclasses.asdict(read.vehicle).items() if v}
+    return {
+        "source_format": read.source, "source_id": read.source_id, "plate": read.plate,
+        "plate_raw": read.plate_raw, "state": read.state, "confidence": read.confidence,
+        "captured_at": read.captured_at, "received_at": now, "device_id": device_id,
+        "device_ref": read.device_ref, "latitude": read.latitude,
+        "longitude": read.longitude, "direction_deg": read.direction_deg,
+        "candidates": json.dumps(read.candidates), "vehicle": json.dumps(vehicle),
+    }
+
+
+def ingest_reads(session: Session, reads: Sequence[PlateRead], engine: MatchingEngine,
+                 now: datetime, channel: str) -> IngestOutcome:
+    """Store reads once each (by vendor id), their images, and any hits, atomically.
+
+    Reads are matched against the list in effect now (E.2): a read replayed after an
+    outage produces no hit from an entry that has expired since.
+    """
+    if not reads:
+        return IngestOutcome(0, 0, (), ())
+    devices = _device_ids(session, {r.device_ref for r in reads})
+    unique: dict[tuple[str, str], PlateRead] = {}
+    for read in reads:
+        unique.setdefault((read.source, read.source_id), read)
+    rows = [_detection_row(r, devices.get(r.device_ref), now) for r in unique.values()]
+    inserted = {(fmt, sid): det_id
+                for det_id, fmt, sid in _insert_ignoring_duplicates(session, rows)}
+    images = [{"detection_id": det_id, "kind": kind, "jpeg": data}
+              for key, det_id in inserted.items()
+              for kind, data in unique[key].images.items()]
+    if images:
+        session.execute(insert(DetectionImage), images)
+    hit_rows = []
+    for key, det_id in inserted.items():
+        read = unique[key]
+        for match in engine.match(read, now):
+            hit_rows.append((det_id, read, match))
+    hit_ids = _write_hits(session, hit_rows, engine, now, channel)
+    if inserted:
+        publish(session, ChangeEvent(DETECTIONS_ADDED, tuple(sorted(inserted.values()))[:200]))
+    return IngestOutcome(len(inserted), len(reads) - len(inserted), hit_ids,
+                         tuple(inserted.values()))
+
+
+def _write_hits(session: Session, hit_rows: list, engine: MatchingEngine,  # type: ignore[type-arg]
+                now: datetime, channel: str) -> tuple[int, ...]:
+    if not hit_rows:
+        return ()
+    reasons = dict(session.execute(
+        select(HotListEntry.id, HotListEntry.reason)
+        .where(HotListEntry.id.in_({m.entry_id for _, _, m in hit_rows}))).all())
+    ids: list[int] = []
+    for det_id, read, match in hit_rows:
+        informational = engine.list_kinds.get(match.list_id) is ListKind.SPECIAL
+        hit = Hit(detection_id=det_id, entry_id=match.entry_id, list_id=match.list_id,
+                  read_plate=match.read_plate, listed_plate=match.listed_plate,
+                  listed_state=match.listed_state, candidate_index=match.candidate_index,
+                  substitutions=match.substitutions, state_mismatch=match.state_mismatch,
+                  priority=match.priority, reason=reasons.get(match.entry_id, "other"),
+                  informational=informational, status="new", created_at=now)
+        session.add(hit)
+        session.flush()
+        ids.append(hit.id)
+        append_event(session, actor_badge=None, workstation=channel, action="hits.created",
+                     object_type="hit", object_id=hit.id,
+                     details={"plate": read.plate, "listed_plate": match.listed_plate,
+                              "entry_id": match.entry_id, "substitutions": match.substitutions,
+                              "state_mismatch": match.state_mismatch,
+                              "informational": informational})
+    publish(session, ChangeEvent(HIT_CREATED, tuple(ids)))
+    return tuple(ids)
+
+
+def record_heartbeats(session: Session, heartbeats: Sequence[Heartbeat]) -> int:
+    """Device health from vendor heartbeats: last seen, frame rate, streaming or not."""
+    updated = 0
+    for beat in heartbeats:
+        for stream in beat.streams:
+            result = session.execute(
+                update(Device).where((Device.vendor_ref == stream.camera_id)
+                                     | (Device.code == stream.camera_id))
+                .values(last_seen_at=stream.last_update or beat.at, fps=stream.fps,
+                        is_streaming=stream.is_streaming))
+            updated += result.rowcount or 0
+    if updated:
+        publish(session, ChangeEvent("device.health"))
+    return updated
+
+
+def quarantine(session: Session, channel: str, content_type: str | None, reason: str,
+               raw: bytes) -> int:
+    """Keep what could not be parsed, with why, so nothing is silently lost."""
+    row = QuarantinedPayload(
+        channel=channel[:80], content_type=(content_type or "")[:120] or None,
+        reason=reason[:2000], raw_size=len(raw), sha256=hashlib.sha256(raw).hexdigest(),
+        raw=raw[:QUARANTINE_KEEP_BYTES])
+    session.add(row)
+    session.flush()
+    publish(session, ChangeEvent("quarantine.added", (row.id,)))
+    return row.id
+
+
+def ingest_file(session: Session, ctx: Context, filename: str, reads: Sequence[PlateRead],
+                heartbeats: Sequence[Heartbeat], engine: MatchingEngine) -> IngestOutcome:
+    """A person loading a file of reads: authorized, and audited with its counts."""
+    authorize(session, ctx, Permission.INGEST_READS, action="ingest.file",
+              object_type="file", object_id=filename[:80])
+    outcome = ingest_reads(session, reads, engine, ctx.now(), f"file:{filename[:60]}")
+    record_heartbeats(session, heartbeats)
+    append_event(session, actor_badge=ctx.actor.badge, workstation=ctx.workstation,
+                 action="ingest.file", object_type="file", object_id=filename[:80],
+                 details={"stored": outcome.stored, "duplicates": outcome.duplicates,
+                          "hits": len(outcome.hit_ids)})
+    return outcome

@@ -1,0 +1,219 @@
+"""Reads in, hits out: matching, the hit queue and the checklist (D.4, D.5, E.2, I.1)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from rtic_console.domain.checklist import HitStatus, Step, StepInput
+from rtic_console.domain.reads import PlateRead
+from rtic_console.services import hits as hit_service
+from rtic_console.services import hotlists
+from rtic_console.services.context import Context, InputRejected, Refused
+from rtic_console.services.hotlists import HotPlateInput
+from rtic_console.services.ingest import ingest_reads
+from rtic_console.services.matching import MatchingEngine
+from rtic_console.services.runner import perform
+from rtic_console.store.database import Database
+from rtic_console.store.pg_listener import PgListener
+
+NOW = datetime.now(UTC)
+
+
+def read(plate: str, *, state: str | None = "CA", candidates: tuple[str, ...] = (),
+         source_id: str | None = None) -> PlateRead:
+    return PlateRead(source="openalpr", source_id=source_id or f"agent-1-{plate}-{id(plate)}",
+                     plate=plate, plate_raw=plate, state=state, confidence=0.91,
+                     captured_at=NOW - timedelta(seconds=5), device_ref="ALPR-FX-01",
+                     latitude=38.577, longitude=-121.485, direction_deg=90.0,
+                     candidates=tuple((c, 0.8) for c in candidates))
+
+
+@pytest.fixture
+def engine(db: Database) -> Iterator[MatchingEngine]:
+    """The index as an ingest process keeps it: loaded, then fed by committed changes."""
+    eng = MatchingEngine(max_substitutions=1)
+    with db.read() as session:
+        eng.load(session)
+    db.bus.subscribe(eng.subscriber(db.read))
+    listener = PgListener(db, db.bus) if db.is_postgres else None
+    if listener:
+        listener.start()
+        assert listener.connected.wait(5)
+    yield eng
+    if listener:
+        listener.stop()
+
+
+def wait_for(condition: Callable[[], bool], seconds: float = 5.0) -> bool:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if condition():
+            return True
+        time.sleep(0.02)
+    return condition()
+
+
+@pytest.fixture
+def listed(db: Database, enrol, engine: MatchingEngine) -> Context:
+    officer = enrol("6301", "officer")
+    perform(db, officer, hotlists.add_hot_plate, HotPlateInput(
+        plate="7ABC123", state="CA", reason="stolen_vehicle", case_number="26-1",
+        xref=None, ncic_system="SVS", ncic_record="V1"))
+    assert wait_for(lambda: len(engine.index) == 1), "the new entry never reached the index"
+    return officer
+
+
+def ingest(db: Database, engine: MatchingEngine, *reads: PlateRead):  # type: ignore[no-untyped-def]
+    with db.write() as session:
+        return ingest_reads(session, reads, engine, datetime.now(UTC), "test")
+
+
+def test_exact_approximate_candidate_and_state(db: Database, engine: MatchingEngine,
+                                               listed: Context) -> None:
+    ids = ingest(db, engine, read("7ABC123"), read("7A8C123"), read("ZZZ999", candidates=(
+        "ZZZ998", "7ABCI23")), read("7ABC123", state="NV", source_id="nv-1"),
+        read("9XYZ000")).hit_ids
+    assert len(ids) == 4
+    views = perform(db, listed, hit_service.list_hits)
+    by_read = {(v.best_plate, v.read_state): v for v in views}
+    assert by_read[("7ABC123", "CA")].substitutions == 0
+    assert by_read[("7A8C123", "CA")].approximate and by_read[("7A8C123", "CA")].substitutions == 1
+    cand = by_read[("ZZZ999", "CA")]
+    assert cand.candidate_index == 1 and cand.read_plate == "7ABCI23"
+    assert by_read[("7ABC123", "NV")].state_mismatch
+    assert views[0].reason == "stolen_vehicle" and views[0].case_number == "26-1"
+
+
+def test_duplicate_read_stored_once(db: Database, engine: MatchingEngine, listed) -> None:  # type: ignore[no-untyped-def]
+    first = ingest(db, engine, read("7ABC123", source_id="same"))
+    again = ingest(db, engine, read("7ABC123", source_id="same"))
+    assert (first.stored, len(first.hit_ids)) == (1, 1)
+    assert (again.stored, again.duplicates, again.hit_ids) == (0, 1, ())
+
+
+@pytest.mark.policy("E.2")
+def test_expired_entry_stops_matching(db: Database, engine: MatchingEngine, enrol) -> None:
+    officer = enrol("6302", "officer")
+    perform(db, officer, hotlists.add_hot_plate, HotPlateInput(
+        plate="4EXP001", state="CA", reason="stolen_plate", case_number="26-2", xref=None,
+        ncic_system="SLR", ncic_record="P1", expires_in_hours=0.0003))
+    assert wait_for(lambda: len(engine.index) == 1)
+    time.sleep(1.2)
+    assert ingest(db, engine, read("4EXP001")).hit_ids == ()
+
+
+@pytest.mark.policy("I.1")
+def test_special_entry_hits_only_after_approval_and_is_informational(
+        db: Database, engine: MatchingEngine, enrol) -> None:
+    officer = enrol("6301", "officer")
+    supervisor = enrol("8501", "supervisor")
+    proposed = perform(db, officer, hotlists.propose_special, HotPlateInput(
+        plate="5SPC555", state="CA", reason="other", case_number="26-3", xref=None,
+        ncic_system=None, ncic_record=None))
+    assert ingest(db, engine, read("5SPC555", source_id="before")).hit_ids == ()
+    perform(db, supervisor, hotlists.decide_special, proposed.id, True, "approved")
+    assert wait_for(lambda: len(engine.index) == 1)
+    hit_ids = ingest(db, engine, read("5SPC555", source_id="after")).hit_ids
+    assert len(hit_ids) == 1
+    view = perform(db, officer, hit_service.list_hits)[0]
+    assert view.informational
+    dispatcher = enrol("5201", "dispatcher")
+    perform(db, dispatcher, hit_service.claim_hit, view.id)
+    with pytest.raises(InputRejected, match="informational only"):
+        perform(db, dispatcher, hit_service.confirm_hit, view.id)
+
+
+def _work_to_confirmation(db: Database, ctx: Context, hit_id: int) -> None:
+    steps = [
+        StepInput(Step.CALL_FOR_SERVICE, {"cad_number": "26-118812"}),
+        StepInput(Step.RECORD_CHECKS, {"clets_result": "SVS: STOLEN 26-1",
+                                       "ncic_result": "NIC V1 ACTIVE",
+                                       "outcome": "still_wanted"}),
+        StepInput(Step.VEHICLE_AND_DIRECTION, {"vehicle_description": "silver Honda Civic",
+                                               "direction": "E"}),
+        StepInput(Step.BROADCAST, {"channel": "Central 1",
+                                   "broadcast_at": datetime.now(UTC)}),
+    ]
+    for item in steps:
+        perform(db, ctx, hit_service.record_step, hit_id, item)
+
+
+@pytest.mark.policy("D.5.b")
+def test_only_a_dispatcher_confirms_after_four_steps(db: Database, engine: MatchingEngine,
+                                                     listed: Context, enrol) -> None:
+    hit_id = ingest(db, engine, read("7ABC123")).hit_ids[0]
+    admin_like = enrol("4102", "alpr_admin")
+    with pytest.raises(Refused, match="Only Dispatcher"):
+        perform(db, admin_like, hit_service.claim_hit, hit_id)
+    dispatcher = enrol("5201", "dispatcher")
+    perform(db, dispatcher, hit_service.claim_hit, hit_id)
+    with pytest.raises(InputRejected, match="missing step 1, 2, 3, 4"):
+        perform(db, dispatcher, hit_service.confirm_hit, hit_id)
+    with pytest.raises(InputRejected, match="do step 1"):
+        perform(db, dispatcher, hit_service.record_step, hit_id,
+                StepInput(Step.BROADCAST, {"channel": "x", "broadcast_at": datetime.now(UTC)}))
+    _work_to_confirmation(db, dispatcher, hit_id)
+    confirmed = perform(db, dispatcher, hit_service.confirm_hit, hit_id)
+    assert confirmed.status is HitStatus.CONFIRMED
+    detail = perform(db, dispatcher, hit_service.hit_detail, hit_id)
+    assert [s.step for s in detail.steps] == [1, 2, 3, 4]
+    assert all(s.done_by == "5201" for s in detail.steps)
+
+
+def test_steps_survive_a_restart(db: Database, engine: MatchingEngine, listed, enrol) -> None:  # type: ignore[no-untyped-def]
+    from rtic_console.store.database import open_database
+
+    hit_id = ingest(db, engine, read("7ABC123")).hit_ids[0]
+    dispatcher = enrol("5201", "dispatcher")
+    perform(db, dispatcher, hit_service.claim_hit, hit_id)
+    perform(db, dispatcher, hit_service.record_step, hit_id,
+            StepInput(Step.CALL_FOR_SERVICE, {"cad_number": "26-5"}))
+    fresh = open_database(db.url.render_as_string(hide_password=False))
+    try:
+        detail = perform(fresh, dispatcher, hit_service.hit_detail, hit_id)
+        assert detail.hit.steps_done == (1,) and detail.hit.claimed_by == "5201"
+    finally:
+        fresh.dispose()
+
+
+def test_closing_as_misread_needs_reason(db: Database, engine: MatchingEngine, listed,  # type: ignore[no-untyped-def]
+                                         enrol) -> None:
+    hit_id = ingest(db, engine, read("7A8C123")).hit_ids[0]
+    dispatcher = enrol("5201", "dispatcher")
+    with pytest.raises(InputRejected, match="reason"):
+        perform(db, dispatcher, hit_service.close_hit, hit_id, HitStatus.MISREAD, "")
+    closed = perform(db, dispatcher, hit_service.close_hit, hit_id, HitStatus.MISREAD,
+                     "photo shows 7A8C123; listed plate differs")
+    assert closed.status is HitStatus.MISREAD
+    assert perform(db, dispatcher, hit_service.list_hits) == []
+
+
+@pytest.mark.policy("D.5.b")
+def test_two_dispatchers_claim_at_once_exactly_one_wins(db: Database, engine: MatchingEngine,
+                                                        listed, enrol) -> None:  # type: ignore[no-untyped-def]
+    hit_id = ingest(db, engine, read("7ABC123")).hit_ids[0]
+    first, second = enrol("5201", "dispatcher"), enrol("5202", "dispatcher")
+    results: dict[str, object] = {}
+    barrier = threading.Barrier(2)
+
+    def claim(name: str, ctx: Context) -> None:
+        barrier.wait()
+        try:
+            results[name] = perform(db, ctx, hit_service.claim_hit, hit_id)
+        except Refused as exc:
+            results[name] = exc
+
+    threads = [threading.Thread(target=claim, args=(n, c))
+               for n, c in (("a", first), ("b", second))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    refusals = [r for r in results.values() if isinstance(r, Refused)]
+    assert len(refusals) == 1
+    assert "already claimed by" in str(refusals[0])

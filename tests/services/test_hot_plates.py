@@ -1,0 +1,123 @@
+"""Hot plates by hand (E.1, E.2), special lists with supervisor approval (I.1), file imports."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from rtic_console.services import hotlists
+from rtic_console.services.context import Context, InputRejected, Refused
+from rtic_console.services.hotlists import HotPlateInput
+from rtic_console.services.runner import perform
+from rtic_console.store.audit_log import AuditFilter, list_events
+from rtic_console.store.database import Database
+from rtic_console.store.models import HotListEntry
+from rtic_console.feeds.hotlist_files import parse_hotlist
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "hotlists"
+
+GOOD = HotPlateInput(plate="7ABC123", state="CA", reason="stolen_vehicle",
+                     case_number="26-004512", xref=None, ncic_system="SVS",
+                     ncic_record="V123456789")
+
+
+def _entries(db: Database) -> int:
+    with db.read() as session:
+        return session.query(HotListEntry).count()
+
+
+@pytest.mark.policy("E.1")
+@pytest.mark.parametrize("change,message", [
+    ({"case_number": None, "xref": None}, "case number, or the subject's XREF"),
+    ({"reason": ""}, "reason is required"),
+])
+def test_hot_plate_needs_case_or_xref_and_reason(db: Database, enrol, change: dict,
+                                                 message: str) -> None:
+    officer = enrol("6301", "officer")
+    with pytest.raises(InputRejected, match=message):
+        perform(db, officer, hotlists.add_hot_plate, HotPlateInput(**{**GOOD.__dict__, **change}))
+    assert _entries(db) == 0
+
+
+@pytest.mark.policy("E.2")
+@pytest.mark.parametrize("change,message", [
+    ({"ncic_system": None}, "SVS, SLR, SFR or MUPS"),
+    ({"ncic_system": "XYZ"}, "not one of SVS"),
+    ({"ncic_record": ""}, "record number is required"),
+    ({"expires_in_hours": 25}, "at most 24 hours"),
+])
+def test_hot_plate_needs_counterpart_and_short_expiry(db: Database, enrol, change: dict,
+                                                      message: str) -> None:
+    officer = enrol("6301", "officer")
+    with pytest.raises(InputRejected, match=message):
+        perform(db, officer, hotlists.add_hot_plate, HotPlateInput(**{**GOOD.__dict__, **change}))
+
+
+@pytest.mark.policy("E.2")
+def test_default_expiry_is_24_hours_and_entry_is_audited(db: Database, enrol) -> None:
+    officer = enrol("6301", "officer")
+    view = perform(db, officer, hotlists.add_hot_plate, GOOD)
+    assert view.expires_at is not None and view.effective_at is not None
+    assert (view.expires_at - view.effective_at).total_seconds() == 24 * 3600
+    with db.read() as session:
+        event = list_events(session, AuditFilter(action="hotlist.add"))[0]
+    assert event.actor_badge == "6301" and event.details["ncic_record"] == "V123456789"
+
+
+@pytest.mark.policy("A.2")
+def test_dispatcher_cannot_enter_hot_plates(db: Database, enrol) -> None:
+    dispatcher = enrol("5201", "dispatcher")
+    with pytest.raises(Refused, match="Only ALPR administrator, Officer"):
+        perform(db, dispatcher, hotlists.add_hot_plate, GOOD)
+
+
+@pytest.mark.policy("I.1")
+def test_special_entry_needs_another_supervisor(db: Database, enrol) -> None:
+    officer = enrol("6301", "officer")
+    supervisor = enrol("8501", "supervisor")
+    special = HotPlateInput(**{**GOOD.__dict__, "ncic_system": None, "ncic_record": None,
+                               "reason": "other", "narrative": "seen at burglary series"})
+    proposed = perform(db, officer, hotlists.propose_special, special)
+    assert proposed.status == "pending" and proposed.effective_at is None
+    with pytest.raises(Refused, match="Only Supervisor"):
+        perform(db, officer, hotlists.decide_special, proposed.id, True)
+    with pytest.raises(InputRejected, match="reason for rejecting"):
+        perform(db, supervisor, hotlists.decide_special, proposed.id, False, "")
+    approved = perform(db, supervisor, hotlists.decide_special, proposed.id, True, "ok")
+    assert approved.status == "active" and approved.decided_by == "8501"
+    with pytest.raises(InputRejected, match="already decided"):
+        perform(db, supervisor, hotlists.decide_special, proposed.id, False, "changed mind")
+
+
+@pytest.mark.policy("I.1")
+def test_supervisor_cannot_approve_own_entry(db: Database, enrol) -> None:
+    supervisor = enrol("8501", "supervisor")
+    special = HotPlateInput(**{**GOOD.__dict__, "ncic_system": None, "ncic_record": None})
+    proposed = perform(db, supervisor, hotlists.propose_special, special)
+    with pytest.raises(Refused, match="own special hot list entry"):
+        perform(db, supervisor, hotlists.decide_special, proposed.id, True)
+
+
+def _import(db: Database, admin: Context, path: Path, name: str = "CA SVS"):  # type: ignore[no-untyped-def]
+    data = path.read_bytes()
+    parsed = parse_hotlist(data, path.name)
+    return perform(db, admin, hotlists.import_list, name, path.name,
+                   hashlib.sha256(data).hexdigest(), parsed)
+
+
+def test_import_replaces_list_and_refusal_keeps_previous(db: Database, admin: Context,
+                                                          tmp_path: Path) -> None:
+    good = sorted(FIXTURES.glob("*.tbl"))[0]
+    report = _import(db, admin, good)
+    assert report.applied and report.accepted > 0
+    before = _entries(db)
+    empty = tmp_path / "svs.tbl"
+    empty.write_bytes(b"")
+    refused = _import(db, admin, empty)
+    assert not refused.applied and refused.reasons
+    assert _entries(db) == before, "a refused import must leave the previous list active"
+    with db.read() as session:
+        actions = [e.action for e in list_events(session, AuditFilter())]
+    assert "hotlist.import" in actions and "hotlist.import.refused" in actions

@@ -17,6 +17,8 @@ from rtic_console.services.context import Context
 from rtic_console.services.runner import perform
 from rtic_console.store.bootstrap import connect
 from rtic_console.store.database import Database
+from rtic_console.store.pg_listener import PgListener
+from rtic_console.ui.change_bridge import ChangeBridge
 from rtic_console.ui.connection_watchdog import ConnectionWatchdog
 from rtic_console.ui.console_session import ConsoleSession
 from rtic_console.ui.first_run_dialog import FirstAdminDialog
@@ -49,11 +51,16 @@ class ConsoleController(QObject):
         self.db, self.settings, self.demo, self.demo_note = db, settings, demo, demo_note
         self.runner = OperationRunner(self)
         self.watchdog = ConnectionWatchdog(db, self.runner, settings.db_check_seconds, self)
+        self.changes = ChangeBridge(db.bus, self)
+        # Other consoles' changes arrive by NOTIFY; SQLite has only this process's bus.
+        self.listener = PgListener(db, db.bus) if db.is_postgres else None
         self.window: MainWindow | None = None
         self.dialog: SignInDialog | FirstAdminDialog | None = None
 
     def start(self, auto_sign_in: tuple[str, str] | None = None) -> None:
         self.watchdog.start()
+        if self.listener is not None:
+            self.listener.start()
         if auto_sign_in:
             badge, password = auto_sign_in
             db, settings = self.db, self.settings
@@ -94,7 +101,7 @@ class ConsoleController(QObject):
 
     @Slot(object)
     def open_main_window(self, ctx: Context) -> None:
-        session = ConsoleSession(self.db, ctx, self.runner, self.demo)
+        session = ConsoleSession(self.db, ctx, self.runner, self.changes, self.demo)
         window = MainWindow(session, self.demo_note if self.demo else "")
         window.sign_out_requested.connect(self._on_sign_out_requested)
         self.watchdog.state_changed.connect(window.show_connection)
@@ -123,6 +130,9 @@ class ConsoleController(QObject):
         if self.window is not None:
             self.window.save_layout()
         self.watchdog.stop()
+        if self.listener is not None:
+            self.listener.stop()
+        self.changes.close()
         self.runner.shutdown()
 
 

@@ -49,15 +49,25 @@ class Settings:
         "help": "Days ALPR training counts before it must be repeated"})
     db_check_seconds: float = field(default=3.0, metadata={
         "help": "How often the console checks that the database answers"})
+    hit_warn_seconds: int = field(default=120, metadata={
+        "help": "Age at which an unworked hit turns amber in the queue (D.5.a)"})
+    hit_overdue_seconds: int = field(default=300, metadata={
+        "help": "Age at which an unworked hit turns red and is called overdue (D.5.a)"})
+    max_substitutions: int = field(default=1, metadata={
+        "help": "OCR-equivalent substitutions a hit may need (0 exact only; at most 2)"})
 
     def __post_init__(self) -> None:
         for name in ("lockout_threshold", "lockout_minutes", "clets_valid_days",
-                     "alpr_valid_days"):
+                     "alpr_valid_days", "hit_warn_seconds", "hit_overdue_seconds"):
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
                 raise SettingsError(f"setting {name} must be a whole number of at least 1")
         if not isinstance(self.db_check_seconds, int | float) or self.db_check_seconds <= 0:
             raise SettingsError("setting db_check_seconds must be a positive number")
+        if self.max_substitutions not in (0, 1, 2):
+            raise SettingsError("setting max_substitutions must be 0, 1 or 2")
+        if self.hit_overdue_seconds <= self.hit_warn_seconds:
+            raise SettingsError("setting hit_overdue_seconds must exceed hit_warn_seconds")
         if not self.workstation or len(self.workstation) > 80:
             raise SettingsError("setting workstation must be 1 to 80 characters")
 

@@ -58,8 +58,11 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.VIEW_HOT_LISTS: frozenset(
         {Role.ALPR_ADMIN, Role.OFFICER, Role.DISPATCHER, Role.SUPERVISOR}
     ),
-    # Hits go to SPD authorized personnel (I.2.a); every console user is one.
-    Permission.VIEW_HITS: frozenset(Role),
+    # Hits go to SPD authorized personnel only (I.2.a), those who act on them.
+    Permission.VIEW_HITS: frozenset(
+        {Role.DISPATCHER, Role.ALPR_ADMIN, Role.OFFICER, Role.SUPERVISOR,
+         Role.DIVISION_COMMANDER}
+    ),
     # D.5.b, D.6.a: only a dispatcher claims, verifies and confirms a hit.
     Permission.WORK_HITS: frozenset({Role.DISPATCHER}),
     Permission.INGEST_READS: frozenset({Role.ALPR_ADMIN, Role.IT_STAFF}),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -12,7 +12,7 @@ from rtic_console.domain.roles import Role
 from rtic_console.services.auth import roster_is_empty
 from rtic_console.services.passwords import hash_password
 from rtic_console.store.audit_log import append_event
-from rtic_console.store.models import Device, Person, PersonRole
+from rtic_console.store.models import Device, HotList, HotListEntry, Person, PersonRole
 
 DEMO_PASSWORD = "rtic-demo-password"
 DEMO_SERGEANT_BADGE = "4101"
@@ -114,3 +114,60 @@ def demo_badge_for(role: Role) -> str:
         if role in p.roles and p.active and p.alpr_days_ago is not None:
             return p.badge
     raise ValueError(f"no demo person holds {role.value}")
+
+
+# (plate, state, reason, case, NCIC system, record, narrative)
+DEMO_HOT_PLATES = (
+    ("7KQM482", "CA", "stolen_vehicle", "26-011842", "SVS", "V264118820",
+     "Silver 2019 Honda Accord taken from Arden Fair lot"),
+    ("8FJD219", "CA", "felony_vehicle", "26-011907", "SFR", "F264119071",
+     "Vehicle used in armed robbery, 2400 block of Fruitridge Rd"),
+    ("6TRX905", "CA", "wanted_person", "26-012033", "MUPS", "W264120330",
+     "Registered owner wanted on felony warrant"),
+    ("5MNB771", "NV", "stolen_plate", "26-012101", "SLR", "P264121011",
+     "Nevada plate reported stolen from Reno rental"),
+)
+DEMO_SPECIAL_APPROVED = ("4DWL663", "CA", "other", "26-011555",
+                         "Seen leaving three residential burglaries in Land Park")
+DEMO_SPECIAL_PENDING = ("9HCV208", "CA", "other", "26-012250",
+                        "Vehicle seen at catalytic converter thefts, Natomas")
+DEMO_STATE_LIST = "CA DOJ SVS (demo extract)"
+DEMO_STATE_PLATES = tuple(f"{d}{a}{b}{c}{n:03d}" for d, a, b, c, n in (
+    (3 + i % 6, "ABCDEFGHJKLMNPRSTUVWXYZ"[i % 23], "ABCDEFGHJKLMNPRSTUVWXYZ"[(i * 7) % 23],
+     "ABCDEFGHJKLMNPRSTUVWXYZ"[(i * 11) % 23], (i * 37) % 1000) for i in range(300)))
+
+
+def seed_demo_hot_lists(session: Session, now: datetime) -> None:
+    """Hot plates, a state list extract and special entries, as their sources would leave them."""
+    lists = {name: HotList(name=name, kind=kind) for name, kind in (
+        ("SPD hot plates", "spd_hot_plate"), ("SPD special hot list", "special"),
+        (DEMO_STATE_LIST, "state_ncic"))}
+    session.add_all(lists.values())
+    session.flush()
+    expires = now + timedelta(hours=20)
+    for plate, state, reason, case, system, record, narrative in DEMO_HOT_PLATES:
+        session.add(HotListEntry(
+            list_id=lists["SPD hot plates"].id, plate=plate, state=state, reason=reason,
+            priority=1 if reason in ("felony_vehicle", "wanted_person") else 2,
+            case_number=case, ncic_system=system, ncic_record=record, narrative=narrative,
+            status="active", entered_by="4102", entered_at=now - timedelta(hours=2),
+            effective_at=now - timedelta(hours=2), expires_at=expires))
+    for (plate, state, reason, case, narrative), status in (
+            (DEMO_SPECIAL_APPROVED, "active"), (DEMO_SPECIAL_PENDING, "pending")):
+        session.add(HotListEntry(
+            list_id=lists["SPD special hot list"].id, plate=plate, state=state, reason=reason,
+            priority=4, case_number=case, narrative=narrative, status=status,
+            entered_by="6301", entered_at=now - timedelta(hours=1),
+            effective_at=now - timedelta(minutes=50) if status == "active" else None,
+            expires_at=expires, decided_by="8501" if status == "active" else None,
+            decided_at=now - timedelta(minutes=50) if status == "active" else None))
+    for plate in DEMO_STATE_PLATES:
+        session.add(HotListEntry(list_id=lists[DEMO_STATE_LIST].id, plate=plate, state="CA",
+                                 reason="stolen_vehicle", priority=2,
+                                 source_record="DOJ SVS", status="active", entered_at=now,
+                                 effective_at=now))
+    session.flush()
+    append_event(session, actor_badge=None, workstation=None, action="demo.seed",
+                 reason="demo hot lists created",
+                 details={"hot_plates": len(DEMO_HOT_PLATES), "state_list":
+                          len(DEMO_STATE_PLATES), "special": 2})

@@ -12,6 +12,7 @@ from rtic_console.domain.roles import Permission, allows
 from rtic_console.services import runner as service_runner
 from rtic_console.services.context import Context
 from rtic_console.store.database import Database
+from rtic_console.ui.change_bridge import ChangeBridge
 from rtic_console.ui.operations import Done, Failed, OperationRunner
 
 
@@ -20,6 +21,7 @@ class ConsoleSession:
     db: Database
     ctx: Context
     runner: OperationRunner
+    changes: ChangeBridge
     demo: bool = False
 
     def may(self, permission: Permission) -> bool:

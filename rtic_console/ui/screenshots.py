@@ -20,6 +20,7 @@ from rtic_console.services.auth import sign_in
 from rtic_console.services.demo_seed import DEMO_PASSWORD, seed_demo
 from rtic_console.store.bootstrap import connect
 from rtic_console.store.database import Database
+from rtic_console.ui.change_bridge import ChangeBridge
 from rtic_console.ui.console_session import ConsoleSession
 from rtic_console.ui.first_run_dialog import FirstAdminDialog
 from rtic_console.ui.main_window import MainWindow
@@ -78,7 +79,7 @@ def render_all(out: Path) -> list[Path]:
         dialog.close()
 
         ctx = sign_in(db, settings, "4101", DEMO_PASSWORD)
-        window = MainWindow(ConsoleSession(db, ctx, runner, demo=True),
+        window = MainWindow(ConsoleSession(db, ctx, runner, ChangeBridge(db.bus), demo=True),
                             f"Password for every demo person: {DEMO_PASSWORD}")
         window.resize(1366, 800)
         for key in window.areas:

@@ -12,6 +12,7 @@ from rtic_console.ui.account_widget import AccountWidget
 from rtic_console.ui.admin.roster_widget import RosterWidget
 from rtic_console.ui.audit_viewer import AuditViewerWidget
 from rtic_console.ui.console_session import ConsoleSession
+from rtic_console.ui.hits.hit_queue_widget import HitQueueWidget
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,7 @@ class WorkArea:
 
 
 WORK_AREAS: tuple[WorkArea, ...] = (
+    WorkArea("hits", "Hit queue", Permission.VIEW_HITS, HitQueueWidget),
     WorkArea("roster", "Roster", Permission.MANAGE_ROSTER, RosterWidget),
     WorkArea("audit", "Audit trail", Permission.VIEW_AUDIT, AuditViewerWidget),
     WorkArea("account", "My account", Permission.USE_CONSOLE, AccountWidget),

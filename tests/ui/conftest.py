@@ -11,8 +11,26 @@ from rtic_console.ui.operations import OperationRunner
 
 
 @pytest.fixture
-def runner(qtbot) -> Iterator[OperationRunner]:  # type: ignore[no-untyped-def]
+def runner(qtbot) -> Iterator[OperationRunner]:
     qt_application()
     r = OperationRunner()
     yield r
     r.shutdown()
+
+
+@pytest.fixture
+def console_session(db, runner):
+    """Builds the session a screen receives, for a signed-in context."""
+    from rtic_console.ui.change_bridge import ChangeBridge
+    from rtic_console.ui.console_session import ConsoleSession
+
+    bridges: list[ChangeBridge] = []
+
+    def make(ctx, demo: bool = False) -> ConsoleSession:
+        bridge = ChangeBridge(db.bus)
+        bridges.append(bridge)
+        return ConsoleSession(db, ctx, runner, bridge, demo)
+
+    yield make
+    for bridge in bridges:
+        bridge.close()

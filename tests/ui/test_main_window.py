@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from rtic_console.config import Settings
 from rtic_console.store.database import Database
 from rtic_console.ui.connection_watchdog import ConnectionWatchdog
-from rtic_console.ui.console_session import ConsoleSession
 from rtic_console.ui.main_window import MainWindow
 
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
@@ -15,38 +13,38 @@ pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 
 @pytest.mark.policy("A.2")
 @pytest.mark.parametrize("role,areas", [
-    ("alpr_admin", ["roster", "audit", "account"]),
-    ("supervisor", ["audit", "account"]),
-    ("division_commander", ["audit", "account"]),
-    ("dispatcher", ["account"]),
+    ("alpr_admin", ["hits", "roster", "audit", "account"]),
+    ("supervisor", ["hits", "audit", "account"]),
+    ("division_commander", ["hits", "audit", "account"]),
+    ("dispatcher", ["hits", "account"]),
     ("it_staff", ["account"]),
 ])
-def test_areas_follow_roles(qtbot, db: Database, runner, enrol, role: str,  # type: ignore[no-untyped-def]
+def test_areas_follow_roles(qtbot, console_session, db: Database, runner, enrol, role: str,
                             areas: list[str]) -> None:
     ctx = enrol("2201", role)
-    window = MainWindow(ConsoleSession(db, ctx, runner))
+    window = MainWindow(console_session(ctx))
     qtbot.addWidget(window)
     assert list(window.areas) == areas
     assert not hasattr(window, "demo_banner")
     assert "2201" in window.user_label.text()
 
 
-def test_demo_banner_and_layout_persist(qtbot, db: Database, runner, admin) -> None:  # type: ignore[no-untyped-def]
-    window = MainWindow(ConsoleSession(db, admin, runner, demo=True))
+def test_demo_banner_and_layout_persist(qtbot, console_session, admin) -> None:
+    window = MainWindow(console_session(admin, demo=True))
     qtbot.addWidget(window)
     assert "DEMO DATA" in window.demo_banner.text()
     window.resize(720, 520)
     window.tabs.setCurrentWidget(window.areas["audit"])
     window.save_layout()
-    again = MainWindow(ConsoleSession(db, admin, runner, demo=True))
+    again = MainWindow(console_session(admin, demo=True))
     qtbot.addWidget(again)
     assert again.tabs.currentWidget() is again.areas["audit"]
     assert again.size().width() == 720
 
 
-def test_lost_database_is_shown_and_writes_refused(qtbot, db: Database, settings: Settings,  # type: ignore[no-untyped-def]
+def test_lost_database_is_shown_and_writes_refused(qtbot, console_session, db: Database,
                                                    runner, admin, tmp_path) -> None:
-    window = MainWindow(ConsoleSession(db, admin, runner))
+    window = MainWindow(console_session(admin))
     qtbot.addWidget(window)
     watchdog = ConnectionWatchdog(db, runner, 0.2)
     watchdog.state_changed.connect(window.show_connection)

@@ -12,14 +12,13 @@ from rtic_console.store.audit_log import AuditFilter, list_events
 from rtic_console.store.database import Database
 from rtic_console.ui.admin.person_dialog import PersonDialog
 from rtic_console.ui.admin.roster_widget import RosterWidget
-from rtic_console.ui.console_session import ConsoleSession
 
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 
 
 @pytest.fixture
-def widget(qtbot, db: Database, admin, runner) -> RosterWidget:  # type: ignore[no-untyped-def]
-    w = RosterWidget(ConsoleSession(db, admin, runner))
+def widget(qtbot, console_session, db: Database, admin, runner) -> RosterWidget:
+    w = RosterWidget(console_session(admin))
     qtbot.addWidget(w)
     w.show()
     qtbot.waitUntil(lambda: w.model.rowCount() == 1, timeout=10000)
@@ -42,7 +41,7 @@ def _fill(dialog: PersonDialog, badge: str, name: str, roles: list[Role]) -> Non
 
 
 @pytest.mark.policy("D.2.c")
-def test_add_edit_deactivate_through_the_tab(qtbot, widget: RosterWidget, db: Database) -> None:  # type: ignore[no-untyped-def]
+def test_add_edit_deactivate_through_the_tab(qtbot, widget: RosterWidget, db: Database) -> None:
     add = PersonDialog(widget._session, None, widget)
     qtbot.addWidget(add)
     _fill(add, "5301", "Dispatcher Quinn", [Role.DISPATCHER])
@@ -68,7 +67,7 @@ def test_add_edit_deactivate_through_the_tab(qtbot, widget: RosterWidget, db: Da
     assert update.details["after"]["roles"] == ["dispatcher", "officer"]
 
 
-def test_bad_input_shown_and_dialog_stays_open(qtbot, widget: RosterWidget) -> None:  # type: ignore[no-untyped-def]
+def test_bad_input_shown_and_dialog_stays_open(qtbot, widget: RosterWidget) -> None:
     add = PersonDialog(widget._session, None, widget)
     qtbot.addWidget(add)
     _fill(add, "53'01", "Bad Badge", [Role.DISPATCHER])
@@ -80,7 +79,7 @@ def test_bad_input_shown_and_dialog_stays_open(qtbot, widget: RosterWidget) -> N
     assert widget.model.rowCount() == 1
 
 
-def test_sorting_and_inactive_filter(qtbot, widget: RosterWidget, enrol, db: Database) -> None:  # type: ignore[no-untyped-def]
+def test_sorting_and_inactive_filter(qtbot, widget: RosterWidget, enrol, db: Database) -> None:
     from rtic_console.services import roster
     from rtic_console.services.runner import perform
 

@@ -14,7 +14,7 @@ from tests.support import PASSWORD
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 
 
-def _attempt(qtbot, dialog: SignInDialog, badge: str, password: str) -> None:  # type: ignore[no-untyped-def]
+def _attempt(qtbot, dialog: SignInDialog, badge: str, password: str) -> None:
     dialog.badge.setText(badge)
     dialog.password.setText(password)
     dialog.message.clear_message()
@@ -24,7 +24,7 @@ def _attempt(qtbot, dialog: SignInDialog, badge: str, password: str) -> None:  #
 
 
 @pytest.fixture
-def dialog(qtbot, db: Database, settings: Settings, runner) -> SignInDialog:  # type: ignore[no-untyped-def]
+def dialog(qtbot, db: Database, settings: Settings, runner) -> SignInDialog:
     d = SignInDialog(db, settings, runner)
     qtbot.addWidget(d)
     d.show()
@@ -32,7 +32,7 @@ def dialog(qtbot, db: Database, settings: Settings, runner) -> SignInDialog:  # 
 
 
 @pytest.mark.policy("A.3")
-def test_each_refusal_has_its_own_message(qtbot, dialog: SignInDialog, db: Database,  # type: ignore[no-untyped-def]
+def test_each_refusal_has_its_own_message(qtbot, dialog: SignInDialog, db: Database,
                                           admin, enrol) -> None:
     enrol("2101", "officer", alpr=None, sign=False)
     enrol("2102", "officer", clets=None, sign=False)
@@ -52,7 +52,7 @@ def test_each_refusal_has_its_own_message(qtbot, dialog: SignInDialog, db: Datab
         assert dialog.password.text() == "", "a refused password must not linger"
 
 
-def test_lockout_message(qtbot, dialog: SignInDialog, enrol) -> None:  # type: ignore[no-untyped-def]
+def test_lockout_message(qtbot, dialog: SignInDialog, enrol) -> None:
     enrol("2104", "dispatcher", sign=False)
     for _ in range(3):
         _attempt(qtbot, dialog, "2104", "not-my-password")
@@ -61,12 +61,12 @@ def test_lockout_message(qtbot, dialog: SignInDialog, enrol) -> None:  # type: i
     assert "locked after repeated failed sign-ins" in dialog.message.text()
 
 
-def test_empty_fields_are_asked_for(qtbot, dialog: SignInDialog, admin) -> None:  # type: ignore[no-untyped-def]
+def test_empty_fields_are_asked_for(qtbot, dialog: SignInDialog, admin) -> None:
     dialog.sign_in_button.click()
     assert "Enter your badge number and password" in dialog.message.text()
 
 
-def test_success_emits_context(qtbot, dialog: SignInDialog, admin) -> None:  # type: ignore[no-untyped-def]
+def test_success_emits_context(qtbot, dialog: SignInDialog, admin) -> None:
     with qtbot.waitSignal(dialog.signed_in, timeout=10000) as blocker:
         dialog.badge.setText("1001")
         dialog.password.setText(PASSWORD)

@@ -1,0 +1,102 @@
+"""Table model of open hits, ordered by priority then age, with age escalation (D.5.a)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from rtic_console.domain.checklist import STATUS_TITLES, escalation_level
+from rtic_console.services.hits import HitView
+
+COLUMNS = ("P", "Age", "Read", "Listed", "State", "Reason", "List", "Reader", "Status")
+AGE_COLUMN = 1
+Index = QModelIndex | QPersistentModelIndex
+ESCALATION_COLORS = (None, QColor("#fef3c7"), QColor("#fee2e2"))
+
+
+def age_text(age: timedelta) -> str:
+    seconds = max(0, int(age.total_seconds()))
+    if seconds < 3600:
+        return f"{seconds // 60}:{seconds % 60:02d}"
+    return f"{seconds // 3600}h {seconds % 3600 // 60:02d}m"
+
+
+class HitQueueModel(QAbstractTableModel):
+    def __init__(self, thresholds: tuple[timedelta, timedelta]) -> None:
+        super().__init__()
+        self._hits: list[HitView] = []
+        self._thresholds = thresholds
+        self._now = datetime.now(UTC)
+
+    def set_hits(self, hits: list[HitView]) -> None:
+        self.beginResetModel()
+        self._hits = list(hits)
+        self._now = datetime.now(UTC)
+        self.endResetModel()
+
+    def tick(self) -> None:
+        """Ages move every second; only the age cells and row colours are repainted."""
+        self._now = datetime.now(UTC)
+        if self._hits:
+            self.dataChanged.emit(self.index(0, 0),
+                                  self.index(len(self._hits) - 1, len(COLUMNS) - 1),
+                                  [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.BackgroundRole])
+
+    def hit(self, row: int) -> HitView:
+        return self._hits[row]
+
+    def row_of(self, hit_id: int) -> int | None:
+        return next((i for i, h in enumerate(self._hits) if h.id == hit_id), None)
+
+    def overdue_count(self) -> int:
+        return sum(1 for h in self._hits if h.status == "new" and self._level(h) == 2)
+
+    def _level(self, hit: HitView) -> int:
+        return escalation_level(self._now - hit.created_at, self._thresholds)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._hits)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        h = self._hits[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            listed = h.listed_plate + (f" ≈{h.substitutions}" if h.approximate else "")
+            state = (h.read_state or "?") + (f" ≠ {h.listed_state}" if h.state_mismatch else "")
+            status = STATUS_TITLES[h.status]
+            if h.claimed_by:
+                status += f" · {h.claimed_by}"
+            return (h.priority, age_text(self._now - h.created_at), h.best_plate, listed,
+                    state, h.reason.replace("_", " "),
+                    h.list_name + (" (info only)" if h.informational else ""),
+                    h.device_code or h.device_name, status)[col]
+        if role == Qt.ItemDataRole.BackgroundRole and h.status == "new":
+            color = ESCALATION_COLORS[self._level(h)]
+            return QBrush(color) if color else None
+        if role == Qt.ItemDataRole.FontRole and col in (2, 3):
+            font = QFont("DejaVu Sans Mono")
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.ForegroundRole and col == 3 and h.approximate:
+            return QColor("#b45309")
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if h.approximate:
+                return (f"Approximate match: {h.substitutions} OCR-equivalent "
+                        "substitution(s). Check the photo first.")
+            if h.status == "new" and self._level(h) == 2:
+                return "Overdue: work this hit now (D.5.a)."
+        return None

@@ -1,0 +1,118 @@
+"""The triage pane: live hits, the evidence, and a dispatcher working one to confirmation."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from rtic_console.domain.checklist import STOP_WARNING, HitStatus
+from rtic_console.domain.reads import PlateRead
+from rtic_console.services import hotlists
+from rtic_console.services.hotlists import HotPlateInput
+from rtic_console.services.ingest import ingest_reads
+from rtic_console.services.matching import MatchingEngine
+from rtic_console.services.runner import perform
+from rtic_console.store.database import Database
+from rtic_console.ui.hits.hit_queue_widget import HitQueueWidget
+
+pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+
+
+def _read(plate: str, sid: str) -> PlateRead:
+    return PlateRead(source="openalpr", source_id=sid, plate=plate, plate_raw=plate,
+                     state="CA", confidence=0.9,
+                     captured_at=datetime.now(UTC) - timedelta(seconds=3),
+                     device_ref="ALPR-FX-01", direction_deg=95.0)
+
+
+@pytest.fixture
+def engine(db: Database, enrol) -> MatchingEngine:
+    officer = enrol("6301", "officer")
+    perform(db, officer, hotlists.add_hot_plate, HotPlateInput(
+        plate="7KQM482", state="CA", reason="stolen_vehicle", case_number="26-011842",
+        xref=None, ncic_system="SVS", ncic_record="V264118820"))
+    eng = MatchingEngine()
+    with db.read() as session:
+        eng.load(session)
+    return eng
+
+
+def _ingest(db: Database, engine: MatchingEngine, plate: str, sid: str) -> int:
+    with db.write() as session:
+        return ingest_reads(session, [_read(plate, sid)], engine, datetime.now(UTC),
+                            "test").hit_ids[0]
+
+
+@pytest.mark.policy("D.4")
+def test_new_hit_appears_live_with_the_stop_warning(qtbot, console_session, db: Database,
+                                                     engine: MatchingEngine, enrol) -> None:
+    widget = HitQueueWidget(console_session(enrol("5201", "dispatcher")))
+    qtbot.addWidget(widget)
+    widget.show()
+    qtbot.waitUntil(lambda: widget.summary.text().startswith("0 open"), timeout=5000)
+    hit_id = _ingest(db, engine, "7KQM4B2", "r1")
+    qtbot.waitUntil(lambda: widget.model.rowCount() == 1, timeout=2000)
+    widget.select_hit(hit_id)
+    qtbot.waitUntil(lambda: widget.detail_panel.fields["case"].text() == "26-011842",
+                    timeout=5000)
+    panel = widget.detail_panel
+    assert panel.warning.text() == STOP_WARNING and panel.warning.isVisible()
+    assert "APPROXIMATE MATCH" in panel.match_note.text()
+    assert "background" in panel.read_plate.text(), "the differing character is highlighted"
+
+
+@pytest.mark.policy("D.5.b")
+def test_dispatcher_works_a_hit_to_confirmation(qtbot, console_session, db: Database,
+                                                engine: MatchingEngine, enrol) -> None:
+    widget = HitQueueWidget(console_session(enrol("5201", "dispatcher")))
+    qtbot.addWidget(widget)
+    widget.show()
+    hit_id = _ingest(db, engine, "7KQM482", "r2")
+    qtbot.waitUntil(lambda: widget.model.rowCount() == 1, timeout=3000)
+    widget.select_hit(hit_id)
+    panel = widget.checklist
+    qtbot.waitUntil(lambda: panel.claim_button.isVisible() and panel.isEnabled(),
+                    timeout=5000)
+    assert not panel.confirm_button.isEnabled()
+    panel.claim_button.click()
+    qtbot.waitUntil(lambda: panel.cad.isEnabled(), timeout=5000)
+    assert not panel.clets.isEnabled(), "step 2 opens only after step 1"
+
+    def record(step_index: int) -> None:
+        from rtic_console.domain.checklist import Step
+
+        step = Step(step_index)
+        panel.step_buttons[step].click()
+        qtbot.waitUntil(lambda: panel.step_done[step].text().startswith("✓"), timeout=5000)
+
+    panel.cad.setText("26-118812")
+    record(1)
+    panel.clets.setPlainText("SVS: STOLEN VEHICLE 26-011842")
+    panel.ncic.setPlainText("NCIC: V264118820 ACTIVE")
+    panel.outcome.setCurrentIndex(panel.outcome.findData("still_wanted"))
+    record(2)
+    panel.vehicle.setText("silver Honda Accord")
+    panel.direction.setCurrentText("E")
+    record(3)
+    panel.channel.setText("Central 1")
+    record(4)
+    assert panel.confirm_button.isEnabled()
+    panel.confirm_button.click()
+    qtbot.waitUntil(lambda: "confirmed" in widget.message.text(), timeout=5000)
+    qtbot.waitUntil(lambda: widget.model.rowCount() == 0, timeout=5000)
+    detail = perform(db, widget._session.ctx, __import__(
+        "rtic_console.services.hits", fromlist=["hit_detail"]).hit_detail, hit_id)
+    assert detail.hit.status is HitStatus.CONFIRMED
+
+
+def test_officer_sees_hits_but_cannot_work_them(qtbot, console_session, db: Database,
+                                                 engine: MatchingEngine, enrol) -> None:
+    widget = HitQueueWidget(console_session(enrol("6302", "officer")))
+    qtbot.addWidget(widget)
+    widget.show()
+    hit_id = _ingest(db, engine, "7KQM482", "r3")
+    qtbot.waitUntil(lambda: widget.model.rowCount() == 1, timeout=3000)
+    widget.select_hit(hit_id)
+    qtbot.waitUntil(lambda: "Only dispatchers" in widget.checklist.status.text(), timeout=5000)
+    assert not widget.checklist.claim_button.isVisible()

@@ -37,7 +37,8 @@ class ConsoleSession:
                           on_done, on_error, changes, key, owner)
 
     def query(self, service: Callable[..., Any], *args: Any, owner: QObject, on_done: Done,
-              on_error: Failed, key: str | None = None) -> None:
+              on_error: Failed, key: str | None = None, **kwargs: Any) -> None:
+        """A read as the signed-in person; extra keywords go to the service."""
         db, ctx = self.db, self.ctx
-        self.runner.read(lambda: service_runner.query(db, ctx, service, *args),
+        self.runner.read(lambda: service_runner.query(db, ctx, service, *args, **kwargs),
                          on_done, on_error, key, owner)

@@ -13,6 +13,8 @@ from rtic_console.ui.admin.roster_widget import RosterWidget
 from rtic_console.ui.audit_viewer import AuditViewerWidget
 from rtic_console.ui.console_session import ConsoleSession
 from rtic_console.ui.hits.hit_queue_widget import HitQueueWidget
+from rtic_console.ui.hotlists.approvals_widget import ApprovalsWidget
+from rtic_console.ui.hotlists.hot_lists_widget import HotListsWidget
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,8 @@ class WorkArea:
 
 WORK_AREAS: tuple[WorkArea, ...] = (
     WorkArea("hits", "Hit queue", Permission.VIEW_HITS, HitQueueWidget),
+    WorkArea("hotlists", "Hot lists", Permission.VIEW_HOT_LISTS, HotListsWidget),
+    WorkArea("approvals", "Approvals", Permission.APPROVE_SPECIAL, ApprovalsWidget),
     WorkArea("roster", "Roster", Permission.MANAGE_ROSTER, RosterWidget),
     WorkArea("audit", "Audit trail", Permission.VIEW_AUDIT, AuditViewerWidget),
     WorkArea("account", "My account", Permission.USE_CONSOLE, AccountWidget),

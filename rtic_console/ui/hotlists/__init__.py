@@ -1,0 +1,1 @@
+"""Hot list screens: entries, hand entry, file import, and the special-list approvals inbox."""

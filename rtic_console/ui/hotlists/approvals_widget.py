@@ -1,0 +1,100 @@
+"""The supervisor's inbox of special hot list entries awaiting approval (I.1)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Slot
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from rtic_console.services import hotlists
+from rtic_console.services.hotlists import EntryView
+from rtic_console.store.change_bus import ChangeEvent
+from rtic_console.ui.console_session import ConsoleSession
+from rtic_console.ui.hotlists.entry_model import EntryTableModel
+from rtic_console.ui.hotlists.hot_plate_dialog import HOTLISTS_CHANGED
+from rtic_console.ui.widgets import MessageLine, describe_error
+
+
+class ApprovalsWidget(QWidget):
+    def __init__(self, session: ConsoleSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._session = session
+        intro = QLabel("Special hot list entries take effect only when a supervisor approves "
+                       "them (GO 525.08 I.1). You cannot decide your own entries. Their hits "
+                       "go to SPD authorized personnel only and are informational.")
+        intro.setWordWrap(True)
+        intro.setObjectName("noticeText")
+        self.model = EntryTableModel()
+        self.table = QTableView()
+        self.table.setObjectName("approvalsTable")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText("Reason (required to reject)")
+        self.reason.setMaxLength(1000)
+        self.approve_button = QPushButton("Approve")
+        self.reject_button = QPushButton("Reject")
+        self.approve_button.clicked.connect(lambda: self._decide(True))
+        self.reject_button.clicked.connect(lambda: self._decide(False))
+        self.message = MessageLine()
+        bar = QHBoxLayout()
+        bar.addWidget(self.reason, 1)
+        bar.addWidget(self.approve_button)
+        bar.addWidget(self.reject_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(bar)
+        layout.addWidget(self.message)
+        session.runner.did_execute.connect(self._on_operation_did_execute)
+        session.changes.changed.connect(self._on_change)
+        self.refresh()
+
+    @Slot()
+    def refresh(self) -> None:
+        self._session.query(hotlists.pending_specials, owner=self,
+                            on_done=self.model.set_entries,
+                            on_error=lambda e: self.message.show_error(describe_error(e)),
+                            key="hotlists.pending")
+
+    def selected(self) -> EntryView | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.entry(rows[0].row()) if rows else None
+
+    def _decide(self, approve: bool) -> None:
+        entry = self.selected()
+        if entry is None:
+            self.message.show_error("Select an entry first.")
+            return
+        self._session.perform(
+            hotlists.decide_special, entry.id, approve, self.reason.text(), owner=self,
+            on_done=lambda v: self.message.show_ok(
+                f"{v.plate} {'approved: it now produces hits' if approve else 'rejected'}."),
+            on_error=lambda e: self.message.show_error(describe_error(e)),
+            changes=HOTLISTS_CHANGED)
+        self.reason.clear()
+
+    @Slot(object)
+    def _on_operation_did_execute(self, changes: frozenset[str]) -> None:
+        if "hotlists" in changes:
+            self.refresh()
+
+    @Slot(object)
+    def _on_change(self, change: ChangeEvent) -> None:
+        if change.kind in ("hotlist.entry", "resync"):
+            self.refresh()

@@ -1,0 +1,116 @@
+"""The hot lists area: every entry, with hand entry, special proposals and file import."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSortFilterProxyModel, Qt, Slot
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from rtic_console.domain.roles import Permission
+from rtic_console.services import hotlists
+from rtic_console.services.hotlists import EntryView
+from rtic_console.store.change_bus import ChangeEvent
+from rtic_console.ui.console_session import ConsoleSession
+from rtic_console.ui.hotlists.entry_model import EntryTableModel
+from rtic_console.ui.hotlists.hot_plate_dialog import HotPlateDialog
+from rtic_console.ui.hotlists.import_dialog import ImportDialog
+from rtic_console.ui.widgets import MessageLine, describe_error
+
+STATUS_FILTERS = (("Active and pending", None), ("Active", "active"),
+                  ("Awaiting supervisor", "pending"), ("Rejected", "rejected"))
+
+
+class HotListsWidget(QWidget):
+    def __init__(self, session: ConsoleSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._session = session
+        self.model = EntryTableModel()
+        self.proxy = QSortFilterProxyModel()
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.proxy.setFilterKeyColumn(-1)
+
+        self.filter_edit = QLineEdit()
+        self.filter_edit.setPlaceholderText("Filter by plate, case, list, reason…")
+        self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.textChanged.connect(self.proxy.setFilterFixedString)
+        self.status_filter = QComboBox()
+        for title, value in STATUS_FILTERS:
+            self.status_filter.addItem(title, value)
+        self.status_filter.currentIndexChanged.connect(self.refresh)
+        self.add_button = QPushButton("Enter hot plate…")
+        self.add_button.clicked.connect(lambda: self._open(special=False))
+        self.add_button.setVisible(session.may(Permission.ENTER_HOT_PLATE))
+        self.special_button = QPushButton("Propose special entry…")
+        self.special_button.clicked.connect(lambda: self._open(special=True))
+        self.special_button.setVisible(session.may(Permission.PROPOSE_SPECIAL))
+        self.import_button = QPushButton("Import file…")
+        self.import_button.clicked.connect(self._on_import_clicked)
+        self.import_button.setVisible(session.may(Permission.IMPORT_HOT_LIST))
+        bar = QHBoxLayout()
+        bar.addWidget(self.filter_edit, 1)
+        bar.addWidget(self.status_filter)
+        for b in (self.add_button, self.special_button, self.import_button):
+            bar.addWidget(b)
+
+        self.table = QTableView()
+        self.table.setObjectName("hotListTable")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.message = MessageLine()
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.message)
+        session.runner.did_execute.connect(self._on_operation_did_execute)
+        session.changes.changed.connect(self._on_change)
+        self.refresh()
+
+    @Slot()
+    def refresh(self) -> None:
+        status = self.status_filter.currentData()
+        self._session.query(hotlists.list_entries, owner=self, status=status,
+                            on_done=self._on_entries_loaded,
+                            on_error=lambda e: self.message.show_error(describe_error(e)),
+                            key="hotlists.list")
+
+    def _on_entries_loaded(self, entries: list[EntryView]) -> None:
+        if self.status_filter.currentData() is None:
+            entries = [e for e in entries if e.status in ("active", "pending")]
+        self.model.set_entries(entries)
+
+    def _open(self, *, special: bool) -> None:
+        dialog = HotPlateDialog(self._session, special=special, parent=self)
+        if dialog.exec() and dialog.saved:
+            what = "submitted for supervisor approval" if special else "is now active"
+            self.message.show_ok(f"{dialog.saved.plate} {what}.")
+
+    @Slot()
+    def _on_import_clicked(self) -> None:
+        ImportDialog(self._session, self).exec()
+
+    @Slot(object)
+    def _on_operation_did_execute(self, changes: frozenset[str]) -> None:
+        if "hotlists" in changes:
+            self.refresh()
+
+    @Slot(object)
+    def _on_change(self, change: ChangeEvent) -> None:
+        if change.kind in ("hotlist.entry", "hotlist.list", "resync"):
+            self.refresh()

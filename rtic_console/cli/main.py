@@ -13,6 +13,7 @@ from rtic_console.cli import (
     audit_commands,
     compliance_commands,
     db_commands,
+    hotlist_commands,
     user_commands,
 )
 from rtic_console.cli.session import CliRefusal, CliSession
@@ -44,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     db_commands.register(sub)
     user_commands.register(sub)
     audit_commands.register(sub)
+    hotlist_commands.register(sub)
     app_commands.register(sub)
     compliance_commands.register(sub)
     parser.set_defaults(handler=app_commands.open_console)

@@ -135,15 +135,25 @@ def _views(session: Session, hits: list[Hit]) -> list[HitView]:
     return out
 
 
-def list_hits(session: Session, ctx: Context, *, open_only: bool = True,
+def list_hits(session: Session, ctx: Context, *, status: str | None = None,
               limit: int = 500) -> list[HitView]:
-    """Priority first, then oldest first: the order a dispatcher should work them (D.5.a)."""
+    """Open hits by priority, then oldest first: the order to work them (D.5.a).
+
+    status None means the open queue; 'all' every hit, newest first; or one status.
+    """
     authorize(session, ctx, Permission.VIEW_HITS, action="hits.list")
     query = select(Hit)
-    if open_only:
+    if status is None:
         query = query.where(Hit.status.in_([s.value for s in OPEN_STATUSES]))
         query = query.order_by(Hit.priority, Hit.created_at)
     else:
+        if status != "all":
+            try:
+                query = query.where(Hit.status == HitStatus(status).value)
+            except ValueError:
+                valid = ", ".join(["all", *(s.value for s in HitStatus)])
+                raise InputRejected(f"unknown hit status {status!r}; use one of {valid}") \
+                    from None
         query = query.order_by(Hit.created_at.desc())
     return _views(session, list(session.scalars(query.limit(limit))))
 

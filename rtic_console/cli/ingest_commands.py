@@ -1,0 +1,167 @@
+"""`rtic-console ingest`, `serve` and `quarantine`: plate reads from files and from the network."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from rtic_console.cli.output import as_dicts, print_json, print_table
+from rtic_console.cli.session import CliRefusal, CliSession
+from rtic_console.feeds.read_formats import FORMATS, PayloadError, parse_payload
+from rtic_console.feeds.webhook_server import (
+    DEFAULT_MAX_BODY,
+    IngestService,
+    default_spool_path,
+    run_serve,
+)
+from rtic_console.services.context import Context
+from rtic_console.services.ingest import ingest_file
+from rtic_console.services.matching import MatchingEngine
+from rtic_console.services.quarantine_review import list_quarantine, quarantine_file
+from rtic_console.services.runner import perform, query
+from rtic_console.store.database import Database
+
+# A big CSV goes in as several transactions of this many rows, each audited with its counts.
+CSV_CHUNK_ROWS = 20_000
+SHOWN_REJECTIONS = 5
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    ingest = sub.add_parser("ingest", help="load files of plate reads (any supported format)")
+    ingest.add_argument("files", nargs="+", metavar="FILE")
+    ingest.add_argument("--format", default="auto", choices=["auto", *FORMATS])
+    ingest.set_defaults(handler=_ingest)
+
+    serve = sub.add_parser("serve", help="run the headless ALPR ingest service (webhook)")
+    serve.add_argument("--listen", default="127.0.0.1:8765", metavar="HOST:PORT")
+    serve.add_argument("--spool", type=Path, metavar="PATH",
+                       help=f"spool file (default: {default_spool_path()})")
+    serve.add_argument("--token-env", metavar="NAME",
+                       help="environment variable holding the shared X-RTIC-Token")
+    serve.add_argument("--max-body", type=int, default=DEFAULT_MAX_BODY, metavar="BYTES")
+    serve.set_defaults(handler=_serve)
+
+    quarantine = sub.add_parser("quarantine", help="payloads that could not be ingested")
+    cmds = quarantine.add_subparsers(dest="quarantine_command", required=True)
+    lst = cmds.add_parser("list", help="newest first")
+    lst.add_argument("--json", action="store_true")
+    lst.add_argument("--limit", type=int, default=100)
+    lst.set_defaults(handler=_quarantine_list)
+
+
+@dataclass(frozen=True)
+class FileReport:
+    name: str
+    fmt: str
+    stored: int = 0
+    duplicates: int = 0
+    hits: int = 0
+    rejected: tuple[tuple[int, str], ...] = ()
+    ignored: int = 0
+    quarantine_id: int | None = None
+    refusal: str | None = None
+
+
+def _chunks(data: bytes, fmt: str) -> Iterator[tuple[int, bytes]]:
+    """(line offset, body): a CSV in slices that keep its header; anything else whole."""
+    text_start = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+    if fmt not in ("auto", "csv") or text_start in (b"{", b"["):
+        yield 0, data
+        return
+    lines = data.splitlines(keepends=True)
+    if len(lines) <= CSV_CHUNK_ROWS + 1:
+        yield 0, data
+        return
+    for start in range(1, len(lines), CSV_CHUNK_ROWS):
+        yield start - 1, lines[0] + b"".join(lines[start:start + CSV_CHUNK_ROWS])
+
+
+def ingest_path(db: Database, ctx: Context, engine: MatchingEngine, path: Path,
+                fmt: str = "auto") -> FileReport:
+    """Parse, match and store one file; a file that will not parse is quarantined instead."""
+    data = path.read_bytes()
+    totals = {"stored": 0, "duplicates": 0, "hits": 0, "ignored": 0}
+    rejected: list[tuple[int, str]] = []
+    found = fmt
+    for offset, body in _chunks(data, fmt):
+        try:
+            result = parse_payload(body, None, fmt, path_hint=path.name)
+        except PayloadError as exc:
+            qid = perform(db, ctx, quarantine_file, path.name, exc.reason, data)
+            return FileReport(path.name, found, **totals, rejected=tuple(rejected),
+                              quarantine_id=qid, refusal=exc.reason)
+        found = result.fmt
+        outcome = perform(db, ctx, ingest_file, path.name, result.reads, result.heartbeats,
+                          engine)
+        totals["stored"] += outcome.stored
+        totals["duplicates"] += outcome.duplicates
+        totals["hits"] += len(outcome.hit_ids)
+        totals["ignored"] += len(result.ignored)
+        rejected += [(line + offset, why) for line, why in result.rejected]
+    return FileReport(path.name, found, **totals, rejected=tuple(rejected))
+
+
+def _ingest(args: argparse.Namespace, cli: CliSession) -> int:
+    paths = [Path(p) for p in args.files]
+    missing = [str(p) for p in paths if not p.is_file()]
+    if missing:
+        raise CliRefusal(f"cannot read {', '.join(missing)}: no such file")
+    ctx = cli.context()
+    engine = MatchingEngine()
+    with cli.db.read() as session:
+        engine.load(session)
+    failed = False
+    for path in paths:
+        report = ingest_path(cli.db, ctx, engine, path, args.format)
+        if report.refusal is not None:
+            failed = True
+            print(f"{report.name}: not ingested ({report.refusal}); "
+                  f"quarantined as #{report.quarantine_id}")
+            continue
+        print(f"{report.name} ({report.fmt}): {report.stored} stored, {report.duplicates} "
+              f"duplicates, {report.hits} hits, {len(report.rejected)} rejected, "
+              f"{report.ignored} ignored")
+        for line, why in report.rejected[:SHOWN_REJECTIONS]:
+            print(f"  #{line}: {why}")
+    return 1 if failed else 0
+
+
+def _listen_address(value: str) -> tuple[str, int]:
+    host, _, port = value.rpartition(":")
+    host = host.strip("[]")
+    if not host or not port.isdigit() or not 0 <= int(port) <= 65535:
+        raise CliRefusal(f"--listen {value!r}: write HOST:PORT, for example 127.0.0.1:8765")
+    return host, int(port)
+
+
+def _serve(args: argparse.Namespace, cli: CliSession) -> int:
+    host, port = _listen_address(args.listen)
+    token = None
+    if args.token_env:
+        token = os.environ.get(args.token_env)
+        if not token:
+            raise CliRefusal(f"--token-env {args.token_env}: that variable is unset or empty")
+    spool = args.spool or default_spool_path()
+
+    def started(service: IngestService) -> None:
+        print(f"Ingest service on {service.url}/alpr, spool {spool}; "
+              "Ctrl-C to stop", flush=True)
+
+    run_serve(cli.db, host, port, spool, token=token, on_started=started,
+              max_body_bytes=args.max_body)
+    print("Ingest service stopped", flush=True)
+    return 0
+
+
+def _quarantine_list(args: argparse.Namespace, cli: CliSession) -> int:
+    items = query(cli.db, cli.context(), list_quarantine, args.limit)
+    if args.json:
+        print_json(as_dicts(items))
+        return 0
+    print_table(["ID", "RECEIVED (UTC)", "CHANNEL", "BYTES", "REASON", "PREVIEW"],
+                [(q.id, q.received_at.strftime("%Y-%m-%d %H:%M:%S"), q.channel, q.raw_size,
+                  q.reason[:60], q.preview[:40]) for q in items])
+    return 0

@@ -22,7 +22,7 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 
 
 @pytest.fixture
-def cli_db(db_url: str, monkeypatch: pytest.MonkeyPatch, capsys) -> str:  # type: ignore[no-untyped-def]
+def cli_db(db_url: str, monkeypatch: pytest.MonkeyPatch, capsys) -> str:
     """A database with a first administrator 1001, created through the CLI itself."""
     if db_url.startswith("postgresql"):
         assert main(["--database", db_url, "db", "upgrade"]) == 0
@@ -36,7 +36,7 @@ def cli_db(db_url: str, monkeypatch: pytest.MonkeyPatch, capsys) -> str:  # type
     return db_url
 
 
-def test_first_admin_then_roster_commands(cli_db: str, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_first_admin_then_roster_commands(cli_db: str, capsys) -> None:
     code, out, err = run(capsys, "--database", cli_db, "--as", "1001", "user", "add", "2001",
                          "--name", "Lena Park", "--role", "dispatcher", "--clets-trained",
                          trained(), "--alpr-trained", trained())
@@ -51,7 +51,7 @@ def test_first_admin_then_roster_commands(cli_db: str, capsys) -> None:  # type:
 
 
 @pytest.mark.policy("A.3")
-def test_untrained_person_is_refused_like_sign_in(cli_db: str, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_untrained_person_is_refused_like_sign_in(cli_db: str, capsys) -> None:
     assert run(capsys, "--database", cli_db, "--as", "1001", "user", "add", "2002", "--name",
                "No Alpr", "--role", "officer", "--clets-trained", trained())[0] == 0
     code, out, err = run(capsys, "--database", cli_db, "--as", "2002", "user", "list")
@@ -65,13 +65,13 @@ def test_untrained_person_is_refused_like_sign_in(cli_db: str, capsys) -> None: 
     (["user", "add", "2003", "--name", "A", "--role", "officer", "--alpr-trained",
       "2999-01-01"], "in the future"),
 ])
-def test_bad_input_exits_2_with_one_line(cli_db: str, capsys, argv: list[str],  # type: ignore[no-untyped-def]
+def test_bad_input_exits_2_with_one_line(cli_db: str, capsys, argv: list[str],
                                          fragment: str) -> None:
     code, _, err = run(capsys, "--database", cli_db, "--as", "1001", *argv)
     assert code == 2 and fragment in err and err.count("\n") == 1
 
 
-def test_unknown_role_is_refused_by_the_parser(cli_db: str, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_role_is_refused_by_the_parser(cli_db: str, capsys) -> None:
     with pytest.raises(SystemExit) as info:
         main(["--database", cli_db, "--as", "1001", "user", "add", "2004", "--name", "A",
               "--role", "janitor"])
@@ -79,19 +79,19 @@ def test_unknown_role_is_refused_by_the_parser(cli_db: str, capsys) -> None:  # 
     assert "janitor" in capsys.readouterr().err
 
 
-def test_commands_need_a_person(cli_db: str, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_commands_need_a_person(cli_db: str, capsys) -> None:
     code, _, err = run(capsys, "--database", cli_db, "user", "list")
     assert code == 2 and "--as BADGE" in err
 
 
-def test_wrong_password_refused(cli_db: str, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_wrong_password_refused(cli_db: str, capsys, monkeypatch) -> None:
     monkeypatch.setenv("RTIC_PASSWORD", "definitely-wrong")
     code, _, err = run(capsys, "--database", cli_db, "--as", "1001", "user", "list")
     assert code == 2 and "Wrong password" in err
 
 
 @pytest.mark.policy("AUDIT")
-def test_audit_list_and_verify_detects_tampering(cli_db: str, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_audit_list_and_verify_detects_tampering(cli_db: str, capsys) -> None:
     code, out, _ = run(capsys, "--database", cli_db, "--as", "1001", "audit", "list", "--json",
                        "--since", "2000-01-01T00:00:00+00:00")
     events = json.loads(out)
@@ -111,21 +111,21 @@ def test_audit_list_and_verify_detects_tampering(cli_db: str, capsys) -> None:  
     assert code == 1 and "sequence 2" in out
 
 
-def test_since_must_be_iso(cli_db: str, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_since_must_be_iso(cli_db: str, capsys) -> None:
     code, _, err = run(capsys, "--database", cli_db, "--as", "1001", "audit", "list",
                        "--since", "yesterday")
     assert code == 2 and "ISO 8601" in err
 
 
 @pytest.mark.postgres
-def test_postgres_behind_names_the_upgrade_command(pg_url: str, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_postgres_behind_names_the_upgrade_command(pg_url: str, capsys) -> None:
     code, _, err = run(capsys, "--database", pg_url, "--as", "1001", "user", "list")
     assert code == 2 and "db upgrade" in err
     code, out, _ = run(capsys, "--database", pg_url, "db", "upgrade")
     assert code == 0 and "upgraded" in out
 
 
-def test_foreign_file_is_refused(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_foreign_file_is_refused(tmp_path: Path, capsys) -> None:
     path = tmp_path / "notes.db"
     path.write_bytes(b"PK\x03\x04 not a database at all" * 10)
     code, _, err = run(capsys, "--database", f"sqlite:///{path}", "audit", "verify")

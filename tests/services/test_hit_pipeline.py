@@ -68,7 +68,7 @@ def listed(db: Database, enrol, engine: MatchingEngine) -> Context:
     return officer
 
 
-def ingest(db: Database, engine: MatchingEngine, *reads: PlateRead):  # type: ignore[no-untyped-def]
+def ingest(db: Database, engine: MatchingEngine, *reads: PlateRead):
     with db.write() as session:
         return ingest_reads(session, reads, engine, datetime.now(UTC), "test")
 
@@ -89,7 +89,7 @@ def test_exact_approximate_candidate_and_state(db: Database, engine: MatchingEng
     assert views[0].reason == "stolen_vehicle" and views[0].case_number == "26-1"
 
 
-def test_duplicate_read_stored_once(db: Database, engine: MatchingEngine, listed) -> None:  # type: ignore[no-untyped-def]
+def test_duplicate_read_stored_once(db: Database, engine: MatchingEngine, listed) -> None:
     first = ingest(db, engine, read("7ABC123", source_id="same"))
     again = ingest(db, engine, read("7ABC123", source_id="same"))
     assert (first.stored, len(first.hit_ids)) == (1, 1)
@@ -165,7 +165,7 @@ def test_only_a_dispatcher_confirms_after_four_steps(db: Database, engine: Match
     assert all(s.done_by == "5201" for s in detail.steps)
 
 
-def test_steps_survive_a_restart(db: Database, engine: MatchingEngine, listed, enrol) -> None:  # type: ignore[no-untyped-def]
+def test_steps_survive_a_restart(db: Database, engine: MatchingEngine, listed, enrol) -> None:
     from rtic_console.store.database import open_database
 
     hit_id = ingest(db, engine, read("7ABC123")).hit_ids[0]
@@ -181,7 +181,7 @@ def test_steps_survive_a_restart(db: Database, engine: MatchingEngine, listed, e
         fresh.dispose()
 
 
-def test_closing_as_misread_needs_reason(db: Database, engine: MatchingEngine, listed,  # type: ignore[no-untyped-def]
+def test_closing_as_misread_needs_reason(db: Database, engine: MatchingEngine, listed,
                                          enrol) -> None:
     hit_id = ingest(db, engine, read("7A8C123")).hit_ids[0]
     dispatcher = enrol("5201", "dispatcher")
@@ -195,7 +195,7 @@ def test_closing_as_misread_needs_reason(db: Database, engine: MatchingEngine, l
 
 @pytest.mark.policy("D.5.b")
 def test_two_dispatchers_claim_at_once_exactly_one_wins(db: Database, engine: MatchingEngine,
-                                                        listed, enrol) -> None:  # type: ignore[no-untyped-def]
+                                                        listed, enrol) -> None:
     hit_id = ingest(db, engine, read("7ABC123")).hit_ids[0]
     first, second = enrol("5201", "dispatcher"), enrol("5202", "dispatcher")
     results: dict[str, object] = {}

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from rtic_console.feeds.hotlist_files import parse_hotlist
 from rtic_console.services import hotlists
 from rtic_console.services.context import Context, InputRejected, Refused
 from rtic_console.services.hotlists import HotPlateInput
@@ -14,7 +15,6 @@ from rtic_console.services.runner import perform
 from rtic_console.store.audit_log import AuditFilter, list_events
 from rtic_console.store.database import Database
 from rtic_console.store.models import HotListEntry
-from rtic_console.feeds.hotlist_files import parse_hotlist
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "hotlists"
 
@@ -100,7 +100,7 @@ def test_supervisor_cannot_approve_own_entry(db: Database, enrol) -> None:
         perform(db, supervisor, hotlists.decide_special, proposed.id, True)
 
 
-def _import(db: Database, admin: Context, path: Path, name: str = "CA SVS"):  # type: ignore[no-untyped-def]
+def _import(db: Database, admin: Context, path: Path, name: str = "CA SVS"):
     data = path.read_bytes()
     parsed = parse_hotlist(data, path.name)
     return perform(db, admin, hotlists.import_list, name, path.name,

@@ -38,6 +38,10 @@ class Permission(StrEnum):
     WORK_HITS = "work_hits"
     INGEST_READS = "ingest_reads"
     VIEW_QUARANTINE = "view_quarantine"
+    MANAGE_CAMERAS = "manage_cameras"
+    VIEW_CAMERAS = "view_cameras"
+    MANAGE_DONORS = "manage_donors"
+    EXPORT_EVIDENCE = "export_evidence"
 
 
 # D.2.c: ALPR administrators maintain the roster and access. Audit review belongs
@@ -67,6 +71,13 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.WORK_HITS: frozenset({Role.DISPATCHER}),
     Permission.INGEST_READS: frozenset({Role.ALPR_ADMIN, Role.IT_STAFF}),
     Permission.VIEW_QUARANTINE: frozenset({Role.ALPR_ADMIN, Role.IT_STAFF}),
+    # F: the wall is the RTIC's; IT staff add cameras and check their streams.
+    Permission.MANAGE_CAMERAS: frozenset({Role.ALPR_ADMIN, Role.IT_STAFF}),
+    Permission.VIEW_CAMERAS: frozenset({Role.ALPR_ADMIN, Role.IT_STAFF, Role.SUPERVISOR}),
+    # G: donor agreements are kept by ALPR administrators.
+    Permission.MANAGE_DONORS: frozenset({Role.ALPR_ADMIN}),
+    # F.4: evidence exports by those who handle evidence collection.
+    Permission.EXPORT_EVIDENCE: frozenset({Role.ALPR_ADMIN}),
 }
 
 

@@ -1,4 +1,4 @@
-"""Renders each main screen offscreen with demo data into PNG files for the user guide."""
+"""Renders each main screen with demo data offscreen into PNG files for the user guide."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -16,8 +16,21 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from rtic_console.app import qt_application
 from rtic_console.config import Settings
+from rtic_console.domain.checklist import Step, StepInput
+from rtic_console.domain.reads import PlateRead, VehicleInfo
+from rtic_console.feeds.alpr_simulator import plate_crop_jpeg
+from rtic_console.services import hits as hit_service
 from rtic_console.services.auth import sign_in
-from rtic_console.services.demo_seed import DEMO_PASSWORD, seed_demo
+from rtic_console.services.demo_seed import (
+    DEMO_PASSWORD,
+    DEMO_SPECIAL_APPROVED,
+    DEMO_STATE_PLATES,
+    seed_demo,
+    seed_demo_hot_lists,
+)
+from rtic_console.services.ingest import ingest_reads
+from rtic_console.services.matching import MatchingEngine
+from rtic_console.services.runner import perform
 from rtic_console.store.bootstrap import connect
 from rtic_console.store.database import Database
 from rtic_console.ui.change_bridge import ChangeBridge
@@ -26,6 +39,15 @@ from rtic_console.ui.first_run_dialog import FirstAdminDialog
 from rtic_console.ui.main_window import MainWindow
 from rtic_console.ui.operations import OperationRunner
 from rtic_console.ui.sign_in_dialog import SignInDialog
+
+# (plate read, candidates, reader, state, seconds ago, vehicle)
+DEMO_READS = (
+    ("7KQM482", (), "ALPR-FX-01", "CA", 40, ("silver", "Honda", "Accord", "sedan")),
+    ("8FJ0219", ("8FJD219",), "ALPR-FX-05", "CA", 170, ("black", "Dodge", "Charger", "sedan")),
+    (DEMO_SPECIAL_APPROVED[0], (), "ALPR-FX-02", "CA", 65, ("white", "Ford", "F-150", "pickup")),
+    (DEMO_STATE_PLATES[7], (), "ALPR-MB-1121", "CA", 420, ("blue", "Toyota", "Camry", "sedan")),
+    ("5MNB771", (), "ALPR-FX-03", "CA", 25, ("red", "Nissan", "Altima", "sedan")),
+)
 
 
 def settle(condition: Callable[[], bool] = lambda: False, seconds: float = 1.5) -> None:
@@ -37,9 +59,9 @@ def settle(condition: Callable[[], bool] = lambda: False, seconds: float = 1.5) 
     QApplication.processEvents()
 
 
-def save(widget: QWidget, out: Path, name: str) -> Path:
+def save(widget: QWidget, out: Path, name: str, wait: float = 1.5) -> Path:
     widget.show()
-    settle()
+    settle(seconds=wait)
     path = out / f"{name}.png"
     widget.grab().save(str(path))
     print(f"wrote {path}")
@@ -50,6 +72,20 @@ def demo_database(folder: Path, settings: Settings) -> Database:
     db = connect(f"sqlite:///{folder / 'demo.db'}")
     with db.write() as session:
         seed_demo(session, date.today(), settings.workstation)
+        seed_demo_hot_lists(session, datetime.now(UTC))
+    engine = MatchingEngine()
+    with db.read() as session:
+        engine.load(session)
+    now = datetime.now(UTC)
+    reads = [PlateRead(
+        source="openalpr", source_id=f"demo-shot-{i}", plate=plate, plate_raw=plate,
+        state=state, confidence=0.93 - i * 0.04, captured_at=now - timedelta(seconds=ago),
+        device_ref=reader, direction_deg=(i * 70.0) % 360,
+        candidates=tuple((c, 0.7) for c in cands),
+        vehicle=VehicleInfo(*vehicle), images={"plate": plate_crop_jpeg(plate)})
+        for i, (plate, cands, reader, state, ago, vehicle) in enumerate(DEMO_READS)]
+    with db.write() as session:
+        ingest_reads(session, reads, engine, now, "demo")
     return db
 
 
@@ -60,7 +96,9 @@ def render_all(out: Path) -> list[Path]:
     settings = Settings(database_url=f"sqlite:///{work / 'demo.db'}", workstation="RTIC-WS-01")
     db = demo_database(work, settings)
     runner = OperationRunner()
+    bridge = ChangeBridge(db.bus)
     shots: list[Path] = []
+    note = f"Password for every demo person: {DEMO_PASSWORD}"
     try:
         empty = connect(f"sqlite:///{work / 'empty.db'}")
         first = FirstAdminDialog(empty, settings, runner)
@@ -68,8 +106,7 @@ def render_all(out: Path) -> list[Path]:
         first.close()
         empty.dispose()
 
-        dialog = SignInDialog(db, settings, runner,
-                              f"Demo password for every demo person: {DEMO_PASSWORD}")
+        dialog = SignInDialog(db, settings, runner, f"Demo password: {DEMO_PASSWORD}")
         dialog.badge.setText("6303")
         dialog.password.setText(DEMO_PASSWORD)
         dialog.show()
@@ -78,15 +115,43 @@ def render_all(out: Path) -> list[Path]:
         shots.append(save(dialog, out, "sign-in-refused"))
         dialog.close()
 
-        ctx = sign_in(db, settings, "4101", DEMO_PASSWORD)
-        window = MainWindow(ConsoleSession(db, ctx, runner, ChangeBridge(db.bus), demo=True),
-                            f"Password for every demo person: {DEMO_PASSWORD}")
-        window.resize(1366, 800)
-        for key in window.areas:
-            window.tabs.setCurrentWidget(window.areas[key])
-            shots.append(save(window, out, f"main-{key}"))
-        window.close()
+        def window_for(badge: str) -> MainWindow:
+            ctx = sign_in(db, settings, badge, DEMO_PASSWORD)
+            window = MainWindow(ConsoleSession(db, ctx, runner, bridge, demo=True), note)
+            window.resize(1440, 900)
+            return window
+
+        dispatcher = window_for("5201")
+        ctx = dispatcher.session.ctx
+        first_hit = perform(db, ctx, hit_service.list_hits)[0]
+        perform(db, ctx, hit_service.claim_hit, first_hit.id)
+        perform(db, ctx, hit_service.record_step, first_hit.id,
+                StepInput(Step.CALL_FOR_SERVICE, {"cad_number": "26-118812"}))
+        queue = dispatcher.areas["hits"]
+        dispatcher.tabs.setCurrentWidget(queue)
+        queue.refresh()
+        settle(lambda: queue.model.rowCount() > 0, 5)
+        queue.select_hit(first_hit.id)
+        shots.append(save(dispatcher, out, "main-hits", 2.5))
+        dispatcher.close()
+
+        officer = window_for("6301")
+        officer.tabs.setCurrentWidget(officer.areas["hotlists"])
+        shots.append(save(officer, out, "main-hotlists"))
+        officer.close()
+
+        supervisor = window_for("8501")
+        supervisor.tabs.setCurrentWidget(supervisor.areas["approvals"])
+        shots.append(save(supervisor, out, "main-approvals"))
+        supervisor.close()
+
+        sergeant = window_for("4101")
+        for key in ("roster", "audit", "account"):
+            sergeant.tabs.setCurrentWidget(sergeant.areas[key])
+            shots.append(save(sergeant, out, f"main-{key}"))
+        sergeant.close()
     finally:
+        bridge.close()
         runner.shutdown()
         db.dispose()
     return shots

@@ -52,6 +52,7 @@ __all__ = [
 
 FORMATS = ("ca-doj", "ncic", "ncic-csv", "csv")
 SIMPLE_CSV_COLUMNS = ("plate", "state", "reason", "case", "expires")
+MAX_CASE_LENGTH = 40  # the hot_list_entries.case_number column
 MAX_LINE = 400  # longer than any real record; longer lines are reported, never regex-scanned
 RAW_KEEP = 120  # characters of a bad line kept for the operator
 
@@ -340,6 +341,11 @@ def _parse_simple_csv(lines: list[str], out: _Collector) -> None:
             out.bad(number, f"reason {reason_text[:30]!r} is not one of: "
                             + ", ".join(ReasonCategory), text)
             continue
+        case = values.get("case") or None
+        if case is not None and len(case) > MAX_CASE_LENGTH:
+            out.bad(number, f"case number is {len(case)} characters; at most "
+                            f"{MAX_CASE_LENGTH}", text)
+            continue
         expires = _expiry(values["expires"]) if values.get("expires") else None
         if isinstance(expires, str):
             out.bad(number, expires, text)
@@ -351,7 +357,7 @@ def _parse_simple_csv(lines: list[str], out: _Collector) -> None:
                 plate=checked[0], state=checked[1], reason=reason,
                 priority=DEFAULT_PRIORITY[reason], effective_at=out.imported_at,
                 expires_at=expires, source_record=out.source(number),
-                case_number=values.get("case") or None,
+                case_number=case,
             ), None)
 
 

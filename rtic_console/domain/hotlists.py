@@ -18,6 +18,7 @@ logger = logging.getLogger(__name__)
 
 # E.2: a hand-entered hot plate lives at most this long.
 HOT_PLATE_MAX_LIFETIME = timedelta(hours=24)
+MAX_REFERENCE_LENGTH = 40  # case numbers, XREFs and record numbers as stored
 
 
 class ListKind(StrEnum):
@@ -271,6 +272,45 @@ def validate_hot_plate(
     Every problem is collected so the operator fixes the form in one pass. Without an
     expiry the entry lives the full 24 hours the order allows.
     """
+    return _validate_entry(
+        plate=plate, state=state, reason=reason, case_number=case_number, xref=xref,
+        counterpart=(ncic_system, ncic_record), entered_at=entered_at, expires_at=expires_at,
+        plate_type=plate_type, priority=priority, narrative=narrative)
+
+
+def validate_special_entry(
+    *,
+    plate: str,
+    state: str | None,
+    reason: ReasonCategory | str | None,
+    case_number: str | None,
+    xref: str | None,
+    entered_at: datetime,
+    expires_at: datetime | None = None,
+    narrative: str | None = None,
+) -> HotListEntryData:
+    """A special hot list entry: by definition it has no CLETS/NCIC counterpart (A.15),
+    but the case or XREF, the reason and the 24-hour limit apply as to any hot plate."""
+    return _validate_entry(
+        plate=plate, state=state, reason=reason, case_number=case_number, xref=xref,
+        counterpart=None, entered_at=entered_at, expires_at=expires_at, plate_type=None,
+        priority=None, narrative=narrative)
+
+
+def _validate_entry(
+    *,
+    plate: str,
+    state: str | None,
+    reason: ReasonCategory | str | None,
+    case_number: str | None,
+    xref: str | None,
+    counterpart: tuple[NcicSystem | str | None, str | None] | None,
+    entered_at: datetime,
+    expires_at: datetime | None,
+    plate_type: str | None,
+    priority: int | None,
+    narrative: str | None,
+) -> HotListEntryData:
     problems: list[str] = []
     normalized_plate = _check_plate(plate, problems)
     normalized_state = _check_state(state, problems)
@@ -278,17 +318,25 @@ def validate_hot_plate(
     if case is None and subject is None:
         problems.append("an SPD case number, or the subject's XREF when there is no case, "
                         "is required (E.1)")
+    for label, value in (("case number", case), ("XREF", subject)):
+        if value is not None and len(value) > MAX_REFERENCE_LENGTH:
+            problems.append(f"{label} is {len(value)} characters; at most "
+                            f"{MAX_REFERENCE_LENGTH}")
     category = _check_reason(reason, problems)
-    system = _check_system(ncic_system, problems)
-    record = _text(ncic_record)
-    if record is None:
-        problems.append("the CLETS/NCIC counterpart record number is required (E.2)")
+    system, record = None, None
+    if counterpart is not None:
+        system = _check_system(counterpart[0], problems)
+        record = _text(counterpart[1])
+        if record is None:
+            problems.append("the CLETS/NCIC counterpart record number is required (E.2)")
+        elif len(record) > MAX_REFERENCE_LENGTH:
+            problems.append(f"CLETS/NCIC record number is longer than {MAX_REFERENCE_LENGTH}")
     entered, expires = _check_expiry(entered_at, expires_at, problems)
     if priority is not None and priority < 1:
         problems.append(f"priority must be 1 (highest) or more, got {priority}")
     # A None plate or entry time always comes with its problem already listed.
     if problems or normalized_plate is None or entered is None:
-        logger.info("hot plate refused with %s problem(s)", len(problems))
+        logger.info("hot list entry refused with %s problem(s)", len(problems))
         raise HotListRuleError(problems)
     return HotListEntryData(
         plate=normalized_plate,

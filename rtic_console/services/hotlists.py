@@ -16,6 +16,7 @@ from rtic_console.domain.hotlists import (
     HotListRuleError,
     ListKind,
     validate_hot_plate,
+    validate_special_entry,
 )
 from rtic_console.domain.roles import Permission
 from rtic_console.services.auth import authorize
@@ -109,19 +110,22 @@ def _entry_row(list_id: int, data: HotListEntryData, status: str,
     }
 
 
-def _validated(item: HotPlateInput, entered_at: datetime) -> HotListEntryData:
+def _validated(item: HotPlateInput, entered_at: datetime, *,
+               special: bool) -> HotListEntryData:
     expires = None
     if item.expires_in_hours is not None:
         if not 0 < item.expires_in_hours <= 24:
             raise InputRejected("hot plate refused: expiry must be more than 0 and at most 24 "
                                 "hours after entry (E.2)")
         expires = entered_at + timedelta(hours=item.expires_in_hours)
+    common = {"plate": item.plate, "state": item.state, "reason": item.reason,
+              "case_number": item.case_number, "xref": item.xref, "entered_at": entered_at,
+              "expires_at": expires, "narrative": item.narrative}
     try:
-        return validate_hot_plate(
-            plate=item.plate, state=item.state, reason=item.reason,
-            case_number=item.case_number, xref=item.xref, ncic_system=item.ncic_system,
-            ncic_record=item.ncic_record, entered_at=entered_at, expires_at=expires,
-            plate_type=item.plate_type, narrative=item.narrative)
+        if special:
+            return validate_special_entry(**common)
+        return validate_hot_plate(**common, ncic_system=item.ncic_system,
+                                  ncic_record=item.ncic_record, plate_type=item.plate_type)
     except HotListRuleError as exc:
         raise InputRejected(str(exc)) from None
 
@@ -131,7 +135,7 @@ def add_hot_plate(session: Session, ctx: Context, item: HotPlateInput) -> EntryV
     authorize(session, ctx, Permission.ENTER_HOT_PLATE, action="hotlist.add",
               object_type="plate", object_id=item.plate[:20])
     now = ctx.now()
-    data = _validated(item, now)
+    data = _validated(item, now, special=False)
     hot_list = _list(session, SPD_HOT_PLATES, ListKind.SPD_HOT_PLATE)
     entry = HotListEntry(**_entry_row(hot_list.id, data, "active", ctx.actor.badge, now))
     session.add(entry)
@@ -144,20 +148,13 @@ def add_hot_plate(session: Session, ctx: Context, item: HotPlateInput) -> EntryV
 
 
 def propose_special(session: Session, ctx: Context, item: HotPlateInput) -> EntryView:
-    """I.1: a special entry waits, producing no hits, until a supervisor approves it.
-
-    Special entries do not meet CLETS/NCIC criteria by definition, so no counterpart
-    record is asked for; the case/XREF, reason and 24-hour limit still apply.
-    """
+    """I.1: a special entry waits, producing no hits, until a supervisor approves it."""
     authorize(session, ctx, Permission.PROPOSE_SPECIAL, action="hotlist.special.propose",
               object_type="plate", object_id=item.plate[:20])
     now = ctx.now()
-    data = _validated(HotPlateInput(**{**item.__dict__, "ncic_system": "SVS",
-                                       "ncic_record": "n/a"}), now)
+    data = _validated(item, now, special=True)
     hot_list = _list(session, SPECIAL_LIST, ListKind.SPECIAL)
-    row = _entry_row(hot_list.id, data, "pending", ctx.actor.badge, now)
-    row.update(ncic_system=None, ncic_record=None)
-    entry = HotListEntry(**row)
+    entry = HotListEntry(**_entry_row(hot_list.id, data, "pending", ctx.actor.badge, now))
     session.add(entry)
     session.flush()
     append_event(session, actor_badge=ctx.actor.badge, workstation=ctx.workstation,

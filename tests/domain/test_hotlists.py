@@ -216,3 +216,21 @@ def test_only_special_list_hits_are_informational() -> None:
     assert ListKind.SPECIAL.hits_are_informational
     assert not ListKind.STATE_NCIC.hits_are_informational
     assert not ListKind.SPD_HOT_PLATE.hits_are_informational
+
+
+@pytest.mark.policy("I.1")
+def test_special_entry_needs_no_counterpart_but_case_and_expiry_apply() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from rtic_console.domain.hotlists import HotListRuleError, validate_special_entry
+
+    now = datetime(2026, 11, 22, 9, tzinfo=UTC)
+    entry = validate_special_entry(plate="4dwl-663", state="CA", reason="other",
+                                   case_number="26-1", xref=None, entered_at=now)
+    assert entry.ncic_system is None and entry.expires_at == now + timedelta(hours=24)
+    with pytest.raises(HotListRuleError, match="XREF"):
+        validate_special_entry(plate="4DWL663", state="CA", reason="other", case_number=None,
+                               xref=None, entered_at=now)
+    with pytest.raises(HotListRuleError, match="24 hours"):
+        validate_special_entry(plate="4DWL663", state="CA", reason="other", case_number="1",
+                               xref=None, entered_at=now, expires_at=now + timedelta(hours=30))

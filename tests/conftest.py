@@ -40,6 +40,18 @@ def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
 
 
 @pytest.fixture(autouse=True)
+def _cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Argon2 at production cost takes ~0.3 s a hash here; the tests need the flow, not the
+    cost. The production parameters are the library's defaults (argon2-cffi's RFC profile)."""
+    from argon2 import PasswordHasher
+
+    from rtic_console.services import passwords
+
+    monkeypatch.setattr(passwords, "_hasher",
+                        PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+
+
+@pytest.fixture(autouse=True)
 def _no_leaked_threads() -> Iterator[None]:
     """A test that leaves a thread of ours running fails (napari's habit)."""
     before = set(threading.enumerate())

@@ -11,6 +11,7 @@ from rtic_console import __version__
 from rtic_console.cli import (
     app_commands,
     audit_commands,
+    camera_commands,
     compliance_commands,
     db_commands,
     hotlist_commands,
@@ -46,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     user_commands.register(sub)
     audit_commands.register(sub)
     hotlist_commands.register(sub)
+    camera_commands.register(sub)
     app_commands.register(sub)
     compliance_commands.register(sub)
     parser.set_defaults(handler=app_commands.open_console)

@@ -7,13 +7,27 @@ from rtic_console.store.models.devices import Device
 from rtic_console.store.models.hits import Hit, HitStep
 from rtic_console.store.models.hotlists import HotList, HotListEntry, HotListImport
 from rtic_console.store.models.personnel import Person, PersonRole
+from rtic_console.store.models.pscn import (
+    CameraSettings,
+    DonorAgreement,
+    DonorAgreementCamera,
+    EvidenceExport,
+    EvidenceHold,
+    RecordingSegment,
+    WallLayout,
+)
 
 __all__ = [
     "AuditEvent",
     "Base",
+    "CameraSettings",
     "Detection",
     "DetectionImage",
     "Device",
+    "DonorAgreement",
+    "DonorAgreementCamera",
+    "EvidenceExport",
+    "EvidenceHold",
     "Hit",
     "HitStep",
     "HotList",
@@ -22,4 +36,6 @@ __all__ = [
     "Person",
     "PersonRole",
     "QuarantinedPayload",
+    "RecordingSegment",
+    "WallLayout",
 ]

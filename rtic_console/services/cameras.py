@@ -1,0 +1,255 @@
+"""PSCN cameras: the list the wall and admin tab show, and adding or editing a camera (F.1)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import urlsplit, urlunsplit
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from rtic_console.domain.devices import CATEGORY_TITLES, DeviceCategory, DeviceKind
+from rtic_console.domain.donor_terms import recording_allowed
+from rtic_console.domain.roles import Permission
+from rtic_console.services.auth import authorize
+from rtic_console.services.context import Context, InputRejected, Refused
+from rtic_console.store.audit_log import append_event
+from rtic_console.store.change_bus import ChangeEvent, publish
+from rtic_console.store.models import CameraSettings, Device
+
+CAMERA_CHANGED = "pscn.camera"
+URL_SCHEMES = ("rtsp", "rtsps", "http", "https", "file")
+_CODE = re.compile(r"[A-Z0-9][A-Z0-9_-]{0,39}")
+
+
+@dataclass(frozen=True)
+class CameraInput:
+    code: str
+    name: str
+    category: str
+    stream_url: str
+    substream_url: str | None = None
+    area: str = ""
+    address: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    in_service: bool = True
+    recording_enabled: bool = False
+    retention_days: int | None = None
+
+
+@dataclass(frozen=True)
+class CameraView:
+    """`stream_url` is the full URL the capture needs; show `display_url` to people."""
+
+    id: int
+    code: str
+    name: str
+    category: DeviceCategory
+    category_title: str
+    area: str
+    address: str
+    latitude: float | None
+    longitude: float | None
+    stream_url: str | None
+    substream_url: str | None
+    display_url: str
+    in_service: bool
+    status: str
+    last_seen_at: datetime | None
+    fps: float | None
+    recording_enabled: bool
+    retention_days: int | None
+
+    @property
+    def is_donor(self) -> bool:
+        return self.category is DeviceCategory.PRIVATE_DONOR
+
+
+def display_url(url: str | None) -> str:
+    """The URL without user, password or query string: what audit events and screens carry.
+
+    Credentials may sit in an RTSP URL; they never leave the devices table.
+    """
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2], query=""))
+
+
+def _status(device: Device) -> str:
+    if not device.in_service:
+        return "out of service"
+    if device.is_streaming is None:
+        return "unknown"
+    return "live" if device.is_streaming else "offline"
+
+
+def camera_view(device: Device, settings: CameraSettings | None) -> CameraView:
+    category = DeviceCategory(device.category)
+    return CameraView(
+        device.id, device.code, device.name, category, CATEGORY_TITLES[category], device.area,
+        device.address, device.latitude, device.longitude, device.stream_url,
+        device.substream_url, display_url(device.stream_url), device.in_service,
+        _status(device), device.last_seen_at, device.fps,
+        bool(settings and settings.recording_enabled), settings.retention_days if settings
+        else None)
+
+
+def _cameras(session: Session) -> list[tuple[Device, CameraSettings | None]]:
+    rows = session.execute(
+        select(Device, CameraSettings).outerjoin(CameraSettings,
+                                                 CameraSettings.device_id == Device.id)
+        .where(Device.kind == DeviceKind.CAMERA.value)
+        .order_by(Device.category, Device.area, Device.code))
+    return [(d, s) for d, s in rows]
+
+
+def list_cameras(session: Session, ctx: Context) -> list[CameraView]:
+    """Ordered by category, then area, then code: the wall's grouped camera list."""
+    authorize(session, ctx, Permission.VIEW_CAMERAS, action="camera.list")
+    return [camera_view(d, s) for d, s in _cameras(session)]
+
+
+def camera_by_code(session: Session, code: str) -> Device:
+    device = session.scalar(select(Device).where(Device.code == code.strip().upper(),
+                                                 Device.kind == DeviceKind.CAMERA.value))
+    if device is None:
+        raise InputRejected(f"there is no camera {code.strip()!r}")
+    return device
+
+
+def check_url(url: str | None, label: str, required: bool = True) -> str | None:
+    """Accepts only what the capture backend opens: rtsp(s), http(s) and file URLs."""
+    url = (url or "").strip()
+    if not url:
+        if required:
+            raise InputRejected(f"{label} is required")
+        return None
+    if len(url) > 500 or any(c.isspace() for c in url):
+        raise InputRejected(f"{label} must be one URL of at most 500 characters, no spaces")
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in URL_SCHEMES:
+        raise InputRejected(f"{label} must start with {', '.join(s + '://' for s in URL_SCHEMES)}")
+    if parts.scheme.lower() == "file" and not parts.path:
+        raise InputRejected(f"{label} names no file")
+    if parts.scheme.lower() != "file" and not parts.hostname:
+        raise InputRejected(f"{label} names no host")
+    return url
+
+
+def _clean(data: CameraInput) -> dict[str, object]:
+    code = data.code.strip().upper()
+    if not _CODE.fullmatch(code):
+        raise InputRejected("camera id must be 1 to 40 letters, digits, '-' or '_'")
+    name = " ".join(data.name.split())
+    if not 0 < len(name) <= 120:
+        raise InputRejected("camera name must be 1 to 120 characters")
+    try:
+        category = DeviceCategory(data.category)
+    except ValueError:
+        raise InputRejected("category must be one of: " + ", ".join(
+            c.value for c in DeviceCategory) + " (F.1)") from None
+    if len(data.area) > 80 or len(data.address) > 200:
+        raise InputRejected("area is at most 80 and address at most 200 characters")
+    if (data.latitude is None) != (data.longitude is None):
+        raise InputRejected("give both latitude and longitude, or neither")
+    if data.latitude is not None and data.longitude is not None and not (
+            -90 <= data.latitude <= 90 and -180 <= data.longitude <= 180):
+        raise InputRejected("latitude must be -90 to 90 and longitude -180 to 180")
+    if data.retention_days is not None and not 90 <= data.retention_days <= 730:
+        raise InputRejected("retention must be 90 to 730 days (F.5, C.1)")
+    return {"code": code, "name": name, "category": category.value,
+            "area": data.area.strip(), "address": data.address.strip(),
+            "latitude": data.latitude, "longitude": data.longitude,
+            "stream_url": check_url(data.stream_url, "stream URL"),
+            "substream_url": check_url(data.substream_url, "sub-stream URL", required=False),
+            "in_service": data.in_service}
+
+
+def _refuse_donor_recording(data: CameraInput, action: str, code: str) -> None:
+    decision = recording_allowed(data.category)
+    if data.recording_enabled and not decision.allowed:
+        raise Refused(f"Recording cannot be enabled for camera {code}: {decision.reason}.",
+                      action=action, clause=decision.clause, object_type="camera",
+                      object_id=code)
+
+
+def _snapshot(device: Device, settings: CameraSettings | None) -> dict[str, object]:
+    return {"code": device.code, "name": device.name, "category": device.category,
+            "area": device.area, "address": device.address, "latitude": device.latitude,
+            "longitude": device.longitude, "stream_url": display_url(device.stream_url),
+            "substream_url": display_url(device.substream_url), "in_service": device.in_service,
+            "recording_enabled": bool(settings and settings.recording_enabled),
+            "retention_days": settings.retention_days if settings else None}
+
+
+def add_camera(session: Session, ctx: Context, data: CameraInput) -> CameraView:
+    authorize(session, ctx, Permission.MANAGE_CAMERAS, action="camera.add",
+              object_type="camera", object_id=data.code[:40])
+    fields = _clean(data)
+    _refuse_donor_recording(data, "camera.add", str(fields["code"]))
+    if session.scalar(select(Device.id).where(Device.code == fields["code"])) is not None:
+        raise InputRejected(f"a device {fields['code']} already exists")
+    device = Device(kind=DeviceKind.CAMERA.value, **fields)
+    session.add(device)
+    session.flush()
+    settings = CameraSettings(device_id=device.id, recording_enabled=data.recording_enabled,
+                              retention_days=data.retention_days)
+    session.add(settings)
+    session.flush()
+    append_event(session, actor_badge=ctx.actor.badge, workstation=ctx.workstation,
+                 action="camera.add", object_type="camera", object_id=device.code,
+                 details={"after": _snapshot(device, settings)})
+    publish(session, ChangeEvent(CAMERA_CHANGED, (device.id,)))
+    return camera_view(device, settings)
+
+
+def edit_camera(session: Session, ctx: Context, camera_id: int, data: CameraInput) -> CameraView:
+    """Every field is replaced; the audit event carries the record before and after."""
+    authorize(session, ctx, Permission.MANAGE_CAMERAS, action="camera.edit",
+              object_type="camera", object_id=camera_id)
+    device = session.get(Device, camera_id, with_for_update=True)
+    if device is None or device.kind != DeviceKind.CAMERA.value:
+        raise InputRejected(f"there is no camera #{camera_id}")
+    fields = _clean(data)
+    _refuse_donor_recording(data, "camera.edit", device.code)
+    clash = session.scalar(select(Device.id).where(Device.code == fields["code"],
+                                                   Device.id != camera_id))
+    if clash is not None:
+        raise InputRejected(f"another device already has the id {fields['code']}")
+    settings = session.get(CameraSettings, camera_id)
+    before = _snapshot(device, settings)
+    for name, value in fields.items():
+        setattr(device, name, value)
+    if settings is None:
+        settings = CameraSettings(device_id=camera_id)
+        session.add(settings)
+    settings.recording_enabled = data.recording_enabled
+    settings.retention_days = data.retention_days
+    session.flush()
+    after = _snapshot(device, settings)
+    append_event(session, actor_badge=ctx.actor.badge, workstation=ctx.workstation,
+                 action="camera.edit", object_type="camera", object_id=device.code,
+                 details={"before": before, "after": after,
+                          "changed": sorted(k for k in after if after[k] != before[k])})
+    publish(session, ChangeEvent(CAMERA_CHANGED, (device.id,)))
+    return camera_view(device, settings)
+
+
+def authorize_stream_check(session: Session, ctx: Context, url: str) -> None:
+    """Refuses before the stream is opened, so an unauthorised check never touches it."""
+    authorize(session, ctx, Permission.MANAGE_CAMERAS, action="camera.check",
+              object_type="stream", object_id=display_url(url)[:200])
+
+
+def record_stream_check(session: Session, ctx: Context, url: str, ok: bool,
+                        outcome: dict[str, object]) -> None:
+    """Audits an inspection check (D.2.b(1)): a decoded feed is a view of the network."""
+    authorize_stream_check(session, ctx, url)
+    append_event(session, actor_badge=ctx.actor.badge, workstation=ctx.workstation,
+                 action="camera.check", object_type="stream",
+                 object_id=display_url(url)[:200], reason=None if ok else
+                 str(outcome.get("reason", "")), details={"ok": ok, **outcome})

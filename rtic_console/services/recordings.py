@@ -1,0 +1,422 @@
+"""Recorded PSCN video: the segment index, playback, evidence holds, the retention purge (F.5)
+and evidence clip export (F.4); donor cameras never (G.1)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import and_, delete, event, exists, func, or_, select
+from sqlalchemy.orm import Session
+
+from rtic_console.domain.devices import DeviceKind
+from rtic_console.domain.donor_terms import recording_allowed
+from rtic_console.domain.roles import Permission
+from rtic_console.services.auth import authorize
+from rtic_console.services.cameras import camera_by_code
+from rtic_console.services.clip_export import (
+    ExportFiles,
+    ExportPlan,
+    SourceSegment,
+    write_export_files,
+)
+from rtic_console.services.context import Context, InputRejected, Refused
+from rtic_console.services.viewing import PURPOSE_TITLES, VIEW, purpose_of
+from rtic_console.store.audit_log import append_event
+from rtic_console.store.change_bus import ChangeEvent, publish
+from rtic_console.store.models import (
+    CameraSettings,
+    Device,
+    EvidenceExport,
+    EvidenceHold,
+    RecordingSegment,
+)
+
+logger = logging.getLogger(__name__)
+
+RECORDING_CHANGED = "pscn.recording"  # ids: cameras with a new segment or a purge
+RETENTION_MIN_DAYS, RETENTION_MAX_DAYS = 90, 730  # C.1, applied to video by F.5
+MAX_EXPORT = timedelta(hours=24)
+EXPORT = "evidence.export"
+_PURGED_FILES = "rtic_purged_files"
+
+
+@dataclass(frozen=True)
+class SegmentInfo:
+    """A finished segment file, as the recorder reports it for the index."""
+
+    device_id: int
+    path: str
+    started_at: datetime
+    ended_at: datetime
+    frames: int
+    fps: float
+    width: int
+    height: int
+    size_bytes: int
+    sha256: str
+
+
+@dataclass(frozen=True)
+class SegmentView:
+    id: int
+    device_id: int
+    path: str
+    started_at: datetime
+    ended_at: datetime
+    frames: int
+    fps: float
+    sha256: str
+
+
+@dataclass(frozen=True)
+class RecordingTarget:
+    """A camera the recorder should be recording now."""
+
+    device_id: int
+    code: str
+    stream_url: str
+
+
+@dataclass(frozen=True)
+class HoldView:
+    id: int
+    case_number: str
+    reason: str
+    device_id: int | None
+    from_at: datetime | None
+    to_at: datetime | None
+    placed_by: str
+    released_at: datetime | None
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    export_id: int
+    clip_path: Path
+    clip_sha256: str
+    manifest_path: Path
+    manifest_sha256: str
+    frames: int
+    hold_id: int
+
+
+@dataclass(frozen=True)
+class PurgeReport:
+    requested_days: int
+    applied_days: int
+    cutoff: datetime  # for cameras without a retention of their own
+    deleted: int
+    bytes_freed: int
+    kept_for_holds: int
+
+
+def _camera(session: Session, camera: int | str) -> Device:
+    """By database id, or by camera code as people type it (CAM-AG-01)."""
+    if isinstance(camera, str):
+        return camera_by_code(session, camera)
+    device = session.get(Device, camera)
+    if device is None or device.kind != DeviceKind.CAMERA.value:
+        raise InputRejected(f"there is no camera #{camera}")
+    return device
+
+
+def _segment_view(s: RecordingSegment) -> SegmentView:
+    return SegmentView(s.id, s.device_id, s.path, s.started_at, s.ended_at, s.frames, s.fps,
+                       s.sha256)
+
+
+def recording_targets(session: Session) -> list[RecordingTarget]:
+    """In-service cameras with recording enabled, never a donor camera (G.1)."""
+    rows = session.scalars(
+        select(Device).join(CameraSettings, CameraSettings.device_id == Device.id)
+        .where(CameraSettings.recording_enabled, Device.in_service,
+               Device.kind == DeviceKind.CAMERA.value, Device.stream_url.is_not(None))
+        .order_by(Device.code))
+    return [RecordingTarget(d.id, d.code, d.stream_url or "") for d in rows
+            if recording_allowed(d.category).allowed]
+
+
+def index_segment(session: Session, segment: SegmentInfo) -> int:
+    """Adds a finished segment; a donor camera's file is deleted instead and refused (G.1).
+
+    Not audited: it happens every minute per camera; the purge and exports are.
+    """
+    device = _camera(session, segment.device_id)
+    decision = recording_allowed(device.category)
+    if not decision.allowed:
+        Path(segment.path).unlink(missing_ok=True)
+        raise Refused(f"Recording of camera {device.code} refused: {decision.reason}.",
+                      action="recording.index", clause=decision.clause,
+                      object_type="camera", object_id=device.code)
+    if not (segment.started_at < segment.ended_at and segment.frames > 0):
+        raise InputRejected("a segment needs frames and must end after it starts")
+    row = RecordingSegment(**segment.__dict__)
+    session.add(row)
+    session.flush()
+    publish(session, ChangeEvent(RECORDING_CHANGED, (device.id,)))
+    return row.id
+
+
+def _overlapping(session: Session, device_id: int, start: datetime,
+                 end: datetime) -> list[RecordingSegment]:
+    return list(session.scalars(
+        select(RecordingSegment).where(RecordingSegment.device_id == device_id,
+                                       RecordingSegment.started_at < end,
+                                       RecordingSegment.ended_at > start)
+        .order_by(RecordingSegment.started_at)))
+
+
+def _time_range(start: datetime, end: datetime, limit: timedelta) -> tuple[datetime, datetime]:
+    if start.utcoffset() is None or end.utcoffset() is None:
+        raise InputRejected("from and to times need a time zone")
+    if not start < end:
+        raise InputRejected("the time range must end after it starts")
+    if end - start > limit:
+        raise InputRejected(f"the time range may be at most {limit.total_seconds() / 3600:g} "
+                            "hours")
+    return start.astimezone(UTC), end.astimezone(UTC)
+
+
+def segments_for_playback(session: Session, ctx: Context, device_id: int, start: datetime,
+                          end: datetime, purpose: str | None,
+                          reference: str | None = None) -> list[SegmentView]:
+    """Replaying recorded video is viewing (F.2): it states a purpose and is audited."""
+    authorize(session, ctx, Permission.VIEW_CAMERAS, action=VIEW, object_type="camera",
+              object_id=device_id)
+    chosen = purpose_of(purpose, reference)
+    start, end = _time_range(start, end, timedelta(days=1))
+    device = _camera(session, device_id)
+    segments = _overlapping(session, device_id, start, end)
+    append_event(session, actor_badge=ctx.actor.badge, workstation=ctx.workstation,
+                 action="pscn.playback", object_type="camera", object_id=device.code,
+                 reason=PURPOSE_TITLES[chosen],
+                 details={"purpose": chosen.value, "reference": reference,
+                          "from": start.isoformat(), "to": end.isoformat(),
+                          "segments": len(segments)})
+    return [_segment_view(s) for s in segments]
+
+
+def _hold_view(h: EvidenceHold) -> HoldView:
+    return HoldView(h.id, h.case_number, h.reason, h.device_id, h.from_at, h.to_at,
+                    h.placed_by, h.released_at)
+
+
+def place_hold(session: Session, ctx: Context, case_number: str, reason: str,
+               device_id: int | None, start: datetime, end: datetime) -> HoldView:
+    """Keeps video of one camera (every camera when None) in that range past retention."""
+    authorize(session, ctx, Permission.EXPORT_EVIDENCE, action="evidence.hold",
+              object_type="case", object_id=case_number[:40])
+    case_number, reason = case_number.strip(), reason.strip()
+    if not 0 < len(case_number) <= 40 or not reason:
+        raise InputRejected("a hold needs a case number (at most 40 characters) and a reason")
+    if device_id is not None:
+        _camera(session, device_id)
+    start, end = _time_range(start, end, timedelta(days=RETENTION_MAX_DAYS))
+    hold = EvidenceHold(case_number=case_number, reason=reason, scope="video",
+                        device_id=device_id, from_at=start, to_at=end, placed_by=ctx.actor.badge,
+                        placed_at=ctx.now())
+    session.add(hold)
+    session.flush()
+    append_event(session, actor_badge=ctx.actor.badge, workstation=ctx.workstation,
+                 action="evidence.hold", object_type="evidence_hold", object_id=hold.id,
+                 reason=reason, details={"case": case_number, "device_id": device_id,
+                                         "from": start.isoformat(), "to": end.isoformat()})
+    return _hold_view(hold)
+
+
+def release_hold(session: Session, ctx: Context, hold_id: int, reason: str) -> HoldView:
+    """The video becomes subject to retention again; the next purge may remove it."""
+    authorize(session, ctx, Permission.EXPORT_EVIDENCE, action="evidence.release",
+              object_type="evidence_hold", object_id=hold_id)
+    hold = session.get(EvidenceHold, hold_id, with_for_update=True)
+    if hold is None or hold.released_at is not None:
+        raise InputRejected(f"there is no active evidence hold #{hold_id}")
+    if not reason.strip():
+        raise InputRejected("give the reason the hold is released")
+    hold.released_by, hold.released_at = ctx.actor.badge, ctx.now()
+    hold.release_reason = reason.strip()
+    append_event(session, actor_badge=ctx.actor.badge, workstation=ctx.workstation,
+                 action="evidence.release", object_type="evidence_hold", object_id=hold.id,
+                 reason=hold.release_reason, details={"case": hold.case_number})
+    return _hold_view(hold)
+
+
+def list_holds(session: Session, ctx: Context, active_only: bool = True) -> list[HoldView]:
+    authorize(session, ctx, Permission.EXPORT_EVIDENCE, action="evidence.hold.list")
+    query = select(EvidenceHold).where(EvidenceHold.scope == "video")
+    if active_only:
+        query = query.where(EvidenceHold.released_at.is_(None))
+    return [_hold_view(h) for h in session.scalars(query.order_by(EvidenceHold.placed_at))]
+
+
+def clamp_retention(days: int) -> int:
+    return max(RETENTION_MIN_DAYS, min(RETENTION_MAX_DAYS, int(days)))
+
+
+_HELD = exists().where(
+    EvidenceHold.scope == "video", EvidenceHold.released_at.is_(None),
+    or_(EvidenceHold.device_id.is_(None), EvidenceHold.device_id == RecordingSegment.device_id),
+    or_(EvidenceHold.from_at.is_(None), EvidenceHold.from_at < RecordingSegment.ended_at),
+    or_(EvidenceHold.to_at.is_(None), EvidenceHold.to_at > RecordingSegment.started_at))
+
+
+def _unlink_after_commit(session: Session, paths: Sequence[str]) -> None:
+    """Files go only once the purge and its audit event are committed; a rollback keeps them."""
+    pending = session.info.setdefault(_PURGED_FILES, [])
+    if not pending:
+        event.listen(session, "after_commit", _unlink_pending, once=True)
+        event.listen(session, "after_rollback",
+                     lambda s: s.info.pop(_PURGED_FILES, None), once=True)
+    pending.extend(paths)
+
+
+def _unlink_pending(session: Session) -> None:
+    for path in session.info.pop(_PURGED_FILES, []):
+        try:
+            Path(path).unlink(missing_ok=True)
+        except OSError as exc:
+            logger.warning("purged segment %s could not be deleted: %s", path, exc.strerror)
+
+
+def purge_recordings(session: Session, ctx: Context, now: datetime,
+                     retention_days: int) -> PurgeReport:
+    """Removes segments older than the retention unless an active hold covers them (F.5).
+
+    The retention is clamped to 90..730 days; a camera's own retention, when set, replaces
+    `retention_days` for it. The audit event carries counts, cutoffs and who ran it.
+    """
+    authorize(session, ctx, Permission.MANAGE_CAMERAS, action="recording.purge")
+    applied = clamp_retention(retention_days)
+    own = dict(session.execute(select(CameraSettings.device_id, CameraSettings.retention_days)
+                               .where(CameraSettings.retention_days.is_not(None))).all())
+    default_cutoff = now.astimezone(UTC) - timedelta(days=applied)
+    cutoffs = {d: now.astimezone(UTC) - timedelta(days=clamp_retention(days))
+               for d, days in own.items()}
+    expired = or_(and_(RecordingSegment.device_id.not_in(list(cutoffs)),
+                       RecordingSegment.ended_at <= default_cutoff),
+                  *(and_(RecordingSegment.device_id == d, RecordingSegment.ended_at <= cut)
+                    for d, cut in cutoffs.items()))
+    doomed = session.execute(select(RecordingSegment.id, RecordingSegment.path,
+                                    RecordingSegment.size_bytes, RecordingSegment.device_id)
+                             .where(expired, ~_HELD)).all()
+    kept = session.scalar(select(func.count()).select_from(RecordingSegment)
+                          .where(expired, _HELD)) or 0
+    ids = [r.id for r in doomed]
+    for i in range(0, len(ids), 500):
+        session.execute(delete(RecordingSegment).where(RecordingSegment.id.in_(ids[i:i + 500])))
+    _unlink_after_commit(session, [r.path for r in doomed])
+    report = PurgeReport(retention_days, applied, default_cutoff, len(doomed),
+                         sum(r.size_bytes for r in doomed), kept)
+    append_event(session, actor_badge=ctx.actor.badge, workstation=ctx.workstation,
+                 action="recording.purge", object_type="recordings",
+                 reason=f"retention {applied} days", details={
+                     "requested_days": retention_days, "applied_days": applied,
+                     "cutoff": default_cutoff.isoformat(),
+                     "camera_cutoffs": {str(d): c.isoformat() for d, c in cutoffs.items()},
+                     "deleted": report.deleted, "bytes_freed": report.bytes_freed,
+                     "kept_for_holds": kept})
+    if doomed:
+        publish(session, ChangeEvent(RECORDING_CHANGED,
+                                     tuple(sorted({r.device_id for r in doomed}))))
+    return report
+
+
+def _export_fields(case_number: str, report_number: str | None,
+                   purpose: str) -> tuple[str, str | None, str]:
+    case_number, purpose = case_number.strip(), " ".join(purpose.split())
+    report_number = (report_number or "").strip() or None
+    if not 0 < len(case_number) <= 40:
+        raise InputRejected("the case number is required (at most 40 characters)")
+    if report_number is not None and len(report_number) > 40:
+        raise InputRejected("the report number is at most 40 characters")
+    if not 0 < len(purpose) <= 500:
+        raise InputRejected("the purpose of the export is required (at most 500 characters)")
+    return case_number, report_number, purpose
+
+
+def plan_export(session: Session, ctx: Context, camera: int | str, start: datetime,
+                end: datetime, case_number: str, report_number: str | None,
+                purpose: str) -> ExportPlan:
+    """Checks an export (read only): refused for donor cameras (G.1), and for a range with
+    no recording. Then write_export_files off any transaction, then record_export."""
+    authorize(session, ctx, Permission.EXPORT_EVIDENCE, action=EXPORT, object_type="camera",
+              object_id=camera)
+    device = _camera(session, camera)
+    decision = recording_allowed(device.category)
+    if not decision.allowed:
+        raise Refused(f"Export of camera {device.code} refused: {decision.reason}.",
+                      action=EXPORT, clause=decision.clause, object_type="camera",
+                      object_id=device.code)
+    case_number, report_number, purpose = _export_fields(case_number, report_number, purpose)
+    start, end = _time_range(start, end, MAX_EXPORT)
+    segments = tuple(SourceSegment(s.id, s.path, s.started_at, s.ended_at, s.fps, s.sha256)
+                     for s in _overlapping(session, device.id, start, end))
+    if not segments:
+        raise InputRejected(f"there is no recording of {device.code} between "
+                            f"{start:%Y-%m-%d %H:%M:%S} and {end:%Y-%m-%d %H:%M:%S} UTC")
+    facts = {"id": device.code, "name": device.name, "category": device.category,
+             "address": device.address}
+    return ExportPlan(device.id, facts, start, end, case_number, report_number, purpose,
+                      segments)
+
+
+def exporter_of(ctx: Context) -> dict[str, str]:
+    return {"badge": ctx.actor.badge, "name": ctx.actor.name, "workstation": ctx.workstation}
+
+
+def record_export(session: Session, ctx: Context, plan: ExportPlan,
+                  files: ExportFiles) -> ExportResult:
+    """Books the written files, holds the source video for the case so retention cannot
+    remove it (F.5), and audits the export (F.4)."""
+    authorize(session, ctx, Permission.EXPORT_EVIDENCE, action=EXPORT, object_type="camera",
+              object_id=plan.device_id)
+    hold = EvidenceHold(case_number=plan.case_number, reason=f"evidence export {files.stem}",
+                        scope="video", device_id=plan.device_id, from_at=plan.start,
+                        to_at=plan.end, placed_by=ctx.actor.badge, placed_at=ctx.now())
+    session.add(hold)
+    session.flush()
+    clip = files.clip
+    row = EvidenceExport(
+        device_id=plan.device_id, from_at=plan.start, to_at=plan.end,
+        case_number=plan.case_number, report_number=plan.report_number, purpose=plan.purpose,
+        exported_by=ctx.actor.badge, clip_path=str(clip.path), clip_sha256=clip.sha256,
+        clip_bytes=clip.size_bytes, manifest_path=str(files.manifest_path),
+        manifest_sha256=files.manifest_sha256, hold_id=hold.id, created_at=ctx.now())
+    session.add(row)
+    session.flush()
+    append_event(session, actor_badge=ctx.actor.badge, workstation=ctx.workstation,
+                 action=EXPORT, object_type="camera", object_id=plan.camera["id"],
+                 reason=plan.purpose,
+                 details={"export": files.stem, "case": plan.case_number,
+                          "report": plan.report_number, "from": plan.start.isoformat(),
+                          "to": plan.end.isoformat(), "clip_sha256": clip.sha256,
+                          "manifest_sha256": files.manifest_sha256,
+                          "segments": [s.sha256 for s in plan.segments], "hold": hold.id})
+    return ExportResult(row.id, clip.path, clip.sha256, files.manifest_path,
+                        files.manifest_sha256, clip.frames, hold.id)
+
+
+def export_clip(session: Session, ctx: Context, camera: int | str, start: datetime,
+                end: datetime, case_number: str, report_number: str | None, purpose: str,
+                out_dir: str | Path) -> ExportResult:
+    """The three steps in one transaction, for the CLI. On SQLite that holds the writer
+    lock while the clip encodes: the console runs the steps separately."""
+    plan = plan_export(session, ctx, camera, start, end, case_number, report_number, purpose)
+    try:
+        files = write_export_files(plan, out_dir, exporter_of(ctx), ctx.now())
+    except ValueError as exc:
+        raise altered_refusal(plan, str(exc)) from None
+    if files is None:
+        raise InputRejected(f"no recorded frame of {plan.camera['id']} falls in that range")
+    return record_export(session, ctx, plan, files)
+
+
+def altered_refusal(plan: ExportPlan, problems: str) -> Refused:
+    """The refusal for source segments that changed after recording, to be audited."""
+    return Refused(f"Export of camera {plan.camera['id']} refused: {problems}. Report it to "
+                   "an ALPR administrator.", action=EXPORT, clause="F.4",
+                   object_type="camera", object_id=plan.camera["id"])

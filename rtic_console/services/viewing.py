@@ -1,0 +1,182 @@
+"""Opening cameras on the wall: the stated purpose (F.2), donor terms (G.2, G.3), and the
+layouts each person saves."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from rtic_console.domain.devices import DeviceKind
+from rtic_console.domain.donor_terms import DonorAgreementTerms, evaluate_viewing
+from rtic_console.domain.roles import Permission
+from rtic_console.services.auth import authorize
+from rtic_console.services.cameras import CameraView, camera_by_code, camera_view
+from rtic_console.services.context import Context, InputRejected, Refused
+from rtic_console.services.donors import terms_for_camera
+from rtic_console.store.audit_log import append_event
+from rtic_console.store.models import CameraSettings, Device, WallLayout
+
+VIEW = "pscn.view"
+MAX_TILES = 64
+GRIDS = (1, 2, 3, 4)
+
+
+class ViewingPurpose(StrEnum):
+    MONITORING_LOCATION = "monitoring_location"
+    MONITORING_EVENT = "monitoring_event"
+    EVIDENCE_COLLECTION = "evidence_collection"
+    TRAINING = "training"
+    COMMANDER_APPROVED_REQUEST = "commander_approved_request"
+
+
+PURPOSE_TITLES: dict[ViewingPurpose, str] = {
+    ViewingPurpose.MONITORING_LOCATION: "Monitoring a location",
+    ViewingPurpose.MONITORING_EVENT: "Monitoring an event",
+    ViewingPurpose.EVIDENCE_COLLECTION: "Evidence collection",
+    ViewingPurpose.TRAINING: "Training",
+    ViewingPurpose.COMMANDER_APPROVED_REQUEST: "Request approved by a division commander",
+}
+
+
+@dataclass(frozen=True)
+class TileGrant:
+    """What one tile may show. A refused tile carries no stream URL, so there is nothing to
+    open; an allowed donor tile carries the terms whose masks must be applied, and `until`,
+    the instant it must go dark (or, when refused, may be asked for again)."""
+
+    camera: CameraView
+    allowed: bool
+    reason: str
+    clause: str | None
+    until: datetime | None
+    terms: DonorAgreementTerms | None
+
+
+@dataclass(frozen=True)
+class WallGrant:
+    purpose: ViewingPurpose
+    reference: str | None
+    opened_at: datetime
+    tiles: tuple[TileGrant, ...]
+
+
+@dataclass(frozen=True)
+class LayoutView:
+    id: int
+    name: str
+    grid: int
+    tiles: tuple[str | None, ...]  # camera codes row by row, None for an empty tile
+    updated_at: datetime
+
+
+def purpose_of(purpose: str | None, reference: str | None) -> ViewingPurpose:
+    def refuse(message: str) -> Refused:
+        return Refused(message, action=VIEW, clause="F.2", object_type="wall")
+
+    try:
+        chosen = ViewingPurpose((purpose or "").strip())
+    except ValueError:
+        raise refuse("State why the cameras are viewed (F.2): " + ", ".join(
+            t.lower() for t in PURPOSE_TITLES.values()) + ".") from None
+    if chosen is ViewingPurpose.COMMANDER_APPROVED_REQUEST and not (reference or "").strip():
+        raise refuse("A request approved by a division commander needs its reference (F.2).")
+    return chosen
+
+
+def _grant(session: Session, device: Device, ctx: Context, now: datetime) -> TileGrant:
+    view = camera_view(device, session.get(CameraSettings, device.id))
+    if not view.is_donor:
+        return TileGrant(view, True, "PSCN camera", None, None, None)
+    terms = terms_for_camera(session, device.id, now)
+    decision = evaluate_viewing(terms, device.code, ctx.workstation, now)
+    if not decision.allowed:
+        view = replace(view, stream_url=None, substream_url=None)
+    return TileGrant(view, decision.allowed, decision.reason, decision.clause, decision.until,
+                     terms)
+
+
+def open_wall(session: Session, ctx: Context, camera_ids: Sequence[int], purpose: str | None,
+              reference: str | None = None) -> WallGrant:
+    """One audit event per camera: `pscn.view` with the purpose, or `pscn.view.refused` with
+    the clause that kept a donor camera dark. Ask again at a tile's `until`."""
+    authorize(session, ctx, Permission.VIEW_CAMERAS, action=VIEW, object_type="wall")
+    chosen = purpose_of(purpose, reference)
+    reference = (reference or "").strip()[:200] or None
+    ids = list(dict.fromkeys(camera_ids))
+    if not 0 < len(ids) <= MAX_TILES:
+        raise InputRejected(f"open 1 to {MAX_TILES} cameras at a time")
+    now = ctx.now()
+    tiles = []
+    for camera_id in ids:
+        device = session.get(Device, camera_id)
+        if device is None or device.kind != DeviceKind.CAMERA.value:
+            raise InputRejected(f"there is no camera #{camera_id}")
+        grant = _grant(session, device, ctx, now)
+        details: dict[str, object] = {"purpose": chosen.value, "reference": reference,
+                                      "category": device.category}
+        if grant.terms is not None:
+            details |= {"agreement": grant.terms.agreement_id, "clause": grant.clause,
+                        "until": grant.until.isoformat() if grant.until else None}
+        append_event(session, actor_badge=ctx.actor.badge, workstation=ctx.workstation,
+                     action=VIEW if grant.allowed else f"{VIEW}.refused",
+                     object_type="camera", object_id=device.code,
+                     reason=PURPOSE_TITLES[chosen] if grant.allowed else grant.reason,
+                     details=details)
+        tiles.append(grant)
+    return WallGrant(chosen, reference, now, tuple(tiles))
+
+
+def _layout_view(row: WallLayout) -> LayoutView:
+    return LayoutView(row.id, row.name, row.grid, tuple(json.loads(row.tiles)), row.updated_at)
+
+
+def list_layouts(session: Session, ctx: Context) -> list[LayoutView]:
+    authorize(session, ctx, Permission.VIEW_CAMERAS, action="pscn.layout.list")
+    rows = session.scalars(select(WallLayout).where(WallLayout.person_id == ctx.actor.person_id)
+                           .order_by(WallLayout.name))
+    return [_layout_view(r) for r in rows]
+
+
+def save_layout(session: Session, ctx: Context, name: str, grid: int,
+                tiles: Sequence[str | None]) -> LayoutView:
+    """Saves or replaces the signed-in person's layout of that name."""
+    authorize(session, ctx, Permission.VIEW_CAMERAS, action="pscn.layout.save",
+              object_type="wall_layout", object_id=name[:60])
+    name = " ".join(name.split())
+    if not 0 < len(name) <= 60:
+        raise InputRejected("layout name must be 1 to 60 characters")
+    if grid not in GRIDS:
+        raise InputRejected("layout grid must be 1x1, 2x2, 3x3 or 4x4")
+    if len(tiles) > grid * grid:
+        raise InputRejected(f"a {grid}x{grid} layout holds at most {grid * grid} cameras")
+    codes = [camera_by_code(session, c).code if c else None for c in tiles]
+    codes += [None] * (grid * grid - len(codes))
+    row = session.scalar(select(WallLayout).where(WallLayout.person_id == ctx.actor.person_id,
+                                                  WallLayout.name == name))
+    if row is None:
+        row = WallLayout(person_id=ctx.actor.person_id, name=name)
+        session.add(row)
+    row.grid, row.tiles, row.updated_at = grid, json.dumps(codes), ctx.now()
+    session.flush()
+    append_event(session, actor_badge=ctx.actor.badge, workstation=ctx.workstation,
+                 action="pscn.layout.save", object_type="wall_layout", object_id=row.id,
+                 details={"name": name, "grid": grid, "tiles": codes})
+    return _layout_view(row)
+
+
+def delete_layout(session: Session, ctx: Context, layout_id: int) -> None:
+    authorize(session, ctx, Permission.VIEW_CAMERAS, action="pscn.layout.delete",
+              object_type="wall_layout", object_id=layout_id)
+    row = session.get(WallLayout, layout_id)
+    if row is None or row.person_id != ctx.actor.person_id:
+        raise InputRejected(f"you have no layout #{layout_id}")
+    append_event(session, actor_badge=ctx.actor.badge, workstation=ctx.workstation,
+                 action="pscn.layout.delete", object_type="wall_layout", object_id=row.id,
+                 details={"name": row.name})
+    session.delete(row)

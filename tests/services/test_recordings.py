@@ -1,0 +1,170 @@
+"""Recorded video: never for donors (G.1), evidence clips with hash and manifest (F.4), and a
+purge that keeps held video and clamps retention to 90 days .. 2 years (F.5)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import update
+
+from rtic_console.services import recordings
+from rtic_console.services.context import Context, InputRejected, Refused
+from rtic_console.services.runner import perform, query
+from rtic_console.store.audit_log import AuditFilter, list_events
+from rtic_console.store.database import Database
+from rtic_console.store.models import CameraSettings
+from tests.services.pscn_support import add_camera, grey_levels, write_segment
+
+
+def _events(db: Database, action: str) -> list:
+    with db.read() as session:
+        return list_events(session, AuditFilter(action=action))
+
+
+def _index(db: Database, segment: recordings.SegmentInfo) -> int:
+    with db.write() as session:
+        return recordings.index_segment(session, segment)
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.mark.policy("G.1")
+def test_donor_video_is_never_recorded_indexed_or_exported(db: Database, admin: Context,
+                                                           tmp_path: Path) -> None:
+    donor = add_camera(db, admin, "CAM-PD-01", "private_donor")
+    agency = add_camera(db, admin, "CAM-AG-01", recording_enabled=True)
+    add_camera(db, admin, "CAM-AG-02")
+    with db.write() as session:  # a settings row set behind the service's back
+        session.execute(update(CameraSettings).where(CameraSettings.device_id == donor.id)
+                        .values(recording_enabled=True))
+    with db.read() as session:
+        assert [t.code for t in recordings.recording_targets(session)] == ["CAM-AG-01"]
+    stray = write_segment(tmp_path / "rec", donor.id, datetime.now(UTC), 3)
+    with pytest.raises(Refused, match="never recorded") as info:
+        _index(db, stray)
+    assert info.value.clause == "G.1"
+    assert not Path(stray.path).exists(), "a donor segment is deleted, not kept"
+    start = datetime.now(UTC) - timedelta(minutes=5)
+    with pytest.raises(Refused, match="never recorded, stored, snapshotted or exported"):
+        perform(db, admin, recordings.export_clip, "CAM-PD-01", start, start
+                + timedelta(minutes=1), "26-1234", None, "evidence collection", tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+    (refusal,) = _events(db, "evidence.export.refused")
+    assert refusal.details["clause"] == "G.1" and refusal.object_id == "CAM-PD-01"
+    with pytest.raises(InputRejected, match="no recording of CAM-AG-01"):
+        perform(db, admin, recordings.export_clip, agency.id, start, start
+                + timedelta(minutes=1), "26-1234", None, "evidence collection", tmp_path / "out")
+
+
+@pytest.mark.policy("F.4")
+def test_export_is_a_clip_with_its_hash_and_a_manifest(db: Database, admin: Context,
+                                                       tmp_path: Path) -> None:
+    camera = add_camera(db, admin, "CAM-AG-01", recording_enabled=True)
+    t0 = (datetime.now(UTC) - timedelta(hours=1)).replace(microsecond=0)
+    folder = tmp_path / "rec"
+    segments = [write_segment(folder, camera.id, t0, 10, first=0),
+                write_segment(folder, camera.id, t0 + timedelta(seconds=2), 10, first=10),
+                write_segment(folder, camera.id, t0 + timedelta(seconds=6), 10, first=20)]
+    for segment in segments:
+        _index(db, segment)
+    result = perform(db, admin, recordings.export_clip, "cam-ag-01",
+                     t0 + timedelta(seconds=1), t0 + timedelta(seconds=7), " 26-004512 ",
+                     "RPT-88", "Robbery at K St Mall", tmp_path / "evidence")
+
+    levels = grey_levels(result.clip_path)
+    expected = [n * 8 for n in [*range(5, 10), *range(10, 20), *range(20, 25)]]
+    assert len(levels) == result.frames == 20
+    assert all(abs(a - b) <= 2 for a, b in zip(levels, expected, strict=True)), levels
+    assert result.clip_sha256 == _sha(result.clip_path)
+    manifest = json.loads(result.manifest_path.read_text())
+    assert result.manifest_sha256 == _sha(result.manifest_path)
+    assert manifest["clip"]["sha256"] == result.clip_sha256
+    assert manifest["clip"]["file"] == result.clip_path.name
+    assert manifest["camera"]["id"] == "CAM-AG-01" and manifest["exporter"]["badge"] == "1001"
+    assert (manifest["case_number"], manifest["report_number"]) == ("26-004512", "RPT-88")
+    assert manifest["purpose"] == "Robbery at K St Mall"
+    assert manifest["from_utc"] == (t0 + timedelta(seconds=1)).isoformat()
+    assert [s["sha256"] for s in manifest["segments"]] == [s.sha256 for s in segments]
+    assert manifest["gaps"] == [{"from_utc": (t0 + timedelta(seconds=4)).isoformat(),
+                                 "to_utc": (t0 + timedelta(seconds=6)).isoformat()}]
+    (event,) = _events(db, "evidence.export")
+    assert event.details["clip_sha256"] == result.clip_sha256
+    assert event.details["case"] == "26-004512" and event.reason == "Robbery at K St Mall"
+    (hold,) = query(db, admin, recordings.list_holds)
+    assert hold.id == result.hold_id and hold.case_number == "26-004512"
+
+    second = perform(db, admin, recordings.export_clip, camera.id, t0, t0
+                     + timedelta(seconds=1), "26-004512", None, "same range", tmp_path / "evidence")
+    assert second.clip_path != result.clip_path and result.clip_path.exists()
+    with open(segments[2].path, "r+b") as f:
+        f.seek(400)
+        f.write(b"tampered")
+    with pytest.raises(Refused, match="no longer matches its recorded hash") as info:
+        perform(db, admin, recordings.export_clip, camera.id, t0, t0 + timedelta(seconds=8),
+                "26-004512", None, "again", tmp_path / "evidence")
+    assert info.value.clause == "F.4"
+
+
+@pytest.mark.policy("F.5")
+def test_purge_keeps_held_video_and_clamps_retention(db: Database, admin: Context,
+                                                     tmp_path: Path) -> None:
+    now = datetime.now(UTC)
+    a = add_camera(db, admin, "CAM-AG-01", recording_enabled=True)
+    b = add_camera(db, admin, "CAM-AG-02", recording_enabled=True, retention_days=400)
+
+    def segment(camera_id: int, days_ago: int) -> recordings.SegmentInfo:
+        info = write_segment(tmp_path / "rec", camera_id, now - timedelta(days=days_ago), 1)
+        _index(db, info)
+        return info
+
+    a_old, a_held, a_recent = segment(a.id, 200), segment(a.id, 150), segment(a.id, 10)
+    b_kept, b_ancient = segment(b.id, 200), segment(b.id, 500)
+    hold = perform(db, admin, recordings.place_hold, "26-777", "homicide canvass", a.id,
+                   now - timedelta(days=151), now - timedelta(days=149))
+
+    report = perform(db, admin, recordings.purge_recordings, now, 30)
+    assert (report.requested_days, report.applied_days) == (30, 90)
+    assert (report.deleted, report.kept_for_holds) == (2, 1)
+    assert report.cutoff == now - timedelta(days=90)
+    gone = {s.path for s in (a_old, b_ancient)}
+    for info in (a_old, a_held, a_recent, b_kept, b_ancient):
+        assert Path(info.path).exists() == (info.path not in gone), info.path
+    (event,) = _events(db, "recording.purge")
+    assert event.actor_badge == "1001"
+    assert event.details["applied_days"] == 90 and event.details["requested_days"] == 30
+    assert event.details["deleted"] == 2 and event.details["kept_for_holds"] == 1
+    assert event.details["camera_cutoffs"] == {str(b.id): (now - timedelta(days=400))
+                                               .isoformat()}
+
+    perform(db, admin, recordings.release_hold, hold.id, "case closed")
+    assert perform(db, admin, recordings.purge_recordings, now, 5000).applied_days == 730
+    assert Path(a_held.path).exists()
+    assert perform(db, admin, recordings.purge_recordings, now, 90).deleted == 1
+    assert not Path(a_held.path).exists() and Path(a_recent.path).exists()
+
+
+@pytest.mark.policy("F.2")
+def test_playback_states_a_purpose(db: Database, admin: Context, tmp_path: Path) -> None:
+    camera = add_camera(db, admin, "CAM-AG-01", recording_enabled=True)
+    t0 = datetime.now(UTC) - timedelta(minutes=10)
+    _index(db, write_segment(tmp_path, camera.id, t0, 5))
+    with pytest.raises(Refused, match="State why"):
+        perform(db, admin, recordings.segments_for_playback, camera.id, t0,
+                t0 + timedelta(minutes=1), None)
+    (segment,) = perform(db, admin, recordings.segments_for_playback, camera.id,
+                         t0 - timedelta(minutes=1), t0 + timedelta(minutes=1),
+                         "evidence_collection", "26-55")
+    assert segment.frames == 5 and segment.started_at == t0
+    (event,) = _events(db, "pscn.playback")
+    assert event.details["purpose"] == "evidence_collection" and event.details["segments"] == 1
+    report = perform(db, admin, recordings.purge_recordings, datetime.now(UTC), 90)
+    assert report.deleted == 0 and report.kept_for_holds == 0, "no camera has its own retention"
+    with db.write() as session:
+        session.execute(update(CameraSettings).values(recording_enabled=False))
+        assert recordings.recording_targets(session) == []

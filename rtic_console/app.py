@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
+from typing import Protocol
 
 import qasync
-from PySide6.QtCore import QObject, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from rtic_console.config import Settings
@@ -45,6 +46,8 @@ def qt_application() -> QApplication:
 class ConsoleController(QObject):
     """Sign-in, first run, the main window and sign-out, around one database."""
 
+    finished = Signal()  # the person closed the console: clean up, then leave
+
     def __init__(self, db: Database, settings: Settings, *, demo: bool = False,
                  demo_note: str = "") -> None:
         super().__init__()
@@ -79,7 +82,7 @@ class ConsoleController(QObject):
         if empty:
             dialog = FirstAdminDialog(self.db, self.settings, self.runner)
             dialog.accepted.connect(self.show_sign_in)
-            dialog.rejected.connect(QApplication.quit)
+            dialog.rejected.connect(self.finished)
             self.dialog = dialog
             dialog.show()
         else:
@@ -97,13 +100,14 @@ class ConsoleController(QObject):
     @Slot()
     def _on_sign_in_cancelled(self) -> None:
         if self.window is None:
-            QApplication.quit()
+            self.finished.emit()
 
     @Slot(object)
     def open_main_window(self, ctx: Context) -> None:
         session = ConsoleSession(self.db, ctx, self.runner, self.changes, self.demo)
         window = MainWindow(session, self.demo_note if self.demo else "")
         window.sign_out_requested.connect(self._on_sign_out_requested)
+        window.closed.connect(self.finished)
         self.watchdog.state_changed.connect(window.show_connection)
         self.window = window
         window.show()
@@ -117,6 +121,7 @@ class ConsoleController(QObject):
         self.runner.write(lambda: perform(db, ctx, sign_out), lambda _r: None,
                           lambda e: logger.warning("sign-out not audited: %s", e))
         window.save_layout()
+        window.shutdown_areas()
         window.hide()
         window.deleteLater()
         self.window = None
@@ -124,7 +129,7 @@ class ConsoleController(QObject):
 
     def _on_start_failed(self, error: BaseException) -> None:
         QMessageBox.critical(None, "RTIC Console", describe_error(error))
-        QApplication.quit()
+        self.finished.emit()
 
     def shutdown(self) -> None:
         if self.window is not None:
@@ -136,9 +141,17 @@ class ConsoleController(QObject):
         self.runner.shutdown()
 
 
+class Companion(Protocol):
+    """Something the console starts in its event loop and stops before it exits."""
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+
 def run_console(settings: Settings, *, demo: bool = False, demo_note: str = "",
                 auto_sign_in: tuple[str, str] | None = None,
-                db: Database | None = None) -> int:
+                db: Database | None = None, companion: Companion | None = None) -> int:
     """Open the console and run until it is closed; returns the process exit code."""
     app = qt_application()
     if db is None:
@@ -151,13 +164,24 @@ def run_console(settings: Settings, *, demo: bool = False, demo_note: str = "",
     asyncio.set_event_loop(loop)
     controller = ConsoleController(db, settings, demo=demo, demo_note=demo_note)
     closed = asyncio.Event()
-    app.aboutToQuit.connect(closed.set)
-    app.setQuitOnLastWindowClosed(True)
-    controller.start(auto_sign_in)
+    controller.finished.connect(closed.set)
+    # Qt must not end the loop before the companion and the workers have stopped.
+    app.setQuitOnLastWindowClosed(False)
+    async def lifetime() -> None:
+        # One coroutine for the whole run, so every task sees a running loop.
+        if companion is not None:
+            await companion.start()
+        try:
+            controller.start(auto_sign_in)
+            await closed.wait()
+        finally:
+            controller.shutdown()
+            if companion is not None:
+                await companion.stop()
+
     try:
         with loop:
-            loop.run_until_complete(closed.wait())
+            loop.run_until_complete(lifetime())
     finally:
-        controller.shutdown()
         db.dispose()
     return 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import tempfile
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from rtic_console.cli.session import CliRefusal, CliSession
@@ -27,7 +28,18 @@ def open_console(args: argparse.Namespace, cli: CliSession) -> int:
 def _demo(args: argparse.Namespace, cli: CliSession) -> int:
     from rtic_console.app import run_console
     from rtic_console.config import Settings
-    from rtic_console.services.demo_seed import DEMO_PASSWORD, demo_badge_for, seed_demo
+    from rtic_console.demo_cameras import (
+        WALL_ORDER,
+        configure_demo_cameras,
+        start_camera_simulator,
+    )
+    from rtic_console.demo_runtime import DemoRuntime
+    from rtic_console.services.demo_seed import (
+        DEMO_PASSWORD,
+        demo_badge_for,
+        seed_demo,
+        seed_demo_hot_lists,
+    )
     from rtic_console.store.bootstrap import connect
 
     try:
@@ -42,10 +54,16 @@ def _demo(args: argparse.Namespace, cli: CliSession) -> int:
     settings = Settings(**{**cli.settings.__dict__, "database_url": url})
     db = connect(url)
     with db.write() as session:
-        from datetime import date
-
         seed_demo(session, date.today(), settings.workstation)
+        seed_demo_hot_lists(session, datetime.now(UTC))
+    camera_process, port = start_camera_simulator(len(WALL_ORDER) - 1)
+    try:
+        configure_demo_cameras(db, settings, port)
+    except BaseException:
+        camera_process.kill()
+        raise
     print(f"Demo database: {db.display}  (every demo password: {DEMO_PASSWORD})")
     return run_console(settings, demo=True, db=db,
                        demo_note=f"Password for every demo person: {DEMO_PASSWORD}",
-                       auto_sign_in=(demo_badge_for(role), DEMO_PASSWORD))
+                       auto_sign_in=(demo_badge_for(role), DEMO_PASSWORD),
+                       companion=DemoRuntime(db, camera_process=camera_process))

@@ -65,7 +65,7 @@ class FileReport:
     refusal: str | None = None
 
 
-def _chunks(data: bytes, fmt: str) -> Iterator[tuple[int, bytes]]:
+def file_chunks(data: bytes, fmt: str) -> Iterator[tuple[int, bytes]]:
     """(line offset, body): a CSV in slices that keep its header; anything else whole."""
     text_start = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
     if fmt not in ("auto", "csv") or text_start in (b"{", b"["):
@@ -86,7 +86,7 @@ def ingest_path(db: Database, ctx: Context, engine: MatchingEngine, path: Path,
     totals = {"stored": 0, "duplicates": 0, "hits": 0, "ignored": 0}
     rejected: list[tuple[int, str]] = []
     found = fmt
-    for offset, body in _chunks(data, fmt):
+    for offset, body in file_chunks(data, fmt):
         try:
             result = parse_payload(body, None, fmt, path_hint=path.name)
         except PayloadError as exc:
@@ -118,7 +118,8 @@ def _ingest(args: argparse.Namespace, cli: CliSession) -> int:
         report = ingest_path(cli.db, ctx, engine, path, args.format)
         if report.refusal is not None:
             failed = True
-            print(f"{report.name}: not ingested ({report.refusal}); "
+            before = f"{report.stored} reads stored before it, " if report.stored else ""
+            print(f"{report.name}: not ingested ({report.refusal}); {before}"
                   f"quarantined as #{report.quarantine_id}")
             continue
         print(f"{report.name} ({report.fmt}): {report.stored} stored, {report.duplicates} "

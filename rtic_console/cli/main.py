@@ -15,6 +15,7 @@ from rtic_console.cli import (
     compliance_commands,
     db_commands,
     hotlist_commands,
+    ingest_commands,
     user_commands,
 )
 from rtic_console.cli.session import CliRefusal, CliSession
@@ -48,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     audit_commands.register(sub)
     hotlist_commands.register(sub)
     camera_commands.register(sub)
+    ingest_commands.register(sub)
     app_commands.register(sub)
     compliance_commands.register(sub)
     parser.set_defaults(handler=app_commands.open_console)

@@ -23,6 +23,7 @@ def workstation_settings() -> QSettings:
 
 class MainWindow(QMainWindow):
     sign_out_requested = Signal()
+    closed = Signal()
 
     def __init__(self, session: ConsoleSession, demo_note: str = "",
                  parent: QWidget | None = None) -> None:

@@ -15,6 +15,7 @@ from rtic_console.ui.console_session import ConsoleSession
 from rtic_console.ui.hits.hit_queue_widget import HitQueueWidget
 from rtic_console.ui.hotlists.approvals_widget import ApprovalsWidget
 from rtic_console.ui.hotlists.hot_lists_widget import HotListsWidget
+from rtic_console.ui.wall.video_wall_widget import VideoWallWidget
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class WorkArea:
 
 WORK_AREAS: tuple[WorkArea, ...] = (
     WorkArea("hits", "Hit queue", Permission.VIEW_HITS, HitQueueWidget),
+    WorkArea("wall", "Video wall", Permission.VIEW_CAMERAS, VideoWallWidget),
     WorkArea("hotlists", "Hot lists", Permission.VIEW_HOT_LISTS, HotListsWidget),
     WorkArea("approvals", "Approvals", Permission.APPROVE_SPECIAL, ApprovalsWidget),
     WorkArea("roster", "Roster", Permission.MANAGE_ROSTER, RosterWidget),

@@ -1,0 +1,160 @@
+"""Webhook to hit notification, end to end on PostgreSQL: latency percentiles and a loss check.
+
+OpenALPR groups (with plate crops) are POSTed at a steady rate to the ingest service running
+in its own process; a separate LISTEN connection, like another console, times every hit
+notification from the start of its POST. Targets: p99 <= 250 ms, nothing lost or doubled.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import select
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import psycopg2
+import psycopg2.extensions
+from ingest_setup import prepare, throwaway_database
+from sqlalchemy import func
+from sqlalchemy import select as sql_select
+
+from rtic_console.feeds.alpr_simulator import AlprSimulator, SimDevice, SimulatorConfig
+from rtic_console.services.ingest import HIT_CREATED
+from rtic_console.store.change_bus import CHANNEL
+from rtic_console.store.database import open_database
+from rtic_console.store.models import Detection, Hit
+
+TARGETS = {"p99_ms_max": 250.0, "lost": 0, "doubled": 0}
+DEVICES = tuple(SimDevice(f"ALPR-FX-{i:02d}", 38.55 + i / 100, -121.48, i >= 6)
+                for i in range(1, 9))
+
+
+class HitListenerWorker(threading.Thread):
+    """LISTEN as a console does, noting when each hit id is announced."""
+
+    def __init__(self, dsn: str) -> None:
+        super().__init__(name="HitListenerWorker", daemon=True)
+        self.conn = psycopg2.connect(dsn)
+        self.conn.set_isolation_level(psycopg2.extensions.ISOLATION_LEVEL_AUTOCOMMIT)
+        with self.conn.cursor() as cur:
+            cur.execute(f"LISTEN {CHANNEL}")
+        self.heard: dict[int, float] = {}
+        self.stopping = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopping.is_set():
+            if select.select([self.conn], [], [], 0.2)[0]:
+                self.conn.poll()
+                now = time.time()
+                while self.conn.notifies:
+                    note = json.loads(self.conn.notifies.pop(0).payload)
+                    if note["kind"] == HIT_CREATED:
+                        for hit_id in note["ids"]:
+                            self.heard.setdefault(hit_id, now)
+
+
+def serve(url: str, spool: str) -> None:
+    """The ingest service, headless, as `rtic-console serve` runs it."""
+    from rtic_console.feeds.webhook_server import run_serve
+
+    db = open_database(url, interactive=False)
+    run_serve(db, "127.0.0.1", 0, spool,
+              on_started=lambda service: print(service.url, flush=True))
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else float("nan")
+
+
+def run(args: argparse.Namespace) -> dict[str, object]:
+    with throwaway_database() as url, tempfile.TemporaryDirectory() as tmp:
+        db, _ctx, plates = prepare(url, args.hot, args.seed)
+        server = subprocess.Popen([sys.executable, __file__, "--serve", url,
+                                   str(Path(tmp) / "spool.sqlite3")], stdout=subprocess.PIPE,
+                                  text=True)
+        base = server.stdout.readline().strip()  # type: ignore[union-attr]
+        dsn = url.replace("postgresql+psycopg2://", "postgresql://")
+        listener = HitListenerWorker(dsn)
+        listener.start()
+        config = SimulatorConfig(url=f"{base}/alpr", devices=DEVICES, rate=args.rate,
+                                 duration_s=args.duration, hot_plates=tuple(plates),
+                                 hot_share=args.hit_rate, seed=args.seed,
+                                 images=not args.no_images, concurrency=256)
+        report = asyncio.run(AlprSimulator(config).run())
+        expected_hits = sum(1 for r in report.sent if r.hot)
+        deadline = time.time() + 120
+        while time.time() < deadline:
+            with db.read() as session:
+                count = session.scalar(sql_select(func.count()).select_from(Detection)) or 0
+            if count >= len(report.sent) and len(listener.heard) >= expected_hits:
+                break
+            time.sleep(0.2)
+        time.sleep(0.5)
+        listener.stopping.set()
+        listener.join(2)
+        listener.conn.close()
+        server.terminate()
+        server.wait(30)
+        with db.read() as session:
+            detections = {sid: det_id for sid, det_id in
+                          session.execute(sql_select(Detection.source_id, Detection.id))}
+            hits = session.execute(sql_select(Hit.id, Hit.detection_id, Hit.listed_plate)).all()
+        db.dispose()
+    posted = {r.source_id: r for r in report.sent}
+    by_detection = {det_id: sid for sid, det_id in detections.items()}
+    latencies = [(listener.heard[h.id] - posted[by_detection[h.detection_id]].posted_at) * 1000
+                 for h in hits if h.id in listener.heard]
+    expected = {(detections.get(r.source_id), r.hot) for r in report.sent if r.hot}
+    found = [(h.detection_id, h.listed_plate) for h in hits]
+    answers = [(r.answered_at - r.posted_at) * 1000 for r in report.sent]
+    figures = {
+        "benchmark": "webhook_e2e", "rate_target": args.rate, "duration_s": args.duration,
+        "hot_list_entries": args.hot, "images": not args.no_images,
+        "reads_sent": len(report.sent),
+        "achieved_rate": round(len(report.sent) / report.elapsed_s, 1),
+        "http_2xx": sum(n for s, n in report.statuses.items() if s in (200, 202)),
+        "http_p50_ms": round(percentile(answers, 0.5), 1),
+        "http_p99_ms": round(percentile(answers, 0.99), 1),
+        "reads_stored": len(detections),
+        "lost": len(set(posted) - set(detections)),
+        "doubled": len(found) - len(set(found)),
+        "hits_expected": len(expected), "hits_created": len(hits),
+        "hits_correct": len(expected & set(found)),
+        "hits_notified": len(latencies),
+        "hit_p50_ms": round(percentile(latencies, 0.5), 1),
+        "hit_p99_ms": round(percentile(latencies, 0.99), 1),
+        "hit_max_ms": round(max(latencies, default=float("nan")), 1),
+    }
+    figures["meets_targets"] = (figures["hit_p99_ms"] <= TARGETS["p99_ms_max"]
+                                and figures["lost"] == 0 and figures["doubled"] == 0
+                                and len(hits) == len(expected) == figures["hits_correct"])
+    return figures
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rate", type=float, default=500.0, help="reads per second")
+    parser.add_argument("--duration", type=float, default=60.0, help="seconds of traffic")
+    parser.add_argument("--hot", type=int, default=10_000, help="hot list entries")
+    parser.add_argument("--hit-rate", type=float, default=0.01)
+    parser.add_argument("--seed", type=int, default=525)
+    parser.add_argument("--no-images", action="store_true")
+    parser.add_argument("--serve", nargs=2, metavar=("URL", "SPOOL"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve:
+        serve(*args.serve)
+        return 0
+    figures = run(args)
+    print(json.dumps(figures))
+    return 0 if figures["meets_targets"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

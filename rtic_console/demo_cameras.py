@@ -1,0 +1,93 @@
+"""The demo's camera network: simulated streams, donor agreements and a saved 3×3 wall."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import UTC, datetime, time, timedelta
+
+from sqlalchemy import select
+
+from rtic_console.config import Settings
+from rtic_console.domain.donor_terms import END_OF_DAY
+from rtic_console.domain.roles import Permission, allows
+from rtic_console.services import donors, viewing
+from rtic_console.services.auth import actor_of
+from rtic_console.services.context import Context
+from rtic_console.services.demo_seed import DEMO_ROSTER
+from rtic_console.services.donors import AgreementInput
+from rtic_console.services.runner import perform
+from rtic_console.store.audit_log import append_event
+from rtic_console.store.database import Database
+from rtic_console.store.models import Device, Person
+
+SIMULATOR_START_TIMEOUT_S = 20
+WALL_ORDER = ("CAM-AG-01", "CAM-AG-02", "CAM-CY-01", "CAM-CY-02", "CAM-TR-01", "CAM-TR-02",
+              "CAM-PD-01", "CAM-PD-02", None)
+# A neighbour's window and yard at the left of the donor's view: masked (G.3.c).
+DEMO_MASK = (((0.0, 0.0), (0.32, 0.0), (0.32, 0.55), (0.0, 0.72)),)
+
+
+def start_camera_simulator(streams: int) -> tuple[subprocess.Popen[str], int]:
+    """Its own process, so encoding the demo streams does not compete with the console's GIL."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "rtic_console.feeds.camera_simulator", "--port", "0",
+         "--streams", str(streams), "--dropout-every", "45", "--dropout-for", "8"],
+        stdout=subprocess.PIPE, text=True)
+    assert process.stdout is not None
+    first = process.stdout.readline().strip()
+    if not first.startswith("listening on http://"):
+        process.kill()
+        raise RuntimeError(f"the camera simulator did not start: {first!r}")
+    return process, int(first.rsplit(":", 1)[1])
+
+
+def demo_context(db: Database, settings: Settings, badge: str) -> Context:
+    """The demo set-up acts as the demo person it seeds for, without a sign-in event."""
+    with db.read() as session:
+        person = session.scalar(select(Person).where(Person.badge == badge))
+        if person is None:
+            raise LookupError(f"no demo person {badge}")
+        return Context(actor_of(person), settings)
+
+
+def configure_demo_cameras(db: Database, settings: Settings, port: int) -> None:
+    """Point the demo cameras at the simulator, sign the donor terms, save each viewer's wall."""
+    with db.write() as session:
+        cameras = list(session.scalars(select(Device).where(Device.kind == "camera")
+                                       .order_by(Device.id)))
+        for i, device in enumerate(cameras, start=1):
+            device.stream_url = f"http://127.0.0.1:{port}/stream/cam{i:02d}.mjpg"
+            device.substream_url = device.stream_url
+        append_event(session, actor_badge=None, workstation=settings.workstation,
+                     action="demo.seed", reason="demo cameras point at the camera simulator",
+                     details={"cameras": len(cameras), "port": port})
+    sergeant = demo_context(db, settings, "4101")
+    now = datetime.now(UTC)
+    every_day = {day: ((time(0, 0), END_OF_DAY),) for day in range(7)}
+    local_now = datetime.now().astimezone()
+    closed_start = (local_now + timedelta(hours=10)).time().replace(minute=0, second=0,
+                                                                    microsecond=0)
+    closed_end = (local_now + timedelta(hours=11)).time().replace(minute=0, second=0,
+                                                                  microsecond=0)
+    later_only = {day: ((closed_start, closed_end),) for day in range(7)}
+    for code, reference, donor, hours, masks in (
+            ("CAM-PD-01", "DA-2026-014", "Golden 1 Center security", every_day, DEMO_MASK),
+            ("CAM-PD-02", "DA-2026-022", "20th & K Merchants Association", later_only, ())):
+        perform(db, sergeant, donors.create_agreement, AgreementInput(
+            reference=reference, donor_name=donor, camera_codes=(code,),
+            purpose_and_manner="Real-time viewing of the public plaza for incidents in "
+                               "progress; no recording by SPD",
+            allowed_hours=hours, effective_at=now - timedelta(days=300),
+            expires_at=now + timedelta(days=21),
+            retrieval_process="Request footage from the donor's security office with the "
+                              "SPD report number; the donor exports it",
+            donor_contact="security office, (916) 555-0142", mask_polygons=masks,
+            allowed_workstations=(settings.workstation,)))
+    for person in DEMO_ROSTER:
+        if not person.active or person.alpr_days_ago is None:
+            continue
+        if not allows(frozenset(person.roles), Permission.VIEW_CAMERAS):
+            continue
+        ctx = demo_context(db, settings, person.badge)
+        perform(db, ctx, viewing.save_layout, "Demo wall", 3, list(WALL_ORDER))

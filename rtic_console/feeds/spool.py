@@ -1,0 +1,262 @@
+"""A durable local spool of accepted ALPR payloads: nothing is lost while the database is down."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import queue
+import sqlite3
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_MAX_BYTES = 2 * 1024**3
+# Parsed forms kept in memory for payloads waiting in the spool: small bodies only, and a
+# bounded number, so an outage costs re-parsing later rather than memory now.
+PARSED_KEEP_COUNT = 5000
+PARSED_KEEP_BODY_BYTES = 64 * 1024
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS payloads (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    received_at TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    content_type TEXT,
+    fmt TEXT NOT NULL,
+    path_hint TEXT,
+    refusal TEXT,
+    body BLOB NOT NULL
+)
+"""
+_INSERT = ("INSERT INTO payloads (received_at, channel, content_type, fmt, path_hint, refusal, "
+           "body) VALUES (?, ?, ?, ?, ?, ?, ?)")
+_OLDEST = ("SELECT id, received_at, channel, content_type, fmt, path_hint, refusal, body "
+           "FROM payloads ORDER BY id LIMIT ?")
+
+
+class SpoolFull(RuntimeError):
+    """The spool has reached its size cap; the sender should retry later (HTTP 503)."""
+
+
+@dataclass(frozen=True)
+class SpoolEntry:
+    """One payload as received; `refusal` set means the HTTP layer refused it: quarantine it."""
+
+    body: bytes
+    content_type: str | None = None
+    fmt: str = "auto"
+    path_hint: str | None = None
+    channel: str = "webhook"
+    received_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    refusal: str | None = None
+    # What the receiver already parsed from body; kept in memory only, so the drain need
+    # not parse it again. Never stored: after a restart the body is parsed afresh.
+    parsed: object = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class SpooledPayload:
+    id: int
+    entry: SpoolEntry
+
+
+class Spool:
+    """An SQLite file of its own (WAL, synchronous=FULL): an append is on disk when it returns.
+
+    Size is tracked as the sum of payload bytes, so the cap is what the senders sent, and
+    freed pages are reused by later appends instead of growing the file.
+    """
+
+    def __init__(self, path: Path | str, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+        self.path = Path(path)
+        self.max_bytes = max_bytes
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        self._ready = threading.Event()
+        self._parsed: dict[int, object] = {}
+        self._conn = sqlite3.connect(self.path, isolation_level=None, timeout=15,
+                                     check_same_thread=False)
+        self._conn.execute("PRAGMA journal_mode=WAL")
+        self._conn.execute("PRAGMA synchronous=FULL")
+        self._conn.execute(_SCHEMA)
+        self._recount()
+        if self._depth:
+            logger.info("spool %s holds %s payloads from before; draining them first",
+                        self.path.name, self._depth)
+            self._ready.set()
+
+    def _recount(self) -> None:
+        depth, size = self._conn.execute(
+            "SELECT count(*), coalesce(sum(length(body)), 0) FROM payloads").fetchone()
+        self._depth, self._bytes = int(depth), int(size)
+
+    @property
+    def depth(self) -> int:
+        return self._depth
+
+    @property
+    def size_bytes(self) -> int:
+        return self._bytes
+
+    def append(self, entry: SpoolEntry) -> int:
+        spool_id = self.append_many([entry])[0]
+        if spool_id is None:
+            raise SpoolFull(f"spool is full ({self._bytes} of {self.max_bytes} bytes)")
+        return spool_id
+
+    def append_many(self, entries: Sequence[SpoolEntry]) -> list[int | None]:
+        """Ids in order, None for an entry refused for space; one commit (one fsync) for all."""
+        ids: list[int | None] = []
+        with self._lock:
+            added = 0
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                for e in entries:
+                    if self._bytes + added + len(e.body) > self.max_bytes:
+                        ids.append(None)
+                        continue
+                    row = (e.received_at.isoformat(), e.channel, e.content_type, e.fmt,
+                           e.path_hint, e.refusal, e.body)
+                    cur = self._conn.execute(_INSERT, row)
+                    ids.append(cur.lastrowid)
+                    added += len(e.body)
+                self._conn.execute("COMMIT")
+            except BaseException:
+                self._rollback()
+                raise
+            self._keep_parsed(entries, ids)
+            self._depth += sum(1 for i in ids if i is not None)
+            self._bytes += added
+        if any(i is not None for i in ids):
+            self._ready.set()
+        return ids
+
+    def _keep_parsed(self, entries: Sequence[SpoolEntry], ids: list[int | None]) -> None:
+        for e, spool_id in zip(entries, ids, strict=True):
+            if (e.parsed is not None and spool_id is not None
+                    and len(e.body) <= PARSED_KEEP_BODY_BYTES
+                    and len(self._parsed) < PARSED_KEEP_COUNT):
+                self._parsed[spool_id] = e.parsed
+
+    def take(self, limit: int) -> list[SpooledPayload]:
+        """The oldest payloads, still in the spool until remove() after they are committed."""
+        with self._lock:
+            rows = self._conn.execute(_OLDEST, (limit,)).fetchall()
+            parsed = [self._parsed.pop(row[0], None) for row in rows]
+        return [SpooledPayload(row[0], SpoolEntry(
+            received_at=datetime.fromisoformat(row[1]), channel=row[2], content_type=row[3],
+            fmt=row[4], path_hint=row[5], refusal=row[6], body=bytes(row[7]), parsed=known))
+            for row, known in zip(rows, parsed, strict=True)]
+
+    def remove(self, payloads: Sequence[SpooledPayload]) -> None:
+        if not payloads:
+            return
+        with self._lock:
+            # A removal lost to a power cut only means an idempotent replay, so it need not
+            # wait for its own fsync; the next append's fsync makes it durable anyway.
+            self._conn.execute("PRAGMA synchronous=NORMAL")
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                removed = self._conn.executemany(
+                    "DELETE FROM payloads WHERE id = ?", [(p.id,) for p in payloads]).rowcount
+                self._conn.execute("COMMIT")
+            except BaseException:
+                self._rollback()
+                raise
+            finally:
+                self._conn.execute("PRAGMA synchronous=FULL")
+            if removed == len(payloads):
+                self._depth -= removed
+                self._bytes -= sum(len(p.entry.body) for p in payloads)
+            else:  # some were already gone: count again rather than drift
+                self._recount()
+
+    def wait_for_data(self, timeout: float) -> bool:
+        """Block until something was appended (or timeout); the drain worker's doorbell."""
+        if self._ready.wait(timeout):
+            self._ready.clear()
+            return True
+        return False
+
+    def _rollback(self) -> None:
+        if self._conn.in_transaction:
+            self._conn.execute("ROLLBACK")
+
+    def wake(self) -> None:
+        self._ready.set()
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+
+_Settle = Callable[[int | None, BaseException | None], None]
+
+
+class SpoolAppendWorker(threading.Thread):
+    """Group commit for the web server: every request that arrived during one fsync shares the next.
+
+    One fsync costs milliseconds, so appending request by request caps the intake at a
+    few hundred payloads a second; batching keeps the 2xx honest (on disk) and fast.
+    """
+
+    def __init__(self, spool: Spool, max_batch: int = 500) -> None:
+        super().__init__(name="SpoolAppendWorker", daemon=True)
+        self._spool = spool
+        self._max_batch = max_batch
+        self._queue: queue.SimpleQueue[tuple[SpoolEntry, _Settle] | None] = queue.SimpleQueue()
+
+    async def append(self, entry: SpoolEntry) -> int:
+        """The spool id once the entry is on disk; SpoolFull when there is no room."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[int] = loop.create_future()
+
+        def settle(spool_id: int | None, error: BaseException | None) -> None:
+            loop.call_soon_threadsafe(_resolve, future, spool_id, error)
+
+        self._queue.put((entry, settle))
+        return await future
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._queue.put(None)
+        self.join(timeout)
+
+    def run(self) -> None:
+        running = True
+        while running:
+            first = self._queue.get()
+            if first is None:
+                return
+            batch = [first]
+            while len(batch) < self._max_batch:
+                try:
+                    item = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if item is None:
+                    running = False
+                    break
+                batch.append(item)
+            try:
+                ids = self._spool.append_many([entry for entry, _ in batch])
+            except Exception as exc:  # disk full, I/O error: every waiting request hears it
+                logger.error("spool append failed: %s", exc)
+                for _, settle in batch:
+                    settle(None, exc)
+                continue
+            for (_, settle), spool_id in zip(batch, ids, strict=True):
+                settle(spool_id, None if spool_id is not None else SpoolFull("spool is full"))
+
+
+def _resolve(future: asyncio.Future[int], spool_id: int | None,
+             error: BaseException | None) -> None:
+    if future.done():  # the client went away; the payload is spooled all the same
+        return
+    if error is not None:
+        future.set_exception(error)
+    else:
+        future.set_result(spool_id)  # type: ignore[arg-type]
+

@@ -1,0 +1,231 @@
+"""Draining the spool into the database: a batch per transaction, kept until it commits."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from time import monotonic
+
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+from rtic_console.domain.reads import Heartbeat, PlateRead, ReadLimits
+from rtic_console.feeds.read_formats import ParseResult, PayloadError, parse_payload
+from rtic_console.feeds.spool import Spool, SpooledPayload
+from rtic_console.services.ingest import ingest_reads, quarantine, record_heartbeats
+from rtic_console.services.matching import MatchingEngine
+from rtic_console.store.database import Database, DatabaseUnavailable
+
+logger = logging.getLogger(__name__)
+
+
+def _is_transient(exc: BaseException) -> bool:
+    """A database that is away (or busy), as opposed to one that refuses this data."""
+    if isinstance(exc, OperationalError | DatabaseUnavailable | PoolTimeout):
+        return True
+    return isinstance(exc, DBAPIError) and bool(exc.connection_invalidated)
+
+
+def _is_bug(exc: BaseException) -> bool:
+    """Worth a traceback: not a database error, whose text and parameters may hold plates."""
+    return not isinstance(exc, DBAPIError)
+
+
+def _short(exc: BaseException) -> str:
+    lines = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    return f"{type(exc).__name__}: {lines[0][:200]}" if lines else type(exc).__name__
+
+
+@dataclass
+class _Parsed:
+    payload: SpooledPayload
+    reads: list[PlateRead]
+    heartbeats: list[Heartbeat]
+    quarantine_reason: str | None
+
+
+@dataclass(frozen=True)
+class DrainStatus:
+    """What /health and the console's status show about getting reads into the database."""
+
+    depth: int
+    spool_bytes: int
+    spool_max_bytes: int
+    database_ok: bool
+    last_error: str | None
+    last_error_at: datetime | None
+    last_commit_at: datetime | None
+    stored: int
+    duplicates: int
+    hits: int
+    quarantined: int
+
+
+class SpoolDrainWorker(threading.Thread):
+    """Moves spooled payloads into the database, a batch per transaction, oldest first.
+
+    A batch leaves the spool only after its transaction commits. While the database is
+    away the batch stays and is retried with capped backoff; a replay stores nothing
+    twice because ingest dedupes by vendor id. A batch the database refuses for its
+    data is retried payload by payload so one bad payload is quarantined, not a wedge.
+
+    Nothing is drained before the hot list index is loaded, so no read escapes matching;
+    with `index_gate` (a change listener's `connected`) the load waits until changes
+    are heard, so none slips in between. A service started while the database is down
+    thus spools at once and loads and drains when it comes back.
+    """
+
+    def __init__(self, spool: Spool, db: Database, engine: MatchingEngine, *,
+                 batch_size: int = 200, idle_s: float = 0.5, max_backoff_s: float = 5.0,
+                 ping_every_s: float = 5.0, limits: ReadLimits | None = None,
+                 index_gate: threading.Event | None = None) -> None:
+        super().__init__(name="SpoolDrainWorker", daemon=True)
+        self._spool = spool
+        self._db = db
+        self._engine = engine
+        self._batch_size = batch_size
+        self._idle_s = idle_s
+        self._max_backoff_s = max_backoff_s
+        self._ping_every_s = ping_every_s
+        self._limits = limits
+        self._index_gate = index_gate
+        self.index_loaded = threading.Event()
+        self._stop_event = threading.Event()
+        self._lock = threading.Lock()
+        self._ok = False  # unknown until the first load, commit or ping
+        self._last_error: str | None = None
+        self._last_error_at: datetime | None = None
+        self._last_commit_at: datetime | None = None
+        self._counts = {"stored": 0, "duplicates": 0, "hits": 0, "quarantined": 0}
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stop_event.set()
+        self._spool.wake()
+        self.join(timeout)
+
+    def status(self) -> DrainStatus:
+        with self._lock:
+            return DrainStatus(self._spool.depth, self._spool.size_bytes, self._spool.max_bytes,
+                               self._ok, self._last_error, self._last_error_at,
+                               self._last_commit_at, **self._counts)
+
+    def run(self) -> None:
+        backoff = first_backoff = 0.25
+        last_check = monotonic()
+        while not self._stop_event.is_set():
+            try:
+                if not self.index_loaded.is_set():
+                    self._load_index()
+                batch = self._spool.take(self._batch_size)
+                if batch:
+                    self._drain(batch)
+                    backoff, last_check = first_backoff, monotonic()
+                    continue
+                if monotonic() - last_check >= self._ping_every_s:
+                    last_check = monotonic()
+                    self._db.ping()
+                    self._mark_ok(committed=False)
+                self._spool.wait_for_data(self._idle_s)
+            except Exception as exc:
+                self._mark_failed(exc)
+                self._stop_event.wait(backoff)
+                backoff = min(backoff * 2, self._max_backoff_s)
+
+    def _load_index(self) -> None:
+        if self._index_gate is not None and not self._index_gate.wait(self._idle_s):
+            raise DatabaseUnavailable("the change listener cannot reach the database yet")
+        with self._db.read() as session:
+            size = self._engine.load(session)
+        logger.info("hot list index loaded: %s entries", size)
+        self.index_loaded.set()
+        self._mark_ok(committed=False)
+
+    def _drain(self, batch: list[SpooledPayload]) -> None:
+        parsed = [self._parse(p) for p in batch]
+        try:
+            self._commit(parsed)
+        except Exception as exc:
+            if _is_transient(exc):
+                raise
+            logger.error("database refused a batch of %s payloads (%s); retrying one by one",
+                         len(batch), _short(exc), exc_info=_is_bug(exc))
+            for item in parsed:
+                self._commit_alone(item)
+            return
+        self._spool.remove(batch)
+
+    def _commit_alone(self, item: _Parsed) -> None:
+        try:
+            self._commit([item])
+        except Exception as exc:
+            if _is_transient(exc):
+                raise
+            logger.error("database refused spooled payload %s (%s); quarantining it",
+                         item.payload.id, _short(exc), exc_info=_is_bug(exc))
+            self._commit([_Parsed(item.payload, [], [], f"ingest failed: {_short(exc)}")])
+        self._spool.remove([item.payload])
+
+    def _parse(self, payload: SpooledPayload) -> _Parsed:
+        entry = payload.entry
+        if entry.refusal:
+            return _Parsed(payload, [], [], entry.refusal)
+        result = entry.parsed
+        if not isinstance(result, ParseResult):
+            try:
+                # Judged against its arrival time, so a replay after an outage is not "too old".
+                result = parse_payload(entry.body, entry.content_type, entry.fmt,
+                                       entry.received_at, path_hint=entry.path_hint,
+                                       limits=self._limits)
+            except PayloadError as exc:
+                return _Parsed(payload, [], [], exc.reason)
+        reason = None
+        if result.rejected:
+            shown = "; ".join(f"#{index}: {why}" for index, why in result.rejected[:5])
+            reason = f"{len(result.rejected)} read(s) rejected: {shown}"
+        return _Parsed(payload, result.reads, result.heartbeats, reason)
+
+    def _commit(self, items: list[_Parsed]) -> None:
+        now = datetime.now(UTC)
+        by_channel: dict[str, list[PlateRead]] = {}
+        beats: list[Heartbeat] = []
+        for item in items:
+            by_channel.setdefault(item.payload.entry.channel, []).extend(item.reads)
+            beats.extend(item.heartbeats)
+        refused = [item for item in items if item.quarantine_reason]
+        with self._db.write() as session:
+            outcomes = [ingest_reads(session, reads, self._engine, now, channel)
+                        for channel, reads in by_channel.items() if reads]
+            if beats:
+                record_heartbeats(session, beats)
+            for item in refused:
+                entry = item.payload.entry
+                quarantine(session, entry.channel, entry.content_type,
+                           item.quarantine_reason or "", entry.body)
+        with self._lock:
+            self._counts["stored"] += sum(o.stored for o in outcomes)
+            self._counts["duplicates"] += sum(o.duplicates for o in outcomes)
+            self._counts["hits"] += sum(len(o.hit_ids) for o in outcomes)
+            self._counts["quarantined"] += len(refused)
+        self._mark_ok(committed=True)
+
+    def _mark_ok(self, *, committed: bool) -> None:
+        with self._lock:
+            if not self._ok and self._last_error is not None:
+                logger.info("database answers again; draining %s spooled payloads",
+                            self._spool.depth)
+            self._ok = True
+            if committed:
+                self._last_commit_at = datetime.now(UTC)
+
+    def _mark_failed(self, exc: Exception) -> None:
+        with self._lock:
+            was_ok, self._ok = self._ok, False
+            self._last_error, self._last_error_at = _short(exc), datetime.now(UTC)
+        if not _is_transient(exc):
+            logger.error("spool drain failed (%s); keeping %s payloads", _short(exc),
+                         self._spool.depth, exc_info=_is_bug(exc))
+        elif was_ok:
+            logger.warning("database unreachable (%s); keeping %s payloads in the spool",
+                           type(exc).__name__, self._spool.depth)

@@ -1,0 +1,286 @@
+"""The ALPR webhook receiver, and the ingest service: index, listener, spool, drain, server."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import ipaddress
+import logging
+import signal
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from aiohttp import hdrs, web
+
+from rtic_console.config import default_data_dir
+from rtic_console.domain.reads import ReadLimits
+from rtic_console.feeds.read_formats import FORMATS, ParseResult, PayloadError, parse_payload
+from rtic_console.feeds.spool import (
+    DEFAULT_MAX_BYTES,
+    Spool,
+    SpoolAppendWorker,
+    SpoolEntry,
+    SpoolFull,
+)
+from rtic_console.feeds.spool_drain import DrainStatus, SpoolDrainWorker
+from rtic_console.services.matching import MatchingEngine
+from rtic_console.store.database import Database
+from rtic_console.store.pg_listener import PgListener
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_PORT = 8765
+DEFAULT_MAX_BODY = 8 * 1024 * 1024
+TOKEN_HEADER = "X-RTIC-Token"
+# Bigger bodies (images) are parsed off the event loop so the console never stutters.
+_INLINE_PARSE_BYTES = 64 * 1024
+
+
+def default_spool_path() -> Path:
+    return default_data_dir() / "ingest-spool.sqlite3"
+
+
+@dataclass(frozen=True)
+class IngestConfig:
+    """How the ingest service listens and spools; loopback and no token by default."""
+
+    host: str = "127.0.0.1"
+    port: int = DEFAULT_PORT
+    spool_path: Path = field(default_factory=default_spool_path)
+    spool_max_bytes: int = DEFAULT_MAX_BYTES
+    max_body_bytes: int = DEFAULT_MAX_BODY
+    token: str | None = None
+    batch_size: int = 200
+    limits: ReadLimits | None = None
+
+
+def _reply(code: int, /, **body: Any) -> web.Response:
+    return web.json_response(body, status=code)
+
+
+class _Receiver:
+    """Validates on receipt so a sender learns at once; spools before answering 2xx."""
+
+    def __init__(self, config: IngestConfig, appender: SpoolAppendWorker,
+                 health: Callable[[], dict[str, Any]]) -> None:
+        self._config = config
+        self._appender = appender
+        self._health = health
+
+    async def post_auto(self, request: web.Request) -> web.Response:
+        return await self._receive(request, "auto")
+
+    async def post_format(self, request: web.Request) -> web.Response:
+        fmt = request.match_info["fmt"]
+        if fmt not in FORMATS:
+            return _reply(404, error=f"unknown read format; use one of {', '.join(FORMATS)}")
+        return await self._receive(request, fmt)
+
+    async def get_health(self, request: web.Request) -> web.Response:
+        health = self._health()
+        return web.json_response(health, status=503 if health["status"] == "full" else 200)
+
+    def _authorized(self, request: web.Request) -> bool:
+        if not self._config.token:
+            return True
+        given = request.headers.get(TOKEN_HEADER, "")
+        return hmac.compare_digest(given.encode(), self._config.token.encode())
+
+    async def _receive(self, request: web.Request, fmt: str) -> web.Response:
+        if not self._authorized(request):
+            return _reply(401, error=f"missing or wrong {TOKEN_HEADER} header")
+        cap = self._config.max_body_bytes
+        try:
+            if request.content_length is not None and request.content_length > cap:
+                raise web.HTTPRequestEntityTooLarge(cap, request.content_length)
+            body = await request.read()
+        except web.HTTPRequestEntityTooLarge:
+            return _reply(413, error=f"body exceeds the {cap}-byte limit")
+        content_type = request.headers.get(hdrs.CONTENT_TYPE)
+        hint = request.query.get("topic") or request.path
+        received = datetime.now(UTC)
+        parse = partial(parse_payload, body, content_type, fmt, received, path_hint=hint,
+                        limits=self._config.limits)
+        try:
+            if len(body) <= _INLINE_PARSE_BYTES:
+                result = parse()
+            else:
+                result = await asyncio.get_running_loop().run_in_executor(None, parse)
+        except PayloadError as exc:
+            # Quarantined through the spool too, so a refusal survives a database outage.
+            refused = SpoolEntry(body, content_type, fmt, hint, f"webhook:{fmt}", received,
+                                 refusal=exc.reason)
+            return await self._spool(refused) or _reply(400, error=exc.reason)
+        if not (result.reads or result.heartbeats or result.rejected):
+            return _reply(200, status="ignored", **_counts(result))
+        entry = SpoolEntry(body, content_type, fmt, hint, f"webhook:{result.fmt}", received,
+                           parsed=result)
+        return await self._spool(entry) or _reply(202, status="spooled", **_counts(result))
+
+    async def _spool(self, entry: SpoolEntry) -> web.Response | None:
+        """None once the entry is on disk; the 503 to send when the spool is full."""
+        try:
+            await self._appender.append(entry)
+        except SpoolFull:
+            logger.warning("spool full: refusing a %s payload with 503", entry.fmt)
+            reason = "ingest spool is full; retry later"
+        except Exception:  # the spool's disk failed (logged by the appender): sender keeps it
+            reason = "ingest spool unavailable; retry later"
+        else:
+            return None
+        return web.json_response({"error": reason}, status=503, headers={"Retry-After": "30"})
+
+
+def _counts(result: ParseResult) -> dict[str, Any]:
+    return {"format": result.fmt, "reads": len(result.reads),
+            "heartbeats": len(result.heartbeats), "rejected": len(result.rejected),
+            "ignored": result.ignored[:20]}
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def _is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
+class IngestService:
+    """Hot list index, change listener, spool, drain worker and web server, started in order.
+
+    `start()` and `stop()` are coroutines: they run inside the console's qasync loop or
+    under `run_serve`. Database work happens on worker threads, never on the loop, so
+    `start()` needs no database: reads are spooled at once, and the index is loaded (and
+    the spool drained) as soon as the database answers. Pass `listen=False` when the
+    process already runs a PgListener on `db.bus`.
+    """
+
+    def __init__(self, db: Database, config: IngestConfig | None = None, *,
+                 engine: MatchingEngine | None = None, listen: bool | None = None) -> None:
+        self.db = db
+        self.config = config or IngestConfig()
+        self.engine = engine or MatchingEngine()
+        self._listen = db.is_postgres if listen is None else listen
+        self._unsubscribe: Callable[[], None] | None = None
+        self._listener: PgListener | None = None
+        self._spool: Spool | None = None
+        self._appender: SpoolAppendWorker | None = None
+        self._drain: SpoolDrainWorker | None = None
+        self._runner: web.AppRunner | None = None
+        self.url = ""
+
+    async def start(self) -> None:
+        loop = asyncio.get_running_loop()
+        cfg = self.config
+        try:
+            # Subscribed, and hearing other processes, before the drain worker loads the
+            # index: no hot list change slips in between.
+            self._unsubscribe = self.db.bus.subscribe(self.engine.subscriber(self.db.read))
+            if self._listen:
+                self._listener = PgListener(self.db, self.db.bus)
+                self._listener.start()
+            self._spool = await loop.run_in_executor(None, Spool, cfg.spool_path,
+                                                     cfg.spool_max_bytes)
+            self._appender = SpoolAppendWorker(self._spool)
+            self._appender.start()
+            self._drain = SpoolDrainWorker(
+                self._spool, self.db, self.engine, batch_size=cfg.batch_size,
+                limits=cfg.limits, index_gate=self._listener.connected if self._listener else None)
+            self._drain.start()
+            await self._serve(_Receiver(cfg, self._appender, self.health))
+        except BaseException:
+            await self.stop()
+            raise
+
+    async def _serve(self, receiver: _Receiver) -> None:
+        cfg = self.config
+        app = web.Application(client_max_size=cfg.max_body_bytes)
+        app.add_routes([web.post("/alpr", receiver.post_auto),
+                        web.post("/alpr/{fmt}", receiver.post_format),
+                        web.get("/health", receiver.get_health)])
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        await web.TCPSite(self._runner, cfg.host, cfg.port).start()
+        host, port = self._runner.addresses[0][:2]
+        self.url = f"http://{host}:{port}"
+        if not _is_loopback(cfg.host) and not cfg.token:
+            logger.warning("webhook listens beyond loopback (%s) without a shared token", cfg.host)
+        logger.info("ALPR webhook listening on %s", self.url)
+
+    async def stop(self) -> None:
+        """Reverse order; the spool keeps whatever was not drained for the next start."""
+        loop = asyncio.get_running_loop()
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+        for worker in (self._appender, self._drain):
+            if worker is not None:
+                await loop.run_in_executor(None, worker.stop)
+        self._appender = self._drain = None
+        if self._spool is not None:
+            self._spool.close()
+            self._spool = None
+        if self._listener is not None:
+            await loop.run_in_executor(None, self._listener.stop)
+            self._listener = None
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+
+    def status(self) -> DrainStatus | None:
+        return self._drain.status() if self._drain is not None else None
+
+    def health(self) -> dict[str, Any]:
+        st, drain = self.status(), self._drain
+        if st is None or drain is None:
+            return {"status": "stopped"}
+        loaded = drain.index_loaded.is_set()
+        state = ("full" if st.spool_bytes >= st.spool_max_bytes
+                 else "ok" if st.database_ok and loaded
+                 else "starting" if st.last_error is None else "degraded")
+        return {
+            "status": state,
+            "spool": {"depth": st.depth, "bytes": st.spool_bytes, "max_bytes": st.spool_max_bytes},
+            "database": {"ok": st.database_ok, "last_error": st.last_error,
+                         "last_error_at": _iso(st.last_error_at),
+                         "last_commit_at": _iso(st.last_commit_at)},
+            "index": {"loaded": loaded, "entries": len(self.engine.index)},
+            "listener": (None if self._listener is None
+                         else {"connected": self._listener.connected.is_set()}),
+            "counts": {"stored": st.stored, "duplicates": st.duplicates, "hits": st.hits,
+                       "quarantined": st.quarantined},
+        }
+
+
+def run_serve(db: Database, listen_host: str, port: int, spool_path: Path | str, *,
+              token: str | None = None, on_started: Callable[[IngestService], None] | None = None,
+              **options: Any) -> None:
+    """Run the ingest service headless until SIGINT or SIGTERM, then stop it cleanly."""
+    config = IngestConfig(host=listen_host, port=port, spool_path=Path(spool_path), token=token,
+                          **options)
+
+    async def serve() -> None:
+        service = IngestService(db, config)
+        stopping = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            # Windows has no signal handlers on the loop: Ctrl-C cancels the run instead.
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.add_signal_handler(sig, stopping.set)
+        await service.start()
+        try:
+            if on_started is not None:
+                on_started(service)
+            await stopping.wait()
+        finally:
+            await service.stop()
+
+    asyncio.run(serve())

@@ -1,0 +1,276 @@
+"""Add or edit one PSCN camera (F.1), and test a stream URL without freezing the console."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import shiboken6
+from PySide6.QtCore import QObject, Slot
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from rtic_console.domain.devices import CATEGORY_TITLES, DeviceCategory
+from rtic_console.domain.donor_terms import recording_allowed
+from rtic_console.feeds.stream_probe import StreamProbeError, probe_stream
+from rtic_console.services import cameras
+from rtic_console.services.cameras import CameraInput, CameraView
+from rtic_console.services.context import InputRejected
+from rtic_console.ui.console_session import ConsoleSession
+from rtic_console.ui.widgets import MessageLine, describe_error
+
+CAMERAS_CHANGED = frozenset({"cameras"})
+PROBE_FRAMES = 15
+PROBE_TIMEOUT_S = 8.0
+HIDDEN_PASSWORD = "••••"
+
+ProbeDone = Callable[[bool, str], None]
+StreamBody = Callable[[str], tuple[bool, dict[str, object], Any]]
+StreamDone = Callable[[bool, dict[str, object], Any], None]
+
+
+def masked_url(url: str | None) -> str:
+    """The URL with its password hidden, so an edit dialog never shows it on screen."""
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    user, at, host = parts.netloc.rpartition("@")
+    if not at or ":" not in user:
+        return url
+    return urlunsplit(parts._replace(netloc=f"{user.split(':')[0]}:{HIDDEN_PASSWORD}@{host}"))
+
+
+def _probe(url: str) -> tuple[bool, dict[str, object], None]:
+    """Off the GUI thread: up to PROBE_TIMEOUT_S (twice that for a stream stalling late)."""
+    try:
+        r = probe_stream(url, frames=PROBE_FRAMES, timeout_s=PROBE_TIMEOUT_S)
+    except StreamProbeError as exc:
+        return False, {"reason": exc.reason, "frames_requested": PROBE_FRAMES}, None
+    return True, {"width": r.width, "height": r.height, "measured_fps": r.measured_fps,
+                  "first_frame_latency_ms": r.first_frame_latency_ms,
+                  "frames_read": r.frames_read}, None
+
+
+def probe_text(ok: bool, outcome: dict[str, object]) -> str:
+    if not ok:
+        return f"Cannot read the stream: {outcome['reason']}"
+    return (f"Stream OK: {outcome['width']}×{outcome['height']}, {outcome['measured_fps']:g} fps "
+            f"measured over {outcome['frames_read']} frames, first frame after "
+            f"{outcome['first_frame_latency_ms']:g} ms.")
+
+
+def audited_stream_read(session: ConsoleSession, url: str, body: StreamBody, owner: QObject,
+                        done: StreamDone) -> None:
+    """Authorise, read the stream off the GUI thread with `body`, then audit the read as the
+    CLI's camera check does (D.2.b(1)): decoding a feed is viewing it. The chain belongs to
+    the runner, so the audit event is written even if `owner` closes meanwhile; `done` runs
+    only while owner lives, and only once the audit event is committed."""
+    def finish(ok: bool, outcome: dict[str, object], payload: Any) -> None:
+        if shiboken6.isValid(owner):
+            done(ok, outcome, payload)
+
+    def failed(error: BaseException) -> None:
+        finish(False, {"reason": describe_error(error)}, None)
+
+    def read(result: tuple[bool, dict[str, object], Any]) -> None:
+        ok, outcome, payload = result
+        session.perform(cameras.record_stream_check, url, ok, outcome, owner=session.runner,
+                        on_done=lambda _r: finish(ok, outcome, payload), on_error=failed)
+
+    try:
+        url = cameras.check_url(url, "stream URL") or ""
+    except InputRejected as exc:
+        done(False, {"reason": str(exc)}, None)
+        return
+    session.query(cameras.authorize_stream_check, url, owner=session.runner,
+                  on_done=lambda _r: session.runner.read(lambda: body(url), read, failed,
+                                                         owner=session.runner),
+                  on_error=failed)
+
+
+def check_stream(session: ConsoleSession, url: str, owner: QObject, done: ProbeDone) -> None:
+    """The Test stream button: resolution, measured fps and latency, or the reason."""
+    audited_stream_read(session, url, _probe, owner,
+                        lambda ok, outcome, _p: done(ok, probe_text(ok, outcome)))
+
+
+def _number(text: str, label: str) -> float | None:
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        raise ValueError(f"{label} must be a number such as 38.5816") from None
+
+
+class CameraDialog(QDialog):
+    """Add when camera is None; edit otherwise. The service validates and refuses."""
+
+    def __init__(self, session: ConsoleSession, camera: CameraView | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._session, self._camera = session, camera
+        self.saved: CameraView | None = None
+        self.setWindowTitle(f"Edit camera {camera.code}" if camera else "Add a camera")
+        self.setMinimumWidth(620)
+        self.code = QLineEdit()
+        self.code.setMaxLength(40)
+        self.code.setPlaceholderText("e.g. CAM-AG-03")
+        self.name = QLineEdit()
+        self.name.setMaxLength(120)
+        self.category = QComboBox()
+        for category, title in CATEGORY_TITLES.items():
+            self.category.addItem(title, category.value)
+        self.category.currentIndexChanged.connect(self._on_category_changed)
+        self.area, self.address = QLineEdit(), QLineEdit()
+        self.area.setMaxLength(80)
+        self.address.setMaxLength(200)
+        self.latitude, self.longitude = QLineEdit(), QLineEdit()
+        for edit in (self.latitude, self.longitude):
+            edit.setPlaceholderText("optional")
+        self.stream_url, self.substream_url = QLineEdit(), QLineEdit()
+        self.stream_url.setPlaceholderText("rtsp://user:password@host/path or http://…/mjpg")
+        self.substream_url.setPlaceholderText("optional low-resolution stream for the wall")
+        self.test_button = QPushButton("Test stream")
+        self.test_button.clicked.connect(self._on_test_clicked)
+        url_row = QHBoxLayout()
+        url_row.addWidget(self.stream_url, 1)
+        url_row.addWidget(self.test_button)
+        self.in_service = QCheckBox("In service")
+        self.in_service.setChecked(True)
+        self.recording = QCheckBox("Record this camera (rolling segments, F.5)")
+        self.retention = QSpinBox()
+        self.retention.setRange(0, 3650)
+        self.retention.setSpecialValueText("System default")
+        self.retention.setSuffix(" days")
+        self.recording_note = QLabel()
+        self.recording_note.setObjectName("footnote")
+        self.recording_note.setWordWrap(True)
+        form = QFormLayout()
+        form.addRow("Camera ID", self.code)
+        form.addRow("Name", self.name)
+        form.addRow("Category (F.1)", self.category)
+        form.addRow("Area", self.area)
+        form.addRow("Address", self.address)
+        form.addRow("Latitude", self.latitude)
+        form.addRow("Longitude", self.longitude)
+        form.addRow("Main stream URL", url_row)
+        form.addRow("Sub-stream URL", self.substream_url)
+        form.addRow("", self.in_service)
+        form.addRow("Recording", self.recording)
+        form.addRow("Retention", self.retention)
+        form.addRow("", self.recording_note)
+        self.probe_result = MessageLine()
+        self.probe_result.setObjectName("probeResult")
+        self.message = MessageLine()
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        buttons.accepted.connect(self._on_save_clicked)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.probe_result)
+        layout.addWidget(self.message)
+        layout.addWidget(buttons)
+        if camera is not None:
+            self._load(camera)
+        self._on_category_changed()
+
+    def _load(self, camera: CameraView) -> None:
+        self.code.setText(camera.code)
+        self.name.setText(camera.name)
+        self.category.setCurrentIndex(self.category.findData(camera.category.value))
+        self.area.setText(camera.area)
+        self.address.setText(camera.address)
+        self.latitude.setText("" if camera.latitude is None else f"{camera.latitude:g}")
+        self.longitude.setText("" if camera.longitude is None else f"{camera.longitude:g}")
+        self.stream_url.setText(masked_url(camera.stream_url))
+        self.substream_url.setText(masked_url(camera.substream_url))
+        self.in_service.setChecked(camera.in_service)
+        self.recording.setChecked(camera.recording_enabled)
+        self.retention.setValue(camera.retention_days or 0)
+
+    def _url(self, edit: QLineEdit, original: str | None) -> str:
+        """What was typed, or the stored URL (with its password) when left as shown."""
+        text = edit.text().strip()
+        if original and text == masked_url(original):
+            return original
+        return text
+
+    def value(self) -> CameraInput:
+        old = self._camera
+        return CameraInput(
+            code=self.code.text(), name=self.name.text(), category=self.category.currentData(),
+            stream_url=self._url(self.stream_url, old.stream_url if old else None),
+            substream_url=self._url(self.substream_url, old.substream_url if old else None)
+            or None,
+            area=self.area.text(), address=self.address.text(),
+            latitude=_number(self.latitude.text(), "latitude"),
+            longitude=_number(self.longitude.text(), "longitude"),
+            in_service=self.in_service.isChecked(),
+            recording_enabled=self.recording.isChecked(),
+            retention_days=self.retention.value() or None)
+
+    @Slot()
+    def _on_category_changed(self) -> None:
+        """Donor video is never recorded (G.1): the control is absent, the service refuses."""
+        decision = recording_allowed(DeviceCategory(self.category.currentData()))
+        if not decision.allowed:
+            self.recording.setChecked(False)
+        self.recording.setEnabled(decision.allowed)
+        self.retention.setEnabled(decision.allowed)
+        self.recording_note.setText("" if decision.allowed else
+                                    f"Not recorded: {decision.reason} ({decision.clause}).")
+        self.recording_note.setVisible(not decision.allowed)
+
+    @Slot()
+    def _on_test_clicked(self) -> None:
+        old = self._camera
+        url = self._url(self.stream_url, old.stream_url if old else None)
+        self.test_button.setEnabled(False)
+        self.probe_result.show_ok("Testing the stream…")
+        check_stream(self._session, url, self, self._on_probe_finished)
+
+    def _on_probe_finished(self, ok: bool, text: str) -> None:
+        self.test_button.setEnabled(True)
+        (self.probe_result.show_ok if ok else self.probe_result.show_error)(text)
+
+    @Slot()
+    def _on_save_clicked(self) -> None:
+        self.message.clear_message()
+        try:
+            data = self.value()
+        except ValueError as exc:
+            self.message.show_error(str(exc))
+            return
+        self.save_button.setEnabled(False)
+        if self._camera is None:
+            self._session.perform(cameras.add_camera, data, owner=self, on_done=self._on_saved,
+                                  on_error=self._on_failed, changes=CAMERAS_CHANGED)
+        else:
+            self._session.perform(cameras.edit_camera, self._camera.id, data, owner=self,
+                                  on_done=self._on_saved, on_error=self._on_failed,
+                                  changes=CAMERAS_CHANGED)
+
+    def _on_saved(self, view: CameraView) -> None:
+        self.saved = view
+        self.accept()
+
+    def _on_failed(self, error: BaseException) -> None:
+        self.save_button.setEnabled(True)
+        self.message.show_error(describe_error(error))

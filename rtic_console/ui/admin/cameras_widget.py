@@ -1,0 +1,243 @@
+"""The Cameras tab (ALPR administrators, IT staff): every PSCN camera, its F.1 category and
+stream status, with add, edit and a stream test."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Slot,
+)
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from rtic_console.domain.devices import CATEGORY_TITLES
+from rtic_console.services import cameras
+from rtic_console.services.cameras import CameraView
+from rtic_console.store.change_bus import ChangeEvent
+from rtic_console.ui.admin.camera_dialog import CameraDialog, check_stream
+from rtic_console.ui.console_session import ConsoleSession
+from rtic_console.ui.widgets import MessageLine, describe_error
+
+COLUMNS = ("Camera", "Name", "Category", "Area", "Address", "Stream", "Status", "Recording")
+STATUS_COLORS = {"live": "#15803d", "offline": "#b91c1c", "out of service": "#b45309",
+                 "unknown": "#6b7280"}
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+def recording_text(c: CameraView) -> str:
+    if c.is_donor:
+        return "never (donor, G.1)"
+    if not c.recording_enabled:
+        return "off"
+    return f"on, {c.retention_days} days" if c.retention_days else "on"
+
+
+class CameraTableModel(QAbstractTableModel):
+    def __init__(self) -> None:
+        super().__init__()
+        self._cameras: list[CameraView] = []
+
+    def set_cameras(self, cameras: list[CameraView]) -> None:
+        self.beginResetModel()
+        self._cameras = list(cameras)
+        self.endResetModel()
+
+    def camera(self, row: int) -> CameraView:
+        return self._cameras[row]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._cameras)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        c = self._cameras[index.row()]
+        col = index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, SORT_ROLE):
+            # The stream column shows display_url: credentials never reach the screen.
+            return (c.code, c.name, c.category_title, c.area, c.address, c.display_url,
+                    c.status, recording_text(c))[col]
+        if role == Qt.ItemDataRole.ForegroundRole and col == 6:
+            return QColor(STATUS_COLORS.get(c.status, "#111827"))
+        if role == Qt.ItemDataRole.ToolTipRole and col == 6 and c.last_seen_at:
+            return f"Last frame {c.last_seen_at.astimezone():%Y-%m-%d %H:%M:%S}"
+        return None
+
+
+class CameraFilterProxy(QSortFilterProxyModel):
+    """Text over every column, plus one F.1 category (None for all)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.category: str | None = None
+        self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.setFilterKeyColumn(-1)
+        self.setSortRole(SORT_ROLE)
+
+    def filterAcceptsRow(self, row: int, parent) -> bool:  # type: ignore[no-untyped-def]
+        model = self.sourceModel()
+        assert isinstance(model, CameraTableModel)
+        if self.category and model.camera(row).category.value != self.category:
+            return False
+        return super().filterAcceptsRow(row, parent)
+
+
+class CamerasWidget(QWidget):
+    def __init__(self, session: ConsoleSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._session = session
+        self.model = CameraTableModel()
+        self.proxy = CameraFilterProxy()
+        self.proxy.setSourceModel(self.model)
+        self.filter_edit = QLineEdit()
+        self.filter_edit.setPlaceholderText("Filter by camera, name, area, address or status")
+        self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.textChanged.connect(self.proxy.setFilterFixedString)
+        self.category_filter = QComboBox()
+        self.category_filter.addItem("All categories", None)
+        for category, title in CATEGORY_TITLES.items():
+            self.category_filter.addItem(title, category.value)
+        self.category_filter.currentIndexChanged.connect(self._on_category_filter_changed)
+
+        self.table = QTableView()
+        self.table.setObjectName("camerasTable")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.table.doubleClicked.connect(self._on_edit_clicked)
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+
+        self.add_button = QPushButton("Add camera…")
+        self.edit_button = QPushButton("Edit…")
+        self.test_button = QPushButton("Test stream")
+        self.add_button.clicked.connect(self._on_add_clicked)
+        self.edit_button.clicked.connect(self._on_edit_clicked)
+        self.test_button.clicked.connect(self._on_test_clicked)
+        self.message = MessageLine()
+        bar = QHBoxLayout()
+        bar.addWidget(self.filter_edit, 1)
+        bar.addWidget(self.category_filter)
+        buttons = QHBoxLayout()
+        for b in (self.add_button, self.edit_button, self.test_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.message)
+        layout.addLayout(buttons)
+        session.runner.did_execute.connect(self._on_operation_did_execute)
+        session.changes.changed.connect(self._on_change)
+        self._update_buttons()
+        self.refresh()
+
+    def refresh(self) -> None:
+        self._session.query(cameras.list_cameras, owner=self, on_done=self._on_cameras_loaded,
+                            on_error=lambda e: self.message.show_error(describe_error(e)),
+                            key="cameras.admin.list")
+
+    def _on_cameras_loaded(self, views: list[CameraView]) -> None:
+        selected = self.selected()
+        self.model.set_cameras(views)
+        if selected:
+            self.select_camera(selected.id)
+        self._update_buttons()
+
+    def select_camera(self, camera_id: int) -> None:
+        for row in range(self.proxy.rowCount()):
+            source = self.proxy.mapToSource(self.proxy.index(row, 0))
+            if self.model.camera(source.row()).id == camera_id:
+                self.table.selectRow(row)
+                return
+
+    def selected(self) -> CameraView | None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        return self.model.camera(self.proxy.mapToSource(rows[0]).row())
+
+    @Slot()
+    def _update_buttons(self) -> None:
+        camera = self.selected()
+        self.edit_button.setEnabled(camera is not None)
+        self.test_button.setEnabled(camera is not None and bool(camera.stream_url))
+
+    @Slot()
+    def _on_category_filter_changed(self) -> None:
+        self.proxy.category = self.category_filter.currentData()
+        self.proxy.invalidate()
+
+    @Slot(object)
+    def _on_operation_did_execute(self, changes: frozenset[str]) -> None:
+        if "cameras" in changes:
+            self.refresh()
+
+    @Slot(object)
+    def _on_change(self, change: ChangeEvent) -> None:
+        if change.kind in (cameras.CAMERA_CHANGED, "resync"):
+            self.refresh()
+
+    @Slot()
+    def _on_add_clicked(self) -> None:
+        dialog = CameraDialog(self._session, None, self)
+        if dialog.exec() and dialog.saved:
+            self.message.show_ok(f"Camera {dialog.saved.code} added.")
+            self.select_camera(dialog.saved.id)
+
+    @Slot()
+    def _on_edit_clicked(self) -> None:
+        camera = self.selected()
+        if camera is None:
+            return
+        dialog = CameraDialog(self._session, camera, self)
+        if dialog.exec() and dialog.saved:
+            self.message.show_ok(f"Camera {dialog.saved.code} saved.")
+
+    @Slot()
+    def _on_test_clicked(self) -> None:
+        camera = self.selected()
+        if camera is None or not camera.stream_url:
+            return
+        self.test_button.setEnabled(False)
+        self.message.show_ok(f"Testing {camera.code} ({camera.display_url})…")
+        check_stream(self._session, camera.stream_url, self,
+                     lambda ok, text: self._on_probe_finished(camera.code, ok, text))
+
+    def _on_probe_finished(self, code: str, ok: bool, text: str) -> None:
+        self._update_buttons()
+        (self.message.show_ok if ok else self.message.show_error)(f"{code}: {text}")

@@ -1,0 +1,43 @@
+"""One camera large, on its main stream, with the same donor terms applied."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QDialog, QVBoxLayout, QWidget
+
+from rtic_console.feeds.video_capture import CaptureWorker
+from rtic_console.services.viewing import TileGrant
+from rtic_console.ui.wall.camera_tile import CameraTile, TileCamera
+
+
+class LargeViewDialog(QDialog):
+    def __init__(self, camera: TileCamera, grant: TileGrant,
+                 make_worker: Callable[[TileCamera, TileGrant], CaptureWorker],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"{camera.code} · {camera.name}")
+        self.resize(1024, 600)
+        self.tile = CameraTile(0)
+        self.tile.setAcceptDrops(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.tile)
+        self.tile.show_camera(camera, lambda: make_worker(camera, grant))
+        self._timer = QTimer(self)
+        self._timer.setInterval(40)
+        self._timer.timeout.connect(self.tile.poll)
+        self._timer.start()
+        if grant.until is not None:
+            remaining = (grant.until - datetime.now(UTC)).total_seconds()
+            QTimer.singleShot(int(max(0.0, min(remaining, 6 * 3600)) * 1000), self.close)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._timer.stop()
+        worker = self.tile.clear()
+        if worker is not None:
+            worker.request_stop()  # it ends within its read timeout; the GUI does not wait
+        super().closeEvent(event)

@@ -1,0 +1,312 @@
+"""The PSCN video wall: purpose first (F.2), donor terms applied per tile (G), live streams."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from PySide6.QtCore import Qt, QTimer, Slot
+from PySide6.QtGui import QCloseEvent, QShowEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QMainWindow,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from rtic_console.domain.devices import DeviceCategory
+from rtic_console.feeds.privacy_mask import PrivacyMask
+from rtic_console.feeds.video_capture import CaptureWorker
+from rtic_console.services import cameras as camera_service
+from rtic_console.services import viewing
+from rtic_console.services.cameras import CameraView
+from rtic_console.services.viewing import PURPOSE_TITLES, LayoutView, TileGrant, ViewingPurpose
+from rtic_console.ui.console_session import ConsoleSession
+from rtic_console.ui.wall.camera_list import CameraListWidget
+from rtic_console.ui.wall.camera_tile import TileCamera
+from rtic_console.ui.wall.large_view import LargeViewDialog
+from rtic_console.ui.wall.purpose_dialog import PurposeDialog
+from rtic_console.ui.wall.tile_grid import GRID_SIZES, TileGrid
+from rtic_console.ui.widgets import MessageLine, describe_error
+
+PAINT_INTERVAL_MS = 40  # 25 Hz: above the streams' 15 fps, so no frame waits long
+MAX_TIMER_MS = 6 * 3600 * 1000
+
+
+def tile_camera(camera: CameraView, main_stream: bool = False) -> TileCamera:
+    url = (camera.stream_url if main_stream else camera.substream_url or camera.stream_url)
+    return TileCamera(camera.id, camera.code, camera.name, camera.category, url or "")
+
+
+def make_worker(camera: TileCamera, grant: TileGrant) -> CaptureWorker:
+    mask = None
+    if grant.terms is not None and grant.terms.mask_polygons:
+        mask = PrivacyMask(grant.terms.mask_polygons)
+    return CaptureWorker(camera.url, camera_id=camera.code, transform=mask, stale_after_s=3.0,
+                         open_timeout_s=5.0, read_timeout_s=5.0)
+
+
+class VideoWallWidget(QWidget):
+    def __init__(self, session: ConsoleSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._session = session
+        self.purpose: str | None = None
+        self.reference = ""
+        self.grants: dict[int, TileGrant] = {}
+        self._terms_timers: dict[int, QTimer] = {}
+        self.detached: QMainWindow | None = None
+
+        self.camera_list = CameraListWidget()
+        self.camera_list.camera_activated.connect(self._on_camera_list_activated)
+        self.purpose_label = QLabel("No purpose stated: cameras stay closed (F.2).")
+        self.purpose_label.setObjectName("wallPurpose")
+        self.purpose_button = QPushButton("State purpose…")
+        self.purpose_button.clicked.connect(self.ask_purpose)
+        self.grid_combo = QComboBox()
+        for n in GRID_SIZES:
+            self.grid_combo.addItem(f"{n}×{n}", n)
+        self.grid_combo.setCurrentIndex(2)
+        self.grid_combo.currentIndexChanged.connect(self._on_grid_combo_changed)
+        self.layouts = QComboBox()
+        self.layouts.setMinimumContentsLength(14)
+        self.layouts.activated.connect(self._on_layout_chosen)
+        self.save_button = QPushButton("Save layout…")
+        self.save_button.clicked.connect(self._on_save_layout_clicked)
+        self.detach_button = QPushButton("Detach wall")
+        self.detach_button.clicked.connect(self.toggle_detached)
+        self.message = MessageLine()
+
+        self.grid = TileGrid()
+        self.grid.set_grid(3)
+        self.grid.camera_dropped.connect(self.assign)
+        self.grid.tile_double_clicked.connect(self._on_tile_double_clicked)
+        self.grid_holder = QWidget()
+        self._holder_layout = QVBoxLayout(self.grid_holder)
+        self._holder_layout.setContentsMargins(0, 0, 0, 0)
+        self._holder_layout.addWidget(self.grid)
+
+        bar = QHBoxLayout()
+        bar.addWidget(self.purpose_label, 1)
+        bar.addWidget(self.purpose_button)
+        bar.addWidget(QLabel("Layout"))
+        bar.addWidget(self.grid_combo)
+        bar.addWidget(self.layouts)
+        bar.addWidget(self.save_button)
+        bar.addWidget(self.detach_button)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addLayout(bar)
+        right_layout.addWidget(self.grid_holder, 1)
+        right_layout.addWidget(self.message)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.camera_list)
+        splitter.addWidget(right)
+        splitter.setSizes([260, 1100])
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+
+        self._paint_timer = QTimer(self)
+        self._paint_timer.setInterval(PAINT_INTERVAL_MS)
+        self._paint_timer.timeout.connect(self.grid.poll)
+        self._paint_timer.start()
+        self._asked = False
+        self._saved: list[LayoutView] = []
+        self.refresh_cameras()
+        self._load_layouts()
+
+    # -- purpose (F.2) ---------------------------------------------------------------
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._asked and self.purpose is None:
+            self._asked = True
+            QTimer.singleShot(0, self.ask_purpose)
+
+    @Slot()
+    def ask_purpose(self) -> None:
+        dialog = PurposeDialog(self)
+        if self.purpose:
+            dialog.choose(ViewingPurpose(self.purpose), self.reference)
+        if dialog.exec():
+            self.set_purpose(dialog.purpose(), dialog.reference.text())
+
+    def set_purpose(self, purpose: str | None, reference: str = "") -> None:
+        try:
+            chosen = viewing.purpose_of(purpose, reference)
+        except Exception as exc:
+            self.message.show_error(describe_error(exc))
+            return
+        self.purpose, self.reference = chosen.value, reference.strip()
+        ref = f" · ref {self.reference}" if self.reference else ""
+        self.purpose_label.setText(f"Purpose: {PURPOSE_TITLES[chosen]}{ref}")
+        self.message.clear_message()
+        if self._saved and all(t.camera is None for t in self.grid.tiles):
+            first = self._saved[0]
+            self.apply_layout(first.grid, first.tiles)  # the person's saved wall
+
+    # -- cameras on tiles ----------------------------------------------------------------
+    def refresh_cameras(self) -> None:
+        self._session.query(camera_service.list_cameras, owner=self,
+                            on_done=self.camera_list.set_cameras,
+                            on_error=lambda e: self.message.show_error(describe_error(e)),
+                            key="wall.cameras")
+
+    @Slot(int)
+    def _on_camera_list_activated(self, device_id: int) -> None:
+        empty = next((t.index for t in self.grid.tiles if t.camera is None), None)
+        self.assign(0 if empty is None else empty, device_id)
+
+    @Slot(int, int)
+    def assign(self, index: int, device_id: int) -> None:
+        """Ask the service (which audits the view with its purpose), then open or darken."""
+        if self.purpose is None:
+            self.message.show_error("State why you are viewing the cameras first (F.2).")
+            return
+        self._session.perform(viewing.open_wall, [device_id], self.purpose, self.reference,
+                              owner=self, on_done=lambda grant: self._apply(index, grant),
+                              on_error=lambda e: self.message.show_error(describe_error(e)))
+
+    def _apply(self, index: int, wall: viewing.WallGrant) -> None:
+        if index >= len(self.grid.tiles):
+            return
+        grant = wall.tiles[0]
+        tile = self.grid.tiles[index]
+        self.grants[index] = grant
+        camera = tile_camera(grant.camera)
+        if grant.allowed and camera.url:
+            self.grid.retire(tile.show_camera(camera, lambda: make_worker(camera, grant)))
+        else:
+            clause = f" (GO 525.08 {grant.clause})" if grant.clause else ""
+            why = grant.reason if grant.camera.stream_url or not grant.allowed else \
+                "no stream address is configured for this camera"
+            self.grid.retire(tile.show_dark(camera, f"{why}{clause}"))
+        self._schedule_recheck(index, grant)
+
+    def _schedule_recheck(self, index: int, grant: TileGrant) -> None:
+        """At the instant the terms change, the feed goes dark by itself, then is re-asked."""
+        old = self._terms_timers.pop(index, None)
+        if old is not None:
+            old.stop()
+        if grant.until is None:
+            return
+        delay = (grant.until - datetime.now(UTC)).total_seconds() * 1000
+        timer = QTimer(self)
+        timer.setSingleShot(True)
+        timer.timeout.connect(lambda: self._on_terms_changed(index, grant))
+        timer.start(int(min(max(delay, 0), MAX_TIMER_MS)))
+        self._terms_timers[index] = timer
+
+    def _on_terms_changed(self, index: int, grant: TileGrant) -> None:
+        if grant.until is not None and datetime.now(UTC) < grant.until:
+            self._schedule_recheck(index, grant)  # a long wait was capped; keep waiting
+            return
+        tile = self.grid.tiles[index] if index < len(self.grid.tiles) else None
+        if tile is None or tile.camera is None or tile.camera.device_id != grant.camera.id:
+            return
+        if grant.allowed:
+            self.grid.retire(tile.show_dark(tile_camera(grant.camera),
+                                            "Donor terms: the viewing period has ended"))
+        self.assign(index, grant.camera.id)
+
+    @Slot(int)
+    def _on_tile_double_clicked(self, index: int) -> None:
+        grant = self.grants.get(index)
+        if grant is None or not grant.allowed:
+            return
+        dialog = LargeViewDialog(tile_camera(grant.camera, main_stream=True), grant,
+                                 make_worker, self)
+        dialog.show()
+
+    # -- layouts -------------------------------------------------------------------------
+    @Slot(int)
+    def _on_grid_combo_changed(self, _index: int) -> None:
+        for dropped in self.grid.set_grid(self.grid_combo.currentData()):
+            self.grants.pop(dropped, None)
+            timer = self._terms_timers.pop(dropped, None)
+            if timer is not None:
+                timer.stop()
+
+    def _load_layouts(self) -> None:
+        def fill(layouts: list[LayoutView]) -> None:
+            self._saved = layouts
+            self.layouts.clear()
+            self.layouts.addItem("Saved layouts…", None)
+            for layout in layouts:
+                self.layouts.addItem(f"{layout.name} ({layout.grid}×{layout.grid})", layout)
+
+        self._session.query(viewing.list_layouts, owner=self, on_done=fill,
+                            on_error=lambda e: self.message.show_error(describe_error(e)),
+                            key="wall.layouts")
+
+    @Slot(int)
+    def _on_layout_chosen(self, index: int) -> None:
+        layout = self.layouts.itemData(index)
+        if isinstance(layout, LayoutView):
+            self.apply_layout(layout.grid, layout.tiles)
+
+    def apply_layout(self, grid: int, codes: tuple[str | None, ...]) -> None:
+        self.grid_combo.setCurrentIndex(GRID_SIZES.index(grid))
+        by_code = {c.code: c.id for c in self.camera_list.cameras.values()}
+        for index, code in enumerate(codes[:grid * grid]):
+            if code and code in by_code:
+                self.assign(index, by_code[code])
+            elif index < len(self.grid.tiles):
+                self.grid.retire(self.grid.tiles[index].clear())
+                self.grants.pop(index, None)
+
+    @Slot()
+    def _on_save_layout_clicked(self) -> None:
+        name, ok = QInputDialog.getText(self, "Save layout", "Layout name")
+        if not ok or not name.strip():
+            return
+        codes = [t.camera.code if t.camera else None for t in self.grid.tiles]
+        self._session.perform(viewing.save_layout, name, self.grid.grid, codes, owner=self,
+                              on_done=lambda v: (self.message.show_ok(f"Saved {v.name}."),
+                                                 self._load_layouts()),
+                              on_error=lambda e: self.message.show_error(describe_error(e)))
+
+    # -- detached window -------------------------------------------------------------------
+    @Slot()
+    def toggle_detached(self) -> None:
+        if self.detached is None:
+            window = DetachedWallWindow(self)
+            window.setCentralWidget(self.grid)
+            window.resize(1280, 760)
+            window.show()
+            self.detached = window
+            self.detach_button.setText("Bring wall back")
+        else:
+            window, self.detached = self.detached, None
+            self._holder_layout.addWidget(self.grid)
+            self.grid.show()
+            window.hide()
+            window.deleteLater()
+            self.detach_button.setText("Detach wall")
+
+    def donor_tiles(self) -> list[int]:
+        return [i for i, g in self.grants.items() if g.camera.category
+                is DeviceCategory.PRIVATE_DONOR]
+
+    def shutdown(self) -> None:
+        self._paint_timer.stop()
+        for timer in self._terms_timers.values():
+            timer.stop()
+        self.grid.shutdown()
+
+
+class DetachedWallWindow(QMainWindow):
+    """The wall on a second monitor; closing it brings the tiles back to the console."""
+
+    def __init__(self, wall: VideoWallWidget) -> None:
+        super().__init__(wall.window())
+        self._wall = wall
+        self.setWindowTitle("RTIC video wall")
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._wall.detached is self:
+            self._wall.toggle_detached()
+        super().closeEvent(event)

@@ -1,0 +1,207 @@
+"""A database outage mid-stream: the webhook keeps answering, and every read lands exactly once."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import selectors
+import socket
+import threading
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.engine import make_url
+
+from rtic_console.config import Settings
+from rtic_console.feeds.alpr_simulator import AlprSimulator, SimDevice, SimulatorConfig
+from rtic_console.services.auth import sign_in
+from rtic_console.services.hotlists import HotPlateInput, add_hot_plate
+from rtic_console.services.roster import PersonInput, create_first_admin
+from rtic_console.services.runner import perform
+from rtic_console.store.database import Database, open_database
+from rtic_console.store.migrations import upgrade
+from rtic_console.store.models import Detection, Hit
+from tests.feeds.ingest_harness import FIXTURES, ServiceThread, wait_for
+from tests.support import PASSWORD, trained
+
+HOT = ("7KQX214", "5RTB880", "8GHN303", "6WLS512", "4BNM125")
+
+
+class TcpProxyWorker(threading.Thread):
+    """Loopback TCP relay to the database that the test can cut (refuse and reset) and restore."""
+
+    def __init__(self, upstream: tuple[str, int]) -> None:
+        super().__init__(name="TcpProxyWorker")
+        self._upstream = upstream
+        self._selector = selectors.DefaultSelector()
+        self._listener: socket.socket | None = None
+        self._peers: dict[socket.socket, socket.socket] = {}
+        self._lock = threading.Lock()
+        self._stopping = threading.Event()
+        self.port = 0
+        self._listen()
+
+    def _listen(self) -> None:
+        sock = socket.socket()
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(("127.0.0.1", self.port))
+        sock.listen(64)
+        sock.setblocking(False)
+        self.port = sock.getsockname()[1]
+        self._listener = sock
+        self._selector.register(sock, selectors.EVENT_READ)
+
+    def cut(self) -> None:
+        """The database becomes unreachable: new connections refused, open ones dropped."""
+        with self._lock:
+            if self._listener is not None:
+                self._selector.unregister(self._listener)
+                self._listener.close()
+                self._listener = None
+            for sock in list(self._peers):
+                self._drop(sock)
+
+    def restore(self) -> None:
+        with self._lock:
+            self._listen()
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self.join(5)
+        self.cut()
+        self._selector.close()
+
+    def _drop(self, sock: socket.socket) -> None:
+        other = self._peers.pop(sock, None)
+        for s in (sock, other):
+            if s is not None and s.fileno() != -1:
+                self._selector.unregister(s)
+                s.close()
+        if other is not None:
+            self._peers.pop(other, None)
+
+    def run(self) -> None:
+        while not self._stopping.is_set():
+            with self._lock:
+                events = self._selector.select(0.05) if self._selector.get_map() else []
+                for key, _ in events:
+                    self._service(key.fileobj)  # type: ignore[arg-type]
+            if not events:
+                self._stopping.wait(0.01)
+
+    def _service(self, sock: socket.socket) -> None:
+        if sock is self._listener:
+            client, _ = sock.accept()
+            try:
+                server = socket.create_connection(self._upstream, timeout=3)
+            except OSError:
+                client.close()
+                return
+            for s in (client, server):
+                s.setblocking(False)
+                self._selector.register(s, selectors.EVENT_READ)
+            self._peers[client], self._peers[server] = server, client
+            return
+        if sock not in self._peers:
+            return
+        try:
+            data = sock.recv(65536)
+            if data:
+                self._peers[sock].setblocking(True)
+                self._peers[sock].sendall(data)
+                self._peers[sock].setblocking(False)
+                return
+        except OSError:
+            pass
+        self._drop(sock)
+
+
+@pytest.fixture
+def proxy(pg_url: str) -> Iterator[TcpProxyWorker]:
+    url = make_url(pg_url)
+    worker = TcpProxyWorker((url.host or "127.0.0.1", url.port or 5432))
+    worker.start()
+    yield worker
+    worker.stop()
+
+
+def databases(pg_url: str, proxy: TcpProxyWorker) -> tuple[Database, Database]:
+    """The database with its hot plates (reached directly), and the same through the proxy."""
+    direct = open_database(pg_url, interactive=False)
+    upgrade(direct)
+    settings = Settings(database_url=pg_url, workstation="E2E-WS")
+    create_first_admin(direct, settings, PersonInput(
+        "1001", "Sgt. E2E", ("alpr_admin",), "RTIC", trained(), trained()), PASSWORD)
+    admin = sign_in(direct, settings, "1001", PASSWORD)
+    for number, plate in enumerate(HOT):
+        perform(direct, admin, add_hot_plate, HotPlateInput(
+            plate, "CA", "stolen_vehicle", f"24-00{number}", None, "SVS", f"V00000{number}"))
+    url = make_url(pg_url).set(port=proxy.port).render_as_string(hide_password=False)
+    return direct, open_database(url, interactive=False)
+
+
+@pytest.mark.postgres
+def test_outage_mid_stream_loses_nothing_and_stores_nothing_twice(
+        pg_url: str, proxy: TcpProxyWorker, tmp_path: Path) -> None:
+    direct, via_proxy = databases(pg_url, proxy)
+    config = SimulatorConfig(url="", devices=(SimDevice("ALPR-FX-01", 38.577, -121.485),
+                                              SimDevice("ALPR-MB-1121", 38.58, -121.49, True)),
+                             rate=120, count=360, hot_plates=HOT, hot_share=0.1, seed=7)
+    try:
+        with ServiceThread(via_proxy, tmp_path / "spool.sqlite3") as server:
+            wait_for(lambda: server.health()["index"]["loaded"], 10)
+            assert server.health()["index"]["entries"] == len(HOT)
+            sim = AlprSimulator(replace(config, url=server.service.url + "/alpr"))
+
+            async def scenario() -> tuple[object, dict]:
+                run = asyncio.create_task(sim.run())
+                await asyncio.sleep(0.8)
+                proxy.cut()
+                await asyncio.sleep(1.5)
+                during = server.health()
+                proxy.restore()
+                return await run, during
+
+            report, during = asyncio.run(scenario())
+            assert not during["database"]["ok"] and during["spool"]["depth"] > 0
+            health = wait_for(lambda: (h := server.health())["spool"]["depth"] == 0
+                              and h["database"]["ok"] and h, 30)
+        sent = report.sent  # type: ignore[attr-defined]
+        assert Counter(r.status for r in sent) == {202: 360}
+        with direct.read() as session:
+            stored = session.execute(select(Detection.source_id, Detection.id)).all()
+            hits = session.execute(select(Hit.detection_id, Hit.listed_plate)).all()
+        by_uuid = dict(stored)
+        assert len(stored) == 360 and set(by_uuid) == {r.source_id for r in sent}
+        expected = {(by_uuid[r.source_id], r.hot) for r in sent if r.hot}
+        assert len(expected) >= 20
+        assert sorted(hits) == sorted(expected)  # each expected hit once, and no other
+        assert health["counts"]["hits"] == len(expected)
+    finally:
+        via_proxy.dispose()
+        direct.dispose()
+
+
+@pytest.mark.postgres
+def test_started_while_the_database_is_down_it_spools_then_catches_up(
+        pg_url: str, proxy: TcpProxyWorker, tmp_path: Path) -> None:
+    direct, via_proxy = databases(pg_url, proxy)
+    group = json.loads((FIXTURES / "openalpr_group_v3.json").read_bytes())
+    group["best_plate_number"] = HOT[0]
+    proxy.cut()
+    try:
+        with ServiceThread(via_proxy, tmp_path / "spool.sqlite3") as server:
+            assert server.post("/alpr", json.dumps(group).encode())[0] == 202
+            health = wait_for(lambda: (h := server.health())["status"] == "degraded" and h, 10)
+            assert not health["index"]["loaded"] and health["spool"]["depth"] == 1
+            proxy.restore()
+            wait_for(lambda: server.health()["counts"]["hits"] == 1, 30)
+        with direct.read() as session:
+            assert session.scalars(select(Hit.listed_plate)).all() == [HOT[0]]
+    finally:
+        via_proxy.dispose()
+        direct.dispose()

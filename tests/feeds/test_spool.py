@@ -1,0 +1,180 @@
+"""The local spool: durable, ordered, bounded; drained once per read whatever the database does."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from rtic_console.feeds.spool import Spool, SpoolAppendWorker, SpoolEntry, SpoolFull
+from rtic_console.feeds.spool_drain import SpoolDrainWorker
+from rtic_console.services.context import Context
+from rtic_console.services.hotlists import HotPlateInput, add_hot_plate
+from rtic_console.services.matching import MatchingEngine
+from rtic_console.services.runner import perform
+from rtic_console.store.database import Database, open_database
+from rtic_console.store.models import Detection, Hit, QuarantinedPayload
+from tests.feeds.ingest_harness import FIXTURES, wait_for
+
+GROUP = (FIXTURES / "openalpr_group_v3.json").read_bytes()
+CSV = (FIXTURES / "reads.csv").read_bytes()
+
+
+def entry(body: bytes, **fields: object) -> SpoolEntry:
+    return SpoolEntry(body, "application/json", **fields)  # type: ignore[arg-type]
+
+
+def count(db: Database, model: type) -> int:
+    with db.read() as session:
+        return int(session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+def test_appends_survive_a_restart_and_come_back_in_order(tmp_path: Path) -> None:
+    path = tmp_path / "spool.sqlite3"
+    spool = Spool(path)
+    ids = [spool.append(entry(f"body {i}".encode(), channel=f"c{i}")) for i in range(3)]
+    assert ids == sorted(ids) and spool.depth == 3 and spool.size_bytes == 18
+    spool.close()
+    reopened = Spool(path)
+    assert reopened.depth == 3 and reopened.size_bytes == 18
+    first_two = reopened.take(2)
+    assert [p.entry.body for p in first_two] == [b"body 0", b"body 1"]
+    assert [p.entry.channel for p in first_two] == ["c0", "c1"]
+    reopened.remove(first_two)
+    reopened.remove(first_two)  # removing twice counts once
+    assert reopened.depth == 1 and reopened.size_bytes == 6
+    assert [p.entry.body for p in reopened.take(10)] == [b"body 2"]
+    reopened.close()
+
+
+def test_a_full_spool_refuses_rather_than_filling_the_disk(tmp_path: Path) -> None:
+    spool = Spool(tmp_path / "spool.sqlite3", max_bytes=100)
+    spool.append(entry(b"x" * 60))
+    with pytest.raises(SpoolFull):
+        spool.append(entry(b"y" * 60))
+    assert spool.append_many([entry(b"y" * 60), entry(b"z" * 40)])[0] is None
+    assert spool.depth == 2 and spool.size_bytes == 100
+    spool.remove(spool.take(1))
+    assert spool.append(entry(b"w" * 60)) > 0
+    spool.close()
+
+
+def test_group_commit_gives_every_concurrent_request_its_own_id(tmp_path: Path) -> None:
+    spool = Spool(tmp_path / "spool.sqlite3", max_bytes=50 * 10)
+    appender = SpoolAppendWorker(spool)
+    appender.start()
+
+    async def many() -> list[int | BaseException]:
+        return await asyncio.gather(*(appender.append(entry(b"0123456789")) for _ in range(60)),
+                                    return_exceptions=True)
+
+    try:
+        results = asyncio.run(many())
+    finally:
+        appender.stop()
+    ids = [r for r in results if isinstance(r, int)]
+    assert len(ids) == 50 and len(set(ids)) == 50
+    assert all(isinstance(r, SpoolFull) for r in results if not isinstance(r, int))
+    assert [p.id for p in spool.take(100)] == sorted(ids)
+    spool.close()
+
+
+def test_drain_stores_reads_quarantines_refusals_and_empties_the_spool(
+        db: Database, tmp_path: Path) -> None:
+    spool = Spool(tmp_path / "spool.sqlite3")
+    spool.append_many([entry(GROUP, channel="webhook:openalpr"),
+                       SpoolEntry(CSV, "text/csv", "csv", channel="webhook:csv"),
+                       entry(b"{nope", refusal="body is not valid JSON"),
+                       entry(GROUP, channel="webhook:openalpr")])
+    worker = SpoolDrainWorker(spool, db, MatchingEngine())
+    worker.start()
+    try:
+        wait_for(lambda: spool.depth == 0, 10)
+    finally:
+        worker.stop()
+    status = worker.status()
+    assert (status.stored, status.duplicates, status.quarantined) == (4, 1, 1)
+    assert status.database_ok and status.last_error is None
+    assert count(db, Detection) == 4
+    with db.read() as session:
+        assert session.scalars(select(QuarantinedPayload.reason)).all() == [
+            "body is not valid JSON"]
+    spool.close()
+
+
+def test_an_unreachable_database_keeps_every_payload_for_later(
+        db: Database, tmp_path: Path) -> None:
+    spool = Spool(tmp_path / "spool.sqlite3")
+    spool.append_many([entry(GROUP), entry(b"{", refusal="bad")])
+    nowhere = open_database("postgresql+psycopg2://postgres@127.0.0.1:9/none",
+                            interactive=False)
+    worker = SpoolDrainWorker(spool, nowhere, MatchingEngine(), max_backoff_s=0.2)
+    worker.start()
+    try:
+        status = wait_for(lambda: (s := worker.status()).last_error and s, 10)
+        time.sleep(0.5)  # several retries, all failing
+    finally:
+        worker.stop()
+        nowhere.dispose()
+    assert not status.database_ok and "OperationalError" in (status.last_error or "")
+    assert spool.depth == 2
+    worker = SpoolDrainWorker(spool, db, MatchingEngine())  # the database is back
+    worker.start()
+    try:
+        wait_for(lambda: spool.depth == 0, 10)
+    finally:
+        worker.stop()
+    assert count(db, Detection) == 1 and count(db, QuarantinedPayload) == 1
+    spool.close()
+
+
+@pytest.mark.postgres
+def test_a_payload_the_database_refuses_is_quarantined_not_a_wedge(
+        pg_url: str, tmp_path: Path) -> None:
+    from rtic_console.store.migrations import upgrade
+
+    db = open_database(pg_url, interactive=False)
+    upgrade(db)
+    spool = Spool(tmp_path / "spool.sqlite3")
+    # PostgreSQL text cannot hold NUL: this refusal reason makes the whole batch fail.
+    spool.append_many([entry(GROUP), entry(b"{", refusal="bad\x00reason"),
+                       SpoolEntry(CSV, "text/csv", "csv")])
+    worker = SpoolDrainWorker(spool, db, MatchingEngine())
+    worker.start()
+    try:
+        wait_for(lambda: spool.depth == 0, 10)
+    finally:
+        worker.stop()
+        spool.close()
+    try:
+        assert count(db, Detection) == 4
+        with db.read() as session:
+            reasons = session.scalars(select(QuarantinedPayload.reason)).all()
+        assert len(reasons) == 1 and reasons[0].startswith("ingest failed:")
+    finally:
+        db.dispose()
+
+
+@pytest.mark.policy("E.2")
+def test_a_read_replayed_after_its_entry_expired_makes_no_hit(
+        db: Database, admin: Context, tmp_path: Path) -> None:
+    perform(db, admin, add_hot_plate, HotPlateInput(
+        "A13709", "CA", "stolen_vehicle", "24-000123", None, "SVS", "V123456789",
+        expires_in_hours=1 / 3600))
+    engine = MatchingEngine()
+    with db.read() as session:
+        engine.load(session)
+    spool = Spool(tmp_path / "spool.sqlite3")
+    spool.append(entry(GROUP))  # arrived while the entry was live; drained after it expired
+    time.sleep(1.2)
+    worker = SpoolDrainWorker(spool, db, engine)
+    worker.start()
+    try:
+        wait_for(lambda: spool.depth == 0, 10)
+    finally:
+        worker.stop()
+        spool.close()
+    assert count(db, Detection) == 1 and count(db, Hit) == 0

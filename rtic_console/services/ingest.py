@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import io
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from rtic_console.domain.roles import Permission
 from rtic_console.services.auth import authorize
 from rtic_console.services.context import Context
 from rtic_console.services.matching import MatchingEngine
-from rtic_console.store.audit_log import append_event
+from rtic_console.store.audit_log import NewEvent, append_event, append_events
 from rtic_console.store.change_bus import ChangeEvent, publish
 from rtic_console.store.models import (
     Detection,
@@ -43,13 +44,62 @@ class IngestOutcome:
     detection_ids: tuple[int, ...]
 
 
-def _insert_ignoring_duplicates(session: Session, rows: list[dict[str, object]]):  # type: ignore[no-untyped-def]
+DETECTION_COLUMNS = ("source_format", "source_id", "plate", "plate_raw", "state", "confidence",
+                     "captured_at", "received_at", "device_id", "device_ref", "latitude",
+                     "longitude", "direction_deg", "candidates", "vehicle")
+COPY_THRESHOLD = 500  # below this, COPY's fixed cost is not worth it
+_COLS = ", ".join(DETECTION_COLUMNS)
+# Built once from the constant column list above; nothing from a payload reaches these.
+_STAGE_SQL = (
+    f"CREATE TEMP TABLE IF NOT EXISTS detections_stage AS SELECT {_COLS} FROM detections "  # noqa: S608
+    "WITH NO DATA")
+_COPY_SQL = f"COPY detections_stage ({_COLS}) FROM STDIN"
+_MOVE_SQL = (
+    f"INSERT INTO detections ({_COLS}) SELECT {_COLS} FROM detections_stage "  # noqa: S608
+    "ON CONFLICT (source_format, source_id) DO NOTHING "
+    "RETURNING id, source_format, source_id")
+
+
+def _insert_ignoring_duplicates(session: Session,
+                                rows: list[dict[str, object]]) -> list[tuple[int, str, str]]:
+    """(id, format, vendor id) of the rows that were new; re-sent reads are skipped."""
     dialect = session.get_bind().dialect.name
+    if dialect == "postgresql" and len(rows) >= COPY_THRESHOLD:
+        return _copy_ignoring_duplicates(session, rows)
     stmt = (postgresql.insert(Detection) if dialect == "postgresql"
             else sqlite.insert(Detection))
     stmt = stmt.on_conflict_do_nothing(index_elements=["source_format", "source_id"])
-    return session.execute(
+    result = session.execute(
         stmt.returning(Detection.id, Detection.source_format, Detection.source_id), rows)
+    return [tuple(r) for r in result]  # type: ignore[misc]
+
+
+def _copy_text(value: object) -> str:
+    if value is None:
+        return "\\N"
+    text_value = value.isoformat() if isinstance(value, datetime) else str(value)
+    return (text_value.replace("\\", "\\\\").replace("\t", "\\t")
+            .replace("\n", "\\n").replace("\r", "\\r"))
+
+
+def _copy_ignoring_duplicates(session: Session,
+                              rows: list[dict[str, object]]) -> list[tuple[int, str, str]]:
+    """Bulk path: COPY into a per-connection staging table, then one INSERT … SELECT.
+
+    About five times cheaper per row than a multi-row INSERT, and the conflict rule and
+    RETURNING stay exactly those of the small path.
+    """
+    cursor = session.connection().connection.cursor()
+    cursor.execute(_STAGE_SQL)
+    cursor.execute("TRUNCATE detections_stage")
+    buffer = io.StringIO()
+    for row in rows:
+        buffer.write("\t".join(_copy_text(row[c]) for c in DETECTION_COLUMNS))
+        buffer.write("\n")
+    buffer.seek(0)
+    cursor.copy_expert(_COPY_SQL, buffer)
+    cursor.execute(_MOVE_SQL)
+    return [tuple(r) for r in cursor.fetchall()]
 
 
 def _device_ids(session: Session, refs: set[str]) -> dict[str, int]:
@@ -111,29 +161,31 @@ def ingest_reads(session: Session, reads: Sequence[PlateRead], engine: MatchingE
 
 def _write_hits(session: Session, hit_rows: list, engine: MatchingEngine,  # type: ignore[type-arg]
                 now: datetime, channel: str) -> tuple[int, ...]:
+    """All hits of the batch in one INSERT, and their audit events in one append."""
     if not hit_rows:
         return ()
     reasons = dict(session.execute(
         select(HotListEntry.id, HotListEntry.reason)
         .where(HotListEntry.id.in_({m.entry_id for _, _, m in hit_rows}))).all())
-    ids: list[int] = []
-    for det_id, read, match in hit_rows:
-        informational = engine.list_kinds.get(match.list_id) is ListKind.SPECIAL
-        hit = Hit(detection_id=det_id, entry_id=match.entry_id, list_id=match.list_id,
-                  read_plate=match.read_plate, listed_plate=match.listed_plate,
-                  listed_state=match.listed_state, candidate_index=match.candidate_index,
-                  substitutions=match.substitutions, state_mismatch=match.state_mismatch,
-                  priority=match.priority, reason=reasons.get(match.entry_id, "other"),
-                  informational=informational, status="new", created_at=now)
-        session.add(hit)
-        session.flush()
-        ids.append(hit.id)
-        append_event(session, actor_badge=None, workstation=channel, action="hits.created",
-                     object_type="hit", object_id=hit.id,
-                     details={"plate": read.plate, "listed_plate": match.listed_plate,
-                              "entry_id": match.entry_id, "substitutions": match.substitutions,
-                              "state_mismatch": match.state_mismatch,
-                              "informational": informational})
+    values = []
+    for det_id, _read, match in hit_rows:
+        values.append({
+            "detection_id": det_id, "entry_id": match.entry_id, "list_id": match.list_id,
+            "read_plate": match.read_plate, "listed_plate": match.listed_plate,
+            "listed_state": match.listed_state, "candidate_index": match.candidate_index,
+            "substitutions": match.substitutions, "state_mismatch": match.state_mismatch,
+            "priority": match.priority, "reason": reasons.get(match.entry_id, "other"),
+            "informational": engine.list_kinds.get(match.list_id) is ListKind.SPECIAL,
+            "status": "new", "created_at": now})
+    ids = list(session.scalars(insert(Hit).returning(Hit.id, sort_by_parameter_order=True),
+                               values))
+    append_events(session, [
+        NewEvent(None, channel, "hits.created", "hit", hit_id,
+                 details={"plate": read.plate, "listed_plate": match.listed_plate,
+                          "entry_id": match.entry_id, "substitutions": match.substitutions,
+                          "state_mismatch": match.state_mismatch,
+                          "informational": row["informational"]})
+        for hit_id, (_det, read, match), row in zip(ids, hit_rows, values, strict=True)])
     publish(session, ChangeEvent(HIT_CREATED, tuple(ids)))
     return tuple(ids)
 

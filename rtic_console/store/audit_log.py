@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, select, text
+from sqlalchemy import Select, insert, select, text
 from sqlalchemy.orm import Session
 
 from rtic_console.domain.audit_chain import (
@@ -37,6 +37,58 @@ class AuditFilter:
     limit: int | None = 5000
 
 
+@dataclass(frozen=True)
+class NewEvent:
+    """One event to append; the chain fields are filled in at append time."""
+
+    actor_badge: str | None
+    workstation: str | None
+    action: str
+    object_type: str | None = None
+    object_id: str | int | None = None
+    reason: str | None = None
+    details: dict[str, Any] | None = None
+
+
+def append_events(session: Session, events: list[NewEvent]) -> list[AuditRecord]:
+    """Add events in the caller's transaction, linked in order to the head of the chain.
+
+    The head is read once under the chain lock, so a batch (the hits of one ingest
+    transaction) costs one round trip for the head and one insert.
+    """
+    if not events:
+        return []
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": AUDIT_CHAIN_LOCK})
+    head = session.execute(
+        select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
+    ).first()
+    seq, prev_hash = (head[0], head[1]) if head else (0, GENESIS_HASH)
+    occurred_at = datetime.now(UTC)
+    rows: list[dict[str, Any]] = []
+    records: list[AuditRecord] = []
+    for event in events:
+        seq += 1
+        details_json = canonical_details(event.details or {})
+        oid = None if event.object_id is None else str(event.object_id)
+        digest = event_hash(
+            seq=seq, occurred_at=occurred_at, actor_badge=event.actor_badge,
+            workstation=event.workstation, action=event.action,
+            object_type=event.object_type, object_id=oid, reason=event.reason,
+            details_json=details_json, prev_hash=prev_hash)
+        rows.append({"seq": seq, "occurred_at": occurred_at, "actor_badge": event.actor_badge,
+                     "workstation": event.workstation, "action": event.action,
+                     "object_type": event.object_type, "object_id": oid,
+                     "reason": event.reason, "details": details_json,
+                     "prev_hash": prev_hash, "hash": digest})
+        records.append(AuditRecord(seq, occurred_at, event.actor_badge, event.workstation,
+                                   event.action, event.object_type, oid, event.reason,
+                                   json.loads(details_json), prev_hash, digest))
+        prev_hash = digest
+    session.execute(insert(AuditEvent), rows)
+    return records
+
+
 def append_event(
     session: Session,
     *,
@@ -49,28 +101,8 @@ def append_event(
     details: dict[str, Any] | None = None,
 ) -> AuditRecord:
     """Add one event in the caller's transaction, linked to the head of the chain."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": AUDIT_CHAIN_LOCK})
-    head = session.execute(
-        select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
-    ).first()
-    seq, prev_hash = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
-    occurred_at = datetime.now(UTC)
-    details_json = canonical_details(details or {})
-    oid = None if object_id is None else str(object_id)
-    digest = event_hash(
-        seq=seq, occurred_at=occurred_at, actor_badge=actor_badge, workstation=workstation,
-        action=action, object_type=object_type, object_id=oid, reason=reason,
-        details_json=details_json, prev_hash=prev_hash,
-    )
-    session.add(AuditEvent(
-        seq=seq, occurred_at=occurred_at, actor_badge=actor_badge, workstation=workstation,
-        action=action, object_type=object_type, object_id=oid, reason=reason,
-        details=details_json, prev_hash=prev_hash, hash=digest,
-    ))
-    session.flush()
-    return AuditRecord(seq, occurred_at, actor_badge, workstation, action, object_type, oid,
-                       reason, json.loads(details_json), prev_hash, digest)
+    return append_events(session, [NewEvent(actor_badge, workstation, action, object_type,
+                                            object_id, reason, details)])[0]
 
 
 def _record(row: AuditEvent) -> AuditRecord:

@@ -120,7 +120,9 @@ def _check_text(name: str, value: object, limit: int) -> None:
     # Identifiers land in sized, indexed columns; a runaway string is a broken sender.
     if len(value) > limit:
         raise ReadRejected(name, f"is longer than {limit} characters")
-    if any(unicodedata.category(c) in _UNSTORABLE for c in value):
+    # Printable ASCII, nearly every real value, needs no per-character look-up.
+    if not (value.isascii() and value.isprintable()) and any(
+            unicodedata.category(c) in _UNSTORABLE for c in value):
         raise ReadRejected(name, "contains control or unencodable characters")
 
 

@@ -1,0 +1,239 @@
+"""Evidence export (F.4): a clip of recorded video with its SHA-256 and manifest, booked to a
+case; never a donor camera (G.1)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import shiboken6
+from PySide6.QtCore import QDateTime, QStandardPaths, Slot
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from rtic_console.services import cameras, recordings
+from rtic_console.services.cameras import CameraView
+from rtic_console.services.clip_export import ExportFiles, ExportPlan, write_export_files
+from rtic_console.services.context import Context, InputRejected
+from rtic_console.services.recordings import ExportResult, altered_refusal, exporter_of
+from rtic_console.services.runner import audit_refusal
+from rtic_console.store.database import Database
+from rtic_console.ui.console_session import ConsoleSession
+from rtic_console.ui.widgets import MessageLine, describe_error
+
+RECORDINGS_CHANGED = frozenset({"recordings"})
+
+
+def write_files(db: Database, ctx: Context, plan: ExportPlan, out_dir: Path) -> ExportFiles:
+    """Off the GUI thread and outside any transaction (encoding is slow). An altered source
+    segment is refused and audited, like every refusal; the folder problem is named."""
+    try:
+        files = write_export_files(plan, out_dir, exporter_of(ctx), ctx.now())
+    except ValueError as exc:
+        refusal = altered_refusal(plan, str(exc))
+        audit_refusal(db, ctx, refusal)
+        raise refusal from None
+    except OSError as exc:
+        raise InputRejected(f"cannot write the export into {out_dir}: "
+                            f"{exc.strerror or exc}") from None
+    if files is None:
+        raise InputRejected(f"no recorded frame of {plan.camera['id']} falls in that range")
+    return files
+
+
+def default_folder() -> str:
+    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    return str(Path(documents or Path.home()) / "RTIC evidence exports")
+
+
+def _qt_time(moment: datetime) -> QDateTime:
+    local = moment.astimezone().replace(tzinfo=None)
+    return QDateTime(local.date(), local.time())
+
+
+class ExportDialog(QDialog):
+    """Three steps so the SQLite writer is never held while the clip encodes: plan (a read),
+    write the files (off the GUI thread), book them (a write)."""
+
+    def __init__(self, session: ConsoleSession, camera_id: int | None = None,
+                 start: datetime | None = None, end: datetime | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._session, self._camera_id = session, camera_id
+        self.exported: ExportResult | None = None
+        self.busy = False
+        self.setWindowTitle("Export evidence clip (F.4)")
+        self.setMinimumWidth(720)
+        intro = QLabel("Recorded video with evidentiary value is exported as a clip with its "
+                       "SHA-256 and a manifest, for booking into the evidence repository. "
+                       "Private donor cameras are never recorded or exported (G.1).")
+        intro.setWordWrap(True)
+        intro.setObjectName("noticeText")
+        self.camera = QComboBox()
+        end = end or datetime.now().astimezone()
+        self.start, self.end = QDateTimeEdit(), QDateTimeEdit()
+        for edit, moment in ((self.start, start or end - timedelta(minutes=15)),
+                             (self.end, end)):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd HH:mm:ss")
+            edit.setDateTime(_qt_time(moment))
+        self.case_number, self.report_number = QLineEdit(), QLineEdit()
+        self.case_number.setMaxLength(40)
+        self.report_number.setMaxLength(40)
+        self.case_number.setPlaceholderText("required, e.g. 26-004512")
+        self.report_number.setPlaceholderText("the report the clip is booked under")
+        self.purpose = QLineEdit()
+        self.purpose.setMaxLength(500)
+        self.purpose.setPlaceholderText("why this footage has evidentiary value")
+        self.folder = QLineEdit(default_folder())
+        browse = QPushButton("Choose…")
+        browse.clicked.connect(self._on_browse_clicked)
+        folder_row = QHBoxLayout()
+        folder_row.addWidget(self.folder, 1)
+        folder_row.addWidget(browse)
+        form = QFormLayout()
+        form.addRow("Camera", self.camera)
+        form.addRow("From (local time)", self.start)
+        form.addRow("To", self.end)
+        form.addRow("Case number", self.case_number)
+        form.addRow("Report number", self.report_number)
+        form.addRow("Purpose", self.purpose)
+        form.addRow("Output folder", folder_row)
+        self.progress = QLabel()
+        self.progress.setObjectName("exportProgress")
+        self.clip_path, self.clip_sha256, self.manifest_path = (QLineEdit(), QLineEdit(),
+                                                                QLineEdit())
+        results = QFormLayout()
+        for label, edit in (("Clip", self.clip_path), ("SHA-256", self.clip_sha256),
+                            ("Manifest", self.manifest_path)):
+            edit.setReadOnly(True)
+            edit.setObjectName("exportResult")
+            results.addRow(label, edit)
+        self.results = QWidget()
+        self.results.setLayout(results)
+        self.results.hide()
+        self.message = MessageLine()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.export_button = self.buttons.addButton("Export",
+                                                    QDialogButtonBox.ButtonRole.ActionRole)
+        self.export_button.setEnabled(False)
+        self.export_button.clicked.connect(self._on_export_clicked)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.results)
+        layout.addWidget(self.message)
+        layout.addWidget(self.buttons)
+        session.query(cameras.list_cameras, owner=self, on_done=self._on_cameras_loaded,
+                      on_error=self._on_failed)
+
+    def _on_cameras_loaded(self, views: list[CameraView]) -> None:
+        """Donor cameras are absent (G.1); plan_export refuses them anyway."""
+        self.camera.clear()
+        for camera in views:
+            if not camera.is_donor:
+                note = "" if camera.recording_enabled else " (not recording now)"
+                self.camera.addItem(f"{camera.code} · {camera.name}{note}", camera.id)
+        if self._camera_id is not None and (i := self.camera.findData(self._camera_id)) >= 0:
+            self.camera.setCurrentIndex(i)
+        self.export_button.setEnabled(self.camera.count() > 0)
+        if not self.camera.count():
+            self.message.show_error("No agency, city or traffic camera to export from.")
+
+    @Slot()
+    def _on_browse_clicked(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Output folder", self.folder.text())
+        if folder:
+            self.folder.setText(folder)
+
+    def _step(self, text: str) -> None:
+        self.progress.setText(text)
+
+    @Slot()
+    def _on_export_clicked(self) -> None:
+        if not self.folder.text().strip():
+            self.message.show_error("Choose the output folder.")
+            return
+        self._set_busy(True)
+        self.message.clear_message()
+        self.results.hide()
+        self._step("1 of 3 · Checking the request and finding the recorded segments…")
+        start = self.start.dateTime().toPython().astimezone()
+        end = self.end.dateTime().toPython().astimezone()
+        self._session.query(recordings.plan_export, self.camera.currentData(), start, end,
+                            self.case_number.text(), self.report_number.text(),
+                            self.purpose.text(), owner=self, on_done=self._on_planned,
+                            on_error=self._on_failed, key="export.plan")
+
+    def _on_planned(self, plan: ExportPlan) -> None:
+        n = len(plan.segments)
+        self._step(f"2 of 3 · Verifying {n} segment{'s' if n != 1 else ''} against their "
+                   "recorded hashes and writing the clip…")
+        db, ctx, out = self._session.db, self._session.ctx, Path(self.folder.text().strip())
+        # From here the runner owns the chain: files once written are always booked.
+        self._session.runner.read(lambda: write_files(db, ctx, plan, out),
+                                  lambda files: self._book(plan, files), self._on_failed,
+                                  owner=self._session.runner)
+
+    def _book(self, plan: ExportPlan, files: ExportFiles) -> None:
+        if shiboken6.isValid(self):
+            self._step("3 of 3 · Booking the export and holding the source video for the "
+                       "case…")
+        def unbooked(error: BaseException) -> None:
+            self._on_failed(error, f"The clip was written to {files.clip.path} but is not "
+                                   "booked: ")
+
+        self._session.perform(recordings.record_export, plan, files,
+                              owner=self._session.runner, on_done=self._on_recorded,
+                              on_error=unbooked, changes=RECORDINGS_CHANGED)
+
+    def _on_recorded(self, result: ExportResult) -> None:
+        if not shiboken6.isValid(self):
+            return
+        self.exported = result
+        self._set_busy(False)
+        self._step(f"Done · {result.frames} frames; source video held for the case "
+                   f"(hold #{result.hold_id}).")
+        self.clip_path.setText(str(result.clip_path))
+        self.clip_sha256.setText(result.clip_sha256)
+        self.manifest_path.setText(str(result.manifest_path))
+        self.results.show()
+        self.message.show_ok("Exported. Book the clip and its manifest into the evidence "
+                             "repository under the report number.")
+
+    def _on_failed(self, error: BaseException, prefix: str = "") -> None:
+        if not shiboken6.isValid(self):
+            return
+        self._set_busy(False)
+        self._step("")
+        self.message.show_error(prefix + describe_error(error))
+
+    def _set_busy(self, busy: bool) -> None:
+        self.busy = busy
+        self.export_button.setEnabled(not busy and self.camera.count() > 0)
+        self.buttons.button(QDialogButtonBox.StandardButton.Close).setEnabled(not busy)
+
+    def reject(self) -> None:
+        if not self.busy:  # files being written are booked before the dialog may close
+            super().reject()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.busy:
+            event.ignore()
+            return
+        super().closeEvent(event)

@@ -1,0 +1,148 @@
+"""The wall against the real MJPEG simulator over loopback (F.2, G.2, G.3)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from PySide6.QtCore import QRect, Qt
+
+from rtic_console.feeds.camera_simulator import CameraSimulator
+from rtic_console.feeds.video_capture import StreamState
+from rtic_console.store.database import Database
+from rtic_console.ui.wall.video_wall_widget import VideoWallWidget
+from tests.services.pscn_support import add_agreement, add_camera
+
+pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+
+
+@pytest.fixture
+def simulator() -> Iterator[CameraSimulator]:
+    sim = CameraSimulator(["agency", "donor", "flaky"], size=(320, 180), fps=10,
+                          dropout_stream="flaky", dropout_every_s=2.5, dropout_for_s=2.0)
+    sim.start()
+    yield sim
+    sim.stop()
+
+
+@pytest.fixture
+def wall(qtbot, console_session, db: Database, admin, simulator) -> Iterator[VideoWallWidget]:
+    widget = VideoWallWidget(console_session(admin))
+    widget._asked = True  # the purpose is stated by each test, not through the modal dialog
+    qtbot.addWidget(widget)
+    widget.resize(1000, 640)
+    widget.show()
+    yield widget
+    widget.shutdown()
+
+
+def _camera(db, admin, simulator, code: str, stream: str, category: str = "agency") -> int:
+    return add_camera(db, admin, code, category=category, stream_url=simulator.url(stream)).id
+
+
+def _live(tile) -> bool:
+    return tile._image is not None and tile.worker is not None \
+        and tile.worker.status.state is StreamState.LIVE
+
+
+@pytest.mark.policy("F.2")
+def test_no_camera_opens_without_a_purpose(qtbot, wall, db, admin, simulator) -> None:
+    cam = _camera(db, admin, simulator, "CAM-A1", "agency")
+    wall.assign(0, cam)
+    assert "State why" in wall.message.text()
+    assert wall.grid.tiles[0].camera is None
+
+
+def test_frames_are_displayed(qtbot, wall, db, admin, simulator) -> None:
+    cam = _camera(db, admin, simulator, "CAM-A1", "agency")
+    wall.set_purpose("monitoring_location")
+    wall.assign(0, cam)
+    tile = wall.grid.tiles[0]
+    qtbot.waitUntil(lambda: _live(tile), timeout=10000)
+    image = tile.grab().toImage()
+    center = image.pixelColor(image.width() // 2, image.height() // 2)
+    assert center.value() > 20, "a live frame is painted, not a dark tile"
+
+
+def test_offline_then_reconnect(qtbot, wall, db, admin, simulator) -> None:
+    cam = _camera(db, admin, simulator, "CAM-F1", "flaky")
+    wall.set_purpose("monitoring_location")
+    wall.assign(0, cam)
+    tile = wall.grid.tiles[0]
+    qtbot.waitUntil(lambda: _live(tile), timeout=10000)
+    qtbot.waitUntil(lambda: tile.worker.status.state in (
+        StreamState.OFFLINE, StreamState.RECONNECTING, StreamState.STALE), timeout=10000)
+    assert tile._worker_reason(), "a dark or stale tile says why"
+    qtbot.waitUntil(lambda: tile.worker.status.state is StreamState.LIVE, timeout=15000)
+
+
+def _drawn_rect(tile) -> QRect:
+    size = tile._image.size().scaled(tile.size(), Qt.AspectRatioMode.KeepAspectRatio)
+    rect = QRect(0, 0, size.width(), size.height())
+    rect.moveCenter(tile.rect().center())
+    return rect
+
+
+@pytest.mark.policy("G.3.c")
+def test_mask_pixels_are_black_in_the_rendered_tile(qtbot, wall, db, admin, simulator) -> None:
+    cam = _camera(db, admin, simulator, "CAM-D1", "donor", "private_donor")
+    add_agreement(db, admin, ("CAM-D1",), mask_polygons=(
+        ((0.0, 0.3), (0.5, 0.3), (0.5, 0.9), (0.0, 0.9)),))
+    wall.set_purpose("monitoring_event")
+    wall.assign(0, cam)
+    tile = wall.grid.tiles[0]
+    qtbot.waitUntil(lambda: _live(tile), timeout=10000)
+    qtbot.wait(300)
+    image = tile.grab().toImage()
+    rect = _drawn_rect(tile)
+    inside = image.pixelColor(rect.left() + rect.width() // 4, rect.top() + rect.height() * 6 // 10)
+    outside = image.pixelColor(rect.left() + rect.width() * 3 // 4,
+                               rect.top() + rect.height() * 6 // 10)
+    assert (inside.red(), inside.green(), inside.blue()) == (0, 0, 0)
+    assert outside.value() > 20
+
+
+@pytest.mark.policy("G.3.c")
+def test_donor_dark_outside_its_hours(qtbot, wall, db, admin, simulator) -> None:
+    cam = _camera(db, admin, simulator, "CAM-D2", "donor", "private_donor")
+    now_local = datetime.now(ZoneInfo("America/Los_Angeles"))
+    start = (now_local + timedelta(hours=3)).time().replace(second=0, microsecond=0)
+    end = (now_local + timedelta(hours=4)).time().replace(second=0, microsecond=0)
+    add_agreement(db, admin, ("CAM-D2",), reference="DA-2",
+                  allowed_hours={d: ((start, end),) for d in range(7)},
+                  time_zone="America/Los_Angeles")
+    wall.set_purpose("monitoring_event")
+    wall.assign(0, cam)
+    tile = wall.grid.tiles[0]
+    qtbot.waitUntil(lambda: bool(tile.dark_reason), timeout=5000)
+    assert tile.worker is None and "outside the viewing hours" in tile.dark_reason
+
+
+@pytest.mark.policy("G.3.g")
+def test_donor_goes_dark_by_itself_at_expiry(qtbot, wall, db, admin, simulator) -> None:
+    cam = _camera(db, admin, simulator, "CAM-D3", "donor", "private_donor")
+    expires = datetime.now(UTC) + timedelta(seconds=4)
+    add_agreement(db, admin, ("CAM-D3",), reference="DA-3", expires_at=expires,
+                  allowed_hours={d: ((time(0), time.max),) for d in range(7)})
+    wall.set_purpose("monitoring_event")
+    wall.assign(0, cam)
+    tile = wall.grid.tiles[0]
+    qtbot.waitUntil(lambda: _live(tile), timeout=4000)
+    qtbot.waitUntil(lambda: bool(tile.dark_reason), timeout=8000)
+    assert datetime.now(UTC) >= expires
+    assert tile.worker is None and tile._image is None
+
+
+@pytest.mark.policy("G.3.f")
+def test_workstation_not_in_the_agreement_cannot_open_it(qtbot, wall, db, admin,
+                                                         simulator) -> None:
+    cam = _camera(db, admin, simulator, "CAM-D4", "donor", "private_donor")
+    add_agreement(db, admin, ("CAM-D4",), reference="DA-4",
+                  allowed_workstations=("ANOTHER-WS",))
+    wall.set_purpose("monitoring_event")
+    wall.assign(0, cam)
+    tile = wall.grid.tiles[0]
+    qtbot.waitUntil(lambda: bool(tile.dark_reason), timeout=5000)
+    assert tile.worker is None

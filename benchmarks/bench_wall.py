@@ -131,6 +131,6 @@ def main() -> None:
 if __name__ == "__main__":
     main()
     sys.stdout.flush()
-    # PySide 6.12 aborts in its own finalizer after a wall with 16 tiles has run here
+    # PySide 6.12 aborts in its own finalizer after this wall has run headless
     # ("none_dealloc" while garbage-collecting at exit); the figures are out, so leave now.
     os._exit(0)

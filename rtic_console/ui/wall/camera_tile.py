@@ -24,7 +24,8 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from rtic_console.domain.devices import CATEGORY_TITLES, DeviceCategory
-from rtic_console.feeds.video_capture import CaptureWorker, FrameTransform, StreamState
+from rtic_console.feeds.display_fit import DisplayFit, chain
+from rtic_console.feeds.video_capture import CaptureWorker, StreamState
 
 CAMERA_MIME = "application/x-rtic-camera-id"
 DECODE_SCALE = 0.8
@@ -72,6 +73,7 @@ class CameraTile(QWidget):
         self.frame_ages_ms: list[float] = []
         self.record_ages = False
         self._shown_state: tuple[object, str] | None = None
+        self._fit = DisplayFit()
         self.setAcceptDrops(True)
         self.setMinimumSize(160, 90)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
@@ -84,6 +86,8 @@ class CameraTile(QWidget):
         self.camera = camera
         self.worker = make_worker()
         self.worker.target_size = self._decode_size()
+        self._fit.size = (max(1, self.width()), max(1, self.height()))
+        self.worker.transform = chain(self.worker.transform, self._fit)
         self.worker.start()
         if not self.isVisible():
             self.worker.pause()
@@ -97,10 +101,6 @@ class CameraTile(QWidget):
         self.dark_reason = reason
         self.update()
         return retired
-
-    def set_transform(self, transform: FrameTransform | None) -> None:
-        if self.worker is not None:
-            self.worker.transform = transform
 
     def clear(self) -> CaptureWorker | None:
         """Empty the tile. The old worker is asked to stop and handed back, never joined
@@ -136,7 +136,7 @@ class CameraTile(QWidget):
             height, width = frame.shape[:2]
             self._frame = frame
             self._image = QImage(frame.data, width, height, frame.strides[0],
-                                 QImage.Format.Format_BGR888)
+                                 QImage.Format.Format_RGB32)
             self.last_frame_wall = meta.captured_wall
             if self.record_ages:
                 self.frame_ages_ms.append((time.monotonic() - meta.captured_monotonic) * 1000)
@@ -165,7 +165,10 @@ class CameraTile(QWidget):
             scaled = self._image.size().scaled(self.size(), Qt.AspectRatioMode.KeepAspectRatio)
             target = QRect(0, 0, scaled.width(), scaled.height())
             target.moveCenter(self.rect().center())
-            painter.drawImage(target, self._image)
+            if scaled == self._image.size():
+                painter.drawImage(target.topLeft(), self._image)  # already fitted: a blit
+            else:
+                painter.drawImage(target, self._image)
         self._paint_overlay(painter)
         painter.end()
 
@@ -212,6 +215,7 @@ class CameraTile(QWidget):
         return ""
 
     def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        self._fit.size = (max(1, self.width()), max(1, self.height()))
         if self.worker is not None:
             self.worker.target_size = self._decode_size()
         super().resizeEvent(event)

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QWidget
 
 from rtic_console.domain.roles import Permission
 from rtic_console.ui.account_widget import AccountWidget
+from rtic_console.ui.admin.quarantine_widget import QuarantineWidget
 from rtic_console.ui.admin.roster_widget import RosterWidget
 from rtic_console.ui.audit_viewer import AuditViewerWidget
 from rtic_console.ui.console_session import ConsoleSession
@@ -32,6 +33,7 @@ WORK_AREAS: tuple[WorkArea, ...] = (
     WorkArea("hotlists", "Hot lists", Permission.VIEW_HOT_LISTS, HotListsWidget),
     WorkArea("approvals", "Approvals", Permission.APPROVE_SPECIAL, ApprovalsWidget),
     WorkArea("roster", "Roster", Permission.MANAGE_ROSTER, RosterWidget),
+    WorkArea("quarantine", "Quarantine", Permission.VIEW_QUARANTINE, QuarantineWidget),
     WorkArea("audit", "Audit trail", Permission.VIEW_AUDIT, AuditViewerWidget),
     WorkArea("account", "My account", Permission.USE_CONSOLE, AccountWidget),
 )

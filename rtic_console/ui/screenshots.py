@@ -16,9 +16,11 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from rtic_console.app import qt_application
 from rtic_console.config import Settings
+from rtic_console.demo_cameras import WALL_ORDER, configure_demo_cameras
 from rtic_console.domain.checklist import Step, StepInput
 from rtic_console.domain.reads import PlateRead, VehicleInfo
 from rtic_console.feeds.alpr_simulator import plate_crop_jpeg
+from rtic_console.feeds.camera_simulator import CameraSimulator
 from rtic_console.services import hits as hit_service
 from rtic_console.services.auth import sign_in
 from rtic_console.services.demo_seed import (
@@ -28,7 +30,7 @@ from rtic_console.services.demo_seed import (
     seed_demo,
     seed_demo_hot_lists,
 )
-from rtic_console.services.ingest import ingest_reads
+from rtic_console.services.ingest import ingest_reads, quarantine
 from rtic_console.services.matching import MatchingEngine
 from rtic_console.services.runner import perform
 from rtic_console.store.bootstrap import connect
@@ -86,6 +88,9 @@ def demo_database(folder: Path, settings: Settings) -> Database:
         for i, (plate, cands, reader, state, ago, vehicle) in enumerate(DEMO_READS)]
     with db.write() as session:
         ingest_reads(session, reads, engine, now, "demo")
+        quarantine(session, "webhook:/alpr/openalpr", "application/json",
+                   "not JSON: Expecting ',' delimiter: line 1 column 41",
+                   b'{"data_type": "alpr_group", "best_plate_number": "7KQ')
     return db
 
 
@@ -95,6 +100,8 @@ def render_all(out: Path) -> list[Path]:
     work = Path(tempfile.mkdtemp(prefix="rtic-shots-"))
     settings = Settings(database_url=f"sqlite:///{work / 'demo.db'}", workstation="RTIC-WS-01")
     db = demo_database(work, settings)
+    cameras = CameraSimulator(len(WALL_ORDER) - 1).start()
+    configure_demo_cameras(db, settings, cameras.port)
     runner = OperationRunner()
     bridge = ChangeBridge(db.bus)
     shots: list[Path] = []
@@ -146,13 +153,22 @@ def render_all(out: Path) -> list[Path]:
         supervisor.close()
 
         sergeant = window_for("4101")
-        for key in ("roster", "audit", "account"):
+        wall = sergeant.areas["wall"]
+        wall._asked = True  # the purpose is stated here rather than in the modal dialog
+        sergeant.tabs.setCurrentWidget(wall)
+        settle(lambda: bool(wall._saved), 5)
+        wall.set_purpose("training")
+        settle(lambda: sum(t._image is not None for t in wall.grid.tiles) >= 7, 15)
+        shots.append(save(sergeant, out, "main-wall", 1.0))
+        wall.shutdown()
+        for key in ("quarantine", "roster", "audit", "account"):
             sergeant.tabs.setCurrentWidget(sergeant.areas[key])
             shots.append(save(sergeant, out, f"main-{key}"))
         sergeant.close()
     finally:
         bridge.close()
         runner.shutdown()
+        cameras.stop()
         db.dispose()
     return shots
 

@@ -7,14 +7,12 @@ from pathlib import Path
 
 from PySide6.QtCore import QDateTime, Slot
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDateTimeEdit,
     QFileDialog,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -28,6 +26,7 @@ from rtic_console.services import audit_review
 from rtic_console.store.audit_log import AuditFilter
 from rtic_console.ui.audit_model import AuditTableModel
 from rtic_console.ui.console_session import ConsoleSession
+from rtic_console.ui.table_model import configure_table
 from rtic_console.ui.widgets import MessageLine, describe_error
 
 ROW_LIMIT = 5000
@@ -89,14 +88,7 @@ class AuditViewerWidget(QWidget):
         self.table = QTableView()
         self.table.setObjectName("auditTable")
         self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        configure_table(self.table)
 
         self.count_label = QLabel()
         self.export_button = QPushButton("Export CSV…")
@@ -146,7 +138,7 @@ class AuditViewerWidget(QWidget):
                             on_error=self._on_failed, key="audit.actions")
 
     def _on_events_loaded(self, events: list[AuditRecord]) -> None:
-        self.model.set_events(events)
+        self.model.set_rows(events)
         more = " (newest shown; narrow the filters to see older)" if len(events) >= ROW_LIMIT \
             else ""
         self.count_label.setText(f"{len(events)} events{more}")

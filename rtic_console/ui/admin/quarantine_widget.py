@@ -5,8 +5,6 @@ from __future__ import annotations
 from PySide6.QtCore import Slot
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHeaderView,
     QLabel,
     QTableView,
     QVBoxLayout,
@@ -17,6 +15,7 @@ from rtic_console.services import quarantine_review
 from rtic_console.services.quarantine_review import QuarantineView
 from rtic_console.store.change_bus import ChangeEvent
 from rtic_console.ui.console_session import ConsoleSession
+from rtic_console.ui.table_model import configure_table
 from rtic_console.ui.widgets import MessageLine, describe_error
 
 COLUMNS = ("#", "Received", "Channel", "Reason", "Size", "Start of the payload")
@@ -36,13 +35,7 @@ class QuarantineWidget(QWidget):
         self.table = QTableView()
         self.table.setObjectName("quarantineTable")
         self.table.setModel(self.model)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        configure_table(self.table)
         self.message = MessageLine()
         layout = QVBoxLayout(self)
         layout.addWidget(intro)

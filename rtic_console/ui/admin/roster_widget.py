@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt, Slot
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QHBoxLayout,
-    QHeaderView,
     QLineEdit,
     QMessageBox,
     QPushButton,
@@ -21,6 +19,7 @@ from rtic_console.services.roster import PersonView
 from rtic_console.ui.admin.person_dialog import ROSTER_CHANGED, PasswordResetDialog, PersonDialog
 from rtic_console.ui.admin.roster_model import SORT_ROLE, RosterTableModel
 from rtic_console.ui.console_session import ConsoleSession
+from rtic_console.ui.table_model import configure_table
 from rtic_console.ui.widgets import MessageLine, describe_error
 
 
@@ -35,7 +34,7 @@ class RosterFilterProxy(QSortFilterProxyModel):
     def filterAcceptsRow(self, row: int, parent) -> bool:  # type: ignore[no-untyped-def]
         model = self.sourceModel()
         assert isinstance(model, RosterTableModel)
-        if not self.show_inactive and not model.person(row).active:
+        if not self.show_inactive and not model.row_at(row).active:
             return False
         return super().filterAcceptsRow(row, parent)
 
@@ -61,14 +60,7 @@ class RosterWidget(QWidget):
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        configure_table(self.table)
         self.table.doubleClicked.connect(self._on_edit_clicked)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
 
@@ -105,7 +97,7 @@ class RosterWidget(QWidget):
 
     def _on_people_loaded(self, people: list[PersonView]) -> None:
         selected = self.selected()
-        self.model.set_people(people)
+        self.model.set_rows(people)
         if selected:
             self.select_badge(selected.badge)
         self._update_buttons()
@@ -113,7 +105,7 @@ class RosterWidget(QWidget):
     def select_badge(self, badge: str) -> None:
         for row in range(self.proxy.rowCount()):
             source = self.proxy.mapToSource(self.proxy.index(row, 0))
-            if self.model.person(source.row()).badge == badge:
+            if self.model.row_at(source.row()).badge == badge:
                 self.table.selectRow(row)
                 return
 
@@ -121,7 +113,7 @@ class RosterWidget(QWidget):
         rows = self.table.selectionModel().selectedRows()
         if not rows:
             return None
-        return self.model.person(self.proxy.mapToSource(rows[0]).row())
+        return self.model.row_at(self.proxy.mapToSource(rows[0]).row())
 
     @Slot(object)
     def _on_operation_did_execute(self, changes: frozenset[str]) -> None:

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from rtic_console.domain.checklist import STATUS_TITLES, escalation_level
 from rtic_console.services.hits import HitView
+from rtic_console.ui.table_model import RowTableModel
 
-COLUMNS = ("P", "Age", "Read", "Listed", "State", "Reason", "List", "Reader", "Status")
-AGE_COLUMN = 1
-Index = QModelIndex | QPersistentModelIndex
 ESCALATION_COLORS = (None, QColor("#fef3c7"), QColor("#fee2e2"))
 
 
@@ -24,56 +23,36 @@ def age_text(age: timedelta) -> str:
     return f"{seconds // 3600}h {seconds % 3600 // 60:02d}m"
 
 
-class HitQueueModel(QAbstractTableModel):
+class HitQueueModel(RowTableModel[HitView]):
+    COLUMNS = ("P", "Age", "Read", "Listed", "State", "Reason", "List", "Reader", "Status")
+
     def __init__(self, thresholds: tuple[timedelta, timedelta]) -> None:
         super().__init__()
-        self._hits: list[HitView] = []
         self._thresholds = thresholds
         self._now = datetime.now(UTC)
 
-    def set_hits(self, hits: list[HitView]) -> None:
-        self.beginResetModel()
-        self._hits = list(hits)
+    def set_rows(self, rows: Sequence[HitView]) -> None:
         self._now = datetime.now(UTC)
-        self.endResetModel()
+        super().set_rows(rows)
 
     def tick(self) -> None:
         """Ages move every second; only the age cells and row colours are repainted."""
         self._now = datetime.now(UTC)
-        if self._hits:
+        if self.rows:
             self.dataChanged.emit(self.index(0, 0),
-                                  self.index(len(self._hits) - 1, len(COLUMNS) - 1),
+                                  self.index(len(self.rows) - 1, len(self.COLUMNS) - 1),
                                   [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.BackgroundRole])
 
-    def hit(self, row: int) -> HitView:
-        return self._hits[row]
-
     def row_of(self, hit_id: int) -> int | None:
-        return next((i for i, h in enumerate(self._hits) if h.id == hit_id), None)
+        return next((i for i, h in enumerate(self.rows) if h.id == hit_id), None)
 
     def overdue_count(self) -> int:
-        return sum(1 for h in self._hits if h.status == "new" and self._level(h) == 2)
+        return sum(1 for h in self.rows if h.status == "new" and self._level(h) == 2)
 
     def _level(self, hit: HitView) -> int:
         return escalation_level(self._now - hit.created_at, self._thresholds)
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._hits)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        h = self._hits[index.row()]
-        col = index.column()
+    def cell(self, h: HitView, col: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
             listed = h.listed_plate + (f" ≈{h.substitutions}" if h.approximate else "")
             state = (h.read_state or "?") + (f" ≠ {h.listed_state}" if h.state_mismatch else "")

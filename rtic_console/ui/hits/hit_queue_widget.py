@@ -7,10 +7,8 @@ from datetime import timedelta
 from PySide6.QtCore import Qt, QTimer, Slot
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QApplication,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QScrollArea,
     QSplitter,
@@ -28,6 +26,7 @@ from rtic_console.ui.console_session import ConsoleSession
 from rtic_console.ui.hits.checklist_panel import ChecklistPanel
 from rtic_console.ui.hits.hit_detail_panel import HitDetailPanel
 from rtic_console.ui.hits.hit_queue_model import HitQueueModel
+from rtic_console.ui.table_model import configure_table
 from rtic_console.ui.widgets import MessageLine, describe_error
 
 LIVE_KINDS = frozenset({"hit.created", "hit.changed", "resync"})
@@ -53,13 +52,7 @@ class HitQueueWidget(QWidget):
         self.table = QTableView()
         self.table.setObjectName("hitQueue")
         self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        configure_table(self.table)
         self.table.selectionModel().currentRowChanged.connect(self._on_table_current_changed)
         self.message = MessageLine()
 
@@ -106,8 +99,8 @@ class HitQueueWidget(QWidget):
                             key="hits.list")
 
     def _on_hits_loaded(self, hits: list[HitView]) -> None:
-        known = {self.model.hit(r).id for r in range(self.model.rowCount())}
-        self.model.set_hits(hits)
+        known = {self.model.row_at(r).id for r in range(self.model.rowCount())}
+        self.model.set_rows(hits)
         if any(h.id not in known for h in hits) and known:
             QApplication.alert(self.window())
         self._update_summary()
@@ -146,7 +139,7 @@ class HitQueueWidget(QWidget):
     def _on_table_current_changed(self, current, _previous) -> None:  # type: ignore[no-untyped-def]
         if not current.isValid():
             return
-        self.selected_id = self.model.hit(current.row()).id
+        self.selected_id = self.model.row_at(current.row()).id
         self.load_detail(self.selected_id)
 
     def select_hit(self, hit_id: int) -> None:

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -21,6 +19,7 @@ from rtic_console.store.change_bus import ChangeEvent
 from rtic_console.ui.console_session import ConsoleSession
 from rtic_console.ui.hotlists.entry_model import EntryTableModel
 from rtic_console.ui.hotlists.hot_plate_dialog import HOTLISTS_CHANGED
+from rtic_console.ui.table_model import configure_table
 from rtic_console.ui.widgets import MessageLine, describe_error
 
 
@@ -37,13 +36,7 @@ class ApprovalsWidget(QWidget):
         self.table = QTableView()
         self.table.setObjectName("approvalsTable")
         self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        configure_table(self.table)
         self.reason = QLineEdit()
         self.reason.setPlaceholderText("Reason (required to reject)")
         self.reason.setMaxLength(1000)
@@ -68,13 +61,13 @@ class ApprovalsWidget(QWidget):
     @Slot()
     def refresh(self) -> None:
         self._session.query(hotlists.pending_specials, owner=self,
-                            on_done=self.model.set_entries,
+                            on_done=self.model.set_rows,
                             on_error=lambda e: self.message.show_error(describe_error(e)),
                             key="hotlists.pending")
 
     def selected(self) -> EntryView | None:
         rows = self.table.selectionModel().selectedRows()
-        return self.model.entry(rows[0].row()) if rows else None
+        return self.model.row_at(rows[0].row()) if rows else None
 
     def _decide(self, approve: bool) -> None:
         entry = self.selected()

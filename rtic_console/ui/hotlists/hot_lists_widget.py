@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt, Slot
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLineEdit,
     QPushButton,
     QTableView,
@@ -23,6 +21,7 @@ from rtic_console.ui.console_session import ConsoleSession
 from rtic_console.ui.hotlists.entry_model import EntryTableModel
 from rtic_console.ui.hotlists.hot_plate_dialog import HotPlateDialog
 from rtic_console.ui.hotlists.import_dialog import ImportDialog
+from rtic_console.ui.table_model import configure_table
 from rtic_console.ui.widgets import MessageLine, describe_error
 
 STATUS_FILTERS = (("Active and pending", None), ("Active", "active"),
@@ -67,13 +66,7 @@ class HotListsWidget(QWidget):
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # newest first, as loaded
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        configure_table(self.table)
         self.message = MessageLine()
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
@@ -94,7 +87,7 @@ class HotListsWidget(QWidget):
     def _on_entries_loaded(self, entries: list[EntryView]) -> None:
         if self.status_filter.currentData() is None:
             entries = [e for e in entries if e.status in ("active", "pending")]
-        self.model.set_entries(entries)
+        self.model.set_rows(entries)
 
     def _open(self, *, special: bool) -> None:
         dialog = HotPlateDialog(self._session, special=special, parent=self)

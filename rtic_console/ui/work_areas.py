@@ -9,6 +9,8 @@ from PySide6.QtWidgets import QWidget
 
 from rtic_console.domain.roles import Permission
 from rtic_console.ui.account_widget import AccountWidget
+from rtic_console.ui.admin.cameras_widget import CamerasWidget
+from rtic_console.ui.admin.donors_widget import DonorsWidget
 from rtic_console.ui.admin.quarantine_widget import QuarantineWidget
 from rtic_console.ui.admin.roster_widget import RosterWidget
 from rtic_console.ui.audit_viewer import AuditViewerWidget
@@ -32,6 +34,8 @@ WORK_AREAS: tuple[WorkArea, ...] = (
     WorkArea("wall", "Video wall", Permission.VIEW_CAMERAS, VideoWallWidget),
     WorkArea("hotlists", "Hot lists", Permission.VIEW_HOT_LISTS, HotListsWidget),
     WorkArea("approvals", "Approvals", Permission.APPROVE_SPECIAL, ApprovalsWidget),
+    WorkArea("cameras", "Cameras", Permission.MANAGE_CAMERAS, CamerasWidget),
+    WorkArea("donors", "Donor agreements", Permission.MANAGE_DONORS, DonorsWidget),
     WorkArea("roster", "Roster", Permission.MANAGE_ROSTER, RosterWidget),
     WorkArea("quarantine", "Quarantine", Permission.VIEW_QUARANTINE, QuarantineWidget),
     WorkArea("audit", "Audit trail", Permission.VIEW_AUDIT, AuditViewerWidget),

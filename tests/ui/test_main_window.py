@@ -13,11 +13,12 @@ pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 
 @pytest.mark.policy("A.2")
 @pytest.mark.parametrize("role,areas", [
-    ("alpr_admin", ["hits", "wall", "hotlists", "roster", "quarantine", "audit", "account"]),
+    ("alpr_admin", ["hits", "wall", "hotlists", "cameras", "donors", "roster", "quarantine",
+                    "audit", "account"]),
     ("supervisor", ["hits", "wall", "hotlists", "approvals", "audit", "account"]),
     ("division_commander", ["hits", "audit", "account"]),
     ("dispatcher", ["hits", "hotlists", "account"]),
-    ("it_staff", ["wall", "quarantine", "account"]),
+    ("it_staff", ["wall", "cameras", "quarantine", "account"]),
 ])
 def test_areas_follow_roles(qtbot, console_session, db: Database, runner, enrol, role: str,
                             areas: list[str]) -> None:

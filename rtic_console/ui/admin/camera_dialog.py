@@ -126,7 +126,7 @@ class CameraDialog(QDialog):
         self._session, self._camera = session, camera
         self.saved: CameraView | None = None
         self.setWindowTitle(f"Edit camera {camera.code}" if camera else "Add a camera")
-        self.setMinimumWidth(620)
+        self.setMinimumWidth(680)
         self.code = QLineEdit()
         self.code.setMaxLength(40)
         self.code.setPlaceholderText("e.g. CAM-AG-03")
@@ -146,6 +146,7 @@ class CameraDialog(QDialog):
         self.stream_url.setPlaceholderText("rtsp://user:password@host/path or http://…/mjpg")
         self.substream_url.setPlaceholderText("optional low-resolution stream for the wall")
         self.test_button = QPushButton("Test stream")
+        self.test_button.setAutoDefault(False)  # Enter saves; it never starts a stream test
         self.test_button.clicked.connect(self._on_test_clicked)
         url_row = QHBoxLayout()
         url_row.addWidget(self.stream_url, 1)
@@ -175,7 +176,6 @@ class CameraDialog(QDialog):
         form.addRow("Retention", self.retention)
         form.addRow("", self.recording_note)
         self.probe_result = MessageLine()
-        self.probe_result.setObjectName("probeResult")
         self.message = MessageLine()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                    | QDialogButtonBox.StandardButton.Cancel)
@@ -201,6 +201,8 @@ class CameraDialog(QDialog):
         self.longitude.setText("" if camera.longitude is None else f"{camera.longitude:g}")
         self.stream_url.setText(masked_url(camera.stream_url))
         self.substream_url.setText(masked_url(camera.substream_url))
+        for edit in (self.stream_url, self.substream_url):
+            edit.setCursorPosition(0)
         self.in_service.setChecked(camera.in_service)
         self.recording.setChecked(camera.recording_enabled)
         self.retention.setValue(camera.retention_days or 0)

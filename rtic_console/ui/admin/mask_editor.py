@@ -166,6 +166,9 @@ class MaskCanvas(QWidget):
             painter.setBrush(Qt.BrushStyle.NoBrush)
             points = [self.to_widget(p) for p in self.draft]
             painter.drawPolyline(QPolygonF(points))
+            if len(points) >= 3:  # where closing it would run
+                painter.setPen(QPen(DRAFT_EDGE, 1, Qt.PenStyle.DotLine))
+                painter.drawLine(points[-1], points[0])
             painter.setBrush(DRAFT_EDGE)
             for index, point in enumerate(points):
                 painter.drawEllipse(point, 5 if index == 0 else 3.5, 5 if index == 0 else 3.5)
@@ -191,6 +194,7 @@ class MaskEditorDialog(QDialog):
             self.camera_combo.addItem(f"{camera.code} · {camera.name}", camera.id)
         self._cameras = {c.id: c for c in cameras}
         self.grab_button = QPushButton("Grab live frame")
+        self.grab_button.setAutoDefault(False)
         self.grab_button.clicked.connect(self._on_grab_clicked)
         top = QHBoxLayout()
         top.addWidget(QLabel("Frame from"))
@@ -208,6 +212,7 @@ class MaskEditorDialog(QDialog):
         self.count = QLabel()
         tools = QHBoxLayout()
         for button in (self.close_button, self.undo_button, self.clear_button):
+            button.setAutoDefault(False)  # Enter accepts the masks, never clears them
             tools.addWidget(button)
         tools.addStretch(1)
         tools.addWidget(self.count)
@@ -260,9 +265,10 @@ class MaskEditorDialog(QDialog):
 
     @Slot()
     def _on_canvas_polygons_changed(self) -> None:
-        drafted = len(self.canvas.draft)
-        self.count.setText(f"{len(self.canvas.polygons)} mask(s)"
-                           + (f"; {drafted} point(s) in progress" if drafted else ""))
+        masks, drafted = len(self.canvas.polygons), len(self.canvas.draft)
+        self.count.setText(f"{masks} mask{'s' if masks != 1 else ''}"
+                           + (f" · {drafted} point{'s' if drafted != 1 else ''} placed"
+                              if drafted else ""))
         self.close_button.setEnabled(drafted >= 3)
 
     @Slot()

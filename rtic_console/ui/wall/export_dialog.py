@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -76,7 +77,7 @@ class ExportDialog(QDialog):
         self.exported: ExportResult | None = None
         self.busy = False
         self.setWindowTitle("Export evidence clip (F.4)")
-        self.setMinimumWidth(720)
+        self.setMinimumWidth(860)
         intro = QLabel("Recorded video with evidentiary value is exported as a clip with its "
                        "SHA-256 and a manifest, for booking into the evidence repository. "
                        "Private donor cameras are never recorded or exported (G.1).")
@@ -100,6 +101,7 @@ class ExportDialog(QDialog):
         self.purpose.setPlaceholderText("why this footage has evidentiary value")
         self.folder = QLineEdit(default_folder())
         browse = QPushButton("Choose…")
+        browse.setAutoDefault(False)
         browse.clicked.connect(self._on_browse_clicked)
         folder_row = QHBoxLayout()
         folder_row.addWidget(self.folder, 1)
@@ -116,20 +118,20 @@ class ExportDialog(QDialog):
         self.progress.setObjectName("exportProgress")
         self.clip_path, self.clip_sha256, self.manifest_path = (QLineEdit(), QLineEdit(),
                                                                 QLineEdit())
-        results = QFormLayout()
-        for label, edit in (("Clip", self.clip_path), ("SHA-256", self.clip_sha256),
+        self.results = QGroupBox("For the evidence repository")
+        results = QFormLayout(self.results)
+        for label, edit in (("Clip", self.clip_path), ("Clip SHA-256", self.clip_sha256),
                             ("Manifest", self.manifest_path)):
             edit.setReadOnly(True)
             edit.setObjectName("exportResult")
             results.addRow(label, edit)
-        self.results = QWidget()
-        self.results.setLayout(results)
         self.results.hide()
         self.message = MessageLine()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.export_button = self.buttons.addButton("Export",
                                                     QDialogButtonBox.ButtonRole.ActionRole)
         self.export_button.setEnabled(False)
+        self.export_button.setDefault(True)
         self.export_button.clicked.connect(self._on_export_clicked)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -187,13 +189,14 @@ class ExportDialog(QDialog):
         db, ctx, out = self._session.db, self._session.ctx, Path(self.folder.text().strip())
         # From here the runner owns the chain: files once written are always booked.
         self._session.runner.read(lambda: write_files(db, ctx, plan, out),
-                                  lambda files: self._book(plan, files), self._on_failed,
-                                  owner=self._session.runner)
+                                  lambda files: self._on_files_written(plan, files),
+                                  self._on_failed, owner=self._session.runner)
 
-    def _book(self, plan: ExportPlan, files: ExportFiles) -> None:
+    def _on_files_written(self, plan: ExportPlan, files: ExportFiles) -> None:
         if shiboken6.isValid(self):
             self._step("3 of 3 · Booking the export and holding the source video for the "
                        "case…")
+
         def unbooked(error: BaseException) -> None:
             self._on_failed(error, f"The clip was written to {files.clip.path} but is not "
                                    "booked: ")
@@ -209,9 +212,12 @@ class ExportDialog(QDialog):
         self._set_busy(False)
         self._step(f"Done · {result.frames} frames; source video held for the case "
                    f"(hold #{result.hold_id}).")
-        self.clip_path.setText(str(result.clip_path))
-        self.clip_sha256.setText(result.clip_sha256)
-        self.manifest_path.setText(str(result.manifest_path))
+        for edit, text in ((self.clip_path, str(result.clip_path)),
+                           (self.clip_sha256, result.clip_sha256),
+                           (self.manifest_path, str(result.manifest_path))):
+            edit.setText(text)
+            edit.setToolTip(text)
+            edit.setCursorPosition(0)
         self.results.show()
         self.message.show_ok("Exported. Book the clip and its manifest into the evidence "
                              "repository under the report number.")

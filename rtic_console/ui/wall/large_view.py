@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QDialog, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QPushButton, QVBoxLayout, QWidget
 
 from rtic_console.feeds.video_capture import CaptureWorker
 from rtic_console.services.viewing import TileGrant
@@ -15,6 +15,8 @@ from rtic_console.ui.wall.camera_tile import CameraTile, TileCamera
 
 
 class LargeViewDialog(QDialog):
+    playback_requested = Signal()
+
     def __init__(self, camera: TileCamera, grant: TileGrant,
                  make_worker: Callable[[TileCamera, TileGrant], CaptureWorker],
                  parent: QWidget | None = None) -> None:
@@ -23,9 +25,12 @@ class LargeViewDialog(QDialog):
         self.resize(1024, 600)
         self.tile = CameraTile(0)
         self.tile.setAcceptDrops(False)
+        self.playback_button = QPushButton("Play back recording…")
+        self.playback_button.clicked.connect(self.playback_requested)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.tile)
+        layout.addWidget(self.tile, 1)
+        layout.addWidget(self.playback_button)
         self.tile.show_camera(camera, lambda: make_worker(camera, grant))
         self._timer = QTimer(self)
         self._timer.setInterval(40)

@@ -112,6 +112,7 @@ class PlaybackDialog(QDialog):
         self.reference.setPlaceholderText("approved request reference")
         self.load_button = QPushButton("Load recordings")
         self.load_button.clicked.connect(self._on_load_clicked)
+        self.load_button.setDefault(True)
         top = QHBoxLayout()
         for widget in (QLabel("From"), self.start, QLabel("to"), self.end, self.purpose,
                        self.reference, self.load_button):
@@ -131,8 +132,9 @@ class PlaybackDialog(QDialog):
         self.play_button.clicked.connect(self._on_play_clicked)
         self.position = QLabel()
         controls = QHBoxLayout()
-        for widget in (self.previous_button, self.play_button, self.next_button):
-            controls.addWidget(widget)
+        for button in (self.previous_button, self.play_button, self.next_button):
+            button.setAutoDefault(False)  # Enter loads; it never steps playback
+            controls.addWidget(button)
         controls.addStretch(1)
         controls.addWidget(self.position)
         self.message = MessageLine()
@@ -147,7 +149,9 @@ class PlaybackDialog(QDialog):
         self._set_controls(False)
         decision = recording_allowed(camera.category)
         if not decision.allowed:
-            self.load_button.setEnabled(False)
+            for widget in (self.start, self.end, self.purpose, self.reference,
+                           self.load_button):
+                widget.setEnabled(False)
             self.view.note = f"Nothing to play: {decision.reason} ({decision.clause})."
         elif purpose is not None:
             self._on_load_clicked()
@@ -204,8 +208,9 @@ class PlaybackDialog(QDialog):
 
     @Slot(int)
     def _on_segment_list_row_changed(self, row: int) -> None:
-        """Clicking a segment seeks to it; the timer moves the selection as playback runs."""
-        if self.worker is not None and row >= 0 and self.segment_list.hasFocus():
+        """Clicking a segment seeks to it; the timer moves the selection as playback runs,
+        with signals blocked so that is not taken for a click."""
+        if self.worker is not None and row >= 0:
             self.worker.seek(row)
 
     @Slot()

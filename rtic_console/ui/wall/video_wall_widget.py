@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from rtic_console.domain.devices import DeviceCategory
+from rtic_console.domain.roles import Permission
 from rtic_console.feeds.privacy_mask import PrivacyMask
 from rtic_console.feeds.video_capture import CaptureWorker
 from rtic_console.services import cameras as camera_service
@@ -28,7 +29,9 @@ from rtic_console.services.viewing import PURPOSE_TITLES, LayoutView, TileGrant,
 from rtic_console.ui.console_session import ConsoleSession
 from rtic_console.ui.wall.camera_list import CameraListWidget
 from rtic_console.ui.wall.camera_tile import TileCamera
+from rtic_console.ui.wall.export_dialog import ExportDialog
 from rtic_console.ui.wall.large_view import LargeViewDialog
+from rtic_console.ui.wall.playback_dialog import PlaybackDialog
 from rtic_console.ui.wall.purpose_dialog import PurposeDialog
 from rtic_console.ui.wall.tile_grid import GRID_SIZES, TileGrid
 from rtic_console.ui.widgets import MessageLine, describe_error
@@ -78,6 +81,9 @@ class VideoWallWidget(QWidget):
         self.save_button.clicked.connect(self._on_save_layout_clicked)
         self.detach_button = QPushButton("Detach wall")
         self.detach_button.clicked.connect(self.toggle_detached)
+        self.export_button = QPushButton("Export evidence…")
+        self.export_button.clicked.connect(self._on_export_clicked)
+        self.export_button.setVisible(session.may(Permission.EXPORT_EVIDENCE))
         self.message = MessageLine()
 
         self.grid = TileGrid()
@@ -96,6 +102,7 @@ class VideoWallWidget(QWidget):
         bar.addWidget(self.grid_combo)
         bar.addWidget(self.layouts)
         bar.addWidget(self.save_button)
+        bar.addWidget(self.export_button)
         bar.addWidget(self.detach_button)
         right = QWidget()
         right_layout = QVBoxLayout(right)
@@ -219,6 +226,23 @@ class VideoWallWidget(QWidget):
             return
         dialog = LargeViewDialog(tile_camera(grant.camera, main_stream=True), grant,
                                  make_worker, self)
+        if not grant.camera.is_donor:  # donor video is never recorded, so never replayed (G.1)
+            dialog.playback_requested.connect(lambda: self._open_playback(grant.camera))
+        else:
+            dialog.playback_button.hide()
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+
+    def _open_playback(self, camera: CameraView) -> None:
+        dialog = PlaybackDialog(self._session, camera, purpose=self.purpose,
+                                reference=self.reference, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+
+    @Slot()
+    def _on_export_clicked(self) -> None:
+        dialog = ExportDialog(self._session, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
 
     # -- layouts -------------------------------------------------------------------------

@@ -1,0 +1,253 @@
+"""The Donor agreements tab (ALPR administrators): every agreement, flagged when it expires
+within 30 days, with add, edit and withdraw."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Slot,
+)
+from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from rtic_console.services import donors
+from rtic_console.services.donors import AgreementView
+from rtic_console.store.change_bus import ChangeEvent
+from rtic_console.ui.admin.donor_dialog import DONORS_CHANGED, DonorDialog
+from rtic_console.ui.console_session import ConsoleSession
+from rtic_console.ui.widgets import MessageLine, describe_error
+
+COLUMNS = ("Agreement", "Donor", "Cameras", "Status", "Effective", "Expires", "Workstations")
+STATUS_COL = 3
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+EXPIRING_BACKGROUND = QColor("#fef3c7")
+EXPIRING_TEXT = QColor("#92400e")
+STATUS_COLORS = {"current": QColor("#15803d"), "expired": QColor("#6b7280"),
+                 "not yet in effect": QColor("#1d4ed8")}
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+def days_left(a: AgreementView, now: datetime) -> int:
+    return max(0, (a.terms.expires_at - now).days)
+
+
+def status_text(a: AgreementView, now: datetime) -> str:
+    """The service decides what expires soon; this only words it."""
+    if a.expires_soon:
+        days = days_left(a, now)
+        when = "today" if days == 0 else f"in {days} day{'s' if days != 1 else ''}"
+        return f"⚠ Expires {when}"
+    return a.status.capitalize()
+
+
+def local(moment: datetime, zone_name: str) -> str:
+    return f"{moment.astimezone(ZoneInfo(zone_name)):%Y-%m-%d %H:%M}"
+
+
+class AgreementTableModel(QAbstractTableModel):
+    def __init__(self) -> None:
+        super().__init__()
+        self._rows: list[AgreementView] = []
+        self._now = datetime.now(UTC)
+
+    def set_agreements(self, agreements: list[AgreementView]) -> None:
+        self.beginResetModel()
+        self._rows, self._now = list(agreements), datetime.now(UTC)
+        self.endResetModel()
+
+    def agreement(self, row: int) -> AgreementView:
+        return self._rows[row]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        a = self._rows[index.row()]
+        col, t = index.column(), a.terms
+        if role == SORT_ROLE and col in (4, 5):
+            return (t.effective_at if col == 4 else t.expires_at).timestamp()
+        if role in (Qt.ItemDataRole.DisplayRole, SORT_ROLE):
+            return (a.reference, a.donor_name, ", ".join(a.camera_codes),
+                    status_text(a, self._now), local(t.effective_at, t.time_zone),
+                    local(t.expires_at, t.time_zone),
+                    ", ".join(sorted(t.allowed_workstations)) or "none")[col]
+        if role == Qt.ItemDataRole.BackgroundRole and a.expires_soon:
+            return EXPIRING_BACKGROUND  # the whole row, so it shows whatever the sort
+        if role == Qt.ItemDataRole.ForegroundRole and col in (STATUS_COL, 5):
+            return EXPIRING_TEXT if a.expires_soon else STATUS_COLORS.get(a.status)
+        if role == Qt.ItemDataRole.FontRole and col == STATUS_COL and a.expires_soon:
+            bold = QFont()
+            bold.setBold(True)
+            return bold
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return (f"{t.purpose_and_manner}\nContact: {a.donor_contact or 'not recorded'}"
+                    f"\nTimes in {t.time_zone}")
+        return None
+
+
+class DonorsWidget(QWidget):
+    def __init__(self, session: ConsoleSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._session = session
+        self.model = AgreementTableModel()
+        self.proxy = QSortFilterProxyModel()
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.proxy.setFilterKeyColumn(-1)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.filter_edit = QLineEdit()
+        self.filter_edit.setPlaceholderText("Filter by agreement, donor, camera or status")
+        self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.textChanged.connect(self.proxy.setFilterFixedString)
+        self.expiring = QLabel()
+        self.expiring.setObjectName("expiringSummary")
+        self.expiring.hide()
+
+        self.table = QTableView()
+        self.table.setObjectName("donorsTable")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(5, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.table.doubleClicked.connect(self._on_edit_clicked)
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+
+        self.add_button = QPushButton("Add agreement…")
+        self.edit_button = QPushButton("Edit…")
+        self.withdraw_button = QPushButton("Withdraw…")
+        self.add_button.clicked.connect(self._on_add_clicked)
+        self.edit_button.clicked.connect(self._on_edit_clicked)
+        self.withdraw_button.clicked.connect(self._on_withdraw_clicked)
+        self.message = MessageLine()
+        buttons = QHBoxLayout()
+        for b in (self.add_button, self.edit_button, self.withdraw_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.filter_edit)
+        layout.addWidget(self.expiring)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.message)
+        layout.addLayout(buttons)
+        session.runner.did_execute.connect(self._on_operation_did_execute)
+        session.changes.changed.connect(self._on_change)
+        self._update_buttons()
+        self.refresh()
+
+    def refresh(self) -> None:
+        self._session.query(donors.list_agreements, owner=self,
+                            on_done=self._on_agreements_loaded,
+                            on_error=lambda e: self.message.show_error(describe_error(e)),
+                            key="donors.list")
+
+    def _on_agreements_loaded(self, agreements: list[AgreementView]) -> None:
+        selected = self.selected()
+        self.model.set_agreements(agreements)
+        soon = [a.reference for a in agreements if a.expires_soon]
+        count = "1 agreement expires" if len(soon) == 1 else f"{len(soon)} agreements expire"
+        self.expiring.setText(f"⚠ {count} within 30 days: {', '.join(soon)}. Renew with the "
+                              "donor, or its cameras go dark at expiry (G.3.g).")
+        self.expiring.setVisible(bool(soon))
+        if selected:
+            self.select_agreement(selected.id)
+        self._update_buttons()
+
+    def select_agreement(self, agreement_id: int) -> None:
+        for row in range(self.proxy.rowCount()):
+            source = self.proxy.mapToSource(self.proxy.index(row, 0))
+            if self.model.agreement(source.row()).id == agreement_id:
+                self.table.selectRow(row)
+                return
+
+    def selected(self) -> AgreementView | None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        return self.model.agreement(self.proxy.mapToSource(rows[0]).row())
+
+    @Slot()
+    def _update_buttons(self) -> None:
+        chosen = self.selected() is not None
+        self.edit_button.setEnabled(chosen)
+        self.withdraw_button.setEnabled(chosen)
+
+    @Slot(object)
+    def _on_operation_did_execute(self, changes: frozenset[str]) -> None:
+        if "donors" in changes:
+            self.refresh()
+
+    @Slot(object)
+    def _on_change(self, change: ChangeEvent) -> None:
+        if change.kind in (donors.DONOR_TERMS_CHANGED, "resync"):
+            self.refresh()
+
+    @Slot()
+    def _on_add_clicked(self) -> None:
+        dialog = DonorDialog(self._session, None, self)
+        if dialog.exec() and dialog.saved:
+            self.message.show_ok(f"Agreement {dialog.saved.reference} saved.")
+
+    @Slot()
+    def _on_edit_clicked(self) -> None:
+        agreement = self.selected()
+        if agreement is None:
+            return
+        dialog = DonorDialog(self._session, agreement, self)
+        if dialog.exec() and dialog.saved:
+            self.message.show_ok(f"Agreement {dialog.saved.reference} saved; walls showing "
+                                 "its cameras apply the new terms.")
+
+    @Slot()
+    def _on_withdraw_clicked(self) -> None:
+        agreement = self.selected()
+        if agreement is None:
+            return
+        reason, ok = QInputDialog.getText(
+            self, "Withdraw agreement",
+            f"Why is {agreement.reference} ({agreement.donor_name}) withdrawn? Its cameras go "
+            "dark on every wall at once (G.2).")
+        if not ok:
+            return
+        self._session.perform(
+            donors.delete_agreement, agreement.id, reason, owner=self,
+            on_done=lambda _r: self.message.show_ok(f"Agreement {agreement.reference} "
+                                                    "withdrawn."),
+            on_error=lambda e: self.message.show_error(describe_error(e)),
+            changes=DONORS_CHANGED)

@@ -1,0 +1,157 @@
+"""The Donor agreements tab: the 30-day expiry flag, refusals under the form, and privacy
+masks drawn over a live frame that come back exactly as saved (G.2, G.3)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, time, timedelta
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog
+
+from rtic_console.domain.donor_terms import END_OF_DAY
+from rtic_console.feeds.camera_simulator import CameraSimulator
+from rtic_console.store.audit_log import AuditFilter, list_events
+from rtic_console.store.database import Database
+from rtic_console.ui.admin.donor_dialog import DonorDialog
+from rtic_console.ui.admin.donors_widget import EXPIRING_TEXT, STATUS_COL, DonorsWidget
+from rtic_console.ui.admin.mask_editor import MaskEditorDialog
+from tests.services.pscn_support import add_agreement, add_camera
+
+pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+
+
+@pytest.fixture
+def sim() -> Iterator[CameraSimulator]:
+    with CameraSimulator(["plaza"], size=(640, 360), fps=15) as simulator:
+        yield simulator
+
+
+@pytest.fixture
+def widget(qtbot, console_session, db: Database, admin, sim: CameraSimulator) -> DonorsWidget:
+    add_camera(db, admin, "CAM-PD-01", "private_donor", stream_url=sim.url("plaza"))
+    add_camera(db, admin, "CAM-PD-02", "private_donor")
+    add_camera(db, admin, "CAM-AG-01")
+    w = DonorsWidget(console_session(admin))
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitUntil(lambda: w.model.rowCount() == 0 and not w.message.isVisible(),
+                    timeout=10000)
+    return w
+
+
+def _dialog(qtbot, widget: DonorsWidget, agreement=None) -> DonorDialog:
+    dialog = DonorDialog(widget._session, agreement, widget)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.camera_list.count() == 2, timeout=10000)
+    return dialog
+
+
+def _fill(dialog: DonorDialog, reference: str, codes: set[str]) -> None:
+    dialog.reference.setText(reference)
+    dialog.donor_name.setText("Golden 1 Center")
+    dialog.contact.setText("Security desk, (916) 555-0142")
+    dialog.set_checked(codes)
+    dialog.purpose.setPlainText("Live view of the plaza during events")
+    dialog.retrieval.setPlainText("Request through the donor's security desk")
+    dialog.workstations.setText("TEST-WS-01")
+    dialog.hours.rows[0].setText("08:00-18:00")
+    dialog.hours.rows[1].setText("22:00-02:00, 10:00-12:00")
+    for row in dialog.hours.rows[2:]:
+        row.setText("00:00-24:00")
+
+
+@pytest.mark.policy("G.3")
+def test_agreements_expiring_within_30_days_are_flagged(qtbot, widget: DonorsWidget,
+                                                        db: Database, admin) -> None:
+    now = datetime.now(UTC)
+    add_agreement(db, admin, ("CAM-PD-01",), reference="DA-SOON",
+                  expires_at=now + timedelta(days=12, hours=1))
+    add_agreement(db, admin, ("CAM-PD-02",), reference="DA-LATER")
+    widget.refresh()
+    qtbot.waitUntil(lambda: widget.model.rowCount() == 2, timeout=10000)
+    rows = {widget.model.agreement(r).reference: r for r in range(2)}
+    soon = widget.model.index(rows["DA-SOON"], STATUS_COL)
+    later = widget.model.index(rows["DA-LATER"], STATUS_COL)
+    assert soon.data() == "⚠ Expires in 12 days"
+    assert soon.data(Qt.ItemDataRole.ForegroundRole) == EXPIRING_TEXT
+    assert soon.data(Qt.ItemDataRole.BackgroundRole) is not None
+    assert later.data() == "Current"
+    assert later.data(Qt.ItemDataRole.BackgroundRole) is None
+    assert widget.expiring.isVisible() and "DA-SOON" in widget.expiring.text()
+    assert "DA-LATER" not in widget.expiring.text()
+
+
+@pytest.mark.policy("G.3")
+def test_refusals_are_shown_under_the_form(qtbot, widget: DonorsWidget, db: Database,
+                                           admin) -> None:
+    dialog = _dialog(qtbot, widget)
+    _fill(dialog, "DA-2026-010", {"CAM-PD-01"})
+    dialog.expires.setDateTime(dialog.effective.dateTime().addDays(-3))
+    dialog.save_button.click()
+    qtbot.waitUntil(dialog.message.isVisible, timeout=10000)
+    assert "before it starts" in dialog.message.text()
+
+    add_agreement(db, admin, ("CAM-PD-01",), reference="DA-EXISTING")
+    dialog.expires.setDateTime(dialog.effective.dateTime().addDays(90))
+    dialog.save_button.click()
+    qtbot.waitUntil(lambda: "already covered by agreement DA-EXISTING"
+                    in dialog.message.text(), timeout=10000)
+
+    dialog.hours.rows[3].setText("9am till late")
+    dialog.save_button.click()
+    assert "Thursday" in dialog.message.text()
+    assert dialog.hours.rows[3].property("invalid") is True
+    assert dialog.isVisible() and dialog.saved is None
+
+
+@pytest.mark.policy("G.3")
+def test_masks_drawn_over_a_live_frame_round_trip(qtbot, widget: DonorsWidget, db: Database,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    points = [(0.1, 0.1), (0.4, 0.1), (0.4, 0.5), (0.1, 0.5)]
+    grabbed: list[tuple[int, int]] = []
+
+    def draw(editor: MaskEditorDialog) -> int:
+        """Stands in for the administrator at the modal editor."""
+        editor.show()
+        qtbot.waitUntil(lambda: editor.canvas.image is not None, timeout=10000)
+        grabbed.append((editor.canvas.image.width(), editor.canvas.image.height()))
+        for point in points:
+            qtbot.mouseClick(editor.canvas, Qt.MouseButton.LeftButton,
+                             pos=editor.canvas.to_widget(point).toPoint())
+        assert editor.close_button.isEnabled()
+        editor.close_button.click()
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(MaskEditorDialog, "exec", draw)
+    dialog = _dialog(qtbot, widget)
+    _fill(dialog, "DA-2026-011", {"CAM-PD-01"})
+    dialog.mask_button.click()
+    assert grabbed == [(640, 360)], "the frame is the camera's live frame"
+    assert dialog.mask_label.text() == "1 polygon blacked out"
+    dialog.save_button.click()
+    qtbot.waitUntil(lambda: widget.model.rowCount() == 1, timeout=10000)
+
+    saved = widget.model.agreement(0)
+    (polygon,) = saved.terms.mask_polygons
+    assert len(polygon) == 4
+    for (x, y), (ex, ey) in zip(polygon, points, strict=True):
+        assert abs(x - ex) < 0.01 and abs(y - ey) < 0.01
+    hours = saved.terms.allowed_hours
+    assert hours[0] == ((time(8), time(18)),)
+    assert hours[1] == ((time(22), time(2)), (time(10), time(12)))
+    assert hours[6] == ((time(0), END_OF_DAY),)
+
+    again = _dialog(qtbot, widget, saved)
+    assert again.masks == saved.terms.mask_polygons
+    assert again.hours.rows[1].text() == "22:00-02:00, 10:00-12:00"
+    assert again.checked_codes() == ("CAM-PD-01",)
+    monkeypatch.undo()
+    editor = MaskEditorDialog(widget._session, [], again.masks, again)
+    qtbot.addWidget(editor)
+    assert editor.canvas.polygons == list(saved.terms.mask_polygons)
+    with db.read() as session:
+        checks = list_events(session, AuditFilter(action="camera.check"))
+    assert len(checks) == 1 and "privacy mask" in checks[0].details["purpose"]

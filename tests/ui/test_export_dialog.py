@@ -1,0 +1,137 @@
+"""Recorded video from the console: an evidence export whose manifest hash matches the clip
+(F.4), never a donor camera (G.1), and playback after a stated purpose (F.2)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from rtic_console.services import recordings
+from rtic_console.services.cameras import CameraView
+from rtic_console.store.audit_log import AuditFilter, list_events
+from rtic_console.store.database import Database
+from rtic_console.ui.wall.export_dialog import ExportDialog
+from rtic_console.ui.wall.playback_dialog import PlaybackDialog
+from tests.services.pscn_support import add_camera, write_segment
+
+pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+
+T0 = (datetime.now(UTC) - timedelta(hours=1)).replace(microsecond=0)
+
+
+@pytest.fixture
+def recorded(db: Database, admin, tmp_path: Path) -> tuple[CameraView, CameraView, list]:
+    """An agency camera with three 2-second segments from T0 (a gap of 2 s before the last),
+    and a donor camera, which has nothing recorded and never will."""
+    agency = add_camera(db, admin, "CAM-AG-01", recording_enabled=True)
+    donor = add_camera(db, admin, "CAM-PD-01", "private_donor")
+    segments = [write_segment(tmp_path / "rec", agency.id, T0, 10, first=0),
+                write_segment(tmp_path / "rec", agency.id, T0 + timedelta(seconds=2), 10,
+                              first=10),
+                write_segment(tmp_path / "rec", agency.id, T0 + timedelta(seconds=6), 10,
+                              first=20)]
+    for segment in segments:
+        with db.write() as session:
+            recordings.index_segment(session, segment)
+    return agency, donor, segments
+
+
+def _events(db: Database, action: str) -> list:
+    with db.read() as session:
+        return list_events(session, AuditFilter(action=action))
+
+
+def _dialog(qtbot, console_session, admin, camera_id: int) -> ExportDialog:
+    dialog = ExportDialog(console_session(admin), camera_id, T0 + timedelta(seconds=1),
+                          T0 + timedelta(seconds=7))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.camera.count() > 0, timeout=10000)
+    return dialog
+
+
+@pytest.mark.policy("F.4")
+def test_export_manifest_hash_matches_the_clip(qtbot, console_session, admin, db: Database,
+                                               recorded, tmp_path: Path) -> None:
+    agency, _donor, segments = recorded
+    dialog = _dialog(qtbot, console_session, admin, agency.id)
+    dialog.case_number.setText("26-004512")
+    dialog.report_number.setText("RPT-88")
+    dialog.purpose.setText("Robbery at K St Mall")
+    dialog.folder.setText(str(tmp_path / "evidence"))
+    dialog.export_button.click()
+    assert dialog.busy
+    qtbot.waitUntil(lambda: dialog.exported is not None, timeout=20000)
+
+    result = dialog.exported
+    clip_sha = hashlib.sha256(result.clip_path.read_bytes()).hexdigest()
+    manifest = json.loads(Path(dialog.manifest_path.text()).read_text())
+    assert manifest["clip"]["sha256"] == clip_sha == dialog.clip_sha256.text()
+    assert Path(dialog.clip_path.text()) == result.clip_path
+    assert manifest["case_number"] == "26-004512" and manifest["report_number"] == "RPT-88"
+    assert [s["sha256"] for s in manifest["segments"]] == [s.sha256 for s in segments]
+    assert dialog.progress.text().startswith("Done") and not dialog.busy
+    (event,) = _events(db, "evidence.export")
+    assert event.details["clip_sha256"] == clip_sha
+
+    with open(segments[1].path, "r+b") as f:  # a source segment altered after recording
+        f.seek(400)
+        f.write(b"tampered")
+    dialog.export_button.click()
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=20000)
+    assert "no longer matches its recorded hash" in dialog.message.text()
+    (refusal,) = _events(db, "evidence.export.refused")
+    assert refusal.details["clause"] == "F.4"
+
+
+@pytest.mark.policy("G.1")
+def test_donor_cameras_are_not_offered_for_export_or_playback(qtbot, console_session, admin,
+                                                              recorded) -> None:
+    agency, donor, _segments = recorded
+    dialog = _dialog(qtbot, console_session, admin, donor.id)
+    offered = [dialog.camera.itemData(i) for i in range(dialog.camera.count())]
+    assert offered == [agency.id] and dialog.camera.currentData() == agency.id
+
+    playback = PlaybackDialog(console_session(admin), donor, purpose="evidence_collection")
+    qtbot.addWidget(playback)
+    assert not playback.load_button.isEnabled() and playback.worker is None
+    assert "never recorded" in playback.view.note
+
+
+@pytest.mark.policy("F.2")
+def test_playback_asks_why_then_plays_and_seeks_by_segment(qtbot, console_session, admin,
+                                                           db: Database, recorded) -> None:
+    agency, _donor, _segments = recorded
+    dialog = PlaybackDialog(console_session(admin), agency, T0 - timedelta(minutes=1),
+                            T0 + timedelta(minutes=1))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.load_button.click()
+    qtbot.waitUntil(dialog.message.isVisible, timeout=10000)
+    assert "State why" in dialog.message.text() and dialog.worker is None
+
+    dialog.purpose.setCurrentIndex(dialog.purpose.findData("evidence_collection"))
+    dialog.reference.setText("26-55")
+    dialog.load_button.click()
+    qtbot.waitUntil(lambda: dialog.view.image is not None, timeout=10000)
+    assert dialog.segment_list.count() == 3
+    worker = dialog.worker
+    assert worker is not None and worker.name.endswith("Worker") and worker.playing
+    dialog.play_button.click()
+    qtbot.waitUntil(lambda: dialog.play_button.text() == "Play", timeout=2000)
+    dialog.next_button.click()
+    qtbot.waitUntil(lambda: dialog.position.text().startswith("Segment 2 of 3"), timeout=5000)
+    level = round(float(dialog.view._frame.mean()))
+    assert abs(level - 80) <= 2, "segment 2 starts with grey level 10 * 8"
+    dialog.play_button.click()
+    qtbot.waitUntil(lambda: dialog.position.text().startswith("Segment 3 of 3"), timeout=6000)
+    (event,) = _events(db, "pscn.playback")
+    assert event.details["purpose"] == "evidence_collection" and event.details["segments"] == 3
+    dialog.close()
+    assert dialog.worker is None and not worker.is_alive()
+    assert worker not in threading.enumerate()

@@ -161,7 +161,7 @@ def render_all(out: Path) -> list[Path]:
         settle(lambda: sum(t._image is not None for t in wall.grid.tiles) >= 7, 15)
         shots.append(save(sergeant, out, "main-wall", 1.0))
         wall.shutdown()
-        for key in ("quarantine", "roster", "audit", "account"):
+        for key in ("cameras", "donors", "quarantine", "roster", "audit", "account"):
             sergeant.tabs.setCurrentWidget(sergeant.areas[key])
             shots.append(save(sergeant, out, f"main-{key}"))
         sergeant.close()

@@ -19,11 +19,12 @@ from rtic_console.services.donors import AgreementInput
 from rtic_console.services.runner import perform
 from rtic_console.store.audit_log import append_event
 from rtic_console.store.database import Database
-from rtic_console.store.models import Device, Person
+from rtic_console.store.models import CameraSettings, Device, Person
 
 SIMULATOR_START_TIMEOUT_S = 20
 WALL_ORDER = ("CAM-AG-01", "CAM-AG-02", "CAM-CY-01", "CAM-CY-02", "CAM-TR-01", "CAM-TR-02",
               "CAM-PD-01", "CAM-PD-02", None)
+RECORDED = ("CAM-AG-01",)  # agency cameras only; donor cameras are never recorded (G.1)
 # A neighbour's window and yard at the left of the donor's view: masked (G.3.c).
 DEMO_MASK = (((0.0, 0.0), (0.32, 0.0), (0.32, 0.55), (0.0, 0.72)),)
 
@@ -59,9 +60,13 @@ def configure_demo_cameras(db: Database, settings: Settings, port: int) -> None:
         for i, device in enumerate(cameras, start=1):
             device.stream_url = f"http://127.0.0.1:{port}/stream/cam{i:02d}.mjpg"
             device.substream_url = device.stream_url
+        recorded = [d for d in cameras if d.code in RECORDED]
+        for device in recorded:
+            session.add(CameraSettings(device_id=device.id, recording_enabled=True))
         append_event(session, actor_badge=None, workstation=settings.workstation,
                      action="demo.seed", reason="demo cameras point at the camera simulator",
-                     details={"cameras": len(cameras), "port": port})
+                     details={"cameras": len(cameras), "port": port,
+                              "recorded": [d.code for d in recorded]})
     sergeant = demo_context(db, settings, "4101")
     now = datetime.now(UTC)
     every_day = {day: ((time(0, 0), END_OF_DAY),) for day in range(7)}

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rtic_console.feeds.alpr_simulator import AlprSimulator, SimulatorConfig, demo_devices
+from rtic_console.feeds.recording_supervisor import RecordingSupervisor
 from rtic_console.feeds.webhook_server import IngestConfig, IngestService
 from rtic_console.services.demo_seed import (
     DEMO_HOT_PLATES,
@@ -22,6 +23,7 @@ logger = logging.getLogger(__name__)
 
 DEMO_READ_RATE = 2.0  # reads per second across the demo readers
 DEMO_HOT_SHARE = 0.04  # about one hit every 12 seconds, exact and approximate
+DEMO_SEGMENT_S = 30.0  # short segments, so playback and export have material within a minute
 
 
 @dataclass
@@ -31,11 +33,16 @@ class DemoRuntime:
     db: Database
     folder: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="rtic-demo-")))
     camera_process: subprocess.Popen[str] | None = None
+    recorders: RecordingSupervisor | None = None
     ingest: IngestService | None = None
     simulator: AlprSimulator | None = None
     _task: asyncio.Task[object] | None = None
 
     async def start(self) -> None:
+        loop = asyncio.get_running_loop()
+        self.recorders = RecordingSupervisor(self.db, self.folder / "recordings",
+                                             segment_s=DEMO_SEGMENT_S)
+        await loop.run_in_executor(None, self.recorders.start)
         self.ingest = IngestService(self.db, IngestConfig(
             port=0, spool_path=self.folder / "ingest-spool.sqlite3"))
         await self.ingest.start()
@@ -59,6 +66,8 @@ class DemoRuntime:
                 logger.exception("ALPR simulator ended with an error")
         if self.ingest is not None:
             await self.ingest.stop()
+        if self.recorders is not None:
+            await asyncio.get_running_loop().run_in_executor(None, self.recorders.stop)
         if self.camera_process is not None:
             self.camera_process.terminate()
             try:

@@ -78,6 +78,7 @@ class RecordingTarget:
 
     device_id: int
     code: str
+    category: str
     stream_url: str
 
 
@@ -136,7 +137,7 @@ def recording_targets(session: Session) -> list[RecordingTarget]:
         .where(CameraSettings.recording_enabled, Device.in_service,
                Device.kind == DeviceKind.CAMERA.value, Device.stream_url.is_not(None))
         .order_by(Device.code))
-    return [RecordingTarget(d.id, d.code, d.stream_url or "") for d in rows
+    return [RecordingTarget(d.id, d.code, d.category, d.stream_url or "") for d in rows
             if recording_allowed(d.category).allowed]
 
 

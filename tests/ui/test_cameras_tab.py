@@ -38,7 +38,7 @@ def widget(qtbot, console_session, db: Database, admin, enrol) -> CamerasWidget:
 
 def _column(widget: CamerasWidget, code: str) -> list[str]:
     for row in range(widget.model.rowCount()):
-        if widget.model.camera(row).code == code:
+        if widget.model.row_at(row).code == code:
             return [widget.model.index(row, c).data() for c in range(widget.model.columnCount())]
     raise AssertionError(f"{code} not in the table")
 

@@ -72,7 +72,7 @@ def test_agreements_expiring_within_30_days_are_flagged(qtbot, widget: DonorsWid
     add_agreement(db, admin, ("CAM-PD-02",), reference="DA-LATER")
     widget.refresh()
     qtbot.waitUntil(lambda: widget.model.rowCount() == 2, timeout=10000)
-    rows = {widget.model.agreement(r).reference: r for r in range(2)}
+    rows = {widget.model.row_at(r).reference: r for r in range(2)}
     soon = widget.model.index(rows["DA-SOON"], STATUS_COL)
     later = widget.model.index(rows["DA-LATER"], STATUS_COL)
     assert soon.data() == "⚠ Expires in 12 days"
@@ -134,7 +134,7 @@ def test_masks_drawn_over_a_live_frame_round_trip(qtbot, widget: DonorsWidget, d
     dialog.save_button.click()
     qtbot.waitUntil(lambda: widget.model.rowCount() == 1, timeout=10000)
 
-    saved = widget.model.agreement(0)
+    saved = widget.model.row_at(0)
     (polygon,) = saved.terms.mask_polygons
     assert len(polygon) == 4
     for (x, y), (ex, ey) in zip(polygon, points, strict=True):

@@ -6,9 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
     Slot,
@@ -32,6 +29,7 @@ from rtic_console.services.cameras import CameraView
 from rtic_console.store.change_bus import ChangeEvent
 from rtic_console.ui.admin.camera_dialog import CameraDialog, check_stream
 from rtic_console.ui.console_session import ConsoleSession
+from rtic_console.ui.table_model import RowTableModel
 from rtic_console.ui.widgets import MessageLine, describe_error
 
 COLUMNS = ("Camera", "Name", "Category", "Area", "Address", "Stream", "Status", "Recording")
@@ -39,7 +37,6 @@ STATUS_COLORS = {"live": "#15803d", "offline": "#b91c1c", "out of service": "#b4
                  "unknown": "#6b7280"}
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 
-Index = QModelIndex | QPersistentModelIndex
 
 
 def recording_text(c: CameraView) -> str:
@@ -50,36 +47,10 @@ def recording_text(c: CameraView) -> str:
     return f"on, {c.retention_days} days" if c.retention_days else "on"
 
 
-class CameraTableModel(QAbstractTableModel):
-    def __init__(self) -> None:
-        super().__init__()
-        self._cameras: list[CameraView] = []
+class CameraTableModel(RowTableModel[CameraView]):
+    COLUMNS = COLUMNS
 
-    def set_cameras(self, cameras: list[CameraView]) -> None:
-        self.beginResetModel()
-        self._cameras = list(cameras)
-        self.endResetModel()
-
-    def camera(self, row: int) -> CameraView:
-        return self._cameras[row]
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._cameras)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        c = self._cameras[index.row()]
-        col = index.column()
+    def cell(self, c: CameraView, col: int, role: int) -> Any:
         if role in (Qt.ItemDataRole.DisplayRole, SORT_ROLE):
             # The stream column shows display_url: credentials never reach the screen.
             return (c.code, c.name, c.category_title, c.area, c.address, c.display_url,
@@ -104,7 +75,7 @@ class CameraFilterProxy(QSortFilterProxyModel):
     def filterAcceptsRow(self, row: int, parent) -> bool:  # type: ignore[no-untyped-def]
         model = self.sourceModel()
         assert isinstance(model, CameraTableModel)
-        if self.category and model.camera(row).category.value != self.category:
+        if self.category and model.row_at(row).category.value != self.category:
             return False
         return super().filterAcceptsRow(row, parent)
 
@@ -173,7 +144,7 @@ class CamerasWidget(QWidget):
 
     def _on_cameras_loaded(self, views: list[CameraView]) -> None:
         selected = self.selected()
-        self.model.set_cameras(views)
+        self.model.set_rows(views)
         if selected:
             self.select_camera(selected.id)
         self._update_buttons()
@@ -181,7 +152,7 @@ class CamerasWidget(QWidget):
     def select_camera(self, camera_id: int) -> None:
         for row in range(self.proxy.rowCount()):
             source = self.proxy.mapToSource(self.proxy.index(row, 0))
-            if self.model.camera(source.row()).id == camera_id:
+            if self.model.row_at(source.row()).id == camera_id:
                 self.table.selectRow(row)
                 return
 
@@ -189,7 +160,7 @@ class CamerasWidget(QWidget):
         rows = self.table.selectionModel().selectedRows()
         if not rows:
             return None
-        return self.model.camera(self.proxy.mapToSource(rows[0]).row())
+        return self.model.row_at(self.proxy.mapToSource(rows[0]).row())
 
     @Slot()
     def _update_buttons(self) -> None:

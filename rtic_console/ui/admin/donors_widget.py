@@ -3,14 +3,12 @@ within 30 days, with add, edit and withdraw."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
     Slot,
@@ -34,6 +32,7 @@ from rtic_console.services.donors import AgreementView
 from rtic_console.store.change_bus import ChangeEvent
 from rtic_console.ui.admin.donor_dialog import DONORS_CHANGED, DonorDialog
 from rtic_console.ui.console_session import ConsoleSession
+from rtic_console.ui.table_model import RowTableModel
 from rtic_console.ui.widgets import MessageLine, describe_error
 
 COLUMNS = ("Agreement", "Donor", "Cameras", "Status", "Effective", "Expires", "Workstations")
@@ -44,7 +43,6 @@ EXPIRING_TEXT = QColor("#92400e")
 STATUS_COLORS = {"current": QColor("#15803d"), "expired": QColor("#6b7280"),
                  "not yet in effect": QColor("#1d4ed8")}
 
-Index = QModelIndex | QPersistentModelIndex
 
 
 def days_left(a: AgreementView, now: datetime) -> int:
@@ -64,37 +62,19 @@ def local(moment: datetime, zone_name: str) -> str:
     return f"{moment.astimezone(ZoneInfo(zone_name)):%Y-%m-%d %H:%M}"
 
 
-class AgreementTableModel(QAbstractTableModel):
+class AgreementTableModel(RowTableModel[AgreementView]):
+    COLUMNS = COLUMNS
+
     def __init__(self) -> None:
         super().__init__()
-        self._rows: list[AgreementView] = []
         self._now = datetime.now(UTC)
 
-    def set_agreements(self, agreements: list[AgreementView]) -> None:
-        self.beginResetModel()
-        self._rows, self._now = list(agreements), datetime.now(UTC)
-        self.endResetModel()
+    def set_rows(self, rows: Sequence[AgreementView]) -> None:
+        self._now = datetime.now(UTC)
+        super().set_rows(rows)
 
-    def agreement(self, row: int) -> AgreementView:
-        return self._rows[row]
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        a = self._rows[index.row()]
-        col, t = index.column(), a.terms
+    def cell(self, a: AgreementView, col: int, role: int) -> Any:
+        t = a.terms
         if role == SORT_ROLE and col in (4, 5):
             return (t.effective_at if col == 4 else t.expires_at).timestamp()
         if role in (Qt.ItemDataRole.DisplayRole, SORT_ROLE):
@@ -179,7 +159,7 @@ class DonorsWidget(QWidget):
 
     def _on_agreements_loaded(self, agreements: list[AgreementView]) -> None:
         selected = self.selected()
-        self.model.set_agreements(agreements)
+        self.model.set_rows(agreements)
         soon = [a.reference for a in agreements if a.expires_soon]
         count = "1 agreement expires" if len(soon) == 1 else f"{len(soon)} agreements expire"
         self.expiring.setText(f"⚠ {count} within 30 days: {', '.join(soon)}. Renew with the "
@@ -192,7 +172,7 @@ class DonorsWidget(QWidget):
     def select_agreement(self, agreement_id: int) -> None:
         for row in range(self.proxy.rowCount()):
             source = self.proxy.mapToSource(self.proxy.index(row, 0))
-            if self.model.agreement(source.row()).id == agreement_id:
+            if self.model.row_at(source.row()).id == agreement_id:
                 self.table.selectRow(row)
                 return
 
@@ -200,7 +180,7 @@ class DonorsWidget(QWidget):
         rows = self.table.selectionModel().selectedRows()
         if not rows:
             return None
-        return self.model.agreement(self.proxy.mapToSource(rows[0]).row())
+        return self.model.row_at(self.proxy.mapToSource(rows[0]).row())
 
     @Slot()
     def _update_buttons(self) -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 from rtic_console.cli.output import as_dicts, print_json, print_table
 from rtic_console.cli.session import CliRefusal, CliSession
 from rtic_console.feeds.read_formats import FORMATS, PayloadError, parse_payload
+from rtic_console.feeds.recording_supervisor import RecordingSupervisor
 from rtic_console.feeds.webhook_server import (
     DEFAULT_MAX_BODY,
     IngestService,
@@ -42,6 +43,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     serve.add_argument("--token-env", metavar="NAME",
                        help="environment variable holding the shared X-RTIC-Token")
     serve.add_argument("--max-body", type=int, default=DEFAULT_MAX_BODY, metavar="BYTES")
+    serve.add_argument("--record-dir", type=Path, metavar="DIR",
+                       help="also record the cameras whose recording is enabled, into DIR")
     serve.set_defaults(handler=_serve)
 
     quarantine = sub.add_parser("quarantine", help="payloads that could not be ingested")
@@ -151,8 +154,15 @@ def _serve(args: argparse.Namespace, cli: CliSession) -> int:
         print(f"Ingest service on {service.url}/alpr, spool {spool}; "
               "Ctrl-C to stop", flush=True)
 
-    run_serve(cli.db, host, port, spool, token=token, on_started=started,
-              max_body_bytes=args.max_body)
+    recorders = RecordingSupervisor(cli.db, args.record_dir) if args.record_dir else None
+    if recorders is not None:
+        print(f"Recording {recorders.start()} camera(s) into {args.record_dir}", flush=True)
+    try:
+        run_serve(cli.db, host, port, spool, token=token, on_started=started,
+                  max_body_bytes=args.max_body)
+    finally:
+        if recorders is not None:
+            recorders.stop()
     print("Ingest service stopped", flush=True)
     return 0
 

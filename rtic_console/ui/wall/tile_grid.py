@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGridLayout, QWidget
 
@@ -59,13 +61,15 @@ class TileGrid(QWidget):
         for tile in self.tiles:
             tile.poll()
 
-    def shutdown(self) -> None:
-        """Ask every stream to stop at once, then wait for each within its bound."""
+    def shutdown(self, wait_s: float = 0.5) -> None:
+        """Ask every stream to stop at once and give them `wait_s` in all; a stalled one
+        ends by itself within its read timeout, and the GUI does not wait for it."""
         workers = [t.worker for t in self.tiles if t.worker is not None] + self.retired
         for tile in self.tiles:
             tile.clear()
         for worker in workers:
             worker.request_stop()
+        deadline = time.monotonic() + wait_s
         for worker in workers:
-            worker.stop()
-        self.retired = []
+            worker.join(max(0.0, deadline - time.monotonic()))
+        self.retired = [w for w in workers if w.is_alive()]

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 Row = TypeVar("Row")
@@ -65,3 +71,19 @@ def configure_table(view: QTableView) -> None:
     header = view.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     header.setStretchLastSection(True)
+
+
+def selected_row(view: QTableView, proxy: QSortFilterProxyModel,
+                 model: RowTableModel[Row]) -> Row | None:
+    """The row selected in a sorted or filtered view, as the model holds it."""
+    rows = view.selectionModel().selectedRows()
+    return model.row_at(proxy.mapToSource(rows[0]).row()) if rows else None
+
+
+def select_where(view: QTableView, proxy: QSortFilterProxyModel, model: RowTableModel[Row],
+                 matches: Callable[[Row], bool]) -> None:
+    """Reselect a row after a reload, wherever sorting and filtering put it."""
+    for row in range(proxy.rowCount()):
+        if matches(model.row_at(proxy.mapToSource(proxy.index(row, 0)).row())):
+            view.selectRow(row)
+            return

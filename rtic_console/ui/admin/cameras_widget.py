@@ -29,7 +29,7 @@ from rtic_console.services.cameras import CameraView
 from rtic_console.store.change_bus import ChangeEvent
 from rtic_console.ui.admin.camera_dialog import CameraDialog, check_stream
 from rtic_console.ui.console_session import ConsoleSession
-from rtic_console.ui.table_model import RowTableModel
+from rtic_console.ui.table_model import RowTableModel, select_where, selected_row
 from rtic_console.ui.widgets import MessageLine, describe_error
 
 COLUMNS = ("Camera", "Name", "Category", "Area", "Address", "Stream", "Status", "Recording")
@@ -150,17 +150,10 @@ class CamerasWidget(QWidget):
         self._update_buttons()
 
     def select_camera(self, camera_id: int) -> None:
-        for row in range(self.proxy.rowCount()):
-            source = self.proxy.mapToSource(self.proxy.index(row, 0))
-            if self.model.row_at(source.row()).id == camera_id:
-                self.table.selectRow(row)
-                return
+        select_where(self.table, self.proxy, self.model, lambda r: r.id == camera_id)
 
     def selected(self) -> CameraView | None:
-        rows = self.table.selectionModel().selectedRows()
-        if not rows:
-            return None
-        return self.model.row_at(self.proxy.mapToSource(rows[0]).row())
+        return selected_row(self.table, self.proxy, self.model)
 
     @Slot()
     def _update_buttons(self) -> None:

@@ -32,7 +32,7 @@ from rtic_console.services.donors import AgreementView
 from rtic_console.store.change_bus import ChangeEvent
 from rtic_console.ui.admin.donor_dialog import DONORS_CHANGED, DonorDialog
 from rtic_console.ui.console_session import ConsoleSession
-from rtic_console.ui.table_model import RowTableModel
+from rtic_console.ui.table_model import RowTableModel, select_where, selected_row
 from rtic_console.ui.widgets import MessageLine, describe_error
 
 COLUMNS = ("Agreement", "Donor", "Cameras", "Status", "Effective", "Expires", "Workstations")
@@ -170,17 +170,10 @@ class DonorsWidget(QWidget):
         self._update_buttons()
 
     def select_agreement(self, agreement_id: int) -> None:
-        for row in range(self.proxy.rowCount()):
-            source = self.proxy.mapToSource(self.proxy.index(row, 0))
-            if self.model.row_at(source.row()).id == agreement_id:
-                self.table.selectRow(row)
-                return
+        select_where(self.table, self.proxy, self.model, lambda r: r.id == agreement_id)
 
     def selected(self) -> AgreementView | None:
-        rows = self.table.selectionModel().selectedRows()
-        if not rows:
-            return None
-        return self.model.row_at(self.proxy.mapToSource(rows[0]).row())
+        return selected_row(self.table, self.proxy, self.model)
 
     @Slot()
     def _update_buttons(self) -> None:

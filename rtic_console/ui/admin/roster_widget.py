@@ -19,7 +19,7 @@ from rtic_console.services.roster import PersonView
 from rtic_console.ui.admin.person_dialog import ROSTER_CHANGED, PasswordResetDialog, PersonDialog
 from rtic_console.ui.admin.roster_model import SORT_ROLE, RosterTableModel
 from rtic_console.ui.console_session import ConsoleSession
-from rtic_console.ui.table_model import configure_table
+from rtic_console.ui.table_model import configure_table, select_where, selected_row
 from rtic_console.ui.widgets import MessageLine, describe_error
 
 
@@ -103,17 +103,10 @@ class RosterWidget(QWidget):
         self._update_buttons()
 
     def select_badge(self, badge: str) -> None:
-        for row in range(self.proxy.rowCount()):
-            source = self.proxy.mapToSource(self.proxy.index(row, 0))
-            if self.model.row_at(source.row()).badge == badge:
-                self.table.selectRow(row)
-                return
+        select_where(self.table, self.proxy, self.model, lambda r: r.badge == badge)
 
     def selected(self) -> PersonView | None:
-        rows = self.table.selectionModel().selectedRows()
-        if not rows:
-            return None
-        return self.model.row_at(self.proxy.mapToSource(rows[0]).row())
+        return selected_row(self.table, self.proxy, self.model)
 
     @Slot(object)
     def _on_operation_did_execute(self, changes: frozenset[str]) -> None:

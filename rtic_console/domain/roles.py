@@ -42,6 +42,7 @@ class Permission(StrEnum):
     VIEW_CAMERAS = "view_cameras"
     MANAGE_DONORS = "manage_donors"
     EXPORT_EVIDENCE = "export_evidence"
+    SEARCH_READS = "search_reads"
 
 
 # D.2.c: ALPR administrators maintain the roster and access. Audit review belongs
@@ -78,6 +79,8 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.MANAGE_DONORS: frozenset({Role.ALPR_ADMIN}),
     # F.4: evidence exports by those who handle evidence collection.
     Permission.EXPORT_EVIDENCE: frozenset({Role.ALPR_ADMIN}),
+    # D.1: searches by authorized personnel for an approved purpose and a case.
+    Permission.SEARCH_READS: frozenset({Role.ALPR_ADMIN, Role.OFFICER, Role.SUPERVISOR}),
 }
 
 

@@ -16,6 +16,7 @@ from rtic_console.store.models.pscn import (
     RecordingSegment,
     WallLayout,
 )
+from rtic_console.store.models.searches import SearchRecord
 
 __all__ = [
     "AuditEvent",
@@ -37,5 +38,6 @@ __all__ = [
     "PersonRole",
     "QuarantinedPayload",
     "RecordingSegment",
+    "SearchRecord",
     "WallLayout",
 ]

@@ -12,10 +12,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLineEdit,
     QPushButton,
     QTableView,
@@ -29,7 +27,12 @@ from rtic_console.services.cameras import CameraView
 from rtic_console.store.change_bus import ChangeEvent
 from rtic_console.ui.admin.camera_dialog import CameraDialog, check_stream
 from rtic_console.ui.console_session import ConsoleSession
-from rtic_console.ui.table_model import RowTableModel, select_where, selected_row
+from rtic_console.ui.table_model import (
+    RowTableModel,
+    configure_table,
+    select_where,
+    selected_row,
+)
 from rtic_console.ui.widgets import MessageLine, describe_error
 
 COLUMNS = ("Camera", "Name", "Category", "Area", "Address", "Stream", "Status", "Recording")
@@ -102,14 +105,7 @@ class CamerasWidget(QWidget):
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        configure_table(self.table)
         self.table.doubleClicked.connect(self._on_edit_clicked)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
 

@@ -15,9 +15,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
@@ -32,7 +30,12 @@ from rtic_console.services.donors import AgreementView
 from rtic_console.store.change_bus import ChangeEvent
 from rtic_console.ui.admin.donor_dialog import DONORS_CHANGED, DonorDialog
 from rtic_console.ui.console_session import ConsoleSession
-from rtic_console.ui.table_model import RowTableModel, select_where, selected_row
+from rtic_console.ui.table_model import (
+    RowTableModel,
+    configure_table,
+    select_where,
+    selected_row,
+)
 from rtic_console.ui.widgets import MessageLine, describe_error
 
 COLUMNS = ("Agreement", "Donor", "Cameras", "Status", "Effective", "Expires", "Workstations")
@@ -119,13 +122,7 @@ class DonorsWidget(QWidget):
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(5, Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        configure_table(self.table)
         self.table.doubleClicked.connect(self._on_edit_clicked)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
 

@@ -43,6 +43,11 @@ class Permission(StrEnum):
     MANAGE_DONORS = "manage_donors"
     EXPORT_EVIDENCE = "export_evidence"
     SEARCH_READS = "search_reads"
+    APPROVE_OTHER_USE = "approve_other_use"
+    VIEW_MAP = "view_map"
+    VIEW_DASHBOARD = "view_dashboard"
+    MANAGE_REGISTRY = "manage_registry"
+    QUERY_REGISTRY = "query_registry"
 
 
 # D.2.c: ALPR administrators maintain the roster and access. Audit review belongs
@@ -81,6 +86,19 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.EXPORT_EVIDENCE: frozenset({Role.ALPR_ADMIN}),
     # D.1: searches by authorized personnel for an approved purpose and a case.
     Permission.SEARCH_READS: frozenset({Role.ALPR_ADMIN, Role.OFFICER, Role.SUPERVISOR}),
+    # D.1.c: an "other use" is reviewed and approved by a sergeant or ALPR administrator.
+    Permission.APPROVE_OTHER_USE: frozenset({Role.ALPR_ADMIN, Role.SUPERVISOR}),
+    # The live map shows reads as they arrive: those who act on reads and hits.
+    Permission.VIEW_MAP: frozenset(
+        {Role.ALPR_ADMIN, Role.DISPATCHER, Role.OFFICER, Role.SUPERVISOR}
+    ),
+    # Counts only, no plates: those who oversee the program and keep devices running.
+    Permission.VIEW_DASHBOARD: frozenset(
+        {Role.ALPR_ADMIN, Role.SUPERVISOR, Role.DIVISION_COMMANDER, Role.IT_STAFF}
+    ),
+    # H.1: the registry is kept by ALPR administrators; H.2/H.3: look-ups for a case.
+    Permission.MANAGE_REGISTRY: frozenset({Role.ALPR_ADMIN}),
+    Permission.QUERY_REGISTRY: frozenset({Role.ALPR_ADMIN, Role.OFFICER, Role.SUPERVISOR}),
 }
 
 

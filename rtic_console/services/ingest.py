@@ -46,7 +46,8 @@ class IngestOutcome:
 
 DETECTION_COLUMNS = ("source_format", "source_id", "plate", "plate_raw", "state", "confidence",
                      "captured_at", "received_at", "device_id", "device_ref", "latitude",
-                     "longitude", "direction_deg", "candidates", "vehicle")
+                     "longitude", "direction_deg", "candidates", "vehicle", "vehicle_color",
+                     "vehicle_make", "vehicle_body")
 COPY_THRESHOLD = 500  # below this, COPY's fixed cost is not worth it
 _COLS = ", ".join(DETECTION_COLUMNS)
 # Built once from the constant column list above; nothing from a payload reaches these.
@@ -123,7 +124,14 @@ def _detection_row(read: PlateRead, device_id: int | None, now: datetime) -> dic
         "device_ref": read.device_ref, "latitude": read.latitude,
         "longitude": read.longitude, "direction_deg": read.direction_deg,
         "candidates": json.dumps(read.candidates), "vehicle": json.dumps(vehicle),
+        "vehicle_color": _label(read.vehicle.color), "vehicle_make": _label(read.vehicle.make),
+        "vehicle_body": _label(read.vehicle.body_type),
     }
+
+
+def _label(value: str | None) -> str | None:
+    """Lower case and cut to the column, so a shape search compares like with like."""
+    return value.strip().lower()[:40] or None if value else None
 
 
 def ingest_reads(session: Session, reads: Sequence[PlateRead], engine: MatchingEngine,

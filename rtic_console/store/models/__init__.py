@@ -16,7 +16,8 @@ from rtic_console.store.models.pscn import (
     RecordingSegment,
     WallLayout,
 )
-from rtic_console.store.models.searches import SearchRecord
+from rtic_console.store.models.registry import RegistryEntry
+from rtic_console.store.models.searches import SearchRecord, SearchRequest
 
 __all__ = [
     "AuditEvent",
@@ -38,6 +39,8 @@ __all__ = [
     "PersonRole",
     "QuarantinedPayload",
     "RecordingSegment",
+    "RegistryEntry",
     "SearchRecord",
+    "SearchRequest",
     "WallLayout",
 ]

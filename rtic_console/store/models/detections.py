@@ -43,6 +43,10 @@ class Detection(Base):
     direction_deg: Mapped[float | None] = mapped_column(Float)
     candidates: Mapped[str] = mapped_column(Text, default="[]")
     vehicle: Mapped[str] = mapped_column(Text, default="{}")
+    # The reader's best vehicle labels, lower case, for shape searches (F.3).
+    vehicle_color: Mapped[str | None] = mapped_column(String(40))
+    vehicle_make: Mapped[str | None] = mapped_column(String(40))
+    vehicle_body: Mapped[str | None] = mapped_column(String(40))
 
     __table_args__ = (
         # A re-sent payload carries the same vendor id: stored once.

@@ -1,4 +1,4 @@
-"""The search log kept for the quarterly review of personnel searches (D.2.b(2))."""
+"""The search log kept for the quarterly review (D.2.b(2)) and "other use" requests (D.1.c)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,25 @@ from sqlalchemy import Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from rtic_console.store.models.base import Base
+
+
+class SearchRequest(Base):
+    """A use outside the approved purposes, which a sergeant or administrator decides first."""
+
+    __tablename__ = "search_requests"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("personnel.id"))
+    requester_badge: Mapped[str] = mapped_column(String(10))
+    requested_at: Mapped[datetime]
+    case_number: Mapped[str] = mapped_column(String(40))
+    use_description: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    decided_by: Mapped[str | None] = mapped_column(String(10))
+    decided_at: Mapped[datetime | None]
+    decision_note: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (Index("ix_search_requests_status", "status"),)
 
 
 class SearchRecord(Base):
@@ -29,6 +48,11 @@ class SearchRecord(Base):
     radius_m: Mapped[float | None] = mapped_column(Float)
     parameters: Mapped[str] = mapped_column(Text, default="{}")
     result_count: Mapped[int] = mapped_column(Integer)
+    # D.1.c: the approved request an "other use" search ran under.
+    request_id: Mapped[int | None] = mapped_column(ForeignKey("search_requests.id"))
+    # F.3: a shape search records its incident and the description it looked for.
+    incident_number: Mapped[str | None] = mapped_column(String(40))
+    subject_description: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (
         Index("ix_searches_searched_at", "searched_at"),

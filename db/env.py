@@ -6,7 +6,7 @@ from alembic import context
 from sqlalchemy import create_engine
 
 from rtic_console.store.models import Base
-from rtic_console.store.models.base import UTCDateTime
+from rtic_console.store.models.base import UTCDateTime, schema_filter
 
 config = context.config
 target_metadata = Base.metadata
@@ -21,6 +21,7 @@ def _render_item(type_: str, obj: object, autogen_context: object) -> str | bool
 
 def _run(connection) -> None:  # type: ignore[no-untyped-def]
     context.configure(
+        include_object=schema_filter(connection.dialect.name),
         connection=connection,
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",

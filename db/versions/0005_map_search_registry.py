@@ -69,8 +69,16 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("vehicle_make", sa.String(length=40), nullable=True))
         batch_op.add_column(sa.Column("vehicle_body", sa.String(length=40), nullable=True))
 
+    if op.get_bind().dialect.name == "postgresql":
+        # pg_trgm is a trusted extension: the database owner may create it.
+        op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        op.create_index("ix_detections_plate_trgm", "detections", ["plate"],
+                        postgresql_using="gin", postgresql_ops={"plate": "gin_trgm_ops"})
+
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.drop_index("ix_detections_plate_trgm", table_name="detections")
     with op.batch_alter_table("detections", schema=None) as batch_op:
         batch_op.drop_column("vehicle_body")
         batch_op.drop_column("vehicle_make")

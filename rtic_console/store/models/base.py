@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import ClassVar
 
@@ -45,3 +46,18 @@ class UTCDateTime(TypeDecorator[datetime]):
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map: ClassVar[dict[type, object]] = {datetime: UTCDateTime()}
+
+
+
+def schema_filter(dialect_name: str) -> Callable[..., bool]:
+    """Alembic `include_object` that honours `.ddl_if(dialect=...)` on model items.
+
+    Alembic's comparison ignores ddl_if, so without this autogenerate and the drift test
+    would treat a PostgreSQL-only index as missing on SQLite.
+    """
+    def include(obj: object, _name: str | None, _type: str, reflected: bool,
+                _other: object) -> bool:
+        condition = getattr(obj, "_ddl_if", None)
+        return reflected or condition is None or condition.dialect in (None, dialect_name)
+
+    return include

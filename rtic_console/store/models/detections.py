@@ -54,6 +54,9 @@ class Detection(Base):
         Index("ix_detections_plate_captured_at", "plate", "captured_at"),
         Index("ix_detections_captured_at", "captured_at"),
         Index("ix_detections_device_captured_at", "device_id", "captured_at"),
+        # Wildcard plate searches (D.1) on PostgreSQL: trigrams serve a '*' in any place.
+        Index("ix_detections_plate_trgm", "plate", postgresql_using="gin",
+              postgresql_ops={"plate": "gin_trgm_ops"}).ddl_if(dialect="postgresql"),
     )
 
 

@@ -34,6 +34,7 @@ def _demo(args: argparse.Namespace, cli: CliSession) -> int:
         start_camera_simulator,
     )
     from rtic_console.demo_runtime import DemoRuntime
+    from rtic_console.services.demo_history import seed_demo_history
     from rtic_console.services.demo_seed import (
         DEMO_PASSWORD,
         demo_badge_for,
@@ -56,6 +57,7 @@ def _demo(args: argparse.Namespace, cli: CliSession) -> int:
     with db.write() as session:
         seed_demo(session, date.today(), settings.workstation)
         seed_demo_hot_lists(session, datetime.now(UTC))
+        seed_demo_history(session, datetime.now(UTC))
     camera_process, port = start_camera_simulator(len(WALL_ORDER) - 1)
     try:
         configure_demo_cameras(db, settings, port)

@@ -23,6 +23,7 @@ from rtic_console.feeds.alpr_simulator import plate_crop_jpeg
 from rtic_console.feeds.camera_simulator import CameraSimulator
 from rtic_console.services import hits as hit_service
 from rtic_console.services.auth import sign_in
+from rtic_console.services.demo_history import seed_demo_history
 from rtic_console.services.demo_seed import (
     DEMO_PASSWORD,
     DEMO_SPECIAL_APPROVED,
@@ -75,6 +76,7 @@ def demo_database(folder: Path, settings: Settings) -> Database:
     with db.write() as session:
         seed_demo(session, date.today(), settings.workstation)
         seed_demo_hot_lists(session, datetime.now(UTC))
+        seed_demo_history(session, datetime.now(UTC))
     engine = MatchingEngine()
     with db.read() as session:
         engine.load(session)

@@ -1,0 +1,198 @@
+"""Plate search and canvass on PostgreSQL with 10 million reads over 2 years from 300 devices.
+
+Loading the reads is set-up and not timed: the rows are generated inside PostgreSQL, the
+secondary indexes are dropped for the load and rebuilt exactly as the migrations define
+them. Each search then runs through the real service (purpose check, query, search log and
+audit event in one transaction), as the console and the CLI run it.
+
+    python benchmarks/bench_search_10m.py [--rows N] [--runs N] [--keep-db NAME]
+
+--keep-db builds the data once into a database of that name and reuses it on later runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import psycopg2
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from ingest_setup import ADMIN_DSN, PASSWORD, _admin, _trained, throwaway_database
+
+from rtic_console.config import Settings
+from rtic_console.services.auth import sign_in
+from rtic_console.services.roster import PersonInput, create_first_admin
+from rtic_console.services.runner import perform
+from rtic_console.services.search import SearchInput, search_reads
+from rtic_console.store.database import open_database
+from rtic_console.store.migrations import upgrade
+
+DEVICES = 300
+SPAN_DAYS = 730
+BASE_LAT, BASE_LON, STEP = 37.70, -122.52, 0.012
+
+# Plates come from ~2 million vehicles, a few seen often (power skew), each vehicle's plate
+# a fixed function of its number: digit, three letters, three digits.
+_LOAD_SQL = """
+INSERT INTO detections (source_format, source_id, plate, plate_raw, state, confidence,
+    captured_at, received_at, device_id, device_ref, latitude, longitude, candidates,
+    vehicle, vehicle_color)
+SELECT 'bench', 'b' || g, p.plate, p.plate, 'CA', 0.7 + random() * 0.3, t.at, t.at, d.id,
+       'DEV-' || d.id, %(lat)s + ((d.id - 1) %% 20) * %(step)s + (random() - 0.5) * 0.0008,
+       %(lon)s + ((d.id - 1) / 20) * %(step)s + (random() - 0.5) * 0.0008, '[]', '{}',
+       (ARRAY['white','black','silver','gray','red','blue'])[1 + floor(random() * 6)::int]
+FROM generate_series(%(start)s, %(stop)s) AS g
+CROSS JOIN LATERAL (SELECT 1 + floor(random() * %(devices)s)::int + 0 * g AS id) AS d
+CROSS JOIN LATERAL (SELECT now() - random() * interval '%(days)s days' + 0 * g * interval '1s'
+                    AS at) AS t
+CROSS JOIN LATERAL (
+    SELECT (floor(power(random(), 3) * 2000000)::bigint * 2654435761 + g * 0) %% 4294967296
+    AS h) AS v
+CROSS JOIN LATERAL (
+    SELECT (1 + v.h %% 9)::text || chr(65 + ((v.h / 9) %% 26)::int)
+        || chr(65 + ((v.h / 234) %% 26)::int) || chr(65 + ((v.h / 6084) %% 26)::int)
+        || lpad(((v.h / 158184) %% 1000)::text, 3, '0') AS plate) AS p
+"""
+
+
+def _build(url: str, rows: int) -> None:
+    db = open_database(url, interactive=False)
+    upgrade(db)
+    settings = Settings(database_url=url, workstation="BENCH")
+    create_first_admin(db, settings, PersonInput("1001", "Sgt. Bench", ("alpr_admin",), "RTIC",
+                                                 _trained(), _trained()), PASSWORD)
+    db.engine.dispose()
+    conn = psycopg2.connect(url.replace("postgresql+psycopg2://", "postgresql://"))
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute("SET maintenance_work_mem = '512MB'")
+        cur.execute(
+            "INSERT INTO devices (code, name, kind, category, area, address, latitude, "
+            "longitude, in_service) SELECT 'DEV-' || i, 'Reader ' || i, 'alpr_fixed', "
+            "'agency', '', '', %s + ((i - 1) %% 20) * %s, %s + ((i - 1) / 20) * %s, true "
+            "FROM generate_series(1, %s) i", (BASE_LAT, STEP, BASE_LON, STEP, DEVICES))
+        cur.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'detections' "
+                    "AND indexname <> 'pk_detections'")
+        indexes = cur.fetchall()
+        cur.execute("SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE "
+                    "conrelid = 'detections'::regclass AND contype IN ('u', 'f')")
+        constraints = cur.fetchall()
+        for name, _ in constraints:
+            cur.execute(f'ALTER TABLE detections DROP CONSTRAINT "{name}"')
+        cur.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'detections' "
+                    "AND indexname <> 'pk_detections'")
+        for (name,) in cur.fetchall():
+            cur.execute(f'DROP INDEX "{name}"')
+        chunk = 1_000_000
+        for start in range(1, rows + 1, chunk):
+            stop = min(start + chunk - 1, rows)
+            cur.execute(_LOAD_SQL, {"start": start, "stop": stop, "devices": DEVICES,
+                                    "days": SPAN_DAYS, "lat": BASE_LAT, "lon": BASE_LON,
+                                    "step": STEP})
+            print(f"loaded {stop:,} rows", file=sys.stderr, flush=True)
+        for name, definition in constraints:
+            cur.execute(f'ALTER TABLE detections ADD CONSTRAINT "{name}" {definition}')
+        for name, definition in indexes:
+            if not any(name == c for c, _ in constraints):
+                cur.execute(definition)
+            print(f"built {name}", file=sys.stderr, flush=True)
+        cur.execute("VACUUM ANALYZE detections")
+    conn.close()
+
+
+def _percentiles(samples: list[float]) -> dict[str, float]:
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return {"p50_ms": round(statistics.median(ordered), 1), "p95_ms": round(p95, 1),
+            "max_ms": round(ordered[-1], 1)}
+
+
+def _measure(url: str, runs: int, seed: int) -> dict[str, object]:
+    rng = random.Random(seed)
+    db = open_database(url, interactive=False)
+    ctx = sign_in(db, Settings(database_url=url, workstation="BENCH"), "1001", PASSWORD)
+    with db.engine.connect() as conn:
+        plates = [r[0] for r in conn.exec_driver_sql(
+            "SELECT plate FROM detections TABLESAMPLE SYSTEM (0.05) LIMIT 2000")]
+        total = conn.exec_driver_sql("SELECT reltuples::bigint FROM pg_class "
+                                     "WHERE relname = 'detections'").scalar()
+    rng.shuffle(plates)
+    now = datetime.now(UTC)
+
+    def timed(item: SearchInput) -> tuple[float, int]:
+        started = time.perf_counter()
+        result = perform(db, ctx, search_reads, item)
+        return (time.perf_counter() - started) * 1000, len(result.reads)
+
+    figures: dict[str, object] = {"rows": total, "devices": DEVICES, "runs": runs}
+    cases = {
+        "exact": lambda p: SearchInput("stolen_vehicle_or_plate", "26-100", plate=p),
+        "ocr_equivalent": lambda p: SearchInput("stolen_vehicle_or_plate", "26-100", plate=p,
+                                                match_mode="ocr"),
+        "partial": lambda p: SearchInput("wanted_or_missing", "26-101",
+                                         plate=f"{p[:3]}*{p[-2:]}", match_mode="wildcard"),
+        "partial_middle": lambda p: SearchInput("wanted_or_missing", "26-101",
+                                                plate=f"?{p[1:4]}*", match_mode="wildcard"),
+    }
+    for name, build in cases.items():
+        timed(build(plates[0]))  # warm the plan cache and connection
+        samples, counts = [], []
+        for plate in plates[1:runs + 1]:
+            ms, count = timed(build(plate))
+            samples.append(ms)
+            counts.append(count)
+        figures[name] = {**_percentiles(samples), "median_results": statistics.median(counts)}
+    samples, counts = [], []
+    for _ in range(runs):
+        device = rng.randint(1, DEVICES)
+        lat = BASE_LAT + ((device - 1) % 20) * STEP
+        lon = BASE_LON + ((device - 1) // 20) * STEP
+        end = now - timedelta(minutes=rng.randint(0, SPAN_DAYS * 24 * 60))
+        ms, count = timed(SearchInput("crime_scene_canvass", "26-102", near=(lat, lon),
+                                      radius_m=500, time_from=end - timedelta(hours=2),
+                                      time_to=end))
+        samples.append(ms)
+        counts.append(count)
+    figures["canvass_500m_2h"] = {**_percentiles(samples),
+                                  "median_results": statistics.median(counts)}
+    figures["targets_ms"] = {"exact": 50, "partial": 500, "canvass_500m_2h": 300}
+    db.engine.dispose()
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=10_000_000)
+    parser.add_argument("--runs", type=int, default=60)
+    parser.add_argument("--seed", type=int, default=525)
+    parser.add_argument("--keep-db", help="build once into this database and reuse it")
+    args = parser.parse_args()
+    if args.keep_db:
+        params = dict(part.split("=", 1) for part in ADMIN_DSN.split())
+        url = (f"postgresql+psycopg2://{params.get('user', 'postgres')}@"
+               f"{params.get('host', '127.0.0.1')}:{params.get('port', '5432')}/{args.keep_db}")
+        conn = psycopg2.connect(ADMIN_DSN)
+        with conn.cursor() as cur:
+            cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", (args.keep_db,))
+            exists = cur.fetchone() is not None
+        conn.close()
+        if not exists:
+            _admin(f'CREATE DATABASE "{args.keep_db}"')
+            _build(url, args.rows)
+        print(json.dumps(_measure(url, args.runs, args.seed), indent=2))
+        return
+    with throwaway_database() as url:
+        _build(url, args.rows)
+        print(json.dumps(_measure(url, args.runs, args.seed), indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -247,8 +247,22 @@ def authorize_stream_check(session: Session, ctx: Context, url: str) -> None:
 
 def record_stream_check(session: Session, ctx: Context, url: str, ok: bool,
                         outcome: dict[str, object]) -> None:
-    """Audits an inspection check (D.2.b(1)): a decoded feed is a view of the network."""
+    """Audits an inspection check (D.2.b(1)): a decoded feed is a view of the network.
+
+    The cameras behind that address take the check's result as their status, so the
+    Cameras tab shows live or offline instead of "unknown" until a wall opens them.
+    """
     authorize_stream_check(session, ctx, url)
+    devices = session.scalars(select(Device).where(
+        (Device.stream_url == url) | (Device.substream_url == url))).all()
+    for device in devices:
+        device.is_streaming = ok
+        if ok:
+            device.last_seen_at = ctx.now()
+            fps = outcome.get("measured_fps")
+            device.fps = float(fps) if isinstance(fps, int | float) else device.fps
+    if devices:
+        publish(session, ChangeEvent(CAMERA_CHANGED, tuple(d.id for d in devices)))
     append_event(session, actor_badge=ctx.actor.badge, workstation=ctx.workstation,
                  action="camera.check", object_type="stream",
                  object_id=display_url(url)[:200], reason=None if ok else

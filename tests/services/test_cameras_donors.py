@@ -41,6 +41,20 @@ def test_cameras_are_listed_by_category_and_area_with_status(db: Database,
     assert all("s3cret" not in str(e.details) for e in added), "credentials reached the audit"
 
 
+@pytest.mark.policy("D.2.b")
+def test_a_stream_check_sets_the_status_of_the_cameras_at_that_address(
+        db: Database, admin: Context) -> None:
+    add_camera(db, admin, "CAM-AG-01")
+    url = query(db, admin, cameras.list_cameras)[0].stream_url
+    perform(db, admin, cameras.record_stream_check, url, True, {"measured_fps": 14.8})
+    live = query(db, admin, cameras.list_cameras)[0]
+    assert (live.status, live.fps) == ("live", 14.8) and live.last_seen_at is not None
+    perform(db, admin, cameras.record_stream_check, url, False, {"reason": "unreachable"})
+    assert query(db, admin, cameras.list_cameras)[0].status == "offline"
+    perform(db, admin, cameras.record_stream_check, "rtsp://10.9.9.9/other", True, {})
+    assert query(db, admin, cameras.list_cameras)[0].status == "offline"
+
+
 BAD_CAMERAS = [
     ({"category": "neighbour"}, "agency, city, city_traffic, private_donor"),
     ({"stream_url": "ftp://10.1.2.3/cam"}, "must start with rtsp://"),

@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -15,12 +16,14 @@ from sqlalchemy import func, select
 
 from rtic_console.cli import ingest_commands
 from rtic_console.cli.main import main
+from rtic_console.feeds.camera_simulator import CameraSimulator
 from rtic_console.feeds.read_formats import parse_payload
 from rtic_console.services.context import Context
 from rtic_console.services.matching import MatchingEngine
 from rtic_console.store.database import Database, open_database
-from rtic_console.store.models import AuditEvent, Detection
+from rtic_console.store.models import AuditEvent, Detection, RecordingSegment
 from tests.feeds.ingest_harness import FIXTURES, wait_for
+from tests.services.pscn_support import add_camera
 from tests.support import PASSWORD, trained
 
 
@@ -150,3 +153,33 @@ def test_serve_runs_headless_until_sigterm(sqlite_url: str, tmp_path: Path) -> N
             proc.wait()
     assert proc.returncode == 0, err
     assert "Ingest service stopped" in out
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_serve_records_cameras_into_the_record_dir(db: Database, admin: Context, db_url: str,
+                                                   tmp_path: Path) -> None:
+    record_dir = tmp_path / "recordings"
+    with CameraSimulator(["agency"], size=(320, 180), fps=10) as sim:
+        add_camera(db, admin, "CAM-SV-01", stream_url=sim.url("agency"),
+                   recording_enabled=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "rtic_console", "--database", db_url, "serve", "--listen",
+             "127.0.0.1:0", "--spool", str(tmp_path / "spool.sqlite3"), "--record-dir",
+             str(record_dir)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            assert proc.stdout.readline().startswith(  # type: ignore[union-attr]
+                f"Recording 1 camera(s) into {record_dir}"), proc.stderr
+            assert wait_for(lambda: any(record_dir.rglob("*.*")), 15), "nothing recorded"
+            time.sleep(1.0)
+            proc.send_signal(signal.SIGTERM)
+            _out, err = proc.communicate(timeout=20)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+    assert proc.returncode == 0, err
+    with db.read() as session:
+        segments = list(session.scalars(select(RecordingSegment)))
+    assert segments, "the segment cut short by the stop is indexed"
+    assert all(Path(s.path).is_file() and s.path.startswith(str(record_dir))
+               for s in segments)

@@ -25,7 +25,9 @@ OFFLINE_MESSAGE = ("The database is unreachable, so nothing was saved. The conso
 class OperationRunner(QObject):
     """Anki-style operations: a body on a worker thread, handlers on the GUI thread.
 
-    Writes run one at a time on their own thread; reads share a small pool. When a
+    Writes run one at a time on their own thread; reads share a small pool; work that
+    holds a thread for seconds (stream probes, clip encoding) has a pool of its own so
+    that list refreshes never queue behind it. When a
     write finishes, `did_execute` names what changed so each pane refreshes only that.
     A newer request with the same key makes an older one's result stale: it is
     cancelled if it has not started and dropped if it has.
@@ -39,6 +41,7 @@ class OperationRunner(QObject):
         super().__init__(parent)
         self._writer = ThreadPoolExecutor(1, thread_name_prefix="rtic-write")
         self._readers = ThreadPoolExecutor(2, thread_name_prefix="rtic-read")
+        self._slow = ThreadPoolExecutor(2, thread_name_prefix="rtic-slow")
         self._latest: dict[str, int] = {}
         self._pending: dict[str, Future[Any]] = {}
         self._serial = 0
@@ -57,6 +60,11 @@ class OperationRunner(QObject):
     def read(self, body: Callable[[], Any], on_done: Done, on_error: Failed,
              key: str | None = None, owner: QObject | None = None) -> None:
         self._submit(self._readers, body, on_done, on_error, frozenset(), key, owner)
+
+    def background(self, body: Callable[[], Any], on_done: Done, on_error: Failed,
+                   key: str | None = None, owner: QObject | None = None) -> None:
+        """Slow work that touches no database: decoding a stream, encoding a clip."""
+        self._submit(self._slow, body, on_done, on_error, frozenset(), key, owner)
 
     def _submit(self, pool: ThreadPoolExecutor, body: Callable[[], Any], on_done: Done,
                 on_error: Failed, changes: frozenset[str], key: str | None,
@@ -106,6 +114,7 @@ class OperationRunner(QObject):
         """Finish what is running, drop what is queued; no thread outlives the console."""
         self._writer.shutdown(wait=True, cancel_futures=True)
         self._readers.shutdown(wait=True, cancel_futures=True)
+        self._slow.shutdown(wait=True, cancel_futures=True)
 
 
 def _expected(error: BaseException) -> bool:

@@ -96,8 +96,8 @@ def audited_stream_read(session: ConsoleSession, url: str, body: StreamBody, own
         done(False, {"reason": str(exc)}, None)
         return
     session.query(cameras.authorize_stream_check, url, owner=session.runner,
-                  on_done=lambda _r: session.runner.read(lambda: body(url), read, failed,
-                                                         owner=session.runner),
+                  on_done=lambda _r: session.runner.background(lambda: body(url), read,
+                                                               failed, owner=session.runner),
                   on_error=failed)
 
 

@@ -104,8 +104,8 @@ class ImportDialog(QDialog):
         self.import_button.setEnabled(False)
         self.message.clear_message()
         self.report.setPlainText(f"Reading {path.name}…")
-        self._session.runner.read(lambda: read_and_parse(path, fmt), self._on_parsed,
-                                  self._on_failed, owner=self)
+        self._session.runner.background(lambda: read_and_parse(path, fmt), self._on_parsed,
+                                        self._on_failed, owner=self)
 
     def _on_parsed(self, result: tuple[ParsedHotList, str]) -> None:
         parsed, sha256 = result

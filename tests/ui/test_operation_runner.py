@@ -1,0 +1,40 @@
+"""The operation runner: results on the GUI thread, stale results dropped, slow work apart."""
+
+from __future__ import annotations
+
+import threading
+
+from rtic_console.ui.operations import OperationRunner
+
+
+def test_slow_work_does_not_hold_up_reads(qtbot, runner: OperationRunner) -> None:
+    release = threading.Event()
+    slow_done: list[str] = []
+    for name in ("probe-1", "probe-2"):
+        runner.background(lambda n=name: release.wait(10) and n, slow_done.append,
+                          lambda e: slow_done.append(repr(e)))
+    reads: list[int] = []
+    runner.read(lambda: 42, reads.append, lambda e: reads.append(-1))
+    qtbot.waitUntil(lambda: reads == [42], timeout=3000)
+    assert slow_done == [], "slow work finished before it was released"
+    release.set()
+    qtbot.waitUntil(lambda: sorted(slow_done) == ["probe-1", "probe-2"], timeout=3000)
+
+
+def test_a_newer_request_with_the_same_key_drops_the_older_result(
+        qtbot, runner: OperationRunner) -> None:
+    started, release = threading.Event(), threading.Event()
+    results: list[str] = []
+
+    def first() -> str:
+        started.set()
+        release.wait(10)
+        return "old"
+
+    runner.read(first, results.append, lambda e: results.append(repr(e)), key="list")
+    assert started.wait(3)
+    runner.read(lambda: "new", results.append, lambda e: results.append(repr(e)), key="list")
+    release.set()
+    qtbot.waitUntil(lambda: "new" in results, timeout=3000)
+    qtbot.wait(100)
+    assert results == ["new"]

@@ -16,6 +16,7 @@ from rtic_console.cli import (
     db_commands,
     hotlist_commands,
     ingest_commands,
+    registry_commands,
     search_commands,
     user_commands,
 )
@@ -52,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     camera_commands.register(sub)
     ingest_commands.register(sub)
     search_commands.register(sub)
+    registry_commands.register(sub)
     app_commands.register(sub)
     compliance_commands.register(sub)
     parser.set_defaults(handler=app_commands.open_console)

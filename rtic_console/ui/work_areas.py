@@ -12,6 +12,7 @@ from rtic_console.ui.account_widget import AccountWidget
 from rtic_console.ui.admin.cameras_widget import CamerasWidget
 from rtic_console.ui.admin.donors_widget import DonorsWidget
 from rtic_console.ui.admin.quarantine_widget import QuarantineWidget
+from rtic_console.ui.admin.registry_widget import RegistryWidget
 from rtic_console.ui.admin.roster_widget import RosterWidget
 from rtic_console.ui.audit_viewer import AuditViewerWidget
 from rtic_console.ui.console_session import ConsoleSession
@@ -36,6 +37,7 @@ WORK_AREAS: tuple[WorkArea, ...] = (
     WorkArea("approvals", "Approvals", Permission.APPROVE_SPECIAL, ApprovalsWidget),
     WorkArea("cameras", "Cameras", Permission.MANAGE_CAMERAS, CamerasWidget),
     WorkArea("donors", "Donor agreements", Permission.MANAGE_DONORS, DonorsWidget),
+    WorkArea("registry", "Camera registry", Permission.QUERY_REGISTRY, RegistryWidget),
     WorkArea("roster", "Roster", Permission.MANAGE_ROSTER, RosterWidget),
     WorkArea("quarantine", "Quarantine", Permission.VIEW_QUARANTINE, QuarantineWidget),
     WorkArea("audit", "Audit trail", Permission.VIEW_AUDIT, AuditViewerWidget),

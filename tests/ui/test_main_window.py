@@ -13,9 +13,9 @@ pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 
 @pytest.mark.policy("A.2")
 @pytest.mark.parametrize("role,areas", [
-    ("alpr_admin", ["hits", "wall", "hotlists", "cameras", "donors", "roster", "quarantine",
-                    "audit", "account"]),
-    ("supervisor", ["hits", "wall", "hotlists", "approvals", "audit", "account"]),
+    ("alpr_admin", ["hits", "wall", "hotlists", "cameras", "donors", "registry", "roster",
+                    "quarantine", "audit", "account"]),
+    ("supervisor", ["hits", "wall", "hotlists", "approvals", "registry", "audit", "account"]),
     ("division_commander", ["hits", "audit", "account"]),
     ("dispatcher", ["hits", "hotlists", "account"]),
     ("it_staff", ["wall", "cameras", "quarantine", "account"]),

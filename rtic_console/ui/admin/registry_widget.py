@@ -63,7 +63,7 @@ class EntryTableModel(RowTableModel[EntryView]):
             return e.id if col == 0 else e.latitude
         if role in (Qt.ItemDataRole.DisplayRole, SORT_ROLE):
             return (e.id, e.owner_name, e.contact, e.address,
-                    f"{degrees(e.latitude)}, {degrees(e.longitude)}", e.equipment_type,
+                    f"{e.latitude:.5f}, {e.longitude:.5f}", e.equipment_type,
                     "Active" if e.active else "Deactivated",
                     f"{e.updated_at.astimezone():%Y-%m-%d %H:%M}")[col]
         if role == Qt.ItemDataRole.ForegroundRole and not e.active:

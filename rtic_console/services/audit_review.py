@@ -29,7 +29,7 @@ def known_actions(session: Session, ctx: Context) -> list[str]:
     return audit_log.distinct_actions(session)
 
 
-def _safe_cell(value: object) -> str:
+def safe_cell(value: object) -> str:
     """Keep spreadsheet programs from running a cell as a formula."""
     text = "" if value is None else str(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
@@ -40,7 +40,7 @@ def render_csv(records: list[AuditRecord]) -> str:
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
     for r in records:
-        writer.writerow([_safe_cell(v) for v in (
+        writer.writerow([safe_cell(v) for v in (
             r.seq, r.occurred_at.isoformat(), r.actor_badge, r.workstation, r.action,
             r.object_type, r.object_id, r.reason, canonical_details(r.details), r.prev_hash,
             r.hash)])

@@ -1,37 +1,44 @@
-"""Purpose-bound plate search (D.1), logged for the quarterly review (D.2.b(2))."""
+"""Purpose-bound searches of plate reads (D.1): by plate, canvass of a place (D.1.b) and
+vehicle description (F.3); every search logged for the quarterly review (D.2.b(2))."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
 from rtic_console.domain.roles import Permission
 from rtic_console.domain.search_rules import (
+    Circle,
     MatchMode,
+    SearchCriteria,
+    SearchPurpose,
+    SearchRefusal,
     SearchRuleError,
-    bounding_box,
     case_number_of,
-    distance_m,
-    plate_pattern,
-    point_of,
+    criteria_of,
+    purpose_fits,
     purpose_of,
-    radius_of,
-    time_range,
+    shape_record_of,
 )
 from rtic_console.services.auth import authorize
 from rtic_console.services.context import Context, InputRejected, Refused
+from rtic_console.services.search_requests import usable_request
 from rtic_console.store.audit_log import append_event
 from rtic_console.store.models import Detection, Device, SearchRecord
 
 MAX_RESULTS = 5000
+MAX_DEVICE_ID_DIGITS = 9
 
 
 @dataclass(frozen=True)
 class SearchInput:
+    """What the person asked, as typed; every field is checked before anything runs."""
+
     purpose: str | None
     case_number: str | None
     plate: str | None = None
@@ -40,6 +47,15 @@ class SearchInput:
     time_to: datetime | None = None
     near: tuple[float, float] | None = None
     radius_m: float | None = None
+    # south, west, north, east in degrees: the other shape an area may have.
+    rectangle: tuple[float, float, float, float] | None = None
+    devices: tuple[str, ...] = ()
+    color: str | None = None
+    make: str | None = None
+    body: str | None = None
+    incident_number: str | None = None
+    description: str | None = None
+    request_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -52,6 +68,8 @@ class ReadHit:
     latitude: float | None
     longitude: float | None
     confidence: float
+    place: str = ""
+    vehicle: str = ""
 
 
 @dataclass(frozen=True)
@@ -59,41 +77,104 @@ class SearchResult:
     search_id: int
     reads: tuple[ReadHit, ...]
     truncated: bool
+    kind: str = "plate"
 
 
-def _query(item: SearchInput) -> tuple[Select[tuple[Detection, str | None]], dict[str, object]]:
-    """The SQL for the search, and the cleaned parameters to log; every value bound."""
-    params: dict[str, object] = {}
-    query = select(Detection, Device.code).outerjoin(Device, Device.id == Detection.device_id)
-    if item.plate:
-        pattern = plate_pattern(item.plate, item.match_mode)
-        params |= {"plate": pattern.text, "mode": pattern.mode.value}
+def _device_ids(session: Session, tokens: Sequence[str]) -> dict[int, str]:
+    """Registered devices by code or id, in the order asked; an unknown one is named."""
+    if not tokens:
+        return {}
+    numbers = {t: int(t) for t in tokens if t.isdigit() and len(t) <= MAX_DEVICE_ID_DIGITS}
+    found = session.execute(select(Device.id, Device.code).where(
+        or_(Device.id.in_(set(numbers.values())), Device.code.in_(tokens))))
+    codes = {device_id: code for device_id, code in found}
+    ids = {code: device_id for device_id, code in codes.items()}
+    out: dict[int, str] = {}
+    for token in tokens:
+        device_id = ids.get(token, numbers.get(token))
+        if device_id is None or device_id not in codes:
+            raise SearchRuleError(f"devices: no registered device {token!r}")
+        out[device_id] = codes[device_id]
+    return out
+
+
+def _statement(criteria: SearchCriteria, device_ids: Collection[int]) -> Select[
+        tuple[Detection, str | None, str | None]]:
+    """The SQL for checked criteria; every value is bound, none formatted into the text."""
+    query = (select(Detection, Device.code, Device.address)
+             .outerjoin(Device, Device.id == Detection.device_id))
+    pattern = criteria.plate
+    if pattern is not None:
         if pattern.mode is MatchMode.WILDCARD:
             query = query.where(Detection.plate.like(pattern.like()))
         elif pattern.mode is MatchMode.OCR:
             query = query.where(Detection.plate.in_(sorted(pattern.variants())))
         else:
             query = query.where(Detection.plate == pattern.text)
-    time_range(item.time_from, item.time_to)
-    if item.time_from:
-        query = query.where(Detection.captured_at >= item.time_from)
-    if item.time_to:
-        query = query.where(Detection.captured_at < item.time_to)
-    if item.near is not None:
-        if item.radius_m is None:
-            raise SearchRuleError("a search near a place needs a radius")
-        center, radius = point_of(*item.near), radius_of(item.radius_m)
-        lat_lo, lat_hi, lon_lo, lon_hi = bounding_box(center, radius)
+    if criteria.time_from:
+        query = query.where(Detection.captured_at >= criteria.time_from)
+    if criteria.time_to:
+        query = query.where(Detection.captured_at < criteria.time_to)
+    if criteria.area is not None:
+        lat_lo, lat_hi, lon_lo, lon_hi = criteria.area.bounds()
         query = query.where(Detection.latitude.between(lat_lo, lat_hi),
                             Detection.longitude.between(lon_lo, lon_hi))
-        params |= {"near": list(center), "radius_m": radius}
-    if not (item.plate or item.near):
-        raise SearchRuleError("a search needs a plate or a place")
-    return query.order_by(Detection.captured_at.desc()).limit(MAX_RESULTS + 1), params
+    if device_ids:
+        query = query.where(Detection.device_id.in_(sorted(device_ids)))
+    vehicle = criteria.vehicle
+    for column, label in ((Detection.vehicle_color, vehicle.color),
+                          (Detection.vehicle_make, vehicle.make),
+                          (Detection.vehicle_body, vehicle.body)):
+        if label:
+            query = query.where(column == label)
+    return query.order_by(Detection.captured_at.desc(), Detection.id.desc())
+
+
+def _place(det: Detection, address: str | None) -> str:
+    if address:
+        return address
+    if det.latitude is None or det.longitude is None:
+        return "location not reported"
+    return f"{det.latitude:.5f}, {det.longitude:.5f}"
+
+
+def _fetch(session: Session, criteria: SearchCriteria, device_ids: Collection[int],
+           only_ids: Collection[int] | None = None) -> tuple[list[ReadHit], bool]:
+    """Reads matching the criteria, newest first, at most MAX_RESULTS (and whether cut)."""
+    query = _statement(criteria, device_ids)
+    if only_ids is not None:
+        query = query.where(Detection.id.in_(sorted(only_ids)))
+    rows = session.execute(query.limit(MAX_RESULTS + 1)).all()
+    circle = criteria.area if isinstance(criteria.area, Circle) else None
+    reads = []
+    for det, code, address in rows[:MAX_RESULTS]:
+        if circle is not None and (det.latitude is None or det.longitude is None
+                                   or not circle.contains(det.latitude, det.longitude)):
+            continue  # the SQL box holds the circle; its corners are outside it
+        labels = (det.vehicle_color, det.vehicle_make, det.vehicle_body)
+        reads.append(ReadHit(det.id, det.plate, det.state, det.captured_at,
+                             code or det.device_ref, det.latitude, det.longitude,
+                             det.confidence, _place(det, address),
+                             " ".join(v for v in labels if v)))
+    return reads, len(rows) > MAX_RESULTS
+
+
+def _checked(session: Session, item: SearchInput) -> tuple[SearchCriteria, dict[int, str],
+                                                           tuple[str | None, str | None]]:
+    """Criteria, devices and the F.3 record; SearchRuleError names the field at fault."""
+    criteria = criteria_of(
+        plate=item.plate, match_mode=item.match_mode, time_from=item.time_from,
+        time_to=item.time_to, near=item.near, radius_m=item.radius_m, rectangle=item.rectangle,
+        devices=item.devices, color=item.color, make=item.make, body=item.body)
+    shape = shape_record_of(criteria.kind, item.incident_number, item.description)
+    devices = _device_ids(session, criteria.devices)
+    return replace(criteria, devices=tuple(devices.values())), devices, shape
 
 
 def search_reads(session: Session, ctx: Context, item: SearchInput) -> SearchResult:
-    """Refused without an approved purpose and a case; logged and audited with its count."""
+    """Refused without an approved purpose and a case (or an approved other use), and a
+    vehicle-description search without its incident and description (F.3); logged and
+    audited with its parameters and count."""
     authorize(session, ctx, Permission.SEARCH_READS, action="search.run", object_type="search")
     try:
         purpose = purpose_of(item.purpose)
@@ -102,35 +183,50 @@ def search_reads(session: Session, ctx: Context, item: SearchInput) -> SearchRes
         raise Refused(str(exc), action="search.run", clause="D.1",
                       object_type="search") from None
     try:
-        query, params = _query(item)
-    except (SearchRuleError, ValueError) as exc:
+        criteria, devices, (incident, description) = _checked(session, item)
+        purpose_fits(criteria.kind, purpose)
+    except SearchRefusal as exc:
+        raise Refused(str(exc), action="search.run", clause=exc.clause,
+                      object_type="search") from None
+    except SearchRuleError as exc:
         raise InputRejected(str(exc)) from None
-    rows = session.execute(query).all()
-    truncated = len(rows) > MAX_RESULTS
-    reads = []
-    for det, code in rows[:MAX_RESULTS]:
-        if item.near is not None and item.radius_m is not None and (
-                det.latitude is None or det.longitude is None
-                or distance_m(item.near, (det.latitude, det.longitude)) > item.radius_m):
-            continue
-        reads.append(ReadHit(det.id, det.plate, det.state, det.captured_at,
-                             code or det.device_ref, det.latitude, det.longitude,
-                             det.confidence))
-    now = ctx.now()
+    if purpose is SearchPurpose.OTHER_USE:
+        request_id: int | None = usable_request(session, ctx, item.request_id, case).id
+    elif item.request_id is not None:
+        raise InputRejected("request: only an other-use search runs under a request")
+    else:
+        request_id = None
+    reads, truncated = _fetch(session, criteria, devices)
+    params = criteria.parameters()
+    circle = criteria.area if isinstance(criteria.area, Circle) else None
     record = SearchRecord(
-        person_id=ctx.actor.person_id, actor_badge=ctx.actor.badge, searched_at=now,
-        kind="canvass" if item.near is not None and not item.plate else "plate",
-        purpose=purpose.value, case_number=case, plate_pattern=params.get("plate"),
-        match_mode=params.get("mode"), time_from=item.time_from, time_to=item.time_to,
-        center_lat=item.near[0] if item.near else None,
-        center_lon=item.near[1] if item.near else None, radius_m=item.radius_m,
-        parameters=json.dumps(params), result_count=len(reads))
+        person_id=ctx.actor.person_id, actor_badge=ctx.actor.badge, searched_at=ctx.now(),
+        kind=criteria.kind.value, purpose=purpose.value, case_number=case,
+        plate_pattern=criteria.plate.text if criteria.plate else None,
+        match_mode=criteria.plate.mode.value if criteria.plate else None,
+        time_from=criteria.time_from, time_to=criteria.time_to,
+        center_lat=circle.lat if circle else None, center_lon=circle.lon if circle else None,
+        radius_m=circle.radius_m if circle else None, parameters=json.dumps(params),
+        result_count=len(reads), request_id=request_id, incident_number=incident,
+        subject_description=description)
     session.add(record)
     session.flush()
+    extra = {k: v for k, v in (("request", request_id), ("incident", incident),
+                               ("description", description)) if v is not None}
     append_event(session, actor_badge=ctx.actor.badge, workstation=ctx.workstation,
                  action="search.run", object_type="search", object_id=record.id,
                  reason=f"{purpose.value} · case {case}",
-                 details={**params, "results": len(reads), "truncated": truncated,
+                 details={**params, **extra, "kind": criteria.kind.value,
+                          "results": len(reads), "truncated": truncated,
                           "from": item.time_from.isoformat() if item.time_from else None,
                           "to": item.time_to.isoformat() if item.time_to else None})
-    return SearchResult(record.id, tuple(reads), truncated)
+    return SearchResult(record.id, tuple(reads), truncated, criteria.kind.value)
+
+
+def logged_reads(session: Session, record: SearchRecord,
+                 detection_ids: Collection[int]) -> list[ReadHit]:
+    """Those of the given reads that the logged search returns, re-run from its log."""
+    criteria = SearchCriteria.from_parameters(json.loads(record.parameters), record.time_from,
+                                              record.time_to)
+    devices = _device_ids(session, criteria.devices)
+    return _fetch(session, criteria, devices, only_ids=detection_ids)[0]

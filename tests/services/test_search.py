@@ -1,42 +1,81 @@
-"""Plate search: purpose and case first (D.1), wildcard and OCR-equivalent, radius, the log."""
+"""Searches: purpose and case first (D.1), wildcard and OCR-equivalent plates, canvass by a
+circle, a rectangle or devices (D.1.b), the shape-search gate (F.3), bad input, the log."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import inspect
 
-from rtic_console.domain.reads import PlateRead
-from rtic_console.services.context import InputRejected, Refused
+from rtic_console.domain.reads import PlateRead, VehicleInfo
+from rtic_console.services.context import Context, InputRejected, Refused
 from rtic_console.services.ingest import ingest_reads
 from rtic_console.services.matching import MatchingEngine
 from rtic_console.services.runner import perform
-from rtic_console.services.search import SearchInput, search_reads
+from rtic_console.services.search import SearchInput, SearchResult, search_reads
 from rtic_console.store.audit_log import AuditFilter, list_events
 from rtic_console.store.database import Database
-from rtic_console.store.models import SearchRecord
+from rtic_console.store.models import Device, SearchRecord
 
 NOW = datetime.now(UTC)
 PLACES = {"midtown": (38.5770, -121.4850), "south": (38.4957, -121.4693)}
+DEVICES = {"midtown": ("ALPR-MT-01", "J St & 16th St"), "south": ("ALPR-SO-01", "=1+2")}
+# plate, place, minutes ago, vehicle labels as a reader reports them
+READS = (("7ABC123", "midtown", 0, ("Red", "Toyota", "Sedan")),
+         ("7A8C123", "midtown", 10, ("red", "Honda", "sedan")),
+         ("7ABC999", "south", 20, ("Silver", "Ford", "Pickup")),
+         ("4XYZ001", "south", 30, (None, None, None)))
+WINDOW = {"time_from": NOW - timedelta(hours=1), "time_to": NOW + timedelta(minutes=1)}
 
 
-@pytest.fixture
-def reads(db: Database) -> None:
+def seed_reads(db: Database) -> dict[str, int]:
+    """Two registered readers (one with a formula for an address) and four reads."""
+    with db.write() as session:
+        devices = {}
+        for place, (code, address) in DEVICES.items():
+            device = Device(code=code, name=f"Reader {place}", kind="alpr_fixed",
+                            category="agency", address=address, latitude=PLACES[place][0],
+                            longitude=PLACES[place][1])
+            session.add(device)
+            session.flush()
+            devices[code] = device.id
     rows = []
-    for i, (plate, place) in enumerate((("7ABC123", "midtown"), ("7A8C123", "midtown"),
-                                        ("7ABC999", "south"), ("4XYZ001", "south"))):
+    for i, (plate, place, ago, (color, make, body)) in enumerate(READS):
         lat, lon = PLACES[place]
         rows.append(PlateRead(source="csv", source_id=f"s{i}", plate=plate, plate_raw=plate,
                               state="CA", confidence=0.9,
-                              captured_at=NOW - timedelta(minutes=10 * i),
-                              device_ref="R1", latitude=lat, longitude=lon))
+                              captured_at=NOW - timedelta(minutes=ago),
+                              device_ref=DEVICES[place][0], latitude=lat, longitude=lon,
+                              vehicle=VehicleInfo(color=color, make=make, body_type=body)))
     with db.write() as session:
         ingest_reads(session, rows, MatchingEngine(), NOW, "test")
+    return devices
 
 
-def run(db, ctx, **kw):  # type: ignore[no-untyped-def]
+@pytest.fixture
+def reads(db: Database) -> dict[str, int]:
+    return seed_reads(db)
+
+
+def run(db: Database, ctx: Context, **kw: object) -> SearchResult:
     base = {"purpose": "stolen_vehicle_or_plate", "case_number": "26-1"}
     return perform(db, ctx, search_reads, SearchInput(**{**base, **kw}))
+
+
+def canvass(db: Database, ctx: Context, **kw: object) -> SearchResult:
+    return run(db, ctx, **{"purpose": "crime_scene_canvass", **WINDOW, **kw})
+
+
+def shape(db: Database, ctx: Context, **kw: object) -> SearchResult:
+    return run(db, ctx, **{"incident_number": "26-004417",
+                           "description": "Red sedan seen leaving the scene northbound",
+                           **WINDOW, **kw})
+
+
+def searches(db: Database) -> int:
+    with db.read() as session:
+        return session.query(SearchRecord).count()
 
 
 @pytest.mark.policy("D.1")
@@ -55,9 +94,10 @@ def test_search_is_logged_and_audited(db: Database, enrol, reads) -> None:
     officer = enrol("6301", "officer")
     result = run(db, officer, plate="7abc-123")
     assert [r.plate for r in result.reads] == ["7ABC123"]
+    assert result.reads[0].place == "J St & 16th St" and result.reads[0].device == "ALPR-MT-01"
     with db.read() as session:
         log = session.get(SearchRecord, result.search_id)
-        assert log.actor_badge == "6301" and log.case_number == "26-1"
+        assert log.actor_badge == "6301" and log.case_number == "26-1" and log.kind == "plate"
         assert log.purpose == "stolen_vehicle_or_plate" and log.result_count == 1
         assert list_events(session, AuditFilter(action="search.run"))[0].details["results"] == 1
 
@@ -72,31 +112,180 @@ def test_wildcard_and_ocr_equivalent(db: Database, enrol, reads) -> None:
 
 def test_radius_and_time(db: Database, enrol, reads) -> None:
     officer = enrol("6301", "officer")
-    near = run(db, officer, purpose="crime_scene_canvass", near=PLACES["south"], radius_m=500)
+    near = canvass(db, officer, near=PLACES["south"], radius_m=500)
     assert {r.plate for r in near.reads} == {"7ABC999", "4XYZ001"}
     recent = run(db, officer, plate="7AB*", time_from=NOW - timedelta(minutes=5))
     assert {r.plate for r in recent.reads} == {"7ABC123"}
+
+
+@pytest.mark.policy("D.1")
+def test_canvass_is_bounded_and_logged_as_such(db: Database, enrol, reads) -> None:
+    officer = enrol("6301", "officer")
+    result = canvass(db, officer, near=PLACES["midtown"], radius_m=300)
+    assert {r.plate for r in result.reads} == {"7ABC123", "7A8C123"}
+    with db.read() as session:
+        log = session.get(SearchRecord, result.search_id)
+        assert log.kind == "canvass" and log.radius_m == 300
+        assert (log.center_lat, log.center_lon) == PLACES["midtown"]
+        assert log.time_from == WINDOW["time_from"] and log.result_count == 2
+    with pytest.raises(Refused, match=r"canvass \(D\.1\.b\)"):
+        run(db, officer, near=PLACES["midtown"], radius_m=300, **WINDOW)
+    for window, message in (({"time_from": None}, "needs a start and an end"),
+                            ({"time_from": NOW - timedelta(hours=25)}, "24 hours")):
+        with pytest.raises(InputRejected, match=message):
+            canvass(db, officer, near=PLACES["midtown"], radius_m=300, **window)
+    with pytest.raises(InputRejected, match=r"radius .* 5000 m"):
+        canvass(db, officer, near=PLACES["midtown"], radius_m=6000)
+    assert searches(db) == 1
+    with db.read() as session:
+        refused = list_events(session, AuditFilter(action="search.run.refused"))
+    assert [e.details["clause"] for e in refused] == ["D.1"]
+
+
+def test_rectangle_area(db: Database, enrol, reads) -> None:
+    officer = enrol("6301", "officer")
+    south = (38.49, -121.48, 38.50, -121.46)
+    result = canvass(db, officer, rectangle=south)
+    assert {r.plate for r in result.reads} == {"7ABC999", "4XYZ001"}
+    assert {r.plate for r in run(db, officer, plate="7AB*", rectangle=south).reads} == {
+        "7ABC999"}
+    with db.read() as session:
+        log = session.get(SearchRecord, result.search_id)
+        assert '"rectangle": [38.49, -121.48, 38.5, -121.46]' in log.parameters
+        assert log.center_lat is None and log.kind == "canvass"
+
+
+@pytest.mark.parametrize("rectangle,message", [
+    ((38.50, -121.48, 38.49, -121.46), "south must be below its north"),
+    ((38.49, -121.46, 38.50, -121.48), "west left of its east"),
+    ((38.0, -122.0, 39.0, -121.0), "more than 10 km across"),
+    ((38.49, -121.48, 95.0, -121.46), "in range"),
+    ((38.49, -121.48, 38.50), "south, west, north, east"),
+    ((38.49, "-121.48; DROP TABLE detections", 38.50, -121.46), "area: not a number"),
+    ((38.49, float("nan"), 38.50, -121.46), "area: not a number"),
+])
+def test_bad_rectangles_name_the_area(db: Database, enrol, reads, rectangle: tuple,
+                                      message: str) -> None:
+    with pytest.raises(InputRejected, match=message):
+        canvass(db, enrol("6301", "officer"), rectangle=rectangle)
+    assert searches(db) == 0
+
+
+def test_device_filter_by_code_or_id(db: Database, enrol, reads: dict[str, int]) -> None:
+    officer = enrol("6301", "officer")
+    by_code = canvass(db, officer, devices=("ALPR-SO-01",))
+    assert {r.plate for r in by_code.reads} == {"7ABC999", "4XYZ001"}
+    by_id = run(db, officer, plate="7ABC*", devices=(str(reads["ALPR-MT-01"]),))
+    assert {r.plate for r in by_id.reads} == {"7ABC123"}
+    with db.read() as session:
+        assert '"devices": ["ALPR-MT-01"]' in session.get(SearchRecord,
+                                                          by_id.search_id).parameters
+    with pytest.raises(InputRejected, match="devices: no registered device 'ALPR-XX-09'"):
+        canvass(db, officer, devices=("ALPR-SO-01", "ALPR-XX-09"))
+
+
+@pytest.mark.policy("F.3")
+def test_shape_search_needs_incident_and_description(db: Database, enrol, reads) -> None:
+    officer = enrol("6301", "officer")
+    for missing, message in (({"incident_number": None}, "incident number"),
+                             ({"incident_number": "  "}, "incident number"),
+                             ({"description": None}, "description is known"),
+                             ({"description": "red car"}, "at least 10 characters")):
+        with pytest.raises(Refused, match=r"F\.3") as refusal:
+            shape(db, officer, color="red", **missing)
+        assert message in str(refusal.value)
+    assert searches(db) == 0
+    with db.read() as session:
+        refused = list_events(session, AuditFilter(action="search.run.refused"))
+    assert len(refused) == 4 and {e.details["clause"] for e in refused} == {"F.3"}
+
+    result = shape(db, officer, color="RED", body="Sedan")
+    assert {r.plate for r in result.reads} == {"7ABC123", "7A8C123"}
+    assert result.kind == "shape" and result.reads[0].vehicle == "red toyota sedan"
+    assert {r.plate for r in shape(db, officer, color="red", make="honda").reads} == {"7A8C123"}
+    with db.read() as session:
+        log = session.get(SearchRecord, result.search_id)
+        assert log.kind == "shape" and log.incident_number == "26-004417"
+        assert log.subject_description == "Red sedan seen leaving the scene northbound"
+        event = list_events(session, AuditFilter(action="search.run", object_id=str(log.id)))[0]
+        assert event.details["incident"] == "26-004417" and event.details["color"] == "red"
+
+
+@pytest.mark.policy("F.3")
+def test_shape_search_window_is_bounded(db: Database, enrol, reads) -> None:
+    officer = enrol("6301", "officer")
+    with pytest.raises(InputRejected, match="shape search needs a start and an end"):
+        shape(db, officer, color="red", time_to=None)
+    with pytest.raises(InputRejected, match="72 hours"):
+        shape(db, officer, color="red", time_from=NOW - timedelta(days=4))
+    with pytest.raises(InputRejected, match="only a vehicle-description search"):
+        run(db, officer, plate="7ABC123", incident_number="26-1", description="x" * 20)
+    assert searches(db) == 0
+
+
+INJECTION = "x' OR '1'='1'; DROP TABLE detections;--"
 
 
 @pytest.mark.parametrize("kw,message", [
     ({"plate": "*"}, "wildcards alone"),
     ({"plate": "**?"}, "wildcards alone"),
     ({"plate": "7ABC'; DROP TABLE detections;--"}, "plate pattern"),
+    ({"plate": "7ABC123", "match_mode": INJECTION}, "match mode"),
     ({"near": (38.5, -121.5), "radius_m": 10_000_000}, "radius"),
+    ({"near": (38.5, -121.5), "radius_m": -5}, "radius"),
+    ({"near": (38.5, -121.5), "radius_m": True}, "radius"),
+    ({"near": (38.5, -121.5)}, "needs a radius"),
     ({"near": (95.0, -121.5), "radius_m": 100}, "latitude"),
+    ({"near": (INJECTION, -121.5), "radius_m": 100}, "latitude: not a number"),
+    ({"near": INJECTION, "radius_m": 100}, "area: the place"),
+    ({"near": (38.5, -121.5), "radius_m": 100, "rectangle": (38.4, -121.6, 38.6, -121.4)},
+     "not both"),
     ({"plate": "7ABC123", "time_from": NOW, "time_to": NOW - timedelta(hours=1)},
      "ends before it starts"),
+    ({"plate": "7ABC123", "time_from": datetime(2026, 1, 1)}, "time zone"),
+    ({"plate": "7ABC123", "time_from": INJECTION}, "time zone"),
+    ({"plate": "7ABC123", "devices": (INJECTION,)}, "devices"),
+    ({"plate": "7ABC123", "devices": INJECTION}, "devices"),
+    ({"plate": "7ABC123", "color": INJECTION, "incident_number": "26-1",
+      "description": "a red sedan, two men"}, "color"),
+    ({"plate": "7ABC123", "make": INJECTION, "incident_number": "26-1",
+      "description": "a red sedan, two men"}, "make"),
+    ({"plate": "7ABC123", "body": INJECTION, "incident_number": "26-1",
+      "description": "a red sedan, two men"}, "body type"),
+    ({"color": "red", "incident_number": INJECTION, "description": "a red sedan, two men",
+      "time_from": NOW - timedelta(hours=1), "time_to": NOW}, "incident number"),
+    ({"color": "red", "incident_number": "26-1", "description": "a red sedan\x00 two men",
+      "time_from": NOW - timedelta(hours=1), "time_to": NOW}, "description"),
+    ({"plate": "7ABC123", "request_id": 3}, "only an other-use search"),
+    ({}, "needs a plate, a vehicle description, a place or devices"),
 ])
 def test_bad_searches_are_refused_and_nothing_logged(db: Database, enrol, reads, kw: dict,
                                                      message: str) -> None:
     officer = enrol("6301", "officer")
     with pytest.raises(InputRejected, match=message):
         run(db, officer, **kw)
-    with db.read() as session:
-        assert session.query(SearchRecord).count() == 0
+    assert searches(db) == 0
 
 
 @pytest.mark.policy("D.1")
-def test_injection_in_case_refused(db: Database, enrol, reads) -> None:
-    with pytest.raises(Refused, match="case number"):
-        run(db, enrol("6301", "officer"), plate="7ABC123", case_number="1' OR '1'='1")
+@pytest.mark.parametrize("kw,message", [
+    ({"case_number": "1' OR '1'='1"}, "case number"),
+    ({"case_number": "26-1\x00"}, "case number"),
+    ({"purpose": INJECTION}, "approved purpose"),
+    ({"purpose": 7}, "approved purpose"),
+])
+def test_injection_in_purpose_or_case_refused(db: Database, enrol, reads, kw: dict,
+                                              message: str) -> None:
+    with pytest.raises(Refused, match=message):
+        run(db, enrol("6301", "officer"), plate="7ABC123", **kw)
+    assert searches(db) == 0
+
+
+@pytest.mark.policy("F.3")
+def test_description_is_kept_verbatim_as_a_bound_value(db: Database, enrol, reads) -> None:
+    text = "Robert'); DROP TABLE detections;-- in a red sedan"
+    result = shape(db, enrol("6301", "officer"), color="red", description=text)
+    assert len(result.reads) == 2
+    with db.read() as session:
+        assert session.get(SearchRecord, result.search_id).subject_description == text
+        assert inspect(session.get_bind()).has_table("detections")

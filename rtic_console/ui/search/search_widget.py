@@ -1,0 +1,231 @@
+"""The Search screen: plate, canvass and vehicle-description searches for a stated purpose
+and case (D.1, F.3), the results as a table and on the map, and an audited CSV export."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QSortFilterProxyModel, QStandardPaths, Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from rtic_console.domain.search_rules import SearchKind
+from rtic_console.services import search_requests
+from rtic_console.services.search import MAX_RESULTS, SearchInput, SearchResult, search_reads
+from rtic_console.services.search_export import ExportReceipt, export_search_csv
+from rtic_console.services.search_requests import RequestView
+from rtic_console.store.change_bus import ChangeEvent
+from rtic_console.ui.console_session import ConsoleSession
+from rtic_console.ui.search.other_use_requests_widget import REQUESTS_CHANGED
+from rtic_console.ui.search.purpose_box import PurposeBox
+from rtic_console.ui.search.search_criteria_form import SearchCriteriaForm
+from rtic_console.ui.search.search_results_model import (
+    SORT_ROLE,
+    SearchResultsModel,
+    map_points,
+)
+from rtic_console.ui.table_model import configure_table
+from rtic_console.ui.widgets import MessageLine, describe_error
+
+SEARCHES_CHANGED = frozenset({"searches"})
+CRITERIA_WIDTH = 420
+
+
+class SearchWidget(QWidget):
+    results_ready = Signal(object)
+    area_requested = Signal(str)
+
+    def __init__(self, session: ConsoleSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._session = session
+        self.result: SearchResult | None = None
+        self.case_of_result = ""
+        intro = QLabel("Every search states an approved purpose and its case, or runs under "
+                       "your approved other-use request (GO 525.08 D.1). Who searched, when, "
+                       "for what and how many reads came back is logged for the quarterly "
+                       "review.")
+        intro.setObjectName("noticeText")
+        intro.setWordWrap(True)
+
+        self.form = SearchCriteriaForm()
+        self.form.area_requested.connect(self.area_requested)
+        self.purpose = PurposeBox()
+        self.form.mode_changed.connect(self._on_form_mode_changed)
+        self.run_button = QPushButton("Run search")
+        self.run_button.setDefault(True)
+        self.run_button.clicked.connect(self.run_search)
+        self.message = MessageLine()
+        criteria = QWidget()
+        fields = QVBoxLayout(criteria)
+        fields.addWidget(self.purpose)  # stated before anything else (D.1)
+        fields.addWidget(self.form)
+        fields.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidget(criteria)
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # Run and its answer stay in view however far the criteria scroll.
+        left = QWidget()
+        left.setFixedWidth(CRITERIA_WIDTH)
+        column = QVBoxLayout(left)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(scroll, 1)
+        column.addWidget(self.run_button)
+        column.addWidget(self.message)
+
+        self.status = QLabel("No search yet.")
+        self.status.setObjectName("searchStatus")
+        self.truncated = QLabel(f"⚠ Truncated: only the newest {MAX_RESULTS} reads are shown. "
+                                "Narrow the time, the place or the plate.")
+        self.truncated.setObjectName("truncatedWarning")
+        self.truncated.setWordWrap(True)
+        self.truncated.hide()
+        self.export_button = QPushButton("Export CSV…")
+        self.export_button.setEnabled(False)
+        self.export_button.clicked.connect(self._on_export_clicked)
+        self.model = SearchResultsModel()
+        self.model.setParent(self)  # owned by the screen: Qt deletes it with its view
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.table = QTableView()
+        self.table.setObjectName("searchResults")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+        configure_table(self.table)
+        top = QHBoxLayout()
+        top.addWidget(self.status, 1)
+        top.addWidget(self.export_button)
+        results = QVBoxLayout()
+        results.addLayout(top)
+        results.addWidget(self.truncated)
+        results.addWidget(self.table, 1)
+
+        body = QHBoxLayout()
+        body.addWidget(left)
+        body.addLayout(results, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(body, 1)
+        session.runner.did_execute.connect(self._on_operation_did_execute)
+        session.changes.changed.connect(self._on_change)
+        self.refresh_requests()
+
+    def _key(self, what: str) -> str:
+        """Per screen: a second Search screen's work must not cancel this one's."""
+        return f"search.{id(self)}.{what}"
+
+    def refresh_requests(self) -> None:
+        self._session.query(search_requests.my_requests, owner=self,
+                            on_done=self._on_requests_loaded, on_error=self._on_failed,
+                            key=self._key("requests"))
+
+    @Slot(object)
+    def set_area(self, area: dict[str, Any]) -> None:
+        """A circle {lat, lon, radius_m} or rectangle {south, west, north, east} from the map."""
+        try:
+            self.form.set_area(area)
+        except ValueError as exc:
+            self.message.show_error(str(exc))
+            return
+        self.message.clear_message()
+
+    @Slot()
+    def run_search(self) -> None:
+        missing = self.form.missing()
+        if missing:
+            self.message.show_error(missing)
+            return
+        purpose, case, request_id = self.purpose.values()
+        item = SearchInput(purpose=purpose, case_number=case, request_id=request_id,
+                           **self.form.values())
+        self.message.clear_message()
+        self.run_button.setEnabled(False)
+        self.status.setText("Searching…")
+        self._session.perform(search_reads, item, owner=self, on_done=self._on_search_done,
+                              on_error=self._on_search_failed, changes=SEARCHES_CHANGED,
+                              key=self._key("run"))
+        self.case_of_result = " ".join(case.split())
+
+    def export_to(self, path: Path) -> None:
+        """Export the reads on screen: the service re-checks them against the logged search."""
+        if self.result is None or not self.result.reads:
+            return
+        self.export_button.setEnabled(False)
+        self._session.perform(
+            export_search_csv, self.result.search_id,
+            [r.detection_id for r in self.result.reads], path, owner=self,
+            on_done=self._on_export_done, on_error=self._on_export_failed,
+            changes=SEARCHES_CHANGED, key=self._key("export"))
+
+    def _on_search_done(self, result: SearchResult) -> None:
+        self.run_button.setEnabled(True)
+        self.result = result
+        self.model.set_rows(result.reads)
+        count = len(result.reads)
+        self.status.setText(f"{count} read{'' if count == 1 else 's'} · {result.kind} search "
+                            f"#{result.search_id} · case {self.case_of_result} · logged for "
+                            "review")
+        self.truncated.setVisible(result.truncated)
+        self.export_button.setEnabled(count > 0)
+        self.results_ready.emit(map_points(result.reads))
+
+    def _on_search_failed(self, error: BaseException) -> None:
+        self.run_button.setEnabled(True)
+        self.result = None
+        self.model.set_rows([])
+        self.truncated.hide()
+        self.export_button.setEnabled(False)
+        self.status.setText("No search ran.")
+        self.message.show_error(describe_error(error))
+
+    def _on_export_done(self, receipt: ExportReceipt) -> None:
+        self.export_button.setEnabled(True)
+        self.message.show_ok(f"Exported {receipt.rows} rows to {receipt.path.name} "
+                             f"(SHA-256 {receipt.sha256[:16]}…); the export is audited.")
+
+    def _on_export_failed(self, error: BaseException) -> None:
+        self.export_button.setEnabled(self.result is not None)
+        self.message.show_error(describe_error(error))
+
+    def _on_failed(self, error: BaseException) -> None:
+        self.message.show_error(describe_error(error))
+
+    def _on_requests_loaded(self, requests: list[RequestView]) -> None:
+        self.purpose.set_requests(requests)
+
+    @Slot(object)
+    def _on_form_mode_changed(self, kind: SearchKind) -> None:
+        self.purpose.suggest_for(kind)
+
+    @Slot()
+    def _on_export_clicked(self) -> None:
+        if self.result is None:
+            return
+        folder = QStandardPaths.writableLocation(
+            QStandardPaths.StandardLocation.DocumentsLocation)
+        name = f"search-{self.result.search_id}.csv"
+        path, _ = QFileDialog.getSaveFileName(self, "Export search results",
+                                              str(Path(folder) / name), "CSV files (*.csv)")
+        if path:
+            self.export_to(Path(path))
+
+    @Slot(object)
+    def _on_operation_did_execute(self, changes: frozenset[str]) -> None:
+        if changes & REQUESTS_CHANGED:
+            self.refresh_requests()
+
+    @Slot(object)
+    def _on_change(self, change: ChangeEvent) -> None:
+        if change.kind in (search_requests.REQUEST_CHANGED, "resync"):
+            self.refresh_requests()

@@ -1,0 +1,123 @@
+"""CSV export of search results: audited with its hash, only one's own search's reads,
+cells that no spreadsheet runs as a formula, and the file written whole or not at all."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from pathlib import Path
+
+import pytest
+
+from rtic_console.services.context import Context, InputRejected, Refused
+from rtic_console.services.runner import perform
+from rtic_console.services.search import SearchResult
+from rtic_console.services.search_export import CSV_COLUMNS, export_search_csv
+from rtic_console.store.audit_log import AuditFilter, list_events
+from rtic_console.store.database import Database
+from tests.services.test_search import canvass, run, seed_reads
+
+
+@pytest.fixture
+def out(tmp_path: Path) -> Path:
+    """A folder of its own: the SQLite database lives in tmp_path."""
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    return folder
+
+
+@pytest.fixture
+def officer(db: Database, enrol) -> Context:
+    seed_reads(db)
+    return enrol("6301", "officer")
+
+
+def export(db: Database, ctx: Context, result: SearchResult, path: Path,
+           ids: list[int] | None = None) -> object:
+    ids = [r.detection_id for r in result.reads] if ids is None else ids
+    return perform(db, ctx, export_search_csv, result.search_id, ids, path)
+
+
+def exports(db: Database) -> list:
+    with db.read() as session:
+        return list_events(session, AuditFilter(action="search.export"))
+
+
+def test_export_is_audited_with_rows_and_hash(db: Database, officer: Context,
+                                              out: Path) -> None:
+    result = run(db, officer, plate="7AB*")
+    target = out / "search.csv"
+    receipt = export(db, officer, result, target)
+    data = target.read_bytes()
+    assert receipt.rows == 2 and receipt.sha256 == hashlib.sha256(data).hexdigest()
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8"))))
+    assert list(rows[0]) == CSV_COLUMNS
+    assert [r["plate"] for r in rows] == [r.plate for r in result.reads]
+    assert {r["search_id"] for r in rows} == {str(result.search_id)}
+    (event,) = exports(db)
+    assert event.object_id == str(result.search_id) and event.actor_badge == "6301"
+    assert event.details == {"search_id": result.search_id, "rows": 2,
+                             "sha256": receipt.sha256, "file": "search.csv"}
+    assert [p.name for p in out.iterdir()] == ["search.csv"]
+
+
+def test_cells_cannot_run_as_formulas(db: Database, officer: Context, out: Path) -> None:
+    # The south reader's address is "=1+2": text that a spreadsheet would evaluate.
+    result = canvass(db, officer, near=(38.4957, -121.4693), radius_m=200)
+    target = out / "canvass.csv"
+    export(db, officer, result, target)
+    rows = list(csv.DictReader(target.open(encoding="utf-8", newline="")))
+    assert {r["place"] for r in rows} == {"'=1+2"}
+    assert {r["longitude"] for r in rows} == {"-121.4693"}, "numbers stay numbers"
+
+
+@pytest.mark.policy("D.1")
+def test_only_the_searcher_exports_their_search(db: Database, officer: Context, enrol,
+                                                out: Path) -> None:
+    result = run(db, officer, plate="7AB*")
+    colleague = enrol("6302", "officer")
+    target = out / "theirs.csv"
+    with pytest.raises(Refused, match="Only the person who ran search"):
+        export(db, colleague, result, target)
+    assert not target.exists() and not exports(db)
+    with db.read() as session:
+        (refused,) = list_events(session, AuditFilter(action="search.export.refused"))
+    assert refused.actor_badge == "6302" and refused.details == {"clause": "D.1"}
+
+
+def test_only_reads_the_search_returned_leave(db: Database, officer: Context,
+                                              out: Path) -> None:
+    plate_search = run(db, officer, plate="7ABC123")
+    other = run(db, officer, plate="4XYZ001")
+    target = out / "x.csv"
+    mixed = [plate_search.reads[0].detection_id, other.reads[0].detection_id]
+    with pytest.raises(InputRejected, match="1 of them are not results of search"):
+        export(db, officer, plate_search, target, mixed)
+    for ids, message in (([], "nothing to export"), (["1; DROP TABLE"], "read numbers"),
+                         ([True], "read numbers")):
+        with pytest.raises(InputRejected, match=message):
+            export(db, officer, plate_search, target, ids)
+    assert not target.exists() and not exports(db)
+    assert list(out.iterdir()) == []
+
+
+def test_bad_targets_are_refused_and_nothing_left_behind(db: Database, officer: Context,
+                                                         out: Path) -> None:
+    result = run(db, officer, plate="7AB*")
+    for target in (out / "missing" / "x.csv", out):
+        with pytest.raises(InputRejected, match="file:"):
+            export(db, officer, result, target)
+    with pytest.raises(InputRejected, match="no search #999"):
+        perform(db, officer, export_search_csv, 999, [1], out / "x.csv")
+    assert list(out.iterdir()) == [] and not exports(db)
+
+
+def test_export_replaces_an_existing_file_whole(db: Database, officer: Context,
+                                                out: Path) -> None:
+    target = out / "again.csv"
+    target.write_text("old contents that are longer than the new file will be " * 200)
+    result = run(db, officer, plate="4XYZ001")
+    receipt = export(db, officer, result, target)
+    assert hashlib.sha256(target.read_bytes()).hexdigest() == receipt.sha256
+    assert receipt.rows == 1 and [p.name for p in out.iterdir()] == ["again.csv"]

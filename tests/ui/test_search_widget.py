@@ -1,0 +1,201 @@
+"""The Search screen and Other-use requests on a real database: purpose first (D.1), the
+shape-search gate (F.3), results for the map, areas from the map, an audited export, and
+the request → approval → search flow (D.1.c) between two people's screens."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from rtic_console.domain.search_rules import SearchKind, SearchPurpose
+from rtic_console.services import search
+from rtic_console.store.audit_log import AuditFilter, list_events
+from rtic_console.store.database import Database
+from rtic_console.store.models import SearchRecord
+from rtic_console.ui.search.other_use_requests_widget import OtherUseRequestsWidget
+from rtic_console.ui.search.search_widget import SearchWidget
+from tests.services.test_search import PLACES, seed_reads
+
+pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+WAIT = 10000
+
+
+@pytest.fixture
+def officer(db: Database, enrol):
+    seed_reads(db)
+    return enrol("6301", "officer")
+
+
+@pytest.fixture
+def screen(qtbot, console_session, officer) -> SearchWidget:
+    widget = SearchWidget(console_session(officer))
+    qtbot.addWidget(widget)
+    widget.show()
+    return widget
+
+
+def choose(widget: SearchWidget, purpose: SearchPurpose, case: str = "26-011842") -> None:
+    box = widget.purpose
+    box.purpose.setCurrentIndex(box.purpose.findData(purpose.value))
+    if purpose is not SearchPurpose.OTHER_USE:
+        box.case.setText(case)
+
+
+def run(qtbot, widget: SearchWidget) -> list[dict]:
+    with qtbot.waitSignal(widget.results_ready, timeout=WAIT) as signal:
+        widget.run_button.click()
+    return signal.args[0]
+
+
+def audited(db: Database, action: str) -> list:
+    with db.read() as session:
+        return list_events(session, AuditFilter(action=action))
+
+
+@pytest.mark.policy("D.1")
+def test_plate_search_fills_the_table_and_gives_the_map_its_points(qtbot, screen,
+                                                                   db: Database) -> None:
+    screen.form.plate.setText("7ab*")
+    screen.run_button.click()
+    qtbot.waitUntil(screen.message.isVisible, timeout=WAIT)
+    assert "approved purpose" in screen.message.text()
+    assert screen.status.text() == "No search ran." and screen.model.rowCount() == 0
+    assert [e.details["clause"] for e in audited(db, "search.run.refused")] == ["D.1"]
+
+    choose(screen, SearchPurpose.STOLEN_VEHICLE_OR_PLATE)
+    points = run(qtbot, screen)
+    assert {p["plate"] for p in points} == {"7ABC123", "7ABC999"}
+    first = next(p for p in points if p["plate"] == "7ABC123")
+    assert (first["lat"], first["lon"]) == PLACES["midtown"]
+    assert first["device"] == "ALPR-MT-01" and first["captured_at"].endswith("+00:00")
+    assert set(first) == {"id", "plate", "lat", "lon", "captured_at", "device"}
+    assert screen.model.rowCount() == 2 and not screen.message.isVisible()
+    assert screen.status.text().startswith("2 reads · plate search #")
+    assert "case 26-011842" in screen.status.text()
+    assert screen.export_button.isEnabled() and screen.truncated.isHidden()
+
+
+@pytest.mark.policy("D.1")
+def test_canvass_uses_the_area_drawn_on_the_map_and_exports(qtbot, screen, db: Database,
+                                                            tmp_path: Path) -> None:
+    screen.form.mode_bar.setCurrentIndex(1)
+    assert screen.form.mode is SearchKind.CANVASS and screen.form.plate_box.isHidden()
+    assert screen.purpose.purpose.currentData() == SearchPurpose.CRIME_SCENE_CANVASS.value
+    with qtbot.waitSignal(screen.area_requested, timeout=WAIT) as asked:
+        screen.form.draw_button.click()
+    assert asked.args == ["circle"]
+    screen.set_area({"kind": "circle", "lat": PLACES["south"][0], "lon": PLACES["south"][1],
+                     "radius_m": 250.4})
+    assert screen.form.radius.value() == 250
+    screen.purpose.case.setText("26-2")
+    screen.form.presets[24].click()  # the longest window a canvass may have, to the minute
+    assert {p["plate"] for p in run(qtbot, screen)} == {"7ABC999", "4XYZ001"}
+    assert "canvass search" in screen.status.text()
+
+    screen.set_area({"kind": "rectangle", "south": 38.57, "west": -121.49, "north": 38.58,
+                     "east": -121.48})
+    assert screen.form.area() == "rectangle" and screen.form.north.text() == "38.580000"
+    assert {p["plate"] for p in run(qtbot, screen)} == {"7ABC123", "7A8C123"}
+
+    target = tmp_path / "canvass.csv"
+    screen.export_to(target)
+    qtbot.waitUntil(lambda: "Exported 2 rows" in screen.message.text(), timeout=WAIT)
+    assert {r["plate"] for r in csv.DictReader(target.open())} == {"7ABC123", "7A8C123"}
+    (event,) = audited(db, "search.export")
+    assert event.details["rows"] == 2 and event.object_id == str(screen.result.search_id)
+
+
+def test_areas_and_input_the_service_refuses_are_named(qtbot, screen, db: Database) -> None:
+    screen.set_area({"kind": "triangle", "lat": 1})
+    assert "not a circle or a rectangle" in screen.message.text()
+    screen.set_area({"kind": "circle", "lat": "38.5; DROP TABLE", "lon": 1, "radius_m": 5})
+    assert "not a circle or a rectangle" in screen.message.text()
+    screen.form.mode_bar.setCurrentIndex(1)
+    screen.purpose.case.setText("26-2")
+    screen.form.lat.setText("38.5'; DROP TABLE detections;--")
+    screen.form.lon.setText("-121.5")
+    screen.run_button.click()
+    qtbot.waitUntil(lambda: "latitude: not a number" in screen.message.text(), timeout=WAIT)
+    screen.form.mode_bar.setCurrentIndex(0)
+    screen.run_button.click()
+    assert screen.message.text().startswith("Plate: enter a plate")
+    with db.read() as session:
+        assert session.query(SearchRecord).count() == 0
+
+
+@pytest.mark.policy("F.3")
+def test_vehicle_description_search_needs_its_incident(qtbot, screen, db: Database) -> None:
+    form = screen.form
+    form.mode_bar.setCurrentIndex(2)
+    choose(screen, SearchPurpose.WANTED_OR_MISSING, "26-3")
+    screen.run_button.click()
+    assert "at least a colour, make or body type" in screen.message.text()
+    form.color.setCurrentText("red")
+    screen.run_button.click()
+    qtbot.waitUntil(lambda: "F.3" in screen.message.text(), timeout=WAIT)
+    assert [e.details["clause"] for e in audited(db, "search.run.refused")] == ["F.3"]
+    form.incident.setText("26-004417")
+    form.description.setPlainText("Red sedan, two occupants, northbound on J St")
+    assert {p["plate"] for p in run(qtbot, screen)} == {"7ABC123", "7A8C123"}
+    with db.read() as session:
+        log = session.get(SearchRecord, screen.result.search_id)
+    assert log.kind == "shape" and log.incident_number == "26-004417"
+    assert log.subject_description.startswith("Red sedan")
+
+
+def test_truncated_results_are_flagged(qtbot, screen, monkeypatch) -> None:
+    monkeypatch.setattr(search, "MAX_RESULTS", 1)
+    screen.form.plate.setText("7AB*")
+    choose(screen, SearchPurpose.STOLEN_VEHICLE_OR_PLATE)
+    assert len(run(qtbot, screen)) == 1
+    assert screen.truncated.isVisible() and "narrow" in screen.truncated.text().lower()
+
+
+@pytest.fixture
+def three_screens(qtbot, console_session, officer, enrol):
+    """The officer's requests and search, the sergeant's inbox. Held here until teardown:
+    dropping the last reference to a shown screen mid-test lets PySide free it too early."""
+    sergeant = enrol("7101", "supervisor")
+    screens = (OtherUseRequestsWidget(console_session(officer)),
+               OtherUseRequestsWidget(console_session(sergeant)),
+               SearchWidget(console_session(officer)))
+    for w in screens:
+        qtbot.addWidget(w)
+        w.show()
+    return screens
+
+
+@pytest.mark.policy("D.1")
+def test_other_use_request_approved_on_one_screen_runs_on_another(qtbot, db: Database,
+                                                                  three_screens) -> None:
+    mine, inbox, finder = three_screens
+    assert mine.pending_box.isHidden() and inbox.pending_box.isVisible()
+
+    mine.case.setText("26-7001")
+    mine.use.setPlainText("Travel pattern of a fraud suspect's car for a warrant affidavit")
+    mine.submit_button.click()
+    qtbot.waitUntil(lambda: mine.mine.rowCount() == 1 and inbox.pending.rowCount() == 1,
+                    timeout=WAIT)
+    assert mine.mine.index(0, 3).data() == "Pending"
+
+    choose(finder, SearchPurpose.OTHER_USE)
+    assert finder.purpose.no_request.isVisible() and finder.purpose.request.isHidden()
+
+    inbox.pending_table.selectRow(0)
+    inbox.approve_button.click()
+    qtbot.waitUntil(lambda: "note" in inbox.message.text(), timeout=WAIT)
+    inbox.note.setText("Reviewed with the case detective")
+    inbox.approve_button.click()
+    qtbot.waitUntil(lambda: inbox.pending.rowCount() == 0, timeout=WAIT)
+    qtbot.waitUntil(lambda: finder.purpose.request.count() == 1, timeout=WAIT)
+    qtbot.waitUntil(lambda: mine.mine.index(0, 3).data() == "Approved", timeout=WAIT)
+    assert finder.purpose.case.text() == "26-7001" and finder.purpose.case.isReadOnly()
+
+    finder.form.plate.setText("7ABC123")
+    assert {p["plate"] for p in run(qtbot, finder)} == {"7ABC123"}
+    with db.read() as session:
+        log = session.get(SearchRecord, finder.result.search_id)
+    assert (log.purpose, log.case_number, log.request_id) == ("other_use", "26-7001",
+                                                              mine.mine.row_at(0).id)

@@ -6,11 +6,12 @@ STAMP := $(VENV)/.installed-stamp
 
 .PHONY: demo test lint screenshots benchmarks matrix clean
 
-$(STAMP): pyproject.toml Makefile installer/install_system_libs.sh
+$(STAMP): pyproject.toml Makefile installer/install_system_libs.sh resources/map/package-lock.json
 	bash installer/install_system_libs.sh
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	npm ci --prefix resources/map --no-audit --no-fund
 	touch $(STAMP)
 
 demo: $(STAMP)

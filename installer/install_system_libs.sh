@@ -6,6 +6,8 @@ packages=(libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 fonts-d
           libnss3 libxcomposite1 libxdamage1 libxrandr2 libxtst6 libxshmfence1 libasound2
           libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0
           libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libdbus-1-3)
+# The map's Leaflet bundle comes from the npm registry at set-up.
+command -v npm >/dev/null 2>&1 || packages+=(npm)
 command -v dpkg-query >/dev/null 2>&1 || { echo "install_system_libs: not a Debian system; make sure Qt 6's X11 libraries are present"; exit 0; }
 missing=()
 for p in "${packages[@]}"; do

@@ -9,10 +9,12 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import platformdirs
 
 APP_NAME = "rtic-console"
+OSM_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 
 
 class SettingsError(ValueError):
@@ -55,6 +57,13 @@ class Settings:
         "help": "Age at which an unworked hit turns red and is called overdue (D.5.a)"})
     max_substitutions: int = field(default=1, metadata={
         "help": "OCR-equivalent substitutions a hit may need (0 exact only; at most 2)"})
+    map_tile_url: str = field(default=OSM_TILE_URL, metadata={
+        "help": "Map tile server URL with {z}, {x} and {y} (http, https or file); empty "
+                "for a plain background on a closed network"})
+    map_tile_attribution: str = field(default="© OpenStreetMap contributors", metadata={
+        "help": "Credit the tile server requires, shown in the map's corner (plain text)"})
+    map_max_points: int = field(default=100_000, metadata={
+        "help": "Most reads the map draws at once, newest first (1,000 to 500,000)"})
 
     def __post_init__(self) -> None:
         for name in ("lockout_threshold", "lockout_minutes", "clets_valid_days",
@@ -70,6 +79,27 @@ class Settings:
             raise SettingsError("setting hit_overdue_seconds must exceed hit_warn_seconds")
         if not self.workstation or len(self.workstation) > 80:
             raise SettingsError("setting workstation must be 1 to 80 characters")
+        self._check_map()
+
+    def _check_map(self) -> None:
+        url = self.map_tile_url
+        if not isinstance(url, str) or len(url) > 500 or any(c.isspace() for c in url) or (
+                url and (urlsplit(url).scheme not in ("http", "https", "file")
+                         or not all(k in url for k in ("{z}", "{x}", "{y}")))):
+            raise SettingsError("setting map_tile_url must be empty or one http, https or file "
+                                "URL of at most 500 characters with {z}, {x} and {y}")
+        text = self.map_tile_attribution
+        # Leaflet shows the attribution as HTML inside the page that holds the Qt bridge.
+        if not isinstance(text, str) or len(text) > 200 or any(c in text for c in "<>&\"\n"):
+            raise SettingsError("setting map_tile_attribution must be plain text of at most "
+                                "200 characters (no < > & or quotes)")
+        if url and not text.strip():
+            raise SettingsError("setting map_tile_attribution must credit the tile server "
+                                "(its terms require it)")
+        if not isinstance(self.map_max_points, int) or isinstance(self.map_max_points, bool) \
+                or not 1_000 <= self.map_max_points <= 500_000:
+            raise SettingsError("setting map_max_points must be a whole number from 1000 to "
+                                "500000")
 
 
 _ENV = {"database_url": "RTIC_DATABASE_URL", "workstation": "RTIC_WORKSTATION"}

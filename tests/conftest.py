@@ -133,7 +133,7 @@ def db(db_url: str) -> Iterator[Database]:
 @pytest.fixture
 def settings(db_url: str) -> Settings:
     return Settings(database_url=db_url, workstation="TEST-WS-01", lockout_threshold=3,
-                    lockout_minutes=10)
+                    lockout_minutes=10, map_tile_url="")
 
 
 

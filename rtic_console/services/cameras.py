@@ -79,7 +79,7 @@ def display_url(url: str | None) -> str:
     return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2], query=""))
 
 
-def _status(device: Device) -> str:
+def device_status(device: Device) -> str:
     if not device.in_service:
         return "out of service"
     if device.is_streaming is None:
@@ -93,7 +93,7 @@ def camera_view(device: Device, settings: CameraSettings | None) -> CameraView:
         device.id, device.code, device.name, category, CATEGORY_TITLES[category], device.area,
         device.address, device.latitude, device.longitude, device.stream_url,
         device.substream_url, display_url(device.stream_url), device.in_service,
-        _status(device), device.last_seen_at, device.fps,
+        device_status(device), device.last_seen_at, device.fps,
         bool(settings and settings.recording_enabled), settings.retention_days if settings
         else None)
 

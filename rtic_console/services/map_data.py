@@ -1,0 +1,348 @@
+"""What the live map shows: reads and hits in a time window, devices, registry cameras, news."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from rtic_console.domain.devices import DeviceKind
+from rtic_console.domain.roles import Permission
+from rtic_console.services.auth import authorize
+from rtic_console.services.cameras import device_status
+from rtic_console.services.context import Context, InputRejected
+from rtic_console.store.audit_log import append_event
+from rtic_console.store.models import (
+    Detection,
+    DetectionImage,
+    Device,
+    Hit,
+    HotList,
+    RegistryEntry,
+)
+
+MAX_WINDOW = timedelta(days=31)
+MAX_POINTS = 500_000
+DELTA_LIMIT = 5_000
+HIT_LIMIT = 5_000
+FETCH_BATCH = 10_000
+# How far below its highest id a delta looks for rows committed late (module LiveCursor).
+ID_OVERLAP = 2_000
+MAX_IDS = 1_000
+# A reader may date a read up to 5 minutes ahead of the console (domain/reads.ReadLimits), so
+# a hit is never stored before its read's time minus that; the hits' own index can be used.
+HIT_CLOCK_SLACK = timedelta(minutes=10)
+
+# A fixed reader often reports no position of its own: the read is placed at its device.
+_LAT = func.coalesce(Detection.latitude, Device.latitude)
+_LON = func.coalesce(Detection.longitude, Device.longitude)
+
+
+@dataclass(frozen=True)
+class DetectionColumns:
+    """Reads as parallel columns, newest or oldest first as asked: 100,000 reads cost six
+    tuples here, not 100,000 objects, and go to the page as columns too."""
+
+    ids: tuple[int, ...] = ()
+    plates: tuple[str, ...] = ()
+    latitudes: tuple[float, ...] = ()
+    longitudes: tuple[float, ...] = ()
+    captured_at: tuple[datetime, ...] = ()
+    device_ids: tuple[int | None, ...] = ()
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @classmethod
+    def of(cls, rows: Sequence[Sequence[Any]]) -> DetectionColumns:
+        return cls(*map(tuple, zip(*rows, strict=True))) if rows else cls()
+
+
+@dataclass(frozen=True, slots=True)
+class MapHit:
+    id: int
+    detection_id: int
+    read_plate: str
+    listed_plate: str
+    list_name: str
+    latitude: float | None
+    longitude: float | None
+    captured_at: datetime
+    substitutions: int
+    informational: bool
+    status: str
+    priority: int
+
+    @property
+    def approximate(self) -> bool:
+        """An OCR-equivalent match, not the plate text itself: compare the photo first."""
+        return self.substitutions > 0
+
+
+@dataclass(frozen=True, slots=True)
+class MapDevice:
+    id: int
+    code: str
+    name: str
+    kind: DeviceKind
+    category: str
+    status: str
+    latitude: float
+    longitude: float
+
+
+@dataclass(frozen=True, slots=True)
+class MapRegistryCamera:
+    """Where a registered private camera is and what it is; the owner stays in the registry."""
+
+    id: int
+    equipment_type: str
+    address: str
+    latitude: float
+    longitude: float
+
+
+@dataclass(frozen=True)
+class LiveCursor:
+    """Where the map's live updates stand: the highest ids it has, and the ids it was sent
+    just below them.
+
+    An id is taken when a row is inserted, not when it commits: a slower transaction can
+    commit id 100 after id 101 was seen. So each delta also looks `ID_OVERLAP` ids back and
+    sends what it finds there that was not sent before.
+    """
+
+    detection_id: int = 0
+    hit_id: int = 0
+    recent_detections: frozenset[int] = frozenset()
+    recent_hits: frozenset[int] = frozenset()
+
+    def advanced(self, detection_ids: Iterable[int], hit_ids: Iterable[int]) -> LiveCursor:
+        """The cursor once these ids have been sent to the page."""
+        detections = self.recent_detections.union(detection_ids)
+        hits = self.recent_hits.union(hit_ids)
+        top_detection = max(self.detection_id, max(detections, default=0))
+        top_hit = max(self.hit_id, max(hits, default=0))
+        return LiveCursor(top_detection, top_hit,
+                          frozenset(i for i in detections if i > top_detection - ID_OVERLAP),
+                          frozenset(i for i in hits if i > top_hit - ID_OVERLAP))
+
+
+@dataclass(frozen=True)
+class MapSnapshot:
+    """The newest `limit` reads of the window; `total_detections` counts all of them."""
+
+    detections: DetectionColumns
+    total_detections: int
+    hits: tuple[MapHit, ...]
+    cursor: LiveCursor
+
+    @property
+    def capped(self) -> bool:
+        return len(self.detections) < self.total_detections
+
+
+@dataclass(frozen=True)
+class MapDelta:
+    """What arrived since the cursor; `more` says another call would find more."""
+
+    detections: DetectionColumns
+    hits: tuple[MapHit, ...]
+    new_hits: int
+    cursor: LiveCursor
+    more: bool
+
+
+@dataclass(frozen=True)
+class DetectionDetail:
+    id: int
+    plate: str
+    plate_raw: str
+    state: str | None
+    confidence: float
+    captured_at: datetime
+    device_code: str | None
+    device_name: str
+    place: str
+    latitude: float | None
+    longitude: float | None
+    direction_deg: float | None
+    vehicle: dict[str, object]
+    candidates: tuple[str, ...]
+    hits: tuple[MapHit, ...]
+    images: dict[str, bytes]
+
+
+def _window(start: object, end: object) -> tuple[datetime, datetime | None]:
+    if not isinstance(start, datetime) or start.tzinfo is None:
+        raise InputRejected("map time window start must be a date and time with a time zone")
+    if end is not None and (not isinstance(end, datetime) or end.tzinfo is None):
+        raise InputRejected("map time window end must be a date and time with a time zone")
+    if end is not None and end <= start:
+        raise InputRejected("map time window end must be after its start")
+    if (end or datetime.now(start.tzinfo)) - start > MAX_WINDOW:
+        raise InputRejected(f"map time window may span at most {MAX_WINDOW.days} days; use "
+                            "a search for longer periods")
+    return start, end
+
+
+def _whole(value: object, name: str, low: int, high: int) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+        raise InputRejected(f"{name} must be a whole number from {low} to {high}")
+    return value
+
+
+def _detections_query() -> Select[tuple[int, str, float, float, datetime, int | None]]:
+    return (select(Detection.id, Detection.plate, _LAT, _LON, Detection.captured_at,
+                   Detection.device_id)
+            .outerjoin(Device, Device.id == Detection.device_id)
+            .where(_LAT.is_not(None), _LON.is_not(None)))
+
+
+def _hits_query() -> Select[tuple[object, ...]]:
+    return (select(Hit.id, Hit.detection_id, Hit.read_plate, Hit.listed_plate, HotList.name,
+                   _LAT, _LON, Detection.captured_at, Hit.substitutions, Hit.informational,
+                   Hit.status, Hit.priority)
+            .join(Detection, Detection.id == Hit.detection_id)
+            .join(HotList, HotList.id == Hit.list_id)
+            .outerjoin(Device, Device.id == Detection.device_id))
+
+
+def _hit(row: tuple) -> MapHit:  # type: ignore[type-arg]
+    return MapHit(*row)
+
+
+def map_snapshot(session: Session, ctx: Context, start: datetime, end: datetime | None = None,
+                 limit: int = 100_000) -> MapSnapshot:
+    """Newest first along the captured_at index; counted in full only when capped."""
+    authorize(session, ctx, Permission.VIEW_MAP, action="map.view")
+    start, end = _window(start, end)
+    limit = _whole(limit, "map point limit", 1, MAX_POINTS)
+    # Taken first: a read committed while the snapshot runs is in the snapshot and in the
+    # cursor's recent ids, or else fetched by the next delta; never skipped.
+    start_cursor = LiveCursor(_last_id(session, Detection), _last_id(session, Hit))
+    in_window = [Detection.captured_at >= start]
+    if end is not None:
+        in_window.append(Detection.captured_at < end)
+    # In batches, so that no single fetch holds the GIL (and so the screen) for long.
+    rows = session.execute(_detections_query().where(*in_window)
+                           .order_by(Detection.captured_at.desc()).limit(limit + 1)
+                           .execution_options(yield_per=FETCH_BATCH)).all()
+    total = len(rows)
+    if total > limit:
+        rows = rows[:limit]
+        total = session.scalar(
+            select(func.count()).select_from(Detection)
+            .outerjoin(Device, Device.id == Detection.device_id)
+            .where(*in_window, _LAT.is_not(None), _LON.is_not(None))) or 0
+    hit_query = _hits_query().where(Hit.created_at >= start - HIT_CLOCK_SLACK, *in_window)
+    hits = session.execute(hit_query.order_by(Hit.id.desc()).limit(HIT_LIMIT)).all()
+    columns = DetectionColumns.of(rows)
+    cursor = start_cursor.advanced(
+        (i for i in columns.ids if i > start_cursor.detection_id - ID_OVERLAP),
+        (h[0] for h in hits if h[0] > start_cursor.hit_id - ID_OVERLAP))
+    return MapSnapshot(columns, total, tuple(map(_hit, hits)), cursor)
+
+
+def _last_id(session: Session, model: type[Detection] | type[Hit]) -> int:
+    """Where live updates start: everything after this id is news to the map."""
+    return session.scalar(select(func.max(model.id))) or 0
+
+
+def map_delta(session: Session, ctx: Context, cursor: LiveCursor, start: datetime,
+              changed_hit_ids: tuple[int, ...] = ()) -> MapDelta:
+    """Reads and hits stored since the cursor (primary-key range scans), plus hits whose
+    status changed, so a claimed or closed hit changes its marker."""
+    authorize(session, ctx, Permission.VIEW_MAP, action="map.view")
+    if not isinstance(cursor, LiveCursor):
+        raise InputRejected("live cursor must come from a map snapshot")
+    _whole(cursor.detection_id, "last read id", 0, 2**63 - 1)
+    _whole(cursor.hit_id, "last hit id", 0, 2**63 - 1)
+    start, _ = _window(start, None)
+    if not isinstance(changed_hit_ids, tuple) or len(changed_hit_ids) > MAX_IDS:
+        raise InputRejected(f"changed hit ids must be a tuple of at most {MAX_IDS} ids")
+    for hit_id in changed_hit_ids:
+        _whole(hit_id, "changed hit id", 1, 2**63 - 1)
+    rows, more = _since(session, _detections_query().where(Detection.captured_at >= start),
+                        Detection.id, cursor.detection_id, cursor.recent_detections,
+                        DELTA_LIMIT)
+    hit_rows, more_hits = _since(session, _hits_query().where(Detection.captured_at >= start),
+                                 Hit.id, cursor.hit_id, cursor.recent_hits, HIT_LIMIT)
+    new_hits = len(hit_rows)
+    advanced = cursor.advanced((r[0] for r in rows), (r[0] for r in hit_rows))
+    if changed_hit_ids:
+        sent = {r[0] for r in hit_rows}
+        hit_rows += [r for r in session.execute(_hits_query().where(Hit.id.in_(changed_hit_ids)))
+                     if r[0] not in sent]
+    return MapDelta(DetectionColumns.of(rows), tuple(map(_hit, hit_rows)), new_hits, advanced,
+                    more or more_hits)
+
+
+def _since(session: Session, query: Select[Any], id_column: Any, after: int,
+           recent: frozenset[int], limit: int) -> tuple[list[Any], bool]:
+    """Rows after `after`, and rows just below it that were not sent (late commits).
+
+    The sent ids are left out in SQL: fetching them again four times a second only to drop
+    them made enough garbage to set off full collections (a stalled screen).
+    """
+    query = query.where(id_column > after - ID_OVERLAP)
+    if recent:
+        query = query.where(id_column.not_in(sorted(recent)))
+    rows = session.execute(query.order_by(id_column).limit(limit + 1)).all()
+    return rows[:limit], len(rows) > limit
+
+
+def map_devices(session: Session, ctx: Context) -> tuple[MapDevice, ...]:
+    """Readers and cameras that have a place, with category and service state (B.2)."""
+    authorize(session, ctx, Permission.VIEW_MAP, action="map.view")
+    devices = session.scalars(select(Device).where(Device.latitude.is_not(None),
+                                                   Device.longitude.is_not(None))
+                              .order_by(Device.kind, Device.code))
+    return tuple(MapDevice(d.id, d.code, d.name, DeviceKind(d.kind), d.category,
+                           device_status(d), d.latitude, d.longitude)  # type: ignore[arg-type]
+                 for d in devices)
+
+
+def map_registry_cameras(session: Session, ctx: Context) -> tuple[MapRegistryCamera, ...]:
+    """Active registry entries (H.1) for those who may query the registry."""
+    authorize(session, ctx, Permission.QUERY_REGISTRY, action="map.registry")
+    rows = session.execute(
+        select(RegistryEntry.id, RegistryEntry.equipment_type, RegistryEntry.address,
+               RegistryEntry.latitude, RegistryEntry.longitude)
+        .where(RegistryEntry.active.is_(True)).order_by(RegistryEntry.id))
+    return tuple(MapRegistryCamera(*row) for row in rows)
+
+
+def detection_detail(session: Session, ctx: Context, detection_id: int) -> DetectionDetail:
+    """A read's images and details, opened from the map; every opening is audited."""
+    authorize(session, ctx, Permission.VIEW_MAP, action="detection.view",
+              object_type="detection", object_id=str(detection_id)[:20])
+    detection_id = _whole(detection_id, "read id", 1, 2**63 - 1)
+    det = session.get(Detection, detection_id)
+    if det is None:
+        raise InputRejected(f"there is no read #{detection_id}")
+    device = session.get(Device, det.device_id) if det.device_id else None
+    latitude, longitude = det.latitude, det.longitude
+    if latitude is None and device is not None:
+        latitude, longitude = device.latitude, device.longitude
+    place = device.address if device and device.address else (
+        f"{latitude:.5f}, {longitude:.5f}" if latitude is not None and longitude is not None
+        else "location not reported")
+    hits = tuple(map(_hit, session.execute(_hits_query().where(Hit.detection_id == det.id)
+                                           .order_by(Hit.priority, Hit.id))))
+    images = {i.kind: i.jpeg for i in session.scalars(
+        select(DetectionImage).where(DetectionImage.detection_id == det.id))}
+    candidates = tuple(str(c[0]) for c in json.loads(det.candidates or "[]"))
+    append_event(session, actor_badge=ctx.actor.badge, workstation=ctx.workstation,
+                 action="detection.view", object_type="detection", object_id=det.id,
+                 details={"plate": det.plate, "from": "map", "hits": [h.id for h in hits]})
+    return DetectionDetail(
+        det.id, det.plate, det.plate_raw, det.state, det.confidence, det.captured_at,
+        device.code if device else None, device.name if device else det.device_ref, place,
+        latitude, longitude, det.direction_deg, json.loads(det.vehicle or "{}"), candidates,
+        hits, images)

@@ -1,0 +1,324 @@
+"""The live map work area: reads, hits, devices and registry cameras, updated as they arrive."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+from PySide6.QtCore import QTimer, Signal, Slot
+from PySide6.QtGui import QAction, QImage
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from rtic_console.domain.devices import CATEGORY_TITLES, DeviceCategory
+from rtic_console.domain.roles import Permission
+from rtic_console.services.cameras import CAMERA_CHANGED
+from rtic_console.services.hits import HIT_CHANGED
+from rtic_console.services.ingest import DETECTIONS_ADDED, HIT_CREATED
+from rtic_console.services.map_data import DetectionDetail, LiveCursor, detection_detail
+from rtic_console.services.runner import perform
+from rtic_console.store.change_bus import ChangeEvent
+from rtic_console.ui.console_session import ConsoleSession
+from rtic_console.ui.map import page_data
+from rtic_console.ui.map.detection_panel import DetectionPanel
+from rtic_console.ui.map.map_page import MapLibrariesMissing, page_for
+from rtic_console.ui.map.map_view import MapView
+from rtic_console.ui.map.page_data import PreparedDelta, PreparedSnapshot
+from rtic_console.ui.map.time_filter import TimeFilterBar, TimeWindow
+from rtic_console.ui.widgets import MessageLine, describe_error
+
+logger = logging.getLogger(__name__)
+
+# Live reads are gathered for this long and sent to the page as one small diff.
+BATCH_MS = 250
+DEVICE_REFRESH_MS = 1000
+NEWS_KINDS = frozenset({DETECTIONS_ADDED, HIT_CREATED, "resync"})
+DEVICE_KINDS = frozenset({"device.health", CAMERA_CHANGED, "resync"})
+# Whatever the registry publishes (registry.entry, registry.import, ...) redraws its layer.
+REGISTRY_PREFIX = "registry"
+LAYERS = (("readers", "Readers"), ("cameras", "Cameras"), ("detections", "Reads"),
+          ("hits", "Hits"), ("registry", "Registry cameras"), ("search", "Search results"))
+AREA_KINDS = ("circle", "rectangle")
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
+def _load_detail(session: ConsoleSession,
+                 detection_id: int) -> tuple[DetectionDetail, dict[str, QImage]]:
+    """Runs on the writer thread (the opening is audited); JPEGs are decoded there too."""
+    detail = perform(session.db, session.ctx, detection_detail, detection_id)
+    return detail, {kind: QImage.fromData(data) for kind, data in detail.images.items()}
+
+
+class MapWidget(QWidget):
+    """Layers toggle here; the page only draws. Clicks come back through the view's bridge."""
+
+    camera_open_requested = Signal(int)
+    area_drawn = Signal(object)
+
+    def __init__(self, session: ConsoleSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._session = session
+        self._generation = 0
+        self._window: TimeWindow | None = None
+        self._cursor: LiveCursor | None = None
+        self._news = False
+        self._changed_hits: set[int] = set()
+        self._delta_busy = False
+        self._fitted = False
+        self._counts = {"total": 0, "shown": 0, "hits": 0}
+        self.view: MapView | None = None
+
+        self.time_filter = TimeFilterBar()
+        self.time_filter.window_changed.connect(self._on_time_filter_window_changed)
+        self.time_filter.invalid.connect(self._on_time_filter_invalid)
+        self.layer_boxes: dict[str, QCheckBox] = {}
+        self.category_actions: dict[DeviceCategory, QAction] = {}
+        toolbar = QHBoxLayout()
+        toolbar.addWidget(self.time_filter)
+        toolbar.addStretch(1)
+        for name, title in LAYERS:
+            box = QCheckBox(title)
+            box.setChecked(True)
+            box.toggled.connect(lambda on, name=name: self._on_layer_box_toggled(name, on))
+            self.layer_boxes[name] = box
+            toolbar.addWidget(box)
+        self.layer_boxes["registry"].setVisible(session.may(Permission.QUERY_REGISTRY))
+        self.layer_boxes["search"].setVisible(False)
+        self.categories = self._category_button()
+        toolbar.addWidget(self.categories)
+        self.summary = QLabel("Loading the map…")
+        self.summary.setObjectName("queueSummary")
+        self.message = MessageLine()
+        self.panel = DetectionPanel()
+        self.panel.hide()
+
+        body = QHBoxLayout()
+        try:
+            settings = session.ctx.settings
+            page = page_for(settings.map_tile_url, settings.map_tile_attribution)
+        except MapLibrariesMissing as exc:
+            self.message.show_error(str(exc))
+            self.summary.setText("The map cannot be shown on this workstation.")
+        else:
+            self.view = MapView(page, settings.map_tile_url)
+            bridge = self.view.bridge
+            bridge.detection_clicked.connect(self._on_bridge_detection_clicked)
+            bridge.camera_clicked.connect(self.camera_open_requested)
+            bridge.area_drawn.connect(self.area_drawn)
+            bridge.points_drawn.connect(self._on_bridge_points_drawn)
+            bridge.tiles_failed.connect(self._on_bridge_tiles_failed)
+            body.addWidget(self.view, 1)
+        body.addWidget(self.panel)
+        layout = QVBoxLayout(self)
+        layout.addLayout(toolbar)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.message)
+        layout.addLayout(body, 1)
+
+        self._delta_timer = QTimer(self, singleShot=True, interval=BATCH_MS)
+        self._delta_timer.timeout.connect(self._on_delta_timer_timeout)
+        self._devices_timer = QTimer(self, singleShot=True, interval=DEVICE_REFRESH_MS)
+        self._devices_timer.timeout.connect(self._load_devices)
+        self._registry_timer = QTimer(self, singleShot=True, interval=DEVICE_REFRESH_MS)
+        self._registry_timer.timeout.connect(self._load_registry)
+        session.changes.changed.connect(self._on_change)
+        if self.view is not None:
+            self._load_devices()
+            if session.may(Permission.QUERY_REGISTRY):
+                self._load_registry()
+            self.reload(self.time_filter.window())
+
+    # Slots for other screens ----------------------------------------------------------
+
+    @Slot(list)
+    def show_search_results(self, rows: list[Mapping[str, Any]]) -> None:
+        """Rows {id, plate, lat, lon, captured_at, device} as a highlighted layer, in view."""
+        box = self.layer_boxes["search"]
+        box.setVisible(True)
+        box.setChecked(True)
+        self._run(page_data.search_script(rows))
+
+    @Slot(str)
+    def start_area_drawing(self, kind: str) -> None:
+        """The person draws a circle or rectangle; `area_drawn` carries it when done."""
+        if kind not in AREA_KINDS:
+            raise ValueError(f"area kind must be one of {', '.join(AREA_KINDS)}, not {kind!r}")
+        self._run(page_data.area_drawing_script(kind))
+
+    def reload(self, window: TimeWindow) -> None:
+        """A new snapshot for the window; answers to older requests are dropped."""
+        self._generation += 1
+        generation = self._generation
+        self._window = window
+        self._cursor = None
+        self._changed_hits.clear()
+        start, end = window.bounds()
+        fit = not self._fitted
+        db, ctx = self._session.db, self._session.ctx
+        self.summary.setText("Loading reads…")
+        self._session.runner.read(
+            lambda: page_data.prepare_snapshot(db, ctx, start, end, window.span, fit),
+            lambda prepared: self._on_snapshot_loaded(generation, prepared),
+            self._on_load_failed, key=self._key("snapshot"), owner=self)
+
+    # Loading ----------------------------------------------------------------------------
+
+    def _key(self, what: str) -> str:
+        return f"map.{id(self)}.{what}"
+
+    def _run(self, script: str) -> None:
+        if self.view is not None:
+            self.view.run_script(script)
+
+    def _on_snapshot_loaded(self, generation: int, prepared: PreparedSnapshot) -> None:
+        if generation != self._generation:
+            return
+        self._fitted = True
+        self._cursor = prepared.cursor
+        self._counts = {"total": prepared.total, "shown": prepared.shown, "hits": prepared.hits}
+        self._run(prepared.script)
+        self._update_summary()
+        if self._news:
+            self._schedule_delta()
+
+    def _on_load_failed(self, error: BaseException) -> None:
+        self.message.show_error(describe_error(error))
+
+    def _on_delta_failed(self, error: BaseException) -> None:
+        """What was not fetched is fetched with the next change (the ids did not move)."""
+        self._delta_busy = False
+        self._news = True
+        self._on_load_failed(error)
+
+    def _load_devices(self) -> None:
+        db, ctx = self._session.db, self._session.ctx
+        self._session.runner.read(lambda: page_data.prepare_devices(db, ctx), self._run,
+                                  self._on_load_failed, key=self._key("devices"), owner=self)
+
+    def _load_registry(self) -> None:
+        db, ctx = self._session.db, self._session.ctx
+        self._session.runner.read(lambda: page_data.prepare_registry(db, ctx), self._run,
+                                  self._on_load_failed, key=self._key("registry"), owner=self)
+
+    def _update_summary(self) -> None:
+        shown, total, hits = (self._counts[k] for k in ("shown", "total", "hits"))
+        reads = (f"Showing the newest {shown:,} of {total:,} reads in this window"
+                 if total > shown else _count(shown, "read"))
+        live = " · live" if self._window is not None and self._window.live else ""
+        self.summary.setText(f"{reads} · {_count(hits, 'hit')}{live}")
+
+    # Live updates -----------------------------------------------------------------------
+
+    @Slot(object)
+    def _on_change(self, change: ChangeEvent) -> None:
+        if change.kind in DEVICE_KINDS and not self._devices_timer.isActive():
+            self._devices_timer.start()
+        if (change.kind.startswith(REGISTRY_PREFIX) or change.kind == "resync") \
+                and self._session.may(Permission.QUERY_REGISTRY) \
+                and not self._registry_timer.isActive():
+            self._registry_timer.start()
+        if change.kind in NEWS_KINDS or change.kind == HIT_CHANGED:
+            if change.kind == HIT_CHANGED:
+                self._changed_hits.update(change.ids)
+            self._news = True
+            self._schedule_delta()
+
+    def _schedule_delta(self) -> None:
+        if (self._window is not None and self._window.live and not self._delta_busy
+                and not self._delta_timer.isActive()):
+            self._delta_timer.start()
+
+    def _on_delta_timer_timeout(self) -> None:
+        if self._cursor is None or self._window is None or self.view is None:
+            return  # the snapshot is still loading; it schedules the delta when it lands
+        self._news = False
+        changed = tuple(sorted(self._changed_hits))[:1000]
+        self._changed_hits.difference_update(changed)
+        self._delta_busy = True
+        generation = self._generation
+        cursor = self._cursor
+        start, _ = self._window.bounds()
+        db, ctx = self._session.db, self._session.ctx
+        self._session.runner.read(
+            lambda: page_data.prepare_delta(db, ctx, cursor, start, changed),
+            lambda prepared: self._on_delta_loaded(generation, prepared),
+            self._on_delta_failed, key=self._key("delta"), owner=self)
+
+    def _on_delta_loaded(self, generation: int, prepared: PreparedDelta) -> None:
+        self._delta_busy = False
+        if generation == self._generation:
+            self._cursor = prepared.cursor
+            if prepared.detections or prepared.hit_markers:
+                self._run(prepared.script)
+            self._counts["total"] += prepared.detections
+            self._counts["hits"] += prepared.new_hits
+            self._news = self._news or prepared.more
+        if self._news or self._changed_hits:
+            self._schedule_delta()
+
+    @Slot()
+    def _on_bridge_tiles_failed(self) -> None:
+        url = self._session.ctx.settings.map_tile_url
+        logger.warning("map tiles from %s could not be loaded; plain background shown",
+                       urlsplit(url).netloc or url.split("/{z}")[0] or "no tile server")
+
+    @Slot(int)
+    def _on_bridge_points_drawn(self, count: int) -> None:
+        self._counts["shown"] = count
+        self._counts["total"] = max(self._counts["total"], count)
+        self._update_summary()
+
+    # Controls and clicks ----------------------------------------------------------------
+
+    def _category_button(self) -> QToolButton:
+        """F.1 categories as a menu of ticks: readers and cameras of unticked ones hide."""
+        button = QToolButton()
+        button.setText("Device categories")
+        button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(button)
+        for category, title in CATEGORY_TITLES.items():
+            action = menu.addAction(title)
+            action.setCheckable(True)
+            action.setChecked(True)
+            action.toggled.connect(self._on_category_action_toggled)
+            self.category_actions[category] = action
+        button.setMenu(menu)
+        return button
+
+    def _on_category_action_toggled(self, _on: bool) -> None:
+        chosen = [c for c, a in self.category_actions.items() if a.isChecked()]
+        self._run(page_data.categories_script(
+            None if len(chosen) == len(self.category_actions) else chosen))
+
+    def _on_layer_box_toggled(self, name: str, on: bool) -> None:
+        self._run(page_data.layer_script(name, on))
+
+    def _on_time_filter_window_changed(self, window: TimeWindow) -> None:
+        self.message.clear_message()
+        self.reload(window)
+
+    def _on_time_filter_invalid(self, text: str) -> None:
+        self.message.show_error(text)
+
+    @Slot(int)
+    def _on_bridge_detection_clicked(self, detection_id: int) -> None:
+        session = self._session
+        session.runner.write(lambda: _load_detail(session, detection_id),
+                             self._on_detail_loaded, self._on_load_failed,
+                             key=self._key("detail"), owner=self)
+
+    def _on_detail_loaded(self, payload: tuple[DetectionDetail, dict[str, QImage]]) -> None:
+        detail, images = payload
+        self.panel.show_detail(detail, images)

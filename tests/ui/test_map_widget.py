@@ -1,0 +1,251 @@
+"""The map work area: reads from the database, live updates, clicks, areas, search results."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtTest import QTest
+
+from rtic_console.domain.checklist import STOP_WARNING
+from rtic_console.domain.devices import DeviceCategory, DeviceKind
+from rtic_console.domain.reads import PlateRead
+from rtic_console.feeds.alpr_simulator import plate_crop_jpeg
+from rtic_console.services import hotlists
+from rtic_console.services.hotlists import HotPlateInput
+from rtic_console.services.ingest import ingest_reads
+from rtic_console.services.matching import MatchingEngine
+from rtic_console.services.runner import perform
+from rtic_console.store.audit_log import AuditFilter, list_events
+from rtic_console.store.change_bus import ChangeEvent, publish
+from rtic_console.store.database import Database
+from rtic_console.store.models import Device, RegistryEntry
+from rtic_console.ui.map.map_widget import MapWidget
+from rtic_console.ui.map.time_filter import PRESETS
+
+pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+
+CAMERA_AT = (38.5990, -121.4500)
+
+
+def _read(sid: str, plate: str, minutes_ago: float, lat: float, lon: float,
+          images: dict[str, bytes] | None = None) -> PlateRead:
+    return PlateRead(source="csv", source_id=sid, plate=plate, plate_raw=plate, state="CA",
+                     confidence=0.9, captured_at=datetime.now(UTC) - timedelta(minutes=minutes_ago),
+                     device_ref="ALPR-FX-01", latitude=lat, longitude=lon,
+                     images=images or {})
+
+
+@pytest.fixture
+def engine(db: Database, enrol) -> MatchingEngine:
+    with db.write() as session:
+        session.add_all([
+            Device(code="ALPR-FX-01", name="J St fixed", kind=DeviceKind.ALPR_FIXED.value,
+                   category="agency", latitude=38.577, longitude=-121.485),
+            Device(code="CAM-1", name="Plaza camera", kind=DeviceKind.CAMERA.value,
+                   category="city", latitude=CAMERA_AT[0], longitude=CAMERA_AT[1],
+                   stream_url="rtsp://127.0.0.1/cam1"),
+        ])
+    perform(db, enrol("6301", "officer"), hotlists.add_hot_plate, HotPlateInput(
+        plate="7KQM482", state="CA", reason="stolen_vehicle", case_number="26-011842",
+        xref=None, ncic_system="SVS", ncic_record="V264118820"))
+    eng = MatchingEngine()
+    with db.read() as session:
+        eng.load(session)
+    return eng
+
+
+def ingest(db: Database, engine: MatchingEngine, *reads: PlateRead) -> tuple[int, ...]:
+    with db.write() as session:
+        return ingest_reads(session, reads, engine, datetime.now(UTC), "test").detection_ids
+
+
+def evaluate(qtbot, widget: MapWidget, script: str) -> Any:
+    out: list[Any] = []
+    assert widget.view is not None
+    widget.view.evaluate(script, out.append)
+    qtbot.waitUntil(lambda: bool(out), timeout=5000)
+    return out[0]
+
+
+def stats(qtbot, widget: MapWidget) -> dict[str, Any]:
+    return json.loads(evaluate(qtbot, widget, "JSON.stringify(RticMap.stats())"))
+
+
+def pixel_of(qtbot, widget: MapWidget, lat: float, lon: float, zoom: int = 18) -> QPoint:
+    """Centres the map there and returns where that place is in the view."""
+    x, y = json.loads(evaluate(qtbot, widget, f"""(() => {{
+        const map = window[Object.keys(window).find((k) => k.startsWith("map_"))];
+        map.setView([{lat}, {lon}], {zoom}, {{animate: false}});
+        const p = map.latLngToContainerPoint([{lat}, {lon}]);
+        return JSON.stringify([p.x, p.y]); }})()"""))
+    return QPoint(round(x), round(y))
+
+
+def click(qtbot, widget: MapWidget, point: QPoint) -> None:
+    assert widget.view is not None
+    target = widget.view.focusProxy()
+    QTest.mouseMove(target, point)
+    qtbot.wait(150)
+    QTest.mouseClick(target, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, point)
+    qtbot.wait(150)
+
+
+@pytest.fixture
+def open_map(qtbot, console_session, enrol, tmp_path):
+    # Tiles from a folder that does not exist: the test machine has no network to try.
+    tiles = (tmp_path / "no-tiles").as_uri() + "/{z}/{x}/{y}.png"
+
+    def make(badge: str = "5201", role: str = "dispatcher") -> MapWidget:
+        ctx = enrol(badge, role)
+        ctx = dataclasses.replace(ctx, settings=dataclasses.replace(ctx.settings,
+                                                                    map_tile_url=tiles))
+        widget = MapWidget(console_session(ctx))
+        qtbot.addWidget(widget)
+        widget.resize(1200, 800)
+        widget.show()
+        assert widget.view is not None, widget.message.text()
+        qtbot.waitUntil(lambda: widget.view.ready and " · " in widget.summary.text(),
+                        timeout=15000)
+        return widget
+
+    return make
+
+
+def test_reads_hits_and_devices_show_on_the_map(qtbot, db: Database, engine, open_map) -> None:
+    ingest(db, engine, *(_read(f"r{i}", f"5ABC{i:03d}", i, 38.57 + i * 0.0005, -121.49)
+                         for i in range(40)),
+           _read("hit", "7KQM4B2", 2, 38.58, -121.48),
+           _read("old", "5OLD001", 60 * 20, 38.57, -121.49))  # outside the 8-hour shift
+    widget = open_map()
+    qtbot.waitUntil(lambda: stats(qtbot, widget)["points"] == 41, timeout=10000)
+    shown = stats(qtbot, widget)
+    assert shown["drawn"] == 41 and shown["markers"] > 0
+    assert shown["hits"] == 1 and shown["approximate"] == 1, "the OCR-equivalent hit is marked"
+    assert shown["readers"] == 1 and shown["cameras"] == 1
+    assert widget.summary.text() == "41 reads · 1 hit · live"
+    assert not widget.layer_boxes["registry"].isVisibleTo(widget), "dispatchers: no registry"
+    assert shown["registry"] == 0
+    widget.layer_boxes["detections"].setChecked(False)
+    qtbot.waitUntil(lambda: stats(qtbot, widget)["markers"] == 0, timeout=5000)
+    widget.category_actions[DeviceCategory.CITY].setChecked(False)
+    qtbot.waitUntil(lambda: stats(qtbot, widget)["cameras"] == 0, timeout=5000)
+    assert stats(qtbot, widget)["readers"] == 1, "the agency reader stays"
+
+
+def test_new_reads_arrive_live_without_reloading_the_page(qtbot, db: Database, engine,
+                                                          open_map) -> None:
+    ingest(db, engine, _read("a", "5ABC001", 3, 38.57, -121.49))
+    widget = open_map()
+    qtbot.waitUntil(lambda: stats(qtbot, widget)["points"] == 1, timeout=10000)
+    evaluate(qtbot, widget, "window.pageLoadedOnce = true")
+    ingest(db, engine, _read("b", "5ABC002", 0.1, 38.571, -121.49),
+           _read("c", "7KQM482", 0.1, 38.572, -121.49))
+    qtbot.waitUntil(lambda: stats(qtbot, widget)["points"] == 3, timeout=10000)
+    qtbot.waitUntil(lambda: stats(qtbot, widget)["hits"] == 1, timeout=5000)
+    assert evaluate(qtbot, widget, "window.pageLoadedOnce === true"), "no reload"
+    qtbot.waitUntil(lambda: widget.summary.text().startswith("3 reads · 1 hit"), timeout=5000)
+
+
+@pytest.mark.policy("D.4")
+def test_clicking_a_read_opens_its_images_and_details(qtbot, db: Database, engine,
+                                                      open_map) -> None:
+    (det_id,) = ingest(db, engine, _read("img", "7KQM4B2", 1, 38.5801, -121.4802,
+                                         images={"plate": plate_crop_jpeg("7KQM4B2")}))
+    widget = open_map()
+    qtbot.waitUntil(lambda: stats(qtbot, widget)["points"] == 1, timeout=10000)
+    widget.layer_boxes["hits"].setChecked(False)  # click the read itself, not its hit
+    point = pixel_of(qtbot, widget, 38.5801, -121.4802)
+    click(qtbot, widget, point)
+    qtbot.waitUntil(lambda: widget.panel.detection_id == det_id, timeout=5000)
+    panel = widget.panel
+    assert panel.isVisible() and panel.plate.text() == "7KQM4B2"
+    assert panel.warning.text() == STOP_WARNING and panel.warning.isVisibleTo(widget)
+    assert "APPROXIMATE" in panel.hits.text() and "7KQM482" in panel.hits.text()
+    assert panel.plate_image.pixmap() is not None and not panel.plate_image.pixmap().isNull()
+    assert panel.fields["reader"].text() == "ALPR-FX-01 J St fixed"
+    with db.read() as session:
+        (event,) = list_events(session, AuditFilter(action="detection.view"))
+    assert event.actor_badge == "5201" and event.object_id == str(det_id)
+
+
+def test_clicking_a_camera_asks_for_it_on_the_wall(qtbot, db: Database, engine,
+                                                   open_map) -> None:
+    widget = open_map()
+    qtbot.waitUntil(lambda: stats(qtbot, widget)["cameras"] == 1, timeout=10000)
+    point = pixel_of(qtbot, widget, *CAMERA_AT)
+    with db.read() as session:
+        camera_id = session.query(Device).filter_by(code="CAM-1").one().id
+    with qtbot.waitSignal(widget.camera_open_requested, timeout=5000) as asked:
+        click(qtbot, widget, point)
+    assert asked.args == [camera_id]
+
+
+def test_an_area_drawn_on_the_map_is_signalled(qtbot, db: Database, engine,
+                                               open_map) -> None:
+    widget = open_map()
+    pixel_of(qtbot, widget, 38.58, -121.49, zoom=14)
+    widget.start_area_drawing("circle")
+    assert widget.view is not None
+    centre = QPoint(widget.view.width() // 2, widget.view.height() // 2)
+    with qtbot.waitSignal(widget.area_drawn, timeout=5000) as drawn:
+        click(qtbot, widget, centre)
+        click(qtbot, widget, centre + QPoint(80, 0))
+    area = drawn.args[0]
+    assert area["kind"] == "circle" and area["radius_m"] > 100
+    assert area["lat"] == pytest.approx(38.58, abs=0.001)
+    with pytest.raises(ValueError, match="circle, rectangle"):
+        widget.start_area_drawing("polygon")
+
+
+def test_search_results_show_as_their_own_layer(qtbot, db: Database, engine, open_map) -> None:
+    widget = open_map()
+    rows = [{"id": 7, "plate": "7ABC123", "lat": 38.57, "lon": -121.48,
+             "captured_at": datetime.now(UTC), "device": "ALPR-FX-01"},
+            {"id": 8, "plate": "7ABC124", "lat": 38.56, "lon": -121.47,
+             "captured_at": "2026-03-01T10:15:00+00:00", "device": "ALPR-FX-01"},
+            {"id": 9, "plate": "7ABC125", "lat": None, "lon": None,
+             "captured_at": datetime.now(UTC), "device": "ALPR-MB-1"}]
+    widget.show_search_results(rows)
+    qtbot.waitUntil(lambda: stats(qtbot, widget)["search"] == 2, timeout=5000)
+    assert widget.layer_boxes["search"].isVisibleTo(widget)
+
+
+def test_registry_cameras_show_for_officers(qtbot, db: Database, engine, open_map) -> None:
+    now = datetime.now(UTC)
+    with db.write() as session:
+        session.add(RegistryEntry(owner_name="Pat Owner", address="10 K St", latitude=38.57,
+                                  longitude=-121.48, equipment_type="Doorbell camera",
+                                  created_at=now, created_by="1001", updated_at=now,
+                                  updated_by="1001"))
+    widget = open_map("6302", "officer")
+    qtbot.waitUntil(lambda: stats(qtbot, widget)["registry"] == 1, timeout=10000)
+    assert widget.layer_boxes["registry"].isVisibleTo(widget)
+    with db.write() as session:
+        session.add(RegistryEntry(owner_name="Lee Owner", address="12 K St", latitude=38.571,
+                                  longitude=-121.48, equipment_type="NVR, 4 cameras",
+                                  created_at=now, created_by="1001", updated_at=now,
+                                  updated_by="1001"))
+        session.flush()
+        publish(session, ChangeEvent("registry.entry"))
+    qtbot.waitUntil(lambda: stats(qtbot, widget)["registry"] == 2, timeout=10000)
+
+
+def test_the_time_filter_narrows_the_reads(qtbot, db: Database, engine, open_map) -> None:
+    ingest(db, engine, _read("now", "5NOW001", 5, 38.57, -121.49),
+           _read("earlier", "5EAR001", 5 * 60, 38.57, -121.49))
+    widget = open_map()
+    qtbot.waitUntil(lambda: stats(qtbot, widget)["points"] == 2, timeout=10000)
+    widget.time_filter.preset.setCurrentIndex(
+        [title for title, _ in PRESETS].index("Last hour"))
+    qtbot.waitUntil(lambda: stats(qtbot, widget)["points"] == 1, timeout=10000)
+    widget.time_filter.preset.setCurrentIndex(
+        [title for title, _ in PRESETS].index("Custom range…"))
+    widget.time_filter.end_edit.setDateTime(widget.time_filter.start_edit.dateTime()
+                                            .addSecs(-60))
+    widget.time_filter.apply.click()
+    assert "must end after it starts" in widget.message.text()

@@ -1,0 +1,1 @@
+"""The activity dashboard: live counts of reads, hits, dispositions and readers reporting."""

@@ -24,14 +24,20 @@ import cv2
 from rtic_console.feeds.video_capture import CaptureWorker
 
 
-def process_cpu_s(pid: int) -> float | None:
-    """CPU seconds of another process (Linux); None where /proc is missing."""
+def stat_cpu_s(path: str) -> float | None:
+    """User plus system CPU seconds from a /proc stat file (a process's or a thread's);
+    None where it is missing (not Linux, or the thread has ended)."""
     try:
-        with open(f"/proc/{pid}/stat") as stat:
+        with open(path) as stat:
             fields = stat.read().rpartition(")")[2].split()
     except OSError:
         return None
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def process_cpu_s(pid: int) -> float | None:
+    """CPU seconds of another process (Linux); None where /proc is missing."""
+    return stat_cpu_s(f"/proc/{pid}/stat")
 
 
 def rss_mb() -> float:

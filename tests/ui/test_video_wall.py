@@ -7,15 +7,24 @@ from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from PySide6.QtCore import QRect, Qt
+from PySide6.QtCore import QRect, QSize, Qt
+from PySide6.QtGui import QRegion
 
+from rtic_console.domain.devices import DeviceCategory
 from rtic_console.feeds.camera_simulator import CameraSimulator
 from rtic_console.feeds.video_capture import StreamState
 from rtic_console.store.database import Database
+from rtic_console.ui.wall.camera_tile import CameraTile, TileCamera
+from rtic_console.ui.wall.large_view import LargeViewDialog
+from rtic_console.ui.wall.tile_painting import Placement
 from rtic_console.ui.wall.video_wall_widget import VideoWallWidget
 from tests.services.pscn_support import add_agreement, add_camera
 
-pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+
+@pytest.fixture
+def db_url(sqlite_url: str) -> str:
+    """The wall's tests are about video, not the engine: SQLite only."""
+    return sqlite_url
 
 
 @pytest.fixture
@@ -146,3 +155,92 @@ def test_workstation_not_in_the_agreement_cannot_open_it(qtbot, wall, db, admin,
     tile = wall.grid.tiles[0]
     qtbot.waitUntil(lambda: bool(tile.dark_reason), timeout=5000)
     assert tile.worker is None
+
+
+def test_a_live_tile_paints_every_frame_its_stream_sends(qtbot, wall, db, admin,
+                                                         simulator) -> None:
+    cam = _camera(db, admin, simulator, "CAM-A2", "agency")
+    wall.set_purpose("monitoring_location")
+    wall.assign(0, cam)
+    tile = wall.grid.tiles[0]
+    qtbot.waitUntil(lambda: _live(tile) and tile.frames_painted >= 3, timeout=10000)
+    first_seq, first_painted = tile._seq, tile.frames_painted
+    qtbot.waitUntil(lambda: tile.frames_painted >= first_painted + 10, timeout=10000)
+    # The 25 Hz paint timer outpaces the 10 fps stream: at most a burst's frame is dropped.
+    assert tile.frames_painted - first_painted >= (tile._seq - first_seq) * 0.8
+
+
+def test_captions_follow_the_tile_state(qtbot) -> None:
+    """Captions are drawn once and cached; after every change the tile must look exactly
+    like a tile that draws the same state for the first time."""
+    first = TileCamera(1, "CAM-X1", "First camera", DeviceCategory.AGENCY, "")
+    second = TileCamera(2, "CAM-X2", "Second camera", DeviceCategory.PRIVATE_DONOR, "")
+    warm = CameraTile(0)
+    qtbot.addWidget(warm)
+    warm.resize(400, 225)
+    for camera, reason in ((first, "outside the viewing hours"), (first, "no agreement"),
+                           (second, "no agreement")):
+        warm.show_dark(camera, reason)
+        shown = warm.grab().toImage()
+        fresh = CameraTile(0)
+        qtbot.addWidget(fresh)
+        fresh.resize(400, 225)
+        fresh.show_dark(camera, reason)
+        assert shown == fresh.grab().toImage(), (camera.code, reason)
+    warm.resize(320, 180)
+    fresh.resize(320, 180)
+    assert warm.grab().toImage() == fresh.grab().toImage()
+
+
+@pytest.mark.parametrize(("image", "tile"), [((400, 225), (400, 300)), ((300, 225), (400, 225)),
+                                             ((398, 223), (398, 223)), ((640, 360), (401, 223))])
+def test_frame_and_margins_cover_the_tile_exactly(image, tile) -> None:
+    place = Placement.of((*image, *tile))
+    covered = QRegion()
+    for rect in (place.target, *place.margins):
+        assert not covered.intersects(rect), "the tile paints every pixel once"
+        covered = covered.united(rect)
+    assert covered == QRegion(0, 0, *tile)
+    assert place.fitted == (place.target.size() == QSize(*image))
+
+
+def test_hidden_tiles_stop_decoding(qtbot, wall, db, admin, simulator) -> None:
+    cam = _camera(db, admin, simulator, "CAM-A3", "agency")
+    wall.set_purpose("monitoring_location")
+    wall.assign(0, cam)
+    tile = wall.grid.tiles[0]
+    qtbot.waitUntil(lambda: _live(tile), timeout=10000)
+    wall.hide()
+    qtbot.waitUntil(lambda: tile.worker.status.state is StreamState.PAUSED, timeout=5000)
+    wall.show()
+    qtbot.waitUntil(lambda: tile.worker.status.state is StreamState.LIVE, timeout=10000)
+
+
+def test_detached_wall_keeps_painting_and_comes_back(qtbot, wall, db, admin,
+                                                     simulator) -> None:
+    cam = _camera(db, admin, simulator, "CAM-A4", "agency")
+    wall.set_purpose("monitoring_location")
+    wall.assign(0, cam)
+    tile = wall.grid.tiles[0]
+    qtbot.waitUntil(lambda: _live(tile), timeout=10000)
+    wall.toggle_detached()
+    assert wall.detached is not None and wall.grid.window() is wall.detached
+    painted = tile.frames_painted
+    qtbot.waitUntil(lambda: tile.frames_painted > painted + 3, timeout=10000)
+    wall.toggle_detached()
+    assert wall.detached is None and wall.grid.window() is wall.window()
+    painted = tile.frames_painted
+    qtbot.waitUntil(lambda: tile.frames_painted > painted + 3, timeout=10000)
+
+
+def test_double_click_opens_the_large_view(qtbot, wall, db, admin, simulator) -> None:
+    cam = _camera(db, admin, simulator, "CAM-A5", "agency")
+    wall.set_purpose("monitoring_location")
+    wall.assign(0, cam)
+    tile = wall.grid.tiles[0]
+    qtbot.waitUntil(lambda: _live(tile), timeout=10000)
+    qtbot.mouseDClick(tile, Qt.MouseButton.LeftButton)
+    views = wall.findChildren(LargeViewDialog)
+    assert len(views) == 1
+    qtbot.waitUntil(lambda: _live(views[0].tile), timeout=10000)
+    views[0].close()

@@ -5,10 +5,9 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 
 import numpy as np
-from PySide6.QtCore import QMimeData, QRect, Qt, Signal
+from PySide6.QtCore import QEvent, QMimeData, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QDragEnterEvent,
@@ -25,16 +24,26 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from rtic_console.domain.devices import CATEGORY_TITLES, DeviceCategory
 from rtic_console.feeds.display_fit import DisplayFit, chain
-from rtic_console.feeds.video_capture import CaptureWorker, StreamState
+from rtic_console.feeds.video_capture import CaptureWorker, FrameMeta, StreamState
+from rtic_console.ui.wall.tile_painting import CachedCaption, Placement, draw_bar, draw_message
 
 CAMERA_MIME = "application/x-rtic-camera-id"
 DECODE_SCALE = 0.8
+HEADER_HEIGHT, FOOTER_HEIGHT = 22, 20
+BACKGROUND = QColor("#0b1220")
+HEADER_BACKGROUND, FOOTER_BACKGROUND = QColor(0, 0, 0, 170), QColor(0, 0, 0, 150)
+TITLE, STAMP, HINT, DIM = QColor("#f9fafb"), QColor("#e5e7eb"), QColor("#6b7280"), QColor("#9ca3af")
+DARK_REASON, STREAM_REASON = QColor("#fca5a5"), QColor("#fde68a")
 STATE_COLORS = {
     StreamState.LIVE: QColor("#22c55e"), StreamState.STALE: QColor("#f59e0b"),
     StreamState.CONNECTING: QColor("#60a5fa"), StreamState.RECONNECTING: QColor("#60a5fa"),
     StreamState.OFFLINE: QColor("#ef4444"), StreamState.PAUSED: QColor("#9ca3af"),
     StreamState.STOPPED: QColor("#9ca3af"),
 }
+
+
+def _clock(epoch_s: int) -> str:
+    return time.strftime("%H:%M:%S", time.localtime(epoch_s))
 
 
 @dataclass(frozen=True)
@@ -68,12 +77,21 @@ class CameraTile(QWidget):
         self.dark_reason = ""
         self._image: QImage | None = None
         self._frame: np.ndarray | None = None  # keeps the QImage's buffer alive
+        self._meta: FrameMeta | None = None
         self._seq = 0
+        self._painted_seq = 0
+        self.frames_painted = 0
         self.last_frame_wall: float | None = None
-        self.frame_ages_ms: list[float] = []
+        self.frame_ages_ms: list[float] = []  # age of each frame when painted, if record_ages
         self.record_ages = False
         self._shown_state: tuple[object, str] | None = None
         self._fit = DisplayFit()
+        self._placement_cached: Placement | None = None
+        self._caption_font = self._small_font()
+        self._header, self._footer, self._message = CachedCaption(), CachedCaption(), \
+            CachedCaption()
+        # Opaque: Qt need not clear what paintEvent covers anyway, 15 times a second.
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.setAcceptDrops(True)
         self.setMinimumSize(160, 90)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
@@ -111,10 +129,10 @@ class CameraTile(QWidget):
         self.camera = None
         self.dark_reason = ""
         self._image = None
-        self._frame = None
-        self._seq = 0
+        self._frame = self._meta = None
+        self._seq = self._painted_seq = 0
         self.last_frame_wall = None
-        self._shown_state: tuple[object, str] | None = None
+        self._shown_state = None
         self.update()
         return worker
 
@@ -130,18 +148,17 @@ class CameraTile(QWidget):
         if worker is None:
             return
         latest = worker.latest()
-        if latest is not None and latest[1].seq != self._seq:
+        if latest is not None:
             frame, meta = latest
-            self._seq = meta.seq
-            height, width = frame.shape[:2]
-            self._frame = frame
-            self._image = QImage(frame.data, width, height, frame.strides[0],
-                                 QImage.Format.Format_RGB32)
-            self.last_frame_wall = meta.captured_wall
-            if self.record_ages:
-                self.frame_ages_ms.append((time.monotonic() - meta.captured_monotonic) * 1000)
-            self.update()
-        elif latest is None and self._image is not None:
+            if meta.seq != self._seq:
+                self._seq = meta.seq
+                self._frame, self._meta = frame, meta
+                height, width = frame.shape[:2]
+                self._image = QImage(frame.data, width, height, frame.strides[0],
+                                     QImage.Format.Format_RGB32)
+                self.last_frame_wall = meta.captured_wall
+                self.update()
+        elif self._image is not None:
             self._image = None  # the worker dropped its frame (a donor feed gone dark)
             self.update()
         status = worker.status
@@ -151,58 +168,69 @@ class CameraTile(QWidget):
 
     def state_text(self) -> tuple[str, QColor]:
         if self.dark_reason:
-            return "DARK", QColor("#9ca3af")
+            return "DARK", DIM
         if self.worker is None:
-            return "", QColor("#9ca3af")
-        status = self.worker.status
-        label = status.state.value.upper()
-        return label, STATE_COLORS.get(status.state, QColor("#9ca3af"))
+            return "", DIM
+        state = self.worker.status.state
+        return state.value.upper(), STATE_COLORS.get(state, DIM)
 
     def paintEvent(self, event: QPaintEvent) -> None:
+        """Every pixel is painted here (the tile is opaque): the frame as is, with no scaling
+        once the capture thread has fitted it, the margins around it, then the captions."""
         painter = QPainter(self)
-        painter.fillRect(self.rect(), QColor("#0b1220"))
-        if self._image is not None and not self.dark_reason:
-            scaled = self._image.size().scaled(self.size(), Qt.AspectRatioMode.KeepAspectRatio)
-            target = QRect(0, 0, scaled.width(), scaled.height())
-            target.moveCenter(self.rect().center())
-            if scaled == self._image.size():
-                painter.drawImage(target.topLeft(), self._image)  # already fitted: a blit
+        image = None if self.dark_reason else self._image
+        if image is None:
+            painter.fillRect(self.rect(), BACKGROUND)
+        else:
+            place = self._placement(image)
+            for margin in place.margins:
+                painter.fillRect(margin, BACKGROUND)
+            if place.fitted:
+                painter.drawImage(place.target.topLeft(), image)  # a blit
             else:
-                painter.drawImage(target, self._image)
+                painter.drawImage(place.target, image)  # until the next frame fits the new size
+            if self._painted_seq != self._seq:
+                self._painted_seq = self._seq
+                self.frames_painted += 1
+                if self.record_ages and self._meta is not None:
+                    self.frame_ages_ms.append(
+                        (time.monotonic() - self._meta.captured_monotonic) * 1000)
         self._paint_overlay(painter)
         painter.end()
 
+    def _placement(self, image: QImage) -> Placement:
+        """Where the frame goes, worked out again only when the frame or tile size changes."""
+        key = (image.width(), image.height(), self.width(), self.height())
+        if self._placement_cached is None or self._placement_cached.key != key:
+            self._placement_cached = Placement.of(key)
+        return self._placement_cached
+
     def _paint_overlay(self, painter: QPainter) -> None:
-        small = QFont(self.font())
-        small.setPointSize(9)
-        painter.setFont(small)
+        width, height, font = self.width(), self.height(), self._caption_font
+        ratio = self.devicePixelRatioF()
         if self.camera is None:
-            painter.setPen(QColor("#6b7280"))
-            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter,
-                             "Drag a camera here")
+            self._message.paint(painter, 0, 0, width, height, ratio, "",
+                                lambda: draw_message(font, "Drag a camera here", HINT))
             return
-        bar = QRect(0, 0, self.width(), 22)
-        painter.fillRect(bar, QColor(0, 0, 0, 170))
-        painter.setPen(QColor("#f9fafb"))
-        title = f"{self.camera.code} · {self.camera.name} · {CATEGORY_TITLES[self.camera.category]}"
-        painter.drawText(bar.adjusted(6, 0, -90, 0),
-                         Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, title)
+        camera = self.camera
         label, color = self.state_text()
-        painter.setPen(color)
-        painter.drawText(bar.adjusted(0, 0, -6, 0),
-                         Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, f"● {label}")
+        self._header.paint(painter, 0, 0, width, HEADER_HEIGHT, ratio,
+                           (camera, label, color.rgba()), lambda: draw_bar(
+                               font, HEADER_BACKGROUND,
+                               (f"{camera.code} · {camera.name} · "
+                                f"{CATEGORY_TITLES[camera.category]}", TITLE),
+                               (f"● {label}", color)))
         if self.last_frame_wall is not None and not self.dark_reason:
-            stamp = datetime.fromtimestamp(self.last_frame_wall).strftime("%H:%M:%S")
-            foot = QRect(0, self.height() - 20, self.width(), 20)
-            painter.fillRect(foot, QColor(0, 0, 0, 150))
-            painter.setPen(QColor("#e5e7eb"))
-            painter.drawText(foot.adjusted(6, 0, -6, 0), Qt.AlignmentFlag.AlignVCenter
-                             | Qt.AlignmentFlag.AlignRight, f"last frame {stamp}")
+            second = int(self.last_frame_wall)  # the caption changes once a second
+            self._footer.paint(painter, 0, height - FOOTER_HEIGHT, width, FOOTER_HEIGHT, ratio,
+                               second, lambda: draw_bar(font, FOOTER_BACKGROUND, None,
+                                                        (f"last frame {_clock(second)}", STAMP)))
         why = self.dark_reason or self._worker_reason()
         if why:
-            painter.setPen(QColor("#fca5a5") if self.dark_reason else QColor("#fde68a"))
-            painter.drawText(self.rect().adjusted(12, 26, -12, -24),
-                             Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, why)
+            color = DARK_REASON if self.dark_reason else STREAM_REASON
+            box = self.rect().adjusted(12, HEADER_HEIGHT + 4, -12, -FOOTER_HEIGHT - 4)
+            self._message.paint(painter, box.left(), box.top(), box.width(), box.height(), ratio,
+                                (why, color.rgba()), lambda: draw_message(font, why, color))
 
     def _worker_reason(self) -> str:
         if self.worker is None:
@@ -213,6 +241,18 @@ class CameraTile(QWidget):
         if status.state is StreamState.CONNECTING and self._image is None:
             return "Connecting…"
         return ""
+
+    def _small_font(self) -> QFont:
+        font = QFont(self.font())
+        font.setPointSize(9)
+        return font
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() is QEvent.Type.FontChange:
+            self._caption_font = self._small_font()
+            for caption in (self._header, self._footer, self._message):
+                caption.clear()
+        super().changeEvent(event)
 
     def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         self._fit.size = (max(1, self.width()), max(1, self.height()))

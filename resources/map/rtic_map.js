@@ -11,6 +11,7 @@ window.RticMap = (function () {
   const TILE_WAIT_MS = 8000;
   const PRUNE_EVERY_MS = 30000;
   const NOTICE_TEXT = "Map tiles unavailable \u2014 showing points on a plain background";
+  const NO_TILES_TEXT = "No tile server is set \u2014 showing points on a plain background";
   const CATEGORY_COLOURS = {
     agency: "#1d4ed8", city: "#15803d", city_traffic: "#c2410c", private_donor: "#7e22ce",
   };
@@ -22,6 +23,7 @@ window.RticMap = (function () {
   let notice = null;
   let tilesFailed = false;
   let categories = null; // null: every category
+  let pendingFit = null; // a fit asked for while the map had no size (its tab not shown)
   const layers = {};
   const visible = {};
   const det = { features: [], ids: new Set(), index: null, timer: null, lastBuild: 0,
@@ -50,6 +52,8 @@ window.RticMap = (function () {
     notice.hidden = true;
     addLegend();
     map.on("moveend", drawDetections);
+    // A map built in a hidden tab has no size; Leaflet learns its size only when told.
+    new ResizeObserver(onContainerResized).observe(map.getContainer());
     map.on("pm:create", onAreaCreated);
     watchTiles();
     setInterval(pruneIfStale, PRUNE_EVERY_MS);
@@ -86,7 +90,7 @@ window.RticMap = (function () {
   function watchTiles() {
     const tileLayers = [];
     map.eachLayer((layer) => { if (layer instanceof L.TileLayer) tileLayers.push(layer); });
-    if (!tileLayers.length) { tilesUnavailable(); return; }
+    if (!tileLayers.length) { tilesUnavailable(NO_TILES_TEXT); return; }
     let loaded = 0;
     for (const layer of tileLayers) {
       layer.on("tileload", () => { loaded += 1; });
@@ -95,9 +99,10 @@ window.RticMap = (function () {
     setTimeout(() => { if (!loaded) tilesUnavailable(); }, TILE_WAIT_MS);
   }
 
-  function tilesUnavailable() {
+  function tilesUnavailable(text) {
     if (tilesFailed) return;
     tilesFailed = true;
+    if (text) notice.textContent = text;
     map.eachLayer((layer) => { if (layer instanceof L.TileLayer) map.removeLayer(layer); });
     map.getContainer().classList.add("rtic-plain");
     notice.hidden = false;
@@ -292,8 +297,20 @@ window.RticMap = (function () {
       if (lon < west) west = lon;
       if (lon > east) east = lon;
     }
-    map.fitBounds([[south, west], [north, east]], { padding: [30, 30], maxZoom: 15,
-                                                     animate: false });
+    fitView([[south, west], [north, east]], { padding: [30, 30], maxZoom: 15,
+                                              animate: false });
+  }
+
+  function fitView(bounds, options) {
+    const size = map.getSize();
+    if (!size.x || !size.y) { pendingFit = [bounds, options]; return; }
+    pendingFit = null;
+    map.fitBounds(bounds, options);
+  }
+
+  function onContainerResized() {
+    map.invalidateSize({ pan: false });
+    if (pendingFit) fitView(pendingFit[0], pendingFit[1]);
   }
 
   // Devices and registry -----------------------------------------------------------------
@@ -367,8 +384,7 @@ window.RticMap = (function () {
       latlngs.push([r.lat, r.lon]);
     }
     setLayerVisible("search", true);
-    if (latlngs.length === 1) map.setView(latlngs[0], 16, { animate: false });
-    else if (latlngs.length) map.fitBounds(latlngs, { padding: [40, 40], animate: false });
+    if (latlngs.length) fitView(latlngs, { padding: [40, 40], maxZoom: 16, animate: false });
     return rows.length;
   }
 

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QLabel, QTabWidget
 
 from rtic_console.domain.checklist import STOP_WARNING
 from rtic_console.domain.devices import DeviceCategory, DeviceKind
@@ -249,3 +250,30 @@ def test_the_time_filter_narrows_the_reads(qtbot, db: Database, engine, open_map
                                             .addSecs(-60))
     widget.time_filter.apply.click()
     assert "must end after it starts" in widget.message.text()
+
+
+def test_a_map_built_in_a_hidden_tab_shows_its_reads_when_opened(
+        qtbot, console_session, db: Database, engine, enrol) -> None:
+    """The console builds every area at sign-in; the map is first seen later, at full size."""
+    ingest(db, engine, *(_read(f"h{i}", f"6HID{i:03d}", i, 38.60 + i * 0.002, -121.40)
+                         for i in range(5)))
+    ctx = enrol("5201", "dispatcher")
+    ctx = dataclasses.replace(ctx, settings=dataclasses.replace(ctx.settings, map_tile_url=""))
+    tabs = QTabWidget()
+    qtbot.addWidget(tabs)
+    tabs.addTab(QLabel("another area"), "first")
+    widget = MapWidget(console_session(ctx))
+    tabs.addTab(widget, "map")
+    tabs.resize(1200, 800)
+    tabs.show()
+    qtbot.waitUntil(lambda: widget.view.ready and "5 reads" in widget.summary.text(),
+                    timeout=15000)
+    tabs.setCurrentWidget(widget)
+    in_view = """(() => {
+        const map = window[Object.keys(window).find((k) => k.startsWith("map_"))];
+        const size = map.getSize();
+        return size.x > 600 && [0, 4].every((i) =>
+            map.getBounds().contains([38.60 + i * 0.002, -121.40])); })()"""
+    qtbot.waitUntil(lambda: evaluate(qtbot, widget, in_view) is True, timeout=5000)
+    shown = stats(qtbot, widget)
+    assert shown["noticeShown"] and shown["noticeText"].startswith("No tile server is set")

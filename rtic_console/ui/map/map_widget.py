@@ -271,8 +271,10 @@ class MapWidget(QWidget):
     @Slot()
     def _on_bridge_tiles_failed(self) -> None:
         url = self._session.ctx.settings.map_tile_url
+        if not url:
+            return  # no tile server is configured: the plain background is what was asked for
         logger.warning("map tiles from %s could not be loaded; plain background shown",
-                       urlsplit(url).netloc or url.split("/{z}")[0] or "no tile server")
+                       urlsplit(url).netloc or url.split("/{z}")[0])
 
     @Slot(int)
     def _on_bridge_points_drawn(self, count: int) -> None:

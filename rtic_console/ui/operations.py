@@ -46,6 +46,7 @@ class OperationRunner(QObject):
         self._pending: dict[str, Future[Any]] = {}
         self._serial = 0
         self.online = True
+        self._closed = False
         self._finished.connect(self._deliver)
 
     def write(self, body: Callable[[], Any], on_done: Done, on_error: Failed,
@@ -69,6 +70,8 @@ class OperationRunner(QObject):
     def _submit(self, pool: ThreadPoolExecutor, body: Callable[[], Any], on_done: Done,
                 on_error: Failed, changes: frozenset[str], key: str | None,
                 owner: QObject | None) -> None:
+        if self._closed:
+            return  # a timer of a closing screen fired after shutdown: nothing to run it on
         self._serial += 1
         serial = self._serial
         if key is not None:
@@ -112,6 +115,7 @@ class OperationRunner(QObject):
 
     def shutdown(self) -> None:
         """Finish what is running, drop what is queued; no thread outlives the console."""
+        self._closed = True
         self._writer.shutdown(wait=True, cancel_futures=True)
         self._readers.shutdown(wait=True, cancel_futures=True)
         self._slow.shutdown(wait=True, cancel_futures=True)

@@ -38,3 +38,14 @@ def test_a_newer_request_with_the_same_key_drops_the_older_result(
     qtbot.waitUntil(lambda: "new" in results, timeout=3000)
     qtbot.wait(100)
     assert results == ["new"]
+
+
+def test_work_asked_for_after_shutdown_is_dropped_quietly(qtbot) -> None:
+    """A closing screen's timer may still fire; it must not raise into the event loop."""
+    closing = OperationRunner()
+    closing.shutdown()
+    calls: list[object] = []
+    closing.read(lambda: 1, calls.append, calls.append)
+    closing.write(lambda: 2, calls.append, calls.append)
+    qtbot.wait(50)
+    assert calls == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import sys
 from typing import Protocol
 
@@ -31,9 +32,19 @@ from rtic_console.ui.widgets import describe_error
 logger = logging.getLogger(__name__)
 
 
+def _allow_web_engine_as_root() -> None:
+    """Chromium will not start its sandbox as root, and the map would not open at all."""
+    flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "")
+    if hasattr(os, "geteuid") and os.geteuid() == 0 and "--no-sandbox" not in flags:
+        logger.warning("running as root: the map's web engine runs without its sandbox; "
+                       "run the console as an ordinary user")
+        os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = f"{flags} --no-sandbox".strip()
+
+
 def qt_application() -> QApplication:
     app = QApplication.instance()
     if not isinstance(app, QApplication):
+        _allow_web_engine_as_root()
         app = QApplication(sys.argv[:1])
         app.setApplicationName("RTIC Console")
         app.setOrganizationName("RTIC")

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QVBo
 from rtic_console import __version__
 from rtic_console.domain.personnel import sorted_roles
 from rtic_console.domain.roles import ROLE_TITLES
+from rtic_console.ui.area_links import link_areas
 from rtic_console.ui.console_session import ConsoleSession
 from rtic_console.ui.work_areas import areas_for
 
@@ -42,6 +43,7 @@ class MainWindow(QMainWindow):
             widget.setObjectName(f"area_{area.key}")
             self.areas[area.key] = widget
             self.tabs.addTab(widget, area.title)
+        link_areas(self.areas, self.tabs.setCurrentWidget)
 
         central = QWidget()
         layout = QVBoxLayout(central)

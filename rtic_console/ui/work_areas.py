@@ -16,9 +16,13 @@ from rtic_console.ui.admin.registry_widget import RegistryWidget
 from rtic_console.ui.admin.roster_widget import RosterWidget
 from rtic_console.ui.audit_viewer import AuditViewerWidget
 from rtic_console.ui.console_session import ConsoleSession
+from rtic_console.ui.dashboard.dashboard_widget import DashboardWidget
 from rtic_console.ui.hits.hit_queue_widget import HitQueueWidget
 from rtic_console.ui.hotlists.approvals_widget import ApprovalsWidget
 from rtic_console.ui.hotlists.hot_lists_widget import HotListsWidget
+from rtic_console.ui.map.map_widget import MapWidget
+from rtic_console.ui.search.other_use_requests_widget import OtherUseRequestsWidget
+from rtic_console.ui.search.search_widget import SearchWidget
 from rtic_console.ui.wall.video_wall_widget import VideoWallWidget
 
 
@@ -32,9 +36,13 @@ class WorkArea:
 
 WORK_AREAS: tuple[WorkArea, ...] = (
     WorkArea("hits", "Hit queue", Permission.VIEW_HITS, HitQueueWidget),
+    WorkArea("map", "Live map", Permission.VIEW_MAP, MapWidget),
     WorkArea("wall", "Video wall", Permission.VIEW_CAMERAS, VideoWallWidget),
+    WorkArea("search", "Search", Permission.SEARCH_READS, SearchWidget),
+    WorkArea("other_use", "Other-use requests", Permission.SEARCH_READS, OtherUseRequestsWidget),
     WorkArea("hotlists", "Hot lists", Permission.VIEW_HOT_LISTS, HotListsWidget),
     WorkArea("approvals", "Approvals", Permission.APPROVE_SPECIAL, ApprovalsWidget),
+    WorkArea("dashboard", "Dashboard", Permission.VIEW_DASHBOARD, DashboardWidget),
     WorkArea("cameras", "Cameras", Permission.MANAGE_CAMERAS, CamerasWidget),
     WorkArea("donors", "Donor agreements", Permission.MANAGE_DONORS, DonorsWidget),
     WorkArea("registry", "Camera registry", Permission.QUERY_REGISTRY, RegistryWidget),

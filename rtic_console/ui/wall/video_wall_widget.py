@@ -26,6 +26,7 @@ from rtic_console.services import cameras as camera_service
 from rtic_console.services import viewing
 from rtic_console.services.cameras import CameraView
 from rtic_console.services.viewing import PURPOSE_TITLES, LayoutView, TileGrant, ViewingPurpose
+from rtic_console.store.change_bus import ChangeEvent
 from rtic_console.ui.console_session import ConsoleSession
 from rtic_console.ui.wall.camera_list import CameraListWidget
 from rtic_console.ui.wall.camera_tile import TileCamera
@@ -64,7 +65,7 @@ class VideoWallWidget(QWidget):
         self.detached: QMainWindow | None = None
 
         self.camera_list = CameraListWidget()
-        self.camera_list.camera_activated.connect(self._on_camera_list_activated)
+        self.camera_list.camera_activated.connect(self.open_camera)
         self.purpose_label = QLabel("No purpose stated: cameras stay closed (F.2).")
         self.purpose_label.setObjectName("wallPurpose")
         self.purpose_button = QPushButton("State purpose…")
@@ -123,6 +124,7 @@ class VideoWallWidget(QWidget):
         self._paint_timer.start()
         self._asked = False
         self._saved: list[LayoutView] = []
+        session.changes.changed.connect(self._on_change)
         self.refresh_cameras()
         self._load_layouts()
 
@@ -162,8 +164,17 @@ class VideoWallWidget(QWidget):
                             on_error=lambda e: self.message.show_error(describe_error(e)),
                             key="wall.cameras")
 
+    @Slot(object)
+    def _on_change(self, change: ChangeEvent) -> None:
+        if change.kind in (camera_service.CAMERA_CHANGED, "resync"):
+            self.refresh_cameras()  # new cameras and their status, from any workstation
+
     @Slot(int)
-    def _on_camera_list_activated(self, device_id: int) -> None:
+    def open_camera(self, device_id: int) -> None:
+        """Put a camera on the first empty tile (the camera list, the map), purpose first."""
+        if self.purpose is None:
+            self._asked = True
+            self.ask_purpose()
         empty = next((t.index for t in self.grid.tiles if t.camera is None), None)
         self.assign(0 if empty is None else empty, device_id)
 

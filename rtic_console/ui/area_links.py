@@ -1,0 +1,35 @@
+"""How work areas hand work to each other: search ↔ map, map → wall.
+
+The main window stays a layout: it builds the areas the person may use and lets this module
+join the ones that exist. Each link goes through the receiving area's own public slot, so the
+receiving area still asks its services (the wall still checks the donor terms).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from PySide6.QtWidgets import QWidget
+
+
+def link_areas(areas: Mapping[str, QWidget], show: Callable[[QWidget], None]) -> None:
+    search, map_area, wall = areas.get("search"), areas.get("map"), areas.get("wall")
+    if search is not None and map_area is not None:
+        search.results_ready.connect(map_area.show_search_results)
+
+        def draw_on_map(kind: str) -> None:
+            show(map_area)
+            map_area.start_area_drawing(kind)
+
+        def use_area(area: dict[str, float | str]) -> None:
+            search.set_area(area)
+            show(search)
+
+        search.area_requested.connect(draw_on_map)
+        map_area.area_drawn.connect(use_area)
+    if map_area is not None and wall is not None:
+        def open_on_wall(device_id: int) -> None:
+            show(wall)
+            wall.open_camera(device_id)
+
+        map_area.camera_open_requested.connect(open_on_wall)

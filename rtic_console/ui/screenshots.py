@@ -22,6 +22,7 @@ from rtic_console.domain.reads import PlateRead, VehicleInfo
 from rtic_console.feeds.alpr_simulator import plate_crop_jpeg
 from rtic_console.feeds.camera_simulator import CameraSimulator
 from rtic_console.services import hits as hit_service
+from rtic_console.services import search_requests
 from rtic_console.services.auth import sign_in
 from rtic_console.services.demo_history import seed_demo_history
 from rtic_console.services.demo_seed import (
@@ -100,7 +101,9 @@ def render_all(out: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     qt_application()
     work = Path(tempfile.mkdtemp(prefix="rtic-shots-"))
-    settings = Settings(database_url=f"sqlite:///{work / 'demo.db'}", workstation="RTIC-WS-01")
+    # No tile server: the pictures must not depend on the network (the map says so itself).
+    settings = Settings(database_url=f"sqlite:///{work / 'demo.db'}", workstation="RTIC-WS-01",
+                        map_tile_url="")
     db = demo_database(work, settings)
     cameras = CameraSimulator(len(WALL_ORDER) - 1).start()
     configure_demo_cameras(db, settings, cameras.port)
@@ -142,16 +145,33 @@ def render_all(out: Path) -> list[Path]:
         settle(lambda: queue.model.rowCount() > 0, 5)
         queue.select_hit(first_hit.id)
         shots.append(save(dispatcher, out, "main-hits", 2.5))
+        live_map = dispatcher.areas["map"]
+        dispatcher.tabs.setCurrentWidget(live_map)
+        settle(lambda: live_map.view is not None and live_map.view.ready, 15)
+        shots.append(save(dispatcher, out, "main-map", 3.0))
         dispatcher.close()
 
         officer = window_for("6301")
         officer.tabs.setCurrentWidget(officer.areas["hotlists"])
         shots.append(save(officer, out, "main-hotlists"))
+        search = officer.areas["search"]
+        officer.tabs.setCurrentWidget(search)
+        search.form.plate.setText("7K*")
+        search.purpose.purpose.setCurrentIndex(
+            search.purpose.purpose.findData("stolen_vehicle_or_plate"))
+        search.purpose.case.setText("26-004417")
+        search.run_search()
+        settle(lambda: search.result is not None, 10)
+        shots.append(save(officer, out, "main-search"))
+        perform(db, officer.session.ctx, search_requests.request_other_use, "26-004502",
+                "Locate a witness vehicle for the Del Paso hit-and-run follow-up")
         officer.close()
 
         supervisor = window_for("8501")
         supervisor.tabs.setCurrentWidget(supervisor.areas["approvals"])
         shots.append(save(supervisor, out, "main-approvals"))
+        supervisor.tabs.setCurrentWidget(supervisor.areas["other_use"])
+        shots.append(save(supervisor, out, "main-other-use"))
         supervisor.close()
 
         sergeant = window_for("4101")
@@ -163,9 +183,17 @@ def render_all(out: Path) -> list[Path]:
         settle(lambda: sum(t._image is not None for t in wall.grid.tiles) >= 7, 15)
         shots.append(save(sergeant, out, "main-wall", 1.0))
         wall.shutdown()
-        for key in ("cameras", "donors", "quarantine", "roster", "audit", "account"):
+        near = sergeant.areas["registry"].near_panel
+        near.latitude.setText("38.5770")
+        near.longitude.setText("-121.4850")
+        near.radius.setValue(1500)
+        near.case_number.setText("26-004417")
+        near.find_button.click()
+        settle(lambda: near.model.rowCount() > 0, 5)
+        for key in ("dashboard", "cameras", "donors", "registry", "quarantine", "roster", "audit",
+                    "account"):
             sergeant.tabs.setCurrentWidget(sergeant.areas[key])
-            shots.append(save(sergeant, out, f"main-{key}"))
+            shots.append(save(sergeant, out, f"main-{key}", 2.5 if key == "dashboard" else 1.5))
         sergeant.close()
     finally:
         bridge.close()

@@ -78,6 +78,10 @@ class PlatePattern:
         """SQL LIKE form of a wildcard pattern; plates hold only A-Z and 0-9, so no escapes."""
         return self.text.replace("*", "%").replace("?", "_")
 
+    def longest_literal_run(self) -> int:
+        """Known characters in a row: from three on, a trigram index can find the plates."""
+        return max((len(run) for run in re.split(r"[*?]", self.text)), default=0)
+
     def variants(self, max_substitutions: int = 1) -> frozenset[str]:
         """Every plate within the OCR confusion groups of this one, for an indexed IN look-up."""
         found = {self.text}

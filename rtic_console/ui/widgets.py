@@ -1,7 +1,9 @@
-"""Small shared widgets: the inline message line and the error wording for any failure."""
+"""Small shared widgets: the inline message line, plain-text detail values, and the error
+wording for any failure."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
 from rtic_console.services.context import InputRejected, Refused
@@ -41,3 +43,12 @@ class MessageLine(QLabel):
     def clear_message(self) -> None:
         self.setText("")
         self.hide()
+
+
+def value_label() -> QLabel:
+    """A detail value as plain text: readers and feeds supply it, so it must not format."""
+    label = QLabel()
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QVBoxLayout, QWi
 from rtic_console.domain.checklist import INFORMATIONAL_NOTE, STOP_WARNING
 from rtic_console.services.hits import HitDetail
 from rtic_console.ui.hits.plate_text import compass, plate_diff_html
+from rtic_console.ui.widgets import value_label
 
 
 class ImageBox(QLabel):
@@ -61,9 +62,7 @@ class HitDetailPanel(QWidget):
         form.addRow("Hot list", self.listed_plate)
         for key in ("match", "state", "reason", "case", "list", "reader", "place", "time",
                     "direction", "vehicle", "narrative"):
-            value = QLabel()
-            value.setWordWrap(True)
-            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            value = value_label()
             self.fields[key] = value
             form.addRow(key.capitalize(), value)
 

@@ -19,6 +19,7 @@ from rtic_console.domain.checklist import INFORMATIONAL_NOTE, STOP_WARNING
 from rtic_console.services.map_data import DetectionDetail, MapHit
 from rtic_console.ui.hits.hit_detail_panel import ImageBox
 from rtic_console.ui.hits.plate_text import compass
+from rtic_console.ui.widgets import value_label
 
 PANEL_WIDTH = 360
 
@@ -59,9 +60,7 @@ class DetectionPanel(QWidget):
         form = QFormLayout()
         for key in ("time", "reader", "place", "state", "confidence", "direction", "vehicle",
                     "also read as"):
-            value = QLabel()
-            value.setWordWrap(True)
-            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            value = value_label()
             self.fields[key] = value
             form.addRow(key.capitalize(), value)
         layout = QVBoxLayout(self)

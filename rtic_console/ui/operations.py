@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any
 
 import shiboken6
@@ -22,6 +23,20 @@ OFFLINE_MESSAGE = ("The database is unreachable, so nothing was saved. The conso
                    "trying to reconnect; try again when the status bar shows Connected.")
 
 
+@dataclass(slots=True)
+class _Job:
+    """What the GUI thread keeps of a request while a worker runs its body."""
+
+    key: str | None
+    body: Callable[[], Any] | None
+    on_done: Done
+    on_error: Failed
+    changes: frozenset[str]
+    owner: QObject | None
+    future: Future[None] | None = None
+    outcome: tuple[Any, BaseException | None] | None = None
+
+
 class OperationRunner(QObject):
     """Anki-style operations: a body on a worker thread, handlers on the GUI thread.
 
@@ -31,19 +46,24 @@ class OperationRunner(QObject):
     write finishes, `did_execute` names what changed so each pane refreshes only that.
     A newer request with the same key makes an older one's result stale: it is
     cancelled if it has not started and dropped if it has.
+
+    Handlers are bound methods and lambdas of screens. Only the GUI thread ever holds or
+    releases them, and a worker gives up its hold on a body and its outcome before it
+    signals: a Qt object whose last reference dies on a worker thread is destroyed there,
+    which crashes the process.
     """
 
     did_execute = Signal(object)
     connection_lost = Signal(str)
-    _finished = Signal(object)
+    _finished = Signal(int)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._writer = ThreadPoolExecutor(1, thread_name_prefix="rtic-write")
         self._readers = ThreadPoolExecutor(2, thread_name_prefix="rtic-read")
         self._slow = ThreadPoolExecutor(2, thread_name_prefix="rtic-slow")
+        self._jobs: dict[int, _Job] = {}
         self._latest: dict[str, int] = {}
-        self._pending: dict[str, Future[Any]] = {}
         self._serial = 0
         self.online = True
         self._closed = False
@@ -56,62 +76,65 @@ class OperationRunner(QObject):
         if not self.online:
             on_error(DatabaseUnavailable(OFFLINE_MESSAGE))
             return
-        self._submit(self._writer, body, on_done, on_error, changes, key, owner)
+        self._submit(self._writer, _Job(key, body, on_done, on_error, changes, owner))
 
     def read(self, body: Callable[[], Any], on_done: Done, on_error: Failed,
              key: str | None = None, owner: QObject | None = None) -> None:
-        self._submit(self._readers, body, on_done, on_error, frozenset(), key, owner)
+        self._submit(self._readers, _Job(key, body, on_done, on_error, frozenset(), owner))
 
     def background(self, body: Callable[[], Any], on_done: Done, on_error: Failed,
                    key: str | None = None, owner: QObject | None = None) -> None:
         """Slow work that touches no database: decoding a stream, encoding a clip."""
-        self._submit(self._slow, body, on_done, on_error, frozenset(), key, owner)
+        self._submit(self._slow, _Job(key, body, on_done, on_error, frozenset(), owner))
 
-    def _submit(self, pool: ThreadPoolExecutor, body: Callable[[], Any], on_done: Done,
-                on_error: Failed, changes: frozenset[str], key: str | None,
-                owner: QObject | None) -> None:
+    def _submit(self, pool: ThreadPoolExecutor, job: _Job) -> None:
         if self._closed:
             return  # a timer of a closing screen fired after shutdown: nothing to run it on
         self._serial += 1
         serial = self._serial
-        if key is not None:
-            older = self._pending.get(key)
-            if older is not None:
-                older.cancel()
-            self._latest[key] = serial
+        if job.key is not None:
+            older = self._jobs.get(self._latest.get(job.key, 0))
+            if older is not None and older.future is not None and older.future.cancel():
+                del self._jobs[self._latest[job.key]]
+            self._latest[job.key] = serial
+        self._jobs[serial] = job
+        job.future = pool.submit(self._run, serial)
 
-        def run() -> None:
-            try:
-                result: Any = body()
-                error: BaseException | None = None
-            except BaseException as exc:  # every failure goes back to the GUI thread
-                result, error = None, exc
-            self._finished.emit(
-                (serial, key, result, error, on_done, on_error, changes, owner))
+    def _run(self, serial: int) -> None:
+        """On a worker: only the serial number crosses back to the GUI thread."""
+        job = self._jobs[serial]
+        body, job.body = job.body, None
+        assert body is not None
+        try:
+            job.outcome = (body(), None)
+        except BaseException as exc:  # every failure goes back to the GUI thread
+            job.outcome = (None, exc)
+        # The GUI thread holds the job until it delivers it, so these are not the last.
+        del body, job
+        self._finished.emit(serial)
 
-        future = pool.submit(run)
-        if key is not None:
-            self._pending[key] = future
-
-    @Slot(object)
-    def _deliver(self, payload: tuple[Any, ...]) -> None:
-        serial, key, result, error, on_done, on_error, changes, owner = payload
-        if key is not None:
-            if self._latest.get(key) != serial:
+    @Slot(int)
+    def _deliver(self, serial: int) -> None:
+        job = self._jobs.pop(serial, None)
+        if job is None or job.outcome is None:
+            return
+        result, error = job.outcome
+        if job.key is not None:
+            if self._latest.get(job.key) != serial:
                 return
-            self._pending.pop(key, None)
-        if changes and error is None:
-            self.did_execute.emit(changes)
-        if owner is not None and not shiboken6.isValid(owner):
+            del self._latest[job.key]
+        if job.changes and error is None:
+            self.did_execute.emit(job.changes)
+        if job.owner is not None and not shiboken6.isValid(job.owner):
             return
         if error is not None:
             if isinstance(error, DatabaseUnavailable):
                 self.connection_lost.emit(str(error))
             elif not _expected(error):
                 logger.error("operation failed", exc_info=error)
-            on_error(error)
+            job.on_error(error)
             return
-        on_done(result)
+        job.on_done(result)
 
     def shutdown(self) -> None:
         """Finish what is running, drop what is queued; no thread outlives the console."""
@@ -119,6 +142,7 @@ class OperationRunner(QObject):
         self._writer.shutdown(wait=True, cancel_futures=True)
         self._readers.shutdown(wait=True, cancel_futures=True)
         self._slow.shutdown(wait=True, cancel_futures=True)
+        self._jobs.clear()
 
 
 def _expected(error: BaseException) -> bool:

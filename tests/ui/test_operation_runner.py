@@ -49,3 +49,32 @@ def test_work_asked_for_after_shutdown_is_dropped_quietly(qtbot) -> None:
     closing.write(lambda: 2, calls.append, calls.append)
     qtbot.wait(50)
     assert calls == []
+
+
+class _Handler:
+    """A screen's handler stand-in that notes which thread let it go."""
+
+    def __init__(self, released_on: list[str]) -> None:
+        self._released_on = released_on
+
+    def __call__(self, _value: object) -> None:
+        pass
+
+    def __del__(self) -> None:
+        self._released_on.append(threading.current_thread().name)
+
+
+def test_handlers_are_released_on_the_gui_thread_only(qtbot, runner: OperationRunner) -> None:
+    """A Qt object whose last reference dies on a worker is destroyed there and crashes the
+    console; bound methods and lambdas of screens are such references."""
+    released_on: list[str] = []
+    release = threading.Event()
+    for _ in range(2):  # both readers busy, so the next request waits in the queue
+        runner.read(lambda: release.wait(10), _Handler(released_on), _Handler(released_on))
+    runner.read(lambda: "stale", _Handler(released_on), _Handler(released_on), key="k")
+    runner.read(lambda: "fresh", _Handler(released_on), _Handler(released_on), key="k")
+    for n in range(40):
+        runner.read(lambda n=n: n, _Handler(released_on), _Handler(released_on))
+    release.set()
+    qtbot.waitUntil(lambda: len(released_on) == 2 * 44, timeout=5000)
+    assert set(released_on) == {threading.main_thread().name}

@@ -22,7 +22,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     search = sub.add_parser(
         "search", help="search plate reads for an approved purpose (D.1)",
         description="Search plate reads for an approved purpose and case (D.1). A search "
-                    "without a plate is a canvass: a place and a window of at most 24 h. "
+                    "without a plate is a canvass: a place (--near and --radius, or --bbox; "
+                    "--device narrows it) and a window of at most 24 h. "
                     "--color/--make/--body make a vehicle-description search (F.3), which "
                     "needs --incident and --description and a window of at most 72 h.")
     search.add_argument("--plate", help="exact plate, or a pattern with * and ?")
@@ -34,14 +35,16 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     search.add_argument("--radius", type=float, metavar="M")
     search.add_argument("--bbox", metavar="S,W,N,E", help="a rectangle instead of a circle")
     search.add_argument("--device", action="append", default=[], metavar="CODE",
-                        help="only reads from this device (code or id); repeatable")
+                        help="only reads from this device (code or id); repeatable; "
+                             "narrows a place, never replaces it")
     search.add_argument("--color")
     search.add_argument("--make")
     search.add_argument("--body", help="body type, e.g. sedan, pickup")
     search.add_argument("--incident", help="incident number of a vehicle-description search")
     search.add_argument("--description", help="the suspect or vehicle description (F.3)")
-    search.add_argument("--purpose", help="one of: " + ", ".join(p.value for p in SearchPurpose))
-    search.add_argument("--case")
+    search.add_argument("--purpose", help="required; one of: "
+                        + ", ".join(p.value for p in SearchPurpose))
+    search.add_argument("--case", help="required: the case number the search is for")
     search.add_argument("--request", type=int, metavar="ID",
                         help="the approved request an other_use search runs under (D.1.c)")
     search.add_argument("--csv", type=Path, metavar="FILE",
@@ -89,8 +92,7 @@ def _moment(raw: str | None, flag: str) -> datetime | None:
 
 
 def _search(args: argparse.Namespace, cli: CliSession) -> int:
-    if not args.purpose or not args.case:
-        raise CliRefusal("a search states its purpose (--purpose) and case (--case), D.1")
+    # No purpose or case is left to the service: it refuses, and the refusal is audited (D.1).
     item = SearchInput(
         purpose=args.purpose, case_number=args.case, plate=args.plate,
         match_mode=(MatchMode.OCR if args.ocr else MatchMode.EXACT).value,

@@ -120,9 +120,6 @@ class Rectangle:
     def bounds(self) -> tuple[float, float, float, float]:
         return self.south, self.north, self.west, self.east
 
-    def contains(self, lat: float, lon: float) -> bool:
-        return self.south <= lat <= self.north and self.west <= lon <= self.east
-
     def sides_m(self) -> tuple[float, float]:
         """(north-south, widest east-west) extent in metres."""
         height = distance_m((self.south, self.west), (self.north, self.west))
@@ -369,9 +366,11 @@ def criteria_of(*, plate: str | None, match_mode: str, time_from: datetime | Non
         area = circle_of(near, radius_m, MAX_CANVASS_RADIUS_M if canvass else MAX_RADIUS_M)
     elif rectangle is not None:
         area = rectangle_of(rectangle, MAX_CANVASS_SIDE_M if canvass else MAX_RECTANGLE_SIDE_M)
-    if canvass and area is None and not device_tokens:
-        raise SearchRuleError("a search needs a plate, a vehicle description, a place or "
-                              "devices")
+    if canvass and area is None:
+        # D.1.b: a canvass reads everyone within R metres of a place; devices only narrow it.
+        raise SearchRuleError("area: a search without a plate or vehicle description is a "
+                              "canvass (D.1.b) and needs a place, a circle or a rectangle; "
+                              "devices may narrow it")
     window_of(kind, time_from, time_to)
     return SearchCriteria(pattern, time_from, time_to, area, device_tokens, vehicle)
 

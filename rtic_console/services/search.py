@@ -28,6 +28,7 @@ from rtic_console.domain.search_rules import (
 )
 from rtic_console.services.auth import authorize
 from rtic_console.services.context import Context, InputRejected, Refused
+from rtic_console.services.read_position import READ_LAT, READ_LON
 from rtic_console.services.search_requests import usable_request
 from rtic_console.store.audit_log import append_event
 from rtic_console.store.models import Detection, Device, SearchRecord
@@ -101,9 +102,10 @@ def _device_ids(session: Session, tokens: Sequence[str]) -> dict[int, str]:
 
 
 def _statement(criteria: SearchCriteria, device_ids: Collection[int]) -> Select[
-        tuple[Detection, str | None, str | None]]:
-    """The SQL for checked criteria; every value is bound, none formatted into the text."""
-    query = (select(Detection, Device.code, Device.address)
+        tuple[Detection, str | None, str | None, float | None, float | None]]:
+    """The SQL for checked criteria; every value is bound, none formatted into the text.
+    A read is where the map puts it: its own position, else its fixed reader's."""
+    query = (select(Detection, Device.code, Device.address, READ_LAT, READ_LON)
              .outerjoin(Device, Device.id == Detection.device_id))
     newest_first: ColumnElement[Any] = Detection.captured_at
     pattern = criteria.plate
@@ -126,8 +128,8 @@ def _statement(criteria: SearchCriteria, device_ids: Collection[int]) -> Select[
         query = query.where(Detection.captured_at < criteria.time_to)
     if criteria.area is not None:
         lat_lo, lat_hi, lon_lo, lon_hi = criteria.area.bounds()
-        query = query.where(Detection.latitude.between(lat_lo, lat_hi),
-                            Detection.longitude.between(lon_lo, lon_hi))
+        query = query.where(READ_LAT.between(lat_lo, lat_hi),
+                            READ_LON.between(lon_lo, lon_hi))
     if device_ids:
         query = query.where(Detection.device_id.in_(sorted(device_ids)))
     vehicle = criteria.vehicle
@@ -139,32 +141,34 @@ def _statement(criteria: SearchCriteria, device_ids: Collection[int]) -> Select[
     return query.order_by(newest_first.desc(), Detection.id.desc())
 
 
-def _place(det: Detection, address: str | None) -> str:
+def _place(address: str | None, lat: float | None, lon: float | None) -> str:
     if address:
         return address
-    if det.latitude is None or det.longitude is None:
+    if lat is None or lon is None:
         return "location not reported"
-    return f"{det.latitude:.5f}, {det.longitude:.5f}"
+    return f"{lat:.5f}, {lon:.5f}"
 
 
 def _fetch(session: Session, criteria: SearchCriteria, device_ids: Collection[int],
-           only_ids: Collection[int] | None = None) -> tuple[list[ReadHit], bool]:
+           only_ids: Collection[int] | None = None,
+           received_by: datetime | None = None) -> tuple[list[ReadHit], bool]:
     """Reads matching the criteria, newest first, at most MAX_RESULTS (and whether cut)."""
     query = _statement(criteria, device_ids)
     if only_ids is not None:
         query = query.where(Detection.id.in_(sorted(only_ids)))
+    if received_by is not None:
+        query = query.where(Detection.received_at <= received_by)
     rows = session.execute(query.limit(MAX_RESULTS + 1)).all()
     circle = criteria.area if isinstance(criteria.area, Circle) else None
     reads = []
-    for det, code, address in rows[:MAX_RESULTS]:
-        if circle is not None and (det.latitude is None or det.longitude is None
-                                   or not circle.contains(det.latitude, det.longitude)):
+    for det, code, address, lat, lon in rows[:MAX_RESULTS]:
+        if circle is not None and (lat is None or lon is None
+                                   or not circle.contains(lat, lon)):
             continue  # the SQL box holds the circle; its corners are outside it
         labels = (det.vehicle_color, det.vehicle_make, det.vehicle_body)
         reads.append(ReadHit(det.id, det.plate, det.state, det.captured_at,
-                             code or det.device_ref, det.latitude, det.longitude,
-                             det.confidence, _place(det, address),
-                             " ".join(v for v in labels if v)))
+                             code or det.device_ref, lat, lon, det.confidence,
+                             _place(address, lat, lon), " ".join(v for v in labels if v)))
     return reads, len(rows) > MAX_RESULTS
 
 
@@ -234,8 +238,10 @@ def search_reads(session: Session, ctx: Context, item: SearchInput) -> SearchRes
 
 def logged_reads(session: Session, record: SearchRecord,
                  detection_ids: Collection[int]) -> list[ReadHit]:
-    """Those of the given reads that the logged search returns, re-run from its log."""
+    """Those of the given reads that the logged search returned, re-run from its log. Reads
+    stored after it ran match its criteria too, but it never showed them."""
     criteria = SearchCriteria.from_parameters(json.loads(record.parameters), record.time_from,
                                               record.time_to)
     devices = _device_ids(session, criteria.devices)
-    return _fetch(session, criteria, devices, only_ids=detection_ids)[0]
+    return _fetch(session, criteria, devices, only_ids=detection_ids,
+                  received_by=record.searched_at)[0]

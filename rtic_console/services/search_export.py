@@ -1,5 +1,5 @@
 """CSV export of a search's results: the searcher's own search only, cells safe from
-spreadsheet formulas, the file written atomically, and the export audited with its hash."""
+spreadsheet formulas, and the file appearing whole when its audit event commits."""
 
 from __future__ import annotations
 
@@ -7,13 +7,15 @@ import contextlib
 import csv
 import hashlib
 import io
+import logging
 import os
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy.orm import Session
+from sqlalchemy import event
+from sqlalchemy.orm import Session, SessionTransaction
 
 from rtic_console.domain.roles import Permission
 from rtic_console.domain.search_rules import SearchRuleError
@@ -23,6 +25,8 @@ from rtic_console.services.context import Context, InputRejected, Refused
 from rtic_console.services.search import MAX_RESULTS, ReadHit, logged_reads
 from rtic_console.store.audit_log import append_event
 from rtic_console.store.models import SearchRecord
+
+logger = logging.getLogger(__name__)
 
 CSV_COLUMNS = ["search_id", "case_number", "detection_id", "captured_at_utc", "plate", "state",
                "device", "place", "latitude", "longitude", "confidence", "vehicle"]
@@ -63,6 +67,37 @@ def _staged(path: Path, data: bytes) -> Path:
     return Path(name)
 
 
+def _publish_on_commit(session: Session, staged: Path, target: Path) -> None:
+    """Move the staged file into place when the session commits the export's audit event;
+    delete it if the transaction ends any other way. A savepoint's end decides nothing."""
+    settled = False
+
+    def publish(sess: Session) -> None:
+        nonlocal settled
+        if settled or sess.in_nested_transaction():
+            return
+        settled = True
+        try:
+            os.replace(staged, target)
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                staged.unlink()
+            logger.error("search export audited but not written: %s", type(exc).__name__)
+            raise InputRejected(f"file: the export is audited but {target} could not be "
+                                f"written: {exc.strerror}; export again") from None
+
+    def discard(_sess: Session, transaction: SessionTransaction) -> None:
+        nonlocal settled
+        if settled or transaction.parent is not None:
+            return
+        settled = True
+        with contextlib.suppress(OSError):
+            staged.unlink()
+
+    event.listen(session, "after_commit", publish)
+    event.listen(session, "after_transaction_end", discard)
+
+
 def _ids_of(detection_ids: object) -> set[int]:
     if isinstance(detection_ids, str | bytes) or not isinstance(detection_ids, Sequence) or \
             not all(isinstance(i, int) and not isinstance(i, bool) for i in detection_ids):
@@ -77,7 +112,8 @@ def _ids_of(detection_ids: object) -> set[int]:
 def export_search_csv(session: Session, ctx: Context, search_id: int,
                       detection_ids: Sequence[int], path: Path | str) -> ExportReceipt:
     """Write the given results of one's own logged search. The reads are re-checked against
-    the search's logged criteria, so only what that search returned can leave this way."""
+    the search's logged criteria, time and count, so only what that search returned can
+    leave this way. The file appears when the caller's transaction commits, not before."""
     authorize(session, ctx, Permission.SEARCH_READS, action="search.export",
               object_type="search", object_id=search_id)
     if isinstance(search_id, bool) or not isinstance(search_id, int):
@@ -93,6 +129,9 @@ def export_search_csv(session: Session, ctx: Context, search_id: int,
         raise Refused(f"Only the person who ran search #{search_id} may export its results; "
                       "run your own search for your purpose and case (D.1).", clause="D.1",
                       action="search.export", object_type="search", object_id=search_id)
+    if len(ids) > record.result_count:
+        raise InputRejected(f"reads: search #{search_id} returned {record.result_count}, "
+                            f"not {len(ids)}")
     try:
         reads = logged_reads(session, record, ids)
     except SearchRuleError as exc:
@@ -112,10 +151,10 @@ def export_search_csv(session: Session, ctx: Context, search_id: int,
                      reason=f"CSV export · case {record.case_number}",
                      details={"search_id": record.id, "rows": len(reads), "sha256": digest,
                               "file": target.name})
-        session.flush()  # the event is in before the file appears; only the commit remains
-        os.replace(staged, target)
+        session.flush()  # a failing insert surfaces here, while the file is still staged
     except BaseException:
         with contextlib.suppress(OSError):
             staged.unlink()
         raise
+    _publish_on_commit(session, staged, target)
     return ExportReceipt(target, len(reads), digest)

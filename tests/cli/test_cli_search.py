@@ -1,5 +1,6 @@
-"""`rtic-console search`: refused with exit 2 without purpose or case (D.1); canvass by a
-rectangle and devices; shape searches (F.3); other-use requests (D.1.c); CSV export."""
+"""`rtic-console search`: refused with exit 2, and audited, without purpose or case (D.1);
+canvass by a rectangle narrowed by devices; shape searches (F.3); other-use requests (D.1.c);
+CSV export."""
 
 from __future__ import annotations
 
@@ -44,8 +45,15 @@ def test_search_from_the_terminal(terminal: Database, capsys) -> None:
             confidence=0.9, captured_at=datetime.now(UTC), device_ref="R1",
             latitude=38.577, longitude=-121.485)], MatchingEngine(), datetime.now(UTC), "t")
     base = ["--plate", "7ABC123"]
-    assert cli(terminal, "6301", *base) == 2
-    assert "--purpose" in capsys.readouterr().err
+    for args, words in ((base, "states one approved purpose (D.1)"),
+                        ([*base, "--purpose", "stolen_vehicle_or_plate"],
+                         "names the case number it is for (D.1)")):
+        assert cli(terminal, "6301", *args) == 2
+        err = capsys.readouterr().err
+        assert words in err and err.count("\n") == 1, err
+    with terminal.read() as session:
+        refused = list_events(session, AuditFilter(action="search.run.refused"))
+    assert [(e.actor_badge, e.details["clause"]) for e in refused] == [("6301", "D.1")] * 2
     assert cli(terminal, "6301", *base, "--purpose", "stolen_vehicle_or_plate", "--case",
                "26-1", "--near", "38.577,-121.485", "--radius", "200", "--json") == 0
     out = json.loads(capsys.readouterr().out)
@@ -65,6 +73,9 @@ def test_canvass_by_rectangle_and_device_with_csv(terminal: Database, capsys,
     assert "canvass search #1 logged" in out and "exported 2 rows" in out
     assert hashlib.sha256(target.read_bytes()).hexdigest() in out
     assert {r["plate"] for r in csv.DictReader(target.open())} == {"7ABC999", "4XYZ001"}
+    assert cli(terminal, "6301", "--device", "ALPR-SO-01", *window, "--purpose",
+               "crime_scene_canvass", "--case", "26-2") == 2
+    assert "area: " in capsys.readouterr().err  # devices narrow a place (D.1.b), never replace it
     assert cli(terminal, "6301", "--bbox", "38.49,-121.48", *window, "--purpose",
                "crime_scene_canvass", "--case", "26-2") == 2
     assert "S,W,N,E" in capsys.readouterr().err

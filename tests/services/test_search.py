@@ -1,5 +1,6 @@
-"""Searches: purpose and case first (D.1), wildcard and OCR-equivalent plates, canvass by a
-circle, a rectangle or devices (D.1.b), the shape-search gate (F.3), bad input, the log."""
+"""Searches: purpose and case first (D.1), wildcard and OCR-equivalent plates, canvass of a
+circle or a rectangle, narrowed by devices (D.1.b), reads placed at their fixed reader, the
+shape-search gate (F.3), bad input, the log."""
 
 from __future__ import annotations
 
@@ -173,7 +174,8 @@ def test_bad_rectangles_name_the_area(db: Database, enrol, reads, rectangle: tup
 
 def test_device_filter_by_code_or_id(db: Database, enrol, reads: dict[str, int]) -> None:
     officer = enrol("6301", "officer")
-    by_code = canvass(db, officer, devices=("ALPR-SO-01",))
+    both = (38.494, -121.49, 38.579, -121.46)  # holds the midtown and the south reader
+    by_code = canvass(db, officer, rectangle=both, devices=("ALPR-SO-01",))
     assert {r.plate for r in by_code.reads} == {"7ABC999", "4XYZ001"}
     by_id = run(db, officer, plate="7ABC*", devices=(str(reads["ALPR-MT-01"]),))
     assert {r.plate for r in by_id.reads} == {"7ABC123"}
@@ -181,7 +183,36 @@ def test_device_filter_by_code_or_id(db: Database, enrol, reads: dict[str, int])
         assert '"devices": ["ALPR-MT-01"]' in session.get(SearchRecord,
                                                           by_id.search_id).parameters
     with pytest.raises(InputRejected, match="devices: no registered device 'ALPR-XX-09'"):
-        canvass(db, officer, devices=("ALPR-SO-01", "ALPR-XX-09"))
+        canvass(db, officer, rectangle=both, devices=("ALPR-SO-01", "ALPR-XX-09"))
+
+
+@pytest.mark.policy("D.1")
+def test_canvass_by_devices_alone_is_refused(db: Database, enrol, reads) -> None:
+    """D.1.b: a canvass reads what passed within a distance of a place; a device list alone
+    would read everything its readers ever saw, wherever they are."""
+    officer = enrol("6301", "officer")
+    with pytest.raises(InputRejected, match=r"^area: .*canvass \(D\.1\.b\) and needs a place"):
+        canvass(db, officer, devices=("ALPR-SO-01",))
+    assert searches(db) == 0
+
+
+@pytest.mark.policy("D.1")
+def test_canvass_finds_reads_placed_at_their_fixed_reader(db: Database, enrol, reads) -> None:
+    """A fixed reader that sends no GPS: the read is where its device is, as on the map."""
+    lat, lon = PLACES["midtown"]
+    read = PlateRead(source="csv", source_id="nogps", plate="8NOG123", plate_raw="8NOG123",
+                     state="CA", confidence=0.9, captured_at=NOW - timedelta(minutes=5),
+                     device_ref=DEVICES["midtown"][0], latitude=None, longitude=None)
+    with db.write() as session:
+        ingest_reads(session, [read], MatchingEngine(), NOW, "test")
+    officer = enrol("6301", "officer")
+    for area in ({"near": PLACES["midtown"], "radius_m": 50},
+                 {"rectangle": (lat - 0.001, lon - 0.001, lat + 0.001, lon + 0.001)}):
+        found = {r.plate: r for r in canvass(db, officer, **area).reads}
+        assert set(found) == {"7ABC123", "7A8C123", "8NOG123"}, area
+        assert (found["8NOG123"].latitude, found["8NOG123"].longitude) == (lat, lon)
+    elsewhere = canvass(db, officer, near=PLACES["south"], radius_m=500)
+    assert "8NOG123" not in {r.plate for r in elsewhere.reads}
 
 
 @pytest.mark.policy("F.3")
@@ -257,7 +288,7 @@ INJECTION = "x' OR '1'='1'; DROP TABLE detections;--"
     ({"color": "red", "incident_number": "26-1", "description": "a red sedan\x00 two men",
       "time_from": NOW - timedelta(hours=1), "time_to": NOW}, "description"),
     ({"plate": "7ABC123", "request_id": 3}, "only an other-use search"),
-    ({}, "needs a plate, a vehicle description, a place or devices"),
+    ({}, "area: a search without a plate or vehicle description is a canvass"),
 ])
 def test_bad_searches_are_refused_and_nothing_logged(db: Database, enrol, reads, kw: dict,
                                                      message: str) -> None:

@@ -1,22 +1,29 @@
-"""CSV export of search results: audited with its hash, only one's own search's reads,
-cells that no spreadsheet runs as a formula, and the file written whole or not at all."""
+"""CSV export of search results: audited with its hash, only the reads one's own search
+returned, cells that no spreadsheet runs as a formula, and the file written whole, when its
+audit event commits, or not at all."""
 
 from __future__ import annotations
 
 import csv
 import hashlib
 import io
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
+from rtic_console.domain.reads import PlateRead
 from rtic_console.services.context import Context, InputRejected, Refused
+from rtic_console.services.ingest import ingest_reads
+from rtic_console.services.matching import MatchingEngine
 from rtic_console.services.runner import perform
 from rtic_console.services.search import SearchResult
 from rtic_console.services.search_export import CSV_COLUMNS, export_search_csv
 from rtic_console.store.audit_log import AuditFilter, list_events
 from rtic_console.store.database import Database
-from tests.services.test_search import canvass, run, seed_reads
+from rtic_console.store.models import Detection
+from tests.services.test_search import NOW, PLACES, canvass, run, seed_reads
 
 
 @pytest.fixture
@@ -88,7 +95,7 @@ def test_only_the_searcher_exports_their_search(db: Database, officer: Context, 
 
 def test_only_reads_the_search_returned_leave(db: Database, officer: Context,
                                               out: Path) -> None:
-    plate_search = run(db, officer, plate="7ABC123")
+    plate_search = run(db, officer, plate="7AB*")
     other = run(db, officer, plate="4XYZ001")
     target = out / "x.csv"
     mixed = [plate_search.reads[0].detection_id, other.reads[0].detection_id]
@@ -121,3 +128,78 @@ def test_export_replaces_an_existing_file_whole(db: Database, officer: Context,
     receipt = export(db, officer, result, target)
     assert hashlib.sha256(target.read_bytes()).hexdigest() == receipt.sha256
     assert receipt.rows == 1 and [p.name for p in out.iterdir()] == ["again.csv"]
+
+
+def late_read(db: Database, source_id: str, received_at: datetime) -> int:
+    """A 7AB* read from the midtown reader, stored with the given arrival time."""
+    read = PlateRead(source="csv", source_id=source_id, plate="7ABC555", plate_raw="7ABC555",
+                     state="CA", confidence=0.9, captured_at=NOW, device_ref="ALPR-MT-01",
+                     latitude=PLACES["midtown"][0], longitude=PLACES["midtown"][1])
+    with db.write() as session:
+        ingest_reads(session, [read], MatchingEngine(), received_at, "test")
+        return session.scalars(select(Detection.id).where(
+            Detection.source_id == source_id)).one()
+
+
+def test_a_read_stored_after_the_search_does_not_leave(db: Database, officer: Context,
+                                                       out: Path) -> None:
+    """It matches the logged criteria, but the search never showed it."""
+    result = run(db, officer, plate="7AB*")
+    assert len(result.reads) == 2
+    later = late_read(db, "late", datetime.now(UTC))
+    target = out / "late.csv"
+    with pytest.raises(InputRejected, match=r"reads: 1 of them are not results of search"):
+        export(db, officer, result, target, [result.reads[0].detection_id, later])
+    assert not target.exists() and not exports(db)
+
+
+def test_no_more_reads_leave_than_the_search_returned(db: Database, officer: Context,
+                                                       out: Path) -> None:
+    """A read dated before the search but committed after it still passes the time check."""
+    result = run(db, officer, plate="7AB*")
+    late = late_read(db, "late-commit", NOW)
+    target = out / "more.csv"
+    ids = [*(r.detection_id for r in result.reads), late]
+    with pytest.raises(InputRejected, match=rf"reads: search #{result.search_id} returned 2, "
+                                            "not 3"):
+        export(db, officer, result, target, ids)
+    assert not target.exists() and not exports(db)
+
+
+def test_the_file_appears_only_when_the_export_commits(db: Database, officer: Context,
+                                                       out: Path) -> None:
+    result = run(db, officer, plate="7AB*")
+    ids = [r.detection_id for r in result.reads]
+    target = out / "committed.csv"
+    with db.write() as session:
+        receipt = export_search_csv(session, officer, result.search_id, ids, target)
+        assert not target.exists(), "no file before its audit event is committed"
+    assert hashlib.sha256(target.read_bytes()).hexdigest() == receipt.sha256
+    assert [p.name for p in out.iterdir()] == ["committed.csv"] and len(exports(db)) == 1
+
+
+def test_no_file_when_the_export_rolls_back(db: Database, officer: Context,
+                                            out: Path) -> None:
+    result = run(db, officer, plate="7AB*")
+    ids = [r.detection_id for r in result.reads]
+    target = out / "rolled-back.csv"
+    with pytest.raises(RuntimeError, match="after the export"), db.write() as session:
+        export_search_csv(session, officer, result.search_id, ids, target)
+        raise RuntimeError("the transaction fails after the export")
+    assert list(out.iterdir()) == [], "neither the file nor its staged part is left"
+    assert not exports(db)
+
+
+def test_a_file_that_cannot_be_moved_in_after_the_commit_is_reported(
+        db: Database, officer: Context, out: Path) -> None:
+    """The audit event is committed by then: say so, and leave no staged part behind."""
+    result = run(db, officer, plate="7AB*")
+    ids = [r.detection_id for r in result.reads]
+    target = out / "taken.csv"
+    with pytest.raises(InputRejected, match=r"^file: the export is audited but .*taken\.csv "
+                                            "could not be written"), db.write() as session:
+        export_search_csv(session, officer, result.search_id, ids, target)
+        target.mkdir()  # the name is taken while the transaction is still open
+        (target / "keep").touch()
+    assert [p.name for p in out.iterdir()] == ["taken.csv"] and target.is_dir()
+    assert len(exports(db)) == 1

@@ -5,16 +5,24 @@ the request → approval → search flow (D.1.c) between two people's screens.""
 from __future__ import annotations
 
 import csv
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import event
 
 from rtic_console.domain.search_rules import SearchKind, SearchPurpose
-from rtic_console.services import search
+from rtic_console.services import search, search_requests
+from rtic_console.services.runner import perform
 from rtic_console.store.audit_log import AuditFilter, list_events
 from rtic_console.store.database import Database
 from rtic_console.store.models import SearchRecord
-from rtic_console.ui.search.other_use_requests_widget import OtherUseRequestsWidget
+from rtic_console.ui.audit_viewer import AuditViewerWidget
+from rtic_console.ui.search.other_use_requests_widget import (
+    REQUESTS_CHANGED,
+    OtherUseRequestsWidget,
+)
 from rtic_console.ui.search.search_widget import SearchWidget
 from tests.services.test_search import PLACES, seed_reads
 
@@ -199,3 +207,117 @@ def test_other_use_request_approved_on_one_screen_runs_on_another(qtbot, db: Dat
         log = session.get(SearchRecord, finder.result.search_id)
     assert (log.purpose, log.case_number, log.request_id) == ("other_use", "26-7001",
                                                               mine.mine.row_at(0).id)
+
+
+def test_a_failed_search_clears_the_map_too(qtbot, screen) -> None:
+    choose(screen, SearchPurpose.STOLEN_VEHICLE_OR_PLATE)
+    screen.form.plate.setText("7AB*")
+    assert len(run(qtbot, screen)) == 2
+    screen.purpose.case.clear()  # the service refuses a search without its case (D.1)
+    assert run(qtbot, screen) == []
+    assert screen.status.text() == "No search ran." and screen.model.rowCount() == 0
+
+
+def test_a_drawn_circle_outside_the_radius_range_is_refused_not_clamped(qtbot,
+                                                                        screen) -> None:
+    form = screen.form
+    screen.set_area({"kind": "circle", "lat": 38.5, "lon": -121.5, "radius_m": 800})
+    for radius in (25_000, 4, float("inf")):
+        screen.set_area({"kind": "circle", "lat": 1.0, "lon": 2.0, "radius_m": radius})
+        assert screen.message.text().startswith("radius: the circle drawn is ")
+        assert "draw one of 10 to 20000 m" in screen.message.text()
+        assert (form.lat.text(), form.lon.text(), form.radius.value()) == (
+            "38.500000", "-121.500000", 800), "nothing half-filled"
+    with pytest.raises(ValueError, match="10 to 20000 m"):
+        form.set_area({"kind": "circle", "lat": 1.0, "lon": 2.0, "radius_m": 20_001})
+
+
+@pytest.mark.policy("D.1")
+def test_a_canvass_of_anywhere_is_not_sent(qtbot, screen, db: Database) -> None:
+    screen.form.mode_bar.setCurrentIndex(1)
+    screen.purpose.case.setText("26-2")
+    screen.form.area_kind.setCurrentIndex(0)
+    screen.form.devices.setText("ALPR-SO-01")
+    screen.run_button.click()
+    assert screen.message.text().startswith("Where: a canvass needs a place")
+    assert not audited(db, "search.run.refused")
+
+
+def test_the_audit_trail_screen_reloads_after_a_search(qtbot, console_session, db: Database,
+                                                       enrol) -> None:
+    """Why the search names a change no screen lists: the audit trail reloads on it."""
+    seed_reads(db)
+    supervisor = console_session(enrol("7101", "supervisor"))
+    trail, finder = AuditViewerWidget(supervisor), SearchWidget(supervisor)
+    for w in (trail, finder):
+        qtbot.addWidget(w)
+    qtbot.waitUntil(lambda: trail.model.rowCount() > 0, timeout=WAIT)
+    choose(finder, SearchPurpose.STOLEN_VEHICLE_OR_PLATE)
+    finder.form.plate.setText("7ABC123")
+    run(qtbot, finder)
+    qtbot.waitUntil(lambda: any(e.action == "search.run" for e in trail.model.rows),
+                    timeout=WAIT)
+
+
+def ask(db: Database, ctx, case: str) -> int:
+    return perform(db, ctx, search_requests.request_other_use, case,
+                   "Travel pattern of a fraud suspect's car for a warrant affidavit").id
+
+
+@pytest.fixture
+def inbox(qtbot, console_session, db: Database, officer, enrol) -> OtherUseRequestsWidget:
+    widget = OtherUseRequestsWidget(console_session(enrol("7101", "supervisor")))
+    qtbot.addWidget(widget)
+    widget.show()
+    return widget
+
+
+@pytest.mark.policy("D.1")
+def test_the_reviewers_choice_survives_a_reload(qtbot, db: Database, officer,
+                                               inbox) -> None:
+    first, second = ask(db, officer, "26-7001"), ask(db, officer, "26-7002")
+    qtbot.waitUntil(lambda: inbox.pending.rowCount() == 2, timeout=WAIT)
+    inbox.pending_table.selectRow(1)
+    assert inbox.selected_pending().id == second
+    third = ask(db, officer, "26-7003")  # someone else's change reloads it mid-review
+    qtbot.waitUntil(lambda: inbox.pending.rowCount() == 3, timeout=WAIT)
+    chosen = inbox.selected_pending()
+    assert chosen is not None and chosen.id == second
+    inbox.note.setText("Reviewed with the case detective")
+    inbox.deny_button.click()
+    qtbot.waitUntil(lambda: inbox.pending.rowCount() == 2, timeout=WAIT)
+    assert f"Request #{second} of 6301 denied" in inbox.message.text()
+    assert {v.id for v in inbox.pending.rows} == {first, third}
+
+
+@pytest.fixture
+def pending_queries(db: Database) -> Iterator[list[str]]:
+    """The pending-requests queries the screens run on the reader threads."""
+    seen: list[str] = []
+
+    def note(_conn, _cursor, statement: str, *_rest) -> None:  # type: ignore[no-untyped-def]
+        if threading.current_thread().name.startswith("rtic-read") and \
+                "search_requests.status =" in statement:
+            seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", note)
+    yield seen
+    event.remove(db.engine, "before_cursor_execute", note)
+
+
+def test_a_decision_reloads_the_inbox_once(qtbot, db: Database, officer,
+                                           pending_queries: list[str], inbox) -> None:
+    """The committed change on the bus reloads the screen, from this console or another;
+    the runner's did_execute for the same write must not reload it a second time."""
+    qtbot.waitUntil(lambda: len(pending_queries) == 1, timeout=WAIT)  # the first load
+    inbox._session.runner.did_execute.emit(REQUESTS_CHANGED)
+    qtbot.wait(300)
+    assert len(pending_queries) == 1, "did_execute alone reloads nothing"
+    ask(db, officer, "26-7001")
+    qtbot.waitUntil(lambda: inbox.pending.rowCount() == 1, timeout=WAIT)
+    inbox.pending_table.selectRow(0)
+    inbox.note.setText("Reviewed with the case detective")
+    inbox.approve_button.click()
+    qtbot.waitUntil(lambda: inbox.pending.rowCount() == 0, timeout=WAIT)
+    qtbot.wait(300)
+    assert len(pending_queries) == 3, "one reload for the request, one for the decision"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import QAbstractItemModel, QSortFilterProxyModel, Qt, Slot
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -26,9 +26,16 @@ from rtic_console.services import search_requests
 from rtic_console.services.search_requests import RequestView
 from rtic_console.store.change_bus import ChangeEvent
 from rtic_console.ui.console_session import ConsoleSession
-from rtic_console.ui.table_model import RowTableModel, configure_table
+from rtic_console.ui.table_model import (
+    RowTableModel,
+    configure_table,
+    select_where,
+    selected_row,
+)
 from rtic_console.ui.widgets import MessageLine, describe_error
 
+# Names the write for did_execute (the audit trail screen reloads on it); this screen and
+# the Search screen reload on the committed change from the bus instead, once per change.
 REQUESTS_CHANGED = frozenset({"search.requests"})
 NOTE_COL = 6
 STATUS_COLORS = {"approved": QColor("#15803d"), "denied": QColor("#b91c1c"),
@@ -73,7 +80,7 @@ class PendingRequestsModel(RowTableModel[RequestView]):
         return None
 
 
-def _table(name: str, model: RowTableModel[RequestView]) -> QTableView:
+def _table(name: str, model: QAbstractItemModel) -> QTableView:
     table = QTableView()
     table.setObjectName(name)
     table.setModel(model)
@@ -127,7 +134,10 @@ class OtherUseRequestsWidget(QWidget):
 
         self.pending = PendingRequestsModel()
         self.pending.setParent(self)
-        self.pending_table = _table("pendingRequests", self.pending)
+        # Through a proxy so that select_where can find the reviewer's request again.
+        self.pending_proxy = QSortFilterProxyModel(self)
+        self.pending_proxy.setSourceModel(self.pending)
+        self.pending_table = _table("pendingRequests", self.pending_proxy)
         self.note = QLineEdit()
         self.note.setMaxLength(1000)
         self.note.setPlaceholderText("Your review, documented with the decision (required)")
@@ -149,7 +159,6 @@ class OtherUseRequestsWidget(QWidget):
         self.pending_box.setVisible(self.approver)
         layout.addWidget(self.pending_box, 1)
         layout.addWidget(self.message)
-        session.runner.did_execute.connect(self._on_operation_did_execute)
         session.changes.changed.connect(self._on_change)
         self.refresh()
 
@@ -159,12 +168,20 @@ class OtherUseRequestsWidget(QWidget):
                             key=f"search.{id(self)}.mine")
         if self.approver:
             self._session.query(search_requests.pending_requests, owner=self,
-                                on_done=self.pending.set_rows, on_error=self._on_failed,
+                                on_done=self._on_pending_loaded, on_error=self._on_failed,
                                 key=f"search.{id(self)}.pending")
 
     def selected_pending(self) -> RequestView | None:
-        rows = self.pending_table.selectionModel().selectedRows()
-        return self.pending.row_at(rows[0].row()) if rows else None
+        return selected_row(self.pending_table, self.pending_proxy, self.pending)
+
+    def _on_pending_loaded(self, views: list[RequestView]) -> None:
+        """Any request's change reloads the list: the reviewer's choice stays chosen."""
+        chosen = self.selected_pending()
+        self.pending.set_rows(views)
+        if chosen is not None:
+            chosen_id = chosen.id
+            select_where(self.pending_table, self.pending_proxy, self.pending,
+                         lambda r: r.id == chosen_id)
 
     @Slot()
     def _on_submit_clicked(self) -> None:
@@ -197,11 +214,6 @@ class OtherUseRequestsWidget(QWidget):
 
     def _on_failed(self, error: BaseException) -> None:
         self.message.show_error(describe_error(error))
-
-    @Slot(object)
-    def _on_operation_did_execute(self, changes: frozenset[str]) -> None:
-        if changes & REQUESTS_CHANGED:
-            self.refresh()
 
     @Slot(object)
     def _on_change(self, change: ChangeEvent) -> None:

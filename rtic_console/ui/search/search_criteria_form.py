@@ -6,6 +6,7 @@ the field, so the console and the command line word every rule the same way.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -230,13 +231,19 @@ class SearchCriteriaForm(QWidget):
         return str(self.area_kind.currentData())
 
     def set_area(self, area: Mapping[str, Any]) -> None:
-        """Fill the place from the map; raises ValueError for anything but a known shape."""
+        """Fill the place from the map; raises ValueError, changing nothing, for anything but
+        a known shape or for a circle the radius box cannot hold (never silently clamped)."""
         kind = area.get("kind") if isinstance(area, Mapping) else None
         fields = {"circle": ("lat", "lon", "radius_m"),
                   "rectangle": ("south", "west", "north", "east")}.get(str(kind))
         if fields is None or not all(isinstance(area.get(f), int | float)
                                      and not isinstance(area.get(f), bool) for f in fields):
             raise ValueError("the map sent an area that is not a circle or a rectangle")
+        low, high = self.radius.minimum(), self.radius.maximum()
+        radius = area.get("radius_m", 0)
+        if kind == "circle" and not (math.isfinite(radius) and low <= round(radius) <= high):
+            raise ValueError(f"radius: the circle drawn is {radius:.0f} m; draw one "
+                             f"of {low} to {high} m")
         self.area_kind.setCurrentIndex(AREA_KINDS.index(str(kind)))
         if kind == "circle":
             self.lat.setText(f"{area['lat']:.6f}")
@@ -251,6 +258,9 @@ class SearchCriteriaForm(QWidget):
         """What the chosen mode cannot run without, before asking the service."""
         if self.mode is SearchKind.PLATE and not self.plate.text().strip():
             return "Plate: enter a plate, or a pattern such as 7AB*12."
+        if self.mode is SearchKind.CANVASS and self.area() == "anywhere":
+            return "Where: a canvass needs a place, a circle or a rectangle (D.1.b); " \
+                "devices may narrow it."
         if self.mode is SearchKind.SHAPE and not any(
                 b.currentText().strip() for b in (self.color, self.make, self.body)):
             return "Vehicle description: give at least a colour, make or body type."

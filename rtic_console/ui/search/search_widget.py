@@ -25,7 +25,6 @@ from rtic_console.services.search_export import ExportReceipt, export_search_csv
 from rtic_console.services.search_requests import RequestView
 from rtic_console.store.change_bus import ChangeEvent
 from rtic_console.ui.console_session import ConsoleSession
-from rtic_console.ui.search.other_use_requests_widget import REQUESTS_CHANGED
 from rtic_console.ui.search.purpose_box import PurposeBox
 from rtic_console.ui.search.search_criteria_form import SearchCriteriaForm
 from rtic_console.ui.search.search_results_model import (
@@ -36,6 +35,8 @@ from rtic_console.ui.search.search_results_model import (
 from rtic_console.ui.table_model import configure_table
 from rtic_console.ui.widgets import MessageLine, describe_error
 
+# No screen lists searches, but a search and an export are audited: naming a change makes
+# the runner emit did_execute, on which the audit trail screen reloads.
 SEARCHES_CHANGED = frozenset({"searches"})
 CRITERIA_WIDTH = 420
 
@@ -117,7 +118,8 @@ class SearchWidget(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(body, 1)
-        session.runner.did_execute.connect(self._on_operation_did_execute)
+        # Requests change on the Other use screen, here or elsewhere: the committed change
+        # reaches every screen once through the change bus.
         session.changes.changed.connect(self._on_change)
         self.refresh_requests()
 
@@ -188,6 +190,7 @@ class SearchWidget(QWidget):
         self.export_button.setEnabled(False)
         self.status.setText("No search ran.")
         self.message.show_error(describe_error(error))
+        self.results_ready.emit([])  # the map must not go on showing the previous results
 
     def _on_export_done(self, receipt: ExportReceipt) -> None:
         self.export_button.setEnabled(True)
@@ -219,11 +222,6 @@ class SearchWidget(QWidget):
                                               str(Path(folder) / name), "CSV files (*.csv)")
         if path:
             self.export_to(Path(path))
-
-    @Slot(object)
-    def _on_operation_did_execute(self, changes: frozenset[str]) -> None:
-        if changes & REQUESTS_CHANGED:
-            self.refresh_requests()
 
     @Slot(object)
     def _on_change(self, change: ChangeEvent) -> None:

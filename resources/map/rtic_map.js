@@ -354,17 +354,22 @@ window.RticMap = (function () {
     drawDevices();
   }
 
+  // The cameras of the person's latest registry look-up (H.2, H.3), brought into view.
   function setRegistry(list) {
     layers.registry.clearLayers();
+    const latlngs = [];
     for (const r of list) {
       const marker = L.circleMarker([r.lat, r.lon], {
         renderer: canvas, radius: 6, color: "#0f766e", weight: 2, dashArray: "3 2",
         fillColor: "#99f6e4", fillOpacity: 0.5,
       });
       marker.bindTooltip(`<b>Registered private camera</b><br>${esc(r.equipment)}<br>` +
-                         esc(r.address));
+                         esc(r.address) + (r.note ? `<br>${esc(r.note)}` : ""));
       layers.registry.addLayer(marker);
+      latlngs.push([r.lat, r.lon]);
     }
+    if (latlngs.length) fitView(latlngs, { padding: [40, 40], maxZoom: 17, animate: false });
+    return list.length;
   }
 
   // Search results and areas -------------------------------------------------------------

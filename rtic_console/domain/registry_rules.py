@@ -8,10 +8,13 @@ import re
 import unicodedata
 from dataclasses import asdict, dataclass
 
-from rtic_console.domain.search_rules import SearchRuleError, point_of
+from rtic_console.domain.search_rules import SearchRuleError, point_of, radius_of
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
+# H.2: a look-up gathers evidence around one place of a case (the order's example is 300 m),
+# not the cameras of a whole district; a search of reads may reach further (search_rules).
+MAX_LOOKUP_RADIUS_M = 2_000
 COLUMNS = ("owner_name", "contact", "address", "latitude", "longitude", "equipment_type",
            "notes")
 # Limits follow the columns of registry_entries; notes are text but kept readable.
@@ -138,6 +141,16 @@ def place_of(latitude: object, longitude: object) -> tuple[float, float]:
         raise RegistryRuleError("latitude and longitude are both 0: the place was never "
                                 "geocoded")
     return lat, lon
+
+
+def lookup_radius_of(raw: object) -> float:
+    """How far from the place a look-up reaches, in metres (H.2)."""
+    try:
+        return radius_of(raw, MAX_LOOKUP_RADIUS_M)  # type: ignore[arg-type]
+    except SearchRuleError:
+        raise RegistryRuleError(
+            f"radius must be more than 0 and at most {MAX_LOOKUP_RADIUS_M:,} m: a registry "
+            "look-up gathers evidence near one place of a case (H.2)") from None
 
 
 def validate_entry(*, owner_name: object, contact: object, address: object, latitude: object,

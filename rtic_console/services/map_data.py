@@ -1,4 +1,4 @@
-"""What the live map shows: reads and hits in a time window, devices, registry cameras, news."""
+"""What the live map shows: reads and hits in a time window, devices, news; each view audited."""
 
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from rtic_console.domain.devices import DeviceKind
-from rtic_console.domain.roles import Permission
+from rtic_console.domain.roles import Permission, Role, allows, roles_for
 from rtic_console.services.auth import authorize
 from rtic_console.services.cameras import device_status
-from rtic_console.services.context import Context, InputRejected
+from rtic_console.services.context import Context, InputRejected, Refused
 from rtic_console.store.audit_log import append_event
 from rtic_console.store.models import (
     Detection,
@@ -23,10 +23,15 @@ from rtic_console.store.models import (
     Device,
     Hit,
     HotList,
-    RegistryEntry,
 )
 
 MAX_WINDOW = timedelta(days=31)
+# Those who may not search reads (dispatchers) watch what is happening: the live presets, the
+# last day at most. Looking further back, or at a chosen range, is a search of past reads (D.1).
+LIVE_LOOKBACK = timedelta(hours=24)
+# A preset's start is taken on the workstation a moment before the service sees it.
+LOOKBACK_SLACK = timedelta(minutes=5)
+VIEW_ACTION = "map.view"
 MAX_POINTS = 500_000
 DELTA_LIMIT = 5_000
 HIT_LIMIT = 5_000
@@ -96,15 +101,14 @@ class MapDevice:
     longitude: float
 
 
-@dataclass(frozen=True, slots=True)
-class MapRegistryCamera:
-    """Where a registered private camera is and what it is; the owner stays in the registry."""
+@dataclass(frozen=True)
+class RecordedMapView:
+    """The window a person was shown, as its audit event has it."""
 
-    id: int
-    equipment_type: str
-    address: str
-    latitude: float
-    longitude: float
+    start: datetime
+    end: datetime | None
+    reads: int
+    capped: bool
 
 
 @dataclass(frozen=True)
@@ -191,6 +195,31 @@ def _window(start: object, end: object) -> tuple[datetime, datetime | None]:
     return start, end
 
 
+def _viewer_window(session: Session, ctx: Context, start: object,
+                   end: object) -> tuple[datetime, datetime | None]:
+    """The window checked, and checked against who asks: the roster's roles, not the
+    sign-in's, decide whether this person may look back past the live day."""
+    person = authorize(session, ctx, Permission.VIEW_MAP, action=VIEW_ACTION, object_type="map")
+    start, end = _window(start, end)
+    if allows(frozenset(Role(r.role) for r in person.roles), Permission.SEARCH_READS):
+        return start, end
+    if end is not None or start < ctx.now() - LIVE_LOOKBACK - LOOKBACK_SLACK:
+        raise Refused(
+            "The map shows you the live presets only (last hour, shift, day). A custom range "
+            f"or reads older than {LIVE_LOOKBACK.total_seconds() / 3600:.0f} hours is a look "
+            f"back through past reads, for {roles_for(Permission.SEARCH_READS)}, who search "
+            "with a purpose and case (D.1).", action=VIEW_ACTION, clause="D.1",
+            object_type="map")
+    return start, end
+
+
+def _in_window(start: datetime, end: datetime | None) -> list[Any]:
+    conditions = [Detection.captured_at >= start]
+    if end is not None:
+        conditions.append(Detection.captured_at < end)
+    return conditions
+
+
 def _whole(value: object, name: str, low: int, high: int) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
         raise InputRejected(f"{name} must be a whole number from {low} to {high}")
@@ -217,18 +246,39 @@ def _hit(row: tuple) -> MapHit:  # type: ignore[type-arg]
     return MapHit(*row)
 
 
+def record_map_view(session: Session, ctx: Context, start: datetime,
+                    end: datetime | None = None, limit: int | None = None) -> RecordedMapView:
+    """One audit event per window the person asks for, committed before its reads are fetched
+    (run it with `perform`, then `map_snapshot`): nothing is shown unrecorded. The live updates
+    of a sliding window belong to the event of the snapshot they follow.
+
+    The count is of the reads that will be shown (at most `limit`); counting to `limit + 1`
+    keeps this short on the writer however many reads the window holds.
+    """
+    start, end = _viewer_window(session, ctx, start, end)
+    limit = _whole(ctx.settings.map_max_points if limit is None else limit, "map point limit",
+                   1, MAX_POINTS)
+    found = session.scalar(select(func.count()).select_from(
+        _detections_query().where(*_in_window(start, end)).limit(limit + 1).subquery())) or 0
+    view = RecordedMapView(start, end, min(found, limit), found > limit)
+    append_event(session, actor_badge=ctx.actor.badge, workstation=ctx.workstation,
+                 action=VIEW_ACTION, object_type="map",
+                 object_id="live" if end is None else "range",
+                 details={"start": start.isoformat(), "end": end.isoformat() if end else None,
+                          "live": end is None, "reads": view.reads, "capped": view.capped})
+    return view
+
+
 def map_snapshot(session: Session, ctx: Context, start: datetime, end: datetime | None = None,
                  limit: int = 100_000) -> MapSnapshot:
-    """Newest first along the captured_at index; counted in full only when capped."""
-    authorize(session, ctx, Permission.VIEW_MAP, action="map.view")
-    start, end = _window(start, end)
+    """Newest first along the captured_at index; counted in full only when capped. A read:
+    the view was audited first (`record_map_view`)."""
+    start, end = _viewer_window(session, ctx, start, end)
     limit = _whole(limit, "map point limit", 1, MAX_POINTS)
     # Taken first: a read committed while the snapshot runs is in the snapshot and in the
     # cursor's recent ids, or else fetched by the next delta; never skipped.
     start_cursor = LiveCursor(_last_id(session, Detection), _last_id(session, Hit))
-    in_window = [Detection.captured_at >= start]
-    if end is not None:
-        in_window.append(Detection.captured_at < end)
+    in_window = _in_window(start, end)
     # In batches, so that no single fetch holds the GIL (and so the screen) for long.
     rows = session.execute(_detections_query().where(*in_window)
                            .order_by(Detection.captured_at.desc()).limit(limit + 1)
@@ -258,12 +308,11 @@ def map_delta(session: Session, ctx: Context, cursor: LiveCursor, start: datetim
               changed_hit_ids: tuple[int, ...] = ()) -> MapDelta:
     """Reads and hits stored since the cursor (primary-key range scans), plus hits whose
     status changed, so a claimed or closed hit changes its marker."""
-    authorize(session, ctx, Permission.VIEW_MAP, action="map.view")
+    start, _ = _viewer_window(session, ctx, start, None)
     if not isinstance(cursor, LiveCursor):
         raise InputRejected("live cursor must come from a map snapshot")
     _whole(cursor.detection_id, "last read id", 0, 2**63 - 1)
     _whole(cursor.hit_id, "last hit id", 0, 2**63 - 1)
-    start, _ = _window(start, None)
     if not isinstance(changed_hit_ids, tuple) or len(changed_hit_ids) > MAX_IDS:
         raise InputRejected(f"changed hit ids must be a tuple of at most {MAX_IDS} ids")
     for hit_id in changed_hit_ids:
@@ -299,23 +348,13 @@ def _since(session: Session, query: Select[Any], id_column: Any, after: int,
 
 def map_devices(session: Session, ctx: Context) -> tuple[MapDevice, ...]:
     """Readers and cameras that have a place, with category and service state (B.2)."""
-    authorize(session, ctx, Permission.VIEW_MAP, action="map.view")
+    authorize(session, ctx, Permission.VIEW_MAP, action=VIEW_ACTION)
     devices = session.scalars(select(Device).where(Device.latitude.is_not(None),
                                                    Device.longitude.is_not(None))
                               .order_by(Device.kind, Device.code))
     return tuple(MapDevice(d.id, d.code, d.name, DeviceKind(d.kind), d.category,
                            device_status(d), d.latitude, d.longitude)  # type: ignore[arg-type]
                  for d in devices)
-
-
-def map_registry_cameras(session: Session, ctx: Context) -> tuple[MapRegistryCamera, ...]:
-    """Active registry entries (H.1) for those who may query the registry."""
-    authorize(session, ctx, Permission.QUERY_REGISTRY, action="map.registry")
-    rows = session.execute(
-        select(RegistryEntry.id, RegistryEntry.equipment_type, RegistryEntry.address,
-               RegistryEntry.latitude, RegistryEntry.longitude)
-        .where(RegistryEntry.active.is_(True)).order_by(RegistryEntry.id))
-    return tuple(MapRegistryCamera(*row) for row in rows)
 
 
 def detection_detail(session: Session, ctx: Context, detection_id: int) -> DetectionDetail:

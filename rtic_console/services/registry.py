@@ -16,6 +16,7 @@ from rtic_console.domain.registry_rules import (
     RegistryFileError,
     RegistryRuleError,
     duplicate_key,
+    lookup_radius_of,
     parse_registry_csv,
     place_of,
     reason_of,
@@ -27,7 +28,6 @@ from rtic_console.domain.search_rules import (
     bounding_box,
     case_number_of,
     distance_m,
-    radius_of,
 )
 from rtic_console.services.auth import authorize
 from rtic_console.services.context import Context, InputRejected, Refused
@@ -304,7 +304,7 @@ def cameras_near(session: Session, ctx: Context, item: NearInput) -> NearResult:
     try:
         case = case_number_of(item.case_number)
         center = place_of(item.latitude, item.longitude)
-        radius = radius_of(item.radius_m)  # type: ignore[arg-type]
+        radius = lookup_radius_of(item.radius_m)
     except (SearchRuleError, RegistryRuleError) as exc:
         raise InputRejected(str(exc)) from None
     lat_lo, lat_hi, lon_lo, lon_hi = bounding_box(center, radius)

@@ -1,4 +1,4 @@
-"""How work areas hand work to each other: search ↔ map, map → wall.
+"""How work areas hand work to each other: search ↔ map, registry → map, map → wall.
 
 The main window stays a layout: it builds the areas the person may use and lets this module
 join the ones that exist. Each link goes through the receiving area's own public slot, so the
@@ -14,6 +14,11 @@ from PySide6.QtWidgets import QWidget
 
 def link_areas(areas: Mapping[str, QWidget], show: Callable[[QWidget], None]) -> None:
     search, map_area, wall = areas.get("search"), areas.get("map"), areas.get("wall")
+    registry = areas.get("registry")
+    if registry is not None and map_area is not None:
+        # The map shows the cameras of the person's latest look-up, made and audited for a
+        # case in the registry area (H.2, H.3); it never reads the registry itself.
+        registry.cameras_found.connect(map_area.show_registry_results)
     if search is not None and map_area is not None:
         search.results_ready.connect(map_area.show_search_results)
 

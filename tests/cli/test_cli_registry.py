@@ -75,7 +75,8 @@ def test_near_needs_a_case_and_prints_distances(cli, db: Database, enrol, capsys
 
     for bad, reason in ((["38.5770", "--radius", "300"], "is not LAT,LON"),
                         (["abc,-121.4", "--radius", "300"], "latitude 'abc' is not a number"),
-                        (["38.5,-121.4", "--radius", "99999"], "radius must be")):
+                        (["38.5,-121.4", "--radius", "99999"], "radius must be"),
+                        (["38.5,-121.4", "--radius", "2500"], "at most 2,000 m")):
         assert cli("6301", "near", *bad, "--case", "26-77") == 2
         assert reason in capsys.readouterr().err
     with db.read() as session:

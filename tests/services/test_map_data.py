@@ -1,4 +1,5 @@
-"""The map's data: reads in a window (newest first, capped), hits, devices, registry, news."""
+"""The map's data: reads in a window (newest first, capped), hits, devices, news; each view
+audited, and only the live day for those who may not search reads."""
 
 from __future__ import annotations
 
@@ -14,18 +15,19 @@ from rtic_console.services.hits import claim_hit
 from rtic_console.services.hotlists import HotPlateInput
 from rtic_console.services.ingest import ingest_reads
 from rtic_console.services.map_data import (
+    LIVE_LOOKBACK,
     LiveCursor,
     detection_detail,
     map_delta,
     map_devices,
-    map_registry_cameras,
     map_snapshot,
+    record_map_view,
 )
 from rtic_console.services.matching import MatchingEngine
 from rtic_console.services.runner import perform, query
 from rtic_console.store.audit_log import AuditFilter, list_events
 from rtic_console.store.database import Database
-from rtic_console.store.models import Detection, Device, RegistryEntry
+from rtic_console.store.models import Detection, Device
 
 NOW = datetime.now(UTC)
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 32
@@ -78,7 +80,7 @@ def dispatcher(enrol) -> Context:
 
 
 def test_snapshot_is_newest_first_and_says_when_capped(db: Database, devices, engine,
-                                                       dispatcher: Context) -> None:
+                                                       dispatcher: Context, enrol) -> None:
     _ingest(db, engine, _read("a", "1AAA111", 5), _read("b", "2BBB222", 15),
             _read("c", "3CCC333", 25, lat=None, lon=None),  # placed at its reader
             _read("d", "4DDD444", 35), _read("e", "5EEE555", 300),  # before the window
@@ -92,7 +94,7 @@ def test_snapshot_is_newest_first_and_says_when_capped(db: Database, devices, en
     capped = query(db, dispatcher, map_snapshot, NOW - timedelta(hours=1), None, 2)
     assert capped.detections.plates == ("1AAA111", "2BBB222")
     assert capped.capped and capped.total_detections == 4
-    fixed = query(db, dispatcher, map_snapshot, NOW - timedelta(hours=6),
+    fixed = query(db, enrol("6303", "officer"), map_snapshot, NOW - timedelta(hours=6),
                   NOW - timedelta(hours=1))
     assert fixed.detections.plates == ("5EEE555",)
 
@@ -164,23 +166,67 @@ def test_devices_show_kind_category_and_service_state(db: Database, devices,
     assert shown["CAM-9"].category == "city" and shown["CAM-9"].status == "out of service"
 
 
-@pytest.mark.policy("A.2")
-def test_registry_cameras_only_for_those_who_may_query_the_registry(
-        db: Database, enrol, dispatcher: Context) -> None:
-    with db.write() as session:
-        for i, active in enumerate((True, False)):
-            session.add(RegistryEntry(
-                owner_name="Pat Owner", contact="555-0100", address=f"{10 + i} K St",
-                latitude=38.57, longitude=-121.48, equipment_type="Doorbell camera",
-                active=active, created_at=NOW, created_by="1001", updated_at=NOW,
-                updated_by="1001"))
-    officer = enrol("6302", "officer")
-    entries = query(db, officer, map_registry_cameras)
-    assert [(e.address, e.equipment_type) for e in entries] == [("10 K St", "Doorbell camera")]
-    with pytest.raises(Refused, match="may do this"):
-        query(db, dispatcher, map_registry_cameras)
+def _views(db: Database, action: str = "map.view") -> list:  # type: ignore[type-arg]
     with db.read() as session:
-        assert list_events(session, AuditFilter(action="map.registry.refused"))
+        return list_events(session, AuditFilter(action=action))
+
+
+@pytest.mark.policy("AUDIT")
+def test_each_view_is_audited_with_its_window_and_count(
+        db: Database, devices, engine, dispatcher: Context, enrol) -> None:
+    _ingest(db, engine, _read("a", "1AAA111", 5), _read("b", "2BBB222", 15),
+            _read("c", "3CCC333", 25), _read("d", "4DDD444", 60 * 5))
+    start = NOW - timedelta(hours=1)
+    view = perform(db, dispatcher, record_map_view, start)
+    assert (view.start, view.end, view.reads, view.capped) == (start, None, 3, False)
+    (event,) = _views(db)
+    assert (event.actor_badge, event.workstation, event.object_type, event.object_id) == (
+        "5201", "TEST-WS-01", "map", "live")
+    assert event.details == {"start": start.isoformat(), "end": None, "live": True,
+                             "reads": 3, "capped": False}
+    # The live updates belong to that view: reading them adds no event.
+    snapshot = query(db, dispatcher, map_snapshot, start)
+    _ingest(db, engine, _read("e", "5EEE555", 0.5))
+    assert len(query(db, dispatcher, map_delta, snapshot.cursor, start).detections) == 1
+    assert len(_views(db)) == 1
+
+    officer = enrol("6303", "officer")
+    end = NOW - timedelta(minutes=10)
+    capped = perform(db, officer, record_map_view, NOW - timedelta(hours=6), end, 2)
+    assert (capped.reads, capped.capped) == (2, True)
+    last = _views(db)[0]
+    assert last.actor_badge == "6303" and last.object_id == "range"
+    assert last.details["end"] == end.isoformat() and last.details["reads"] == 2
+    assert last.details["capped"] is True
+
+
+@pytest.mark.policy("A.2")
+@pytest.mark.policy("D.1")
+def test_dispatchers_see_the_live_day_only_officers_may_look_back(
+        db: Database, devices, engine, dispatcher: Context, enrol) -> None:
+    _ingest(db, engine, _read("old", "1OLD111", 60 * 30))
+    day = NOW - LIVE_LOOKBACK
+    perform(db, dispatcher, record_map_view, day)  # the "Day (24 h)" preset
+    query(db, dispatcher, map_snapshot, day)
+    for args in ((NOW - timedelta(hours=2), NOW),  # a custom range, however short
+                 (NOW - timedelta(hours=30),)):  # further back than the live day
+        with pytest.raises(Refused, match=r"live presets only .* search with a purpose"):
+            perform(db, dispatcher, record_map_view, *args)
+        with pytest.raises(Refused, match="live presets only"):
+            query(db, dispatcher, map_snapshot, *args)
+    with pytest.raises(Refused, match="live presets only"):
+        query(db, dispatcher, map_delta, LiveCursor(), NOW - timedelta(days=3))
+    assert len(_views(db)) == 1, "a refused view records nothing but its refusal"
+    refusals = _views(db, "map.view.refused")
+    assert len(refusals) == 5 and refusals[0].details == {"clause": "D.1"}
+
+    officer = enrol("6303", "officer")
+    view = perform(db, officer, record_map_view, NOW - timedelta(days=3),
+                   NOW - timedelta(hours=1))
+    assert view.reads == 1
+    looked_back = query(db, officer, map_snapshot, NOW - timedelta(days=3),
+                        NOW - timedelta(hours=1))
+    assert looked_back.detections.plates == ("1OLD111",)
 
 
 def test_opening_a_read_from_the_map_is_audited(db: Database, devices, engine,

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from rtic_console.domain.registry_rules import MAX_ROWS
+from rtic_console.domain.registry_rules import MAX_LOOKUP_RADIUS_M, MAX_ROWS
 from rtic_console.services import registry
 from rtic_console.services.context import Context, InputRejected, Refused
 from rtic_console.services.registry import EntryInput, NearInput
@@ -273,7 +273,8 @@ def test_look_up_without_a_case_is_refused_and_audited(db: Database, admin: Cont
 @pytest.mark.policy("H.2-H.3")
 @pytest.mark.parametrize(("change", "reason"), [
     ({"radius": 0}, "radius must be more than 0"),
-    ({"radius": 1e9}, "radius must be more than 0 and at most 20000 m"),
+    ({"radius": 1e9}, "radius must be more than 0 and at most 2,000 m"),
+    ({"radius": 2000.5}, "at most 2,000 m: a registry look-up gathers evidence near one place"),
     ({"radius": float("inf")}, "radius"),
     ({"radius": "300; DROP TABLE registry_entries"}, "radius"),
     ({"lat": 91}, "latitude 91 is out of range"),
@@ -289,6 +290,21 @@ def test_bad_look_ups_are_refused(db: Database, admin: Context, enrol,
     with db.read() as session:
         assert not list_events(session, AuditFilter(action="registry.near"))
     assert entry_count(db) == 4
+
+
+@pytest.mark.policy("H.2-H.3")
+def test_a_look_up_reaches_at_most_two_kilometres(db: Database, admin: Context,
+                                                  enrol) -> None:
+    ids = _place_cameras(db, admin)
+    officer = enrol("6301", "officer")
+    widest = perform(db, officer, registry.cameras_near, near(radius=MAX_LOOKUP_RADIUS_M))
+    assert MAX_LOOKUP_RADIUS_M == 2_000 and widest.radius_m == 2_000
+    assert ids["1 km north"] in [c.entry.id for c in widest.cameras]
+    for radius in (2_001, 5_000, 20_000):
+        with pytest.raises(InputRejected, match="at most 2,000 m"):
+            perform(db, officer, registry.cameras_near, near(radius=radius))
+    with db.read() as session:
+        assert len(list_events(session, AuditFilter(action="registry.near"))) == 1
 
 
 @pytest.mark.policy("H.2-H.3")

@@ -1,14 +1,34 @@
-"""Work areas hand work to each other in the main window: search ↔ map, map → wall (F.2)."""
+"""Work areas hand work to each other in the main window: search ↔ map, registry → map (H.2,
+H.3), map → wall (F.2)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
 from rtic_console.feeds.camera_simulator import CameraSimulator
+from rtic_console.services import registry
+from rtic_console.services.registry import EntryInput
+from rtic_console.services.runner import perform
+from rtic_console.store.audit_log import AuditFilter, list_events
 from rtic_console.ui.main_window import MainWindow
+from rtic_console.ui.map.map_widget import MapWidget
 from tests.services.pscn_support import add_camera
+
+# The registry layer's markers, read from the page itself: where each one is.
+REGISTRY_MARKERS = """(() => {
+    const map = window[Object.keys(window).find((k) => k.startsWith("map_"))];
+    const found = [];
+    map.eachLayer((layer) => {
+        if (layer instanceof L.CircleMarker && layer.options.color === "#0f766e") {
+            const p = layer.getLatLng();
+            found.push([p.lat, p.lng]);
+        }
+    });
+    return JSON.stringify(found.sort()); })()"""
 
 
 @pytest.fixture
@@ -59,3 +79,44 @@ def test_a_camera_clicked_on_the_map_opens_on_the_wall_with_the_purpose(
     qtbot.waitUntil(lambda: tile._image is not None, timeout=10000)
     assert tile.camera is not None and tile.camera.code == "CAM-MAP-1"
     assert wall.grants[0].allowed
+
+
+def _registry_markers(qtbot, live_map: MapWidget) -> list[list[float]]:
+    out: list[Any] = []
+    assert live_map.view is not None
+    live_map.view.evaluate(REGISTRY_MARKERS, out.append)
+    qtbot.waitUntil(lambda: bool(out), timeout=5000)
+    return json.loads(out[0])  # type: ignore[no-any-return]
+
+
+@pytest.mark.policy("H.2-H.3")
+def test_a_registry_look_up_shows_exactly_its_cameras_on_the_map(
+        qtbot, window: MainWindow, db, admin) -> None:
+    places = {"Near By": 38.5779, "Also Near": 38.5790, "Far Away": 38.6200}
+    for owner, lat in places.items():
+        perform(db, admin, registry.add_entry, EntryInput(owner, "", f"{owner} St", lat,
+                                                          -121.4850, "doorbell"))
+    live_map, registry_area = window.areas["map"], window.areas["registry"]
+    assert live_map.view is not None
+    qtbot.waitUntil(lambda: live_map.view.ready and " · " in live_map.summary.text(),
+                    timeout=15000)
+    box = live_map.layer_boxes["registry"]
+    assert _registry_markers(qtbot, live_map) == [] and not box.isVisibleTo(live_map)
+
+    window.tabs.setCurrentWidget(registry_area)
+    panel = registry_area.near_panel
+    panel.latitude.setText("38.5770")
+    panel.longitude.setText("-121.4850")
+    panel.case_number.setText("26-004417")
+    panel.radius.setValue(300)
+    panel.find_button.click()
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 2, timeout=10000)
+    expected = sorted([[places["Also Near"], -121.485], [places["Near By"], -121.485]])
+    qtbot.waitUntil(lambda: _registry_markers(qtbot, live_map) == expected, timeout=5000)
+    assert window.tabs.currentWidget() is registry_area, "the person stays where they are"
+    assert "26-004417" in box.text()
+    window.tabs.setCurrentWidget(live_map)
+    assert box.isVisibleTo(live_map) and box.isChecked()
+    with db.read() as session:
+        [look_up] = list_events(session, AuditFilter(action="registry.near"))
+    assert look_up.details["case"] == "26-004417" and look_up.details["results"] == 2

@@ -1,4 +1,5 @@
-"""The map work area: reads from the database, live updates, clicks, areas, search results."""
+"""The map work area: reads from the database, each view audited, live updates, clicks, areas,
+search results and the cameras of a registry look-up."""
 
 from __future__ import annotations
 
@@ -11,20 +12,22 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLabel, QTabWidget
+from sqlalchemy import text
 
 from rtic_console.domain.checklist import STOP_WARNING
 from rtic_console.domain.devices import DeviceCategory, DeviceKind
 from rtic_console.domain.reads import PlateRead
 from rtic_console.feeds.alpr_simulator import plate_crop_jpeg
-from rtic_console.services import hotlists
+from rtic_console.services import hotlists, registry
 from rtic_console.services.hotlists import HotPlateInput
 from rtic_console.services.ingest import ingest_reads
 from rtic_console.services.matching import MatchingEngine
+from rtic_console.services.registry import EntryInput, NearInput
 from rtic_console.services.runner import perform
 from rtic_console.store.audit_log import AuditFilter, list_events
 from rtic_console.store.change_bus import ChangeEvent, publish
 from rtic_console.store.database import Database
-from rtic_console.store.models import Device, RegistryEntry
+from rtic_console.store.models import Device
 from rtic_console.ui.map.map_widget import MapWidget
 from rtic_console.ui.map.time_filter import PRESETS
 
@@ -216,30 +219,93 @@ def test_search_results_show_as_their_own_layer(qtbot, db: Database, engine, ope
     assert widget.layer_boxes["search"].isVisibleTo(widget)
 
 
-def test_registry_cameras_show_for_officers(qtbot, db: Database, engine, open_map) -> None:
-    now = datetime.now(UTC)
-    with db.write() as session:
-        session.add(RegistryEntry(owner_name="Pat Owner", address="10 K St", latitude=38.57,
-                                  longitude=-121.48, equipment_type="Doorbell camera",
-                                  created_at=now, created_by="1001", updated_at=now,
-                                  updated_by="1001"))
+def _map_views(db: Database) -> list:  # type: ignore[type-arg]
+    with db.read() as session:
+        return list_events(session, AuditFilter(action="map.view"))
+
+
+@pytest.mark.policy("H.2-H.3")
+def test_the_map_shows_registry_cameras_only_from_a_look_up(qtbot, db: Database, engine,
+                                                            admin, open_map) -> None:
+    for owner, lat in (("Near By", 38.5779), ("Also Near", 38.5790), ("Far Away", 38.6200)):
+        perform(db, admin, registry.add_entry, EntryInput(owner, "", f"{owner} St", lat,
+                                                          -121.4850, "doorbell"))
     widget = open_map("6302", "officer")
-    qtbot.waitUntil(lambda: stats(qtbot, widget)["registry"] == 1, timeout=10000)
-    assert widget.layer_boxes["registry"].isVisibleTo(widget)
+    box = widget.layer_boxes["registry"]
     with db.write() as session:
-        session.add(RegistryEntry(owner_name="Lee Owner", address="12 K St", latitude=38.571,
-                                  longitude=-121.48, equipment_type="NVR, 4 cameras",
-                                  created_at=now, created_by="1001", updated_at=now,
-                                  updated_by="1001"))
-        session.flush()
-        publish(session, ChangeEvent("registry.entry"))
-    qtbot.waitUntil(lambda: stats(qtbot, widget)["registry"] == 2, timeout=10000)
+        publish(session, ChangeEvent(registry.REGISTRY_CHANGED))
+    qtbot.wait(1500)  # what the old layer's refresh timer waited
+    assert stats(qtbot, widget)["registry"] == 0 and not box.isVisibleTo(widget)
+
+    officer = widget._session.ctx
+    result = perform(db, officer, registry.cameras_near,
+                     NearInput(38.5770, -121.4850, 300, "26-004417"))
+    assert len(result.cameras) == 2
+    widget.show_registry_results(result)
+    qtbot.waitUntil(lambda: stats(qtbot, widget)["registry"] == 2, timeout=5000)
+    assert box.isVisibleTo(widget) and box.isChecked()
+    assert "26-004417" in box.text()
+
+
+@pytest.mark.policy("AUDIT")
+def test_each_window_asked_for_is_audited_and_live_updates_are_not(
+        qtbot, db: Database, engine, open_map) -> None:
+    ingest(db, engine, _read("now", "5NOW001", 5, 38.57, -121.49))
+    widget = open_map()
+    qtbot.waitUntil(lambda: stats(qtbot, widget)["points"] == 1, timeout=10000)
+    (opened,) = _map_views(db)
+    assert opened.actor_badge == "5201" and opened.details["live"] is True
+    assert opened.details["reads"] == 1 and opened.details["end"] is None
+    ingest(db, engine, _read("live", "5LIV001", 0.1, 38.571, -121.49))
+    qtbot.waitUntil(lambda: stats(qtbot, widget)["points"] == 2, timeout=10000)
+    assert len(_map_views(db)) == 1, "live updates belong to the audited window"
+    widget.time_filter.preset.setCurrentIndex(
+        [title for title, _ in PRESETS].index("Last hour"))
+    qtbot.waitUntil(lambda: len(_map_views(db)) == 2, timeout=10000)
+    latest = _map_views(db)[0]
+    started = datetime.fromisoformat(latest.details["start"])
+    assert timedelta(minutes=59) < datetime.now(UTC) - started < timedelta(minutes=61)
+    assert latest.details["reads"] == 2
+
+
+@pytest.mark.policy("AUDIT")
+def test_nothing_is_shown_when_the_view_cannot_be_recorded(qtbot, db: Database, engine,
+                                                           open_map) -> None:
+    ingest(db, engine, _read("now", "5NOW001", 5, 38.57, -121.49))
+    widget = open_map("6302", "officer")
+    qtbot.waitUntil(lambda: stats(qtbot, widget)["points"] == 1, timeout=10000)
+    # The audit store refuses map views from here on (a failure of the database itself).
+    with db.write() as session:
+        session.execute(text(
+            "CREATE TRIGGER no_map_views BEFORE INSERT ON audit_events "
+            "WHEN NEW.action = 'map.view' BEGIN SELECT RAISE(ABORT, 'audit store full'); END"))
+    widget.time_filter.preset.setCurrentIndex(
+        [title for title, _ in PRESETS].index("Day (24 h)"))
+    qtbot.waitUntil(lambda: widget.summary.text().startswith("No reads shown"),
+                    timeout=10000)
+    assert "IntegrityError" in widget.message.text() and widget.message.isVisible()
+    qtbot.waitUntil(lambda: stats(qtbot, widget)["points"] == 0, timeout=5000)
+    ingest(db, engine, _read("live", "5LIV001", 0.1, 38.571, -121.49))
+    qtbot.wait(1000)
+    assert stats(qtbot, widget)["points"] == 0, "no live updates for an unrecorded view"
+
+
+@pytest.mark.policy("D.1")
+def test_only_those_who_search_reads_get_a_custom_range(qtbot, db: Database, engine,
+                                                        open_map) -> None:
+    def titles(widget: MapWidget) -> list[str]:
+        combo = widget.time_filter.preset
+        return [combo.itemText(i) for i in range(combo.count())]
+
+    live_presets = ["Last hour", "Shift (8 h)", "Day (24 h)"]
+    assert titles(open_map()) == live_presets
+    assert titles(open_map("6302", "officer")) == [*live_presets, "Custom range…"]
 
 
 def test_the_time_filter_narrows_the_reads(qtbot, db: Database, engine, open_map) -> None:
     ingest(db, engine, _read("now", "5NOW001", 5, 38.57, -121.49),
            _read("earlier", "5EAR001", 5 * 60, 38.57, -121.49))
-    widget = open_map()
+    widget = open_map("6302", "officer")
     qtbot.waitUntil(lambda: stats(qtbot, widget)["points"] == 2, timeout=10000)
     widget.time_filter.preset.setCurrentIndex(
         [title for title, _ in PRESETS].index("Last hour"))

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QInputDialog
 
+from rtic_console.domain.registry_rules import MAX_LOOKUP_RADIUS_M
 from rtic_console.services import registry
 from rtic_console.services.registry import EntryInput
 from rtic_console.services.runner import perform
@@ -108,17 +109,20 @@ def test_officer_looks_up_cameras_near_a_place_for_a_case(qtbot, console_session
     assert not any(b.isVisibleTo(w) for b in _actions(w))
     panel = w.near_panel
     assert panel.isVisibleTo(w)
+    found: list[registry.NearResult] = []
+    w.cameras_found.connect(found.append)
     panel.latitude.setText("38.5770")
     panel.longitude.setText("-121.4850")
     panel.find_button.click()
     qtbot.waitUntil(panel.result_line.isVisible, timeout=10000)
     assert "name the case number (H.2, H.3)" in panel.result_line.text()
-    assert panel.model.rowCount() == 0
+    assert panel.model.rowCount() == 0 and not found, "a refused look-up finds nothing"
 
     panel.case_number.setText("26-004417")
     panel.radius.setValue(1500)
     panel.find_button.click()
     qtbot.waitUntil(lambda: panel.model.rowCount() == 2, timeout=10000)
+    assert [(r.case_number, len(r.cameras)) for r in found] == [("26-004417", 2)]
     assert [panel.proxy.index(r, 1).data() for r in range(2)] == ["Near By", "Far Away"]
     assert [panel.proxy.index(r, 0).data() for r in range(2)] == ["100", "1,001"]
     assert "case 26-004417 · look-up audited" in panel.result_line.text()
@@ -126,3 +130,12 @@ def test_officer_looks_up_cameras_near_a_place_for_a_case(qtbot, console_session
         assert list_events(session, AuditFilter(action="registry.near.refused"))
         [event] = list_events(session, AuditFilter(action="registry.near"))
     assert event.details["case"] == "26-004417" and event.details["results"] == 2
+
+
+@pytest.mark.policy("H.2-H.3")
+def test_the_radius_box_stops_at_the_look_up_limit(qtbot, console_session, enrol) -> None:
+    w = _widget(qtbot, console_session, enrol("6301", "officer"))
+    radius = w.near_panel.radius
+    assert radius.maximum() == MAX_LOOKUP_RADIUS_M == 2_000
+    radius.setValue(20_000)
+    assert radius.value() == 2_000

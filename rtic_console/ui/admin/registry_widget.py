@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt, Slot
+from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal, Slot
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from rtic_console.domain.registry_rules import MAX_LOOKUP_RADIUS_M
 from rtic_console.domain.roles import Permission
-from rtic_console.domain.search_rules import MAX_RADIUS_M
 from rtic_console.services import registry
 from rtic_console.services.registry import (
     EntryView,
@@ -108,6 +108,9 @@ def _sorted_view(model: RowTableModel[Any], name: str) -> tuple[QTableView,
 
 
 class RegistryWidget(QWidget):
+    # A look-up's result (NearResult), so the map can show the cameras it found.
+    cameras_found = Signal(object)
+
     def __init__(self, session: ConsoleSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._session = session
@@ -146,6 +149,7 @@ class RegistryWidget(QWidget):
         entries.addWidget(self.message)
         entries.addLayout(buttons)
         self.near_panel = NearPanel(session)
+        self.near_panel.cameras_found.connect(self.cameras_found)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.entries_box)
         splitter.addWidget(self.near_panel)
@@ -266,6 +270,9 @@ class RegistryWidget(QWidget):
 class NearPanel(QGroupBox):
     """Each search is a look-up on the record: it runs only when asked, never on refresh."""
 
+    # Emitted only after the look-up and its audit event committed (H.2, H.3).
+    cameras_found = Signal(object)
+
     def __init__(self, session: ConsoleSession, parent: QWidget | None = None) -> None:
         super().__init__("Cameras near a place, for a case (H.2, H.3)", parent)
         self._session = session
@@ -275,7 +282,7 @@ class NearPanel(QGroupBox):
         self.case_number.setPlaceholderText("required")
         self.case_number.setMaxLength(40)
         self.radius = QSpinBox()
-        self.radius.setRange(1, int(MAX_RADIUS_M))
+        self.radius.setRange(1, MAX_LOOKUP_RADIUS_M)
         self.radius.setValue(300)
         self.radius.setSingleStep(50)
         self.radius.setSuffix(" m")
@@ -291,7 +298,8 @@ class NearPanel(QGroupBox):
             form.addSpacing(6)
         form.addWidget(self.find_button)
         hint = QLabel("Look-ups are for evidence collection on a case and are audited with the "
-                      "case, place, radius and result count.")
+                      "case, place, radius and result count. The cameras found also show on "
+                      "the Live map.")
         hint.setObjectName("footnote")
         self.model = NearbyTableModel()
         self.table, self.proxy = _sorted_view(self.model, "nearbyTable")
@@ -321,6 +329,7 @@ class NearPanel(QGroupBox):
             f"{count} registered camera{'s' if count != 1 else ''} within "
             f"{result.radius_m:,.0f} m of {degrees(result.latitude)}, "
             f"{degrees(result.longitude)} · case {result.case_number} · look-up audited")
+        self.cameras_found.emit(result)
 
     def _on_failed(self, error: BaseException) -> None:
         self.find_button.setEnabled(True)

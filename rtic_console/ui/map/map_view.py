@@ -28,7 +28,7 @@ LOCAL_SCHEMES = frozenset({"file", "qrc", "data", "blob"})
 TILE_USER_AGENT = b"RTIC-Console/1 (live map of a police Real-Time Information Center)"
 # Half the Earth's circumference: anything larger is not a circle on a map. How large an
 # area a search may use is the search's rule, with its own message.
-MAX_RADIUS_M = 20_037_508.0
+MAX_DRAWN_RADIUS_M = 20_037_508.0
 
 
 def _number(value: object, low: float, high: float) -> float:
@@ -44,7 +44,7 @@ def parse_area(raw: str) -> dict[str, Any]:
     if data.get("kind") == "circle":
         return {"kind": "circle", "lat": _number(data.get("lat"), -90, 90),
                 "lon": _number(data.get("lon"), -180, 180),
-                "radius_m": _number(data.get("radius_m"), 0.01, MAX_RADIUS_M)}
+                "radius_m": _number(data.get("radius_m"), 0.01, MAX_DRAWN_RADIUS_M)}
     if data.get("kind") == "rectangle":
         area = {"kind": "rectangle", "south": _number(data.get("south"), -90, 90),
                 "west": _number(data.get("west"), -180, 180),

@@ -1,4 +1,5 @@
-"""The live map work area: reads, hits, devices and registry cameras, updated as they arrive."""
+"""The live map work area: reads, hits and devices, updated as they arrive; the cameras of the
+person's latest registry look-up; search results."""
 
 from __future__ import annotations
 
@@ -24,7 +25,14 @@ from rtic_console.domain.roles import Permission
 from rtic_console.services.cameras import CAMERA_CHANGED
 from rtic_console.services.hits import HIT_CHANGED
 from rtic_console.services.ingest import DETECTIONS_ADDED, HIT_CREATED
-from rtic_console.services.map_data import DetectionDetail, LiveCursor, detection_detail
+from rtic_console.services.map_data import (
+    DetectionDetail,
+    LiveCursor,
+    RecordedMapView,
+    detection_detail,
+    record_map_view,
+)
+from rtic_console.services.registry import NearResult
 from rtic_console.services.runner import perform
 from rtic_console.store.change_bus import ChangeEvent
 from rtic_console.ui.console_session import ConsoleSession
@@ -43,8 +51,6 @@ BATCH_MS = 250
 DEVICE_REFRESH_MS = 1000
 NEWS_KINDS = frozenset({DETECTIONS_ADDED, HIT_CREATED, "resync"})
 DEVICE_KINDS = frozenset({"device.health", CAMERA_CHANGED, "resync"})
-# Whatever the registry publishes (registry.entry, registry.import, ...) redraws its layer.
-REGISTRY_PREFIX = "registry"
 LAYERS = (("readers", "Readers"), ("cameras", "Cameras"), ("detections", "Reads"),
           ("hits", "Hits"), ("registry", "Registry cameras"), ("search", "Search results"))
 AREA_KINDS = ("circle", "rectangle")
@@ -80,7 +86,7 @@ class MapWidget(QWidget):
         self._counts = {"total": 0, "shown": 0, "hits": 0}
         self.view: MapView | None = None
 
-        self.time_filter = TimeFilterBar()
+        self.time_filter = TimeFilterBar(custom_range=session.may(Permission.SEARCH_READS))
         self.time_filter.window_changed.connect(self._on_time_filter_window_changed)
         self.time_filter.invalid.connect(self._on_time_filter_invalid)
         self.layer_boxes: dict[str, QCheckBox] = {}
@@ -94,7 +100,8 @@ class MapWidget(QWidget):
             box.toggled.connect(lambda on, name=name: self._on_layer_box_toggled(name, on))
             self.layer_boxes[name] = box
             toolbar.addWidget(box)
-        self.layer_boxes["registry"].setVisible(session.may(Permission.QUERY_REGISTRY))
+        # These layers hold the answers of audited look-ups made elsewhere; none until then.
+        self.layer_boxes["registry"].setVisible(False)
         self.layer_boxes["search"].setVisible(False)
         self.categories = self._category_button()
         toolbar.addWidget(self.categories)
@@ -131,13 +138,9 @@ class MapWidget(QWidget):
         self._delta_timer.timeout.connect(self._on_delta_timer_timeout)
         self._devices_timer = QTimer(self, singleShot=True, interval=DEVICE_REFRESH_MS)
         self._devices_timer.timeout.connect(self._load_devices)
-        self._registry_timer = QTimer(self, singleShot=True, interval=DEVICE_REFRESH_MS)
-        self._registry_timer.timeout.connect(self._load_registry)
         session.changes.changed.connect(self._on_change)
         if self.view is not None:
             self._load_devices()
-            if session.may(Permission.QUERY_REGISTRY):
-                self._load_registry()
             self.reload(self.time_filter.window())
 
     # Slots for other screens ----------------------------------------------------------
@@ -150,6 +153,16 @@ class MapWidget(QWidget):
         box.setChecked(True)
         self._run(page_data.search_script(rows))
 
+    @Slot(object)
+    def show_registry_results(self, result: NearResult) -> None:
+        """The cameras of a registry look-up already made and audited for its case (H.2,
+        H.3): the map never looks the registry up itself."""
+        box = self.layer_boxes["registry"]
+        box.setText(f"Registry cameras · case {result.case_number}")
+        box.setVisible(True)
+        box.setChecked(True)
+        self._run(page_data.registry_script(result))
+
     @Slot(str)
     def start_area_drawing(self, kind: str) -> None:
         """The person draws a circle or rectangle; `area_drawn` carries it when done."""
@@ -158,20 +171,21 @@ class MapWidget(QWidget):
         self._run(page_data.area_drawing_script(kind))
 
     def reload(self, window: TimeWindow) -> None:
-        """A new snapshot for the window; answers to older requests are dropped."""
+        """A new snapshot for the window, its view audited first; answers to older requests
+        are dropped."""
         self._generation += 1
         generation = self._generation
         self._window = window
         self._cursor = None
         self._changed_hits.clear()
         start, end = window.bounds()
-        fit = not self._fitted
-        db, ctx = self._session.db, self._session.ctx
         self.summary.setText("Loading reads…")
-        self._session.runner.read(
-            lambda: page_data.prepare_snapshot(db, ctx, start, end, window.span, fit),
-            lambda prepared: self._on_snapshot_loaded(generation, prepared),
-            self._on_load_failed, key=self._key("snapshot"), owner=self)
+        # The view is recorded on the writer and the reads fetched only once it committed, so
+        # that nothing is on screen that the audit trail does not show (B.1, Audit).
+        self._session.perform(
+            record_map_view, start, end, owner=self, key=self._key("view"),
+            on_done=lambda view: self._on_view_recorded(generation, view),
+            on_error=lambda error: self._on_view_failed(generation, error))
 
     # Loading ----------------------------------------------------------------------------
 
@@ -181,6 +195,27 @@ class MapWidget(QWidget):
     def _run(self, script: str) -> None:
         if self.view is not None:
             self.view.run_script(script)
+
+    def _on_view_recorded(self, generation: int, view: RecordedMapView) -> None:
+        if generation != self._generation or self._window is None:
+            return
+        span, fit = self._window.span, not self._fitted
+        db, ctx = self._session.db, self._session.ctx
+        self._session.runner.read(
+            lambda: page_data.prepare_snapshot(db, ctx, view.start, view.end, span, fit),
+            lambda prepared: self._on_snapshot_loaded(generation, prepared),
+            self._on_load_failed, key=self._key("snapshot"), owner=self)
+
+    def _on_view_failed(self, generation: int, error: BaseException) -> None:
+        """Not recorded, so not shown: the reads of an earlier window leave the page too."""
+        if generation != self._generation:
+            return
+        self._window = None  # no live updates either: they belong to a recorded view
+        self._counts = {"total": 0, "shown": 0, "hits": 0}
+        self._run(page_data.empty_snapshot_script(None))
+        self.summary.setText("No reads shown: the view could not be recorded in the audit "
+                             "trail.")
+        self._on_load_failed(error)
 
     def _on_snapshot_loaded(self, generation: int, prepared: PreparedSnapshot) -> None:
         if generation != self._generation:
@@ -207,11 +242,6 @@ class MapWidget(QWidget):
         self._session.runner.read(lambda: page_data.prepare_devices(db, ctx), self._run,
                                   self._on_load_failed, key=self._key("devices"), owner=self)
 
-    def _load_registry(self) -> None:
-        db, ctx = self._session.db, self._session.ctx
-        self._session.runner.read(lambda: page_data.prepare_registry(db, ctx), self._run,
-                                  self._on_load_failed, key=self._key("registry"), owner=self)
-
     def _update_summary(self) -> None:
         shown, total, hits = (self._counts[k] for k in ("shown", "total", "hits"))
         reads = (f"Showing the newest {shown:,} of {total:,} reads in this window"
@@ -225,10 +255,6 @@ class MapWidget(QWidget):
     def _on_change(self, change: ChangeEvent) -> None:
         if change.kind in DEVICE_KINDS and not self._devices_timer.isActive():
             self._devices_timer.start()
-        if (change.kind.startswith(REGISTRY_PREFIX) or change.kind == "resync") \
-                and self._session.may(Permission.QUERY_REGISTRY) \
-                and not self._registry_timer.isActive():
-            self._registry_timer.start()
         if change.kind in NEWS_KINDS or change.kind == HIT_CHANGED:
             if change.kind == HIT_CHANGED:
                 self._changed_hits.update(change.ids)
@@ -278,6 +304,8 @@ class MapWidget(QWidget):
 
     @Slot(int)
     def _on_bridge_points_drawn(self, count: int) -> None:
+        if self._window is None:
+            return  # the page was emptied after a view that could not be recorded
         self._counts["shown"] = count
         self._counts["total"] = max(self._counts["total"], count)
         self._update_summary()

@@ -20,9 +20,9 @@ from rtic_console.services.map_data import (
     MapDelta,
     MapDevice,
     MapHit,
-    MapRegistryCamera,
     MapSnapshot,
 )
+from rtic_console.services.registry import NearResult
 from rtic_console.services.runner import query
 from rtic_console.store.database import Database
 
@@ -106,10 +106,20 @@ def devices_script(devices: Iterable[MapDevice]) -> str:
          "status": d.status, "lat": d.latitude, "lon": d.longitude} for d in devices])
 
 
-def registry_script(entries: Iterable[MapRegistryCamera]) -> str:
+def registry_script(result: NearResult) -> str:
+    """The cameras of one audited look-up (H.2, H.3); owners and contacts stay in the
+    registry tab, the map says what and where."""
+    note = f"case {result.case_number}"
     return _call("setRegistry", [
-        {"id": r.id, "equipment": r.equipment_type, "address": r.address, "lat": r.latitude,
-         "lon": r.longitude} for r in entries])
+        {"id": c.entry.id, "equipment": c.entry.equipment_type, "address": c.entry.address,
+         "lat": c.entry.latitude, "lon": c.entry.longitude,
+         "note": f"{note} · {c.distance_m:,.0f} m from the place looked up"}
+        for c in result.cameras])
+
+
+def empty_snapshot_script(span: timedelta | None) -> str:
+    """No reads: what the page shows when the view could not be recorded."""
+    return snapshot_script(MapSnapshot(DetectionColumns(), 0, (), LiveCursor()), span, False)
 
 
 def categories_script(categories: Iterable[DeviceCategory] | None) -> str:
@@ -196,7 +206,3 @@ def prepare_delta(db: Database, ctx: Context, cursor: LiveCursor, start: datetim
 
 def prepare_devices(db: Database, ctx: Context) -> str:
     return devices_script(query(db, ctx, map_data.map_devices))
-
-
-def prepare_registry(db: Database, ctx: Context) -> str:
-    return registry_script(query(db, ctx, map_data.map_registry_cameras))

@@ -1,4 +1,5 @@
-"""Which reads the map shows: the last hour, a shift, a day, or a custom range."""
+"""Which reads the map shows: the last hour, a shift, a day, or (for those who search reads)
+a custom range."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from rtic_console.services.map_data import MAX_WINDOW
 
+# The custom range comes last: a bar without it keeps the same indexes for the live presets.
 PRESETS: tuple[tuple[str, timedelta | None], ...] = (
     ("Last hour", timedelta(hours=1)),
     ("Shift (8 h)", timedelta(hours=8)),
@@ -51,14 +53,18 @@ def _aware(value: QDateTime) -> datetime:
 
 
 class TimeFilterBar(QWidget):
+    """`custom_range` only for those who may search reads: a look back through past reads is a
+    search (D.1); the service refuses it to others too (map_data.LIVE_LOOKBACK)."""
+
     window_changed = Signal(object)
     invalid = Signal(str)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, custom_range: bool = False) -> None:
         super().__init__(parent)
         self.preset = QComboBox()
-        for title, _span in PRESETS:
-            self.preset.addItem(title)
+        for title, span in PRESETS:
+            if span is not None or custom_range:
+                self.preset.addItem(title)
         self.preset.setCurrentIndex(1)
         now = QDateTime.currentDateTime()
         self.start_edit = QDateTimeEdit(now.addSecs(-8 * 3600))

@@ -19,9 +19,13 @@ from rtic_console.store.models import Person
 SIGN_IN = "auth.sign_in"
 
 
+def roles_of(person: Person) -> frozenset[Role]:
+    """The roles the roster gives this person now."""
+    return frozenset(Role(r.role) for r in person.roles)
+
+
 def actor_of(person: Person) -> Actor:
-    return Actor(person.id, person.badge, person.name,
-                 frozenset(Role(r.role) for r in person.roles))
+    return Actor(person.id, person.badge, person.name, roles_of(person))
 
 
 def _refuse_sign_in(session: Session, settings: Settings, badge: str, message: str,
@@ -112,8 +116,7 @@ def authorize(session: Session, ctx: Context, permission: Permission, *, action:
                          training_policy(ctx.settings))
     if gaps:
         raise refuse("Not authorized personnel (A.3): " + "; ".join(gaps) + ".", "A.3")
-    held = frozenset(Role(r.role) for r in person.roles)
-    if not allows(held, permission):
+    if not allows(roles_of(person), permission):
         raise refuse(f"Only {roles_for(permission)} may do this.", "A.2")
     return person
 

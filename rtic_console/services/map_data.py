@@ -12,10 +12,11 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from rtic_console.domain.devices import DeviceKind
-from rtic_console.domain.roles import Permission, Role, allows, roles_for
-from rtic_console.services.auth import authorize
+from rtic_console.domain.roles import Permission, allows, roles_for
+from rtic_console.services.auth import authorize, roles_of
 from rtic_console.services.cameras import device_status
 from rtic_console.services.context import Context, InputRejected, Refused
+from rtic_console.services.read_position import READ_LAT, READ_LON
 from rtic_console.store.audit_log import append_event
 from rtic_console.store.models import (
     Detection,
@@ -42,10 +43,6 @@ MAX_IDS = 1_000
 # A reader may date a read up to 5 minutes ahead of the console (domain/reads.ReadLimits), so
 # a hit is never stored before its read's time minus that; the hits' own index can be used.
 HIT_CLOCK_SLACK = timedelta(minutes=10)
-
-# A fixed reader often reports no position of its own: the read is placed at its device.
-_LAT = func.coalesce(Detection.latitude, Device.latitude)
-_LON = func.coalesce(Detection.longitude, Device.longitude)
 
 
 @dataclass(frozen=True)
@@ -201,7 +198,7 @@ def _viewer_window(session: Session, ctx: Context, start: object,
     sign-in's, decide whether this person may look back past the live day."""
     person = authorize(session, ctx, Permission.VIEW_MAP, action=VIEW_ACTION, object_type="map")
     start, end = _window(start, end)
-    if allows(frozenset(Role(r.role) for r in person.roles), Permission.SEARCH_READS):
+    if allows(roles_of(person), Permission.SEARCH_READS):
         return start, end
     if end is not None or start < ctx.now() - LIVE_LOOKBACK - LOOKBACK_SLACK:
         raise Refused(
@@ -227,15 +224,15 @@ def _whole(value: object, name: str, low: int, high: int) -> int:
 
 
 def _detections_query() -> Select[tuple[int, str, float, float, datetime, int | None]]:
-    return (select(Detection.id, Detection.plate, _LAT, _LON, Detection.captured_at,
+    return (select(Detection.id, Detection.plate, READ_LAT, READ_LON, Detection.captured_at,
                    Detection.device_id)
             .outerjoin(Device, Device.id == Detection.device_id)
-            .where(_LAT.is_not(None), _LON.is_not(None)))
+            .where(READ_LAT.is_not(None), READ_LON.is_not(None)))
 
 
 def _hits_query() -> Select[tuple[object, ...]]:
     return (select(Hit.id, Hit.detection_id, Hit.read_plate, Hit.listed_plate, HotList.name,
-                   _LAT, _LON, Detection.captured_at, Hit.substitutions, Hit.informational,
+                   READ_LAT, READ_LON, Detection.captured_at, Hit.substitutions, Hit.informational,
                    Hit.status, Hit.priority)
             .join(Detection, Detection.id == Hit.detection_id)
             .join(HotList, HotList.id == Hit.list_id)
@@ -289,7 +286,7 @@ def map_snapshot(session: Session, ctx: Context, start: datetime, end: datetime 
         total = session.scalar(
             select(func.count()).select_from(Detection)
             .outerjoin(Device, Device.id == Detection.device_id)
-            .where(*in_window, _LAT.is_not(None), _LON.is_not(None))) or 0
+            .where(*in_window, READ_LAT.is_not(None), READ_LON.is_not(None))) or 0
     hit_query = _hits_query().where(Hit.created_at >= start - HIT_CLOCK_SLACK, *in_window)
     hits = session.execute(hit_query.order_by(Hit.id.desc()).limit(HIT_LIMIT)).all()
     columns = DetectionColumns.of(rows)

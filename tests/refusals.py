@@ -14,8 +14,9 @@ from rtic_console.store.audit_log import AuditFilter, list_events
 from rtic_console.store.database import Database
 from rtic_console.store.models import AuditEvent
 
-# Tables a refusal may touch: the trail itself, and Alembic's own bookkeeping.
-_NOT_DATA = frozenset({"audit_events", "alembic_version"})
+# Tables a refusal may touch: the trail, the change log its event is announced in, and
+# Alembic's own bookkeeping.
+_NOT_DATA = frozenset({"audit_events", "change_log", "alembic_version"})
 
 
 def table_digests(db: Database) -> dict[str, str]:

@@ -16,10 +16,9 @@ from rtic_console.domain.roles import Permission
 from rtic_console.services.auth import authorize
 from rtic_console.services.context import Context, InputRejected, Refused
 from rtic_console.store.audit_log import append_event
-from rtic_console.store.change_bus import ChangeEvent, publish
+from rtic_console.store.change_bus import Change, publish
 from rtic_console.store.models import CameraSettings, Device
 
-CAMERA_CHANGED = "pscn.camera"
 URL_SCHEMES = ("rtsp", "rtsps", "http", "https", "file")
 _CODE = re.compile(r"[A-Z0-9][A-Z0-9_-]{0,39}")
 
@@ -203,7 +202,7 @@ def add_camera(session: Session, ctx: Context, data: CameraInput) -> CameraView:
     append_event(session, actor_badge=ctx.actor.badge, workstation=ctx.workstation,
                  action="camera.add", object_type="camera", object_id=device.code,
                  details={"after": _snapshot(device, settings)})
-    publish(session, ChangeEvent(CAMERA_CHANGED, (device.id,)))
+    publish(session, Change.CAMERA, (device.id,))
     return camera_view(device, settings)
 
 
@@ -235,7 +234,7 @@ def edit_camera(session: Session, ctx: Context, camera_id: int, data: CameraInpu
                  action="camera.edit", object_type="camera", object_id=device.code,
                  details={"before": before, "after": after,
                           "changed": sorted(k for k in after if after[k] != before[k])})
-    publish(session, ChangeEvent(CAMERA_CHANGED, (device.id,)))
+    publish(session, Change.CAMERA, (device.id,))
     return camera_view(device, settings)
 
 
@@ -262,7 +261,7 @@ def record_stream_check(session: Session, ctx: Context, url: str, ok: bool,
             fps = outcome.get("measured_fps")
             device.fps = float(fps) if isinstance(fps, int | float) else device.fps
     if devices:
-        publish(session, ChangeEvent(CAMERA_CHANGED, tuple(d.id for d in devices)))
+        publish(session, Change.CAMERA, tuple(d.id for d in devices))
     append_event(session, actor_badge=ctx.actor.badge, workstation=ctx.workstation,
                  action="camera.check", object_type="stream",
                  object_id=display_url(url)[:200], reason=None if ok else

@@ -22,10 +22,9 @@ from rtic_console.domain.roles import Permission
 from rtic_console.services.auth import authorize
 from rtic_console.services.context import Context, InputRejected
 from rtic_console.store.audit_log import append_event
-from rtic_console.store.change_bus import ChangeEvent, publish
+from rtic_console.store.change_bus import Change, publish
 from rtic_console.store.models import Device, DonorAgreement, DonorAgreementCamera
 
-DONOR_TERMS_CHANGED = "pscn.donor_terms"  # ids: the cameras whose terms changed
 EXPIRY_WARNING = timedelta(days=30)
 
 
@@ -234,7 +233,7 @@ def create_agreement(session: Session, ctx: Context, data: AgreementInput) -> Ag
     append_event(session, actor_badge=ctx.actor.badge, workstation=ctx.workstation,
                  action="donor.add", object_type="donor_agreement", object_id=row.reference,
                  details={"after": _snapshot(row, cameras)})
-    publish(session, ChangeEvent(DONOR_TERMS_CHANGED, tuple(d.id for d in cameras)))
+    publish(session, Change.DONOR_TERMS, tuple(d.id for d in cameras))
     return _view(session, row, ctx.now())
 
 
@@ -253,8 +252,8 @@ def update_agreement(session: Session, ctx: Context, agreement_id: int,
     append_event(session, actor_badge=ctx.actor.badge, workstation=ctx.workstation,
                  action="donor.edit", object_type="donor_agreement", object_id=row.reference,
                  details={"before": before, "after": _snapshot(row, cameras)})
-    publish(session, ChangeEvent(DONOR_TERMS_CHANGED,
-                                 tuple(sorted({d.id for d in [*cameras, *old_cameras]}))))
+    publish(session, Change.DONOR_TERMS,
+            tuple(sorted({d.id for d in [*cameras, *old_cameras]})))
     return _view(session, row, ctx.now())
 
 
@@ -271,7 +270,7 @@ def delete_agreement(session: Session, ctx: Context, agreement_id: int, reason: 
                  reason=reason.strip(), details={"before": _snapshot(row, cameras)})
     session.delete(row)
     session.flush()
-    publish(session, ChangeEvent(DONOR_TERMS_CHANGED, tuple(d.id for d in cameras)))
+    publish(session, Change.DONOR_TERMS, tuple(d.id for d in cameras))
 
 
 def terms_for_camera(session: Session, device_id: int,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -25,7 +26,7 @@ from rtic_console.domain.roles import Permission
 from rtic_console.services.auth import authorize
 from rtic_console.services.context import Context, InputRejected, Refused
 from rtic_console.store.audit_log import append_event
-from rtic_console.store.change_bus import ChangeEvent, publish
+from rtic_console.store.change_bus import Change, publish
 from rtic_console.store.models import (
     Detection,
     DetectionImage,
@@ -36,8 +37,6 @@ from rtic_console.store.models import (
     HotListEntry,
     Person,
 )
-
-HIT_CHANGED = "hit.changed"
 
 
 @dataclass(frozen=True)
@@ -158,7 +157,18 @@ def list_hits(session: Session, ctx: Context, *, status: str | None = None,
     return _views(session, list(session.scalars(query.limit(limit))))
 
 
-def hit_detail(session: Session, ctx: Context, hit_id: int) -> HitDetail:
+def hits_by_id(session: Session, ctx: Context, hit_ids: Collection[int]) -> list[HitView]:
+    """The current state of these hits, open or not: what a live queue upserts or drops."""
+    authorize(session, ctx, Permission.VIEW_HITS, action="hits.list")
+    if not hit_ids:
+        return []
+    return _views(session, list(session.scalars(select(Hit).where(Hit.id.in_(set(hit_ids))))))
+
+
+def hit_detail(session: Session, ctx: Context, hit_id: int, *,
+               images: bool = True) -> HitDetail:
+    """A hit with its steps; its read's images unless the caller already has them (they
+    never change)."""
     authorize(session, ctx, Permission.VIEW_HITS, action="hits.view", object_type="hit",
               object_id=hit_id)
     hit = _get(session, hit_id)
@@ -166,10 +176,11 @@ def hit_detail(session: Session, ctx: Context, hit_id: int) -> HitDetail:
     steps = tuple(StepView(s.step, json.loads(s.data), s.attachment_name, s.done_by, s.done_at)
                   for s in session.scalars(
                       select(HitStep).where(HitStep.hit_id == hit_id).order_by(HitStep.step)))
-    images = {i.kind: i.jpeg for i in session.scalars(
-        select(DetectionImage).where(DetectionImage.detection_id == hit.detection_id))}
+    jpegs = {i.kind: i.jpeg for i in session.scalars(
+        select(DetectionImage).where(DetectionImage.detection_id == hit.detection_id))} \
+        if images else {}
     vehicle = json.loads(session.get(Detection, hit.detection_id).vehicle or "{}")  # type: ignore[union-attr]
-    return HitDetail(view, steps, images, vehicle)
+    return HitDetail(view, steps, jpegs, vehicle)
 
 
 def _get(session: Session, hit_id: int, lock: bool = False) -> Hit:
@@ -185,7 +196,7 @@ def _audit(session: Session, ctx: Context, action: str, hit: Hit, reason: str | 
     append_event(session, actor_badge=ctx.actor.badge, workstation=ctx.workstation,
                  action=action, object_type="hit", object_id=hit.id, reason=reason,
                  details={"plate": hit.read_plate, "list_id": hit.list_id, **details})
-    publish(session, ChangeEvent(HIT_CHANGED, (hit.id,)))
+    publish(session, Change.HIT_CHANGED, (hit.id,))
 
 
 def claim_hit(session: Session, ctx: Context, hit_id: int) -> HitView:

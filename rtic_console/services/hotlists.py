@@ -22,13 +22,11 @@ from rtic_console.domain.roles import Permission
 from rtic_console.services.auth import authorize
 from rtic_console.services.context import Context, InputRejected, Refused
 from rtic_console.store.audit_log import append_event
-from rtic_console.store.change_bus import ChangeEvent, publish
+from rtic_console.store.change_bus import Change, publish
 from rtic_console.store.models import HotList, HotListEntry, HotListImport
 
 SPD_HOT_PLATES = "SPD hot plates"
 SPECIAL_LIST = "SPD special hot list"
-ENTRY_CHANGED = "hotlist.entry"
-LIST_REPLACED = "hotlist.list"
 MAX_LIST_NAME = 80
 
 
@@ -143,7 +141,7 @@ def add_hot_plate(session: Session, ctx: Context, item: HotPlateInput) -> EntryV
     append_event(session, actor_badge=ctx.actor.badge, workstation=ctx.workstation,
                  action="hotlist.add", object_type="hot_list_entry", object_id=entry.id,
                  reason=data.reason.value, details=_audit_details(entry))
-    publish(session, ChangeEvent(ENTRY_CHANGED, (entry.id,)))
+    publish(session, Change.HOTLIST_ENTRY, (entry.id,))
     return _view(entry, hot_list)
 
 
@@ -160,7 +158,7 @@ def propose_special(session: Session, ctx: Context, item: HotPlateInput) -> Entr
     append_event(session, actor_badge=ctx.actor.badge, workstation=ctx.workstation,
                  action="hotlist.special.propose", object_type="hot_list_entry",
                  object_id=entry.id, reason=data.reason.value, details=_audit_details(entry))
-    publish(session, ChangeEvent(ENTRY_CHANGED, (entry.id,)))
+    publish(session, Change.HOTLIST_ENTRY, (entry.id,))
     return _view(entry, hot_list)
 
 
@@ -196,7 +194,7 @@ def decide_special(session: Session, ctx: Context, entry_id: int, approve: bool,
     append_event(session, actor_badge=ctx.actor.badge, workstation=ctx.workstation,
                  action=action, object_type="hot_list_entry", object_id=entry.id,
                  reason=reason or None, details=_audit_details(entry))
-    publish(session, ChangeEvent(ENTRY_CHANGED, (entry.id,)))
+    publish(session, Change.HOTLIST_ENTRY, (entry.id,))
     return _view(entry, hot_list)
 
 
@@ -246,7 +244,7 @@ def import_list(session: Session, ctx: Context, list_name: str, filename: str, s
                           "placeholders_skipped": parsed.placeholders_skipped,
                           "duplicates_merged": parsed.duplicates_merged})
     if decision.accepted:
-        publish(session, ChangeEvent(LIST_REPLACED, (hot_list.id,)))
+        publish(session, Change.HOTLIST_LIST, (hot_list.id,))
     return report
 
 
@@ -258,7 +256,7 @@ def _batches(items: tuple[HotListEntryData, ...],
 
 def list_entries(session: Session, ctx: Context, *, status: str | None = None,
                  list_name: str | None = None, limit: int = 2000) -> list[EntryView]:
-    authorize(session, ctx, Permission.VIEW_HOT_LISTS, action="hotlist.list")
+    authorize(session, ctx, Permission.VIEW_HOT_LISTS, action=Change.HOTLIST_LIST)
     query = select(HotListEntry, HotList).join(HotList, HotList.id == HotListEntry.list_id)
     if status:
         query = query.where(HotListEntry.status == status)

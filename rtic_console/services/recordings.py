@@ -26,7 +26,7 @@ from rtic_console.services.clip_export import (
 from rtic_console.services.context import Context, InputRejected, Refused
 from rtic_console.services.viewing import PURPOSE_TITLES, VIEW, purpose_of
 from rtic_console.store.audit_log import append_event
-from rtic_console.store.change_bus import ChangeEvent, publish
+from rtic_console.store.change_bus import Change, publish
 from rtic_console.store.models import (
     CameraSettings,
     Device,
@@ -37,7 +37,6 @@ from rtic_console.store.models import (
 
 logger = logging.getLogger(__name__)
 
-RECORDING_CHANGED = "pscn.recording"  # ids: cameras with a new segment or a purge
 RETENTION_MIN_DAYS, RETENTION_MAX_DAYS = 90, 730  # C.1, applied to video by F.5
 MAX_EXPORT = timedelta(hours=24)
 EXPORT = "evidence.export"
@@ -158,7 +157,7 @@ def index_segment(session: Session, segment: SegmentInfo) -> int:
     row = RecordingSegment(**segment.__dict__)
     session.add(row)
     session.flush()
-    publish(session, ChangeEvent(RECORDING_CHANGED, (device.id,)))
+    publish(session, Change.RECORDING, (device.id,))
     return row.id
 
 
@@ -321,8 +320,8 @@ def purge_recordings(session: Session, ctx: Context, now: datetime,
                      "deleted": report.deleted, "bytes_freed": report.bytes_freed,
                      "kept_for_holds": kept})
     if doomed:
-        publish(session, ChangeEvent(RECORDING_CHANGED,
-                                     tuple(sorted({r.device_id for r in doomed}))))
+        publish(session, Change.RECORDING,
+                tuple(sorted({r.device_id for r in doomed})))
     return report
 
 

@@ -32,10 +32,9 @@ from rtic_console.domain.search_rules import (
 from rtic_console.services.auth import authorize
 from rtic_console.services.context import Context, InputRejected, Refused
 from rtic_console.store.audit_log import append_event
-from rtic_console.store.change_bus import ChangeEvent, publish
+from rtic_console.store.change_bus import Change, publish
 from rtic_console.store.models import RegistryEntry
 
-REGISTRY_CHANGED = "registry.changed"  # ids: the entries changed; none after an import
 # Registry writers take turns on PostgreSQL so two imports cannot both miss a duplicate;
 # SQLite writers are already serialised by BEGIN IMMEDIATE.
 REGISTRY_LOCK = 525_08_08
@@ -175,7 +174,7 @@ def add_entry(session: Session, ctx: Context, item: EntryInput) -> EntryView:
     session.add(row)
     session.flush()
     _audit(session, ctx, "registry.add", row.id, None, data.fields())
-    publish(session, ChangeEvent(REGISTRY_CHANGED, (row.id,)))
+    publish(session, Change.REGISTRY, (row.id,))
     return _view(row)
 
 
@@ -208,7 +207,7 @@ def edit_entry(session: Session, ctx: Context, entry_id: int, item: EntryInput) 
         setattr(row, name, after)
     row.updated_at, row.updated_by = ctx.now(), ctx.actor.badge
     _audit(session, ctx, "registry.edit", row.id, None, {"changes": changes})
-    publish(session, ChangeEvent(REGISTRY_CHANGED, (row.id,)))
+    publish(session, Change.REGISTRY, (row.id,))
     return _view(row)
 
 
@@ -225,7 +224,7 @@ def deactivate_entry(session: Session, ctx: Context, entry_id: int, reason: str)
     row.updated_at, row.updated_by = ctx.now(), ctx.actor.badge
     _audit(session, ctx, "registry.deactivate", row.id, reason,
            {"owner_name": row.owner_name, "address": row.address})
-    publish(session, ChangeEvent(REGISTRY_CHANGED, (row.id,)))
+    publish(session, Change.REGISTRY, (row.id,))
     return _view(row)
 
 
@@ -265,7 +264,7 @@ def import_file(session: Session, ctx: Context, filename: str, data: bytes) -> I
         "not_imported": not_imported[:MAX_REPORTED_ROWS]}, object_type="registry")
     if report.imported:
         # No ids: a NOTIFY payload holds 8000 bytes, and screens reload the list anyway.
-        publish(session, ChangeEvent(REGISTRY_CHANGED))
+        publish(session, Change.REGISTRY)
     return report
 
 

@@ -25,6 +25,7 @@ from rtic_console.services.auth import actor_of, authorize, roster_is_empty
 from rtic_console.services.context import Actor, Context, InputRejected, Refused, training_policy
 from rtic_console.services.passwords import hash_password, verify_password
 from rtic_console.store.audit_log import append_event
+from rtic_console.store.change_bus import Change, publish
 from rtic_console.store.database import Database
 from rtic_console.store.models import Person, PersonRole
 
@@ -141,6 +142,7 @@ def add_person(session: Session, ctx: Context, data: PersonInput, password: str)
     append_event(session, actor_badge=ctx.actor.badge, workstation=ctx.workstation,
                  action="roster.add", object_type="person", object_id=person.badge,
                  details={"after": _snapshot(person)})
+    publish(session, Change.ROSTER, (person.id,))
     return _view(person, ctx.settings, ctx.today())
 
 
@@ -161,6 +163,7 @@ def create_first_admin(db: Database, settings: Settings, data: PersonInput,
         append_event(session, actor_badge=person.badge, workstation=settings.workstation,
                      action="roster.first_admin", object_type="person", object_id=person.badge,
                      details={"after": _snapshot(person)})
+        publish(session, Change.ROSTER, (person.id,))
         return actor_of(person)
 
 
@@ -187,6 +190,7 @@ def update_person(session: Session, ctx: Context, badge: str, data: PersonInput)
         append_event(session, actor_badge=ctx.actor.badge, workstation=ctx.workstation,
                      action="roster.update", object_type="person", object_id=person.badge,
                      details={"before": before, "after": after, "changed": changed})
+        publish(session, Change.ROSTER, (person.id,))
     return _view(person, ctx.settings, ctx.today())
 
 
@@ -206,6 +210,7 @@ def deactivate_person(session: Session, ctx: Context, badge: str) -> PersonView:
     append_event(session, actor_badge=ctx.actor.badge, workstation=ctx.workstation,
                  action="roster.deactivate", object_type="person", object_id=person.badge,
                  details={"before": before, "after": _snapshot(person)})
+    publish(session, Change.ROSTER, (person.id,))
     return _view(person, ctx.settings, ctx.today())
 
 
@@ -226,6 +231,7 @@ def reset_password(session: Session, ctx: Context, badge: str, new_password: str
     append_event(session, actor_badge=ctx.actor.badge, workstation=ctx.workstation,
                  action="roster.password_reset", object_type="person", object_id=person.badge,
                  details={"unlocked": was_locked})
+    publish(session, Change.ROSTER, (person.id,))
 
 
 def own_record(session: Session, ctx: Context) -> PersonView:
@@ -250,3 +256,4 @@ def change_own_password(session: Session, ctx: Context, current: str, new: str) 
     person.updated_at = ctx.now()
     append_event(session, actor_badge=ctx.actor.badge, workstation=ctx.workstation,
                  action="auth.password_change", object_type="person", object_id=person.badge)
+    publish(session, Change.ROSTER, (person.id,))

@@ -31,6 +31,7 @@ from rtic_console.services.context import Context, InputRejected, Refused
 from rtic_console.services.read_position import READ_LAT, READ_LON
 from rtic_console.services.search_requests import usable_request
 from rtic_console.store.audit_log import append_event
+from rtic_console.store.change_bus import Change, publish
 from rtic_console.store.models import Detection, Device, SearchRecord
 
 MAX_RESULTS = 5000
@@ -233,6 +234,7 @@ def search_reads(session: Session, ctx: Context, item: SearchInput) -> SearchRes
                           "results": len(reads), "truncated": truncated,
                           "from": item.time_from.isoformat() if item.time_from else None,
                           "to": item.time_to.isoformat() if item.time_to else None})
+    publish(session, Change.SEARCH, (record.id,))
     return SearchResult(record.id, tuple(reads), truncated, criteria.kind.value)
 
 

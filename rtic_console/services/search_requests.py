@@ -20,10 +20,9 @@ from rtic_console.domain.search_rules import (
 from rtic_console.services.auth import authorize
 from rtic_console.services.context import Context, InputRejected, Refused
 from rtic_console.store.audit_log import append_event
-from rtic_console.store.change_bus import ChangeEvent, publish
+from rtic_console.store.change_bus import Change, publish
 from rtic_console.store.models import Person, SearchRequest
 
-REQUEST_CHANGED = "search.request"
 MAX_USE_DESCRIPTION = 2000
 MAX_NOTE = 1000
 LIST_LIMIT = 200
@@ -86,7 +85,7 @@ def request_other_use(session: Session, ctx: Context, case_number: str | None,
     append_event(session, actor_badge=ctx.actor.badge, workstation=ctx.workstation,
                  action="search.request", object_type="search_request", object_id=request.id,
                  reason=f"other use · case {case}", details={"case": case, "use": use})
-    publish(session, ChangeEvent(REQUEST_CHANGED, (request.id,)))
+    publish(session, Change.SEARCH_REQUEST, (request.id,))
     return _views(session, [request], ctx.now())[0]
 
 
@@ -123,7 +122,7 @@ def decide_other_use(session: Session, ctx: Context, request_id: int, approve: b
                      "case": request.case_number, "requester": request.requester_badge,
                      "usable_until": view.usable_until.isoformat() if view.usable_until
                      else None})
-    publish(session, ChangeEvent(REQUEST_CHANGED, (request.id,)))
+    publish(session, Change.SEARCH_REQUEST, (request.id,))
     return view
 
 

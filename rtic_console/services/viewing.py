@@ -20,6 +20,7 @@ from rtic_console.services.cameras import CameraView, camera_by_code, camera_vie
 from rtic_console.services.context import Context, InputRejected, Refused
 from rtic_console.services.donors import terms_for_camera
 from rtic_console.store.audit_log import append_event
+from rtic_console.store.change_bus import Change, publish
 from rtic_console.store.models import CameraSettings, Device, WallLayout
 
 VIEW = "pscn.view"
@@ -129,6 +130,7 @@ def open_wall(session: Session, ctx: Context, camera_ids: Sequence[int], purpose
                      reason=PURPOSE_TITLES[chosen] if grant.allowed else grant.reason,
                      details=details)
         tiles.append(grant)
+    publish(session, Change.VIEWING, ids)
     return WallGrant(chosen, reference, now, tuple(tiles))
 
 

@@ -19,6 +19,7 @@ from rtic_console.domain.audit_chain import (
     event_hash,
     verify_chain,
 )
+from rtic_console.store.change_bus import Change, publish
 from rtic_console.store.models import AuditEvent
 
 # One advisory lock key for the chain: concurrent PostgreSQL writers take turns
@@ -86,6 +87,7 @@ def append_events(session: Session, events: list[NewEvent]) -> list[AuditRecord]
                                    json.loads(details_json), prev_hash, digest))
         prev_hash = digest
     session.execute(insert(AuditEvent), rows)
+    publish(session, Change.AUDIT)
     return records
 
 

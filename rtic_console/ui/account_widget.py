@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from rtic_console.domain.roles import ROLE_TITLES
 from rtic_console.services import roster
 from rtic_console.services.roster import PersonView
+from rtic_console.store.change_bus import Change, ChangeEvent
 from rtic_console.ui.console_session import ConsoleSession
 from rtic_console.ui.widgets import MessageLine, describe_error
 
@@ -72,7 +73,7 @@ class AccountWidget(QWidget):
         layout.addWidget(password_box)
         layout.addWidget(self.message)
         layout.addStretch(1)
-        session.runner.did_execute.connect(self._on_operation_did_execute)
+        session.changes.changed.connect(self._on_change)
         self.refresh()
 
     def refresh(self) -> None:
@@ -90,8 +91,9 @@ class AccountWidget(QWidget):
         self.alpr.setText(_validity(me.alpr_trained_on, settings.alpr_valid_days, today))
 
     @Slot(object)
-    def _on_operation_did_execute(self, changes: frozenset[str]) -> None:
-        if "roster" in changes:
+    def _on_change(self, change: ChangeEvent) -> None:
+        mine = not change.ids or self._session.ctx.actor.person_id in change.ids
+        if change.kind is Change.RESYNC or (change.kind is Change.ROSTER and mine):
             self.refresh()
 
     @Slot()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from PySide6.QtCore import QDateTime, Slot
+from PySide6.QtCore import QDateTime, QTimer, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from rtic_console.domain.audit_chain import AuditRecord, ChainReport
 from rtic_console.services import audit_review
 from rtic_console.store.audit_log import AuditFilter
+from rtic_console.store.change_bus import Change, ChangeEvent
 from rtic_console.ui.audit_model import AuditTableModel
 from rtic_console.ui.console_session import ConsoleSession
 from rtic_console.ui.table_model import configure_table
@@ -106,7 +107,12 @@ class AuditViewerWidget(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.message)
         layout.addLayout(bottom)
-        session.runner.did_execute.connect(self._on_operation_did_execute)
+        # Every write appends to the trail: reload what the filter shows, at most twice a second.
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(500)
+        self._refresh_timer.timeout.connect(self.refresh)
+        session.changes.changed.connect(self._on_change)
         self._load_actions()
         self.refresh()
 
@@ -147,9 +153,9 @@ class AuditViewerWidget(QWidget):
         self.message.show_error(describe_error(error))
 
     @Slot(object)
-    def _on_operation_did_execute(self, changes: frozenset[str]) -> None:
-        # Every write audits, so the trail changed; refresh what the filter shows.
-        self.refresh()
+    def _on_change(self, change: ChangeEvent) -> None:
+        if change.kind in (Change.AUDIT, Change.RESYNC) and not self._refresh_timer.isActive():
+            self._refresh_timer.start()
 
     @Slot()
     def _on_export_clicked(self) -> None:
@@ -162,7 +168,7 @@ class AuditViewerWidget(QWidget):
         self._session.perform(
             audit_review.export_csv, self.current_filter(limit=None), path,
             owner=self, on_done=lambda n: self.message.show_ok(f"Exported {n} events to {path}."),
-            on_error=self._on_failed, changes=frozenset({"audit"}))
+            on_error=self._on_failed)
 
     @Slot()
     def _on_verify_clicked(self) -> None:

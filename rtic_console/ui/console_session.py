@@ -29,12 +29,11 @@ class ConsoleSession:
         return allows(self.ctx.actor.roles, permission)
 
     def perform(self, service: Callable[..., Any], *args: Any, owner: QObject,
-                on_done: Done, on_error: Failed, changes: frozenset[str] = frozenset(),
-                key: str | None = None) -> None:
+                on_done: Done, on_error: Failed, key: str | None = None) -> None:
         """A write as the signed-in person; the handlers run only while owner lives."""
         db, ctx = self.db, self.ctx
         self.runner.write(lambda: service_runner.perform(db, ctx, service, *args),
-                          on_done, on_error, changes, key, owner)
+                          on_done, on_error, key, owner)
 
     def query(self, service: Callable[..., Any], *args: Any, owner: QObject, on_done: Done,
               on_error: Failed, key: str | None = None, **kwargs: Any) -> None:

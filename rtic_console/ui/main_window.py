@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings, Qt, Signal, Slot
+import threading
+from typing import Protocol, runtime_checkable
+
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QVBoxLayout, QWidget
 
@@ -80,7 +83,8 @@ class MainWindow(QMainWindow):
         sign_out.triggered.connect(self.sign_out_requested)
         console.addAction(sign_out)
         quit_action = QAction("&Quit", self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        # Ctrl+Q everywhere: the platform's "Quit" binding is empty on Windows and offscreen.
+        quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         quit_action.triggered.connect(self.close)
         console.addAction(quit_action)
         help_menu = self.menuBar().addMenu("&Help")
@@ -134,6 +138,25 @@ class MainWindow(QMainWindow):
         settings.endGroup()
         settings.sync()
 
+    def shutdown(self) -> list[threading.Thread]:
+        """Stop every screen's work now: timers, and the areas' own threads (the wall's
+        streams), which are asked to stop and returned while they finish."""
+        for timer in self.findChildren(QTimer):
+            timer.stop()
+        ending: list[threading.Thread] = []
+        for area in self.areas.values():
+            if isinstance(area, StoppableArea):
+                ending += area.shutdown()
+        return ending
+
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()
         super().closeEvent(event)
+        self.closed.emit()
+
+
+@runtime_checkable
+class StoppableArea(Protocol):
+    """An area with work of its own that must stop before the person leaves."""
+
+    def shutdown(self) -> list[threading.Thread]: ...

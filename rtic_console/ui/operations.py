@@ -31,7 +31,6 @@ class _Job:
     body: Callable[[], Any] | None
     on_done: Done
     on_error: Failed
-    changes: frozenset[str]
     owner: QObject | None
     future: Future[None] | None = None
     outcome: tuple[Any, BaseException | None] | None = None
@@ -42,10 +41,10 @@ class OperationRunner(QObject):
 
     Writes run one at a time on their own thread; reads share a small pool; work that
     holds a thread for seconds (stream probes, clip encoding) has a pool of its own so
-    that list refreshes never queue behind it. When a
-    write finishes, `did_execute` names what changed so each pane refreshes only that.
-    A newer request with the same key makes an older one's result stale: it is
-    cancelled if it has not started and dropped if it has.
+    that list refreshes never queue behind it. What a write changed reaches every pane as
+    the change events the write itself published (`ChangeBridge`), not from here. A newer
+    request with the same key makes an older one's result stale: it is cancelled if it has
+    not started and dropped if it has.
 
     Handlers are bound methods and lambdas of screens. Only the GUI thread ever holds or
     releases them, and a worker gives up its hold on a body and its outcome before it
@@ -53,7 +52,6 @@ class OperationRunner(QObject):
     which crashes the process.
     """
 
-    did_execute = Signal(object)
     connection_lost = Signal(str)
     _finished = Signal(int)
 
@@ -70,22 +68,21 @@ class OperationRunner(QObject):
         self._finished.connect(self._deliver)
 
     def write(self, body: Callable[[], Any], on_done: Done, on_error: Failed,
-              changes: frozenset[str] = frozenset(), key: str | None = None,
-              owner: QObject | None = None) -> None:
+              key: str | None = None, owner: QObject | None = None) -> None:
         """Run body on the writer thread; handlers are skipped if owner is gone by then."""
         if not self.online:
             on_error(DatabaseUnavailable(OFFLINE_MESSAGE))
             return
-        self._submit(self._writer, _Job(key, body, on_done, on_error, changes, owner))
+        self._submit(self._writer, _Job(key, body, on_done, on_error, owner))
 
     def read(self, body: Callable[[], Any], on_done: Done, on_error: Failed,
              key: str | None = None, owner: QObject | None = None) -> None:
-        self._submit(self._readers, _Job(key, body, on_done, on_error, frozenset(), owner))
+        self._submit(self._readers, _Job(key, body, on_done, on_error, owner))
 
     def background(self, body: Callable[[], Any], on_done: Done, on_error: Failed,
                    key: str | None = None, owner: QObject | None = None) -> None:
         """Slow work that touches no database: decoding a stream, encoding a clip."""
-        self._submit(self._slow, _Job(key, body, on_done, on_error, frozenset(), owner))
+        self._submit(self._slow, _Job(key, body, on_done, on_error, owner))
 
     def _submit(self, pool: ThreadPoolExecutor, job: _Job) -> None:
         if self._closed:
@@ -123,8 +120,6 @@ class OperationRunner(QObject):
             if self._latest.get(job.key) != serial:
                 return
             del self._latest[job.key]
-        if job.changes and error is None:
-            self.did_execute.emit(job.changes)
         if job.owner is not None and not shiboken6.isValid(job.owner):
             return
         if error is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
@@ -34,6 +35,51 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
 
     def row_at(self, row: int) -> Row:
         return self._rows[row]
+
+    def key(self, row: Row) -> object:
+        """What identifies a row across reloads (its id, for the lists here)."""
+        return row.id  # type: ignore[attr-defined]
+
+    def order(self, row: Row) -> Any:
+        """Where a row belongs among the others; rows without an order go to the end."""
+        return None
+
+    def row_of_key(self, key: object) -> int | None:
+        return next((i for i, r in enumerate(self._rows) if self.key(r) == key), None)
+
+    def upsert(self, row: Row) -> bool:
+        """Replace the row with the same key in place, or insert it in order; True if new.
+
+        Views keep their selection and scroll position, unlike after `set_rows`.
+        """
+        at = self.row_of_key(self.key(row))
+        if at is not None:
+            if self.order(row) == self.order(self._rows[at]):
+                self._rows[at] = row
+                self.dataChanged.emit(self.index(at, 0),
+                                      self.index(at, max(0, len(self.COLUMNS) - 1)))
+                return False
+            self._remove_at(at)
+        orders = [self.order(r) for r in self._rows]
+        new = self.order(row)
+        at = len(self._rows) if new is None or None in orders else bisect.bisect_right(
+            orders, new)
+        self.beginInsertRows(QModelIndex(), at, at)
+        self._rows.insert(at, row)
+        self.endInsertRows()
+        return True
+
+    def remove_key(self, key: object) -> bool:
+        at = self.row_of_key(key)
+        if at is None:
+            return False
+        self._remove_at(at)
+        return True
+
+    def _remove_at(self, at: int) -> None:
+        self.beginRemoveRows(QModelIndex(), at, at)
+        del self._rows[at]
+        self.endRemoveRows()
 
     @property
     def rows(self) -> list[Row]:

@@ -16,7 +16,7 @@ from rtic_console.services.context import Context, InputRejected, Refused
 from rtic_console.services.registry import EntryInput, NearInput
 from rtic_console.services.runner import perform, query
 from rtic_console.store.audit_log import AuditFilter, list_events
-from rtic_console.store.change_bus import ChangeEvent
+from rtic_console.store.change_bus import Change, ChangeEvent
 from rtic_console.store.database import Database
 from rtic_console.store.models import RegistryEntry
 from rtic_console.store.pg_listener import PgListener
@@ -60,7 +60,7 @@ def wait_for(condition: Callable[[], bool], seconds: float = 5.0) -> bool:
 def heard(db: Database) -> Iterator[list[ChangeEvent]]:
     """Committed change events as a screen hears them, on either engine."""
     events: list[ChangeEvent] = []
-    db.bus.subscribe(events.append)
+    db.bus.subscribe(lambda e: e.kind is Change.REGISTRY and events.append(e))
     listener = PgListener(db, db.bus) if db.is_postgres else None
     if listener:
         listener.start()
@@ -97,7 +97,7 @@ def test_add_edit_deactivate_are_audited_and_announced(db: Database, admin: Cont
         "contact": ["(916) 555-0101", "Dana Ruiz"], "latitude": [38.5779, 38.5781]}
     assert events["registry.deactivate"].reason == "owner removed the camera"
     assert wait_for(lambda: len(heard) == 3)
-    assert {(e.kind, e.ids) for e in heard} == {(registry.REGISTRY_CHANGED, (added.id,))}
+    assert {(e.kind, e.ids) for e in heard} == {(Change.REGISTRY, (added.id,))}
 
 
 @pytest.mark.policy("H.1")
@@ -165,7 +165,7 @@ def test_csv_import_reports_every_row(db: Database, admin: Context,
     assert entries["Midtown Hardware"].notes == "Owner asks for a call first\nClosed Sundays"
     assert [o.entry_id for o in report.rows] == [
         entries[n].id for n in ("Capitol Deli", "Midtown Hardware", "Sutter Lofts HOA")]
-    assert wait_for(lambda: any(e.kind == registry.REGISTRY_CHANGED for e in heard))
+    assert wait_for(lambda: any(e.kind == Change.REGISTRY for e in heard))
 
     again = import_bytes(db, admin, (FIXTURES / "good.csv").read_bytes(), "good.csv")
     assert (again.imported, again.duplicates) == (0, 3) and not again.complete

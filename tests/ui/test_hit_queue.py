@@ -116,3 +116,52 @@ def test_officer_sees_hits_but_cannot_work_them(qtbot, console_session, db: Data
     widget.select_hit(hit_id)
     qtbot.waitUntil(lambda: "Only dispatchers" in widget.checklist.status.text(), timeout=5000)
     assert not widget.checklist.claim_button.isVisible()
+
+
+@pytest.fixture
+def statements(db: Database):  # type: ignore[no-untyped-def]
+    """SQL the screens run, with the thread that ran it."""
+    import threading
+
+    from sqlalchemy import event
+
+    seen: list[tuple[str, str]] = []
+
+    def note(_conn, _cursor, statement: str, *_rest) -> None:  # type: ignore[no-untyped-def]
+        seen.append((threading.current_thread().name, " ".join(statement.split())))
+
+    event.listen(db.engine, "before_cursor_execute", note)
+    yield seen
+    event.remove(db.engine, "before_cursor_execute", note)
+
+
+def test_a_claim_costs_one_write_and_one_list_query_and_new_hits_keep_the_detail(
+        qtbot, console_session, db: Database, engine: MatchingEngine, enrol,
+        statements: list[tuple[str, str]]) -> None:
+    widget = HitQueueWidget(console_session(enrol("5201", "dispatcher")))
+    qtbot.addWidget(widget)
+    widget.show()
+    first = _ingest(db, engine, "7KQM482", "c1")
+    qtbot.waitUntil(lambda: widget.model.rowCount() == 1, timeout=3000)
+    widget.select_hit(first)
+    panel = widget.checklist
+    qtbot.waitUntil(lambda: panel.claim_button.isVisible() and panel.isEnabled(), timeout=5000)
+    qtbot.wait(200)
+    statements.clear()
+    panel.claim_button.click()
+    qtbot.waitUntil(lambda: panel.cad.isEnabled(), timeout=5000)
+    qtbot.wait(400)  # the claim's own change event arrives and is handled
+    writes = [s for t, s in statements
+              if t.startswith("rtic-write") and s.startswith("UPDATE hits")]
+    lists = [s for t, s in statements if t.startswith("rtic-read") and " FROM hits " in s + " "]
+    assert len(writes) == 1 and len(lists) <= 1, (writes, lists)
+    assert not [s for _t, s in statements if "detection_images" in s], "no detail reload"
+
+    statements.clear()
+    _ingest(db, engine, "7KQM482", "c2")  # a new hit from the ingest service
+    qtbot.waitUntil(lambda: widget.model.rowCount() == 2, timeout=3000)
+    qtbot.wait(300)
+    on_screens = [s for t, s in statements if t.startswith("rtic-read")]
+    assert not [s for s in on_screens if "detection_images" in s or "hit_steps.hit_id =" in s], \
+        "the selected hit's detail and images are not reloaded for another hit"
+    assert widget.selected_id == first and panel.cad.isEnabled()

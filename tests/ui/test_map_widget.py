@@ -25,7 +25,7 @@ from rtic_console.services.matching import MatchingEngine
 from rtic_console.services.registry import EntryInput, NearInput
 from rtic_console.services.runner import perform
 from rtic_console.store.audit_log import AuditFilter, list_events
-from rtic_console.store.change_bus import ChangeEvent, publish
+from rtic_console.store.change_bus import Change, publish
 from rtic_console.store.database import Database
 from rtic_console.store.models import Device
 from rtic_console.ui.map.map_widget import MapWidget
@@ -233,7 +233,7 @@ def test_the_map_shows_registry_cameras_only_from_a_look_up(qtbot, db: Database,
     widget = open_map("6302", "officer")
     box = widget.layer_boxes["registry"]
     with db.write() as session:
-        publish(session, ChangeEvent(registry.REGISTRY_CHANGED))
+        publish(session, Change.REGISTRY)
     qtbot.wait(1500)  # what the old layer's refresh timer waited
     assert stats(qtbot, widget)["registry"] == 0 and not box.isVisibleTo(widget)
 

@@ -2,6 +2,7 @@
 
 from rtic_console.store.models.audit import AuditEvent
 from rtic_console.store.models.base import Base
+from rtic_console.store.models.changes import ChangeLogEntry
 from rtic_console.store.models.detections import Detection, DetectionImage, QuarantinedPayload
 from rtic_console.store.models.devices import Device
 from rtic_console.store.models.hits import Hit, HitStep
@@ -23,6 +24,7 @@ __all__ = [
     "AuditEvent",
     "Base",
     "CameraSettings",
+    "ChangeLogEntry",
     "Detection",
     "DetectionImage",
     "Device",

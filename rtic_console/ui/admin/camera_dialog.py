@@ -32,7 +32,6 @@ from rtic_console.services.context import InputRejected
 from rtic_console.ui.console_session import ConsoleSession
 from rtic_console.ui.widgets import MessageLine, describe_error
 
-CAMERAS_CHANGED = frozenset({"cameras"})
 PROBE_FRAMES = 15
 PROBE_TIMEOUT_S = 8.0
 HIDDEN_PASSWORD = "••••"
@@ -263,11 +262,10 @@ class CameraDialog(QDialog):
         self.save_button.setEnabled(False)
         if self._camera is None:
             self._session.perform(cameras.add_camera, data, owner=self, on_done=self._on_saved,
-                                  on_error=self._on_failed, changes=CAMERAS_CHANGED)
+                                  on_error=self._on_failed)
         else:
             self._session.perform(cameras.edit_camera, self._camera.id, data, owner=self,
-                                  on_done=self._on_saved, on_error=self._on_failed,
-                                  changes=CAMERAS_CHANGED)
+                                  on_done=self._on_saved, on_error=self._on_failed)
 
     def _on_saved(self, view: CameraView) -> None:
         self.saved = view

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from rtic_console.domain.devices import CATEGORY_TITLES
 from rtic_console.services import cameras
 from rtic_console.services.cameras import CameraView
-from rtic_console.store.change_bus import ChangeEvent
+from rtic_console.store.change_bus import Change, ChangeEvent
 from rtic_console.ui.admin.camera_dialog import CameraDialog, check_stream
 from rtic_console.ui.console_session import ConsoleSession
 from rtic_console.ui.table_model import (
@@ -128,7 +128,6 @@ class CamerasWidget(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.message)
         layout.addLayout(buttons)
-        session.runner.did_execute.connect(self._on_operation_did_execute)
         session.changes.changed.connect(self._on_change)
         self._update_buttons()
         self.refresh()
@@ -162,14 +161,10 @@ class CamerasWidget(QWidget):
         self.proxy.category = self.category_filter.currentData()
         self.proxy.invalidate()
 
-    @Slot(object)
-    def _on_operation_did_execute(self, changes: frozenset[str]) -> None:
-        if "cameras" in changes:
-            self.refresh()
 
     @Slot(object)
     def _on_change(self, change: ChangeEvent) -> None:
-        if change.kind in (cameras.CAMERA_CHANGED, "resync"):
+        if change.kind in (Change.CAMERA, Change.RESYNC):
             self.refresh()
 
     @Slot()

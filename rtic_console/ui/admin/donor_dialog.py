@@ -33,7 +33,6 @@ from rtic_console.ui.admin.mask_editor import MaskEditorDialog, Polygon
 from rtic_console.ui.console_session import ConsoleSession
 from rtic_console.ui.widgets import MessageLine, describe_error
 
-DONORS_CHANGED = frozenset({"donors"})
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
@@ -242,12 +241,10 @@ class DonorDialog(QDialog):
         self.save_button.setEnabled(False)
         if self._agreement is None:
             self._session.perform(donors.create_agreement, data, owner=self,
-                                  on_done=self._on_saved, on_error=self._on_failed,
-                                  changes=DONORS_CHANGED)
+                                  on_done=self._on_saved, on_error=self._on_failed)
         else:
             self._session.perform(donors.update_agreement, self._agreement.id, data, owner=self,
-                                  on_done=self._on_saved, on_error=self._on_failed,
-                                  changes=DONORS_CHANGED)
+                                  on_done=self._on_saved, on_error=self._on_failed)
 
     def _on_saved(self, view: AgreementView) -> None:
         self.saved = view

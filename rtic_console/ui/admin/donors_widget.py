@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
 
 from rtic_console.services import donors
 from rtic_console.services.donors import AgreementView
-from rtic_console.store.change_bus import ChangeEvent
-from rtic_console.ui.admin.donor_dialog import DONORS_CHANGED, DonorDialog
+from rtic_console.store.change_bus import Change, ChangeEvent
+from rtic_console.ui.admin.donor_dialog import DonorDialog
 from rtic_console.ui.console_session import ConsoleSession
 from rtic_console.ui.table_model import (
     RowTableModel,
@@ -143,7 +143,6 @@ class DonorsWidget(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.message)
         layout.addLayout(buttons)
-        session.runner.did_execute.connect(self._on_operation_did_execute)
         session.changes.changed.connect(self._on_change)
         self._update_buttons()
         self.refresh()
@@ -178,14 +177,10 @@ class DonorsWidget(QWidget):
         self.edit_button.setEnabled(chosen)
         self.withdraw_button.setEnabled(chosen)
 
-    @Slot(object)
-    def _on_operation_did_execute(self, changes: frozenset[str]) -> None:
-        if "donors" in changes:
-            self.refresh()
 
     @Slot(object)
     def _on_change(self, change: ChangeEvent) -> None:
-        if change.kind in (donors.DONOR_TERMS_CHANGED, "resync"):
+        if change.kind in (Change.DONOR_TERMS, Change.RESYNC):
             self.refresh()
 
     @Slot()
@@ -219,5 +214,4 @@ class DonorsWidget(QWidget):
             donors.delete_agreement, agreement.id, reason, owner=self,
             on_done=lambda _r: self.message.show_ok(f"Agreement {agreement.reference} "
                                                     "withdrawn."),
-            on_error=lambda e: self.message.show_error(describe_error(e)),
-            changes=DONORS_CHANGED)
+            on_error=lambda e: self.message.show_error(describe_error(e)))

@@ -18,8 +18,6 @@ from rtic_console.ui.admin.person_form import PersonForm
 from rtic_console.ui.console_session import ConsoleSession
 from rtic_console.ui.widgets import MessageLine, describe_error
 
-ROSTER_CHANGED = frozenset({"roster"})
-
 
 class PersonDialog(QDialog):
     """Add when person is None; edit otherwise. Validation and rules live in the service."""
@@ -57,12 +55,10 @@ class PersonDialog(QDialog):
                 self._on_failed(ValueError(problem))
                 return
             self._session.perform(roster.add_person, data, self.form.password.text(),
-                                  owner=self, on_done=self._on_saved, on_error=self._on_failed,
-                                  changes=ROSTER_CHANGED)
+                                  owner=self, on_done=self._on_saved, on_error=self._on_failed)
         else:
             self._session.perform(roster.update_person, self._person.badge, data,
-                                  owner=self, on_done=self._on_saved, on_error=self._on_failed,
-                                  changes=ROSTER_CHANGED)
+                                  owner=self, on_done=self._on_saved, on_error=self._on_failed)
 
     def _on_saved(self, _view: PersonView) -> None:
         self.accept()
@@ -104,5 +100,4 @@ class PasswordResetDialog(QDialog):
             return
         self._session.perform(roster.reset_password, self._person.badge, self.password.text(),
                               owner=self, on_done=lambda _r: self.accept(),
-                              on_error=lambda e: self.message.show_error(describe_error(e)),
-                              changes=ROSTER_CHANGED)
+                              on_error=lambda e: self.message.show_error(describe_error(e)))

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
 
 from rtic_console.services import quarantine_review
 from rtic_console.services.quarantine_review import QuarantineView
-from rtic_console.store.change_bus import ChangeEvent
+from rtic_console.store.change_bus import Change, ChangeEvent
 from rtic_console.ui.console_session import ConsoleSession
 from rtic_console.ui.table_model import configure_table
 from rtic_console.ui.widgets import MessageLine, describe_error
@@ -63,5 +63,5 @@ class QuarantineWidget(QWidget):
 
     @Slot(object)
     def _on_change(self, change: ChangeEvent) -> None:
-        if change.kind in ("quarantine.added", "resync"):
+        if change.kind in (Change.QUARANTINE, Change.RESYNC):
             self.refresh()

@@ -22,7 +22,6 @@ from rtic_console.services.registry import EntryInput, EntryView
 from rtic_console.ui.console_session import ConsoleSession
 from rtic_console.ui.widgets import MessageLine, describe_error
 
-REGISTRY_CHANGES = frozenset({"registry"})
 # Suggestions only: owners describe their equipment in their own words.
 EQUIPMENT_TYPES = ("doorbell camera", "fixed camera", "PTZ camera", "camera system (NVR/DVR)",
                    "LPR-capable camera", "dash or vehicle camera")
@@ -113,11 +112,10 @@ class RegistryEntryDialog(QDialog):
         item = self.entry_input()
         if self._entry is None:
             self._session.perform(registry.add_entry, item, owner=self, on_done=self._on_saved,
-                                  on_error=self._on_failed, changes=REGISTRY_CHANGES)
+                                  on_error=self._on_failed)
         else:
             self._session.perform(registry.edit_entry, self._entry.id, item, owner=self,
-                                  on_done=self._on_saved, on_error=self._on_failed,
-                                  changes=REGISTRY_CHANGES)
+                                  on_done=self._on_saved, on_error=self._on_failed)
 
     def _on_saved(self, entry: EntryView) -> None:
         self.saved = entry

@@ -34,9 +34,8 @@ from rtic_console.services.registry import (
     NearInput,
     NearResult,
 )
-from rtic_console.store.change_bus import ChangeEvent
+from rtic_console.store.change_bus import Change, ChangeEvent
 from rtic_console.ui.admin.registry_entry_dialog import (
-    REGISTRY_CHANGES,
     RegistryEntryDialog,
     degrees,
 )
@@ -161,7 +160,6 @@ class RegistryWidget(QWidget):
         self.manages = session.may(Permission.MANAGE_REGISTRY)
         self.entries_box.setVisible(self.manages)
         self.near_panel.setVisible(session.may(Permission.QUERY_REGISTRY))
-        session.runner.did_execute.connect(self._on_operation_did_execute)
         session.changes.changed.connect(self._on_change)
         self._update_buttons()
         self.refresh()
@@ -190,14 +188,10 @@ class RegistryWidget(QWidget):
         self.edit_button.setEnabled(chosen is not None and chosen.active)
         self.deactivate_button.setEnabled(chosen is not None and chosen.active)
 
-    @Slot(object)
-    def _on_operation_did_execute(self, changes: frozenset[str]) -> None:
-        if changes & REGISTRY_CHANGES:
-            self.refresh()
 
     @Slot(object)
     def _on_change(self, change: ChangeEvent) -> None:
-        if change.kind in (registry.REGISTRY_CHANGED, "resync"):
+        if change.kind in (Change.REGISTRY, Change.RESYNC):
             self.refresh()
 
     @Slot()
@@ -229,8 +223,7 @@ class RegistryWidget(QWidget):
         self._session.perform(
             registry.deactivate_entry, entry.id, reason, owner=self,
             on_done=lambda v: self.message.show_ok(f"Entry #{v.id} deactivated."),
-            on_error=lambda e: self.message.show_error(describe_error(e)),
-            changes=REGISTRY_CHANGES)
+            on_error=lambda e: self.message.show_error(describe_error(e)))
 
     @Slot()
     def _on_import_clicked(self) -> None:
@@ -247,8 +240,7 @@ class RegistryWidget(QWidget):
             lambda: read_registry_file(path),
             lambda data: self._session.perform(
                 registry.import_file, path.name, data, owner=self,
-                on_done=self._on_imported, on_error=self._on_import_failed,
-                changes=REGISTRY_CHANGES),
+                on_done=self._on_imported, on_error=self._on_import_failed),
             self._on_import_failed, owner=self)
 
     def _on_imported(self, report: ImportReport) -> None:

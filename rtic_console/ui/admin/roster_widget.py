@@ -16,7 +16,8 @@ from PySide6.QtWidgets import (
 
 from rtic_console.services import roster
 from rtic_console.services.roster import PersonView
-from rtic_console.ui.admin.person_dialog import ROSTER_CHANGED, PasswordResetDialog, PersonDialog
+from rtic_console.store.change_bus import Change, ChangeEvent
+from rtic_console.ui.admin.person_dialog import PasswordResetDialog, PersonDialog
 from rtic_console.ui.admin.roster_model import SORT_ROLE, RosterTableModel
 from rtic_console.ui.console_session import ConsoleSession
 from rtic_console.ui.table_model import configure_table, select_where, selected_row
@@ -86,7 +87,7 @@ class RosterWidget(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.message)
         layout.addLayout(buttons)
-        session.runner.did_execute.connect(self._on_operation_did_execute)
+        session.changes.changed.connect(self._on_change)
         self._update_buttons()
         self.refresh()
 
@@ -109,8 +110,8 @@ class RosterWidget(QWidget):
         return selected_row(self.table, self.proxy, self.model)
 
     @Slot(object)
-    def _on_operation_did_execute(self, changes: frozenset[str]) -> None:
-        if "roster" in changes:
+    def _on_change(self, change: ChangeEvent) -> None:
+        if change.kind in (Change.ROSTER, Change.RESYNC):
             self.refresh()
 
     @Slot(bool)
@@ -155,5 +156,4 @@ class RosterWidget(QWidget):
         self._session.perform(
             roster.deactivate_person, person.badge,
             owner=self, on_done=lambda v: self.message.show_ok(f"Deactivated {v.badge} {v.name}."),
-            on_error=lambda e: self.message.show_error(describe_error(e)),
-            changes=ROSTER_CHANGED)
+            on_error=lambda e: self.message.show_error(describe_error(e)))

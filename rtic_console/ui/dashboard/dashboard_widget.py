@@ -18,19 +18,15 @@ from PySide6.QtWidgets import (
 )
 
 from rtic_console.services.activity_stats import WINDOWS, ActivityStats, activity_stats
-from rtic_console.services.cameras import CAMERA_CHANGED
-from rtic_console.services.hits import HIT_CHANGED
-from rtic_console.services.ingest import DETECTIONS_ADDED, HIT_CREATED
-from rtic_console.store.change_bus import ChangeEvent
+from rtic_console.store.change_bus import Change, ChangeEvent
 from rtic_console.ui.console_session import ConsoleSession
 from rtic_console.ui.dashboard import activity_charts
 from rtic_console.ui.dashboard.chart_panel import ChartPanel
 from rtic_console.ui.dashboard.chart_style import ChartStyle, style_for
 from rtic_console.ui.widgets import MessageLine, describe_error
 
-LIVE_KINDS = frozenset({DETECTIONS_ADDED, HIT_CREATED, HIT_CHANGED, "device.health",
-                        CAMERA_CHANGED, "resync"})
-LIVE_OPERATIONS = frozenset({"hits", "cameras"})
+LIVE_KINDS = frozenset({Change.READS_ADDED, Change.HIT_CREATED, Change.HIT_CHANGED,
+                        Change.DEVICE_HEALTH, Change.CAMERA, Change.RESYNC})
 # Reads arrive many times a second; the charts are counts, so one fetch every few
 # seconds at most is plenty and keeps a 10-million-row database unbothered.
 REFRESH_GAP_MS = 5000
@@ -112,7 +108,6 @@ class DashboardWidget(QWidget):
         self._rollover_timer.setSingleShot(True)
         self._rollover_timer.timeout.connect(self.request_refresh)
         session.changes.changed.connect(self._on_change)
-        session.runner.did_execute.connect(self._on_operation_did_execute)
         self._apply_style()
 
     @property
@@ -235,10 +230,6 @@ class DashboardWidget(QWidget):
         if change.kind in LIVE_KINDS:
             self.request_refresh()
 
-    @Slot(object)
-    def _on_operation_did_execute(self, changes: frozenset[str]) -> None:
-        if changes & LIVE_OPERATIONS:
-            self.request_refresh()
 
     @Slot()
     def _on_window_button_clicked(self) -> None:

@@ -35,7 +35,6 @@ from rtic_console.services.hits import HitDetail, HitView
 from rtic_console.ui.console_session import ConsoleSession
 from rtic_console.ui.widgets import MessageLine, describe_error
 
-HITS_CHANGED = frozenset({"hits"})
 CLOSINGS = ((HitStatus.MISREAD, "Misread: the photo does not match the read"),
             (HitStatus.NO_LONGER_WANTED, "No longer wanted"),
             (HitStatus.DUPLICATE, "Duplicate of another hit"))
@@ -233,8 +232,7 @@ class ChecklistPanel(QWidget):
         self.message.clear_message()
         self._session.perform(service, hit_id, *args, owner=self,
                               on_done=self.hit_updated.emit,
-                              on_error=lambda e: self.message.show_error(describe_error(e)),
-                              changes=HITS_CHANGED)
+                              on_error=lambda e: self.message.show_error(describe_error(e)))
 
     @Slot()
     def _on_claim_clicked(self) -> None:

@@ -43,8 +43,11 @@ class HitQueueModel(RowTableModel[HitView]):
                                   self.index(len(self.rows) - 1, len(self.COLUMNS) - 1),
                                   [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.BackgroundRole])
 
+    def order(self, row: HitView) -> tuple[int, datetime, int]:
+        return (row.priority, row.created_at, row.id)  # the order list_hits returns
+
     def row_of(self, hit_id: int) -> int | None:
-        return next((i for i, h in enumerate(self.rows) if h.id == hit_id), None)
+        return self.row_of_key(hit_id)
 
     def overdue_count(self) -> int:
         return sum(1 for h in self.rows if h.status == "new" and self._level(h) == 2)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from PySide6.QtCore import Qt, QTimer, Slot
@@ -21,7 +22,7 @@ from rtic_console.domain.checklist import STATUS_TITLES
 from rtic_console.services import hits as hit_service
 from rtic_console.services.hits import HitDetail, HitView
 from rtic_console.services.runner import query
-from rtic_console.store.change_bus import ChangeEvent
+from rtic_console.store.change_bus import MAX_IDS, Change, ChangeEvent
 from rtic_console.ui.console_session import ConsoleSession
 from rtic_console.ui.hits.checklist_panel import ChecklistPanel
 from rtic_console.ui.hits.hit_detail_panel import HitDetailPanel
@@ -29,12 +30,13 @@ from rtic_console.ui.hits.hit_queue_model import HitQueueModel
 from rtic_console.ui.table_model import configure_table
 from rtic_console.ui.widgets import MessageLine, describe_error
 
-LIVE_KINDS = frozenset({"hit.created", "hit.changed", "resync"})
 
-
-def _load_detail(session: ConsoleSession, hit_id: int) -> tuple[HitDetail, dict[str, QImage]]:
+def _load_detail(session: ConsoleSession, hit_id: int,
+                 with_images: bool) -> tuple[HitDetail, dict[str, QImage] | None]:
     """Runs on a reader thread: JPEG decoding stays off the GUI thread too."""
-    detail = query(session.db, session.ctx, hit_service.hit_detail, hit_id)
+    detail = query(session.db, session.ctx, hit_service.hit_detail, hit_id, images=with_images)
+    if not with_images:
+        return detail, None
     return detail, {kind: QImage.fromData(data) for kind, data in detail.images.items()}
 
 
@@ -46,6 +48,10 @@ class HitQueueWidget(QWidget):
         self.model = HitQueueModel((timedelta(seconds=settings.hit_warn_seconds),
                                     timedelta(seconds=settings.hit_overdue_seconds)))
         self.selected_id: int | None = None
+        self._detail: HitDetail | None = None  # the selected hit as shown, with its steps
+        self._images: dict[str, QImage] = {}
+        self._changed_ids: set[int] = set()  # hits a change event named, not yet fetched
+        self._fetching = False
 
         self.summary = QLabel()
         self.summary.setObjectName("queueSummary")
@@ -85,6 +91,11 @@ class HitQueueWidget(QWidget):
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.setInterval(120)
         self._refresh_timer.timeout.connect(self.refresh)
+        # Events that arrive together are fetched together, by id.
+        self._changed_timer = QTimer(self)
+        self._changed_timer.setSingleShot(True)
+        self._changed_timer.setInterval(20)
+        self._changed_timer.timeout.connect(self._fetch_changed)
         self._age_timer = QTimer(self)
         self._age_timer.setInterval(1000)
         self._age_timer.timeout.connect(self._on_age_timer_timeout)
@@ -94,26 +105,81 @@ class HitQueueWidget(QWidget):
 
     @Slot()
     def refresh(self) -> None:
+        """The whole open queue: at start, and when events may have been missed."""
         self._session.query(hit_service.list_hits, owner=self, on_done=self._on_hits_loaded,
                             on_error=lambda e: self.message.show_error(describe_error(e)),
                             key="hits.list")
 
     def _on_hits_loaded(self, hits: list[HitView]) -> None:
-        known = {self.model.row_at(r).id for r in range(self.model.rowCount())}
+        known = {h.id for h in self.model.rows}
         self.model.set_rows(hits)
-        if any(h.id not in known for h in hits) and known:
+        if known and any(h.id not in known for h in hits):
             QApplication.alert(self.window())
         self._update_summary()
-        row = self.model.row_of(self.selected_id) if self.selected_id is not None else None
-        if row is not None:
-            self.table.selectionModel().blockSignals(True)
+        current = {h.id: h for h in hits}
+        if self.selected_id is not None:
+            self._show_view(self.selected_id, current.get(self.selected_id))
+
+    def _fetch_changed(self) -> None:
+        """One query for the hits named since the last one; one in flight at a time, so an
+        older state never lands after a newer one."""
+        if self._fetching or not self._changed_ids:
+            return
+        ids, self._changed_ids = self._changed_ids, set()
+        self._fetching = True
+        self._session.query(hit_service.hits_by_id, ids, owner=self,
+                            on_done=lambda views: self._on_changed_loaded(ids, views),
+                            on_error=self._on_changed_failed)
+
+    def _on_changed_loaded(self, ids: set[int], views: list[HitView]) -> None:
+        self._fetching = False
+        found = {v.id: v for v in views}
+        if any(self._apply(found.get(hit_id), hit_id) for hit_id in sorted(ids)):
+            QApplication.alert(self.window())
+        self._update_summary()
+        self._fetch_changed()
+
+    def _on_changed_failed(self, error: BaseException) -> None:
+        self._fetching = False
+        self.message.show_error(describe_error(error))
+        self._refresh_timer.start()  # the named hits are unknown now: reload the queue
+
+    def _apply(self, view: HitView | None, hit_id: int) -> bool:
+        """Upsert an open hit, drop a closed one; True if it is new to the queue."""
+        new = False
+        if view is not None and view.open:
+            new = self.model.upsert(view)
+        else:
+            self.model.remove_key(hit_id)
+        if hit_id == self.selected_id:
+            self._show_view(hit_id, view)
+        return new
+
+    def _show_view(self, hit_id: int, view: HitView | None) -> None:
+        """Keep the selected hit's panels current; reload its detail only if its steps
+        changed (images never do)."""
+        if view is None or not view.open:
+            self._select_none()
+            return
+        row = self.model.row_of(hit_id)
+        if row is not None and self.table.currentIndex().row() != row:
+            blocker = self.table.selectionModel().blockSignals(True)
             self.table.selectRow(row)
-            self.table.selectionModel().blockSignals(False)
-            self.load_detail(self.selected_id)
-        elif self.selected_id is not None:
-            self.selected_id = None
-            self.detail_panel.show_detail(None, {})
-            self.checklist.show_detail(None)
+            self.table.selectionModel().blockSignals(blocker)
+        detail = self._detail
+        if detail is None or detail.hit.id != hit_id:
+            return  # its detail is on its way
+        if view.steps_done != detail.hit.steps_done:
+            self.load_detail(hit_id)
+        elif view != detail.hit:
+            self._show_detail(replace(detail, hit=view), self._images)
+
+    def _select_none(self) -> None:
+        self.selected_id = None
+        blocker = self.table.selectionModel().blockSignals(True)
+        self.table.clearSelection()
+        self.table.selectionModel().blockSignals(blocker)
+        self._show_detail(None, {})
 
     def _update_summary(self) -> None:
         total = self.model.rowCount()
@@ -133,14 +199,22 @@ class HitQueueWidget(QWidget):
 
     @Slot(object)
     def _on_change(self, change: ChangeEvent) -> None:
-        if change.kind in LIVE_KINDS:
+        if change.kind is Change.RESYNC or (
+                change.kind in (Change.HIT_CREATED, Change.HIT_CHANGED)
+                and (not change.ids or len(change.ids) >= MAX_IDS)):  # ids were cut off
             self._refresh_timer.start()
+        elif change.kind in (Change.HIT_CREATED, Change.HIT_CHANGED):
+            self._changed_ids.update(change.ids)
+            if not self._changed_timer.isActive():
+                self._changed_timer.start()
 
     def _on_table_current_changed(self, current, _previous) -> None:  # type: ignore[no-untyped-def]
         if not current.isValid():
             return
-        self.selected_id = self.model.row_at(current.row()).id
-        self.load_detail(self.selected_id)
+        hit_id = self.model.row_at(current.row()).id
+        if hit_id != self.selected_id:
+            self.selected_id = hit_id
+            self.load_detail(hit_id)
 
     def select_hit(self, hit_id: int) -> None:
         row = self.model.row_of(hit_id)
@@ -149,21 +223,33 @@ class HitQueueWidget(QWidget):
 
     def load_detail(self, hit_id: int) -> None:
         session = self._session
-        session.runner.read(lambda: _load_detail(session, hit_id), self._on_detail_loaded,
+        with_images = self._detail is None or self._detail.hit.id != hit_id
+        session.runner.read(lambda: _load_detail(session, hit_id, with_images),
+                            self._on_detail_loaded,
                             lambda e: self.message.show_error(describe_error(e)),
                             key="hits.detail", owner=self)
 
-    def _on_detail_loaded(self, payload: tuple[HitDetail, dict[str, QImage]]) -> None:
+    def _on_detail_loaded(self, payload: tuple[HitDetail, dict[str, QImage] | None]) -> None:
         detail, images = payload
         if detail.hit.id != self.selected_id:
             return
+        if images is None:  # the same hit again: its images are those already shown
+            if self._detail is None or self._detail.hit.id != detail.hit.id:
+                self.load_detail(detail.hit.id)
+                return
+            images = self._images
+        self._show_detail(detail, images)
+
+    def _show_detail(self, detail: HitDetail | None, images: dict[str, QImage]) -> None:
+        self._detail, self._images = detail, images
         self.detail_panel.show_detail(detail, images)
         self.checklist.show_detail(detail)
 
     @Slot(object)
     def _on_checklist_hit_updated(self, view: HitView) -> None:
+        """The write's own answer: shown at once; its change event then costs one query."""
         if not view.open:
             self.message.show_ok(f"Hit #{view.id} ({view.best_plate}): "
                                  f"{STATUS_TITLES[view.status].lower()}.")
-        self.selected_id = view.id
-        self.refresh()
+        self._apply(view, view.id)
+        self._update_summary()

@@ -15,10 +15,9 @@ from PySide6.QtWidgets import (
 
 from rtic_console.services import hotlists
 from rtic_console.services.hotlists import EntryView
-from rtic_console.store.change_bus import ChangeEvent
+from rtic_console.store.change_bus import Change, ChangeEvent
 from rtic_console.ui.console_session import ConsoleSession
 from rtic_console.ui.hotlists.entry_model import EntryTableModel
-from rtic_console.ui.hotlists.hot_plate_dialog import HOTLISTS_CHANGED
 from rtic_console.ui.table_model import configure_table
 from rtic_console.ui.widgets import MessageLine, describe_error
 
@@ -54,7 +53,6 @@ class ApprovalsWidget(QWidget):
         layout.addWidget(self.table, 1)
         layout.addLayout(bar)
         layout.addWidget(self.message)
-        session.runner.did_execute.connect(self._on_operation_did_execute)
         session.changes.changed.connect(self._on_change)
         self.refresh()
 
@@ -78,16 +76,11 @@ class ApprovalsWidget(QWidget):
             hotlists.decide_special, entry.id, approve, self.reason.text(), owner=self,
             on_done=lambda v: self.message.show_ok(
                 f"{v.plate} {'approved: it now produces hits' if approve else 'rejected'}."),
-            on_error=lambda e: self.message.show_error(describe_error(e)),
-            changes=HOTLISTS_CHANGED)
+            on_error=lambda e: self.message.show_error(describe_error(e)))
         self.reason.clear()
 
-    @Slot(object)
-    def _on_operation_did_execute(self, changes: frozenset[str]) -> None:
-        if "hotlists" in changes:
-            self.refresh()
 
     @Slot(object)
     def _on_change(self, change: ChangeEvent) -> None:
-        if change.kind in ("hotlist.entry", "resync"):
+        if change.kind in (Change.HOTLIST_ENTRY, Change.RESYNC):
             self.refresh()

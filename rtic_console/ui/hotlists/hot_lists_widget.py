@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 from rtic_console.domain.roles import Permission
 from rtic_console.services import hotlists
 from rtic_console.services.hotlists import EntryView
-from rtic_console.store.change_bus import ChangeEvent
+from rtic_console.store.change_bus import Change, ChangeEvent
 from rtic_console.ui.console_session import ConsoleSession
 from rtic_console.ui.hotlists.entry_model import EntryTableModel
 from rtic_console.ui.hotlists.hot_plate_dialog import HotPlateDialog
@@ -72,7 +72,6 @@ class HotListsWidget(QWidget):
         layout.addLayout(bar)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.message)
-        session.runner.did_execute.connect(self._on_operation_did_execute)
         session.changes.changed.connect(self._on_change)
         self.refresh()
 
@@ -99,12 +98,8 @@ class HotListsWidget(QWidget):
     def _on_import_clicked(self) -> None:
         ImportDialog(self._session, self).exec()
 
-    @Slot(object)
-    def _on_operation_did_execute(self, changes: frozenset[str]) -> None:
-        if "hotlists" in changes:
-            self.refresh()
 
     @Slot(object)
     def _on_change(self, change: ChangeEvent) -> None:
-        if change.kind in ("hotlist.entry", "hotlist.list", "resync"):
+        if change.kind in (Change.HOTLIST_ENTRY, Change.HOTLIST_LIST, Change.RESYNC):
             self.refresh()

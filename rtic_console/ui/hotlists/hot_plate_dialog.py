@@ -22,8 +22,6 @@ from rtic_console.services.hotlists import EntryView, HotPlateInput
 from rtic_console.ui.console_session import ConsoleSession
 from rtic_console.ui.widgets import MessageLine, describe_error
 
-HOTLISTS_CHANGED = frozenset({"hotlists"})
-
 
 class HotPlateDialog(QDialog):
     def __init__(self, session: ConsoleSession, *, special: bool,
@@ -106,7 +104,7 @@ class HotPlateDialog(QDialog):
         service = hotlists.propose_special if self._special else hotlists.add_hot_plate
         self.save_button.setEnabled(False)
         self._session.perform(service, self.value(), owner=self, on_done=self._on_saved,
-                              on_error=self._on_failed, changes=HOTLISTS_CHANGED)
+                              on_error=self._on_failed)
 
     def _on_saved(self, view: EntryView) -> None:
         self.saved = view

@@ -25,7 +25,6 @@ from rtic_console.feeds.hotlist_files import FORMATS, parse_hotlist
 from rtic_console.services import hotlists
 from rtic_console.services.hotlists import ImportReport
 from rtic_console.ui.console_session import ConsoleSession
-from rtic_console.ui.hotlists.hot_plate_dialog import HOTLISTS_CHANGED
 from rtic_console.ui.widgets import MessageLine, describe_error
 
 MAX_FILE_BYTES = 512 * 1024 * 1024
@@ -112,7 +111,7 @@ class ImportDialog(QDialog):
         path = Path(self.path.text())
         self._session.perform(hotlists.import_list, self.list_name.text(), path.name, sha256,
                               parsed, owner=self, on_done=self._on_imported,
-                              on_error=self._on_failed, changes=HOTLISTS_CHANGED)
+                              on_error=self._on_failed)
 
     def _on_imported(self, report: ImportReport) -> None:
         self.import_button.setEnabled(True)

@@ -22,9 +22,6 @@ from PySide6.QtWidgets import (
 
 from rtic_console.domain.devices import CATEGORY_TITLES, DeviceCategory
 from rtic_console.domain.roles import Permission
-from rtic_console.services.cameras import CAMERA_CHANGED
-from rtic_console.services.hits import HIT_CHANGED
-from rtic_console.services.ingest import DETECTIONS_ADDED, HIT_CREATED
 from rtic_console.services.map_data import (
     DetectionDetail,
     LiveCursor,
@@ -34,7 +31,7 @@ from rtic_console.services.map_data import (
 )
 from rtic_console.services.registry import NearResult
 from rtic_console.services.runner import perform
-from rtic_console.store.change_bus import ChangeEvent
+from rtic_console.store.change_bus import Change, ChangeEvent
 from rtic_console.ui.console_session import ConsoleSession
 from rtic_console.ui.map import page_data
 from rtic_console.ui.map.detection_panel import DetectionPanel
@@ -49,8 +46,8 @@ logger = logging.getLogger(__name__)
 # Live reads are gathered for this long and sent to the page as one small diff.
 BATCH_MS = 250
 DEVICE_REFRESH_MS = 1000
-NEWS_KINDS = frozenset({DETECTIONS_ADDED, HIT_CREATED, "resync"})
-DEVICE_KINDS = frozenset({"device.health", CAMERA_CHANGED, "resync"})
+NEWS_KINDS = frozenset({Change.READS_ADDED, Change.HIT_CREATED, Change.RESYNC})
+DEVICE_KINDS = frozenset({Change.DEVICE_HEALTH, Change.CAMERA, Change.RESYNC})
 LAYERS = (("readers", "Readers"), ("cameras", "Cameras"), ("detections", "Reads"),
           ("hits", "Hits"), ("registry", "Registry cameras"), ("search", "Search results"))
 AREA_KINDS = ("circle", "rectangle")
@@ -255,8 +252,8 @@ class MapWidget(QWidget):
     def _on_change(self, change: ChangeEvent) -> None:
         if change.kind in DEVICE_KINDS and not self._devices_timer.isActive():
             self._devices_timer.start()
-        if change.kind in NEWS_KINDS or change.kind == HIT_CHANGED:
-            if change.kind == HIT_CHANGED:
+        if change.kind in NEWS_KINDS or change.kind == Change.HIT_CHANGED:
+            if change.kind == Change.HIT_CHANGED:
                 self._changed_hits.update(change.ids)
             self._news = True
             self._schedule_delta()

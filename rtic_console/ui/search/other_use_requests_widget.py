@@ -24,7 +24,7 @@ from rtic_console.domain.roles import Permission
 from rtic_console.domain.search_rules import OTHER_USE_VALID_FOR
 from rtic_console.services import search_requests
 from rtic_console.services.search_requests import RequestView
-from rtic_console.store.change_bus import ChangeEvent
+from rtic_console.store.change_bus import Change, ChangeEvent
 from rtic_console.ui.console_session import ConsoleSession
 from rtic_console.ui.table_model import (
     RowTableModel,
@@ -34,9 +34,6 @@ from rtic_console.ui.table_model import (
 )
 from rtic_console.ui.widgets import MessageLine, describe_error
 
-# Names the write for did_execute (the audit trail screen reloads on it); this screen and
-# the Search screen reload on the committed change from the bus instead, once per change.
-REQUESTS_CHANGED = frozenset({"search.requests"})
 NOTE_COL = 6
 STATUS_COLORS = {"approved": QColor("#15803d"), "denied": QColor("#b91c1c"),
                  "pending": QColor("#1d4ed8"), "expired": QColor("#6b7280")}
@@ -187,8 +184,7 @@ class OtherUseRequestsWidget(QWidget):
     def _on_submit_clicked(self) -> None:
         self._session.perform(
             search_requests.request_other_use, self.case.text(), self.use.toPlainText(),
-            owner=self, on_done=self._on_request_sent, on_error=self._on_failed,
-            changes=REQUESTS_CHANGED)
+            owner=self, on_done=self._on_request_sent, on_error=self._on_failed)
 
     def _on_request_sent(self, view: RequestView) -> None:
         self.case.clear()
@@ -204,7 +200,7 @@ class OtherUseRequestsWidget(QWidget):
         verb = "approved" if approve else "denied"
         self._session.perform(
             search_requests.decide_other_use, request.id, approve, self.note.text(),
-            owner=self, on_error=self._on_failed, changes=REQUESTS_CHANGED,
+            owner=self, on_error=self._on_failed,
             on_done=lambda v: self._on_decided(v, verb))
 
     def _on_decided(self, view: RequestView, verb: str) -> None:
@@ -217,5 +213,5 @@ class OtherUseRequestsWidget(QWidget):
 
     @Slot(object)
     def _on_change(self, change: ChangeEvent) -> None:
-        if change.kind in (search_requests.REQUEST_CHANGED, "resync"):
+        if change.kind in (Change.SEARCH_REQUEST, Change.RESYNC):
             self.refresh()

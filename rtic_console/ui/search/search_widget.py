@@ -23,7 +23,7 @@ from rtic_console.services import search_requests
 from rtic_console.services.search import MAX_RESULTS, SearchInput, SearchResult, search_reads
 from rtic_console.services.search_export import ExportReceipt, export_search_csv
 from rtic_console.services.search_requests import RequestView
-from rtic_console.store.change_bus import ChangeEvent
+from rtic_console.store.change_bus import Change, ChangeEvent
 from rtic_console.ui.console_session import ConsoleSession
 from rtic_console.ui.search.purpose_box import PurposeBox
 from rtic_console.ui.search.search_criteria_form import SearchCriteriaForm
@@ -35,9 +35,6 @@ from rtic_console.ui.search.search_results_model import (
 from rtic_console.ui.table_model import configure_table
 from rtic_console.ui.widgets import MessageLine, describe_error
 
-# No screen lists searches, but a search and an export are audited: naming a change makes
-# the runner emit did_execute, on which the audit trail screen reloads.
-SEARCHES_CHANGED = frozenset({"searches"})
 CRITERIA_WIDTH = 420
 
 
@@ -155,7 +152,7 @@ class SearchWidget(QWidget):
         self.run_button.setEnabled(False)
         self.status.setText("Searching…")
         self._session.perform(search_reads, item, owner=self, on_done=self._on_search_done,
-                              on_error=self._on_search_failed, changes=SEARCHES_CHANGED,
+                              on_error=self._on_search_failed,
                               key=self._key("run"))
         self.case_of_result = " ".join(case.split())
 
@@ -167,8 +164,7 @@ class SearchWidget(QWidget):
         self._session.perform(
             export_search_csv, self.result.search_id,
             [r.detection_id for r in self.result.reads], path, owner=self,
-            on_done=self._on_export_done, on_error=self._on_export_failed,
-            changes=SEARCHES_CHANGED, key=self._key("export"))
+            on_done=self._on_export_done, on_error=self._on_export_failed, key=self._key("export"))
 
     def _on_search_done(self, result: SearchResult) -> None:
         self.run_button.setEnabled(True)
@@ -225,5 +221,5 @@ class SearchWidget(QWidget):
 
     @Slot(object)
     def _on_change(self, change: ChangeEvent) -> None:
-        if change.kind in (search_requests.REQUEST_CHANGED, "resync"):
+        if change.kind in (Change.SEARCH_REQUEST, Change.RESYNC):
             self.refresh_requests()

@@ -35,8 +35,6 @@ from rtic_console.store.database import Database
 from rtic_console.ui.console_session import ConsoleSession
 from rtic_console.ui.widgets import MessageLine, describe_error
 
-RECORDINGS_CHANGED = frozenset({"recordings"})
-
 
 def write_files(db: Database, ctx: Context, plan: ExportPlan, out_dir: Path) -> ExportFiles:
     """Off the GUI thread and outside any transaction (encoding is slow). An altered source
@@ -203,7 +201,7 @@ class ExportDialog(QDialog):
 
         self._session.perform(recordings.record_export, plan, files,
                               owner=self._session.runner, on_done=self._on_recorded,
-                              on_error=unbooked, changes=RECORDINGS_CHANGED)
+                              on_error=unbooked)
 
     def _on_recorded(self, result: ExportResult) -> None:
         if not shiboken6.isValid(self):

@@ -61,9 +61,10 @@ class TileGrid(QWidget):
         for tile in self.tiles:
             tile.poll()
 
-    def shutdown(self, wait_s: float = 0.5) -> None:
+    def shutdown(self, wait_s: float = 0.5) -> list[CaptureWorker]:
         """Ask every stream to stop at once and give them `wait_s` in all; a stalled one
-        ends by itself within its read timeout, and the GUI does not wait for it."""
+        ends by itself within its read timeout, and the GUI does not wait for it: those
+        still ending are returned."""
         workers = [t.worker for t in self.tiles if t.worker is not None] + self.retired
         for tile in self.tiles:
             tile.clear()
@@ -73,3 +74,4 @@ class TileGrid(QWidget):
         for worker in workers:
             worker.join(max(0.0, deadline - time.monotonic()))
         self.retired = [w for w in workers if w.is_alive()]
+        return list(self.retired)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime
 
 from PySide6.QtCore import Qt, QTimer, Slot
@@ -26,7 +27,7 @@ from rtic_console.services import cameras as camera_service
 from rtic_console.services import viewing
 from rtic_console.services.cameras import CameraView
 from rtic_console.services.viewing import PURPOSE_TITLES, LayoutView, TileGrant, ViewingPurpose
-from rtic_console.store.change_bus import ChangeEvent
+from rtic_console.store.change_bus import Change, ChangeEvent
 from rtic_console.ui.console_session import ConsoleSession
 from rtic_console.ui.wall.camera_list import CameraListWidget
 from rtic_console.ui.wall.camera_tile import TileCamera
@@ -166,7 +167,7 @@ class VideoWallWidget(QWidget):
 
     @Slot(object)
     def _on_change(self, change: ChangeEvent) -> None:
-        if change.kind in (camera_service.CAMERA_CHANGED, "resync"):
+        if change.kind in (Change.CAMERA, Change.RESYNC):
             self.refresh_cameras()  # new cameras and their status, from any workstation
 
     @Slot(int)
@@ -326,11 +327,14 @@ class VideoWallWidget(QWidget):
         return [i for i, g in self.grants.items() if g.camera.category
                 is DeviceCategory.PRIVATE_DONOR]
 
-    def shutdown(self) -> None:
+    def shutdown(self) -> list[threading.Thread]:
+        """Every stream asked to stop; those still ending (a stalled read) are returned."""
         self._paint_timer.stop()
         for timer in self._terms_timers.values():
             timer.stop()
-        self.grid.shutdown()
+        if self.detached is not None:
+            self.toggle_detached()
+        return list(self.grid.shutdown())
 
 
 class DetachedWallWindow(QMainWindow):

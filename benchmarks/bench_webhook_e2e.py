@@ -25,8 +25,7 @@ from sqlalchemy import func
 from sqlalchemy import select as sql_select
 
 from rtic_console.feeds.alpr_simulator import AlprSimulator, SimDevice, SimulatorConfig
-from rtic_console.services.ingest import HIT_CREATED
-from rtic_console.store.change_bus import CHANNEL
+from rtic_console.store.change_bus import CHANNEL, Change
 from rtic_console.store.database import open_database
 from rtic_console.store.models import Detection, Hit
 
@@ -54,18 +53,19 @@ class HitListenerWorker(threading.Thread):
                 now = time.time()
                 while self.conn.notifies:
                     note = json.loads(self.conn.notifies.pop(0).payload)
-                    if note["kind"] == HIT_CREATED:
+                    if note["kind"] == Change.HIT_CREATED:
                         for hit_id in note["ids"]:
                             self.heard.setdefault(hit_id, now)
 
 
 def serve(url: str, spool: str) -> None:
     """The ingest service, headless, as `rtic-console serve` runs it."""
-    from rtic_console.feeds.webhook_server import run_serve
+    from rtic_console.feeds.webhook_server import IngestConfig
+    from rtic_console.headless import HeadlessConfig, run_headless
 
     db = open_database(url, interactive=False)
-    run_serve(db, "127.0.0.1", 0, spool,
-              on_started=lambda service: print(service.url, flush=True))
+    run_headless(db, HeadlessConfig(IngestConfig(port=0, spool_path=Path(spool))),
+                 on_started=lambda services: print(services.ingest.url, flush=True))
 
 
 def percentile(values: list[float], share: float) -> float:

@@ -11,13 +11,8 @@ from pathlib import Path
 from rtic_console.cli.output import as_dicts, print_json, print_table
 from rtic_console.cli.session import CliRefusal, CliSession
 from rtic_console.feeds.read_formats import FORMATS, PayloadError, parse_payload
-from rtic_console.feeds.recording_supervisor import RecordingSupervisor
-from rtic_console.feeds.webhook_server import (
-    DEFAULT_MAX_BODY,
-    IngestService,
-    default_spool_path,
-    run_serve,
-)
+from rtic_console.feeds.webhook_server import DEFAULT_MAX_BODY, IngestConfig, default_spool_path
+from rtic_console.headless import HeadlessConfig, HeadlessServices, run_headless
 from rtic_console.services.context import Context
 from rtic_console.services.ingest import ingest_file
 from rtic_console.services.matching import MatchingEngine
@@ -149,20 +144,18 @@ def _serve(args: argparse.Namespace, cli: CliSession) -> int:
         if not token:
             raise CliRefusal(f"--token-env {args.token_env}: that variable is unset or empty")
     spool = args.spool or default_spool_path()
+    config = HeadlessConfig(
+        IngestConfig(host=host, port=port, spool_path=spool, token=token,
+                     max_body_bytes=args.max_body),
+        record_dir=args.record_dir)
 
-    def started(service: IngestService) -> None:
-        print(f"Ingest service on {service.url}/alpr, spool {spool}; "
-              "Ctrl-C to stop", flush=True)
+    def started(services: HeadlessServices) -> None:
+        url = services.ingest.url if services.ingest else "?"
+        recording = f"; recording into {args.record_dir}" if args.record_dir else ""
+        print(f"Ingest service on {url}/alpr, spool {spool}{recording}; Ctrl-C to stop",
+              flush=True)
 
-    recorders = RecordingSupervisor(cli.db, args.record_dir) if args.record_dir else None
-    if recorders is not None:
-        print(f"Recording {recorders.start()} camera(s) into {args.record_dir}", flush=True)
-    try:
-        run_serve(cli.db, host, port, spool, token=token, on_started=started,
-                  max_body_bytes=args.max_body)
-    finally:
-        if recorders is not None:
-            recorders.stop()
+    run_headless(cli.service_db(), config, on_started=started)
     print("Ingest service stopped", flush=True)
     return 0
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from rtic_console.config import Settings
 from rtic_console.services.auth import sign_in
 from rtic_console.services.context import Context
-from rtic_console.store.bootstrap import connect
+from rtic_console.store.bootstrap import connect, open_for_service
 from rtic_console.store.database import Database
 
 PASSWORD_ENV = "RTIC_PASSWORD"
@@ -31,6 +31,12 @@ class CliSession:
     def db(self) -> Database:
         if self._db is None:
             self._db = connect(self.settings.database_url)
+        return self._db
+
+    def service_db(self) -> Database:
+        """The database for a service that must start while the server is away."""
+        if self._db is None:
+            self._db = open_for_service(self.settings.database_url)
         return self._db
 
     def context(self) -> Context:

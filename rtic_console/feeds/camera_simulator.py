@@ -6,6 +6,7 @@ import argparse
 import logging
 import random
 import socket
+import sys
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -379,6 +380,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--dropout-every", type=float, default=30.0,
                         help="seconds the last stream stays up between dropouts; 0: never")
     parser.add_argument("--dropout-for", type=float, default=5.0)
+    parser.add_argument("--exit-with-parent", action="store_true",
+                        help="serve until stdin closes (the parent process ended)")
     args = parser.parse_args(argv)
     width, _, height = args.size.partition("x")
     sim = CameraSimulator(args.streams, size=(int(width), int(height)), fps=args.fps,
@@ -391,6 +394,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         for name in sim.streams:
             print(sim.url(name), flush=True)
         with suppress(KeyboardInterrupt):
+            if args.exit_with_parent:
+                sys.stdin.buffer.read()  # EOF when the parent exits, even if it was killed
+                return
             while True:
                 time.sleep(3600)  # unlike Event.wait(), Ctrl+C interrupts this on Windows
 

@@ -1,45 +1,106 @@
-"""Runs one recorder per camera with recording enabled and indexes each finished segment."""
+"""Keeps one recorder running per camera that should be recorded, and indexes each segment."""
 
 from __future__ import annotations
 
 import logging
+import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy.exc import DBAPIError
 
 from rtic_console.feeds.recorder import RecorderWorker, RecordingRefused
 from rtic_console.services.context import Refused
-from rtic_console.services.recordings import SegmentInfo, index_segment, recording_targets
-from rtic_console.store.database import Database
+from rtic_console.services.recordings import (
+    RecordingTarget,
+    SegmentInfo,
+    index_segment,
+    recording_targets,
+)
+from rtic_console.store.change_bus import Change, ChangeEvent
+from rtic_console.store.database import Database, DatabaseUnavailable
 
 logger = logging.getLogger(__name__)
 
+REFRESH_S = 30.0  # also at once when cameras or donor terms change
 
-class RecordingSupervisor:
-    """Recorders write segments on their own threads; the index write happens there too,
-    so neither the GUI nor the ingest loop waits on it."""
 
-    def __init__(self, db: Database, out_dir: Path, segment_s: float = 60.0) -> None:
+class RecordingSupervisor(threading.Thread):
+    """Reconciles the running recorders with the cameras to record, from its own thread.
+
+    It asks the database at start, every `refresh_s` and whenever a camera or its donor
+    terms change: new targets start, cameras no longer to be recorded (disabled, out of
+    service, a new URL, covered by a donor agreement) stop. A database that is away at
+    start only delays recording. Segments are indexed on the recorder's thread, so
+    neither the GUI nor the ingest loop waits on it.
+    """
+
+    def __init__(self, db: Database, out_dir: Path, segment_s: float = 60.0,
+                 refresh_s: float = REFRESH_S) -> None:
+        super().__init__(name="RecordingSupervisor", daemon=True)
         self._db = db
         self._out_dir = out_dir
         self._segment_s = segment_s
-        self.workers: list[RecorderWorker] = []
+        self._refresh_s = refresh_s
+        self._wake = threading.Event()
+        self._stopping = threading.Event()
+        self._lock = threading.Lock()
+        self._workers: dict[int, tuple[RecordingTarget, RecorderWorker]] = {}
+        self._unsubscribe: Callable[[], None] | None = None
+        self.reconciled = threading.Event()  # set after each successful look at the cameras
 
-    def start(self) -> int:
+    @property
+    def recording(self) -> list[str]:
+        """Codes of the cameras being recorded now."""
+        with self._lock:
+            return sorted(target.code for target, _ in self._workers.values())
+
+    def start(self) -> None:
+        self._unsubscribe = self._db.bus.subscribe(self._on_change)
+        super().start()
+
+    def _on_change(self, change: ChangeEvent) -> None:
+        if change.kind in (Change.CAMERA, Change.DONOR_TERMS, Change.RESYNC):
+            self._wake.set()
+
+    def run(self) -> None:
+        while not self._stopping.is_set():
+            self._wake.clear()
+            try:
+                self._reconcile()
+                self.reconciled.set()
+            except (DBAPIError, DatabaseUnavailable) as exc:
+                logger.warning("cannot read the cameras to record (%s); retrying",
+                               type(exc).__name__)
+            self._wake.wait(self._refresh_s)
+        with self._lock:
+            workers = [worker for _, worker in self._workers.values()]
+            self._workers.clear()
+        _stop_all(workers)
+
+    def _reconcile(self) -> None:
         with self._db.read() as session:
-            targets = recording_targets(session)
-        for target in targets:
+            wanted = {t.device_id: t for t in recording_targets(session)}
+        with self._lock:
+            stale = [(t, w) for device_id, (t, w) in self._workers.items()
+                     if wanted.get(device_id) != t or not w.is_alive()]
+            for target, _ in stale:
+                del self._workers[target.device_id]
+            missing = [t for device_id, t in wanted.items() if device_id not in self._workers]
+        _stop_all([worker for _, worker in stale])
+        for target in missing:
+            if self._stopping.is_set():
+                return
             try:
                 worker = RecorderWorker(
-                    target.device_id, target.code, target.category,
-                    self._out_dir / target.code,
+                    target.device_id, target.code, target.category, self._out_dir / target.code,
                     url=target.stream_url, on_segment=self._index, segment_s=self._segment_s)
             except RecordingRefused as exc:  # G.1 again, at the layer that touches pixels
                 logger.warning("camera %s not recorded: %s", target.code, exc)
                 continue
             worker.start()
-            self.workers.append(worker)
-        return len(self.workers)
+            with self._lock:
+                self._workers[target.device_id] = (target, worker)
 
     def _index(self, segment: SegmentInfo) -> None:
         try:
@@ -51,9 +112,19 @@ class RecordingSupervisor:
             logger.warning("segment %s not indexed yet (%s)", Path(segment.path).name,
                            type(exc).__name__)
 
-    def stop(self) -> None:
-        for worker in self.workers:
-            worker.request_stop()
-        for worker in self.workers:
-            worker.stop()
-        self.workers = []
+    def stop(self, timeout: float = 15.0) -> None:
+        """Every recorder finishes its segment and stops; returns when they have."""
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+        self._stopping.set()
+        self._wake.set()
+        if self.is_alive():
+            self.join(timeout)
+
+
+def _stop_all(workers: list[RecorderWorker]) -> None:
+    for worker in workers:
+        worker.request_stop()
+    for worker in workers:
+        worker.stop()

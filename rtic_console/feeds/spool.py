@@ -101,6 +101,13 @@ class Spool:
     def size_bytes(self) -> int:
         return self._bytes
 
+    def oldest_received_at(self) -> datetime | None:
+        """When the payload waiting longest arrived; None when the spool is empty."""
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT received_at FROM payloads ORDER BY id LIMIT 1").fetchone()
+        return datetime.fromisoformat(row[0]) if row else None
+
     def append(self, entry: SpoolEntry) -> int:
         spool_id = self.append_many([entry])[0]
         if spool_id is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from time import monotonic
 
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -14,16 +14,25 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from rtic_console.domain.reads import Heartbeat, PlateRead, ReadLimits
 from rtic_console.feeds.read_formats import ParseResult, PayloadError, parse_payload
 from rtic_console.feeds.spool import Spool, SpooledPayload
-from rtic_console.services.ingest import ingest_reads, quarantine, record_heartbeats
+from rtic_console.services.ingest import (
+    ingest_reads,
+    quarantine,
+    record_heartbeats,
+    rematch_reads,
+)
 from rtic_console.services.matching import MatchingEngine
 from rtic_console.store.database import Database, DatabaseUnavailable
+from rtic_console.store.migrations import SchemaBehind, check_schema
 
 logger = logging.getLogger(__name__)
+
+# A listener notices a dead connection some seconds after it died: match again from before.
+REMATCH_MARGIN = timedelta(seconds=30)
 
 
 def _is_transient(exc: BaseException) -> bool:
     """A database that is away (or busy), as opposed to one that refuses this data."""
-    if isinstance(exc, OperationalError | DatabaseUnavailable | PoolTimeout):
+    if isinstance(exc, OperationalError | DatabaseUnavailable | PoolTimeout | SchemaBehind):
         return True
     return isinstance(exc, DBAPIError) and bool(exc.connection_invalidated)
 
@@ -53,7 +62,9 @@ class DrainStatus:
     depth: int
     spool_bytes: int
     spool_max_bytes: int
+    oldest_waiting_at: datetime | None
     database_ok: bool
+    last_contact_age_s: float | None
     last_error: str | None
     last_error_at: datetime | None
     last_commit_at: datetime | None
@@ -71,10 +82,14 @@ class SpoolDrainWorker(threading.Thread):
     twice because ingest dedupes by vendor id. A batch the database refuses for its
     data is retried payload by payload so one bad payload is quarantined, not a wedge.
 
-    Nothing is drained before the hot list index is loaded, so no read escapes matching;
-    with `index_gate` (a change listener's `connected`) the load waits until changes
-    are heard, so none slips in between. A service started while the database is down
-    thus spools at once and loads and drains when it comes back.
+    This thread owns the hot list index. Nothing is drained while `index_gate` (the change
+    listener's `connected`) is clear, because hot list changes made meanwhile would go
+    unheard; nor before the index is loaded; and before every batch the queued changes
+    are applied in commit order. After a resync (the listener was away) the index is
+    reloaded first and the reads stored since the listener last heard everything are
+    matched again, so a plate entered during an outage still hits. A failed load is
+    retried with backoff, never skipped. A service started while the database is down (or
+    its schema is behind) spools at once and loads and drains when it can.
     """
 
     def __init__(self, spool: Spool, db: Database, engine: MatchingEngine, *,
@@ -92,6 +107,7 @@ class SpoolDrainWorker(threading.Thread):
         self._limits = limits
         self._index_gate = index_gate
         self.index_loaded = threading.Event()
+        self._last_contact: float | None = None  # monotonic time of the last good answer
         self._stop_event = threading.Event()
         self._lock = threading.Lock()
         self._ok = False  # unknown until the first load, commit or ping
@@ -106,9 +122,11 @@ class SpoolDrainWorker(threading.Thread):
         self.join(timeout)
 
     def status(self) -> DrainStatus:
+        oldest = self._spool.oldest_received_at()
+        age = self.last_contact_age()
         with self._lock:
             return DrainStatus(self._spool.depth, self._spool.size_bytes, self._spool.max_bytes,
-                               self._ok, self._last_error, self._last_error_at,
+                               oldest, self._ok, age, self._last_error, self._last_error_at,
                                self._last_commit_at, **self._counts)
 
     def run(self) -> None:
@@ -116,8 +134,7 @@ class SpoolDrainWorker(threading.Thread):
         last_check = monotonic()
         while not self._stop_event.is_set():
             try:
-                if not self.index_loaded.is_set():
-                    self._load_index()
+                self._ready_index()
                 batch = self._spool.take(self._batch_size)
                 if batch:
                     self._drain(batch)
@@ -133,14 +150,36 @@ class SpoolDrainWorker(threading.Thread):
                 self._stop_event.wait(backoff)
                 backoff = min(backoff * 2, self._max_backoff_s)
 
-    def _load_index(self) -> None:
-        if self._index_gate is not None and not self._index_gate.wait(self._idle_s):
-            raise DatabaseUnavailable("the change listener cannot reach the database yet")
+    def _ready_index(self) -> None:
+        """Load the index, or bring it up to date; raise while changes cannot be heard."""
+        if self._index_gate is not None and not self._index_gate.is_set():
+            raise DatabaseUnavailable("the change listener cannot reach the database")
+        if not self.index_loaded.is_set():
+            with self._db.read() as session:
+                check_schema(session.connection())
+                size = self._engine.reload(session)
+            logger.info("hot list index loaded: %s entries", size)
+            self.index_loaded.set()
+            self._mark_ok(committed=False)
+            return
         with self._db.read() as session:
-            size = self._engine.load(session)
-        logger.info("hot list index loaded: %s entries", size)
-        self.index_loaded.set()
-        self._mark_ok(committed=False)
+            since = self._engine.catch_up(session)
+        if since is not None:
+            self._rematch(since)
+
+    def _rematch(self, since: datetime) -> None:
+        with self._db.write() as session:
+            found = rematch_reads(session, self._engine, since - REMATCH_MARGIN,
+                                  "ingest:rematch")
+        with self._lock:
+            self._counts["hits"] += len(found)
+        logger.info("reads stored since %s matched again after a resync: %s new hit(s)",
+                    since.isoformat(timespec="seconds"), len(found))
+
+    def last_contact_age(self) -> float | None:
+        """Seconds since the database last answered this worker; None if it never has."""
+        with self._lock:
+            return None if self._last_contact is None else monotonic() - self._last_contact
 
     def _drain(self, batch: list[SpooledPayload]) -> None:
         parsed = [self._parse(p) for p in batch]
@@ -212,6 +251,7 @@ class SpoolDrainWorker(threading.Thread):
 
     def _mark_ok(self, *, committed: bool) -> None:
         with self._lock:
+            self._last_contact = monotonic()
             if not self._ok and self._last_error is not None:
                 logger.info("database answers again; draining %s spooled payloads",
                             self._spool.depth)

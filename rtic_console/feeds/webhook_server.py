@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hmac
 import ipaddress
 import logging
-import signal
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -29,8 +27,8 @@ from rtic_console.feeds.spool import (
 )
 from rtic_console.feeds.spool_drain import DrainStatus, SpoolDrainWorker
 from rtic_console.services.matching import MatchingEngine
+from rtic_console.store.change_listeners import ChangeListener, change_listener
 from rtic_console.store.database import Database
-from rtic_console.store.pg_listener import PgListener
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +55,10 @@ class IngestConfig:
     token: str | None = None
     batch_size: int = 200
     limits: ReadLimits | None = None
+    # Health turns degraded when the database has not answered the drain for this long (it
+    # pings every 5 s when idle), or when the oldest spooled read has waited this long.
+    contact_stale_s: float = 15.0
+    wait_stale_s: float = 10.0
 
 
 def _reply(code: int, /, **body: Any) -> web.Response:
@@ -157,20 +159,23 @@ class IngestService:
     """Hot list index, change listener, spool, drain worker and web server, started in order.
 
     `start()` and `stop()` are coroutines: they run inside the console's qasync loop or
-    under `run_serve`. Database work happens on worker threads, never on the loop, so
-    `start()` needs no database: reads are spooled at once, and the index is loaded (and
-    the spool drained) as soon as the database answers. Pass `listen=False` when the
-    process already runs a PgListener on `db.bus`.
+    under the headless services. Database work happens on worker threads, never on the
+    loop, so `start()` needs no database: reads are spooled at once, and the index is
+    loaded (and the spool drained) as soon as the database answers. A process hears other
+    processes' changes through one listener per database: pass the process's `listener`,
+    or the service starts its own; `listen=False` means this process's bus is enough.
     """
 
     def __init__(self, db: Database, config: IngestConfig | None = None, *,
-                 engine: MatchingEngine | None = None, listen: bool | None = None) -> None:
+                 engine: MatchingEngine | None = None, listen: bool = True,
+                 listener: ChangeListener | None = None) -> None:
         self.db = db
         self.config = config or IngestConfig()
         self.engine = engine or MatchingEngine()
-        self._listen = db.is_postgres if listen is None else listen
+        self._listen = listen and listener is None
+        self._shared_listener = listener
         self._unsubscribe: Callable[[], None] | None = None
-        self._listener: PgListener | None = None
+        self._listener: ChangeListener | None = None
         self._spool: Spool | None = None
         self._appender: SpoolAppendWorker | None = None
         self._drain: SpoolDrainWorker | None = None
@@ -183,17 +188,19 @@ class IngestService:
         try:
             # Subscribed, and hearing other processes, before the drain worker loads the
             # index: no hot list change slips in between.
-            self._unsubscribe = self.db.bus.subscribe(self.engine.subscriber(self.db.read))
+            self._unsubscribe = self.db.bus.subscribe(self.engine.subscriber())
             if self._listen:
-                self._listener = PgListener(self.db, self.db.bus)
-                self._listener.start()
+                self._listener = change_listener(self.db)
+                if self._listener is not None:
+                    self._listener.start()
+            gate = self._listener or self._shared_listener
             self._spool = await loop.run_in_executor(None, Spool, cfg.spool_path,
                                                      cfg.spool_max_bytes)
             self._appender = SpoolAppendWorker(self._spool)
             self._appender.start()
             self._drain = SpoolDrainWorker(
                 self._spool, self.db, self.engine, batch_size=cfg.batch_size,
-                limits=cfg.limits, index_gate=self._listener.connected if self._listener else None)
+                limits=cfg.limits, index_gate=gate.connected if gate else None)
             self._drain.start()
             await self._serve(_Receiver(cfg, self._appender, self.health))
         except BaseException:
@@ -239,48 +246,44 @@ class IngestService:
         return self._drain.status() if self._drain is not None else None
 
     def health(self) -> dict[str, Any]:
+        """What a load balancer and an administrator need to know, and nothing flattering:
+        ok only while the database answers, the index is loaded and no read waits long."""
         st, drain = self.status(), self._drain
         if st is None or drain is None:
             return {"status": "stopped"}
         loaded = drain.index_loaded.is_set()
+        listener = self._listener or self._shared_listener
+        hearing = listener is None or listener.connected.is_set()
+        cfg = self.config
+        reachable = st.last_contact_age_s is not None and \
+            st.last_contact_age_s <= cfg.contact_stale_s
+        waited = (datetime.now(UTC) - st.oldest_waiting_at).total_seconds() \
+            if st.oldest_waiting_at else 0.0
+        problems = [text for failed, text in (
+            (not reachable, "the database has not answered for "
+             f"{'ever' if st.last_contact_age_s is None else f'{st.last_contact_age_s:.0f} s'}"),
+            (not hearing, "the change listener cannot reach the database"),
+            (not loaded, "the hot list index is not loaded"),
+            (waited > cfg.wait_stale_s, f"the oldest read has waited {waited:.0f} s"),
+        ) if failed]
         state = ("full" if st.spool_bytes >= st.spool_max_bytes
-                 else "ok" if st.database_ok and loaded
-                 else "starting" if st.last_error is None else "degraded")
+                 else "ok" if not problems
+                 else "starting" if st.last_error is None and st.last_contact_age_s is None
+                 else "degraded")
         return {
             "status": state,
-            "spool": {"depth": st.depth, "bytes": st.spool_bytes, "max_bytes": st.spool_max_bytes},
-            "database": {"ok": st.database_ok, "last_error": st.last_error,
-                         "last_error_at": _iso(st.last_error_at),
+            "problems": problems,
+            "spool": {"depth": st.depth, "bytes": st.spool_bytes, "max_bytes": st.spool_max_bytes,
+                      "oldest_waiting_at": _iso(st.oldest_waiting_at),
+                      "oldest_waiting_s": round(waited, 1)},
+            "database": {"ok": reachable and st.database_ok, "reachable": reachable,
+                         "last_contact_s": None if st.last_contact_age_s is None
+                         else round(st.last_contact_age_s, 1),
+                         "last_error": st.last_error, "last_error_at": _iso(st.last_error_at),
                          "last_commit_at": _iso(st.last_commit_at)},
-            "index": {"loaded": loaded, "entries": len(self.engine.index)},
-            "listener": (None if self._listener is None
-                         else {"connected": self._listener.connected.is_set()}),
+            "index": {"loaded": loaded, "entries": len(self.engine.index),
+                      "loaded_at": _iso(self.engine.loaded_at)},
+            "listener": None if listener is None else {"connected": hearing},
             "counts": {"stored": st.stored, "duplicates": st.duplicates, "hits": st.hits,
                        "quarantined": st.quarantined},
         }
-
-
-def run_serve(db: Database, listen_host: str, port: int, spool_path: Path | str, *,
-              token: str | None = None, on_started: Callable[[IngestService], None] | None = None,
-              **options: Any) -> None:
-    """Run the ingest service headless until SIGINT or SIGTERM, then stop it cleanly."""
-    config = IngestConfig(host=listen_host, port=port, spool_path=Path(spool_path), token=token,
-                          **options)
-
-    async def serve() -> None:
-        service = IngestService(db, config)
-        stopping = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            # Windows has no signal handlers on the loop: Ctrl-C cancels the run instead.
-            with contextlib.suppress(NotImplementedError, RuntimeError):
-                loop.add_signal_handler(sig, stopping.set)
-        await service.start()
-        try:
-            if on_started is not None:
-                on_started(service)
-            await stopping.wait()
-        finally:
-            await service.stop()
-
-    asyncio.run(serve())

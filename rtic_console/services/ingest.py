@@ -8,12 +8,13 @@ import io
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from rtic_console.domain.hotlist_index import Match
 from rtic_console.domain.hotlists import ListKind
 from rtic_console.domain.reads import Heartbeat, PlateRead
 from rtic_console.domain.roles import Permission
@@ -21,7 +22,7 @@ from rtic_console.services.auth import authorize
 from rtic_console.services.context import Context
 from rtic_console.services.matching import MatchingEngine
 from rtic_console.store.audit_log import NewEvent, append_event, append_events
-from rtic_console.store.change_bus import ChangeEvent, publish
+from rtic_console.store.change_bus import Change, publish
 from rtic_console.store.models import (
     Detection,
     DetectionImage,
@@ -31,8 +32,6 @@ from rtic_console.store.models import (
     QuarantinedPayload,
 )
 
-HIT_CREATED = "hit.created"
-DETECTIONS_ADDED = "detection.added"
 QUARANTINE_KEEP_BYTES = 256 * 1024
 
 
@@ -155,46 +154,80 @@ def ingest_reads(session: Session, reads: Sequence[PlateRead], engine: MatchingE
               for kind, data in unique[key].images.items()]
     if images:
         session.execute(insert(DetectionImage), images)
-    hit_rows = []
-    for key, det_id in inserted.items():
-        read = unique[key]
-        for match in engine.match(read, now):
-            hit_rows.append((det_id, read, match))
+    hit_rows = [(det_id, unique[key].plate, match)
+                for key, det_id in inserted.items()
+                for match in engine.match(unique[key], now)]
     hit_ids = _write_hits(session, hit_rows, engine, now, channel)
     if inserted:
-        publish(session, ChangeEvent(DETECTIONS_ADDED, tuple(sorted(inserted.values()))[:200]))
+        publish(session, Change.READS_ADDED, sorted(inserted.values()))
     return IngestOutcome(len(inserted), len(reads) - len(inserted), hit_ids,
                          tuple(inserted.values()))
 
 
-def _write_hits(session: Session, hit_rows: list, engine: MatchingEngine,  # type: ignore[type-arg]
+def rematch_reads(session: Session, engine: MatchingEngine, since: datetime,
+                  channel: str, batch: int = 5000) -> tuple[int, ...]:
+    """Match reads stored since `since` again, each against the list in effect when it was
+    stored (E.2); only hits that do not exist yet are written, so nothing doubles.
+
+    For reads stored while the index may have missed hot list changes (its listener was
+    away): a plate entered meanwhile still produces its hits.
+    """
+    found: list[int] = []
+    after = 0
+    while True:
+        rows = session.execute(
+            select(Detection.id, Detection.plate, Detection.state, Detection.candidates,
+                   Detection.received_at)
+            .where(Detection.received_at >= since, Detection.id > after)
+            .order_by(Detection.id).limit(batch)).all()
+        if not rows:
+            return tuple(found)
+        after = rows[-1].id
+        hit_rows = [(row.id, row.plate, match) for row in rows
+                    for match in engine.index.match(
+                        row.plate, row.state, [c for c, _ in json.loads(row.candidates or "[]")],
+                        row.received_at)]
+        found += _write_hits(session, hit_rows, engine, datetime.now(UTC), channel)
+
+
+def _write_hits(session: Session, hit_rows: list[tuple[int, str, Match]], engine: MatchingEngine,
                 now: datetime, channel: str) -> tuple[int, ...]:
-    """All hits of the batch in one INSERT, and their audit events in one append."""
+    """All hits of the batch in one INSERT, and their audit events in one append.
+
+    A hit that already exists for the same read and entry is skipped, not doubled.
+    """
     if not hit_rows:
         return ()
     reasons = dict(session.execute(
         select(HotListEntry.id, HotListEntry.reason)
         .where(HotListEntry.id.in_({m.entry_id for _, _, m in hit_rows}))).all())
-    values = []
-    for det_id, _read, match in hit_rows:
-        values.append({
-            "detection_id": det_id, "entry_id": match.entry_id, "list_id": match.list_id,
-            "read_plate": match.read_plate, "listed_plate": match.listed_plate,
-            "listed_state": match.listed_state, "candidate_index": match.candidate_index,
+    values = [{
+        "detection_id": det_id, "entry_id": match.entry_id, "list_id": match.list_id,
+        "read_plate": match.read_plate, "listed_plate": match.listed_plate,
+        "listed_state": match.listed_state, "candidate_index": match.candidate_index,
+        "substitutions": match.substitutions, "state_mismatch": match.state_mismatch,
+        "priority": match.priority, "reason": reasons.get(match.entry_id, "other"),
+        "informational": engine.list_kinds.get(match.list_id) is ListKind.SPECIAL,
+        "status": "new", "created_at": now} for det_id, _plate, match in hit_rows]
+    dialect = session.get_bind().dialect.name
+    stmt = (postgresql.insert(Hit) if dialect == "postgresql" else sqlite.insert(Hit))
+    written = session.execute(
+        stmt.on_conflict_do_nothing(index_elements=["detection_id", "entry_id"])
+        .returning(Hit.id, Hit.detection_id, Hit.entry_id), values).all()
+    ids_of = {(det_id, entry_id): hit_id for hit_id, det_id, entry_id in written}
+    events, ids = [], []
+    for (det_id, plate, match), row in zip(hit_rows, values, strict=True):
+        hit_id = ids_of.get((det_id, match.entry_id))
+        if hit_id is None:
+            continue
+        ids.append(hit_id)
+        events.append(NewEvent(None, channel, "hits.created", "hit", hit_id, details={
+            "plate": plate, "listed_plate": match.listed_plate, "entry_id": match.entry_id,
             "substitutions": match.substitutions, "state_mismatch": match.state_mismatch,
-            "priority": match.priority, "reason": reasons.get(match.entry_id, "other"),
-            "informational": engine.list_kinds.get(match.list_id) is ListKind.SPECIAL,
-            "status": "new", "created_at": now})
-    ids = list(session.scalars(insert(Hit).returning(Hit.id, sort_by_parameter_order=True),
-                               values))
-    append_events(session, [
-        NewEvent(None, channel, "hits.created", "hit", hit_id,
-                 details={"plate": read.plate, "listed_plate": match.listed_plate,
-                          "entry_id": match.entry_id, "substitutions": match.substitutions,
-                          "state_mismatch": match.state_mismatch,
-                          "informational": row["informational"]})
-        for hit_id, (_det, read, match), row in zip(ids, hit_rows, values, strict=True)])
-    publish(session, ChangeEvent(HIT_CREATED, tuple(ids)))
+            "informational": row["informational"]}))
+    append_events(session, events)
+    if ids:
+        publish(session, Change.HIT_CREATED, ids)
     return tuple(ids)
 
 
@@ -210,7 +243,7 @@ def record_heartbeats(session: Session, heartbeats: Sequence[Heartbeat]) -> int:
                         is_streaming=stream.is_streaming))
             updated += result.rowcount or 0
     if updated:
-        publish(session, ChangeEvent("device.health"))
+        publish(session, Change.DEVICE_HEALTH)
     return updated
 
 
@@ -223,7 +256,7 @@ def quarantine(session: Session, channel: str, content_type: str | None, reason:
         raw=raw[:QUARANTINE_KEEP_BYTES])
     session.add(row)
     session.flush()
-    publish(session, ChangeEvent("quarantine.added", (row.id,)))
+    publish(session, Change.QUARANTINE, (row.id,))
     return row.id
 
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
-from contextlib import AbstractContextManager
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -13,27 +13,45 @@ from sqlalchemy.orm import Session
 from rtic_console.domain.hotlist_index import HotListIndex, IndexRow, Match
 from rtic_console.domain.hotlists import ListKind
 from rtic_console.domain.reads import PlateRead
-from rtic_console.services.hotlists import ENTRY_CHANGED, LIST_REPLACED
-from rtic_console.store.change_bus import ChangeEvent
+from rtic_console.store.change_bus import Change, ChangeEvent
 from rtic_console.store.models import HotList, HotListEntry
 
 logger = logging.getLogger(__name__)
 
-SessionFactory = Callable[[], AbstractContextManager[Session]]
-
-
 class MatchingEngine:
-    """Only active entries are indexed; expiry is judged at match time, so none linger."""
+    """Only active entries are indexed; expiry is judged at match time, so none linger.
+
+    One thread owns the index (the spool drain): change events only queue, and the owner
+    applies them before it matches the next batch, so the index moves in commit order and
+    never under a match.
+    """
 
     def __init__(self, max_substitutions: int = 1) -> None:
         self.index = HotListIndex(max_substitutions)
         self.list_kinds: dict[int, ListKind] = {}
+        self.loaded_at: datetime | None = None
+        self._pending: list[ChangeEvent] = []
+        self._lock = threading.Lock()
 
     def load(self, session: Session) -> int:
-        self.list_kinds = {hl.id: ListKind(hl.kind) for hl in session.scalars(select(HotList))}
-        for list_id in self.list_kinds:
+        """Every list afresh; lists deleted since the last load leave the index too."""
+        kinds = {hl.id: ListKind(hl.kind) for hl in session.scalars(select(HotList))}
+        for gone in set(self.list_kinds) - set(kinds):
+            self.index.drop_list(gone)
+        self.list_kinds = kinds
+        for list_id in kinds:
             self.index.replace_list(list_id, self._rows(session, list_id))
+        self.loaded_at = datetime.now(UTC)
         return len(self.index)
+
+    def reload(self, session: Session) -> int:
+        """`load`, dropping the queued changes it already includes (those queued before)."""
+        with self._lock:
+            seen = len(self._pending)
+        size = self.load(session)
+        with self._lock:
+            del self._pending[:seen]
+        return size
 
     @staticmethod
     def _rows(session: Session, list_id: int) -> list[IndexRow]:
@@ -66,24 +84,54 @@ class MatchingEngine:
         self.list_kinds[list_id] = ListKind(hot_list.kind)
         self.index.replace_list(list_id, self._rows(session, list_id))
 
-    def subscriber(self, sessions: SessionFactory) -> Callable[[ChangeEvent], None]:
-        """A change-bus subscriber that applies hot list changes as they commit."""
+    def subscriber(self) -> Callable[[ChangeEvent], None]:
+        """A change-bus subscriber that only queues hot list changes (and resyncs): the
+        index's owner applies them in order with `catch_up`, on its own thread."""
 
         def on_change(change: ChangeEvent) -> None:
-            if change.kind not in (ENTRY_CHANGED, LIST_REPLACED, "resync"):
-                return
-            with sessions() as session:
-                if change.kind == ENTRY_CHANGED:
-                    self.refresh_entries(session, change.ids)
-                elif change.kind == LIST_REPLACED:
-                    for list_id in change.ids:
-                        self.refresh_list(session, list_id)
-                else:
-                    self.load(session)
-            logger.info("hot list index updated (%s): %s entries", change.kind,
-                        len(self.index))
+            if change.kind in _INDEX_KINDS:
+                with self._lock:
+                    self._pending.append(change)
 
         return on_change
 
+    def catch_up(self, session: Session) -> datetime | None:
+        """Apply queued changes in order. After a resync the whole index is reloaded, and
+        the answer is since when reads may have been matched against a stale index."""
+        with self._lock:
+            changes = list(self._pending)
+        if not changes:
+            return None
+        resyncs = [c for c in changes if c.kind is Change.RESYNC]
+        since = None
+        if resyncs:
+            self.load(session)
+            since = min(_since(c) for c in resyncs)
+        else:
+            for change in changes:
+                if change.kind is Change.HOTLIST_ENTRY:
+                    self.refresh_entries(session, change.ids)
+                else:
+                    for list_id in change.ids:
+                        self.refresh_list(session, list_id)
+        with self._lock:  # only now: a failed reload leaves them queued for the retry
+            del self._pending[:len(changes)]
+        logger.info("hot list index updated (%s changes): %s entries", len(changes),
+                    len(self.index))
+        return since
+
     def match(self, read: PlateRead, now: datetime) -> list[Match]:
         return self.index.match(read.plate, read.state, [c for c, _ in read.candidates], now)
+
+
+_INDEX_KINDS = frozenset({Change.HOTLIST_ENTRY, Change.HOTLIST_LIST, Change.RESYNC})
+
+
+def _since(change: ChangeEvent) -> datetime:
+    """When a resync's listener last knew it heard everything; now if it does not say."""
+    raw = (change.data or {}).get("since")
+    try:
+        moment = datetime.fromisoformat(str(raw)) if raw else None
+    except ValueError:
+        moment = None
+    return moment if moment is not None and moment.tzinfo else datetime.now(UTC)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rtic_console.store.database import Database, open_database
+from rtic_console.store.database import Database, open_database, parse_url
 from rtic_console.store.migrations import ensure_schema
 from rtic_console.store.sqlite_guard import check_sqlite_file
 
@@ -21,3 +21,12 @@ def connect(url: str, *, interactive: bool | None = None) -> Database:
         db.dispose()
         raise
     return db
+
+
+def open_for_service(url: str) -> Database:
+    """For a long-running service: an SQLite file is checked and migrated now, but a
+    PostgreSQL server is not contacted, so the service starts while it is away and checks
+    the schema itself when it answers."""
+    if parse_url(url).get_backend_name() == "sqlite":
+        return connect(url)
+    return open_database(url)

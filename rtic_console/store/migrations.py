@@ -6,6 +6,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy.engine import Connection
 
 from rtic_console.paths import MIGRATIONS_DIR
 from rtic_console.store.database import Database
@@ -34,6 +35,16 @@ def head_revision() -> str:
 def current_revision(db: Database) -> str | None:
     with db.engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
+
+
+def check_schema(conn: Connection) -> None:
+    """Refuse to work on a schema other than this program's (a service waits for an upgrade)."""
+    current = MigrationContext.configure(conn).get_current_revision()
+    head = head_revision()
+    if current != head:
+        where = "empty" if current is None else f"at revision {current}"
+        raise SchemaBehind(f"the database schema is {where} and this program needs {head}; "
+                           "an administrator runs `rtic-console db upgrade`")
 
 
 def upgrade(db: Database, target: str = "head") -> None:

@@ -167,8 +167,7 @@ def test_serve_records_cameras_into_the_record_dir(db: Database, admin: Context,
              "127.0.0.1:0", "--spool", str(tmp_path / "spool.sqlite3"), "--record-dir",
              str(record_dir)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         try:
-            assert proc.stdout.readline().startswith(  # type: ignore[union-attr]
-                f"Recording 1 camera(s) into {record_dir}"), proc.stderr
+            assert f"recording into {record_dir}" in proc.stdout.readline()  # type: ignore[union-attr]
             assert wait_for(lambda: any(record_dir.rglob("*.*")), 15), "nothing recorded"
             time.sleep(1.0)
             proc.send_signal(signal.SIGTERM)

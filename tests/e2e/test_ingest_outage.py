@@ -6,7 +6,12 @@ import asyncio
 import json
 import selectors
 import socket
+import subprocess
+import sys
 import threading
+import time
+import urllib.error
+import urllib.request
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import replace
@@ -25,6 +30,7 @@ from rtic_console.services.runner import perform
 from rtic_console.store.database import Database, open_database
 from rtic_console.store.migrations import upgrade
 from rtic_console.store.models import Detection, Hit
+from rtic_console.store.pg_listener import PgListener
 from tests.feeds.ingest_harness import FIXTURES, ServiceThread, wait_for
 from tests.support import PASSWORD, trained
 
@@ -42,6 +48,7 @@ class TcpProxyWorker(threading.Thread):
         self._peers: dict[socket.socket, socket.socket] = {}
         self._lock = threading.Lock()
         self._stopping = threading.Event()
+        self._frozen: list[socket.socket] = []
         self.port = 0
         self._listen()
 
@@ -69,6 +76,20 @@ class TcpProxyWorker(threading.Thread):
         with self._lock:
             self._listen()
 
+    def freeze(self) -> None:
+        """The database hangs: connections stay open and nothing they send is answered."""
+        with self._lock:
+            for sock in self._peers:
+                self._selector.unregister(sock)
+            self._frozen = list(self._peers)
+
+    def thaw(self) -> None:
+        with self._lock:
+            for sock in self._frozen:
+                if sock.fileno() != -1:
+                    self._selector.register(sock, selectors.EVENT_READ)
+            self._frozen = []
+
     def stop(self) -> None:
         self._stopping.set()
         self.join(5)
@@ -79,7 +100,8 @@ class TcpProxyWorker(threading.Thread):
         other = self._peers.pop(sock, None)
         for s in (sock, other):
             if s is not None and s.fileno() != -1:
-                self._selector.unregister(s)
+                if s not in self._frozen:
+                    self._selector.unregister(s)
                 s.close()
         if other is not None:
             self._peers.pop(other, None)
@@ -203,5 +225,150 @@ def test_started_while_the_database_is_down_it_spools_then_catches_up(
         with direct.read() as session:
             assert session.scalars(select(Hit.listed_plate)).all() == [HOT[0]]
     finally:
+        via_proxy.dispose()
+        direct.dispose()
+
+
+def _hot_read(plate: str, number: int) -> bytes:
+    group = json.loads((FIXTURES / "openalpr_group_v3.json").read_bytes())
+    group["best_plate_number"] = plate
+    group["best_uuid"] = group["uuid"] = f"outage-{plate}-{number}"
+    group["candidates"] = []
+    return json.dumps(group).encode()
+
+
+@pytest.mark.postgres
+@pytest.mark.policy("E.2")
+def test_a_plate_entered_during_an_outage_hits_every_read_of_it(
+        pg_url: str, proxy: TcpProxyWorker, tmp_path: Path) -> None:
+    """The ingest service's connection (its listener's too) is cut for 12 s; meanwhile a
+    console enters a hot plate and a reader posts reads of it. Every read hits once, though
+    the drain's connection comes back before the listener's does."""
+    direct, via_proxy = databases(pg_url, proxy)
+    admin = sign_in(direct, Settings(database_url=pg_url, workstation="E2E-WS"), "1001",
+                    PASSWORD)
+    try:
+        with ServiceThread(via_proxy, tmp_path / "spool.sqlite3") as server:
+            wait_for(lambda: server.health()["status"] == "ok", 15)
+            proxy.cut()
+            wait_for(lambda: not server.health()["listener"]["connected"], 15)
+            perform(direct, admin, add_hot_plate, HotPlateInput(
+                "3OUT777", "CA", "stolen_vehicle", "24-0777", None, "SVS", "V0000777"))
+            for number in range(5):
+                assert server.post("/alpr", _hot_read("3OUT777", number))[0] == 202
+            time.sleep(12)  # long enough for the listener's reconnect backoff to pass 5 s
+            proxy.restore()
+            wait_for(lambda: server.health()["spool"]["depth"] == 0, 30)
+            wait_for(lambda: server.health()["status"] == "ok", 15)
+        with direct.read() as session:
+            hits = session.execute(select(Hit.detection_id, Hit.listed_plate)).all()
+        assert len(hits) == 5 and {p for _, p in hits} == {"3OUT777"}
+    finally:
+        via_proxy.dispose()
+        direct.dispose()
+
+
+@pytest.mark.postgres
+def test_reads_stored_while_the_index_missed_a_change_are_matched_again(
+        pg_url: str, proxy: TcpProxyWorker, tmp_path: Path) -> None:
+    """Only the listener's connection drops (the drain's stays): reads stored before the
+    listener noticed are matched again after it reloads the index, without doubling hits."""
+    direct, via_proxy = databases(pg_url, proxy)
+    admin = sign_in(direct, Settings(database_url=pg_url, workstation="E2E-WS"), "1001",
+                    PASSWORD)
+    try:
+        # The service hears through the proxy, and checks its connection only rarely.
+        listener = PgListener(via_proxy, direct.bus, check_s=60)
+        listener.start()
+        with ServiceThread(direct, tmp_path / "spool.sqlite3", listener=listener) as server:
+            try:
+                wait_for(lambda: server.health()["status"] == "ok", 15)
+                proxy.freeze()  # the listener hears nothing more, and does not know it yet
+                perform(direct, admin, add_hot_plate, HotPlateInput(
+                    "4LATE88", "CA", "stolen_vehicle", "24-0888", None, "SVS", "V0000888"))
+                assert server.post("/alpr", _hot_read("4LATE88", 1))[0] == 202
+                wait_for(lambda: server.health()["spool"]["depth"] == 0, 10)
+                assert server.health()["counts"]["hits"] == 0  # matched with a stale index
+                proxy.thaw()
+                proxy.cut()
+                proxy.restore()
+                wait_for(lambda: server.health()["counts"]["hits"] == 1, 30)
+                assert server.post("/alpr", _hot_read("4LATE88", 1))[0] == 202  # a replay
+                wait_for(lambda: server.health()["spool"]["depth"] == 0, 10)
+            finally:
+                listener.stop()
+        with direct.read() as session:
+            assert session.scalars(select(Hit.listed_plate)).all() == ["4LATE88"]
+    finally:
+        via_proxy.dispose()
+        direct.dispose()
+
+
+@pytest.mark.postgres
+def test_health_is_degraded_while_the_database_hangs(
+        pg_url: str, proxy: TcpProxyWorker, tmp_path: Path) -> None:
+    direct, via_proxy = databases(pg_url, proxy)
+    try:
+        with ServiceThread(via_proxy, tmp_path / "spool.sqlite3", contact_stale_s=2.0,
+                           wait_stale_s=2.0) as server:
+            wait_for(lambda: server.health()["status"] == "ok", 15)
+            proxy.freeze()
+            try:
+                for number in range(20):
+                    assert server.post("/alpr", _hot_read("5FRZ000", number))[0] == 202
+                health = wait_for(lambda: (h := server.health())["status"] == "degraded"
+                                  and any("waited" in p for p in h["problems"]) and h, 20)
+                assert health["spool"]["depth"] == 20 and not health["database"]["ok"]
+            finally:
+                proxy.thaw()
+                proxy.cut()
+                proxy.restore()
+            wait_for(lambda: server.health()["status"] == "ok", 60)
+            assert server.health()["counts"]["stored"] == 20
+    finally:
+        via_proxy.dispose()
+        direct.dispose()
+
+
+@pytest.mark.postgres
+def test_serve_starts_while_the_database_is_down_and_catches_up(
+        pg_url: str, proxy: TcpProxyWorker, tmp_path: Path) -> None:
+    """`rtic-console serve` started with its database unreachable takes reads at once, says
+    so in /health, and stores them with their hits when the database returns."""
+    direct, via_proxy = databases(pg_url, proxy)
+    url = via_proxy.url.render_as_string(hide_password=False)
+    proxy.cut()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "rtic_console", "--database", url, "serve", "--listen",
+         "127.0.0.1:0", "--spool", str(tmp_path / "spool.sqlite3")],
+        cwd=Path(__file__).resolve().parents[2], stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        assert line.startswith("Ingest service on "), line
+        base = line.split()[3].removesuffix("/alpr,")
+
+        def get(path: str, body: bytes | None = None) -> tuple[int, dict]:  # type: ignore[type-arg]
+            request = urllib.request.Request(
+                base + path, data=body, headers={"Content-Type": "application/json"})
+            try:
+                with urllib.request.urlopen(request, timeout=5) as reply:
+                    return reply.status, json.loads(reply.read())
+            except urllib.error.HTTPError as error:
+                return error.code, json.loads(error.read())
+
+        assert get("/alpr", _hot_read(HOT[0], 1))[0] == 202
+        health = get("/health")[1]
+        assert health["status"] != "ok" and health["spool"]["depth"] == 1
+        assert not health["database"]["reachable"] and health["problems"]
+        proxy.restore()
+        wait_for(lambda: (h := get("/health")[1])["status"] == "ok"
+                 and h["spool"]["depth"] == 0, 60)
+        with direct.read() as session:
+            assert session.scalars(select(Hit.listed_plate)).all() == [HOT[0]]
+    finally:
+        process.terminate()
+        process.wait(20)
         via_proxy.dispose()
         direct.dispose()

@@ -15,7 +15,8 @@ from rtic_console.feeds.webhook_server import IngestConfig, IngestService
 from rtic_console.store.database import Database
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "reads"
-SERVICE_THREADS = frozenset({"SpoolDrainWorker", "SpoolAppendWorker", "PgListener"})
+SERVICE_THREADS = frozenset({"SpoolDrainWorker", "SpoolAppendWorker", "PgListener",
+                             "SqliteChangePoller"})
 MULTIPART = "multipart/form-data; boundary=rticBoundary7MA4YWxkTrZu0gW"
 
 
@@ -29,9 +30,10 @@ class ServiceThread:
     """The service on an asyncio loop of its own, as it runs inside the console's loop."""
 
     def __init__(self, db: Database, spool_path: Path, **config: Any) -> None:
-        listen = config.pop("listen", None)
+        listen = config.pop("listen", True)
+        listener = config.pop("listener", None)
         self.service = IngestService(db, IngestConfig(port=0, spool_path=spool_path, **config),
-                                     listen=listen)
+                                     listen=listen, listener=listener)
         self.loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self.loop.run_forever, name="IngestLoopWorker")
 

@@ -24,7 +24,9 @@ def test_records_agency_cameras_only(db: Database, admin, tmp_path: Path) -> Non
         add_camera(db, admin, "CAM-R2", category="private_donor", stream_url=sim.url("donor"))
         supervisor = RecordingSupervisor(db, tmp_path, segment_s=1.0)
         try:
-            assert supervisor.start() == 1
+            supervisor.start()
+            assert supervisor.reconciled.wait(10)
+            assert supervisor.recording == ["CAM-R1"]
             deadline = time.monotonic() + 10
             while time.monotonic() < deadline:
                 with db.read() as session:

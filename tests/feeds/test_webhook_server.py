@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Iterator
@@ -14,9 +15,8 @@ from sqlalchemy import func, select
 from rtic_console.feeds.read_formats import parse_payload
 from rtic_console.services.context import Context
 from rtic_console.services.hotlists import HotPlateInput, add_hot_plate
-from rtic_console.services.ingest import HIT_CREATED
 from rtic_console.services.runner import perform
-from rtic_console.store.change_bus import ChangeEvent
+from rtic_console.store.change_bus import Change, ChangeEvent
 from rtic_console.store.database import Database, open_database
 from rtic_console.store.models import AuditEvent, Detection, Device, Hit, QuarantinedPayload
 from rtic_console.store.pg_listener import PgListener
@@ -85,6 +85,34 @@ def test_bad_json_is_refused_with_a_reason_and_quarantined(
     assert row.channel == "webhook:openalpr"
 
 
+def test_a_payload_sent_to_another_formats_path_is_refused_and_quarantined(
+        db: Database, server: ServiceThread) -> None:
+    body = (FIXTURES / "openalpr_group_v3.json").read_bytes()
+    for path in ("/alpr/genetec", "/alpr/frigate"):
+        status, reply = server.post(path, body)
+        assert status == 400, reply
+        assert "openalpr format" in reply["error"] and "/alpr/openalpr" in reply["error"]
+    server.wait_drained()
+    assert stored_ids(db) == []
+    with db.read() as session:
+        rows = session.scalars(select(QuarantinedPayload)).all()
+    assert sorted(r.channel for r in rows) == ["webhook:frigate", "webhook:genetec"]
+    assert all(r.raw == body and "openalpr format" in r.reason for r in rows)
+
+
+def test_half_a_position_is_named_and_quarantined_not_dropped(
+        db: Database, server: ServiceThread) -> None:
+    group = json.loads((FIXTURES / "openalpr_group_v3.json").read_bytes())
+    group["gps_latitude"], group["gps_longitude"] = 38.58, None
+    status, reply = server.post("/alpr/openalpr", json.dumps(group).encode())
+    assert status == 202 and reply["reads"] == 0 and reply["rejected"] == 1
+    server.wait_drained()
+    assert stored_ids(db) == []
+    with db.read() as session:
+        reason = session.scalars(select(QuarantinedPayload.reason)).one()
+    assert "longitude: is missing while a latitude is given" in reason
+
+
 def test_rejected_reads_are_quarantined_while_good_ones_are_stored(
         db: Database, server: ServiceThread) -> None:
     status, body = server.post_fixture("reads_bad_rows.csv")
@@ -147,7 +175,7 @@ def test_hit_is_created_audited_and_announced_within_a_second(
     got_hit = threading.Event()
 
     def on_change(change: ChangeEvent) -> None:
-        if change.kind == HIT_CREATED:
+        if change.kind == Change.HIT_CREATED:
             heard.append((time.monotonic(), change))
             got_hit.set()
 

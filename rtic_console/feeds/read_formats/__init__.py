@@ -93,6 +93,7 @@ def _parse(
     ctx = ParseContext(now=moment, limits=limits or ReadLimits())
     document: object = None
     parsed = False
+    explicit = fmt != "auto"
     if fmt == "auto":
         detection = detect(body, content_type, path_hint)
         fmt, document, parsed = detection.fmt, detection.document, detection.parsed
@@ -107,4 +108,20 @@ def _parse(
         return platerecognizer.parse_parts(fields["json"], fields.get("upload"), ctx)
     if not parsed:
         document = load_json(body)
-    return _JSON_PARSERS[fmt](document, ctx)
+    result = _JSON_PARSERS[fmt](document, ctx)
+    if not explicit or result.reads or result.heartbeats:
+        return result
+    _refuse_other_format(body, content_type, fmt)
+    return result
+
+
+def _refuse_other_format(body: bytes, content_type: str | None, fmt: str) -> None:
+    """Nothing came out of a payload posted as one format: if it is plainly another,
+    say so instead of answering 'ignored' for reads that were never looked at."""
+    try:
+        found = detect(body, content_type, None).fmt
+    except PayloadError:
+        return
+    if found != fmt:
+        raise PayloadError(f"the payload is in the {found} format, not {fmt}; send it to "
+                           f"/alpr/{found} or /alpr")

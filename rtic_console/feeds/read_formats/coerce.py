@@ -172,14 +172,22 @@ def first_label(items: object, *keys: str) -> str | None:
 
 
 def position(lat: object, lon: object) -> tuple[float | None, float | None]:
-    """(latitude, longitude), or (None, None) when either is absent.
+    """(latitude, longitude), or (None, None) when both are absent.
 
     Readers without a GPS fix send 0,0; that is "unknown", not a point in the Atlantic.
-    Out-of-range values are kept so validation rejects them by name.
+    Half a position is refused by name rather than dropped: it is not a place, and the
+    read then goes to quarantine where someone sees it. Out-of-range values are kept so
+    validation rejects them by name.
     """
     latitude = number(lat, "latitude")
     longitude = number(lon, "longitude")
-    if latitude is None or longitude is None or (latitude == 0.0 and longitude == 0.0):
+    if latitude is None and longitude is None:
+        return None, None
+    if latitude is None:
+        raise ReadRejected("latitude", "is missing while a longitude is given")
+    if longitude is None:
+        raise ReadRejected("longitude", "is missing while a latitude is given")
+    if latitude == 0.0 and longitude == 0.0:
         return None, None
     return latitude, longitude
 

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
+import signal
 import sys
+import threading
+import time
+from collections.abc import Callable
 from typing import Protocol
 
 import qasync
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QEvent, QObject, Signal, Slot
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from rtic_console.config import Settings
@@ -18,8 +23,8 @@ from rtic_console.services.auth import roster_is_empty, sign_in, sign_out
 from rtic_console.services.context import Context
 from rtic_console.services.runner import perform
 from rtic_console.store.bootstrap import connect
+from rtic_console.store.change_listeners import ChangeListener, change_listener
 from rtic_console.store.database import Database
-from rtic_console.store.pg_listener import PgListener
 from rtic_console.ui.change_bridge import ChangeBridge
 from rtic_console.ui.connection_watchdog import ConnectionWatchdog
 from rtic_console.ui.console_session import ConsoleSession
@@ -57,24 +62,23 @@ def qt_application() -> QApplication:
 class ConsoleController(QObject):
     """Sign-in, first run, the main window and sign-out, around one database."""
 
-    finished = Signal()  # the person closed the console: clean up, then leave
+    finished = Signal()  # the person quit the console: clean up, then leave
 
-    def __init__(self, db: Database, settings: Settings, *, demo: bool = False,
+    def __init__(self, db: Database, settings: Settings, *,
+                 listener: ChangeListener | None = None, demo: bool = False,
                  demo_note: str = "") -> None:
         super().__init__()
         self.db, self.settings, self.demo, self.demo_note = db, settings, demo, demo_note
         self.runner = OperationRunner(self)
         self.watchdog = ConnectionWatchdog(db, self.runner, settings.db_check_seconds, self)
         self.changes = ChangeBridge(db.bus, self)
-        # Other consoles' changes arrive by NOTIFY; SQLite has only this process's bus.
-        self.listener = PgListener(db, db.bus) if db.is_postgres else None
+        self.listener = listener  # other processes' changes; started and stopped by the root
         self.window: MainWindow | None = None
         self.dialog: SignInDialog | FirstAdminDialog | None = None
+        self._ending: list[threading.Thread] = []  # screens' threads asked to stop
 
     def start(self, auto_sign_in: tuple[str, str] | None = None) -> None:
         self.watchdog.start()
-        if self.listener is not None:
-            self.listener.start()
         if auto_sign_in:
             badge, password = auto_sign_in
             db, settings = self.db, self.settings
@@ -115,41 +119,76 @@ class ConsoleController(QObject):
 
     @Slot(object)
     def open_main_window(self, ctx: Context) -> None:
+        self.dialog = None
         session = ConsoleSession(self.db, ctx, self.runner, self.changes, self.demo)
         window = MainWindow(session, self.demo_note if self.demo else "")
         window.sign_out_requested.connect(self._on_sign_out_requested)
-        window.closed.connect(self.finished)
+        window.closed.connect(self._on_window_closed)
         self.watchdog.state_changed.connect(window.show_connection)
         self.window = window
         window.show()
 
     @Slot()
     def _on_sign_out_requested(self) -> None:
-        window = self.window
+        self._end_session(self.show_sign_in)
+
+    @Slot()
+    def _on_window_closed(self) -> None:
+        """Quit, Ctrl+Q, or the window's own close button: the session ends, then the run."""
+        self._end_session(self.finished.emit)
+
+    def _end_session(self, then: Callable[[], None]) -> None:
+        """Stop every screen's work and drop every view of data, then record the sign-out
+        (a workstation can be handed over once the trail says so), then go on."""
+        window, self.window = self.window, None
         if window is None:
+            then()
             return
-        db, ctx = self.db, window.session.ctx
-        self.runner.write(lambda: perform(db, ctx, sign_out), lambda _r: None,
-                          lambda e: logger.warning("sign-out not audited: %s", e))
         window.save_layout()
-        window.shutdown_areas()
+        self._ending += window.shutdown()
         window.hide()
         window.deleteLater()
-        self.window = None
-        self.show_sign_in()
+        db, ctx = self.db, window.session.ctx
+
+        def not_recorded(error: BaseException) -> None:
+            logger.warning("sign-out of %s not recorded: %s", ctx.actor.badge,
+                           describe_error(error))
+            then()
+
+        self.runner.write(lambda: perform(db, ctx, sign_out), lambda _r: then(),
+                          not_recorded)
+
+    @Slot()
+    def quit(self) -> None:
+        """From the operating system (SIGTERM, Ctrl-C): as if the person chose Quit."""
+        if self.window is not None:
+            self.window.close()
+        else:
+            self.finished.emit()
 
     def _on_start_failed(self, error: BaseException) -> None:
         QMessageBox.critical(None, "RTIC Console", describe_error(error))
         self.finished.emit()
 
-    def shutdown(self) -> None:
+    def shutdown(self, wait_s: float = 8.0) -> None:
+        """Stop the console's own threads; wait a bounded time for screens' streams."""
         if self.window is not None:
             self.window.save_layout()
+            self._ending += self.window.shutdown()
+            self.window.deleteLater()
+            self.window = None
+        if self.dialog is not None:
+            self.dialog.close()
+            self.dialog = None
         self.watchdog.stop()
-        if self.listener is not None:
-            self.listener.stop()
         self.changes.close()
         self.runner.shutdown()
+        deadline = time.monotonic() + wait_s
+        for thread in self._ending:
+            thread.join(max(0.0, deadline - time.monotonic()))
+        left = [t.name for t in self._ending if t.is_alive()]
+        if left:
+            logger.warning("threads still stopping at exit: %s", ", ".join(left))
 
 
 class Companion(Protocol):
@@ -161,9 +200,13 @@ class Companion(Protocol):
 
 
 def run_console(settings: Settings, *, demo: bool = False, demo_note: str = "",
-                auto_sign_in: tuple[str, str] | None = None,
-                db: Database | None = None, companion: Companion | None = None) -> int:
-    """Open the console and run until it is closed; returns the process exit code."""
+                auto_sign_in: tuple[str, str] | None = None, db: Database | None = None,
+                companion: Callable[[ChangeListener | None], Companion] | None = None) -> int:
+    """Open the console and run until it is quit; returns the process exit code.
+
+    Starts, in order: the database, the change listener, the companion (the demo's
+    headless services and simulators) and the console; stops them in reverse.
+    """
     app = qt_application()
     if db is None:
         try:
@@ -173,26 +216,41 @@ def run_console(settings: Settings, *, demo: bool = False, demo_note: str = "",
             raise
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
-    controller = ConsoleController(db, settings, demo=demo, demo_note=demo_note)
+    listener = change_listener(db)
+    controller = ConsoleController(db, settings, listener=listener, demo=demo,
+                                   demo_note=demo_note)
     closed = asyncio.Event()
     controller.finished.connect(closed.set)
     # Qt must not end the loop before the companion and the workers have stopped.
     app.setQuitOnLastWindowClosed(False)
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):  # Windows: no handlers
+            loop.add_signal_handler(sig, controller.quit)
+
     async def lifetime() -> None:
         # One coroutine for the whole run, so every task sees a running loop.
-        if companion is not None:
-            await companion.start()
+        if listener is not None:
+            listener.start()
+        running = companion(listener) if companion is not None else None
         try:
+            if running is not None:
+                await running.start()
             controller.start(auto_sign_in)
             await closed.wait()
         finally:
             controller.shutdown()
-            if companion is not None:
-                await companion.stop()
+            if running is not None:
+                await running.stop()
+            if listener is not None:
+                await loop.run_in_executor(None, listener.stop)
 
     try:
         with loop:
             loop.run_until_complete(lifetime())
     finally:
+        # Windows and dialogs closed during the run are destroyed now, not by whoever runs
+        # an event loop next.
+        app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        asyncio.set_event_loop(None)
         db.dispose()
     return 0

@@ -30,11 +30,14 @@ DEMO_MASK = (((0.0, 0.0), (0.32, 0.0), (0.32, 0.55), (0.0, 0.72)),)
 
 
 def start_camera_simulator(streams: int) -> tuple[subprocess.Popen[str], int]:
-    """Its own process, so encoding the demo streams does not compete with the console's GIL."""
+    """Its own process, so encoding the demo streams does not compete with the console's GIL.
+
+    It ends when this process ends, however that happens (its stdin closes)."""
     process = subprocess.Popen(
         [sys.executable, "-m", "rtic_console.feeds.camera_simulator", "--port", "0",
-         "--streams", str(streams), "--dropout-every", "45", "--dropout-for", "8"],
-        stdout=subprocess.PIPE, text=True)
+         "--streams", str(streams), "--dropout-every", "45", "--dropout-for", "8",
+         "--exit-with-parent"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     assert process.stdout is not None
     first = process.stdout.readline().strip()
     if not first.startswith("listening on http://"):

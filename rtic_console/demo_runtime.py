@@ -1,22 +1,26 @@
-"""What `rtic-console demo` runs beside the console: the ingest webhook and the simulators."""
+"""What `rtic-console demo` runs beside the console: the headless services and the simulators."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import os
+import shutil
 import subprocess
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from rtic_console.feeds.alpr_simulator import AlprSimulator, SimulatorConfig, demo_devices
-from rtic_console.feeds.recording_supervisor import RecordingSupervisor
-from rtic_console.feeds.webhook_server import IngestConfig, IngestService
+from rtic_console.feeds.webhook_server import IngestConfig
+from rtic_console.headless import HeadlessConfig, HeadlessServices
 from rtic_console.services.demo_seed import (
     DEMO_HOT_PLATES,
     DEMO_SPECIAL_APPROVED,
     DEMO_STATE_PLATES,
 )
+from rtic_console.store.change_listeners import ChangeListener
 from rtic_console.store.database import Database
 
 logger = logging.getLogger(__name__)
@@ -24,35 +28,68 @@ logger = logging.getLogger(__name__)
 DEMO_READ_RATE = 2.0  # reads per second across the demo readers
 DEMO_HOT_SHARE = 0.04  # about one hit every 12 seconds, exact and approximate
 DEMO_SEGMENT_S = 30.0  # short segments, so playback and export have material within a minute
+FOLDER_PREFIX = "rtic-demo-"
+_OWNER_FILE = "owner.pid"
+
+
+def demo_folder() -> Path:
+    """A new folder for one demo's database, spool and recordings, removed when it ends.
+
+    Folders of earlier demos whose process no longer exists (killed, or a crash) are
+    removed first, so they never pile up.
+    """
+    for old in Path(tempfile.gettempdir()).glob(f"{FOLDER_PREFIX}*"):
+        if old.is_dir() and not _owner_alive(old / _OWNER_FILE):
+            shutil.rmtree(old, ignore_errors=True)
+    folder = Path(tempfile.mkdtemp(prefix=FOLDER_PREFIX))
+    (folder / _OWNER_FILE).write_text(str(os.getpid()), encoding="ascii")
+    return folder
+
+
+def _owner_alive(pid_file: Path) -> bool:
+    try:
+        pid = int(pid_file.read_text(encoding="ascii"))
+    except (OSError, ValueError):
+        return False  # no owner recorded: a folder of an older version, or half made
+    if os.name != "posix":
+        return True  # no cheap liveness check here: leave it
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 @dataclass
 class DemoRuntime:
-    """Started inside the console's qasync loop after the demo database is seeded."""
+    """Started inside the console's qasync loop after the demo database is seeded; stopped,
+    in reverse, when the console quits. Its files live in the demo's folder."""
 
     db: Database
-    folder: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="rtic-demo-")))
+    folder: Path
     camera_process: subprocess.Popen[str] | None = None
-    recorders: RecordingSupervisor | None = None
-    ingest: IngestService | None = None
+    listener: ChangeListener | None = None
+    services: HeadlessServices | None = None
     simulator: AlprSimulator | None = None
     _task: asyncio.Task[object] | None = None
 
     async def start(self) -> None:
-        loop = asyncio.get_running_loop()
-        self.recorders = RecordingSupervisor(self.db, self.folder / "recordings",
-                                             segment_s=DEMO_SEGMENT_S)
-        await loop.run_in_executor(None, self.recorders.start)
-        self.ingest = IngestService(self.db, IngestConfig(
-            port=0, spool_path=self.folder / "ingest-spool.sqlite3"))
-        await self.ingest.start()
+        self.services = HeadlessServices(self.db, HeadlessConfig(
+            IngestConfig(port=0, spool_path=self.folder / "ingest-spool.sqlite3"),
+            record_dir=self.folder / "recordings", segment_s=DEMO_SEGMENT_S),
+            listener=self.listener)
+        await self.services.start()
+        assert self.services.ingest is not None
+        url = self.services.ingest.url
         hot = (*(p[0] for p in DEMO_HOT_PLATES), DEMO_SPECIAL_APPROVED[0],
                *DEMO_STATE_PLATES[:20])
         self.simulator = AlprSimulator(SimulatorConfig(
-            url=f"{self.ingest.url}/alpr", devices=demo_devices(), rate=DEMO_READ_RATE,
+            url=f"{url}/alpr", devices=demo_devices(), rate=DEMO_READ_RATE,
             hot_plates=hot, hot_share=DEMO_HOT_SHARE, duration_s=8 * 3600))
         self._task = asyncio.ensure_future(self.simulator.run())
-        logger.info("demo ingest listening at %s", self.ingest.url)
+        logger.info("demo ingest listening at %s", url)
 
     async def stop(self) -> None:
         if self.simulator is not None:
@@ -64,14 +101,18 @@ class DemoRuntime:
                 self._task.cancel()
             except Exception:
                 logger.exception("ALPR simulator ended with an error")
-        if self.ingest is not None:
-            await self.ingest.stop()
-        if self.recorders is not None:
-            await asyncio.get_running_loop().run_in_executor(None, self.recorders.stop)
+        if self.services is not None:
+            await self.services.stop()
         if self.camera_process is not None:
-            self.camera_process.terminate()
-            try:
-                await asyncio.get_running_loop().run_in_executor(
-                    None, self.camera_process.wait, 5)
-            except subprocess.TimeoutExpired:
-                self.camera_process.kill()
+            await asyncio.get_running_loop().run_in_executor(None, stop_process,
+                                                             self.camera_process)
+
+
+def stop_process(process: subprocess.Popen[str], wait_s: float = 5.0) -> None:
+    process.terminate()
+    try:
+        process.wait(wait_s)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(wait_s)

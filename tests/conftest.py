@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import threading
 import uuid
 from collections.abc import Iterator
@@ -51,14 +52,18 @@ def _cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
                         PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 
 
+# Threads of ours, daemon or not: our pools ("rtic-..."), and the workers, watchdogs,
+# listeners, pollers and supervisors that name themselves so.
+OUR_THREADS = re.compile(r"^rtic-|(Worker|Watchdog|Listener|Poller|Supervisor)$")
+
+
 @pytest.fixture(autouse=True)
 def _no_leaked_threads() -> Iterator[None]:
     """A test that leaves a thread of ours running fails (napari's habit)."""
     before = set(threading.enumerate())
     yield
     leaked = [t for t in threading.enumerate()
-              if t not in before and t.is_alive() and not t.daemon
-              and (t.name.endswith(("Worker", "Watchdog", "Listener")))]
+              if t not in before and t.is_alive() and OUR_THREADS.search(t.name)]
     for t in leaked:
         t.join(timeout=5)
     still = [t.name for t in leaked if t.is_alive()]

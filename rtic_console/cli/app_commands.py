@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import tempfile
+import shutil
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 from rtic_console.cli.session import CliRefusal, CliSession
 from rtic_console.domain.roles import Role, parse_role
@@ -33,7 +32,7 @@ def _demo(args: argparse.Namespace, cli: CliSession) -> int:
         configure_demo_cameras,
         start_camera_simulator,
     )
-    from rtic_console.demo_runtime import DemoRuntime
+    from rtic_console.demo_runtime import DemoRuntime, demo_folder, stop_process
     from rtic_console.services.demo_history import seed_demo_history
     from rtic_console.services.demo_seed import (
         DEMO_PASSWORD,
@@ -47,25 +46,25 @@ def _demo(args: argparse.Namespace, cli: CliSession) -> int:
         role = parse_role(args.demo_role)
     except ValueError as exc:
         raise CliRefusal(str(exc)) from None
-    if args.database:
-        url = args.database
-    else:
-        folder = Path(tempfile.mkdtemp(prefix="rtic-demo-"))
-        url = f"sqlite:///{folder / 'demo.db'}"
+    folder = demo_folder()
+    url = args.database or f"sqlite:///{folder / 'demo.db'}"
     settings = Settings(**{**cli.settings.__dict__, "database_url": url})
-    db = connect(url)
-    with db.write() as session:
-        seed_demo(session, date.today(), settings.workstation)
-        seed_demo_hot_lists(session, datetime.now(UTC))
-        seed_demo_history(session, datetime.now(UTC))
-    camera_process, port = start_camera_simulator(len(WALL_ORDER) - 1)
+    camera_process = None
     try:
+        db = connect(url)
+        with db.write() as session:
+            seed_demo(session, date.today(), settings.workstation)
+            seed_demo_hot_lists(session, datetime.now(UTC))
+            seed_demo_history(session, datetime.now(UTC))
+        camera_process, port = start_camera_simulator(len(WALL_ORDER) - 1)
         configure_demo_cameras(db, settings, port)
-    except BaseException:
-        camera_process.kill()
-        raise
-    print(f"Demo database: {db.display}  (every demo password: {DEMO_PASSWORD})")
-    return run_console(settings, demo=True, db=db,
-                       demo_note=f"Password for every demo person: {DEMO_PASSWORD}",
-                       auto_sign_in=(demo_badge_for(role), DEMO_PASSWORD),
-                       companion=DemoRuntime(db, camera_process=camera_process))
+        print(f"Demo database: {db.display}  (every demo password: {DEMO_PASSWORD})")
+        cameras = camera_process
+        return run_console(settings, demo=True, db=db,
+                           demo_note=f"Password for every demo person: {DEMO_PASSWORD}",
+                           auto_sign_in=(demo_badge_for(role), DEMO_PASSWORD),
+                           companion=lambda heard: DemoRuntime(db, folder, cameras, heard))
+    finally:
+        if camera_process is not None and camera_process.poll() is None:
+            stop_process(camera_process)
+        shutil.rmtree(folder, ignore_errors=True)

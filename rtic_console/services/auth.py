@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from rtic_console.config import Settings
 from rtic_console.domain.personnel import RosterInputError, clean_badge, training_gaps
 from rtic_console.domain.roles import Permission, Role, allows, roles_for
-from rtic_console.services.context import Actor, Context, Refused, training_policy
+from rtic_console.services.context import Actor, Context, Refused, service_action, training_policy
 from rtic_console.services.passwords import hash_password, needs_rehash, verify_password
 from rtic_console.store.audit_log import append_event
 from rtic_console.store.database import Database
@@ -96,6 +96,7 @@ def sign_in(db: Database, settings: Settings, badge: str, password: str) -> Cont
     return Context(outcome, settings)
 
 
+@service_action("auth.sign_out")
 def sign_out(session: Session, ctx: Context) -> None:
     append_event(session, actor_badge=ctx.actor.badge, workstation=ctx.workstation,
                  action="auth.sign_out", object_type="person", object_id=ctx.actor.badge)

@@ -20,7 +20,7 @@ from rtic_console.domain.donor_terms import (
 )
 from rtic_console.domain.roles import Permission
 from rtic_console.services.auth import authorize
-from rtic_console.services.context import Context, InputRejected
+from rtic_console.services.context import Context, InputRejected, service_action
 from rtic_console.store.audit_log import append_event
 from rtic_console.store.change_bus import ChangeEvent, publish
 from rtic_console.store.models import Device, DonorAgreement, DonorAgreementCamera
@@ -212,6 +212,7 @@ def _find(session: Session, agreement_id: int) -> DonorAgreement:
     return row
 
 
+@service_action("donor.list")
 def list_agreements(session: Session, ctx: Context) -> list[AgreementView]:
     authorize(session, ctx, Permission.MANAGE_DONORS, action="donor.list")
     now = ctx.now()
@@ -219,6 +220,7 @@ def list_agreements(session: Session, ctx: Context) -> list[AgreementView]:
     return [_view(session, row, now) for row in rows]
 
 
+@service_action("donor.add")
 def create_agreement(session: Session, ctx: Context, data: AgreementInput) -> AgreementView:
     authorize(session, ctx, Permission.MANAGE_DONORS, action="donor.add",
               object_type="donor_agreement", object_id=data.reference[:40])
@@ -238,6 +240,7 @@ def create_agreement(session: Session, ctx: Context, data: AgreementInput) -> Ag
     return _view(session, row, ctx.now())
 
 
+@service_action("donor.edit")
 def update_agreement(session: Session, ctx: Context, agreement_id: int,
                      data: AgreementInput) -> AgreementView:
     """Replaces the terms; walls showing the cameras re-evaluate them on the change event."""
@@ -258,6 +261,7 @@ def update_agreement(session: Session, ctx: Context, agreement_id: int,
     return _view(session, row, ctx.now())
 
 
+@service_action("donor.delete")
 def delete_agreement(session: Session, ctx: Context, agreement_id: int, reason: str) -> None:
     """A withdrawn agreement: its cameras go dark (G.2); the audit keeps its last terms."""
     authorize(session, ctx, Permission.MANAGE_DONORS, action="donor.delete",

@@ -23,7 +23,7 @@ from rtic_console.domain.checklist import (
 )
 from rtic_console.domain.roles import Permission
 from rtic_console.services.auth import authorize
-from rtic_console.services.context import Context, InputRejected, Refused
+from rtic_console.services.context import Context, InputRejected, Refused, service_action
 from rtic_console.store.audit_log import append_event
 from rtic_console.store.change_bus import ChangeEvent, publish
 from rtic_console.store.models import (
@@ -135,6 +135,7 @@ def _views(session: Session, hits: list[Hit]) -> list[HitView]:
     return out
 
 
+@service_action("hits.list")
 def list_hits(session: Session, ctx: Context, *, status: str | None = None,
               limit: int = 500) -> list[HitView]:
     """Open hits by priority, then oldest first: the order to work them (D.5.a).
@@ -158,6 +159,7 @@ def list_hits(session: Session, ctx: Context, *, status: str | None = None,
     return _views(session, list(session.scalars(query.limit(limit))))
 
 
+@service_action("hits.view")
 def hit_detail(session: Session, ctx: Context, hit_id: int) -> HitDetail:
     authorize(session, ctx, Permission.VIEW_HITS, action="hits.view", object_type="hit",
               object_id=hit_id)
@@ -188,6 +190,7 @@ def _audit(session: Session, ctx: Context, action: str, hit: Hit, reason: str | 
     publish(session, ChangeEvent(HIT_CHANGED, (hit.id,)))
 
 
+@service_action("hits.claim")
 def claim_hit(session: Session, ctx: Context, hit_id: int) -> HitView:
     """Exactly one of two dispatchers claiming at once wins; the other learns who has it."""
     authorize(session, ctx, Permission.WORK_HITS, action="hits.claim", object_type="hit",
@@ -217,6 +220,7 @@ def _steps_done(session: Session, hit_id: int) -> dict[int, HitStep]:
     return {s.step: s for s in session.scalars(select(HitStep).where(HitStep.hit_id == hit_id))}
 
 
+@service_action("hits.step")
 def record_step(session: Session, ctx: Context, hit_id: int, item: StepInput) -> HitView:
     """Record who did which step and when; steps go in order and survive a restart."""
     authorize(session, ctx, Permission.WORK_HITS, action="hits.step", object_type="hit",
@@ -241,6 +245,7 @@ def record_step(session: Session, ctx: Context, hit_id: int, item: StepInput) ->
     return _views(session, [hit])[0]
 
 
+@service_action("hits.confirm")
 def confirm_hit(session: Session, ctx: Context, hit_id: int) -> HitView:
     """D.5.b, D.6.a: only the claiming dispatcher, and only after all four steps."""
     authorize(session, ctx, Permission.WORK_HITS, action="hits.confirm", object_type="hit",
@@ -263,6 +268,7 @@ def confirm_hit(session: Session, ctx: Context, hit_id: int) -> HitView:
     return _views(session, [hit])[0]
 
 
+@service_action("hits.close")
 def close_hit(session: Session, ctx: Context, hit_id: int, closing: HitStatus,
               reason: str) -> HitView:
     """Misread, no longer wanted or duplicate, each with its reason."""

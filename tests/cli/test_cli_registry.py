@@ -51,7 +51,7 @@ def test_import_exit_codes_and_report(cli, capsys, tmp_path: Path) -> None:
     assert "cannot read" in capsys.readouterr().err
 
 
-@pytest.mark.policy("H.2-H.3")
+@pytest.mark.policy("H.2")
 def test_near_needs_a_case_and_prints_distances(cli, db: Database, enrol, capsys) -> None:
     assert cli("1001", "import", str(FIXTURES / "good.csv")) == 0
     capsys.readouterr()

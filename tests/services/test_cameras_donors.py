@@ -41,7 +41,6 @@ def test_cameras_are_listed_by_category_and_area_with_status(db: Database,
     assert all("s3cret" not in str(e.details) for e in added), "credentials reached the audit"
 
 
-@pytest.mark.policy("D.2.b")
 def test_a_stream_check_sets_the_status_of_the_cameras_at_that_address(
         db: Database, admin: Context) -> None:
     add_camera(db, admin, "CAM-AG-01")
@@ -124,7 +123,7 @@ def test_only_camera_and_donor_managers_change_them(db: Database, admin: Context
         add_agreement(db, it, ("CAM-PD-01",))
 
 
-@pytest.mark.policy("G.3")
+@pytest.mark.policy("G.3.b")
 def test_agreement_is_stored_listed_and_found_for_its_camera(db: Database,
                                                              admin: Context) -> None:
     donor = add_camera(db, admin, "CAM-PD-01", "private_donor")
@@ -157,7 +156,8 @@ BAD_AGREEMENTS = [
 ]
 
 
-@pytest.mark.policy("G.3")
+@pytest.mark.policy("G.3.a")
+@pytest.mark.policy("G.3.e")
 def test_bad_agreements_are_refused_naming_the_problem(db: Database, admin: Context) -> None:
     add_camera(db, admin, "CAM-PD-01", "private_donor")
     add_camera(db, admin, "CAM-AG-01")

@@ -144,6 +144,7 @@ def _work_to_confirmation(db: Database, ctx: Context, hit_id: int) -> None:
 
 
 @pytest.mark.policy("D.5.b")
+@pytest.mark.policy("D.6.a")
 def test_only_a_dispatcher_confirms_after_four_steps(db: Database, engine: MatchingEngine,
                                                      listed: Context, enrol) -> None:
     hit_id = ingest(db, engine, read("7ABC123")).hit_ids[0]
@@ -193,7 +194,7 @@ def test_closing_as_misread_needs_reason(db: Database, engine: MatchingEngine, l
     assert perform(db, dispatcher, hit_service.list_hits) == []
 
 
-@pytest.mark.policy("D.5.b")
+@pytest.mark.policy("D.6.a")
 def test_two_dispatchers_claim_at_once_exactly_one_wins(db: Database, engine: MatchingEngine,
                                                         listed, enrol) -> None:
     hit_id = ingest(db, engine, read("7ABC123")).hit_ids[0]

@@ -155,7 +155,6 @@ def test_a_read_committed_after_a_higher_id_still_arrives(db: Database, devices,
                          NOW - timedelta(hours=1)).detections)
 
 
-@pytest.mark.policy("B.2")
 @pytest.mark.policy("F.1")
 def test_devices_show_kind_category_and_service_state(db: Database, devices,
                                                       dispatcher: Context) -> None:

@@ -111,7 +111,6 @@ def test_export_is_a_clip_with_its_hash_and_a_manifest(db: Database, admin: Cont
     assert info.value.clause == "F.4"
 
 
-@pytest.mark.policy("F.5")
 def test_purge_keeps_held_video_and_clamps_retention(db: Database, admin: Context,
                                                      tmp_path: Path) -> None:
     now = datetime.now(UTC)

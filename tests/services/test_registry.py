@@ -235,7 +235,7 @@ def _place_cameras(db: Database, admin: Context) -> dict[str, int]:
     return ids
 
 
-@pytest.mark.policy("H.2-H.3")
+@pytest.mark.policy("H.3")
 def test_cameras_near_a_place_sorted_by_distance(db: Database, admin: Context,
                                                  enrol) -> None:
     ids = _place_cameras(db, admin)
@@ -256,7 +256,7 @@ def test_cameras_near_a_place_sorted_by_distance(db: Database, admin: Context,
     assert first.details["entries"] == [ids["100 m north"], ids["250 m east"]]
 
 
-@pytest.mark.policy("H.2-H.3")
+@pytest.mark.policy("H.2")
 @pytest.mark.parametrize("case", [None, "", "   "])
 def test_look_up_without_a_case_is_refused_and_audited(db: Database, admin: Context,
                                                        enrol, case: str | None) -> None:
@@ -270,7 +270,7 @@ def test_look_up_without_a_case_is_refused_and_audited(db: Database, admin: Cont
     assert refusal.details == {"clause": "H.2-H.3"} and refusal.actor_badge == "6301"
 
 
-@pytest.mark.policy("H.2-H.3")
+@pytest.mark.policy("H.2")
 @pytest.mark.parametrize(("change", "reason"), [
     ({"radius": 0}, "radius must be more than 0"),
     ({"radius": 1e9}, "radius must be more than 0 and at most 2,000 m"),
@@ -292,7 +292,7 @@ def test_bad_look_ups_are_refused(db: Database, admin: Context, enrol,
     assert entry_count(db) == 4
 
 
-@pytest.mark.policy("H.2-H.3")
+@pytest.mark.policy("H.2")
 def test_a_look_up_reaches_at_most_two_kilometres(db: Database, admin: Context,
                                                   enrol) -> None:
     ids = _place_cameras(db, admin)
@@ -307,7 +307,7 @@ def test_a_look_up_reaches_at_most_two_kilometres(db: Database, admin: Context,
         assert len(list_events(session, AuditFilter(action="registry.near"))) == 1
 
 
-@pytest.mark.policy("H.2-H.3")
+@pytest.mark.policy("H.3")
 def test_dispatchers_do_not_look_up_the_registry(db: Database, enrol) -> None:
     dispatcher = enrol("7001", "dispatcher")
     with pytest.raises(Refused, match="Only"):

@@ -90,7 +90,6 @@ def test_refused_without_purpose_or_case(db: Database, enrol, reads, missing: st
         assert list_events(session, AuditFilter(action="search.run.refused"))
 
 
-@pytest.mark.policy("D.2.b")
 def test_search_is_logged_and_audited(db: Database, enrol, reads) -> None:
     officer = enrol("6301", "officer")
     result = run(db, officer, plate="7abc-123")

@@ -48,7 +48,8 @@ def _attempt(session: Session, settings: Settings, raw_badge: str,
     if person is None:
         verify_password(None, password)
         return _refuse_sign_in(session, settings, badge,
-                               f"No one with badge {badge} is on the RTIC roster.")
+                               f"No one with badge {badge} is on the RTIC roster.",
+                               clause="A.3")
     now = datetime.now(UTC)
     if person.locked_until and person.locked_until > now:
         until = person.locked_until.astimezone().strftime("%H:%M")
@@ -73,7 +74,7 @@ def _attempt(session: Session, settings: Settings, raw_badge: str,
     person.locked_until = None
     if not person.active:
         return _refuse_sign_in(session, settings, badge,
-                               f"Badge {badge} is inactive on the RTIC roster.")
+                               f"Badge {badge} is inactive on the RTIC roster.", clause="A.3")
     gaps = training_gaps(person.clets_trained_on, person.alpr_trained_on,
                          now.astimezone().date(), training_policy(settings))
     if gaps:

@@ -152,7 +152,7 @@ def _clean(data: CameraInput) -> dict[str, object]:
         category = DeviceCategory(data.category)
     except ValueError:
         raise InputRejected("category must be one of: " + ", ".join(
-            c.value for c in DeviceCategory) + " (F.1)") from None
+            c.value for c in DeviceCategory) + " (F.1)", clause="F.1") from None
     if len(data.area) > 80 or len(data.address) > 200:
         raise InputRejected("area is at most 80 and address at most 200 characters")
     if (data.latitude is None) != (data.longitude is None):
@@ -161,7 +161,7 @@ def _clean(data: CameraInput) -> dict[str, object]:
             -90 <= data.latitude <= 90 and -180 <= data.longitude <= 180):
         raise InputRejected("latitude must be -90 to 90 and longitude -180 to 180")
     if data.retention_days is not None and not 90 <= data.retention_days <= 730:
-        raise InputRejected("retention must be 90 to 730 days (F.5, C.1)")
+        raise InputRejected("retention must be 90 to 730 days (F.5, C.1)", clause="F.5")
     return {"code": code, "name": name, "category": category.value,
             "area": data.area.strip(), "address": data.address.strip(),
             "latitude": data.latitude, "longitude": data.longitude,

@@ -16,6 +16,7 @@ from rtic_console.domain.donor_terms import (
     END_OF_DAY,
     DonorAgreementTerms,
     DonorTermsError,
+    first_clause,
     validate_terms,
 )
 from rtic_console.domain.roles import Permission
@@ -120,7 +121,8 @@ def _donor_cameras(session: Session, codes: Sequence[str]) -> list[Device]:
             raise InputRejected(f"there is no camera {code!r}")
         if device.category != DeviceCategory.PRIVATE_DONOR.value:
             raise InputRejected(f"camera {code} is a {device.category} camera, not a private "
-                                "donor camera (F.1); agreements cover donor cameras only")
+                                "donor camera (F.1); agreements cover donor cameras only",
+                                clause="G.3.b")
         cameras.append(device)
     return cameras
 
@@ -150,13 +152,14 @@ def _checked(session: Session, data: AgreementInput, agreement_id: int | None) -
     for index, polygon in enumerate(terms.mask_polygons, 1):
         if _outside_frame(polygon):
             problems.append(f"privacy mask {index} has a point outside the frame "
-                            "(coordinates run from 0 to 1)")
+                            "(coordinates run from 0 to 1) (G.3.c)")
     if len(terms.agreement_id) > 40 or len(terms.donor_name) > 120 \
             or len(data.donor_contact) > 200:
         problems.append("agreement id, donor name and contact are at most 40, 120 and 200 "
                         "characters")
     if problems:
-        raise InputRejected("donor agreement refused: " + "; ".join(problems))
+        raise InputRejected("donor agreement refused: " + "; ".join(problems),
+                            clause=first_clause(problems))
     cameras = _donor_cameras(session, data.camera_codes)
     for device in cameras:
         for other in session.scalars(

@@ -15,7 +15,6 @@ import pytest
 from sqlalchemy.orm import Session
 
 from rtic_console import services
-from rtic_console.config import Settings
 from rtic_console.feeds.recording_supervisor import RecordingSupervisor
 from rtic_console.services import audit_review, cameras, hotlists, recordings, roster, viewing
 from rtic_console.services.cameras import CameraInput
@@ -92,16 +91,6 @@ def test_an_action_that_depends_on_the_call_is_named_by_it(db: Database, enrol) 
                    action="hotlist.special.reject", match="reason for rejecting")
     assert_refused(db, lambda: perform(db, supervisor, hotlists.decide_special, 9999, True),
                    action="hotlist.special.approve", match="no special hot list entry")
-
-
-@pytest.mark.policy("D.2.c")
-def test_a_second_first_administrator_is_refused_and_audited(db: Database, settings: Settings,
-                                                              admin: Context) -> None:
-    event = assert_refused(db, lambda: roster.create_first_admin(
-        db, settings, PersonInput("1002", "Someone Else", ("officer",), "X", trained(),
-                                  trained()), PASSWORD),
-        action="roster.first_admin", clause="D.2.c", match="already has people")
-    assert event.actor_badge is None and event.workstation == "TEST-WS-01"
 
 
 @pytest.mark.policy("F.4")

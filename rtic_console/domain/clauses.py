@@ -47,11 +47,13 @@ CLAUSES: dict[str, str] = {
     "F.5": "Recorded video follows the 90-day to 2-year retention and evidence holds",
     "G.1": "Donor video is never recorded, snapshotted or exported",
     "G.2": "No donor feed without a current terms agreement",
-    "G.3.a": "Donor terms: the agreed purpose and manner of use",
+    "G.3.a": "Donor terms state the purpose and manner of use; an agreement without them is "
+             "refused",
     "G.3.b": "Donor terms: only the cameras the agreement lists",
     "G.3.c": "Donor terms: allowed hours, places and viewing angles (privacy masks)",
     "G.3.d": "Donor terms: real-time viewing limits",
-    "G.3.e": "Donor terms: the footage retrieval process is recorded",
+    "G.3.e": "Donor terms record the footage retrieval process; an agreement without it is "
+             "refused",
     "G.3.f": "Donor terms: remote viewing only from the workstations allowed",
     "G.3.g": "Donor terms: the agreement expires and the feed goes dark by itself",
     "H.1": "Voluntary registry entries hold owner, place and equipment",

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint screenshots benchmarks matrix clean
+.PHONY: demo test lint screenshots benchmarks matrix compliance clean
 
 $(STAMP): pyproject.toml Makefile installer/install_system_libs.sh resources/map/package-lock.json
 	bash installer/install_system_libs.sh
@@ -28,7 +28,11 @@ screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m rtic_console.ui.screenshots docs/screenshots
 
 matrix: $(STAMP)
-	$(BIN)/rtic-console compliance matrix
+	$(BIN)/rtic-console compliance
+
+# After a full `make test`: the committed matrix, docs/COMPLIANCE.md.
+compliance: $(STAMP)
+	$(BIN)/rtic-console compliance --markdown docs/COMPLIANCE.md
 
 benchmarks: $(STAMP)
 	for b in benchmarks/bench_*.py; do $(BIN)/python $$b || exit 1; done

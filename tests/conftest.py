@@ -27,7 +27,7 @@ PG_ADMIN_DSN = os.environ.get("RTIC_TEST_PG", "host=127.0.0.1 port=5432 user=pos
                               "dbname=postgres connect_timeout=3")
 REQUIRE_PG = os.environ.get("RTIC_REQUIRE_PG") == "1"
 
-pytest_plugins = ["tests.policy_plugin"]
+pytest_plugins = ["tests.policy_plugin", "pytester"]
 
 
 @pytest.fixture(autouse=True)

@@ -27,8 +27,14 @@ def table_digests(db: Database) -> dict[str, str]:
         for name in names:
             rows = session.execute(text(f'SELECT * FROM "{name}"')).all()  # noqa: S608
             digests[name] = hashlib.sha256(
-                "\n".join(sorted(repr(tuple(r)) for r in rows)).encode()).hexdigest()
+                "\n".join(sorted(repr(tuple(map(_value, r))) for r in rows)).encode()
+            ).hexdigest()
         return digests
+
+
+def _value(cell: object) -> object:
+    """psycopg2 returns bytea as a memoryview, whose repr is its address, not its bytes."""
+    return bytes(cell) if isinstance(cell, memoryview) else cell
 
 
 def head_seq(db: Database) -> int:

@@ -62,8 +62,7 @@ def _check(args: argparse.Namespace, cli: CliSession) -> int:
     """Needs --as with camera management (IT staff, ALPR administrators): it decodes a live
     feed, which the order audits like any view, and it is part of the inspection record."""
     ctx = cli.context()
-    url = cameras.check_url(args.url, "URL") or ""
-    query(cli.db, ctx, cameras.authorize_stream_check, url)
+    url = query(cli.db, ctx, cameras.authorize_stream_check, args.url)
     try:
         result = probe_stream(url, frames=args.frames, timeout_s=args.timeout)
     except StreamProbeError as exc:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from numbers import Real
@@ -26,6 +27,15 @@ class DonorTermsError(ValueError):
     def __init__(self, problems: list[str]) -> None:
         super().__init__("; ".join(problems))
         self.problems = problems
+
+
+_CLAUSE_TAG = re.compile(r"\((G\.\d(?:\.[a-g])?)\)")
+
+
+def first_clause(problems: Sequence[str]) -> str | None:
+    """The clause a refusal of these terms is audited under: the first one a problem names
+    in parentheses, as "(G.3.a)"; None when every problem is one of form."""
+    return next((m.group(1) for p in problems if (m := _CLAUSE_TAG.search(p))), None)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -139,7 +149,7 @@ def validate_terms(terms: DonorAgreementTerms) -> None:
         problems.append("effective and expiry dates must be datetimes with a time zone")
     elif terms.expires_at.astimezone(UTC) <= terms.effective_at.astimezone(UTC):
         problems.append(f"the agreement ends ({terms.expires_at:%Y-%m-%d %H:%M %Z}) before it "
-                        f"starts ({terms.effective_at:%Y-%m-%d %H:%M %Z})")
+                        f"starts ({terms.effective_at:%Y-%m-%d %H:%M %Z}) (G.3.g)")
     for day, windows in terms.allowed_hours.items():
         problems += _window_problems(day, windows)
     if not any(terms.allowed_hours.values()):

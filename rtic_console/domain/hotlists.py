@@ -114,10 +114,15 @@ DEFAULT_PRIORITY: dict[ReasonCategory, int] = {
 
 
 class HotListRuleError(ValueError):
-    """A hot list entry the order does not allow; the message lists every problem."""
+    """A hot list entry the order does not allow; the message lists every problem.
 
-    def __init__(self, problems: list[str]) -> None:
+    `clause` is the first rule of the order the entry breaks (E.1 before E.2), or None
+    when every problem is one of form (a plate that is not a plate).
+    """
+
+    def __init__(self, problems: list[str], clause: str | None = None) -> None:
         self.problems = tuple(problems)
+        self.clause = clause
         super().__init__("hot plate refused: " + "; ".join(problems))
 
 
@@ -312,8 +317,15 @@ def _validate_entry(
     narrative: str | None,
 ) -> HotListEntryData:
     problems: list[str] = []
+    broken: list[str] = []  # the clauses of the order behind the problems, in order
+
+    def under(clause: str, before: int) -> None:
+        if len(problems) > before and clause not in broken:
+            broken.append(clause)
+
     normalized_plate = _check_plate(plate, problems)
     normalized_state = _check_state(state, problems)
+    first_e1 = len(problems)
     case, subject = _text(case_number), _text(xref)
     if case is None and subject is None:
         problems.append("an SPD case number, or the subject's XREF when there is no case, "
@@ -323,6 +335,8 @@ def _validate_entry(
             problems.append(f"{label} is {len(value)} characters; at most "
                             f"{MAX_REFERENCE_LENGTH}")
     category = _check_reason(reason, problems)
+    under("E.1", first_e1)
+    first_e2 = len(problems)
     system, record = None, None
     if counterpart is not None:
         system = _check_system(counterpart[0], problems)
@@ -332,12 +346,13 @@ def _validate_entry(
         elif len(record) > MAX_REFERENCE_LENGTH:
             problems.append(f"CLETS/NCIC record number is longer than {MAX_REFERENCE_LENGTH}")
     entered, expires = _check_expiry(entered_at, expires_at, problems)
+    under("E.2", first_e2)
     if priority is not None and priority < 1:
         problems.append(f"priority must be 1 (highest) or more, got {priority}")
     # A None plate or entry time always comes with its problem already listed.
     if problems or normalized_plate is None or entered is None:
         logger.info("hot list entry refused with %s problem(s)", len(problems))
-        raise HotListRuleError(problems)
+        raise HotListRuleError(problems, broken[0] if broken else None)
     return HotListEntryData(
         plate=normalized_plate,
         state=normalized_state,

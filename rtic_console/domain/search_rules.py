@@ -28,6 +28,8 @@ MAX_DEVICES = 50
 MIN_DESCRIPTION = 10
 MAX_DESCRIPTION = 1000
 EARTH_RADIUS_M = 6_371_000.0
+# The clause behind the bounds: a search reads only what its stated purpose needs.
+BOUNDS = "D.1"
 
 
 class SearchPurpose(StrEnum):
@@ -58,15 +60,22 @@ class MatchMode(StrEnum):
 
 
 class SearchRuleError(ValueError):
-    """A search the order or common sense does not allow; the message names the field."""
+    """A search the order or common sense does not allow; the message names the field.
+
+    `clause` names the order's rule behind a bound (D.1 keeps a search to what its purpose
+    needs: the retention span, the radius, a canvass's window); a format error has none.
+    """
+
+    def __init__(self, message: str, clause: str | None = None) -> None:
+        super().__init__(message)
+        self.clause = clause
 
 
 class SearchRefusal(SearchRuleError):
     """A search the order itself forbids as asked; `clause` says which rule decides it."""
 
     def __init__(self, message: str, clause: str) -> None:
-        super().__init__(message)
-        self.clause = clause
+        super().__init__(message, clause)
 
 
 @dataclass(frozen=True)
@@ -246,7 +255,8 @@ def plate_pattern(raw: str, mode: MatchMode | str = MatchMode.EXACT) -> PlatePat
     literals = sum(c.isalnum() for c in text)
     if wild and literals < MIN_LITERALS:
         raise SearchRuleError(f"plate pattern: a wildcard search needs at least {MIN_LITERALS} "
-                              "known characters; a pattern of wildcards alone searches everyone")
+                              "known characters; a pattern of wildcards alone searches everyone",
+                              BOUNDS)
     return PlatePattern(mode, text)
 
 
@@ -258,7 +268,7 @@ def time_range(start: datetime | None, end: datetime | None) -> None:
         if end <= start:
             raise SearchRuleError("time range: it ends before it starts")
         if end - start > MAX_SPAN:
-            raise SearchRuleError("time range: longer than the 2 years data is kept")
+            raise SearchRuleError("time range: longer than the 2 years data is kept", BOUNDS)
 
 
 def window_of(kind: SearchKind, start: datetime | None, end: datetime | None) -> None:
@@ -270,7 +280,7 @@ def window_of(kind: SearchKind, start: datetime | None, end: datetime | None) ->
     hours = int(limit.total_seconds() // 3600)
     if start is None or end is None or end - start > limit:
         raise SearchRuleError(f"time range: a {kind.value} search needs a start and an end at "
-                              f"most {hours} hours apart")
+                              f"most {hours} hours apart", BOUNDS)
 
 
 def _number(value: object, name: str) -> float:
@@ -280,9 +290,11 @@ def _number(value: object, name: str) -> float:
 
 
 def radius_of(value: float, largest: float = MAX_RADIUS_M) -> float:
-    if isinstance(value, bool) or not (isinstance(value, int | float)
-                                       and math.isfinite(value)) or not 0 < value <= largest:
-        raise SearchRuleError(f"radius must be more than 0 and at most {largest:.0f} m")
+    number = not isinstance(value, bool) and isinstance(value, int | float) \
+        and math.isfinite(value)
+    if not number or not 0 < value <= largest:
+        raise SearchRuleError(f"radius must be more than 0 and at most {largest:.0f} m",
+                              BOUNDS if number and value > largest else None)
     return float(value)
 
 
@@ -317,7 +329,7 @@ def rectangle_of(corners: object, largest_side: float = MAX_RECTANGLE_SIDE_M) ->
     rect = Rectangle(south, west, north, east)
     if max(rect.sides_m()) > largest_side:
         raise SearchRuleError(f"area: the rectangle is more than {largest_side / 1000:.0f} km "
-                              "across")
+                              "across", BOUNDS)
     return rect
 
 
@@ -370,7 +382,7 @@ def criteria_of(*, plate: str | None, match_mode: str, time_from: datetime | Non
         # D.1.b: a canvass reads everyone within R metres of a place; devices only narrow it.
         raise SearchRuleError("area: a search without a plate or vehicle description is a "
                               "canvass (D.1.b) and needs a place, a circle or a rectangle; "
-                              "devices may narrow it")
+                              "devices may narrow it", BOUNDS)
     window_of(kind, time_from, time_to)
     return SearchCriteria(pattern, time_from, time_to, area, device_tokens, vehicle)
 

@@ -10,13 +10,15 @@ from pathlib import Path
 from sqlalchemy.exc import DBAPIError
 
 from rtic_console.feeds.recorder import RecorderWorker, RecordingRefused
-from rtic_console.services.context import Refused
+from rtic_console.services.context import InputRejected, Refused
 from rtic_console.services.recordings import (
+    INDEX,
     RecordingTarget,
     SegmentInfo,
     index_segment,
     recording_targets,
 )
+from rtic_console.services.runner import refusals_audited
 from rtic_console.store.change_bus import Change, ChangeEvent
 from rtic_console.store.database import Database, DatabaseUnavailable
 
@@ -103,10 +105,12 @@ class RecordingSupervisor(threading.Thread):
                 self._workers[target.device_id] = (target, worker)
 
     def _index(self, segment: SegmentInfo) -> None:
+        """No one is signed in here: a refusal (a donor camera's segment, G.1) is audited
+        with no actor."""
         try:
-            with self._db.write() as session:
+            with refusals_audited(self._db, None, INDEX), self._db.write() as session:
                 index_segment(session, segment)
-        except Refused as exc:
+        except (Refused, InputRejected) as exc:
             logger.warning("segment refused: %s", exc)
         except DBAPIError as exc:
             logger.warning("segment %s not indexed yet (%s)", Path(segment.path).name,

@@ -26,7 +26,7 @@ from rtic_console.domain.checklist import CLOSINGS, OPEN_STATUSES, STATUS_TITLES
 from rtic_console.domain.devices import KIND_TITLES, DeviceKind
 from rtic_console.domain.roles import Permission
 from rtic_console.services.auth import authorize
-from rtic_console.services.context import Context, InputRejected
+from rtic_console.services.context import Context, InputRejected, service_action
 from rtic_console.store.models import Detection, Device, Hit, HotList
 
 HOUR = timedelta(hours=1)
@@ -125,6 +125,7 @@ class ActivityStats:
     readers: ReaderUptime
 
 
+@service_action("dashboard.view")
 def activity_stats(session: Session, ctx: Context, window: str = "24h", *,
                    until: datetime | None = None, zone: str | None = None) -> ActivityStats:
     """Counts only, never plates, so viewing them is not audited (refusals still are).

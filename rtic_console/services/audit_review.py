@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from rtic_console.domain.audit_chain import AuditRecord, ChainReport, canonical_details
 from rtic_console.domain.roles import Permission
 from rtic_console.services.auth import authorize
-from rtic_console.services.context import Context
+from rtic_console.services.context import Context, InputRejected, service_action
 from rtic_console.store import audit_log
 from rtic_console.store.audit_log import AuditFilter, append_event
 
@@ -19,11 +19,13 @@ CSV_COLUMNS = ["seq", "occurred_at_utc", "actor_badge", "workstation", "action",
                "object_id", "reason", "details", "prev_hash", "hash"]
 
 
+@service_action("audit.list")
 def list_events(session: Session, ctx: Context, flt: AuditFilter) -> list[AuditRecord]:
     authorize(session, ctx, Permission.VIEW_AUDIT, action="audit.list")
     return audit_log.list_events(session, flt)
 
 
+@service_action("audit.list")
 def known_actions(session: Session, ctx: Context) -> list[str]:
     authorize(session, ctx, Permission.VIEW_AUDIT, action="audit.list")
     return audit_log.distinct_actions(session)
@@ -47,11 +49,15 @@ def render_csv(records: list[AuditRecord]) -> str:
     return out.getvalue()
 
 
+@service_action("audit.export")
 def export_csv(session: Session, ctx: Context, flt: AuditFilter, path: Path) -> int:
     """Write the filtered events to a CSV file; the export is audited with its filter."""
     authorize(session, ctx, Permission.VIEW_AUDIT, action="audit.export")
     records = audit_log.list_events(session, flt)
-    path.write_text(render_csv(records), encoding="utf-8", newline="")
+    try:
+        path.write_text(render_csv(records), encoding="utf-8", newline="")
+    except OSError as exc:
+        raise InputRejected(f"file: cannot write {path.name}: {exc.strerror or exc}") from None
     append_event(session, actor_badge=ctx.actor.badge, workstation=ctx.workstation,
                  action="audit.export", object_type="audit", reason="CSV export",
                  details={"rows": len(records), "file": path.name, "filter": {

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from rtic_console.config import Settings
 from rtic_console.domain.personnel import RosterInputError, clean_badge, training_gaps
 from rtic_console.domain.roles import Permission, Role, allows, roles_for
-from rtic_console.services.context import Actor, Context, Refused, training_policy
+from rtic_console.services.context import Actor, Context, Refused, service_action, training_policy
 from rtic_console.services.passwords import hash_password, needs_rehash, verify_password
 from rtic_console.store.audit_log import append_event
 from rtic_console.store.database import Database
@@ -48,7 +48,8 @@ def _attempt(session: Session, settings: Settings, raw_badge: str,
     if person is None:
         verify_password(None, password)
         return _refuse_sign_in(session, settings, badge,
-                               f"No one with badge {badge} is on the RTIC roster.")
+                               f"No one with badge {badge} is on the RTIC roster.",
+                               clause="A.3")
     now = datetime.now(UTC)
     if person.locked_until and person.locked_until > now:
         until = person.locked_until.astimezone().strftime("%H:%M")
@@ -73,7 +74,7 @@ def _attempt(session: Session, settings: Settings, raw_badge: str,
     person.locked_until = None
     if not person.active:
         return _refuse_sign_in(session, settings, badge,
-                               f"Badge {badge} is inactive on the RTIC roster.")
+                               f"Badge {badge} is inactive on the RTIC roster.", clause="A.3")
     gaps = training_gaps(person.clets_trained_on, person.alpr_trained_on,
                          now.astimezone().date(), training_policy(settings))
     if gaps:
@@ -96,6 +97,7 @@ def sign_in(db: Database, settings: Settings, badge: str, password: str) -> Cont
     return Context(outcome, settings)
 
 
+@service_action("auth.sign_out")
 def sign_out(session: Session, ctx: Context) -> None:
     append_event(session, actor_badge=ctx.actor.badge, workstation=ctx.workstation,
                  action="auth.sign_out", object_type="person", object_id=ctx.actor.badge)

@@ -14,7 +14,7 @@ from rtic_console.domain.devices import CATEGORY_TITLES, DeviceCategory, DeviceK
 from rtic_console.domain.donor_terms import recording_allowed
 from rtic_console.domain.roles import Permission
 from rtic_console.services.auth import authorize
-from rtic_console.services.context import Context, InputRejected, Refused
+from rtic_console.services.context import Context, InputRejected, Refused, service_action
 from rtic_console.store.audit_log import append_event
 from rtic_console.store.change_bus import Change, publish
 from rtic_console.store.models import CameraSettings, Device
@@ -106,6 +106,7 @@ def _cameras(session: Session) -> list[tuple[Device, CameraSettings | None]]:
     return [(d, s) for d, s in rows]
 
 
+@service_action("camera.list")
 def list_cameras(session: Session, ctx: Context) -> list[CameraView]:
     """Ordered by category, then area, then code: the wall's grouped camera list."""
     authorize(session, ctx, Permission.VIEW_CAMERAS, action="camera.list")
@@ -150,7 +151,7 @@ def _clean(data: CameraInput) -> dict[str, object]:
         category = DeviceCategory(data.category)
     except ValueError:
         raise InputRejected("category must be one of: " + ", ".join(
-            c.value for c in DeviceCategory) + " (F.1)") from None
+            c.value for c in DeviceCategory) + " (F.1)", clause="F.1") from None
     if len(data.area) > 80 or len(data.address) > 200:
         raise InputRejected("area is at most 80 and address at most 200 characters")
     if (data.latitude is None) != (data.longitude is None):
@@ -159,7 +160,7 @@ def _clean(data: CameraInput) -> dict[str, object]:
             -90 <= data.latitude <= 90 and -180 <= data.longitude <= 180):
         raise InputRejected("latitude must be -90 to 90 and longitude -180 to 180")
     if data.retention_days is not None and not 90 <= data.retention_days <= 730:
-        raise InputRejected("retention must be 90 to 730 days (F.5, C.1)")
+        raise InputRejected("retention must be 90 to 730 days (F.5, C.1)", clause="F.5")
     return {"code": code, "name": name, "category": category.value,
             "area": data.area.strip(), "address": data.address.strip(),
             "latitude": data.latitude, "longitude": data.longitude,
@@ -185,6 +186,7 @@ def _snapshot(device: Device, settings: CameraSettings | None) -> dict[str, obje
             "retention_days": settings.retention_days if settings else None}
 
 
+@service_action("camera.add")
 def add_camera(session: Session, ctx: Context, data: CameraInput) -> CameraView:
     authorize(session, ctx, Permission.MANAGE_CAMERAS, action="camera.add",
               object_type="camera", object_id=data.code[:40])
@@ -206,6 +208,7 @@ def add_camera(session: Session, ctx: Context, data: CameraInput) -> CameraView:
     return camera_view(device, settings)
 
 
+@service_action("camera.edit")
 def edit_camera(session: Session, ctx: Context, camera_id: int, data: CameraInput) -> CameraView:
     """Every field is replaced; the audit event carries the record before and after."""
     authorize(session, ctx, Permission.MANAGE_CAMERAS, action="camera.edit",
@@ -238,12 +241,16 @@ def edit_camera(session: Session, ctx: Context, camera_id: int, data: CameraInpu
     return camera_view(device, settings)
 
 
-def authorize_stream_check(session: Session, ctx: Context, url: str) -> None:
-    """Refuses before the stream is opened, so an unauthorised check never touches it."""
+@service_action("camera.check")
+def authorize_stream_check(session: Session, ctx: Context, url: str) -> str:
+    """Refuses before the stream is opened, so an unauthorised check never touches it;
+    returns the URL as checked, the one to open."""
     authorize(session, ctx, Permission.MANAGE_CAMERAS, action="camera.check",
               object_type="stream", object_id=display_url(url)[:200])
+    return check_url(url, "stream URL") or ""
 
 
+@service_action("camera.check")
 def record_stream_check(session: Session, ctx: Context, url: str, ok: bool,
                         outcome: dict[str, object]) -> None:
     """Audits an inspection check (D.2.b(1)): a decoded feed is a view of the network.

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Any, TypeVar
 
 from rtic_console.config import Settings
 from rtic_console.domain.personnel import TrainingPolicy
@@ -43,10 +45,11 @@ def training_policy(settings: Settings) -> TrainingPolicy:
 class Refused(Exception):
     """The order or the roster forbids this action; the message tells the person why.
 
-    `action` names what was attempted, for the audit event the runner writes.
+    `action` names what was attempted when it differs from the action the service declares
+    (`service_action`), for the audit event the runner writes; `clause` names the rule.
     """
 
-    def __init__(self, message: str, *, action: str, clause: str | None = None,
+    def __init__(self, message: str, *, action: str | None = None, clause: str | None = None,
                  object_type: str | None = None, object_id: str | int | None = None) -> None:
         super().__init__(message)
         self.action = action
@@ -56,4 +59,42 @@ class Refused(Exception):
 
 
 class InputRejected(ValueError):
-    """Input that cannot be stored; nothing was written. The message names the field."""
+    """Input that cannot be stored; nothing was written. The message names the field.
+
+    `clause` names the order's rule the input breaks (a hot plate expiring after 24 hours
+    breaks E.2); a plain format error has none. Audited by the runner like a `Refused`.
+    """
+
+    def __init__(self, message: str, *, clause: str | None = None) -> None:
+        super().__init__(message)
+        self.clause = clause
+
+
+ServiceFn = TypeVar("ServiceFn", bound=Callable[..., Any])
+ActionName = str | Callable[..., str]
+_ACTION = "service_action"
+
+
+def service_action(action: ActionName) -> Callable[[ServiceFn], ServiceFn]:
+    """Names, once, the action a service function performs, so that the runner audits any
+    refusal it raises (`Refused` or `InputRejected`) as `<action>.refused` with its clause.
+
+    For a service whose action depends on its arguments (approve or reject), `action` is a
+    callable given the call's arguments after the session and context.
+    """
+
+    def declare(fn: ServiceFn) -> ServiceFn:
+        setattr(fn, _ACTION, action)
+        return fn
+
+    return declare
+
+
+def declared_action(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> str:
+    """The action `fn` declared for these arguments; a service that declares none is a
+    defect, refused before it runs so no refusal of it can go unaudited."""
+    action: ActionName | None = getattr(fn, _ACTION, None)
+    if action is None:
+        raise TypeError(f"{getattr(fn, '__qualname__', fn)!r} declares no action: decorate it "
+                        "with @service_action so its refusals are audited")
+    return action(*args, **kwargs) if callable(action) else action

@@ -16,11 +16,12 @@ from rtic_console.domain.donor_terms import (
     END_OF_DAY,
     DonorAgreementTerms,
     DonorTermsError,
+    first_clause,
     validate_terms,
 )
 from rtic_console.domain.roles import Permission
 from rtic_console.services.auth import authorize
-from rtic_console.services.context import Context, InputRejected
+from rtic_console.services.context import Context, InputRejected, service_action
 from rtic_console.store.audit_log import append_event
 from rtic_console.store.change_bus import Change, publish
 from rtic_console.store.models import Device, DonorAgreement, DonorAgreementCamera
@@ -119,7 +120,8 @@ def _donor_cameras(session: Session, codes: Sequence[str]) -> list[Device]:
             raise InputRejected(f"there is no camera {code!r}")
         if device.category != DeviceCategory.PRIVATE_DONOR.value:
             raise InputRejected(f"camera {code} is a {device.category} camera, not a private "
-                                "donor camera (F.1); agreements cover donor cameras only")
+                                "donor camera (F.1); agreements cover donor cameras only",
+                                clause="G.3.b")
         cameras.append(device)
     return cameras
 
@@ -149,13 +151,14 @@ def _checked(session: Session, data: AgreementInput, agreement_id: int | None) -
     for index, polygon in enumerate(terms.mask_polygons, 1):
         if _outside_frame(polygon):
             problems.append(f"privacy mask {index} has a point outside the frame "
-                            "(coordinates run from 0 to 1)")
+                            "(coordinates run from 0 to 1) (G.3.c)")
     if len(terms.agreement_id) > 40 or len(terms.donor_name) > 120 \
             or len(data.donor_contact) > 200:
         problems.append("agreement id, donor name and contact are at most 40, 120 and 200 "
                         "characters")
     if problems:
-        raise InputRejected("donor agreement refused: " + "; ".join(problems))
+        raise InputRejected("donor agreement refused: " + "; ".join(problems),
+                            clause=first_clause(problems))
     cameras = _donor_cameras(session, data.camera_codes)
     for device in cameras:
         for other in session.scalars(
@@ -211,6 +214,7 @@ def _find(session: Session, agreement_id: int) -> DonorAgreement:
     return row
 
 
+@service_action("donor.list")
 def list_agreements(session: Session, ctx: Context) -> list[AgreementView]:
     authorize(session, ctx, Permission.MANAGE_DONORS, action="donor.list")
     now = ctx.now()
@@ -218,6 +222,7 @@ def list_agreements(session: Session, ctx: Context) -> list[AgreementView]:
     return [_view(session, row, now) for row in rows]
 
 
+@service_action("donor.add")
 def create_agreement(session: Session, ctx: Context, data: AgreementInput) -> AgreementView:
     authorize(session, ctx, Permission.MANAGE_DONORS, action="donor.add",
               object_type="donor_agreement", object_id=data.reference[:40])
@@ -237,6 +242,7 @@ def create_agreement(session: Session, ctx: Context, data: AgreementInput) -> Ag
     return _view(session, row, ctx.now())
 
 
+@service_action("donor.edit")
 def update_agreement(session: Session, ctx: Context, agreement_id: int,
                      data: AgreementInput) -> AgreementView:
     """Replaces the terms; walls showing the cameras re-evaluate them on the change event."""
@@ -257,6 +263,7 @@ def update_agreement(session: Session, ctx: Context, agreement_id: int,
     return _view(session, row, ctx.now())
 
 
+@service_action("donor.delete")
 def delete_agreement(session: Session, ctx: Context, agreement_id: int, reason: str) -> None:
     """A withdrawn agreement: its cameras go dark (G.2); the audit keeps its last terms."""
     authorize(session, ctx, Permission.MANAGE_DONORS, action="donor.delete",

@@ -24,7 +24,7 @@ from rtic_console.domain.checklist import (
 )
 from rtic_console.domain.roles import Permission
 from rtic_console.services.auth import authorize
-from rtic_console.services.context import Context, InputRejected, Refused
+from rtic_console.services.context import Context, InputRejected, Refused, service_action
 from rtic_console.store.audit_log import append_event
 from rtic_console.store.change_bus import Change, publish
 from rtic_console.store.models import (
@@ -134,6 +134,7 @@ def _views(session: Session, hits: list[Hit]) -> list[HitView]:
     return out
 
 
+@service_action("hits.list")
 def list_hits(session: Session, ctx: Context, *, status: str | None = None,
               limit: int = 500) -> list[HitView]:
     """Open hits by priority, then oldest first: the order to work them (D.5.a).
@@ -157,6 +158,7 @@ def list_hits(session: Session, ctx: Context, *, status: str | None = None,
     return _views(session, list(session.scalars(query.limit(limit))))
 
 
+@service_action("hits.list")
 def hits_by_id(session: Session, ctx: Context, hit_ids: Collection[int]) -> list[HitView]:
     """The current state of these hits, open or not: what a live queue upserts or drops."""
     authorize(session, ctx, Permission.VIEW_HITS, action="hits.list")
@@ -165,6 +167,7 @@ def hits_by_id(session: Session, ctx: Context, hit_ids: Collection[int]) -> list
     return _views(session, list(session.scalars(select(Hit).where(Hit.id.in_(set(hit_ids))))))
 
 
+@service_action("hits.view")
 def hit_detail(session: Session, ctx: Context, hit_id: int, *,
                images: bool = True) -> HitDetail:
     """A hit with its steps; its read's images unless the caller already has them (they
@@ -199,6 +202,7 @@ def _audit(session: Session, ctx: Context, action: str, hit: Hit, reason: str | 
     publish(session, Change.HIT_CHANGED, (hit.id,))
 
 
+@service_action("hits.claim")
 def claim_hit(session: Session, ctx: Context, hit_id: int) -> HitView:
     """Exactly one of two dispatchers claiming at once wins; the other learns who has it."""
     authorize(session, ctx, Permission.WORK_HITS, action="hits.claim", object_type="hit",
@@ -228,6 +232,7 @@ def _steps_done(session: Session, hit_id: int) -> dict[int, HitStep]:
     return {s.step: s for s in session.scalars(select(HitStep).where(HitStep.hit_id == hit_id))}
 
 
+@service_action("hits.step")
 def record_step(session: Session, ctx: Context, hit_id: int, item: StepInput) -> HitView:
     """Record who did which step and when; steps go in order and survive a restart."""
     authorize(session, ctx, Permission.WORK_HITS, action="hits.step", object_type="hit",
@@ -252,6 +257,7 @@ def record_step(session: Session, ctx: Context, hit_id: int, item: StepInput) ->
     return _views(session, [hit])[0]
 
 
+@service_action("hits.confirm")
 def confirm_hit(session: Session, ctx: Context, hit_id: int) -> HitView:
     """D.5.b, D.6.a: only the claiming dispatcher, and only after all four steps."""
     authorize(session, ctx, Permission.WORK_HITS, action="hits.confirm", object_type="hit",
@@ -274,6 +280,7 @@ def confirm_hit(session: Session, ctx: Context, hit_id: int) -> HitView:
     return _views(session, [hit])[0]
 
 
+@service_action("hits.close")
 def close_hit(session: Session, ctx: Context, hit_id: int, closing: HitStatus,
               reason: str) -> HitView:
     """Misread, no longer wanted or duplicate, each with its reason."""

@@ -20,13 +20,14 @@ from rtic_console.domain.hotlists import (
 )
 from rtic_console.domain.roles import Permission
 from rtic_console.services.auth import authorize
-from rtic_console.services.context import Context, InputRejected, Refused
+from rtic_console.services.context import Context, InputRejected, Refused, service_action
 from rtic_console.store.audit_log import append_event
 from rtic_console.store.change_bus import Change, publish
 from rtic_console.store.models import HotList, HotListEntry, HotListImport
 
 SPD_HOT_PLATES = "SPD hot plates"
 SPECIAL_LIST = "SPD special hot list"
+APPROVE, REJECT = "hotlist.special.approve", "hotlist.special.reject"
 MAX_LIST_NAME = 80
 
 
@@ -114,7 +115,7 @@ def _validated(item: HotPlateInput, entered_at: datetime, *,
     if item.expires_in_hours is not None:
         if not 0 < item.expires_in_hours <= 24:
             raise InputRejected("hot plate refused: expiry must be more than 0 and at most 24 "
-                                "hours after entry (E.2)")
+                                "hours after entry (E.2)", clause="E.2")
         expires = entered_at + timedelta(hours=item.expires_in_hours)
     common = {"plate": item.plate, "state": item.state, "reason": item.reason,
               "case_number": item.case_number, "xref": item.xref, "entered_at": entered_at,
@@ -125,9 +126,10 @@ def _validated(item: HotPlateInput, entered_at: datetime, *,
         return validate_hot_plate(**common, ncic_system=item.ncic_system,
                                   ncic_record=item.ncic_record, plate_type=item.plate_type)
     except HotListRuleError as exc:
-        raise InputRejected(str(exc)) from None
+        raise InputRejected(str(exc), clause=exc.clause) from None
 
 
+@service_action("hotlist.add")
 def add_hot_plate(session: Session, ctx: Context, item: HotPlateInput) -> EntryView:
     """E.1/E.2: case or XREF, reason, CLETS/NCIC counterpart, expiry within 24 hours."""
     authorize(session, ctx, Permission.ENTER_HOT_PLATE, action="hotlist.add",
@@ -145,6 +147,7 @@ def add_hot_plate(session: Session, ctx: Context, item: HotPlateInput) -> EntryV
     return _view(entry, hot_list)
 
 
+@service_action("hotlist.special.propose")
 def propose_special(session: Session, ctx: Context, item: HotPlateInput) -> EntryView:
     """I.1: a special entry waits, producing no hits, until a supervisor approves it."""
     authorize(session, ctx, Permission.PROPOSE_SPECIAL, action="hotlist.special.propose",
@@ -162,10 +165,11 @@ def propose_special(session: Session, ctx: Context, item: HotPlateInput) -> Entr
     return _view(entry, hot_list)
 
 
+@service_action(lambda entry_id, approve, reason="": APPROVE if approve else REJECT)
 def decide_special(session: Session, ctx: Context, entry_id: int, approve: bool,
                    reason: str = "") -> EntryView:
     """A supervisor approves (the entry starts matching now) or rejects with a reason."""
-    action = "hotlist.special.approve" if approve else "hotlist.special.reject"
+    action = APPROVE if approve else REJECT
     authorize(session, ctx, Permission.APPROVE_SPECIAL, action=action,
               object_type="hot_list_entry", object_id=entry_id)
     entry = session.scalar(select(HotListEntry).where(HotListEntry.id == entry_id)
@@ -198,6 +202,7 @@ def decide_special(session: Session, ctx: Context, entry_id: int, approve: bool,
     return _view(entry, hot_list)
 
 
+@service_action("hotlist.import")
 def import_list(session: Session, ctx: Context, list_name: str, filename: str, sha256: str,
                 parsed: ParsedHotList, max_bad_share: float = 0.05) -> ImportReport:
     """Replace a file list atomically, or keep the previous one and report why not.
@@ -254,6 +259,7 @@ def _batches(items: tuple[HotListEntryData, ...],
         yield items[start:start + size]
 
 
+@service_action("hotlist.list")
 def list_entries(session: Session, ctx: Context, *, status: str | None = None,
                  list_name: str | None = None, limit: int = 2000) -> list[EntryView]:
     authorize(session, ctx, Permission.VIEW_HOT_LISTS, action=Change.HOTLIST_LIST)
@@ -266,6 +272,7 @@ def list_entries(session: Session, ctx: Context, *, status: str | None = None,
     return [_view(e, hl) for e, hl in session.execute(query)]
 
 
+@service_action("hotlist.special.inbox")
 def pending_specials(session: Session, ctx: Context) -> list[EntryView]:
     """The supervisor's approvals inbox."""
     authorize(session, ctx, Permission.APPROVE_SPECIAL, action="hotlist.special.inbox")

@@ -19,7 +19,7 @@ from rtic_console.domain.hotlists import ListKind
 from rtic_console.domain.reads import Heartbeat, PlateRead
 from rtic_console.domain.roles import Permission
 from rtic_console.services.auth import authorize
-from rtic_console.services.context import Context
+from rtic_console.services.context import Context, service_action
 from rtic_console.services.matching import MatchingEngine
 from rtic_console.store.audit_log import NewEvent, append_event, append_events
 from rtic_console.store.change_bus import Change, publish
@@ -260,6 +260,7 @@ def quarantine(session: Session, channel: str, content_type: str | None, reason:
     return row.id
 
 
+@service_action("ingest.file")
 def ingest_file(session: Session, ctx: Context, filename: str, reads: Sequence[PlateRead],
                 heartbeats: Sequence[Heartbeat], engine: MatchingEngine) -> IngestOutcome:
     """A person loading a file of reads: authorized, and audited with its counts."""

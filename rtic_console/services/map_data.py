@@ -15,7 +15,7 @@ from rtic_console.domain.devices import DeviceKind
 from rtic_console.domain.roles import Permission, allows, roles_for
 from rtic_console.services.auth import authorize, roles_of
 from rtic_console.services.cameras import device_status
-from rtic_console.services.context import Context, InputRejected, Refused
+from rtic_console.services.context import Context, InputRejected, Refused, service_action
 from rtic_console.services.read_position import READ_LAT, READ_LON
 from rtic_console.store.audit_log import append_event
 from rtic_console.store.models import (
@@ -243,6 +243,7 @@ def _hit(row: tuple) -> MapHit:  # type: ignore[type-arg]
     return MapHit(*row)
 
 
+@service_action(VIEW_ACTION)
 def record_map_view(session: Session, ctx: Context, start: datetime,
                     end: datetime | None = None, limit: int | None = None) -> RecordedMapView:
     """One audit event per window the person asks for, committed before its reads are fetched
@@ -266,6 +267,7 @@ def record_map_view(session: Session, ctx: Context, start: datetime,
     return view
 
 
+@service_action(VIEW_ACTION)
 def map_snapshot(session: Session, ctx: Context, start: datetime, end: datetime | None = None,
                  limit: int = 100_000) -> MapSnapshot:
     """Newest first along the captured_at index; counted in full only when capped. A read:
@@ -301,6 +303,7 @@ def _last_id(session: Session, model: type[Detection] | type[Hit]) -> int:
     return session.scalar(select(func.max(model.id))) or 0
 
 
+@service_action(VIEW_ACTION)
 def map_delta(session: Session, ctx: Context, cursor: LiveCursor, start: datetime,
               changed_hit_ids: tuple[int, ...] = ()) -> MapDelta:
     """Reads and hits stored since the cursor (primary-key range scans), plus hits whose
@@ -343,6 +346,7 @@ def _since(session: Session, query: Select[Any], id_column: Any, after: int,
     return rows[:limit], len(rows) > limit
 
 
+@service_action(VIEW_ACTION)
 def map_devices(session: Session, ctx: Context) -> tuple[MapDevice, ...]:
     """Readers and cameras that have a place, with category and service state (B.2)."""
     authorize(session, ctx, Permission.VIEW_MAP, action=VIEW_ACTION)
@@ -354,6 +358,7 @@ def map_devices(session: Session, ctx: Context) -> tuple[MapDevice, ...]:
                  for d in devices)
 
 
+@service_action("detection.view")
 def detection_detail(session: Session, ctx: Context, detection_id: int) -> DetectionDetail:
     """A read's images and details, opened from the map; every opening is audited."""
     authorize(session, ctx, Permission.VIEW_MAP, action="detection.view",

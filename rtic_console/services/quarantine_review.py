@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from rtic_console.domain.roles import Permission
 from rtic_console.services.auth import authorize
-from rtic_console.services.context import Context
+from rtic_console.services.context import Context, service_action
 from rtic_console.services.ingest import quarantine
 from rtic_console.store.audit_log import append_event
 from rtic_console.store.models import QuarantinedPayload
@@ -39,6 +39,7 @@ def preview(raw: bytes, limit: int = PREVIEW_CHARS) -> str:
     return "".join(c if c.isprintable() and c != "\ufffd" else "." for c in text)
 
 
+@service_action("quarantine.list")
 def list_quarantine(session: Session, ctx: Context, limit: int = 100) -> list[QuarantineView]:
     """Newest first; capped so a flood of bad payloads cannot swamp a terminal or a table."""
     authorize(session, ctx, Permission.VIEW_QUARANTINE, action="quarantine.list")
@@ -49,6 +50,7 @@ def list_quarantine(session: Session, ctx: Context, limit: int = 100) -> list[Qu
                            r.sha256, preview(r.raw)) for r in rows]
 
 
+@service_action("ingest.file")
 def quarantine_file(session: Session, ctx: Context, filename: str, reason: str,
                     raw: bytes) -> int:
     """A file of reads that would not parse, kept with why, and the attempt audited."""

@@ -23,8 +23,8 @@ from rtic_console.services.clip_export import (
     SourceSegment,
     write_export_files,
 )
-from rtic_console.services.context import Context, InputRejected, Refused
-from rtic_console.services.viewing import PURPOSE_TITLES, VIEW, purpose_of
+from rtic_console.services.context import Context, InputRejected, Refused, service_action
+from rtic_console.services.viewing import PURPOSE_TITLES, purpose_of
 from rtic_console.store.audit_log import append_event
 from rtic_console.store.change_bus import Change, publish
 from rtic_console.store.models import (
@@ -40,6 +40,8 @@ logger = logging.getLogger(__name__)
 RETENTION_MIN_DAYS, RETENTION_MAX_DAYS = 90, 730  # C.1, applied to video by F.5
 MAX_EXPORT = timedelta(hours=24)
 EXPORT = "evidence.export"
+PLAYBACK = "pscn.playback"
+INDEX = "recording.index"
 _PURGED_FILES = "rtic_purged_files"
 
 
@@ -143,15 +145,16 @@ def recording_targets(session: Session) -> list[RecordingTarget]:
 def index_segment(session: Session, segment: SegmentInfo) -> int:
     """Adds a finished segment; a donor camera's file is deleted instead and refused (G.1).
 
-    Not audited: it happens every minute per camera; the purge and exports are.
+    Not audited: it happens every minute per camera; the purge and exports are. A refusal
+    is audited by the caller (`RecordingSupervisor`) as `recording.index.refused`.
     """
     device = _camera(session, segment.device_id)
     decision = recording_allowed(device.category)
     if not decision.allowed:
         Path(segment.path).unlink(missing_ok=True)
         raise Refused(f"Recording of camera {device.code} refused: {decision.reason}.",
-                      action="recording.index", clause=decision.clause,
-                      object_type="camera", object_id=device.code)
+                      action=INDEX, clause=decision.clause, object_type="camera",
+                      object_id=device.code)
     if not (segment.started_at < segment.ended_at and segment.frames > 0):
         raise InputRejected("a segment needs frames and must end after it starts")
     row = RecordingSegment(**segment.__dict__)
@@ -181,18 +184,19 @@ def _time_range(start: datetime, end: datetime, limit: timedelta) -> tuple[datet
     return start.astimezone(UTC), end.astimezone(UTC)
 
 
+@service_action(PLAYBACK)
 def segments_for_playback(session: Session, ctx: Context, device_id: int, start: datetime,
                           end: datetime, purpose: str | None,
                           reference: str | None = None) -> list[SegmentView]:
     """Replaying recorded video is viewing (F.2): it states a purpose and is audited."""
-    authorize(session, ctx, Permission.VIEW_CAMERAS, action=VIEW, object_type="camera",
+    authorize(session, ctx, Permission.VIEW_CAMERAS, action=PLAYBACK, object_type="camera",
               object_id=device_id)
     chosen = purpose_of(purpose, reference)
     start, end = _time_range(start, end, timedelta(days=1))
     device = _camera(session, device_id)
     segments = _overlapping(session, device_id, start, end)
     append_event(session, actor_badge=ctx.actor.badge, workstation=ctx.workstation,
-                 action="pscn.playback", object_type="camera", object_id=device.code,
+                 action=PLAYBACK, object_type="camera", object_id=device.code,
                  reason=PURPOSE_TITLES[chosen],
                  details={"purpose": chosen.value, "reference": reference,
                           "from": start.isoformat(), "to": end.isoformat(),
@@ -205,6 +209,7 @@ def _hold_view(h: EvidenceHold) -> HoldView:
                     h.placed_by, h.released_at)
 
 
+@service_action("evidence.hold")
 def place_hold(session: Session, ctx: Context, case_number: str, reason: str,
                device_id: int | None, start: datetime, end: datetime) -> HoldView:
     """Keeps video of one camera (every camera when None) in that range past retention."""
@@ -228,6 +233,7 @@ def place_hold(session: Session, ctx: Context, case_number: str, reason: str,
     return _hold_view(hold)
 
 
+@service_action("evidence.release")
 def release_hold(session: Session, ctx: Context, hold_id: int, reason: str) -> HoldView:
     """The video becomes subject to retention again; the next purge may remove it."""
     authorize(session, ctx, Permission.EXPORT_EVIDENCE, action="evidence.release",
@@ -245,6 +251,7 @@ def release_hold(session: Session, ctx: Context, hold_id: int, reason: str) -> H
     return _hold_view(hold)
 
 
+@service_action("evidence.hold.list")
 def list_holds(session: Session, ctx: Context, active_only: bool = True) -> list[HoldView]:
     authorize(session, ctx, Permission.EXPORT_EVIDENCE, action="evidence.hold.list")
     query = select(EvidenceHold).where(EvidenceHold.scope == "video")
@@ -282,6 +289,7 @@ def _unlink_pending(session: Session) -> None:
             logger.warning("purged segment %s could not be deleted: %s", path, exc.strerror)
 
 
+@service_action("recording.purge")
 def purge_recordings(session: Session, ctx: Context, now: datetime,
                      retention_days: int) -> PurgeReport:
     """Removes segments older than the retention unless an active hold covers them (F.5).
@@ -338,6 +346,7 @@ def _export_fields(case_number: str, report_number: str | None,
     return case_number, report_number, purpose
 
 
+@service_action(EXPORT)
 def plan_export(session: Session, ctx: Context, camera: int | str, start: datetime,
                 end: datetime, case_number: str, report_number: str | None,
                 purpose: str) -> ExportPlan:
@@ -364,10 +373,11 @@ def plan_export(session: Session, ctx: Context, camera: int | str, start: dateti
                       segments)
 
 
-def exporter_of(ctx: Context) -> dict[str, str]:
+def _exporter_of(ctx: Context) -> dict[str, str]:
     return {"badge": ctx.actor.badge, "name": ctx.actor.name, "workstation": ctx.workstation}
 
 
+@service_action(EXPORT)
 def record_export(session: Session, ctx: Context, plan: ExportPlan,
                   files: ExportFiles) -> ExportResult:
     """Books the written files, holds the source video for the case so retention cannot
@@ -400,23 +410,30 @@ def record_export(session: Session, ctx: Context, plan: ExportPlan,
                         files.manifest_sha256, clip.frames, hold.id)
 
 
+@service_action(EXPORT)
+def write_export(ctx: Context, plan: ExportPlan, out_dir: str | Path) -> ExportFiles:
+    """The clip and its manifest, written outside any transaction (encoding is slow; run it
+    with `runner.attempt`). Refused when a source segment changed since it was recorded
+    (F.4), when the folder cannot be written, or when no frame falls in the range."""
+    try:
+        files = write_export_files(plan, out_dir, _exporter_of(ctx), ctx.now())
+    except ValueError as exc:
+        raise Refused(f"Export of camera {plan.camera['id']} refused: {exc}. Report it to an "
+                      "ALPR administrator.", clause="F.4", object_type="camera",
+                      object_id=plan.camera["id"]) from None
+    except OSError as exc:
+        raise InputRejected(f"cannot write the export into {out_dir}: "
+                            f"{exc.strerror or exc}") from None
+    if files is None:
+        raise InputRejected(f"no recorded frame of {plan.camera['id']} falls in that range")
+    return files
+
+
+@service_action(EXPORT)
 def export_clip(session: Session, ctx: Context, camera: int | str, start: datetime,
                 end: datetime, case_number: str, report_number: str | None, purpose: str,
                 out_dir: str | Path) -> ExportResult:
     """The three steps in one transaction, for the CLI. On SQLite that holds the writer
     lock while the clip encodes: the console runs the steps separately."""
     plan = plan_export(session, ctx, camera, start, end, case_number, report_number, purpose)
-    try:
-        files = write_export_files(plan, out_dir, exporter_of(ctx), ctx.now())
-    except ValueError as exc:
-        raise altered_refusal(plan, str(exc)) from None
-    if files is None:
-        raise InputRejected(f"no recorded frame of {plan.camera['id']} falls in that range")
-    return record_export(session, ctx, plan, files)
-
-
-def altered_refusal(plan: ExportPlan, problems: str) -> Refused:
-    """The refusal for source segments that changed after recording, to be audited."""
-    return Refused(f"Export of camera {plan.camera['id']} refused: {problems}. Report it to "
-                   "an ALPR administrator.", action=EXPORT, clause="F.4",
-                   object_type="camera", object_id=plan.camera["id"])
+    return record_export(session, ctx, plan, write_export(ctx, plan, out_dir))

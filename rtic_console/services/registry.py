@@ -30,7 +30,7 @@ from rtic_console.domain.search_rules import (
     distance_m,
 )
 from rtic_console.services.auth import authorize
-from rtic_console.services.context import Context, InputRejected, Refused
+from rtic_console.services.context import Context, InputRejected, Refused, service_action
 from rtic_console.store.audit_log import append_event
 from rtic_console.store.change_bus import Change, publish
 from rtic_console.store.models import RegistryEntry
@@ -38,7 +38,7 @@ from rtic_console.store.models import RegistryEntry
 # Registry writers take turns on PostgreSQL so two imports cannot both miss a duplicate;
 # SQLite writers are already serialised by BEGIN IMMEDIATE.
 REGISTRY_LOCK = 525_08_08
-LOOKUP_CLAUSE = "H.2-H.3"
+LOOKUP_CLAUSE = "H.2"  # a look-up is for evidence collection on a named case
 MAX_REPORTED_ROWS = 200
 
 
@@ -158,6 +158,7 @@ def _audit(session: Session, ctx: Context, action: str, entry_id: int | None,
                  reason=reason, details=details)
 
 
+@service_action("registry.add")
 def add_entry(session: Session, ctx: Context, item: EntryInput) -> EntryView:
     """H.1: an entry by hand, refused when the owner is already registered at that address."""
     authorize(session, ctx, Permission.MANAGE_REGISTRY, action="registry.add",
@@ -188,6 +189,7 @@ def _locked_entry(session: Session, entry_id: int) -> RegistryEntry:
     return row
 
 
+@service_action("registry.edit")
 def edit_entry(session: Session, ctx: Context, entry_id: int, item: EntryInput) -> EntryView:
     """The audit event keeps each changed field before and after."""
     authorize(session, ctx, Permission.MANAGE_REGISTRY, action="registry.edit",
@@ -211,6 +213,7 @@ def edit_entry(session: Session, ctx: Context, entry_id: int, item: EntryInput) 
     return _view(row)
 
 
+@service_action("registry.deactivate")
 def deactivate_entry(session: Session, ctx: Context, entry_id: int, reason: str) -> EntryView:
     """Kept, not deleted: past look-ups that found it still make sense in the audit trail."""
     authorize(session, ctx, Permission.MANAGE_REGISTRY, action="registry.deactivate",
@@ -228,6 +231,7 @@ def deactivate_entry(session: Session, ctx: Context, entry_id: int, reason: str)
     return _view(row)
 
 
+@service_action("registry.list")
 def list_entries(session: Session, ctx: Context, *,
                  include_inactive: bool = False) -> list[EntryView]:
     """The whole registry is for those who keep it; others look up near a place, for a case."""
@@ -239,6 +243,7 @@ def list_entries(session: Session, ctx: Context, *,
     return [_view(r) for r in session.scalars(query)]
 
 
+@service_action("registry.import")
 def import_file(session: Session, ctx: Context, filename: str, data: bytes) -> ImportReport:
     """Every row imported or refused with its reason; the good rows and one summary event
     commit together, and a refused row writes nothing."""
@@ -292,6 +297,7 @@ def _store_rows(session: Session, ctx: Context,
             for number, status, detail, entry in judged]
 
 
+@service_action("registry.near")
 def cameras_near(session: Session, ctx: Context, item: NearInput) -> NearResult:
     """H.2, H.3: refused without the case it is for; audited with place, radius and count."""
     authorize(session, ctx, Permission.QUERY_REGISTRY, action="registry.near",

@@ -22,12 +22,22 @@ from rtic_console.domain.personnel import (
 )
 from rtic_console.domain.roles import Permission, Role
 from rtic_console.services.auth import actor_of, authorize, roster_is_empty
-from rtic_console.services.context import Actor, Context, InputRejected, Refused, training_policy
+from rtic_console.services.context import (
+    Actor,
+    Context,
+    InputRejected,
+    Refused,
+    service_action,
+    training_policy,
+)
 from rtic_console.services.passwords import hash_password, verify_password
+from rtic_console.services.runner import refusals_audited
 from rtic_console.store.audit_log import append_event
 from rtic_console.store.change_bus import Change, publish
 from rtic_console.store.database import Database
 from rtic_console.store.models import Person, PersonRole
+
+FIRST_ADMIN = "roster.first_admin"
 
 
 @dataclass(frozen=True)
@@ -112,6 +122,7 @@ def _find(session: Session, badge: str) -> Person:
     return person
 
 
+@service_action("roster.list")
 def list_people(session: Session, ctx: Context) -> list[PersonView]:
     authorize(session, ctx, Permission.VIEW_ROSTER, action="roster.list")
     people = session.scalars(select(Person).order_by(Person.badge))
@@ -130,6 +141,7 @@ def _insert(session: Session, data: _Clean, password: str) -> Person:
     return person
 
 
+@service_action("roster.add")
 def add_person(session: Session, ctx: Context, data: PersonInput, password: str) -> PersonView:
     authorize(session, ctx, Permission.MANAGE_ROSTER, action="roster.add",
               object_type="person", object_id=data.badge)
@@ -148,12 +160,17 @@ def add_person(session: Session, ctx: Context, data: PersonInput, password: str)
 
 def create_first_admin(db: Database, settings: Settings, data: PersonInput,
                        password: str) -> Actor:
-    """First run: on an empty roster, anyone at the console may create one ALPR administrator."""
+    """First run: on an empty roster, anyone at the console may create one ALPR administrator.
+
+    No one is signed in yet, so this is the one service that audits its refusals itself,
+    through the runner's `refusals_audited`, with no actor.
+    """
     data = replace(data, roles=tuple(dict.fromkeys((*data.roles, Role.ALPR_ADMIN.value))))
-    with db.write() as session:
+    with refusals_audited(db, None, FIRST_ADMIN, workstation=settings.workstation), \
+            db.write() as session:
         if not roster_is_empty(session):
             raise Refused("The roster already has people; sign in as an ALPR administrator.",
-                          action="roster.first_admin", clause="D.2.c")
+                          clause="D.2.c")
         clean = _clean(data, datetime.now().date())
         try:
             check_password_strength(password)
@@ -161,12 +178,13 @@ def create_first_admin(db: Database, settings: Settings, data: PersonInput,
             raise InputRejected(str(exc)) from None
         person = _insert(session, clean, password)
         append_event(session, actor_badge=person.badge, workstation=settings.workstation,
-                     action="roster.first_admin", object_type="person", object_id=person.badge,
+                     action=FIRST_ADMIN, object_type="person", object_id=person.badge,
                      details={"after": _snapshot(person)})
         publish(session, Change.ROSTER, (person.id,))
         return actor_of(person)
 
 
+@service_action("roster.update")
 def update_person(session: Session, ctx: Context, badge: str, data: PersonInput) -> PersonView:
     authorize(session, ctx, Permission.MANAGE_ROSTER, action="roster.update",
               object_type="person", object_id=badge)
@@ -194,6 +212,7 @@ def update_person(session: Session, ctx: Context, badge: str, data: PersonInput)
     return _view(person, ctx.settings, ctx.today())
 
 
+@service_action("roster.deactivate")
 def deactivate_person(session: Session, ctx: Context, badge: str) -> PersonView:
     authorize(session, ctx, Permission.MANAGE_ROSTER, action="roster.deactivate",
               object_type="person", object_id=badge)
@@ -214,6 +233,7 @@ def deactivate_person(session: Session, ctx: Context, badge: str) -> PersonView:
     return _view(person, ctx.settings, ctx.today())
 
 
+@service_action("roster.password_reset")
 def reset_password(session: Session, ctx: Context, badge: str, new_password: str) -> None:
     """Set a new password and clear any lockout."""
     authorize(session, ctx, Permission.MANAGE_ROSTER, action="roster.password_reset",
@@ -234,12 +254,14 @@ def reset_password(session: Session, ctx: Context, badge: str, new_password: str
     publish(session, Change.ROSTER, (person.id,))
 
 
+@service_action("roster.own_record")
 def own_record(session: Session, ctx: Context) -> PersonView:
     """Anyone signed in may see their own record, to know when training lapses."""
     person = authorize(session, ctx, Permission.USE_CONSOLE, action="roster.own_record")
     return _view(person, ctx.settings, ctx.today())
 
 
+@service_action("auth.password_change")
 def change_own_password(session: Session, ctx: Context, current: str, new: str) -> None:
     person = authorize(session, ctx, Permission.USE_CONSOLE, action="auth.password_change",
                        object_type="person", object_id=ctx.actor.badge)

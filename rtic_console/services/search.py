@@ -27,7 +27,7 @@ from rtic_console.domain.search_rules import (
     shape_record_of,
 )
 from rtic_console.services.auth import authorize
-from rtic_console.services.context import Context, InputRejected, Refused
+from rtic_console.services.context import Context, InputRejected, Refused, service_action
 from rtic_console.services.read_position import READ_LAT, READ_LON
 from rtic_console.services.search_requests import usable_request
 from rtic_console.store.audit_log import append_event
@@ -185,6 +185,7 @@ def _checked(session: Session, item: SearchInput) -> tuple[SearchCriteria, dict[
     return replace(criteria, devices=tuple(devices.values())), devices, shape
 
 
+@service_action("search.run")
 def search_reads(session: Session, ctx: Context, item: SearchInput) -> SearchResult:
     """Refused without an approved purpose and a case (or an approved other use), and a
     vehicle-description search without its incident and description (F.3); logged and
@@ -203,7 +204,7 @@ def search_reads(session: Session, ctx: Context, item: SearchInput) -> SearchRes
         raise Refused(str(exc), action="search.run", clause=exc.clause,
                       object_type="search") from None
     except SearchRuleError as exc:
-        raise InputRejected(str(exc)) from None
+        raise InputRejected(str(exc), clause=exc.clause) from None
     if purpose is SearchPurpose.OTHER_USE:
         request_id: int | None = usable_request(session, ctx, item.request_id, case).id
     elif item.request_id is not None:

@@ -21,7 +21,7 @@ from rtic_console.domain.roles import Permission
 from rtic_console.domain.search_rules import SearchRuleError
 from rtic_console.services.audit_review import safe_cell
 from rtic_console.services.auth import authorize
-from rtic_console.services.context import Context, InputRejected, Refused
+from rtic_console.services.context import Context, InputRejected, Refused, service_action
 from rtic_console.services.search import MAX_RESULTS, ReadHit, logged_reads
 from rtic_console.store.audit_log import append_event
 from rtic_console.store.models import SearchRecord
@@ -109,6 +109,7 @@ def _ids_of(detection_ids: object) -> set[int]:
     return set(detection_ids)
 
 
+@service_action("search.export")
 def export_search_csv(session: Session, ctx: Context, search_id: int,
                       detection_ids: Sequence[int], path: Path | str) -> ExportReceipt:
     """Write the given results of one's own logged search. The reads are re-checked against
@@ -131,14 +132,14 @@ def export_search_csv(session: Session, ctx: Context, search_id: int,
                       action="search.export", object_type="search", object_id=search_id)
     if len(ids) > record.result_count:
         raise InputRejected(f"reads: search #{search_id} returned {record.result_count}, "
-                            f"not {len(ids)}")
+                            f"not {len(ids)}", clause="D.1")
     try:
         reads = logged_reads(session, record, ids)
     except SearchRuleError as exc:
         raise InputRejected(str(exc)) from None
     if len(reads) != len(ids):
         raise InputRejected(f"reads: {len(ids) - len(reads)} of them are not results of "
-                            f"search #{search_id}")
+                            f"search #{search_id}", clause="D.1")
     data = render_csv(record, reads)
     digest = hashlib.sha256(data).hexdigest()
     try:

@@ -18,11 +18,12 @@ from rtic_console.domain.search_rules import (
     text_of,
 )
 from rtic_console.services.auth import authorize
-from rtic_console.services.context import Context, InputRejected, Refused
+from rtic_console.services.context import Context, InputRejected, Refused, service_action
 from rtic_console.store.audit_log import append_event
 from rtic_console.store.change_bus import Change, publish
 from rtic_console.store.models import Person, SearchRequest
 
+APPROVE, DENY = "search.request.approve", "search.request.deny"
 MAX_USE_DESCRIPTION = 2000
 MAX_NOTE = 1000
 LIST_LIMIT = 200
@@ -66,6 +67,7 @@ def _views(session: Session, requests: list[SearchRequest], now: datetime) -> li
         else None) for r in requests]
 
 
+@service_action("search.request")
 def request_other_use(session: Session, ctx: Context, case_number: str | None,
                       use_description: str | None) -> RequestView:
     """Anyone who searches may ask; the request only describes the use until it is decided."""
@@ -89,10 +91,11 @@ def request_other_use(session: Session, ctx: Context, case_number: str | None,
     return _views(session, [request], ctx.now())[0]
 
 
+@service_action(lambda request_id, approve, note: APPROVE if approve else DENY)
 def decide_other_use(session: Session, ctx: Context, request_id: int, approve: bool,
                      note: str | None) -> RequestView:
     """D.1.c: reviewed and documented, so a note is required either way; never one's own."""
-    action = "search.request.approve" if approve else "search.request.deny"
+    action = APPROVE if approve else DENY
     authorize(session, ctx, Permission.APPROVE_OTHER_USE, action=action,
               object_type="search_request", object_id=request_id)
     if isinstance(request_id, bool) or not isinstance(request_id, int):
@@ -126,6 +129,7 @@ def decide_other_use(session: Session, ctx: Context, request_id: int, approve: b
     return view
 
 
+@service_action("search.request.list")
 def my_requests(session: Session, ctx: Context) -> list[RequestView]:
     authorize(session, ctx, Permission.SEARCH_READS, action="search.request.list",
               object_type="search_request")
@@ -135,6 +139,7 @@ def my_requests(session: Session, ctx: Context) -> list[RequestView]:
     return _views(session, list(rows), ctx.now())
 
 
+@service_action("search.request.list")
 def pending_requests(session: Session, ctx: Context) -> list[RequestView]:
     """The requests this person may decide: pending, and not their own."""
     authorize(session, ctx, Permission.APPROVE_OTHER_USE, action="search.request.list",

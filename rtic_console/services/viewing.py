@@ -17,7 +17,7 @@ from rtic_console.domain.donor_terms import DonorAgreementTerms, evaluate_viewin
 from rtic_console.domain.roles import Permission
 from rtic_console.services.auth import authorize
 from rtic_console.services.cameras import CameraView, camera_by_code, camera_view
-from rtic_console.services.context import Context, InputRejected, Refused
+from rtic_console.services.context import Context, InputRejected, Refused, service_action
 from rtic_console.services.donors import terms_for_camera
 from rtic_console.store.audit_log import append_event
 from rtic_console.store.change_bus import Change, publish
@@ -77,8 +77,10 @@ class LayoutView:
 
 
 def purpose_of(purpose: str | None, reference: str | None) -> ViewingPurpose:
+    """F.2; refused under the action of the service asking (a wall, a playback)."""
+
     def refuse(message: str) -> Refused:
-        return Refused(message, action=VIEW, clause="F.2", object_type="wall")
+        return Refused(message, clause="F.2")
 
     try:
         chosen = ViewingPurpose((purpose or "").strip())
@@ -102,6 +104,7 @@ def _grant(session: Session, device: Device, ctx: Context, now: datetime) -> Til
                      terms)
 
 
+@service_action(VIEW)
 def open_wall(session: Session, ctx: Context, camera_ids: Sequence[int], purpose: str | None,
               reference: str | None = None) -> WallGrant:
     """One audit event per camera: `pscn.view` with the purpose, or `pscn.view.refused` with
@@ -138,6 +141,7 @@ def _layout_view(row: WallLayout) -> LayoutView:
     return LayoutView(row.id, row.name, row.grid, tuple(json.loads(row.tiles)), row.updated_at)
 
 
+@service_action("pscn.layout.list")
 def list_layouts(session: Session, ctx: Context) -> list[LayoutView]:
     authorize(session, ctx, Permission.VIEW_CAMERAS, action="pscn.layout.list")
     rows = session.scalars(select(WallLayout).where(WallLayout.person_id == ctx.actor.person_id)
@@ -145,6 +149,7 @@ def list_layouts(session: Session, ctx: Context) -> list[LayoutView]:
     return [_layout_view(r) for r in rows]
 
 
+@service_action("pscn.layout.save")
 def save_layout(session: Session, ctx: Context, name: str, grid: int,
                 tiles: Sequence[str | None]) -> LayoutView:
     """Saves or replaces the signed-in person's layout of that name."""
@@ -172,6 +177,7 @@ def save_layout(session: Session, ctx: Context, name: str, grid: int,
     return _layout_view(row)
 
 
+@service_action("pscn.layout.delete")
 def delete_layout(session: Session, ctx: Context, layout_id: int) -> None:
     authorize(session, ctx, Permission.VIEW_CAMERAS, action="pscn.layout.delete",
               object_type="wall_layout", object_id=layout_id)

@@ -50,7 +50,6 @@ def _checks(db: Database) -> list:
         return list_events(session, AuditFilter(action="camera.check"))
 
 
-@pytest.mark.policy("D.2.b")
 def test_camera_check_reports_resolution_fps_and_latency(as_person, enrol, db: Database,
                                                          sim: CameraSimulator) -> None:
     enrol("7401", "it_staff", sign=False)

@@ -51,7 +51,7 @@ def test_import_exit_codes_and_report(cli, capsys, tmp_path: Path) -> None:
     assert "cannot read" in capsys.readouterr().err
 
 
-@pytest.mark.policy("H.2-H.3")
+@pytest.mark.policy("H.2")
 def test_near_needs_a_case_and_prints_distances(cli, db: Database, enrol, capsys) -> None:
     assert cli("1001", "import", str(FIXTURES / "good.csv")) == 0
     capsys.readouterr()
@@ -60,7 +60,7 @@ def test_near_needs_a_case_and_prints_distances(cli, db: Database, enrol, capsys
     assert "name the case number (H.2, H.3)" in capsys.readouterr().err
     with db.read() as session:
         [refusal] = list_events(session, AuditFilter(action="registry.near.refused"))
-    assert refusal.actor_badge == "6301" and refusal.details == {"clause": "H.2-H.3"}
+    assert refusal.actor_badge == "6301" and refusal.details == {"clause": "H.2"}
 
     assert cli("6301", "near", "38.5770,-121.4850", "--radius", "300", "--case", "26-77",
                "--json") == 0

@@ -1,4 +1,4 @@
-"""The verification checklist's rules, without a database (D.5.a, D.5.b)."""
+"""The verification checklist's rules, without a database (D.6.a)."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
 CREATED = NOW - timedelta(minutes=3)
 
 
-@pytest.mark.policy("D.5.b")
+@pytest.mark.policy("D.6.a")
 def test_steps_go_in_order() -> None:
     check_step_allowed(HitStatus.CLAIMED, "5201", "5201", Step.CALL_FOR_SERVICE, set())
     with pytest.raises(ChecklistError, match="do step 1"):
@@ -33,7 +33,7 @@ def test_steps_go_in_order() -> None:
     assert next_step({1, 2}) is Step.VEHICLE_AND_DIRECTION
 
 
-@pytest.mark.policy("D.5.b")
+@pytest.mark.policy("D.6.a")
 def test_only_the_claiming_dispatcher_works_the_checklist() -> None:
     with pytest.raises(ChecklistError, match="claim the hit"):
         check_step_allowed(HitStatus.NEW, None, "5201", Step.CALL_FOR_SERVICE, set())
@@ -41,7 +41,7 @@ def test_only_the_claiming_dispatcher_works_the_checklist() -> None:
         check_step_allowed(HitStatus.CLAIMED, "5202", "5201", Step.CALL_FOR_SERVICE, set())
 
 
-@pytest.mark.policy("D.5.b")
+@pytest.mark.policy("D.6.a")
 def test_confirm_needs_all_four_steps_and_still_wanted() -> None:
     with pytest.raises(ChecklistError, match="missing step 4"):
         check_confirm_allowed(HitStatus.CLAIMED, "5201", "5201", {1, 2, 3}, "still_wanted")

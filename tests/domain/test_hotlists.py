@@ -234,3 +234,20 @@ def test_special_entry_needs_no_counterpart_but_case_and_expiry_apply() -> None:
     with pytest.raises(HotListRuleError, match="24 hours"):
         validate_special_entry(plate="4DWL663", state="CA", reason="other", case_number="1",
                                xref=None, entered_at=now, expires_at=now + timedelta(hours=30))
+
+
+@pytest.mark.parametrize(("changes", "clause"), [
+    ({"case_number": None, "ncic_system": None}, "E.1"),
+    ({"reason": None}, "E.1"),
+    ({"ncic_record": None}, "E.2"),
+    ({"expires_at": ENTERED + timedelta(hours=25)}, "E.2"),
+    ({"state": "XX", "ncic_system": "XYZ"}, "E.2"),
+    ({"plate": "TEMP"}, None),
+    ({"state": "XX"}, None),
+])
+def test_a_refusal_names_the_first_clause_of_the_order_it_breaks(changes: dict[str, object],
+                                                                  clause: str | None) -> None:
+    """E.1 before E.2; a problem of form alone (not a plate, not a state) breaks no clause."""
+    with pytest.raises(HotListRuleError) as caught:
+        hot_plate(**changes)
+    assert caught.value.clause == clause

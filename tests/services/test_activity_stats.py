@@ -20,9 +20,9 @@ from rtic_console.services.hotlists import HotPlateInput
 from rtic_console.services.ingest import ingest_reads, record_heartbeats
 from rtic_console.services.matching import MatchingEngine
 from rtic_console.services.runner import perform, query
-from rtic_console.store.audit_log import AuditFilter, list_events
 from rtic_console.store.database import Database
 from rtic_console.store.models import AuditEvent, Device, Hit, HotList
+from tests.refusals import assert_refused
 from tests.services.test_hit_pipeline import _work_to_confirmation
 
 LA = ZoneInfo("America/Los_Angeles")
@@ -259,10 +259,9 @@ def test_viewing_counts_writes_no_audit_event(db: Database, admin: Context, enro
 @pytest.mark.policy("A.2")
 def test_a_dispatcher_is_refused_and_the_refusal_audited(db: Database, enrol) -> None:
     dispatcher = enrol("5201", "dispatcher")
-    with pytest.raises(Refused, match="Only ALPR administrator"):
-        query(db, dispatcher, activity_stats, "24h")
-    with db.read() as session:
-        (event,) = list_events(session, AuditFilter(action="dashboard.view.refused"))
+    event = assert_refused(db, lambda: query(db, dispatcher, activity_stats, "24h"),
+                           action="dashboard.view", clause="A.2",
+                           match="Only ALPR administrator", error=Refused)
     assert event.actor_badge == "5201"
 
 
@@ -283,5 +282,5 @@ def test_bad_input_is_rejected_naming_the_field(db: Database, admin: Context,
                                                 kwargs: dict[str, object], field: str) -> None:
     given = dict(kwargs)  # the parameter dicts are shared by both engines' runs
     window = given.pop("window", "24h")
-    with pytest.raises(InputRejected, match=rf"^{field}:"):
-        query(db, admin, activity_stats, window, **given)
+    assert_refused(db, lambda: query(db, admin, activity_stats, window, **given),
+                   action="dashboard.view", match=rf"^{field}:", error=InputRejected)

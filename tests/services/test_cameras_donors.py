@@ -13,6 +13,7 @@ from rtic_console.services.context import Context, InputRejected, Refused
 from rtic_console.services.runner import perform, query
 from rtic_console.store.audit_log import AuditFilter, list_events
 from rtic_console.store.database import Database
+from tests.refusals import assert_refused
 from tests.services.pscn_support import add_agreement, add_camera, agreement
 
 
@@ -41,7 +42,6 @@ def test_cameras_are_listed_by_category_and_area_with_status(db: Database,
     assert all("s3cret" not in str(e.details) for e in added), "credentials reached the audit"
 
 
-@pytest.mark.policy("D.2.b")
 def test_a_stream_check_sets_the_status_of_the_cameras_at_that_address(
         db: Database, admin: Context) -> None:
     add_camera(db, admin, "CAM-AG-01")
@@ -56,27 +56,28 @@ def test_a_stream_check_sets_the_status_of_the_cameras_at_that_address(
 
 
 BAD_CAMERAS = [
-    ({"category": "neighbour"}, "agency, city, city_traffic, private_donor"),
-    ({"stream_url": "ftp://10.1.2.3/cam"}, "must start with rtsp://"),
-    ({"stream_url": "http:///nohost"}, "names no host"),
-    ({"stream_url": ""}, "stream URL is required"),
-    ({"substream_url": "rtsp://a b"}, "no spaces"),
-    ({"latitude": 38.5}, "both latitude and longitude"),
-    ({"latitude": 138.5, "longitude": -121.4}, "latitude must be"),
-    ({"retention_days": 30}, "90 to 730 days"),
-    ({"code": "CAM 01"}, "camera id"),
+    ({"category": "neighbour"}, "agency, city, city_traffic, private_donor", "F.1"),
+    ({"stream_url": "ftp://10.1.2.3/cam"}, "must start with rtsp://", None),
+    ({"stream_url": "http:///nohost"}, "names no host", None),
+    ({"stream_url": ""}, "stream URL is required", None),
+    ({"substream_url": "rtsp://a b"}, "no spaces", None),
+    ({"latitude": 38.5}, "both latitude and longitude", None),
+    ({"latitude": 138.5, "longitude": -121.4}, "latitude must be", None),
+    ({"retention_days": 30}, "90 to 730 days", "F.5"),
+    ({"code": "CAM 01"}, "camera id", None),
 ]
 
 
 @pytest.mark.policy("F.1")
 def test_bad_camera_input_is_rejected_and_good_urls_accepted(db: Database,
                                                              admin: Context) -> None:
-    for change, message in BAD_CAMERAS:
+    for change, message, clause in BAD_CAMERAS:
         fields = dict(change)
         code = str(fields.pop("code", "CAM-01"))
-        with pytest.raises(InputRejected, match=message):
-            add_camera(db, admin, code, **fields)
-    assert query(db, admin, cameras.list_cameras) == []
+        event = assert_refused(db, lambda code=code, fields=fields: add_camera(
+            db, admin, code, **fields), action="camera.add", clause=clause, match=message,
+            error=InputRejected)
+        assert event.details.get("clause") == clause
     add_camera(db, admin, "CAM-F", stream_url="file:///srv/video/demo.avi")
     add_camera(db, admin, "CAM-H", stream_url="https://cam.example/stream.mjpg",
                substream_url="http://cam.example/sub.mjpg")
@@ -99,16 +100,14 @@ def test_edit_is_audited_with_before_and_after(db: Database, admin: Context) -> 
 
 @pytest.mark.policy("G.1")
 def test_recording_cannot_be_enabled_for_a_donor_camera(db: Database, admin: Context) -> None:
-    with pytest.raises(Refused, match="never recorded") as info:
-        add_camera(db, admin, "CAM-PD-01", "private_donor", recording_enabled=True)
-    assert info.value.clause == "G.1"
+    assert_refused(db, lambda: add_camera(db, admin, "CAM-PD-01", "private_donor",
+                                          recording_enabled=True),
+                   action="camera.add", clause="G.1", match="never recorded", error=Refused)
     recorded = add_camera(db, admin, "CAM-AG-01", recording_enabled=True)
-    with pytest.raises(Refused, match="never recorded"):
-        perform(db, admin, cameras.edit_camera, recorded.id, CameraInput(
-            code="CAM-AG-01", name="Now a donor", category="private_donor",
-            stream_url="rtsp://10.1.2.3/x", recording_enabled=True))
-    refusals = _events(db, "camera.add.refused") + _events(db, "camera.edit.refused")
-    assert [e.details["clause"] for e in refusals] == ["G.1", "G.1"]
+    assert_refused(db, lambda: perform(db, admin, cameras.edit_camera, recorded.id, CameraInput(
+        code="CAM-AG-01", name="Now a donor", category="private_donor",
+        stream_url="rtsp://10.1.2.3/x", recording_enabled=True)),
+        action="camera.edit", clause="G.1", match="never recorded", error=Refused)
 
 
 @pytest.mark.policy("A.2")
@@ -118,13 +117,14 @@ def test_only_camera_and_donor_managers_change_them(db: Database, admin: Context
     add_camera(db, it, "CAM-AG-01")
     add_camera(db, admin, "CAM-PD-01", "private_donor")
     dispatcher = enrol("5201", "dispatcher")
-    with pytest.raises(Refused, match="Only ALPR administrator, Public-safety IT"):
-        add_camera(db, dispatcher, "CAM-AG-02")
-    with pytest.raises(Refused, match="Only ALPR administrator may"):
-        add_agreement(db, it, ("CAM-PD-01",))
+    assert_refused(db, lambda: add_camera(db, dispatcher, "CAM-AG-02"), action="camera.add",
+                   clause="A.2", match="Only ALPR administrator, Public-safety IT",
+                   error=Refused)
+    assert_refused(db, lambda: add_agreement(db, it, ("CAM-PD-01",)), action="donor.add",
+                   clause="A.2", match="Only ALPR administrator may", error=Refused)
 
 
-@pytest.mark.policy("G.3")
+@pytest.mark.policy("G.3.b")
 def test_agreement_is_stored_listed_and_found_for_its_camera(db: Database,
                                                              admin: Context) -> None:
     donor = add_camera(db, admin, "CAM-PD-01", "private_donor")
@@ -146,28 +146,34 @@ def test_agreement_is_stored_listed_and_found_for_its_camera(db: Database,
 
 BAD_AGREEMENTS = [
     ({"expires_at": datetime(2026, 1, 1, tzinfo=UTC),
-      "effective_at": datetime(2026, 3, 1, tzinfo=UTC)}, "ends .* before it starts"),
-    ({"mask_polygons": (((0.2, 0.2), (1.4, 0.2), (0.2, 0.9)),)}, "outside the frame"),
-    ({"mask_polygons": (((0.2, 0.2), (0.3, 0.3)),)}, "fewer than 3 points"),
-    ({"allowed_hours": {}}, "no viewing hours"),
-    ({"purpose_and_manner": " ", "retrieval_process": ""}, "purpose and manner.*retrieval"),
-    ({"camera_codes": ("CAM-AG-01",)}, "not a private donor camera"),
-    ({"camera_codes": ("CAM-NONE",)}, "no camera 'CAM-NONE'"),
-    ({"time_zone": "Mars/Olympus"}, "unknown time zone"),
+      "effective_at": datetime(2026, 3, 1, tzinfo=UTC)}, "ends .* before it starts", "G.3.g"),
+    ({"mask_polygons": (((0.2, 0.2), (1.4, 0.2), (0.2, 0.9)),)}, "outside the frame", "G.3.c"),
+    ({"mask_polygons": (((0.2, 0.2), (0.3, 0.3)),)}, "fewer than 3 points", None),
+    ({"allowed_hours": {}}, "no viewing hours", "G.3.c"),
+    ({"purpose_and_manner": " ", "retrieval_process": ""}, "purpose and manner.*retrieval",
+     "G.3.a"),
+    ({"retrieval_process": ""}, "footage retrieval process", "G.3.e"),
+    ({"camera_codes": ("CAM-AG-01",)}, "not a private donor camera", "G.3.b"),
+    ({"camera_codes": ("CAM-NONE",)}, "no camera 'CAM-NONE'", None),
+    ({"time_zone": "Mars/Olympus"}, "unknown time zone", None),
 ]
 
 
-@pytest.mark.policy("G.3")
+@pytest.mark.policy("G.3.a")
+@pytest.mark.policy("G.3.e")
 def test_bad_agreements_are_refused_naming_the_problem(db: Database, admin: Context) -> None:
     add_camera(db, admin, "CAM-PD-01", "private_donor")
     add_camera(db, admin, "CAM-AG-01")
-    for change, message in BAD_AGREEMENTS:
-        with pytest.raises(InputRejected, match=message):
-            perform(db, admin, donors.create_agreement, agreement(("CAM-PD-01",), **change))
-    assert query(db, admin, donors.list_agreements) == []
+    for change, message, clause in BAD_AGREEMENTS:
+        event = assert_refused(db, lambda change=change: perform(
+            db, admin, donors.create_agreement, agreement(("CAM-PD-01",), **change)),
+            action="donor.add", clause=clause, match=message, error=InputRejected)
+        assert event.details.get("clause") == clause
     first = add_agreement(db, admin, ("CAM-PD-01",))
-    with pytest.raises(InputRejected, match="already covered by agreement DA-2026-001"):
-        add_agreement(db, admin, ("CAM-PD-01",), reference="DA-2026-002")
+    assert_refused(db, lambda: add_agreement(db, admin, ("CAM-PD-01",),
+                                             reference="DA-2026-002"),
+                   action="donor.add", match="already covered by agreement DA-2026-001",
+                   error=InputRejected)
     renewal = add_agreement(db, admin, ("CAM-PD-01",), reference="DA-2027-001",
                             effective_at=first.terms.expires_at,
                             expires_at=first.terms.expires_at + timedelta(days=365))
@@ -193,8 +199,8 @@ def test_terms_follow_edits_and_withdrawal(db: Database, admin: Context) -> None
     assert event.details["after"]["allowed_workstations"] == ["RTIC-02"]
     with db.read() as session:
         assert donors.terms_for_camera(session, donor.id, now).agreement_id == "DA-2026-001"
-    with pytest.raises(InputRejected, match="reason"):
-        perform(db, admin, donors.delete_agreement, current.id, " ")
+    assert_refused(db, lambda: perform(db, admin, donors.delete_agreement, current.id, " "),
+                   action="donor.delete", match="reason", error=InputRejected)
     perform(db, admin, donors.delete_agreement, current.id, "donor withdrew")
     perform(db, admin, donors.delete_agreement, old.id, "superseded")
     with db.read() as session:

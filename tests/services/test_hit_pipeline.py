@@ -18,8 +18,10 @@ from rtic_console.services.hotlists import HotPlateInput
 from rtic_console.services.ingest import ingest_reads
 from rtic_console.services.matching import MatchingEngine
 from rtic_console.services.runner import perform
+from rtic_console.store.audit_log import AuditFilter, list_events
 from rtic_console.store.database import Database
 from rtic_console.store.pg_listener import PgListener
+from tests.refusals import assert_refused
 
 NOW = datetime.now(UTC)
 
@@ -131,8 +133,8 @@ def test_special_entry_hits_only_after_approval_and_is_informational(
     assert view.informational
     dispatcher = enrol("5201", "dispatcher")
     perform(db, dispatcher, hit_service.claim_hit, view.id)
-    with pytest.raises(InputRejected, match="informational only"):
-        perform(db, dispatcher, hit_service.confirm_hit, view.id)
+    assert_refused(db, lambda: perform(db, dispatcher, hit_service.confirm_hit, view.id),
+                   action="hits.confirm", match="informational only", error=InputRejected)
 
 
 def _work_to_confirmation(db: Database, ctx: Context, hit_id: int) -> None:
@@ -151,19 +153,20 @@ def _work_to_confirmation(db: Database, ctx: Context, hit_id: int) -> None:
 
 
 @pytest.mark.policy("D.5.b")
+@pytest.mark.policy("D.6.a")
 def test_only_a_dispatcher_confirms_after_four_steps(db: Database, engine: MatchingEngine,
                                                      listed: Context, enrol) -> None:
     hit_id = ingest(db, engine, read("7ABC123")).hit_ids[0]
     admin_like = enrol("4102", "alpr_admin")
-    with pytest.raises(Refused, match="Only Dispatcher"):
-        perform(db, admin_like, hit_service.claim_hit, hit_id)
+    assert_refused(db, lambda: perform(db, admin_like, hit_service.claim_hit, hit_id),
+                   action="hits.claim", clause="A.2", match="Only Dispatcher", error=Refused)
     dispatcher = enrol("5201", "dispatcher")
     perform(db, dispatcher, hit_service.claim_hit, hit_id)
-    with pytest.raises(InputRejected, match="missing step 1, 2, 3, 4"):
-        perform(db, dispatcher, hit_service.confirm_hit, hit_id)
-    with pytest.raises(InputRejected, match="do step 1"):
-        perform(db, dispatcher, hit_service.record_step, hit_id,
-                StepInput(Step.BROADCAST, {"channel": "x", "broadcast_at": datetime.now(UTC)}))
+    assert_refused(db, lambda: perform(db, dispatcher, hit_service.confirm_hit, hit_id),
+                   action="hits.confirm", match="missing step 1, 2, 3, 4", error=InputRejected)
+    assert_refused(db, lambda: perform(db, dispatcher, hit_service.record_step, hit_id, StepInput(
+        Step.BROADCAST, {"channel": "x", "broadcast_at": datetime.now(UTC)})),
+        action="hits.step", match="do step 1", error=InputRejected)
     _work_to_confirmation(db, dispatcher, hit_id)
     confirmed = perform(db, dispatcher, hit_service.confirm_hit, hit_id)
     assert confirmed.status is HitStatus.CONFIRMED
@@ -192,15 +195,16 @@ def test_closing_as_misread_needs_reason(db: Database, engine: MatchingEngine, l
                                          enrol) -> None:
     hit_id = ingest(db, engine, read("7A8C123")).hit_ids[0]
     dispatcher = enrol("5201", "dispatcher")
-    with pytest.raises(InputRejected, match="reason"):
-        perform(db, dispatcher, hit_service.close_hit, hit_id, HitStatus.MISREAD, "")
+    assert_refused(db, lambda: perform(db, dispatcher, hit_service.close_hit, hit_id,
+                                       HitStatus.MISREAD, ""),
+                   action="hits.close", match="reason", error=InputRejected)
     closed = perform(db, dispatcher, hit_service.close_hit, hit_id, HitStatus.MISREAD,
                      "photo shows 7A8C123; listed plate differs")
     assert closed.status is HitStatus.MISREAD
     assert perform(db, dispatcher, hit_service.list_hits) == []
 
 
-@pytest.mark.policy("D.5.b")
+@pytest.mark.policy("D.6.a")
 def test_two_dispatchers_claim_at_once_exactly_one_wins(db: Database, engine: MatchingEngine,
                                                         listed, enrol) -> None:
     hit_id = ingest(db, engine, read("7ABC123")).hit_ids[0]
@@ -224,3 +228,7 @@ def test_two_dispatchers_claim_at_once_exactly_one_wins(db: Database, engine: Ma
     refusals = [r for r in results.values() if isinstance(r, Refused)]
     assert len(refusals) == 1
     assert "already claimed by" in str(refusals[0])
+    # Two at once, so not assert_refused; the loser's refusal is audited all the same.
+    with db.read() as session:
+        (event,) = list_events(session, AuditFilter(action="hits.claim.refused"))
+    assert event.details == {"clause": "D.5.b"} and event.object_id == str(hit_id)

@@ -15,6 +15,7 @@ from rtic_console.services.runner import perform
 from rtic_console.store.audit_log import AuditFilter, list_events
 from rtic_console.store.database import Database
 from rtic_console.store.models import HotListEntry
+from tests.refusals import assert_refused
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "hotlists"
 
@@ -36,8 +37,9 @@ def _entries(db: Database) -> int:
 def test_hot_plate_needs_case_or_xref_and_reason(db: Database, enrol, change: dict,
                                                  message: str) -> None:
     officer = enrol("6301", "officer")
-    with pytest.raises(InputRejected, match=message):
-        perform(db, officer, hotlists.add_hot_plate, HotPlateInput(**{**GOOD.__dict__, **change}))
+    assert_refused(db, lambda: perform(db, officer, hotlists.add_hot_plate,
+                                       HotPlateInput(**{**GOOD.__dict__, **change})),
+                   action="hotlist.add", clause="E.1", match=message, error=InputRejected)
     assert _entries(db) == 0
 
 
@@ -51,8 +53,9 @@ def test_hot_plate_needs_case_or_xref_and_reason(db: Database, enrol, change: di
 def test_hot_plate_needs_counterpart_and_short_expiry(db: Database, enrol, change: dict,
                                                       message: str) -> None:
     officer = enrol("6301", "officer")
-    with pytest.raises(InputRejected, match=message):
-        perform(db, officer, hotlists.add_hot_plate, HotPlateInput(**{**GOOD.__dict__, **change}))
+    assert_refused(db, lambda: perform(db, officer, hotlists.add_hot_plate,
+                                       HotPlateInput(**{**GOOD.__dict__, **change})),
+                   action="hotlist.add", clause="E.2", match=message, error=InputRejected)
 
 
 @pytest.mark.policy("E.2")
@@ -69,8 +72,9 @@ def test_default_expiry_is_24_hours_and_entry_is_audited(db: Database, enrol) ->
 @pytest.mark.policy("A.2")
 def test_dispatcher_cannot_enter_hot_plates(db: Database, enrol) -> None:
     dispatcher = enrol("5201", "dispatcher")
-    with pytest.raises(Refused, match="Only ALPR administrator, Officer"):
-        perform(db, dispatcher, hotlists.add_hot_plate, GOOD)
+    assert_refused(db, lambda: perform(db, dispatcher, hotlists.add_hot_plate, GOOD),
+                   action="hotlist.add", clause="A.2", match="Only ALPR administrator, Officer",
+                   error=Refused)
 
 
 @pytest.mark.policy("I.1")
@@ -81,14 +85,19 @@ def test_special_entry_needs_another_supervisor(db: Database, enrol) -> None:
                                "reason": "other", "narrative": "seen at burglary series"})
     proposed = perform(db, officer, hotlists.propose_special, special)
     assert proposed.status == "pending" and proposed.effective_at is None
-    with pytest.raises(Refused, match="Only Supervisor"):
-        perform(db, officer, hotlists.decide_special, proposed.id, True)
-    with pytest.raises(InputRejected, match="reason for rejecting"):
-        perform(db, supervisor, hotlists.decide_special, proposed.id, False, "")
+    assert_refused(db, lambda: perform(db, officer, hotlists.decide_special, proposed.id, True),
+                   action="hotlist.special.approve", clause="A.2", match="Only Supervisor",
+                   error=Refused)
+    assert_refused(db, lambda: perform(db, supervisor, hotlists.decide_special, proposed.id,
+                                       False, ""),
+                   action="hotlist.special.reject", match="reason for rejecting",
+                   error=InputRejected)
     approved = perform(db, supervisor, hotlists.decide_special, proposed.id, True, "ok")
     assert approved.status == "active" and approved.decided_by == "8501"
-    with pytest.raises(InputRejected, match="already decided"):
-        perform(db, supervisor, hotlists.decide_special, proposed.id, False, "changed mind")
+    assert_refused(db, lambda: perform(db, supervisor, hotlists.decide_special, proposed.id,
+                                       False, "changed mind"),
+                   action="hotlist.special.reject", match="already decided",
+                   error=InputRejected)
 
 
 @pytest.mark.policy("I.1")
@@ -96,8 +105,10 @@ def test_supervisor_cannot_approve_own_entry(db: Database, enrol) -> None:
     supervisor = enrol("8501", "supervisor")
     special = HotPlateInput(**{**GOOD.__dict__, "ncic_system": None, "ncic_record": None})
     proposed = perform(db, supervisor, hotlists.propose_special, special)
-    with pytest.raises(Refused, match="own special hot list entry"):
-        perform(db, supervisor, hotlists.decide_special, proposed.id, True)
+    assert_refused(db, lambda: perform(db, supervisor, hotlists.decide_special, proposed.id,
+                                       True),
+                   action="hotlist.special.approve", clause="I.1",
+                   match="own special hot list entry", error=Refused)
 
 
 def _import(db: Database, admin: Context, path: Path, name: str = "CA SVS"):

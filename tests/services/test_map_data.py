@@ -28,6 +28,7 @@ from rtic_console.services.runner import perform, query
 from rtic_console.store.audit_log import AuditFilter, list_events
 from rtic_console.store.database import Database
 from rtic_console.store.models import Detection, Device
+from tests.refusals import assert_refused
 
 NOW = datetime.now(UTC)
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 32
@@ -155,7 +156,6 @@ def test_a_read_committed_after_a_higher_id_still_arrives(db: Database, devices,
                          NOW - timedelta(hours=1)).detections)
 
 
-@pytest.mark.policy("B.2")
 @pytest.mark.policy("F.1")
 def test_devices_show_kind_category_and_service_state(db: Database, devices,
                                                       dispatcher: Context) -> None:
@@ -210,15 +210,15 @@ def test_dispatchers_see_the_live_day_only_officers_may_look_back(
     query(db, dispatcher, map_snapshot, day)
     for args in ((NOW - timedelta(hours=2), NOW),  # a custom range, however short
                  (NOW - timedelta(hours=30),)):  # further back than the live day
-        with pytest.raises(Refused, match=r"live presets only .* search with a purpose"):
-            perform(db, dispatcher, record_map_view, *args)
-        with pytest.raises(Refused, match="live presets only"):
-            query(db, dispatcher, map_snapshot, *args)
-    with pytest.raises(Refused, match="live presets only"):
-        query(db, dispatcher, map_delta, LiveCursor(), NOW - timedelta(days=3))
-    assert len(_views(db)) == 1, "a refused view records nothing but its refusal"
-    refusals = _views(db, "map.view.refused")
-    assert len(refusals) == 5 and refusals[0].details == {"clause": "D.1"}
+        assert_refused(db, lambda args=args: perform(db, dispatcher, record_map_view, *args),
+                       action="map.view", clause="D.1",
+                       match=r"live presets only .* search with a purpose", error=Refused)
+        assert_refused(db, lambda args=args: query(db, dispatcher, map_snapshot, *args),
+                       action="map.view", clause="D.1", match="live presets only",
+                       error=Refused)
+    assert_refused(db, lambda: query(db, dispatcher, map_delta, LiveCursor(),
+                                     NOW - timedelta(days=3)),
+                   action="map.view", clause="D.1", match="live presets only", error=Refused)
 
     officer = enrol("6303", "officer")
     view = perform(db, officer, record_map_view, NOW - timedelta(days=3),
@@ -241,10 +241,10 @@ def test_opening_a_read_from_the_map_is_audited(db: Database, devices, engine,
     assert event.actor_badge == "5201" and event.object_id == str(det_id)
     assert event.details["from"] == "map"
     it_staff = enrol("7101", "it_staff")
-    with pytest.raises(Refused):
-        perform(db, it_staff, detection_detail, det_id)
-    with pytest.raises(InputRejected, match="no read"):
-        perform(db, dispatcher, detection_detail, det_id + 99)
+    assert_refused(db, lambda: perform(db, it_staff, detection_detail, det_id),
+                   action="detection.view", clause="A.2", error=Refused)
+    assert_refused(db, lambda: perform(db, dispatcher, detection_detail, det_id + 99),
+                   action="detection.view", match="no read", error=InputRejected)
 
 
 @pytest.mark.parametrize(("args", "field"), [
@@ -258,8 +258,8 @@ def test_opening_a_read_from_the_map_is_audited(db: Database, devices, engine,
 ])
 def test_snapshot_rejects_bad_windows_and_limits(db: Database, dispatcher: Context,
                                                  args: tuple, field: str) -> None:  # type: ignore[type-arg]
-    with pytest.raises(InputRejected, match=field):
-        query(db, dispatcher, map_snapshot, *args)
+    assert_refused(db, lambda: query(db, dispatcher, map_snapshot, *args), action="map.view",
+                   match=field, error=InputRejected)
 
 
 @pytest.mark.parametrize(("args", "field"), [
@@ -272,7 +272,8 @@ def test_snapshot_rejects_bad_windows_and_limits(db: Database, dispatcher: Conte
 ])
 def test_delta_rejects_bad_ids(db: Database, dispatcher: Context, args: tuple,  # type: ignore[type-arg]
                                field: str) -> None:
-    with pytest.raises(InputRejected, match=field):
-        query(db, dispatcher, map_delta, *args)
-    with pytest.raises(InputRejected, match="read id"):
-        perform(db, dispatcher, detection_detail, "1; DROP TABLE detections")
+    assert_refused(db, lambda: query(db, dispatcher, map_delta, *args), action="map.view",
+                   match=field, error=InputRejected)
+    assert_refused(db, lambda: perform(db, dispatcher, detection_detail,
+                                       "1; DROP TABLE detections"),
+                   action="detection.view", match="read id", error=InputRejected)

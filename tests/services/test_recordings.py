@@ -17,6 +17,7 @@ from rtic_console.services.runner import perform, query
 from rtic_console.store.audit_log import AuditFilter, list_events
 from rtic_console.store.database import Database
 from rtic_console.store.models import CameraSettings
+from tests.refusals import assert_refused
 from tests.services.pscn_support import add_camera, grey_levels, write_segment
 
 
@@ -46,20 +47,23 @@ def test_donor_video_is_never_recorded_indexed_or_exported(db: Database, admin: 
     with db.read() as session:
         assert [t.code for t in recordings.recording_targets(session)] == ["CAM-AG-01"]
     stray = write_segment(tmp_path / "rec", donor.id, datetime.now(UTC), 3)
+    # The service itself, as the recorder calls it; the recorder audits the refusal
+    # (tests/services/test_refusal_audit.py).
     with pytest.raises(Refused, match="never recorded") as info:
         _index(db, stray)
     assert info.value.clause == "G.1"
     assert not Path(stray.path).exists(), "a donor segment is deleted, not kept"
     start = datetime.now(UTC) - timedelta(minutes=5)
-    with pytest.raises(Refused, match="never recorded, stored, snapshotted or exported"):
-        perform(db, admin, recordings.export_clip, "CAM-PD-01", start, start
-                + timedelta(minutes=1), "26-1234", None, "evidence collection", tmp_path / "out")
-    assert not (tmp_path / "out").exists()
-    (refusal,) = _events(db, "evidence.export.refused")
-    assert refusal.details["clause"] == "G.1" and refusal.object_id == "CAM-PD-01"
-    with pytest.raises(InputRejected, match="no recording of CAM-AG-01"):
-        perform(db, admin, recordings.export_clip, agency.id, start, start
-                + timedelta(minutes=1), "26-1234", None, "evidence collection", tmp_path / "out")
+    refusal = assert_refused(db, lambda: perform(
+        db, admin, recordings.export_clip, "CAM-PD-01", start, start + timedelta(minutes=1),
+        "26-1234", None, "evidence collection", tmp_path / "out"),
+        action="evidence.export", clause="G.1",
+        match="never recorded, stored, snapshotted or exported", error=Refused)
+    assert not (tmp_path / "out").exists() and refusal.object_id == "CAM-PD-01"
+    assert_refused(db, lambda: perform(
+        db, admin, recordings.export_clip, agency.id, start, start + timedelta(minutes=1),
+        "26-1234", None, "evidence collection", tmp_path / "out"),
+        action="evidence.export", match="no recording of CAM-AG-01", error=InputRejected)
 
 
 @pytest.mark.policy("F.4")
@@ -105,13 +109,13 @@ def test_export_is_a_clip_with_its_hash_and_a_manifest(db: Database, admin: Cont
     with open(segments[2].path, "r+b") as f:
         f.seek(400)
         f.write(b"tampered")
-    with pytest.raises(Refused, match="no longer matches its recorded hash") as info:
-        perform(db, admin, recordings.export_clip, camera.id, t0, t0 + timedelta(seconds=8),
-                "26-004512", None, "again", tmp_path / "evidence")
-    assert info.value.clause == "F.4"
+    assert_refused(db, lambda: perform(db, admin, recordings.export_clip, camera.id, t0,
+                                       t0 + timedelta(seconds=8), "26-004512", None, "again",
+                                       tmp_path / "evidence"),
+                   action="evidence.export", clause="F.4",
+                   match="no longer matches its recorded hash", error=Refused)
 
 
-@pytest.mark.policy("F.5")
 def test_purge_keeps_held_video_and_clamps_retention(db: Database, admin: Context,
                                                      tmp_path: Path) -> None:
     now = datetime.now(UTC)
@@ -154,9 +158,9 @@ def test_playback_states_a_purpose(db: Database, admin: Context, tmp_path: Path)
     camera = add_camera(db, admin, "CAM-AG-01", recording_enabled=True)
     t0 = datetime.now(UTC) - timedelta(minutes=10)
     _index(db, write_segment(tmp_path, camera.id, t0, 5))
-    with pytest.raises(Refused, match="State why"):
-        perform(db, admin, recordings.segments_for_playback, camera.id, t0,
-                t0 + timedelta(minutes=1), None)
+    assert_refused(db, lambda: perform(db, admin, recordings.segments_for_playback, camera.id,
+                                       t0, t0 + timedelta(minutes=1), None),
+                   action="pscn.playback", clause="F.2", match="State why", error=Refused)
     (segment,) = perform(db, admin, recordings.segments_for_playback, camera.id,
                          t0 - timedelta(minutes=1), t0 + timedelta(minutes=1),
                          "evidence_collection", "26-55")

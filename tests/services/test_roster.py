@@ -48,10 +48,9 @@ def test_bad_input_refused_and_nothing_written(db: Database, admin: Context, fie
     base = {"badge": "3100", "name": "Valid Name", "roles": ("officer",), "division": "X",
             "clets_trained_on": trained(), "alpr_trained_on": trained()}
     base[field] = value
-    before = _count_people(db)
-    with pytest.raises(InputRejected, match=message):
-        perform(db, admin, roster.add_person, PersonInput(**base), PASSWORD)
-    assert _count_people(db) == before
+    assert_refused(db, lambda: perform(db, admin, roster.add_person, PersonInput(**base),
+                                       PASSWORD),
+                   action="roster.add", match=message, error=InputRejected)
 
 
 def test_sql_metacharacters_stored_verbatim(db: Database, admin: Context) -> None:
@@ -63,14 +62,16 @@ def test_sql_metacharacters_stored_verbatim(db: Database, admin: Context) -> Non
 
 
 def test_short_password_refused(db: Database, admin: Context) -> None:
-    with pytest.raises(InputRejected, match="at least 10"):
-        perform(db, admin, roster.add_person, PersonInput("3102", "A", ("officer",)), "short")
+    event = assert_refused(db, lambda: perform(db, admin, roster.add_person,
+                                               PersonInput("3102", "A", ("officer",)), "short"),
+                           action="roster.add", match="at least 10", error=InputRejected)
+    assert "short" not in event.reason, "the refused password is not kept"
 
 
 def test_duplicate_badge_refused(db: Database, admin: Context) -> None:
-    with pytest.raises(InputRejected, match="already on the roster"):
-        perform(db, admin, roster.add_person, PersonInput("1001", "Dup", ("officer",)),
-                PASSWORD)
+    assert_refused(db, lambda: perform(db, admin, roster.add_person,
+                                       PersonInput("1001", "Dup", ("officer",)), PASSWORD),
+                   action="roster.add", match="already on the roster", error=InputRejected)
 
 
 @pytest.mark.policy("D.2.c")
@@ -87,19 +88,25 @@ def test_edit_is_audited_with_before_and_after(db: Database, admin: Context, enr
     assert "password" not in json.dumps(event.details)
 
 
+@pytest.mark.policy("D.2.c")
 def test_admin_cannot_lock_themselves_out(db: Database, admin: Context) -> None:
-    with pytest.raises(Refused, match="own ALPR administrator role"):
-        perform(db, admin, roster.update_person, "1001",
-                PersonInput("1001", "Sgt", ("officer",), "", trained(), trained()))
-    with pytest.raises(Refused, match="deactivate yourself"):
-        perform(db, admin, roster.deactivate_person, "1001")
+    assert_refused(db, lambda: perform(db, admin, roster.update_person, "1001", PersonInput(
+        "1001", "Sgt", ("officer",), "", trained(), trained())),
+        action="roster.update", clause="D.2.c", match="own ALPR administrator role",
+        error=Refused)
+    assert_refused(db, lambda: perform(db, admin, roster.deactivate_person, "1001"),
+                   action="roster.deactivate", clause="D.2.c", match="deactivate yourself",
+                   error=Refused)
 
 
+@pytest.mark.policy("D.2.c")
 def test_first_admin_only_on_empty_roster(db: Database, settings: Settings,
                                           admin: Context) -> None:
-    with pytest.raises(Refused, match="already has people"):
-        roster.create_first_admin(db, settings, PersonInput("1002", "X", ("officer",)),
-                                  PASSWORD)
+    """No one is signed in at first run: the refusal is audited with no actor."""
+    event = assert_refused(db, lambda: roster.create_first_admin(
+        db, settings, PersonInput("1002", "X", ("officer",)), PASSWORD),
+        action="roster.first_admin", clause="D.2.c", match="already has people", error=Refused)
+    assert event.actor_badge is None and event.workstation == "TEST-WS-01"
 
 
 def test_first_admin_always_gets_admin_role(db: Database, settings: Settings) -> None:

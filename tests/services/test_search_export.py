@@ -23,6 +23,7 @@ from rtic_console.services.search_export import CSV_COLUMNS, export_search_csv
 from rtic_console.store.audit_log import AuditFilter, list_events
 from rtic_console.store.database import Database
 from rtic_console.store.models import Detection
+from tests.refusals import assert_refused
 from tests.services.test_search import NOW, PLACES, canvass, run, seed_reads
 
 
@@ -85,12 +86,10 @@ def test_only_the_searcher_exports_their_search(db: Database, officer: Context, 
     result = run(db, officer, plate="7AB*")
     colleague = enrol("6302", "officer")
     target = out / "theirs.csv"
-    with pytest.raises(Refused, match="Only the person who ran search"):
-        export(db, colleague, result, target)
-    assert not target.exists() and not exports(db)
-    with db.read() as session:
-        (refused,) = list_events(session, AuditFilter(action="search.export.refused"))
-    assert refused.actor_badge == "6302" and refused.details == {"clause": "D.1"}
+    refused = assert_refused(db, lambda: export(db, colleague, result, target),
+                             action="search.export", clause="D.1",
+                             match="Only the person who ran search", error=Refused)
+    assert not target.exists() and refused.actor_badge == "6302"
 
 
 def test_only_reads_the_search_returned_leave(db: Database, officer: Context,
@@ -99,13 +98,14 @@ def test_only_reads_the_search_returned_leave(db: Database, officer: Context,
     other = run(db, officer, plate="4XYZ001")
     target = out / "x.csv"
     mixed = [plate_search.reads[0].detection_id, other.reads[0].detection_id]
-    with pytest.raises(InputRejected, match="1 of them are not results of search"):
-        export(db, officer, plate_search, target, mixed)
+    assert_refused(db, lambda: export(db, officer, plate_search, target, mixed),
+                   action="search.export", clause="D.1",
+                   match="1 of them are not results of search", error=InputRejected)
     for ids, message in (([], "nothing to export"), (["1; DROP TABLE"], "read numbers"),
                          ([True], "read numbers")):
-        with pytest.raises(InputRejected, match=message):
-            export(db, officer, plate_search, target, ids)
-    assert not target.exists() and not exports(db)
+        assert_refused(db, lambda ids=ids: export(db, officer, plate_search, target, ids),
+                       action="search.export", match=message, error=InputRejected)
+    assert not target.exists()
     assert list(out.iterdir()) == []
 
 
@@ -113,11 +113,12 @@ def test_bad_targets_are_refused_and_nothing_left_behind(db: Database, officer: 
                                                          out: Path) -> None:
     result = run(db, officer, plate="7AB*")
     for target in (out / "missing" / "x.csv", out):
-        with pytest.raises(InputRejected, match="file:"):
-            export(db, officer, result, target)
-    with pytest.raises(InputRejected, match="no search #999"):
-        perform(db, officer, export_search_csv, 999, [1], out / "x.csv")
-    assert list(out.iterdir()) == [] and not exports(db)
+        assert_refused(db, lambda target=target: export(db, officer, result, target),
+                       action="search.export", match="file:", error=InputRejected)
+    assert_refused(db, lambda: perform(db, officer, export_search_csv, 999, [1],
+                                       out / "x.csv"),
+                   action="search.export", match="no search #999", error=InputRejected)
+    assert list(out.iterdir()) == []
 
 
 def test_export_replaces_an_existing_file_whole(db: Database, officer: Context,
@@ -148,9 +149,11 @@ def test_a_read_stored_after_the_search_does_not_leave(db: Database, officer: Co
     assert len(result.reads) == 2
     later = late_read(db, "late", datetime.now(UTC))
     target = out / "late.csv"
-    with pytest.raises(InputRejected, match=r"reads: 1 of them are not results of search"):
-        export(db, officer, result, target, [result.reads[0].detection_id, later])
-    assert not target.exists() and not exports(db)
+    assert_refused(db, lambda: export(db, officer, result, target,
+                                      [result.reads[0].detection_id, later]),
+                   action="search.export", clause="D.1",
+                   match=r"reads: 1 of them are not results of search", error=InputRejected)
+    assert not target.exists()
 
 
 def test_no_more_reads_leave_than_the_search_returned(db: Database, officer: Context,
@@ -160,10 +163,11 @@ def test_no_more_reads_leave_than_the_search_returned(db: Database, officer: Con
     late = late_read(db, "late-commit", NOW)
     target = out / "more.csv"
     ids = [*(r.detection_id for r in result.reads), late]
-    with pytest.raises(InputRejected, match=rf"reads: search #{result.search_id} returned 2, "
-                                            "not 3"):
-        export(db, officer, result, target, ids)
-    assert not target.exists() and not exports(db)
+    assert_refused(db, lambda: export(db, officer, result, target, ids),
+                   action="search.export", clause="D.1",
+                   match=rf"reads: search #{result.search_id} returned 2, not 3",
+                   error=InputRejected)
+    assert not target.exists()
 
 
 def test_the_file_appears_only_when_the_export_commits(db: Database, officer: Context,

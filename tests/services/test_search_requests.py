@@ -3,6 +3,7 @@ search that runs only under the searcher's own approval, for its case, while it 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
@@ -20,7 +21,8 @@ from rtic_console.services.search_requests import (
 )
 from rtic_console.store.audit_log import AuditFilter, list_events
 from rtic_console.store.database import Database
-from rtic_console.store.models import SearchRecord, SearchRequest
+from rtic_console.store.models import SearchRecord
+from tests.refusals import assert_refused
 from tests.services.pscn_support import at
 from tests.services.test_search import WINDOW, seed_reads
 
@@ -50,9 +52,9 @@ def other_use(db: Database, ctx: Context, request_id: int | None, case: str = "2
         "other_use", case, plate="7ABC*", request_id=request_id, **kw))
 
 
-def refusals(db: Database, action: str = "search.run.refused") -> list[str]:
-    with db.read() as session:
-        return [e.details.get("clause") for e in list_events(session, AuditFilter(action=action))]
+def refused_search(db: Database, attempt: Callable[[], object], match: str,
+                   clause: str | None = "D.1", error: type[Exception] = Refused) -> None:
+    assert_refused(db, attempt, action="search.run", clause=clause, match=match, error=error)
 
 
 @pytest.mark.policy("D.1")
@@ -77,25 +79,20 @@ def test_request_approve_then_search(db: Database, people: dict[str, Context]) -
 @pytest.mark.policy("D.1")
 def test_pending_denied_foreign_or_other_case_requests_cannot_be_used(
         db: Database, people: dict[str, Context]) -> None:
-    pending = ask(db, people["officer"])
-    with pytest.raises(Refused, match="not been approved yet"):
-        other_use(db, people["officer"], pending.id)
-    denied = ask(db, people["officer"], "26-7002")
+    officer = people["officer"]
+    pending = ask(db, officer)
+    refused_search(db, lambda: other_use(db, officer, pending.id), "not been approved yet")
+    denied = ask(db, officer, "26-7002")
     decide(db, people["sergeant"], denied.id, approve=False, note="Not a law-enforcement use")
-    with pytest.raises(Refused, match="was denied: Not a law-enforcement use"):
-        other_use(db, people["officer"], denied.id, "26-7002")
+    refused_search(db, lambda: other_use(db, officer, denied.id, "26-7002"),
+                   "was denied: Not a law-enforcement use")
     decide(db, people["sergeant"], pending.id)
-    with pytest.raises(Refused, match="someone else's"):
-        other_use(db, people["other"], pending.id)
-    with pytest.raises(Refused, match="approved for case 26-7001, not 26-9999"):
-        other_use(db, people["officer"], pending.id, "26-9999")
-    with pytest.raises(Refused, match="names the approved request"):
-        other_use(db, people["officer"], None)
-    with pytest.raises(InputRejected, match="no other-use request #999"):
-        other_use(db, people["officer"], 999)
-    assert refusals(db) == ["D.1"] * 5
-    with db.read() as session:
-        assert session.query(SearchRecord).count() == 0
+    refused_search(db, lambda: other_use(db, people["other"], pending.id), "someone else's")
+    refused_search(db, lambda: other_use(db, officer, pending.id, "26-9999"),
+                   "approved for case 26-7001, not 26-9999")
+    refused_search(db, lambda: other_use(db, officer, None), "names the approved request")
+    refused_search(db, lambda: other_use(db, officer, 999), "no other-use request #999",
+                   clause=None, error=InputRejected)
 
 
 @pytest.mark.policy("D.1")
@@ -103,8 +100,7 @@ def test_approval_runs_out_after_its_period(db: Database, people: dict[str, Cont
     request = ask(db, people["officer"])
     decided = decide(db, people["sergeant"], request.id)
     later = at(people["officer"], decided.decided_at + OTHER_USE_VALID_FOR + timedelta(hours=1))
-    with pytest.raises(Refused, match="ran out"):
-        other_use(db, later, request.id)
+    refused_search(db, lambda: other_use(db, later, request.id), "ran out")
     assert query(db, later, my_requests)[0].status == "expired"
     just_in_time = at(people["officer"], decided.decided_at + OTHER_USE_VALID_FOR
                       - timedelta(minutes=1))
@@ -114,28 +110,28 @@ def test_approval_runs_out_after_its_period(db: Database, people: dict[str, Cont
 @pytest.mark.policy("D.1")
 def test_no_one_decides_their_own_request(db: Database, people: dict[str, Context]) -> None:
     own = ask(db, people["sergeant"])
-    with pytest.raises(Refused, match="cannot decide your own"):
-        decide(db, people["sergeant"], own.id)
+    assert_refused(db, lambda: decide(db, people["sergeant"], own.id),
+                   action="search.request.approve", clause="D.1",
+                   match="cannot decide your own", error=Refused)
     assert [r.id for r in query(db, people["sergeant"], pending_requests)] == []
     assert [r.id for r in query(db, people["second"], pending_requests)] == [own.id]
-    assert refusals(db, "search.request.approve.refused") == ["D.1"]
-    with db.read() as session:
-        assert session.get(SearchRequest, own.id).status == "pending"
 
 
 @pytest.mark.policy("D.1")
 def test_only_approvers_decide_and_each_decision_is_documented(
         db: Database, people: dict[str, Context]) -> None:
     request = ask(db, people["officer"])
-    with pytest.raises(Refused, match="Only ALPR administrator, Supervisor"):
-        decide(db, people["other"], request.id)
-    assert refusals(db, "search.request.approve.refused") == ["A.2"]
+    assert_refused(db, lambda: decide(db, people["other"], request.id),
+                   action="search.request.approve", clause="A.2",
+                   match="Only ALPR administrator, Supervisor", error=Refused)
     for note in ("", "   ", "x" * 1001, "ok\x07"):
-        with pytest.raises(InputRejected, match="note"):
-            decide(db, people["sergeant"], request.id, note=note)
+        assert_refused(db, lambda note=note: decide(db, people["sergeant"], request.id,
+                                                    note=note),
+                       action="search.request.approve", match="note", error=InputRejected)
     decide(db, people["sergeant"], request.id, approve=False, note="No case nexus")
-    with pytest.raises(InputRejected, match="already denied by 7101"):
-        decide(db, people["second"], request.id)
+    assert_refused(db, lambda: decide(db, people["second"], request.id),
+                   action="search.request.approve", match="already denied by 7101",
+                   error=InputRejected)
     with db.read() as session:
         (event,) = list_events(session, AuditFilter(action="search.request.deny"))
     assert event.reason == "No case nexus" and event.details["requester"] == "6301"
@@ -151,15 +147,13 @@ def test_only_approvers_decide_and_each_decision_is_documented(
 ])
 def test_bad_requests_are_rejected(db: Database, people: dict[str, Context], case: object,
                                    use: object, message: str) -> None:
-    with pytest.raises(InputRejected, match=message):
-        ask(db, people["officer"], case, use)  # type: ignore[arg-type]
-    with db.read() as session:
-        assert session.query(SearchRequest).count() == 0
+    assert_refused(db, lambda: ask(db, people["officer"], case, use),  # type: ignore[arg-type]
+                   action="search.request", match=message, error=InputRejected)
 
 
 def test_requests_list_mine_only(db: Database, people: dict[str, Context]) -> None:
     mine = ask(db, people["officer"])
     ask(db, people["other"], "26-7003")
     assert [r.id for r in query(db, people["officer"], my_requests)] == [mine.id]
-    with pytest.raises(Refused):
-        query(db, people["officer"], pending_requests)
+    assert_refused(db, lambda: query(db, people["officer"], pending_requests),
+                   action="search.request.list", clause="A.2", error=Refused)

@@ -12,6 +12,7 @@ from rtic_console.services.context import Context, InputRejected, Refused
 from rtic_console.services.runner import perform, query
 from rtic_console.store.audit_log import AuditFilter, list_events
 from rtic_console.store.database import Database
+from tests.refusals import assert_refused
 from tests.services.pscn_support import add_agreement, add_camera, at
 
 LA = ZoneInfo("America/Los_Angeles")
@@ -33,13 +34,13 @@ def test_viewing_states_a_purpose_and_is_audited_per_camera(db: Database,
     agency = add_camera(db, admin, "CAM-AG-01")
     city = add_camera(db, admin, "CAM-CY-01", "city")
     for purpose in (None, "", "curiosity"):
-        with pytest.raises(Refused, match="State why the cameras are viewed") as info:
-            perform(db, admin, viewing.open_wall, [agency.id], purpose)
-        assert info.value.clause == "F.2"
-    with pytest.raises(Refused, match="needs its reference"):
-        perform(db, admin, viewing.open_wall, [agency.id], "commander_approved_request", " ")
-    assert len(_events(db, "pscn.view.refused")) == 4
-    assert _events(db, "pscn.view") == []
+        assert_refused(db, lambda purpose=purpose: perform(db, admin, viewing.open_wall,
+                                                           [agency.id], purpose),
+                       action="pscn.view", clause="F.2",
+                       match="State why the cameras are viewed", error=Refused)
+    assert_refused(db, lambda: perform(db, admin, viewing.open_wall, [agency.id],
+                                       "commander_approved_request", " "),
+                   action="pscn.view", clause="F.2", match="needs its reference", error=Refused)
 
     grant = perform(db, admin, viewing.open_wall, [agency.id, city.id, agency.id],
                     "commander_approved_request", "Capt. Vasquez memo 26-114")
@@ -51,8 +52,8 @@ def test_viewing_states_a_purpose_and_is_audited_per_camera(db: Database,
     assert all(e.details["purpose"] == "commander_approved_request"
                and e.details["reference"] == "Capt. Vasquez memo 26-114"
                and e.reason == "Request approved by a division commander" for e in views)
-    with pytest.raises(InputRejected, match="no camera #999"):
-        perform(db, admin, viewing.open_wall, [999], "training")
+    assert_refused(db, lambda: perform(db, admin, viewing.open_wall, [999], "training"),
+                   action="pscn.view", match="no camera #999", error=InputRejected)
 
 
 @pytest.mark.policy("G.2")
@@ -131,14 +132,16 @@ def test_layouts_are_per_person_and_the_wall_is_for_camera_roles(db: Database, a
     assert again.id == saved.id and again.tiles == ("CAM-AG-01",)
     for grid, tiles, message in ((5, [], "1x1, 2x2"), (1, ["CAM-AG-01", None], "at most 1"),
                                  (2, ["CAM-XX"], "no camera")):
-        with pytest.raises(InputRejected, match=message):
-            perform(db, admin, viewing.save_layout, "Bad", grid, tiles)
+        assert_refused(db, lambda grid=grid, tiles=tiles: perform(
+            db, admin, viewing.save_layout, "Bad", grid, tiles),
+            action="pscn.layout.save", match=message, error=InputRejected)
     supervisor = enrol("8501", "supervisor")
     assert query(db, supervisor, viewing.list_layouts) == []
-    with pytest.raises(InputRejected, match="no layout"):
-        perform(db, supervisor, viewing.delete_layout, saved.id)
+    assert_refused(db, lambda: perform(db, supervisor, viewing.delete_layout, saved.id),
+                   action="pscn.layout.delete", match="no layout", error=InputRejected)
     perform(db, admin, viewing.delete_layout, saved.id)
     assert query(db, admin, viewing.list_layouts) == []
     dispatcher = enrol("5201", "dispatcher")
-    with pytest.raises(Refused, match="Only ALPR administrator"):
-        perform(db, dispatcher, viewing.open_wall, [1], "training")
+    assert_refused(db, lambda: perform(db, dispatcher, viewing.open_wall, [1], "training"),
+                   action="pscn.view", clause="A.2", match="Only ALPR administrator",
+                   error=Refused)

@@ -89,7 +89,7 @@ def _registry_markers(qtbot, live_map: MapWidget) -> list[list[float]]:
     return json.loads(out[0])  # type: ignore[no-any-return]
 
 
-@pytest.mark.policy("H.2-H.3")
+@pytest.mark.policy("H.3")
 def test_a_registry_look_up_shows_exactly_its_cameras_on_the_map(
         qtbot, window: MainWindow, db, admin) -> None:
     places = {"Near By": 38.5779, "Also Near": 38.5790, "Far Away": 38.6200}

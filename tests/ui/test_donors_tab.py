@@ -63,7 +63,7 @@ def _fill(dialog: DonorDialog, reference: str, codes: set[str]) -> None:
         row.setText("00:00-24:00")
 
 
-@pytest.mark.policy("G.3")
+@pytest.mark.policy("G.3.g")
 def test_agreements_expiring_within_30_days_are_flagged(qtbot, widget: DonorsWidget,
                                                         db: Database, admin) -> None:
     now = datetime.now(UTC)
@@ -84,7 +84,7 @@ def test_agreements_expiring_within_30_days_are_flagged(qtbot, widget: DonorsWid
     assert "DA-LATER" not in widget.expiring.text()
 
 
-@pytest.mark.policy("G.3")
+@pytest.mark.policy("G.3.c")
 def test_refusals_are_shown_under_the_form(qtbot, widget: DonorsWidget, db: Database,
                                            admin) -> None:
     dialog = _dialog(qtbot, widget)
@@ -107,7 +107,7 @@ def test_refusals_are_shown_under_the_form(qtbot, widget: DonorsWidget, db: Data
     assert dialog.isVisible() and dialog.saved is None
 
 
-@pytest.mark.policy("G.3")
+@pytest.mark.policy("G.3.c")
 def test_masks_drawn_over_a_live_frame_round_trip(qtbot, widget: DonorsWidget, db: Database,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     points = [(0.1, 0.1), (0.4, 0.1), (0.4, 0.5), (0.1, 0.5)]

@@ -62,7 +62,7 @@ def test_new_hit_appears_live_with_the_stop_warning(qtbot, console_session, db: 
     assert "background" in panel.read_plate.text(), "the differing character is highlighted"
 
 
-@pytest.mark.policy("D.5.b")
+@pytest.mark.policy("D.6.a")
 def test_dispatcher_works_a_hit_to_confirmation(qtbot, console_session, db: Database,
                                                 engine: MatchingEngine, enrol) -> None:
     widget = HitQueueWidget(console_session(enrol("5201", "dispatcher")))

@@ -224,7 +224,7 @@ def _map_views(db: Database) -> list:  # type: ignore[type-arg]
         return list_events(session, AuditFilter(action="map.view"))
 
 
-@pytest.mark.policy("H.2-H.3")
+@pytest.mark.policy("H.3")
 def test_the_map_shows_registry_cameras_only_from_a_look_up(qtbot, db: Database, engine,
                                                             admin, open_map) -> None:
     for owner, lat in (("Near By", 38.5779), ("Also Near", 38.5790), ("Far Away", 38.6200)):

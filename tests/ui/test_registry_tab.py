@@ -97,7 +97,7 @@ def test_import_shows_a_report_per_row(qtbot, console_session, admin) -> None:
     assert w.import_button.isEnabled() and w.model.rowCount() == 3
 
 
-@pytest.mark.policy("H.2-H.3")
+@pytest.mark.policy("H.2")
 def test_officer_looks_up_cameras_near_a_place_for_a_case(qtbot, console_session,
                                                           db: Database, admin,
                                                           enrol) -> None:
@@ -132,7 +132,7 @@ def test_officer_looks_up_cameras_near_a_place_for_a_case(qtbot, console_session
     assert event.details["case"] == "26-004417" and event.details["results"] == 2
 
 
-@pytest.mark.policy("H.2-H.3")
+@pytest.mark.policy("H.2")
 def test_the_radius_box_stops_at_the_look_up_limit(qtbot, console_session, enrol) -> None:
     w = _widget(qtbot, console_session, enrol("6301", "officer"))
     radius = w.near_panel.radius

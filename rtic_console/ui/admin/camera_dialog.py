@@ -28,7 +28,6 @@ from rtic_console.domain.donor_terms import recording_allowed
 from rtic_console.feeds.stream_probe import StreamProbeError, probe_stream
 from rtic_console.services import cameras
 from rtic_console.services.cameras import CameraInput, CameraView
-from rtic_console.services.context import InputRejected
 from rtic_console.ui.console_session import ConsoleSession
 from rtic_console.ui.widgets import MessageLine, describe_error
 
@@ -84,20 +83,18 @@ def audited_stream_read(session: ConsoleSession, url: str, body: StreamBody, own
     def failed(error: BaseException) -> None:
         finish(False, {"reason": describe_error(error)}, None)
 
-    def read(result: tuple[bool, dict[str, object], Any]) -> None:
+    def read(checked: str, result: tuple[bool, dict[str, object], Any]) -> None:
         ok, outcome, payload = result
-        session.perform(cameras.record_stream_check, url, ok, outcome, owner=session.runner,
-                        on_done=lambda _r: finish(ok, outcome, payload), on_error=failed)
+        session.perform(cameras.record_stream_check, checked, ok, outcome,
+                        owner=session.runner, on_done=lambda _r: finish(ok, outcome, payload),
+                        on_error=failed)
 
-    try:
-        url = cameras.check_url(url, "stream URL") or ""
-    except InputRejected as exc:
-        done(False, {"reason": str(exc)}, None)
-        return
+    def authorized(checked: str) -> None:
+        session.runner.background(lambda: body(checked), lambda r: read(checked, r), failed,
+                                  owner=session.runner)
+
     session.query(cameras.authorize_stream_check, url, owner=session.runner,
-                  on_done=lambda _r: session.runner.background(lambda: body(url), read,
-                                                               failed, owner=session.runner),
-                  on_error=failed)
+                  on_done=authorized, on_error=failed)
 
 
 def check_stream(session: ConsoleSession, url: str, owner: QObject, done: ProbeDone) -> None:

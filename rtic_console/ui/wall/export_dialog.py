@@ -26,31 +26,12 @@ from PySide6.QtWidgets import (
 )
 
 from rtic_console.services import cameras, recordings
+from rtic_console.services import runner as service_runner
 from rtic_console.services.cameras import CameraView
-from rtic_console.services.clip_export import ExportFiles, ExportPlan, write_export_files
-from rtic_console.services.context import Context, InputRejected
-from rtic_console.services.recordings import ExportResult, altered_refusal, exporter_of
-from rtic_console.services.runner import audit_refusal
-from rtic_console.store.database import Database
+from rtic_console.services.clip_export import ExportFiles, ExportPlan
+from rtic_console.services.recordings import ExportResult
 from rtic_console.ui.console_session import ConsoleSession
 from rtic_console.ui.widgets import MessageLine, describe_error
-
-
-def write_files(db: Database, ctx: Context, plan: ExportPlan, out_dir: Path) -> ExportFiles:
-    """Off the GUI thread and outside any transaction (encoding is slow). An altered source
-    segment is refused and audited, like every refusal; the folder problem is named."""
-    try:
-        files = write_export_files(plan, out_dir, exporter_of(ctx), ctx.now())
-    except ValueError as exc:
-        refusal = altered_refusal(plan, str(exc))
-        audit_refusal(db, ctx, refusal)
-        raise refusal from None
-    except OSError as exc:
-        raise InputRejected(f"cannot write the export into {out_dir}: "
-                            f"{exc.strerror or exc}") from None
-    if files is None:
-        raise InputRejected(f"no recorded frame of {plan.camera['id']} falls in that range")
-    return files
 
 
 def default_folder() -> str:
@@ -186,9 +167,10 @@ class ExportDialog(QDialog):
                    "recorded hashes and writing the clip…")
         db, ctx, out = self._session.db, self._session.ctx, Path(self.folder.text().strip())
         # From here the runner owns the chain: files once written are always booked.
-        self._session.runner.read(lambda: write_files(db, ctx, plan, out),
-                                  lambda files: self._on_files_written(plan, files),
-                                  self._on_failed, owner=self._session.runner)
+        self._session.runner.read(
+            lambda: service_runner.attempt(db, ctx, recordings.write_export, plan, out),
+            lambda files: self._on_files_written(plan, files), self._on_failed,
+            owner=self._session.runner)
 
     def _on_files_written(self, plan: ExportPlan, files: ExportFiles) -> None:
         if shiboken6.isValid(self):

@@ -1,4 +1,4 @@
-"""`rtic-console hotlist ...` and `hits list`: hot lists and hits from a terminal."""
+"""`rtic-console hotlist ...`: hot list imports, hot plates and special entries."""
 
 from __future__ import annotations
 
@@ -6,14 +6,12 @@ import argparse
 import hashlib
 from pathlib import Path
 
-from rtic_console.cli.output import as_dicts, print_json, print_table
 from rtic_console.cli.session import CliRefusal, CliSession
 from rtic_console.domain.hotlists import NcicSystem, ReasonCategory
 from rtic_console.feeds.hotlist_files import FORMATS, HotListFileError, parse_hotlist
-from rtic_console.services import hits as hit_service
 from rtic_console.services import hotlists
 from rtic_console.services.hotlists import HotPlateInput
-from rtic_console.services.runner import perform, query
+from rtic_console.services.runner import perform
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -50,13 +48,6 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     reject.add_argument("entry_id", type=int)
     reject.add_argument("--reason", required=True)
     reject.set_defaults(handler=_reject)
-
-    hits = sub.add_parser("hits", help="hits")
-    hit_cmds = hits.add_subparsers(dest="hits_command", required=True)
-    lst = hit_cmds.add_parser("list", help="list hits (the open queue by default)")
-    lst.add_argument("--status", help="open (default), all, or one status such as confirmed")
-    lst.add_argument("--json", action="store_true")
-    lst.set_defaults(handler=_hits_list)
 
 
 def _import(args: argparse.Namespace, cli: CliSession) -> int:
@@ -109,21 +100,3 @@ def _reject(args: argparse.Namespace, cli: CliSession) -> int:
     print(f"Entry {view.id} ({view.plate}) rejected")
     return 0
 
-
-def _hits_list(args: argparse.Namespace, cli: CliSession) -> int:
-    status = None if args.status in (None, "open") else args.status
-    views = query(cli.db, cli.context(), hit_service.list_hits, status=status)
-    if args.json:
-        rows = as_dicts(views)
-        for row, view in zip(rows, views, strict=True):
-            row["match_kind"] = "approximate" if view.approximate else "exact"
-        print_json(rows)
-        return 0
-    print_table(["ID", "STATUS", "READ", "LISTED", "MATCH", "STATE", "REASON", "LIST",
-                 "CREATED"],
-                [(v.id, v.status.value, v.best_plate, v.listed_plate,
-                  f"~{v.substitutions}" if v.approximate else "exact",
-                  f"{v.read_state or '?'}{'!' if v.state_mismatch else ''}", v.reason,
-                  v.list_name, v.created_at.astimezone().strftime("%m-%d %H:%M:%S"))
-                 for v in views])
-    return 0

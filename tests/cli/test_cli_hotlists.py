@@ -8,28 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from rtic_console.cli.main import main
 from rtic_console.domain.reads import PlateRead
 from rtic_console.services.ingest import ingest_reads
 from rtic_console.services.matching import MatchingEngine
 from rtic_console.store.database import Database
-from tests.support import PASSWORD
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "hotlists"
-
-
-@pytest.fixture
-def as_person(db: Database, enrol, monkeypatch, capsys):
-    """Run the CLI against the test database as a person enrolled with the given roles."""
-    monkeypatch.setenv("RTIC_PASSWORD", PASSWORD)
-    url = db.url.render_as_string(hide_password=False)
-
-    def run(badge: str, *argv: str) -> tuple[int, str, str]:
-        code = main(["--database", url, "--as", badge, *argv])
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
 
 
 def test_import_add_and_list(as_person, enrol, db: Database) -> None:

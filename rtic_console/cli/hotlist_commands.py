@@ -8,7 +8,12 @@ from pathlib import Path
 
 from rtic_console.cli.session import CliRefusal, CliSession
 from rtic_console.domain.hotlists import NcicSystem, ReasonCategory
-from rtic_console.feeds.hotlist_files import FORMATS, HotListFileError, parse_hotlist
+from rtic_console.feeds.hotlist_files import (
+    FORMATS,
+    SIMPLE_CSV_COLUMNS,
+    HotListFileError,
+    parse_hotlist,
+)
 from rtic_console.services import hotlists
 from rtic_console.services.hotlists import HotPlateInput
 from rtic_console.services.runner import perform
@@ -17,12 +22,20 @@ from rtic_console.services.runner import perform
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     hot = sub.add_parser("hotlist", help="hot lists: import files, enter plates, approve")
     cmds = hot.add_subparsers(dest="hotlist_command", required=True)
-    imp = cmds.add_parser("import", help="replace a list with a CA DOJ, NCIC or CSV file")
+    imp = cmds.add_parser(
+        "import", help="replace a list with a CA DOJ, NCIC or CSV file",
+        description="A CSV list that is not a DOJ or NCIC extract is a special list "
+                    "(entries await a supervisor, hits informational) unless every row has "
+                    "case or xref, ncic_system and ncic_record, and expires within 24 hours. "
+                    "Columns: " + ",".join(SIMPLE_CSV_COLUMNS))
     imp.add_argument("file", type=Path)
     imp.add_argument("--list", required=True, dest="list_name")
     imp.add_argument("--format", default="auto", choices=["auto", *FORMATS])
     imp.add_argument("--max-bad-share", type=float, default=0.05,
                      help="refuse the file when more than this share of records is bad")
+    imp.add_argument("--allow-shrink", action="store_true",
+                     help="confirm replacing the list even though the file drops more of its "
+                          "entries in force than the hotlist_max_shrink_share setting allows")
     imp.set_defaults(handler=_import)
 
     add = cmds.add_parser("add", help="enter an SPD hot plate (or propose a special entry)")
@@ -60,15 +73,23 @@ def _import(args: argparse.Namespace, cli: CliSession) -> int:
         parsed = parse_hotlist(data, args.file.name, args.format)
     except HotListFileError as exc:
         raise CliRefusal(f"{args.file.name}: {exc}") from None
-    report = perform(cli.db, ctx, hotlists.import_list, args.list_name, args.file.name,
-                     hashlib.sha256(data).hexdigest(), parsed, args.max_bad_share)
-    for line_number, reason in report.bad_rows[:50]:
-        print(f"  line {line_number}: {reason}")
+    for bad in parsed.bad_rows[:50]:
+        print(f"  line {bad.line_number}: {bad.reason}")
+    try:
+        report = perform(cli.db, ctx, hotlists.import_list, args.list_name, args.file.name,
+                         hashlib.sha256(data).hexdigest(), parsed, args.max_bad_share,
+                         allow_shrink=args.allow_shrink)
+    except hotlists.ShrinkRefused as refused:
+        raise CliRefusal(f"{refused} Run again with --allow-shrink to confirm.") from None
     for warning in report.warnings:
         print(f"  note: {warning}")
-    if not report.applied:
-        raise CliRefusal(f"import refused, previous list kept: {'; '.join(report.reasons)}")
-    print(f"Imported {report.accepted} entries into {report.list_name!r} ({report.file_format}; "
+    for reason in report.special_reasons:
+        print(f"  special list: {reason}")
+    confirmed = f"; shrink from {report.previous} confirmed" if report.shrink_confirmed else ""
+    state = "awaiting supervisor approval, hits informational" if report.pending else "active"
+    print(f"Imported {report.accepted} entries into {report.list_name!r}: "
+          f"{report.kind.title} list, {state} ({report.file_format}; "
+          f"{report.in_force} in force, {report.previous} before{confirmed}; "
           f"{len(report.bad_rows)} bad rows, {report.placeholders_skipped} placeholders, "
           f"{report.duplicates_merged} duplicates merged)")
     return 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -43,16 +44,20 @@ def training_policy(settings: Settings) -> TrainingPolicy:
 class Refused(Exception):
     """The order or the roster forbids this action; the message tells the person why.
 
-    `action` names what was attempted, for the audit event the runner writes.
+    `action` names what was attempted, for the audit event the runner writes; `details`
+    (plain JSON values) go into that event beside the clause, for what an auditor needs
+    that the message does not hold in fields (counts, a file's digest).
     """
 
     def __init__(self, message: str, *, action: str, clause: str | None = None,
-                 object_type: str | None = None, object_id: str | int | None = None) -> None:
+                 object_type: str | None = None, object_id: str | int | None = None,
+                 details: Mapping[str, object] | None = None) -> None:
         super().__init__(message)
         self.action = action
         self.clause = clause
         self.object_type = object_type
         self.object_id = None if object_id is None else str(object_id)
+        self.details = dict(details or {})
 
 
 class InputRejected(ValueError):

@@ -31,7 +31,8 @@ def audit_refusal(db: Database, ctx: Context | None, refusal: Refused,
             object_type=refusal.object_type,
             object_id=refusal.object_id,
             reason=str(refusal),
-            details={"clause": refusal.clause} if refusal.clause else {},
+            details={**refusal.details,
+                     **({"clause": refusal.clause} if refusal.clause else {})},
         )
 
 

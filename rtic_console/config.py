@@ -64,6 +64,9 @@ class Settings:
         "help": "Credit the tile server requires, shown in the map's corner (plain text)"})
     map_max_points: int = field(default=100_000, metadata={
         "help": "Most reads the map draws at once, newest first (1,000 to 500,000)"})
+    hotlist_max_shrink_share: float = field(default=0.10, metadata={
+        "help": "Share of a hot list's entries in force that one import may remove without "
+                "an explicit confirmation (0 to 0.9)"})
 
     def __post_init__(self) -> None:
         for name in ("lockout_threshold", "lockout_minutes", "clets_valid_days",
@@ -77,6 +80,10 @@ class Settings:
             raise SettingsError("setting max_substitutions must be 0, 1 or 2")
         if self.hit_overdue_seconds <= self.hit_warn_seconds:
             raise SettingsError("setting hit_overdue_seconds must exceed hit_warn_seconds")
+        share = self.hotlist_max_shrink_share
+        if isinstance(share, bool) or not isinstance(share, int | float) \
+                or not 0 <= share <= 0.9:
+            raise SettingsError("setting hotlist_max_shrink_share must be a share from 0 to 0.9")
         if not self.workstation or len(self.workstation) > 80:
             raise SettingsError("setting workstation must be 1 to 80 characters")
         self._check_map()

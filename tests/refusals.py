@@ -52,13 +52,14 @@ def assert_refused(db: Database, attempt: Callable[[], object], *, action: str,
                    clause: str | None = None, match: str | None = None,
                    error: type[Exception] | tuple[type[Exception], ...] = (Refused,
                                                                           InputRejected),
-                   ) -> AuditRecord:
+                   signed_in: bool = False) -> AuditRecord:
     """Run attempt and prove the three things a policy test shows.
 
     1. It raises (a `Refused` or `InputRejected` by default) whose message matches `match`.
     2. No table but the audit trail changed.
     3. Exactly one event was appended: `<action>.refused`, naming `clause` when given.
-    Returns that event for further checks.
+    `signed_in` allows the one `auth.sign_in` event before it that a CLI command writes
+    when it signs its `--as` person in. Returns the refusal event for further checks.
     """
     before, seq = table_digests(db), head_seq(db)
     with pytest.raises(error, match=match):
@@ -67,6 +68,8 @@ def assert_refused(db: Database, attempt: Callable[[], object], *, action: str,
     changed = sorted(name for name in after if after[name] != before.get(name))
     assert not changed, f"the refused attempt wrote to {', '.join(changed)}"
     events = events_after(db, seq)
+    if signed_in and events and events[0].action == "auth.sign_in":
+        events = events[1:]
     assert [e.action for e in events] == [f"{action}.refused"], (
         f"expected one {action}.refused event, the trail got {[e.action for e in events]}")
     event = events[0]

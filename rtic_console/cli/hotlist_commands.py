@@ -1,4 +1,4 @@
-"""`rtic-console hotlist ...` and `hits list`: hot lists and hits from a terminal."""
+"""`rtic-console hotlist ...`: hot list imports, hot plates and special entries."""
 
 from __future__ import annotations
 
@@ -6,25 +6,36 @@ import argparse
 import hashlib
 from pathlib import Path
 
-from rtic_console.cli.output import as_dicts, print_json, print_table
 from rtic_console.cli.session import CliRefusal, CliSession
 from rtic_console.domain.hotlists import NcicSystem, ReasonCategory
-from rtic_console.feeds.hotlist_files import FORMATS, HotListFileError, parse_hotlist
-from rtic_console.services import hits as hit_service
+from rtic_console.feeds.hotlist_files import (
+    FORMATS,
+    SIMPLE_CSV_COLUMNS,
+    HotListFileError,
+    parse_hotlist,
+)
 from rtic_console.services import hotlists
 from rtic_console.services.hotlists import HotPlateInput
-from rtic_console.services.runner import perform, query
+from rtic_console.services.runner import perform
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     hot = sub.add_parser("hotlist", help="hot lists: import files, enter plates, approve")
     cmds = hot.add_subparsers(dest="hotlist_command", required=True)
-    imp = cmds.add_parser("import", help="replace a list with a CA DOJ, NCIC or CSV file")
+    imp = cmds.add_parser(
+        "import", help="replace a list with a CA DOJ, NCIC or CSV file",
+        description="A CSV list that is not a DOJ or NCIC extract is a special list "
+                    "(entries await a supervisor, hits informational) unless every row has "
+                    "case or xref, ncic_system and ncic_record, and expires within 24 hours. "
+                    "Columns: " + ",".join(SIMPLE_CSV_COLUMNS))
     imp.add_argument("file", type=Path)
     imp.add_argument("--list", required=True, dest="list_name")
     imp.add_argument("--format", default="auto", choices=["auto", *FORMATS])
     imp.add_argument("--max-bad-share", type=float, default=0.05,
                      help="refuse the file when more than this share of records is bad")
+    imp.add_argument("--allow-shrink", action="store_true",
+                     help="confirm replacing the list even though the file drops more of its "
+                          "entries in force than the hotlist_max_shrink_share setting allows")
     imp.set_defaults(handler=_import)
 
     add = cmds.add_parser("add", help="enter an SPD hot plate (or propose a special entry)")
@@ -51,13 +62,6 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     reject.add_argument("--reason", required=True)
     reject.set_defaults(handler=_reject)
 
-    hits = sub.add_parser("hits", help="hits")
-    hit_cmds = hits.add_subparsers(dest="hits_command", required=True)
-    lst = hit_cmds.add_parser("list", help="list hits (the open queue by default)")
-    lst.add_argument("--status", help="open (default), all, or one status such as confirmed")
-    lst.add_argument("--json", action="store_true")
-    lst.set_defaults(handler=_hits_list)
-
 
 def _import(args: argparse.Namespace, cli: CliSession) -> int:
     ctx = cli.context()
@@ -69,15 +73,23 @@ def _import(args: argparse.Namespace, cli: CliSession) -> int:
         parsed = parse_hotlist(data, args.file.name, args.format)
     except HotListFileError as exc:
         raise CliRefusal(f"{args.file.name}: {exc}") from None
-    report = perform(cli.db, ctx, hotlists.import_list, args.list_name, args.file.name,
-                     hashlib.sha256(data).hexdigest(), parsed, args.max_bad_share)
-    for line_number, reason in report.bad_rows[:50]:
-        print(f"  line {line_number}: {reason}")
+    for bad in parsed.bad_rows[:50]:
+        print(f"  line {bad.line_number}: {bad.reason}")
+    try:
+        report = perform(cli.db, ctx, hotlists.import_list, args.list_name, args.file.name,
+                         hashlib.sha256(data).hexdigest(), parsed, args.max_bad_share,
+                         allow_shrink=args.allow_shrink)
+    except hotlists.ShrinkRefused as refused:
+        raise CliRefusal(f"{refused} Run again with --allow-shrink to confirm.") from None
     for warning in report.warnings:
         print(f"  note: {warning}")
-    if not report.applied:
-        raise CliRefusal(f"import refused, previous list kept: {'; '.join(report.reasons)}")
-    print(f"Imported {report.accepted} entries into {report.list_name!r} ({report.file_format}; "
+    for reason in report.special_reasons:
+        print(f"  special list: {reason}")
+    confirmed = f"; shrink from {report.previous} confirmed" if report.shrink_confirmed else ""
+    state = "awaiting supervisor approval, hits informational" if report.pending else "active"
+    print(f"Imported {report.accepted} entries into {report.list_name!r}: "
+          f"{report.kind.title} list, {state} ({report.file_format}; "
+          f"{report.in_force} in force, {report.previous} before{confirmed}; "
           f"{len(report.bad_rows)} bad rows, {report.placeholders_skipped} placeholders, "
           f"{report.duplicates_merged} duplicates merged)")
     return 0
@@ -109,21 +121,3 @@ def _reject(args: argparse.Namespace, cli: CliSession) -> int:
     print(f"Entry {view.id} ({view.plate}) rejected")
     return 0
 
-
-def _hits_list(args: argparse.Namespace, cli: CliSession) -> int:
-    status = None if args.status in (None, "open") else args.status
-    views = query(cli.db, cli.context(), hit_service.list_hits, status=status)
-    if args.json:
-        rows = as_dicts(views)
-        for row, view in zip(rows, views, strict=True):
-            row["match_kind"] = "approximate" if view.approximate else "exact"
-        print_json(rows)
-        return 0
-    print_table(["ID", "STATUS", "READ", "LISTED", "MATCH", "STATE", "REASON", "LIST",
-                 "CREATED"],
-                [(v.id, v.status.value, v.best_plate, v.listed_plate,
-                  f"~{v.substitutions}" if v.approximate else "exact",
-                  f"{v.read_state or '?'}{'!' if v.state_mismatch else ''}", v.reason,
-                  v.list_name, v.created_at.astimezone().strftime("%m-%d %H:%M:%S"))
-                 for v in views])
-    return 0

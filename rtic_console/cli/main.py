@@ -14,6 +14,7 @@ from rtic_console.cli import (
     camera_commands,
     compliance_commands,
     db_commands,
+    hit_commands,
     hotlist_commands,
     ingest_commands,
     registry_commands,
@@ -50,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     user_commands.register(sub)
     audit_commands.register(sub)
     hotlist_commands.register(sub)
+    hit_commands.register(sub)
     camera_commands.register(sub)
     ingest_commands.register(sub)
     search_commands.register(sub)

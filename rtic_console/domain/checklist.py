@@ -63,10 +63,25 @@ DIRECTIONS = ("N", "NE", "E", "SE", "S", "SW", "W", "NW", "stationary", "unknown
 _CAD = re.compile(r"[A-Z0-9][A-Z0-9\-]{3,23}")
 MAX_RESULT_TEXT = 20_000
 MAX_ATTACHMENT = 2 * 1024 * 1024
+# A closing reason says what the dispatcher found ("photo shows 7A8C123, not the listed
+# plate"), not "nah": at least this many different words and letters or digits.
+MIN_REASON_WORDS = 3
+MIN_REASON_CHARACTERS = 12
+MAX_REASON = 1000
+_WORD = re.compile(r"\w+")
 
 
 class ChecklistError(ValueError):
-    """A step or closing the checklist does not allow now; the message says what to do."""
+    """Step data or a closing the console cannot store; the message names what is wrong."""
+
+
+class ChecklistRefusal(ChecklistError):
+    """A step, confirmation or closing the order does not allow now (D.5.b, D.6.a, I.1);
+    `clause` says which rule decides it. The service refuses it and the refusal is audited."""
+
+    def __init__(self, message: str, clause: str) -> None:
+        super().__init__(message)
+        self.clause = clause
 
 
 @dataclass(frozen=True)
@@ -136,44 +151,87 @@ def next_step(done: set[int]) -> Step | None:
     return None
 
 
+def _must_be_open(status: HitStatus) -> None:
+    if status not in OPEN_STATUSES:
+        raise ChecklistRefusal(f"this hit is already {STATUS_TITLES[status].lower()}", "D.6.a")
+
+
 def check_step_allowed(status: HitStatus, claimed_by: str | None, actor_badge: str,
                        step: Step, done: set[int]) -> None:
-    if status not in OPEN_STATUSES:
-        raise ChecklistError(f"this hit is already {STATUS_TITLES[status].lower()}")
+    """D.6.a: the dispatcher who claimed the hit records the four steps, in order, once."""
+    _must_be_open(status)
     if status is not HitStatus.CLAIMED or claimed_by != actor_badge:
-        raise ChecklistError("claim the hit before working its checklist")
+        raise ChecklistRefusal("claim the hit before working its checklist; only the "
+                               "dispatcher who claimed it records its steps", "D.6.a")
     if step in done:
-        raise ChecklistError(f"step {int(step)} is already recorded")
+        raise ChecklistRefusal(f"step {int(step)} is already recorded", "D.6.a")
     expected = next_step(done)
     if expected is not None and step != expected:
-        raise ChecklistError(f"steps go in order: do step {int(expected)} "
-                             f"({STEP_TITLES[expected].lower()}) first")
+        raise ChecklistRefusal(f"steps go in order: do step {int(expected)} "
+                               f"({STEP_TITLES[expected].lower()}) first", "D.6.a")
 
 
 def check_confirm_allowed(status: HitStatus, claimed_by: str | None, actor_badge: str,
                           done: set[int], outcome: str | None) -> None:
+    """D.5.b: only the claiming dispatcher confirms; D.6.a: only after all four steps."""
+    _must_be_open(status)
     if status is not HitStatus.CLAIMED or claimed_by != actor_badge:
-        raise ChecklistError("only the dispatcher who claimed the hit can confirm it")
+        raise ChecklistRefusal("only the dispatcher who claimed the hit can confirm it",
+                               "D.5.b")
     missing = [int(s) for s in Step if s not in done]
     if missing:
-        raise ChecklistError("the hit cannot be confirmed before all four steps are done; "
-                             f"missing step {', '.join(map(str, missing))}")
+        raise ChecklistRefusal("the hit cannot be confirmed before all four steps are done; "
+                               f"missing step {', '.join(map(str, missing))}", "D.6.a")
     if outcome != QueryOutcome.STILL_WANTED.value:
-        raise ChecklistError("the CLETS/NCIC checks did not find the plate still wanted; close "
-                             "the hit as no longer wanted instead")
+        raise ChecklistRefusal("the CLETS/NCIC checks did not find the plate still wanted; "
+                               "close the hit as no longer wanted instead", "D.6.a")
 
 
-def check_close_allowed(status: HitStatus, closing: HitStatus, reason: str) -> str:
+def closing_reason(reason: object) -> str:
+    """The reason as stored, or why it says too little to explain a closed hit."""
+    text = " ".join(reason.split()) if isinstance(reason, str) else ""
+    if not text:
+        raise ChecklistRefusal("give the reason for closing the hit", "D.6.a")
+    if len(text) > MAX_REASON:
+        raise ChecklistError(f"the reason is longer than {MAX_REASON} characters")
+    words = {w.lower() for w in _WORD.findall(text)}
+    characters = sum(c.isalnum() for c in text)
+    if len(words) < MIN_REASON_WORDS or characters < MIN_REASON_CHARACTERS:
+        raise ChecklistRefusal(
+            f"the reason {text[:40]!r} does not say what was found: write at least "
+            f"{MIN_REASON_WORDS} different words and {MIN_REASON_CHARACTERS} letters or digits "
+            "(for example 'photo shows 7A8C123, not the listed plate')", "D.6.a")
+    return text
+
+
+def check_close_allowed(status: HitStatus, closing: HitStatus, reason: object, *,
+                        claimed_by: str | None, actor_badge: str, done: set[int],
+                        outcome: str | None, informational: bool) -> str:
+    """The cleaned reason, once closing this way is allowed (D.6.a).
+
+    Only the dispatcher who claimed the hit closes it. "No longer wanted" is what the
+    CLETS/NCIC verification (step 2) found, so it needs that step recorded with an outcome
+    other than still wanted; a special list hit has no CLETS/NCIC record to verify (A.15,
+    I.1), so it needs only the claim and the reason.
+    """
     if closing not in CLOSINGS:
         raise ChecklistError(f"{closing.value} is not a way to close a hit")
-    if status not in OPEN_STATUSES:
-        raise ChecklistError(f"this hit is already {STATUS_TITLES[status].lower()}")
-    reason = reason.strip() if isinstance(reason, str) else ""
-    if not reason:
-        raise ChecklistError("give the reason for closing the hit")
-    if len(reason) > 1000:
-        raise ChecklistError("the reason is longer than 1000 characters")
-    return reason
+    _must_be_open(status)
+    if status is HitStatus.CLAIMED and claimed_by != actor_badge:
+        raise ChecklistRefusal(f"the hit is claimed by {claimed_by}; only they can close it",
+                               "D.5.b")
+    if status is not HitStatus.CLAIMED:
+        raise ChecklistRefusal("claim the hit before closing it: only the dispatcher who "
+                               "claimed it closes it", "D.6.a")
+    if closing is HitStatus.NO_LONGER_WANTED and not informational:
+        if Step.RECORD_CHECKS not in done:
+            raise ChecklistRefusal("a hit is closed as no longer wanted only after step 2: "
+                                   "record the CLETS/NCIC checks that show it", "D.6.a")
+        if outcome == QueryOutcome.STILL_WANTED.value:
+            raise ChecklistRefusal("the CLETS/NCIC checks found the plate still wanted; "
+                                   "finish the checklist and confirm it, or close it as a "
+                                   "misread or duplicate", "D.6.a")
+    return closing_reason(reason)
 
 
 def escalation_level(age: timedelta, thresholds: tuple[timedelta, timedelta]) -> int:

@@ -35,9 +35,9 @@ CLAUSES: dict[str, str] = {
     "D.4": "Every hit says it is not on its own a basis for a stop",
     "D.5.a": "Hits are worked promptly: the queue shows age and escalates",
     "D.5.b": "Only a dispatcher verifies and confirms a hit; other personnel do not",
-    "D.6.a": "The dispatcher's checklist in order (call for service, CLETS/NCIC verification, "
-             "description and direction, broadcast), each step recorded; no confirmation "
-             "before all four",
+    "D.6.a": "The dispatcher who claimed a hit records the four steps in order; it is "
+             "confirmed only after all four, closed only by them with a reason that says what "
+             "was found, and as no longer wanted only after the CLETS/NCIC step",
     "E.1": "A hot plate needs a case number or XREF and a reason",
     "E.2": "A hot plate records its CLETS/NCIC counterpart and expires within 24 hours",
     "F.1": "Every camera is agency, city, city traffic or private donor",

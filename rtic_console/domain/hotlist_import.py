@@ -1,12 +1,23 @@
-"""Judging a parsed hot list file as a whole before it may replace a live list."""
+"""Judging a parsed hot list file as a whole before it may replace a live list: is it
+whole, is anything in it still in force, does it shrink the list, and may its hits be acted
+on (E.1, E.2) or are they informational (a special list, I.1)."""
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple
 
-from rtic_console.domain.hotlists import HotListEntryData
+from rtic_console.domain.hotlists import HOT_PLATE_MAX_LIFETIME, HotListEntryData, ListKind
+
+# Formats that are extracts of the CLETS/NCIC systems themselves: every record is its own
+# counterpart, kept current by the state, so they are actionable as they stand.
+EXTRACT_FORMATS = frozenset({"ca-doj", "ncic", "ncic-csv"})
+# A day's DOJ or NCIC extract differs from the day before by a few per cent; losing more than
+# this share of a list at once is more likely a wrong or partial file than real news.
+DEFAULT_MAX_SHRINK_SHARE = 0.10
 
 
 class BadRow(NamedTuple):
@@ -78,3 +89,81 @@ def import_decision(parsed: ParsedHotList, max_bad_share: float = 0.05) -> Impor
     if parsed.encoding != "utf-8":
         warnings.append(f"the file is not UTF-8; read as {parsed.encoding}")
     return ImportDecision(not reasons, tuple(reasons), tuple(warnings))
+
+
+def in_force(entries: Sequence[HotListEntryData], now: datetime) -> list[HotListEntryData]:
+    """The entries that can still produce a hit at `now` or later (not yet expired)."""
+    return [e for e in entries if e.expires_at is None or e.expires_at > now]
+
+
+def expired_refusal(parsed: ParsedHotList, now: datetime) -> str | None:
+    """Why a file must not replace a list because nothing in it is in force any more (E.2)."""
+    if not parsed.entries or in_force(parsed.entries, now):
+        return None
+    latest = max(e.expires_at for e in parsed.entries if e.expires_at is not None)
+    return (f"every one of its {len(parsed.entries)} entries has expired (the latest at "
+            f"{latest:%Y-%m-%d %H:%M} UTC), so it would replace the list with nothing that "
+            "produces a hit")
+
+
+def expired_warning(parsed: ParsedHotList, now: datetime) -> str | None:
+    gone = len(parsed.entries) - len(in_force(parsed.entries, now))
+    return f"{gone} entries have already expired and produce no hits" if gone else None
+
+
+def shrinks_too_far(previous: int, new: int, max_share: float) -> bool:
+    """Whether going from `previous` to `new` entries in force loses more than `max_share`."""
+    if not 0 <= max_share < 1:
+        raise ValueError("the shrink share is a share from 0 up to, not including, 1")
+    return previous > 0 and (previous - new) / previous > max_share
+
+
+_LACKS = ("a case or XREF (E.1)", "a CLETS/NCIC counterpart (E.2)",
+          "an expiry within 24 hours (E.2)")
+
+
+def _lacks(entry: HotListEntryData, now: datetime) -> tuple[str, ...]:
+    """What a row lacks of a hot plate's E.1/E.2 record, judged as if entered `now`."""
+    case, counterpart, expiry = _LACKS
+    missing = []
+    if not (entry.case_number or entry.xref):
+        missing.append(case)
+    if entry.ncic_system is None or not entry.ncic_record:
+        missing.append(counterpart)
+    if entry.expires_at is None or entry.expires_at > now + HOT_PLATE_MAX_LIFETIME:
+        missing.append(expiry)
+    return tuple(missing)
+
+
+@dataclass(frozen=True)
+class ListClass:
+    """What a file's hits mean: `kind`, and for a special list why it is one."""
+
+    kind: ListKind
+    reasons: tuple[str, ...] = ()
+
+    @property
+    def needs_approval(self) -> bool:
+        """I.1: special entries wait for a supervisor before they produce any hit."""
+        return self.kind is ListKind.SPECIAL
+
+
+def list_class(parsed: ParsedHotList, now: datetime) -> ListClass:
+    """A CA DOJ or NCIC extract is a state/NCIC list. Any other list is a special list
+    (informational hits, I.1) unless every row still in force carries a case or XREF, a
+    CLETS/NCIC counterpart and an expiry within 24 hours: the record E.1 and E.2 ask of a
+    hot plate, which then makes it a list of SPD hot plates."""
+    if parsed.format in EXTRACT_FORMATS:
+        return ListClass(ListKind.STATE_NCIC)
+    rows = in_force(parsed.entries, now)
+    gaps = {e.source_record or e.plate: _lacks(e, now) for e in rows}
+    short = {source: lacks for source, lacks in gaps.items() if lacks}
+    if rows and not short:
+        return ListClass(ListKind.SPD_HOT_PLATE)
+    counts = Counter(item for lacks in short.values() for item in lacks)
+    reasons = [f"{counts[item]} of {len(rows)} rows lack {item}" for item in _LACKS
+               if counts[item]]
+    first = next(iter(short), None)
+    if first is not None:
+        reasons.append(f"first such row: {first}")
+    return ListClass(ListKind.SPECIAL, tuple(reasons))

@@ -29,6 +29,12 @@ class ListKind(StrEnum):
     SPECIAL = "special"
 
     @property
+    def title(self) -> str:
+        """As a person says it: "a special list", "an SPD hot plate list"."""
+        return {"state_ncic": "state/NCIC", "spd_hot_plate": "SPD hot plate",
+                "special": "special"}[self.value]
+
+    @property
     def hits_are_informational(self) -> bool:
         """I.1: a special list hit informs officers; it never calls for a stop or a confirmation."""
         return self is ListKind.SPECIAL

@@ -24,6 +24,7 @@ from rtic_console.domain.hotlists import (
     NCIC_SYSTEM_BY_TYPE,
     REASON_BY_DOJ_FILE,
     HotListEntryData,
+    NcicSystem,
     ReasonCategory,
     reason_for_ncic_record,
 )
@@ -51,8 +52,11 @@ __all__ = [
 ]
 
 FORMATS = ("ca-doj", "ncic", "ncic-csv", "csv")
-SIMPLE_CSV_COLUMNS = ("plate", "state", "reason", "case", "expires")
-MAX_CASE_LENGTH = 40  # the hot_list_entries.case_number column
+# A simple list is special (informational, I.1) unless every row has a case or XREF, its
+# CLETS/NCIC counterpart and an expiry within 24 hours (domain/hotlist_import.list_class).
+SIMPLE_CSV_COLUMNS = ("plate", "state", "reason", "case", "xref", "ncic_system", "ncic_record",
+                      "expires")
+MAX_CASE_LENGTH = 40  # the case_number, xref and ncic_record columns
 MAX_LINE = 400  # longer than any real record; longer lines are reported, never regex-scanned
 RAW_KEEP = 120  # characters of a bad line kept for the operator
 
@@ -317,6 +321,25 @@ def _expiry(text: str) -> datetime | str:
     return moment.astimezone(UTC)
 
 
+def _references(values: dict[str, str]
+                ) -> tuple[str | None, str | None, NcicSystem | None, str | None] | str:
+    """Case, XREF, CLETS/NCIC system and record of a simple CSV row, or why not."""
+    texts = {}
+    for column, label in (("case", "case number"), ("xref", "XREF"),
+                          ("ncic_record", "NCIC record")):
+        value = values.get(column) or None
+        if value is not None and len(value) > MAX_CASE_LENGTH:
+            return f"{label} is {len(value)} characters; at most {MAX_CASE_LENGTH}"
+        texts[column] = value
+    system_text = (values.get("ncic_system") or "").upper()
+    try:
+        system = NcicSystem(system_text) if system_text else None
+    except ValueError:
+        return (f"ncic_system {system_text[:12]!r} is not one of "
+                + ", ".join(s.value for s in NcicSystem))
+    return texts["case"], texts["xref"], system, texts["ncic_record"]
+
+
 def _parse_simple_csv(lines: list[str], out: _Collector) -> None:
     records = _records(lines, out)
     first = next(records, None)
@@ -341,11 +364,11 @@ def _parse_simple_csv(lines: list[str], out: _Collector) -> None:
             out.bad(number, f"reason {reason_text[:30]!r} is not one of: "
                             + ", ".join(ReasonCategory), text)
             continue
-        case = values.get("case") or None
-        if case is not None and len(case) > MAX_CASE_LENGTH:
-            out.bad(number, f"case number is {len(case)} characters; at most "
-                            f"{MAX_CASE_LENGTH}", text)
+        references = _references(values)
+        if isinstance(references, str):
+            out.bad(number, references, text)
             continue
+        case, xref, system, record = references
         expires = _expiry(values["expires"]) if values.get("expires") else None
         if isinstance(expires, str):
             out.bad(number, expires, text)
@@ -357,7 +380,7 @@ def _parse_simple_csv(lines: list[str], out: _Collector) -> None:
                 plate=checked[0], state=checked[1], reason=reason,
                 priority=DEFAULT_PRIORITY[reason], effective_at=out.imported_at,
                 expires_at=expires, source_record=out.source(number),
-                case_number=case,
+                case_number=case, xref=xref, ncic_system=system, ncic_record=record,
             ), None)
 
 
@@ -386,7 +409,8 @@ def parse_hotlist(data: bytes, filename: str = "", fmt: str = "auto", *,
 
     HotListFileError only for a file that is not text, a format that cannot be told, or a
     simple CSV without its header. ``doj_kind`` (svs, sfr, slr) overrides the file name.
-    Every entry takes effect at ``imported_at`` (now by default) and file lists do not expire.
+    Every entry takes effect at ``imported_at`` (now by default). DOJ and NCIC extracts do
+    not expire (the next extract replaces them); a simple CSV row expires when it says.
     """
     if fmt not in (*FORMATS, "auto"):
         raise HotListFileError(f"unknown hot list format {fmt!r}; use auto or one of "

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
@@ -46,16 +46,20 @@ class Refused(Exception):
     """The order or the roster forbids this action; the message tells the person why.
 
     `action` names what was attempted when it differs from the action the service declares
-    (`service_action`), for the audit event the runner writes; `clause` names the rule.
+    (`service_action`), for the audit event the runner writes; `clause` names the rule;
+    `details` (plain JSON values) go into that event beside the clause, for what an auditor
+    needs that the message does not hold in fields (counts, a file's digest).
     """
 
     def __init__(self, message: str, *, action: str | None = None, clause: str | None = None,
-                 object_type: str | None = None, object_id: str | int | None = None) -> None:
+                 object_type: str | None = None, object_id: str | int | None = None,
+                 details: Mapping[str, object] | None = None) -> None:
         super().__init__(message)
         self.action = action
         self.clause = clause
         self.object_type = object_type
         self.object_id = None if object_id is None else str(object_id)
+        self.details = dict(details or {})
 
 
 class InputRejected(ValueError):

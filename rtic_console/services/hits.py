@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from rtic_console.domain.checklist import (
     OPEN_STATUSES,
     ChecklistError,
+    ChecklistRefusal,
     HitStatus,
     Step,
     StepInput,
@@ -186,6 +187,14 @@ def hit_detail(session: Session, ctx: Context, hit_id: int, *,
     return HitDetail(view, steps, jpegs, vehicle)
 
 
+def _refusal(error: ChecklistError, action: str, hit_id: int) -> Refused | InputRejected:
+    """A rule of the order is refused (and so audited); data that cannot be stored is not."""
+    if isinstance(error, ChecklistRefusal):
+        return Refused(f"Hit #{hit_id}: {error}.", action=action, clause=error.clause,
+                       object_type="hit", object_id=hit_id)
+    return InputRejected(str(error))
+
+
 def _get(session: Session, hit_id: int, lock: bool = False) -> Hit:
     query = select(Hit).where(Hit.id == hit_id)
     hit = session.scalar(query.with_for_update() if lock else query)
@@ -222,7 +231,9 @@ def claim_hit(session: Session, ctx: Context, hit_id: int) -> HitView:
                           f"at {when}.".replace("  ", " "), action="hits.claim",
                           object_type="hit", object_id=hit_id, clause="D.5.b")
         if hit.status != HitStatus.CLAIMED.value:
-            raise InputRejected(f"hit #{hit_id} is already {hit.status.replace('_', ' ')}")
+            raise Refused(f"Hit #{hit_id} is already {hit.status.replace('_', ' ')}.",
+                          action="hits.claim", object_type="hit", object_id=hit_id,
+                          clause="D.6.a")
     else:
         _audit(session, ctx, "hits.claim", hit)
     return _views(session, [hit])[0]
@@ -230,6 +241,12 @@ def claim_hit(session: Session, ctx: Context, hit_id: int) -> HitView:
 
 def _steps_done(session: Session, hit_id: int) -> dict[int, HitStep]:
     return {s.step: s for s in session.scalars(select(HitStep).where(HitStep.hit_id == hit_id))}
+
+
+def _outcome(done: dict[int, HitStep]) -> str | None:
+    """What the CLETS/NCIC checks of step 2 found, once recorded."""
+    step = done.get(Step.RECORD_CHECKS)
+    return json.loads(step.data).get("outcome") if step is not None else None
 
 
 @service_action("hits.step")
@@ -245,7 +262,7 @@ def record_step(session: Session, ctx: Context, hit_id: int, item: StepInput) ->
                            Step(item.step), set(done))
         data = clean_step(item, hit.created_at, now)
     except ChecklistError as exc:
-        raise InputRejected(str(exc)) from None
+        raise _refusal(exc, "hits.step", hit_id) from None
     session.add(HitStep(hit_id=hit_id, step=int(item.step), data=json.dumps(data),
                         attachment_name=item.attachment_name, attachment=item.attachment,
                         done_by=ctx.actor.badge, done_at=now))
@@ -264,16 +281,15 @@ def confirm_hit(session: Session, ctx: Context, hit_id: int) -> HitView:
               object_id=hit_id)
     hit = _get(session, hit_id, lock=True)
     if hit.informational:
-        raise InputRejected("special hot list hits are informational only (I.1) and are not "
-                            "confirmed; close it once noted")
+        raise Refused(f"Hit #{hit_id} is a special hot list hit: informational only (I.1), "
+                      "never confirmed; close it once noted.", action="hits.confirm",
+                      object_type="hit", object_id=hit_id, clause="I.1")
     done = _steps_done(session, hit_id)
-    outcome = json.loads(done[Step.RECORD_CHECKS].data).get("outcome") \
-        if Step.RECORD_CHECKS in done else None
     try:
         check_confirm_allowed(HitStatus(hit.status), hit.claimed_by, ctx.actor.badge,
-                              set(done), outcome)
+                              set(done), _outcome(done))
     except ChecklistError as exc:
-        raise InputRejected(str(exc)) from None
+        raise _refusal(exc, "hits.confirm", hit_id) from None
     hit.status = HitStatus.CONFIRMED.value
     hit.closed_by, hit.closed_at = ctx.actor.badge, ctx.now()
     _audit(session, ctx, "hits.confirm", hit)
@@ -281,21 +297,27 @@ def confirm_hit(session: Session, ctx: Context, hit_id: int) -> HitView:
 
 
 @service_action("hits.close")
-def close_hit(session: Session, ctx: Context, hit_id: int, closing: HitStatus,
+def close_hit(session: Session, ctx: Context, hit_id: int, closing: HitStatus | str,
               reason: str) -> HitView:
-    """Misread, no longer wanted or duplicate, each with its reason."""
+    """Misread, no longer wanted or duplicate, by the dispatcher who claimed the hit, with a
+    reason that says what was found; no longer wanted only once step 2 shows it (D.6.a)."""
     authorize(session, ctx, Permission.WORK_HITS, action="hits.close", object_type="hit",
               object_id=hit_id)
-    hit = _get(session, hit_id, lock=True)
-    if hit.status == HitStatus.CLAIMED.value and hit.claimed_by != ctx.actor.badge:
-        raise Refused(f"Hit #{hit_id} is claimed by {hit.claimed_by}; only they can close it.",
-                      action="hits.close", object_type="hit", object_id=hit_id,
-                      clause="D.5.b")
     try:
-        clean = check_close_allowed(HitStatus(hit.status), HitStatus(closing), reason)
-    except (ChecklistError, ValueError) as exc:
-        raise InputRejected(str(exc)) from None
-    hit.status = HitStatus(closing).value
+        closing = HitStatus(closing)
+    except ValueError:
+        raise InputRejected(f"{closing!r} is not a way to close a hit; use misread, "
+                            "no_longer_wanted or duplicate") from None
+    hit = _get(session, hit_id, lock=True)
+    done = _steps_done(session, hit_id)
+    try:
+        clean = check_close_allowed(
+            HitStatus(hit.status), closing, reason, claimed_by=hit.claimed_by,
+            actor_badge=ctx.actor.badge, done=set(done), outcome=_outcome(done),
+            informational=hit.informational)
+    except ChecklistError as exc:
+        raise _refusal(exc, "hits.close", hit_id) from None
+    hit.status = closing.value
     hit.closed_by, hit.closed_at, hit.close_reason = ctx.actor.badge, ctx.now(), clean
     _audit(session, ctx, "hits.close", hit, reason=clean, closing=hit.status)
     return _views(session, [hit])[0]

@@ -7,10 +7,19 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, func, insert, or_, select
 from sqlalchemy.orm import Session
 
-from rtic_console.domain.hotlist_import import ParsedHotList, import_decision
+from rtic_console.domain.hotlist_import import (
+    ListClass,
+    ParsedHotList,
+    expired_refusal,
+    expired_warning,
+    import_decision,
+    in_force,
+    list_class,
+    shrinks_too_far,
+)
 from rtic_console.domain.hotlists import (
     HotListEntryData,
     HotListRuleError,
@@ -27,6 +36,7 @@ from rtic_console.store.models import HotList, HotListEntry, HotListImport
 
 SPD_HOT_PLATES = "SPD hot plates"
 SPECIAL_LIST = "SPD special hot list"
+IMPORT_ACTION = "hotlist.import"
 APPROVE, REJECT = "hotlist.special.approve", "hotlist.special.reject"
 MAX_LIST_NAME = 80
 
@@ -72,15 +82,41 @@ class EntryView:
 
 @dataclass(frozen=True)
 class ImportReport:
+    """An import that replaced its list; a refused one raises instead and keeps the old list.
+
+    `kind` says what the list's hits mean; a special list's entries are `pending` until a
+    supervisor approves them (I.1). `previous` and `in_force` count entries that can still
+    produce a hit, before and after; `shrink_confirmed` says the person confirmed a drop
+    beyond the allowed share.
+    """
+
     list_name: str
-    applied: bool
+    kind: ListKind
     file_format: str
     accepted: int
+    in_force: int
+    previous: int
+    shrink_confirmed: bool
     bad_rows: tuple[tuple[int, str], ...]
     placeholders_skipped: int
     duplicates_merged: int
-    reasons: tuple[str, ...]
+    special_reasons: tuple[str, ...]
     warnings: tuple[str, ...]
+
+    @property
+    def pending(self) -> bool:
+        return self.kind is ListKind.SPECIAL
+
+
+class ShrinkRefused(Refused):
+    """An import that would drop more of a list than allowed, without a confirmation; the
+    screen offers the confirmation, the CLI names --allow-shrink."""
+
+    def __init__(self, message: str, *, list_name: str, previous: int, new: int,
+                 details: dict[str, object]) -> None:
+        super().__init__(message, action=IMPORT_ACTION, clause="E.2", object_type="hot_list",
+                         object_id=list_name, details=details)
+        self.previous, self.new = previous, new
 
 
 def _list(session: Session, name: str, kind: ListKind) -> HotList:
@@ -204,53 +240,111 @@ def decide_special(session: Session, ctx: Context, entry_id: int, approve: bool,
 
 @service_action("hotlist.import")
 def import_list(session: Session, ctx: Context, list_name: str, filename: str, sha256: str,
-                parsed: ParsedHotList, max_bad_share: float = 0.05) -> ImportReport:
-    """Replace a file list atomically, or keep the previous one and report why not.
+                parsed: ParsedHotList, max_bad_share: float = 0.05, *,
+                allow_shrink: bool = False) -> ImportReport:
+    """Replace a file list atomically, or refuse (audited) and keep the previous one.
 
+    Refused: a file that looks empty, cut short or mostly bad; one whose every entry has
+    expired; one that would drop more than `hotlist_max_shrink_share` of the entries in
+    force without `allow_shrink` (E.2); one that would change what an existing list's hits
+    mean (I.1). A list that is not a DOJ or NCIC extract becomes a special list, its entries
+    waiting for a supervisor, unless every row has the record E.1 and E.2 ask (list_class).
     Readers see the old list until this transaction commits, then the whole new one.
     """
-    authorize(session, ctx, Permission.IMPORT_HOT_LIST, action="hotlist.import",
+    authorize(session, ctx, Permission.IMPORT_HOT_LIST, action=IMPORT_ACTION,
               object_type="hot_list", object_id=list_name[:80])
     name = " ".join(list_name.split())
     if not name or len(name) > MAX_LIST_NAME:
         raise InputRejected(f"list name must be 1 to {MAX_LIST_NAME} characters")
-    hot_list = _list(session, name, ListKind.STATE_NCIC)
-    decision = import_decision(parsed, max_bad_share)
     now = ctx.now()
-    if decision.accepted:
-        session.execute(delete(HotListEntry).where(HotListEntry.list_id == hot_list.id))
-        for batch in _batches(parsed.entries, 5000):
-            session.execute(insert(HotListEntry),
-                            [_entry_row(hot_list.id, e, "active", ctx.actor.badge, now)
-                             for e in batch])
-        hot_list.last_import_at = now
+    facts: dict[str, object] = {"list": name, "file": filename[:255], "sha256": sha256,
+                                "format": parsed.format, "entries": len(parsed.entries),
+                                "bad_rows": len(parsed.bad_rows)}
+
+    def refuse(reason: str, clause: str, **details: object) -> Refused:
+        return Refused(f"Import of {filename[:80]} into {name!r} refused, previous list "
+                       f"kept: {reason}.", action=IMPORT_ACTION, clause=clause,
+                       object_type="hot_list", object_id=name, details={**facts, **details})
+
+    if name in (SPD_HOT_PLATES, SPECIAL_LIST):
+        raise refuse(f"{name!r} holds plates entered one by one under E.1 and E.2; import "
+                     "into a list of its own", "E.1")
+    decision = import_decision(parsed, max_bad_share)
+    if not decision.accepted:
+        raise refuse("; ".join(decision.reasons), "E.2")
+    if (expired := expired_refusal(parsed, now)) is not None:
+        raise refuse(expired, "E.2")
+    classed = list_class(parsed, now)
+    hot_list = session.scalar(select(HotList).where(HotList.name == name).with_for_update())
+    if hot_list is not None and hot_list.kind != classed.kind.value:
+        raise refuse(_kind_change(hot_list.kind, classed), "I.1", kind=classed.kind.value,
+                     previous_kind=hot_list.kind)
+    previous = _entries_in_force(session, hot_list.id, now) if hot_list else 0
+    new = len(in_force(parsed.entries, now))
+    share = ctx.settings.hotlist_max_shrink_share
+    shrinks = shrinks_too_far(previous, new, share)
+    if shrinks and not allow_shrink:
+        raise ShrinkRefused(
+            f"Import of {filename[:80]} into {name!r} refused, previous list kept: it would "
+            f"shrink the list from {previous:,} to {new:,} entries in force "
+            f"({(previous - new) / previous:.0%} fewer; more than {share:.0%} needs an "
+            "explicit confirmation).", list_name=name, previous=previous, new=new,
+            details={**facts, "previous": previous, "in_force": new, "max_shrink_share": share})
+    if hot_list is None:
+        hot_list = _list(session, name, classed.kind)
+    status = "pending" if classed.needs_approval else "active"
+    session.execute(delete(HotListEntry).where(HotListEntry.list_id == hot_list.id))
+    for batch in _batches(parsed.entries, 5000):
+        session.execute(insert(HotListEntry),
+                        [_entry_row(hot_list.id, e, status, ctx.actor.badge, now)
+                         for e in batch])
+    hot_list.last_import_at = now
+    warnings = [*decision.warnings, *filter(None, [expired_warning(parsed, now)])]
+    if classed.needs_approval:
+        warnings.append("a special list: its entries wait for a supervisor's approval and "
+                        "its hits are informational only (I.1)")
     report = ImportReport(
-        name, decision.accepted, parsed.format,
-        len(parsed.entries) if decision.accepted else 0,
+        name, classed.kind, parsed.format, len(parsed.entries), new, previous, shrinks,
         tuple((b.line_number, b.reason) for b in parsed.bad_rows),
-        parsed.placeholders_skipped, parsed.duplicates_merged, decision.reasons,
-        decision.warnings)
+        parsed.placeholders_skipped, parsed.duplicates_merged, classed.reasons,
+        tuple(warnings))
     session.add(HotListImport(
         list_id=hot_list.id, filename=filename[:255], file_format=parsed.format,
-        sha256=sha256, imported_by=ctx.actor.badge, applied=decision.accepted,
+        sha256=sha256, imported_by=ctx.actor.badge, applied=True,
         accepted=report.accepted, bad_rows=len(parsed.bad_rows),
         skipped_placeholders=parsed.placeholders_skipped,
         merged_duplicates=parsed.duplicates_merged,
-        report=json.dumps({"reasons": list(decision.reasons),
-                           "warnings": list(decision.warnings),
+        report=json.dumps({"kind": classed.kind.value, "previous": previous,
+                           "in_force": new, "shrink_confirmed": shrinks,
+                           "special_reasons": list(classed.reasons), "warnings": warnings,
                            "bad_rows": [list(b) for b in parsed.bad_rows[:1000]]})))
     append_event(session, actor_badge=ctx.actor.badge, workstation=ctx.workstation,
-                 action="hotlist.import" if decision.accepted else "hotlist.import.refused",
-                 object_type="hot_list", object_id=hot_list.id,
-                 reason="; ".join(decision.reasons) or None,
-                 details={"list": name, "file": filename[:255], "sha256": sha256,
-                          "format": parsed.format, "accepted": report.accepted,
-                          "bad_rows": len(parsed.bad_rows),
+                 action=IMPORT_ACTION, object_type="hot_list", object_id=hot_list.id,
+                 reason="; ".join(classed.reasons) or None,
+                 details={**facts, "kind": classed.kind.value, "status": status,
+                          "previous": previous, "in_force": new,
+                          "shrink_confirmed": shrinks,
                           "placeholders_skipped": parsed.placeholders_skipped,
                           "duplicates_merged": parsed.duplicates_merged})
-    if decision.accepted:
-        publish(session, Change.HOTLIST_LIST, (hot_list.id,))
+    publish(session, Change.HOTLIST_LIST, (hot_list.id,))
     return report
+
+
+def _kind_change(kind: str, classed: ListClass) -> str:
+    """Why a file may not change what an existing list's hits mean."""
+    if classed.kind is ListKind.SPECIAL:
+        return (f"this file is a special list ({'; '.join(classed.reasons)}), and the list "
+                f"is a {ListKind(kind).title} list whose hits are acted on; import it under "
+                "another name, or give every row its case or XREF, counterpart and expiry")
+    return (f"the list is a {ListKind(kind).title} list and this file would make it a "
+            f"{classed.kind.title} list; import it under another name")
+
+
+def _entries_in_force(session: Session, list_id: int, now: datetime) -> int:
+    """Entries of a list that can produce a hit now or once approved (E.2, I.1)."""
+    return session.scalar(select(func.count()).select_from(HotListEntry).where(
+        HotListEntry.list_id == list_id, HotListEntry.status.in_(("active", "pending")),
+        or_(HotListEntry.expires_at.is_(None), HotListEntry.expires_at > now))) or 0
 
 
 def _batches(items: tuple[HotListEntryData, ...],

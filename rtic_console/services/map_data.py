@@ -1,4 +1,9 @@
-"""What the live map shows: reads and hits in a time window, devices, news; each view audited."""
+"""What the live map shows: reads and hits in a time window, devices, news; each view audited.
+
+A window that starts before the live day is a look back through past reads, and so a search
+(D.1): a crime-scene canvass of a drawn area, at most 24 hours long, for a purpose and case,
+logged in `searches` like any other (`map_look_back`).
+"""
 
 from __future__ import annotations
 
@@ -13,10 +18,24 @@ from sqlalchemy.orm import Session
 
 from rtic_console.domain.devices import DeviceKind
 from rtic_console.domain.roles import Permission, allows, roles_for
+from rtic_console.domain.search_rules import (
+    MAX_CANVASS_RADIUS_M,
+    Circle,
+    MatchMode,
+    SearchPurpose,
+    SearchRefusal,
+    SearchRuleError,
+    case_number_of,
+    criteria_of,
+    purpose_fits,
+    purpose_of,
+)
 from rtic_console.services.auth import authorize, roles_of
 from rtic_console.services.cameras import device_status
 from rtic_console.services.context import Context, InputRejected, Refused, service_action
 from rtic_console.services.read_position import READ_LAT, READ_LON
+from rtic_console.services.search import record_search
+from rtic_console.services.search_requests import usable_request
 from rtic_console.store.audit_log import append_event
 from rtic_console.store.models import (
     Detection,
@@ -33,6 +52,7 @@ LIVE_LOOKBACK = timedelta(hours=24)
 # A preset's start is taken on the workstation a moment before the service sees it.
 LOOKBACK_SLACK = timedelta(minutes=5)
 VIEW_ACTION = "map.view"
+SEARCH_ACTION = "search.run"
 MAX_POINTS = 500_000
 DELTA_LIMIT = 5_000
 HIT_LIMIT = 5_000
@@ -106,6 +126,22 @@ class RecordedMapView:
     end: datetime | None
     reads: int
     capped: bool
+
+
+@dataclass(frozen=True)
+class MapLookBack:
+    """A map window that starts before the live day, with what makes it a lawful search:
+    a purpose and case (or an approved other use, D.1.c) and the drawn area, a circle
+    (`near`, `radius_m`) or a `rectangle` (south, west, north, east)."""
+
+    start: datetime
+    end: datetime
+    purpose: str | None
+    case_number: str | None
+    near: tuple[float, float] | None = None
+    radius_m: float | None = None
+    rectangle: tuple[float, float, float, float] | None = None
+    request_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -192,21 +228,31 @@ def _window(start: object, end: object) -> tuple[datetime, datetime | None]:
     return start, end
 
 
+def is_look_back(start: datetime, now: datetime) -> bool:
+    """Whether a window starting at `start` reaches further back than the live day."""
+    return start < now - LIVE_LOOKBACK - LOOKBACK_SLACK
+
+
 def _viewer_window(session: Session, ctx: Context, start: object,
                    end: object) -> tuple[datetime, datetime | None]:
     """The window checked, and checked against who asks: the roster's roles, not the
-    sign-in's, decide whether this person may look back past the live day."""
+    sign-in's, decide whether this person may choose a range. No one views a window older
+    than the live day here: that is a search (`map_look_back`)."""
     person = authorize(session, ctx, Permission.VIEW_MAP, action=VIEW_ACTION, object_type="map")
     start, end = _window(start, end)
-    if allows(roles_of(person), Permission.SEARCH_READS):
-        return start, end
-    if end is not None or start < ctx.now() - LIVE_LOOKBACK - LOOKBACK_SLACK:
+    searcher = allows(roles_of(person), Permission.SEARCH_READS)
+    hours = f"{LIVE_LOOKBACK.total_seconds() / 3600:.0f} hours"
+    if not searcher and (end is not None or is_look_back(start, ctx.now())):
         raise Refused(
             "The map shows you the live presets only (last hour, shift, day). A custom range "
-            f"or reads older than {LIVE_LOOKBACK.total_seconds() / 3600:.0f} hours is a look "
-            f"back through past reads, for {roles_for(Permission.SEARCH_READS)}, who search "
-            "with a purpose and case (D.1).", action=VIEW_ACTION, clause="D.1",
-            object_type="map")
+            f"or reads older than {hours} is a look back through past reads, for "
+            f"{roles_for(Permission.SEARCH_READS)}, who search with a purpose and case (D.1).",
+            action=VIEW_ACTION, clause="D.1", object_type="map")
+    if is_look_back(start, ctx.now()):
+        raise Refused(
+            f"A map window that starts more than {hours} ago is a search of past reads (D.1): "
+            "look back with its purpose, case and area, and it is logged as a search.",
+            action=VIEW_ACTION, clause="D.1", object_type="map")
     return start, end
 
 
@@ -344,6 +390,78 @@ def _since(session: Session, query: Select[Any], id_column: Any, after: int,
         query = query.where(id_column.not_in(sorted(recent)))
     rows = session.execute(query.order_by(id_column).limit(limit + 1)).all()
     return rows[:limit], len(rows) > limit
+
+
+@dataclass(frozen=True)
+class LookBackResult:
+    """The logged search (`search_id`) and what it found, drawn like any map window."""
+
+    search_id: int
+    case_number: str
+    snapshot: MapSnapshot
+
+
+def _look_back_refusal(message: str, clause: str = "D.1") -> Refused:
+    return Refused(f"Map look back refused: {message}", action=SEARCH_ACTION, clause=clause,
+                   object_type="search", details={"via": "map"})
+
+
+@service_action(SEARCH_ACTION)
+def map_look_back(session: Session, ctx: Context, item: MapLookBack,
+                  limit: int | None = None) -> LookBackResult:
+    """A look back on the map is a search of past reads (D.1) with a canvass's limits
+    (D.1.b): an approved purpose and a case, a drawn area of at most 5 km radius (or 10 km
+    across), at most 24 hours. Logged as a search (`searches` row and `search.run` event,
+    marked `via: map`) in the same transaction as its reads are taken; every refusal is
+    audited. The newest `limit` reads are returned, with the count of all of them."""
+    authorize(session, ctx, Permission.SEARCH_READS, action=SEARCH_ACTION, object_type="search")
+    if not isinstance(item, MapLookBack):
+        raise InputRejected("a map look back is a MapLookBack")
+    limit = _whole(ctx.settings.map_max_points if limit is None else limit, "map point limit",
+                   1, MAX_POINTS)
+    try:
+        purpose = purpose_of(item.purpose)
+        case = case_number_of(item.case_number)
+        if item.near is None and item.radius_m is None and item.rectangle is None:
+            raise SearchRefusal(
+                "draw the area to look back over on the map, a circle of at most "
+                f"{MAX_CANVASS_RADIUS_M / 1000:.0f} km radius or a rectangle: a look back is a "
+                "crime-scene canvass (D.1.b)", "D.1")
+        criteria = criteria_of(
+            plate=None, match_mode=MatchMode.EXACT.value, time_from=item.start,
+            time_to=item.end, near=item.near, radius_m=item.radius_m, rectangle=item.rectangle,
+            devices=None, color=None, make=None, body=None)
+        purpose_fits(criteria.kind, purpose)
+    except SearchRefusal as exc:
+        raise _look_back_refusal(str(exc), exc.clause) from None
+    except SearchRuleError as exc:
+        raise _look_back_refusal(f"{exc} (a look back has a canvass's limits, D.1.b)") from None
+    request_id = usable_request(session, ctx, item.request_id, case).id \
+        if purpose is SearchPurpose.OTHER_USE else None
+    if request_id is None and item.request_id is not None:
+        raise InputRejected("request: only an other-use search runs under a request")
+    assert criteria.area is not None and criteria.time_to is not None
+    start, end = item.start, criteria.time_to
+    lat_lo, lat_hi, lon_lo, lon_hi = criteria.area.bounds()
+    in_area = (READ_LAT.between(lat_lo, lat_hi), READ_LON.between(lon_lo, lon_hi))
+    circle = criteria.area if isinstance(criteria.area, Circle) else None
+    rows, total = [], 0
+    for row in session.execute(_detections_query().where(*_in_window(start, end), *in_area)
+                               .order_by(Detection.captured_at.desc())
+                               .execution_options(yield_per=FETCH_BATCH)):
+        if circle is None or circle.contains(row[2], row[3]):
+            total += 1
+            if len(rows) < limit:
+                rows.append(row)
+    hit_rows = session.execute(
+        _hits_query().where(Hit.created_at >= start - HIT_CLOCK_SLACK, *_in_window(start, end),
+                            *in_area).order_by(Hit.id.desc()).limit(HIT_LIMIT)).all()
+    hits = tuple(_hit(h) for h in hit_rows if circle is None or (
+        h[5] is not None and h[6] is not None and circle.contains(h[5], h[6])))
+    record = record_search(session, ctx, criteria, purpose, case, request_id, total,
+                           total > limit, extra={"via": "map"})
+    return LookBackResult(record.id, case,
+                          MapSnapshot(DetectionColumns.of(rows), total, hits, LiveCursor()))
 
 
 @service_action(VIEW_ACTION)

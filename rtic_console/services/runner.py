@@ -45,7 +45,8 @@ def audit_refusal(db: Database, ctx: Context | None, refusal: Refused | InputRej
             object_type=refusal.object_type if is_refused else None,
             object_id=refusal.object_id if is_refused else None,
             reason=reason,
-            details={"clause": clause} if clause else {},
+            details={**(refusal.details if is_refused else {}),
+                     **({"clause": clause} if clause else {})},
         )
 
 

@@ -212,7 +212,21 @@ def search_reads(session: Session, ctx: Context, item: SearchInput) -> SearchRes
     else:
         request_id = None
     reads, truncated = _fetch(session, criteria, devices)
-    params = criteria.parameters()
+    record = record_search(session, ctx, criteria, purpose, case, request_id, len(reads),
+                           truncated, incident=incident, description=description)
+    return SearchResult(record.id, tuple(reads), truncated, criteria.kind.value)
+
+
+@service_action("search.run")  # part of a search, and of a look back on the map
+def record_search(session: Session, ctx: Context, criteria: SearchCriteria,
+                  purpose: SearchPurpose, case: str, request_id: int | None, results: int,
+                  truncated: bool, *, incident: str | None = None,
+                  description: str | None = None,
+                  extra: dict[str, object] | None = None) -> SearchRecord:
+    """The `searches` row (kept for the quarterly review, D.2.b(2)) and its `search.run`
+    audit event, in the caller's transaction. `extra` (such as where the search was made)
+    goes into the logged parameters and the event."""
+    params = {**criteria.parameters(), **(extra or {})}
     circle = criteria.area if isinstance(criteria.area, Circle) else None
     record = SearchRecord(
         person_id=ctx.actor.person_id, actor_badge=ctx.actor.badge, searched_at=ctx.now(),
@@ -222,21 +236,22 @@ def search_reads(session: Session, ctx: Context, item: SearchInput) -> SearchRes
         time_from=criteria.time_from, time_to=criteria.time_to,
         center_lat=circle.lat if circle else None, center_lon=circle.lon if circle else None,
         radius_m=circle.radius_m if circle else None, parameters=json.dumps(params),
-        result_count=len(reads), request_id=request_id, incident_number=incident,
+        result_count=results, request_id=request_id, incident_number=incident,
         subject_description=description)
     session.add(record)
     session.flush()
-    extra = {k: v for k, v in (("request", request_id), ("incident", incident),
-                               ("description", description)) if v is not None}
+    recorded = {k: v for k, v in (("request", request_id), ("incident", incident),
+                                  ("description", description)) if v is not None}
     append_event(session, actor_badge=ctx.actor.badge, workstation=ctx.workstation,
                  action="search.run", object_type="search", object_id=record.id,
                  reason=f"{purpose.value} · case {case}",
-                 details={**params, **extra, "kind": criteria.kind.value,
-                          "results": len(reads), "truncated": truncated,
-                          "from": item.time_from.isoformat() if item.time_from else None,
-                          "to": item.time_to.isoformat() if item.time_to else None})
+                 details={**params, **recorded, "kind": criteria.kind.value,
+                          "results": results, "truncated": truncated,
+                          "from": criteria.time_from.isoformat() if criteria.time_from
+                          else None,
+                          "to": criteria.time_to.isoformat() if criteria.time_to else None})
     publish(session, Change.SEARCH, (record.id,))
-    return SearchResult(record.id, tuple(reads), truncated, criteria.kind.value)
+    return record
 
 
 def logged_reads(session: Session, record: SearchRecord,

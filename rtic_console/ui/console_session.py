@@ -29,10 +29,12 @@ class ConsoleSession:
         return allows(self.ctx.actor.roles, permission)
 
     def perform(self, service: Callable[..., Any], *args: Any, owner: QObject,
-                on_done: Done, on_error: Failed, key: str | None = None) -> None:
-        """A write as the signed-in person; the handlers run only while owner lives."""
+                on_done: Done, on_error: Failed, key: str | None = None,
+                **kwargs: Any) -> None:
+        """A write as the signed-in person; the handlers run only while owner lives. Extra
+        keywords go to the service."""
         db, ctx = self.db, self.ctx
-        self.runner.write(lambda: service_runner.perform(db, ctx, service, *args),
+        self.runner.write(lambda: service_runner.perform(db, ctx, service, *args, **kwargs),
                           on_done, on_error, key, owner)
 
     def query(self, service: Callable[..., Any], *args: Any, owner: QObject, on_done: Done,

@@ -12,6 +12,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from PySide6.QtCore import QDateTime
 from PySide6.QtWidgets import QApplication, QWidget
 
 from rtic_console.app import qt_application
@@ -97,6 +98,24 @@ def demo_database(folder: Path, settings: Settings) -> Database:
     return db
 
 
+def look_back(window: MainWindow, out: Path) -> Path:
+    """The map looking back past the live day: a search with its purpose, case and area."""
+    live_map = window.areas["map"]
+    window.tabs.setCurrentWidget(live_map)
+    settle(lambda: live_map.view is not None and live_map.view.ready, 15)
+    bar = live_map.time_filter
+    bar.preset.setCurrentIndex(bar.preset.count() - 1)  # Custom range…
+    start = QDateTime.currentDateTime().addSecs(-30 * 3600)
+    bar.start_edit.setDateTime(start)
+    bar.end_edit.setDateTime(start.addSecs(6 * 3600))
+    box = live_map.look_back_box
+    box.purpose.case.setText("26-004417")
+    box.set_area({"kind": "circle", "lat": 38.5770, "lon": -121.4850, "radius_m": 1500.0})
+    bar.apply.click()
+    settle(lambda: live_map.summary.text().startswith("Look back"), 10)
+    return save(window, out, "map-look-back", 3.0)
+
+
 def render_all(out: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     qt_application()
@@ -163,6 +182,7 @@ def render_all(out: Path) -> list[Path]:
         search.run_search()
         settle(lambda: search.result is not None, 10)
         shots.append(save(officer, out, "main-search"))
+        shots.append(look_back(officer, out))
         perform(db, officer.session.ctx, search_requests.request_other_use, "26-004502",
                 "Locate a witness vehicle for the Del Paso hit-and-run follow-up")
         officer.close()

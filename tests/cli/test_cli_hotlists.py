@@ -3,33 +3,19 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from rtic_console.cli.main import main
 from rtic_console.domain.reads import PlateRead
 from rtic_console.services.ingest import ingest_reads
 from rtic_console.services.matching import MatchingEngine
 from rtic_console.store.database import Database
-from tests.support import PASSWORD
+from tests.cli.conftest import CliRefused, refused_by_cli
+from tests.refusals import assert_refused
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "hotlists"
-
-
-@pytest.fixture
-def as_person(db: Database, enrol, monkeypatch, capsys):
-    """Run the CLI against the test database as a person enrolled with the given roles."""
-    monkeypatch.setenv("RTIC_PASSWORD", PASSWORD)
-    url = db.url.render_as_string(hide_password=False)
-
-    def run(badge: str, *argv: str) -> tuple[int, str, str]:
-        code = main(["--database", url, "--as", badge, *argv])
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
 
 
 def test_import_add_and_list(as_person, enrol, db: Database) -> None:
@@ -54,13 +40,62 @@ def test_add_refused_without_counterpart(as_person, enrol) -> None:
     assert code == 2 and "SVS, SLR, SFR or MUPS" in err and err.count("\n") == 1
 
 
-def test_truncated_file_is_refused_and_previous_list_kept(as_person, enrol) -> None:
+@pytest.mark.policy("E.2")
+def test_truncated_file_is_refused_and_previous_list_kept(as_person, enrol, db) -> None:
     enrol("4102", "alpr_admin", sign=False)
     assert as_person("4102", "hotlist", "import", str(FIXTURES / "svs.tbl"), "--list",
                      "CA SVS")[0] == 0
-    code, _, err = as_person("4102", "hotlist", "import", str(FIXTURES / "slr_truncated.tbl"),
-                             "--list", "CA SVS")
-    assert code == 2 and "previous list kept" in err
+    assert_refused(db, refused_by_cli(as_person, "4102", "hotlist", "import",
+                                      str(FIXTURES / "slr_truncated.tbl"), "--list", "CA SVS"),
+                   action="hotlist.import", clause="E.2", error=CliRefused, signed_in=True,
+                   match="previous list kept: the file looks truncated")
+
+
+@pytest.mark.policy("E.2")
+def test_shrinking_a_list_needs_allow_shrink(as_person, enrol, db) -> None:
+    enrol("4102", "alpr_admin", sign=False)
+    svs, partial = str(FIXTURES / "svs.tbl"), str(FIXTURES / "svs_partial.tbl")
+    assert as_person("4102", "hotlist", "import", svs, "--list", "CA SVS")[0] == 0
+    assert_refused(db, refused_by_cli(as_person, "4102", "hotlist", "import", partial,
+                                      "--list", "CA SVS"),
+                   action="hotlist.import", clause="E.2", error=CliRefused, signed_in=True,
+                   match=r"from 35 to 2 entries .* Run again with --allow-shrink to confirm\.$")
+    code, out, err = as_person("4102", "hotlist", "import", partial, "--list", "CA SVS",
+                               "--allow-shrink")
+    assert code == 0, err
+    assert "Imported 2 entries into 'CA SVS': state/NCIC list, active" in out
+    assert "2 in force, 35 before; shrink from 35 confirmed" in out
+
+
+@pytest.mark.policy("E.2")
+def test_an_expired_file_is_refused(as_person, enrol, db) -> None:
+    enrol("4102", "alpr_admin", sign=False)
+    assert_refused(db, refused_by_cli(as_person, "4102", "hotlist", "import",
+                                      str(FIXTURES / "expired_2020.csv"), "--list", "Old"),
+                   action="hotlist.import", clause="E.2", error=CliRefused, signed_in=True,
+                   match="every one of its 3 entries has expired")
+
+
+@pytest.mark.policy("E.1")
+@pytest.mark.policy("E.2")
+@pytest.mark.policy("I.1")
+def test_a_simple_list_is_special_unless_every_row_is_a_full_hot_plate(
+        as_person, enrol, tmp_path: Path) -> None:
+    enrol("4102", "alpr_admin", sign=False)
+    code, out, err = as_person("4102", "hotlist", "import",
+                               str(FIXTURES / "burglary_series.csv"), "--list", "Burglary")
+    assert code == 0, err
+    assert "special list, awaiting supervisor approval, hits informational" in out
+    assert "special list: 2 of 3 rows lack a CLETS/NCIC counterpart (E.2)" in out
+    # The same columns, every row complete and expiring within the day: acted on.
+    soon = (datetime.now(UTC) + timedelta(hours=20)).isoformat()
+    path = tmp_path / "patrol.csv"
+    path.write_text("plate,state,reason,case,xref,ncic_system,ncic_record,expires\n"
+                    f"7ABC123,CA,stolen_vehicle,26-104233,,SVS,V264118820,{soon}\n"
+                    f"8KLM204,CA,felony_vehicle,,X7788120,SFR,F000323459,{soon}\n")
+    code, out, err = as_person("4102", "hotlist", "import", str(path), "--list", "Patrol")
+    assert code == 0, err
+    assert "Imported 2 entries into 'Patrol': SPD hot plate list, active" in out
 
 
 @pytest.mark.policy("I.1")

@@ -8,6 +8,7 @@ import pytest
 
 from rtic_console.domain.checklist import (
     ChecklistError,
+    ChecklistRefusal,
     HitStatus,
     Step,
     StepInput,
@@ -26,26 +27,34 @@ CREATED = NOW - timedelta(minutes=3)
 @pytest.mark.policy("D.6.a")
 def test_steps_go_in_order() -> None:
     check_step_allowed(HitStatus.CLAIMED, "5201", "5201", Step.CALL_FOR_SERVICE, set())
-    with pytest.raises(ChecklistError, match="do step 1"):
+    with pytest.raises(ChecklistRefusal, match="do step 1"):
         check_step_allowed(HitStatus.CLAIMED, "5201", "5201", Step.RECORD_CHECKS, set())
-    with pytest.raises(ChecklistError, match="do step 3"):
+    with pytest.raises(ChecklistRefusal, match="do step 3"):
         check_step_allowed(HitStatus.CLAIMED, "5201", "5201", Step.BROADCAST, {1, 2})
+    with pytest.raises(ChecklistRefusal, match="already recorded"):
+        check_step_allowed(HitStatus.CLAIMED, "5201", "5201", Step.CALL_FOR_SERVICE, {1})
     assert next_step({1, 2}) is Step.VEHICLE_AND_DIRECTION
 
 
 @pytest.mark.policy("D.6.a")
 def test_only_the_claiming_dispatcher_works_the_checklist() -> None:
-    with pytest.raises(ChecklistError, match="claim the hit"):
+    with pytest.raises(ChecklistRefusal, match="claim the hit") as refused:
         check_step_allowed(HitStatus.NEW, None, "5201", Step.CALL_FOR_SERVICE, set())
-    with pytest.raises(ChecklistError, match="claim the hit"):
+    assert refused.value.clause == "D.6.a"
+    with pytest.raises(ChecklistRefusal, match="claim the hit"):
         check_step_allowed(HitStatus.CLAIMED, "5202", "5201", Step.CALL_FOR_SERVICE, set())
 
 
+@pytest.mark.policy("D.5.b")
 @pytest.mark.policy("D.6.a")
-def test_confirm_needs_all_four_steps_and_still_wanted() -> None:
-    with pytest.raises(ChecklistError, match="missing step 4"):
+def test_confirm_needs_the_claim_all_four_steps_and_still_wanted() -> None:
+    with pytest.raises(ChecklistRefusal, match="who claimed") as refused:
+        check_confirm_allowed(HitStatus.CLAIMED, "5202", "5201", {1, 2, 3, 4}, "still_wanted")
+    assert refused.value.clause == "D.5.b"
+    with pytest.raises(ChecklistRefusal, match="missing step 4") as refused:
         check_confirm_allowed(HitStatus.CLAIMED, "5201", "5201", {1, 2, 3}, "still_wanted")
-    with pytest.raises(ChecklistError, match="no longer wanted instead"):
+    assert refused.value.clause == "D.6.a"
+    with pytest.raises(ChecklistRefusal, match="no longer wanted instead"):
         check_confirm_allowed(HitStatus.CLAIMED, "5201", "5201", {1, 2, 3, 4}, "no_record")
     check_confirm_allowed(HitStatus.CLAIMED, "5201", "5201", {1, 2, 3, 4}, "still_wanted")
 
@@ -74,12 +83,59 @@ def test_step_data_cleaned() -> None:
     assert cleaned["outcome"] == "still_wanted"
 
 
-def test_closing_needs_a_reason_and_an_open_hit() -> None:
-    with pytest.raises(ChecklistError, match="reason"):
-        check_close_allowed(HitStatus.NEW, HitStatus.MISREAD, "  ")
-    with pytest.raises(ChecklistError, match="already confirmed"):
-        check_close_allowed(HitStatus.CONFIRMED, HitStatus.MISREAD, "photo shows 8 not B")
-    assert check_close_allowed(HitStatus.CLAIMED, HitStatus.MISREAD, " wrong ") == "wrong"
+def close(status: HitStatus, closing: HitStatus, reason: str, *, claimed_by: str | None = "5201",
+          done: frozenset[int] = frozenset(), outcome: str | None = None,
+          informational: bool = False) -> str:
+    return check_close_allowed(status, closing, reason, claimed_by=claimed_by,
+                               actor_badge="5201", done=set(done), outcome=outcome,
+                               informational=informational)
+
+
+GOOD_REASON = "photo shows 7A8C123, not the listed plate"
+
+
+@pytest.mark.policy("D.6.a")
+def test_closing_needs_the_claim_and_an_open_hit() -> None:
+    with pytest.raises(ChecklistRefusal, match="claim the hit before closing"):
+        close(HitStatus.NEW, HitStatus.MISREAD, GOOD_REASON, claimed_by=None)
+    with pytest.raises(ChecklistRefusal, match="claimed by 5202; only they") as refused:
+        close(HitStatus.CLAIMED, HitStatus.DUPLICATE, GOOD_REASON, claimed_by="5202")
+    assert refused.value.clause == "D.5.b"
+    with pytest.raises(ChecklistRefusal, match="already confirmed"):
+        close(HitStatus.CONFIRMED, HitStatus.MISREAD, GOOD_REASON)
+    with pytest.raises(ChecklistError, match="not a way to close"):
+        close(HitStatus.CLAIMED, HitStatus.CONFIRMED, GOOD_REASON)
+    assert close(HitStatus.CLAIMED, HitStatus.MISREAD, f"  {GOOD_REASON} ") == GOOD_REASON
+
+
+@pytest.mark.policy("D.6.a")
+@pytest.mark.parametrize("reason", ["", "   ", "nah", "no hit", "dup dup dup dup", "a b c d e f",
+                                    "n/a n/a n/a"])
+def test_a_closing_reason_says_what_was_found(reason: str) -> None:
+    with pytest.raises(ChecklistRefusal, match="reason"):
+        close(HitStatus.CLAIMED, HitStatus.MISREAD, reason)
+
+
+def test_a_closing_reason_has_a_length_limit() -> None:
+    with pytest.raises(ChecklistError, match="longer than 1000"):
+        close(HitStatus.CLAIMED, HitStatus.MISREAD, "word " * 300)
+    assert close(HitStatus.CLAIMED, HitStatus.DUPLICATE, "same read as hit 41") \
+        == "same read as hit 41"
+
+
+@pytest.mark.policy("D.6.a")
+def test_no_longer_wanted_only_after_the_clets_ncic_step() -> None:
+    with pytest.raises(ChecklistRefusal, match="only after step 2"):
+        close(HitStatus.CLAIMED, HitStatus.NO_LONGER_WANTED, "recovered yesterday per owner",
+              done=frozenset({1}))
+    with pytest.raises(ChecklistRefusal, match="still wanted"):
+        close(HitStatus.CLAIMED, HitStatus.NO_LONGER_WANTED, "recovered yesterday per owner",
+              done=frozenset({1, 2}), outcome="still_wanted")
+    assert close(HitStatus.CLAIMED, HitStatus.NO_LONGER_WANTED, "SVS shows recovered 11/20",
+                 done=frozenset({1, 2}), outcome="no_longer_wanted")
+    # A special list plate has no CLETS/NCIC record to verify (A.15, I.1).
+    assert close(HitStatus.CLAIMED, HitStatus.NO_LONGER_WANTED, "noted, patrol informed",
+                 informational=True)
 
 
 @pytest.mark.policy("D.5.a")

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
-from rtic_console.domain.checklist import HitStatus
+from rtic_console.domain.checklist import HitStatus, Step, StepInput
 from rtic_console.domain.devices import DeviceKind
 from rtic_console.domain.reads import Heartbeat, PlateRead, StreamStatus
 from rtic_console.services import hits as hit_service
@@ -174,9 +174,17 @@ def test_hits_and_dispositions_from_the_real_hit_flow(db: Database, admin: Conte
     perform(db, dispatcher, hit_service.claim_hit, confirmed)
     _work_to_confirmation(db, dispatcher, confirmed)
     perform(db, dispatcher, hit_service.confirm_hit, confirmed)
+    for hit_id in (misread, gone, duplicate):
+        perform(db, dispatcher, hit_service.claim_hit, hit_id)
+    perform(db, dispatcher, hit_service.record_step, gone,
+            StepInput(Step.CALL_FOR_SERVICE, {"cad_number": "26-118813"}))
+    perform(db, dispatcher, hit_service.record_step, gone, StepInput(
+        Step.RECORD_CHECKS, {"clets_result": "SVS: RECOVERED", "ncic_result": "NIC CLEARED",
+                             "outcome": "no_longer_wanted"}))
     for hit_id, closing in ((misread, HitStatus.MISREAD), (gone, HitStatus.NO_LONGER_WANTED),
                             (duplicate, HitStatus.DUPLICATE)):
-        perform(db, dispatcher, hit_service.close_hit, hit_id, closing, "checked")
+        perform(db, dispatcher, hit_service.close_hit, hit_id, closing,
+                "checked against the photo and records")
     result = query(db, admin, activity_stats, "24h")
     bucket = next(i for i, (a, b) in enumerate(pairwise(result.hours.edges))
                   if a <= now < b)

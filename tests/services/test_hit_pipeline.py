@@ -134,7 +134,12 @@ def test_special_entry_hits_only_after_approval_and_is_informational(
     dispatcher = enrol("5201", "dispatcher")
     perform(db, dispatcher, hit_service.claim_hit, view.id)
     assert_refused(db, lambda: perform(db, dispatcher, hit_service.confirm_hit, view.id),
-                   action="hits.confirm", match="informational only", error=InputRejected)
+                   action="hits.confirm", clause="I.1", match="informational only")
+    # No CLETS/NCIC record stands behind a special list plate (A.15): the claim and a
+    # reason close it.
+    closed = perform(db, dispatcher, hit_service.close_hit, view.id,
+                     HitStatus.NO_LONGER_WANTED, "noted; patrol units informed")
+    assert closed.status is HitStatus.NO_LONGER_WANTED
 
 
 def _work_to_confirmation(db: Database, ctx: Context, hit_id: int) -> None:
@@ -159,14 +164,15 @@ def test_only_a_dispatcher_confirms_after_four_steps(db: Database, engine: Match
     hit_id = ingest(db, engine, read("7ABC123")).hit_ids[0]
     admin_like = enrol("4102", "alpr_admin")
     assert_refused(db, lambda: perform(db, admin_like, hit_service.claim_hit, hit_id),
-                   action="hits.claim", clause="A.2", match="Only Dispatcher", error=Refused)
+                   action="hits.claim", match="Only Dispatcher")
     dispatcher = enrol("5201", "dispatcher")
     perform(db, dispatcher, hit_service.claim_hit, hit_id)
     assert_refused(db, lambda: perform(db, dispatcher, hit_service.confirm_hit, hit_id),
-                   action="hits.confirm", match="missing step 1, 2, 3, 4", error=InputRejected)
-    assert_refused(db, lambda: perform(db, dispatcher, hit_service.record_step, hit_id, StepInput(
-        Step.BROADCAST, {"channel": "x", "broadcast_at": datetime.now(UTC)})),
-        action="hits.step", match="do step 1", error=InputRejected)
+                   action="hits.confirm", clause="D.6.a", match="missing step 1, 2, 3, 4")
+    assert_refused(db, lambda: perform(
+        db, dispatcher, hit_service.record_step, hit_id,
+        StepInput(Step.BROADCAST, {"channel": "x", "broadcast_at": datetime.now(UTC)})),
+        action="hits.step", clause="D.6.a", match="do step 1")
     _work_to_confirmation(db, dispatcher, hit_id)
     confirmed = perform(db, dispatcher, hit_service.confirm_hit, hit_id)
     assert confirmed.status is HitStatus.CONFIRMED
@@ -191,17 +197,84 @@ def test_steps_survive_a_restart(db: Database, engine: MatchingEngine, listed, e
         fresh.dispose()
 
 
-def test_closing_as_misread_needs_reason(db: Database, engine: MatchingEngine, listed,
-                                         enrol) -> None:
+@pytest.mark.policy("D.6.a")
+def test_closing_as_misread_needs_the_claim_and_a_reason(db: Database, engine: MatchingEngine,
+                                                         listed, enrol) -> None:
     hit_id = ingest(db, engine, read("7A8C123")).hit_ids[0]
     dispatcher = enrol("5201", "dispatcher")
+    reason = "photo shows 7A8C123; listed plate differs"
     assert_refused(db, lambda: perform(db, dispatcher, hit_service.close_hit, hit_id,
-                                       HitStatus.MISREAD, ""),
-                   action="hits.close", match="reason", error=InputRejected)
-    closed = perform(db, dispatcher, hit_service.close_hit, hit_id, HitStatus.MISREAD,
-                     "photo shows 7A8C123; listed plate differs")
+                                       HitStatus.MISREAD, reason),
+                   action="hits.close", clause="D.6.a", match="claim the hit before closing")
+    perform(db, dispatcher, hit_service.claim_hit, hit_id)
+    for thin in ("", "nah", "misread"):
+        assert_refused(db, lambda thin=thin: perform(db, dispatcher, hit_service.close_hit,
+                                                     hit_id, HitStatus.MISREAD, thin),
+                       action="hits.close", clause="D.6.a", match="reason")
+    closed = perform(db, dispatcher, hit_service.close_hit, hit_id, "misread", reason)
     assert closed.status is HitStatus.MISREAD
     assert perform(db, dispatcher, hit_service.list_hits) == []
+    with db.read() as session:
+        (event,) = list_events(session, AuditFilter(action="hits.close"))
+    assert event.reason == reason and event.details["closing"] == "misread"
+    with pytest.raises(InputRejected, match="not a way to close"):
+        perform(db, dispatcher, hit_service.close_hit, hit_id, "recovered", reason)
+
+
+@pytest.mark.policy("D.5.b")
+@pytest.mark.policy("D.6.a")
+def test_the_checklist_cannot_be_skipped(db: Database, engine: MatchingEngine, listed,
+                                         enrol) -> None:
+    """The issue's case: an unclaimed hit closed as no longer wanted with 'nah'."""
+    hit_id = ingest(db, engine, read("7ABC123")).hit_ids[0]
+    dispatcher, other = enrol("5201", "dispatcher"), enrol("5202", "dispatcher")
+    close = hit_service.close_hit
+    assert_refused(db, lambda: perform(db, dispatcher, close, hit_id,
+                                       HitStatus.NO_LONGER_WANTED, "nah"),
+                   action="hits.close", clause="D.6.a", match="claim the hit")
+    perform(db, dispatcher, hit_service.claim_hit, hit_id)
+    # Someone who has not claimed the hit neither works its steps nor closes or confirms it.
+    assert_refused(db, lambda: perform(db, other, hit_service.record_step, hit_id, StepInput(
+        Step.CALL_FOR_SERVICE, {"cad_number": "26-9"})), action="hits.step", clause="D.6.a",
+        match="claim the hit")
+    assert_refused(db, lambda: perform(db, other, close, hit_id, HitStatus.DUPLICATE,
+                                       "same read as hit 41"),
+                   action="hits.close", clause="D.5.b", match="claimed by 5201")
+    assert_refused(db, lambda: perform(db, other, hit_service.confirm_hit, hit_id),
+                   action="hits.confirm", clause="D.5.b", match="who claimed")
+    gone = "SVS shows the vehicle recovered on 11/20"
+    assert_refused(db, lambda: perform(db, dispatcher, close, hit_id,
+                                       HitStatus.NO_LONGER_WANTED, gone),
+                   action="hits.close", clause="D.6.a", match="only after step 2")
+    perform(db, dispatcher, hit_service.record_step, hit_id,
+            StepInput(Step.CALL_FOR_SERVICE, {"cad_number": "26-118812"}))
+    assert_refused(db, lambda: perform(db, dispatcher, hit_service.record_step, hit_id,
+                                       StepInput(Step.CALL_FOR_SERVICE, {"cad_number": "26-1"})),
+                   action="hits.step", clause="D.6.a", match="already recorded")
+    perform(db, dispatcher, hit_service.record_step, hit_id, StepInput(
+        Step.RECORD_CHECKS, {"clets_result": "SVS: RECOVERED 11/20", "ncic_result": "NIC V1 "
+                             "CLEARED", "outcome": "no_longer_wanted"}))
+    closed = perform(db, dispatcher, close, hit_id, HitStatus.NO_LONGER_WANTED, gone)
+    assert closed.status is HitStatus.NO_LONGER_WANTED and closed.steps_done == (1, 2)
+    assert_refused(db, lambda: perform(db, dispatcher, close, hit_id, HitStatus.MISREAD, gone),
+                   action="hits.close", clause="D.6.a", match="already closed")
+    assert_refused(db, lambda: perform(db, dispatcher, hit_service.claim_hit, hit_id),
+                   action="hits.claim", clause="D.6.a", match="already no longer wanted")
+
+
+@pytest.mark.policy("D.6.a")
+def test_still_wanted_is_not_closed_as_no_longer_wanted(db: Database, engine: MatchingEngine,
+                                                        listed, enrol) -> None:
+    hit_id = ingest(db, engine, read("7ABC123")).hit_ids[0]
+    dispatcher = enrol("5201", "dispatcher")
+    perform(db, dispatcher, hit_service.claim_hit, hit_id)
+    for item in (StepInput(Step.CALL_FOR_SERVICE, {"cad_number": "26-118812"}),
+                 StepInput(Step.RECORD_CHECKS, {"clets_result": "SVS: STOLEN", "ncic_result":
+                                                "NIC V1 ACTIVE", "outcome": "still_wanted"})):
+        perform(db, dispatcher, hit_service.record_step, hit_id, item)
+    assert_refused(db, lambda: perform(db, dispatcher, hit_service.close_hit, hit_id,
+                                       HitStatus.NO_LONGER_WANTED, "vehicle left the area"),
+                   action="hits.close", clause="D.6.a", match="still wanted")
 
 
 @pytest.mark.policy("D.6.a")

@@ -1,15 +1,13 @@
-"""Hot plates by hand (E.1, E.2), special lists with supervisor approval (I.1), file imports."""
+"""Hot plates by hand (E.1, E.2) and special lists with supervisor approval (I.1)."""
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import pytest
 
-from rtic_console.feeds.hotlist_files import parse_hotlist
 from rtic_console.services import hotlists
-from rtic_console.services.context import Context, InputRejected, Refused
+from rtic_console.services.context import InputRejected, Refused
 from rtic_console.services.hotlists import HotPlateInput
 from rtic_console.services.runner import perform
 from rtic_console.store.audit_log import AuditFilter, list_events
@@ -110,25 +108,3 @@ def test_supervisor_cannot_approve_own_entry(db: Database, enrol) -> None:
                    action="hotlist.special.approve", clause="I.1",
                    match="own special hot list entry", error=Refused)
 
-
-def _import(db: Database, admin: Context, path: Path, name: str = "CA SVS"):
-    data = path.read_bytes()
-    parsed = parse_hotlist(data, path.name)
-    return perform(db, admin, hotlists.import_list, name, path.name,
-                   hashlib.sha256(data).hexdigest(), parsed)
-
-
-def test_import_replaces_list_and_refusal_keeps_previous(db: Database, admin: Context,
-                                                          tmp_path: Path) -> None:
-    good = sorted(FIXTURES.glob("*.tbl"))[0]
-    report = _import(db, admin, good)
-    assert report.applied and report.accepted > 0
-    before = _entries(db)
-    empty = tmp_path / "svs.tbl"
-    empty.write_bytes(b"")
-    refused = _import(db, admin, empty)
-    assert not refused.applied and refused.reasons
-    assert _entries(db) == before, "a refused import must leave the previous list active"
-    with db.read() as session:
-        actions = [e.action for e in list_events(session, AuditFilter())]
-    assert "hotlist.import" in actions and "hotlist.import.refused" in actions

@@ -3,6 +3,8 @@ audited, and only the live day for those who may not search reads."""
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -17,9 +19,11 @@ from rtic_console.services.ingest import ingest_reads
 from rtic_console.services.map_data import (
     LIVE_LOOKBACK,
     LiveCursor,
+    MapLookBack,
     detection_detail,
     map_delta,
     map_devices,
+    map_look_back,
     map_snapshot,
     record_map_view,
 )
@@ -27,7 +31,7 @@ from rtic_console.services.matching import MatchingEngine
 from rtic_console.services.runner import perform, query
 from rtic_console.store.audit_log import AuditFilter, list_events
 from rtic_console.store.database import Database
-from rtic_console.store.models import Detection, Device
+from rtic_console.store.models import Detection, Device, SearchRecord
 from tests.refusals import assert_refused
 
 NOW = datetime.now(UTC)
@@ -202,31 +206,110 @@ def test_each_view_is_audited_with_its_window_and_count(
 
 @pytest.mark.policy("A.2")
 @pytest.mark.policy("D.1")
-def test_dispatchers_see_the_live_day_only_officers_may_look_back(
+def test_dispatchers_see_the_live_day_only(
         db: Database, devices, engine, dispatcher: Context, enrol) -> None:
-    _ingest(db, engine, _read("old", "1OLD111", 60 * 30))
-    day = NOW - LIVE_LOOKBACK
+    _ingest(db, engine, _read("old", "1OLD111", 60 * 30), _read("new", "2NEW222", 60))
+    day = datetime.now(UTC) - LIVE_LOOKBACK  # not NOW: the suite may have run for minutes
     perform(db, dispatcher, record_map_view, day)  # the "Day (24 h)" preset
     query(db, dispatcher, map_snapshot, day)
     for args in ((NOW - timedelta(hours=2), NOW),  # a custom range, however short
                  (NOW - timedelta(hours=30),)):  # further back than the live day
         assert_refused(db, lambda args=args: perform(db, dispatcher, record_map_view, *args),
                        action="map.view", clause="D.1",
-                       match=r"live presets only .* search with a purpose", error=Refused)
+                       match=r"live presets only .* search with a purpose")
         assert_refused(db, lambda args=args: query(db, dispatcher, map_snapshot, *args),
-                       action="map.view", clause="D.1", match="live presets only",
-                       error=Refused)
+                       action="map.view", clause="D.1", match="live presets only")
     assert_refused(db, lambda: query(db, dispatcher, map_delta, LiveCursor(),
                                      NOW - timedelta(days=3)),
-                   action="map.view", clause="D.1", match="live presets only", error=Refused)
-
+                   action="map.view", clause="D.1", match="live presets only")
+    assert_refused(db, lambda: perform(db, dispatcher, map_look_back, _look_back()),
+                   action="search.run", match="Only ALPR administrator")
+    # Those who search may choose a range within the live day as a plain view.
     officer = enrol("6303", "officer")
-    view = perform(db, officer, record_map_view, NOW - timedelta(days=3),
-                   NOW - timedelta(hours=1))
+    view = perform(db, officer, record_map_view, NOW - timedelta(hours=2), NOW)
     assert view.reads == 1
-    looked_back = query(db, officer, map_snapshot, NOW - timedelta(days=3),
-                        NOW - timedelta(hours=1))
-    assert looked_back.detections.plates == ("1OLD111",)
+
+
+@pytest.mark.policy("D.1")
+def test_a_window_older_than_the_live_day_is_no_plain_view(
+        db: Database, devices, engine, enrol) -> None:
+    _ingest(db, engine, _read("old", "1OLD111", 60 * 30))
+    officer = enrol("6303", "officer")
+    old = (NOW - timedelta(days=3), NOW - timedelta(hours=1))
+    assert_refused(db, lambda: perform(db, officer, record_map_view, *old), action="map.view",
+                   clause="D.1", match="is a search of past reads")
+    assert_refused(db, lambda: query(db, officer, map_snapshot, *old), action="map.view",
+                   clause="D.1", match="is a search of past reads")
+    assert_refused(db, lambda: query(db, officer, map_delta, LiveCursor(), old[0]),
+                   action="map.view", clause="D.1", match="is a search of past reads")
+
+
+# Reads 30 hours back: two in a 1 km circle, one just outside it though inside its bounding
+# box's corner, one a day earlier.
+PLACE = (38.58, -121.49)
+CORNER = (38.5880, -121.4800)  # about 1.3 km away, inside the box of a 1 km circle
+
+
+def _look_back(**changes: object) -> MapLookBack:
+    base = MapLookBack(start=NOW - timedelta(hours=36), end=NOW - timedelta(hours=24),
+                       purpose="crime_scene_canvass", case_number="26-011842", near=PLACE,
+                       radius_m=1000.0)
+    return replace(base, **changes)
+
+
+@pytest.fixture
+def past_reads(db: Database, devices, engine) -> tuple[int, ...]:
+    return _ingest(db, engine, _read("p1", "7KQM482", 60 * 30, lat=38.5801, lon=-121.4901),
+                   _read("p2", "1PST111", 60 * 31, lat=38.5830, lon=-121.4930),
+                   _read("p3", "2CRN222", 60 * 30, lat=CORNER[0], lon=CORNER[1]),
+                   _read("p4", "3EAR333", 60 * 60, lat=38.5801, lon=-121.4901))
+
+
+@pytest.mark.policy("D.1")
+def test_a_look_back_is_a_logged_canvass(db: Database, past_reads, enrol) -> None:
+    officer = enrol("6303", "officer")
+    found = perform(db, officer, map_look_back, _look_back())
+    assert found.snapshot.detections.plates == ("7KQM482", "1PST111")
+    assert found.snapshot.total_detections == 2 and not found.snapshot.capped
+    assert [h.read_plate for h in found.snapshot.hits] == ["7KQM482"]
+    assert found.case_number == "26-011842"
+    with db.read() as session:
+        record = session.get(SearchRecord, found.search_id)
+        assert record is not None
+        assert (record.actor_badge, record.kind, record.purpose, record.case_number,
+                record.result_count) == ("6303", "canvass", "crime_scene_canvass",
+                                         "26-011842", 2)
+        assert (record.center_lat, record.center_lon, record.radius_m) == (*PLACE, 1000.0)
+        assert json.loads(record.parameters)["via"] == "map"
+        (event,) = list_events(session, AuditFilter(action="search.run"))
+    assert event.object_id == str(found.search_id) and event.details["via"] == "map"
+    assert event.details["results"] == 2 and event.details["truncated"] is False
+    assert event.reason == "crime_scene_canvass · case 26-011842"
+    capped = perform(db, officer, map_look_back, _look_back(), 1)
+    assert capped.snapshot.detections.plates == ("7KQM482",) and capped.snapshot.capped
+    rectangle = perform(db, officer, map_look_back, _look_back(
+        near=None, radius_m=None, rectangle=(38.575, -121.495, 38.590, -121.479)))
+    assert set(rectangle.snapshot.detections.plates) == {"7KQM482", "1PST111", "2CRN222"}
+
+
+@pytest.mark.policy("D.1")
+@pytest.mark.parametrize(("changes", "match"), [
+    ({"purpose": None}, "one approved purpose"),
+    ({"case_number": "  "}, "names the case number"),
+    ({"near": None, "radius_m": None}, "draw the area to look back over"),
+    ({"purpose": "stolen_vehicle_or_plate"}, "crime-scene canvass"),
+    ({"start": NOW - timedelta(hours=60)}, "at most 24 hours apart"),
+    ({"end": None}, "needs a start and an end"),
+    ({"radius_m": 6000.0}, "at most 5000 m"),
+    ({"purpose": "other_use"}, "names the approved request"),
+])
+def test_a_look_back_without_what_a_canvass_needs_is_refused(
+        db: Database, past_reads, enrol, changes: dict[str, object], match: str) -> None:
+    officer = enrol("6303", "officer")
+    event = assert_refused(db, lambda: perform(db, officer, map_look_back,
+                                               _look_back(**changes)),
+                           action="search.run", clause="D.1", match=match)
+    assert event.object_type == "search"
 
 
 def test_opening_a_read_from_the_map_is_audited(db: Database, devices, engine,

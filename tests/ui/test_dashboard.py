@@ -108,7 +108,9 @@ def test_hits_and_a_closing_appear_live(qtbot, db: Database, dashboard, enrol) -
     assert widget.hits.legend.text().endswith("SPD hot plates (2)")
     assert widget.outcomes.caption.text() == "2 hits open now (new or claimed)"
     dispatcher = enrol("5201", "dispatcher")
-    perform(db, dispatcher, hit_service.close_hit, first, HitStatus.MISREAD, "photo differs")
+    perform(db, dispatcher, hit_service.claim_hit, first)
+    perform(db, dispatcher, hit_service.close_hit, first, HitStatus.MISREAD,
+            "photo shows a different plate")
     qtbot.waitUntil(lambda: widget.outcomes.showing_plot, timeout=5000)
     assert "Closed: misread (1)" in widget.outcomes.legend.text()
     assert "Confirmed (0)" in widget.outcomes.legend.text()

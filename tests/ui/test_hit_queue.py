@@ -165,3 +165,35 @@ def test_a_claim_costs_one_write_and_one_list_query_and_new_hits_keep_the_detail
     assert not [s for s in on_screens if "detection_images" in s or "hit_steps.hit_id =" in s], \
         "the selected hit's detail and images are not reloaded for another hit"
     assert widget.selected_id == first and panel.cad.isEnabled()
+
+
+@pytest.mark.policy("D.6.a")
+def test_a_refused_close_says_why(qtbot, console_session, db: Database,
+                                  engine: MatchingEngine, enrol) -> None:
+    widget = HitQueueWidget(console_session(enrol("5201", "dispatcher")))
+    qtbot.addWidget(widget)
+    widget.resize(1400, 900)
+    widget.show()
+    hit_id = _ingest(db, engine, "7KQM482", "r4")
+    qtbot.waitUntil(lambda: widget.model.rowCount() == 1, timeout=3000)
+    widget.select_hit(hit_id)
+    panel = widget.checklist
+    qtbot.waitUntil(lambda: panel.claim_button.isVisible() and panel.isEnabled(),
+                    timeout=5000)
+    assert not panel.close_button.isEnabled(), "only the dispatcher who claimed it closes it"
+    assert "claim it to work the checklist, or to close it" in panel.status.text()
+    panel.claim_button.click()
+    qtbot.waitUntil(lambda: panel.close_button.isEnabled(), timeout=5000)
+    panel.closing.setCurrentIndex(panel.closing.findData(HitStatus.NO_LONGER_WANTED))
+    panel.close_reason.setText("nah")
+    panel.close_button.click()
+    qtbot.waitUntil(lambda: "only after step 2" in panel.message.text(), timeout=5000)
+    assert panel.message.isVisible() and panel.message.property("tone") == "error"
+    assert panel.message.text().startswith(f"Hit #{hit_id}: a hit is closed as no longer "
+                                           "wanted only after step 2")
+    panel.closing.setCurrentIndex(panel.closing.findData(HitStatus.MISREAD))
+    panel.close_button.click()
+    qtbot.waitUntil(lambda: "does not say what was found" in panel.message.text(),
+                    timeout=5000)
+    panel.grab().save("/tmp/hit_queue_refused_close.png")
+    assert widget.model.rowCount() == 1, "the refused hit stays in the queue"

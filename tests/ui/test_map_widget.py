@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QDateTime, QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLabel, QTabWidget
 from sqlalchemy import text
@@ -343,3 +343,51 @@ def test_a_map_built_in_a_hidden_tab_shows_its_reads_when_opened(
     qtbot.waitUntil(lambda: evaluate(qtbot, widget, in_view) is True, timeout=5000)
     shown = stats(qtbot, widget)
     assert shown["noticeShown"] and shown["noticeText"].startswith("No tile server is set")
+
+
+@pytest.mark.policy("D.1")
+def test_a_look_back_asks_its_purpose_case_and_area_and_is_logged_as_a_search(
+        qtbot, db: Database, engine, open_map) -> None:
+    ingest(db, engine, _read("past", "5PST001", 30 * 60, 38.58, -121.49),
+           _read("far", "5FAR001", 30 * 60, 38.70, -121.20),
+           _read("now", "5NOW001", 5, 38.58, -121.49))
+    widget = open_map("6302", "officer")
+    bar, box = widget.time_filter, widget.look_back_box
+    bar.preset.setCurrentIndex([title for title, _ in PRESETS].index("Custom range…"))
+    assert not box.isVisible(), "a range within the live day is a plain view"
+    start = QDateTime.currentDateTime().addSecs(-32 * 3600)
+    bar.start_edit.setDateTime(start)
+    bar.end_edit.setDateTime(start.addSecs(4 * 3600))
+    assert box.isVisible() and box.area_label.text() == "No area drawn yet."
+    assert box.purpose.purpose.currentData() == "crime_scene_canvass"
+    widget.grab().save("/tmp/map_look_back.png")
+
+    def refused(match: str) -> None:
+        bar.apply.click()
+        qtbot.waitUntil(lambda: match in widget.message.text(), timeout=10000)
+        assert widget.summary.text().startswith("No reads shown")
+
+    refused("names the case number")
+    box.purpose.case.setText("26-011842")
+    refused("draw the area to look back over")
+    widget.grab().save("/tmp/map_look_back_refused.png")
+    pixel_of(qtbot, widget, 38.58, -121.49, zoom=14)
+    box.draw_circle.click()
+    assert widget.view is not None
+    centre = QPoint(widget.view.width() // 2, widget.view.height() // 2)
+    click(qtbot, widget, centre)
+    click(qtbot, widget, centre + QPoint(80, 0))
+    qtbot.waitUntil(lambda: box.area_label.text().startswith("Circle of"), timeout=5000)
+    bar.apply.click()
+    qtbot.waitUntil(lambda: widget.summary.text().startswith("Look back: search #"),
+                    timeout=10000)
+    assert widget.summary.text().endswith("· case 26-011842 · 1 read · 0 hits")
+    qtbot.waitUntil(lambda: stats(qtbot, widget)["points"] == 1, timeout=10000)
+    with db.read() as session:
+        refusals = list_events(session, AuditFilter(action="search.run.refused"))
+        (search,) = list_events(session, AuditFilter(action="search.run"))
+    assert len(refusals) == 2 and all(e.details["clause"] == "D.1" for e in refusals)
+    assert search.actor_badge == "6302" and search.details["via"] == "map"
+    assert search.details["results"] == 1 and search.details["kind"] == "canvass"
+    qtbot.wait(600)
+    widget.grab().save("/tmp/map_look_back_done.png")

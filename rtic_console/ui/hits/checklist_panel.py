@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from rtic_console.domain.checklist import (
     DIRECTIONS,
+    MAX_REASON,
     OUTCOME_TITLES,
     STEP_TITLES,
     HitStatus,
@@ -119,8 +120,8 @@ class ChecklistPanel(QWidget):
         for status, title in CLOSINGS:
             self.closing.addItem(title, status)
         self.close_reason = QLineEdit()
-        self.close_reason.setPlaceholderText("Reason (required)")
-        self.close_reason.setMaxLength(1000)
+        self.close_reason.setPlaceholderText("Reason: what you found, in a few words")
+        self.close_reason.setMaxLength(MAX_REASON)
         self.close_button = QPushButton("Close hit")
         self.close_button.clicked.connect(self._on_close_clicked)
         closing = QHBoxLayout()
@@ -204,9 +205,9 @@ class ChecklistPanel(QWidget):
             self.step_buttons[step].setVisible(record is None and self.can_work)
         self.confirm_button.setVisible(self.can_work and not h.informational)
         self.confirm_button.setEnabled(mine and next_step is None)
-        can_close = self.can_work and h.open and (h.status is HitStatus.NEW or mine)
+        # Only the claimer closes (D.6.a); the service says why anything else is refused.
         for w in (self.closing, self.close_reason, self.close_button):
-            w.setEnabled(can_close)
+            w.setEnabled(mine)
             w.setVisible(self.can_work)
 
     def _status_text(self, h: HitView, mine: bool) -> str:
@@ -215,11 +216,15 @@ class ChecklistPanel(QWidget):
         if not self.can_work:
             return "Only dispatchers claim and verify hits (D.5.b)."
         if h.informational:
-            return "Informational hit: note it and close it; it is not confirmed."
+            return ("Informational hit: it is never confirmed. Claim it, note it and close it "
+                    "with a reason." if h.status is HitStatus.NEW else
+                    "Informational hit, claimed by you: close it with a reason once noted."
+                    if mine else f"Informational hit, claimed by {h.claimed_by}.")
         if h.status is HitStatus.NEW:
-            return "New: claim it to work the checklist."
+            return "New: claim it to work the checklist, or to close it."
         if mine:
-            return "Claimed by you. Work the steps in order."
+            return ("Claimed by you. Work the steps in order; close it as no longer wanted "
+                    "only after step 2 shows it.")
         return f"Claimed by {h.claimed_by} {h.claimed_by_name or ''}."
 
     def _hit_id(self) -> int | None:

@@ -1,5 +1,6 @@
 """The live map work area: reads, hits and devices, updated as they arrive; the cameras of the
-person's latest registry look-up; search results."""
+person's latest registry look-up; search results; and, for those who search reads, a look
+back before the live day, which is a search with its purpose, case and area (D.1)."""
 
 from __future__ import annotations
 
@@ -22,22 +23,26 @@ from PySide6.QtWidgets import (
 
 from rtic_console.domain.devices import CATEGORY_TITLES, DeviceCategory
 from rtic_console.domain.roles import Permission
+from rtic_console.services import search_requests
 from rtic_console.services.map_data import (
     DetectionDetail,
     LiveCursor,
+    MapLookBack,
     RecordedMapView,
     detection_detail,
     record_map_view,
 )
 from rtic_console.services.registry import NearResult
 from rtic_console.services.runner import perform
+from rtic_console.services.search_requests import RequestView
 from rtic_console.store.change_bus import Change, ChangeEvent
 from rtic_console.ui.console_session import ConsoleSession
 from rtic_console.ui.map import page_data
 from rtic_console.ui.map.detection_panel import DetectionPanel
+from rtic_console.ui.map.look_back_box import LookBackBox
 from rtic_console.ui.map.map_page import MapLibrariesMissing, page_for
 from rtic_console.ui.map.map_view import MapView
-from rtic_console.ui.map.page_data import PreparedDelta, PreparedSnapshot
+from rtic_console.ui.map.page_data import PreparedDelta, PreparedLookBack, PreparedSnapshot
 from rtic_console.ui.map.time_filter import TimeFilterBar, TimeWindow
 from rtic_console.ui.widgets import MessageLine, describe_error
 
@@ -81,11 +86,19 @@ class MapWidget(QWidget):
         self._delta_busy = False
         self._fitted = False
         self._counts = {"total": 0, "shown": 0, "hits": 0}
+        self._look_back: PreparedLookBack | None = None
+        # Who asked for the area being drawn: the Search screen, or this map's look back.
+        self._area_for_look_back = False
         self.view: MapView | None = None
 
-        self.time_filter = TimeFilterBar(custom_range=session.may(Permission.SEARCH_READS))
+        searcher = session.may(Permission.SEARCH_READS)
+        self.time_filter = TimeFilterBar(custom_range=searcher)
         self.time_filter.window_changed.connect(self._on_time_filter_window_changed)
+        self.time_filter.look_back_changed.connect(self._on_time_filter_look_back_changed)
         self.time_filter.invalid.connect(self._on_time_filter_invalid)
+        self.look_back_box = LookBackBox()
+        self.look_back_box.area_requested.connect(self._on_look_back_box_area_requested)
+        self.look_back_box.hide()
         self.layer_boxes: dict[str, QCheckBox] = {}
         self.category_actions: dict[DeviceCategory, QAction] = {}
         toolbar = QHBoxLayout()
@@ -120,13 +133,14 @@ class MapWidget(QWidget):
             bridge = self.view.bridge
             bridge.detection_clicked.connect(self._on_bridge_detection_clicked)
             bridge.camera_clicked.connect(self.camera_open_requested)
-            bridge.area_drawn.connect(self.area_drawn)
+            bridge.area_drawn.connect(self._on_bridge_area_drawn)
             bridge.points_drawn.connect(self._on_bridge_points_drawn)
             bridge.tiles_failed.connect(self._on_bridge_tiles_failed)
             body.addWidget(self.view, 1)
         body.addWidget(self.panel)
         layout = QVBoxLayout(self)
         layout.addLayout(toolbar)
+        layout.addWidget(self.look_back_box)
         layout.addWidget(self.summary)
         layout.addWidget(self.message)
         layout.addLayout(body, 1)
@@ -163,8 +177,12 @@ class MapWidget(QWidget):
     @Slot(str)
     def start_area_drawing(self, kind: str) -> None:
         """The person draws a circle or rectangle; `area_drawn` carries it when done."""
+        self._start_drawing(kind, for_look_back=False)
+
+    def _start_drawing(self, kind: str, *, for_look_back: bool) -> None:
         if kind not in AREA_KINDS:
             raise ValueError(f"area kind must be one of {', '.join(AREA_KINDS)}, not {kind!r}")
+        self._area_for_look_back = for_look_back
         self._run(page_data.area_drawing_script(kind))
 
     def reload(self, window: TimeWindow) -> None:
@@ -174,9 +192,14 @@ class MapWidget(QWidget):
         generation = self._generation
         self._window = window
         self._cursor = None
+        self._look_back = None
         self._changed_hits.clear()
         start, end = window.bounds()
         self.summary.setText("Loading reads…")
+        if window.look_back and end is not None:
+            self._run_look_back(generation, MapLookBack(start, end,
+                                                        **self.look_back_box.values()))
+            return
         # The view is recorded on the writer and the reads fetched only once it committed, so
         # that nothing is on screen that the audit trail does not show (B.1, Audit).
         self._session.perform(
@@ -192,6 +215,22 @@ class MapWidget(QWidget):
     def _run(self, script: str) -> None:
         if self.view is not None:
             self.view.run_script(script)
+
+    def _run_look_back(self, generation: int, item: MapLookBack) -> None:
+        """A search, so on the writer: logged in the same transaction as its reads are taken,
+        and drawn like any fixed window."""
+        db, ctx, fit = self._session.db, self._session.ctx, not self._fitted
+        self._session.runner.write(
+            lambda: page_data.prepare_look_back(db, ctx, item, fit),
+            lambda found: self._on_look_back_done(generation, found),
+            lambda error: self._on_view_failed(generation, error),
+            key=self._key("view"), owner=self)
+
+    def _on_look_back_done(self, generation: int, found: PreparedLookBack) -> None:
+        if generation != self._generation:
+            return
+        self._look_back = found
+        self._on_snapshot_loaded(generation, found.snapshot)
 
     def _on_view_recorded(self, generation: int, view: RecordedMapView) -> None:
         if generation != self._generation or self._window is None:
@@ -210,8 +249,8 @@ class MapWidget(QWidget):
         self._window = None  # no live updates either: they belong to a recorded view
         self._counts = {"total": 0, "shown": 0, "hits": 0}
         self._run(page_data.empty_snapshot_script(None))
-        self.summary.setText("No reads shown: the view could not be recorded in the audit "
-                             "trail.")
+        self.summary.setText("No reads shown: the view was refused or could not be recorded "
+                             "in the audit trail.")
         self._on_load_failed(error)
 
     def _on_snapshot_loaded(self, generation: int, prepared: PreparedSnapshot) -> None:
@@ -244,12 +283,17 @@ class MapWidget(QWidget):
         reads = (f"Showing the newest {shown:,} of {total:,} reads in this window"
                  if total > shown else _count(shown, "read"))
         live = " · live" if self._window is not None and self._window.live else ""
-        self.summary.setText(f"{reads} · {_count(hits, 'hit')}{live}")
+        found = self._look_back
+        search = (f"Look back: search #{found.search_id} · case {found.case_number} · "
+                  if found is not None else "")
+        self.summary.setText(f"{search}{reads} · {_count(hits, 'hit')}{live}")
 
     # Live updates -----------------------------------------------------------------------
 
     @Slot(object)
     def _on_change(self, change: ChangeEvent) -> None:
+        if change.kind is Change.SEARCH_REQUEST and self.look_back_box.isVisible():
+            self._load_requests()
         if change.kind in DEVICE_KINDS and not self._devices_timer.isActive():
             self._devices_timer.start()
         if change.kind in NEWS_KINDS or change.kind == Change.HIT_CHANGED:
@@ -338,6 +382,34 @@ class MapWidget(QWidget):
 
     def _on_time_filter_invalid(self, text: str) -> None:
         self.message.show_error(text)
+
+    @Slot(bool)
+    def _on_time_filter_look_back_changed(self, look_back: bool) -> None:
+        if look_back and not self.look_back_box.isVisible():
+            self._load_requests()
+        self.look_back_box.setVisible(look_back)
+
+    def _load_requests(self) -> None:
+        """The person's approved other uses, for a look back that runs under one (D.1.c)."""
+        self._session.query(search_requests.my_requests, owner=self,
+                            on_done=self._on_requests_loaded, on_error=self._on_load_failed,
+                            key=self._key("requests"))
+
+    def _on_requests_loaded(self, requests: list[RequestView]) -> None:
+        self.look_back_box.set_requests(requests)
+
+    @Slot(str)
+    def _on_look_back_box_area_requested(self, kind: str) -> None:
+        self._start_drawing(kind, for_look_back=True)
+
+    @Slot(object)
+    def _on_bridge_area_drawn(self, area: dict[str, Any]) -> None:
+        """To the look back that asked for it, or on to the Search screen."""
+        if self._area_for_look_back:
+            self._area_for_look_back = False
+            self.look_back_box.set_area(area)
+        else:
+            self.area_drawn.emit(area)
 
     @Slot(int)
     def _on_bridge_detection_clicked(self, detection_id: int) -> None:

@@ -23,7 +23,7 @@ from rtic_console.services.map_data import (
     MapSnapshot,
 )
 from rtic_console.services.registry import NearResult
-from rtic_console.services.runner import query
+from rtic_console.services.runner import perform, query
 from rtic_console.store.database import Database
 
 
@@ -34,6 +34,15 @@ class PreparedSnapshot:
     total: int
     hits: int
     cursor: LiveCursor
+
+
+@dataclass(frozen=True)
+class PreparedLookBack:
+    """A look back's logged search and its snapshot, encoded for the page."""
+
+    search_id: int
+    case_number: str
+    snapshot: PreparedSnapshot
 
 
 @dataclass(frozen=True)
@@ -195,6 +204,18 @@ def prepare_snapshot(db: Database, ctx: Context, start: datetime, end: datetime 
         script = snapshot_script(snapshot, span, fit)
     return PreparedSnapshot(script, len(snapshot.detections), snapshot.total_detections,
                             len(snapshot.hits), snapshot.cursor)
+
+
+def prepare_look_back(db: Database, ctx: Context, item: map_data.MapLookBack,
+                      fit: bool) -> PreparedLookBack:
+    """On the writer: the look back is a search, logged with the reads it takes (D.1)."""
+    with collector_paused():
+        found = perform(db, ctx, map_data.map_look_back, item, ctx.settings.map_max_points)
+        snapshot = found.snapshot
+        script = snapshot_script(snapshot, None, fit)
+    return PreparedLookBack(found.search_id, found.case_number, PreparedSnapshot(
+        script, len(snapshot.detections), snapshot.total_detections, len(snapshot.hits),
+        snapshot.cursor))
 
 
 def prepare_delta(db: Database, ctx: Context, cursor: LiveCursor, start: datetime,

@@ -1,5 +1,5 @@
 """Which reads the map shows: the last hour, a shift, a day, or (for those who search reads)
-a custom range."""
+a custom range; one that starts before the live day is a look back, which is a search."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rtic_console.services.map_data import MAX_WINDOW
+from rtic_console.services.map_data import is_look_back
 
 # The custom range comes last: a bar without it keeps the same indexes for the live presets.
 PRESETS: tuple[tuple[str, timedelta | None], ...] = (
@@ -37,8 +37,13 @@ class TimeWindow:
 
     @property
     def live(self) -> bool:
-        """New reads join a sliding window; a fixed range is a look back and stays as loaded."""
+        """New reads join a sliding window; a fixed range stays as loaded."""
         return self.span is not None
+
+    @property
+    def look_back(self) -> bool:
+        """A fixed range starting before the live day: a search of past reads (D.1)."""
+        return self.start is not None and is_look_back(self.start, datetime.now(UTC))
 
     def bounds(self) -> tuple[datetime, datetime | None]:
         """Start and end as of now: a sliding window moves with the clock."""
@@ -53,10 +58,12 @@ def _aware(value: QDateTime) -> datetime:
 
 
 class TimeFilterBar(QWidget):
-    """`custom_range` only for those who may search reads: a look back through past reads is a
-    search (D.1); the service refuses it to others too (map_data.LIVE_LOOKBACK)."""
+    """`custom_range` only for those who may search reads: a range is for them alone, and one
+    that starts before the live day is a look back, a search (D.1); `look_back_changed` says
+    when the chosen range becomes or stops being one, so the map can ask its purpose."""
 
     window_changed = Signal(object)
+    look_back_changed = Signal(bool)
     invalid = Signal(str)
 
     def __init__(self, parent: QWidget | None = None, *, custom_range: bool = False) -> None:
@@ -83,6 +90,8 @@ class TimeFilterBar(QWidget):
             layout.addWidget(widget)
         self._show_custom(False)
         self.preset.currentIndexChanged.connect(self._on_preset_current_index_changed)
+        self.start_edit.dateTimeChanged.connect(self._on_range_edited)
+        self.end_edit.dateTimeChanged.connect(self._on_range_edited)
 
     def window(self) -> TimeWindow:
         span = PRESETS[self.preset.currentIndex()][1]
@@ -98,16 +107,17 @@ class TimeFilterBar(QWidget):
     def _on_preset_current_index_changed(self, index: int) -> None:
         custom = PRESETS[index][1] is None
         self._show_custom(custom)
+        self.look_back_changed.emit(self.window().look_back)
         if not custom:
             self.window_changed.emit(self.window())
+
+    def _on_range_edited(self) -> None:
+        self.look_back_changed.emit(self.window().look_back)
 
     def _on_apply_clicked(self) -> None:
         window = self.window()
         assert window.start is not None and window.end is not None
         if window.end <= window.start:
             self.invalid.emit("The range must end after it starts.")
-        elif window.end - window.start > MAX_WINDOW:
-            self.invalid.emit(f"The map shows at most {MAX_WINDOW.days} days; use Search for "
-                              "longer periods.")
-        else:
+        else:  # the service checks the rest, and refuses (audited) what the order does not allow
             self.window_changed.emit(window)

@@ -8,6 +8,7 @@ import random
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date, timedelta
 
 import psycopg2
 
@@ -17,7 +18,7 @@ from rtic_console.feeds.hotlist_files import parse_hotlist
 from rtic_console.services.auth import sign_in
 from rtic_console.services.context import Context
 from rtic_console.services.hotlists import import_list
-from rtic_console.services.roster import PersonInput, create_first_admin
+from rtic_console.services.roster import PersonInput, add_person, create_first_admin
 from rtic_console.services.runner import perform
 from rtic_console.store.database import Database, open_database
 from rtic_console.store.migrations import upgrade
@@ -71,14 +72,23 @@ def prepare(url: str, hot_count: int, seed: int) -> tuple[Database, Context, lis
                                                  _trained(), _trained()), PASSWORD)
     ctx = sign_in(db, settings, "1001", PASSWORD)
     plates = hot_plates(hot_count, seed)
-    data = ("plate,state,reason\n" + "".join(f"{p},CA,stolen_vehicle\n" for p in plates)).encode()
-    parsed = parse_hotlist(data, "bench.csv")
-    perform(db, ctx, import_list, "Bench state list", "bench.csv",
-            hashlib.sha256(data).hexdigest(), parsed)
+    # A CA DOJ stolen vehicle file: a state extract, so its hits are actionable (I.1).
+    data = (f"DATE{date.today():%m/%d/%Y} 06:00\n"
+            + "".join(f"{p:<8}CA34{date.today() - timedelta(days=3):%Y%m%d}\n" for p in plates)
+            + f"TOTAL RECORD {len(plates):07d}\n").encode()
+    parsed = parse_hotlist(data, "svs.tbl")
+    perform(db, ctx, import_list, "CA SVS", "svs.tbl", hashlib.sha256(data).hexdigest(), parsed)
     return db, ctx, plates
 
 
-def _trained() -> str:
-    from datetime import date, timedelta
+def dispatcher_context(db: Database, url: str) -> Context:
+    """A dispatcher on the roster, signed in: who works the hit queue."""
+    settings = Settings(database_url=url, workstation="BENCH")
+    admin = sign_in(db, settings, "1001", PASSWORD)
+    perform(db, admin, add_person, PersonInput("5201", "Bench Dispatcher", ("dispatcher",),
+                                               "Dispatch", _trained(), _trained()), PASSWORD)
+    return sign_in(db, settings, "5201", PASSWORD)
 
+
+def _trained() -> str:
     return (date.today() - timedelta(days=100)).isoformat()

@@ -38,6 +38,9 @@ CLAUSES: dict[str, str] = {
     "I.2": "Special hot list hits notify SPD only; sharing needs a division commander",
     "AUDIT": "Every action writes one append-only, hash-chained audit event; tampering is "
              "detected",
+    "SOD": "Separation of duties: every approval is a second person's, not the requester's "
+           "nor someone the requester made an approver; an approving role takes effect only "
+           "when a second ALPR administrator or division commander confirms it",
 }
 
 

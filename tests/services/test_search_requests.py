@@ -112,13 +112,14 @@ def test_approval_runs_out_after_its_period(db: Database, people: dict[str, Cont
 
 
 @pytest.mark.policy("D.1")
+@pytest.mark.policy("SOD")
 def test_no_one_decides_their_own_request(db: Database, people: dict[str, Context]) -> None:
     own = ask(db, people["sergeant"])
     with pytest.raises(Refused, match="cannot decide your own"):
         decide(db, people["sergeant"], own.id)
     assert [r.id for r in query(db, people["sergeant"], pending_requests)] == []
     assert [r.id for r in query(db, people["second"], pending_requests)] == [own.id]
-    assert refusals(db, "search.request.approve.refused") == ["D.1"]
+    assert refusals(db, "search.request.approve.refused") == ["SOD"]
     with db.read() as session:
         assert session.get(SearchRequest, own.id).status == "pending"
 

@@ -11,7 +11,7 @@ import pytest
 
 from rtic_console.cli.main import main
 from rtic_console.store.database import Database
-from tests.support import PASSWORD, tamper, trained
+from tests.support import PASSWORD, rewrite_trail, tamper, trained, truncate_trail
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -170,3 +170,41 @@ def test_grants_wait_for_a_second_person_on_the_command_line(cli_db: str, capsys
     refused = [e for e in json.loads(out) if e["action"] == "roster.role.confirm.refused"]
     assert len(refused) == 1 and refused[0]["details"] == {"clause": "SOD"}
     assert refused[0]["actor_badge"] == "1001" and refused[0]["object_id"] == "8501"
+
+
+@pytest.mark.policy("AUDIT")
+@pytest.mark.parametrize("attack", ["rewrite", "truncate"])
+def test_checkpoint_then_verify_fails_on_a_rewritten_or_cut_trail(
+        cli_db: str, owner_db: Database, keyring_backend, capsys, attack: str) -> None:
+    code, out, err = run(capsys, "--database", cli_db, "--as", "1001", "audit", "key",
+                         "create")
+    assert code == 0 and "audit_public_keys = [\"ed25519:" in out, err
+    code, out, err = run(capsys, "--database", cli_db, "audit", "checkpoint")
+    assert code == 0 and "by system:scheduled-checkpoint" in out, err
+    code, out, err = run(capsys, "--database", cli_db, "--as", "1001", "audit", "checkpoint")
+    assert code == 0 and "by 1001" in out, err
+    code, out, _ = run(capsys, "--database", cli_db, "audit", "verify", "--json")
+    report = json.loads(out)
+    assert code == 0 and report["ok"] and report["checkpoints"] == 2
+    head = report["newest_checkpoint"]["head_seq"]
+    if attack == "rewrite":
+        rewrite_trail(owner_db, 2, "nothing to see")
+        expected = "the trail was rewritten"
+    else:
+        truncate_trail(owner_db, head - 1)
+        expected = "removed from the end"
+    code, out, _ = run(capsys, "--database", cli_db, "audit", "verify")
+    assert code == 1 and "FAILS its signed checkpoints" in out and expected in out
+
+
+@pytest.mark.policy("AUDIT")
+def test_checkpoint_without_a_keyring_is_refused_and_audited(cli_db: str, no_keyring,
+                                                             capsys) -> None:
+    code, out, err = run(capsys, "--database", cli_db, "audit", "checkpoint")
+    assert code == 2 and out == "" and "no usable OS keyring" in err
+    code, out, _ = run(capsys, "--database", cli_db, "--as", "1001", "audit", "list",
+                       "--json")
+    refused = [e for e in json.loads(out) if e["action"] == "audit.checkpoint.refused"]
+    assert len(refused) == 1 and refused[0]["details"] == {"clause": "AUDIT"}
+    code, out, _ = run(capsys, "--database", cli_db, "audit", "key", "show")
+    assert code == 0 and "signing key: none" in out

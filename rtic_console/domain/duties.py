@@ -89,14 +89,16 @@ def confirmation_breach(confirmer_id: int, grantee_id: int, grant: Grant, *,
 
 
 def bootstrap_allowed(confirmer_grants: Iterable[Grant], grant: Grant, *,
-                      any_confirmation_yet: bool) -> bool:
+                      any_confirmation_yet: bool, others_can_confirm: bool) -> bool:
     """The first administrator may confirm, once, a second approver they granted.
 
     Without it no grant could ever be confirmed: the first administrator would be the only
     person able to confirm, and may not confirm their own grants. Only before any
-    confirmation at all, only by the first administrator, only for a role that can confirm.
+    confirmation at all, only while no one else can confirm, only by the first
+    administrator (or, in a database older than grant records, its only administrator), and
+    only for a role that can confirm.
     """
-    first_admin = any(g.basis is GrantBasis.FIRST_ADMIN and g.role is Role.ALPR_ADMIN
-                      and not g.pending for g in confirmer_grants)
-    return (first_admin and not any_confirmation_yet
+    first_admin = any(g.basis in (GrantBasis.FIRST_ADMIN, GrantBasis.RECORDED_BEFORE)
+                      and g.role is Role.ALPR_ADMIN and not g.pending for g in confirmer_grants)
+    return (first_admin and not any_confirmation_yet and not others_can_confirm
             and grant.role in GRANTS[Permission.CONFIRM_GRANTS])

@@ -153,6 +153,19 @@ def _find(session: Session, badge: str) -> Person:
     return person
 
 
+def _confirmed_before(session: Session) -> bool:
+    """The trail is append-only: it alone can say no confirmation was ever made."""
+    return bool(session.scalar(select(exists().where(AuditEvent.action == CONFIRM))))
+
+
+def _others_can_confirm(session: Session, person_id: int) -> bool:
+    """Whether anyone else active holds, in effect, a role that confirms grants."""
+    roles = [r.value for r in GRANTS[Permission.CONFIRM_GRANTS]]
+    return bool(session.scalar(select(exists().where(
+        PersonRole.person_id == Person.id, Person.id != person_id, Person.active,
+        PersonRole.role.in_(roles), PersonRole.pending.is_(False)))))
+
+
 def list_grants(session: Session, ctx: Context, *, pending_only: bool = False
                 ) -> list[GrantView]:
     """Every grant on the roster (or only those awaiting confirmation), by badge."""
@@ -179,9 +192,9 @@ def confirm_role(session: Session, ctx: Context, badge: str, role: str) -> Grant
                             "effect")
     grant = Grant(wanted, row.granted_by_id, True)
     mine = grants_of(confirmer)
-    first_ever = not session.scalar(select(exists().where(AuditEvent.action == CONFIRM)))
-    bootstrap = (row.granted_by_id == confirmer.id
-                 and bootstrap_allowed(mine, grant, any_confirmation_yet=not first_ever))
+    bootstrap = row.granted_by_id == confirmer.id and bootstrap_allowed(
+        mine, grant, any_confirmation_yet=_confirmed_before(session),
+        others_can_confirm=_others_can_confirm(session, confirmer.id))
     breach = confirmation_breach(confirmer.id, person.id, grant, bootstrap=bootstrap)
     if breach is not None:
         raise _refusal(breach, f"grant of {ROLE_TITLES[wanted]}", None, "",

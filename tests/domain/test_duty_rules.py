@@ -43,8 +43,17 @@ def test_confirmation_is_a_second_persons() -> None:
 def test_the_bootstrap_is_the_first_admins_once_and_for_a_confirming_role() -> None:
     first = [Grant(Role.ALPR_ADMIN, None, pending=False, basis=GrantBasis.FIRST_ADMIN)]
     admin = Grant(Role.ALPR_ADMIN, 1, pending=True)
-    assert bootstrap_allowed(first, admin, any_confirmation_yet=False)
-    assert not bootstrap_allowed(first, admin, any_confirmation_yet=True)
-    assert not bootstrap_allowed(first, Grant(Role.SUPERVISOR, 1, pending=True),
-                                 any_confirmation_yet=False)
-    assert not bootstrap_allowed([ADMIN_BY_2], admin, any_confirmation_yet=False)
+
+    def allowed(grants: list[Grant], grant: Grant, *, before: bool = False,
+                others: bool = False) -> bool:
+        return bootstrap_allowed(grants, grant, any_confirmation_yet=before,
+                                 others_can_confirm=others)
+
+    assert allowed(first, admin)
+    assert not allowed(first, admin, before=True)
+    assert not allowed(first, admin, others=True)
+    assert not allowed(first, Grant(Role.SUPERVISOR, 1, pending=True))
+    assert not allowed([ADMIN_BY_2], admin)
+    # A database older than grant records: its only administrator may bootstrap.
+    assert allowed([Grant(Role.ALPR_ADMIN, None, pending=False,
+                          basis=GrantBasis.RECORDED_BEFORE)], admin)

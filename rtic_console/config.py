@@ -13,6 +13,8 @@ from urllib.parse import urlsplit
 
 import platformdirs
 
+from rtic_console.domain.audit_anchor import KeyFormatError, parse_public_key
+
 APP_NAME = "rtic-console"
 OSM_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 
@@ -67,6 +69,10 @@ class Settings:
     hotlist_max_shrink_share: float = field(default=0.10, metadata={
         "help": "Share of a hot list's entries in force that one import may remove without "
                 "an explicit confirmation (0 to 0.9)"})
+    audit_public_keys: tuple[str, ...] = field(default=(), metadata={
+        "help": "Department public keys that audit checkpoints may be signed with "
+                "(ed25519:BASE64, as `audit key show` prints them); the key in this "
+                "machine's keyring counts too"})
 
     def __post_init__(self) -> None:
         for name in ("lockout_threshold", "lockout_minutes", "clets_valid_days",
@@ -87,6 +93,15 @@ class Settings:
         if not self.workstation or len(self.workstation) > 80:
             raise SettingsError("setting workstation must be 1 to 80 characters")
         self._check_map()
+        keys = self.audit_public_keys
+        if not isinstance(keys, list | tuple) or not all(isinstance(k, str) for k in keys):
+            raise SettingsError("setting audit_public_keys must be a list of keys")
+        for text in keys:
+            try:
+                parse_public_key(text)
+            except KeyFormatError as exc:
+                raise SettingsError(f"setting audit_public_keys: {exc}") from None
+        object.__setattr__(self, "audit_public_keys", tuple(keys))
 
     def _check_map(self) -> None:
         url = self.map_tile_url

@@ -7,6 +7,7 @@ import re
 import threading
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -18,9 +19,11 @@ import pytest
 from rtic_console.config import Settings
 from rtic_console.services.auth import sign_in
 from rtic_console.services.context import Context
+from rtic_console.services.duties import confirm_role
 from rtic_console.services.roster import PersonInput, add_person, create_first_admin
 from rtic_console.services.runner import perform
 from rtic_console.store.database import Database
+from tests.memory_keyring import MemoryKeyring
 from tests.support import PASSWORD, trained
 
 PG_ADMIN_DSN = os.environ.get("RTIC_TEST_PG", "host=127.0.0.1 port=5432 user=postgres "
@@ -98,15 +101,74 @@ def _admin_exec(sql: str) -> None:
         conn.close()
 
 
+@dataclass(frozen=True)
+class PgTestDatabase:
+    """A throwaway database with roles of its own, set up as `rtic-console db roles` does:
+    an owner that migrates, and console and ingest logins that cannot alter the trail."""
+
+    name: str
+    owner: str
+    group: str
+    console: str
+    ingest: str
+
+    def url(self, role: str) -> str:
+        return f"postgresql+psycopg2://{role}@127.0.0.1:5432/{self.name}"
+
+    @property
+    def owner_url(self) -> str:
+        return self.url(self.owner)
+
+    @property
+    def console_url(self) -> str:
+        return self.url(self.console)
+
+    @property
+    def ingest_url(self) -> str:
+        return self.url(self.ingest)
+
+    @property
+    def superuser_url(self) -> str:
+        return self.url("postgres")
+
+
 @pytest.fixture
-def pg_url(pg_server: str) -> Iterator[str]:
-    """A throwaway PostgreSQL database, dropped afterwards."""
-    name = f"rtic_test_{uuid.uuid4().hex[:12]}"
-    _admin_exec(f'CREATE DATABASE "{name}"')
+def pg_database(pg_server: str) -> Iterator[PgTestDatabase]:
+    """An empty throwaway database and its roles (unique names), all dropped afterwards."""
+    from rtic_console.store.database import open_database
+    from rtic_console.store.db_roles import RolePlan, set_up
+
+    tag = uuid.uuid4().hex[:12]
+    pg = PgTestDatabase(f"rtic_test_{tag}", f"rtic_t{tag}_owner", f"rtic_t{tag}_app",
+                        f"rtic_t{tag}_console", f"rtic_t{tag}_ingest")
+    _admin_exec(f'CREATE DATABASE "{pg.name}"')
     try:
-        yield f"postgresql+psycopg2://postgres@127.0.0.1:5432/{name}"
+        superuser = open_database(pg.superuser_url, interactive=False)
+        try:
+            with superuser.write() as session:
+                set_up(session, RolePlan(pg.name, pg.owner, pg.group, (pg.console, pg.ingest)),
+                       "TEST-SETUP")
+        finally:
+            superuser.dispose()
+        yield pg
     finally:
-        _admin_exec(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        _admin_exec(f'DROP DATABASE IF EXISTS "{pg.name}" WITH (FORCE)')
+        _admin_exec("DROP ROLE IF EXISTS " + ", ".join(
+            f'"{role}"' for role in (pg.console, pg.ingest, pg.group, pg.owner)))
+
+
+@pytest.fixture
+def pg_url(pg_database: PgTestDatabase) -> str:
+    """A throwaway database migrated by its owner role; the URL is the console's login."""
+    from rtic_console.store.database import open_database
+    from rtic_console.store.migrations import upgrade
+
+    owner = open_database(pg_database.owner_url, interactive=False)
+    try:
+        upgrade(owner)
+    finally:
+        owner.dispose()
+    return pg_database.console_url
 
 
 @pytest.fixture
@@ -136,6 +198,20 @@ def db(db_url: str) -> Iterator[Database]:
 
 
 @pytest.fixture
+def owner_db(db: Database, db_url: str, request: pytest.FixtureRequest) -> Iterator[Database]:
+    """The database of `db` as its schema's owner sees it: on PostgreSQL the owner role (who
+    alone can disable the audit triggers), on SQLite the same file."""
+    from rtic_console.store.database import open_database
+
+    url = (request.getfixturevalue("pg_database").owner_url if db.is_postgres else db_url)
+    database = open_database(url, interactive=False)
+    try:
+        yield database
+    finally:
+        database.dispose()
+
+
+@pytest.fixture
 def settings(db_url: str) -> Settings:
     return Settings(database_url=db_url, workstation="TEST-WS-01", lockout_threshold=3,
                     lockout_minutes=10, map_tile_url="")
@@ -151,16 +227,74 @@ def admin(db: Database, settings: Settings) -> Context:
     return sign_in(db, settings, "1001", PASSWORD)
 
 
+SECOND_ADMIN = "1002"
+
+
 @pytest.fixture
-def enrol(db: Database, settings: Settings, admin: Context):
-    """Add a person through the roster service and return a signed-in context (or None)."""
+def second_admin(db: Database, settings: Settings, admin: Context) -> Context:
+    """A second ALPR administrator, granted by 1001 and confirmed by 1001 as the one
+    bootstrap (no one else could confirm it): the person who confirms other grants."""
+    perform(db, admin, add_person, PersonInput(SECOND_ADMIN, "Det. Second Admin",
+                                               ("alpr_admin",), "RTIC", trained(), trained()),
+            PASSWORD)
+    perform(db, admin, confirm_role, SECOND_ADMIN, "alpr_admin")
+    return sign_in(db, settings, SECOND_ADMIN, PASSWORD)
+
+
+@pytest.fixture
+def enrol(db: Database, settings: Settings, admin: Context, request: pytest.FixtureRequest):
+    """Add a person through the roster service (granted by 1001) and return a signed-in
+    context (or None). Approving roles are confirmed by the second administrator unless
+    `confirm=False` leaves them pending."""
 
     def _enrol(badge: str, *roles: str, clets: str | None = "default",
-               alpr: str | None = "default", sign: bool = True) -> Context | None:
+               alpr: str | None = "default", sign: bool = True,
+               confirm: bool = True) -> Context | None:
         data = PersonInput(badge, f"Person {badge}", tuple(roles), "Test",
                            trained() if clets == "default" else clets,
                            trained() if alpr == "default" else alpr)
-        perform(db, admin, add_person, data, PASSWORD)
+        view = perform(db, admin, add_person, data, PASSWORD)
+        if confirm and view.pending_roles:
+            confirmer = request.getfixturevalue("second_admin")
+            for role in view.pending_roles:
+                perform(db, confirmer, confirm_role, badge, role.value)
         return sign_in(db, settings, badge, PASSWORD) if sign else None
 
     return _enrol
+
+
+@pytest.fixture
+def keyring_backend() -> Iterator[MemoryKeyring]:
+    """An empty in-memory keyring for this test; the previous backend comes back after."""
+    import keyring
+
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    try:
+        yield backend
+    finally:
+        keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def no_keyring() -> Iterator[None]:
+    """keyring's 'fail' backend, as on a headless machine nobody configured."""
+    import keyring
+    from keyring.backends import fail
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    try:
+        yield
+    finally:
+        keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def department_key(keyring_backend: MemoryKeyring) -> str:
+    """A department signing key in this test's keyring; returns its public key text."""
+    from rtic_console.domain.audit_anchor import public_key_text
+    from rtic_console.store.audit_keys import create_signing_key
+
+    return public_key_text(create_signing_key())

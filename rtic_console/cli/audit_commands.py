@@ -1,4 +1,5 @@
-"""`rtic-console audit ...`: verify the chain and list events."""
+"""`rtic-console audit ...`: verify the chain and its checkpoints, write a checkpoint, the
+signing key, and list events."""
 
 from __future__ import annotations
 
@@ -7,18 +8,36 @@ from datetime import UTC, datetime
 
 from rtic_console.cli.output import as_dicts, print_json, print_table
 from rtic_console.cli.session import CliRefusal, CliSession
-from rtic_console.services import audit_review
-from rtic_console.services.runner import query
+from rtic_console.domain.audit_anchor import key_id, parse_public_key, public_key_text
+from rtic_console.services import audit_anchor, audit_review
+from rtic_console.services.audit_anchor import SystemIdentity
+from rtic_console.services.runner import perform, query, refusals_audited
+from rtic_console.store.audit_keys import SigningKeyUnavailable, load_signing_key
 from rtic_console.store.audit_log import AuditFilter
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     audit = sub.add_parser("audit", help="the tamper-evident audit trail")
     cmds = audit.add_subparsers(dest="audit_command", required=True)
-    verify = cmds.add_parser("verify", help="check the hash chain; exit 1 naming the first "
-                                            "bad sequence number")
+    verify = cmds.add_parser("verify", help="check the hash chain and its signed checkpoints; "
+                                            "exit 1 saying what is wrong")
     verify.add_argument("--json", action="store_true")
     verify.set_defaults(handler=_verify)
+    checkpoint = cmds.add_parser(
+        "checkpoint", help="sign the chain's head with the department key in this machine's "
+                           "keyring (daily and at every inspection); without --as it acts as "
+                           "the scheduled job of this workstation")
+    checkpoint.set_defaults(handler=_checkpoint)
+    key = cmds.add_parser("key", help="the department's audit signing key")
+    key_cmds = key.add_subparsers(dest="key_command", required=True)
+    create = key_cmds.add_parser("create", help="create a signing key in this machine's "
+                                                "keyring and print its public key")
+    create.add_argument("--replace", action="store_true",
+                        help="replace this machine's key (keep the old public key trusted)")
+    create.set_defaults(handler=_key_create)
+    show = key_cmds.add_parser("show", help="print this machine's public key and the keys "
+                                            "trusted here")
+    show.set_defaults(handler=_key_show)
     lst = cmds.add_parser("list", help="list events, newest first")
     lst.add_argument("--since", metavar="ISO", help="only events at or after this time")
     lst.add_argument("--limit", type=int, default=1000)
@@ -28,15 +47,44 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def _verify(args: argparse.Namespace, cli: CliSession) -> int:
     with cli.db.read() as session:
-        report = audit_review.verify(session)
+        report = audit_anchor.verify_trail(session, cli.settings)
     if args.json:
-        print_json(report.__dict__)
-    elif report.ok:
-        print(f"Audit chain intact: {report.events_checked} events; head #{report.head_seq} "
-              f"{report.head_hash or ''}")
+        print_json(as_dicts([report])[0])
     else:
-        print(f"Audit chain BROKEN at sequence {report.first_bad_seq}: {report.problem}")
+        print(audit_anchor.report_text(report))
     return 0 if report.ok else 1
+
+
+def _checkpoint(args: argparse.Namespace, cli: CliSession) -> int:
+    if cli.as_badge:
+        checkpoint = perform(cli.db, cli.context(), audit_anchor.write_checkpoint)
+    else:
+        who = SystemIdentity("scheduled-checkpoint", cli.settings.workstation)
+        with refusals_audited(cli.db, None, audit_anchor.CHECKPOINT,
+                              workstation=cli.settings.workstation), cli.db.write() as session:
+            checkpoint = audit_anchor.write_checkpoint(session, who)
+    print(f"Checkpoint #{checkpoint.id}: event #{checkpoint.head_seq} {checkpoint.head_hash} "
+          f"signed with key {checkpoint.key_id} by {checkpoint.signed_by}")
+    return 0
+
+
+def _key_create(args: argparse.Namespace, cli: CliSession) -> int:
+    public = perform(cli.db, cli.context(), audit_anchor.create_department_key, args.replace)
+    print(f"Audit signing key created in this machine's keyring (key id "
+          f"{key_id(parse_public_key(public))}). Trust its public key on every workstation "
+          f"that verifies, in settings.toml:\naudit_public_keys = [\"{public}\"]")
+    return 0
+
+
+def _key_show(args: argparse.Namespace, cli: CliSession) -> int:
+    try:
+        own = public_key_text(load_signing_key().public_key())
+    except SigningKeyUnavailable as exc:
+        own = f"none ({exc})"
+    print(f"This machine's signing key: {own}")
+    for text in cli.settings.audit_public_keys:
+        print(f"Trusted (audit_public_keys): {key_id(parse_public_key(text))} {text}")
+    return 0
 
 
 def parse_since(raw: str | None) -> datetime | None:

@@ -25,11 +25,12 @@ from rtic_console.cli.session import CliRefusal, CliSession
 from rtic_console.config import SettingsError, load_settings
 from rtic_console.services.context import InputRejected, Refused
 from rtic_console.store.database import DatabaseUnavailable, DatabaseUrlError
+from rtic_console.store.db_roles import SchemaOwnerRequired
 from rtic_console.store.migrations import SchemaBehind
 from rtic_console.store.sqlite_guard import UnusableDatabaseFile
 
 REFUSALS = (Refused, InputRejected, CliRefusal, SettingsError, DatabaseUrlError,
-            UnusableDatabaseFile, SchemaBehind, DatabaseUnavailable)
+            UnusableDatabaseFile, SchemaBehind, DatabaseUnavailable, SchemaOwnerRequired)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -6,12 +6,14 @@ import argparse
 import getpass
 import os
 import sys
+from datetime import datetime
 
 from rtic_console.cli.output import as_dicts, print_json, print_table
 from rtic_console.cli.session import CliRefusal, CliSession
 from rtic_console.domain.roles import Role
-from rtic_console.services import roster
+from rtic_console.services import duties, roster
 from rtic_console.services.auth import roster_is_empty
+from rtic_console.services.duties import grant_summary
 from rtic_console.services.runner import perform, query
 
 NEW_PASSWORD_ENV = "RTIC_NEW_PASSWORD"
@@ -41,6 +43,20 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     deact.add_argument("badge")
     deact.set_defaults(handler=_deactivate)
 
+    grants = cmds.add_parser("grants", help="every role held: who granted it and when, who "
+                                            "confirmed it")
+    grants.add_argument("--pending", action="store_true",
+                        help="only grants awaiting a second person's confirmation")
+    grants.add_argument("--json", action="store_true")
+    grants.set_defaults(handler=_grants)
+
+    confirm = cmds.add_parser("confirm", help="confirm a pending grant of an approving role "
+                                              "(a second ALPR administrator or a division "
+                                              "commander, never its granter)")
+    confirm.add_argument("badge")
+    confirm.add_argument("role", choices=[r.value for r in Role], metavar="ROLE")
+    confirm.set_defaults(handler=_confirm)
+
 
 def _new_password() -> str:
     if os.environ.get(NEW_PASSWORD_ENV):
@@ -67,6 +83,10 @@ def _add(args: argparse.Namespace, cli: CliSession) -> int:
     ctx = cli.context()
     view = perform(cli.db, ctx, roster.add_person, data, _new_password())
     print(f"Added {view.badge} {view.name} ({', '.join(r.value for r in view.roles)})")
+    if view.pending_roles:
+        print(f"Note: {', '.join(r.value for r in view.pending_roles)} takes effect when a "
+              "second ALPR administrator or a division commander confirms it: rtic-console "
+              f"--as BADGE user confirm {view.badge} ROLE")
     if not view.authorized:
         print(f"Note: {view.badge} cannot sign in yet: {view.training_note}")
     return 0
@@ -78,10 +98,38 @@ def _list(args: argparse.Namespace, cli: CliSession) -> int:
         print_json(as_dicts(people))
         return 0
     print_table(
-        ["BADGE", "NAME", "ROLES", "DIVISION", "ACTIVE", "CLETS", "ALPR", "AUTHORIZED"],
+        ["BADGE", "NAME", "ROLES", "DIVISION", "ACTIVE", "CLETS", "ALPR", "AUTHORIZED",
+         "GRANTS"],
         [(p.badge, p.name, ",".join(r.value for r in p.roles), p.division,
           "yes" if p.active else "no", p.clets_trained_on, p.alpr_trained_on,
-          "yes" if p.authorized else f"no: {p.training_note or 'inactive'}") for p in people])
+          "yes" if p.authorized else f"no: {p.training_note or 'inactive'}",
+          "; ".join(f"{g.role.value} {grant_summary(g)}" for g in p.grants))
+         for p in people])
+    return 0
+
+
+def _when(moment: datetime | None) -> str:
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+def _grants(args: argparse.Namespace, cli: CliSession) -> int:
+    grants = query(cli.db, cli.context(), duties.list_grants, pending_only=args.pending)
+    if args.json:
+        print_json(as_dicts(grants))
+        return 0
+    print_table(["BADGE", "NAME", "ROLE", "STATUS", "GRANTED BY", "GRANTED (local)",
+                 "CONFIRMED BY", "CONFIRMED (local)"],
+                [(g.badge, g.name, g.role.value,
+                  "pending" if g.pending else (g.basis.value if g.basis else "in effect"),
+                  g.granted_by, _when(g.granted_at), g.confirmed_by, _when(g.confirmed_at))
+                 for g in grants])
+    return 0
+
+
+def _confirm(args: argparse.Namespace, cli: CliSession) -> int:
+    grant = perform(cli.db, cli.context(), duties.confirm_role, args.badge, args.role)
+    print(f"Confirmed {grant.role.value} for {grant.badge} {grant.name} "
+          f"({grant_summary(grant)})")
     return 0
 
 

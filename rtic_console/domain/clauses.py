@@ -68,6 +68,9 @@ CLAUSES: dict[str, str] = {
              "approval",
     "AUDIT": "Every action writes one append-only, hash-chained audit event; tampering is "
              "detected",
+    "SOD": "Separation of duties: every approval is a second person's, not the requester's "
+           "nor someone the requester made an approver; an approving role takes effect only "
+           "when a second ALPR administrator or division commander confirms it",
 }
 
 

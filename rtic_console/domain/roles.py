@@ -48,6 +48,16 @@ class Permission(StrEnum):
     VIEW_DASHBOARD = "view_dashboard"
     MANAGE_REGISTRY = "manage_registry"
     QUERY_REGISTRY = "query_registry"
+    CONFIRM_GRANTS = "confirm_grants"
+    ANCHOR_AUDIT = "anchor_audit"
+    MANAGE_AUDIT_KEY = "manage_audit_key"
+
+
+# Separation of duties: the roles whose holders approve other people's work (I.1, I.2.b,
+# D.1.c, F.2.e, and the roster itself). A grant of one takes effect only when a second
+# person confirms it; a grant of any other role takes effect at once.
+APPROVING_ROLES: frozenset[Role] = frozenset(
+    {Role.ALPR_ADMIN, Role.SUPERVISOR, Role.DIVISION_COMMANDER})
 
 
 # D.2.c: ALPR administrators maintain the roster and access. Audit review belongs
@@ -99,6 +109,15 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     # H.1: the registry is kept by ALPR administrators; H.2/H.3: look-ups for a case.
     Permission.MANAGE_REGISTRY: frozenset({Role.ALPR_ADMIN}),
     Permission.QUERY_REGISTRY: frozenset({Role.ALPR_ADMIN, Role.OFFICER, Role.SUPERVISOR}),
+    # A grant of an approving role is confirmed by a second ALPR administrator or a
+    # division commander.
+    Permission.CONFIRM_GRANTS: frozenset({Role.ALPR_ADMIN, Role.DIVISION_COMMANDER}),
+    # Signed checkpoints of the audit trail, daily and at every inspection (D.2.b): those
+    # who oversee use and those who keep the system; the key lives on their machine.
+    Permission.ANCHOR_AUDIT: frozenset(
+        {Role.ALPR_ADMIN, Role.IT_STAFF, Role.SUPERVISOR, Role.DIVISION_COMMANDER}),
+    # The department's signing key is set up by ALPR administrators and public-safety IT.
+    Permission.MANAGE_AUDIT_KEY: frozenset({Role.ALPR_ADMIN, Role.IT_STAFF}),
 }
 
 

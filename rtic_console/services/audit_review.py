@@ -1,4 +1,6 @@
-"""Reviewing the audit trail: filtered listing, CSV export (itself audited), verification."""
+"""Reviewing the audit trail: filtered listing and CSV export (itself audited).
+
+Verification, with the signed checkpoints, is in `audit_anchor.verify_trail`."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from rtic_console.domain.audit_chain import AuditRecord, ChainReport, canonical_details
+from rtic_console.domain.audit_chain import AuditRecord, canonical_details
 from rtic_console.domain.roles import Permission
 from rtic_console.services.auth import authorize
 from rtic_console.services.context import Context, InputRejected, service_action
@@ -67,7 +69,3 @@ def export_csv(session: Session, ctx: Context, flt: AuditFilter, path: Path) -> 
                      "object_type": flt.object_type, "object_id": flt.object_id}})
     return len(records)
 
-
-def verify(session: Session) -> ChainReport:
-    """Anyone may check integrity: it reveals no event, only whether the chain holds."""
-    return audit_log.verify(session)

@@ -8,8 +8,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from rtic_console.config import Settings
+from rtic_console.domain.duties import Grant, GrantBasis, effective_roles
 from rtic_console.domain.personnel import RosterInputError, clean_badge, training_gaps
-from rtic_console.domain.roles import Permission, Role, allows, roles_for
+from rtic_console.domain.roles import ROLE_TITLES, Permission, Role, allows, roles_for
 from rtic_console.services.context import Actor, Context, Refused, service_action, training_policy
 from rtic_console.services.passwords import hash_password, needs_rehash, verify_password
 from rtic_console.store.audit_log import append_event
@@ -19,9 +20,15 @@ from rtic_console.store.models import Person
 SIGN_IN = "auth.sign_in"
 
 
+def grants_of(person: Person) -> list[Grant]:
+    """Every role the roster holds for this person, confirmed or pending."""
+    return [Grant(Role(r.role), r.granted_by_id, r.pending,
+                  GrantBasis(r.basis) if r.basis else None) for r in person.roles]
+
+
 def roles_of(person: Person) -> frozenset[Role]:
-    """The roles the roster gives this person now."""
-    return frozenset(Role(r.role) for r in person.roles)
+    """The roles the roster gives this person now: a grant awaiting confirmation gives none."""
+    return effective_roles(grants_of(person))
 
 
 def actor_of(person: Person) -> Actor:
@@ -119,6 +126,12 @@ def authorize(session: Session, ctx: Context, permission: Permission, *, action:
     if gaps:
         raise refuse("Not authorized personnel (A.3): " + "; ".join(gaps) + ".", "A.3")
     if not allows(roles_of(person), permission):
+        waiting = sorted(r.role for r in person.roles if r.pending)
+        if allows({Role(r) for r in waiting}, permission):
+            raise refuse(f"Only {roles_for(permission)} may do this. Your grant of "
+                         f"{', '.join(ROLE_TITLES[Role(r)] for r in waiting)} awaits "
+                         "confirmation by a second ALPR administrator or a division "
+                         "commander; until then you act without it.", "SOD")
         raise refuse(f"Only {roles_for(permission)} may do this.", "A.2")
     return person
 

@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy.orm import Session
 
 from rtic_console.domain.devices import DeviceCategory, DeviceKind
+from rtic_console.domain.duties import GrantBasis
 from rtic_console.domain.roles import Role
 from rtic_console.services.auth import roster_is_empty
 from rtic_console.services.passwords import hash_password
@@ -97,7 +98,8 @@ def seed_demo(session: Session, today: date, workstation: str) -> None:
             badge=p.badge, name=p.name, division=p.division, active=p.active,
             clets_trained_on=_ago(today, p.clets_days_ago),
             alpr_trained_on=_ago(today, p.alpr_days_ago), password_hash=password_hash,
-            failed_attempts=0, roles=[PersonRole(role=r.value) for r in p.roles]))
+            failed_attempts=0, roles=[PersonRole(role=r.value, basis=GrantBasis.DEMO.value)
+                                       for r in p.roles]))
     for code, name, kind, category, area, address, lat, lon, unit in DEMO_DEVICES:
         session.add(Device(code=code, name=name, kind=kind.value, category=category.value,
                            area=area, address=address, latitude=lat, longitude=lon,

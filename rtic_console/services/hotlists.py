@@ -30,6 +30,7 @@ from rtic_console.domain.hotlists import (
 from rtic_console.domain.roles import Permission
 from rtic_console.services.auth import authorize
 from rtic_console.services.context import Context, InputRejected, Refused, service_action
+from rtic_console.services.duties import requester_id_of, require_separate
 from rtic_console.store.audit_log import append_event
 from rtic_console.store.change_bus import Change, publish
 from rtic_console.store.models import HotList, HotListEntry, HotListImport
@@ -206,8 +207,8 @@ def decide_special(session: Session, ctx: Context, entry_id: int, approve: bool,
                    reason: str = "") -> EntryView:
     """A supervisor approves (the entry starts matching now) or rejects with a reason."""
     action = APPROVE if approve else REJECT
-    authorize(session, ctx, Permission.APPROVE_SPECIAL, action=action,
-              object_type="hot_list_entry", object_id=entry_id)
+    approver = authorize(session, ctx, Permission.APPROVE_SPECIAL, action=action,
+                         object_type="hot_list_entry", object_id=entry_id)
     entry = session.scalar(select(HotListEntry).where(HotListEntry.id == entry_id)
                            .with_for_update())
     hot_list = session.get(HotList, entry.list_id) if entry else None
@@ -220,10 +221,11 @@ def decide_special(session: Session, ctx: Context, entry_id: int, approve: bool,
         raise InputRejected("give the reason for rejecting the entry")
     if len(reason) > 1000:
         raise InputRejected("the reason is longer than 1000 characters")
-    if entry.entered_by == ctx.actor.badge:
-        raise Refused("A supervisor cannot approve or reject their own special hot list "
-                      "entry; another supervisor must decide it.", action=action,
-                      object_type="hot_list_entry", object_id=entry_id, clause="I.1")
+    # I.1 approval means a second person: not the proposer, nor someone they made a
+    # supervisor.
+    require_separate(session, approver, requester_id_of(session, entry.entered_by),
+                     Permission.APPROVE_SPECIAL, what="special hot list entry", action=action,
+                     object_type="hot_list_entry", object_id=entry_id)
     now = ctx.now()
     if approve and entry.expires_at is not None and entry.expires_at <= now:
         raise InputRejected(f"entry #{entry_id} expired before it was approved")

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from rtic_console.config import Settings
+from rtic_console.domain.duties import GrantBasis
 from rtic_console.domain.personnel import (
     RosterInputError,
     check_password_strength,
@@ -21,7 +22,7 @@ from rtic_console.domain.personnel import (
     training_gaps,
 )
 from rtic_console.domain.roles import Permission, Role
-from rtic_console.services.auth import actor_of, authorize, roster_is_empty
+from rtic_console.services.auth import actor_of, authorize, roles_of, roster_is_empty
 from rtic_console.services.context import (
     Actor,
     Context,
@@ -30,12 +31,17 @@ from rtic_console.services.context import (
     service_action,
     training_policy,
 )
+from rtic_console.services.duties import GrantView, grant_views, set_roles
 from rtic_console.services.passwords import hash_password, verify_password
 from rtic_console.services.runner import refusals_audited
 from rtic_console.store.audit_log import append_event
 from rtic_console.store.change_bus import Change, publish
 from rtic_console.store.database import Database
-from rtic_console.store.models import Person, PersonRole
+from rtic_console.store.models import Person
+
+FIRST_ADMIN_EXCEPTION = (
+    "separation of duties: the first ALPR administrator on an empty database is the one "
+    "person whose roles no second person confirms")
 
 FIRST_ADMIN = "roster.first_admin"
 
@@ -59,6 +65,7 @@ class PersonView:
     badge: str
     name: str
     division: str
+    # The roles in effect; `pending_roles` await a second person's confirmation.
     roles: tuple[Role, ...]
     active: bool
     clets_trained_on: date | None
@@ -66,22 +73,38 @@ class PersonView:
     authorized: bool
     training_note: str
     locked_until: datetime | None
+    pending_roles: tuple[Role, ...] = ()
+    grants: tuple[GrantView, ...] = ()
 
 
-def _view(person: Person, settings: Settings, today: date) -> PersonView:
-    gaps = training_gaps(person.clets_trained_on, person.alpr_trained_on, today,
-                         training_policy(settings))
-    roles = tuple(sorted_roles({Role(r.role) for r in person.roles}))
-    return PersonView(person.id, person.badge, person.name, person.division, roles,
-                      person.active, person.clets_trained_on, person.alpr_trained_on,
-                      person.active and not gaps, "; ".join(gaps), person.locked_until)
+def _views(session: Session, people: list[Person], settings: Settings,
+           today: date) -> list[PersonView]:
+    grants = grant_views(session, people)
+    views = []
+    for person in people:
+        gaps = training_gaps(person.clets_trained_on, person.alpr_trained_on, today,
+                             training_policy(settings))
+        views.append(PersonView(
+            person.id, person.badge, person.name, person.division,
+            tuple(sorted_roles(roles_of(person))), person.active, person.clets_trained_on,
+            person.alpr_trained_on, person.active and not gaps, "; ".join(gaps),
+            person.locked_until,
+            tuple(sorted_roles({Role(r.role) for r in person.roles if r.pending})),
+            grants[person.id]))
+    return views
+
+
+def _view(session: Session, person: Person, settings: Settings, today: date) -> PersonView:
+    return _views(session, [person], settings, today)[0]
 
 
 def _snapshot(person: Person) -> dict[str, object]:
     """The audited picture of a record: never the password hash."""
     return {
         "badge": person.badge, "name": person.name, "division": person.division,
-        "roles": sorted(r.role for r in person.roles), "active": person.active,
+        "roles": sorted(r.role for r in person.roles),
+        "pending_roles": sorted(r.role for r in person.roles if r.pending),
+        "active": person.active,
         "clets_trained_on": person.clets_trained_on.isoformat()
         if person.clets_trained_on else None,
         "alpr_trained_on": person.alpr_trained_on.isoformat()
@@ -125,17 +148,18 @@ def _find(session: Session, badge: str) -> Person:
 @service_action("roster.list")
 def list_people(session: Session, ctx: Context) -> list[PersonView]:
     authorize(session, ctx, Permission.VIEW_ROSTER, action="roster.list")
-    people = session.scalars(select(Person).order_by(Person.badge))
-    return [_view(p, ctx.settings, ctx.today()) for p in people]
+    people = list(session.scalars(select(Person).order_by(Person.badge)))
+    return _views(session, people, ctx.settings, ctx.today())
 
 
-def _insert(session: Session, data: _Clean, password: str) -> Person:
+def _insert(session: Session, data: _Clean, password: str, granter_id: int | None,
+            now: datetime, basis: GrantBasis | None = None) -> Person:
     if session.scalar(select(func.count()).where(Person.badge == data.badge)):
         raise InputRejected(f"badge {data.badge} is already on the roster")
     person = Person(badge=data.badge, name=data.name, division=data.division, active=True,
                     clets_trained_on=data.clets, alpr_trained_on=data.alpr,
-                    password_hash=hash_password(password), failed_attempts=0,
-                    roles=[PersonRole(role=r.value) for r in sorted_roles(data.roles)])
+                    password_hash=hash_password(password), failed_attempts=0, roles=[])
+    set_roles(person, data.roles, granter_id, now, basis)
     session.add(person)
     session.flush()
     return person
@@ -150,12 +174,12 @@ def add_person(session: Session, ctx: Context, data: PersonInput, password: str)
         check_password_strength(password)
     except RosterInputError as exc:
         raise InputRejected(str(exc)) from None
-    person = _insert(session, clean, password)
+    person = _insert(session, clean, password, ctx.actor.person_id, ctx.now())
     append_event(session, actor_badge=ctx.actor.badge, workstation=ctx.workstation,
                  action="roster.add", object_type="person", object_id=person.badge,
                  details={"after": _snapshot(person)})
     publish(session, Change.ROSTER, (person.id,))
-    return _view(person, ctx.settings, ctx.today())
+    return _view(session, person, ctx.settings, ctx.today())
 
 
 def create_first_admin(db: Database, settings: Settings, data: PersonInput,
@@ -176,10 +200,11 @@ def create_first_admin(db: Database, settings: Settings, data: PersonInput,
             check_password_strength(password)
         except RosterInputError as exc:
             raise InputRejected(str(exc)) from None
-        person = _insert(session, clean, password)
+        person = _insert(session, clean, password, None, datetime.now(UTC),
+                         GrantBasis.FIRST_ADMIN)
         append_event(session, actor_badge=person.badge, workstation=settings.workstation,
                      action=FIRST_ADMIN, object_type="person", object_id=person.badge,
-                     details={"after": _snapshot(person)})
+                     details={"after": _snapshot(person), "exception": FIRST_ADMIN_EXCEPTION})
         publish(session, Change.ROSTER, (person.id,))
         return actor_of(person)
 
@@ -199,7 +224,7 @@ def update_person(session: Session, ctx: Context, badge: str, data: PersonInput)
     person.name, person.division = clean.name, clean.division
     person.clets_trained_on, person.alpr_trained_on = clean.clets, clean.alpr
     person.active = data.active
-    person.roles = [PersonRole(role=r.value) for r in sorted_roles(clean.roles)]
+    set_roles(person, clean.roles, ctx.actor.person_id, ctx.now())
     person.updated_at = ctx.now()
     session.flush()
     after = _snapshot(person)
@@ -209,7 +234,7 @@ def update_person(session: Session, ctx: Context, badge: str, data: PersonInput)
                      action="roster.update", object_type="person", object_id=person.badge,
                      details={"before": before, "after": after, "changed": changed})
         publish(session, Change.ROSTER, (person.id,))
-    return _view(person, ctx.settings, ctx.today())
+    return _view(session, person, ctx.settings, ctx.today())
 
 
 @service_action("roster.deactivate")
@@ -230,7 +255,7 @@ def deactivate_person(session: Session, ctx: Context, badge: str) -> PersonView:
                  action="roster.deactivate", object_type="person", object_id=person.badge,
                  details={"before": before, "after": _snapshot(person)})
     publish(session, Change.ROSTER, (person.id,))
-    return _view(person, ctx.settings, ctx.today())
+    return _view(session, person, ctx.settings, ctx.today())
 
 
 @service_action("roster.password_reset")
@@ -258,7 +283,7 @@ def reset_password(session: Session, ctx: Context, badge: str, new_password: str
 def own_record(session: Session, ctx: Context) -> PersonView:
     """Anyone signed in may see their own record, to know when training lapses."""
     person = authorize(session, ctx, Permission.USE_CONSOLE, action="roster.own_record")
-    return _view(person, ctx.settings, ctx.today())
+    return _view(session, person, ctx.settings, ctx.today())
 
 
 @service_action("auth.password_change")

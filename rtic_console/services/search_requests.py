@@ -19,6 +19,7 @@ from rtic_console.domain.search_rules import (
 )
 from rtic_console.services.auth import authorize
 from rtic_console.services.context import Context, InputRejected, Refused, service_action
+from rtic_console.services.duties import require_separate
 from rtic_console.store.audit_log import append_event
 from rtic_console.store.change_bus import Change, publish
 from rtic_console.store.models import Person, SearchRequest
@@ -96,18 +97,19 @@ def decide_other_use(session: Session, ctx: Context, request_id: int, approve: b
                      note: str | None) -> RequestView:
     """D.1.c: reviewed and documented, so a note is required either way; never one's own."""
     action = APPROVE if approve else DENY
-    authorize(session, ctx, Permission.APPROVE_OTHER_USE, action=action,
-              object_type="search_request", object_id=request_id)
+    approver = authorize(session, ctx, Permission.APPROVE_OTHER_USE, action=action,
+                         object_type="search_request", object_id=request_id)
     if isinstance(request_id, bool) or not isinstance(request_id, int):
         raise InputRejected("request: give the request's number")
     request = session.scalar(select(SearchRequest).where(SearchRequest.id == request_id)
                              .with_for_update())
     if request is None:
         raise InputRejected(f"request: there is no other-use request #{request_id}")
-    if request.person_id == ctx.actor.person_id:
-        raise Refused("You cannot decide your own other-use request; another sergeant or ALPR "
-                      "administrator must review it (D.1.c).", action=action, clause="D.1",
-                      object_type="search_request", object_id=request_id)
+    # D.1.c review means a second person: not the requester, nor someone they made an
+    # approver.
+    require_separate(session, approver, request.person_id, Permission.APPROVE_OTHER_USE,
+                     what="other-use request", action=action, object_type="search_request",
+                     object_id=request_id)
     if request.status != "pending":
         raise InputRejected(f"request: #{request_id} was already {request.status} by "
                             f"{request.decided_by}")

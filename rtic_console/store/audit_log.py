@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Select, insert, select, text
 from sqlalchemy.orm import Session
 
+from rtic_console.domain.audit_anchor import Checkpoint
 from rtic_console.domain.audit_chain import (
     GENESIS_HASH,
     AuditRecord,
@@ -20,7 +21,7 @@ from rtic_console.domain.audit_chain import (
     verify_chain,
 )
 from rtic_console.store.change_bus import Change, publish
-from rtic_console.store.models import AuditEvent
+from rtic_console.store.models import AuditCheckpoint, AuditEvent
 
 # One advisory lock key for the chain: concurrent PostgreSQL writers take turns
 # at the head, so the chain never forks. Held until the transaction ends.
@@ -51,6 +52,17 @@ class NewEvent:
     details: dict[str, Any] | None = None
 
 
+def locked_head(session: Session) -> tuple[int, str] | None:
+    """The chain's head (sequence number, hash), held until this transaction ends so no
+    other writer appends meanwhile; None for an empty trail."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": AUDIT_CHAIN_LOCK})
+    head = session.execute(
+        select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
+    ).first()
+    return (head[0], head[1]) if head else None
+
+
 def append_events(session: Session, events: list[NewEvent]) -> list[AuditRecord]:
     """Add events in the caller's transaction, linked in order to the head of the chain.
 
@@ -59,12 +71,7 @@ def append_events(session: Session, events: list[NewEvent]) -> list[AuditRecord]
     """
     if not events:
         return []
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": AUDIT_CHAIN_LOCK})
-    head = session.execute(
-        select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
-    ).first()
-    seq, prev_hash = (head[0], head[1]) if head else (0, GENESIS_HASH)
+    seq, prev_hash = locked_head(session) or (0, GENESIS_HASH)
     occurred_at = datetime.now(UTC)
     rows: list[dict[str, Any]] = []
     records: list[AuditRecord] = []
@@ -156,3 +163,31 @@ def verify(session: Session) -> ChainReport:
             yield _record(row), row.details
 
     return verify_chain(rows())
+
+
+def add_checkpoint(session: Session, checkpoint: Checkpoint) -> Checkpoint:
+    """Store a signed checkpoint (its id is assigned here) in the caller's transaction."""
+    row = AuditCheckpoint(head_seq=checkpoint.head_seq, head_hash=checkpoint.head_hash,
+                          signed_at=checkpoint.signed_at, key_id=checkpoint.key_id,
+                          signature=checkpoint.signature, signed_by=checkpoint.signed_by,
+                          workstation=checkpoint.workstation)
+    session.add(row)
+    session.flush()
+    return replace(checkpoint, id=row.id)
+
+
+def checkpoints(session: Session) -> list[Checkpoint]:
+    return [Checkpoint(r.id, r.head_seq, r.head_hash, r.signed_at, r.key_id, r.signature,
+                       r.signed_by, r.workstation)
+            for r in session.scalars(select(AuditCheckpoint).order_by(AuditCheckpoint.id))]
+
+
+def hashes_at(session: Session, seqs: set[int]) -> dict[int, str]:
+    """The stored hash of each of these events that still exists."""
+    found: dict[int, str] = {}
+    ordered = sorted(seqs)
+    for start in range(0, len(ordered), 1000):
+        chunk = ordered[start:start + 1000]
+        found.update({seq: digest for seq, digest in session.execute(
+            select(AuditEvent.seq, AuditEvent.hash).where(AuditEvent.seq.in_(chunk)))})
+    return found

@@ -14,9 +14,8 @@ def connect(url: str, *, interactive: bool | None = None) -> Database:
     db = open_database(url, interactive=interactive)
     if not db.is_postgres and db.url.database and db.url.database != ":memory:":
         check_sqlite_file(Path(db.url.database))
-    hint = f"rtic-console --database '{db.display}' db upgrade"
     try:
-        ensure_schema(db, hint)
+        ensure_schema(db)
     except Exception:
         db.dispose()
         raise

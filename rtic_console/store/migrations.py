@@ -9,6 +9,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection
 
 from rtic_console.paths import MIGRATIONS_DIR
+from rtic_console.store import db_roles
 from rtic_console.store.database import Database
 
 
@@ -48,13 +49,29 @@ def check_schema(conn: Connection) -> None:
 
 
 def upgrade(db: Database, target: str = "head") -> None:
+    """Migrate to target. On PostgreSQL the migration runs as the database owner (a login
+    that is not it, nor a member of it, is refused) and the logins' rights on the
+    append-only tables are taken away again afterwards; a schema already at the target
+    needs no rights at all."""
+    if target == "head" and current_revision(db) == head_revision():
+        return
     cfg = alembic_config(db)
     with db.engine.begin() as conn:
+        if db.is_postgres:
+            db_roles.act_as_owner(conn, upgrade_hint(db, db_roles.database_owner(conn)))
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, target)
+        if db.is_postgres:
+            db_roles.apply(conn, db_roles.lock_down_sql())
 
 
-def ensure_schema(db: Database, command_hint: str) -> None:
+def upgrade_hint(db: Database, owner: str | None = None) -> str:
+    """The command that upgrades this database, as its owner when that is known."""
+    url = db.url.set(username=owner, password=None) if owner else db.url
+    return f"rtic-console --database '{url.render_as_string(hide_password=True)}' db upgrade"
+
+
+def ensure_schema(db: Database) -> None:
     """Upgrade an SQLite file in place; refuse a PostgreSQL schema that is behind.
 
     Shared PostgreSQL schemas are upgraded on purpose by an administrator, never
@@ -67,8 +84,10 @@ def ensure_schema(db: Database, command_hint: str) -> None:
     if not db.is_postgres:
         upgrade(db)
         return
+    with db.engine.connect() as conn:
+        owner = db_roles.database_owner(conn)
     where = "empty" if current is None else f"at revision {current}"
     raise SchemaBehind(
         f"the database schema is {where} and this console needs {head}; "
-        f"run: {command_hint}"
+        f"run, as the database owner {owner}: {upgrade_hint(db, owner)}"
     )

@@ -15,10 +15,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rtic_console.domain.roles import ROLE_TITLES
 from rtic_console.services import roster
 from rtic_console.services.roster import PersonView
 from rtic_console.store.change_bus import Change, ChangeEvent
+from rtic_console.ui.admin.roster_model import roles_text
 from rtic_console.ui.console_session import ConsoleSession
 from rtic_console.ui.widgets import MessageLine, describe_error
 
@@ -85,7 +85,7 @@ class AccountWidget(QWidget):
         settings = self._session.ctx.settings
         today = self._session.ctx.today()
         self.name.setText(f"{me.badge} · {me.name}")
-        self.roles.setText(", ".join(ROLE_TITLES[r] for r in me.roles))
+        self.roles.setText(roles_text(me))
         self.division.setText(me.division or "—")
         self.clets.setText(_validity(me.clets_trained_on, settings.clets_valid_days, today))
         self.alpr.setText(_validity(me.alpr_trained_on, settings.alpr_valid_days, today))

@@ -21,8 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rtic_console.domain.audit_chain import AuditRecord, ChainReport
-from rtic_console.services import audit_review
+from rtic_console.domain.audit_chain import AuditRecord
+from rtic_console.services import audit_anchor, audit_review
+from rtic_console.services.audit_anchor import TrailReport
 from rtic_console.store.audit_log import AuditFilter
 from rtic_console.store.change_bus import Change, ChangeEvent
 from rtic_console.ui.audit_model import AuditTableModel
@@ -172,19 +173,18 @@ class AuditViewerWidget(QWidget):
 
     @Slot()
     def _on_verify_clicked(self) -> None:
-        db = self._session.db
+        db, settings = self._session.db, self._session.ctx.settings
 
-        def body() -> ChainReport:
+        def body() -> TrailReport:
             with db.read() as session:
-                return audit_review.verify(session)
+                return audit_anchor.verify_trail(session, settings)
 
         self._session.runner.read(body, self._on_verified, self._on_failed, key="audit.verify",
                                   owner=self)
 
-    def _on_verified(self, report: ChainReport) -> None:
+    def _on_verified(self, report: TrailReport) -> None:
+        text = audit_anchor.report_text(report)
         if report.ok:
-            self.message.show_ok(f"Audit chain intact: {report.events_checked} events, "
-                                 f"head #{report.head_seq}.")
+            self.message.show_ok(text)
         else:
-            self.message.show_error(f"Audit chain BROKEN at event #{report.first_bad_seq}: "
-                                    f"{report.problem}")
+            self.message.show_error(text)

@@ -99,12 +99,13 @@ def test_special_entry_needs_another_supervisor(db: Database, enrol) -> None:
 
 
 @pytest.mark.policy("I.1")
+@pytest.mark.policy("SOD")
 def test_supervisor_cannot_approve_own_entry(db: Database, enrol) -> None:
     supervisor = enrol("8501", "supervisor")
     special = HotPlateInput(**{**GOOD.__dict__, "ncic_system": None, "ncic_record": None})
     proposed = perform(db, supervisor, hotlists.propose_special, special)
     assert_refused(db, lambda: perform(db, supervisor, hotlists.decide_special, proposed.id,
                                        True),
-                   action="hotlist.special.approve", clause="I.1",
+                   action="hotlist.special.approve", clause="SOD",
                    match="own special hot list entry", error=Refused)
 

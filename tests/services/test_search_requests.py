@@ -108,10 +108,11 @@ def test_approval_runs_out_after_its_period(db: Database, people: dict[str, Cont
 
 
 @pytest.mark.policy("D.1")
+@pytest.mark.policy("SOD")
 def test_no_one_decides_their_own_request(db: Database, people: dict[str, Context]) -> None:
     own = ask(db, people["sergeant"])
     assert_refused(db, lambda: decide(db, people["sergeant"], own.id),
-                   action="search.request.approve", clause="D.1",
+                   action="search.request.approve", clause="SOD",
                    match="cannot decide your own", error=Refused)
     assert [r.id for r in query(db, people["sergeant"], pending_requests)] == []
     assert [r.id for r in query(db, people["second"], pending_requests)] == [own.id]

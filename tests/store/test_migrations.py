@@ -10,6 +10,7 @@ from alembic.migration import MigrationContext
 
 from rtic_console.store.bootstrap import connect
 from rtic_console.store.database import Database, open_database
+from rtic_console.store.db_roles import SchemaOwnerRequired
 from rtic_console.store.migrations import (
     SchemaBehind,
     current_revision,
@@ -44,17 +45,30 @@ def test_sqlite_file_is_upgraded_on_start(sqlite_url: str) -> None:
 
 
 @pytest.mark.postgres
-def test_postgres_behind_is_refused_with_the_command(pg_url: str) -> None:
+def test_postgres_behind_is_refused_with_the_command(pg_database) -> None:
     with pytest.raises(SchemaBehind, match="db upgrade") as info:
-        connect(pg_url)
+        connect(pg_database.console_url)
     assert "empty" in str(info.value)
-    db = open_database(pg_url)
+    assert f"as the database owner {pg_database.owner}" in str(info.value)
+    assert f"{pg_database.owner}@127.0.0.1" in str(info.value)
+    db = open_database(pg_database.owner_url)
     try:
         assert current_revision(db) is None, "the refusal must not have migrated anything"
         upgrade(db)
     finally:
         db.dispose()
-    connect(pg_url).dispose()
+    connect(pg_database.console_url).dispose()
+
+
+@pytest.mark.postgres
+def test_only_the_owner_changes_the_schema(pg_database) -> None:
+    console = open_database(pg_database.console_url)
+    try:
+        with pytest.raises(SchemaOwnerRequired, match=f"database owner {pg_database.owner}"):
+            upgrade(console)
+        assert current_revision(console) is None
+    finally:
+        console.dispose()
 
 
 def _sha(path: Path) -> bytes:

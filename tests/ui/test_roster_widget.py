@@ -93,3 +93,39 @@ def test_sorting_and_inactive_filter(qtbot, widget: RosterWidget, enrol, db: Dat
     assert first == "9000"
     widget.inactive_box.setChecked(False)
     assert widget.proxy.rowCount() == 2
+
+
+@pytest.mark.policy("SOD")
+def test_grants_of_the_selected_person_and_confirming_one(
+        qtbot, console_session, db: Database, admin, second_admin, runner) -> None:
+    from rtic_console.services.roster import PersonInput, add_person
+    from rtic_console.services.runner import perform
+    from tests.support import PASSWORD
+
+    past = (date.today() - timedelta(days=30)).isoformat()
+    perform(db, admin, add_person, PersonInput("8501", "Lt. Pending", ("officer", "supervisor"),
+                                               "Patrol", past, past), PASSWORD)
+    w = RosterWidget(console_session(second_admin))
+    qtbot.addWidget(w)
+    w.resize(1100, 640)
+    w.show()
+    qtbot.waitUntil(lambda: w.model.rowCount() == 3, timeout=10000)
+    w.select_badge("8501")
+    assert "Supervisor (awaiting confirmation)" in w.model.cell(w.selected(), 2,
+                                                               Qt.ItemDataRole.DisplayRole)
+    roles = [w.grants_model.cell(g, 0, Qt.ItemDataRole.DisplayRole) for g in w.grants_model.rows]
+    assert roles == ["Officer / CSO / professional staff", "Supervisor"]
+    assert not w.confirm_button.isEnabled()
+    w.grants_table.selectRow(1)
+    assert w.confirm_button.isEnabled()
+    assert w.grants_model.cell(w.selected_grant(), 1, Qt.ItemDataRole.DisplayRole) == \
+        "Awaiting confirmation"
+    w.confirm_button.click()
+    qtbot.waitUntil(lambda: not w.selected_grant().pending, timeout=10000)
+    grant = w.selected_grant()
+    assert (grant.granted_by, grant.confirmed_by) == ("1001", "1002")
+    assert "confirmed for 8501" in w.message.text() and not w.confirm_button.isEnabled()
+    w.grab().save("/tmp/rtic_roster_grants.png")
+    with db.read() as session:
+        confirmed = list_events(session, AuditFilter(action="roster.role.confirm"))
+    assert [e.object_id for e in confirmed] == ["8501", "1002"]

@@ -1,6 +1,6 @@
 """Typed SQLAlchemy models; importing this package registers every table on Base.metadata."""
 
-from rtic_console.store.models.audit import AuditEvent
+from rtic_console.store.models.audit import AuditCheckpoint, AuditEvent
 from rtic_console.store.models.base import Base
 from rtic_console.store.models.changes import ChangeLogEntry
 from rtic_console.store.models.detections import Detection, DetectionImage, QuarantinedPayload
@@ -21,6 +21,7 @@ from rtic_console.store.models.registry import RegistryEntry
 from rtic_console.store.models.searches import SearchRecord, SearchRequest
 
 __all__ = [
+    "AuditCheckpoint",
     "AuditEvent",
     "Base",
     "CameraSettings",

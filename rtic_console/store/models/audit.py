@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Index, String, Text
+from sqlalchemy import BigInteger, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from rtic_console.store.models.base import Base
@@ -31,3 +31,24 @@ class AuditEvent(Base):
         Index("ix_audit_events_action", "action"),
         Index("ix_audit_events_object", "object_type", "object_id"),
     )
+
+
+class AuditCheckpoint(Base):
+    """A signed statement that the chain's head was (head_seq, head_hash) at signed_at.
+
+    Signed with the department's Ed25519 key, which lives outside the database, so whoever
+    can rewrite the table cannot write a checkpoint that verifies. Append-only like the
+    events it anchors.
+    """
+
+    __tablename__ = "audit_checkpoints"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    head_seq: Mapped[int] = mapped_column(BigInteger)
+    head_hash: Mapped[str] = mapped_column(String(64))
+    signed_at: Mapped[datetime]
+    key_id: Mapped[str] = mapped_column(String(64))
+    signature: Mapped[str] = mapped_column(String(128))
+    # The person's badge, or "system:NAME" for the headless service's daily checkpoint.
+    signed_by: Mapped[str] = mapped_column(String(80))
+    workstation: Mapped[str | None] = mapped_column(String(80))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, func
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, false, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from rtic_console.store.models.base import Base
@@ -27,16 +27,28 @@ class Person(Base):
     updated_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
     roles: Mapped[list[PersonRole]] = relationship(
-        back_populates="person", cascade="all, delete-orphan", lazy="selectin"
+        back_populates="person", cascade="all, delete-orphan", lazy="selectin",
+        foreign_keys="PersonRole.person_id",
     )
 
 
 class PersonRole(Base):
+    """One role held, with who granted it and when, and (for an approving role) who
+    confirmed it: a pending grant gives nothing until a second person confirms it."""
+
     __tablename__ = "personnel_roles"
 
     person_id: Mapped[int] = mapped_column(
         ForeignKey("personnel.id", ondelete="CASCADE"), primary_key=True
     )
     role: Mapped[str] = mapped_column(String(32), primary_key=True)
+    granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("personnel.id"))
+    granted_at: Mapped[datetime | None]
+    pending: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("personnel.id"))
+    confirmed_at: Mapped[datetime | None]
+    # domain.duties.GrantBasis when the grant is in effect without a second person's
+    # confirmation (the first administrator, the one bootstrap, older records, the demo).
+    basis: Mapped[str | None] = mapped_column(String(20))
 
-    person: Mapped[Person] = relationship(back_populates="roles")
+    person: Mapped[Person] = relationship(back_populates="roles", foreign_keys=[person_id])

@@ -98,7 +98,7 @@ class PersonForm(QWidget):
         self.name.setText(person.name)
         self.division.setText(person.division)
         for role, box in self.role_boxes.items():
-            box.setChecked(role in person.roles)
+            box.setChecked(role in person.roles or role in person.pending_roles)
         self.clets.set_value(person.clets_trained_on)
         self.alpr.set_value(person.alpr_trained_on)
         self.active.setChecked(person.active)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QSortFilterProxyModel, Qt, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
+    QGroupBox,
     QHBoxLayout,
     QLineEdit,
     QMessageBox,
@@ -14,11 +15,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rtic_console.services import roster
+from rtic_console.domain.roles import ROLE_TITLES
+from rtic_console.services import duties, roster
+from rtic_console.services.duties import GrantView
 from rtic_console.services.roster import PersonView
 from rtic_console.store.change_bus import Change, ChangeEvent
 from rtic_console.ui.admin.person_dialog import PasswordResetDialog, PersonDialog
-from rtic_console.ui.admin.roster_model import SORT_ROLE, RosterTableModel
+from rtic_console.ui.admin.roster_model import SORT_ROLE, GrantsTableModel, RosterTableModel
 from rtic_console.ui.console_session import ConsoleSession
 from rtic_console.ui.table_model import configure_table, select_where, selected_row
 from rtic_console.ui.widgets import MessageLine, describe_error
@@ -75,6 +78,27 @@ class RosterWidget(QWidget):
         self.reset_button.clicked.connect(self._on_reset_clicked)
         self.message = MessageLine()
 
+        self.grants_model = GrantsTableModel()
+        self.grants_table = QTableView()
+        self.grants_table.setObjectName("grantsTable")
+        self.grants_table.setModel(self.grants_model)
+        configure_table(self.grants_table)
+        self.grants_table.setMaximumHeight(150)
+        self.grants_table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.confirm_button = QPushButton("Confirm role")
+        self.confirm_button.setToolTip(
+            "Put a pending grant of an approving role in effect. A second ALPR administrator "
+            "or a division commander confirms it, never the person who granted it.")
+        self.confirm_button.clicked.connect(self._on_confirm_clicked)
+        grants_box = QGroupBox("Roles of the selected person: who granted and who confirmed "
+                               "each (separation of duties)")
+        grants_layout = QVBoxLayout(grants_box)
+        grants_layout.addWidget(self.grants_table)
+        grants_bar = QHBoxLayout()
+        grants_bar.addStretch(1)
+        grants_bar.addWidget(self.confirm_button)
+        grants_layout.addLayout(grants_bar)
+
         bar = QHBoxLayout()
         bar.addWidget(self.filter_edit, 1)
         bar.addWidget(self.inactive_box)
@@ -85,6 +109,7 @@ class RosterWidget(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.table, 1)
+        layout.addWidget(grants_box)
         layout.addWidget(self.message)
         layout.addLayout(buttons)
         session.changes.changed.connect(self._on_change)
@@ -119,9 +144,22 @@ class RosterWidget(QWidget):
         self.proxy.show_inactive = checked
         self.proxy.invalidate()
 
+    def selected_grant(self) -> GrantView | None:
+        rows = self.grants_table.selectionModel().selectedRows()
+        return self.grants_model.row_at(rows[0].row()) if rows else None
+
     @Slot()
     def _update_buttons(self) -> None:
         person = self.selected()
+        grants = person.grants if person else ()
+        if tuple(self.grants_model.rows) != grants:
+            chosen = self.selected_grant()
+            self.grants_model.set_rows(grants)
+            for row, grant in enumerate(grants):
+                if chosen and (grant.badge, grant.role) == (chosen.badge, chosen.role):
+                    self.grants_table.selectRow(row)
+        grant = self.selected_grant()
+        self.confirm_button.setEnabled(grant is not None and grant.pending)
         self.edit_button.setEnabled(person is not None)
         self.reset_button.setEnabled(person is not None)
         self.deactivate_button.setEnabled(person is not None and person.active)
@@ -156,4 +194,15 @@ class RosterWidget(QWidget):
         self._session.perform(
             roster.deactivate_person, person.badge,
             owner=self, on_done=lambda v: self.message.show_ok(f"Deactivated {v.badge} {v.name}."),
+            on_error=lambda e: self.message.show_error(describe_error(e)))
+
+    @Slot()
+    def _on_confirm_clicked(self) -> None:
+        grant = self.selected_grant()
+        if grant is None or not grant.pending:
+            return
+        self._session.perform(
+            duties.confirm_role, grant.badge, grant.role.value, owner=self,
+            on_done=lambda g: self.message.show_ok(
+                f"{ROLE_TITLES[g.role]} confirmed for {g.badge} {g.name}: in effect now."),
             on_error=lambda e: self.message.show_error(describe_error(e)))

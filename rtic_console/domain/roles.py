@@ -48,6 +48,7 @@ class Permission(StrEnum):
     VIEW_DASHBOARD = "view_dashboard"
     MANAGE_REGISTRY = "manage_registry"
     QUERY_REGISTRY = "query_registry"
+    MANAGE_WORKSTATIONS = "manage_workstations"
 
 
 # D.2.c: ALPR administrators maintain the roster and access. Audit review belongs
@@ -99,6 +100,8 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     # H.1: the registry is kept by ALPR administrators; H.2/H.3: look-ups for a case.
     Permission.MANAGE_REGISTRY: frozenset({Role.ALPR_ADMIN}),
     Permission.QUERY_REGISTRY: frozenset({Role.ALPR_ADMIN, Role.OFFICER, Role.SUPERVISOR}),
+    # D.2.c, G.3.f: which workstations exist is access, kept by ALPR administrators.
+    Permission.MANAGE_WORKSTATIONS: frozenset({Role.ALPR_ADMIN}),
 }
 
 

@@ -24,6 +24,7 @@ from rtic_console.domain.roles import Permission, Role
 from rtic_console.services.auth import actor_of, authorize, roster_is_empty
 from rtic_console.services.context import Actor, Context, InputRejected, Refused, training_policy
 from rtic_console.services.passwords import hash_password, verify_password
+from rtic_console.services.station_proof import prove_station
 from rtic_console.store.audit_log import append_event
 from rtic_console.store.database import Database
 from rtic_console.store.models import Person, PersonRole
@@ -158,7 +159,8 @@ def create_first_admin(db: Database, settings: Settings, data: PersonInput,
         except RosterInputError as exc:
             raise InputRejected(str(exc)) from None
         person = _insert(session, clean, password)
-        append_event(session, actor_badge=person.badge, workstation=settings.workstation,
+        append_event(session, actor_badge=person.badge,
+                     workstation=prove_station(session, settings).audit_name,
                      action="roster.first_admin", object_type="person", object_id=person.badge,
                      details={"after": _snapshot(person)})
         return actor_of(person)

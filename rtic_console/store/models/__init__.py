@@ -8,6 +8,7 @@ from rtic_console.store.models.hits import Hit, HitStep
 from rtic_console.store.models.hotlists import HotList, HotListEntry, HotListImport
 from rtic_console.store.models.personnel import Person, PersonRole
 from rtic_console.store.models.pscn import (
+    CameraCredential,
     CameraSettings,
     DonorAgreement,
     DonorAgreementCamera,
@@ -18,10 +19,12 @@ from rtic_console.store.models.pscn import (
 )
 from rtic_console.store.models.registry import RegistryEntry
 from rtic_console.store.models.searches import SearchRecord, SearchRequest
+from rtic_console.store.models.workstations import Workstation
 
 __all__ = [
     "AuditEvent",
     "Base",
+    "CameraCredential",
     "CameraSettings",
     "Detection",
     "DetectionImage",
@@ -43,4 +46,5 @@ __all__ = [
     "SearchRecord",
     "SearchRequest",
     "WallLayout",
+    "Workstation",
 ]

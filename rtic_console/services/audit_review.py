@@ -14,6 +14,7 @@ from rtic_console.services.auth import authorize
 from rtic_console.services.context import Context
 from rtic_console.store import audit_log
 from rtic_console.store.audit_log import AuditFilter, append_event
+from rtic_console.store.private_files import write_private
 
 CSV_COLUMNS = ["seq", "occurred_at_utc", "actor_badge", "workstation", "action", "object_type",
                "object_id", "reason", "details", "prev_hash", "hash"]
@@ -51,7 +52,7 @@ def export_csv(session: Session, ctx: Context, flt: AuditFilter, path: Path) -> 
     """Write the filtered events to a CSV file; the export is audited with its filter."""
     authorize(session, ctx, Permission.VIEW_AUDIT, action="audit.export")
     records = audit_log.list_events(session, flt)
-    path.write_text(render_csv(records), encoding="utf-8", newline="")
+    write_private(path, render_csv(records).encode("utf-8"))
     append_event(session, actor_badge=ctx.actor.badge, workstation=ctx.workstation,
                  action="audit.export", object_type="audit", reason="CSV export",
                  details={"rows": len(records), "file": path.name, "filter": {

@@ -25,6 +25,7 @@ from rtic_console.store.credentials import (
     read_secret,
     write_secret,
 )
+from rtic_console.store.database import Database
 from rtic_console.store.models import Workstation
 
 
@@ -87,6 +88,21 @@ def prove_station(session: Session, settings: Settings) -> Station:
         return unenrolled(f"{row.name} was enrolled again on another machine "
                           f"{_when(row.enrolled_at)}; this machine's secret no longer matches")
     return Station(row.name, True, proof=row.secret_hash)
+
+
+def station_of(db: Database, settings: Settings) -> Station:
+    """The proof on its own, for the sign-in screen to say before anyone signs in."""
+    with db.read() as session:
+        return prove_station(session, settings)
+
+
+def describe_station(station: Station) -> str:
+    """One line for the sign-in screen and the status bar."""
+    if station.enrolled:
+        return f"Workstation {station.name} (enrolled)"
+    return (f"Workstation {station.name} is NOT ENROLLED ({station.note}): donor cameras never "
+            "show here and its audit events say so. An ALPR administrator enrols it at this "
+            "machine: rtic-console --as BADGE workstation enrol NAME")
 
 
 def unenrolled_reason(session: Session, ctx: Context) -> str | None:

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from rtic_console.app import qt_application
 from rtic_console.config import Settings
-from rtic_console.demo_cameras import WALL_ORDER, configure_demo_cameras
+from rtic_console.demo_cameras import WALL_ORDER, configure_demo_cameras, enrol_demo_workstation
 from rtic_console.domain.checklist import Step, StepInput
 from rtic_console.domain.reads import PlateRead, VehicleInfo
 from rtic_console.feeds.alpr_simulator import plate_crop_jpeg
@@ -105,6 +105,7 @@ def render_all(out: Path) -> list[Path]:
     settings = Settings(database_url=f"sqlite:///{work / 'demo.db'}", workstation="RTIC-WS-01",
                         map_tile_url="")
     db = demo_database(work, settings)
+    enrol_demo_workstation(db, settings)
     cameras = CameraSimulator(len(WALL_ORDER) - 1).start()
     configure_demo_cameras(db, settings, cameras.port)
     runner = OperationRunner()

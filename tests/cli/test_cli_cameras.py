@@ -72,7 +72,7 @@ def test_camera_check_of_a_dead_stream_exits_1_with_the_reason(as_person, enrol,
     url = f"http://inspector:hunter2@127.0.0.1:{_closed_port()}/stream/x.mjpg?token=abc"
     code, out, err = as_person("7401", "camera", "check", url, "--timeout", "2")
     assert code == 1, err
-    assert "cannot read http://127.0.0.1:" in out and "unreachable" in out
+    assert "cannot read http://***@127.0.0.1:" in out and "unreachable" in out
     assert "hunter2" not in out + err and "abc" not in out + err
     (event,) = _checks(db)
     assert not event.details["ok"] and "unreachable" in event.reason
@@ -99,7 +99,7 @@ def test_camera_list_hides_stream_credentials(as_person, admin, db: Database) ->
     assert code == 0, err
     rows = json.loads(out)
     assert [r["code"] for r in rows] == ["CAM-AG-01", "CAM-PD-01"]
-    assert rows[0]["stream_url"] == "rtsp://10.1.2.3:554/CAM-AG-01"
+    assert rows[0]["stream_url"] == "rtsp://***@10.1.2.3:554/CAM-AG-01"
     assert rows[1]["category"] == "private_donor" and "s3cret" not in out
     code, out, _ = as_person("1001", "camera", "list")
     assert code == 0 and "Private donor" in out and "s3cret" not in out

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from rtic_console.domain.roles import Permission
 from rtic_console.domain.workstations import clean_workstation_name
 from rtic_console.services.auth import authorize
-from rtic_console.services.context import Context, InputRejected
+from rtic_console.services.context import Context, InputRejected, Refused
 from rtic_console.services.station_proof import (
     find_workstation,
     held_enrolment,
@@ -29,6 +29,7 @@ from rtic_console.store.credentials import KeyringUnavailable
 from rtic_console.store.models import Workstation
 
 WORKSTATION_CHANGED = "workstation"  # ids: enrolments made or revoked
+MIN_REASON = 8
 
 
 @dataclass(frozen=True)
@@ -64,11 +65,16 @@ def enrol_workstation(session: Session, ctx: Context, name: str) -> WorkstationV
     authorize(session, ctx, Permission.MANAGE_WORKSTATIONS, action="workstation.enrol",
               object_type="workstation", object_id=name.strip()[:63])
     name = _name(name)
+
+    def refuse(message: str) -> Refused:
+        return Refused(message, action="workstation.enrol", clause="G.3.f",
+                       object_type="workstation", object_id=name)
+
     row = find_workstation(session, name)
     if row is not None and row.revoked_at is None:
-        raise InputRejected(f"workstation {row.name} is already enrolled (by {row.enrolled_by} "
-                            f"on {row.enrolled_at.astimezone():%Y-%m-%d}); revoke it first to "
-                            "enrol it again")
+        raise refuse(f"Workstation {row.name} is already enrolled (by {row.enrolled_by} on "
+                     f"{row.enrolled_at.astimezone():%Y-%m-%d}); revoke it first to enrol a "
+                     "machine under that name.")
     try:
         held = held_enrolment(session)
     except KeyringUnavailable as exc:
@@ -79,8 +85,8 @@ def enrol_workstation(session: Session, ctx: Context, name: str) -> WorkstationV
         current = find_workstation(session, held[0])
         if current is not None and current.revoked_at is None \
                 and current.name_key != name.casefold():
-            raise InputRejected(f"this machine is already enrolled as {current.name}; revoke "
-                                f"{current.name} first to enrol it under another name")
+            raise refuse(f"This machine is already enrolled as {current.name}; revoke "
+                         f"{current.name} first to enrol it under another name.")
     secret = secrets.token_urlsafe(32)
     again = row is not None
     if row is None:
@@ -108,8 +114,10 @@ def revoke_workstation(session: Session, ctx: Context, name: str,
     authorize(session, ctx, Permission.MANAGE_WORKSTATIONS, action="workstation.revoke",
               object_type="workstation", object_id=name.strip()[:63])
     reason = " ".join(reason.split())
-    if len(reason) < 5:
-        raise InputRejected("give the reason the workstation is revoked")
+    if len(reason) < MIN_REASON:
+        raise Refused(f"Say why the workstation is revoked (at least {MIN_REASON} characters).",
+                      action="workstation.revoke", clause="D.2.c", object_type="workstation",
+                      object_id=name.strip()[:63])
     row = find_workstation(session, _name(name))
     if row is None or row.revoked_at is not None:
         raise InputRejected(f"there is no enrolled workstation {name.strip()!r}")

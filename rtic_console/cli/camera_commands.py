@@ -32,7 +32,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     add.add_argument("code", help="camera id such as CAM-AG-03")
     add.add_argument("--name", required=True)
     add.add_argument("--category", required=True,
-                     choices=[c.value for c in DeviceCategory])
+                     help="|".join(c.value for c in DeviceCategory) + " (F.1)")
     add.add_argument("--url", required=True, help="main stream, e.g. rtsp://user:pass@host/x")
     add.add_argument("--substream-url", help="low-resolution stream for the wall")
     add.add_argument("--area", default="")

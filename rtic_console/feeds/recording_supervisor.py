@@ -108,14 +108,15 @@ class RecordingSupervisor:
         try:
             worker = RecorderWorker(
                 target.device_id, target.code, target.category, self._out_dir / target.code,
-                url=target.url.reveal(), on_segment=self._index, segment_s=self._segment_s)
+                url=target.url.reveal(), on_segment=self.store_segment, segment_s=self._segment_s)
         except RecordingRefused as exc:  # G.1 again, at the layer that touches pixels
             logger.warning("camera %s not recorded: %s", target.code, exc)
             return None
         worker.start()
         return worker
 
-    def _index(self, segment: SegmentInfo) -> None:
+    def store_segment(self, segment: SegmentInfo) -> None:
+        """Each recorder's on_segment: index it, or delete and audit a refused one (G.1)."""
         try:
             with self._db.write() as session:
                 index_segment(session, segment)

@@ -76,7 +76,7 @@ def prove_station(session: Session, settings: Settings) -> Station:
     except KeyringUnavailable as exc:
         return unenrolled(f"{exc}, so this workstation cannot prove an enrolment")
     if held is None:
-        return unenrolled("this workstation is not enrolled")
+        return unenrolled("this machine's keyring holds no enrolment for this database")
     name, secret = held
     row = find_workstation(session, name)
     if row is None:

@@ -191,7 +191,8 @@ def render_all(out: Path) -> list[Path]:
         near.case_number.setText("26-004417")
         near.find_button.click()
         settle(lambda: near.model.rowCount() > 0, 5)
-        for key in ("dashboard", "cameras", "donors", "registry", "quarantine", "roster", "audit",
+        for key in ("dashboard", "cameras", "donors", "registry", "quarantine", "roster",
+                    "workstations", "audit",
                     "account"):
             sergeant.tabs.setCurrentWidget(sergeant.areas[key])
             shots.append(save(sergeant, out, f"main-{key}", 2.5 if key == "dashboard" else 1.5))

@@ -275,7 +275,7 @@ class MaskEditorDialog(QDialog):
     def _on_frame_refused(self, camera: CameraView, error: BaseException) -> None:
         self._busy = False
         self._update_grab_button()
-        self.canvas.set_image(None, f"No frame from {camera.code}: {describe_error(error)}")
+        self.canvas.set_image(None, f"{camera.code}: {describe_error(error)}")
 
     @Slot()
     def _on_canvas_polygons_changed(self) -> None:

@@ -192,8 +192,7 @@ def render_all(out: Path) -> list[Path]:
         near.find_button.click()
         settle(lambda: near.model.rowCount() > 0, 5)
         for key in ("dashboard", "cameras", "donors", "registry", "quarantine", "roster",
-                    "workstations", "audit",
-                    "account"):
+                    "workstations", "audit", "account"):
             sergeant.tabs.setCurrentWidget(sergeant.areas[key])
             shots.append(save(sergeant, out, f"main-{key}", 2.5 if key == "dashboard" else 1.5))
         sergeant.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import socket
 import tomllib
 from dataclasses import dataclass, field
@@ -14,6 +15,7 @@ from urllib.parse import urlsplit
 import platformdirs
 
 APP_NAME = "rtic-console"
+_QUERY_PASSWORD = re.compile(r"(?i)(?:^|&)password=")
 OSM_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 
 
@@ -110,7 +112,8 @@ def _refuse_file_password(path: Path, url: object) -> None:
     if not isinstance(url, str):
         return
     try:
-        password = urlsplit(url).password
+        parts = urlsplit(url)
+        password = parts.password or _QUERY_PASSWORD.search(parts.query)
     except ValueError:
         return  # not a URL at all: the database layer names what is wrong with it
     if password:

@@ -9,10 +9,12 @@ import pytest
 from rtic_console.config import SettingsError, load_settings
 
 
-def test_a_password_in_the_settings_files_database_url_is_refused(tmp_path: Path) -> None:
+@pytest.mark.parametrize("url", ["postgresql://rtic:hunter2@db.example/rtic",
+                                 "postgresql://rtic@db.example/rtic?password=hunter2"])
+def test_a_password_in_the_settings_files_database_url_is_refused(tmp_path: Path,
+                                                                  url: str) -> None:
     path = tmp_path / "settings.toml"
-    path.write_text('database_url = "postgresql://rtic:hunter2@db.example/rtic"\n',
-                    encoding="utf-8")
+    path.write_text(f'database_url = "{url}"\n', encoding="utf-8")
     with pytest.raises(SettingsError, match="database_url holds a password") as info:
         load_settings(path)
     assert "hunter2" not in str(info.value), "the refusal does not repeat the password"

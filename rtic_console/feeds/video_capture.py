@@ -70,8 +70,9 @@ class VideoSource:
         started = time.monotonic()
         try:
             capture = cv2.VideoCapture(url, cv2.CAP_FFMPEG, params)
-        except cv2.error as exc:
-            raise StreamError(Failure.UNREACHABLE, f"unreachable: {exc.err}") from None
+        except cv2.error as exc:  # its message may quote the URL: never its credentials
+            reason = str(exc.err).replace(url, redact_url(url))
+            raise StreamError(Failure.UNREACHABLE, f"unreachable: {reason}") from None
         if capture.isOpened():
             return cls(capture, read_timeout_s)
         capture.release()

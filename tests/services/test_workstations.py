@@ -70,7 +70,7 @@ def test_a_machine_that_is_not_enrolled_shows_no_donor_camera(
 
     use_memory_keyring()  # another machine, whose settings also say TEST-WS-01
     elsewhere = sign_in(db, settings, "1001", PASSWORD)
-    assert not elsewhere.station.enrolled and "not enrolled" in elsewhere.station.note
+    assert not elsewhere.station.enrolled and "holds no enrolment" in elsewhere.station.note
     (tile,) = perform(db, elsewhere, viewing.open_wall, [donor.id], "training").tiles
     assert not tile.allowed and tile.clause == "G.3.f" and tile.streams is None
     assert "not enrolled" in tile.reason

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from rtic_console.domain.devices import CATEGORY_TITLES, DeviceCategory, DeviceKind
 from rtic_console.domain.donor_terms import recording_allowed
-from rtic_console.domain.roles import Permission, allows, roles_for
+from rtic_console.domain.roles import Permission, Role, allows, roles_for
 from rtic_console.domain.stream_urls import SecretUrl, redact_url
 from rtic_console.services.auth import authorize, roles_of
 from rtic_console.services.camera_credentials import store_stream_urls, stream_urls
@@ -191,7 +191,7 @@ def _refuse_recording(session: Session, data: CameraInput, action: str, code: st
 
 
 def _refuse_recategorising(session: Session, ctx: Context, device: Device, category: str,
-                           data: CameraInput, roles: frozenset) -> None:  # type: ignore[type-arg]
+                           data: CameraInput, roles: frozenset[Role]) -> None:
     """A donor camera cannot become an agency camera to be recorded (G.1)."""
     if category == device.category:
         return

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import socket
 import tomllib
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ import platformdirs
 from rtic_console.domain.audit_anchor import KeyFormatError, parse_public_key
 
 APP_NAME = "rtic-console"
+_QUERY_PASSWORD = re.compile(r"(?i)(?:^|&)password=")
 OSM_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 
 
@@ -127,6 +129,22 @@ class Settings:
 _ENV = {"database_url": "RTIC_DATABASE_URL", "workstation": "RTIC_WORKSTATION"}
 
 
+def _refuse_file_password(path: Path, url: object) -> None:
+    """Passwords are never read from a file: the keyring, RTIC_DB_PASSWORD or a prompt."""
+    if not isinstance(url, str):
+        return
+    try:
+        parts = urlsplit(url)
+        password = parts.password or _QUERY_PASSWORD.search(parts.query)
+    except ValueError:
+        return  # not a URL at all: the database layer names what is wrong with it
+    if password:
+        raise SettingsError(
+            f"settings file {path}: database_url holds a password, and passwords are never "
+            "read from a file. Remove it from the URL and keep it in the OS keyring (service "
+            "rtic-console, user USER@HOST:PORT/DB), or set RTIC_DB_PASSWORD")
+
+
 def load_settings(path: Path | None = None, **overrides: Any) -> Settings:
     """Defaults, then the TOML file, then RTIC_* variables, then explicit overrides."""
     values: dict[str, Any] = {}
@@ -140,6 +158,7 @@ def load_settings(path: Path | None = None, **overrides: Any) -> Settings:
     unknown = sorted(set(values) - known)
     if unknown:
         raise SettingsError(f"settings file {path} has unknown keys: {', '.join(unknown)}")
+    _refuse_file_password(path, values.get("database_url"))
     for name, env in _ENV.items():
         if os.environ.get(env):
             values[name] = os.environ[env]

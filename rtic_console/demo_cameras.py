@@ -1,4 +1,5 @@
-"""The demo's camera network: simulated streams, donor agreements and a saved 3×3 wall."""
+"""The demo's camera network: simulated streams, an enrolled workstation, donor agreements
+and a saved 3×3 wall."""
 
 from __future__ import annotations
 
@@ -11,14 +12,16 @@ from sqlalchemy import select
 from rtic_console.config import Settings
 from rtic_console.domain.donor_terms import END_OF_DAY
 from rtic_console.domain.roles import Permission, allows
-from rtic_console.services import donors, viewing
+from rtic_console.services import donors, viewing, workstations
 from rtic_console.services.auth import actor_of
 from rtic_console.services.context import Context
 from rtic_console.services.demo_seed import DEMO_ROSTER
 from rtic_console.services.donors import AgreementInput
 from rtic_console.services.runner import perform
+from rtic_console.services.station_proof import find_workstation, prove_station
 from rtic_console.store.audit_log import append_event
 from rtic_console.store.database import Database
+from rtic_console.store.memory_keyring import use_memory_keyring
 from rtic_console.store.models import CameraSettings, Device, Person
 
 SIMULATOR_START_TIMEOUT_S = 20
@@ -52,7 +55,22 @@ def demo_context(db: Database, settings: Settings, badge: str) -> Context:
         person = session.scalar(select(Person).where(Person.badge == badge))
         if person is None:
             raise LookupError(f"no demo person {badge}")
-        return Context(actor_of(person), settings)
+        return Context(actor_of(person), settings, prove_station(session, settings))
+
+
+def enrol_demo_workstation(db: Database, settings: Settings) -> None:
+    """Demo mode: this process's keyring becomes a memory keyring, and the demo sergeant
+    enrols this workstation into it (audited like any enrolment), so donor cameras show as
+    the agreements allow. The secret dies with the demo; a demo database opened again is
+    enrolled again, the old enrolment revoked with the reason."""
+    use_memory_keyring()
+    sergeant = demo_context(db, settings, "4101")
+    with db.read() as session:
+        old = find_workstation(session, settings.workstation)
+    if old is not None and old.revoked_at is None:
+        perform(db, sergeant, workstations.revoke_workstation, old.name,
+                "demo restarted: its keyring lived in the last demo's memory")
+    perform(db, sergeant, workstations.enrol_workstation, settings.workstation)
 
 
 def configure_demo_cameras(db: Database, settings: Settings, port: int) -> None:

@@ -22,8 +22,9 @@ from rtic_console.services.context import Context
 from rtic_console.services.duties import confirm_role
 from rtic_console.services.roster import PersonInput, add_person, create_first_admin
 from rtic_console.services.runner import perform
+from rtic_console.services.workstations import enrol_workstation
 from rtic_console.store.database import Database
-from tests.memory_keyring import MemoryKeyring
+from rtic_console.store.memory_keyring import MemoryKeyring, use_memory_keyring
 from tests.support import PASSWORD, trained
 
 PG_ADMIN_DSN = os.environ.get("RTIC_TEST_PG", "host=127.0.0.1 port=5432 user=postgres "
@@ -41,6 +42,18 @@ def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     for name in ("RTIC_DATABASE_URL", "RTIC_PASSWORD", "RTIC_NEW_PASSWORD", "RTIC_WORKSTATION"):
         monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    """Every test gets an empty keyring of its own in memory: none touches this user's OS
+    keyring, and enrolments and camera keys never leak from one test to the next."""
+    import keyring
+
+    before = keyring.get_keyring()
+    backend = use_memory_keyring()
+    yield backend
+    keyring.set_keyring(before)
 
 
 @pytest.fixture(autouse=True)
@@ -221,9 +234,12 @@ def settings(db_url: str) -> Settings:
 
 @pytest.fixture
 def admin(db: Database, settings: Settings) -> Context:
-    """The first ALPR administrator, signed in."""
+    """The first ALPR administrator, signed in on workstation TEST-WS-01, which they enrolled
+    (G.3.f) as an administrator does on every console of the RTIC."""
     create_first_admin(db, settings, PersonInput("1001", "Sgt. Test Admin", ("alpr_admin",),
                                                  "RTIC", trained(), trained()), PASSWORD)
+    first = sign_in(db, settings, "1001", PASSWORD)
+    perform(db, first, enrol_workstation, settings.workstation)
     return sign_in(db, settings, "1001", PASSWORD)
 
 
@@ -264,17 +280,9 @@ def enrol(db: Database, settings: Settings, admin: Context, request: pytest.Fixt
 
 
 @pytest.fixture
-def keyring_backend() -> Iterator[MemoryKeyring]:
-    """An empty in-memory keyring for this test; the previous backend comes back after."""
-    import keyring
-
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    try:
-        yield backend
-    finally:
-        keyring.set_keyring(previous)
+def keyring_backend(memory_keyring: MemoryKeyring) -> MemoryKeyring:
+    """This test's in-memory keyring (every test has one), for tests that put keys in it."""
+    return memory_keyring
 
 
 @pytest.fixture

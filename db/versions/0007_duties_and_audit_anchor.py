@@ -1,7 +1,7 @@
 """Separation of duties (who granted and confirmed each role) and signed audit checkpoints.
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 Create Date: 2026-11-23
 """
 

@@ -30,6 +30,7 @@ def _demo(args: argparse.Namespace, cli: CliSession) -> int:
     from rtic_console.demo_cameras import (
         WALL_ORDER,
         configure_demo_cameras,
+        enrol_demo_workstation,
         start_camera_simulator,
     )
     from rtic_console.demo_runtime import DemoRuntime, demo_folder, stop_process
@@ -56,6 +57,7 @@ def _demo(args: argparse.Namespace, cli: CliSession) -> int:
             seed_demo(session, date.today(), settings.workstation)
             seed_demo_hot_lists(session, datetime.now(UTC))
             seed_demo_history(session, datetime.now(UTC))
+        enrol_demo_workstation(db, settings)
         camera_process, port = start_camera_simulator(len(WALL_ORDER) - 1)
         configure_demo_cameras(db, settings, port)
         print(f"Demo database: {db.display}  (every demo password: {DEMO_PASSWORD})")

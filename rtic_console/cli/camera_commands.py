@@ -1,5 +1,5 @@
-"""`rtic-console camera check|list` and `export`: PSCN cameras and evidence clips from a
-terminal."""
+"""`rtic-console camera add|check|list|key` and `export`: PSCN cameras and evidence clips
+from a terminal."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ from pathlib import Path
 
 from rtic_console.cli.output import print_json, print_table
 from rtic_console.cli.session import CliRefusal, CliSession
-from rtic_console.feeds.stream_probe import StreamProbeError, probe_stream
-from rtic_console.feeds.video_capture import redact_url
-from rtic_console.services import cameras, recordings
+from rtic_console.domain.devices import DeviceCategory
+from rtic_console.feeds.stream_check import check_stream
+from rtic_console.services import camera_credentials, cameras, recordings
+from rtic_console.services.cameras import CameraInput, CameraView
 from rtic_console.services.runner import perform, query
 
 
@@ -23,12 +24,27 @@ def _positive_int(text: str) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    cam = sub.add_parser("camera", help="PSCN cameras: check a stream, list cameras")
+    cam = sub.add_parser("camera", help="PSCN cameras: add, check a stream, list, camera key")
     cmds = cam.add_subparsers(dest="camera_command", required=True)
+    add = cmds.add_parser(
+        "add", help="add a camera (F.1); credentials in the URL are sealed apart and never "
+                    "shown or audited")
+    add.add_argument("code", help="camera id such as CAM-AG-03")
+    add.add_argument("--name", required=True)
+    add.add_argument("--category", required=True,
+                     help="|".join(c.value for c in DeviceCategory) + " (F.1)")
+    add.add_argument("--url", required=True, help="main stream, e.g. rtsp://user:pass@host/x")
+    add.add_argument("--substream-url", help="low-resolution stream for the wall")
+    add.add_argument("--area", default="")
+    add.add_argument("--address", default="")
+    add.add_argument("--json", action="store_true")
+    add.set_defaults(handler=_add)
     check = cmds.add_parser(
-        "check", help="read frames from a stream and print its resolution, measured fps and "
-                      "first-frame latency (IT inspections; audited)")
-    check.add_argument("url")
+        "check", help="read frames from a camera or a stream URL and print its resolution, "
+                      "measured fps and first-frame latency (IT inspections; audited; a "
+                      "donor camera's pictures are never decoded)")
+    check.add_argument("target", metavar="CAMERA_OR_URL",
+                       help="a camera id such as CAM-AG-01, or a stream URL")
     check.add_argument("--frames", type=_positive_int, default=30)
     check.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS")
     check.add_argument("--json", action="store_true")
@@ -36,6 +52,18 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     lst = cmds.add_parser("list", help="cameras by category and area, with status")
     lst.add_argument("--json", action="store_true")
     lst.set_defaults(handler=_list)
+    key = cmds.add_parser("key", help="the camera credential key of this workstation")
+    key_cmds = key.add_subparsers(dest="key_command", required=True)
+    export_key = key_cmds.add_parser(
+        "export", help="write this workstation's camera key to a new file (owner-only), to "
+                       "import on another workstation; audited")
+    export_key.add_argument("file", type=Path)
+    export_key.set_defaults(handler=_key_export)
+    import_key = key_cmds.add_parser(
+        "import", help="keep the camera key from a file in this workstation's OS keyring; "
+                       "audited")
+    import_key.add_argument("file", type=Path)
+    import_key.set_defaults(handler=_key_import)
 
     exp = sub.add_parser("export", help="export recorded video as an evidence clip with its "
                                         "SHA-256 and manifest (F.4); never a donor camera")
@@ -58,51 +86,69 @@ def _when(text: str) -> datetime:
     return moment if moment.utcoffset() is not None else moment.astimezone()
 
 
-def _check(args: argparse.Namespace, cli: CliSession) -> int:
-    """Needs --as with camera management (IT staff, ALPR administrators): it decodes a live
-    feed, which the order audits like any view, and it is part of the inspection record."""
-    ctx = cli.context()
-    url = query(cli.db, ctx, cameras.authorize_stream_check, args.url)
-    try:
-        result = probe_stream(url, frames=args.frames, timeout_s=args.timeout)
-    except StreamProbeError as exc:
-        perform(cli.db, ctx, cameras.record_stream_check, url, False,
-                {"reason": exc.reason, "frames_requested": args.frames})
-        if args.json:
-            print_json({"url": redact_url(url), "ok": False, "reason": exc.reason})
-        else:
-            print(f"cannot read {redact_url(url)}: {exc.reason}")
-        return 1
-    outcome = {"width": result.width, "height": result.height,
-               "measured_fps": result.measured_fps,
-               "first_frame_latency_ms": result.first_frame_latency_ms,
-               "frames_read": result.frames_read}
-    perform(cli.db, ctx, cameras.record_stream_check, url, True, outcome)
+def _camera_json(v: CameraView) -> dict[str, object]:
+    """Stream URLs redacted: credentials never reach a terminal or a script."""
+    return {"id": v.id, "code": v.code, "name": v.name, "category": v.category.value,
+            "area": v.area, "address": v.address, "latitude": v.latitude,
+            "longitude": v.longitude, "status": v.status, "stream_url": v.display_url,
+            "substream_url": v.substream_display_url,
+            "last_seen_at": v.last_seen_at.isoformat() if v.last_seen_at else None,
+            "recording": v.recording_enabled, "retention_days": v.retention_days}
+
+
+def _add(args: argparse.Namespace, cli: CliSession) -> int:
+    view = perform(cli.db, cli.context(), cameras.add_camera, CameraInput(
+        code=args.code, name=args.name, category=args.category, stream_url=args.url,
+        substream_url=args.substream_url, area=args.area, address=args.address))
     if args.json:
-        print_json({"url": redact_url(url), "ok": True, **outcome})
+        print_json(_camera_json(view))
     else:
-        print(f"{redact_url(url)}: {result.width}x{result.height}, {result.measured_fps:g} fps "
-              f"measured over {result.frames_read} frames, first frame after "
-              f"{result.first_frame_latency_ms:g} ms")
+        print(f"Added camera {view.code} ({view.category_title}): {view.display_url}")
     return 0
+
+
+def _check(args: argparse.Namespace, cli: CliSession) -> int:
+    """Needs --as with camera management (IT staff, ALPR administrators): it reads a live
+    feed, which the order audits like any view, and it is part of the inspection record."""
+    target = args.target.strip()
+    where = {"url": target} if "://" in target else {"camera": target}
+    report = check_stream(cli.db, cli.context(), frames=args.frames, timeout_s=args.timeout,
+                          **where)
+    if args.json:
+        print_json({"url": report.label, "ok": report.ok, "decoded": report.decoded,
+                    **report.outcome})
+    elif report.ok:
+        o = report.outcome
+        how = "" if report.decoded else "; connectivity only (donor camera: no picture decoded)"
+        print(f"{report.label}: {o['width']}x{o['height']}, {o['measured_fps']:g} fps "
+              f"measured over {o['frames_read']} frames, first frame after "
+              f"{o['first_frame_latency_ms']:g} ms{how}")
+    else:
+        print(f"cannot read {report.label}: {report.outcome['reason']}")
+    return 0 if report.ok else 1
 
 
 def _list(args: argparse.Namespace, cli: CliSession) -> int:
     views = query(cli.db, cli.context(), cameras.list_cameras)
     if args.json:
-        print_json([{"id": v.id, "code": v.code, "name": v.name, "category": v.category.value,
-                     "area": v.area, "address": v.address, "latitude": v.latitude,
-                     "longitude": v.longitude, "status": v.status,
-                     "stream_url": redact_url(v.stream_url or ""),
-                     "substream_url": redact_url(v.substream_url or ""),
-                     "last_seen_at": v.last_seen_at.isoformat() if v.last_seen_at else None,
-                     "recording": v.recording_enabled, "retention_days": v.retention_days}
-                    for v in views])
+        print_json([_camera_json(v) for v in views])
         return 0
     print_table(["Camera", "Name", "Category", "Area", "Status", "Recording", "Stream"],
                 [(v.code, v.name, v.category_title, v.area, v.status,
-                  "yes" if v.recording_enabled else "no", redact_url(v.stream_url or ""))
-                 for v in views])
+                  "yes" if v.recording_enabled else "no", v.display_url) for v in views])
+    return 0
+
+
+def _key_export(args: argparse.Namespace, cli: CliSession) -> int:
+    path = perform(cli.db, cli.context(), camera_credentials.export_camera_key, args.file)
+    print(f"Camera key written to {path} (readable by you only). Import it on the other "
+          "workstation, then delete this file.")
+    return 0
+
+
+def _key_import(args: argparse.Namespace, cli: CliSession) -> int:
+    key_id = perform(cli.db, cli.context(), camera_credentials.import_camera_key, args.file)
+    print(f"Camera key {key_id} kept in this workstation's keyring; delete {args.file}.")
     return 0
 
 

@@ -20,6 +20,7 @@ from rtic_console.cli import (
     registry_commands,
     search_commands,
     user_commands,
+    workstation_commands,
 )
 from rtic_console.cli.session import CliRefusal, CliSession
 from rtic_console.config import SettingsError, load_settings
@@ -59,6 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     registry_commands.register(sub)
     app_commands.register(sub)
     compliance_commands.register(sub)
+    workstation_commands.register(sub)
     parser.set_defaults(handler=app_commands.open_console)
     return parser
 

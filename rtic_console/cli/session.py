@@ -11,10 +11,10 @@ from rtic_console.config import Settings
 from rtic_console.services.auth import sign_in
 from rtic_console.services.context import Context
 from rtic_console.store.bootstrap import connect, open_for_service
+from rtic_console.store.credentials import KeyringUnavailable, read_secret
 from rtic_console.store.database import Database
 
 PASSWORD_ENV = "RTIC_PASSWORD"
-KEYRING_SERVICE = "rtic-console"
 
 
 class CliRefusal(Exception):
@@ -49,10 +49,8 @@ class CliSession:
         if os.environ.get(PASSWORD_ENV):
             return os.environ[PASSWORD_ENV]
         try:
-            import keyring
-
-            stored = keyring.get_password(KEYRING_SERVICE, f"badge:{self.as_badge}")
-        except Exception:  # no usable keyring: fall through to the prompt
+            stored = read_secret(f"badge:{self.as_badge}")
+        except KeyringUnavailable:  # fall through to the prompt
             stored = None
         if stored:
             return stored

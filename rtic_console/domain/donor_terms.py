@@ -239,11 +239,20 @@ def evaluate_viewing(terms: DonorAgreementTerms | None, camera_id: str, workstat
                            f"{terms.agreement_id}{then}", "G.3.c", opens)
 
 
-def recording_allowed(category: DeviceCategory | str) -> RecordingDecision:
-    """Whether the console may record, snapshot or export a camera of this F.1 category."""
+def recording_allowed(category: DeviceCategory | str,
+                      donor_agreement: str | None = None) -> RecordingDecision:
+    """Whether the console may record, snapshot or export a camera of this F.1 category.
+
+    `donor_agreement` names an agreement that covers or ever covered the camera: its video
+    is the donor's whatever the camera is called now, so it is never recorded (G.1).
+    """
     if DeviceCategory(category) is DeviceCategory.PRIVATE_DONOR:
         return RecordingDecision(False, "private donor video belongs to the donor and is never "
                                  "recorded, stored, snapshotted or exported by the console",
                                  "G.1")
+    if donor_agreement is not None:
+        return RecordingDecision(False, f"it is or was covered by donor agreement "
+                                 f"{donor_agreement}, and donor video is never recorded, "
+                                 "stored, snapshotted or exported by the console", "G.1")
     return RecordingDecision(True, "PSCN video is kept 90 days to 2 years, longer only as "
                              "evidence", "F.5")

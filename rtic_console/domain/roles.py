@@ -51,6 +51,7 @@ class Permission(StrEnum):
     CONFIRM_GRANTS = "confirm_grants"
     ANCHOR_AUDIT = "anchor_audit"
     MANAGE_AUDIT_KEY = "manage_audit_key"
+    MANAGE_WORKSTATIONS = "manage_workstations"
 
 
 # Separation of duties: the roles whose holders approve other people's work (I.1, I.2.b,
@@ -118,6 +119,8 @@ GRANTS: dict[Permission, frozenset[Role]] = {
         {Role.ALPR_ADMIN, Role.IT_STAFF, Role.SUPERVISOR, Role.DIVISION_COMMANDER}),
     # The department's signing key is set up by ALPR administrators and public-safety IT.
     Permission.MANAGE_AUDIT_KEY: frozenset({Role.ALPR_ADMIN, Role.IT_STAFF}),
+    # D.2.c, G.3.f: which workstations exist is access, kept by ALPR administrators.
+    Permission.MANAGE_WORKSTATIONS: frozenset({Role.ALPR_ADMIN}),
 }
 
 

@@ -16,9 +16,11 @@ import cv2
 import numpy as np
 
 from rtic_console.domain.donor_terms import recording_allowed
-from rtic_console.feeds.video_capture import CaptureWorker, FrameMeta, redact_url
+from rtic_console.domain.stream_urls import redact_url
+from rtic_console.feeds.video_capture import CaptureWorker, FrameMeta
 from rtic_console.services.clip_export import file_sha256
 from rtic_console.services.recordings import SegmentInfo
+from rtic_console.store.private_files import private_file
 
 logger = logging.getLogger(__name__)
 
@@ -158,9 +160,9 @@ class RecorderWorker(threading.Thread):
         folder = self._folder / f"{started_at:%Y-%m-%d}"
         partial = folder / f"{name}{PARTIAL_SUFFIX}"
         try:
-            folder.mkdir(parents=True, exist_ok=True)
+            private_file(partial)  # video of the street: readable by this account only
         except OSError as exc:
-            return self._failed(f"cannot create {folder}: {exc.strerror}")
+            return self._failed(f"cannot create {partial}: {exc.strerror}")
         writer = cv2.VideoWriter(str(partial), cv2.CAP_OPENCV_MJPEG,
                                  cv2.VideoWriter_fourcc(*"MJPG"), self._fps, size,
                                  [cv2.VIDEOWRITER_PROP_QUALITY, self._quality])

@@ -21,6 +21,7 @@ from rtic_console.services.recordings import (
 from rtic_console.services.runner import refusals_audited
 from rtic_console.store.change_bus import Change, ChangeEvent
 from rtic_console.store.database import Database, DatabaseUnavailable
+from rtic_console.store.private_files import private_folder
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +33,9 @@ class RecordingSupervisor(threading.Thread):
 
     It asks the database at start, every `refresh_s` and whenever a camera or its donor
     terms change: new targets start, cameras no longer to be recorded (disabled, out of
-    service, a new URL, covered by a donor agreement) stop. A database that is away at
+    service, a new URL, turned into a donor camera or put under a donor agreement: G.1)
+    stop at once, and a segment such a recorder still finishes is refused and deleted by
+    the index. A database that is away at
     start only delays recording. Segments are indexed on the recorder's thread, so
     neither the GUI nor the ingest loop waits on it.
     """
@@ -58,6 +61,7 @@ class RecordingSupervisor(threading.Thread):
             return sorted(target.code for target, _ in self._workers.values())
 
     def start(self) -> None:
+        private_folder(self._out_dir)
         self._unsubscribe = self._db.bus.subscribe(self._on_change)
         super().start()
 
@@ -96,7 +100,8 @@ class RecordingSupervisor(threading.Thread):
             try:
                 worker = RecorderWorker(
                     target.device_id, target.code, target.category, self._out_dir / target.code,
-                    url=target.stream_url, on_segment=self._index, segment_s=self._segment_s)
+                    url=target.url.reveal(), on_segment=self.store_segment,
+                    segment_s=self._segment_s)
             except RecordingRefused as exc:  # G.1 again, at the layer that touches pixels
                 logger.warning("camera %s not recorded: %s", target.code, exc)
                 continue
@@ -104,14 +109,15 @@ class RecordingSupervisor(threading.Thread):
             with self._lock:
                 self._workers[target.device_id] = (target, worker)
 
-    def _index(self, segment: SegmentInfo) -> None:
-        """No one is signed in here: a refusal (a donor camera's segment, G.1) is audited
-        with no actor."""
+    def store_segment(self, segment: SegmentInfo) -> None:
+        """Each recorder's on_segment: index it, or delete and audit a refused one (G.1).
+        No one is signed in here: the refusal is audited with no actor."""
         try:
             with refusals_audited(self._db, None, INDEX), self._db.write() as session:
                 index_segment(session, segment)
         except (Refused, InputRejected) as exc:
             logger.warning("segment refused: %s", exc)
+            self._wake.set()  # that camera's recorder is stopped on the next reconcile
         except DBAPIError as exc:
             logger.warning("segment %s not indexed yet (%s)", Path(segment.path).name,
                            type(exc).__name__)

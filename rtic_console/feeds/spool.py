@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from rtic_console.store.private_files import private_file
+
 logger = logging.getLogger(__name__)
 
 DEFAULT_MAX_BYTES = 2 * 1024**3
@@ -73,7 +75,7 @@ class Spool:
     def __init__(self, path: Path | str, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
         self.path = Path(path)
         self.max_bytes = max_bytes
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        private_file(self.path)  # payloads hold plates: readable by this account only
         self._lock = threading.Lock()
         self._ready = threading.Event()
         self._parsed: dict[int, object] = {}

@@ -1,4 +1,4 @@
-"""One-shot camera stream check for IT inspections (`rtic-console camera check URL`)."""
+"""One-shot camera stream measurement for IT inspections (`feeds/stream_check.py` runs it)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import logging
 import time
 from dataclasses import dataclass
 
-from rtic_console.feeds.video_capture import StreamError, VideoSource, redact_url
+from rtic_console.domain.stream_urls import redact_url
+from rtic_console.feeds.video_capture import StreamError, VideoSource
 
 logger = logging.getLogger(__name__)
 
@@ -28,12 +29,15 @@ class StreamProbeError(Exception):
         self.reason = reason
 
 
-def probe_stream(url: str, frames: int = 30, timeout_s: float = 10.0) -> ProbeResult:
+def probe_stream(url: str, frames: int = 30, timeout_s: float = 10.0,
+                 decode: bool = True) -> ProbeResult:
     """Reads `frames` frames the way the wall does (same backend, timeouts and decoder).
 
     The first-frame latency runs from the start of the connection, so it is what an operator
     waits for when a tile opens. The frame rate is measured between the first and last frame.
     A stream that stalls just before the deadline can hold the call for up to 2 x timeout_s.
+    With `decode` False no picture is decoded at all (`VideoSource.arrival`): connectivity,
+    size and rate only, for a camera whose pictures may not be looked at (G.1).
     """
     if frames < 1:
         raise ValueError("frames must be at least 1")
@@ -51,9 +55,9 @@ def probe_stream(url: str, frames: int = 30, timeout_s: float = 10.0) -> ProbeRe
             if time.monotonic() > deadline:
                 raise StreamProbeError(f"timed out: {len(arrivals)} of {frames} frames "
                                        f"in {timeout_s:g} s")
-            read = source.read()
+            read = source.read() if decode else source.arrival()
             if read is not None:
-                _, size, arrived = read
+                size, arrived = read[-2:]
                 arrivals.append(arrived)
     except StreamError as exc:
         raise StreamProbeError(f"{exc.reason} after {len(arrivals)} of {frames} frames") from None

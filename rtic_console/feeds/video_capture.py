@@ -4,30 +4,22 @@ from __future__ import annotations
 
 import logging
 import random
-import re
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from urllib.parse import urlsplit, urlunsplit
 
 import cv2
 import numpy as np
+
+from rtic_console.domain.stream_urls import redact_url
 
 logger = logging.getLogger(__name__)
 
 MAX_BAD_FRAMES = 5
 _JPEG_REDUCED = {1: cv2.IMREAD_COLOR, 2: cv2.IMREAD_REDUCED_COLOR_2,
                  4: cv2.IMREAD_REDUCED_COLOR_4, 8: cv2.IMREAD_REDUCED_COLOR_8}
-_SECRET_QUERY = re.compile(r"(?i)((?:user|usr|pass|pwd|token|key|auth|sig)[a-z_]*=)[^&]*")
-
-
-def redact_url(url: str) -> str:
-    """The URL without user:password or secret-looking query values, fit for logs and reasons."""
-    parts = urlsplit(url)
-    netloc = parts.netloc.rpartition("@")[2]
-    return urlunsplit(parts._replace(netloc=netloc, query=_SECRET_QUERY.sub(r"\1***", parts.query)))
 
 
 class Failure(StrEnum):
@@ -78,8 +70,9 @@ class VideoSource:
         started = time.monotonic()
         try:
             capture = cv2.VideoCapture(url, cv2.CAP_FFMPEG, params)
-        except cv2.error as exc:
-            raise StreamError(Failure.UNREACHABLE, f"unreachable: {exc.err}") from None
+        except cv2.error as exc:  # its message may quote the URL: never its credentials
+            reason = str(exc.err).replace(url, redact_url(url))
+            raise StreamError(Failure.UNREACHABLE, f"unreachable: {reason}") from None
         if capture.isOpened():
             return cls(capture, read_timeout_s)
         capture.release()
@@ -95,13 +88,7 @@ class VideoSource:
         `reduce` (1, 2, 4 or 8) shrinks MJPEG frames while decoding. Raises StreamError when
         the stream is lost.
         """
-        started = time.monotonic()
-        ok, data = self._capture.read()
-        now = time.monotonic()
-        if now - started >= self._read_timeout_s * 0.95:
-            # FFmpeg's interrupt may hand back a half-read frame: never show it.
-            raise StreamError(Failure.TIMED_OUT,
-                              f"timed out: no data for {self._read_timeout_s:g} s")
+        started, ok, data, now = self._next()
         if not ok:
             frame = None
         elif self.raw_jpeg:
@@ -112,6 +99,42 @@ class VideoSource:
             self._bad = 0
             size = _jpeg_size(data) if self.raw_jpeg else None
             return frame, size or (frame.shape[1] * reduce, frame.shape[0] * reduce), now
+        return self._bad_frame(started, ok, now)
+
+    def arrival(self) -> tuple[tuple[int, int], float] | None:
+        """The next frame's (width, height) and arrival time, with no picture handed out:
+        MJPEG packets are never decoded (the size is read from the JPEG header), other
+        codecs stay inside FFmpeg (`grab`). For connectivity checks of donor cameras (G.1).
+        Returns None for a packet that is not a frame; raises StreamError like read()."""
+        started = time.monotonic()
+        if self.raw_jpeg:
+            _, ok, data, now = self._next(started)
+            size = _jpeg_size(data) if ok else None
+        else:
+            ok = self._capture.grab()
+            now = self._check_timeout(started)
+            size = (int(self._capture.get(cv2.CAP_PROP_FRAME_WIDTH)),
+                    int(self._capture.get(cv2.CAP_PROP_FRAME_HEIGHT))) if ok else None
+        if size is not None and all(size):
+            self._bad = 0
+            return size, now
+        return self._bad_frame(started, ok, now)
+
+    def _next(self, started: float | None = None) -> tuple[float, bool, np.ndarray, float]:
+        started = time.monotonic() if started is None else started
+        ok, data = self._capture.read()
+        return started, ok, data, self._check_timeout(started)
+
+    def _check_timeout(self, started: float) -> float:
+        now = time.monotonic()
+        if now - started >= self._read_timeout_s * 0.95:
+            # FFmpeg's interrupt may hand back a half-read frame: never show it.
+            raise StreamError(Failure.TIMED_OUT,
+                              f"timed out: no data for {self._read_timeout_s:g} s")
+        return now
+
+    def _bad_frame(self, started: float, ok: bool, now: float) -> None:
+        """A frame that would not decode: tolerated a few times, then the stream is lost."""
         if not ok and self.raw_jpeg:
             raise StreamError(Failure.STREAM_ENDED, "stream ended")  # demuxer EOF or error
         if self._bad == 0:

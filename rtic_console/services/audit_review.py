@@ -16,6 +16,7 @@ from rtic_console.services.auth import authorize
 from rtic_console.services.context import Context, InputRejected, service_action
 from rtic_console.store import audit_log
 from rtic_console.store.audit_log import AuditFilter, append_event
+from rtic_console.store.private_files import write_private
 
 CSV_COLUMNS = ["seq", "occurred_at_utc", "actor_badge", "workstation", "action", "object_type",
                "object_id", "reason", "details", "prev_hash", "hash"]
@@ -57,7 +58,7 @@ def export_csv(session: Session, ctx: Context, flt: AuditFilter, path: Path) -> 
     authorize(session, ctx, Permission.VIEW_AUDIT, action="audit.export")
     records = audit_log.list_events(session, flt)
     try:
-        path.write_text(render_csv(records), encoding="utf-8", newline="")
+        write_private(path, render_csv(records).encode("utf-8"))
     except OSError as exc:
         raise InputRejected(f"file: cannot write {path.name}: {exc.strerror or exc}") from None
     append_event(session, actor_badge=ctx.actor.badge, workstation=ctx.workstation,

@@ -11,8 +11,16 @@ from rtic_console.config import Settings
 from rtic_console.domain.duties import Grant, GrantBasis, effective_roles
 from rtic_console.domain.personnel import RosterInputError, clean_badge, training_gaps
 from rtic_console.domain.roles import ROLE_TITLES, Permission, Role, allows, roles_for
-from rtic_console.services.context import Actor, Context, Refused, service_action, training_policy
+from rtic_console.services.context import (
+    Actor,
+    Context,
+    Refused,
+    Station,
+    service_action,
+    training_policy,
+)
 from rtic_console.services.passwords import hash_password, needs_rehash, verify_password
+from rtic_console.services.station_proof import prove_station
 from rtic_console.store.audit_log import append_event
 from rtic_console.store.database import Database
 from rtic_console.store.models import Person
@@ -35,32 +43,32 @@ def actor_of(person: Person) -> Actor:
     return Actor(person.id, person.badge, person.name, roles_of(person))
 
 
-def _refuse_sign_in(session: Session, settings: Settings, badge: str, message: str,
+def _refuse_sign_in(session: Session, station: Station, badge: str, message: str,
                     **details: object) -> str:
-    append_event(session, actor_badge=badge or None, workstation=settings.workstation,
+    append_event(session, actor_badge=badge or None, workstation=station.audit_name,
                  action=f"{SIGN_IN}.refused", object_type="person", object_id=badge or None,
                  reason=message, details=dict(details))
     return message
 
 
-def _attempt(session: Session, settings: Settings, raw_badge: str,
+def _attempt(session: Session, settings: Settings, station: Station, raw_badge: str,
              password: str) -> Actor | str:
     """An Actor, or the refusal message; every outcome is audited in this transaction."""
     try:
         badge = clean_badge(raw_badge)
     except RosterInputError as exc:
         verify_password(None, password)
-        return _refuse_sign_in(session, settings, "", str(exc))
+        return _refuse_sign_in(session, station, "", str(exc))
     person = session.scalar(select(Person).where(Person.badge == badge).with_for_update())
     if person is None:
         verify_password(None, password)
-        return _refuse_sign_in(session, settings, badge,
+        return _refuse_sign_in(session, station, badge,
                                f"No one with badge {badge} is on the RTIC roster.",
                                clause="A.3")
     now = datetime.now(UTC)
     if person.locked_until and person.locked_until > now:
         until = person.locked_until.astimezone().strftime("%H:%M")
-        return _refuse_sign_in(session, settings, badge,
+        return _refuse_sign_in(session, station, badge,
                                f"Badge {badge} is locked after repeated failed sign-ins "
                                f"until {until}. An ALPR administrator can unlock it.")
     if not verify_password(person.password_hash, password):
@@ -70,38 +78,45 @@ def _attempt(session: Session, settings: Settings, raw_badge: str,
             person.locked_until = now + timedelta(minutes=settings.lockout_minutes)
             person.failed_attempts = 0
             return _refuse_sign_in(
-                session, settings, badge,
+                session, station, badge,
                 f"Wrong password. Badge {badge} is now locked for "
                 f"{settings.lockout_minutes} minutes.", locked=True, **detail)
         left = settings.lockout_threshold - person.failed_attempts
-        return _refuse_sign_in(session, settings, badge,
+        return _refuse_sign_in(session, station, badge,
                                f"Wrong password for badge {badge} ({left} attempts left "
                                "before the account locks).", **detail)
     person.failed_attempts = 0
     person.locked_until = None
     if not person.active:
-        return _refuse_sign_in(session, settings, badge,
-                               f"Badge {badge} is inactive on the RTIC roster.", clause="A.3")
+        return _refuse_sign_in(session, station, badge,
+                               f"Badge {badge} is inactive on the RTIC roster.",
+                               clause="A.3")
     gaps = training_gaps(person.clets_trained_on, person.alpr_trained_on,
                          now.astimezone().date(), training_policy(settings))
     if gaps:
-        return _refuse_sign_in(session, settings, badge,
+        return _refuse_sign_in(session, station, badge,
                                "Not authorized personnel (A.3): " + "; ".join(gaps) + ".",
                                clause="A.3", gaps=gaps)
     if needs_rehash(person.password_hash):
         person.password_hash = hash_password(password)
-    append_event(session, actor_badge=badge, workstation=settings.workstation,
-                 action=SIGN_IN, object_type="person", object_id=badge)
+    append_event(session, actor_badge=badge, workstation=station.audit_name,
+                 action=SIGN_IN, object_type="person", object_id=badge,
+                 details={} if station.enrolled else {"workstation_note": station.note})
     return actor_of(person)
 
 
 def sign_in(db: Database, settings: Settings, badge: str, password: str) -> Context:
-    """Commit the attempt's audit and lockout state, then refuse or return the context."""
+    """Commit the attempt's audit and lockout state, then refuse or return the context.
+
+    The workstation is proven here (its enrolment in this machine's keyring), so every
+    event of the session names it as enrolled or as not enrolled (G.3.f).
+    """
     with db.write() as session:
-        outcome = _attempt(session, settings, badge, password)
+        station = prove_station(session, settings)
+        outcome = _attempt(session, settings, station, badge, password)
     if isinstance(outcome, str):
         raise Refused(outcome, action=SIGN_IN, clause="A.3")
-    return Context(outcome, settings)
+    return Context(outcome, settings, station)
 
 
 @service_action("auth.sign_out")

@@ -1,30 +1,42 @@
-"""PSCN cameras: the list the wall and admin tab show, and adding or editing a camera (F.1)."""
+"""PSCN cameras: the list the wall and admin tab show, adding or editing a camera (F.1),
+and planning and recording a stream check (D.2.b(1)).
+
+A camera once covered by a donor agreement is never recorded (G.1), and its category cannot
+change while an agreement covers it: these are refused here, whatever screen asks.
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rtic_console.domain.devices import CATEGORY_TITLES, DeviceCategory, DeviceKind
 from rtic_console.domain.donor_terms import recording_allowed
-from rtic_console.domain.roles import Permission
-from rtic_console.services.auth import authorize
+from rtic_console.domain.roles import Permission, Role, allows, roles_for
+from rtic_console.domain.stream_urls import SecretUrl, redact_url
+from rtic_console.services.auth import authorize, roles_of
+from rtic_console.services.camera_credentials import store_stream_urls, stream_urls
 from rtic_console.services.context import Context, InputRejected, Refused, service_action
+from rtic_console.services.donors import agreement_in_force, last_agreement_of
 from rtic_console.store.audit_log import append_event
 from rtic_console.store.change_bus import Change, publish
 from rtic_console.store.models import CameraSettings, Device
 
 URL_SCHEMES = ("rtsp", "rtsps", "http", "https", "file")
 _CODE = re.compile(r"[A-Z0-9][A-Z0-9_-]{0,39}")
+DONOR = DeviceCategory.PRIVATE_DONOR.value
 
 
 @dataclass(frozen=True)
 class CameraInput:
+    """Stream URLs as typed, credentials included: the service keeps those apart. A URL
+    given back exactly as a CameraView shows it keeps the stored one."""
+
     code: str
     name: str
     category: str
@@ -41,7 +53,8 @@ class CameraInput:
 
 @dataclass(frozen=True)
 class CameraView:
-    """`stream_url` is the full URL the capture needs; show `display_url` to people."""
+    """What people may see of a camera: its URLs redacted (`rtsp://***@host/cam`), never a
+    credential. Connecting takes the whole URL from the service that allows it."""
 
     id: int
     code: str
@@ -52,9 +65,8 @@ class CameraView:
     address: str
     latitude: float | None
     longitude: float | None
-    stream_url: str | None
-    substream_url: str | None
     display_url: str
+    substream_display_url: str
     in_service: bool
     status: str
     last_seen_at: datetime | None
@@ -66,16 +78,9 @@ class CameraView:
     def is_donor(self) -> bool:
         return self.category is DeviceCategory.PRIVATE_DONOR
 
-
-def display_url(url: str | None) -> str:
-    """The URL without user, password or query string: what audit events and screens carry.
-
-    Credentials may sit in an RTSP URL; they never leave the devices table.
-    """
-    if not url:
-        return ""
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2], query=""))
+    @property
+    def has_stream(self) -> bool:
+        return bool(self.display_url)
 
 
 def device_status(device: Device) -> str:
@@ -90,8 +95,8 @@ def camera_view(device: Device, settings: CameraSettings | None) -> CameraView:
     category = DeviceCategory(device.category)
     return CameraView(
         device.id, device.code, device.name, category, CATEGORY_TITLES[category], device.area,
-        device.address, device.latitude, device.longitude, device.stream_url,
-        device.substream_url, display_url(device.stream_url), device.in_service,
+        device.address, device.latitude, device.longitude, redact_url(device.stream_url),
+        redact_url(device.substream_url), device.in_service,
         device_status(device), device.last_seen_at, device.fps,
         bool(settings and settings.recording_enabled), settings.retention_days if settings
         else None)
@@ -164,24 +169,56 @@ def _clean(data: CameraInput) -> dict[str, object]:
     return {"code": code, "name": name, "category": category.value,
             "area": data.area.strip(), "address": data.address.strip(),
             "latitude": data.latitude, "longitude": data.longitude,
-            "stream_url": check_url(data.stream_url, "stream URL"),
-            "substream_url": check_url(data.substream_url, "sub-stream URL", required=False),
             "in_service": data.in_service}
 
 
-def _refuse_donor_recording(data: CameraInput, action: str, code: str) -> None:
-    decision = recording_allowed(data.category)
-    if data.recording_enabled and not decision.allowed:
+def _urls(data: CameraInput) -> tuple[str, str | None]:
+    return (check_url(data.stream_url, "stream URL") or "",
+            check_url(data.substream_url, "sub-stream URL", required=False))
+
+
+def _refuse_recording(session: Session, data: CameraInput, action: str, code: str,
+                      device_id: int | None) -> None:
+    """G.1: never a donor camera, nor one any donor agreement ever covered."""
+    if not data.recording_enabled:
+        return
+    covering = last_agreement_of(session, device_id) if device_id is not None else None
+    decision = recording_allowed(data.category, covering.reference if covering else None)
+    if not decision.allowed:
         raise Refused(f"Recording cannot be enabled for camera {code}: {decision.reason}.",
                       action=action, clause=decision.clause, object_type="camera",
                       object_id=code)
 
 
+def _refuse_recategorising(session: Session, ctx: Context, device: Device, category: str,
+                           data: CameraInput, roles: frozenset[Role]) -> None:
+    """A donor camera cannot become an agency camera to be recorded (G.1)."""
+    if category == device.category:
+        return
+
+    def refuse(message: str, clause: str) -> Refused:
+        return Refused(message, action="camera.edit", clause=clause, object_type="camera",
+                       object_id=device.code)
+
+    holder = agreement_in_force(session, device.id, ctx.now())
+    if holder is not None:
+        raise refuse(f"The category of camera {device.code} cannot change while donor "
+                     f"agreement {holder.reference} covers it (G.1).", "G.1")
+    if device.category == DONOR and not allows(roles, Permission.MANAGE_DONORS):
+        raise refuse(f"Only {roles_for(Permission.MANAGE_DONORS)} may take a camera out of "
+                     "the private donor category.", "A.2")
+    if device.category == DONOR and data.recording_enabled:
+        raise refuse(f"Camera {device.code} is a private donor camera: change its category "
+                     "first, on its own, then decide on recording (G.1).", "G.1")
+
+
 def _snapshot(device: Device, settings: CameraSettings | None) -> dict[str, object]:
+    """The record as audit events carry it: URLs redacted, never a credential."""
     return {"code": device.code, "name": device.name, "category": device.category,
             "area": device.area, "address": device.address, "latitude": device.latitude,
-            "longitude": device.longitude, "stream_url": display_url(device.stream_url),
-            "substream_url": display_url(device.substream_url), "in_service": device.in_service,
+            "longitude": device.longitude, "stream_url": redact_url(device.stream_url),
+            "substream_url": redact_url(device.substream_url),
+            "in_service": device.in_service,
             "recording_enabled": bool(settings and settings.recording_enabled),
             "retention_days": settings.retention_days if settings else None}
 
@@ -191,12 +228,14 @@ def add_camera(session: Session, ctx: Context, data: CameraInput) -> CameraView:
     authorize(session, ctx, Permission.MANAGE_CAMERAS, action="camera.add",
               object_type="camera", object_id=data.code[:40])
     fields = _clean(data)
-    _refuse_donor_recording(data, "camera.add", str(fields["code"]))
+    urls = _urls(data)
+    _refuse_recording(session, data, "camera.add", str(fields["code"]), None)
     if session.scalar(select(Device.id).where(Device.code == fields["code"])) is not None:
         raise InputRejected(f"a device {fields['code']} already exists")
     device = Device(kind=DeviceKind.CAMERA.value, **fields)
     session.add(device)
     session.flush()
+    store_stream_urls(session, device, *urls)
     settings = CameraSettings(device_id=device.id, recording_enabled=data.recording_enabled,
                               retention_days=data.retention_days)
     session.add(settings)
@@ -211,13 +250,16 @@ def add_camera(session: Session, ctx: Context, data: CameraInput) -> CameraView:
 @service_action("camera.edit")
 def edit_camera(session: Session, ctx: Context, camera_id: int, data: CameraInput) -> CameraView:
     """Every field is replaced; the audit event carries the record before and after."""
-    authorize(session, ctx, Permission.MANAGE_CAMERAS, action="camera.edit",
-              object_type="camera", object_id=camera_id)
+    person = authorize(session, ctx, Permission.MANAGE_CAMERAS, action="camera.edit",
+                       object_type="camera", object_id=camera_id)
     device = session.get(Device, camera_id, with_for_update=True)
     if device is None or device.kind != DeviceKind.CAMERA.value:
         raise InputRejected(f"there is no camera #{camera_id}")
     fields = _clean(data)
-    _refuse_donor_recording(data, "camera.edit", device.code)
+    urls = _urls(data)
+    _refuse_recategorising(session, ctx, device, str(fields["category"]), data,
+                           roles_of(person))
+    _refuse_recording(session, data, "camera.edit", device.code, device.id)
     clash = session.scalar(select(Device.id).where(Device.code == fields["code"],
                                                    Device.id != camera_id))
     if clash is not None:
@@ -226,6 +268,7 @@ def edit_camera(session: Session, ctx: Context, camera_id: int, data: CameraInpu
     before = _snapshot(device, settings)
     for name, value in fields.items():
         setattr(device, name, value)
+    store_stream_urls(session, device, *urls)
     if settings is None:
         settings = CameraSettings(device_id=camera_id)
         session.add(settings)
@@ -241,35 +284,91 @@ def edit_camera(session: Session, ctx: Context, camera_id: int, data: CameraInpu
     return camera_view(device, settings)
 
 
+@dataclass(frozen=True)
+class StreamCheckPlan:
+    """What a stream check opens and what takes its result. `decode` is False for a donor
+    camera: the check counts its packets and reads the frame size from their headers, but
+    no picture is decoded, shown or kept (G.1, G.2)."""
+
+    label: str
+    url: SecretUrl
+    camera_ids: tuple[int, ...]
+    decode: bool
+    note: str = ""
+
+
+def _camera_of(session: Session, camera: int | str) -> Device:
+    if isinstance(camera, str):
+        return camera_by_code(session, camera)
+    device = session.get(Device, camera)
+    if device is None or device.kind != DeviceKind.CAMERA.value:
+        raise InputRejected(f"there is no camera #{camera}")
+    return device
+
+
+def _is_donor(session: Session, device: Device) -> bool:
+    return device.category == DONOR or last_agreement_of(session, device.id) is not None
+
+
+def _host(url: str | None) -> tuple[str, int | None] | None:
+    try:
+        parts = urlsplit(url or "")
+        return (parts.hostname or "", parts.port) if parts.hostname else None
+    except ValueError:
+        return None
+
+
 @service_action("camera.check")
-def authorize_stream_check(session: Session, ctx: Context, url: str) -> str:
-    """Refuses before the stream is opened, so an unauthorised check never touches it;
-    returns the URL as checked, the one to open."""
+def plan_stream_check(session: Session, ctx: Context, camera: int | str | None = None,
+                      url: str | None = None) -> StreamCheckPlan:
+    """Refuses before the stream is opened, so an unauthorised check never touches it. A
+    camera (by id or code) is opened with its stored URL; a typed URL that points at a
+    donor camera's host is checked like that donor camera."""
+    target = str(camera) if camera is not None else redact_url(url)[:200]
     authorize(session, ctx, Permission.MANAGE_CAMERAS, action="camera.check",
-              object_type="stream", object_id=display_url(url)[:200])
-    return check_url(url, "stream URL") or ""
+              object_type="camera" if camera is not None else "stream", object_id=target)
+    if camera is not None:
+        device = _camera_of(session, camera)
+        whole = stream_urls(session, device).main
+        if whole is None:
+            raise InputRejected(f"camera {device.code} has no stream URL")
+        donor = _is_donor(session, device)
+        ids, label = (device.id,), f"{device.code} ({whole.redacted})"
+    else:
+        typed = check_url(url, "URL") or ""
+        whole, label = SecretUrl(typed), redact_url(typed)
+        host = _host(typed)
+        cameras = [d for d, _ in _cameras(session)
+                   if host is not None and host in (_host(d.stream_url), _host(d.substream_url))]
+        donor = any(_is_donor(session, d) for d in cameras)
+        ids = tuple(d.id for d in cameras if redact_url(d.stream_url) == label
+                    or redact_url(d.substream_url) == label)
+    note = ("private donor camera: connectivity only, no picture decoded, shown or kept "
+            "(G.1)") if donor else ""
+    return StreamCheckPlan(label, whole, ids, not donor, note)
 
 
 @service_action("camera.check")
-def record_stream_check(session: Session, ctx: Context, url: str, ok: bool,
+def record_stream_check(session: Session, ctx: Context, plan: StreamCheckPlan, ok: bool,
                         outcome: dict[str, object]) -> None:
     """Audits an inspection check (D.2.b(1)): a decoded feed is a view of the network.
 
     The cameras behind that address take the check's result as their status, so the
     Cameras tab shows live or offline instead of "unknown" until a wall opens them.
     """
-    authorize_stream_check(session, ctx, url)
-    devices = session.scalars(select(Device).where(
-        (Device.stream_url == url) | (Device.substream_url == url))).all()
-    for device in devices:
+    authorize(session, ctx, Permission.MANAGE_CAMERAS, action="camera.check",
+              object_type="stream", object_id=plan.label[:200])
+    devices = [session.get(Device, i) for i in plan.camera_ids]
+    for device in (d for d in devices if d is not None):
         device.is_streaming = ok
         if ok:
             device.last_seen_at = ctx.now()
             fps = outcome.get("measured_fps")
             device.fps = float(fps) if isinstance(fps, int | float) else device.fps
-    if devices:
-        publish(session, Change.CAMERA, tuple(d.id for d in devices))
+    if plan.camera_ids:
+        publish(session, Change.CAMERA, plan.camera_ids)
     append_event(session, actor_badge=ctx.actor.badge, workstation=ctx.workstation,
-                 action="camera.check", object_type="stream",
-                 object_id=display_url(url)[:200], reason=None if ok else
-                 str(outcome.get("reason", "")), details={"ok": ok, **outcome})
+                 action="camera.check", object_type="stream", object_id=plan.label[:200],
+                 reason=None if ok else str(outcome.get("reason", "")),
+                 details={"ok": ok, "decoded": plan.decode, **outcome}
+                 | ({"note": plan.note} if plan.note else {}))

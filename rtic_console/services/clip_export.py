@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -21,6 +22,8 @@ from pathlib import Path
 from typing import Any
 
 import cv2
+
+from rtic_console.store.private_files import FILE_MODE, private_file, private_folder
 
 logger = logging.getLogger(__name__)
 
@@ -119,9 +122,11 @@ def write_clip(segments: Sequence[SourceSegment], start: datetime, end: datetime
 
 
 def _open_writer(path: Path, fps: float, size: tuple[int, int]) -> cv2.VideoWriter:
+    private_file(path)  # evidence video: readable by the exporting account only
     writer = cv2.VideoWriter(str(path), cv2.CAP_OPENCV_MJPEG, cv2.VideoWriter_fourcc(*"MJPG"),
                              fps, size, [cv2.VIDEOWRITER_PROP_QUALITY, CLIP_QUALITY])
     if not writer.isOpened():
+        path.unlink(missing_ok=True)
         raise OSError(f"cannot write the clip {path}")
     return writer
 
@@ -164,8 +169,7 @@ def write_export_files(plan: ExportPlan, out_dir: str | Path, exporter: Mapping[
     falls in the range. Refuses (ValueError) segments altered since they were recorded."""
     if problems := altered_sources(plan.segments):
         raise ValueError("; ".join(problems))
-    folder = Path(out_dir)
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = private_folder(out_dir)
     stem = _free_stem(folder, f"{plan.camera['id']}-{plan.start:%Y%m%dT%H%M%SZ}-"
                               f"{plan.end:%Y%m%dT%H%M%SZ}")
     clip = write_clip(plan.segments, plan.start, plan.end, folder / f"{stem}.avi")
@@ -202,8 +206,8 @@ def _manifest(stem: str, created: datetime, plan: ExportPlan, exporter: Mapping[
 
 
 def write_manifest(path: Path, manifest: dict[str, Any]) -> str:
-    """Writes the manifest once, never over an existing file, and returns its SHA-256."""
+    """Writes the manifest once, never over an existing file (0600), and returns its SHA-256."""
     data = (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
-    with open(path, "xb") as f:
+    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE), "wb") as f:
         f.write(data)
     return hashlib.sha256(data).hexdigest()

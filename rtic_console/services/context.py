@@ -10,6 +10,26 @@ from typing import Any, TypeVar
 from rtic_console.config import Settings
 from rtic_console.domain.personnel import TrainingPolicy
 from rtic_console.domain.roles import Role
+from rtic_console.domain.workstations import unenrolled_label
+
+
+@dataclass(frozen=True)
+class Station:
+    """The workstation a console runs on, as proven when the person signed in (G.3.f).
+
+    `name` is the enrolled name when `enrolled`, else the name the machine claims (its
+    settings) and `note` says why it is not enrolled. `proof` is the secret's hash the
+    machine proved, so a later revocation or re-enrolment can be noticed.
+    """
+
+    name: str
+    enrolled: bool
+    proof: str | None = None
+    note: str = ""
+
+    @property
+    def audit_name(self) -> str:
+        return self.name if self.enrolled else unenrolled_label(self.name)
 
 
 @dataclass(frozen=True)
@@ -24,12 +44,21 @@ class Actor:
 
 @dataclass(frozen=True)
 class Context:
+    """`station` is None for work done without a sign-in (the demo's set-up): such work is
+    recorded as from a workstation that is not enrolled."""
+
     actor: Actor
     settings: Settings
+    station: Station | None = None
 
     @property
     def workstation(self) -> str:
-        return self.settings.workstation
+        """The name every audit event records: enrolled, or marked as not enrolled."""
+        return (self.station or Station(self.settings.workstation, False)).audit_name
+
+    @property
+    def enrolled_station(self) -> Station | None:
+        return self.station if self.station is not None and self.station.enrolled else None
 
     def now(self) -> datetime:
         return datetime.now(UTC)

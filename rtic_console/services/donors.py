@@ -16,17 +16,23 @@ from rtic_console.domain.donor_terms import (
     END_OF_DAY,
     DonorAgreementTerms,
     DonorTermsError,
+    evaluate_viewing,
     first_clause,
     validate_terms,
 )
 from rtic_console.domain.roles import Permission
+from rtic_console.domain.stream_urls import SecretUrl
 from rtic_console.services.auth import authorize
-from rtic_console.services.context import Context, InputRejected, service_action
+from rtic_console.services.camera_credentials import stream_urls
+from rtic_console.services.context import Context, InputRejected, Refused, service_action
+from rtic_console.services.station_proof import unenrolled_reason
 from rtic_console.store.audit_log import append_event
 from rtic_console.store.change_bus import Change, publish
 from rtic_console.store.models import Device, DonorAgreement, DonorAgreementCamera
 
 EXPIRY_WARNING = timedelta(days=30)
+MASK_FRAME = "donor.mask_frame"
+MIN_REASON = 8
 
 
 @dataclass(frozen=True)
@@ -58,11 +64,22 @@ class AgreementView:
     camera_codes: tuple[str, ...]
     camera_ids: tuple[int, ...]
     terms: DonorAgreementTerms
-    status: str  # "current", "not yet in effect" or "expired"
+    status: str  # "current", "not yet in effect", "expired" or "withdrawn"
     expires_soon: bool  # current and ending within 30 days: the admin tab flags it
     created_by: str
     updated_by: str | None
     updated_at: datetime | None
+    withdrawn_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class MaskFrameGrant:
+    """One unmasked frame may be fetched from `url` now, to draw the agreement's masks."""
+
+    camera_code: str
+    agreement: str
+    url: SecretUrl
+    until: datetime | None
 
 
 def _clock(value: time) -> str:
@@ -99,7 +116,9 @@ def _covered(session: Session, agreement_id: int) -> list[Device]:
 def _view(session: Session, row: DonorAgreement, now: datetime) -> AgreementView:
     cameras = _covered(session, row.id)
     codes = tuple(d.code for d in cameras)
-    if now < row.effective_at:
+    if row.withdrawn_at is not None:
+        status = "withdrawn"
+    elif now < row.effective_at:
         status = "not yet in effect"
     elif now >= row.expires_at:
         status = "expired"
@@ -109,7 +128,7 @@ def _view(session: Session, row: DonorAgreement, now: datetime) -> AgreementView
         row.id, row.reference, row.donor_name, row.donor_contact, codes,
         tuple(d.id for d in cameras), _terms(row, codes), status,
         status == "current" and row.expires_at - now <= EXPIRY_WARNING,
-        row.created_by, row.updated_by, row.updated_at)
+        row.created_by, row.updated_by, row.updated_at, row.withdrawn_at)
 
 
 def _donor_cameras(session: Session, codes: Sequence[str]) -> list[Device]:
@@ -163,7 +182,8 @@ def _checked(session: Session, data: AgreementInput, agreement_id: int | None) -
     for device in cameras:
         for other in session.scalars(
                 select(DonorAgreement).join(DonorAgreementCamera)
-                .where(DonorAgreementCamera.device_id == device.id)):
+                .where(DonorAgreementCamera.device_id == device.id,
+                       DonorAgreement.withdrawn_at.is_(None))):
             if other.id != agreement_id and other.effective_at < data.expires_at \
                     and data.effective_at < other.expires_at:
                 raise InputRejected(
@@ -208,10 +228,35 @@ def _link(session: Session, row: DonorAgreement, cameras: Sequence[Device]) -> N
 
 
 def _find(session: Session, agreement_id: int) -> DonorAgreement:
+    """An agreement that may still be changed: withdrawn ones are kept as they ended."""
     row = session.get(DonorAgreement, agreement_id, with_for_update=True)
     if row is None:
         raise InputRejected(f"there is no donor agreement #{agreement_id}")
+    if row.withdrawn_at is not None:
+        raise InputRejected(f"agreement {row.reference} was withdrawn; add a new agreement "
+                            "instead")
     return row
+
+
+def _linked(session: Session, device_id: int) -> list[DonorAgreement]:
+    return list(session.scalars(
+        select(DonorAgreement).join(DonorAgreementCamera)
+        .where(DonorAgreementCamera.device_id == device_id)
+        .order_by(DonorAgreement.effective_at)))
+
+
+def last_agreement_of(session: Session, device_id: int) -> DonorAgreement | None:
+    """The latest agreement that ever covered the camera, withdrawn or expired included:
+    such a camera's video is the donor's and is never recorded (G.1)."""
+    rows = _linked(session, device_id)
+    return rows[-1] if rows else None
+
+
+def agreement_in_force(session: Session, device_id: int, now: datetime) -> DonorAgreement | None:
+    """An agreement covering the camera now or later (not withdrawn, not expired): while
+    there is one, the camera stays a donor camera."""
+    return next((r for r in reversed(_linked(session, device_id))
+                 if r.withdrawn_at is None and r.expires_at > now), None)
 
 
 @service_action("donor.list")
@@ -263,35 +308,81 @@ def update_agreement(session: Session, ctx: Context, agreement_id: int,
     return _view(session, row, ctx.now())
 
 
-@service_action("donor.delete")
-def delete_agreement(session: Session, ctx: Context, agreement_id: int, reason: str) -> None:
-    """A withdrawn agreement: its cameras go dark (G.2); the audit keeps its last terms."""
-    authorize(session, ctx, Permission.MANAGE_DONORS, action="donor.delete",
+@service_action("donor.withdraw")
+def withdraw_agreement(session: Session, ctx: Context, agreement_id: int,
+                       reason: str) -> AgreementView:
+    """A withdrawn agreement: its cameras go dark at once on every console (G.2). The row
+    and its cameras are kept, so those cameras are never recorded (G.1)."""
+    authorize(session, ctx, Permission.MANAGE_DONORS, action="donor.withdraw",
               object_type="donor_agreement", object_id=agreement_id)
     if not reason.strip():
         raise InputRejected("give the reason the agreement is withdrawn")
     row = _find(session, agreement_id)
     cameras = _covered(session, agreement_id)
+    row.withdrawn_by, row.withdrawn_at = ctx.actor.badge, ctx.now()
+    row.withdraw_reason = reason.strip()
     append_event(session, actor_badge=ctx.actor.badge, workstation=ctx.workstation,
-                 action="donor.delete", object_type="donor_agreement", object_id=row.reference,
-                 reason=reason.strip(), details={"before": _snapshot(row, cameras)})
-    session.delete(row)
-    session.flush()
+                 action="donor.withdraw", object_type="donor_agreement",
+                 object_id=row.reference, reason=row.withdraw_reason,
+                 details={"before": _snapshot(row, cameras)})
     publish(session, Change.DONOR_TERMS, tuple(d.id for d in cameras))
+    return _view(session, row, ctx.now())
 
 
 def terms_for_camera(session: Session, device_id: int,
                      now: datetime) -> DonorAgreementTerms | None:
     """The agreement in force at `now`; else the next one (so the tile says when it opens);
-    else the last one (so it says it expired); None when no agreement ever covered it."""
+    else the last one (so it says it expired); None when none covers it (never, or only
+    withdrawn ones)."""
     now = now.astimezone(UTC)
-    rows = list(session.scalars(
-        select(DonorAgreement).join(DonorAgreementCamera)
-        .where(DonorAgreementCamera.device_id == device_id)
-        .order_by(DonorAgreement.effective_at)))
+    rows = [r for r in _linked(session, device_id) if r.withdrawn_at is None]
     chosen = (next((r for r in rows if r.effective_at <= now < r.expires_at), None)
               or next((r for r in rows if r.effective_at > now), None)
               or (rows[-1] if rows else None))
     if chosen is None:
         return None
     return _terms(chosen, [d.code for d in _covered(session, chosen.id)])
+
+
+@service_action(MASK_FRAME)
+def grant_mask_frame(session: Session, ctx: Context, agreement_id: int, camera_id: int,
+                     reason: str) -> MaskFrameGrant:
+    """The one place an unmasked donor frame may be seen: an ALPR administrator drawing the
+    privacy masks of a saved agreement, on a workstation and at an hour the agreement allows,
+    with a reason, audited (G.2, G.3). The caller fetches one frame and keeps none."""
+    authorize(session, ctx, Permission.MANAGE_DONORS, action=MASK_FRAME, object_type="camera",
+              object_id=camera_id)
+
+    def refuse(message: str, clause: str) -> Refused:
+        return Refused(message, action=MASK_FRAME, clause=clause, object_type="camera",
+                       object_id=camera_id)
+
+    reason = " ".join(reason.split())
+    if len(reason) < MIN_REASON:
+        raise refuse("Say why the unmasked frame is needed (at least "
+                     f"{MIN_REASON} characters): it is recorded with the view.", "G.3.a")
+    row = session.get(DonorAgreement, agreement_id)
+    if row is None or row.withdrawn_at is not None:
+        raise refuse("No donor frame without a saved, standing agreement (G.2).", "G.2")
+    cameras = _covered(session, row.id)
+    device = next((d for d in cameras if d.id == camera_id), None)
+    if device is None:
+        raise refuse(f"Camera #{camera_id} is not covered by agreement {row.reference}.",
+                     "G.3.b")
+    why_not = unenrolled_reason(session, ctx)
+    station = ctx.enrolled_station
+    if why_not is not None or station is None:
+        raise refuse(f"No donor frame here: {why_not}.", "G.3.f")
+    decision = evaluate_viewing(_terms(row, [d.code for d in cameras]), device.code,
+                                station.name, ctx.now())
+    if not decision.allowed:
+        raise refuse(f"No frame of {device.code}: {decision.reason}.", decision.clause)
+    url = stream_urls(session, device).main
+    if url is None:
+        raise InputRejected(f"camera {device.code} has no stream URL")
+    append_event(session, actor_badge=ctx.actor.badge, workstation=ctx.workstation,
+                 action=MASK_FRAME, object_type="camera", object_id=device.code, reason=reason,
+                 details={"agreement": row.reference, "unmasked": True,
+                          "kept": False,
+                          "until": decision.until.isoformat() if decision.until else None})
+    return MaskFrameGrant(device.code, row.reference, url, decision.until)

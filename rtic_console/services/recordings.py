@@ -13,9 +13,11 @@ from sqlalchemy import and_, delete, event, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from rtic_console.domain.devices import DeviceKind
-from rtic_console.domain.donor_terms import recording_allowed
+from rtic_console.domain.donor_terms import RecordingDecision, recording_allowed
 from rtic_console.domain.roles import Permission
+from rtic_console.domain.stream_urls import SecretUrl
 from rtic_console.services.auth import authorize
+from rtic_console.services.camera_credentials import CredentialsUnavailable, stream_urls
 from rtic_console.services.cameras import camera_by_code
 from rtic_console.services.clip_export import (
     ExportFiles,
@@ -24,6 +26,7 @@ from rtic_console.services.clip_export import (
     write_export_files,
 )
 from rtic_console.services.context import Context, InputRejected, Refused, service_action
+from rtic_console.services.donors import last_agreement_of
 from rtic_console.services.viewing import PURPOSE_TITLES, purpose_of
 from rtic_console.store.audit_log import append_event
 from rtic_console.store.change_bus import Change, publish
@@ -75,12 +78,12 @@ class SegmentView:
 
 @dataclass(frozen=True)
 class RecordingTarget:
-    """A camera the recorder should be recording now."""
+    """A camera the recorder should be recording now, and the whole URL to record from."""
 
     device_id: int
     code: str
     category: str
-    stream_url: str
+    url: SecretUrl
 
 
 @dataclass(frozen=True)
@@ -131,15 +134,33 @@ def _segment_view(s: RecordingSegment) -> SegmentView:
                        s.sha256)
 
 
+def recording_decision(session: Session, device: Device) -> RecordingDecision:
+    """G.1: never a donor camera, nor a camera any donor agreement ever covered."""
+    covering = last_agreement_of(session, device.id)
+    return recording_allowed(device.category, covering.reference if covering else None)
+
+
 def recording_targets(session: Session) -> list[RecordingTarget]:
-    """In-service cameras with recording enabled, never a donor camera (G.1)."""
+    """In-service cameras with recording enabled, never a donor camera nor one a donor
+    agreement ever covered (G.1). A camera whose credentials this machine cannot open is
+    left out, with a warning in the log."""
     rows = session.scalars(
         select(Device).join(CameraSettings, CameraSettings.device_id == Device.id)
         .where(CameraSettings.recording_enabled, Device.in_service,
                Device.kind == DeviceKind.CAMERA.value, Device.stream_url.is_not(None))
         .order_by(Device.code))
-    return [RecordingTarget(d.id, d.code, d.category, d.stream_url or "") for d in rows
-            if recording_allowed(d.category).allowed]
+    targets = []
+    for device in rows:
+        if not recording_decision(session, device).allowed:
+            continue
+        try:
+            url = stream_urls(session, device).main
+        except CredentialsUnavailable as exc:
+            logger.warning("camera %s not recorded: %s", device.code, exc)
+            continue
+        if url is not None:
+            targets.append(RecordingTarget(device.id, device.code, device.category, url))
+    return targets
 
 
 def index_segment(session: Session, segment: SegmentInfo) -> int:
@@ -149,7 +170,7 @@ def index_segment(session: Session, segment: SegmentInfo) -> int:
     is audited by the caller (`RecordingSupervisor`) as `recording.index.refused`.
     """
     device = _camera(session, segment.device_id)
-    decision = recording_allowed(device.category)
+    decision = recording_decision(session, device)
     if not decision.allowed:
         Path(segment.path).unlink(missing_ok=True)
         raise Refused(f"Recording of camera {device.code} refused: {decision.reason}.",
@@ -194,6 +215,11 @@ def segments_for_playback(session: Session, ctx: Context, device_id: int, start:
     chosen = purpose_of(purpose, reference)
     start, end = _time_range(start, end, timedelta(days=1))
     device = _camera(session, device_id)
+    decision = recording_decision(session, device)
+    if not decision.allowed:
+        raise Refused(f"Playback of camera {device.code} refused: {decision.reason}.",
+                      action="pscn.playback", clause=decision.clause, object_type="camera",
+                      object_id=device.code)
     segments = _overlapping(session, device_id, start, end)
     append_event(session, actor_badge=ctx.actor.badge, workstation=ctx.workstation,
                  action=PLAYBACK, object_type="camera", object_id=device.code,
@@ -355,7 +381,7 @@ def plan_export(session: Session, ctx: Context, camera: int | str, start: dateti
     authorize(session, ctx, Permission.EXPORT_EVIDENCE, action=EXPORT, object_type="camera",
               object_id=camera)
     device = _camera(session, camera)
-    decision = recording_allowed(device.category)
+    decision = recording_decision(session, device)
     if not decision.allowed:
         raise Refused(f"Export of camera {device.code} refused: {decision.reason}.",
                       action=EXPORT, clause=decision.clause, object_type="camera",

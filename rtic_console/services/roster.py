@@ -34,6 +34,7 @@ from rtic_console.services.context import (
 from rtic_console.services.duties import GrantView, grant_views, set_roles
 from rtic_console.services.passwords import hash_password, verify_password
 from rtic_console.services.runner import refusals_audited
+from rtic_console.services.station_proof import prove_station
 from rtic_console.store.audit_log import append_event
 from rtic_console.store.change_bus import Change, publish
 from rtic_console.store.database import Database
@@ -202,7 +203,8 @@ def create_first_admin(db: Database, settings: Settings, data: PersonInput,
             raise InputRejected(str(exc)) from None
         person = _insert(session, clean, password, None, datetime.now(UTC),
                          GrantBasis.FIRST_ADMIN)
-        append_event(session, actor_badge=person.badge, workstation=settings.workstation,
+        append_event(session, actor_badge=person.badge,
+                     workstation=prove_station(session, settings).audit_name,
                      action=FIRST_ADMIN, object_type="person", object_id=person.badge,
                      details={"after": _snapshot(person), "exception": FIRST_ADMIN_EXCEPTION})
         publish(session, Change.ROSTER, (person.id,))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
@@ -13,12 +13,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rtic_console.domain.devices import DeviceKind
-from rtic_console.domain.donor_terms import DonorAgreementTerms, evaluate_viewing
+from rtic_console.domain.donor_terms import DonorAgreementTerms, ViewingDecision, evaluate_viewing
 from rtic_console.domain.roles import Permission
 from rtic_console.services.auth import authorize
+from rtic_console.services.camera_credentials import (
+    CredentialsUnavailable,
+    StreamUrls,
+    stream_urls,
+)
 from rtic_console.services.cameras import CameraView, camera_by_code, camera_view
 from rtic_console.services.context import Context, InputRejected, Refused, service_action
 from rtic_console.services.donors import terms_for_camera
+from rtic_console.services.station_proof import unenrolled_reason
 from rtic_console.store.audit_log import append_event
 from rtic_console.store.change_bus import Change, publish
 from rtic_console.store.models import CameraSettings, Device, WallLayout
@@ -47,9 +53,11 @@ PURPOSE_TITLES: dict[ViewingPurpose, str] = {
 
 @dataclass(frozen=True)
 class TileGrant:
-    """What one tile may show. A refused tile carries no stream URL, so there is nothing to
+    """What one tile may show. A refused tile carries no stream URLs, so there is nothing to
     open; an allowed donor tile carries the terms whose masks must be applied, and `until`,
-    the instant it must go dark (or, when refused, may be asked for again)."""
+    the instant it must go dark (or, when refused, may be asked for again). `streams` are
+    the whole URLs to connect with (credentials included, shown only redacted); None when
+    refused or when this workstation cannot open the camera's credentials (`reason` says)."""
 
     camera: CameraView
     allowed: bool
@@ -57,6 +65,7 @@ class TileGrant:
     clause: str | None
     until: datetime | None
     terms: DonorAgreementTerms | None
+    streams: StreamUrls | None = None
 
 
 @dataclass(frozen=True)
@@ -92,16 +101,33 @@ def purpose_of(purpose: str | None, reference: str | None) -> ViewingPurpose:
     return chosen
 
 
+def _donor_decision(session: Session, ctx: Context, device: Device,
+                    terms: DonorAgreementTerms | None, now: datetime) -> ViewingDecision:
+    """G.3.f: only an enrolled workstation the agreement names shows a donor feed."""
+    why_not = unenrolled_reason(session, ctx)
+    station = ctx.enrolled_station
+    if why_not is not None or station is None:
+        return ViewingDecision(False, str(why_not), "G.3.f")
+    return evaluate_viewing(terms, device.code, station.name, now)
+
+
 def _grant(session: Session, device: Device, ctx: Context, now: datetime) -> TileGrant:
     view = camera_view(device, session.get(CameraSettings, device.id))
-    if not view.is_donor:
-        return TileGrant(view, True, "PSCN camera", None, None, None)
-    terms = terms_for_camera(session, device.id, now)
-    decision = evaluate_viewing(terms, device.code, ctx.workstation, now)
+    terms = None
+    if view.is_donor:
+        terms = terms_for_camera(session, device.id, now)
+        decision = _donor_decision(session, ctx, device, terms, now)
+    else:
+        decision = ViewingDecision(True, "PSCN camera", "")
     if not decision.allowed:
-        view = replace(view, stream_url=None, substream_url=None)
-    return TileGrant(view, decision.allowed, decision.reason, decision.clause, decision.until,
-                     terms)
+        return TileGrant(view, False, decision.reason, decision.clause, decision.until, terms)
+    try:
+        streams = stream_urls(session, device)
+    except CredentialsUnavailable as exc:
+        return TileGrant(view, True, f"not shown here: {exc}", decision.clause or None,
+                         decision.until, terms)
+    return TileGrant(view, True, decision.reason, decision.clause or None, decision.until,
+                     terms, streams)
 
 
 @service_action(VIEW)
@@ -125,8 +151,12 @@ def open_wall(session: Session, ctx: Context, camera_ids: Sequence[int], purpose
         details: dict[str, object] = {"purpose": chosen.value, "reference": reference,
                                       "category": device.category}
         if grant.terms is not None:
-            details |= {"agreement": grant.terms.agreement_id, "clause": grant.clause,
+            details |= {"agreement": grant.terms.agreement_id,
                         "until": grant.until.isoformat() if grant.until else None}
+        if grant.clause:
+            details["clause"] = grant.clause
+        if grant.allowed and grant.streams is None:
+            details["not_shown"] = grant.reason
         append_event(session, actor_badge=ctx.actor.badge, workstation=ctx.workstation,
                      action=VIEW if grant.allowed else f"{VIEW}.refused",
                      object_type="camera", object_id=device.code,

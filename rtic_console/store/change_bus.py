@@ -51,6 +51,7 @@ class Change(StrEnum):
     SEARCH_REQUEST = "search.request"  # other-use request ids
     REGISTRY = "registry.changed"  # entry ids; none after an import
     ROSTER = "roster.changed"  # person ids
+    WORKSTATION = "workstation.changed"  # workstation ids: enrolled or revoked
     AUDIT = "audit.appended"  # none: the trail grew
     RESYNC = "resync"  # events may have been missed: reload everything shown
 

@@ -6,6 +6,7 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import URL, Engine, make_url
@@ -14,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from rtic_console.store.change_bus import BUS_KEY, ChangeBus
 from rtic_console.store.credentials import with_password
+from rtic_console.store.private_files import private_file
 
 logger = logging.getLogger(__name__)
 
@@ -144,10 +146,10 @@ def open_database(raw_url: str, *, interactive: bool | None = None) -> Database:
     """Engine for a URL; a PostgreSQL password comes from the keyring when the URL has none."""
     url = parse_url(raw_url)
     if url.get_backend_name() == "sqlite":
-        if url.database and url.database != ":memory:":
-            from pathlib import Path
-
-            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        if url.database and url.database != ":memory:" and not Path(url.database).exists():
+            # Plates, video indexes and the audit trail: readable by this account only.
+            # SQLite gives its -wal and -shm files the database file's permissions.
+            private_file(url.database)
         return Database(url, _sqlite_engine(url))
     url, _note = with_password(url, interactive=interactive)
     return Database(url, _postgres_engine(url))

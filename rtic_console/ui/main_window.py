@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QVBo
 from rtic_console import __version__
 from rtic_console.domain.personnel import sorted_roles
 from rtic_console.domain.roles import ROLE_TITLES
+from rtic_console.services.station_proof import describe_station
 from rtic_console.ui.area_links import link_areas
 from rtic_console.ui.console_session import ConsoleSession
 from rtic_console.ui.work_areas import areas_for
@@ -66,11 +67,20 @@ class MainWindow(QMainWindow):
         self.user_label = QLabel(
             f"Signed in: {actor.badge} {actor.name} "
             f"({', '.join(ROLE_TITLES[r] for r in sorted_roles(actor.roles))})")
+        station = session.ctx.station
+        self.workstation_label = QLabel(
+            f"Workstation {station.name}" if station and station.enrolled
+            else f"⚠ Workstation {session.ctx.settings.workstation} not enrolled")
+        self.workstation_label.setObjectName("workstationState")
+        self.workstation_label.setProperty(
+            "state", "enrolled" if station and station.enrolled else "unenrolled")
+        self.workstation_label.setToolTip(describe_station(station) if station else "")
         self.db_label = QLabel(f"Database: {session.db.display}")
         self.connection_label = QLabel()
         self.connection_label.setObjectName("connectionState")
         bar = self.statusBar()
         bar.addWidget(self.user_label, 1)
+        bar.addPermanentWidget(self.workstation_label)
         bar.addPermanentWidget(self.db_label)
         bar.addPermanentWidget(self.connection_label)
         self.show_connection(True, "")

@@ -81,7 +81,8 @@ class OperationRunner(QObject):
 
     def background(self, body: Callable[[], Any], on_done: Done, on_error: Failed,
                    key: str | None = None, owner: QObject | None = None) -> None:
-        """Slow work that touches no database: decoding a stream, encoding a clip."""
+        """Slow work: decoding a stream, encoding a clip, or a workflow whose slow step is
+        one (a stream check), its database steps short transactions of their own."""
         self._submit(self._slow, _Job(key, body, on_done, on_error, owner))
 
     def _submit(self, pool: ThreadPoolExecutor, job: _Job) -> None:

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from rtic_console.app import qt_application
 from rtic_console.config import Settings
-from rtic_console.demo_cameras import WALL_ORDER, configure_demo_cameras
+from rtic_console.demo_cameras import WALL_ORDER, configure_demo_cameras, enrol_demo_workstation
 from rtic_console.domain.checklist import Step, StepInput
 from rtic_console.domain.reads import PlateRead, VehicleInfo
 from rtic_console.feeds.alpr_simulator import plate_crop_jpeg
@@ -124,6 +124,7 @@ def render_all(out: Path) -> list[Path]:
     settings = Settings(database_url=f"sqlite:///{work / 'demo.db'}", workstation="RTIC-WS-01",
                         map_tile_url="")
     db = demo_database(work, settings)
+    enrol_demo_workstation(db, settings)
     cameras = CameraSimulator(len(WALL_ORDER) - 1).start()
     configure_demo_cameras(db, settings, cameras.port)
     runner = OperationRunner()
@@ -210,8 +211,8 @@ def render_all(out: Path) -> list[Path]:
         near.case_number.setText("26-004417")
         near.find_button.click()
         settle(lambda: near.model.rowCount() > 0, 5)
-        for key in ("dashboard", "cameras", "donors", "registry", "quarantine", "roster", "audit",
-                    "account"):
+        for key in ("dashboard", "cameras", "donors", "registry", "quarantine", "roster",
+                    "workstations", "audit", "account"):
             sergeant.tabs.setCurrentWidget(sergeant.areas[key])
             shots.append(save(sergeant, out, f"main-{key}", 2.5 if key == "dashboard" else 1.5))
         sergeant.close()

@@ -15,7 +15,8 @@ from PySide6.QtWidgets import (
 
 from rtic_console.config import Settings
 from rtic_console.services.auth import sign_in
-from rtic_console.services.context import Context
+from rtic_console.services.context import Context, Station
+from rtic_console.services.station_proof import describe_station, station_of
 from rtic_console.store.database import Database
 from rtic_console.ui.operations import OperationRunner
 from rtic_console.ui.widgets import MessageLine, describe_error
@@ -70,6 +71,10 @@ class SignInDialog(QDialog):
         where.setObjectName("footnote")
         where.setWordWrap(True)
         where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.station_label = QLabel("Checking this workstation's enrolment…")
+        self.station_label.setObjectName("footnote")
+        self.station_label.setWordWrap(True)
+        self.station_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         layout = QVBoxLayout(self)
         layout.addWidget(title)
@@ -79,7 +84,19 @@ class SignInDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
+        layout.addWidget(self.station_label)
         layout.addWidget(where)
+        runner.read(lambda: station_of(db, settings), self._on_station_proven,
+                    lambda e: self.station_label.setText(
+                        f"The workstation's enrolment could not be checked: "
+                        f"{describe_error(e)}"), owner=self)
+
+    def _on_station_proven(self, station: Station) -> None:
+        """A machine that is not enrolled says so before anyone signs in (G.3.f)."""
+        self.station_label.setText(describe_station(station))
+        self.station_label.setObjectName("footnote" if station.enrolled else "warningText")
+        self.station_label.style().unpolish(self.station_label)
+        self.station_label.style().polish(self.station_label)
 
     @Slot()
     def _on_sign_in_clicked(self) -> None:

@@ -14,6 +14,7 @@ from rtic_console.ui.admin.donors_widget import DonorsWidget
 from rtic_console.ui.admin.quarantine_widget import QuarantineWidget
 from rtic_console.ui.admin.registry_widget import RegistryWidget
 from rtic_console.ui.admin.roster_widget import RosterWidget
+from rtic_console.ui.admin.workstations_widget import WorkstationsWidget
 from rtic_console.ui.audit_viewer import AuditViewerWidget
 from rtic_console.ui.console_session import ConsoleSession
 from rtic_console.ui.dashboard.dashboard_widget import DashboardWidget
@@ -47,6 +48,8 @@ WORK_AREAS: tuple[WorkArea, ...] = (
     WorkArea("donors", "Donor agreements", Permission.MANAGE_DONORS, DonorsWidget),
     WorkArea("registry", "Camera registry", Permission.QUERY_REGISTRY, RegistryWidget),
     WorkArea("roster", "Roster", Permission.MANAGE_ROSTER, RosterWidget),
+    WorkArea("workstations", "Workstations", Permission.MANAGE_WORKSTATIONS,
+             WorkstationsWidget),
     WorkArea("quarantine", "Quarantine", Permission.VIEW_QUARANTINE, QuarantineWidget),
     WorkArea("audit", "Audit trail", Permission.VIEW_AUDIT, AuditViewerWidget),
     WorkArea("account", "My account", Permission.USE_CONSOLE, AccountWidget),

@@ -71,7 +71,7 @@ def test_camera_check_of_a_dead_stream_exits_1_with_the_reason(as_person, enrol,
     url = f"http://inspector:hunter2@127.0.0.1:{_closed_port()}/stream/x.mjpg?token=abc"
     code, out, err = as_person("7401", "camera", "check", url, "--timeout", "2")
     assert code == 1, err
-    assert "cannot read http://127.0.0.1:" in out and "unreachable" in out
+    assert "cannot read http://***@127.0.0.1:" in out and "unreachable" in out
     assert "hunter2" not in out + err and "abc" not in out + err
     (event,) = _checks(db)
     assert not event.details["ok"] and "unreachable" in event.reason
@@ -98,7 +98,7 @@ def test_camera_list_hides_stream_credentials(as_person, admin, db: Database) ->
     assert code == 0, err
     rows = json.loads(out)
     assert [r["code"] for r in rows] == ["CAM-AG-01", "CAM-PD-01"]
-    assert rows[0]["stream_url"] == "rtsp://10.1.2.3:554/CAM-AG-01"
+    assert rows[0]["stream_url"] == "rtsp://***@10.1.2.3:554/CAM-AG-01"
     assert rows[1]["category"] == "private_donor" and "s3cret" not in out
     code, out, _ = as_person("1001", "camera", "list")
     assert code == 0 and "Private donor" in out and "s3cret" not in out
@@ -125,3 +125,40 @@ def test_export_writes_the_clip_and_is_refused_for_donor_cameras(as_person, admi
     assert hashlib.sha256(clip.read_bytes()).hexdigest() in out
     manifest = json.loads(next((tmp_path / "out").glob("*.manifest.json")).read_text())
     assert manifest["report_number"] == "R-9" and manifest["clip"]["frames"] == 10
+
+
+def test_camera_add_seals_the_credentials_and_list_never_shows_them(
+        as_person, admin, db: Database) -> None:
+    forms = {"CAM-AG-07": "rtsp://viewer:s3cret@10.1.2.7/main",
+             "CAM-AG-08": "rtsp://10.1.2.8/media.amp;user=root;password=s3cret",
+             "CAM-AG-09": "http://10.1.2.9/video.cgi?pwd=s3cret#token=s3cret"}
+    for code, url in forms.items():
+        code_, out, err = as_person("1001", "camera", "add", code, "--name", f"Camera {code}",
+                                    "--category", "agency", "--url", url)
+        assert code_ == 0, err
+        assert "s3cret" not in out and "***" in out
+    code, out, err = as_person("1001", "camera", "list", "--json")
+    assert code == 0 and "s3cret" not in out
+    assert {r["code"]: r["stream_url"] for r in json.loads(out)} == {
+        "CAM-AG-07": "rtsp://***@10.1.2.7/main",
+        "CAM-AG-08": "rtsp://10.1.2.8/media.amp;user=***;password=***",
+        "CAM-AG-09": "http://10.1.2.9/video.cgi?pwd=***#token=***"}
+    with db.read() as session:
+        added = list_events(session, AuditFilter(action="camera.add"))
+    assert len(added) == 3 and "s3cret" not in str([e.details for e in added])
+    code, _, err = as_person("1001", "camera", "add", "CAM-X", "--name", "X", "--category",
+                             "neighbour", "--url", "rtsp://10.0.0.1/x")
+    assert code == 2 and "category must be one of: agency, city, city_traffic" in err
+
+
+@pytest.mark.policy("G.1")
+def test_camera_check_of_a_donor_camera_reports_connectivity_only(
+        as_person, admin, db: Database, sim: CameraSimulator) -> None:
+    add_camera(db, admin, "CAM-PD-01", "private_donor", stream_url=sim.url("gate"))
+    code, out, err = as_person("1001", "camera", "check", "CAM-PD-01", "--frames", "3",
+                               "--json")
+    assert code == 0, err
+    report = json.loads(out)
+    assert report["ok"] and report["decoded"] is False and report["width"] == 320
+    (event,) = _checks(db)
+    assert event.details["decoded"] is False

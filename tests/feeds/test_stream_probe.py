@@ -54,3 +54,19 @@ def test_stalled_stream_times_out(sim: CameraSimulator) -> None:
 def test_frames_must_be_positive(sim: CameraSimulator) -> None:
     with pytest.raises(ValueError):
         probe_stream(sim.url("lobby"), frames=0)
+
+
+def test_connectivity_only_decodes_no_picture(sim: CameraSimulator,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """For donor cameras (G.1): size and rate from the packets, no call to the decoder."""
+    import cv2
+
+    decoded: list[object] = []
+    real = cv2.imdecode
+    monkeypatch.setattr(cv2, "imdecode", lambda *a: decoded.append(a) or real(*a))
+    result = probe_stream(sim.url("lobby"), frames=8, timeout_s=5, decode=False)
+    assert (result.width, result.height, result.frames_read) == (480, 270, 8)
+    assert result.measured_fps > 5
+    assert decoded == [], "no frame was decoded"
+    probe_stream(sim.url("lobby"), frames=2, timeout_s=5)
+    assert decoded, "the ordinary check decodes, so the spy would have seen it"

@@ -32,7 +32,7 @@ class At(Context):
 
 
 def at(ctx: Context, moment: datetime) -> At:
-    return At(ctx.actor, ctx.settings, moment)
+    return At(ctx.actor, ctx.settings, ctx.station, moment)
 
 
 def add_camera(db: Database, ctx: Context, code: str, category: str = "agency",

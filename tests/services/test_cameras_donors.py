@@ -35,8 +35,7 @@ def test_cameras_are_listed_by_category_and_area_with_status(db: Database,
     assert agency.recording_enabled and agency.retention_days == 180
     assert agency.status == "unknown" and traffic.status == "out of service"
     assert donor.is_donor and donor.area == "Midtown"
-    assert agency.stream_url == "rtsp://viewer:s3cret@10.1.2.3:554/cam-ag-01"
-    assert agency.display_url == "rtsp://10.1.2.3:554/cam-ag-01"
+    assert agency.display_url == "rtsp://***@10.1.2.3:554/cam-ag-01"
     added = _events(db, "camera.add")
     assert len(added) == 3
     assert all("s3cret" not in str(e.details) for e in added), "credentials reached the audit"
@@ -44,15 +43,22 @@ def test_cameras_are_listed_by_category_and_area_with_status(db: Database,
 
 def test_a_stream_check_sets_the_status_of_the_cameras_at_that_address(
         db: Database, admin: Context) -> None:
-    add_camera(db, admin, "CAM-AG-01")
-    url = query(db, admin, cameras.list_cameras)[0].stream_url
-    perform(db, admin, cameras.record_stream_check, url, True, {"measured_fps": 14.8})
+    camera = add_camera(db, admin, "CAM-AG-01")
+    plan = query(db, admin, cameras.plan_stream_check, "CAM-AG-01")
+    assert plan.url.reveal() == "rtsp://viewer:s3cret@10.1.2.3:554/CAM-AG-01"
+    assert plan.camera_ids == (camera.id,) and plan.decode
+    perform(db, admin, cameras.record_stream_check, plan, True, {"measured_fps": 14.8})
     live = query(db, admin, cameras.list_cameras)[0]
     assert (live.status, live.fps) == ("live", 14.8) and live.last_seen_at is not None
-    perform(db, admin, cameras.record_stream_check, url, False, {"reason": "unreachable"})
+    typed = query(db, admin, cameras.plan_stream_check, None,
+                  "rtsp://viewer:other@10.1.2.3:554/CAM-AG-01")
+    assert typed.camera_ids == (camera.id,), "a typed URL of that camera updates it"
+    perform(db, admin, cameras.record_stream_check, typed, False, {"reason": "unreachable"})
     assert query(db, admin, cameras.list_cameras)[0].status == "offline"
-    perform(db, admin, cameras.record_stream_check, "rtsp://10.9.9.9/other", True, {})
+    other = query(db, admin, cameras.plan_stream_check, None, "rtsp://10.9.9.9/other")
+    perform(db, admin, cameras.record_stream_check, other, True, {})
     assert query(db, admin, cameras.list_cameras)[0].status == "offline"
+    assert all("s3cret" not in f"{e.object_id} {e.details}" for e in _events(db, "camera.check"))
 
 
 BAD_CAMERAS = [
@@ -93,7 +99,8 @@ def test_edit_is_audited_with_before_and_after(db: Database, admin: Context) -> 
     (event,) = _events(db, "camera.edit")
     assert event.details["before"]["category"] == "agency"
     assert event.details["after"]["category"] == "city"
-    assert event.details["after"]["stream_url"] == "rtsp://10.1.2.4/main"
+    assert event.details["after"]["stream_url"] == "rtsp://***@10.1.2.4/main"
+    assert "pw" not in str(event.details)
     assert set(event.details["changed"]) == {"name", "category", "stream_url", "area",
                                              "recording_enabled"}
 
@@ -199,10 +206,16 @@ def test_terms_follow_edits_and_withdrawal(db: Database, admin: Context) -> None
     assert event.details["after"]["allowed_workstations"] == ["RTIC-02"]
     with db.read() as session:
         assert donors.terms_for_camera(session, donor.id, now).agreement_id == "DA-2026-001"
-    assert_refused(db, lambda: perform(db, admin, donors.delete_agreement, current.id, " "),
-                   action="donor.delete", match="reason", error=InputRejected)
-    perform(db, admin, donors.delete_agreement, current.id, "donor withdrew")
-    perform(db, admin, donors.delete_agreement, old.id, "superseded")
+    assert_refused(db, lambda: perform(db, admin, donors.withdraw_agreement, current.id, " "),
+                   action="donor.withdraw", match="reason", error=InputRejected)
+    withdrawn = perform(db, admin, donors.withdraw_agreement, current.id, "donor withdrew")
+    perform(db, admin, donors.withdraw_agreement, old.id, "superseded")
+    assert withdrawn.status == "withdrawn" and withdrawn.camera_codes == (
+        "CAM-PD-01", "CAM-PD-02"), "a withdrawn agreement is kept with its cameras"
     with db.read() as session:
         assert donors.terms_for_camera(session, donor.id, now) is None
-    assert len(_events(db, "donor.delete")) == 2
+    assert len(_events(db, "donor.withdraw")) == 2
+    with pytest.raises(InputRejected, match="was withdrawn"):
+        perform(db, admin, donors.update_agreement, current.id, agreement(("CAM-PD-01",)))
+    again = add_agreement(db, admin, ("CAM-PD-01",), reference="DA-2026-009")
+    assert again.status == "current", "a withdrawn agreement does not block a new one"

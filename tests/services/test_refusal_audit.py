@@ -121,8 +121,9 @@ def test_an_export_that_cannot_be_written_is_refused_and_audited(db: Database, a
 @pytest.mark.policy("AUDIT")
 def test_an_audit_export_that_cannot_be_written_is_refused_and_audited(
         db: Database, admin: Context, tmp_path: Path) -> None:
+    (tmp_path / "a file").write_text("not a folder")
     assert_refused(db, lambda: perform(db, admin, audit_review.export_csv, AuditFilter(),
-                                       tmp_path / "missing folder" / "audit.csv"),
+                                       tmp_path / "a file" / "audit.csv"),
                    action="audit.export", match="cannot write audit.csv")
 
 
@@ -134,7 +135,7 @@ def test_the_recorder_s_refused_donor_segment_is_audited(db: Database, admin: Co
     donor = add_camera(db, admin, "CAM-PD-01", "private_donor")
     stray = write_segment(tmp_path / "rec", donor.id, datetime.now(UTC), 2)
     before, seq = table_digests(db), head_seq(db)
-    RecordingSupervisor(db, tmp_path / "rec")._index(stray)
+    RecordingSupervisor(db, tmp_path / "rec").store_segment(stray)
     assert table_digests(db) == before
     (event,) = events_after(db, seq)
     assert (event.action, event.details) == ("recording.index.refused", {"clause": "G.1"})

@@ -7,6 +7,8 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import os
+import stat
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -59,6 +61,8 @@ def test_export_is_audited_with_rows_and_hash(db: Database, officer: Context,
     receipt = export(db, officer, result, target)
     data = target.read_bytes()
     assert receipt.rows == 2 and receipt.sha256 == hashlib.sha256(data).hexdigest()
+    if os.name == "posix":
+        assert stat.S_IMODE(target.stat().st_mode) == 0o600, "readable by its owner only"
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8"))))
     assert list(rows[0]) == CSV_COLUMNS
     assert [r["plate"] for r in rows] == [r.plate for r in result.reads]

@@ -46,7 +46,11 @@ def test_viewing_states_a_purpose_and_is_audited_per_camera(db: Database,
                     "commander_approved_request", "Capt. Vasquez memo 26-114")
     assert [t.camera.code for t in grant.tiles] == ["CAM-AG-01", "CAM-CY-01"]
     assert all(t.allowed and t.until is None and t.terms is None for t in grant.tiles)
-    assert grant.tiles[0].camera.stream_url.startswith("rtsp://")
+    streams = grant.tiles[0].streams
+    assert streams is not None and streams.for_tile is not None
+    assert streams.for_tile.reveal() == "rtsp://viewer:s3cret@10.1.2.3:554/CAM-AG-01", \
+        "the capture gets the whole URL at connect time"
+    assert "s3cret" not in repr(grant), "printed, a grant shows no credential"
     views = _events(db, "pscn.view")
     assert sorted(e.object_id for e in views) == ["CAM-AG-01", "CAM-CY-01"]
     assert all(e.details["purpose"] == "commander_approved_request"
@@ -69,7 +73,7 @@ def test_donor_feed_is_dark_without_agreement_or_on_another_workstation(
     assert "no terms and conditions agreement" in dark.reason
     assert not elsewhere.allowed and elsewhere.clause == "G.3.f"
     assert "workstation TEST-WS-01 is not allowed" in elsewhere.reason
-    assert dark.camera.stream_url is None and elsewhere.camera.substream_url is None, \
+    assert dark.streams is None and elsewhere.streams is None, \
         "a refused tile has nothing to open"
     refused = {e.object_id: e for e in _events(db, "pscn.view.refused")}
     assert sorted(refused) == ["CAM-PD-01", "CAM-PD-02"]
@@ -92,7 +96,7 @@ def test_donor_feed_follows_allowed_hours_and_carries_its_masks(db: Database,
     assert tile.allowed and tile.clause == "G.3.c"
     assert tile.until == afternoon.replace(hour=17), "the wall darkens the tile at 17:00 by itself"
     assert tile.terms.mask_polygons == (((0.0, 0.0), (0.5, 0.0), (0.5, 0.5)),)
-    assert tile.camera.stream_url is not None
+    assert tile.streams is not None and tile.streams.main is not None
 
     evening = afternoon.replace(hour=18)
     (tile,) = perform(db, at(admin, evening), viewing.open_wall, [donor.id], "training").tiles
@@ -116,7 +120,7 @@ def test_donor_feed_goes_dark_at_expiry(db: Database, admin: Context) -> None:
     (tile,) = perform(db, at(admin, expiry), viewing.open_wall, [donor.id],
                       "monitoring_location").tiles
     assert not tile.allowed and tile.clause == "G.3.g" and "expired" in tile.reason
-    assert tile.camera.stream_url is None
+    assert tile.streams is None
 
 
 @pytest.mark.policy("A.2")

@@ -8,10 +8,10 @@ from collections.abc import Iterator
 import pytest
 
 from rtic_console.feeds.camera_simulator import CameraSimulator
-from rtic_console.services import cameras
-from rtic_console.services.runner import query
+from rtic_console.services.camera_credentials import stream_urls
 from rtic_console.store.audit_log import AuditFilter, list_events
 from rtic_console.store.database import Database
+from rtic_console.store.models import Device
 from rtic_console.ui.admin.camera_dialog import CameraDialog
 from rtic_console.ui.admin.cameras_widget import CamerasWidget
 from tests.services.pscn_support import add_camera
@@ -64,21 +64,23 @@ def test_add_and_edit_a_camera_with_its_category(qtbot, widget: CamerasWidget,
     qtbot.waitUntil(lambda: widget.model.rowCount() == 3, timeout=10000)
     row = _column(widget, "CAM-TR-07")
     assert row[2] == "City traffic" and row[7] == "on, 180 days"
-    assert row[5] == "rtsp://10.20.0.7:554/main", "the table never shows credentials"
+    assert row[5] == "rtsp://***@10.20.0.7:554/main", "the table never shows credentials"
     assert "s3cret" not in " ".join(map(str, row))
     assert _column(widget, "CAM-PD-01")[7] == "never (donor, G.1)"
 
     widget.select_camera(dialog.saved.id)
     edit = CameraDialog(widget._session, widget.selected(), widget)
     qtbot.addWidget(edit)
-    assert "s3cret" not in edit.stream_url.text(), "the edit dialog hides the password"
+    assert edit.stream_url.text() == "rtsp://***@10.20.0.7:554/main", \
+        "the edit dialog shows no credential"
     edit.name.setText("Broadway & 16th Street")
     edit.save_button.click()
     qtbot.waitUntil(lambda: _column(widget, "CAM-TR-07")[1] == "Broadway & 16th Street",
                     timeout=10000)
-    (stored,) = [c for c in query(db, widget._session.ctx, cameras.list_cameras)
-                 if c.code == "CAM-TR-07"]
-    assert stored.stream_url == "rtsp://viewer:s3cret@10.20.0.7:554/main"
+    with db.read() as session:
+        device = session.get(Device, dialog.saved.id)
+        assert stream_urls(session, device).main.reveal() == \
+            "rtsp://viewer:s3cret@10.20.0.7:554/main", "left as shown, the credentials stay"
     (event,) = _events(db, "camera.edit")
     assert event.details["changed"] == ["name"] and event.actor_badge == "7101"
 

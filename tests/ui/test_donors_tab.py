@@ -108,16 +108,24 @@ def test_refusals_are_shown_under_the_form(qtbot, widget: DonorsWidget, db: Data
 
 
 @pytest.mark.policy("G.3.c")
-def test_masks_drawn_over_a_live_frame_round_trip(qtbot, widget: DonorsWidget, db: Database,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_masks_drawn_over_an_unmasked_frame_round_trip(qtbot, widget: DonorsWidget,
+                                                       db: Database,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """An agreement not yet saved gets a blank frame; once saved, the administrator states a
+    reason and sees one unmasked frame, audited (G.2, G.3)."""
     points = [(0.1, 0.1), (0.4, 0.1), (0.4, 0.5), (0.1, 0.5)]
-    grabbed: list[tuple[int, int]] = []
+    seen: list[tuple[int, int] | None] = []
 
     def draw(editor: MaskEditorDialog) -> int:
         """Stands in for the administrator at the modal editor."""
         editor.show()
-        qtbot.waitUntil(lambda: editor.canvas.image is not None, timeout=10000)
-        grabbed.append((editor.canvas.image.width(), editor.canvas.image.height()))
+        if editor._agreement_id is not None:
+            assert not editor.grab_button.isEnabled(), "no frame without a reason"
+            editor.reason.setText("Drawing the neighbour's yard out of view")
+            editor.grab_button.click()
+            qtbot.waitUntil(lambda: editor.canvas.image is not None, timeout=10000)
+        image = editor.canvas.image
+        seen.append(None if image is None else (image.width(), image.height()))
         for point in points:
             qtbot.mouseClick(editor.canvas, Qt.MouseButton.LeftButton,
                              pos=editor.canvas.to_widget(point).toPoint())
@@ -129,7 +137,7 @@ def test_masks_drawn_over_a_live_frame_round_trip(qtbot, widget: DonorsWidget, d
     dialog = _dialog(qtbot, widget)
     _fill(dialog, "DA-2026-011", {"CAM-PD-01"})
     dialog.mask_button.click()
-    assert grabbed == [(640, 360)], "the frame is the camera's live frame"
+    assert seen == [None], "no frame before the agreement is saved (G.2)"
     assert dialog.mask_label.text() == "1 polygon blacked out"
     dialog.save_button.click()
     qtbot.waitUntil(lambda: widget.model.rowCount() == 1, timeout=10000)
@@ -148,10 +156,15 @@ def test_masks_drawn_over_a_live_frame_round_trip(qtbot, widget: DonorsWidget, d
     assert again.masks == saved.terms.mask_polygons
     assert again.hours.rows[1].text() == "22:00-02:00, 10:00-12:00"
     assert again.checked_codes() == ("CAM-PD-01",)
+    again.mask_button.click()
+    assert seen[1] == (640, 360), "the saved agreement's camera gives its unmasked frame"
+    with db.read() as session:
+        (view,) = list_events(session, AuditFilter(action="donor.mask_frame"))
+    assert view.reason == "Drawing the neighbour's yard out of view"
+    assert view.object_id == "CAM-PD-01" and view.details["agreement"] == "DA-2026-011"
+    assert len(again.masks) == 2, "the mask drawn over the frame is added"
     monkeypatch.undo()
-    editor = MaskEditorDialog(widget._session, [], again.masks, again)
+    editor = MaskEditorDialog(widget._session, [], saved.terms.mask_polygons, saved.id, again)
     qtbot.addWidget(editor)
     assert editor.canvas.polygons == list(saved.terms.mask_polygons)
-    with db.read() as session:
-        checks = list_events(session, AuditFilter(action="camera.check"))
-    assert len(checks) == 1 and "privacy mask" in checks[0].details["purpose"]
+    assert not editor.grab_button.isEnabled(), "no camera chosen, no frame"

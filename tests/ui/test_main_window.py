@@ -14,7 +14,8 @@ pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 @pytest.mark.policy("A.2")
 @pytest.mark.parametrize("role,areas", [
     ("alpr_admin", ["hits", "map", "wall", "search", "other_use", "hotlists", "dashboard",
-                    "cameras", "donors", "registry", "roster", "quarantine", "audit", "account"]),
+                    "cameras", "donors", "registry", "roster", "workstations", "quarantine",
+                    "audit", "account"]),
     ("supervisor", ["hits", "map", "wall", "search", "other_use", "hotlists", "approvals",
                     "dashboard", "registry", "audit", "account"]),
     ("division_commander", ["hits", "dashboard", "audit", "account"]),
@@ -66,3 +67,22 @@ def test_lost_database_is_shown_and_writes_refused(qtbot, console_session, db: D
     finally:
         db.engine = good_engine
         watchdog.stop()
+
+
+@pytest.mark.policy("G.3.f")
+def test_the_status_bar_says_whether_the_workstation_is_enrolled(
+        qtbot, console_session, db, settings, admin) -> None:
+    from rtic_console.services.auth import sign_in
+    from rtic_console.store.memory_keyring import use_memory_keyring
+    from tests.support import PASSWORD
+
+    window = MainWindow(console_session(admin))
+    qtbot.addWidget(window)
+    assert window.workstation_label.text() == "Workstation TEST-WS-01"
+    assert window.workstation_label.property("state") == "enrolled"
+    use_memory_keyring()  # the same person at a machine that is not enrolled
+    elsewhere = MainWindow(console_session(sign_in(db, settings, "1001", PASSWORD)))
+    qtbot.addWidget(elsewhere)
+    assert "not enrolled" in elsewhere.workstation_label.text()
+    assert elsewhere.workstation_label.property("state") == "unenrolled"
+    assert "donor cameras never show here" in elsewhere.workstation_label.toolTip()

@@ -72,3 +72,21 @@ def test_success_emits_context(qtbot, dialog: SignInDialog, admin) -> None:
         dialog.password.setText(PASSWORD)
         dialog.sign_in_button.click()
     assert blocker.args[0].actor.badge == "1001"
+
+
+@pytest.mark.policy("G.3.f")
+def test_the_sign_in_screen_says_when_the_machine_is_not_enrolled(
+        qtbot, db: Database, settings: Settings, runner, admin) -> None:
+    enrolled = SignInDialog(db, settings, runner)
+    qtbot.addWidget(enrolled)
+    qtbot.waitUntil(lambda: "(enrolled)" in enrolled.station_label.text(), timeout=5000)
+    from rtic_console.store.memory_keyring import use_memory_keyring
+
+    use_memory_keyring()
+    dialog = SignInDialog(db, settings, runner)
+    qtbot.addWidget(dialog)
+    dialog.resize(520, 420)
+    dialog.show()
+    qtbot.waitUntil(lambda: "NOT ENROLLED" in dialog.station_label.text(), timeout=5000)
+    assert "donor cameras never show here" in dialog.station_label.text()
+    assert dialog.station_label.objectName() == "warningText"

@@ -9,6 +9,7 @@ from rtic_console.store.models.hits import Hit, HitStep
 from rtic_console.store.models.hotlists import HotList, HotListEntry, HotListImport
 from rtic_console.store.models.personnel import Person, PersonRole
 from rtic_console.store.models.pscn import (
+    CameraCredential,
     CameraSettings,
     DonorAgreement,
     DonorAgreementCamera,
@@ -19,11 +20,13 @@ from rtic_console.store.models.pscn import (
 )
 from rtic_console.store.models.registry import RegistryEntry
 from rtic_console.store.models.searches import SearchRecord, SearchRequest
+from rtic_console.store.models.workstations import Workstation
 
 __all__ = [
     "AuditCheckpoint",
     "AuditEvent",
     "Base",
+    "CameraCredential",
     "CameraSettings",
     "ChangeLogEntry",
     "Detection",
@@ -46,4 +49,5 @@ __all__ = [
     "SearchRecord",
     "SearchRequest",
     "WallLayout",
+    "Workstation",
 ]

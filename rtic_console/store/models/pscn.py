@@ -48,6 +48,11 @@ class DonorAgreement(Base):
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
     updated_by: Mapped[str | None] = mapped_column(String(10))
     updated_at: Mapped[datetime | None]
+    # A withdrawn agreement is kept with its cameras: a camera once covered by a donor
+    # agreement is never recorded (G.1), and the record says so.
+    withdrawn_by: Mapped[str | None] = mapped_column(String(10))
+    withdrawn_at: Mapped[datetime | None]
+    withdraw_reason: Mapped[str | None] = mapped_column(Text)
 
 
 class DonorAgreementCamera(Base):
@@ -59,6 +64,22 @@ class DonorAgreementCamera(Base):
         ForeignKey("devices.id", ondelete="CASCADE"), primary_key=True)
 
     __table_args__ = (Index("ix_donor_agreement_cameras_device_id", "device_id"),)
+
+
+class CameraCredential(Base):
+    """A camera's stream URLs with their credentials, sealed (Fernet) with the department's
+    camera key, which is kept outside the database (each workstation's OS keyring, or the
+    RTIC_CAMERA_KEY variable of a headless service). `devices` holds the URLs redacted.
+    `key_id` names the key that sealed them, so a workstation holding another key says so."""
+
+    __tablename__ = "camera_credentials"
+
+    device_id: Mapped[int] = mapped_column(
+        ForeignKey("devices.id", ondelete="CASCADE"), primary_key=True)
+    stream_url_sealed: Mapped[str | None] = mapped_column(Text)
+    substream_url_sealed: Mapped[str | None] = mapped_column(Text)
+    key_id: Mapped[str] = mapped_column(String(16))
+    updated_at: Mapped[datetime]
 
 
 class CameraSettings(Base):

@@ -1,12 +1,9 @@
-"""Add or edit one PSCN camera (F.1), and test a stream URL without freezing the console."""
+"""Add or edit one PSCN camera (F.1), and check a stream without freezing the console."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
-import shiboken6
 from PySide6.QtCore import QObject, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -25,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from rtic_console.domain.devices import CATEGORY_TITLES, DeviceCategory
 from rtic_console.domain.donor_terms import recording_allowed
-from rtic_console.feeds.stream_probe import StreamProbeError, probe_stream
+from rtic_console.feeds.stream_check import StreamCheckReport, check_stream
 from rtic_console.services import cameras
 from rtic_console.services.cameras import CameraInput, CameraView
 from rtic_console.ui.console_session import ConsoleSession
@@ -33,74 +30,25 @@ from rtic_console.ui.widgets import MessageLine, describe_error
 
 PROBE_FRAMES = 15
 PROBE_TIMEOUT_S = 8.0
-HIDDEN_PASSWORD = "••••"
 
 ProbeDone = Callable[[bool, str], None]
-StreamBody = Callable[[str], tuple[bool, dict[str, object], Any]]
-StreamDone = Callable[[bool, dict[str, object], Any], None]
 
 
-def masked_url(url: str | None) -> str:
-    """The URL with its password hidden, so an edit dialog never shows it on screen."""
-    if not url:
-        return ""
-    parts = urlsplit(url)
-    user, at, host = parts.netloc.rpartition("@")
-    if not at or ":" not in user:
-        return url
-    return urlunsplit(parts._replace(netloc=f"{user.split(':')[0]}:{HIDDEN_PASSWORD}@{host}"))
+def run_stream_check(session: ConsoleSession, owner: QObject, done: ProbeDone, *,
+                     camera: int | None = None, url: str | None = None) -> None:
+    """The stream check workflow (plan, measure, record and audit) on the runner's
+    background pool; `done(ok, text)` runs on the GUI thread while `owner` lives. The
+    workflow finishes and audits even if the owner closes meanwhile."""
+    db, ctx = session.db, session.ctx
+    session.runner.background(
+        lambda: check_stream(db, ctx, camera=camera, url=url, frames=PROBE_FRAMES,
+                             timeout_s=PROBE_TIMEOUT_S),
+        lambda report: _report(report, done), lambda e: done(False, describe_error(e)),
+        owner=owner)
 
 
-def _probe(url: str) -> tuple[bool, dict[str, object], None]:
-    """Off the GUI thread: up to PROBE_TIMEOUT_S (twice that for a stream stalling late)."""
-    try:
-        r = probe_stream(url, frames=PROBE_FRAMES, timeout_s=PROBE_TIMEOUT_S)
-    except StreamProbeError as exc:
-        return False, {"reason": exc.reason, "frames_requested": PROBE_FRAMES}, None
-    return True, {"width": r.width, "height": r.height, "measured_fps": r.measured_fps,
-                  "first_frame_latency_ms": r.first_frame_latency_ms,
-                  "frames_read": r.frames_read}, None
-
-
-def probe_text(ok: bool, outcome: dict[str, object]) -> str:
-    if not ok:
-        return f"Cannot read the stream: {outcome['reason']}"
-    return (f"Stream OK: {outcome['width']}×{outcome['height']}, {outcome['measured_fps']:g} fps "
-            f"measured over {outcome['frames_read']} frames, first frame after "
-            f"{outcome['first_frame_latency_ms']:g} ms.")
-
-
-def audited_stream_read(session: ConsoleSession, url: str, body: StreamBody, owner: QObject,
-                        done: StreamDone) -> None:
-    """Authorise, read the stream off the GUI thread with `body`, then audit the read as the
-    CLI's camera check does (D.2.b(1)): decoding a feed is viewing it. The chain belongs to
-    the runner, so the audit event is written even if `owner` closes meanwhile; `done` runs
-    only while owner lives, and only once the audit event is committed."""
-    def finish(ok: bool, outcome: dict[str, object], payload: Any) -> None:
-        if shiboken6.isValid(owner):
-            done(ok, outcome, payload)
-
-    def failed(error: BaseException) -> None:
-        finish(False, {"reason": describe_error(error)}, None)
-
-    def read(checked: str, result: tuple[bool, dict[str, object], Any]) -> None:
-        ok, outcome, payload = result
-        session.perform(cameras.record_stream_check, checked, ok, outcome,
-                        owner=session.runner, on_done=lambda _r: finish(ok, outcome, payload),
-                        on_error=failed)
-
-    def authorized(checked: str) -> None:
-        session.runner.background(lambda: body(checked), lambda r: read(checked, r), failed,
-                                  owner=session.runner)
-
-    session.query(cameras.authorize_stream_check, url, owner=session.runner,
-                  on_done=authorized, on_error=failed)
-
-
-def check_stream(session: ConsoleSession, url: str, owner: QObject, done: ProbeDone) -> None:
-    """The Test stream button: resolution, measured fps and latency, or the reason."""
-    audited_stream_read(session, url, _probe, owner,
-                        lambda ok, outcome, _p: done(ok, probe_text(ok, outcome)))
+def _report(report: StreamCheckReport, done: ProbeDone) -> None:
+    done(report.ok, report.text())
 
 
 def _number(text: str, label: str) -> float | None:
@@ -140,6 +88,8 @@ class CameraDialog(QDialog):
             edit.setPlaceholderText("optional")
         self.stream_url, self.substream_url = QLineEdit(), QLineEdit()
         self.stream_url.setPlaceholderText("rtsp://user:password@host/path or http://…/mjpg")
+        self.stream_url.setToolTip("Credentials are stored apart, sealed, and never shown: "
+                                   "they appear as ***. Leave the URL as shown to keep them.")
         self.substream_url.setPlaceholderText("optional low-resolution stream for the wall")
         self.test_button = QPushButton("Test stream")
         self.test_button.setAutoDefault(False)  # Enter saves; it never starts a stream test
@@ -195,28 +145,20 @@ class CameraDialog(QDialog):
         self.address.setText(camera.address)
         self.latitude.setText("" if camera.latitude is None else f"{camera.latitude:g}")
         self.longitude.setText("" if camera.longitude is None else f"{camera.longitude:g}")
-        self.stream_url.setText(masked_url(camera.stream_url))
-        self.substream_url.setText(masked_url(camera.substream_url))
+        self.stream_url.setText(camera.display_url)
+        self.substream_url.setText(camera.substream_display_url)
         for edit in (self.stream_url, self.substream_url):
             edit.setCursorPosition(0)
         self.in_service.setChecked(camera.in_service)
         self.recording.setChecked(camera.recording_enabled)
         self.retention.setValue(camera.retention_days or 0)
 
-    def _url(self, edit: QLineEdit, original: str | None) -> str:
-        """What was typed, or the stored URL (with its password) when left as shown."""
-        text = edit.text().strip()
-        if original and text == masked_url(original):
-            return original
-        return text
-
     def value(self) -> CameraInput:
-        old = self._camera
+        """URLs as typed; left as shown (credentials as ***), the service keeps the stored."""
         return CameraInput(
             code=self.code.text(), name=self.name.text(), category=self.category.currentData(),
-            stream_url=self._url(self.stream_url, old.stream_url if old else None),
-            substream_url=self._url(self.substream_url, old.substream_url if old else None)
-            or None,
+            stream_url=self.stream_url.text().strip(),
+            substream_url=self.substream_url.text().strip() or None,
             area=self.area.text(), address=self.address.text(),
             latitude=_number(self.latitude.text(), "latitude"),
             longitude=_number(self.longitude.text(), "longitude"),
@@ -238,11 +180,14 @@ class CameraDialog(QDialog):
 
     @Slot()
     def _on_test_clicked(self) -> None:
-        old = self._camera
-        url = self._url(self.stream_url, old.stream_url if old else None)
+        """The stored camera when its URL is left as shown, else the URL as typed."""
+        old, typed = self._camera, self.stream_url.text().strip()
         self.test_button.setEnabled(False)
         self.probe_result.show_ok("Testing the stream…")
-        check_stream(self._session, url, self, self._on_probe_finished)
+        if old is not None and typed == old.display_url:
+            run_stream_check(self._session, self, self._on_probe_finished, camera=old.id)
+        else:
+            run_stream_check(self._session, self, self._on_probe_finished, url=typed)
 
     def _on_probe_finished(self, ok: bool, text: str) -> None:
         self.test_button.setEnabled(True)

@@ -25,7 +25,7 @@ from rtic_console.domain.devices import CATEGORY_TITLES
 from rtic_console.services import cameras
 from rtic_console.services.cameras import CameraView
 from rtic_console.store.change_bus import Change, ChangeEvent
-from rtic_console.ui.admin.camera_dialog import CameraDialog, check_stream
+from rtic_console.ui.admin.camera_dialog import CameraDialog, run_stream_check
 from rtic_console.ui.console_session import ConsoleSession
 from rtic_console.ui.table_model import (
     RowTableModel,
@@ -154,7 +154,7 @@ class CamerasWidget(QWidget):
     def _update_buttons(self) -> None:
         camera = self.selected()
         self.edit_button.setEnabled(camera is not None)
-        self.test_button.setEnabled(camera is not None and bool(camera.stream_url))
+        self.test_button.setEnabled(camera is not None and camera.has_stream)
 
     @Slot()
     def _on_category_filter_changed(self) -> None:
@@ -186,12 +186,13 @@ class CamerasWidget(QWidget):
     @Slot()
     def _on_test_clicked(self) -> None:
         camera = self.selected()
-        if camera is None or not camera.stream_url:
+        if camera is None or not camera.has_stream:
             return
         self.test_button.setEnabled(False)
         self.message.show_ok(f"Testing {camera.code} ({camera.display_url})…")
-        check_stream(self._session, camera.stream_url, self,
-                     lambda ok, text: self._on_probe_finished(camera.code, ok, text))
+        run_stream_check(self._session, self,
+                         lambda ok, text: self._on_probe_finished(camera.code, ok, text),
+                         camera=camera.id)
 
     def _on_probe_finished(self, code: str, ok: bool, text: str) -> None:
         self._update_buttons()

@@ -74,8 +74,11 @@ class DonorDialog(QDialog):
         self.time_zone = QLineEdit(DEFAULT_TIME_ZONE)
         self.workstations = QLineEdit()
         self.workstations.setPlaceholderText("workstation names, comma separated; empty: none")
-        this_ws = QPushButton(f"Add {session.ctx.workstation}")
+        station = session.ctx.enrolled_station
+        this_ws = QPushButton(f"Add {station.name}" if station else "This workstation is not "
+                              "enrolled")
         this_ws.setObjectName("compactButton")
+        this_ws.setEnabled(station is not None)
         this_ws.clicked.connect(self._on_add_workstation_clicked)
         ws_row = QHBoxLayout()
         ws_row.addWidget(self.workstations, 1)
@@ -217,15 +220,17 @@ class DonorDialog(QDialog):
 
     @Slot()
     def _on_add_workstation_clicked(self) -> None:
+        station = self._session.ctx.enrolled_station
         names = [w.strip() for w in self.workstations.text().split(",") if w.strip()]
-        if self._session.ctx.workstation not in names:
-            self.workstations.setText(", ".join([*names, self._session.ctx.workstation]))
+        if station is not None and station.name not in names:
+            self.workstations.setText(", ".join([*names, station.name]))
 
     @Slot()
     def _on_mask_clicked(self) -> None:
         codes = set(self.checked_codes())
         chosen = [c for c in self.donor_cameras if c.code in codes] or self.donor_cameras
-        editor = MaskEditorDialog(self._session, chosen, self.masks, self)
+        editor = MaskEditorDialog(self._session, chosen, self.masks,
+                                  self._agreement.id if self._agreement else None, self)
         if editor.exec():
             self.masks = editor.polygons()
             self._show_masks()

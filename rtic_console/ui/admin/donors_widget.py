@@ -44,7 +44,7 @@ SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 EXPIRING_BACKGROUND = QColor("#fef3c7")
 EXPIRING_TEXT = QColor("#92400e")
 STATUS_COLORS = {"current": QColor("#15803d"), "expired": QColor("#6b7280"),
-                 "not yet in effect": QColor("#1d4ed8")}
+                 "not yet in effect": QColor("#1d4ed8"), "withdrawn": QColor("#6b7280")}
 
 
 
@@ -173,9 +173,11 @@ class DonorsWidget(QWidget):
 
     @Slot()
     def _update_buttons(self) -> None:
-        chosen = self.selected() is not None
-        self.edit_button.setEnabled(chosen)
-        self.withdraw_button.setEnabled(chosen)
+        """A withdrawn agreement is kept as it ended: neither edited nor withdrawn again."""
+        chosen = self.selected()
+        standing = chosen is not None and chosen.withdrawn_at is None
+        self.edit_button.setEnabled(standing)
+        self.withdraw_button.setEnabled(standing)
 
 
     @Slot(object)
@@ -211,7 +213,7 @@ class DonorsWidget(QWidget):
         if not ok:
             return
         self._session.perform(
-            donors.delete_agreement, agreement.id, reason, owner=self,
+            donors.withdraw_agreement, agreement.id, reason, owner=self,
             on_done=lambda _r: self.message.show_ok(f"Agreement {agreement.reference} "
                                                     "withdrawn."),
             on_error=lambda e: self.message.show_error(describe_error(e)))

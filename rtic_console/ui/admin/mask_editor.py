@@ -1,7 +1,10 @@
-"""Draws a donor agreement's privacy-mask polygons (G.3.c) over a live frame of its camera."""
+"""Draws a donor agreement's privacy-mask polygons (G.3.c), over one unmasked frame of its
+camera when the donors service allows it (an ALPR administrator, a saved agreement, its hours
+and workstations, a stated reason; audited), or over a blank frame."""
 
 from __future__ import annotations
 
+import numpy as np
 from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt, Signal, Slot
 from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPaintEvent, QPen, QPolygonF
 from PySide6.QtWidgets import (
@@ -10,47 +13,34 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
-from rtic_console.feeds.video_capture import StreamError, VideoSource
+from rtic_console.feeds.mask_frame import fetch_mask_frame
 from rtic_console.services.cameras import CameraView
-from rtic_console.ui.admin.camera_dialog import audited_stream_read
 from rtic_console.ui.console_session import ConsoleSession
-from rtic_console.ui.widgets import MessageLine
+from rtic_console.ui.widgets import MessageLine, describe_error
 
 Point = tuple[float, float]
 Polygon = tuple[Point, ...]
 MASK_FILL = QColor(0, 0, 0, 170)
 MASK_EDGE = QColor("#facc15")
 DRAFT_EDGE = QColor("#22d3ee")
-FRAME_PURPOSE = "privacy mask drawing; frame held in memory only, never stored (G.1)"
-GRAB_TRIES = 10
+UNSAVED_NOTE = ("Save the agreement first: an unmasked frame is shown only under a saved "
+                "agreement's terms (G.2). Points can still be placed on the blank 16:9 frame.")
+FRAME_NOTE = ("An unmasked donor frame is shown only here, to ALPR administrators, within the "
+              "agreement's hours and on its workstations, for a stated reason. The view is "
+              "audited; the frame is held in memory only and never stored (G.1).")
 
 
-def grab_frame(url: str) -> tuple[bool, dict[str, object], QImage | None]:
-    """Off the GUI thread: one decoded frame as a QImage that owns its pixels."""
-    try:
-        source = VideoSource.open(url, open_timeout_s=5, read_timeout_s=5)
-    except StreamError as exc:
-        return False, {"reason": exc.reason, "purpose": FRAME_PURPOSE}, None
-    try:
-        for _ in range(GRAB_TRIES):
-            read = source.read()
-            if read is not None:
-                frame, (width, height), _arrived = read
-                image = QImage(frame.data, frame.shape[1], frame.shape[0], frame.strides[0],
-                               QImage.Format.Format_BGR888).copy()
-                return True, {"width": width, "height": height, "purpose": FRAME_PURPOSE}, image
-    except StreamError as exc:
-        return False, {"reason": exc.reason, "purpose": FRAME_PURPOSE}, None
-    finally:
-        source.release()
-    return False, {"reason": f"no frame decoded in {GRAB_TRIES} tries",
-                   "purpose": FRAME_PURPOSE}, None
+def frame_image(frame: np.ndarray) -> QImage:
+    """A QImage that owns its pixels, so the array may go."""
+    return QImage(frame.data, frame.shape[1], frame.shape[0], frame.strides[0],
+                  QImage.Format.Format_BGR888).copy()
 
 
 class MaskCanvas(QWidget):
@@ -177,14 +167,16 @@ class MaskCanvas(QWidget):
 
 class MaskEditorDialog(QDialog):
     """The masks belong to the agreement and apply to every camera it covers; the frame of
-    any one of them can be the backdrop."""
+    any one of them can be the backdrop. `agreement_id` is None for an agreement not yet
+    saved: then there is no frame, only the blank canvas."""
 
     def __init__(self, session: ConsoleSession, cameras: list[CameraView],
-                 polygons: tuple[Polygon, ...], parent: QWidget | None = None) -> None:
+                 polygons: tuple[Polygon, ...], agreement_id: int | None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._session = session
+        self._session, self._agreement_id = session, agreement_id
         self.setWindowTitle("Privacy masks (G.3.c)")
-        self.resize(960, 700)
+        self.resize(960, 720)
         intro = QLabel("Click to place the corners of an area the donor does not allow to be "
                        "seen; double-click or right-click to close it. Masked areas are black "
                        "on every frame before it reaches a screen.")
@@ -193,13 +185,22 @@ class MaskEditorDialog(QDialog):
         for camera in cameras:
             self.camera_combo.addItem(f"{camera.code} · {camera.name}", camera.id)
         self._cameras = {c.id: c for c in cameras}
-        self.grab_button = QPushButton("Grab live frame")
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText("why the unmasked frame is needed")
+        self.reason.setMaxLength(300)
+        self.reason.textChanged.connect(self._update_grab_button)
+        self.grab_button = QPushButton("Show unmasked frame")
         self.grab_button.setAutoDefault(False)
         self.grab_button.clicked.connect(self._on_grab_clicked)
         top = QHBoxLayout()
         top.addWidget(QLabel("Frame from"))
         top.addWidget(self.camera_combo, 1)
+        top.addWidget(QLabel("Reason"))
+        top.addWidget(self.reason, 1)
         top.addWidget(self.grab_button)
+        self.frame_note = QLabel(FRAME_NOTE)
+        self.frame_note.setObjectName("footnote")
+        self.frame_note.setWordWrap(True)
         self.canvas = MaskCanvas()
         self.canvas.set_polygons(polygons)
         self.canvas.polygons_changed.connect(self._on_canvas_polygons_changed)
@@ -225,43 +226,56 @@ class MaskEditorDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(top)
+        layout.addWidget(self.frame_note)
         layout.addWidget(self.canvas, 1)
         layout.addLayout(tools)
         layout.addWidget(self.message)
         layout.addWidget(buttons)
         self._on_canvas_polygons_changed()
-        if cameras:
-            self._on_grab_clicked()
-        else:
-            self.grab_button.setEnabled(False)
+        self._busy = False
+        if agreement_id is None:
+            self.canvas.set_image(None, UNSAVED_NOTE)
+        elif not cameras:
             self.canvas.set_image(None, "Choose the agreement's cameras first to draw over a "
-                                        "live frame.")
+                                        "frame.")
+        else:
+            self.canvas.set_image(None, "State a reason, then Show unmasked frame, or draw on "
+                                        "the blank frame.")
+        self._update_grab_button()
 
     def polygons(self) -> tuple[Polygon, ...]:
         return tuple(self.canvas.polygons)
 
     @Slot()
+    def _update_grab_button(self) -> None:
+        self.grab_button.setEnabled(not self._busy and self._agreement_id is not None
+                                    and bool(self._cameras) and bool(self.reason.text().strip()))
+
+    @Slot()
     def _on_grab_clicked(self) -> None:
         camera = self._cameras.get(self.camera_combo.currentData())
-        if camera is None:
+        agreement_id = self._agreement_id
+        if camera is None or agreement_id is None:
             return
-        if not camera.stream_url:
-            self.canvas.set_image(None, f"{camera.code} has no stream URL.")
-            return
-        self.grab_button.setEnabled(False)
+        self._busy = True
+        self._update_grab_button()
         self.canvas.set_image(self.canvas.image, f"Connecting to {camera.code}…")
-        audited_stream_read(self._session, camera.stream_url, grab_frame, self,
-                            lambda ok, outcome, image: self._on_frame_grabbed(
-                                camera, ok, outcome, image))
+        db, ctx, reason = self._session.db, self._session.ctx, self.reason.text()
+        self._session.runner.background(
+            lambda: frame_image(fetch_mask_frame(db, ctx, agreement_id, camera.id, reason)),
+            self._on_frame_grabbed,
+            lambda error: self._on_frame_refused(camera, error), owner=self)
 
-    def _on_frame_grabbed(self, camera: CameraView, ok: bool, outcome: dict[str, object],
-                          image: QImage | None) -> None:
-        self.grab_button.setEnabled(True)
-        if ok and image is not None:
-            self.canvas.set_image(image)
-            self.message.clear_message()
-        else:
-            self.canvas.set_image(None, f"No frame from {camera.code}: {outcome.get('reason')}")
+    def _on_frame_grabbed(self, image: QImage) -> None:
+        self._busy = False
+        self._update_grab_button()
+        self.canvas.set_image(image)
+        self.message.clear_message()
+
+    def _on_frame_refused(self, camera: CameraView, error: BaseException) -> None:
+        self._busy = False
+        self._update_grab_button()
+        self.canvas.set_image(None, f"{camera.code}: {describe_error(error)}")
 
     @Slot()
     def _on_canvas_polygons_changed(self) -> None:

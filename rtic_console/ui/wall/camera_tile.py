@@ -23,6 +23,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from rtic_console.domain.devices import CATEGORY_TITLES, DeviceCategory
+from rtic_console.domain.stream_urls import SecretUrl
 from rtic_console.feeds.display_fit import DisplayFit, chain
 from rtic_console.feeds.video_capture import CaptureWorker, FrameMeta, StreamState
 from rtic_console.ui.wall.tile_painting import CachedCaption, Placement, draw_bar, draw_message
@@ -48,13 +49,13 @@ def _clock(epoch_s: int) -> str:
 
 @dataclass(frozen=True)
 class TileCamera:
-    """What a tile needs to know of its camera."""
+    """What a tile needs to know of its camera; `url` is whole but prints redacted."""
 
     device_id: int
     code: str
     name: str
     category: DeviceCategory
-    url: str
+    url: SecretUrl | None
 
 
 def camera_mime(device_id: int) -> QMimeData:

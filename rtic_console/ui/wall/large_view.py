@@ -21,6 +21,7 @@ class LargeViewDialog(QDialog):
                  make_worker: Callable[[TileCamera, TileGrant], CaptureWorker],
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.camera_id = camera.device_id
         self.setWindowTitle(f"{camera.code} · {camera.name}")
         self.resize(1024, 600)
         self.tile = CameraTile(0)

@@ -42,17 +42,21 @@ PAINT_INTERVAL_MS = 40  # 25 Hz: above the streams' 15 fps, so no frame waits lo
 MAX_TIMER_MS = 6 * 3600 * 1000
 
 
-def tile_camera(camera: CameraView, main_stream: bool = False) -> TileCamera:
-    url = (camera.stream_url if main_stream else camera.substream_url or camera.stream_url)
-    return TileCamera(camera.id, camera.code, camera.name, camera.category, url or "")
+def tile_camera(grant: TileGrant, main_stream: bool = False) -> TileCamera:
+    """The tile's stream: the low-resolution one when there is one, the main one large."""
+    streams, camera = grant.streams, grant.camera
+    url = None if streams is None else streams.main if main_stream else streams.for_tile
+    return TileCamera(camera.id, camera.code, camera.name, camera.category, url)
 
 
 def make_worker(camera: TileCamera, grant: TileGrant) -> CaptureWorker:
+    """The capture gets the whole URL, credentials included, only here, at connect time."""
     mask = None
     if grant.terms is not None and grant.terms.mask_polygons:
         mask = PrivacyMask(grant.terms.mask_polygons)
-    return CaptureWorker(camera.url, camera_id=camera.code, transform=mask, stale_after_s=3.0,
-                         open_timeout_s=5.0, read_timeout_s=5.0)
+    assert camera.url is not None
+    return CaptureWorker(camera.url.reveal(), camera_id=camera.code, transform=mask,
+                         stale_after_s=3.0, open_timeout_s=5.0, read_timeout_s=5.0)
 
 
 class VideoWallWidget(QWidget):
@@ -63,6 +67,7 @@ class VideoWallWidget(QWidget):
         self.reference = ""
         self.grants: dict[int, TileGrant] = {}
         self._terms_timers: dict[int, QTimer] = {}
+        self.large_views: list[LargeViewDialog] = []
         self.detached: QMainWindow | None = None
 
         self.camera_list = CameraListWidget()
@@ -161,14 +166,53 @@ class VideoWallWidget(QWidget):
     # -- cameras on tiles ----------------------------------------------------------------
     def refresh_cameras(self) -> None:
         self._session.query(camera_service.list_cameras, owner=self,
-                            on_done=self.camera_list.set_cameras,
+                            on_done=self._on_cameras_loaded,
                             on_error=lambda e: self.message.show_error(describe_error(e)),
                             key="wall.cameras")
 
+    def _on_cameras_loaded(self, views: list[CameraView]) -> None:
+        """A camera on a tile whose category or stream changed is asked for again: an
+        agency camera made a donor camera must not stay live."""
+        self.camera_list.set_cameras(views)
+        by_id = {v.id: v for v in views}
+        changed = {i for i, g in self.grants.items()
+                   if (v := by_id.get(g.camera.id)) is None
+                   or (v.category, v.display_url, v.substream_display_url, v.in_service)
+                   != (g.camera.category, g.camera.display_url, g.camera.substream_display_url,
+                       g.camera.in_service)}
+        self.recheck_tiles(changed, "The camera was changed: checking it again…")
+
     @Slot(object)
     def _on_change(self, change: ChangeEvent) -> None:
+        """Donor terms take effect at once on every open tile in every console (G.2, G.3):
+        the tiles of the cameras named go dark now, then are asked for again."""
         if change.kind in (Change.CAMERA, Change.RESYNC):
             self.refresh_cameras()  # new cameras and their status, from any workstation
+        if change.kind is Change.DONOR_TERMS:
+            affected = {i for i, g in self.grants.items() if g.camera.id in change.ids}
+        elif change.kind in (Change.WORKSTATION, Change.RESYNC):
+            affected = {i for i, g in self.grants.items() if g.camera.is_donor}
+        else:
+            return
+        self.recheck_tiles(affected, "Donor terms changed: checking the agreement again…")
+
+    def recheck_tiles(self, indexes: set[int], why: str) -> None:
+        """Darkens those tiles (and closes their large views) at once, then asks the
+        service again; the new grant opens, updates the masks, or keeps them dark."""
+        for index in sorted(indexes):
+            grant = self.grants.get(index)
+            if grant is None or index >= len(self.grid.tiles):
+                continue
+            tile = self.grid.tiles[index]
+            if tile.camera is None or tile.camera.device_id != grant.camera.id:
+                continue
+            self.close_large_views(grant.camera.id)
+            self.grid.retire(tile.show_dark(tile_camera(grant), why))
+            self.assign(index, grant.camera.id)
+
+    def close_large_views(self, camera_id: int) -> None:
+        for dialog in [d for d in self.large_views if d.camera_id == camera_id]:
+            dialog.close()
 
     @Slot(int)
     def open_camera(self, device_id: int) -> None:
@@ -195,12 +239,12 @@ class VideoWallWidget(QWidget):
         grant = wall.tiles[0]
         tile = self.grid.tiles[index]
         self.grants[index] = grant
-        camera = tile_camera(grant.camera)
-        if grant.allowed and camera.url:
+        camera = tile_camera(grant)
+        if grant.allowed and camera.url is not None:
             self.grid.retire(tile.show_camera(camera, lambda: make_worker(camera, grant)))
         else:
             clause = f" (GO 525.08 {grant.clause})" if grant.clause else ""
-            why = grant.reason if grant.camera.stream_url or not grant.allowed else \
+            why = grant.reason if grant.camera.has_stream or not grant.allowed else \
                 "no stream address is configured for this camera"
             self.grid.retire(tile.show_dark(camera, f"{why}{clause}"))
         self._schedule_recheck(index, grant)
@@ -227,23 +271,30 @@ class VideoWallWidget(QWidget):
         if tile is None or tile.camera is None or tile.camera.device_id != grant.camera.id:
             return
         if grant.allowed:
-            self.grid.retire(tile.show_dark(tile_camera(grant.camera),
+            self.close_large_views(grant.camera.id)
+            self.grid.retire(tile.show_dark(tile_camera(grant),
                                             "Donor terms: the viewing period has ended"))
         self.assign(index, grant.camera.id)
 
     @Slot(int)
     def _on_tile_double_clicked(self, index: int) -> None:
         grant = self.grants.get(index)
-        if grant is None or not grant.allowed:
+        if grant is None or not grant.allowed or grant.streams is None:
             return
-        dialog = LargeViewDialog(tile_camera(grant.camera, main_stream=True), grant,
+        dialog = LargeViewDialog(tile_camera(grant, main_stream=True), grant,
                                  make_worker, self)
+        self.large_views.append(dialog)
+        dialog.destroyed.connect(lambda: self._forget_large_view(dialog))
         if not grant.camera.is_donor:  # donor video is never recorded, so never replayed (G.1)
             dialog.playback_requested.connect(lambda: self._open_playback(grant.camera))
         else:
             dialog.playback_button.hide()
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
+
+    def _forget_large_view(self, dialog: LargeViewDialog) -> None:
+        if dialog in self.large_views:
+            self.large_views.remove(dialog)
 
     def _open_playback(self, camera: CameraView) -> None:
         dialog = PlaybackDialog(self._session, camera, purpose=self.purpose,

@@ -8,6 +8,7 @@ import re
 import socket
 import tomllib
 from dataclasses import dataclass, field
+from datetime import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -19,6 +20,13 @@ from rtic_console.domain.audit_anchor import KeyFormatError, parse_public_key
 APP_NAME = "rtic-console"
 _QUERY_PASSWORD = re.compile(r"(?i)(?:^|&)password=")
 OSM_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+
+
+def time_of_day(text: object) -> time:
+    """HH:MM as a time; ValueError for anything else."""
+    if not isinstance(text, str) or not re.fullmatch(r"\d{2}:\d{2}", text):
+        raise ValueError(f"not a time of day as HH:MM: {text!r}")
+    return time.fromisoformat(text)
 
 
 class SettingsError(ValueError):
@@ -71,6 +79,9 @@ class Settings:
     hotlist_max_shrink_share: float = field(default=0.10, metadata={
         "help": "Share of a hot list's entries in force that one import may remove without "
                 "an explicit confirmation (0 to 0.9)"})
+    daily_jobs_at: str = field(default="03:00", metadata={
+        "help": "Local time (HH:MM) when the headless service does its daily work (a signed "
+                "checkpoint of the audit trail)"})
     audit_public_keys: tuple[str, ...] = field(default=(), metadata={
         "help": "Department public keys that audit checkpoints may be signed with "
                 "(ed25519:BASE64, as `audit key show` prints them); the key in this "
@@ -92,6 +103,11 @@ class Settings:
         if isinstance(share, bool) or not isinstance(share, int | float) \
                 or not 0 <= share <= 0.9:
             raise SettingsError("setting hotlist_max_shrink_share must be a share from 0 to 0.9")
+        try:
+            time_of_day(self.daily_jobs_at)
+        except ValueError:
+            raise SettingsError("setting daily_jobs_at must be a time of day as HH:MM, such as "
+                                "03:00") from None
         if not self.workstation or len(self.workstation) > 80:
             raise SettingsError("setting workstation must be 1 to 80 characters")
         self._check_map()
@@ -104,6 +120,10 @@ class Settings:
             except KeyFormatError as exc:
                 raise SettingsError(f"setting audit_public_keys: {exc}") from None
         object.__setattr__(self, "audit_public_keys", tuple(keys))
+
+    @property
+    def daily_time(self) -> time:
+        return time_of_day(self.daily_jobs_at)
 
     def _check_map(self) -> None:
         url = self.map_tile_url

@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass
+from datetime import time
 from pathlib import Path
 
 from rtic_console.feeds.alpr_simulator import AlprSimulator, SimulatorConfig, demo_devices
@@ -71,6 +72,8 @@ class DemoRuntime:
     folder: Path
     camera_process: subprocess.Popen[str] | None = None
     listener: ChangeListener | None = None
+    workstation: str = "demo"
+    daily_at: time | None = None
     services: HeadlessServices | None = None
     simulator: AlprSimulator | None = None
     _task: asyncio.Task[object] | None = None
@@ -78,7 +81,8 @@ class DemoRuntime:
     async def start(self) -> None:
         self.services = HeadlessServices(self.db, HeadlessConfig(
             IngestConfig(port=0, spool_path=self.folder / "ingest-spool.sqlite3"),
-            record_dir=self.folder / "recordings", segment_s=DEMO_SEGMENT_S),
+            record_dir=self.folder / "recordings", segment_s=DEMO_SEGMENT_S,
+            workstation=self.workstation, daily_at=self.daily_at),
             listener=self.listener)
         await self.services.start()
         assert self.services.ingest is not None

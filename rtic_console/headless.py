@@ -8,9 +8,11 @@ import logging
 import signal
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import time
 from pathlib import Path
 from typing import Any
 
+from rtic_console.feeds.daily_jobs import DailyJobsWorker
 from rtic_console.feeds.recording_supervisor import RecordingSupervisor
 from rtic_console.feeds.webhook_server import IngestConfig, IngestService
 from rtic_console.store.change_listeners import ChangeListener, change_listener
@@ -24,10 +26,12 @@ class HeadlessConfig:
     ingest: IngestConfig = field(default_factory=IngestConfig)
     record_dir: Path | None = None  # record the cameras whose recording is enabled, here
     segment_s: float = 60.0
+    workstation: str = "headless"  # who the daily jobs act as, in the audit trail
+    daily_at: time | None = None  # local time of the daily jobs; None: no daily jobs
 
 
 class HeadlessServices:
-    """The change listener, the ingest service and the recording supervisor.
+    """The change listener, the ingest service, the recording supervisor and the daily jobs.
 
     Started in that order and stopped in reverse, inside an asyncio loop (the console's
     qasync loop, or `run_headless`'s own). None of them needs the database to start: reads
@@ -44,6 +48,7 @@ class HeadlessServices:
         self._own_listener: ChangeListener | None = None
         self.ingest: IngestService | None = None
         self.recorders: RecordingSupervisor | None = None
+        self.daily: DailyJobsWorker | None = None
 
     async def start(self) -> None:
         try:
@@ -58,12 +63,19 @@ class HeadlessServices:
                 self.recorders = RecordingSupervisor(self.db, self.config.record_dir,
                                                      segment_s=self.config.segment_s)
                 self.recorders.start()
+            if self.config.daily_at is not None:
+                self.daily = DailyJobsWorker(self.db, self.config.workstation,
+                                             self.config.daily_at)
+                self.daily.start()
         except BaseException:
             await self.stop()
             raise
 
     async def stop(self) -> None:
         loop = asyncio.get_running_loop()
+        if self.daily is not None:
+            await loop.run_in_executor(None, self.daily.stop)
+            self.daily = None
         if self.recorders is not None:
             await loop.run_in_executor(None, self.recorders.stop)
             self.recorders = None

@@ -65,7 +65,9 @@ def _demo(args: argparse.Namespace, cli: CliSession) -> int:
         return run_console(settings, demo=True, db=db,
                            demo_note=f"Password for every demo person: {DEMO_PASSWORD}",
                            auto_sign_in=(demo_badge_for(role), DEMO_PASSWORD),
-                           companion=lambda heard: DemoRuntime(db, folder, cameras, heard))
+                           companion=lambda heard: DemoRuntime(
+                               db, folder, cameras, heard, settings.workstation,
+                               settings.daily_time))
     finally:
         if camera_process is not None and camera_process.poll() is None:
             stop_process(camera_process)

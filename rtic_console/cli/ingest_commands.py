@@ -147,7 +147,8 @@ def _serve(args: argparse.Namespace, cli: CliSession) -> int:
     config = HeadlessConfig(
         IngestConfig(host=host, port=port, spool_path=spool, token=token,
                      max_body_bytes=args.max_body),
-        record_dir=args.record_dir)
+        record_dir=args.record_dir, workstation=cli.settings.workstation,
+        daily_at=cli.settings.daily_time)
 
     def started(services: HeadlessServices) -> None:
         url = services.ingest.url if services.ingest else "?"

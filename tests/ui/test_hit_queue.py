@@ -197,3 +197,18 @@ def test_a_refused_close_says_why(qtbot, console_session, db: Database,
                     timeout=5000)
     panel.grab().save("/tmp/hit_queue_refused_close.png")
     assert widget.model.rowCount() == 1, "the refused hit stays in the queue"
+
+
+def test_every_hit_of_a_burst_appears(qtbot, console_session, db: Database,
+                                      engine: MatchingEngine, enrol) -> None:
+    """Several hits announced in one event (one ingest batch) all reach the queue."""
+    widget = HitQueueWidget(console_session(enrol("5201", "dispatcher")))
+    qtbot.addWidget(widget)
+    widget.show()
+    qtbot.waitUntil(lambda: widget.summary.text().startswith("0 open"), timeout=5000)
+    with db.write() as session:
+        ids = ingest_reads(session, [_read("7KQM482", f"burst-{n}") for n in range(4)], engine,
+                           datetime.now(UTC), "test").hit_ids
+    assert len(ids) == 4
+    qtbot.waitUntil(lambda: widget.model.rowCount() == 4, timeout=3000)
+    assert {h.id for h in widget.model.rows} == set(ids)

@@ -134,7 +134,8 @@ class HitQueueWidget(QWidget):
     def _on_changed_loaded(self, ids: set[int], views: list[HitView]) -> None:
         self._fetching = False
         found = {v.id: v for v in views}
-        if any(self._apply(found.get(hit_id), hit_id) for hit_id in sorted(ids)):
+        new = [self._apply(found.get(hit_id), hit_id) for hit_id in sorted(ids)]
+        if any(new):
             QApplication.alert(self.window())
         self._update_summary()
         self._fetch_changed()

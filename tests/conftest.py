@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 import threading
 import uuid
 from collections.abc import Iterator
@@ -25,7 +24,7 @@ from rtic_console.services.runner import perform
 from rtic_console.services.workstations import enrol_workstation
 from rtic_console.store.database import Database
 from rtic_console.store.memory_keyring import MemoryKeyring, use_memory_keyring
-from tests.support import PASSWORD, trained
+from tests.support import PASSWORD, threads_of_ours, trained
 
 PG_ADMIN_DSN = os.environ.get("RTIC_TEST_PG", "host=127.0.0.1 port=5432 user=postgres "
                               "dbname=postgres connect_timeout=3")
@@ -68,18 +67,12 @@ def _cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
                         PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 
 
-# Threads of ours, daemon or not: our pools ("rtic-..."), and the workers, watchdogs,
-# listeners, pollers and supervisors that name themselves so.
-OUR_THREADS = re.compile(r"^rtic-|(Worker|Watchdog|Listener|Poller|Supervisor)$")
-
-
 @pytest.fixture(autouse=True)
 def _no_leaked_threads() -> Iterator[None]:
     """A test that leaves a thread of ours running fails (napari's habit)."""
     before = set(threading.enumerate())
     yield
-    leaked = [t for t in threading.enumerate()
-              if t not in before and t.is_alive() and OUR_THREADS.search(t.name)]
+    leaked = threads_of_ours(before)
     for t in leaked:
         t.join(timeout=5)
     still = [t.name for t in leaked if t.is_alive()]

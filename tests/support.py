@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import threading
 from datetime import date, timedelta
 from typing import Any
 
@@ -12,6 +14,15 @@ from rtic_console.store.audit_log import AuditFilter, list_events
 from rtic_console.store.database import Database
 
 PASSWORD = "correct-horse-battery"
+# Threads of ours, daemon or not: our pools ("rtic-..."), and the workers, watchdogs,
+# listeners, pollers and supervisors that name themselves so.
+OUR_THREADS = re.compile(r"^rtic-|(Worker|Watchdog|Listener|Poller|Supervisor)$")
+
+
+def threads_of_ours(before: set[threading.Thread]) -> list[threading.Thread]:
+    """Threads of ours alive now that were not running at `before`."""
+    return [t for t in threading.enumerate()
+            if t not in before and t.is_alive() and OUR_THREADS.search(t.name)]
 
 
 def trained(days_ago: int = 100) -> str:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import re
 import sys
 import threading
 from collections.abc import Callable
@@ -39,7 +38,7 @@ from rtic_console.ui.main_window import MainWindow
 from rtic_console.ui.sign_in_dialog import SignInDialog
 from rtic_console.ui.wall.purpose_dialog import PurposeDialog
 from tests.feeds.ingest_harness import FIXTURES
-from tests.support import PASSWORD
+from tests.support import PASSWORD, threads_of_ours
 
 W = TypeVar("W", bound=QWidget)
 HOT_PLATE = "7KQM482"
@@ -181,8 +180,6 @@ class Scenario:
         await press(window, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
 
 
-# Threads of ours, daemon or not (the same rule as the tests' conftest).
-OUR_THREADS = re.compile(r"^rtic-|^capture-|(Worker|Watchdog|Listener|Poller|Supervisor)$")
 
 
 class ErrorsLogged(logging.Handler):
@@ -208,8 +205,7 @@ def main(argv: list[str]) -> int:
         return scenarios[0]
 
     code = run_console(settings, db=db, companion=companion)
-    left = [t.name for t in threading.enumerate()
-            if t not in before and t.is_alive() and OUR_THREADS.search(t.name)]
+    left = [t.name for t in threads_of_ours(before)]
     error = scenarios[0].error if scenarios else RuntimeError("the companion never started")
     print(json.dumps({"exit": code, "error": None if error is None else repr(error),
                       "streams_at_sign_out": scenarios[0].threads_at_sign_out if scenarios

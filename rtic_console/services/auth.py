@@ -14,6 +14,7 @@ from rtic_console.domain.roles import ROLE_TITLES, Permission, Role, allows, rol
 from rtic_console.services.context import (
     Actor,
     Context,
+    InputRejected,
     Refused,
     Station,
     service_action,
@@ -148,6 +149,18 @@ def authorize(session: Session, ctx: Context, permission: Permission, *, action:
                          "confirmation by a second ALPR administrator or a division "
                          "commander; until then you act without it.", "SOD")
         raise refuse(f"Only {roles_for(permission)} may do this.", "A.2")
+    return person
+
+
+def person_by_badge(session: Session, badge: str) -> Person:
+    """The roster entry of a badge as typed, or an input error naming what is wrong."""
+    try:
+        badge = clean_badge(badge)
+    except RosterInputError as exc:
+        raise InputRejected(str(exc)) from None
+    person = session.scalar(select(Person).where(Person.badge == badge))
+    if person is None:
+        raise InputRejected(f"no one with badge {badge} is on the roster")
     return person
 
 

@@ -126,6 +126,16 @@ def camera_by_code(session: Session, code: str) -> Device:
     return device
 
 
+def camera_of(session: Session, camera: int | str) -> Device:
+    """By database id, or by camera code as people type it (CAM-AG-01)."""
+    if isinstance(camera, str):
+        return camera_by_code(session, camera)
+    device = session.get(Device, camera)
+    if device is None or device.kind != DeviceKind.CAMERA.value:
+        raise InputRejected(f"there is no camera #{camera}")
+    return device
+
+
 def check_url(url: str | None, label: str, required: bool = True) -> str | None:
     """Accepts only what the capture backend opens: rtsp(s), http(s) and file URLs."""
     url = (url or "").strip()
@@ -297,15 +307,6 @@ class StreamCheckPlan:
     note: str = ""
 
 
-def _camera_of(session: Session, camera: int | str) -> Device:
-    if isinstance(camera, str):
-        return camera_by_code(session, camera)
-    device = session.get(Device, camera)
-    if device is None or device.kind != DeviceKind.CAMERA.value:
-        raise InputRejected(f"there is no camera #{camera}")
-    return device
-
-
 def _is_donor(session: Session, device: Device) -> bool:
     return device.category == DONOR or last_agreement_of(session, device.id) is not None
 
@@ -328,7 +329,7 @@ def plan_stream_check(session: Session, ctx: Context, camera: int | str | None =
     authorize(session, ctx, Permission.MANAGE_CAMERAS, action="camera.check",
               object_type="camera" if camera is not None else "stream", object_id=target)
     if camera is not None:
-        device = _camera_of(session, camera)
+        device = camera_of(session, camera)
         whole = stream_urls(session, device).main
         if whole is None:
             raise InputRejected(f"camera {device.code} has no stream URL")

@@ -20,9 +20,9 @@ from rtic_console.domain.duties import (
     confirmation_breach,
     needs_confirmation,
 )
-from rtic_console.domain.personnel import RosterInputError, clean_badge, sorted_roles
+from rtic_console.domain.personnel import sorted_roles
 from rtic_console.domain.roles import GRANTS, ROLE_TITLES, Permission, Role, parse_role
-from rtic_console.services.auth import authorize, grants_of
+from rtic_console.services.auth import authorize, grants_of, person_by_badge
 from rtic_console.services.context import Context, InputRejected, Refused, service_action
 from rtic_console.store.audit_log import append_event
 from rtic_console.store.change_bus import Change, publish
@@ -141,17 +141,6 @@ def _titles(person: Person, permission: Permission) -> str:
     return ", ".join(ROLE_TITLES[r] for r in sorted_roles(held)) or "no approving role"
 
 
-def _find(session: Session, badge: str) -> Person:
-    try:
-        badge = clean_badge(badge)
-    except RosterInputError as exc:
-        raise InputRejected(str(exc)) from None
-    person = session.scalar(select(Person).where(Person.badge == badge))
-    if person is None:
-        raise InputRejected(f"no one with badge {badge} is on the roster")
-    return person
-
-
 def _confirmed_before(session: Session) -> bool:
     """The trail is append-only: it alone can say no confirmation was ever made."""
     return bool(session.scalar(select(exists().where(AuditEvent.action == CONFIRM))))
@@ -180,7 +169,7 @@ def confirm_role(session: Session, ctx: Context, badge: str, role: str) -> Grant
     """A second ALPR administrator or division commander puts a pending grant in effect."""
     confirmer = authorize(session, ctx, Permission.CONFIRM_GRANTS, action=CONFIRM,
                           object_type="person", object_id=badge)
-    person = _find(session, badge)
+    person = person_by_badge(session, badge)
     try:
         wanted = parse_role(role)
     except ValueError as exc:

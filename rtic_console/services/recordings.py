@@ -18,7 +18,7 @@ from rtic_console.domain.roles import Permission
 from rtic_console.domain.stream_urls import SecretUrl
 from rtic_console.services.auth import authorize
 from rtic_console.services.camera_credentials import CredentialsUnavailable, stream_urls
-from rtic_console.services.cameras import camera_by_code
+from rtic_console.services.cameras import camera_of
 from rtic_console.services.clip_export import (
     ExportFiles,
     ExportPlan,
@@ -119,16 +119,6 @@ class PurgeReport:
     kept_for_holds: int
 
 
-def _camera(session: Session, camera: int | str) -> Device:
-    """By database id, or by camera code as people type it (CAM-AG-01)."""
-    if isinstance(camera, str):
-        return camera_by_code(session, camera)
-    device = session.get(Device, camera)
-    if device is None or device.kind != DeviceKind.CAMERA.value:
-        raise InputRejected(f"there is no camera #{camera}")
-    return device
-
-
 def _segment_view(s: RecordingSegment) -> SegmentView:
     return SegmentView(s.id, s.device_id, s.path, s.started_at, s.ended_at, s.frames, s.fps,
                        s.sha256)
@@ -169,7 +159,7 @@ def index_segment(session: Session, segment: SegmentInfo) -> int:
     Not audited: it happens every minute per camera; the purge and exports are. A refusal
     is audited by the caller (`RecordingSupervisor`) as `recording.index.refused`.
     """
-    device = _camera(session, segment.device_id)
+    device = camera_of(session, segment.device_id)
     decision = recording_decision(session, device)
     if not decision.allowed:
         Path(segment.path).unlink(missing_ok=True)
@@ -214,7 +204,7 @@ def segments_for_playback(session: Session, ctx: Context, device_id: int, start:
               object_id=device_id)
     chosen = purpose_of(purpose, reference)
     start, end = _time_range(start, end, timedelta(days=1))
-    device = _camera(session, device_id)
+    device = camera_of(session, device_id)
     decision = recording_decision(session, device)
     if not decision.allowed:
         raise Refused(f"Playback of camera {device.code} refused: {decision.reason}.",
@@ -245,7 +235,7 @@ def place_hold(session: Session, ctx: Context, case_number: str, reason: str,
     if not 0 < len(case_number) <= 40 or not reason:
         raise InputRejected("a hold needs a case number (at most 40 characters) and a reason")
     if device_id is not None:
-        _camera(session, device_id)
+        camera_of(session, device_id)
     start, end = _time_range(start, end, timedelta(days=RETENTION_MAX_DAYS))
     hold = EvidenceHold(case_number=case_number, reason=reason, scope="video",
                         device_id=device_id, from_at=start, to_at=end, placed_by=ctx.actor.badge,
@@ -380,7 +370,7 @@ def plan_export(session: Session, ctx: Context, camera: int | str, start: dateti
     no recording. Then write_export_files off any transaction, then record_export."""
     authorize(session, ctx, Permission.EXPORT_EVIDENCE, action=EXPORT, object_type="camera",
               object_id=camera)
-    device = _camera(session, camera)
+    device = camera_of(session, camera)
     decision = recording_decision(session, device)
     if not decision.allowed:
         raise Refused(f"Export of camera {device.code} refused: {decision.reason}.",

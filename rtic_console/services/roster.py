@@ -22,7 +22,13 @@ from rtic_console.domain.personnel import (
     training_gaps,
 )
 from rtic_console.domain.roles import Permission, Role
-from rtic_console.services.auth import actor_of, authorize, roles_of, roster_is_empty
+from rtic_console.services.auth import (
+    actor_of,
+    authorize,
+    person_by_badge,
+    roles_of,
+    roster_is_empty,
+)
 from rtic_console.services.context import (
     Actor,
     Context,
@@ -135,17 +141,6 @@ def _clean(data: PersonInput, today: date) -> _Clean:
         raise InputRejected(str(exc)) from None
 
 
-def _find(session: Session, badge: str) -> Person:
-    try:
-        badge = clean_badge(badge)
-    except RosterInputError as exc:
-        raise InputRejected(str(exc)) from None
-    person = session.scalar(select(Person).where(Person.badge == badge))
-    if person is None:
-        raise InputRejected(f"no one with badge {badge} is on the roster")
-    return person
-
-
 @service_action("roster.list")
 def list_people(session: Session, ctx: Context) -> list[PersonView]:
     authorize(session, ctx, Permission.VIEW_ROSTER, action="roster.list")
@@ -215,7 +210,7 @@ def create_first_admin(db: Database, settings: Settings, data: PersonInput,
 def update_person(session: Session, ctx: Context, badge: str, data: PersonInput) -> PersonView:
     authorize(session, ctx, Permission.MANAGE_ROSTER, action="roster.update",
               object_type="person", object_id=badge)
-    person = _find(session, badge)
+    person = person_by_badge(session, badge)
     clean = _clean(replace(data, badge=person.badge), ctx.today())
     if person.id == ctx.actor.person_id and (Role.ALPR_ADMIN not in clean.roles
                                             or not data.active):
@@ -243,7 +238,7 @@ def update_person(session: Session, ctx: Context, badge: str, data: PersonInput)
 def deactivate_person(session: Session, ctx: Context, badge: str) -> PersonView:
     authorize(session, ctx, Permission.MANAGE_ROSTER, action="roster.deactivate",
               object_type="person", object_id=badge)
-    person = _find(session, badge)
+    person = person_by_badge(session, badge)
     if person.id == ctx.actor.person_id:
         raise Refused("You cannot deactivate yourself; ask another ALPR administrator.",
                       action="roster.deactivate", object_type="person",
@@ -265,7 +260,7 @@ def reset_password(session: Session, ctx: Context, badge: str, new_password: str
     """Set a new password and clear any lockout."""
     authorize(session, ctx, Permission.MANAGE_ROSTER, action="roster.password_reset",
               object_type="person", object_id=badge)
-    person = _find(session, badge)
+    person = person_by_badge(session, badge)
     try:
         check_password_strength(new_password)
     except RosterInputError as exc:

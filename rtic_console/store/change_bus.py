@@ -14,6 +14,7 @@ import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -119,6 +120,26 @@ class ChangeBus:
         with self._lock:
             self._published += 1
             return self._published % _PRUNE_EVERY == 0
+
+
+class ListenerThread(threading.Thread):
+    """What both listeners share: the bus they feed, `connected` while they hear every
+    change, a stop, and the `resync` they deliver after a gap, naming since when."""
+
+    def __init__(self, name: str, bus: ChangeBus) -> None:
+        super().__init__(name=name, daemon=True)
+        self._bus = bus
+        self._stop_event = threading.Event()
+        self.connected = threading.Event()
+        self._alive_at = datetime.now(UTC)  # the last moment it knew it heard everything
+
+    def stop(self, timeout: float = 5.0) -> None:
+        self._stop_event.set()
+        if self.is_alive():
+            self.join(timeout)
+
+    def _resync(self) -> None:
+        self._bus.deliver(ChangeEvent(Change.RESYNC, data={"since": self._alive_at.isoformat()}))
 
 
 def publish(session: Session, kind: Change, ids: tuple[int, ...] | list[int] = (),

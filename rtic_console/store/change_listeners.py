@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-import threading
-from typing import Protocol
-
+from rtic_console.store.change_bus import ListenerThread
 from rtic_console.store.database import Database
 from rtic_console.store.pg_listener import PgListener
 from rtic_console.store.sqlite_changes import SqliteChangePoller
 
-
-class ChangeListener(Protocol):
-    """A thread feeding `db.bus`; `connected` is set while it can hear every change."""
-
-    connected: threading.Event
-
-    def start(self) -> None: ...
-
-    def stop(self, timeout: float = 5.0) -> None: ...
+# A thread feeding `db.bus`; `connected` is set while it hears every change.
+ChangeListener = ListenerThread
 
 
 def change_listener(db: Database) -> ChangeListener | None:

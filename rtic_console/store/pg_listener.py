@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import select
-import threading
 from datetime import UTC, datetime
 from time import monotonic
 
@@ -12,7 +11,7 @@ import psycopg2
 import psycopg2.extensions
 from psycopg2.extensions import POLL_OK, POLL_READ, POLL_WRITE
 
-from rtic_console.store.change_bus import CHANNEL, Change, ChangeBus, ChangeEvent
+from rtic_console.store.change_bus import CHANNEL, ChangeBus, ChangeEvent, ListenerThread
 from rtic_console.store.database import Database
 
 logger = logging.getLogger(__name__)
@@ -22,7 +21,7 @@ class ListenerTimeout(OSError):
     """The server did not answer in time: a hung server, treated as a lost connection."""
 
 
-class PgListener(threading.Thread):
+class PgListener(ListenerThread):
     """A dedicated connection in asynchronous mode, so no call can hang on a hung server.
 
     An idle connection is checked every `check_s` with a query that must answer within
@@ -34,20 +33,11 @@ class PgListener(threading.Thread):
 
     def __init__(self, db: Database, bus: ChangeBus, poll_s: float = 0.25,
                  check_s: float = 2.0, answer_s: float = 3.0) -> None:
-        super().__init__(name="PgListener", daemon=True)
+        super().__init__("PgListener", bus)
         self._db = db
-        self._bus = bus
         self._poll_s = poll_s
         self._check_s = check_s
         self._answer_s = answer_s
-        self._stop_event = threading.Event()
-        self.connected = threading.Event()
-        self._alive_at = datetime.now(UTC)
-
-    def stop(self, timeout: float = 5.0) -> None:
-        self._stop_event.set()
-        if self.is_alive():
-            self.join(timeout)
 
     def run(self) -> None:
         backoff = 0.5
@@ -64,8 +54,7 @@ class PgListener(threading.Thread):
             backoff = 0.5
             self.connected.set()
             if not first:
-                self._bus.deliver(ChangeEvent(Change.RESYNC,
-                                              data={"since": self._alive_at.isoformat()}))
+                self._resync()
             first = False
             self._alive_at = datetime.now(UTC)
             try:

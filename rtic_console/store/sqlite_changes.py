@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-import threading
 from datetime import UTC, datetime
 
-from rtic_console.store.change_bus import Change, ChangeBus, ChangeEvent
+from rtic_console.store.change_bus import ChangeBus, ChangeEvent, ListenerThread
 from rtic_console.store.database import Database
 
 logger = logging.getLogger(__name__)
 
 
-class SqliteChangePoller(threading.Thread):
+class SqliteChangePoller(ListenerThread):
     """Polls a dedicated connection's data version, which moves only when another connection
     commits; then reads the change log past its cursor and delivers what other processes
     wrote (this process's own events reached the bus at commit).
@@ -23,21 +22,12 @@ class SqliteChangePoller(threading.Thread):
     """
 
     def __init__(self, db: Database, bus: ChangeBus, poll_s: float = 0.05) -> None:
-        super().__init__(name="SqliteChangePoller", daemon=True)
+        super().__init__("SqliteChangePoller", bus)
         if not db.url.database or db.url.database == ":memory:":
             raise ValueError("an in-memory database has no other processes to hear")
         self._path = db.url.database
-        self._bus = bus
         self._poll_s = poll_s
-        self._stop_event = threading.Event()
-        self.connected = threading.Event()
         self._cursor: int | None = None
-        self._alive_at = datetime.now(UTC)
-
-    def stop(self, timeout: float = 5.0) -> None:
-        self._stop_event.set()
-        if self.is_alive():
-            self.join(timeout)
 
     def run(self) -> None:
         conn: sqlite3.Connection | None = None
@@ -54,8 +44,7 @@ class SqliteChangePoller(threading.Thread):
                     version = current
                     missed = self._read_log(conn) or missed
                 if missed:
-                    self._bus.deliver(ChangeEvent(Change.RESYNC,
-                                                  data={"since": self._alive_at.isoformat()}))
+                    self._resync()
                     missed = False
                 self._alive_at = datetime.now(UTC)
                 self.connected.set()

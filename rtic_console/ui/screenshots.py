@@ -214,6 +214,10 @@ def render_all(out: Path) -> list[Path]:
         for key in ("dashboard", "cameras", "donors", "registry", "quarantine", "roster",
                     "workstations", "audit", "account"):
             sergeant.tabs.setCurrentWidget(sergeant.areas[key])
+            if key == "roster":  # a person selected: their roles, who granted and confirmed
+                roster = sergeant.areas[key]
+                settle(lambda: roster.model.rowCount() > 0, 5)  # noqa: B023
+                roster.table.selectRow(0)
             shots.append(save(sergeant, out, f"main-{key}", 2.5 if key == "dashboard" else 1.5))
         sergeant.close()
     finally:

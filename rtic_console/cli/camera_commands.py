@@ -4,15 +4,17 @@ from a terminal."""
 from __future__ import annotations
 
 import argparse
+import sys
 from datetime import datetime
 from pathlib import Path
 
 from rtic_console.cli.output import print_json, print_table
-from rtic_console.cli.session import CliRefusal, CliSession
+from rtic_console.cli.session import CliSession
 from rtic_console.domain.devices import DeviceCategory
 from rtic_console.feeds.stream_check import check_stream
-from rtic_console.services import camera_credentials, cameras, recordings
+from rtic_console.services import camera_credentials, cameras
 from rtic_console.services.cameras import CameraInput, CameraView
+from rtic_console.services.evidence_export import ExportNotBooked, export_evidence
 from rtic_console.services.runner import perform, query
 
 
@@ -154,10 +156,11 @@ def _key_import(args: argparse.Namespace, cli: CliSession) -> int:
 
 def _export(args: argparse.Namespace, cli: CliSession) -> int:
     try:
-        result = perform(cli.db, cli.context(), recordings.export_clip, args.camera,
-                         args.start, args.end, args.case, args.report, args.purpose, args.out)
-    except OSError as exc:
-        raise CliRefusal(f"cannot write the export into {args.out}: {exc}") from None
+        result = export_evidence(cli.db, cli.context(), args.camera, args.start, args.end,
+                                 args.case, args.report, args.purpose, args.out)
+    except ExportNotBooked as exc:
+        print(f"rtic-console: {exc}", file=sys.stderr)
+        return 1
     print(f"Clip:     {result.clip_path}")
     print(f"SHA-256:  {result.clip_sha256}")
     print(f"Manifest: {result.manifest_path} (SHA-256 {result.manifest_sha256})")

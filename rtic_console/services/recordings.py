@@ -367,7 +367,8 @@ def plan_export(session: Session, ctx: Context, camera: int | str, start: dateti
                 end: datetime, case_number: str, report_number: str | None,
                 purpose: str) -> ExportPlan:
     """Checks an export (read only): refused for donor cameras (G.1), and for a range with
-    no recording. Then write_export_files off any transaction, then record_export."""
+    no recording. Then `write_export` off any transaction, then `record_export`; the
+    workflow is `evidence_export.export_evidence`."""
     authorize(session, ctx, Permission.EXPORT_EVIDENCE, action=EXPORT, object_type="camera",
               object_id=camera)
     device = camera_of(session, camera)
@@ -443,13 +444,3 @@ def write_export(ctx: Context, plan: ExportPlan, out_dir: str | Path) -> ExportF
     if files is None:
         raise InputRejected(f"no recorded frame of {plan.camera['id']} falls in that range")
     return files
-
-
-@service_action(EXPORT)
-def export_clip(session: Session, ctx: Context, camera: int | str, start: datetime,
-                end: datetime, case_number: str, report_number: str | None, purpose: str,
-                out_dir: str | Path) -> ExportResult:
-    """The three steps in one transaction, for the CLI. On SQLite that holds the writer
-    lock while the clip encodes: the console runs the steps separately."""
-    plan = plan_export(session, ctx, camera, start, end, case_number, report_number, purpose)
-    return record_export(session, ctx, plan, write_export(ctx, plan, out_dir))

@@ -17,8 +17,8 @@ from rtic_console.feeds.recorder import PARTIAL_SUFFIX, RecorderWorker, Recordin
 from rtic_console.services import recordings
 from rtic_console.services.clip_export import file_sha256
 from rtic_console.services.context import Context
+from rtic_console.services.evidence_export import export_evidence
 from rtic_console.services.recordings import SegmentInfo
-from rtic_console.services.runner import perform
 from rtic_console.store.database import Database
 from tests.services.pscn_support import add_camera, grey_levels
 
@@ -65,7 +65,7 @@ def test_recorded_segments_are_indexed_and_exported(db: Database, admin: Context
             recordings.index_segment(session, segment)
 
     start, end = finished[0].started_at, finished[1].ended_at
-    result = perform(db, admin, recordings.export_clip, camera.id, start, end, "26-9001",
+    result = export_evidence(db, admin, camera.id, start, end, "26-9001",
                      "RPT-1", "evidence collection", tmp_path / "evidence")
     manifest = json.loads(result.manifest_path.read_text())
     assert manifest["clip"]["sha256"] == result.clip_sha256 == file_sha256(result.clip_path)

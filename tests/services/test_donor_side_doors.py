@@ -13,6 +13,7 @@ from sqlalchemy import update
 from rtic_console.services import cameras, donors, recordings
 from rtic_console.services.cameras import CameraInput, CameraView
 from rtic_console.services.context import Context, Refused
+from rtic_console.services.evidence_export import export_evidence
 from rtic_console.services.runner import perform
 from rtic_console.store.database import Database
 from rtic_console.store.models import CameraSettings, DonorAgreement
@@ -71,7 +72,7 @@ def test_a_camera_once_under_a_donor_agreement_is_never_recorded(
         recordings.index_segment(session, stray)
     assert not Path(stray.path).exists(), "a segment that slipped through is deleted"
     start = now - timedelta(minutes=15)
-    assert_refused(db, lambda: perform(db, admin, recordings.export_clip, "CAM-PD-01", start,
+    assert_refused(db, lambda: export_evidence(db, admin, "CAM-PD-01", start,
                                        start + timedelta(minutes=10), "26-1", None,
                                        "evidence collection", tmp_path / "out"),
                    action="evidence.export", clause="G.1")

@@ -13,6 +13,7 @@ from sqlalchemy import update
 
 from rtic_console.services import recordings
 from rtic_console.services.context import Context, InputRejected, Refused
+from rtic_console.services.evidence_export import export_evidence
 from rtic_console.services.runner import perform, query
 from rtic_console.store.audit_log import AuditFilter, list_events
 from rtic_console.store.database import Database
@@ -54,14 +55,14 @@ def test_donor_video_is_never_recorded_indexed_or_exported(db: Database, admin: 
     assert info.value.clause == "G.1"
     assert not Path(stray.path).exists(), "a donor segment is deleted, not kept"
     start = datetime.now(UTC) - timedelta(minutes=5)
-    refusal = assert_refused(db, lambda: perform(
-        db, admin, recordings.export_clip, "CAM-PD-01", start, start + timedelta(minutes=1),
+    refusal = assert_refused(db, lambda: export_evidence(
+        db, admin, "CAM-PD-01", start, start + timedelta(minutes=1),
         "26-1234", None, "evidence collection", tmp_path / "out"),
         action="evidence.export", clause="G.1",
         match="never recorded, stored, snapshotted or exported", error=Refused)
     assert not (tmp_path / "out").exists() and refusal.object_id == "CAM-PD-01"
-    assert_refused(db, lambda: perform(
-        db, admin, recordings.export_clip, agency.id, start, start + timedelta(minutes=1),
+    assert_refused(db, lambda: export_evidence(
+        db, admin, agency.id, start, start + timedelta(minutes=1),
         "26-1234", None, "evidence collection", tmp_path / "out"),
         action="evidence.export", match="no recording of CAM-AG-01", error=InputRejected)
 
@@ -77,7 +78,7 @@ def test_export_is_a_clip_with_its_hash_and_a_manifest(db: Database, admin: Cont
                 write_segment(folder, camera.id, t0 + timedelta(seconds=6), 10, first=20)]
     for segment in segments:
         _index(db, segment)
-    result = perform(db, admin, recordings.export_clip, "cam-ag-01",
+    result = export_evidence(db, admin, "cam-ag-01",
                      t0 + timedelta(seconds=1), t0 + timedelta(seconds=7), " 26-004512 ",
                      "RPT-88", "Robbery at K St Mall", tmp_path / "evidence")
 
@@ -103,13 +104,13 @@ def test_export_is_a_clip_with_its_hash_and_a_manifest(db: Database, admin: Cont
     (hold,) = query(db, admin, recordings.list_holds)
     assert hold.id == result.hold_id and hold.case_number == "26-004512"
 
-    second = perform(db, admin, recordings.export_clip, camera.id, t0, t0
+    second = export_evidence(db, admin, camera.id, t0, t0
                      + timedelta(seconds=1), "26-004512", None, "same range", tmp_path / "evidence")
     assert second.clip_path != result.clip_path and result.clip_path.exists()
     with open(segments[2].path, "r+b") as f:
         f.seek(400)
         f.write(b"tampered")
-    assert_refused(db, lambda: perform(db, admin, recordings.export_clip, camera.id, t0,
+    assert_refused(db, lambda: export_evidence(db, admin, camera.id, t0,
                                        t0 + timedelta(seconds=8), "26-004512", None, "again",
                                        tmp_path / "evidence"),
                    action="evidence.export", clause="F.4",

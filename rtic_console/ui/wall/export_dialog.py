@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import shiboken6
-from PySide6.QtCore import QDateTime, QStandardPaths, Slot
+from PySide6.QtCore import QDateTime, QObject, QStandardPaths, Signal, Slot
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -25,10 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rtic_console.services import cameras, recordings
-from rtic_console.services import runner as service_runner
+from rtic_console.services import cameras
 from rtic_console.services.cameras import CameraView
-from rtic_console.services.clip_export import ExportFiles, ExportPlan
+from rtic_console.services.evidence_export import export_evidence
 from rtic_console.services.recordings import ExportResult
 from rtic_console.ui.console_session import ConsoleSession
 from rtic_console.ui.widgets import MessageLine, describe_error
@@ -42,6 +41,13 @@ def default_folder() -> str:
 def _qt_time(moment: datetime) -> QDateTime:
     local = moment.astimezone().replace(tzinfo=None)
     return QDateTime(local.date(), local.time())
+
+
+class StepRelay(QObject):
+    """Carries the workflow's steps from the worker to the dialog, queued by Qt; it lives
+    with the runner, so a step reported after the dialog closed goes nowhere."""
+
+    stepped = Signal(str)
 
 
 class ExportDialog(QDialog):
@@ -153,37 +159,19 @@ class ExportDialog(QDialog):
         self._set_busy(True)
         self.message.clear_message()
         self.results.hide()
-        self._step("1 of 3 · Checking the request and finding the recorded segments…")
-        start = self.start.dateTime().toPython().astimezone()
-        end = self.end.dateTime().toPython().astimezone()
-        self._session.query(recordings.plan_export, self.camera.currentData(), start, end,
-                            self.case_number.text(), self.report_number.text(),
-                            self.purpose.text(), owner=self, on_done=self._on_planned,
-                            on_error=self._on_failed, key="export.plan")
-
-    def _on_planned(self, plan: ExportPlan) -> None:
-        n = len(plan.segments)
-        self._step(f"2 of 3 · Verifying {n} segment{'s' if n != 1 else ''} against their "
-                   "recorded hashes and writing the clip…")
-        db, ctx, out = self._session.db, self._session.ctx, Path(self.folder.text().strip())
-        # From here the runner owns the chain: files once written are always booked.
-        self._session.runner.read(
-            lambda: service_runner.attempt(db, ctx, recordings.write_export, plan, out),
-            lambda files: self._on_files_written(plan, files), self._on_failed,
+        db, ctx = self._session.db, self._session.ctx
+        request = (self.camera.currentData(), self.start.dateTime().toPython().astimezone(),
+                   self.end.dateTime().toPython().astimezone(), self.case_number.text(),
+                   self.report_number.text(), self.purpose.text(),
+                   Path(self.folder.text().strip()))
+        # The runner owns the export: files once written are booked, the dialog open or not.
+        steps = StepRelay(self._session.runner)
+        steps.stepped.connect(self._step)
+        self._session.runner.background(
+            lambda: export_evidence(db, ctx, *request, progress=steps.stepped.emit),
+            lambda result: (steps.deleteLater(), self._on_recorded(result)),
+            lambda error: (steps.deleteLater(), self._on_failed(error)),
             owner=self._session.runner)
-
-    def _on_files_written(self, plan: ExportPlan, files: ExportFiles) -> None:
-        if shiboken6.isValid(self):
-            self._step("3 of 3 · Booking the export and holding the source video for the "
-                       "case…")
-
-        def unbooked(error: BaseException) -> None:
-            self._on_failed(error, f"The clip was written to {files.clip.path} but is not "
-                                   "booked: ")
-
-        self._session.perform(recordings.record_export, plan, files,
-                              owner=self._session.runner, on_done=self._on_recorded,
-                              on_error=unbooked)
 
     def _on_recorded(self, result: ExportResult) -> None:
         if not shiboken6.isValid(self):
@@ -202,12 +190,12 @@ class ExportDialog(QDialog):
         self.message.show_ok("Exported. Book the clip and its manifest into the evidence "
                              "repository under the report number.")
 
-    def _on_failed(self, error: BaseException, prefix: str = "") -> None:
+    def _on_failed(self, error: BaseException) -> None:
         if not shiboken6.isValid(self):
             return
         self._set_busy(False)
         self._step("")
-        self.message.show_error(prefix + describe_error(error))
+        self.message.show_error(describe_error(error))
 
     def _set_busy(self, busy: bool) -> None:
         self.busy = busy

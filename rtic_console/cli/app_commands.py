@@ -13,8 +13,9 @@ from rtic_console.domain.roles import Role, parse_role
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     demo = sub.add_parser("demo", help="open the console on a fresh demo database")
     demo.add_argument("--as", dest="demo_role", default=Role.ALPR_ADMIN.value,
-                      metavar="ROLE", help="open as the demo person holding this role "
-                      "(default alpr_admin: the RTIC sergeant)")
+                      metavar="ROLE", help="open as the demo person holding this role, one "
+                      f"of {', '.join(r.value for r in Role)} (default alpr_admin: the RTIC "
+                      "sergeant)")
     demo.set_defaults(handler=_demo)
 
 

@@ -111,11 +111,14 @@ def seed_demo(session: Session, today: date, workstation: str) -> None:
 
 
 def demo_badge_for(role: Role) -> str:
-    """The demo person who best shows a role's work (the first active, trained holder)."""
-    for p in DEMO_ROSTER:
-        if role in p.roles and p.active and p.alpr_days_ago is not None:
-            return p.badge
-    raise ValueError(f"no demo person holds {role.value}")
+    """The demo person who best shows a role's work: the active, trained holder with the
+    fewest other roles, so `--as supervisor` opens the supervisor, not the sergeant who
+    also holds that role."""
+    holders = [p for p in DEMO_ROSTER
+               if role in p.roles and p.active and p.alpr_days_ago is not None]
+    if not holders:
+        raise ValueError(f"no demo person holds {role.value}")
+    return min(holders, key=lambda p: len(p.roles)).badge
 
 
 # (plate, state, reason, case, NCIC system, record, narrative)

@@ -66,7 +66,7 @@ class SignInDialog(QDialog):
         self.buttons.accepted.connect(self._on_sign_in_clicked)
         self.buttons.rejected.connect(self.reject)
 
-        where = QLabel(f"Workstation {settings.workstation} · Database {db.display}"
+        where = QLabel(f"Database {db.display}"
                        + (f"\n{demo_note}" if demo_note else ""))
         where.setObjectName("footnote")
         where.setWordWrap(True)

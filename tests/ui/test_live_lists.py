@@ -1,0 +1,177 @@
+"""Live lists update what changed: a change made on another console's database connection
+updates that row by id, without reloading the list; a resync reloads it; the selection and
+the scroll position stay."""
+
+from __future__ import annotations
+
+import functools
+from collections import Counter
+from collections.abc import Callable, Iterator
+from types import ModuleType
+
+import pytest
+from sqlalchemy import update
+
+from rtic_console.services import cameras, quarantine_review, roster
+from rtic_console.services.cameras import CameraInput
+from rtic_console.services.ingest import quarantine
+from rtic_console.services.roster import PersonInput
+from rtic_console.services.runner import perform
+from rtic_console.store.change_bus import Change, ChangeEvent
+from rtic_console.store.change_listeners import change_listener
+from rtic_console.store.database import Database, open_database
+from rtic_console.store.models import Person, QuarantinedPayload
+from rtic_console.ui.admin.cameras_widget import CamerasWidget
+from rtic_console.ui.admin.quarantine_widget import QuarantineWidget
+from rtic_console.ui.admin.roster_widget import RosterWidget
+from tests.services.pscn_support import add_camera
+from tests.support import PASSWORD, trained
+
+WAIT_MS = 10_000
+
+
+@pytest.fixture
+def other(db: Database, db_url: str) -> Iterator[Database]:
+    """Another console's connection to the same database (its own engine and bus), and this
+    console's change listener, which hears it as it would hear another process."""
+    listener = change_listener(db)
+    assert listener is not None
+    listener.start()
+    elsewhere = open_database(db_url, interactive=False)
+    try:
+        assert listener.connected.wait(10)
+        yield elsewhere
+    finally:
+        listener.stop()
+        elsewhere.dispose()
+
+
+@pytest.fixture
+def calls(monkeypatch: pytest.MonkeyPatch) -> Callable[[ModuleType, str], Counter[str]]:
+    """Counts the calls of a service's list query; set before the screen is built."""
+    counts: Counter[str] = Counter()
+
+    def count(module: ModuleType, name: str) -> Counter[str]:
+        fn = getattr(module, name)
+
+        @functools.wraps(fn)
+        def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+            counts[name] += 1
+            return fn(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, counted)
+        return counts
+
+    return count
+
+
+def _resync(db: Database) -> None:
+    db.bus.deliver(ChangeEvent(Change.RESYNC, data={"since": "test"}))
+
+
+def _person(badge: str, name: str, *roles: str) -> PersonInput:
+    return PersonInput(badge, name, roles or ("officer",), "Patrol", trained(), trained())
+
+
+def test_roster_updates_the_changed_person_and_keeps_the_selection(
+        qtbot, console_session, db: Database, other: Database, admin, enrol, calls) -> None:
+    enrol("0500", "officer", sign=False)
+    enrol("9000", "officer", sign=False)
+    lists = calls(roster, "list_people")
+    widget = RosterWidget(console_session(admin))
+    qtbot.addWidget(widget)
+    widget.show()
+    qtbot.waitUntil(lambda: widget.model.rowCount() == 3, timeout=WAIT_MS)
+    widget.select_badge("0500")
+    assert widget.deactivate_button.isEnabled()
+
+    perform(other, admin, roster.update_person, "9000", _person("9000", "Ofc. Renamed"))
+    qtbot.waitUntil(lambda: "Ofc. Renamed" in [p.name for p in widget.model.rows],
+                    timeout=WAIT_MS)
+    perform(other, admin, roster.add_person, _person("9100", "Ofc. New"), PASSWORD)
+    qtbot.waitUntil(lambda: widget.model.rowCount() == 4, timeout=WAIT_MS)
+    assert widget.selected().badge == "0500"
+
+    perform(other, admin, roster.deactivate_person, "0500")  # the selected person
+    qtbot.waitUntil(lambda: not widget.deactivate_button.isEnabled(), timeout=WAIT_MS)
+    assert widget.selected().badge == "0500" and not widget.selected().active
+    assert lists["list_people"] == 1, "each change fetched its own row, not the whole roster"
+
+    with other.write() as session:  # a change no event announced: only a resync shows it
+        session.execute(update(Person).where(Person.badge == "9100").values(name="Unheard"))
+    _resync(db)
+    qtbot.waitUntil(lambda: "Unheard" in [p.name for p in widget.model.rows], timeout=WAIT_MS)
+    assert lists["list_people"] == 2
+    assert widget.selected().badge == "0500"
+
+
+def test_cameras_update_the_changed_camera_in_place(
+        qtbot, console_session, db: Database, other: Database, admin, enrol, calls) -> None:
+    first = add_camera(db, admin, "CAM-AG-01")
+    second = add_camera(db, admin, "CAM-AG-02")
+    lists = calls(cameras, "list_cameras")
+    widget = CamerasWidget(console_session(enrol("7101", "it_staff")))
+    qtbot.addWidget(widget)
+    widget.show()
+    qtbot.waitUntil(lambda: widget.model.rowCount() == 2, timeout=WAIT_MS)
+    widget.select_camera(second.id)
+
+    perform(other, admin, cameras.edit_camera, first.id, CameraInput(
+        code="CAM-AG-01", name="Renamed plaza", category="agency",
+        stream_url=first.display_url, area="Downtown"))
+    qtbot.waitUntil(lambda: widget.model.row_at(widget.model.row_of_key(first.id)).name
+                    == "Renamed plaza", timeout=WAIT_MS)
+    add_camera(other, admin, "CAM-AG-03")
+    qtbot.waitUntil(lambda: widget.model.rowCount() == 3, timeout=WAIT_MS)
+    assert widget.selected().id == second.id
+    assert lists["list_cameras"] == 1
+
+    _resync(db)
+    qtbot.waitUntil(lambda: lists["list_cameras"] == 2, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: widget.selected() is not None, timeout=WAIT_MS)
+    assert widget.selected().id == second.id and widget.model.rowCount() == 3
+
+
+def _quarantine(db: Database, reason: str) -> int:
+    with db.write() as session:
+        return quarantine(session, "webhook:/alpr", "application/json", reason, b"{oops")
+
+
+def test_quarantine_adds_new_payloads_on_top_keeping_scroll_and_cap(
+        qtbot, console_session, db: Database, other: Database, admin, calls,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(quarantine_review, "DEFAULT_LIMIT", 40)
+    for n in range(40):
+        _quarantine(db, f"bad payload {n}")
+    lists = calls(quarantine_review, "list_quarantine")
+    widget = QuarantineWidget(console_session(admin))
+    qtbot.addWidget(widget)
+    widget.resize(900, 300)
+    widget.show()
+    qtbot.waitUntil(lambda: widget.model.rowCount() == 40, timeout=WAIT_MS)
+    widget.table.selectRow(10)
+    chosen = widget.model.row_at(10).id
+    bar = widget.table.verticalScrollBar()
+    bar.setValue(bar.maximum() // 2)
+    scrolled = bar.value()
+    assert scrolled > 0
+
+    newest = _quarantine(other, "not JSON: a new sender")
+    qtbot.waitUntil(lambda: widget.model.row_at(0).id == newest, timeout=WAIT_MS)
+    assert widget.model.row_at(0).reason == "not JSON: a new sender"
+    assert widget.model.rowCount() == 40, "the list keeps its cap"
+    assert lists["list_quarantine"] == 1
+    assert bar.value() == scrolled
+    selected = widget.table.selectionModel().selectedRows()
+    assert [widget.model.row_at(i.row()).id for i in selected] == [chosen]
+
+    with other.write() as session:  # unannounced: only a resync shows it
+        session.execute(update(QuarantinedPayload).where(QuarantinedPayload.id == chosen)
+                        .values(reason="edited quietly"))
+    _resync(db)
+    qtbot.waitUntil(lambda: lists["list_quarantine"] == 2, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: any(r.reason == "edited quietly" for r in widget.model.rows),
+                    timeout=WAIT_MS)
+    selected = widget.table.selectionModel().selectedRows()
+    assert [widget.model.row_at(i.row()).id for i in selected] == [chosen]
+    assert bar.value() == scrolled

@@ -12,7 +12,7 @@ from types import ModuleType
 import pytest
 from sqlalchemy import update
 
-from rtic_console.services import cameras, quarantine_review, roster
+from rtic_console.services import cameras, quarantine_review, roster, search_requests
 from rtic_console.services.cameras import CameraInput
 from rtic_console.services.ingest import quarantine
 from rtic_console.services.roster import PersonInput
@@ -24,6 +24,7 @@ from rtic_console.store.models import Person, QuarantinedPayload
 from rtic_console.ui.admin.cameras_widget import CamerasWidget
 from rtic_console.ui.admin.quarantine_widget import QuarantineWidget
 from rtic_console.ui.admin.roster_widget import RosterWidget
+from rtic_console.ui.search.other_use_requests_widget import OtherUseRequestsWidget
 from tests.services.pscn_support import add_camera
 from tests.support import PASSWORD, trained
 
@@ -175,3 +176,48 @@ def test_quarantine_adds_new_payloads_on_top_keeping_scroll_and_cap(
     selected = widget.table.selectionModel().selectedRows()
     assert [widget.model.row_at(i.row()).id for i in selected] == [chosen]
     assert bar.value() == scrolled
+
+
+def _ask(db: Database, ctx, case: str) -> int:  # type: ignore[no-untyped-def]
+    return perform(db, ctx, search_requests.request_other_use, case,
+                   "Travel pattern of a fraud suspect's car for a warrant affidavit").id
+
+
+def test_other_use_lists_update_the_request_and_drop_a_decided_one(
+        qtbot, console_session, db: Database, other: Database, enrol, calls) -> None:
+    officer = enrol("6301", "officer")
+    reviewer = enrol("7101", "supervisor")
+    elsewhere = enrol("7102", "supervisor")  # another sergeant, at another console
+    first = _ask(db, officer, "26-7001")
+    second = _ask(db, officer, "26-7002")
+    pending = calls(search_requests, "pending_requests")
+    mine = calls(search_requests, "my_requests")
+    inbox = OtherUseRequestsWidget(console_session(reviewer))
+    asker = OtherUseRequestsWidget(console_session(officer))
+    for w in (inbox, asker):
+        qtbot.addWidget(w)
+        w.show()
+    qtbot.waitUntil(lambda: inbox.pending.rowCount() == 2 and asker.mine.rowCount() == 2,
+                    timeout=WAIT_MS)
+    inbox.pending_table.selectRow([r.id for r in inbox.pending.rows].index(second))
+
+    third = _ask(other, officer, "26-7003")
+    qtbot.waitUntil(lambda: inbox.pending.rowCount() == 3 and asker.mine.rowCount() == 3,
+                    timeout=WAIT_MS)
+    assert [r.id for r in inbox.pending.rows] == [first, second, third], "oldest first"
+    assert asker.mine.row_at(0).id == third, "newest first"
+
+    perform(other, elsewhere, search_requests.decide_other_use, first, True, "Reviewed")
+    qtbot.waitUntil(lambda: inbox.pending.rowCount() == 2, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: asker.mine.row_at(asker.mine.row_of_key(first)).status
+                    == "approved", timeout=WAIT_MS)
+    assert inbox.selected_pending().id == second, "the reviewer's choice stays chosen"
+    assert (pending["pending_requests"], mine["my_requests"]) == (1, 2), \
+        "one list query per list, at the start"
+
+    _resync(db)
+    qtbot.waitUntil(lambda: pending["pending_requests"] == 2 and mine["my_requests"] == 4,
+                    timeout=WAIT_MS)
+    qtbot.wait(100)
+    assert [r.id for r in inbox.pending.rows] == [second, third]
+    assert inbox.selected_pending().id == second

@@ -12,9 +12,17 @@ from types import ModuleType
 import pytest
 from sqlalchemy import update
 
-from rtic_console.services import cameras, quarantine_review, roster, search_requests
+from rtic_console.services import (
+    cameras,
+    quarantine_review,
+    registry,
+    roster,
+    search_requests,
+    workstations,
+)
 from rtic_console.services.cameras import CameraInput
 from rtic_console.services.ingest import quarantine
+from rtic_console.services.registry import EntryInput
 from rtic_console.services.roster import PersonInput
 from rtic_console.services.runner import perform
 from rtic_console.store.change_bus import Change, ChangeEvent
@@ -23,8 +31,11 @@ from rtic_console.store.database import Database, open_database
 from rtic_console.store.models import Person, QuarantinedPayload
 from rtic_console.ui.admin.cameras_widget import CamerasWidget
 from rtic_console.ui.admin.quarantine_widget import QuarantineWidget
+from rtic_console.ui.admin.registry_widget import RegistryWidget
 from rtic_console.ui.admin.roster_widget import RosterWidget
+from rtic_console.ui.admin.workstations_widget import WorkstationsWidget
 from rtic_console.ui.search.other_use_requests_widget import OtherUseRequestsWidget
+from rtic_console.ui.table_model import select_where
 from tests.services.pscn_support import add_camera
 from tests.support import PASSWORD, trained
 
@@ -221,3 +232,44 @@ def test_other_use_lists_update_the_request_and_drop_a_decided_one(
     qtbot.wait(100)
     assert [r.id for r in inbox.pending.rows] == [second, third]
     assert inbox.selected_pending().id == second
+
+
+def _entry(owner: str, address: str) -> EntryInput:
+    return EntryInput(owner_name=owner, contact="(916) 555-0101", address=address,
+                      latitude="38.5779", longitude="-121.4850",
+                      equipment_type="doorbell camera")
+
+
+def test_registry_drops_a_deactivated_entry_unless_shown(
+        qtbot, console_session, db: Database, other: Database, admin, calls) -> None:
+    kept = perform(db, admin, registry.add_entry, _entry("Capitol Deli", "1020 11th St")).id
+    gone = perform(db, admin, registry.add_entry, _entry("Bike Shop", "1100 J St")).id
+    lists = calls(registry, "list_entries")
+    widget = RegistryWidget(console_session(admin))
+    qtbot.addWidget(widget)
+    widget.show()
+    qtbot.waitUntil(lambda: widget.model.rowCount() == 2, timeout=WAIT_MS)
+    select_where(widget.table, widget.proxy, widget.model, lambda e: e.id == kept)
+
+    perform(other, admin, registry.deactivate_entry, gone, "moved away")
+    qtbot.waitUntil(lambda: widget.model.rowCount() == 1, timeout=WAIT_MS)
+    assert widget.model.row_at(0).id == kept and widget.selected().id == kept
+    assert lists["list_entries"] == 1
+
+    widget.show_inactive.setChecked(True)  # the screen's own filter: the list again
+    qtbot.waitUntil(lambda: widget.model.rowCount() == 2, timeout=WAIT_MS)
+    assert lists["list_entries"] == 2 and widget.selected().id == kept
+
+
+def test_workstations_update_a_revoked_one_in_place(
+        qtbot, console_session, db: Database, other: Database, admin, calls) -> None:
+    lists = calls(workstations, "list_workstations")
+    widget = WorkstationsWidget(console_session(admin))
+    qtbot.addWidget(widget)
+    widget.show()
+    qtbot.waitUntil(lambda: widget.model.rowCount() == 1, timeout=WAIT_MS)
+    widget.table.selectRow(0)
+    assert widget.revoke_button.isEnabled()
+    perform(other, admin, workstations.revoke_workstation, "TEST-WS-01", "moved to the EOC")
+    qtbot.waitUntil(lambda: not widget.revoke_button.isEnabled(), timeout=WAIT_MS)
+    assert widget.selected().status == "revoked" and lists["list_workstations"] == 1

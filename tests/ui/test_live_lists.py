@@ -14,6 +14,7 @@ from sqlalchemy import update
 
 from rtic_console.services import (
     cameras,
+    hotlists,
     quarantine_review,
     registry,
     roster,
@@ -21,6 +22,7 @@ from rtic_console.services import (
     workstations,
 )
 from rtic_console.services.cameras import CameraInput
+from rtic_console.services.hotlists import HotPlateInput
 from rtic_console.services.ingest import quarantine
 from rtic_console.services.registry import EntryInput
 from rtic_console.services.roster import PersonInput
@@ -34,6 +36,8 @@ from rtic_console.ui.admin.quarantine_widget import QuarantineWidget
 from rtic_console.ui.admin.registry_widget import RegistryWidget
 from rtic_console.ui.admin.roster_widget import RosterWidget
 from rtic_console.ui.admin.workstations_widget import WorkstationsWidget
+from rtic_console.ui.hotlists.approvals_widget import ApprovalsWidget
+from rtic_console.ui.hotlists.hot_lists_widget import HotListsWidget
 from rtic_console.ui.search.other_use_requests_widget import OtherUseRequestsWidget
 from rtic_console.ui.table_model import select_where
 from tests.services.pscn_support import add_camera
@@ -273,3 +277,44 @@ def test_workstations_update_a_revoked_one_in_place(
     perform(other, admin, workstations.revoke_workstation, "TEST-WS-01", "moved to the EOC")
     qtbot.waitUntil(lambda: not widget.revoke_button.isEnabled(), timeout=WAIT_MS)
     assert widget.selected().status == "revoked" and lists["list_workstations"] == 1
+
+
+def _special(plate: str) -> HotPlateInput:
+    return HotPlateInput(plate=plate, state="CA", reason="other", case_number="26-004512",
+                         xref=None, ncic_system=None, ncic_record=None,
+                         narrative="seen at a burglary series")
+
+
+def test_hot_lists_and_approvals_follow_a_special_entry(
+        qtbot, console_session, db: Database, other: Database, enrol, calls) -> None:
+    officer = enrol("6301", "officer")
+    supervisor = enrol("8501", "supervisor")
+    elsewhere = enrol("8502", "supervisor")
+    waiting = perform(db, officer, hotlists.propose_special, _special("7ABC123")).id
+    inbox_lists = calls(hotlists, "pending_specials")
+    entry_lists = calls(hotlists, "list_entries")
+    inbox = ApprovalsWidget(console_session(supervisor))
+    entries = HotListsWidget(console_session(supervisor))
+    for w in (inbox, entries):
+        qtbot.addWidget(w)
+        w.show()
+    qtbot.waitUntil(lambda: inbox.model.rowCount() == 1 and entries.model.rowCount() == 1,
+                    timeout=WAIT_MS)
+    inbox.table.selectRow(0)
+
+    later = perform(other, officer, hotlists.propose_special, _special("8DEF456")).id
+    qtbot.waitUntil(lambda: inbox.model.rowCount() == 2 and entries.model.rowCount() == 2,
+                    timeout=WAIT_MS)
+    assert [e.id for e in inbox.model.rows] == [waiting, later], "oldest first"
+    assert [e.id for e in entries.model.rows] == [later, waiting], "newest first"
+    assert inbox.selected().id == waiting
+
+    perform(other, elsewhere, hotlists.decide_special, later, False, "not enough to go on")
+    qtbot.waitUntil(lambda: inbox.model.rowCount() == 1 and entries.model.rowCount() == 1,
+                    timeout=WAIT_MS)
+    assert inbox.selected().id == waiting, "the decided entry left; the choice stays"
+    assert (inbox_lists["pending_specials"], entry_lists["list_entries"]) == (1, 1)
+
+    entries.status_filter.setCurrentIndex(entries.status_filter.findText("Rejected"))
+    qtbot.waitUntil(lambda: [e.id for e in entries.model.rows] == [later], timeout=WAIT_MS)
+    assert entry_lists["list_entries"] == 2

@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 from collections import Counter
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from types import ModuleType
 
 import pytest
@@ -14,6 +15,7 @@ from sqlalchemy import update
 
 from rtic_console.services import (
     cameras,
+    donors,
     hotlists,
     quarantine_review,
     registry,
@@ -32,6 +34,7 @@ from rtic_console.store.change_listeners import change_listener
 from rtic_console.store.database import Database, open_database
 from rtic_console.store.models import Person, QuarantinedPayload
 from rtic_console.ui.admin.cameras_widget import CamerasWidget
+from rtic_console.ui.admin.donors_widget import DonorsWidget
 from rtic_console.ui.admin.quarantine_widget import QuarantineWidget
 from rtic_console.ui.admin.registry_widget import RegistryWidget
 from rtic_console.ui.admin.roster_widget import RosterWidget
@@ -40,7 +43,7 @@ from rtic_console.ui.hotlists.approvals_widget import ApprovalsWidget
 from rtic_console.ui.hotlists.hot_lists_widget import HotListsWidget
 from rtic_console.ui.search.other_use_requests_widget import OtherUseRequestsWidget
 from rtic_console.ui.table_model import select_where
-from tests.services.pscn_support import add_camera
+from tests.services.pscn_support import add_agreement, add_camera
 from tests.support import PASSWORD, trained
 
 WAIT_MS = 10_000
@@ -318,3 +321,27 @@ def test_hot_lists_and_approvals_follow_a_special_entry(
     entries.status_filter.setCurrentIndex(entries.status_filter.findText("Rejected"))
     qtbot.waitUntil(lambda: [e.id for e in entries.model.rows] == [later], timeout=WAIT_MS)
     assert entry_lists["list_entries"] == 2
+
+
+def test_donor_agreements_update_the_withdrawn_one_and_the_expiry_notice(
+        qtbot, console_session, db: Database, other: Database, admin, calls) -> None:
+    add_camera(db, admin, "CAM-PD-01", "private_donor")
+    add_camera(db, admin, "CAM-PD-02", "private_donor")
+    soon = add_agreement(db, admin, ("CAM-PD-01",), reference="DA-SOON",
+                         expires_at=datetime.now(UTC) + timedelta(days=5))
+    lists = calls(donors, "list_agreements")
+    widget = DonorsWidget(console_session(admin))
+    qtbot.addWidget(widget)
+    widget.show()
+    qtbot.waitUntil(lambda: widget.model.rowCount() == 1, timeout=WAIT_MS)
+    assert not widget.expiring.isHidden() and "DA-SOON" in widget.expiring.text()
+    widget.select_agreement(soon.id)
+    assert widget.withdraw_button.isEnabled()
+
+    add_agreement(other, admin, ("CAM-PD-02",), reference="DA-LATER")
+    qtbot.waitUntil(lambda: widget.model.rowCount() == 2, timeout=WAIT_MS)
+    perform(other, admin, donors.withdraw_agreement, soon.id, "the donor withdrew")
+    qtbot.waitUntil(lambda: not widget.withdraw_button.isEnabled(), timeout=WAIT_MS)
+    assert widget.selected().id == soon.id and widget.selected().status == "withdrawn"
+    assert widget.expiring.isHidden(), "a withdrawn agreement no longer expires"
+    assert lists["list_agreements"] == 1

@@ -24,6 +24,7 @@ class RowsApplied:
 
     ids: frozenset[int] | None  # the ids asked for; None after a reload of every row
     added: tuple[object, ...]  # keys the model did not hold before
+    first: bool = False  # the list's first answer: nothing was shown before it
 
 
 class LiveRows(QObject):
@@ -39,7 +40,8 @@ class LiveRows(QObject):
     """
 
     applied = Signal(object)  # RowsApplied
-    selected_changed = Signal(object)  # the selected row as it is now, or None if it went
+    # The selected row's key, and the row as it is now (None if it left the list).
+    selected_changed = Signal(object, object)
     failed = Signal(object)  # the BaseException of a query
 
     def __init__(self, session: ConsoleSession, model: RowTableModel[Any], *,
@@ -60,6 +62,7 @@ class LiveRows(QObject):
         self._ids: set[int] = set()  # named by changes, not yet asked for
         self._reload_wanted = False
         self._busy = False
+        self._answered = False
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(BURST_MS)
@@ -114,11 +117,12 @@ class LiveRows(QObject):
         self.model.set_rows(rows)
         self._trim()
         self._restore(key, scroll)
+        first, self._answered = not self._answered, True
         self.applied.emit(RowsApplied(None, tuple(
-            k for k in (self.model.key(r) for r in self.model.rows) if k not in before)))
+            k for k in (self.model.key(r) for r in self.model.rows) if k not in before), first))
         if key is not None:
             at = self.model.row_of_key(key)
-            self.selected_changed.emit(None if at is None else self.model.row_at(at))
+            self.selected_changed.emit(key, None if at is None else self.model.row_at(at))
         self._next()
 
     def _on_rows_loaded(self, ids: frozenset[int], rows: list[Any]) -> None:
@@ -148,7 +152,7 @@ class LiveRows(QObject):
         self.applied.emit(RowsApplied(ids, tuple(added)))
         if key in ids:
             self.selected_changed.emit(
-                found.get(key) if self.model.row_of_key(key) is not None else None)
+                key, found.get(key) if self.model.row_of_key(key) is not None else None)
 
     def _trim(self) -> None:
         if self._limit is not None:

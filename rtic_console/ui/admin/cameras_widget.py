@@ -133,7 +133,7 @@ class CamerasWidget(QWidget):
                              list_rows=cameras.list_cameras, rows_by_id=cameras.cameras_by_id,
                              view=self.table, parent=self)
         self.live.failed.connect(lambda e: self.message.show_error(describe_error(e)))
-        self.live.selected_changed.connect(lambda _camera: self._update_buttons())
+        self.live.selected_changed.connect(lambda _key, _camera: self._update_buttons())
         self._update_buttons()
         self.refresh()
 

@@ -153,7 +153,7 @@ class DonorsWidget(QWidget):
                              rows_by_id=donors.agreements_by_id, view=self.table, parent=self)
         self.live.failed.connect(lambda e: self.message.show_error(describe_error(e)))
         self.live.applied.connect(self._on_live_applied)
-        self.live.selected_changed.connect(lambda _agreement: self._update_buttons())
+        self.live.selected_changed.connect(lambda _key, _agreement: self._update_buttons())
         self._update_buttons()
         self.refresh()
 

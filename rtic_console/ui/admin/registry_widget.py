@@ -162,7 +162,7 @@ class RegistryWidget(QWidget):
                 rows_by_id=registry.entries_by_id, view=self.table, parent=self,
                 filters=lambda: {"include_inactive": self.show_inactive.isChecked()})
             self.live.failed.connect(lambda e: self.message.show_error(describe_error(e)))
-            self.live.selected_changed.connect(lambda _entry: self._update_buttons())
+            self.live.selected_changed.connect(lambda _key, _entry: self._update_buttons())
             self.show_inactive.toggled.connect(self.refresh)
         self._update_buttons()
         self.refresh()

@@ -117,7 +117,7 @@ class RosterWidget(QWidget):
                              list_rows=roster.list_people, rows_by_id=roster.people_by_id,
                              view=self.table, parent=self)
         self.live.failed.connect(lambda e: self.message.show_error(describe_error(e)))
-        self.live.selected_changed.connect(lambda _person: self._update_buttons())
+        self.live.selected_changed.connect(lambda _key, _person: self._update_buttons())
         self._update_buttons()
         self.refresh()
 

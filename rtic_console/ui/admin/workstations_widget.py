@@ -92,7 +92,7 @@ class WorkstationsWidget(QWidget):
                              rows_by_id=workstations.workstations_by_id, view=self.table,
                              parent=self)
         self.live.failed.connect(lambda e: self.message.show_error(describe_error(e)))
-        self.live.selected_changed.connect(lambda _station: self._update_buttons())
+        self.live.selected_changed.connect(lambda _key, _station: self._update_buttons())
         self._update_buttons()
         self.refresh()
 

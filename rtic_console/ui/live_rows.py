@@ -116,7 +116,7 @@ class LiveRows(QObject):
         before = {self.model.key(r) for r in self.model.rows}
         self.model.set_rows(rows)
         self._trim()
-        self._restore(key, scroll)
+        self._restore(key, scroll, reset=True)
         first, self._answered = not self._answered, True
         self.applied.emit(RowsApplied(None, tuple(
             k for k in (self.model.key(r) for r in self.model.rows) if k not in before), first))
@@ -148,7 +148,7 @@ class LiveRows(QObject):
             elif self.model.upsert(row):
                 added.append(row_id)
         self._trim()
-        self._restore(key, scroll)
+        self._restore(key, scroll, reset=False)
         self.applied.emit(RowsApplied(ids, tuple(added)))
         if key in ids:
             self.selected_changed.emit(
@@ -172,7 +172,7 @@ class LiveRows(QObject):
             index, model = model.mapToSource(index), model.sourceModel()
         return self.model.key(self.model.row_at(index.row())), scroll
 
-    def _restore(self, key: object | None, scroll: tuple[int, int]) -> None:
+    def _restore(self, key: object | None, scroll: tuple[int, int], reset: bool) -> None:
         """The same row selected, wherever sorting put it, and the view where it was."""
         view = self._view
         if view is None:
@@ -180,6 +180,8 @@ class LiveRows(QObject):
         at = None if key is None else self.model.row_of_key(key)
         if at is not None and self._selection()[0] != key:
             view.selectRow(_view_index(view, self.model.index(at, 0)).row())  # type: ignore[attr-defined]
+        elif not reset:
+            return  # rows upserted in place: the view kept its place by itself
         view.updateGeometries()  # the scroll ranges of the rows as they are now
         view.horizontalScrollBar().setValue(scroll[0])
         view.verticalScrollBar().setValue(scroll[1])

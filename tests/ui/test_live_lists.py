@@ -29,7 +29,7 @@ from rtic_console.services.ingest import quarantine
 from rtic_console.services.registry import EntryInput
 from rtic_console.services.roster import PersonInput
 from rtic_console.services.runner import perform
-from rtic_console.store.change_bus import Change, ChangeEvent
+from rtic_console.store.change_bus import MAX_IDS, Change, ChangeEvent
 from rtic_console.store.change_listeners import change_listener
 from rtic_console.store.database import Database, open_database
 from rtic_console.store.models import Person, QuarantinedPayload
@@ -345,3 +345,19 @@ def test_donor_agreements_update_the_withdrawn_one_and_the_expiry_notice(
     assert widget.selected().id == soon.id and widget.selected().status == "withdrawn"
     assert widget.expiring.isHidden(), "a withdrawn agreement no longer expires"
     assert lists["list_agreements"] == 1
+
+
+def test_a_change_without_ids_or_with_ids_cut_off_reloads_the_list(
+        qtbot, console_session, db: Database, admin, calls) -> None:
+    lists = calls(workstations, "list_workstations")
+    widget = WorkstationsWidget(console_session(admin))
+    qtbot.addWidget(widget)
+    widget.show()
+    qtbot.waitUntil(lambda: widget.model.rowCount() == 1, timeout=WAIT_MS)
+    db.bus.deliver(ChangeEvent(Change.WORKSTATION))
+    qtbot.waitUntil(lambda: lists["list_workstations"] == 2, timeout=WAIT_MS)
+    db.bus.deliver(ChangeEvent(Change.WORKSTATION, tuple(range(1, MAX_IDS + 1))))
+    qtbot.waitUntil(lambda: lists["list_workstations"] == 3, timeout=WAIT_MS)
+    db.bus.deliver(ChangeEvent(Change.ROSTER, (1,)))  # not this list's kind
+    qtbot.wait(200)
+    assert lists["list_workstations"] == 3 and widget.model.rowCount() == 1

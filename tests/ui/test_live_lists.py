@@ -194,6 +194,7 @@ def test_quarantine_adds_new_payloads_on_top_keeping_scroll_and_cap(
     selected = widget.table.selectionModel().selectedRows()
     assert [widget.model.row_at(i.row()).id for i in selected] == [chosen]
     assert bar.value() == scrolled
+    widget.grab().save("/tmp/rtic_live_quarantine.png")
 
 
 def _ask(db: Database, ctx, case: str) -> int:  # type: ignore[no-untyped-def]
@@ -316,6 +317,7 @@ def test_hot_lists_and_approvals_follow_a_special_entry(
     qtbot.waitUntil(lambda: inbox.model.rowCount() == 1 and entries.model.rowCount() == 1,
                     timeout=WAIT_MS)
     assert inbox.selected().id == waiting, "the decided entry left; the choice stays"
+    inbox.grab().save("/tmp/rtic_live_approvals.png")
     assert (inbox_lists["pending_specials"], entry_lists["list_entries"]) == (1, 1)
 
     entries.status_filter.setCurrentIndex(entries.status_filter.findText("Rejected"))

@@ -3,12 +3,12 @@ every row at start, after a resync and when the screen's filter changes."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QAbstractProxyModel, QModelIndex, QObject, QTimer, Signal, Slot
-from PySide6.QtWidgets import QAbstractItemView
+from PySide6.QtWidgets import QTableView
 
 from rtic_console.store.change_bus import MAX_IDS, Change, ChangeEvent
 from rtic_console.ui.console_session import ConsoleSession
@@ -46,7 +46,7 @@ class LiveRows(QObject):
 
     def __init__(self, session: ConsoleSession, model: RowTableModel[Any], *,
                  kinds: Collection[Change], list_rows: Callable[..., list[Any]],
-                 rows_by_id: Callable[..., list[Any]], view: QAbstractItemView | None = None,
+                 rows_by_id: Callable[..., list[Any]], view: QTableView | None = None,
                  filters: Callable[[], Mapping[str, Any]] | None = None,
                  reload_kinds: Collection[Change] = (), limit: int | None = None,
                  parent: QObject | None = None) -> None:
@@ -74,12 +74,6 @@ class LiveRows(QObject):
         self._reload_wanted = True
         self._next()
 
-    def fetch(self, ids: Iterable[int]) -> None:
-        """These rows again, with the next burst."""
-        self._ids.update(ids)
-        if not self._timer.isActive():
-            self._timer.start()
-
     def show_rows(self, ids: Collection[int], rows: list[Any]) -> None:
         """A write's own answer, shown at once: `rows` are those of `ids` still listed."""
         self._apply(frozenset(ids), rows)
@@ -89,10 +83,12 @@ class LiveRows(QObject):
         if change.kind in self._reload_kinds or (
                 change.kind in self._kinds and (not change.ids or len(change.ids) >= MAX_IDS)):
             self._reload_wanted = True  # no ids, or they were cut off: every row
-            if not self._timer.isActive():
-                self._timer.start()
         elif change.kind in self._kinds:
-            self.fetch(change.ids)
+            self._ids.update(change.ids)
+        else:
+            return
+        if not self._timer.isActive():
+            self._timer.start()
 
     def _next(self) -> None:
         if self._busy:
@@ -179,7 +175,7 @@ class LiveRows(QObject):
             return
         at = None if key is None else self.model.row_of_key(key)
         if at is not None and self._selection()[0] != key:
-            view.selectRow(_view_index(view, self.model.index(at, 0)).row())  # type: ignore[attr-defined]
+            view.selectRow(_view_index(view, self.model.index(at, 0)).row())
         elif not reset:
             return  # rows upserted in place: the view kept its place by itself
         view.updateGeometries()  # the scroll ranges of the rows as they are now
@@ -187,7 +183,7 @@ class LiveRows(QObject):
         view.verticalScrollBar().setValue(scroll[1])
 
 
-def _view_index(view: QAbstractItemView, index: QModelIndex) -> QModelIndex:
+def _view_index(view: QTableView, index: QModelIndex) -> QModelIndex:
     """A source model's index as the view sees it, through its proxies."""
     proxies = []
     model = view.model()

@@ -103,6 +103,8 @@ def test_roster_updates_the_changed_person_and_keeps_the_selection(
     qtbot.waitUntil(lambda: widget.model.rowCount() == 3, timeout=WAIT_MS)
     widget.select_badge("0500")
     assert widget.deactivate_button.isEnabled()
+    detail: list[object] = []  # what the grants pane was told about its person
+    widget.live.selected_changed.connect(lambda _key, person: detail.append(person))
 
     perform(other, admin, roster.update_person, "9000", _person("9000", "Ofc. Renamed"))
     qtbot.waitUntil(lambda: "Ofc. Renamed" in [p.name for p in widget.model.rows],
@@ -110,10 +112,12 @@ def test_roster_updates_the_changed_person_and_keeps_the_selection(
     perform(other, admin, roster.add_person, _person("9100", "Ofc. New"), PASSWORD)
     qtbot.waitUntil(lambda: widget.model.rowCount() == 4, timeout=WAIT_MS)
     assert widget.selected().badge == "0500"
+    assert detail == [], "other people's changes leave the selected person's pane alone"
 
     perform(other, admin, roster.deactivate_person, "0500")  # the selected person
     qtbot.waitUntil(lambda: not widget.deactivate_button.isEnabled(), timeout=WAIT_MS)
     assert widget.selected().badge == "0500" and not widget.selected().active
+    assert [p.badge for p in detail] == ["0500"]  # type: ignore[attr-defined]
     assert lists["list_people"] == 1, "each change fetched its own row, not the whole roster"
 
     with other.write() as session:  # a change no event announced: only a resync shows it

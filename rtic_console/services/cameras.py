@@ -8,6 +8,7 @@ change while an agreement covers it: these are refused here, whatever screen ask
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
@@ -102,13 +103,16 @@ def camera_view(device: Device, settings: CameraSettings | None) -> CameraView:
         else None)
 
 
-def _cameras(session: Session) -> list[tuple[Device, CameraSettings | None]]:
-    rows = session.execute(
-        select(Device, CameraSettings).outerjoin(CameraSettings,
-                                                 CameraSettings.device_id == Device.id)
-        .where(Device.kind == DeviceKind.CAMERA.value)
-        .order_by(Device.category, Device.area, Device.code))
-    return [(d, s) for d, s in rows]
+def _cameras(session: Session, ids: Collection[int] | None = None,
+             ) -> list[tuple[Device, CameraSettings | None]]:
+    """Every camera, or those of `ids` that are cameras."""
+    query = (select(Device, CameraSettings)
+             .outerjoin(CameraSettings, CameraSettings.device_id == Device.id)
+             .where(Device.kind == DeviceKind.CAMERA.value)
+             .order_by(Device.category, Device.area, Device.code))
+    if ids is not None:
+        query = query.where(Device.id.in_(set(ids)))
+    return [(d, s) for d, s in session.execute(query)]
 
 
 @service_action("camera.list")
@@ -116,6 +120,14 @@ def list_cameras(session: Session, ctx: Context) -> list[CameraView]:
     """Ordered by category, then area, then code: the wall's grouped camera list."""
     authorize(session, ctx, Permission.VIEW_CAMERAS, action="camera.list")
     return [camera_view(d, s) for d, s in _cameras(session)]
+
+
+@service_action("camera.list")
+def cameras_by_id(session: Session, ctx: Context, camera_ids: Collection[int],
+                  ) -> list[CameraView]:
+    """These cameras as the list shows them: what a live camera list upserts."""
+    authorize(session, ctx, Permission.VIEW_CAMERAS, action="camera.list")
+    return [camera_view(d, s) for d, s in _cameras(session, camera_ids)]
 
 
 def camera_by_code(session: Session, code: str) -> Device:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from rtic_console.domain.devices import DeviceCategory, DeviceKind
@@ -262,8 +262,22 @@ def agreement_in_force(session: Session, device_id: int, now: datetime) -> Donor
 @service_action("donor.list")
 def list_agreements(session: Session, ctx: Context) -> list[AgreementView]:
     authorize(session, ctx, Permission.MANAGE_DONORS, action="donor.list")
+    return _views(session, ctx, select(DonorAgreement))
+
+
+@service_action("donor.list")
+def agreements_by_id(session: Session, ctx: Context,
+                     agreement_ids: Collection[int]) -> list[AgreementView]:
+    """These agreements as the list shows them: what a live list upserts."""
+    authorize(session, ctx, Permission.MANAGE_DONORS, action="donor.list")
+    return _views(session, ctx, select(DonorAgreement)
+                  .where(DonorAgreement.id.in_(set(agreement_ids))))
+
+
+def _views(session: Session, ctx: Context,
+           query: Select[tuple[DonorAgreement]]) -> list[AgreementView]:
     now = ctx.now()
-    rows = session.scalars(select(DonorAgreement).order_by(DonorAgreement.expires_at))
+    rows = session.scalars(query.order_by(DonorAgreement.expires_at))
     return [_view(session, row, now) for row in rows]
 
 
@@ -284,6 +298,7 @@ def create_agreement(session: Session, ctx: Context, data: AgreementInput) -> Ag
                  action="donor.add", object_type="donor_agreement", object_id=row.reference,
                  details={"after": _snapshot(row, cameras)})
     publish(session, Change.DONOR_TERMS, tuple(d.id for d in cameras))
+    publish(session, Change.DONOR_AGREEMENT, (row.id,))
     return _view(session, row, ctx.now())
 
 
@@ -305,6 +320,7 @@ def update_agreement(session: Session, ctx: Context, agreement_id: int,
                  details={"before": before, "after": _snapshot(row, cameras)})
     publish(session, Change.DONOR_TERMS,
             tuple(sorted({d.id for d in [*cameras, *old_cameras]})))
+    publish(session, Change.DONOR_AGREEMENT, (row.id,))
     return _view(session, row, ctx.now())
 
 
@@ -326,6 +342,7 @@ def withdraw_agreement(session: Session, ctx: Context, agreement_id: int,
                  object_id=row.reference, reason=row.withdraw_reason,
                  details={"before": _snapshot(row, cameras)})
     publish(session, Change.DONOR_TERMS, tuple(d.id for d in cameras))
+    publish(session, Change.DONOR_AGREEMENT, (row.id,))
     return _view(session, row, ctx.now())
 
 

@@ -8,7 +8,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, select, update
 from sqlalchemy.orm import Session
 
 from rtic_console.domain.checklist import (
@@ -143,29 +143,33 @@ def list_hits(session: Session, ctx: Context, *, status: str | None = None,
     status None means the open queue; 'all' every hit, newest first; or one status.
     """
     authorize(session, ctx, Permission.VIEW_HITS, action="hits.list")
-    query = select(Hit)
-    if status is None:
-        query = query.where(Hit.status.in_([s.value for s in OPEN_STATUSES]))
-        query = query.order_by(Hit.priority, Hit.created_at)
-    else:
-        if status != "all":
-            try:
-                query = query.where(Hit.status == HitStatus(status).value)
-            except ValueError:
-                valid = ", ".join(["all", *(s.value for s in HitStatus)])
-                raise InputRejected(f"unknown hit status {status!r}; use one of {valid}") \
-                    from None
-        query = query.order_by(Hit.created_at.desc())
+    query = _hits(status)
+    query = query.order_by(Hit.priority, Hit.created_at) if status is None else \
+        query.order_by(Hit.created_at.desc())
     return _views(session, list(session.scalars(query.limit(limit))))
 
 
 @service_action("hits.list")
-def hits_by_id(session: Session, ctx: Context, hit_ids: Collection[int]) -> list[HitView]:
-    """The current state of these hits, open or not: what a live queue upserts or drops."""
+def hits_by_id(session: Session, ctx: Context, hit_ids: Collection[int], *,
+               status: str | None = None) -> list[HitView]:
+    """Those of these hits `list_hits` would list with the same status: what a live queue
+    upserts; one it does not return (closed, for the open queue) it drops."""
     authorize(session, ctx, Permission.VIEW_HITS, action="hits.list")
     if not hit_ids:
         return []
-    return _views(session, list(session.scalars(select(Hit).where(Hit.id.in_(set(hit_ids))))))
+    return _views(session, list(session.scalars(_hits(status).where(Hit.id.in_(set(hit_ids))))))
+
+
+def _hits(status: str | None) -> Select[tuple[Hit]]:
+    if status is None:
+        return select(Hit).where(Hit.status.in_([s.value for s in OPEN_STATUSES]))
+    if status == "all":
+        return select(Hit)
+    try:
+        return select(Hit).where(Hit.status == HitStatus(status).value)
+    except ValueError:
+        valid = ", ".join(["all", *(s.value for s in HitStatus)])
+        raise InputRejected(f"unknown hit status {status!r}; use one of {valid}") from None
 
 
 @service_action("hits.view")

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, insert, or_, select
+from sqlalchemy import Select, delete, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from rtic_console.domain.hotlist_import import (
@@ -38,6 +38,7 @@ from rtic_console.store.models import HotList, HotListEntry, HotListImport
 SPD_HOT_PLATES = "SPD hot plates"
 SPECIAL_LIST = "SPD special hot list"
 IMPORT_ACTION = "hotlist.import"
+LIST_LIMIT = 2000  # entries a list screen shows, newest first
 APPROVE, REJECT = "hotlist.special.approve", "hotlist.special.reject"
 MAX_LIST_NAME = 80
 
@@ -356,26 +357,54 @@ def _batches(items: tuple[HotListEntryData, ...],
 
 
 @service_action("hotlist.list")
-def list_entries(session: Session, ctx: Context, *, status: str | None = None,
-                 list_name: str | None = None, limit: int = 2000) -> list[EntryView]:
+def list_entries(session: Session, ctx: Context, *, statuses: Collection[str] | None = None,
+                 list_name: str | None = None, limit: int = LIST_LIMIT) -> list[EntryView]:
+    """Newest first; `statuses` None for every status."""
     authorize(session, ctx, Permission.VIEW_HOT_LISTS, action=Change.HOTLIST_LIST)
+    query = _entries(statuses, list_name).order_by(HotListEntry.entered_at.desc()).limit(limit)
+    return [_view(e, hl) for e, hl in session.execute(query)]
+
+
+@service_action("hotlist.list")
+def entries_by_id(session: Session, ctx: Context, entry_ids: Collection[int], *,
+                  statuses: Collection[str] | None = None,
+                  list_name: str | None = None) -> list[EntryView]:
+    """Those of these entries the list shows with the same filter: what a live list
+    upserts; one that no longer passes it drops out."""
+    authorize(session, ctx, Permission.VIEW_HOT_LISTS, action=Change.HOTLIST_LIST)
+    query = _entries(statuses, list_name).where(HotListEntry.id.in_(set(entry_ids)))
+    return [_view(e, hl) for e, hl in session.execute(query)]
+
+
+def _entries(statuses: Collection[str] | None,
+             list_name: str | None) -> Select[tuple[HotListEntry, HotList]]:
     query = select(HotListEntry, HotList).join(HotList, HotList.id == HotListEntry.list_id)
-    if status:
-        query = query.where(HotListEntry.status == status)
+    if statuses is not None:
+        query = query.where(HotListEntry.status.in_(list(statuses)))
     if list_name:
         query = query.where(HotList.name == list_name)
-    query = query.order_by(HotListEntry.entered_at.desc()).limit(limit)
-    return [_view(e, hl) for e, hl in session.execute(query)]
+    return query
 
 
 @service_action("hotlist.special.inbox")
 def pending_specials(session: Session, ctx: Context) -> list[EntryView]:
-    """The supervisor's approvals inbox."""
+    """The supervisor's approvals inbox, oldest first."""
     authorize(session, ctx, Permission.APPROVE_SPECIAL, action="hotlist.special.inbox")
-    query = (select(HotListEntry, HotList).join(HotList, HotList.id == HotListEntry.list_id)
-             .where(HotList.kind == ListKind.SPECIAL.value, HotListEntry.status == "pending")
-             .order_by(HotListEntry.entered_at))
+    query = _pending_specials().order_by(HotListEntry.entered_at)
     return [_view(e, hl) for e, hl in session.execute(query)]
+
+
+@service_action("hotlist.special.inbox")
+def pending_specials_by_id(session: Session, ctx: Context,
+                           entry_ids: Collection[int]) -> list[EntryView]:
+    """Those of these entries still awaiting a supervisor: a decided one drops out."""
+    authorize(session, ctx, Permission.APPROVE_SPECIAL, action="hotlist.special.inbox")
+    query = _pending_specials().where(HotListEntry.id.in_(set(entry_ids)))
+    return [_view(e, hl) for e, hl in session.execute(query)]
+
+
+def _pending_specials() -> Select[tuple[HotListEntry, HotList]]:
+    return _entries(("pending",), None).where(HotList.kind == ListKind.SPECIAL.value)
 
 
 def _audit_details(entry: HotListEntry) -> dict[str, object]:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from rtic_console.domain.roles import Permission
@@ -16,6 +17,7 @@ from rtic_console.store.audit_log import append_event
 from rtic_console.store.models import QuarantinedPayload
 
 PREVIEW_CHARS = 120
+DEFAULT_LIMIT = 100
 MAX_LIST = 1000
 
 
@@ -40,12 +42,24 @@ def preview(raw: bytes, limit: int = PREVIEW_CHARS) -> str:
 
 
 @service_action("quarantine.list")
-def list_quarantine(session: Session, ctx: Context, limit: int = 100) -> list[QuarantineView]:
+def list_quarantine(session: Session, ctx: Context,
+                    limit: int = DEFAULT_LIMIT) -> list[QuarantineView]:
     """Newest first; capped so a flood of bad payloads cannot swamp a terminal or a table."""
     authorize(session, ctx, Permission.VIEW_QUARANTINE, action="quarantine.list")
-    rows = session.scalars(select(QuarantinedPayload)
-                           .order_by(QuarantinedPayload.id.desc())
-                           .limit(max(1, min(limit, MAX_LIST))))
+    return _views(session, select(QuarantinedPayload).limit(max(1, min(limit, MAX_LIST))))
+
+
+@service_action("quarantine.list")
+def quarantine_by_id(session: Session, ctx: Context,
+                     quarantine_ids: Collection[int]) -> list[QuarantineView]:
+    """These payloads as the list shows them: what a live list upserts."""
+    authorize(session, ctx, Permission.VIEW_QUARANTINE, action="quarantine.list")
+    return _views(session, select(QuarantinedPayload)
+                  .where(QuarantinedPayload.id.in_(set(quarantine_ids))))
+
+
+def _views(session: Session, query: Select[tuple[QuarantinedPayload]]) -> list[QuarantineView]:
+    rows = session.scalars(query.order_by(QuarantinedPayload.id.desc()))
     return [QuarantineView(r.id, r.received_at, r.channel, r.content_type, r.reason, r.raw_size,
                            r.sha256, preview(r.raw)) for r in rows]
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -237,9 +238,26 @@ def list_entries(session: Session, ctx: Context, *,
     """The whole registry is for those who keep it; others look up near a place, for a case."""
     authorize(session, ctx, Permission.MANAGE_REGISTRY, action="registry.list",
               object_type="registry")
+    return _entries(session, None, include_inactive)
+
+
+@service_action("registry.list")
+def entries_by_id(session: Session, ctx: Context, entry_ids: Collection[int], *,
+                  include_inactive: bool = False) -> list[EntryView]:
+    """Those of these entries the list shows: a deactivated one drops out unless
+    `include_inactive`."""
+    authorize(session, ctx, Permission.MANAGE_REGISTRY, action="registry.list",
+              object_type="registry")
+    return _entries(session, entry_ids, include_inactive)
+
+
+def _entries(session: Session, ids: Collection[int] | None,
+             include_inactive: bool) -> list[EntryView]:
     query = select(RegistryEntry).order_by(RegistryEntry.owner_name, RegistryEntry.id)
     if not include_inactive:
         query = query.where(RegistryEntry.active)
+    if ids is not None:
+        query = query.where(RegistryEntry.id.in_(set(ids)))
     return [_view(r) for r in session.scalars(query)]
 
 

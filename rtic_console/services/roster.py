@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
@@ -145,6 +146,14 @@ def _clean(data: PersonInput, today: date) -> _Clean:
 def list_people(session: Session, ctx: Context) -> list[PersonView]:
     authorize(session, ctx, Permission.VIEW_ROSTER, action="roster.list")
     people = list(session.scalars(select(Person).order_by(Person.badge)))
+    return _views(session, people, ctx.settings, ctx.today())
+
+
+@service_action("roster.list")
+def people_by_id(session: Session, ctx: Context, person_ids: Collection[int]) -> list[PersonView]:
+    """These people as the roster lists them: what a live roster upserts."""
+    authorize(session, ctx, Permission.VIEW_ROSTER, action="roster.list")
+    people = list(session.scalars(select(Person).where(Person.id.in_(set(person_ids)))))
     return _views(session, people, ctx.settings, ctx.today())
 
 

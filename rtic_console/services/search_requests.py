@@ -3,10 +3,11 @@ ALPR administrator, and usable by the requester alone, for its case, for a limit
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.orm import Session
 
 from rtic_console.domain.roles import Permission
@@ -131,14 +132,31 @@ def decide_other_use(session: Session, ctx: Context, request_id: int, approve: b
     return view
 
 
+def _mine(ctx: Context) -> ColumnElement[bool]:
+    return SearchRequest.person_id == ctx.actor.person_id
+
+
+def _awaiting(ctx: Context) -> ColumnElement[bool]:
+    """Pending, and not the reviewer's own."""
+    return and_(SearchRequest.status == "pending", SearchRequest.person_id != ctx.actor.person_id)
+
+
 @service_action("search.request.list")
 def my_requests(session: Session, ctx: Context) -> list[RequestView]:
     authorize(session, ctx, Permission.SEARCH_READS, action="search.request.list",
               object_type="search_request")
-    rows = session.scalars(select(SearchRequest)
-                           .where(SearchRequest.person_id == ctx.actor.person_id)
+    rows = session.scalars(select(SearchRequest).where(_mine(ctx))
                            .order_by(SearchRequest.requested_at.desc()).limit(LIST_LIMIT))
     return _views(session, list(rows), ctx.now())
+
+
+@service_action("search.request.list")
+def my_requests_by_id(session: Session, ctx: Context,
+                      request_ids: Collection[int]) -> list[RequestView]:
+    """Those of these requests that are the person's own: what a live list upserts."""
+    authorize(session, ctx, Permission.SEARCH_READS, action="search.request.list",
+              object_type="search_request")
+    return _by_id(session, ctx, _mine(ctx), request_ids)
 
 
 @service_action("search.request.list")
@@ -146,10 +164,25 @@ def pending_requests(session: Session, ctx: Context) -> list[RequestView]:
     """The requests this person may decide: pending, and not their own."""
     authorize(session, ctx, Permission.APPROVE_OTHER_USE, action="search.request.list",
               object_type="search_request")
-    rows = session.scalars(select(SearchRequest)
-                           .where(SearchRequest.status == "pending",
-                                  SearchRequest.person_id != ctx.actor.person_id)
+    rows = session.scalars(select(SearchRequest).where(_awaiting(ctx))
                            .order_by(SearchRequest.requested_at).limit(LIST_LIMIT))
+    return _views(session, list(rows), ctx.now())
+
+
+@service_action("search.request.list")
+def pending_requests_by_id(session: Session, ctx: Context,
+                           request_ids: Collection[int]) -> list[RequestView]:
+    """Those of these requests still awaiting this person's decision; a decided one is not
+    returned, so a live list drops it."""
+    authorize(session, ctx, Permission.APPROVE_OTHER_USE, action="search.request.list",
+              object_type="search_request")
+    return _by_id(session, ctx, _awaiting(ctx), request_ids)
+
+
+def _by_id(session: Session, ctx: Context, condition: ColumnElement[bool],
+           request_ids: Collection[int]) -> list[RequestView]:
+    rows = session.scalars(select(SearchRequest).where(
+        condition, SearchRequest.id.in_(set(request_ids))))
     return _views(session, list(rows), ctx.now())
 
 

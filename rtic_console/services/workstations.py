@@ -7,6 +7,7 @@ keyring in the same transaction as the enrolment, and is never shown or stored e
 from __future__ import annotations
 
 import secrets
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -134,3 +135,12 @@ def revoke_workstation(session: Session, ctx: Context, name: str,
 def list_workstations(session: Session, ctx: Context) -> list[WorkstationView]:
     authorize(session, ctx, Permission.MANAGE_WORKSTATIONS, action="workstation.list")
     return [_view(r) for r in session.scalars(select(Workstation).order_by(Workstation.name_key))]
+
+
+@service_action("workstation.list")
+def workstations_by_id(session: Session, ctx: Context,
+                       workstation_ids: Collection[int]) -> list[WorkstationView]:
+    """These workstations as the list shows them: what a live list upserts."""
+    authorize(session, ctx, Permission.MANAGE_WORKSTATIONS, action="workstation.list")
+    return [_view(r) for r in session.scalars(
+        select(Workstation).where(Workstation.id.in_(set(workstation_ids))))]

@@ -44,6 +44,7 @@ class Change(StrEnum):
     HOTLIST_LIST = "hotlist.list"  # list ids: a whole list replaced
     CAMERA = "pscn.camera"  # camera (device) ids
     DONOR_TERMS = "pscn.donor_terms"  # camera ids whose donor terms changed
+    DONOR_AGREEMENT = "pscn.donor_agreement"  # agreement ids: added, edited or withdrawn
     RECORDING = "pscn.recording"  # camera ids with a new segment or a purge
     VIEWING = "pscn.viewing"  # camera ids opened for viewing
     DEVICE_HEALTH = "device.health"  # none: heartbeats of many devices

@@ -76,6 +76,13 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
         self._remove_at(at)
         return True
 
+    def truncate(self, count: int) -> None:
+        """Keep the first `count` rows: a capped list stays capped as rows arrive."""
+        if len(self._rows) > count:
+            self.beginRemoveRows(QModelIndex(), count, len(self._rows) - 1)
+            del self._rows[count:]
+            self.endRemoveRows()
+
     def _remove_at(self, at: int) -> None:
         self.beginRemoveRows(QModelIndex(), at, at)
         del self._rows[at]

@@ -19,6 +19,5 @@ def test_quarantined_payload_appears_live(qtbot, console_session, db: Database, 
         quarantine(session, "webhook:/alpr", "application/json",
                    "not JSON: Expecting value at line 1", b"\xef\xbb\xbf{oops" + bytes(range(20)))
     qtbot.waitUntil(lambda: widget.model.rowCount() == 1, timeout=5000)
-    assert "not JSON" in widget.model.item(0, 3).text()
-    assert widget.model.item(0, 5).text().startswith("{oops") or "oops" in \
-        widget.model.item(0, 5).text()
+    assert "not JSON" in widget.model.index(0, 3).data()
+    assert "oops" in widget.model.index(0, 5).data()

@@ -306,7 +306,7 @@ def pending_queries(db: Database) -> Iterator[list[str]]:
 
 def test_a_decision_reloads_the_inbox_once(qtbot, db: Database, officer,
                                            pending_queries: list[str], inbox) -> None:
-    """The committed change on the bus reloads the screen, once per change."""
+    """The committed change on the bus costs the screen one query, for that request."""
     qtbot.waitUntil(lambda: len(pending_queries) == 1, timeout=WAIT)  # the first load
     ask(db, officer, "26-7001")
     qtbot.waitUntil(lambda: inbox.pending.rowCount() == 1, timeout=WAIT)
@@ -315,4 +315,4 @@ def test_a_decision_reloads_the_inbox_once(qtbot, db: Database, officer,
     inbox.approve_button.click()
     qtbot.waitUntil(lambda: inbox.pending.rowCount() == 0, timeout=WAIT)
     qtbot.wait(300)
-    assert len(pending_queries) == 3, "one reload for the request, one for the decision"
+    assert len(pending_queries) == 3, "one query for the request, one for the decision"

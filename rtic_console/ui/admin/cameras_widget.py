@@ -24,9 +24,10 @@ from PySide6.QtWidgets import (
 from rtic_console.domain.devices import CATEGORY_TITLES
 from rtic_console.services import cameras
 from rtic_console.services.cameras import CameraView
-from rtic_console.store.change_bus import Change, ChangeEvent
+from rtic_console.store.change_bus import Change
 from rtic_console.ui.admin.camera_dialog import CameraDialog, run_stream_check
 from rtic_console.ui.console_session import ConsoleSession
+from rtic_console.ui.live_rows import LiveRows
 from rtic_console.ui.table_model import (
     RowTableModel,
     configure_table,
@@ -128,21 +129,16 @@ class CamerasWidget(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.message)
         layout.addLayout(buttons)
-        session.changes.changed.connect(self._on_change)
+        self.live = LiveRows(session, self.model, kinds=(Change.CAMERA,),
+                             list_rows=cameras.list_cameras, rows_by_id=cameras.cameras_by_id,
+                             view=self.table, parent=self)
+        self.live.failed.connect(lambda e: self.message.show_error(describe_error(e)))
+        self.live.selected_changed.connect(lambda _key, _camera: self._update_buttons())
         self._update_buttons()
         self.refresh()
 
     def refresh(self) -> None:
-        self._session.query(cameras.list_cameras, owner=self, on_done=self._on_cameras_loaded,
-                            on_error=lambda e: self.message.show_error(describe_error(e)),
-                            key="cameras.admin.list")
-
-    def _on_cameras_loaded(self, views: list[CameraView]) -> None:
-        selected = self.selected()
-        self.model.set_rows(views)
-        if selected:
-            self.select_camera(selected.id)
-        self._update_buttons()
+        self.live.reload()
 
     def select_camera(self, camera_id: int) -> None:
         select_where(self.table, self.proxy, self.model, lambda r: r.id == camera_id)
@@ -161,11 +157,6 @@ class CamerasWidget(QWidget):
         self.proxy.category = self.category_filter.currentData()
         self.proxy.invalidate()
 
-
-    @Slot(object)
-    def _on_change(self, change: ChangeEvent) -> None:
-        if change.kind in (Change.CAMERA, Change.RESYNC):
-            self.refresh()
 
     @Slot()
     def _on_add_clicked(self) -> None:

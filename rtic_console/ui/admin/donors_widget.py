@@ -27,9 +27,10 @@ from PySide6.QtWidgets import (
 
 from rtic_console.services import donors
 from rtic_console.services.donors import AgreementView
-from rtic_console.store.change_bus import Change, ChangeEvent
+from rtic_console.store.change_bus import Change
 from rtic_console.ui.admin.donor_dialog import DonorDialog
 from rtic_console.ui.console_session import ConsoleSession
+from rtic_console.ui.live_rows import LiveRows, RowsApplied
 from rtic_console.ui.table_model import (
     RowTableModel,
     configure_table,
@@ -75,6 +76,10 @@ class AgreementTableModel(RowTableModel[AgreementView]):
     def set_rows(self, rows: Sequence[AgreementView]) -> None:
         self._now = datetime.now(UTC)
         super().set_rows(rows)
+
+    def upsert(self, row: AgreementView) -> bool:
+        self._now = datetime.now(UTC)  # the days left of every row, as of this answer
+        return super().upsert(row)
 
     def cell(self, a: AgreementView, col: int, role: int) -> Any:
         t = a.terms
@@ -143,27 +148,25 @@ class DonorsWidget(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.message)
         layout.addLayout(buttons)
-        session.changes.changed.connect(self._on_change)
+        self.live = LiveRows(session, self.model, kinds=(Change.DONOR_AGREEMENT,),
+                             list_rows=donors.list_agreements,
+                             rows_by_id=donors.agreements_by_id, view=self.table, parent=self)
+        self.live.failed.connect(lambda e: self.message.show_error(describe_error(e)))
+        self.live.applied.connect(self._on_live_applied)
+        self.live.selected_changed.connect(lambda _key, _agreement: self._update_buttons())
         self._update_buttons()
         self.refresh()
 
     def refresh(self) -> None:
-        self._session.query(donors.list_agreements, owner=self,
-                            on_done=self._on_agreements_loaded,
-                            on_error=lambda e: self.message.show_error(describe_error(e)),
-                            key="donors.list")
+        self.live.reload()
 
-    def _on_agreements_loaded(self, agreements: list[AgreementView]) -> None:
-        selected = self.selected()
-        self.model.set_rows(agreements)
-        soon = [a.reference for a in agreements if a.expires_soon]
+    @Slot(object)
+    def _on_live_applied(self, _applied: RowsApplied) -> None:
+        soon = [a.reference for a in self.model.rows if a.expires_soon]
         count = "1 agreement expires" if len(soon) == 1 else f"{len(soon)} agreements expire"
         self.expiring.setText(f"⚠ {count} within 30 days: {', '.join(soon)}. Renew with the "
                               "donor, or its cameras go dark at expiry (G.3.g).")
         self.expiring.setVisible(bool(soon))
-        if selected:
-            self.select_agreement(selected.id)
-        self._update_buttons()
 
     def select_agreement(self, agreement_id: int) -> None:
         select_where(self.table, self.proxy, self.model, lambda r: r.id == agreement_id)
@@ -179,11 +182,6 @@ class DonorsWidget(QWidget):
         self.edit_button.setEnabled(standing)
         self.withdraw_button.setEnabled(standing)
 
-
-    @Slot(object)
-    def _on_change(self, change: ChangeEvent) -> None:
-        if change.kind in (Change.DONOR_TERMS, Change.RESYNC):
-            self.refresh()
 
     @Slot()
     def _on_add_clicked(self) -> None:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Slot
-from PySide6.QtGui import QStandardItem, QStandardItemModel
+from typing import Any
+
+from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
     QLabel,
     QTableView,
@@ -13,12 +14,30 @@ from PySide6.QtWidgets import (
 
 from rtic_console.services import quarantine_review
 from rtic_console.services.quarantine_review import QuarantineView
-from rtic_console.store.change_bus import Change, ChangeEvent
+from rtic_console.store.change_bus import Change
 from rtic_console.ui.console_session import ConsoleSession
-from rtic_console.ui.table_model import configure_table
+from rtic_console.ui.live_rows import LiveRows
+from rtic_console.ui.table_model import RowTableModel, configure_table
 from rtic_console.ui.widgets import MessageLine, describe_error
 
-COLUMNS = ("#", "Received", "Channel", "Reason", "Size", "Start of the payload")
+
+class QuarantineTableModel(RowTableModel[QuarantineView]):
+    """Newest first, as the service lists them."""
+
+    COLUMNS = ("#", "Received", "Channel", "Reason", "Size", "Start of the payload")
+
+    def order(self, row: QuarantineView) -> int:
+        return -row.id
+
+    def cell(self, q: QuarantineView, col: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (str(q.id), q.received_at.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
+                    q.channel, q.reason, f"{q.raw_size:,} B", q.preview)[col]
+        if role == Qt.ItemDataRole.ToolTipRole and col == 3:
+            return q.reason
+        if role == Qt.ItemDataRole.ToolTipRole and col == 5:
+            return f"SHA-256 {q.sha256}\n{q.content_type or ''}"
+        return None
 
 
 class QuarantineWidget(QWidget):
@@ -30,8 +49,7 @@ class QuarantineWidget(QWidget):
                        "lost. Fix the sender, then replay the file with `rtic-console ingest`.")
         intro.setWordWrap(True)
         intro.setObjectName("noticeText")
-        self.model = QStandardItemModel(0, len(COLUMNS))
-        self.model.setHorizontalHeaderLabels(COLUMNS)
+        self.model = QuarantineTableModel()
         self.table = QTableView()
         self.table.setObjectName("quarantineTable")
         self.table.setModel(self.model)
@@ -41,27 +59,14 @@ class QuarantineWidget(QWidget):
         layout.addWidget(intro)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.message)
-        session.changes.changed.connect(self._on_change)
+        # The list's own cap holds as payloads arrive: a flood cannot swamp the table.
+        self.live = LiveRows(session, self.model, kinds=(Change.QUARANTINE,),
+                             list_rows=quarantine_review.list_quarantine,
+                             rows_by_id=quarantine_review.quarantine_by_id, view=self.table,
+                             limit=quarantine_review.DEFAULT_LIMIT, parent=self)
+        self.live.failed.connect(lambda e: self.message.show_error(describe_error(e)))
         self.refresh()
 
     @Slot()
     def refresh(self) -> None:
-        self._session.query(quarantine_review.list_quarantine, owner=self,
-                            on_done=self._on_loaded,
-                            on_error=lambda e: self.message.show_error(describe_error(e)),
-                            key="quarantine.list")
-
-    def _on_loaded(self, rows: list[QuarantineView]) -> None:
-        self.model.removeRows(0, self.model.rowCount())
-        for q in rows:
-            cells = [str(q.id), q.received_at.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
-                     q.channel, q.reason, f"{q.raw_size:,} B", q.preview]
-            items = [QStandardItem(c) for c in cells]
-            items[3].setToolTip(q.reason)
-            items[5].setToolTip(f"SHA-256 {q.sha256}\n{q.content_type or ''}")
-            self.model.appendRow(items)
-
-    @Slot(object)
-    def _on_change(self, change: ChangeEvent) -> None:
-        if change.kind in (Change.QUARANTINE, Change.RESYNC):
-            self.refresh()
+        self.live.reload()

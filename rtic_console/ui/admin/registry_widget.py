@@ -34,19 +34,15 @@ from rtic_console.services.registry import (
     NearInput,
     NearResult,
 )
-from rtic_console.store.change_bus import Change, ChangeEvent
+from rtic_console.store.change_bus import Change
 from rtic_console.ui.admin.registry_entry_dialog import (
     RegistryEntryDialog,
     degrees,
 )
 from rtic_console.ui.admin.registry_import_dialog import ImportReportDialog, read_registry_file
 from rtic_console.ui.console_session import ConsoleSession
-from rtic_console.ui.table_model import (
-    RowTableModel,
-    configure_table,
-    select_where,
-    selected_row,
-)
+from rtic_console.ui.live_rows import LiveRows
+from rtic_console.ui.table_model import RowTableModel, configure_table, selected_row
 from rtic_console.ui.widgets import MessageLine, describe_error
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -123,7 +119,6 @@ class RegistryWidget(QWidget):
         self.filter_edit.setClearButtonEnabled(True)
         self.filter_edit.textChanged.connect(self.proxy.setFilterFixedString)
         self.show_inactive = QCheckBox("Show deactivated")
-        self.show_inactive.toggled.connect(self.refresh)
         self.add_button = QPushButton("Add…")
         self.edit_button = QPushButton("Edit…")
         self.deactivate_button = QPushButton("Deactivate…")
@@ -160,24 +155,22 @@ class RegistryWidget(QWidget):
         self.manages = session.may(Permission.MANAGE_REGISTRY)
         self.entries_box.setVisible(self.manages)
         self.near_panel.setVisible(session.may(Permission.QUERY_REGISTRY))
-        session.changes.changed.connect(self._on_change)
+        self.live: LiveRows | None = None
+        if self.manages:  # the whole list is for those who keep it (H.2: look-ups are per case)
+            self.live = LiveRows(
+                session, self.model, kinds=(Change.REGISTRY,), list_rows=registry.list_entries,
+                rows_by_id=registry.entries_by_id, view=self.table, parent=self,
+                filters=lambda: {"include_inactive": self.show_inactive.isChecked()})
+            self.live.failed.connect(lambda e: self.message.show_error(describe_error(e)))
+            self.live.selected_changed.connect(lambda _key, _entry: self._update_buttons())
+            self.show_inactive.toggled.connect(self.refresh)
         self._update_buttons()
         self.refresh()
 
+    @Slot()
     def refresh(self) -> None:
-        if not self.manages:
-            return  # the whole list is for those who keep it (H.2: look-ups are per case)
-        self._session.query(registry.list_entries, owner=self, on_done=self._on_entries_loaded,
-                            on_error=lambda e: self.message.show_error(describe_error(e)),
-                            key="registry.list",
-                            include_inactive=self.show_inactive.isChecked())
-
-    def _on_entries_loaded(self, entries: list[EntryView]) -> None:
-        selected = self.selected()
-        self.model.set_rows(entries)
-        if selected:
-            select_where(self.table, self.proxy, self.model, lambda e: e.id == selected.id)
-        self._update_buttons()
+        if self.live is not None:
+            self.live.reload()
 
     def selected(self) -> EntryView | None:
         return selected_row(self.table, self.proxy, self.model)
@@ -188,11 +181,6 @@ class RegistryWidget(QWidget):
         self.edit_button.setEnabled(chosen is not None and chosen.active)
         self.deactivate_button.setEnabled(chosen is not None and chosen.active)
 
-
-    @Slot(object)
-    def _on_change(self, change: ChangeEvent) -> None:
-        if change.kind in (Change.REGISTRY, Change.RESYNC):
-            self.refresh()
 
     @Slot()
     def _on_add_clicked(self) -> None:

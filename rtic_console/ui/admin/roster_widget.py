@@ -19,10 +19,11 @@ from rtic_console.domain.roles import ROLE_TITLES
 from rtic_console.services import duties, roster
 from rtic_console.services.duties import GrantView
 from rtic_console.services.roster import PersonView
-from rtic_console.store.change_bus import Change, ChangeEvent
+from rtic_console.store.change_bus import Change
 from rtic_console.ui.admin.person_dialog import PasswordResetDialog, PersonDialog
 from rtic_console.ui.admin.roster_model import SORT_ROLE, GrantsTableModel, RosterTableModel
 from rtic_console.ui.console_session import ConsoleSession
+from rtic_console.ui.live_rows import LiveRows
 from rtic_console.ui.table_model import configure_table, select_where, selected_row
 from rtic_console.ui.widgets import MessageLine, describe_error
 
@@ -112,32 +113,22 @@ class RosterWidget(QWidget):
         layout.addWidget(grants_box)
         layout.addWidget(self.message)
         layout.addLayout(buttons)
-        session.changes.changed.connect(self._on_change)
+        self.live = LiveRows(session, self.model, kinds=(Change.ROSTER,),
+                             list_rows=roster.list_people, rows_by_id=roster.people_by_id,
+                             view=self.table, parent=self)
+        self.live.failed.connect(lambda e: self.message.show_error(describe_error(e)))
+        self.live.selected_changed.connect(lambda _key, _person: self._update_buttons())
         self._update_buttons()
         self.refresh()
 
     def refresh(self) -> None:
-        self._session.query(roster.list_people, owner=self, on_done=self._on_people_loaded,
-                            on_error=lambda e: self.message.show_error(describe_error(e)),
-                            key="roster.list")
-
-    def _on_people_loaded(self, people: list[PersonView]) -> None:
-        selected = self.selected()
-        self.model.set_rows(people)
-        if selected:
-            self.select_badge(selected.badge)
-        self._update_buttons()
+        self.live.reload()
 
     def select_badge(self, badge: str) -> None:
         select_where(self.table, self.proxy, self.model, lambda r: r.badge == badge)
 
     def selected(self) -> PersonView | None:
         return selected_row(self.table, self.proxy, self.model)
-
-    @Slot(object)
-    def _on_change(self, change: ChangeEvent) -> None:
-        if change.kind in (Change.ROSTER, Change.RESYNC):
-            self.refresh()
 
     @Slot(bool)
     def _on_inactive_toggled(self, checked: bool) -> None:

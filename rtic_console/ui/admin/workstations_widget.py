@@ -20,8 +20,9 @@ from PySide6.QtWidgets import (
 from rtic_console.services import workstations
 from rtic_console.services.station_proof import describe_station
 from rtic_console.services.workstations import WorkstationView
-from rtic_console.store.change_bus import Change, ChangeEvent
+from rtic_console.store.change_bus import Change
 from rtic_console.ui.console_session import ConsoleSession
+from rtic_console.ui.live_rows import LiveRows
 from rtic_console.ui.table_model import RowTableModel, configure_table, selected_row
 from rtic_console.ui.widgets import MessageLine, describe_error
 
@@ -35,6 +36,9 @@ def _when(moment: Any) -> str:
 class WorkstationTableModel(RowTableModel[WorkstationView]):
     COLUMNS = ("Workstation", "Status", "Enrolled by", "Enrolled", "Revoked by", "Revoked",
                "Reason")
+
+    def order(self, row: WorkstationView) -> str:
+        return row.name.casefold()  # as the service lists them
 
     def cell(self, w: WorkstationView, col: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
@@ -83,19 +87,17 @@ class WorkstationsWidget(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.message)
         layout.addLayout(buttons)
-        session.changes.changed.connect(self._on_change)
+        self.live = LiveRows(session, self.model, kinds=(Change.WORKSTATION,),
+                             list_rows=workstations.list_workstations,
+                             rows_by_id=workstations.workstations_by_id, view=self.table,
+                             parent=self)
+        self.live.failed.connect(lambda e: self.message.show_error(describe_error(e)))
+        self.live.selected_changed.connect(lambda _key, _station: self._update_buttons())
         self._update_buttons()
         self.refresh()
 
     def refresh(self) -> None:
-        self._session.query(workstations.list_workstations, owner=self,
-                            on_done=self._on_loaded,
-                            on_error=lambda e: self.message.show_error(describe_error(e)),
-                            key="workstations.list")
-
-    def _on_loaded(self, rows: list[WorkstationView]) -> None:
-        self.model.set_rows(rows)
-        self._update_buttons()
+        self.live.reload()
 
     def selected(self) -> WorkstationView | None:
         return selected_row(self.table, self.proxy, self.model)
@@ -104,11 +106,6 @@ class WorkstationsWidget(QWidget):
     def _update_buttons(self) -> None:
         chosen = self.selected()
         self.revoke_button.setEnabled(chosen is not None and chosen.revoked_at is None)
-
-    @Slot(object)
-    def _on_change(self, change: ChangeEvent) -> None:
-        if change.kind in (Change.WORKSTATION, Change.RESYNC):
-            self.refresh()
 
     @Slot()
     def _on_enrol_clicked(self) -> None:

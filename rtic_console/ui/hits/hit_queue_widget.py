@@ -22,11 +22,12 @@ from rtic_console.domain.checklist import STATUS_TITLES
 from rtic_console.services import hits as hit_service
 from rtic_console.services.hits import HitDetail, HitView
 from rtic_console.services.runner import query
-from rtic_console.store.change_bus import MAX_IDS, Change, ChangeEvent
+from rtic_console.store.change_bus import Change
 from rtic_console.ui.console_session import ConsoleSession
 from rtic_console.ui.hits.checklist_panel import ChecklistPanel
 from rtic_console.ui.hits.hit_detail_panel import HitDetailPanel
 from rtic_console.ui.hits.hit_queue_model import HitQueueModel
+from rtic_console.ui.live_rows import LiveRows, RowsApplied
 from rtic_console.ui.table_model import configure_table
 from rtic_console.ui.widgets import MessageLine, describe_error
 
@@ -50,8 +51,6 @@ class HitQueueWidget(QWidget):
         self.selected_id: int | None = None
         self._detail: HitDetail | None = None  # the selected hit as shown, with its steps
         self._images: dict[str, QImage] = {}
-        self._changed_ids: set[int] = set()  # hits a change event named, not yet fetched
-        self._fetching = False
 
         self.summary = QLabel()
         self.summary.setObjectName("queueSummary")
@@ -87,74 +86,34 @@ class HitQueueWidget(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
 
-        self._refresh_timer = QTimer(self)
-        self._refresh_timer.setSingleShot(True)
-        self._refresh_timer.setInterval(120)
-        self._refresh_timer.timeout.connect(self.refresh)
-        # Events that arrive together are fetched together, by id.
-        self._changed_timer = QTimer(self)
-        self._changed_timer.setSingleShot(True)
-        self._changed_timer.setInterval(20)
-        self._changed_timer.timeout.connect(self._fetch_changed)
+        # The open queue: each hit a change names is fetched by id, a closed one drops out.
+        self.live = LiveRows(session, self.model, kinds=(Change.HIT_CREATED, Change.HIT_CHANGED),
+                             list_rows=hit_service.list_hits, rows_by_id=hit_service.hits_by_id,
+                             view=self.table, parent=self)
+        self.live.applied.connect(self._on_live_applied)
+        self.live.selected_changed.connect(self._on_live_selected_changed)
+        self.live.failed.connect(lambda e: self.message.show_error(describe_error(e)))
         self._age_timer = QTimer(self)
         self._age_timer.setInterval(1000)
         self._age_timer.timeout.connect(self._on_age_timer_timeout)
         self._age_timer.start()
-        session.changes.changed.connect(self._on_change)
         self.refresh()
 
     @Slot()
     def refresh(self) -> None:
-        """The whole open queue: at start, and when events may have been missed."""
-        self._session.query(hit_service.list_hits, owner=self, on_done=self._on_hits_loaded,
-                            on_error=lambda e: self.message.show_error(describe_error(e)),
-                            key="hits.list")
+        """The whole open queue: at start (a resync reloads it too)."""
+        self.live.reload()
 
-    def _on_hits_loaded(self, hits: list[HitView]) -> None:
-        known = {h.id for h in self.model.rows}
-        self.model.set_rows(hits)
-        if known and any(h.id not in known for h in hits):
+    @Slot(object)
+    def _on_live_applied(self, applied: RowsApplied) -> None:
+        if applied.added and not applied.first:
             QApplication.alert(self.window())
         self._update_summary()
-        current = {h.id: h for h in hits}
-        if self.selected_id is not None:
-            self._show_view(self.selected_id, current.get(self.selected_id))
 
-    def _fetch_changed(self) -> None:
-        """One query for the hits named since the last one; one in flight at a time, so an
-        older state never lands after a newer one."""
-        if self._fetching or not self._changed_ids:
-            return
-        ids, self._changed_ids = self._changed_ids, set()
-        self._fetching = True
-        self._session.query(hit_service.hits_by_id, ids, owner=self,
-                            on_done=lambda views: self._on_changed_loaded(ids, views),
-                            on_error=self._on_changed_failed)
-
-    def _on_changed_loaded(self, ids: set[int], views: list[HitView]) -> None:
-        self._fetching = False
-        found = {v.id: v for v in views}
-        new = [self._apply(found.get(hit_id), hit_id) for hit_id in sorted(ids)]
-        if any(new):
-            QApplication.alert(self.window())
-        self._update_summary()
-        self._fetch_changed()
-
-    def _on_changed_failed(self, error: BaseException) -> None:
-        self._fetching = False
-        self.message.show_error(describe_error(error))
-        self._refresh_timer.start()  # the named hits are unknown now: reload the queue
-
-    def _apply(self, view: HitView | None, hit_id: int) -> bool:
-        """Upsert an open hit, drop a closed one; True if it is new to the queue."""
-        new = False
-        if view is not None and view.open:
-            new = self.model.upsert(view)
-        else:
-            self.model.remove_key(hit_id)
+    @Slot(object, object)
+    def _on_live_selected_changed(self, hit_id: int, view: HitView | None) -> None:
         if hit_id == self.selected_id:
             self._show_view(hit_id, view)
-        return new
 
     def _show_view(self, hit_id: int, view: HitView | None) -> None:
         """Keep the selected hit's panels current; reload its detail only if its steps
@@ -197,17 +156,6 @@ class HitQueueWidget(QWidget):
     def _on_age_timer_timeout(self) -> None:
         self.model.tick()
         self._update_summary()
-
-    @Slot(object)
-    def _on_change(self, change: ChangeEvent) -> None:
-        if change.kind is Change.RESYNC or (
-                change.kind in (Change.HIT_CREATED, Change.HIT_CHANGED)
-                and (not change.ids or len(change.ids) >= MAX_IDS)):  # ids were cut off
-            self._refresh_timer.start()
-        elif change.kind in (Change.HIT_CREATED, Change.HIT_CHANGED):
-            self._changed_ids.update(change.ids)
-            if not self._changed_timer.isActive():
-                self._changed_timer.start()
 
     def _on_table_current_changed(self, current, _previous) -> None:  # type: ignore[no-untyped-def]
         if not current.isValid():
@@ -252,5 +200,4 @@ class HitQueueWidget(QWidget):
         if not view.open:
             self.message.show_ok(f"Hit #{view.id} ({view.best_plate}): "
                                  f"{STATUS_TITLES[view.status].lower()}.")
-        self._apply(view, view.id)
-        self._update_summary()
+        self.live.show_rows((view.id,), [view] if view.open else [])

@@ -15,9 +15,10 @@ from PySide6.QtWidgets import (
 
 from rtic_console.services import hotlists
 from rtic_console.services.hotlists import EntryView
-from rtic_console.store.change_bus import Change, ChangeEvent
+from rtic_console.store.change_bus import Change
 from rtic_console.ui.console_session import ConsoleSession
 from rtic_console.ui.hotlists.entry_model import EntryTableModel
+from rtic_console.ui.live_rows import LiveRows
 from rtic_console.ui.table_model import configure_table
 from rtic_console.ui.widgets import MessageLine, describe_error
 
@@ -31,7 +32,7 @@ class ApprovalsWidget(QWidget):
                        "go to SPD authorized personnel only and are informational.")
         intro.setWordWrap(True)
         intro.setObjectName("noticeText")
-        self.model = EntryTableModel()
+        self.model = EntryTableModel(newest_first=False)
         self.table = QTableView()
         self.table.setObjectName("approvalsTable")
         self.table.setModel(self.model)
@@ -53,15 +54,18 @@ class ApprovalsWidget(QWidget):
         layout.addWidget(self.table, 1)
         layout.addLayout(bar)
         layout.addWidget(self.message)
-        session.changes.changed.connect(self._on_change)
+        # A special list imported whole names the list: every pending entry again.
+        self.live = LiveRows(session, self.model, kinds=(Change.HOTLIST_ENTRY,),
+                             reload_kinds=(Change.HOTLIST_LIST,),
+                             list_rows=hotlists.pending_specials,
+                             rows_by_id=hotlists.pending_specials_by_id, view=self.table,
+                             parent=self)
+        self.live.failed.connect(lambda e: self.message.show_error(describe_error(e)))
         self.refresh()
 
     @Slot()
     def refresh(self) -> None:
-        self._session.query(hotlists.pending_specials, owner=self,
-                            on_done=self.model.set_rows,
-                            on_error=lambda e: self.message.show_error(describe_error(e)),
-                            key="hotlists.pending")
+        self.live.reload()
 
     def selected(self) -> EntryView | None:
         rows = self.table.selectionModel().selectedRows()
@@ -79,8 +83,3 @@ class ApprovalsWidget(QWidget):
             on_error=lambda e: self.message.show_error(describe_error(e)))
         self.reason.clear()
 
-
-    @Slot(object)
-    def _on_change(self, change: ChangeEvent) -> None:
-        if change.kind in (Change.HOTLIST_ENTRY, Change.RESYNC):
-            self.refresh()

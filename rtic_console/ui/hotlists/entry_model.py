@@ -26,6 +26,14 @@ class EntryTableModel(RowTableModel[EntryView]):
     COLUMNS = ("Plate", "State", "Reason", "Case / XREF", "CLETS/NCIC", "List", "Status",
                "Entered", "Expires", "Narrative")
 
+    def __init__(self, *, newest_first: bool) -> None:
+        super().__init__()
+        self._sign = -1 if newest_first else 1
+
+    def order(self, row: EntryView) -> float:
+        """By the time entered, as the service lists them."""
+        return self._sign * row.entered_at.timestamp()
+
     def cell(self, e: EntryView, column: int, role: int) -> Any:
         status = status_of(e, datetime.now(UTC))
         if role == Qt.ItemDataRole.DisplayRole:

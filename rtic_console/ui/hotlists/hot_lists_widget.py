@@ -15,24 +15,24 @@ from PySide6.QtWidgets import (
 
 from rtic_console.domain.roles import Permission
 from rtic_console.services import hotlists
-from rtic_console.services.hotlists import EntryView
-from rtic_console.store.change_bus import Change, ChangeEvent
+from rtic_console.store.change_bus import Change
 from rtic_console.ui.console_session import ConsoleSession
 from rtic_console.ui.hotlists.entry_model import EntryTableModel
 from rtic_console.ui.hotlists.hot_plate_dialog import HotPlateDialog
 from rtic_console.ui.hotlists.import_dialog import ImportDialog
+from rtic_console.ui.live_rows import LiveRows
 from rtic_console.ui.table_model import configure_table
 from rtic_console.ui.widgets import MessageLine, describe_error
 
-STATUS_FILTERS = (("Active and pending", None), ("Active", "active"),
-                  ("Awaiting supervisor", "pending"), ("Rejected", "rejected"))
+STATUS_FILTERS = (("Active and pending", ("active", "pending")), ("Active", ("active",)),
+                  ("Awaiting supervisor", ("pending",)), ("Rejected", ("rejected",)))
 
 
 class HotListsWidget(QWidget):
     def __init__(self, session: ConsoleSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._session = session
-        self.model = EntryTableModel()
+        self.model = EntryTableModel(newest_first=True)
         self.proxy = QSortFilterProxyModel()
         self.proxy.setSourceModel(self.model)
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
@@ -45,7 +45,6 @@ class HotListsWidget(QWidget):
         self.status_filter = QComboBox()
         for title, value in STATUS_FILTERS:
             self.status_filter.addItem(title, value)
-        self.status_filter.currentIndexChanged.connect(self.refresh)
         self.add_button = QPushButton("Enter hot plate…")
         self.add_button.clicked.connect(lambda: self._open(special=False))
         self.add_button.setVisible(session.may(Permission.ENTER_HOT_PLATE))
@@ -72,21 +71,19 @@ class HotListsWidget(QWidget):
         layout.addLayout(bar)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.message)
-        session.changes.changed.connect(self._on_change)
+        # An import replaces a whole list: that change names the list, so every row again.
+        self.live = LiveRows(session, self.model, kinds=(Change.HOTLIST_ENTRY,),
+                             reload_kinds=(Change.HOTLIST_LIST,),
+                             list_rows=hotlists.list_entries, rows_by_id=hotlists.entries_by_id,
+                             view=self.table, limit=hotlists.LIST_LIMIT, parent=self,
+                             filters=lambda: {"statuses": self.status_filter.currentData()})
+        self.live.failed.connect(lambda e: self.message.show_error(describe_error(e)))
+        self.status_filter.currentIndexChanged.connect(self.refresh)
         self.refresh()
 
     @Slot()
     def refresh(self) -> None:
-        status = self.status_filter.currentData()
-        self._session.query(hotlists.list_entries, owner=self, status=status,
-                            on_done=self._on_entries_loaded,
-                            on_error=lambda e: self.message.show_error(describe_error(e)),
-                            key="hotlists.list")
-
-    def _on_entries_loaded(self, entries: list[EntryView]) -> None:
-        if self.status_filter.currentData() is None:
-            entries = [e for e in entries if e.status in ("active", "pending")]
-        self.model.set_rows(entries)
+        self.live.reload()
 
     def _open(self, *, special: bool) -> None:
         dialog = HotPlateDialog(self._session, special=special, parent=self)
@@ -98,8 +95,3 @@ class HotListsWidget(QWidget):
     def _on_import_clicked(self) -> None:
         ImportDialog(self._session, self).exec()
 
-
-    @Slot(object)
-    def _on_change(self, change: ChangeEvent) -> None:
-        if change.kind in (Change.HOTLIST_ENTRY, Change.HOTLIST_LIST, Change.RESYNC):
-            self.refresh()

@@ -3,9 +3,10 @@ administrators, approve or deny other people's with a documented note."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QSortFilterProxyModel, Qt, Slot
+from PySide6.QtCore import QAbstractItemModel, Qt, Slot
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -23,15 +24,11 @@ from PySide6.QtWidgets import (
 from rtic_console.domain.roles import Permission
 from rtic_console.domain.search_rules import OTHER_USE_VALID_FOR
 from rtic_console.services import search_requests
-from rtic_console.services.search_requests import RequestView
-from rtic_console.store.change_bus import Change, ChangeEvent
+from rtic_console.services.search_requests import LIST_LIMIT, RequestView
+from rtic_console.store.change_bus import Change
 from rtic_console.ui.console_session import ConsoleSession
-from rtic_console.ui.table_model import (
-    RowTableModel,
-    configure_table,
-    select_where,
-    selected_row,
-)
+from rtic_console.ui.live_rows import LiveRows
+from rtic_console.ui.table_model import RowTableModel, configure_table
 from rtic_console.ui.widgets import MessageLine, describe_error
 
 NOTE_COL = 6
@@ -50,7 +47,12 @@ def _local(moment: Any) -> str:
 
 
 class MyRequestsModel(RowTableModel[RequestView]):
+    """Newest first."""
+
     COLUMNS = ("#", "Asked", "Case", "Status", "Usable until", "Use", "Decision")
+
+    def order(self, row: RequestView) -> float:
+        return -row.requested_at.timestamp()
 
     def cell(self, r: RequestView, col: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
@@ -66,7 +68,12 @@ class MyRequestsModel(RowTableModel[RequestView]):
 
 
 class PendingRequestsModel(RowTableModel[RequestView]):
+    """Oldest first: the order to decide them."""
+
     COLUMNS = ("#", "Asked", "By", "Case", "Use")
+
+    def order(self, row: RequestView) -> datetime:
+        return row.requested_at
 
     def cell(self, r: RequestView, col: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
@@ -131,10 +138,7 @@ class OtherUseRequestsWidget(QWidget):
 
         self.pending = PendingRequestsModel()
         self.pending.setParent(self)
-        # Through a proxy so that select_where can find the reviewer's request again.
-        self.pending_proxy = QSortFilterProxyModel(self)
-        self.pending_proxy.setSourceModel(self.pending)
-        self.pending_table = _table("pendingRequests", self.pending_proxy)
+        self.pending_table = _table("pendingRequests", self.pending)
         self.note = QLineEdit()
         self.note.setMaxLength(1000)
         self.note.setPlaceholderText("Your review, documented with the decision (required)")
@@ -156,29 +160,26 @@ class OtherUseRequestsWidget(QWidget):
         self.pending_box.setVisible(self.approver)
         layout.addWidget(self.pending_box, 1)
         layout.addWidget(self.message)
-        session.changes.changed.connect(self._on_change)
+        self.lists = [LiveRows(session, self.mine, kinds=(Change.SEARCH_REQUEST,),
+                               list_rows=search_requests.my_requests,
+                               rows_by_id=search_requests.my_requests_by_id,
+                               view=self.mine_table, limit=LIST_LIMIT, parent=self)]
+        if self.approver:  # the reviewer's choice stays chosen as requests come and go
+            self.lists.append(LiveRows(session, self.pending, kinds=(Change.SEARCH_REQUEST,),
+                                       list_rows=search_requests.pending_requests,
+                                       rows_by_id=search_requests.pending_requests_by_id,
+                                       view=self.pending_table, limit=LIST_LIMIT, parent=self))
+        for live in self.lists:
+            live.failed.connect(self._on_failed)
         self.refresh()
 
     def refresh(self) -> None:
-        self._session.query(search_requests.my_requests, owner=self,
-                            on_done=self.mine.set_rows, on_error=self._on_failed,
-                            key=f"search.{id(self)}.mine")
-        if self.approver:
-            self._session.query(search_requests.pending_requests, owner=self,
-                                on_done=self._on_pending_loaded, on_error=self._on_failed,
-                                key=f"search.{id(self)}.pending")
+        for live in self.lists:
+            live.reload()
 
     def selected_pending(self) -> RequestView | None:
-        return selected_row(self.pending_table, self.pending_proxy, self.pending)
-
-    def _on_pending_loaded(self, views: list[RequestView]) -> None:
-        """Any request's change reloads the list: the reviewer's choice stays chosen."""
-        chosen = self.selected_pending()
-        self.pending.set_rows(views)
-        if chosen is not None:
-            chosen_id = chosen.id
-            select_where(self.pending_table, self.pending_proxy, self.pending,
-                         lambda r: r.id == chosen_id)
+        rows = self.pending_table.selectionModel().selectedRows()
+        return self.pending.row_at(rows[0].row()) if rows else None
 
     @Slot()
     def _on_submit_clicked(self) -> None:
@@ -208,10 +209,6 @@ class OtherUseRequestsWidget(QWidget):
         until = f"; usable until {_local(view.usable_until)}" if view.usable_until else ""
         self.message.show_ok(f"Request #{view.id} of {view.requester_badge} {verb}{until}.")
 
+    @Slot(object)
     def _on_failed(self, error: BaseException) -> None:
         self.message.show_error(describe_error(error))
-
-    @Slot(object)
-    def _on_change(self, change: ChangeEvent) -> None:
-        if change.kind in (Change.SEARCH_REQUEST, Change.RESYNC):
-            self.refresh()

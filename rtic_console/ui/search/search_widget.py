@@ -22,9 +22,11 @@ from rtic_console.domain.search_rules import SearchKind
 from rtic_console.services import search_requests
 from rtic_console.services.search import MAX_RESULTS, SearchInput, SearchResult, search_reads
 from rtic_console.services.search_export import ExportReceipt, export_search_csv
-from rtic_console.services.search_requests import RequestView
-from rtic_console.store.change_bus import Change, ChangeEvent
+from rtic_console.services.search_requests import LIST_LIMIT
+from rtic_console.store.change_bus import Change
 from rtic_console.ui.console_session import ConsoleSession
+from rtic_console.ui.live_rows import LiveRows, RowsApplied
+from rtic_console.ui.search.other_use_requests_widget import MyRequestsModel
 from rtic_console.ui.search.purpose_box import PurposeBox
 from rtic_console.ui.search.search_criteria_form import SearchCriteriaForm
 from rtic_console.ui.search.search_results_model import (
@@ -116,18 +118,20 @@ class SearchWidget(QWidget):
         layout.addWidget(intro)
         layout.addLayout(body, 1)
         # Requests change on the Other use screen, here or elsewhere: the committed change
-        # reaches every screen once through the change bus.
-        session.changes.changed.connect(self._on_change)
-        self.refresh_requests()
+        # reaches every screen once through the change bus, and only that request is read.
+        requests = MyRequestsModel()
+        requests.setParent(self)
+        self.requests = LiveRows(session, requests, kinds=(Change.SEARCH_REQUEST,),
+                                 list_rows=search_requests.my_requests,
+                                 rows_by_id=search_requests.my_requests_by_id,
+                                 limit=LIST_LIMIT, parent=self)
+        self.requests.applied.connect(self._on_requests_applied)
+        self.requests.failed.connect(self._on_failed)
+        self.requests.reload()
 
     def _key(self, what: str) -> str:
         """Per screen: a second Search screen's work must not cancel this one's."""
         return f"search.{id(self)}.{what}"
-
-    def refresh_requests(self) -> None:
-        self._session.query(search_requests.my_requests, owner=self,
-                            on_done=self._on_requests_loaded, on_error=self._on_failed,
-                            key=self._key("requests"))
 
     @Slot(object)
     def set_area(self, area: dict[str, Any]) -> None:
@@ -197,11 +201,13 @@ class SearchWidget(QWidget):
         self.export_button.setEnabled(self.result is not None)
         self.message.show_error(describe_error(error))
 
+    @Slot(object)
     def _on_failed(self, error: BaseException) -> None:
         self.message.show_error(describe_error(error))
 
-    def _on_requests_loaded(self, requests: list[RequestView]) -> None:
-        self.purpose.set_requests(requests)
+    @Slot(object)
+    def _on_requests_applied(self, _applied: RowsApplied) -> None:
+        self.purpose.set_requests(self.requests.model.rows)
 
     @Slot(object)
     def _on_form_mode_changed(self, kind: SearchKind) -> None:
@@ -218,8 +224,3 @@ class SearchWidget(QWidget):
                                               str(Path(folder) / name), "CSV files (*.csv)")
         if path:
             self.export_to(Path(path))
-
-    @Slot(object)
-    def _on_change(self, change: ChangeEvent) -> None:
-        if change.kind in (Change.SEARCH_REQUEST, Change.RESYNC):
-            self.refresh_requests()

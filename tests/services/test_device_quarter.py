@@ -38,7 +38,7 @@ def test_uptime_reports_and_versions_of_a_past_quarter(db: Database, admin: Cont
     late = add("ALPR-MB-1134", "mobile_reader", date(2026, 8, 16))
     dark = add("ALPR-TR-01", "trailer", date(2026, 2, 1), version="1.0",
                expected_version="1.0")
-    unborn = add("CAM-AG-01", "camera", None)  # registered today: no hours in Q3
+    add("CAM-AG-01", "camera", None)  # registered today: no hours in Q3
     late_hours = int((Q3[1] - datetime(2026, 8, 16, tzinfo=UTC)) / timedelta(hours=1))
     with db.write() as session:
         session.execute(insert(DeviceHealthHour), [

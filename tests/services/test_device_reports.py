@@ -3,15 +3,23 @@ administrators, out of service until cleared with a note."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from rtic_console.domain.device_reports import ReportInput
 from rtic_console.domain.devices import ServiceState
+from rtic_console.domain.reads import PlateRead
 from rtic_console.domain.roles import Role
+from rtic_console.services import hits as hit_service
+from rtic_console.services import hotlists
 from rtic_console.services.alerts import acknowledge_alert, open_alerts
 from rtic_console.services.context import Context
 from rtic_console.services.device_reports import clear_device, device_reports, report_device
 from rtic_console.services.devices import DeviceUpdate, list_devices, update_device
+from rtic_console.services.hotlists import HotPlateInput
+from rtic_console.services.ingest import ingest_reads
+from rtic_console.services.matching import MatchingEngine
 from rtic_console.services.runner import perform, query
 from rtic_console.store.audit_log import AuditFilter, list_events
 from rtic_console.store.database import Database
@@ -127,3 +135,35 @@ def test_a_damaged_device_taken_out_of_service_stays_damaged(db: Database, admin
     view = perform(db, admin, update_device, "CAM-AG-09",
                    DeviceUpdate(service_state="out_of_service"))
     assert view.service_state is ServiceState.DAMAGED
+
+
+@pytest.mark.policy("B.2")
+def test_a_hit_from_a_reader_out_of_service_is_flagged(db: Database, admin: Context, enrol,
+                                                       fleet) -> None:
+    officer = enrol("6301", "officer")
+    perform(db, officer, hotlists.add_hot_plate, HotPlateInput(
+        plate="7ABC123", state="CA", reason="stolen_vehicle", case_number="26-1", xref=None,
+        ncic_system="SVS", ncic_record="V1"))
+    engine = MatchingEngine()
+    with db.read() as session:
+        engine.load(session)
+    now = datetime.now(UTC)
+
+    def hit_from(code: str, n: int) -> int:
+        with db.write() as session:
+            [hit_id] = ingest_reads(session, [PlateRead(
+                source="openalpr", source_id=f"oos-{n}", plate="7ABC123", plate_raw="7ABC123",
+                state="CA", confidence=0.9, captured_at=now, device_ref=code, latitude=None,
+                longitude=None, direction_deg=None)], engine, now, "test").hit_ids
+        return hit_id
+
+    working = hit_from("ALPR-FX-01", 1)
+    perform(db, officer, report_device, "ALPR-FX-01", ReportInput("reads look smeared"))
+    flagged = hit_from("ALPR-FX-01", 2)
+    views = {v.id: v for v in perform(db, officer, hit_service.list_hits)}
+    assert not views[working].device_out_of_service
+    assert views[flagged].device_out_of_service
+    with db.read() as session:
+        [event] = [e for e in list_events(session, AuditFilter(action="hits.created"))
+                   if e.object_id == str(flagged)]
+    assert event.details["device_out_of_service"] is True

@@ -13,6 +13,7 @@ from rtic_console import __version__
 from rtic_console.domain.personnel import sorted_roles
 from rtic_console.domain.roles import ROLE_TITLES
 from rtic_console.services.station_proof import describe_station
+from rtic_console.ui.admin.device_report_dialog import DeviceReportDialog
 from rtic_console.ui.alert_banner import AlertBanner
 from rtic_console.ui.area_links import link_areas
 from rtic_console.ui.console_session import ConsoleSession
@@ -91,6 +92,10 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         console = self.menuBar().addMenu("&Console")
+        report = QAction("&Report a damaged device…", self)
+        report.triggered.connect(self._on_report_device_triggered)
+        console.addAction(report)
+        console.addSeparator()
         sign_out = QAction("Sign &out", self)
         sign_out.setShortcut(QKeySequence("Ctrl+Shift+Q"))
         sign_out.triggered.connect(self.sign_out_requested)
@@ -117,6 +122,11 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(
                 "The database connection dropped. Changes are refused until it is back; "
                 "the console reconnects by itself.", 15000)
+
+    @Slot()
+    def _on_report_device_triggered(self) -> None:
+        """B.2: anyone signed in reports a device, whatever areas they see."""
+        DeviceReportDialog(self.session, None, self).exec()
 
     @Slot()
     def _on_about_triggered(self) -> None:

@@ -21,6 +21,7 @@ from rtic_console.cli import (
     ingest_commands,
     registry_commands,
     search_commands,
+    shift_commands,
     user_commands,
     workstation_commands,
 )
@@ -64,6 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     compliance_commands.register(sub)
     workstation_commands.register(sub)
     alert_commands.register(sub)
+    shift_commands.register(sub)
     device_commands.register(sub)
     parser.set_defaults(handler=app_commands.open_console)
     return parser

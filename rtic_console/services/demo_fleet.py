@@ -60,6 +60,9 @@ def seed_demo_fleet(session: Session, now: datetime, seed: int = 8) -> None:
                 reads = (rng.randint(5, 60) if kind in READER_KINDS and hour < recent else 0)
                 rows.append({"device_id": device.id, "hour": hour, "heartbeats": 12,
                              "reads": reads})
+                seen = hour + timedelta(minutes=55)
+                if device.last_seen_at is None or device.last_seen_at < seen:
+                    device.last_seen_at = seen
             hour += timedelta(hours=1)
     add_hours(session, rows)
     _waiting_report(session, now)

@@ -35,7 +35,7 @@ class DeviceReportDialog(QDialog):
         self._session = session
         self.saved: DeviceReportView | None = None
         self.setWindowTitle("Report a damaged or inoperable device")
-        self.setMinimumWidth(560)
+        self.setMinimumWidth(720)
         reminder = QLabel(REMINDER)
         reminder.setObjectName("warningText")
         reminder.setWordWrap(True)
@@ -52,8 +52,9 @@ class DeviceReportDialog(QDialog):
         self.mdc_request.setPlaceholderText("MDC repair request number and the malfunction "
                                             "details (B.2.b(1))")
         self.mdc_request.setFixedHeight(60)
-        self.trailer_secured = QCheckBox("Returned to a secured location by a trained officer "
-                                         "(B.2.b(2))")
+        self.trailer_secured = QCheckBox("Returned to a secured location (B.2.b(2))")
+        self.trailer_secured.setToolTip("A damaged or vandalized trailer is returned to the "
+                                        "police facility by a trained officer.")
         form = QFormLayout()
         form.addRow("Device", self.device)
         form.addRow("What is wrong", self.problem)

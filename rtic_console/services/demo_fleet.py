@@ -60,7 +60,7 @@ def seed_demo_fleet(session: Session, now: datetime, seed: int = 8) -> None:
                 reads = (rng.randint(5, 60) if kind in READER_KINDS and hour < recent else 0)
                 rows.append({"device_id": device.id, "hour": hour, "heartbeats": 12,
                              "reads": reads})
-                seen = hour + timedelta(minutes=55)
+                seen = hour + timedelta(minutes=rng.randint(30, 59))
                 if device.last_seen_at is None or device.last_seen_at < seen:
                     device.last_seen_at = seen
             hour += timedelta(hours=1)

@@ -109,7 +109,8 @@ def record_shift_check(session: Session, ctx: Context, check: ShiftCheckInput) -
 def unchecked_shifts(session: Session, start: datetime, end: datetime) -> list[UncheckedShift]:
     """D.3.b to D.3.d: the runs of hours in [start, end) a unit's mobile reader read plates
     while no check of that unit covered them (a check covers the hour it was made in and
-    the shift after it), by unit and time."""
+    the shift after it), by unit and time. A run is one shift: it ends after a gap of
+    SHIFT_GAP or once it is a SHIFT long."""
     active = session.execute(
         select(Device.vehicle_unit, Device.code, DeviceHealthHour.hour, DeviceHealthHour.reads)
         .join(Device, Device.id == DeviceHealthHour.device_id)
@@ -129,7 +130,8 @@ def unchecked_shifts(session: Session, start: datetime, end: datetime) -> list[U
         if any(at < hour + HOUR and hour < at + SHIFT for at in checks.get(unit, ())):
             continue
         last = runs[-1] if runs else None
-        if last is not None and last.vehicle_unit == unit and hour - last.until <= SHIFT_GAP:
+        if (last is not None and last.vehicle_unit == unit and hour - last.until <= SHIFT_GAP
+                and hour - last.first_hour < SHIFT):
             runs[-1] = UncheckedShift(unit, tuple(sorted({*last.device_codes, code})),
                                       last.first_hour, max(last.until, hour + HOUR),
                                       last.reads + reads)

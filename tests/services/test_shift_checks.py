@@ -93,3 +93,17 @@ def test_units_that_read_plates_without_a_check_are_listed(db: Database, admin: 
 def unchecked_shifts_of(db: Database, start: datetime, end: datetime):
     with db.read() as session:
         return unchecked_shifts(session, start, end)
+
+
+def test_a_unit_reading_all_day_unchecked_counts_as_shifts(db: Database, admin: Context,
+                                                          officer: Context) -> None:
+    ids = {v.code: v.id for v in query(db, admin, list_devices)}
+    day = datetime(2026, 11, 2, tzinfo=UTC)
+    with db.write() as session:
+        session.execute(insert(DeviceHealthHour), [
+            {"device_id": ids["ALPR-MB-1134"], "hour": day + timedelta(hours=h),
+             "heartbeats": 10, "reads": 1} for h in range(30)])
+    runs = unchecked_shifts_of(db, day, day + timedelta(days=2))
+    assert [(r.first_hour - day, r.until - day) for r in runs] == [
+        (timedelta(hours=0), timedelta(hours=12)), (timedelta(hours=12), timedelta(hours=24)),
+        (timedelta(hours=24), timedelta(hours=30))]

@@ -14,6 +14,7 @@ from rtic_console.store.database import Database
 from rtic_console.ui.admin.device_dialog import DeviceDialog
 from rtic_console.ui.admin.device_report_dialog import DeviceReportDialog
 from rtic_console.ui.admin.devices_widget import DevicesWidget
+from rtic_console.ui.shift_check_dialog import ShiftCheckDialog
 from tests.services.fleet_support import add_fleet
 
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
@@ -78,3 +79,22 @@ def test_it_staff_register_but_do_not_clear(qtbot, console_session, db: Database
     qtbot.waitUntil(lambda: report.saved is not None, timeout=5000)
     qtbot.waitUntil(lambda: widget.model.row_at(0).open_reports == 1, timeout=5000)
     assert not widget.clear_button.isEnabled()
+
+
+@pytest.mark.policy("D.3.d")
+def test_an_officer_signs_the_start_of_shift_check(qtbot, console_session, db: Database,
+                                                   admin, enrol) -> None:
+    add_fleet(db, admin)
+    officer = enrol("6301", "officer")
+    dialog = ShiftCheckDialog(console_session(officer))
+    qtbot.addWidget(dialog)
+    dialog.unit.setText("1134")
+    dialog.items["cameras_affixed"].setChecked(True)
+    dialog.items["cdms_started"].setChecked(True)
+    assert dialog.mdc_request.isEnabled()  # the lights are not all green
+    dialog._on_sign_clicked()
+    qtbot.waitUntil(lambda: "MDC repair" in dialog.message.text(), timeout=5000)
+    dialog.mdc_request.setPlainText("MDC-3321: GPS lamp red after start-up")
+    dialog._on_sign_clicked()
+    qtbot.waitUntil(lambda: dialog.saved is not None, timeout=5000)
+    assert dialog.saved.failed and len(dialog.saved.report_ids) == 1

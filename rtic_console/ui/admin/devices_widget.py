@@ -5,7 +5,7 @@ from every console."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt, Slot
@@ -24,9 +24,10 @@ from PySide6.QtWidgets import (
 
 from rtic_console.domain.devices import ServiceState
 from rtic_console.domain.roles import Permission
-from rtic_console.services import device_reports, devices
+from rtic_console.services import device_reports, devices, shift_checks
 from rtic_console.services.device_reports import DeviceReportView
 from rtic_console.services.devices import DeviceView
+from rtic_console.services.shift_checks import UncheckedShift
 from rtic_console.store.change_bus import Change, ChangeEvent
 from rtic_console.ui.admin.device_dialog import DeviceDialog
 from rtic_console.ui.admin.device_report_dialog import DeviceReportDialog
@@ -43,6 +44,7 @@ STATE_COLORS = {ServiceState.IN_SERVICE: "#15803d", ServiceState.OUT_OF_SERVICE:
                 ServiceState.DAMAGED: "#b91c1c"}
 BEHIND = QColor("#b45309")
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+UNCHECKED_WINDOW = timedelta(days=7)
 
 
 def _when(moment: datetime | None) -> str:
@@ -137,6 +139,10 @@ class DevicesWidget(QWidget):
         self.edit_button.clicked.connect(self._on_edit_clicked)
         self.report_button.clicked.connect(self._on_report_clicked)
         self.clear_button.clicked.connect(self._on_clear_clicked)
+        self.unchecked = QLabel()
+        self.unchecked.setObjectName("warningText")
+        self.unchecked.setWordWrap(True)
+        self.unchecked.hide()
         self.message = MessageLine()
         buttons = QHBoxLayout()
         for b in (self.add_button, self.edit_button, self.report_button, self.clear_button):
@@ -144,17 +150,39 @@ class DevicesWidget(QWidget):
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.filter_edit)
+        layout.addWidget(self.unchecked)
         layout.addWidget(splitter, 1)
         layout.addWidget(self.message)
         layout.addLayout(buttons)
         session.changes.changed.connect(self._on_change)
         self._update_buttons()
         self.refresh()
+        self._load_unchecked()
 
     # -- loading ---------------------------------------------------------------------------
     def refresh(self) -> None:
         self._session.query(devices.list_devices, owner=self, on_done=self._on_loaded,
                             on_error=self._on_failed, key=f"devices.list:{id(self)}")
+
+    def _load_unchecked(self) -> None:
+        end = datetime.now(UTC)
+        self._session.query(shift_checks.list_unchecked_shifts, end - UNCHECKED_WINDOW, end,
+                            owner=self, on_done=self._on_unchecked_loaded,
+                            on_error=self._on_failed, key=f"devices.unchecked:{id(self)}")
+
+    def _on_unchecked_loaded(self, runs: list[UncheckedShift]) -> None:
+        """D.3.b-d: units whose readers read plates with no start-of-shift check."""
+        by_unit: dict[str, list[UncheckedShift]] = {}
+        for run in runs:
+            by_unit.setdefault(run.vehicle_unit, []).append(run)
+        self.unchecked.setText(
+            f"Read plates without a start-of-shift check in the last {UNCHECKED_WINDOW.days} "
+            "days (D.3): " + "; ".join(
+                f"unit {unit}, {len(r)} time{'s' if len(r) > 1 else ''} (latest "
+                f"{r[-1].first_hour.astimezone():%m-%d %H:%M}–"
+                f"{r[-1].until.astimezone():%m-%d %H:%M})"
+                for unit, r in sorted(by_unit.items())))
+        self.unchecked.setVisible(bool(runs))
 
     def _on_loaded(self, rows: list[DeviceView]) -> None:
         chosen = self.selected()
@@ -175,6 +203,8 @@ class DevicesWidget(QWidget):
                                 on_done=self._on_upserted, on_error=self._on_failed)
         elif change.kind in (Change.DEVICE, Change.DEVICE_HEALTH, Change.RESYNC):
             self.refresh()  # last seen of many devices, or everything after a gap
+        if change.kind in (Change.SHIFT_CHECK, Change.RESYNC):
+            self._load_unchecked()
 
     def _load_reports(self) -> None:
         chosen = self.selected()

@@ -15,7 +15,7 @@ from rtic_console.domain.roles import ROLE_TITLES, Permission
 from rtic_console.services.station_proof import describe_station
 from rtic_console.ui.admin.device_report_dialog import DeviceReportDialog
 from rtic_console.ui.alert_banner import AlertBanner
-from rtic_console.ui.area_links import link_areas
+from rtic_console.ui.area_links import link_alerts, link_areas
 from rtic_console.ui.console_session import ConsoleSession
 from rtic_console.ui.shift_check_dialog import ShiftCheckDialog
 from rtic_console.ui.work_areas import areas_for
@@ -64,6 +64,7 @@ class MainWindow(QMainWindow):
             self.demo_banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
             layout.addWidget(self.demo_banner)
         self.alert_banner = AlertBanner(session)
+        link_alerts(self.alert_banner, self.areas, self.tabs.setCurrentWidget)
         layout.addWidget(self.alert_banner)
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)

@@ -221,6 +221,11 @@ class DevicesWidget(QWidget):
         self.message.show_error(describe_error(error))
 
     # -- selection -------------------------------------------------------------------------
+    def show_device(self, code: str) -> None:
+        """Selects the device with this code (an alert's subject), once the list has it."""
+        self.filter_edit.clear()
+        select_where(self.table, self.proxy, self.model, lambda r: r.code == code)
+
     def select_device(self, device_id: int) -> None:
         select_where(self.table, self.proxy, self.model, lambda r: r.id == device_id)
 

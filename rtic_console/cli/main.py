@@ -9,16 +9,19 @@ from collections.abc import Sequence
 
 from rtic_console import __version__
 from rtic_console.cli import (
+    alert_commands,
     app_commands,
     audit_commands,
     camera_commands,
     compliance_commands,
     db_commands,
+    device_commands,
     hit_commands,
     hotlist_commands,
     ingest_commands,
     registry_commands,
     search_commands,
+    shift_commands,
     user_commands,
     workstation_commands,
 )
@@ -61,6 +64,9 @@ def build_parser() -> argparse.ArgumentParser:
     app_commands.register(sub)
     compliance_commands.register(sub)
     workstation_commands.register(sub)
+    alert_commands.register(sub)
+    shift_commands.register(sub)
+    device_commands.register(sub)
     parser.set_defaults(handler=app_commands.open_console)
     return parser
 

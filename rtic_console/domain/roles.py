@@ -52,6 +52,11 @@ class Permission(StrEnum):
     ANCHOR_AUDIT = "anchor_audit"
     MANAGE_AUDIT_KEY = "manage_audit_key"
     MANAGE_WORKSTATIONS = "manage_workstations"
+    VIEW_DEVICES = "view_devices"
+    MANAGE_DEVICES = "manage_devices"
+    REPORT_DEVICE = "report_device"
+    CLEAR_DEVICE = "clear_device"
+    RECORD_SHIFT_CHECK = "record_shift_check"
 
 
 # Separation of duties: the roles whose holders approve other people's work (I.1, I.2.b,
@@ -121,6 +126,15 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.MANAGE_AUDIT_KEY: frozenset({Role.ALPR_ADMIN, Role.IT_STAFF}),
     # D.2.c, G.3.f: which workstations exist is access, kept by ALPR administrators.
     Permission.MANAGE_WORKSTATIONS: frozenset({Role.ALPR_ADMIN}),
+    # B.2: anyone may find a device and report it damaged or inoperable; ALPR
+    # administrators and public-safety IT keep the fleet (A.2); an ALPR administrator,
+    # whom the report reaches, puts it back in service.
+    Permission.VIEW_DEVICES: frozenset(Role),
+    Permission.REPORT_DEVICE: frozenset(Role),
+    Permission.MANAGE_DEVICES: frozenset({Role.ALPR_ADMIN, Role.IT_STAFF}),
+    Permission.CLEAR_DEVICE: frozenset({Role.ALPR_ADMIN}),
+    # D.3: the start-of-shift check is signed by the officer who drives the unit.
+    Permission.RECORD_SHIFT_CHECK: frozenset({Role.OFFICER, Role.SUPERVISOR}),
 }
 
 

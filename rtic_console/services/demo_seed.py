@@ -64,6 +64,10 @@ DEMO_DEVICES = (
      "Central Command", "Mobile", 38.58050, -121.49100, "1121"),
     ("ALPR-MB-1134", "Patrol unit 1134 reader", DeviceKind.ALPR_MOBILE, DeviceCategory.AGENCY,
      "South Command", "Mobile", 38.51200, -121.45600, "1134"),
+    ("ALPR-TR-01", "Speed trailer, Power Inn Rd", DeviceKind.TRAILER, DeviceCategory.AGENCY,
+     "Power Inn", "Power Inn Rd & 14th Ave", 38.53620, -121.41890, None),
+    ("ALPR-TR-02", "Speed trailer, Northgate", DeviceKind.TRAILER, DeviceCategory.AGENCY,
+     "Natomas", "Northgate Blvd & San Juan Rd", 38.63040, -121.49220, None),
     ("CAM-AG-01", "SPD Headquarters entrance", DeviceKind.CAMERA, DeviceCategory.AGENCY,
      "Freeport", "5770 Freeport Blvd", 38.52250, -121.49940, None),
     ("CAM-AG-02", "K St Mall & 7th St", DeviceKind.CAMERA, DeviceCategory.AGENCY,
@@ -103,7 +107,7 @@ def seed_demo(session: Session, today: date, workstation: str) -> None:
     for code, name, kind, category, area, address, lat, lon, unit in DEMO_DEVICES:
         session.add(Device(code=code, name=name, kind=kind.value, category=category.value,
                            area=area, address=address, latitude=lat, longitude=lon,
-                           vehicle_unit=unit, in_service=True))
+                           vehicle_unit=unit))
     session.flush()
     append_event(session, actor_badge=None, workstation=workstation, action="demo.seed",
                  reason="demo database created",

@@ -25,6 +25,7 @@ from rtic_console.feeds.camera_simulator import CameraSimulator
 from rtic_console.services import hits as hit_service
 from rtic_console.services import search_requests
 from rtic_console.services.auth import sign_in
+from rtic_console.services.demo_fleet import seed_demo_fleet
 from rtic_console.services.demo_history import seed_demo_history
 from rtic_console.services.demo_seed import (
     DEMO_PASSWORD,
@@ -79,6 +80,7 @@ def demo_database(folder: Path, settings: Settings) -> Database:
         seed_demo(session, date.today(), settings.workstation)
         seed_demo_hot_lists(session, datetime.now(UTC))
         seed_demo_history(session, datetime.now(UTC))
+        seed_demo_fleet(session, datetime.now(UTC))
     engine = MatchingEngine()
     with db.read() as session:
         engine.load(session)
@@ -211,7 +213,7 @@ def render_all(out: Path) -> list[Path]:
         near.case_number.setText("26-004417")
         near.find_button.click()
         settle(lambda: near.model.rowCount() > 0, 5)
-        for key in ("dashboard", "cameras", "donors", "registry", "quarantine", "roster",
+        for key in ("dashboard", "cameras", "devices", "donors", "registry", "quarantine", "roster",
                     "workstations", "audit", "account"):
             sergeant.tabs.setCurrentWidget(sergeant.areas[key])
             if key == "roster":  # a person selected: their roles, who granted and confirmed

@@ -1,10 +1,16 @@
 """Typed SQLAlchemy models; importing this package registers every table on Base.metadata."""
 
+from rtic_console.store.models.alerts import Alert
 from rtic_console.store.models.audit import AuditCheckpoint, AuditEvent
 from rtic_console.store.models.base import Base
 from rtic_console.store.models.changes import ChangeLogEntry
 from rtic_console.store.models.detections import Detection, DetectionImage, QuarantinedPayload
-from rtic_console.store.models.devices import Device
+from rtic_console.store.models.devices import (
+    Device,
+    DeviceHealthHour,
+    DeviceReport,
+    ShiftCheck,
+)
 from rtic_console.store.models.hits import Hit, HitStep
 from rtic_console.store.models.hotlists import HotList, HotListEntry, HotListImport
 from rtic_console.store.models.personnel import Person, PersonRole
@@ -23,6 +29,7 @@ from rtic_console.store.models.searches import SearchRecord, SearchRequest
 from rtic_console.store.models.workstations import Workstation
 
 __all__ = [
+    "Alert",
     "AuditCheckpoint",
     "AuditEvent",
     "Base",
@@ -32,6 +39,8 @@ __all__ = [
     "Detection",
     "DetectionImage",
     "Device",
+    "DeviceHealthHour",
+    "DeviceReport",
     "DonorAgreement",
     "DonorAgreementCamera",
     "EvidenceExport",
@@ -48,6 +57,7 @@ __all__ = [
     "RegistryEntry",
     "SearchRecord",
     "SearchRequest",
+    "ShiftCheck",
     "WallLayout",
     "Workstation",
 ]

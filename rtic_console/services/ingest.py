@@ -269,7 +269,7 @@ def _write_hits(session: Session, hit_rows: list[tuple[int, str, Match]], engine
 def record_heartbeats(session: Session, heartbeats: Sequence[Heartbeat]) -> int:
     """Device health from vendor heartbeats: last seen, frame rate, streaming or not; a
     heartbeat of a streaming device counts in its hour's health."""
-    updated = 0
+    updated: set[int] = set()
     beats: list[tuple[int, datetime]] = []
     for beat in heartbeats:
         for stream in beat.streams:
@@ -280,13 +280,13 @@ def record_heartbeats(session: Session, heartbeats: Sequence[Heartbeat]) -> int:
                 .values(last_seen_at=at, fps=stream.fps, is_streaming=stream.is_streaming)
                 .returning(Device.id).execution_options(synchronize_session=False))
             ids = list(result.scalars())
-            updated += len(ids)
+            updated.update(ids)
             if stream.is_streaming:
                 beats += [(device_id, at) for device_id in ids]
     record_activity(session, heartbeats=beats)
     if updated:
-        publish(session, Change.DEVICE_HEALTH)
-    return updated
+        publish(session, Change.DEVICE_HEALTH, sorted(updated))
+    return len(updated)
 
 
 def quarantine(session: Session, channel: str, content_type: str | None, reason: str,

@@ -47,7 +47,7 @@ class Change(StrEnum):
     DONOR_AGREEMENT = "pscn.donor_agreement"  # agreement ids: added, edited or withdrawn
     RECORDING = "pscn.recording"  # camera ids with a new segment or a purge
     VIEWING = "pscn.viewing"  # camera ids opened for viewing
-    DEVICE_HEALTH = "device.health"  # none: heartbeats of many devices
+    DEVICE_HEALTH = "device.health"  # device ids whose heartbeat was recorded
     DEVICE = "device.changed"  # device ids: added, edited, reported damaged, cleared
     SHIFT_CHECK = "device.shift_check"  # shift check ids
     ALERT = "alert.changed"  # alert ids: raised or acknowledged

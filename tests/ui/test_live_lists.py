@@ -13,8 +13,11 @@ from types import ModuleType
 import pytest
 from sqlalchemy import update
 
+from rtic_console.domain.reads import Heartbeat, StreamStatus
 from rtic_console.services import (
     cameras,
+    device_reports,
+    devices,
     donors,
     hotlists,
     quarantine_review,
@@ -25,7 +28,7 @@ from rtic_console.services import (
 )
 from rtic_console.services.cameras import CameraInput
 from rtic_console.services.hotlists import HotPlateInput
-from rtic_console.services.ingest import quarantine
+from rtic_console.services.ingest import quarantine, record_heartbeats
 from rtic_console.services.registry import EntryInput
 from rtic_console.services.roster import PersonInput
 from rtic_console.services.runner import perform
@@ -34,6 +37,7 @@ from rtic_console.store.change_listeners import change_listener
 from rtic_console.store.database import Database, open_database
 from rtic_console.store.models import Person, QuarantinedPayload
 from rtic_console.ui.admin.cameras_widget import CamerasWidget
+from rtic_console.ui.admin.devices_widget import DevicesWidget
 from rtic_console.ui.admin.donors_widget import DonorsWidget
 from rtic_console.ui.admin.quarantine_widget import QuarantineWidget
 from rtic_console.ui.admin.registry_widget import RegistryWidget
@@ -43,6 +47,7 @@ from rtic_console.ui.hotlists.approvals_widget import ApprovalsWidget
 from rtic_console.ui.hotlists.hot_lists_widget import HotListsWidget
 from rtic_console.ui.search.other_use_requests_widget import OtherUseRequestsWidget
 from rtic_console.ui.table_model import select_where
+from tests.services.fleet_support import add_fleet
 from tests.services.pscn_support import add_agreement, add_camera
 from tests.support import PASSWORD, trained
 
@@ -367,3 +372,32 @@ def test_a_change_without_ids_or_with_ids_cut_off_reloads_the_list(
     db.bus.deliver(ChangeEvent(Change.ROSTER, (1,)))  # not this list's kind
     qtbot.wait(200)
     assert lists["list_workstations"] == 3 and widget.model.rowCount() == 1
+
+
+def test_devices_take_a_heartbeat_by_id_and_leave_the_reports_pane_alone(
+        qtbot, console_session, db: Database, other: Database, admin, calls) -> None:
+    """Heartbeats arrive every few seconds: each updates its devices' rows, never the list."""
+    add_fleet(db, admin)
+    lists = calls(devices, "list_devices")
+    reports = calls(device_reports, "device_reports")
+    widget = DevicesWidget(console_session(admin))
+    qtbot.addWidget(widget)
+    widget.show()
+    qtbot.waitUntil(lambda: widget.model.rowCount() == 4, timeout=WAIT_MS)
+    chosen = next(r for r in widget.model.rows if r.code == "ALPR-MB-1134")
+    widget.select_device(chosen.id)
+    qtbot.waitUntil(lambda: reports["device_reports"] == 1, timeout=WAIT_MS)
+
+    seen = datetime.now(UTC).replace(microsecond=0)
+    with other.write() as session:
+        record_heartbeats(session, [Heartbeat("ALPR-MB-1134", seen, (
+            StreamStatus("ALPR-MB-1134", None, 25.0, True, seen),))])
+
+    def last_seen() -> datetime | None:
+        return next(r.last_seen_at for r in widget.model.rows if r.id == chosen.id)
+
+    qtbot.waitUntil(lambda: last_seen() is not None and last_seen() >= seen, timeout=WAIT_MS)
+    qtbot.wait(100)
+    assert lists["list_devices"] == 1, "a heartbeat fetched its device, not the fleet"
+    assert reports["device_reports"] == 1, "a heartbeat does not reload the reports pane"
+    assert widget.selected().id == chosen.id

@@ -32,6 +32,7 @@ from rtic_console.store.change_bus import Change, ChangeEvent
 from rtic_console.ui.admin.device_dialog import DeviceDialog
 from rtic_console.ui.admin.device_report_dialog import DeviceReportDialog
 from rtic_console.ui.console_session import ConsoleSession
+from rtic_console.ui.live_rows import LiveRows
 from rtic_console.ui.table_model import (
     RowTableModel,
     configure_table,
@@ -154,15 +155,20 @@ class DevicesWidget(QWidget):
         layout.addWidget(splitter, 1)
         layout.addWidget(self.message)
         layout.addLayout(buttons)
+        self.live = LiveRows(session, self.model, kinds=(Change.DEVICE, Change.DEVICE_HEALTH),
+                             list_rows=devices.list_devices, rows_by_id=devices.devices_by_id,
+                             view=self.table, parent=self)
+        self.live.failed.connect(self._on_failed)
+        self.live.selected_changed.connect(self._on_live_selected_changed)
         session.changes.changed.connect(self._on_change)
+        self._reports_of: tuple[int, int, str] | None = None  # what the reports pane shows
         self._update_buttons()
         self.refresh()
         self._load_unchecked()
 
     # -- loading ---------------------------------------------------------------------------
     def refresh(self) -> None:
-        self._session.query(devices.list_devices, owner=self, on_done=self._on_loaded,
-                            on_error=self._on_failed, key=f"devices.list:{id(self)}")
+        self.live.reload()
 
     def _load_unchecked(self) -> None:
         end = datetime.now(UTC)
@@ -184,30 +190,22 @@ class DevicesWidget(QWidget):
                 for unit, r in sorted(by_unit.items())))
         self.unchecked.setVisible(bool(runs))
 
-    def _on_loaded(self, rows: list[DeviceView]) -> None:
-        chosen = self.selected()
-        self.model.set_rows(rows)
-        if chosen is not None:
-            self.select_device(chosen.id)
-        self._on_selection_changed()
-
-    def _on_upserted(self, rows: list[DeviceView]) -> None:
-        for row in rows:
-            self.model.upsert(row)
+    @Slot(object, object)
+    def _on_live_selected_changed(self, _key: object, _row: DeviceView | None) -> None:
         self._on_selection_changed()
 
     @Slot(object)
     def _on_change(self, change: ChangeEvent) -> None:
-        if change.kind is Change.DEVICE and change.ids:
-            self._session.query(devices.devices_by_id, list(change.ids), owner=self,
-                                on_done=self._on_upserted, on_error=self._on_failed)
-        elif change.kind in (Change.DEVICE, Change.DEVICE_HEALTH, Change.RESYNC):
-            self.refresh()  # last seen of many devices, or everything after a gap
         if change.kind in (Change.SHIFT_CHECK, Change.RESYNC):
             self._load_unchecked()
 
     def _load_reports(self) -> None:
         chosen = self.selected()
+        shown = None if chosen is None else (
+            chosen.id, chosen.open_reports, str(chosen.service_state))
+        if shown == self._reports_of:
+            return  # the same device, its reports as they were: a heartbeat, say
+        self._reports_of = shown
         if chosen is None:
             self.reports.set_rows([])
             self.reports_title.setText("Damage reports of the selected device")

@@ -115,14 +115,14 @@ def seed_demo(session: Session, today: date, workstation: str) -> None:
 
 
 def demo_badge_for(role: Role) -> str:
-    """The demo person who best shows a role's work: the active, trained holder with the
-    fewest other roles, so `--as supervisor` opens the supervisor, not the sergeant who
-    also holds that role."""
+    """The demo person whose work the role is: an active, trained holder for whom it is the
+    first role, so `--as supervisor` opens the supervisor, not the sergeant who also holds
+    that role; failing that, any active, trained holder."""
     holders = [p for p in DEMO_ROSTER
                if role in p.roles and p.active and p.alpr_days_ago is not None]
     if not holders:
         raise ValueError(f"no demo person holds {role.value}")
-    return min(holders, key=lambda p: len(p.roles)).badge
+    return next((p for p in holders if p.roles[0] is role), holders[0]).badge
 
 
 # (plate, state, reason, case, NCIC system, record, narrative)

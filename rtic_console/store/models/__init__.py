@@ -5,8 +5,14 @@ from rtic_console.store.models.base import Base
 from rtic_console.store.models.changes import ChangeLogEntry
 from rtic_console.store.models.detections import Detection, DetectionImage, QuarantinedPayload
 from rtic_console.store.models.devices import Device
+from rtic_console.store.models.divisions import Division
 from rtic_console.store.models.hits import Hit, HitStep
 from rtic_console.store.models.hotlists import HotList, HotListEntry, HotListImport
+from rtic_console.store.models.inspections import (
+    Inspection,
+    InspectionReferral,
+    InspectionSearchReview,
+)
 from rtic_console.store.models.personnel import Person, PersonRole
 from rtic_console.store.models.pscn import (
     CameraCredential,
@@ -20,6 +26,7 @@ from rtic_console.store.models.pscn import (
 )
 from rtic_console.store.models.registry import RegistryEntry
 from rtic_console.store.models.searches import SearchRecord, SearchRequest
+from rtic_console.store.models.viewing_requests import ViewingRequest
 from rtic_console.store.models.workstations import Workstation
 
 __all__ = [
@@ -32,6 +39,7 @@ __all__ = [
     "Detection",
     "DetectionImage",
     "Device",
+    "Division",
     "DonorAgreement",
     "DonorAgreementCamera",
     "EvidenceExport",
@@ -41,6 +49,9 @@ __all__ = [
     "HotList",
     "HotListEntry",
     "HotListImport",
+    "Inspection",
+    "InspectionReferral",
+    "InspectionSearchReview",
     "Person",
     "PersonRole",
     "QuarantinedPayload",
@@ -48,6 +59,7 @@ __all__ = [
     "RegistryEntry",
     "SearchRecord",
     "SearchRequest",
+    "ViewingRequest",
     "WallLayout",
     "Workstation",
 ]

@@ -17,6 +17,7 @@ from rtic_console.cli import (
     hit_commands,
     hotlist_commands,
     ingest_commands,
+    inspection_commands,
     registry_commands,
     search_commands,
     user_commands,
@@ -61,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     app_commands.register(sub)
     compliance_commands.register(sub)
     workstation_commands.register(sub)
+    inspection_commands.register(sub)
     parser.set_defaults(handler=app_commands.open_console)
     return parser
 

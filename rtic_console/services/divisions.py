@@ -59,8 +59,12 @@ def commander_of(session: Session, division: str) -> Person | None:
 
 @service_action("roster.division.list")
 def list_divisions(session: Session, ctx: Context) -> list[DivisionView]:
-    """Every division a person names or a commander was set for, with its commander."""
     authorize(session, ctx, Permission.VIEW_ROSTER, action="roster.division.list")
+    return division_views(session)
+
+
+def division_views(session: Session) -> list[DivisionView]:
+    """Every division a person names or a commander was set for, with its commander."""
     members: Counter[str] = Counter()
     names: dict[str, str] = {}
     for (division,) in session.execute(select(Person.division).where(Person.active)):

@@ -81,12 +81,14 @@ def _quarter(raw: str) -> Quarter:
         raise InputRejected(str(exc), clause=CLAUSE) from None
 
 
-def _inspection(session: Session, quarter: Quarter, *, lock: bool = False) -> Inspection:
-    query = select(Inspection).where(Inspection.quarter == quarter.label)
+def inspection_row(session: Session, quarter: str, *, lock: bool = False) -> Inspection:
+    """The inspection of a quarter as typed; an input error when malformed or not opened."""
+    chosen = _quarter(quarter)
+    query = select(Inspection).where(Inspection.quarter == chosen.label)
     row = session.scalar(query.with_for_update() if lock else query)
     if row is None:
-        raise InputRejected(f"there is no inspection of {quarter.label}; an ALPR administrator "
-                            f"or IT staff opens it: rtic-console inspection open {quarter.label}")
+        raise InputRejected(f"there is no inspection of {chosen.label}; an ALPR administrator "
+                            f"or IT staff opens it: rtic-console inspection open {chosen.label}")
     return row
 
 
@@ -95,7 +97,7 @@ def _count_searches(session: Session, row: Inspection) -> int:
         SearchRecord.searched_at >= row.starts_at, SearchRecord.searched_at < row.ends_at)) or 0
 
 
-def _view(session: Session, row: Inspection) -> InspectionView:
+def view_of(session: Session, row: Inspection) -> InspectionView:
     verdicts = {verdict: n for verdict, n in session.execute(
         select(InspectionSearchReview.verdict, func.count())
         .where(InspectionSearchReview.inspection_id == row.id)
@@ -133,7 +135,7 @@ def open_inspection(session: Session, ctx: Context, quarter: str) -> InspectionV
                      opened_by=ctx.actor.badge, opened_at=ctx.now())
     session.add(row)
     session.flush()
-    view = _view(session, row)
+    view = view_of(session, row)
     append_event(session, actor_badge=ctx.actor.badge, workstation=ctx.workstation,
                  action=OPEN, object_type="inspection", object_id=chosen.label,
                  reason=f"quarterly inspection {chosen.label}",
@@ -147,14 +149,14 @@ def open_inspection(session: Session, ctx: Context, quarter: str) -> InspectionV
 def list_inspections(session: Session, ctx: Context) -> list[InspectionView]:
     authorize(session, ctx, Permission.VIEW_INSPECTION, action="inspection.list")
     rows = session.scalars(select(Inspection).order_by(Inspection.quarter.desc()))
-    return [_view(session, r) for r in rows]
+    return [view_of(session, r) for r in rows]
 
 
 @service_action("inspection.show")
 def show_inspection(session: Session, ctx: Context, quarter: str) -> InspectionView:
     authorize(session, ctx, Permission.VIEW_INSPECTION, action="inspection.show",
               object_type="inspection", object_id=str(quarter)[:20])
-    return _view(session, _inspection(session, _quarter(quarter)))
+    return view_of(session, inspection_row(session, quarter))
 
 
 @service_action("inspection.show")
@@ -167,7 +169,7 @@ def inspection_searches(session: Session, ctx: Context, quarter: str, *,
               object_type="inspection", object_id=str(quarter)[:20])
     if not 0 < limit <= MAX_PAGE or offset < 0:
         raise InputRejected(f"page: 1 to {MAX_PAGE} searches from an offset of 0 or more")
-    row = _inspection(session, _quarter(quarter))
+    row = inspection_row(session, quarter)
     return page_of(quarter_items(session, row), flagged_first=flagged_first,
                    only_flagged=only_flagged, only_unreviewed=only_unreviewed,
                    offset=offset, limit=limit)
@@ -180,7 +182,7 @@ def review_search(session: Session, ctx: Context, quarter: str, search_id: int,
     searcher's division commander (D.2.b(2)(a)). Never one's own search; once per search."""
     reviewer = authorize(session, ctx, Permission.REVIEW_SEARCHES, action=REVIEW,
                          object_type="search", object_id=search_id)
-    row = _inspection(session, _quarter(quarter))
+    row = inspection_row(session, quarter)
     if row.closed_at is not None:
         raise Refused(f"The inspection of {row.quarter} was closed by {row.closed_by}; its "
                       "review is final.", action=REVIEW, clause=SEARCH_CLAUSE,
@@ -255,11 +257,11 @@ def close_inspection(session: Session, ctx: Context, quarter: str) -> Inspection
     and, when this machine holds the department key, a signed checkpoint of it."""
     authorize(session, ctx, Permission.MANAGE_INSPECTION, action=CLOSE,
               object_type="inspection", object_id=str(quarter)[:20])
-    row = _inspection(session, _quarter(quarter), lock=True)
+    row = inspection_row(session, quarter, lock=True)
     if row.closed_at is not None:
         raise InputRejected(f"the inspection of {row.quarter} was already closed by "
                             f"{row.closed_by}")
-    view = _view(session, row)
+    view = view_of(session, row)
     if view.unreviewed:
         raise Refused(f"{view.unreviewed} of {view.searches} searches of {row.quarter} are "
                       "not reviewed yet; the inspection closes when every search is.",
@@ -287,4 +289,4 @@ def close_inspection(session: Session, ctx: Context, quarter: str) -> Inspection
                           "out_of_compliance": view.out_of_compliance,
                           "referrals_without_commander": view.referrals_without_commander})
     publish(session, Change.INSPECTION, (row.id,))
-    return _view(session, row)
+    return view_of(session, row)

@@ -10,7 +10,6 @@ from rtic_console.cli.output import as_dicts, print_json, print_table
 from rtic_console.cli.session import CliSession
 from rtic_console.domain.inspections import SearchFlag, Verdict
 from rtic_console.services import inspections, referrals
-from rtic_console.services.inspection_report import inspection_report
 from rtic_console.services.inspections import InspectionView
 from rtic_console.services.runner import perform, query
 
@@ -141,10 +140,9 @@ def _close(args: argparse.Namespace, cli: CliSession) -> int:
 
 
 def _report(args: argparse.Namespace, cli: CliSession) -> int:
-    from rtic_console.reports.inspection_pdf import write_inspection_pdf  # Qt only when asked
+    from rtic_console.reports.inspection_pdf import produce_inspection_pdf  # Qt when asked
 
-    report = perform(cli.db, cli.context(), inspection_report, args.quarter)
-    pages = write_inspection_pdf(report, args.out)
+    report, pages = produce_inspection_pdf(cli.db, cli.context(), args.quarter, args.out)
     print(f"Wrote {args.out} ({pages} pages): {_summary(report.inspection)}")
     return 0
 

@@ -72,6 +72,10 @@ class Quarter:
             return start.astimezone(), end.astimezone()
         return start.replace(tzinfo=zone), end.replace(tzinfo=zone)
 
+    def previous(self) -> Quarter:
+        return Quarter(self.year - 1, 4) if self.number == 1 else Quarter(self.year,
+                                                                         self.number - 1)
+
     @classmethod
     def containing(cls, moment: datetime) -> Quarter:
         return cls(moment.year, (moment.month - 1) // 3 + 1)

@@ -9,7 +9,10 @@ from pathlib import Path
 from rtic_console.domain.inspections import FLAG_TITLES, SearchFlag, Verdict
 from rtic_console.domain.search_rules import SearchPurpose
 from rtic_console.reports.pdf_pages import PdfPages
-from rtic_console.services.inspection_report import InspectionReport
+from rtic_console.services.context import Context
+from rtic_console.services.inspection_report import InspectionReport, inspection_report
+from rtic_console.services.runner import perform
+from rtic_console.store.database import Database
 from rtic_console.store.private_files import private_file
 
 SHORT_FLAGS = {SearchFlag.NO_CASE_ACTIVITY: "no case activity",
@@ -117,3 +120,10 @@ def write_inspection_pdf(report: InspectionReport, path: Path) -> int:
                            "Reviewer of the searches (name, badge)",
                            "RTIC division commander"])
     return pages.finish()
+
+
+def produce_inspection_pdf(db: Database, ctx: Context, quarter: str, path: Path) -> tuple[
+        InspectionReport, int]:
+    """The report workflow the button and the CLI both run: gather it (audited), draw it."""
+    report = perform(db, ctx, inspection_report, quarter)
+    return report, write_inspection_pdf(report, path)

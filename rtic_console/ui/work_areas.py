@@ -11,6 +11,7 @@ from rtic_console.domain.roles import Permission
 from rtic_console.ui.account_widget import AccountWidget
 from rtic_console.ui.admin.cameras_widget import CamerasWidget
 from rtic_console.ui.admin.donors_widget import DonorsWidget
+from rtic_console.ui.admin.inspections_widget import InspectionsWidget
 from rtic_console.ui.admin.quarantine_widget import QuarantineWidget
 from rtic_console.ui.admin.registry_widget import RegistryWidget
 from rtic_console.ui.admin.roster_widget import RosterWidget
@@ -50,6 +51,7 @@ WORK_AREAS: tuple[WorkArea, ...] = (
     WorkArea("roster", "Roster", Permission.MANAGE_ROSTER, RosterWidget),
     WorkArea("workstations", "Workstations", Permission.MANAGE_WORKSTATIONS,
              WorkstationsWidget),
+    WorkArea("inspections", "Inspections", Permission.VIEW_INSPECTION, InspectionsWidget),
     WorkArea("quarantine", "Quarantine", Permission.VIEW_QUARANTINE, QuarantineWidget),
     WorkArea("audit", "Audit trail", Permission.VIEW_AUDIT, AuditViewerWidget),
     WorkArea("account", "My account", Permission.USE_CONSOLE, AccountWidget),

@@ -1,0 +1,63 @@
+"""The Inspections tab: flagged first, review, referral, close and the PDF (D.2.b(2))."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rtic_console.services.divisions import set_commander
+from rtic_console.services.runner import perform
+from rtic_console.store.database import Database
+from rtic_console.ui.admin.inspections_widget import InspectionsWidget
+from tests.services.inspection_support import QUARTER, log_search, person
+
+pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+
+
+@pytest.mark.policy("D.2.b(2)")
+def test_review_close_and_print_from_the_tab(qtbot, console_session, db: Database, admin,
+                                             enrol, tmp_path: Path) -> None:
+    person(db, admin, "6001", "officer", "Patrol")
+    enrol("8001", "division_commander")
+    perform(db, admin, set_commander, "Patrol", "8001")
+    reviewer = enrol("7001", "supervisor")
+    plain = log_search(db, "6001", case="25-0001")
+    log_search(db, "6001", case="25-0001", minutes=2)
+    broad = log_search(db, "6001", case="25-0002", minutes=4, results=2000)
+    widget = InspectionsWidget(console_session(admin))
+    qtbot.addWidget(widget)
+    widget.show()
+    widget.quarter_box.setCurrentText(QUARTER)
+    widget.open_button.click()
+    qtbot.waitUntil(lambda: widget.model.rowCount() == 3, timeout=5000)
+    assert widget.model.row_at(0).search_id == broad  # large result and no case activity
+    qtbot.waitUntil(widget.close_button.isEnabled, timeout=5000)
+    reviewing = InspectionsWidget(console_session(reviewer))
+    qtbot.addWidget(reviewing)
+    reviewing.quarter_box.setCurrentText(QUARTER)
+    reviewing.reload()
+    qtbot.waitUntil(lambda: reviewing.model.rowCount() == 3, timeout=5000)
+    assert not reviewing.open_button.isVisible() and not reviewing.close_button.isVisible()
+    for row in range(3):
+        reviewing.table.selectRow(0)
+        item = reviewing.selected()
+        assert reviewing.compliant_button.isEnabled()
+        if item.search_id == broad:
+            reviewing.reason.setText("A 2,000-read net for a single stolen plate")
+            reviewing.noncompliant_button.click()
+        else:
+            reviewing.compliant_button.click()
+        qtbot.waitUntil(lambda r=row: sum(i.reviewed for i in reviewing.model.rows) == r + 1,
+                        timeout=5000)
+    qtbot.waitUntil(lambda: widget.referral_model.rowCount() == 1, timeout=5000)
+    assert widget.referral_model.row_at(0).commander == "8001 Person 8001"
+    assert plain in {i.search_id for i in reviewing.model.rows}
+    widget.resize(1400, 800)
+    widget.grab().save(str(tmp_path / "inspections.png"))
+    widget.close_button.click()
+    qtbot.waitUntil(lambda: widget._view is not None and widget._view.closed, timeout=5000)
+    target = tmp_path / "report.pdf"
+    widget.write_pdf(target)
+    qtbot.waitUntil(lambda: "Wrote" in widget.message.text(), timeout=10000)
+    assert target.read_bytes().startswith(b"%PDF")

@@ -189,7 +189,7 @@ def render_all(out: Path) -> list[Path]:
         officer.close()
 
         supervisor = window_for("8501")
-        supervisor.tabs.setCurrentWidget(supervisor.areas["approvals"])
+        supervisor.tabs.setCurrentWidget(supervisor.areas["inbox"])
         shots.append(save(supervisor, out, "main-approvals"))
         supervisor.tabs.setCurrentWidget(supervisor.areas["other_use"])
         shots.append(save(supervisor, out, "main-other-use"))

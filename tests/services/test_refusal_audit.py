@@ -30,7 +30,8 @@ from tests.support import PASSWORD, trained
 
 # Functions that take the acting Context but are checks a service makes, or the runner
 # itself: never run through the runner on their own.
-NOT_SERVICES = {"auth.authorize", "search_requests.usable_request"}
+NOT_SERVICES = {"auth.authorize", "search_requests.usable_request",
+                "viewing_requests.approved_window"}
 
 
 def _service_functions() -> list[tuple[str, object]]:

@@ -16,6 +16,7 @@ from rtic_console.cli import (
     db_commands,
     hit_commands,
     hotlist_commands,
+    inbox_commands,
     ingest_commands,
     inspection_commands,
     registry_commands,
@@ -63,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     compliance_commands.register(sub)
     workstation_commands.register(sub)
     inspection_commands.register(sub)
+    inbox_commands.register(sub)
     parser.set_defaults(handler=app_commands.open_console)
     return parser
 

@@ -80,3 +80,19 @@ def test_reviewing_ones_own_search_is_refused_by_the_cli(db: Database, admin, en
                                       str(own), "compliant"),
                    action="inspection.review", clause="D.2.b(2)", error=CliRefused,
                    match="own search", signed_in=True)
+
+
+@pytest.mark.policy("F.2.e")
+def test_viewing_request_through_the_inbox_cli(db: Database, enrol, as_person: Run) -> None:
+    enrol("7001", "supervisor")
+    enrol("8001", "division_commander")
+    code, out, err = as_person("7001", "viewing", "request", "--description",
+                               "Watch the parade route for the visit")
+    assert code == 0 and "VR-1" in out, err
+    code, out, _ = as_person("8001", "inbox", "--json")
+    assert [(i["source"], i["item_id"]) for i in json.loads(out)] == [("viewing_request", 1)]
+    code, out, err = as_person("8001", "inbox", "decide", "viewing_request", "1", "approve",
+                               "--reason", "For the visit", "--hours", "2")
+    assert code == 0, err
+    code, out, _ = as_person("7001", "viewing", "requests", "--json")
+    assert json.loads(out)[0]["status"] == "approved"

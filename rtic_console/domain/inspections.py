@@ -140,11 +140,18 @@ def flag_searches(searches: Iterable[SearchFact], cases_with_activity: Collectio
     plates: Counter[tuple[int, str]] = Counter()
     hours: dict[int, Counter[int]] = defaultdict(Counter)
     local_hour: dict[int, int] = {}
+    # Zone offsets are whole quarter hours: convert each quarter hour of the quarter once.
+    hour_of: dict[datetime, int] = {}
     for s in facts:
         searchers[case_key(s.case)].add(s.person_id)
         if s.plate:
             plates[(s.person_id, s.plate)] += 1
-        hour = s.searched_at.astimezone(zone).hour
+        moment = s.searched_at
+        bucket = moment.replace(minute=moment.minute - moment.minute % 15, second=0,
+                                microsecond=0)
+        hour = hour_of.get(bucket)
+        if hour is None:
+            hour = hour_of[bucket] = bucket.astimezone(zone).hour
         local_hour[s.id] = hour
         hours[s.person_id][hour] += 1
     unusual = {person: _unusual_hours(counts) for person, counts in hours.items()}

@@ -57,6 +57,8 @@ class PdfPages:
         rect = self._writer.pageLayout().paintRectPixels(DPI)
         self.width, self._height = float(rect.width()), float(rect.height())
         self._header = header
+        # Cells repeat (divisions, kinds, verdicts, people): each is measured once per width.
+        self._elided: dict[tuple[str, float, bool], str] = {}
         self._page = 1
         self._y = 0.0
         self._start_page()
@@ -136,7 +138,11 @@ class PdfPages:
                   metrics: QFontMetricsF) -> None:
         x = 0.0
         for cell, width in zip(cells, columns, strict=True):
-            shown = metrics.elidedText(cell, Qt.TextElideMode.ElideRight, width - 6)
+            key = (cell, width, self._painter.font().bold())
+            shown = self._elided.get(key)
+            if shown is None:
+                shown = metrics.elidedText(cell, Qt.TextElideMode.ElideRight, width - 6)
+                self._elided[key] = shown
             self._painter.drawText(QRectF(x + 3, self._y + 1, width - 6, line),
                                    Qt.AlignmentFlag.AlignLeft, shown)
             x += width

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
+from typing import Any
 
-from sqlalchemy import func, select, union
+from sqlalchemy import Row, func, or_, select, union
 from sqlalchemy.orm import Session
 
 from rtic_console.domain.inspections import (
@@ -88,18 +89,44 @@ def _exports(session: Session, start: datetime) -> Counter[int]:
                     if object_id and object_id.isdigit()})
 
 
-def quarter_items(session: Session, inspection: Inspection,
-                  zone: tzinfo | None = None) -> list[SearchItem]:
-    """Every search of the quarter with its flags (computed in one pass) and its verdict."""
+@dataclass(frozen=True)
+class _Quarter:
+    """The quarter's searches as fetched, with their flags and what was decided of them."""
+
+    rows: list[Row[Any]]
+    flags: dict[int, frozenset[SearchFlag]]
+    people: dict[int, tuple[str, str]]
+    reviews: dict[int, InspectionSearchReview]
+    referrals: dict[int, int]
+    exports: Counter[int]
+
+    def item(self, row: Row[Any]) -> SearchItem:
+        sid, pid, badge, at, kind, purpose, case, plate, count, on_map = row
+        review = self.reviews.get(sid)
+        name, division = self.people.get(pid, (badge, ""))
+        return SearchItem(
+            sid, pid, badge, name, division, at,
+            MAP_LOOK_BACK if on_map else KIND_TITLES.get(kind, kind), purpose, case, plate,
+            count, self.exports[sid], self.flags[sid],
+            Verdict(review.verdict) if review else None, review.reason if review else None,
+            review.reviewer_badge if review else None, review.reviewed_at if review else None,
+            self.referrals.get(review.id) if review else None)
+
+
+def _quarter(session: Session, inspection: Inspection, zone: tzinfo | None,
+             near: SearchRecord | None) -> _Quarter:
     via_map = SearchRecord.parameters.like('%"via": "map"%')
-    rows = session.execute(
-        select(SearchRecord.id, SearchRecord.person_id, SearchRecord.actor_badge,
-               SearchRecord.searched_at, SearchRecord.kind, SearchRecord.purpose,
-               SearchRecord.case_number, SearchRecord.plate_pattern,
-               SearchRecord.result_count, via_map)
-        .where(SearchRecord.searched_at >= inspection.starts_at,
-               SearchRecord.searched_at < inspection.ends_at)
-        .order_by(SearchRecord.searched_at, SearchRecord.id)).all()
+    query = (select(SearchRecord.id, SearchRecord.person_id, SearchRecord.actor_badge,
+                    SearchRecord.searched_at, SearchRecord.kind, SearchRecord.purpose,
+                    SearchRecord.case_number, SearchRecord.plate_pattern,
+                    SearchRecord.result_count, via_map)
+             .where(SearchRecord.searched_at >= inspection.starts_at,
+                    SearchRecord.searched_at < inspection.ends_at)
+             .order_by(SearchRecord.searched_at, SearchRecord.id))
+    if near is not None:
+        query = query.where(or_(SearchRecord.person_id == near.person_id,
+                                SearchRecord.case_number == near.case_number))
+    rows = list(session.execute(query).all())
     flags = flag_searches(
         (SearchFact(r[0], r[1], r[3], r[6], r[7], r[5] == SearchPurpose.OTHER_USE.value, r[8])
          for r in rows), _cases_with_activity(session), zone)
@@ -110,32 +137,33 @@ def quarter_items(session: Session, inspection: Inspection,
     referrals = {review_id: rid for review_id, rid in session.execute(
         select(InspectionReferral.review_id, InspectionReferral.id)
         .where(InspectionReferral.inspection_id == inspection.id))}
-    exports = _exports(session, inspection.starts_at)
-    items = []
-    for (sid, pid, badge, at, kind, purpose, case, plate, count, on_map) in rows:
-        review = reviews.get(sid)
-        name, division = people.get(pid, (badge, ""))
-        items.append(SearchItem(
-            sid, pid, badge, name, division, at,
-            MAP_LOOK_BACK if on_map else KIND_TITLES.get(kind, kind), purpose, case, plate,
-            count, exports[sid], flags[sid],
-            Verdict(review.verdict) if review else None, review.reason if review else None,
-            review.reviewer_badge if review else None, review.reviewed_at if review else None,
-            referrals.get(review.id) if review else None))
-    return items
+    return _Quarter(rows, flags, people, reviews, referrals,
+                    _exports(session, inspection.starts_at))
 
 
-def review_order(item: SearchItem) -> tuple[bool, int, datetime]:
-    """Unreviewed before reviewed, more flags before fewer, then oldest first."""
-    return (item.reviewed, -len(item.flags), item.searched_at)
+def quarter_items(session: Session, inspection: Inspection, zone: tzinfo | None = None, *,
+                  near: SearchRecord | None = None) -> list[SearchItem]:
+    """Every search of the quarter with its flags (computed in one pass) and its verdict.
+
+    With `near`, only the searches its flags depend on: the searcher's own (repeated
+    plates, usual hours) and those of its case (who else searched it); the flags of `near`
+    come out as over the whole quarter, at a fraction of the cost.
+    """
+    data = _quarter(session, inspection, zone, near)
+    return [data.item(r) for r in data.rows]
 
 
-def page_of(items: list[SearchItem], *, flagged_first: bool, only_flagged: bool,
-            only_unreviewed: bool, offset: int, limit: int) -> SearchPage:
-    chosen = [i for i in items if (not only_flagged or i.flags)
-              and (not only_unreviewed or not i.reviewed)]
-    if flagged_first:
-        chosen.sort(key=review_order)
-    return SearchPage(tuple(chosen[offset:offset + limit]), len(chosen), len(items),
-                      sum(1 for i in items if i.flags),
-                      sum(1 for i in items if not i.reviewed))
+def quarter_page(session: Session, inspection: Inspection, *, flagged_first: bool,
+                 only_flagged: bool, only_unreviewed: bool, offset: int,
+                 limit: int) -> SearchPage:
+    """One page of the review: the whole quarter is flagged and ordered, but only the page's
+    searches are built."""
+    data = _quarter(session, inspection, None, None)
+    flags, reviews = data.flags, data.reviews
+    chosen = [r for r in data.rows if (not only_flagged or flags[r[0]])
+              and (not only_unreviewed or r[0] not in reviews)]
+    if flagged_first:  # unreviewed first, more flags first, then oldest (rows are by time)
+        chosen.sort(key=lambda r: (r[0] in reviews, -len(flags[r[0]])))
+    return SearchPage(tuple(data.item(r) for r in chosen[offset:offset + limit]), len(chosen),
+                      len(data.rows), sum(1 for f in flags.values() if f),
+                      len(data.rows) - sum(1 for r in data.rows if r[0] in reviews))

@@ -24,7 +24,12 @@ from rtic_console.services.audit_anchor import write_checkpoint
 from rtic_console.services.auth import authorize
 from rtic_console.services.context import Context, InputRejected, Refused, service_action
 from rtic_console.services.divisions import commander_of
-from rtic_console.services.inspection_searches import SearchItem, SearchPage, page_of, quarter_items
+from rtic_console.services.inspection_searches import (
+    SearchItem,
+    SearchPage,
+    quarter_items,
+    quarter_page,
+)
 from rtic_console.store import audit_log
 from rtic_console.store.audit_keys import SigningKeyUnavailable, load_signing_key
 from rtic_console.store.audit_log import append_event
@@ -170,9 +175,8 @@ def inspection_searches(session: Session, ctx: Context, quarter: str, *,
     if not 0 < limit <= MAX_PAGE or offset < 0:
         raise InputRejected(f"page: 1 to {MAX_PAGE} searches from an offset of 0 or more")
     row = inspection_row(session, quarter)
-    return page_of(quarter_items(session, row), flagged_first=flagged_first,
-                   only_flagged=only_flagged, only_unreviewed=only_unreviewed,
-                   offset=offset, limit=limit)
+    return quarter_page(session, row, flagged_first=flagged_first, only_flagged=only_flagged,
+                        only_unreviewed=only_unreviewed, offset=offset, limit=limit)
 
 
 @service_action(REVIEW)
@@ -203,7 +207,7 @@ def review_search(session: Session, ctx: Context, quarter: str, search_id: int,
         raise Refused("You cannot review your own search; another reviewer does "
                       "(D.2.b(2)).", action=REVIEW, clause=SEARCH_CLAUSE,
                       object_type="search", object_id=search_id)
-    item = next(i for i in quarter_items(session, row) if i.search_id == search_id)
+    item = next(i for i in quarter_items(session, row, near=search) if i.search_id == search_id)
     if item.reviewed:
         raise InputRejected(f"search #{search_id} was already reviewed by {item.reviewer} "
                             f"({item.verdict.value if item.verdict else ''})")

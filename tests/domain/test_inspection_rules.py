@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
@@ -93,3 +93,15 @@ def test_flags_round_trip() -> None:
     chosen = {SearchFlag.OTHER_USE, SearchFlag.OFF_HOURS}
     assert flags_text(chosen) == "off_hours,other_use"
     assert flags_of(flags_text(chosen)) == chosen and flags_of("") == frozenset()
+
+
+def test_usual_hours_are_local_even_in_half_hour_zones() -> None:
+    india = timezone(timedelta(hours=5, minutes=30))
+    # 16 searches at 10:40 UTC = 16:10 local, then one at 10:20 UTC = 15:50 local.
+    usual = [fact(i, case="26-0002", hour=10, day=i) for i in range(16)]
+    usual = [SearchFact(f.id, f.person_id, f.searched_at.replace(minute=40), f.case, f.plate,
+                        f.other_use, f.result_count) for f in usual]
+    late = SearchFact(99, 1, BASE.replace(hour=22, minute=10), "26-0002", None, False, 1)
+    flags = flag_searches([*usual, late], set(), india)
+    assert SearchFlag.OFF_HOURS in flags[99]  # 03:40 local
+    assert all(SearchFlag.OFF_HOURS not in flags[f.id] for f in usual)

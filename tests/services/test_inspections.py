@@ -8,6 +8,7 @@ import pytest
 from rtic_console.domain.inspections import SearchFlag, Verdict
 from rtic_console.services.context import Context
 from rtic_console.services.divisions import set_commander
+from rtic_console.services.inspection_searches import quarter_items
 from rtic_console.services.inspections import (
     close_inspection,
     inspection_searches,
@@ -19,7 +20,7 @@ from rtic_console.services.referrals import pending_referrals, record_outcome
 from rtic_console.services.runner import perform, query
 from rtic_console.store.audit_log import AuditFilter, list_events
 from rtic_console.store.database import Database
-from rtic_console.store.models import AuditCheckpoint, Inspection
+from rtic_console.store.models import AuditCheckpoint, Inspection, SearchRecord
 from tests.refusals import assert_refused, head_seq
 from tests.services.inspection_support import QUARTER, log_search, person
 
@@ -185,3 +186,17 @@ def test_closing_without_a_key_still_records_the_head(db: Database, admin: Conte
         review(db, admin if key == quarter["ids"]["reviewers"] else quarter["reviewer"], key)
     view = perform(db, admin, close_inspection, QUARTER)
     assert view.checkpoint_id is None and view.audit_head_seq == head_seq(db) - 1
+
+
+def test_a_searchs_flags_near_it_are_its_flags_over_the_quarter(db: Database, quarter,
+                                                               enrol) -> None:
+    for minutes in range(3):
+        log_search(db, "6002", case="25-0001", minutes=30 + minutes)  # a second searcher
+    with db.read() as session:
+        row = session.query(Inspection).one()
+        whole = {i.search_id: i.flags for i in quarter_items(session, row)}
+        for search_id, flags in whole.items():
+            near = session.get(SearchRecord, search_id)
+            assert next(i.flags for i in quarter_items(session, row, near=near)
+                        if i.search_id == search_id) == flags
+    assert any(whole.values()) and not all(whole.values())

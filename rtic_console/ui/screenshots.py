@@ -19,11 +19,12 @@ from rtic_console.app import qt_application
 from rtic_console.config import Settings
 from rtic_console.demo_cameras import WALL_ORDER, configure_demo_cameras, enrol_demo_workstation
 from rtic_console.domain.checklist import Step, StepInput
+from rtic_console.domain.inspections import Quarter
 from rtic_console.domain.reads import PlateRead, VehicleInfo
 from rtic_console.feeds.alpr_simulator import plate_crop_jpeg
 from rtic_console.feeds.camera_simulator import CameraSimulator
 from rtic_console.services import hits as hit_service
-from rtic_console.services import search_requests
+from rtic_console.services import inspections, search_requests
 from rtic_console.services.auth import sign_in
 from rtic_console.services.demo_history import seed_demo_history
 from rtic_console.services.demo_seed import (
@@ -190,7 +191,7 @@ def render_all(out: Path) -> list[Path]:
 
         supervisor = window_for("8501")
         supervisor.tabs.setCurrentWidget(supervisor.areas["inbox"])
-        shots.append(save(supervisor, out, "main-approvals"))
+        shots.append(save(supervisor, out, "main-inbox"))
         supervisor.tabs.setCurrentWidget(supervisor.areas["other_use"])
         shots.append(save(supervisor, out, "main-other-use"))
         supervisor.close()
@@ -211,8 +212,10 @@ def render_all(out: Path) -> list[Path]:
         near.case_number.setText("26-004417")
         near.find_button.click()
         settle(lambda: near.model.rowCount() > 0, 5)
+        perform(db, sergeant.session.ctx, inspections.open_inspection,
+                Quarter.containing(datetime.now().astimezone()).label)
         for key in ("dashboard", "cameras", "donors", "registry", "quarantine", "roster",
-                    "workstations", "audit", "account"):
+                    "workstations", "inspections", "audit", "account"):
             sergeant.tabs.setCurrentWidget(sergeant.areas[key])
             if key == "roster":  # a person selected: their roles, who granted and confirmed
                 roster = sergeant.areas[key]

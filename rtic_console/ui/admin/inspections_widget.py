@@ -141,11 +141,13 @@ class InspectionsWidget(QWidget):
                             key=f"inspections.list.{id(self)}")
 
     def _on_inspections_loaded(self, views: list[InspectionView]) -> None:
-        typed = self.quarter()
+        typed, existing = self.quarter(), [v.quarter for v in views]
         self.quarter_box.clear()
-        self.quarter_box.addItems([v.quarter for v in views])
-        self.quarter_box.setCurrentText(typed or (views[0].quarter if views else
-                                                  _previous_quarter()))
+        self.quarter_box.addItems(existing)
+        # Stay on an inspection shown; a quarter typed but not opened gives way to the newest.
+        chosen = typed if typed in existing else (existing[0] if existing
+                                                  else typed or _previous_quarter())
+        self.quarter_box.setCurrentText(chosen)
         self.reload()
 
     @Slot()

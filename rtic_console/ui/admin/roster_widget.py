@@ -68,6 +68,7 @@ class RosterWidget(QWidget):
         configure_table(self.table)
         self.table.doubleClicked.connect(self._on_edit_clicked)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.table.selectionModel().selectionChanged.connect(self._on_table_selected)
 
         self.add_button = QPushButton("Add person…")
         self.edit_button = QPushButton("Edit…")
@@ -162,6 +163,15 @@ class RosterWidget(QWidget):
             if p.active and Role.DIVISION_COMMANDER in p.roles:
                 self.commander_box.addItem(f"{p.badge} {p.name}", p.badge)
         self.commander_box.setCurrentIndex(max(0, self.commander_box.findData(chosen)))
+
+    @Slot()
+    def _on_table_selected(self) -> None:
+        """The selected person's division, ready to have its commander set."""
+        person = self.selected()
+        if person is not None and person.division:
+            self.division_box.setCurrentText(person.division)
+            badge = person.division_commander.split(" ", 1)[0] or None
+            self.commander_box.setCurrentIndex(max(0, self.commander_box.findData(badge)))
 
     @Slot()
     def _on_commander_clicked(self) -> None:

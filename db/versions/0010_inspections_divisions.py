@@ -1,5 +1,5 @@
-"""Divisions and their commanders, quarterly inspections with the search review and its
-referrals, camera viewing requests decided by a division commander (F.2.e).
+"""Divisions and their commanders, quarterly inspections with the device check, the search
+review and its referrals, camera viewing requests decided by a division commander (F.2.e).
 
 Revision ID: 0010
 Revises: 0008
@@ -73,6 +73,27 @@ def upgrade() -> None:
                             name=op.f("uq_inspection_search_reviews_inspection_id")),
     )
     op.create_table(
+        "inspection_device_reviews",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("inspection_id", sa.Integer(), nullable=False),
+        sa.Column("device_id", sa.Integer(), nullable=False),
+        sa.Column("functioning", sa.Boolean(), nullable=False),
+        sa.Column("up_to_date", sa.Boolean(), nullable=False),
+        sa.Column("note", sa.Text(), nullable=True),
+        sa.Column("reviewer_id", sa.Integer(), nullable=False),
+        sa.Column("reviewer_badge", sa.String(length=10), nullable=False),
+        sa.Column("reviewed_at", TS, nullable=False),
+        sa.ForeignKeyConstraint(["inspection_id"], ["inspections.id"],
+                                name=op.f("fk_inspection_device_reviews_inspection_id_inspections")),
+        sa.ForeignKeyConstraint(["device_id"], ["devices.id"],
+                                name=op.f("fk_inspection_device_reviews_device_id_devices")),
+        sa.ForeignKeyConstraint(["reviewer_id"], ["personnel.id"],
+                                name=op.f("fk_inspection_device_reviews_reviewer_id_personnel")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_inspection_device_reviews")),
+        sa.UniqueConstraint("inspection_id", "device_id",
+                            name=op.f("uq_inspection_device_reviews_inspection_id")),
+    )
+    op.create_table(
         "inspection_referrals",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("inspection_id", sa.Integer(), nullable=False),
@@ -122,6 +143,7 @@ def downgrade() -> None:
     op.drop_table("viewing_requests")
     op.drop_index("ix_inspection_referrals_inspection_id", table_name="inspection_referrals")
     op.drop_table("inspection_referrals")
+    op.drop_table("inspection_device_reviews")
     op.drop_table("inspection_search_reviews")
     op.drop_table("inspections")
     op.drop_table("divisions")

@@ -9,7 +9,7 @@ from pathlib import Path
 from rtic_console.cli.output import as_dicts, print_json, print_table
 from rtic_console.cli.session import CliSession
 from rtic_console.domain.inspections import SearchFlag, Verdict
-from rtic_console.services import inspections, referrals
+from rtic_console.services import inspection_devices, inspections, referrals
 from rtic_console.services.inspections import InspectionView
 from rtic_console.services.runner import perform, query
 
@@ -47,6 +47,15 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     review.add_argument("--reason")
     review.set_defaults(handler=_review)
 
+    device = cmds.add_parser("device", help="check a device for the quarter (D.2.b(1)): "
+                                            "functioning and up to date, or not with a note")
+    device.add_argument("quarter")
+    device.add_argument("code")
+    device.add_argument("--functioning", choices=["yes", "no"], required=True)
+    device.add_argument("--up-to-date", choices=["yes", "no"], required=True)
+    device.add_argument("--note")
+    device.set_defaults(handler=_device)
+
     close = cmds.add_parser("close", help="close the inspection (refused while any search is "
                                           "unreviewed); records the audit chain's head")
     close.add_argument("quarter")
@@ -79,7 +88,8 @@ def _summary(v: InspectionView) -> str:
     head = (f"; audit head #{v.audit_head_seq} {v.audit_head_hash}"
             + (f" (checkpoint #{v.checkpoint_id})" if v.checkpoint_id else "")
             if v.audit_head_seq is not None else "")
-    return (f"Inspection {v.quarter}: {state}; {v.searches} searches, {v.reviewed} reviewed, "
+    return (f"Inspection {v.quarter}: {state}; {v.devices_checked} of {v.devices} devices "
+            f"checked; {v.searches} searches, {v.reviewed} reviewed, "
             f"{v.unreviewed} unreviewed, {v.out_of_compliance} out of compliance; "
             f"{v.referrals} referrals ({v.referrals_open} awaiting an outcome, "
             f"{v.referrals_without_commander} without a commander){head}")
@@ -109,6 +119,8 @@ def _show(args: argparse.Namespace, cli: CliSession) -> int:
                  offset=args.offset, limit=args.limit)
     if args.json:
         print_json({"inspection": as_dicts([view])[0] | {"unreviewed": view.unreviewed},
+                    "devices": as_dicts(query(cli.db, ctx, inspection_devices.inspection_devices,
+                                              args.quarter)),
                     "searches": as_dicts(page.items),
                     "page": {"total": page.total, "offset": args.offset,
                              "flagged": page.flagged, "unreviewed": page.unreviewed}})
@@ -130,6 +142,13 @@ def _review(args: argparse.Namespace, cli: CliSession) -> int:
                    args.verdict, args.reason)
     referred = f"; referral #{item.referral_id}" if item.referral_id else ""
     print(f"Search #{item.search_id} by {item.badge}: {args.verdict}{referred}")
+    return 0
+
+
+def _device(args: argparse.Namespace, cli: CliSession) -> int:
+    item = perform(cli.db, cli.context(), inspection_devices.check_device, args.quarter,
+                   args.code, args.functioning == "yes", args.up_to_date == "yes", args.note)
+    print(f"Device {item.code}: functioning {args.functioning}, up to date {args.up_to_date}")
     return 0
 
 

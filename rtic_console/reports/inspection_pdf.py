@@ -25,12 +25,16 @@ SHORT_PURPOSES = {SearchPurpose.STOLEN_VEHICLE_OR_PLATE.value: "stolen",
                   SearchPurpose.WANTED_OR_MISSING.value: "wanted/missing",
                   SearchPurpose.CRIME_SCENE_CANVASS.value: "canvass",
                   SearchPurpose.OTHER_USE.value: "other use"}
-SHORT_VERDICTS = {Verdict.COMPLIANT: "compliant", Verdict.OUT_OF_COMPLIANCE: "NOT COMPLIANT"}
+SHORT_VERDICTS = {Verdict.COMPLIANT: "compliant", Verdict.OUT_OF_COMPLIANCE: "NON-COMPLIANT"}
 
 
 def _short(moment: datetime) -> str:
     """The year is the quarter's: month, day and time in local time."""
     return moment.astimezone().strftime("%m-%d %H:%M")
+
+
+def _yes_no(value: bool | None) -> str:
+    return "unchecked" if value is None else "yes" if value else "NO"
 
 
 def _when(moment: datetime | None) -> str:
@@ -50,7 +54,8 @@ def write_inspection_pdf(report: InspectionReport, path: Path) -> int:
              else "OPEN: this inspection is not closed; its findings may still change.")
     pages.text(f"Quarter {_when(view.starts_at)} to {_when(view.ends_at)} (local time). "
                f"Opened {_when(view.opened_at)} by {view.opened_by}. {state}")
-    pages.text(f"Searches of the quarter: {view.searches}; reviewed: {view.reviewed}; "
+    pages.text(f"Devices: {view.devices}, checked: {view.devices_checked}. "
+               f"Searches of the quarter: {view.searches}; reviewed: {view.reviewed}; "
                f"unreviewed: {view.unreviewed}; out of compliance: {view.out_of_compliance}. "
                f"Referrals to division commanders: {view.referrals} "
                f"({view.referrals_open} awaiting an outcome, "
@@ -74,12 +79,16 @@ def write_inspection_pdf(report: InspectionReport, path: Path) -> int:
     else:
         pages.text("The chain's head is recorded when the inspection closes.")
 
-    pages.heading(f"Devices (D.2.b(1)) · {len(report.devices)}")
+    pages.heading(f"Devices (D.2.b(1)) · {len(report.devices)}, {view.devices_checked} "
+                  "checked")
     if report.devices:
-        pages.table(["Code", "Name", "Kind", "Place or unit", "State", "Last seen"],
-                    [(d.code, d.name, d.kind, d.place, d.state, _when(d.last_seen_at))
-                     for d in report.devices], [1.2, 2.4, 1, 2.4, 1.1, 1.3],
-                    shade=[d.state != "in service" for d in report.devices])
+        pages.table(["Code", "Name", "Kind", "Place or unit", "State", "Last seen",
+                     "Works", "Up to date", "By", "Note"],
+                    [(d.code, d.name, d.kind, d.place, d.state, _when(d.last_seen_at),
+                      _yes_no(d.functioning), _yes_no(d.up_to_date), d.reviewer or "",
+                      d.note or "") for d in report.devices],
+                    [1.1, 2.0, 0.9, 2.0, 1.0, 1.2, 1.0, 1.0, 0.5, 2.4],
+                    shade=[not (d.functioning and d.up_to_date) for d in report.devices])
     else:
         pages.text("No devices registered.")
 
@@ -94,7 +103,7 @@ def write_inspection_pdf(report: InspectionReport, path: Path) -> int:
                       ", ".join(SHORT_FLAGS[f] for f in SearchFlag if f in s.flags),
                       SHORT_VERDICTS[s.verdict] if s.verdict else "UNREVIEWED",
                       s.reviewer or "", s.reason or "") for s in report.searches],
-                    [0.45, 1.15, 1.4, 0.8, 0.75, 0.95, 0.8, 0.85, 0.65, 2.1, 1.4, 0.6, 2.15],
+                    [0.45, 1.15, 1.4, 0.8, 0.75, 0.95, 0.8, 0.85, 0.65, 2.0, 1.6, 0.55, 2.05],
                     shade=[s.verdict is None or s.verdict.value != "compliant"
                            for s in report.searches])
     else:

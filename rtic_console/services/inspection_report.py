@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rtic_console.domain.inspections import Verdict
@@ -13,44 +12,25 @@ from rtic_console.domain.roles import Permission
 from rtic_console.services.auth import authorize
 from rtic_console.services.context import Context, service_action
 from rtic_console.services.divisions import division_views
+from rtic_console.services.inspection_devices import DeviceItem, device_items
 from rtic_console.services.inspection_searches import SearchItem, quarter_items
 from rtic_console.services.inspections import InspectionView, inspection_row, view_of
 from rtic_console.services.referrals import ReferralView, referral_views
 from rtic_console.store.audit_log import append_event
-from rtic_console.store.models import Device, InspectionReferral
+from rtic_console.store.models import InspectionReferral
 
 REPORT = "inspection.report"
 
 
 @dataclass(frozen=True)
-class DeviceLine:
-    """One device as the report lists it (D.2.b(1)). The device fleet's quarter figures
-    (uptime, reports, version against the expected one) join here when they exist."""
-
-    code: str
-    name: str
-    kind: str
-    place: str
-    state: str
-    last_seen_at: datetime | None
-
-
-@dataclass(frozen=True)
 class InspectionReport:
     inspection: InspectionView
-    devices: tuple[DeviceLine, ...]
+    devices: tuple[DeviceItem, ...]
     searches: tuple[SearchItem, ...]  # flagged and out-of-compliance first
     referrals: tuple[ReferralView, ...]
     divisions_without_commander: tuple[str, ...]
     generated_by: str
     generated_at: datetime
-
-
-def device_lines(session: Session) -> tuple[DeviceLine, ...]:
-    rows = session.scalars(select(Device).order_by(Device.kind, Device.code))
-    return tuple(DeviceLine(d.code, d.name, d.kind, d.address or d.vehicle_unit or d.area or "",
-                            "in service" if d.in_service else "out of service", d.last_seen_at)
-                 for d in rows)
 
 
 def report_order(item: SearchItem) -> tuple[int, int, datetime]:
@@ -68,7 +48,7 @@ def inspection_report(session: Session, ctx: Context, quarter: str) -> Inspectio
     items = sorted(quarter_items(session, row), key=report_order)
     divisions = division_views(session)
     report = InspectionReport(
-        view_of(session, row), device_lines(session), tuple(items),
+        view_of(session, row), tuple(device_items(session, row)), tuple(items),
         tuple(referral_views(session, InspectionReferral.inspection_id == row.id)),
         tuple(d.name for d in divisions if not d.commander_badge and d.members),
         ctx.actor.badge,

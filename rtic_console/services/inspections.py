@@ -35,7 +35,9 @@ from rtic_console.store.audit_keys import SigningKeyUnavailable, load_signing_ke
 from rtic_console.store.audit_log import append_event
 from rtic_console.store.change_bus import Change, publish
 from rtic_console.store.models import (
+    Device,
     Inspection,
+    InspectionDeviceReview,
     InspectionReferral,
     InspectionSearchReview,
     Person,
@@ -69,6 +71,12 @@ class InspectionView:
     referrals_open: int  # no outcome recorded yet
     # Referrals of people whose division has no commander: flagged, never dropped.
     referrals_without_commander: int
+    devices: int = 0  # every registered device (D.2.b(1))
+    devices_checked: int = 0
+
+    @property
+    def devices_unchecked(self) -> int:
+        return self.devices - self.devices_checked
 
     @property
     def closed(self) -> bool:
@@ -116,7 +124,10 @@ def view_of(session: Session, row: Inspection) -> InspectionView:
         row.closed_by, row.closed_at, row.audit_head_seq, row.audit_head_hash,
         row.checkpoint_id, _count_searches(session, row), sum(verdicts.values()),
         verdicts.get(Verdict.OUT_OF_COMPLIANCE.value, 0), referrals[0],
-        referrals[0] - referrals[1], referrals[0] - referrals[2])
+        referrals[0] - referrals[1], referrals[0] - referrals[2],
+        session.scalar(select(func.count()).select_from(Device)) or 0,
+        session.scalar(select(func.count()).select_from(InspectionDeviceReview).where(
+            InspectionDeviceReview.inspection_id == row.id)) or 0)
 
 
 @service_action(OPEN)
@@ -271,6 +282,11 @@ def close_inspection(session: Session, ctx: Context, quarter: str) -> Inspection
                       "not reviewed yet; the inspection closes when every search is.",
                       action=CLOSE, clause=SEARCH_CLAUSE, object_type="inspection",
                       object_id=row.quarter, details={"unreviewed": view.unreviewed})
+    if view.devices_unchecked:
+        raise Refused(f"{view.devices_unchecked} of {view.devices} devices are not checked "
+                      f"for {row.quarter} yet; the inspection closes when every device is.",
+                      action=CLOSE, clause="D.2.b(1)", object_type="inspection",
+                      object_id=row.quarter, details={"unchecked": view.devices_unchecked})
     try:
         key = load_signing_key()
     except SigningKeyUnavailable:

@@ -12,6 +12,7 @@ from rtic_console.store.database import Database
 from tests.cli.conftest import CliRefused, Run, refused_by_cli
 from tests.refusals import assert_refused
 from tests.services.inspection_support import QUARTER, log_search, person
+from tests.services.pscn_support import add_camera
 
 FINDING = "Case number belongs to an unrelated burglary; no link to this plate"
 
@@ -21,6 +22,7 @@ def searches(db: Database, admin, enrol, as_person: Run) -> dict[str, int]:
     person(db, admin, "6001", "officer", "Patrol")
     enrol("8001", "division_commander")
     enrol("7001", "supervisor")
+    add_camera(db, admin, "CAM-AG-01")
     code, out, err = as_person("1001", "user", "commander", "Patrol", "8001")
     assert code == 0, err
     assert "commander 8001" in out
@@ -57,6 +59,10 @@ def test_inspection_from_open_to_report(db: Database, searches: dict[str, int], 
     assert code == 0 and "referral #" in out, err
     code, out, _ = as_person("8001", "inspection", "referrals", "--json")
     assert [r["search_id"] for r in json.loads(out)] == [searches["b"]]
+    code, out, err = as_person("1001", "inspection", "device", QUARTER, "CAM-AG-01",
+                               "--functioning", "no", "--up-to-date", "yes", "--note",
+                               "Lens cracked; repair request 4471 sent")
+    assert code == 0, err
     code, out, err = as_person("1001", "inspection", "close", QUARTER)
     assert code == 0 and "closed" in out and "audit head #" in out, err
     target = tmp_path / "inspection.pdf"
@@ -65,8 +71,8 @@ def test_inspection_from_open_to_report(db: Database, searches: dict[str, int], 
     assert target.read_bytes().startswith(b"%PDF") and target.stat().st_mode & 0o077 == 0
     text = pdf_text(target)
     for expected in ("Quarterly inspection 2025Q3", "Search review", FINDING[:30],
-                     "Referral #", "Head of the audit chain", "Signatures",
-                     "No devices registered"):
+                     "Referral #", "Head of the audit chain", "Signatures", "CAM-AG-01",
+                     "Lens cracked"):
         assert expected in text, expected
 
 

@@ -8,6 +8,7 @@ import pytest
 from rtic_console.domain.inspections import SearchFlag, Verdict
 from rtic_console.services.context import Context
 from rtic_console.services.divisions import set_commander
+from rtic_console.services.inspection_devices import check_device, inspection_devices
 from rtic_console.services.inspection_searches import quarter_items
 from rtic_console.services.inspections import (
     close_inspection,
@@ -23,6 +24,7 @@ from rtic_console.store.database import Database
 from rtic_console.store.models import AuditCheckpoint, Inspection, SearchRecord
 from tests.refusals import assert_refused, head_seq
 from tests.services.inspection_support import QUARTER, log_search, person
+from tests.services.pscn_support import add_camera
 
 FINDING = "No case activity; the searcher could not name the case's detective"
 
@@ -200,3 +202,29 @@ def test_a_searchs_flags_near_it_are_its_flags_over_the_quarter(db: Database, qu
             assert next(i.flags for i in quarter_items(session, row, near=near)
                         if i.search_id == search_id) == flags
     assert any(whole.values()) and not all(whole.values())
+
+
+@pytest.mark.policy("D.2.b(1)")
+def test_every_device_is_checked_before_closing(db: Database, admin: Context, quarter,
+                                                enrol) -> None:
+    add_camera(db, admin, "CAM-AG-01")
+    add_camera(db, admin, "CAM-AG-02")
+    ids, reviewer = quarter["ids"], quarter["reviewer"]
+    for key in ("patrol", "patrol2", "traffic"):
+        review(db, reviewer, ids[key])
+    review(db, admin, ids["reviewers"])
+    it = enrol("9001", "it_staff")
+    item = perform(db, it, check_device, QUARTER, "CAM-AG-01", True, True)
+    assert (item.functioning, item.up_to_date, item.reviewer) == (True, True, "9001")
+    assert_refused(db, lambda: perform(db, it, check_device, QUARTER, "CAM-AG-02", True, False),
+                   action="inspection.device", clause="D.2.b(1)", match="says what is wrong")
+    assert_refused(db, lambda: perform(db, reviewer, check_device, QUARTER, "CAM-AG-02", True,
+                                       True), action="inspection.device", clause="A.2")
+    assert_refused(db, lambda: perform(db, admin, close_inspection, QUARTER),
+                   action="inspection.close", clause="D.2.b(1)", match="1 of 2 devices")
+    perform(db, it, check_device, QUARTER, "CAM-AG-02", True, False,
+            "Firmware 2.1, the department expects 2.4")
+    view = perform(db, admin, close_inspection, QUARTER)
+    assert (view.devices, view.devices_checked) == (2, 2)
+    devices = query(db, admin, inspection_devices, QUARTER)
+    assert [d.note for d in devices] == [None, "Firmware 2.1, the department expects 2.4"]

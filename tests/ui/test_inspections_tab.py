@@ -11,6 +11,7 @@ from rtic_console.services.runner import perform
 from rtic_console.store.database import Database
 from rtic_console.ui.admin.inspections_widget import InspectionsWidget
 from tests.services.inspection_support import QUARTER, log_search, person
+from tests.services.pscn_support import add_camera
 
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 
@@ -22,6 +23,7 @@ def test_review_close_and_print_from_the_tab(qtbot, console_session, db: Databas
     enrol("8001", "division_commander")
     perform(db, admin, set_commander, "Patrol", "8001")
     reviewer = enrol("7001", "supervisor")
+    add_camera(db, admin, "CAM-AG-01")
     plain = log_search(db, "6001", case="25-0001")
     log_search(db, "6001", case="25-0001", minutes=2)
     broad = log_search(db, "6001", case="25-0002", minutes=4, results=2000)
@@ -55,6 +57,15 @@ def test_review_close_and_print_from_the_tab(qtbot, console_session, db: Databas
     assert plain in {i.search_id for i in reviewing.model.rows}
     widget.resize(1400, 800)
     widget.grab().save(str(tmp_path / "inspections.png"))
+    widget.parts.setCurrentIndex(1)  # D.2.b(1): the devices
+    qtbot.waitUntil(lambda: widget.device_model.rowCount() == 1, timeout=5000)
+    widget.device_table.selectRow(0)
+    widget.up_to_date_box.setChecked(False)
+    widget.device_note.setText("Firmware 2.1; the department expects 2.4")
+    widget.check_button.click()
+    qtbot.waitUntil(lambda: widget.device_model.row_at(0).checked, timeout=5000)
+    assert widget.device_model.row_at(0).up_to_date is False
+    widget.grab().save(str(tmp_path / "inspection-devices.png"))
     widget.close_button.click()
     qtbot.waitUntil(lambda: widget._view is not None and widget._view.closed, timeout=5000)
     target = tmp_path / "report.pdf"

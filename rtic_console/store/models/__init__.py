@@ -10,6 +10,7 @@ from rtic_console.store.models.hits import Hit, HitStep
 from rtic_console.store.models.hotlists import HotList, HotListEntry, HotListImport
 from rtic_console.store.models.inspections import (
     Inspection,
+    InspectionDeviceReview,
     InspectionReferral,
     InspectionSearchReview,
 )
@@ -50,6 +51,7 @@ __all__ = [
     "HotListEntry",
     "HotListImport",
     "Inspection",
+    "InspectionDeviceReview",
     "InspectionReferral",
     "InspectionSearchReview",
     "Person",

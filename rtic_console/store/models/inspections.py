@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from rtic_console.store.models.base import Base
@@ -47,6 +47,26 @@ class InspectionSearchReview(Base):
     reviewed_at: Mapped[datetime]
 
     __table_args__ = (UniqueConstraint("inspection_id", "search_id"),)
+
+
+class InspectionDeviceReview(Base):
+    """The inspector's check of one device for the quarter (D.2.b(1)): functioning, up to
+    date, and a note (required when either is not so). A device without a row is
+    unchecked."""
+
+    __tablename__ = "inspection_device_reviews"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    inspection_id: Mapped[int] = mapped_column(ForeignKey("inspections.id"))
+    device_id: Mapped[int] = mapped_column(ForeignKey("devices.id"))
+    functioning: Mapped[bool] = mapped_column(Boolean)
+    up_to_date: Mapped[bool] = mapped_column(Boolean)
+    note: Mapped[str | None] = mapped_column(Text)
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("personnel.id"))
+    reviewer_badge: Mapped[str] = mapped_column(String(10))
+    reviewed_at: Mapped[datetime]
+
+    __table_args__ = (UniqueConstraint("inspection_id", "device_id"),)
 
 
 class InspectionReferral(Base):

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
 from rtic_console.domain.inspections import FLAG_TITLES, VERDICT_TITLES, SearchFlag, Verdict
+from rtic_console.services.inspection_devices import DeviceItem
 from rtic_console.services.inspection_searches import SearchItem
 from rtic_console.services.referrals import ReferralView
 from rtic_console.ui.table_model import RowTableModel
@@ -64,4 +65,26 @@ class ReferralModel(RowTableModel[ReferralView]):
                     r.commander or "NO COMMANDER", r.finding, outcome)[column]
         if role == Qt.ItemDataRole.ForegroundRole and column == 4 and not r.commander:
             return NOT_COMPLIANT
+        return None
+
+
+def _yes_no(value: bool | None) -> str:
+    return "not checked" if value is None else "yes" if value else "NO"
+
+
+class DeviceCheckModel(RowTableModel[DeviceItem]):
+    COLUMNS = ("Code", "Name", "Kind", "Place or unit", "State", "Last seen", "Functioning",
+               "Up to date", "Checked by", "Note")
+
+    def key(self, row: DeviceItem) -> object:
+        return row.device_id
+
+    def cell(self, d: DeviceItem, column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (d.code, d.name, d.kind, d.place, d.state, when(d.last_seen_at),
+                    _yes_no(d.functioning), _yes_no(d.up_to_date), d.reviewer or "",
+                    d.note or "")[column]
+        if role == Qt.ItemDataRole.ForegroundRole and column in (6, 7):
+            value = d.functioning if column == 6 else d.up_to_date
+            return None if value is None else DONE if value else NOT_COMPLIANT
         return None

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -24,11 +25,17 @@ from PySide6.QtWidgets import (
 from rtic_console.domain.inspections import Quarter, Verdict
 from rtic_console.domain.roles import Permission
 from rtic_console.reports.inspection_pdf import produce_inspection_pdf
-from rtic_console.services import inspections, referrals
+from rtic_console.services import inspection_devices, inspections, referrals
+from rtic_console.services.inspection_devices import DeviceItem
 from rtic_console.services.inspection_searches import SearchItem, SearchPage
 from rtic_console.services.inspections import InspectionView
 from rtic_console.store.change_bus import Change, ChangeEvent
-from rtic_console.ui.admin.inspection_models import ReferralModel, SearchReviewModel, when
+from rtic_console.ui.admin.inspection_models import (
+    DeviceCheckModel,
+    ReferralModel,
+    SearchReviewModel,
+    when,
+)
 from rtic_console.ui.console_session import ConsoleSession
 from rtic_console.ui.table_model import configure_table
 from rtic_console.ui.widgets import MessageLine, describe_error
@@ -41,9 +48,10 @@ class InspectionsWidget(QWidget):
     def __init__(self, session: ConsoleSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._session = session
-        intro = QLabel("Each quarter every search is reviewed by someone other than its "
-                       "searcher; an out-of-compliance search is referred to the searcher's "
-                       "division commander (GO 525.08 D.2.b(2)). Closing records the audit "
+        intro = QLabel("Each quarter every device is checked as functioning and up to date "
+                       "(GO 525.08 D.2.b(1)) and every search is reviewed by someone other "
+                       "than its searcher; an out-of-compliance search is referred to the "
+                       "searcher's division commander (D.2.b(2)). Closing records the audit "
                        "trail's head.")
         intro.setWordWrap(True)
         intro.setObjectName("noticeText")
@@ -91,6 +99,26 @@ class InspectionsWidget(QWidget):
         for w in (self.reason, self.compliant_button, self.noncompliant_button):
             w.setVisible(review_allowed)
 
+        self.device_model = DeviceCheckModel()
+        self.device_table = QTableView()
+        self.device_table.setObjectName("deviceCheckTable")
+        self.device_table.setModel(self.device_model)
+        configure_table(self.device_table)
+        self.device_table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.functioning_box = QCheckBox("Functioning")
+        self.up_to_date_box = QCheckBox("Up to date")
+        for box in (self.functioning_box, self.up_to_date_box):
+            box.setChecked(True)
+        self.device_note = QLineEdit()
+        self.device_note.setMaxLength(2000)
+        self.device_note.setPlaceholderText("Note (required when not functioning or not up to "
+                                            "date: what is wrong)")
+        self.check_button = QPushButton("Record check")
+        self.check_button.clicked.connect(self._on_check_clicked)
+        for w in (self.functioning_box, self.up_to_date_box, self.device_note,
+                  self.check_button):
+            w.setVisible(manage)
+
         self.referral_model = ReferralModel()
         referral_table = QTableView()
         referral_table.setObjectName("referralTable")
@@ -116,14 +144,30 @@ class InspectionsWidget(QWidget):
         decide.addWidget(self.reason, 1)
         decide.addWidget(self.compliant_button)
         decide.addWidget(self.noncompliant_button)
+        searches = QWidget()
+        searches_layout = QVBoxLayout(searches)
+        searches_layout.addLayout(filters)
+        searches_layout.addWidget(self.table, 1)
+        searches_layout.addLayout(decide)
+        searches_layout.addWidget(referral_box)
+        check = QHBoxLayout()
+        for w in (self.functioning_box, self.up_to_date_box):
+            check.addWidget(w)
+        check.addWidget(self.device_note, 1)
+        check.addWidget(self.check_button)
+        devices = QWidget()
+        devices_layout = QVBoxLayout(devices)
+        devices_layout.addWidget(self.device_table, 1)
+        devices_layout.addLayout(check)
+        self.parts = QTabWidget()
+        self.parts.setObjectName("inspectionParts")
+        self.parts.addTab(searches, "Searches (D.2.b(2))")
+        self.parts.addTab(devices, "Devices (D.2.b(1))")
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(top)
         layout.addWidget(self.summary)
-        layout.addLayout(filters)
-        layout.addWidget(self.table, 1)
-        layout.addLayout(decide)
-        layout.addWidget(referral_box)
+        layout.addWidget(self.parts, 1)
         layout.addWidget(self.message)
         self._view: InspectionView | None = None
         session.changes.changed.connect(self._on_change)
@@ -164,6 +208,9 @@ class InspectionsWidget(QWidget):
                             only_unreviewed=self.only_unreviewed.isChecked(), limit=PAGE,
                             on_done=self._on_page_loaded, on_error=lambda _e: None,
                             key=f"inspections.searches.{id(self)}")
+        self._session.query(inspection_devices.inspection_devices, quarter, owner=self,
+                            on_done=self._on_devices_loaded, on_error=lambda _e: None,
+                            key=f"inspections.devices.{id(self)}")
         self._session.query(referrals.inspection_referrals, quarter, owner=self,
                             on_done=self.referral_model.set_rows, on_error=lambda _e: None,
                             key=f"inspections.referrals.{id(self)}")
@@ -178,7 +225,8 @@ class InspectionsWidget(QWidget):
                    "commander: name one on the Roster tab." if view.referrals_without_commander
                    else "")
         self.summary.setText(
-            f"<b>{view.quarter}</b>: {state}. {view.searches} searches, {view.reviewed} "
+            f"<b>{view.quarter}</b>: {state}. {view.devices_checked} of {view.devices} devices "
+            f"checked; {view.searches} searches, {view.reviewed} "
             f"reviewed, <b>{view.unreviewed} unreviewed</b>, {view.out_of_compliance} out of "
             f"compliance; {view.referrals} referrals ({view.referrals_open} awaiting an "
             f"outcome).{orphans}")
@@ -188,6 +236,7 @@ class InspectionsWidget(QWidget):
         self._view = None
         self.summary.setText(describe_error(error))
         self.model.set_rows([])
+        self.device_model.set_rows([])
         self.referral_model.set_rows([])
         self.counts.clear()
         self._update_buttons()
@@ -203,6 +252,18 @@ class InspectionsWidget(QWidget):
                 self.table.selectRow(at)
         self._update_buttons()
 
+    def _on_devices_loaded(self, items: list[DeviceItem]) -> None:
+        chosen = self.selected_device()
+        self.device_model.set_rows(items)
+        if chosen is not None and (at := self.device_model.row_of_key(chosen.device_id)) \
+                is not None:
+            self.device_table.selectRow(at)
+        self._update_buttons()
+
+    def selected_device(self) -> DeviceItem | None:
+        rows = self.device_table.selectionModel().selectedRows()
+        return self.device_model.row_at(rows[0].row()) if rows else None
+
     def selected(self) -> SearchItem | None:
         rows = self.table.selectionModel().selectedRows()
         return self.model.row_at(rows[0].row()) if rows else None
@@ -215,6 +276,8 @@ class InspectionsWidget(QWidget):
             and item.person_id != self._session.ctx.actor.person_id
         self.compliant_button.setEnabled(reviewable)
         self.noncompliant_button.setEnabled(reviewable)
+        device = self.selected_device()
+        self.check_button.setEnabled(is_open and device is not None and not device.checked)
         self.open_button.setEnabled(view is None)
         self.close_button.setEnabled(is_open)
         self.pdf_button.setEnabled(view is not None)
@@ -239,6 +302,19 @@ class InspectionsWidget(QWidget):
             on_done=lambda i: (self.reason.clear(), self.message.show_ok(
                 f"Search #{i.search_id}: {i.verdict.value.replace('_', ' ')}"
                 + (f"; referred (#{i.referral_id})." if i.referral_id else "."))),
+            on_error=self._on_error)
+
+    @Slot()
+    def _on_check_clicked(self) -> None:
+        device = self.selected_device()
+        if device is None:
+            return
+        self._session.perform(
+            inspection_devices.check_device, self.quarter(), device.code,
+            self.functioning_box.isChecked(), self.up_to_date_box.isChecked(),
+            self.device_note.text() or None, owner=self,
+            on_done=lambda d: (self.device_note.clear(), self.message.show_ok(
+                f"Device {d.code} checked.")),
             on_error=self._on_error)
 
     @Slot()

@@ -18,13 +18,13 @@ from PySide6.QtWidgets import QApplication, QWidget
 from rtic_console.app import qt_application
 from rtic_console.config import Settings
 from rtic_console.demo_cameras import WALL_ORDER, configure_demo_cameras, enrol_demo_workstation
+from rtic_console.demo_inspection import seed_demo_inspection
 from rtic_console.domain.checklist import Step, StepInput
-from rtic_console.domain.inspections import Quarter
 from rtic_console.domain.reads import PlateRead, VehicleInfo
 from rtic_console.feeds.alpr_simulator import plate_crop_jpeg
 from rtic_console.feeds.camera_simulator import CameraSimulator
 from rtic_console.services import hits as hit_service
-from rtic_console.services import inspections, search_requests
+from rtic_console.services import search_requests
 from rtic_console.services.auth import sign_in
 from rtic_console.services.demo_history import seed_demo_history
 from rtic_console.services.demo_seed import (
@@ -128,6 +128,7 @@ def render_all(out: Path) -> list[Path]:
     enrol_demo_workstation(db, settings)
     cameras = CameraSimulator(len(WALL_ORDER) - 1).start()
     configure_demo_cameras(db, settings, cameras.port)
+    seed_demo_inspection(db, settings)
     runner = OperationRunner()
     bridge = ChangeBridge(db.bus)
     shots: list[Path] = []
@@ -196,6 +197,11 @@ def render_all(out: Path) -> list[Path]:
         shots.append(save(supervisor, out, "main-other-use"))
         supervisor.close()
 
+        commander = window_for("9601")  # an inspection's referral waits for its outcome
+        commander.tabs.setCurrentWidget(commander.areas["inbox"])
+        shots.append(save(commander, out, "main-inbox-commander"))
+        commander.close()
+
         sergeant = window_for("4101")
         wall = sergeant.areas["wall"]
         wall._asked = True  # the purpose is stated here rather than in the modal dialog
@@ -212,8 +218,6 @@ def render_all(out: Path) -> list[Path]:
         near.case_number.setText("26-004417")
         near.find_button.click()
         settle(lambda: near.model.rowCount() > 0, 5)
-        perform(db, sergeant.session.ctx, inspections.open_inspection,
-                Quarter.containing(datetime.now().astimezone()).label)
         for key in ("dashboard", "cameras", "donors", "registry", "quarantine", "roster",
                     "workstations", "inspections", "audit", "account"):
             sergeant.tabs.setCurrentWidget(sergeant.areas[key])

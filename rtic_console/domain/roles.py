@@ -132,7 +132,8 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.MANAGE_INSPECTION: frozenset({Role.ALPR_ADMIN, Role.IT_STAFF}),
     Permission.VIEW_INSPECTION: frozenset(
         {Role.ALPR_ADMIN, Role.IT_STAFF, Role.SUPERVISOR, Role.DIVISION_COMMANDER}),
-    # D.2.b(2): personnel searches are reviewed by those who review audit (above).
+    # D.2.b(2): personnel searches are reviewed, and seen with their plates and cases in the
+    # inspection and its report, by those who review audit (above).
     Permission.REVIEW_SEARCHES: frozenset(
         {Role.ALPR_ADMIN, Role.SUPERVISOR, Role.DIVISION_COMMANDER}),
     # D.2.b(2)(a): an out-of-compliance search goes to the searcher's division commander.

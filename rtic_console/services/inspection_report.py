@@ -41,8 +41,9 @@ def report_order(item: SearchItem) -> tuple[int, int, datetime]:
 
 @service_action(REPORT)
 def inspection_report(session: Session, ctx: Context, quarter: str) -> InspectionReport:
-    """The report's content; producing it is audited (who printed which quarter, when)."""
-    authorize(session, ctx, Permission.VIEW_INSPECTION, action=REPORT,
+    """The report's content; producing it is audited (who printed which quarter, when). It
+    lists searches with plates and cases, so it is for those who review searches."""
+    authorize(session, ctx, Permission.REVIEW_SEARCHES, action=REPORT,
               object_type="inspection", object_id=str(quarter)[:20])
     row = inspection_row(session, quarter)
     items = sorted(quarter_items(session, row), key=report_order)

@@ -180,8 +180,10 @@ def inspection_searches(session: Session, ctx: Context, quarter: str, *,
                         flagged_first: bool = True, only_flagged: bool = False,
                         only_unreviewed: bool = False, offset: int = 0,
                         limit: int = 200) -> SearchPage:
-    """A page of the quarter's searches, flagged and unreviewed first unless asked not."""
-    authorize(session, ctx, Permission.VIEW_INSPECTION, action="inspection.show",
+    """A page of the quarter's searches, flagged and unreviewed first unless asked not.
+    Those who review searches see them (with plates and cases); IT staff, who check devices,
+    see the inspection's counts only."""
+    authorize(session, ctx, Permission.REVIEW_SEARCHES, action="inspection.show",
               object_type="inspection", object_id=str(quarter)[:20])
     if not 0 < limit <= MAX_PAGE or offset < 0:
         raise InputRejected(f"page: 1 to {MAX_PAGE} searches from an offset of 0 or more")

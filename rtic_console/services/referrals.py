@@ -100,7 +100,7 @@ def pending_referrals(session: Session, ctx: Context) -> list[ReferralView]:
 
 @service_action("inspection.referral.list")
 def inspection_referrals(session: Session, ctx: Context, quarter: str) -> list[ReferralView]:
-    authorize(session, ctx, Permission.VIEW_INSPECTION, action="inspection.referral.list")
+    authorize(session, ctx, Permission.REVIEW_SEARCHES, action="inspection.referral.list")
     return referral_views(session, Inspection.quarter == str(quarter).strip().upper())
 
 

@@ -145,6 +145,10 @@ def test_a_malformed_quarter_is_refused(db: Database, admin: Context) -> None:
 def test_only_administrators_and_it_staff_open(db: Database, enrol) -> None:
     it = enrol("9001", "it_staff")
     assert perform(db, it, open_inspection, "2025Q2").opened_by == "9001"
+    # IT staff check devices; the searches, with plates and cases, are for reviewers.
+    assert_refused(db, lambda: query(db, it, inspection_searches, "2025Q2"),
+                   action="inspection.show", clause="A.2")
+    assert query(db, it, inspection_devices, "2025Q2") == []
     supervisor = enrol("7002", "supervisor")
     assert_refused(db, lambda: perform(db, supervisor, open_inspection, "2025Q1"),
                    action="inspection.open", clause="A.2")

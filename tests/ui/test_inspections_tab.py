@@ -72,3 +72,17 @@ def test_review_close_and_print_from_the_tab(qtbot, console_session, db: Databas
     widget.write_pdf(target)
     qtbot.waitUntil(lambda: "Wrote" in widget.message.text(), timeout=10000)
     assert target.read_bytes().startswith(b"%PDF")
+
+
+def test_it_staff_see_the_devices_not_the_searches(qtbot, console_session, db: Database, admin,
+                                                   enrol) -> None:
+    add_camera(db, admin, "CAM-AG-01")
+    it = enrol("9001", "it_staff")
+    widget = InspectionsWidget(console_session(it))
+    qtbot.addWidget(widget)
+    widget.show()
+    widget.quarter_box.setCurrentText(QUARTER)
+    widget.open_button.click()
+    qtbot.waitUntil(lambda: widget.device_model.rowCount() == 1, timeout=5000)
+    assert not widget.parts.isTabVisible(0) and widget.parts.currentIndex() == 1
+    assert not widget.pdf_button.isVisible() and widget.model.rowCount() == 0

@@ -95,9 +95,10 @@ class InspectionsWidget(QWidget):
         self.compliant_button.clicked.connect(lambda: self._review(Verdict.COMPLIANT))
         self.noncompliant_button.clicked.connect(
             lambda: self._review(Verdict.OUT_OF_COMPLIANCE))
-        review_allowed = session.may(Permission.REVIEW_SEARCHES)
-        for w in (self.reason, self.compliant_button, self.noncompliant_button):
-            w.setVisible(review_allowed)
+        self._reviews = session.may(Permission.REVIEW_SEARCHES)
+        for w in (self.reason, self.compliant_button, self.noncompliant_button,
+                  self.pdf_button):
+            w.setVisible(self._reviews)
 
         self.device_model = DeviceCheckModel()
         self.device_table = QTableView()
@@ -163,6 +164,10 @@ class InspectionsWidget(QWidget):
         self.parts.setObjectName("inspectionParts")
         self.parts.addTab(searches, "Searches (D.2.b(2))")
         self.parts.addTab(devices, "Devices (D.2.b(1))")
+        # The searches, with plates and cases, are for those who review them (D.2.b(2)).
+        self.parts.setTabVisible(0, self._reviews)
+        if not self._reviews:
+            self.parts.setCurrentIndex(1)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(top)
@@ -202,15 +207,17 @@ class InspectionsWidget(QWidget):
         self._session.query(inspections.show_inspection, quarter, owner=self,
                             on_done=self._on_view_loaded, on_error=self._on_missing,
                             key=f"inspections.show.{id(self)}")
+        self._session.query(inspection_devices.inspection_devices, quarter, owner=self,
+                            on_done=self._on_devices_loaded, on_error=lambda _e: None,
+                            key=f"inspections.devices.{id(self)}")
+        if not self._reviews:
+            return
         self._session.query(inspections.inspection_searches, quarter, owner=self,
                             flagged_first=self.flagged_first.isChecked(),
                             only_flagged=self.only_flagged.isChecked(),
                             only_unreviewed=self.only_unreviewed.isChecked(), limit=PAGE,
                             on_done=self._on_page_loaded, on_error=lambda _e: None,
                             key=f"inspections.searches.{id(self)}")
-        self._session.query(inspection_devices.inspection_devices, quarter, owner=self,
-                            on_done=self._on_devices_loaded, on_error=lambda _e: None,
-                            key=f"inspections.devices.{id(self)}")
         self._session.query(referrals.inspection_referrals, quarter, owner=self,
                             on_done=self.referral_model.set_rows, on_error=lambda _e: None,
                             key=f"inspections.referrals.{id(self)}")

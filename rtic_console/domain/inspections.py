@@ -187,6 +187,3 @@ def flags_text(flags: Iterable[SearchFlag]) -> str:
     chosen = set(flags)
     return ",".join(f.value for f in SearchFlag if f in chosen)
 
-
-def flags_of(text: str) -> frozenset[SearchFlag]:
-    return frozenset(SearchFlag(v) for v in text.split(",") if v)

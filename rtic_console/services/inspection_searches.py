@@ -113,7 +113,7 @@ class _Quarter:
             self.referrals.get(review.id) if review else None)
 
 
-def _quarter(session: Session, inspection: Inspection, zone: tzinfo | None,
+def _load_quarter(session: Session, inspection: Inspection, zone: tzinfo | None,
              near: SearchRecord | None) -> _Quarter:
     via_map = SearchRecord.parameters.like('%"via": "map"%')
     query = (select(SearchRecord.id, SearchRecord.person_id, SearchRecord.actor_badge,
@@ -149,7 +149,7 @@ def quarter_items(session: Session, inspection: Inspection, zone: tzinfo | None 
     plates, usual hours) and those of its case (who else searched it); the flags of `near`
     come out as over the whole quarter, at a fraction of the cost.
     """
-    data = _quarter(session, inspection, zone, near)
+    data = _load_quarter(session, inspection, zone, near)
     return [data.item(r) for r in data.rows]
 
 
@@ -158,7 +158,7 @@ def quarter_page(session: Session, inspection: Inspection, *, flagged_first: boo
                  limit: int) -> SearchPage:
     """One page of the review: the whole quarter is flagged and ordered, but only the page's
     searches are built."""
-    data = _quarter(session, inspection, None, None)
+    data = _load_quarter(session, inspection, None, None)
     flags, reviews = data.flags, data.reviews
     chosen = [r for r in data.rows if (not only_flagged or flags[r[0]])
               and (not only_unreviewed or r[0] not in reviews)]

@@ -78,7 +78,8 @@ def check_device(session: Session, ctx: Context, quarter: str, code: str, functi
         raise Refused(f"The inspection of {row.quarter} was closed by {row.closed_by}; its "
                       "checks are final.", action=CHECK, clause=CLAUSE, object_type="device",
                       object_id=str(code)[:40])
-    device = session.scalar(select(Device).where(Device.code == str(code).strip()))
+    device = session.scalar(select(Device).where(Device.code == str(code).strip())
+                            .with_for_update())  # of two inspectors at once, one checks it
     if device is None:
         raise InputRejected(f"device: no registered device {str(code)[:40]!r}")
     try:

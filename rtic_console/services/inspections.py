@@ -213,7 +213,8 @@ def review_search(session: Session, ctx: Context, quarter: str, search_id: int,
         raise InputRejected(message, clause=SEARCH_CLAUSE) from None
     if isinstance(search_id, bool) or not isinstance(search_id, int):
         raise InputRejected("search: give the search's number")
-    search = session.get(SearchRecord, search_id)
+    # Locked: of two reviewers at once, the second finds it reviewed.
+    search = session.get(SearchRecord, search_id, with_for_update=True)
     if search is None or not row.starts_at <= search.searched_at < row.ends_at:
         raise InputRejected(f"search #{search_id} is not a search of {row.quarter}")
     if search.person_id == reviewer.id:

@@ -10,7 +10,7 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QRectF, Qt
+from PySide6.QtCore import QMarginsF, QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -136,15 +136,18 @@ class PdfPages:
 
     def _draw_row(self, cells: Sequence[str], columns: Sequence[float], line: float,
                   metrics: QFontMetricsF) -> None:
-        x = 0.0
+        """Each cell drawn at its baseline: no layout per cell, which at 50,000 rows is
+        most of the report's time."""
+        bold, elided, draw = self._painter.font().bold(), self._elided, self._painter.drawText
+        baseline = self._y + 1 + metrics.ascent()
+        x = 3.0
         for cell, width in zip(cells, columns, strict=True):
-            key = (cell, width, self._painter.font().bold())
-            shown = self._elided.get(key)
+            shown = elided.get((cell, width, bold))
             if shown is None:
                 shown = metrics.elidedText(cell, Qt.TextElideMode.ElideRight, width - 6)
-                self._elided[key] = shown
-            self._painter.drawText(QRectF(x + 3, self._y + 1, width - 6, line),
-                                   Qt.AlignmentFlag.AlignLeft, shown)
+                elided[(cell, width, bold)] = shown
+            if shown:
+                draw(QPointF(x, baseline), shown)
             x += width
         self._y += line
 

@@ -86,3 +86,25 @@ def test_it_staff_see_the_devices_not_the_searches(qtbot, console_session, db: D
     qtbot.waitUntil(lambda: widget.device_model.rowCount() == 1, timeout=5000)
     assert not widget.parts.isTabVisible(0) and widget.parts.currentIndex() == 1
     assert not widget.pdf_button.isVisible() and widget.model.rowCount() == 0
+
+
+def test_the_review_pages_through_the_quarter(qtbot, console_session, db: Database, admin,
+                                              enrol, monkeypatch) -> None:
+    from rtic_console.ui.admin import inspections_widget
+
+    monkeypatch.setattr(inspections_widget, "PAGE", 2)
+    person(db, admin, "6001", "officer", "Patrol")
+    for minutes in range(5):
+        log_search(db, "6001", case=f"25-000{minutes}", minutes=minutes)
+    widget = InspectionsWidget(console_session(admin))
+    qtbot.addWidget(widget)
+    widget.quarter_box.setCurrentText(QUARTER)
+    widget.open_button.click()
+    qtbot.waitUntil(lambda: "1–2 of 5" in widget.counts.text(), timeout=5000)
+    assert not widget.previous_button.isEnabled() and widget.next_button.isEnabled()
+    widget.next_button.click()
+    widget.next_button.click()
+    qtbot.waitUntil(lambda: "5–5 of 5" in widget.counts.text(), timeout=5000)
+    assert widget.model.rowCount() == 1 and not widget.next_button.isEnabled()
+    widget.only_unreviewed.setChecked(True)
+    qtbot.waitUntil(lambda: "1–2 of 5" in widget.counts.text(), timeout=5000)

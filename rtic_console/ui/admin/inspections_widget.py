@@ -59,7 +59,7 @@ class InspectionsWidget(QWidget):
         self.quarter_box.setEditable(True)
         self.quarter_box.setObjectName("quarterBox")
         self.quarter_box.setMinimumWidth(110)
-        self.quarter_box.activated.connect(lambda _i: self.reload())
+        self.quarter_box.activated.connect(lambda _i: self.first_page())
         self.open_button = QPushButton("Open inspection")
         self.open_button.clicked.connect(self._on_open_clicked)
         self.close_button = QPushButton("Close inspection")
@@ -78,8 +78,13 @@ class InspectionsWidget(QWidget):
         self.only_flagged = QCheckBox("Only flagged")
         self.only_unreviewed = QCheckBox("Only unreviewed")
         for box in (self.flagged_first, self.only_flagged, self.only_unreviewed):
-            box.toggled.connect(lambda _c: self.reload())
+            box.toggled.connect(lambda _c: self.first_page())
         self.counts = QLabel()
+        self._offset = 0
+        self.previous_button = QPushButton("‹ Previous")
+        self.next_button = QPushButton("Next ›")
+        self.previous_button.clicked.connect(lambda: self._turn_page(-PAGE))
+        self.next_button.clicked.connect(lambda: self._turn_page(PAGE))
         self.model = SearchReviewModel()
         self.table = QTableView()
         self.table.setObjectName("searchReviewTable")
@@ -141,6 +146,8 @@ class InspectionsWidget(QWidget):
             filters.addWidget(w)
         filters.addStretch(1)
         filters.addWidget(self.counts)
+        filters.addWidget(self.previous_button)
+        filters.addWidget(self.next_button)
         decide = QHBoxLayout()
         decide.addWidget(self.reason, 1)
         decide.addWidget(self.compliant_button)
@@ -215,7 +222,8 @@ class InspectionsWidget(QWidget):
         self._session.query(inspections.inspection_searches, quarter, owner=self,
                             flagged_first=self.flagged_first.isChecked(),
                             only_flagged=self.only_flagged.isChecked(),
-                            only_unreviewed=self.only_unreviewed.isChecked(), limit=PAGE,
+                            only_unreviewed=self.only_unreviewed.isChecked(),
+                            offset=self._offset, limit=PAGE,
                             on_done=self._on_page_loaded, on_error=lambda _e: None,
                             key=f"inspections.searches.{id(self)}")
         self._session.query(referrals.inspection_referrals, quarter, owner=self,
@@ -251,8 +259,11 @@ class InspectionsWidget(QWidget):
     def _on_page_loaded(self, page: SearchPage) -> None:
         chosen = self.selected()
         self.model.set_rows(page.items)
+        first = self._offset + 1 if page.items else 0
         self.counts.setText(f"{page.flagged} flagged · {page.unreviewed} unreviewed · showing "
-                            f"{len(page.items)} of {page.total}")
+                            f"{first}–{self._offset + len(page.items)} of {page.total}")
+        self.previous_button.setEnabled(self._offset > 0)
+        self.next_button.setEnabled(self._offset + len(page.items) < page.total)
         if chosen is not None:
             at = self.model.row_of_key(chosen.search_id)
             if at is not None:
@@ -289,10 +300,22 @@ class InspectionsWidget(QWidget):
         self.close_button.setEnabled(is_open)
         self.pdf_button.setEnabled(view is not None)
 
+    def first_page(self) -> None:
+        self._offset = 0
+        self.reload()
+
+    def _turn_page(self, step: int) -> None:
+        self._offset = max(0, self._offset + step)
+        self.reload()
+
     @Slot(object)
     def _on_change(self, change: ChangeEvent) -> None:
-        if change.kind in RELOAD_ON:
-            self._load_quarters() if change.kind is Change.INSPECTION else self.reload()
+        if change.kind not in RELOAD_ON:
+            return
+        if change.kind is Change.SEARCH and self._view is not None \
+                and self._view.ends_at <= datetime.now().astimezone():
+            return  # a new search belongs to a later quarter than the one shown
+        self._load_quarters() if change.kind is Change.INSPECTION else self.reload()
 
     def _on_error(self, error: BaseException) -> None:
         self.message.show_error(describe_error(error))

@@ -370,7 +370,7 @@ def list_entries(session: Session, ctx: Context, *, status: str | None = None,
 
 @service_action("hotlist.special.inbox")
 def pending_specials(session: Session, ctx: Context) -> list[EntryView]:
-    """The supervisor's approvals inbox."""
+    """The special entries a supervisor decides: one of the inbox's sources (I.1)."""
     authorize(session, ctx, Permission.APPROVE_SPECIAL, action="hotlist.special.inbox")
     query = (select(HotListEntry, HotList).join(HotList, HotList.id == HotListEntry.list_id)
              .where(HotList.kind == ListKind.SPECIAL.value, HotListEntry.status == "pending")

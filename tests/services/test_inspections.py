@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from rtic_console.domain.inspections import SearchFlag, Verdict
+from rtic_console.services.audit_anchor import verify_trail
 from rtic_console.services.context import Context
 from rtic_console.services.divisions import set_commander
 from rtic_console.services.inspection_devices import check_device, inspection_devices
@@ -19,12 +20,14 @@ from rtic_console.services.inspections import (
 )
 from rtic_console.services.referrals import pending_referrals, record_outcome
 from rtic_console.services.runner import perform, query
+from rtic_console.store import audit_log
 from rtic_console.store.audit_log import AuditFilter, list_events
 from rtic_console.store.database import Database
 from rtic_console.store.models import AuditCheckpoint, Inspection, SearchRecord
 from tests.refusals import assert_refused, head_seq
 from tests.services.inspection_support import QUARTER, log_search, person
 from tests.services.pscn_support import add_camera
+from tests.support import rewrite_trail, truncate_trail
 
 FINDING = "No case activity; the searcher could not name the case's detective"
 
@@ -232,3 +235,28 @@ def test_every_device_is_checked_before_closing(db: Database, admin: Context, qu
     assert (view.devices, view.devices_checked) == (2, 2)
     devices = query(db, admin, inspection_devices, QUARTER)
     assert [d.note for d in devices] == [None, "Firmware 2.1, the department expects 2.4"]
+
+
+def _closed_without_key(db: Database, admin: Context, quarter) -> int:
+    for key in quarter["ids"].values():
+        review(db, admin if key == quarter["ids"]["reviewers"] else quarter["reviewer"], key)
+    return perform(db, admin, close_inspection, QUARTER).audit_head_seq
+
+
+@pytest.mark.policy("D.2.b(2)")
+@pytest.mark.parametrize("attack", ["truncate", "rewrite"])
+def test_the_trail_is_checked_against_the_head_an_inspection_recorded(
+        db: Database, owner_db: Database, settings, admin: Context, quarter, no_keyring,
+        attack: str) -> None:
+    head = _closed_without_key(db, admin, quarter)
+    with db.read() as session:
+        assert verify_trail(session, settings).ok
+    if attack == "truncate":
+        truncate_trail(owner_db, head)
+    else:
+        rewrite_trail(owner_db, head - 2, "nothing to see here")
+    with db.read() as session:
+        report = verify_trail(session, settings)
+        assert audit_log.verify(session).ok, "the keyless chain alone cannot see it"
+    assert not report.ok and f"the inspection of {QUARTER}" in (report.problem or "")
+    assert ("removed" if attack == "truncate" else "rewritten") in report.problem

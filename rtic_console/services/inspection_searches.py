@@ -73,10 +73,11 @@ class SearchPage:
 
 
 def _cases_with_activity(session: Session) -> set[str]:
-    """Case numbers with activity outside the search log: hot list entries, evidence holds
-    and evidence exports (one query)."""
+    """Case numbers with activity outside the search log: hot list entries, evidence holds,
+    evidence exports and registry look-ups (H.2, audited under the case; one query)."""
     cases = union(select(HotListEntry.case_number).where(HotListEntry.case_number.is_not(None)),
-                  select(EvidenceHold.case_number), select(EvidenceExport.case_number))
+                  select(EvidenceHold.case_number), select(EvidenceExport.case_number),
+                  select(AuditEvent.object_id).where(AuditEvent.action == "registry.near"))
     return {case_key(c) for (c,) in session.execute(cases) if c}
 
 

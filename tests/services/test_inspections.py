@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from rtic_console.domain.inspections import SearchFlag, Verdict
+from rtic_console.services import registry
 from rtic_console.services.audit_anchor import verify_trail
 from rtic_console.services.context import Context
 from rtic_console.services.divisions import set_commander
@@ -27,6 +28,7 @@ from rtic_console.store.models import AuditCheckpoint, Inspection, SearchRecord
 from tests.refusals import assert_refused, head_seq
 from tests.services.inspection_support import QUARTER, log_search, person
 from tests.services.pscn_support import add_camera
+from tests.services.test_registry import near
 from tests.support import rewrite_trail, truncate_trail
 
 FINDING = "No case activity; the searcher could not name the case's detective"
@@ -260,3 +262,14 @@ def test_the_trail_is_checked_against_the_head_an_inspection_recorded(
         assert audit_log.verify(session).ok, "the keyless chain alone cannot see it"
     assert not report.ok and f"the inspection of {QUARTER}" in (report.problem or "")
     assert ("removed" if attack == "truncate" else "rewritten") in report.problem
+
+
+@pytest.mark.policy("D.2.b(2)")
+def test_case_activity_elsewhere_clears_the_flag(db: Database, admin: Context, quarter) -> None:
+    def flags_of_traffic() -> frozenset[SearchFlag]:
+        page = query(db, admin, inspection_searches, QUARTER)
+        return next(i.flags for i in page.items if i.search_id == quarter["ids"]["traffic"])
+
+    assert SearchFlag.NO_CASE_ACTIVITY in flags_of_traffic()
+    perform(db, admin, registry.cameras_near, near(case="25-0003"))
+    assert SearchFlag.NO_CASE_ACTIVITY not in flags_of_traffic()

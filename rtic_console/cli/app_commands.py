@@ -34,6 +34,7 @@ def _demo(args: argparse.Namespace, cli: CliSession) -> int:
         enrol_demo_workstation,
         start_camera_simulator,
     )
+    from rtic_console.demo_inspection import seed_demo_inspection
     from rtic_console.demo_runtime import DemoRuntime, demo_folder, stop_process
     from rtic_console.services.demo_fleet import seed_demo_fleet
     from rtic_console.services.demo_history import seed_demo_history
@@ -63,6 +64,7 @@ def _demo(args: argparse.Namespace, cli: CliSession) -> int:
         enrol_demo_workstation(db, settings)
         camera_process, port = start_camera_simulator(len(WALL_ORDER) - 1)
         configure_demo_cameras(db, settings, port)
+        seed_demo_inspection(db, settings)
         print(f"Demo database: {db.display}  (every demo password: {DEMO_PASSWORD})")
         cameras = camera_process
         return run_console(settings, demo=True, db=db,

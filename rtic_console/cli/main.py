@@ -18,7 +18,9 @@ from rtic_console.cli import (
     device_commands,
     hit_commands,
     hotlist_commands,
+    inbox_commands,
     ingest_commands,
+    inspection_commands,
     registry_commands,
     search_commands,
     shift_commands,
@@ -67,6 +69,8 @@ def build_parser() -> argparse.ArgumentParser:
     alert_commands.register(sub)
     shift_commands.register(sub)
     device_commands.register(sub)
+    inspection_commands.register(sub)
+    inbox_commands.register(sub)
     parser.set_defaults(handler=app_commands.open_console)
     return parser
 

@@ -11,7 +11,7 @@ from datetime import datetime
 from rtic_console.cli.output import as_dicts, print_json, print_table
 from rtic_console.cli.session import CliRefusal, CliSession
 from rtic_console.domain.roles import Role
-from rtic_console.services import duties, roster
+from rtic_console.services import divisions, duties, roster
 from rtic_console.services.auth import roster_is_empty
 from rtic_console.services.duties import grant_summary
 from rtic_console.services.runner import perform, query
@@ -56,6 +56,18 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     confirm.add_argument("badge")
     confirm.add_argument("role", choices=[r.value for r in Role], metavar="ROLE")
     confirm.set_defaults(handler=_confirm)
+
+    divs = cmds.add_parser("divisions", help="each division, its commander and its people")
+    divs.add_argument("--json", action="store_true")
+    divs.set_defaults(handler=_divisions)
+
+    commander = cmds.add_parser("commander", help="set a division's commander, to whom "
+                                                  "inspections refer (D.2.b(2)(a))")
+    commander.add_argument("division")
+    who = commander.add_mutually_exclusive_group(required=True)
+    who.add_argument("badge", nargs="?", help="a person holding the division commander role")
+    who.add_argument("--none", action="store_true", help="clear the division's commander")
+    commander.set_defaults(handler=_commander)
 
 
 def _new_password() -> str:
@@ -136,4 +148,22 @@ def _confirm(args: argparse.Namespace, cli: CliSession) -> int:
 def _deactivate(args: argparse.Namespace, cli: CliSession) -> int:
     view = perform(cli.db, cli.context(), roster.deactivate_person, args.badge)
     print(f"Deactivated {view.badge} {view.name}")
+    return 0
+
+
+def _divisions(args: argparse.Namespace, cli: CliSession) -> int:
+    views = query(cli.db, cli.context(), divisions.list_divisions)
+    if args.json:
+        print_json(as_dicts(views))
+        return 0
+    print_table(["DIVISION", "COMMANDER", "PEOPLE", "NOTE"],
+                [(v.name, v.commander, v.members, v.note) for v in views])
+    return 0
+
+
+def _commander(args: argparse.Namespace, cli: CliSession) -> int:
+    view = perform(cli.db, cli.context(), divisions.set_commander, args.division,
+                   None if args.none else args.badge)
+    print(f"{view.name}: " + (f"commander {view.commander}" if view.commander_badge
+                              else "no commander"))
     return 0

@@ -61,6 +61,11 @@ def clean_division(raw: object) -> str:
     return _clean_text(raw, "division", MAX_DIVISION_LENGTH, required=False)
 
 
+def division_key(name: str) -> str:
+    """How a person's division text finds its division: case and spacing do not matter."""
+    return " ".join(name.split()).casefold()
+
+
 def clean_roles(raw: list[str] | tuple[str, ...] | frozenset[Role]) -> frozenset[Role]:
     if not raw:
         raise RosterInputError("at least one role is required")

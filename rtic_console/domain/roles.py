@@ -57,6 +57,12 @@ class Permission(StrEnum):
     REPORT_DEVICE = "report_device"
     CLEAR_DEVICE = "clear_device"
     RECORD_SHIFT_CHECK = "record_shift_check"
+    MANAGE_INSPECTION = "manage_inspection"
+    VIEW_INSPECTION = "view_inspection"
+    REVIEW_SEARCHES = "review_searches"
+    DECIDE_REFERRAL = "decide_referral"
+    APPROVE_VIEWING = "approve_viewing"
+    USE_INBOX = "use_inbox"
 
 
 # Separation of duties: the roles whose holders approve other people's work (I.1, I.2.b,
@@ -135,6 +141,23 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.CLEAR_DEVICE: frozenset({Role.ALPR_ADMIN}),
     # D.3: the start-of-shift check is signed by the officer who drives the unit.
     Permission.RECORD_SHIFT_CHECK: frozenset({Role.OFFICER, Role.SUPERVISOR}),
+    # D.2.b: the quarterly inspection is opened and closed by ALPR administrators or IT staff
+    # (who also check the devices, D.2.b(1)); it is seen by those who oversee use.
+    Permission.MANAGE_INSPECTION: frozenset({Role.ALPR_ADMIN, Role.IT_STAFF}),
+    Permission.VIEW_INSPECTION: frozenset(
+        {Role.ALPR_ADMIN, Role.IT_STAFF, Role.SUPERVISOR, Role.DIVISION_COMMANDER}),
+    # D.2.b(2): personnel searches are reviewed, and seen with their plates and cases in the
+    # inspection and its report, by those who review audit (above).
+    Permission.REVIEW_SEARCHES: frozenset(
+        {Role.ALPR_ADMIN, Role.SUPERVISOR, Role.DIVISION_COMMANDER}),
+    # D.2.b(2)(a): an out-of-compliance search goes to the searcher's division commander.
+    Permission.DECIDE_REFERRAL: frozenset({Role.DIVISION_COMMANDER}),
+    # F.2.e: viewing for a purpose outside F.2.a-d is a request a division commander approves.
+    Permission.APPROVE_VIEWING: frozenset({Role.DIVISION_COMMANDER}),
+    # The inbox: whoever decides something another person asked for (I.1, D.1.c, F.2.e,
+    # D.2.b(2)(a)).
+    Permission.USE_INBOX: frozenset(
+        {Role.ALPR_ADMIN, Role.SUPERVISOR, Role.DIVISION_COMMANDER}),
 }
 
 

@@ -133,10 +133,27 @@ def verify_trail(session: Session, settings: Settings) -> TrailReport:
     stored = audit_log.checkpoints(session)
     hashes = audit_log.hashes_at(session, {c.head_seq for c in stored})
     anchors = check_anchors(stored, trusted, chain.head_seq, hashes.get)
-    problem = chain.problem if not chain.ok else anchors.problem
-    return TrailReport(chain.ok and anchors.ok, problem, chain.events_checked,
+    inspected = _inspection_problem(session, chain.head_seq)
+    problem = chain.problem if not chain.ok else anchors.problem or inspected
+    return TrailReport(chain.ok and anchors.ok and inspected is None, problem,
+                       chain.events_checked,
                        chain.first_bad_seq, chain.head_seq, chain.head_hash, anchors.checkpoints,
                        anchors.signatures_checked, anchors.newest, anchors.note)
+
+
+def _inspection_problem(session: Session, head_seq: int | None) -> str | None:
+    """Every closed inspection recorded the chain's head (D.2.b): the trail must still reach
+    it, with the same hash there, whether or not a key signed it."""
+    heads = audit_log.inspection_heads(session)
+    found = audit_log.hashes_at(session, {seq for _q, seq, _h in heads})
+    for quarter, seq, digest in heads:
+        if head_seq is None or head_seq < seq:
+            return (f"the trail ends at event #{head_seq or 0}, before event #{seq}, the head "
+                    f"the inspection of {quarter} recorded: events were removed")
+        if found.get(seq) != digest:
+            return (f"event #{seq} no longer has the hash the inspection of {quarter} "
+                    "recorded at its close: the trail was rewritten")
+    return None
 
 
 def report_text(report: TrailReport) -> str:
@@ -144,7 +161,8 @@ def report_text(report: TrailReport) -> str:
     if not report.ok and report.first_bad_seq is not None:
         return f"Audit chain BROKEN at event #{report.first_bad_seq}: {report.problem}"
     if not report.ok:
-        return f"Audit trail FAILS its signed checkpoints: {report.problem}"
+        return (f"Audit trail FAILS its signed checkpoints or inspection heads: "
+                f"{report.problem}")
     text = (f"Audit chain intact: {report.events_checked} events; head #{report.head_seq} "
             f"{report.head_hash or ''}".rstrip() + ".")
     cp = report.newest_checkpoint

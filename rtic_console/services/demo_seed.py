@@ -3,17 +3,26 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rtic_console.domain.devices import DeviceCategory, DeviceKind
 from rtic_console.domain.duties import GrantBasis
+from rtic_console.domain.personnel import division_key
 from rtic_console.domain.roles import Role
 from rtic_console.services.auth import roster_is_empty
 from rtic_console.services.passwords import hash_password
 from rtic_console.store.audit_log import append_event
-from rtic_console.store.models import Device, HotList, HotListEntry, Person, PersonRole
+from rtic_console.store.models import (
+    Device,
+    Division,
+    HotList,
+    HotListEntry,
+    Person,
+    PersonRole,
+)
 
 DEMO_PASSWORD = "rtic-demo-password"
 DEMO_SERGEANT_BADGE = "4101"
@@ -109,6 +118,15 @@ def seed_demo(session: Session, today: date, workstation: str) -> None:
                            area=area, address=address, latitude=lat, longitude=lon,
                            vehicle_unit=unit))
     session.flush()
+    # Every demo division but South Command has the demo commander, so an inspection shows
+    # both a referral that reaches a commander and one flagged for want of one (D.2.b(2)(a)).
+    commander = session.scalars(select(Person).where(
+        Person.badge == demo_badge_for(Role.DIVISION_COMMANDER))).one()
+    now = datetime.now(UTC)
+    for division in sorted({p.division for p in DEMO_ROSTER} - {"South Command"}):
+        session.add(Division(name=division, name_key=division_key(division),
+                             commander_id=commander.id, updated_by=commander.badge,
+                             updated_at=now))
     append_event(session, actor_badge=None, workstation=workstation, action="demo.seed",
                  reason="demo database created",
                  details={"people": len(DEMO_ROSTER), "devices": len(DEMO_DEVICES)})

@@ -388,18 +388,9 @@ def _entries(statuses: Collection[str] | None,
 
 @service_action("hotlist.special.inbox")
 def pending_specials(session: Session, ctx: Context) -> list[EntryView]:
-    """The supervisor's approvals inbox, oldest first."""
+    """The special entries a supervisor decides: one of the inbox's sources (I.1)."""
     authorize(session, ctx, Permission.APPROVE_SPECIAL, action="hotlist.special.inbox")
     query = _pending_specials().order_by(HotListEntry.entered_at)
-    return [_view(e, hl) for e, hl in session.execute(query)]
-
-
-@service_action("hotlist.special.inbox")
-def pending_specials_by_id(session: Session, ctx: Context,
-                           entry_ids: Collection[int]) -> list[EntryView]:
-    """Those of these entries still awaiting a supervisor: a decided one drops out."""
-    authorize(session, ctx, Permission.APPROVE_SPECIAL, action="hotlist.special.inbox")
-    query = _pending_specials().where(HotListEntry.id.in_(set(entry_ids)))
     return [_view(e, hl) for e, hl in session.execute(query)]
 
 

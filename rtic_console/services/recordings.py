@@ -28,7 +28,8 @@ from rtic_console.services.clip_export import (
 from rtic_console.services.context import Context, InputRejected, Refused, service_action
 from rtic_console.services.device_health import hour_of, record_activity
 from rtic_console.services.donors import last_agreement_of
-from rtic_console.services.viewing import PURPOSE_TITLES, purpose_of
+from rtic_console.services.viewing import PURPOSE_TITLES, ViewingPurpose, purpose_of
+from rtic_console.services.viewing_requests import approved_window
 from rtic_console.store.audit_log import append_event
 from rtic_console.store.change_bus import Change, publish
 from rtic_console.store.models import (
@@ -207,6 +208,8 @@ def segments_for_playback(session: Session, ctx: Context, device_id: int, start:
     authorize(session, ctx, Permission.VIEW_CAMERAS, action=PLAYBACK, object_type="camera",
               object_id=device_id)
     chosen = purpose_of(purpose, reference)
+    if chosen is ViewingPurpose.COMMANDER_APPROVED_REQUEST:
+        reference = approved_window(session, ctx, reference, PLAYBACK)[0]
     start, end = _time_range(start, end, timedelta(days=1))
     device = camera_of(session, device_id)
     decision = recording_decision(session, device)

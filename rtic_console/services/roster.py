@@ -19,6 +19,7 @@ from rtic_console.domain.personnel import (
     clean_name,
     clean_roles,
     clean_training_date,
+    division_key,
     sorted_roles,
     training_gaps,
 )
@@ -38,6 +39,7 @@ from rtic_console.services.context import (
     service_action,
     training_policy,
 )
+from rtic_console.services.divisions import commanders_by_division
 from rtic_console.services.duties import GrantView, grant_views, set_roles
 from rtic_console.services.passwords import hash_password, verify_password
 from rtic_console.services.runner import refusals_audited
@@ -83,11 +85,14 @@ class PersonView:
     locked_until: datetime | None
     pending_roles: tuple[Role, ...] = ()
     grants: tuple[GrantView, ...] = ()
+    # The division's acting commander ("badge name"), to whom referrals go; "" when none.
+    division_commander: str = ""
 
 
 def _views(session: Session, people: list[Person], settings: Settings,
            today: date) -> list[PersonView]:
     grants = grant_views(session, people)
+    commanders = commanders_by_division(session)
     views = []
     for person in people:
         gaps = training_gaps(person.clets_trained_on, person.alpr_trained_on, today,
@@ -98,8 +103,12 @@ def _views(session: Session, people: list[Person], settings: Settings,
             person.alpr_trained_on, person.active and not gaps, "; ".join(gaps),
             person.locked_until,
             tuple(sorted_roles({Role(r.role) for r in person.roles if r.pending})),
-            grants[person.id]))
+            grants[person.id], _commander_text(commanders.get(division_key(person.division)))))
     return views
+
+
+def _commander_text(commander: Person | None) -> str:
+    return f"{commander.badge} {commander.name}" if commander else ""
 
 
 def _view(session: Session, person: Person, settings: Settings, today: date) -> PersonView:

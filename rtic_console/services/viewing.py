@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 
@@ -25,6 +25,7 @@ from rtic_console.services.cameras import CameraView, camera_by_code, camera_vie
 from rtic_console.services.context import Context, InputRejected, Refused, service_action
 from rtic_console.services.donors import terms_for_camera
 from rtic_console.services.station_proof import unenrolled_reason
+from rtic_console.services.viewing_requests import approved_window
 from rtic_console.store.audit_log import append_event
 from rtic_console.store.change_bus import Change, publish
 from rtic_console.store.models import CameraSettings, Device, WallLayout
@@ -137,6 +138,9 @@ def open_wall(session: Session, ctx: Context, camera_ids: Sequence[int], purpose
     the clause that kept a donor camera dark. Ask again at a tile's `until`."""
     authorize(session, ctx, Permission.VIEW_CAMERAS, action=VIEW, object_type="wall")
     chosen = purpose_of(purpose, reference)
+    window_end = None
+    if chosen is ViewingPurpose.COMMANDER_APPROVED_REQUEST:
+        reference, window_end = approved_window(session, ctx, reference, VIEW)
     reference = (reference or "").strip()[:200] or None
     ids = list(dict.fromkeys(camera_ids))
     if not 0 < len(ids) <= MAX_TILES:
@@ -147,7 +151,7 @@ def open_wall(session: Session, ctx: Context, camera_ids: Sequence[int], purpose
         device = session.get(Device, camera_id)
         if device is None or device.kind != DeviceKind.CAMERA.value:
             raise InputRejected(f"there is no camera #{camera_id}")
-        grant = _grant(session, device, ctx, now)
+        grant = _until(_grant(session, device, ctx, now), window_end)
         details: dict[str, object] = {"purpose": chosen.value, "reference": reference,
                                       "category": device.category}
         if grant.terms is not None:
@@ -165,6 +169,13 @@ def open_wall(session: Session, ctx: Context, camera_ids: Sequence[int], purpose
         tiles.append(grant)
     publish(session, Change.VIEWING, ids)
     return WallGrant(chosen, reference, now, tuple(tiles))
+
+
+def _until(grant: TileGrant, window_end: datetime | None) -> TileGrant:
+    """F.2.e: a tile opened under a commander's approval goes dark when its window ends."""
+    if window_end is None or not grant.allowed or (grant.until and grant.until <= window_end):
+        return grant
+    return replace(grant, until=window_end)
 
 
 def _layout_view(row: WallLayout) -> LayoutView:

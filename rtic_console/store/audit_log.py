@@ -21,7 +21,7 @@ from rtic_console.domain.audit_chain import (
     verify_chain,
 )
 from rtic_console.store.change_bus import Change, publish
-from rtic_console.store.models import AuditCheckpoint, AuditEvent
+from rtic_console.store.models import AuditCheckpoint, AuditEvent, Inspection
 
 # One advisory lock key for the chain: concurrent PostgreSQL writers take turns
 # at the head, so the chain never forks. Held until the transaction ends.
@@ -191,3 +191,11 @@ def hashes_at(session: Session, seqs: set[int]) -> dict[int, str]:
         found.update({seq: digest for seq, digest in session.execute(
             select(AuditEvent.seq, AuditEvent.hash).where(AuditEvent.seq.in_(chunk)))})
     return found
+
+
+def inspection_heads(session: Session) -> list[tuple[str, int, str]]:
+    """(quarter, head sequence, head hash) each closed inspection recorded (D.2.b)."""
+    return [(q, seq, digest) for q, seq, digest in session.execute(
+        select(Inspection.quarter, Inspection.audit_head_seq, Inspection.audit_head_hash)
+        .where(Inspection.audit_head_seq.is_not(None)).order_by(Inspection.quarter))
+        if digest is not None]

@@ -57,6 +57,9 @@ class Change(StrEnum):
     REGISTRY = "registry.changed"  # entry ids; none after an import
     ROSTER = "roster.changed"  # person ids
     WORKSTATION = "workstation.changed"  # workstation ids: enrolled or revoked
+    INSPECTION = "inspection.changed"  # inspection ids: opened, a search reviewed, closed
+    REFERRAL = "inspection.referral"  # referral ids: referred to a commander, or decided
+    VIEWING_REQUEST = "pscn.viewing_request"  # viewing request ids: asked or decided (F.2.e)
     AUDIT = "audit.appended"  # none: the trail grew
     RESYNC = "resync"  # events may have been missed: reload everything shown
 

@@ -51,6 +51,9 @@ class MainWindow(QMainWindow):
             self.areas[area.key] = widget
             self.tabs.addTab(widget, area.title)
         link_areas(self.areas, self.tabs.setCurrentWidget)
+        inbox = self.areas.get("inbox")
+        if inbox is not None:
+            inbox.waiting_changed.connect(self._on_inbox_waiting_changed)
 
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -91,6 +94,13 @@ class MainWindow(QMainWindow):
         bar.addPermanentWidget(self.connection_label)
         self.show_connection(True, "")
         self._restore_layout()
+
+    @Slot(int)
+    def _on_inbox_waiting_changed(self, waiting: int) -> None:
+        """The inbox tab's badge: how many decisions wait for this person."""
+        inbox = self.areas["inbox"]
+        self.tabs.setTabText(self.tabs.indexOf(inbox), f"Inbox ({waiting})" if waiting
+                             else "Inbox")
 
     def _build_menus(self) -> None:
         console = self.menuBar().addMenu("&Console")

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from rtic_console.app import qt_application
 from rtic_console.config import Settings
 from rtic_console.demo_cameras import WALL_ORDER, configure_demo_cameras, enrol_demo_workstation
+from rtic_console.demo_inspection import seed_demo_inspection
 from rtic_console.domain.checklist import Step, StepInput
 from rtic_console.domain.reads import PlateRead, VehicleInfo
 from rtic_console.feeds.alpr_simulator import plate_crop_jpeg
@@ -129,6 +130,7 @@ def render_all(out: Path) -> list[Path]:
     enrol_demo_workstation(db, settings)
     cameras = CameraSimulator(len(WALL_ORDER) - 1).start()
     configure_demo_cameras(db, settings, cameras.port)
+    seed_demo_inspection(db, settings)
     runner = OperationRunner()
     bridge = ChangeBridge(db.bus)
     shots: list[Path] = []
@@ -191,11 +193,16 @@ def render_all(out: Path) -> list[Path]:
         officer.close()
 
         supervisor = window_for("8501")
-        supervisor.tabs.setCurrentWidget(supervisor.areas["approvals"])
-        shots.append(save(supervisor, out, "main-approvals"))
+        supervisor.tabs.setCurrentWidget(supervisor.areas["inbox"])
+        shots.append(save(supervisor, out, "main-inbox"))
         supervisor.tabs.setCurrentWidget(supervisor.areas["other_use"])
         shots.append(save(supervisor, out, "main-other-use"))
         supervisor.close()
+
+        commander = window_for("9601")  # an inspection's referral waits for its outcome
+        commander.tabs.setCurrentWidget(commander.areas["inbox"])
+        shots.append(save(commander, out, "main-inbox-commander"))
+        commander.close()
 
         sergeant = window_for("4101")
         wall = sergeant.areas["wall"]
@@ -213,8 +220,8 @@ def render_all(out: Path) -> list[Path]:
         near.case_number.setText("26-004417")
         near.find_button.click()
         settle(lambda: near.model.rowCount() > 0, 5)
-        for key in ("dashboard", "cameras", "devices", "donors", "registry", "quarantine", "roster",
-                    "workstations", "audit", "account"):
+        for key in ("dashboard", "cameras", "devices", "donors", "registry", "quarantine",
+                    "roster", "workstations", "inspections", "audit", "account"):
             sergeant.tabs.setCurrentWidget(sergeant.areas[key])
             if key == "roster":  # a person selected: their roles, who granted and confirmed
                 roster = sergeant.areas[key]

@@ -12,6 +12,7 @@ from rtic_console.ui.account_widget import AccountWidget
 from rtic_console.ui.admin.cameras_widget import CamerasWidget
 from rtic_console.ui.admin.devices_widget import DevicesWidget
 from rtic_console.ui.admin.donors_widget import DonorsWidget
+from rtic_console.ui.admin.inspections_widget import InspectionsWidget
 from rtic_console.ui.admin.quarantine_widget import QuarantineWidget
 from rtic_console.ui.admin.registry_widget import RegistryWidget
 from rtic_console.ui.admin.roster_widget import RosterWidget
@@ -20,8 +21,8 @@ from rtic_console.ui.audit_viewer import AuditViewerWidget
 from rtic_console.ui.console_session import ConsoleSession
 from rtic_console.ui.dashboard.dashboard_widget import DashboardWidget
 from rtic_console.ui.hits.hit_queue_widget import HitQueueWidget
-from rtic_console.ui.hotlists.approvals_widget import ApprovalsWidget
 from rtic_console.ui.hotlists.hot_lists_widget import HotListsWidget
+from rtic_console.ui.inbox.inbox_widget import InboxWidget
 from rtic_console.ui.map.map_widget import MapWidget
 from rtic_console.ui.search.other_use_requests_widget import OtherUseRequestsWidget
 from rtic_console.ui.search.search_widget import SearchWidget
@@ -43,7 +44,7 @@ WORK_AREAS: tuple[WorkArea, ...] = (
     WorkArea("search", "Search", Permission.SEARCH_READS, SearchWidget),
     WorkArea("other_use", "Other-use requests", Permission.SEARCH_READS, OtherUseRequestsWidget),
     WorkArea("hotlists", "Hot lists", Permission.VIEW_HOT_LISTS, HotListsWidget),
-    WorkArea("approvals", "Approvals", Permission.APPROVE_SPECIAL, ApprovalsWidget),
+    WorkArea("inbox", "Inbox", Permission.USE_INBOX, InboxWidget),
     WorkArea("dashboard", "Dashboard", Permission.VIEW_DASHBOARD, DashboardWidget),
     WorkArea("cameras", "Cameras", Permission.MANAGE_CAMERAS, CamerasWidget),
     WorkArea("devices", "Devices", Permission.MANAGE_DEVICES, DevicesWidget),
@@ -52,6 +53,7 @@ WORK_AREAS: tuple[WorkArea, ...] = (
     WorkArea("roster", "Roster", Permission.MANAGE_ROSTER, RosterWidget),
     WorkArea("workstations", "Workstations", Permission.MANAGE_WORKSTATIONS,
              WorkstationsWidget),
+    WorkArea("inspections", "Inspections", Permission.VIEW_INSPECTION, InspectionsWidget),
     WorkArea("quarantine", "Quarantine", Permission.VIEW_QUARANTINE, QuarantineWidget),
     WorkArea("audit", "Audit trail", Permission.VIEW_AUDIT, AuditViewerWidget),
     WorkArea("account", "My account", Permission.USE_CONSOLE, AccountWidget),

@@ -31,7 +31,7 @@ from tests.support import PASSWORD, trained
 # Functions that take the acting Context but are checks or steps a service makes, or the runner
 # itself: never run through the runner on their own.
 NOT_SERVICES = {"auth.authorize", "search_requests.usable_request",
-                "device_reports.file_report"}
+                "device_reports.file_report", "viewing_requests.approved_window"}
 
 
 def _service_functions() -> list[tuple[str, object]]:

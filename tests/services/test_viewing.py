@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -10,6 +10,7 @@ import pytest
 from rtic_console.services import viewing
 from rtic_console.services.context import Context, InputRejected, Refused
 from rtic_console.services.runner import perform, query
+from rtic_console.services.viewing_requests import decide_viewing, request_viewing
 from rtic_console.store.audit_log import AuditFilter, list_events
 from rtic_console.store.database import Database
 from tests.refusals import assert_refused
@@ -23,14 +24,22 @@ def _afternoon() -> datetime:
     return datetime.combine(date.today() + timedelta(days=3), time(15), LA)
 
 
+def approved_request(db: Database, asker: Context, commander: Context) -> str:
+    """A viewing request of `asker` approved by `commander` for the next two hours (F.2.e)."""
+    asked = perform(db, asker, request_viewing, "Watch the parade route for the mayor's visit")
+    perform(db, commander, decide_viewing, asked.id, True, "Approved for the visit",
+            datetime.now(UTC) + timedelta(hours=2))
+    return asked.reference
+
+
 def _events(db: Database, action: str) -> list:
     with db.read() as session:
         return list_events(session, AuditFilter(action=action))
 
 
 @pytest.mark.policy("F.2")
-def test_viewing_states_a_purpose_and_is_audited_per_camera(db: Database,
-                                                            admin: Context) -> None:
+def test_viewing_states_a_purpose_and_is_audited_per_camera(db: Database, admin: Context,
+                                                            enrol) -> None:
     agency = add_camera(db, admin, "CAM-AG-01")
     city = add_camera(db, admin, "CAM-CY-01", "city")
     for purpose in (None, "", "curiosity"):
@@ -42,10 +51,15 @@ def test_viewing_states_a_purpose_and_is_audited_per_camera(db: Database,
                                        "commander_approved_request", " "),
                    action="pscn.view", clause="F.2", match="needs its reference", error=Refused)
 
-    grant = perform(db, admin, viewing.open_wall, [agency.id, city.id, agency.id],
-                    "commander_approved_request", "Capt. Vasquez memo 26-114")
+    # F.2.e: the commander approving was not made one by the asker (separation of duties).
+    viewer = enrol("7001", "supervisor")
+    reference = approved_request(db, viewer, enrol("8001", "division_commander"))
+    grant = perform(db, viewer, viewing.open_wall, [agency.id, city.id, agency.id],
+                    "commander_approved_request", reference.lower())
     assert [t.camera.code for t in grant.tiles] == ["CAM-AG-01", "CAM-CY-01"]
-    assert all(t.allowed and t.until is None and t.terms is None for t in grant.tiles)
+    assert all(t.allowed and t.terms is None for t in grant.tiles)
+    assert all(t.until is not None and t.until - datetime.now(UTC) < timedelta(hours=3)
+               for t in grant.tiles), "dark when the commander's window ends (F.2.e)"
     streams = grant.tiles[0].streams
     assert streams is not None and streams.for_tile is not None
     assert streams.for_tile.reveal() == "rtsp://viewer:s3cret@10.1.2.3:554/CAM-AG-01", \
@@ -54,7 +68,7 @@ def test_viewing_states_a_purpose_and_is_audited_per_camera(db: Database,
     views = _events(db, "pscn.view")
     assert sorted(e.object_id for e in views) == ["CAM-AG-01", "CAM-CY-01"]
     assert all(e.details["purpose"] == "commander_approved_request"
-               and e.details["reference"] == "Capt. Vasquez memo 26-114"
+               and e.details["reference"] == reference
                and e.reason == "Request approved by a division commander" for e in views)
     assert_refused(db, lambda: perform(db, admin, viewing.open_wall, [999], "training"),
                    action="pscn.view", match="no camera #999", error=InputRejected)

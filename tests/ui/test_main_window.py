@@ -13,14 +13,16 @@ pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 
 @pytest.mark.policy("A.2")
 @pytest.mark.parametrize("role,areas", [
-    ("alpr_admin", ["hits", "map", "wall", "search", "other_use", "hotlists", "dashboard",
-                    "cameras", "devices", "donors", "registry", "roster", "workstations",
-                    "quarantine", "audit", "account"]),
-    ("supervisor", ["hits", "map", "wall", "search", "other_use", "hotlists", "approvals",
-                    "dashboard", "registry", "audit", "account"]),
-    ("division_commander", ["hits", "dashboard", "audit", "account"]),
+    ("alpr_admin", ["hits", "map", "wall", "search", "other_use", "hotlists", "inbox",
+                    "dashboard", "cameras", "devices", "donors", "registry", "roster",
+                    "workstations", "inspections", "quarantine", "audit", "account"]),
+    ("supervisor", ["hits", "map", "wall", "search", "other_use", "hotlists", "inbox",
+                    "dashboard", "registry", "inspections", "audit", "account"]),
+    ("division_commander", ["hits", "inbox", "dashboard", "inspections", "audit",
+                            "account"]),
     ("dispatcher", ["hits", "map", "hotlists", "account"]),
-    ("it_staff", ["wall", "dashboard", "cameras", "devices", "quarantine", "account"]),
+    ("it_staff", ["wall", "dashboard", "cameras", "devices", "inspections", "quarantine",
+                  "account"]),
 ])
 def test_areas_follow_roles(qtbot, console_session, db: Database, runner, enrol, role: str,
                             areas: list[str]) -> None:

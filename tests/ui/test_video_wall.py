@@ -13,6 +13,8 @@ from PySide6.QtGui import QRegion
 from rtic_console.domain.devices import DeviceCategory
 from rtic_console.feeds.camera_simulator import CameraSimulator
 from rtic_console.feeds.video_capture import StreamState
+from rtic_console.services.runner import perform
+from rtic_console.services.viewing_requests import decide_viewing
 from rtic_console.store.database import Database
 from rtic_console.ui.wall.camera_tile import CameraTile, TileCamera
 from rtic_console.ui.wall.large_view import LargeViewDialog
@@ -244,3 +246,28 @@ def test_double_click_opens_the_large_view(qtbot, wall, db, admin, simulator) ->
     assert len(views) == 1
     qtbot.waitUntil(lambda: _live(views[0].tile), timeout=10000)
     views[0].close()
+
+
+@pytest.mark.policy("F.2.e")
+def test_a_commander_approved_request_opens_the_wall_for_its_window(
+        qtbot, console_session, db, admin, enrol, simulator) -> None:
+    cam = _camera(db, admin, simulator, "CAM-A1", "agency")
+    viewer = enrol("7001", "supervisor")
+    commander = enrol("8001", "division_commander")
+    widget = VideoWallWidget(console_session(viewer))
+    widget._asked = True
+    qtbot.addWidget(widget)
+    widget.show()
+    try:
+        widget.ask_commander("Follow the march route downtown for crowd safety")
+        qtbot.waitUntil(lambda: "Asked as VR-1" in widget.message.text(), timeout=5000)
+        widget.set_purpose("commander_approved_request", "VR-1")
+        widget.assign(0, cam)
+        qtbot.waitUntil(lambda: "pending" in widget.message.text(), timeout=5000)
+        assert widget.grid.tiles[0].camera is None
+        perform(db, commander, decide_viewing, 1, True, "For the march",
+                datetime.now(UTC) + timedelta(hours=2))
+        widget.assign(0, cam)
+        qtbot.waitUntil(lambda: _live(widget.grid.tiles[0]), timeout=10000)
+    finally:
+        widget.shutdown()

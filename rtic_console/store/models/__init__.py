@@ -11,8 +11,15 @@ from rtic_console.store.models.devices import (
     DeviceReport,
     ShiftCheck,
 )
+from rtic_console.store.models.divisions import Division
 from rtic_console.store.models.hits import Hit, HitStep
 from rtic_console.store.models.hotlists import HotList, HotListEntry, HotListImport
+from rtic_console.store.models.inspections import (
+    Inspection,
+    InspectionDeviceReview,
+    InspectionReferral,
+    InspectionSearchReview,
+)
 from rtic_console.store.models.personnel import Person, PersonRole
 from rtic_console.store.models.pscn import (
     CameraCredential,
@@ -26,6 +33,7 @@ from rtic_console.store.models.pscn import (
 )
 from rtic_console.store.models.registry import RegistryEntry
 from rtic_console.store.models.searches import SearchRecord, SearchRequest
+from rtic_console.store.models.viewing_requests import ViewingRequest
 from rtic_console.store.models.workstations import Workstation
 
 __all__ = [
@@ -41,6 +49,7 @@ __all__ = [
     "Device",
     "DeviceHealthHour",
     "DeviceReport",
+    "Division",
     "DonorAgreement",
     "DonorAgreementCamera",
     "EvidenceExport",
@@ -50,6 +59,10 @@ __all__ = [
     "HotList",
     "HotListEntry",
     "HotListImport",
+    "Inspection",
+    "InspectionDeviceReview",
+    "InspectionReferral",
+    "InspectionSearchReview",
     "Person",
     "PersonRole",
     "QuarantinedPayload",
@@ -58,6 +71,7 @@ __all__ = [
     "SearchRecord",
     "SearchRequest",
     "ShiftCheck",
+    "ViewingRequest",
     "WallLayout",
     "Workstation",
 ]

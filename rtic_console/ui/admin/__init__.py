@@ -1,1 +1,2 @@
-"""Administration tabs: roster and, later, donors, inspections and approvals."""
+"""Administration tabs: roster, workstations, cameras, donors, registry, quarantine and the
+quarterly inspections."""

@@ -36,20 +36,24 @@ def status_text(p: PersonView) -> str:
 
 
 class RosterTableModel(RowTableModel[PersonView]):
-    COLUMNS = ("Badge", "Name", "Roles", "Division", "CLETS training", "ALPR training",
-               "Status")
+    COLUMNS = ("Badge", "Name", "Roles", "Division", "Division commander", "CLETS training",
+               "ALPR training", "Status")
+    STATUS = 7
 
     def cell(self, p: PersonView, column: int, role: int) -> Any:
         if role in (Qt.ItemDataRole.DisplayRole, SORT_ROLE):
-            return (p.badge, p.name, roles_text(p), p.division,
+            commander = p.division_commander or ("none set" if p.division else "")
+            return (p.badge, p.name, roles_text(p), p.division, commander,
                     p.clets_trained_on.isoformat() if p.clets_trained_on else "not recorded",
                     p.alpr_trained_on.isoformat() if p.alpr_trained_on else "not recorded",
                     status_text(p))[column]
-        if role == Qt.ItemDataRole.ForegroundRole and column == 6:
+        if role == Qt.ItemDataRole.ForegroundRole and column == 4 and not p.division_commander:
+            return QColor("#b45309")
+        if role == Qt.ItemDataRole.ForegroundRole and column == self.STATUS:
             if not p.active:
                 return QColor("#6b7280")
             return QColor("#b91c1c") if p.training_note else QColor("#15803d")
-        if role == Qt.ItemDataRole.ToolTipRole and column == 6 and p.training_note:
+        if role == Qt.ItemDataRole.ToolTipRole and column == self.STATUS and p.training_note:
             return p.training_note
         return None
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QSortFilterProxyModel, Qt, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QGroupBox,
     QHBoxLayout,
     QLineEdit,
@@ -15,8 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rtic_console.domain.roles import ROLE_TITLES
-from rtic_console.services import duties, roster
+from rtic_console.domain.roles import ROLE_TITLES, Role
+from rtic_console.services import divisions, duties, roster
 from rtic_console.services.duties import GrantView
 from rtic_console.services.roster import PersonView
 from rtic_console.store.change_bus import Change
@@ -68,6 +69,7 @@ class RosterWidget(QWidget):
         configure_table(self.table)
         self.table.doubleClicked.connect(self._on_edit_clicked)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.table.selectionModel().selectionChanged.connect(self._on_table_selected)
 
         self.add_button = QPushButton("Add person…")
         self.edit_button = QPushButton("Edit…")
@@ -100,6 +102,24 @@ class RosterWidget(QWidget):
         grants_bar.addWidget(self.confirm_button)
         grants_layout.addLayout(grants_bar)
 
+        self.division_box = QComboBox()
+        self.division_box.setEditable(True)
+        self.division_box.setObjectName("divisionBox")
+        self.division_box.setToolTip("The division, as people name it on the roster")
+        self.commander_box = QComboBox()
+        self.commander_box.setObjectName("commanderBox")
+        self.commander_button = QPushButton("Set commander")
+        self.commander_button.setToolTip(
+            "Out-of-compliance searches found by a quarterly inspection are referred to the "
+            "searcher's division commander (GO 525.08 D.2.b(2)(a)).")
+        self.commander_button.clicked.connect(self._on_commander_clicked)
+        commanders_box = QGroupBox("Division commanders: who receives an inspection's "
+                                   "referrals")
+        commanders_layout = QHBoxLayout(commanders_box)
+        commanders_layout.addWidget(self.division_box, 1)
+        commanders_layout.addWidget(self.commander_box, 1)
+        commanders_layout.addWidget(self.commander_button)
+
         bar = QHBoxLayout()
         bar.addWidget(self.filter_edit, 1)
         bar.addWidget(self.inactive_box)
@@ -111,6 +131,7 @@ class RosterWidget(QWidget):
         layout.addLayout(bar)
         layout.addWidget(self.table, 1)
         layout.addWidget(grants_box)
+        layout.addWidget(commanders_box)
         layout.addWidget(self.message)
         layout.addLayout(buttons)
         self.live = LiveRows(session, self.model, kinds=(Change.ROSTER,),
@@ -118,11 +139,45 @@ class RosterWidget(QWidget):
                              view=self.table, parent=self)
         self.live.failed.connect(lambda e: self.message.show_error(describe_error(e)))
         self.live.selected_changed.connect(lambda _key, _person: self._update_buttons())
+        self.live.applied.connect(lambda _applied: self._fill_commander_choices(self.model.rows))
         self._update_buttons()
         self.refresh()
 
     def refresh(self) -> None:
         self.live.reload()
+
+    def _fill_commander_choices(self, people: list[PersonView]) -> None:
+        typed = self.division_box.currentText()
+        chosen = self.commander_box.currentData()
+        self.division_box.clear()
+        self.division_box.addItems(sorted({p.division for p in people if p.division},
+                                          key=str.casefold))
+        self.division_box.setCurrentText(typed)
+        self.commander_box.clear()
+        self.commander_box.addItem("No commander", None)
+        for p in people:
+            if p.active and Role.DIVISION_COMMANDER in p.roles:
+                self.commander_box.addItem(f"{p.badge} {p.name}", p.badge)
+        self.commander_box.setCurrentIndex(max(0, self.commander_box.findData(chosen)))
+
+    @Slot()
+    def _on_table_selected(self) -> None:
+        """The selected person's division, ready to have its commander set."""
+        person = self.selected()
+        if person is not None and person.division:
+            self.division_box.setCurrentText(person.division)
+            badge = person.division_commander.split(" ", 1)[0] or None
+            self.commander_box.setCurrentIndex(max(0, self.commander_box.findData(badge)))
+
+    @Slot()
+    def _on_commander_clicked(self) -> None:
+        division = self.division_box.currentText()
+        self._session.perform(
+            divisions.set_commander, division, self.commander_box.currentData(), owner=self,
+            on_done=lambda v: self.message.show_ok(
+                f"{v.name}: {('commander ' + v.commander) if v.commander_badge else 'no commander'}"
+                f" ({v.members} active people)."),
+            on_error=lambda e: self.message.show_error(describe_error(e)))
 
     def select_badge(self, badge: str) -> None:
         select_where(self.table, self.proxy, self.model, lambda r: r.badge == badge)

@@ -1,1 +1,2 @@
-"""Hot list screens: entries, hand entry, file import, and the special-list approvals inbox."""
+"""Hot list screens: entries, hand entry and file import (special entries are decided in
+the inbox)."""

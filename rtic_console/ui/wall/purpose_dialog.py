@@ -26,7 +26,8 @@ class PurposeDialog(QDialog):
         intro.setWordWrap(True)
         self.group = QButtonGroup(self)
         self.reference = QLineEdit()
-        self.reference.setPlaceholderText("Approved request reference (required for that "
+        self.reference.setPlaceholderText("Reference: the event, or VR-… for a request a "
+                                          "division commander approved (required for that "
                                           "purpose)")
         self.reference.setMaxLength(200)
         layout = QVBoxLayout(self)

@@ -24,7 +24,7 @@ from rtic_console.domain.roles import Permission
 from rtic_console.feeds.privacy_mask import PrivacyMask
 from rtic_console.feeds.video_capture import CaptureWorker
 from rtic_console.services import cameras as camera_service
-from rtic_console.services import viewing
+from rtic_console.services import viewing, viewing_requests
 from rtic_console.services.cameras import CameraView
 from rtic_console.services.viewing import PURPOSE_TITLES, LayoutView, TileGrant, ViewingPurpose
 from rtic_console.store.change_bus import Change, ChangeEvent
@@ -77,6 +77,11 @@ class VideoWallWidget(QWidget):
         self.purpose_label.setObjectName("wallPurpose")
         self.purpose_button = QPushButton("State purpose…")
         self.purpose_button.clicked.connect(self.ask_purpose)
+        self.commander_button = QPushButton("Ask a commander…")
+        self.commander_button.setToolTip(
+            "Viewing for a purpose outside those of F.2 needs a division commander's approval "
+            "(F.2.e): ask here, then state the purpose with the reference you get (VR-…).")
+        self.commander_button.clicked.connect(self._on_commander_clicked)
         self.grid_combo = QComboBox()
         for n in GRID_SIZES:
             self.grid_combo.addItem(f"{n}×{n}", n)
@@ -106,6 +111,7 @@ class VideoWallWidget(QWidget):
         bar = QHBoxLayout()
         bar.addWidget(self.purpose_label, 1)
         bar.addWidget(self.purpose_button)
+        bar.addWidget(self.commander_button)
         bar.addWidget(QLabel("Layout"))
         bar.addWidget(self.grid_combo)
         bar.addWidget(self.layouts)
@@ -149,6 +155,23 @@ class VideoWallWidget(QWidget):
             dialog.choose(ViewingPurpose(self.purpose), self.reference)
         if dialog.exec():
             self.set_purpose(dialog.purpose(), dialog.reference.text())
+
+    @Slot()
+    def _on_commander_clicked(self) -> None:
+        text, ok = QInputDialog.getMultiLineText(
+            self, "Ask a division commander (F.2.e)",
+            "Which cameras, when, and why none of the F.2 purposes fits:")
+        if ok:
+            self.ask_commander(text)
+
+    def ask_commander(self, description: str) -> None:
+        """F.2.e: the request goes to every division commander's inbox."""
+        self._session.perform(
+            viewing_requests.request_viewing, description, owner=self,
+            on_done=lambda v: self.message.show_ok(
+                f"Asked as {v.reference}. Once a division commander approves it, state the "
+                f"purpose 'request approved by a division commander' with {v.reference}."),
+            on_error=lambda e: self.message.show_error(describe_error(e)))
 
     def set_purpose(self, purpose: str | None, reference: str = "") -> None:
         try:

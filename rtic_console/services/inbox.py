@@ -1,0 +1,172 @@
+"""The inbox: what waits for this person's decision, read from each source by who may
+decide it (I.1, D.1.c, F.2.e, D.2.b(2)(a)), and the decision sent back to its own service.
+
+Each source is one small function over its own service; a new kind of waiting work (device
+alerts, sharing requests) is one more `InboxSource` in `SOURCES`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy.orm import Session
+
+from rtic_console.domain.roles import Permission, allows
+from rtic_console.services import hotlists, referrals, search_requests, viewing_requests
+from rtic_console.services.auth import authorize, roles_of
+from rtic_console.services.context import Context, InputRejected, service_action
+from rtic_console.store.change_bus import Change
+
+
+class Decision(StrEnum):
+    APPROVE = "approve"
+    REJECT = "reject"
+    OUTCOME = "outcome"  # a referral's outcome: what the commander did
+
+
+@dataclass(frozen=True)
+class InboxItem:
+    source: str  # the InboxSource key
+    item_id: int
+    title: str
+    requested_by: str
+    requested_at: datetime
+    detail: str
+    clause: str
+    decisions: tuple[Decision, ...]
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.source, self.item_id)
+
+
+Decide = Callable[[Session, Context, int, Decision, str, datetime | None], object]
+
+
+@dataclass(frozen=True)
+class InboxSource:
+    key: str
+    title: str
+    permission: Permission  # who may decide its items (the source's own service checks too)
+    changes: frozenset[Change]  # the change kinds after which its items may differ
+    items: Callable[[Session, Context], list[InboxItem]]
+    decide: Decide
+    actions: dict[Decision, str]  # the audited action of each decision
+
+
+def _special_entries(session: Session, ctx: Context) -> list[InboxItem]:
+    return [InboxItem("special_entry", e.id, f"Special hot list entry {e.plate}"
+                      + (f" ({e.state})" if e.state else ""), e.entered_by or "",
+                      e.entered_at, " · ".join(x for x in (
+                          f"case {e.case_number}" if e.case_number else "",
+                          e.reason, e.narrative or "") if x), "I.1",
+                      (Decision.APPROVE, Decision.REJECT))
+            for e in hotlists.pending_specials(session, ctx)]
+
+
+def _decide_special(session: Session, ctx: Context, item_id: int, decision: Decision,
+                    reason: str, _until: datetime | None) -> object:
+    return hotlists.decide_special(session, ctx, item_id, decision is Decision.APPROVE, reason)
+
+
+def _other_use(session: Session, ctx: Context) -> list[InboxItem]:
+    return [InboxItem("other_use", r.id, f"Other-use search request · case {r.case_number}",
+                      f"{r.requester_badge} {r.requester_name}", r.requested_at,
+                      r.use_description, "D.1.c", (Decision.APPROVE, Decision.REJECT))
+            for r in search_requests.pending_requests(session, ctx)]
+
+
+def _decide_other_use(session: Session, ctx: Context, item_id: int, decision: Decision,
+                      reason: str, _until: datetime | None) -> object:
+    return search_requests.decide_other_use(session, ctx, item_id,
+                                            decision is Decision.APPROVE, reason)
+
+
+def _viewing(session: Session, ctx: Context) -> list[InboxItem]:
+    return [InboxItem("viewing_request", r.id, f"Camera viewing request {r.reference}",
+                      f"{r.requester_badge} {r.requester_name}", r.requested_at,
+                      r.description, "F.2.e", (Decision.APPROVE, Decision.REJECT))
+            for r in viewing_requests.pending_viewing_requests(session, ctx)]
+
+
+def _decide_viewing(session: Session, ctx: Context, item_id: int, decision: Decision,
+                    reason: str, until: datetime | None) -> object:
+    return viewing_requests.decide_viewing(session, ctx, item_id,
+                                           decision is Decision.APPROVE, reason, until)
+
+
+def _referrals(session: Session, ctx: Context) -> list[InboxItem]:
+    return [InboxItem("referral", r.id, f"Inspection {r.quarter}: search #{r.search_id} out "
+                                        "of compliance", f"{r.searcher_badge} {r.searcher_name}",
+                      r.referred_at, f"Finding by {r.reviewer}: {r.finding} · case {r.case}"
+                                     f" · {r.division}", "D.2.b(2)(a)", (Decision.OUTCOME,))
+            for r in referrals.pending_referrals(session, ctx)]
+
+
+def _decide_referral(session: Session, ctx: Context, item_id: int, decision: Decision,
+                     reason: str, _until: datetime | None) -> object:
+    return referrals.record_outcome(session, ctx, item_id, reason)
+
+
+SOURCES: tuple[InboxSource, ...] = (
+    InboxSource("special_entry", "Special hot list entries", Permission.APPROVE_SPECIAL,
+                frozenset({Change.HOTLIST_ENTRY}), _special_entries, _decide_special,
+                {Decision.APPROVE: hotlists.APPROVE, Decision.REJECT: hotlists.REJECT}),
+    InboxSource("other_use", "Other-use search requests", Permission.APPROVE_OTHER_USE,
+                frozenset({Change.SEARCH_REQUEST}), _other_use, _decide_other_use,
+                {Decision.APPROVE: search_requests.APPROVE,
+                 Decision.REJECT: search_requests.DENY}),
+    InboxSource("viewing_request", "Camera viewing requests", Permission.APPROVE_VIEWING,
+                frozenset({Change.VIEWING_REQUEST}), _viewing, _decide_viewing,
+                {Decision.APPROVE: viewing_requests.APPROVE,
+                 Decision.REJECT: viewing_requests.DENY}),
+    InboxSource("referral", "Inspection referrals", Permission.DECIDE_REFERRAL,
+                frozenset({Change.REFERRAL, Change.ROSTER}), _referrals, _decide_referral,
+                {Decision.OUTCOME: referrals.OUTCOME}),
+)
+BY_KEY = {s.key: s for s in SOURCES}
+# What an inbox listens to: every source's changes, and a resync.
+INBOX_CHANGES = frozenset({Change.RESYNC}.union(*(s.changes for s in SOURCES)))
+
+
+@service_action("inbox.list")
+def inbox(session: Session, ctx: Context) -> list[InboxItem]:
+    """Everything waiting for this person, from the sources their roles decide, oldest
+    first."""
+    person = authorize(session, ctx, Permission.USE_INBOX, action="inbox.list")
+    roles = roles_of(person)
+    items = [i for s in SOURCES if allows(roles, s.permission) for i in s.items(session, ctx)]
+    return sorted(items, key=lambda i: i.requested_at)
+
+
+def _action(source: str, item_id: int, decision: str, reason: str | None = None,
+            until: datetime | None = None) -> str:
+    chosen = BY_KEY.get(source)
+    try:
+        return chosen.actions[Decision(decision)] if chosen else "inbox.decide"
+    except (ValueError, KeyError):
+        return "inbox.decide"
+
+
+@service_action(_action)
+def decide(session: Session, ctx: Context, source: str, item_id: int, decision: str,
+           reason: str | None = None, until: datetime | None = None) -> object:
+    """Hands the decision to the source's own service, which checks who decides and audits
+    it. Every decision carries a reason."""
+    chosen = BY_KEY.get(source)
+    if chosen is None:
+        raise InputRejected(f"inbox: no source {source!r}")
+    try:
+        verdict = Decision(decision)
+    except ValueError:
+        raise InputRejected(f"decision: one of {', '.join(chosen.actions)}") from None
+    if verdict not in chosen.actions:
+        raise InputRejected(f"decision: {chosen.title.lower()} take "
+                            f"{' or '.join(chosen.actions)}")
+    text = " ".join((reason or "").split())
+    if not text:
+        raise InputRejected("reason: every decision in the inbox gives its reason")
+    return chosen.decide(session, ctx, item_id, verdict, text, until)

@@ -1,0 +1,1 @@
+"""The inbox area: what waits for this person's decision."""

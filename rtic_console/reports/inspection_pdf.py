@@ -82,12 +82,13 @@ def write_inspection_pdf(report: InspectionReport, path: Path) -> int:
     pages.heading(f"Devices (D.2.b(1)) · {len(report.devices)}, {view.devices_checked} "
                   "checked")
     if report.devices:
-        pages.table(["Code", "Name", "Kind", "Place or unit", "State", "Last seen",
-                     "Works", "Up to date", "By", "Note"],
-                    [(d.code, d.name, d.kind, d.place, d.state, _when(d.last_seen_at),
+        pages.table(["Code", "Name", "Kind", "Place or unit", "State", "Uptime", "Last seen",
+                     "Reports", "Version", "Works", "Up to date", "By", "Note"],
+                    [(d.code, d.name, d.kind, d.place, d.state, d.uptime_text,
+                      _when(d.last_seen_at), d.reports_text, d.version_text,
                       _yes_no(d.functioning), _yes_no(d.up_to_date), d.reviewer or "",
                       d.note or "") for d in report.devices],
-                    [1.1, 2.0, 0.9, 2.0, 1.0, 1.2, 1.0, 1.0, 0.5, 2.4],
+                    [1.1, 1.6, 1.0, 1.6, 0.9, 0.7, 1.1, 1.1, 1.2, 0.6, 0.7, 0.5, 1.6],
                     shade=[not (d.functioning and d.up_to_date) for d in report.devices])
     else:
         pages.text("No devices registered.")

@@ -1,8 +1,8 @@
 """The inbox: what waits for this person's decision, read from each source by who may
 decide it (I.1, D.1.c, F.2.e, D.2.b(2)(a)), and the decision sent back to its own service.
 
-Each source is one small function over its own service; a new kind of waiting work (device
-alerts, sharing requests) is one more `InboxSource` in `SOURCES`.
+Each source is one small function over its own service; a new kind of waiting work
+(sharing requests, say) is one more `InboxSource` in `SOURCES`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from enum import StrEnum
 from sqlalchemy.orm import Session
 
 from rtic_console.domain.roles import Permission, allows
-from rtic_console.services import hotlists, referrals, search_requests, viewing_requests
+from rtic_console.services import alerts, hotlists, referrals, search_requests, viewing_requests
 from rtic_console.services.auth import authorize, roles_of
 from rtic_console.services.context import Context, InputRejected, service_action
 from rtic_console.store.change_bus import Change
@@ -25,6 +25,7 @@ class Decision(StrEnum):
     APPROVE = "approve"
     REJECT = "reject"
     OUTCOME = "outcome"  # a referral's outcome: what the commander did
+    ACKNOWLEDGE = "acknowledge"  # an alert seen and acted on, with what was done
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,24 @@ def _decide_referral(session: Session, ctx: Context, item_id: int, decision: Dec
     return referrals.record_outcome(session, ctx, item_id, reason)
 
 
+def _alerts(session: Session, ctx: Context) -> list[InboxItem]:
+    return [InboxItem("alert", a.id, a.title, a.raised_by_badge or "the console", a.raised_at,
+                      a.body, _ALERT_CLAUSES.get(a.kind, ""), (Decision.ACKNOWLEDGE,))
+            for a in alerts.open_alerts(session, ctx)]
+
+
+# The clause an alert kind serves, shown beside it.
+_ALERT_CLAUSES = {"device_damage": "B.2", "sharing.non_partner": "C.2.a"}
+
+
+def _acknowledge(session: Session, ctx: Context, item_id: int, _decision: Decision,
+                 reason: str, _until: datetime | None) -> object:
+    return alerts.acknowledge_alert(session, ctx, item_id, reason)
+
+
 SOURCES: tuple[InboxSource, ...] = (
+    InboxSource("alert", "Alerts", Permission.USE_CONSOLE, frozenset({Change.ALERT}), _alerts,
+                _acknowledge, {Decision.ACKNOWLEDGE: "alert.acknowledge"}),
     InboxSource("special_entry", "Special hot list entries", Permission.APPROVE_SPECIAL,
                 frozenset({Change.HOTLIST_ENTRY}), _special_entries, _decide_special,
                 {Decision.APPROVE: hotlists.APPROVE, Decision.REJECT: hotlists.REJECT}),

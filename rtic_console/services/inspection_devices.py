@@ -9,10 +9,12 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from rtic_console.domain.devices import KIND_TITLES, STATE_TITLES
 from rtic_console.domain.inspections import InspectionRuleError, Verdict, reason_of
 from rtic_console.domain.roles import Permission
 from rtic_console.services.auth import authorize
 from rtic_console.services.context import Context, InputRejected, Refused, service_action
+from rtic_console.services.device_quarter import device_quarter_rows
 from rtic_console.services.inspections import inspection_row
 from rtic_console.store.audit_log import append_event
 from rtic_console.store.change_bus import Change, publish
@@ -24,8 +26,8 @@ CLAUSE = "D.2.b(1)"
 
 @dataclass(frozen=True)
 class DeviceItem:
-    """One device as the inspection lists it. The device fleet's quarter figures (uptime,
-    damage reports, version against the expected one) join here when they exist."""
+    """One device as the inspection lists it: its quarter's figures from the fleet's hourly
+    health and damage reports, and the inspector's check."""
 
     device_id: int
     code: str
@@ -34,6 +36,12 @@ class DeviceItem:
     place: str
     state: str
     last_seen_at: datetime | None
+    uptime_share: float | None  # share of its hours in the quarter with a heartbeat or a read
+    open_reports: int  # damage reports open at the quarter's end
+    closed_reports: int  # cleared within the quarter
+    version: str | None
+    expected_version: str | None
+    out_of_date: bool
     functioning: bool | None = None  # None: not checked yet
     up_to_date: bool | None = None
     note: str | None = None
@@ -44,16 +52,35 @@ class DeviceItem:
     def checked(self) -> bool:
         return self.functioning is not None
 
+    @property
+    def uptime_text(self) -> str:
+        return "no hours" if self.uptime_share is None else f"{self.uptime_share:.1%}"
+
+    @property
+    def reports_text(self) -> str:
+        return f"{self.open_reports} open, {self.closed_reports} cleared"
+
+    @property
+    def version_text(self) -> str:
+        """The version against the department's expected one (D.2.b(1) 'up to date')."""
+        shown = self.version or "unknown"
+        if self.out_of_date:
+            return f"{shown} (expected {self.expected_version})"
+        return shown
+
 
 def device_items(session: Session, inspection: Inspection) -> list[DeviceItem]:
     reviews = {r.device_id: r for r in session.scalars(select(InspectionDeviceReview).where(
         InspectionDeviceReview.inspection_id == inspection.id))}
+    places = {i: a or u or area or "" for i, a, u, area in session.execute(
+        select(Device.id, Device.address, Device.vehicle_unit, Device.area))}
     items = []
-    for d in session.scalars(select(Device).order_by(Device.kind, Device.code)):
-        r = reviews.get(d.id)
+    for q in device_quarter_rows(session, inspection.starts_at, inspection.ends_at):
+        r = reviews.get(q.device_id)
         items.append(DeviceItem(
-            d.id, d.code, d.name, d.kind, d.address or d.vehicle_unit or d.area or "",
-            "in service" if d.in_service else "out of service", d.last_seen_at,
+            q.device_id, q.code, q.name, KIND_TITLES[q.kind], places.get(q.device_id, ""),
+            STATE_TITLES[q.service_state], q.last_seen_at, q.uptime_share, q.open_reports,
+            q.closed_reports, q.version, q.expected_version, q.out_of_date,
             r.functioning if r else None, r.up_to_date if r else None, r.note if r else None,
             r.reviewer_badge if r else None, r.reviewed_at if r else None))
     return items

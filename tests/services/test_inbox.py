@@ -7,8 +7,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from rtic_console.domain.device_reports import ReportInput
 from rtic_console.services import hotlists, inbox
 from rtic_console.services.context import Context
+from rtic_console.services.device_reports import report_device
 from rtic_console.services.divisions import set_commander
 from rtic_console.services.hotlists import HotPlateInput
 from rtic_console.services.inspections import open_inspection, review_search
@@ -18,6 +20,7 @@ from rtic_console.services.viewing_requests import request_viewing
 from rtic_console.store.audit_log import AuditFilter, list_events
 from rtic_console.store.database import Database
 from tests.refusals import assert_refused
+from tests.services.fleet_support import add_fleet
 from tests.services.inspection_support import QUARTER, log_search, person
 from tests.services.test_hot_plates import GOOD
 
@@ -79,3 +82,26 @@ def test_a_source_takes_only_its_decisions(db: Database, waiting) -> None:
     assert_refused(db, lambda: perform(db, waiting["commander"], inbox.decide, "referral",
                                        referral.item_id, "approve", "fine"),
                    action="inbox.decide", match="take outcome")
+
+
+@pytest.mark.policy("B.2")
+def test_a_damage_alert_waits_in_every_administrators_inbox_until_one_acknowledges(
+        db: Database, admin: Context, second_admin: Context, enrol) -> None:
+    add_fleet(db, admin)
+    perform(db, enrol("6102", "officer"), report_device, "ALPR-FX-01",
+            ReportInput("lens smashed", vandalism=True, crime_report="26-019934"))
+    for reader in (admin, second_admin):
+        (alert,) = query(db, reader, inbox.inbox)
+        assert (alert.source, alert.clause, alert.decisions) == ("alert", "B.2",
+                                                                 (inbox.Decision.ACKNOWLEDGE,))
+        assert "ALPR-FX-01" in alert.title
+    assert query(db, enrol("7003", "supervisor"), inbox.inbox) == [], "not a supervisor's"
+    assert_refused(db, lambda: perform(db, admin, inbox.decide, "alert", alert.item_id,
+                                       "acknowledge", " "),
+                   action="alert.acknowledge", match="gives its reason")
+    perform(db, second_admin, inbox.decide, "alert", alert.item_id, "acknowledge",
+            "Crew sent to replace the lens")
+    assert query(db, admin, inbox.inbox) == [] and query(db, second_admin, inbox.inbox) == []
+    with db.read() as session:
+        (event,) = list_events(session, AuditFilter(limit=1))
+    assert (event.action, event.reason) == ("alert.acknowledge", "Crew sent to replace the lens")

@@ -3,12 +3,16 @@ other than its searcher, referrals to the division commander, closed with the tr
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
+from sqlalchemy import insert
 
 from rtic_console.domain.inspections import SearchFlag, Verdict
 from rtic_console.services import registry
 from rtic_console.services.audit_anchor import verify_trail
 from rtic_console.services.context import Context
+from rtic_console.services.devices import DeviceInput, add_device
 from rtic_console.services.divisions import set_commander
 from rtic_console.services.inspection_devices import check_device, inspection_devices
 from rtic_console.services.inspection_searches import quarter_items
@@ -24,7 +28,13 @@ from rtic_console.services.runner import perform, query
 from rtic_console.store import audit_log
 from rtic_console.store.audit_log import AuditFilter, list_events
 from rtic_console.store.database import Database
-from rtic_console.store.models import AuditCheckpoint, Inspection, SearchRecord
+from rtic_console.store.models import (
+    AuditCheckpoint,
+    DeviceHealthHour,
+    DeviceReport,
+    Inspection,
+    SearchRecord,
+)
 from tests.refusals import assert_refused, head_seq
 from tests.services.inspection_support import QUARTER, log_search, person
 from tests.services.pscn_support import add_camera
@@ -273,3 +283,30 @@ def test_case_activity_elsewhere_clears_the_flag(db: Database, admin: Context, q
     assert SearchFlag.NO_CASE_ACTIVITY in flags_of_traffic()
     perform(db, admin, registry.cameras_near, near(case="25-0003"))
     assert SearchFlag.NO_CASE_ACTIVITY not in flags_of_traffic()
+
+
+@pytest.mark.policy("D.2.b(1)")
+def test_the_device_check_shows_each_devices_quarter(db: Database, admin: Context, quarter,
+                                                    enrol) -> None:
+    """What the inspector judges 'functioning and up to date' by: uptime over the quarter,
+    damage reports open at its end, and the version against the expected one."""
+    reader = perform(db, admin, add_device, DeviceInput(
+        "ALPR-FX-01", "fixed_reader", "J St reader", version="5.3.9",
+        expected_version="5.4.2", installed_on=date(2025, 1, 6))).id
+    with db.write() as session:
+        start = session.get(Inspection, 1).starts_at
+        session.execute(insert(DeviceHealthHour), [
+            {"device_id": reader, "hour": start + timedelta(hours=h), "heartbeats": 0,
+             "reads": 40} for h in range(24)])
+        session.add_all([
+            DeviceReport(device_id=reader, reported_by_badge="6001", problem="lens smashed",
+                         reported_at=start + timedelta(days=30)),
+            DeviceReport(device_id=reader, reported_by_badge="6001", problem="no power",
+                         reported_at=start + timedelta(days=2),
+                         cleared_at=start + timedelta(days=3), cleared_by_badge="1000",
+                         clear_note="breaker reset")])
+    (item,) = query(db, admin, inspection_devices, QUARTER)
+    assert (item.open_reports, item.closed_reports, item.out_of_date) == (1, 1, True)
+    assert item.uptime_share == pytest.approx(24 / (92 * 24), abs=0.001)
+    assert (item.version_text, item.reports_text) == ("5.3.9 (expected 5.4.2)",
+                                                      "1 open, 1 cleared")

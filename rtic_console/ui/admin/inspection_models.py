@@ -73,18 +73,21 @@ def _yes_no(value: bool | None) -> str:
 
 
 class DeviceCheckModel(RowTableModel[DeviceItem]):
-    COLUMNS = ("Code", "Name", "Kind", "Place or unit", "State", "Last seen", "Functioning",
-               "Up to date", "Checked by", "Note")
+    COLUMNS = ("Code", "Name", "Kind", "Place or unit", "State", "Uptime", "Last seen",
+               "Damage reports", "Version", "Functioning", "Up to date", "Checked by", "Note")
 
     def key(self, row: DeviceItem) -> object:
         return row.device_id
 
     def cell(self, d: DeviceItem, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
-            return (d.code, d.name, d.kind, d.place, d.state, when(d.last_seen_at),
-                    _yes_no(d.functioning), _yes_no(d.up_to_date), d.reviewer or "",
-                    d.note or "")[column]
-        if role == Qt.ItemDataRole.ForegroundRole and column in (6, 7):
-            value = d.functioning if column == 6 else d.up_to_date
+            return (d.code, d.name, d.kind, d.place, d.state, d.uptime_text,
+                    when(d.last_seen_at), d.reports_text, d.version_text, _yes_no(d.functioning),
+                    _yes_no(d.up_to_date), d.reviewer or "", d.note or "")[column]
+        if role == Qt.ItemDataRole.ForegroundRole and column in (9, 10):
+            value = d.functioning if column == 9 else d.up_to_date
             return None if value is None else DONE if value else NOT_COMPLIANT
+        if role == Qt.ItemDataRole.ForegroundRole and (
+                (column == 7 and d.open_reports) or (column == 8 and d.out_of_date)):
+            return NOT_COMPLIANT
         return None

@@ -75,14 +75,16 @@ class InboxWidget(QWidget):
         self.approve_button = QPushButton("Approve")
         self.reject_button = QPushButton("Reject")
         self.outcome_button = QPushButton("Record outcome")
+        self.acknowledge_button = QPushButton("Acknowledge")
         self.approve_button.clicked.connect(lambda: self._decide(Decision.APPROVE))
         self.reject_button.clicked.connect(lambda: self._decide(Decision.REJECT))
         self.outcome_button.clicked.connect(lambda: self._decide(Decision.OUTCOME))
+        self.acknowledge_button.clicked.connect(lambda: self._decide(Decision.ACKNOWLEDGE))
         self.message = MessageLine()
         bar = QHBoxLayout()
         bar.addWidget(self.reason, 1)
         for w in (self.window_label, self.window_hours, self.approve_button,
-                  self.reject_button, self.outcome_button):
+                  self.reject_button, self.outcome_button, self.acknowledge_button):
             bar.addWidget(w)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
@@ -118,6 +120,7 @@ class InboxWidget(QWidget):
         self.approve_button.setEnabled(Decision.APPROVE in decisions)
         self.reject_button.setEnabled(Decision.REJECT in decisions)
         self.outcome_button.setEnabled(Decision.OUTCOME in decisions)
+        self.acknowledge_button.setEnabled(Decision.ACKNOWLEDGE in decisions)
         viewing = item is not None and item.source == "viewing_request"
         self.window_hours.setVisible(viewing)
         self.window_label.setVisible(viewing)

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from rtic_console import __version__
 from rtic_console.cli import (
+    agency_commands,
     app_commands,
     audit_commands,
     camera_commands,
@@ -61,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     app_commands.register(sub)
     compliance_commands.register(sub)
     workstation_commands.register(sub)
+    agency_commands.register(sub)
     parser.set_defaults(handler=app_commands.open_console)
     return parser
 

@@ -53,6 +53,9 @@ class Change(StrEnum):
     REGISTRY = "registry.changed"  # entry ids; none after an import
     ROSTER = "roster.changed"  # person ids
     WORKSTATION = "workstation.changed"  # workstation ids: enrolled or revoked
+    AGENCY = "sharing.agency"  # agency ids; none after an import
+    SHARING = "sharing.request"  # sharing request ids: filed, sent to review, reviewed
+    SPECIAL_SHARE = "sharing.special"  # special hot list share request ids
     AUDIT = "audit.appended"  # none: the trail grew
     RESYNC = "resync"  # events may have been missed: reload everything shown
 

@@ -20,9 +20,11 @@ from rtic_console.store.models.pscn import (
 )
 from rtic_console.store.models.registry import RegistryEntry
 from rtic_console.store.models.searches import SearchRecord, SearchRequest
+from rtic_console.store.models.sharing import Agency, SharingRequest, SpecialShareRequest
 from rtic_console.store.models.workstations import Workstation
 
 __all__ = [
+    "Agency",
     "AuditCheckpoint",
     "AuditEvent",
     "Base",
@@ -48,6 +50,8 @@ __all__ = [
     "RegistryEntry",
     "SearchRecord",
     "SearchRequest",
+    "SharingRequest",
+    "SpecialShareRequest",
     "WallLayout",
     "Workstation",
 ]

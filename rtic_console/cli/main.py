@@ -20,6 +20,7 @@ from rtic_console.cli import (
     ingest_commands,
     registry_commands,
     search_commands,
+    sharing_commands,
     user_commands,
     workstation_commands,
 )
@@ -63,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     compliance_commands.register(sub)
     workstation_commands.register(sub)
     agency_commands.register(sub)
+    sharing_commands.register(sub)
     parser.set_defaults(handler=app_commands.open_console)
     return parser
 

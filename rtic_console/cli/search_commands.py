@@ -84,7 +84,8 @@ def _floats(raw: str | None, flag: str, count: int, shape: str) -> tuple[float, 
     return values
 
 
-def _moment(raw: str | None, flag: str) -> datetime | None:
+def moment(raw: str | None, flag: str) -> datetime | None:
+    """An ISO 8601 time from the command line, or None when not given."""
     try:
         return parse_since(raw)
     except CliRefusal:
@@ -96,7 +97,7 @@ def _search(args: argparse.Namespace, cli: CliSession) -> int:
     item = SearchInput(
         purpose=args.purpose, case_number=args.case, plate=args.plate,
         match_mode=(MatchMode.OCR if args.ocr else MatchMode.EXACT).value,
-        time_from=_moment(args.time_from, "--from"), time_to=_moment(args.time_to, "--to"),
+        time_from=moment(args.time_from, "--from"), time_to=moment(args.time_to, "--to"),
         near=_floats(args.near, "--near", 2, "LAT,LON"), radius_m=args.radius,
         rectangle=_floats(args.bbox, "--bbox", 4, "S,W,N,E"),
         devices=tuple(args.device), color=args.color, make=args.make, body=args.body,

@@ -7,15 +7,11 @@ import contextlib
 import csv
 import hashlib
 import io
-import logging
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import event
-from sqlalchemy.orm import Session, SessionTransaction
+from sqlalchemy.orm import Session
 
 from rtic_console.domain.roles import Permission
 from rtic_console.domain.search_rules import SearchRuleError
@@ -23,10 +19,9 @@ from rtic_console.services.audit_review import safe_cell
 from rtic_console.services.auth import authorize
 from rtic_console.services.context import Context, InputRejected, Refused, service_action
 from rtic_console.services.search import MAX_RESULTS, ReadHit, logged_reads
+from rtic_console.services.staged_files import publish_on_commit, staged_file
 from rtic_console.store.audit_log import append_event
 from rtic_console.store.models import SearchRecord
-
-logger = logging.getLogger(__name__)
 
 CSV_COLUMNS = ["search_id", "case_number", "detection_id", "captured_at_utc", "plate", "state",
                "device", "place", "latitude", "longitude", "confidence", "vehicle"]
@@ -50,52 +45,6 @@ def render_csv(record: SearchRecord, reads: Sequence[ReadHit]) -> bytes:
             record.id, record.case_number, r.detection_id, r.captured_at.isoformat(), r.plate,
             r.state, r.device, r.place, r.latitude, r.longitude, r.confidence, r.vehicle)])
     return out.getvalue().encode("utf-8")
-
-
-def _staged(path: Path, data: bytes) -> Path:
-    """The bytes in a hidden file beside the target, flushed to disk, ready to rename."""
-    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(name)
-        raise
-    return Path(name)
-
-
-def _publish_on_commit(session: Session, staged: Path, target: Path) -> None:
-    """Move the staged file into place when the session commits the export's audit event;
-    delete it if the transaction ends any other way. A savepoint's end decides nothing."""
-    settled = False
-
-    def publish(sess: Session) -> None:
-        nonlocal settled
-        if settled or sess.in_nested_transaction():
-            return
-        settled = True
-        try:
-            os.replace(staged, target)
-        except OSError as exc:
-            with contextlib.suppress(OSError):
-                staged.unlink()
-            logger.error("search export audited but not written: %s", type(exc).__name__)
-            raise InputRejected(f"file: the export is audited but {target} could not be "
-                                f"written: {exc.strerror}; export again") from None
-
-    def discard(_sess: Session, transaction: SessionTransaction) -> None:
-        nonlocal settled
-        if settled or transaction.parent is not None:
-            return
-        settled = True
-        with contextlib.suppress(OSError):
-            staged.unlink()
-
-    event.listen(session, "after_commit", publish)
-    event.listen(session, "after_transaction_end", discard)
 
 
 def _ids_of(detection_ids: object) -> set[int]:
@@ -143,7 +92,7 @@ def export_search_csv(session: Session, ctx: Context, search_id: int,
     data = render_csv(record, reads)
     digest = hashlib.sha256(data).hexdigest()
     try:
-        staged = _staged(target, data)
+        staged = staged_file(target, data)
     except OSError as exc:
         raise InputRejected(f"file: cannot write {target}: {exc.strerror}") from None
     try:
@@ -157,5 +106,5 @@ def export_search_csv(session: Session, ctx: Context, search_id: int,
         with contextlib.suppress(OSError):
             staged.unlink()
         raise
-    _publish_on_commit(session, staged, target)
+    publish_on_commit(session, staged, target, "export")
     return ExportReceipt(target, len(reads), digest)

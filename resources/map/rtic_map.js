@@ -76,6 +76,7 @@ window.RticMap = (function () {
         dev("reader") + "Reader", dev("cam") + "Camera",
         dev("cam st-offline") + "Offline", dev("cam st-unknown") + "Status unknown",
         dev("cam st-out-of-service") + "Out of service",
+        dev("cam st-damaged") + "Damaged (reported, B.2)",
         '<span class="dot registry"></span>Registered private camera',
         '<span class="dot search"></span>Search result',
       ].join("<br>");
@@ -324,11 +325,12 @@ window.RticMap = (function () {
       icon: L.divIcon({
         className: "rtic-device-icon", iconSize: [20, 20],
         html: `<div class="rtic-dev ${camera ? "cam" : "reader"} st-${esc(status)}" ` +
-              `style="--c:${colour}">${camera ? "C" : "R"}</div>`,
+              `style="--c:${colour}">${camera ? "C" : d.kind === "trailer" ? "T" : "R"}</div>`,
       }),
     });
     marker.bindTooltip(`<b>${esc(d.code)}</b> ${esc(d.name)}<br>` +
-                       `${camera ? "PSCN camera" : "ALPR reader"} \u00b7 ${esc(d.cat_title)}` +
+                       `${camera ? "PSCN camera" : d.kind === "trailer" ? "ALPR trailer"
+                         : "ALPR reader"} \u00b7 ${esc(d.cat_title)}` +
                        ` \u00b7 ${esc(d.status)}` + (camera ? "<br>click to open on the wall" : ""));
     if (camera) marker.on("click", () => { if (bridge) bridge.open_camera(d.id); });
     return marker;

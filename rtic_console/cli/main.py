@@ -10,11 +10,13 @@ from collections.abc import Sequence
 from rtic_console import __version__
 from rtic_console.cli import (
     agency_commands,
+    alert_commands,
     app_commands,
     audit_commands,
     camera_commands,
     compliance_commands,
     db_commands,
+    device_commands,
     hit_commands,
     hotlist_commands,
     ingest_commands,
@@ -65,6 +67,8 @@ def build_parser() -> argparse.ArgumentParser:
     workstation_commands.register(sub)
     agency_commands.register(sub)
     sharing_commands.register(sub)
+    alert_commands.register(sub)
+    device_commands.register(sub)
     parser.set_defaults(handler=app_commands.open_console)
     return parser
 

@@ -57,6 +57,11 @@ class Permission(StrEnum):
     SHARE_DATA = "share_data"
     DECIDE_SHARING_REVIEW = "decide_sharing_review"
     APPROVE_SPECIAL_SHARING = "approve_special_sharing"
+    VIEW_DEVICES = "view_devices"
+    MANAGE_DEVICES = "manage_devices"
+    REPORT_DEVICE = "report_device"
+    CLEAR_DEVICE = "clear_device"
+    RECORD_SHIFT_CHECK = "record_shift_check"
 
 
 # Separation of duties: the roles whose holders approve other people's work (I.1, I.2.b,
@@ -136,6 +141,15 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     # commander; I.2.b: so is sharing a special hot list entry with another agency.
     Permission.DECIDE_SHARING_REVIEW: frozenset({Role.DIVISION_COMMANDER}),
     Permission.APPROVE_SPECIAL_SHARING: frozenset({Role.DIVISION_COMMANDER}),
+    # B.2: anyone may find a device and report it damaged or inoperable; ALPR
+    # administrators and public-safety IT keep the fleet (A.2); an ALPR administrator,
+    # whom the report reaches, puts it back in service.
+    Permission.VIEW_DEVICES: frozenset(Role),
+    Permission.REPORT_DEVICE: frozenset(Role),
+    Permission.MANAGE_DEVICES: frozenset({Role.ALPR_ADMIN, Role.IT_STAFF}),
+    Permission.CLEAR_DEVICE: frozenset({Role.ALPR_ADMIN}),
+    # D.3: the start-of-shift check is signed by the officer who drives the unit.
+    Permission.RECORD_SHIFT_CHECK: frozenset({Role.OFFICER, Role.SUPERVISOR}),
 }
 
 

@@ -15,13 +15,20 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from rtic_console.domain.devices import CATEGORY_TITLES, DeviceCategory, DeviceKind
+from rtic_console.domain.devices import (
+    CATEGORY_TITLES,
+    DeviceCategory,
+    DeviceKind,
+    ServiceState,
+)
 from rtic_console.domain.donor_terms import recording_allowed
 from rtic_console.domain.roles import Permission, Role, allows, roles_for
 from rtic_console.domain.stream_urls import SecretUrl, redact_url
+from rtic_console.domain.text import TextRuleError
 from rtic_console.services.auth import authorize, roles_of
 from rtic_console.services.camera_credentials import store_stream_urls, stream_urls
 from rtic_console.services.context import Context, InputRejected, Refused, service_action
+from rtic_console.services.devices import move_state, rule_error
 from rtic_console.services.donors import agreement_in_force, last_agreement_of
 from rtic_console.store.audit_log import append_event
 from rtic_console.store.change_bus import Change, publish
@@ -84,6 +91,8 @@ class CameraView:
 
 
 def device_status(device: Device) -> str:
+    if device.service_state == ServiceState.DAMAGED.value:
+        return "damaged"
     if not device.in_service:
         return "out of service"
     if device.is_streaming is None:
@@ -178,8 +187,7 @@ def _clean(data: CameraInput) -> dict[str, object]:
         raise InputRejected("retention must be 90 to 730 days (F.5, C.1)", clause="F.5")
     return {"code": code, "name": name, "category": category.value,
             "area": data.area.strip(), "address": data.address.strip(),
-            "latitude": data.latitude, "longitude": data.longitude,
-            "in_service": data.in_service}
+            "latitude": data.latitude, "longitude": data.longitude}
 
 
 def _urls(data: CameraInput) -> tuple[str, str | None]:
@@ -242,7 +250,8 @@ def add_camera(session: Session, ctx: Context, data: CameraInput) -> CameraView:
     _refuse_recording(session, data, "camera.add", str(fields["code"]), None)
     if session.scalar(select(Device.id).where(Device.code == fields["code"])) is not None:
         raise InputRejected(f"a device {fields['code']} already exists")
-    device = Device(kind=DeviceKind.CAMERA.value, **fields)
+    device = Device(kind=DeviceKind.CAMERA.value, **fields, service_state=(
+        ServiceState.IN_SERVICE if data.in_service else ServiceState.OUT_OF_SERVICE).value)
     session.add(device)
     session.flush()
     store_stream_urls(session, device, *urls)
@@ -278,6 +287,11 @@ def edit_camera(session: Session, ctx: Context, camera_id: int, data: CameraInpu
     before = _snapshot(device, settings)
     for name, value in fields.items():
         setattr(device, name, value)
+    try:
+        move_state(session, device, ServiceState.IN_SERVICE if data.in_service
+                   else ServiceState.OUT_OF_SERVICE)
+    except TextRuleError as exc:
+        raise rule_error(exc) from None
     store_stream_urls(session, device, *urls)
     if settings is None:
         settings = CameraSettings(device_id=camera_id)

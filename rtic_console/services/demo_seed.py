@@ -103,7 +103,7 @@ def seed_demo(session: Session, today: date, workstation: str) -> None:
     for code, name, kind, category, area, address, lat, lon, unit in DEMO_DEVICES:
         session.add(Device(code=code, name=name, kind=kind.value, category=category.value,
                            area=area, address=address, latitude=lat, longitude=lon,
-                           vehicle_unit=unit, in_service=True))
+                           vehicle_unit=unit))
     session.flush()
     append_event(session, actor_badge=None, workstation=workstation, action="demo.seed",
                  reason="demo database created",

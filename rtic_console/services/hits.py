@@ -80,6 +80,8 @@ class HitView:
     claimed_by: str | None
     claimed_by_name: str | None
     steps_done: tuple[int, ...]
+    device_out_of_service: bool = False  # B.2: read by a reader out of service or damaged
+    recovery_cfs: str | None = None  # D.3.e
 
     @property
     def approximate(self) -> bool:
@@ -131,6 +133,7 @@ def _views(session: Session, hits: list[Hit]) -> list[HitView]:
             device.name if device else det.device_ref, place, det.latitude, det.longitude,
             det.direction_deg, det.captured_at, h.created_at, h.claimed_by,
             claimers.get(h.claimed_by or ""), tuple(sorted(steps.get(h.id, []))),
+            h.device_out_of_service, h.recovery_cfs,
         ))
     return out
 

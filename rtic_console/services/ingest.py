@@ -14,12 +14,14 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from rtic_console.domain.devices import ServiceState
 from rtic_console.domain.hotlist_index import Match
 from rtic_console.domain.hotlists import ListKind
 from rtic_console.domain.reads import Heartbeat, PlateRead
 from rtic_console.domain.roles import Permission
 from rtic_console.services.auth import authorize
 from rtic_console.services.context import Context, service_action
+from rtic_console.services.device_health import note_reads_seen, record_activity
 from rtic_console.services.matching import MatchingEngine
 from rtic_console.store.audit_log import NewEvent, append_event, append_events
 from rtic_console.store.change_bus import Change, publish
@@ -157,11 +159,37 @@ def ingest_reads(session: Session, reads: Sequence[PlateRead], engine: MatchingE
     hit_rows = [(det_id, unique[key].plate, match)
                 for key, det_id in inserted.items()
                 for match in engine.match(unique[key], now)]
-    hit_ids = _write_hits(session, hit_rows, engine, now, channel)
+    device_of = {det_id: devices[unique[key].device_ref] for key, det_id in inserted.items()
+                 if unique[key].device_ref in devices}
+    hit_ids = _write_hits(session, hit_rows, engine, now, channel,
+                          _from_stopped_readers(session, device_of, hit_rows))
     if inserted:
+        _record_read_activity(session, [(device_of[det_id], min(unique[key].captured_at, now))
+                                        for key, det_id in inserted.items()
+                                        if det_id in device_of])
         publish(session, Change.READS_ADDED, sorted(inserted.values()))
     return IngestOutcome(len(inserted), len(reads) - len(inserted), hit_ids,
                          tuple(inserted.values()))
+
+
+def _record_read_activity(session: Session, reads: list[tuple[int, datetime]]) -> None:
+    record_activity(session, reads=reads)
+    latest: dict[int, datetime] = {}
+    for device_id, at in reads:
+        latest[device_id] = max(at, latest.get(device_id, at))
+    note_reads_seen(session, latest)
+
+
+def _from_stopped_readers(session: Session, device_of: dict[int, int | None],
+                          hit_rows: list[tuple[int, str, Match]]) -> set[int]:
+    """The reads of these hits that came from a device out of service or reported damaged
+    (B.2): their hits are flagged, so the dispatcher weighs the read accordingly."""
+    wanted = {device_of.get(det_id) for det_id, _, _ in hit_rows} - {None}
+    if not wanted:
+        return set()
+    stopped = set(session.scalars(select(Device.id).where(
+        Device.id.in_(wanted), Device.service_state != ServiceState.IN_SERVICE.value)))
+    return {det_id for det_id, _, _ in hit_rows if device_of.get(det_id) in stopped}
 
 
 def rematch_reads(session: Session, engine: MatchingEngine, since: datetime,
@@ -177,7 +205,7 @@ def rematch_reads(session: Session, engine: MatchingEngine, since: datetime,
     while True:
         rows = session.execute(
             select(Detection.id, Detection.plate, Detection.state, Detection.candidates,
-                   Detection.received_at)
+                   Detection.received_at, Detection.device_id)
             .where(Detection.received_at >= since, Detection.id > after)
             .order_by(Detection.id).limit(batch)).all()
         if not rows:
@@ -187,14 +215,17 @@ def rematch_reads(session: Session, engine: MatchingEngine, since: datetime,
                     for match in engine.index.match(
                         row.plate, row.state, [c for c, _ in json.loads(row.candidates or "[]")],
                         row.received_at)]
-        found += _write_hits(session, hit_rows, engine, datetime.now(UTC), channel)
+        device_of = {row.id: row.device_id for row in rows}
+        found += _write_hits(session, hit_rows, engine, datetime.now(UTC), channel,
+                             _from_stopped_readers(session, device_of, hit_rows))
 
 
 def _write_hits(session: Session, hit_rows: list[tuple[int, str, Match]], engine: MatchingEngine,
-                now: datetime, channel: str) -> tuple[int, ...]:
+                now: datetime, channel: str, stopped_reads: set[int]) -> tuple[int, ...]:
     """All hits of the batch in one INSERT, and their audit events in one append.
 
-    A hit that already exists for the same read and entry is skipped, not doubled.
+    A hit that already exists for the same read and entry is skipped, not doubled. A hit
+    whose read is in `stopped_reads` is flagged as from an out-of-service reader.
     """
     if not hit_rows:
         return ()
@@ -208,7 +239,8 @@ def _write_hits(session: Session, hit_rows: list[tuple[int, str, Match]], engine
         "substitutions": match.substitutions, "state_mismatch": match.state_mismatch,
         "priority": match.priority, "reason": reasons.get(match.entry_id, "other"),
         "informational": engine.list_kinds.get(match.list_id) is ListKind.SPECIAL,
-        "status": "new", "created_at": now} for det_id, _plate, match in hit_rows]
+        "status": "new", "created_at": now, "device_out_of_service": det_id in stopped_reads}
+        for det_id, _plate, match in hit_rows]
     dialect = session.get_bind().dialect.name
     stmt = (postgresql.insert(Hit) if dialect == "postgresql" else sqlite.insert(Hit))
     written = session.execute(
@@ -224,7 +256,8 @@ def _write_hits(session: Session, hit_rows: list[tuple[int, str, Match]], engine
         events.append(NewEvent(None, channel, "hits.created", "hit", hit_id, details={
             "plate": plate, "listed_plate": match.listed_plate, "entry_id": match.entry_id,
             "substitutions": match.substitutions, "state_mismatch": match.state_mismatch,
-            "informational": row["informational"]}))
+            "informational": row["informational"]}
+            | ({"device_out_of_service": True} if row["device_out_of_service"] else {})))
     append_events(session, events)
     if ids:
         publish(session, Change.HIT_CREATED, ids)
@@ -232,16 +265,23 @@ def _write_hits(session: Session, hit_rows: list[tuple[int, str, Match]], engine
 
 
 def record_heartbeats(session: Session, heartbeats: Sequence[Heartbeat]) -> int:
-    """Device health from vendor heartbeats: last seen, frame rate, streaming or not."""
+    """Device health from vendor heartbeats: last seen, frame rate, streaming or not; a
+    heartbeat of a streaming device counts in its hour's health."""
     updated = 0
+    beats: list[tuple[int, datetime]] = []
     for beat in heartbeats:
         for stream in beat.streams:
+            at = stream.last_update or beat.at
             result = session.execute(
                 update(Device).where((Device.vendor_ref == stream.camera_id)
                                      | (Device.code == stream.camera_id))
-                .values(last_seen_at=stream.last_update or beat.at, fps=stream.fps,
-                        is_streaming=stream.is_streaming))
-            updated += result.rowcount or 0
+                .values(last_seen_at=at, fps=stream.fps, is_streaming=stream.is_streaming)
+                .returning(Device.id).execution_options(synchronize_session=False))
+            ids = list(result.scalars())
+            updated += len(ids)
+            if stream.is_streaming:
+                beats += [(device_id, at) for device_id in ids]
+    record_activity(session, heartbeats=beats)
     if updated:
         publish(session, Change.DEVICE_HEALTH)
     return updated

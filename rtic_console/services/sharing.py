@@ -16,7 +16,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from rtic_console.domain.roles import Permission
+from rtic_console.domain.roles import Permission, Role
 from rtic_console.domain.sharing_asks import (
     SharingAskError,
     case_of,
@@ -27,6 +27,7 @@ from rtic_console.domain.sharing_asks import (
 )
 from rtic_console.domain.sharing_rules import Recipient, decide_sharing
 from rtic_console.services.agencies import agency_by_ori
+from rtic_console.services.alerts import raise_alert
 from rtic_console.services.audit_review import safe_cell
 from rtic_console.services.auth import authorize
 from rtic_console.services.context import Context, InputRejected, Refused, service_action
@@ -219,9 +220,25 @@ def file_request(session: Session, ctx: Context, item: SharingInput,
         "commander_alerted": decision.alert_commander}
     if reads is not None and folder is not None:
         details.update(_release(session, ctx, row, agency, reads, folder))
+    if decision.alert_commander:
+        details["alert"] = _alert_commander(session, ctx, row, agency)
     _audit(session, ctx, REQUEST, row, decision.reason, details)
     publish(session, Change.SHARING, (row.id,))
     return sharing_view(row, agency)
+
+
+def _alert_commander(session: Session, ctx: Context, row: SharingRequest,
+                     agency: Agency) -> int:
+    """C.2.a: the RTIC division commander hears of a non-partner's request at once, on every
+    console where one is signed in; returns the alert's id."""
+    return raise_alert(
+        session, kind="sharing.non_partner",
+        title=f"ALPR data request from a non-LEARN partner: {agency.name} ({agency.ori})",
+        body=(f"Sharing request #{row.id}, taken by {row.filed_by}, was refused under "
+              f"{row.clause}; no data was produced (C.2.a). Requester: "
+              f"{row.requester_name or 'not stated'}; purpose: {row.purpose[:300]}"),
+        for_role=Role.DIVISION_COMMANDER, subject_type="sharing_request", subject_id=row.id,
+        raised_by=ctx.actor.badge, at=row.decided_at)
 
 
 def _reads_csv(request_id: int, reads: Sequence[ReadHit]) -> bytes:

@@ -47,6 +47,9 @@ class Change(StrEnum):
     RECORDING = "pscn.recording"  # camera ids with a new segment or a purge
     VIEWING = "pscn.viewing"  # camera ids opened for viewing
     DEVICE_HEALTH = "device.health"  # none: heartbeats of many devices
+    DEVICE = "device.changed"  # device ids: added, edited, reported damaged, cleared
+    SHIFT_CHECK = "device.shift_check"  # shift check ids
+    ALERT = "alert.changed"  # alert ids: raised or acknowledged
     QUARANTINE = "quarantine.added"  # quarantined payload ids
     SEARCH = "search.logged"  # search ids
     SEARCH_REQUEST = "search.request"  # other-use request ids

@@ -13,6 +13,7 @@ from rtic_console import __version__
 from rtic_console.domain.personnel import sorted_roles
 from rtic_console.domain.roles import ROLE_TITLES
 from rtic_console.services.station_proof import describe_station
+from rtic_console.ui.alert_banner import AlertBanner
 from rtic_console.ui.area_links import link_areas
 from rtic_console.ui.console_session import ConsoleSession
 from rtic_console.ui.work_areas import areas_for
@@ -60,6 +61,8 @@ class MainWindow(QMainWindow):
             self.demo_banner.setObjectName("demoBanner")
             self.demo_banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
             layout.addWidget(self.demo_banner)
+        self.alert_banner = AlertBanner(session)
+        layout.addWidget(self.alert_banner)
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
 

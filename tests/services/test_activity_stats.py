@@ -48,7 +48,8 @@ def store_reads(db: Database, *reads: tuple[datetime, str]) -> list[int]:
 def add_devices(db: Database, *specs: tuple[str, DeviceKind, bool]) -> None:
     with db.write() as session:
         session.add_all(Device(code=code, name=f"Device {code}", kind=kind.value,
-                               category="agency", in_service=in_service)
+                               category="agency",
+                               service_state="in_service" if in_service else "out_of_service")
                         for code, kind, in_service in specs)
 
 

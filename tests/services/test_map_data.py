@@ -58,7 +58,8 @@ def devices(db: Database) -> dict[str, int]:
             Device(code="ALPR-FX-01", name="J St fixed", kind=DeviceKind.ALPR_FIXED.value,
                    category="agency", latitude=38.577, longitude=-121.485, is_streaming=True),
             Device(code="CAM-9", name="Cesar Chavez Plaza", kind=DeviceKind.CAMERA.value,
-                   category="city", latitude=38.5802, longitude=-121.4939, in_service=False),
+                   category="city", latitude=38.5802, longitude=-121.4939,
+                   service_state="out_of_service"),
             Device(code="ALPR-MB-7", name="Patrol 7", kind=DeviceKind.ALPR_MOBILE.value,
                    category="agency"),
         ]

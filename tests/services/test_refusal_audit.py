@@ -28,9 +28,10 @@ from tests.refusals import assert_refused, events_after, head_seq, table_digests
 from tests.services.pscn_support import add_camera, write_segment
 from tests.support import PASSWORD, trained
 
-# Functions that take the acting Context but are checks a service makes, or the runner
+# Functions that take the acting Context but are checks or steps a service makes, or the runner
 # itself: never run through the runner on their own.
-NOT_SERVICES = {"auth.authorize", "search_requests.usable_request"}
+NOT_SERVICES = {"auth.authorize", "search_requests.usable_request",
+                "device_reports.file_report"}
 
 
 def _service_functions() -> list[tuple[str, object]]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -15,13 +16,17 @@ from sqlalchemy import select
 
 from rtic_console.services import sharing
 from rtic_console.services.agencies import AgencyInput, add_agency
+from rtic_console.services.alerts import open_alerts
 from rtic_console.services.context import Context, Refused
 from rtic_console.services.runner import perform, query
 from rtic_console.services.sharing import SharingInput
 from rtic_console.store.audit_log import AuditFilter, list_events
+from rtic_console.store.change_bus import Change, ChangeEvent
 from rtic_console.store.database import Database
 from rtic_console.store.models import SharingRequest
+from rtic_console.store.pg_listener import PgListener
 from tests.refusals import assert_refused
+from tests.services.test_registry import wait_for
 from tests.services.test_search import NOW, WINDOW, run, seed_reads
 
 PARTNER, NEVADA, FBI, REPO, NOT_PARTNER = ("CA0340100", "NV0020000", "DCFBIWA00", "CA034PRIV",
@@ -43,6 +48,20 @@ def directory(db: Database, admin: Context) -> None:
 @pytest.fixture
 def reads(db: Database, directory: None) -> None:
     seed_reads(db)
+
+
+@pytest.fixture
+def heard(db: Database) -> Iterator[list[ChangeEvent]]:
+    """Alert events as every console hears them, on either engine."""
+    events: list[ChangeEvent] = []
+    db.bus.subscribe(lambda e: e.kind is Change.ALERT and events.append(e))
+    listener = PgListener(db, db.bus) if db.is_postgres else None
+    if listener:
+        listener.start()
+        assert listener.connected.wait(5)
+    yield events
+    if listener:
+        listener.stop()
 
 
 @pytest.fixture
@@ -202,7 +221,8 @@ def test_legal_review_is_decided_by_a_commander(db: Database, second_admin: Cont
 def test_an_upheld_refusal_releases_nothing(db: Database, second_admin: Context, enrol, reads,
                                             out: Path) -> None:
     refused = perform(db, second_admin, sharing.file_request, ask(NEVADA), out)
-    perform(db, second_admin, sharing.send_to_review, refused.id, "Interstate compact, please check")
+    perform(db, second_admin, sharing.send_to_review, refused.id,
+            "Interstate compact, please check")
     commander = enrol("9001", "division_commander")
     denied = perform(db, commander, sharing.decide_review, refused.id, False,
                      "No law permits this transfer")
@@ -231,3 +251,18 @@ def test_the_commander_who_took_the_request_does_not_review_it(db: Database, enr
                    action="sharing.review.permit", clause="SOD")
     with db.read() as session:
         assert session.scalar(select(SharingRequest.review_status)) == "pending"
+
+
+@pytest.mark.policy("C.2.a")
+def test_a_non_partner_request_alerts_division_commanders_at_once(
+        db: Database, admin: Context, enrol, reads, out: Path,
+        heard: list[ChangeEvent]) -> None:
+    commander = enrol("9001", "division_commander")
+    view = perform(db, admin, sharing.file_request, ask(NOT_PARTNER), out)
+    assert list(out.iterdir()) == []
+    alerts = query(db, commander, open_alerts)
+    assert [(a.kind, a.subject_id) for a in alerts] == [("sharing.non_partner", str(view.id))]
+    assert "Galt PD" in alerts[0].title and "C.2.a" in alerts[0].body
+    assert wait_for(lambda: any(e.ids == (alerts[0].id,) for e in heard))
+    assert events(db, "sharing.request")[-1].details["alert"] == alerts[0].id
+    assert query(db, admin, open_alerts) == []  # for commanders, not the administrator

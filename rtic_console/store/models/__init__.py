@@ -1,10 +1,16 @@
 """Typed SQLAlchemy models; importing this package registers every table on Base.metadata."""
 
+from rtic_console.store.models.alerts import Alert
 from rtic_console.store.models.audit import AuditCheckpoint, AuditEvent
 from rtic_console.store.models.base import Base
 from rtic_console.store.models.changes import ChangeLogEntry
 from rtic_console.store.models.detections import Detection, DetectionImage, QuarantinedPayload
-from rtic_console.store.models.devices import Device
+from rtic_console.store.models.devices import (
+    Device,
+    DeviceHealthHour,
+    DeviceReport,
+    ShiftCheck,
+)
 from rtic_console.store.models.hits import Hit, HitStep
 from rtic_console.store.models.hotlists import HotList, HotListEntry, HotListImport
 from rtic_console.store.models.personnel import Person, PersonRole
@@ -25,6 +31,7 @@ from rtic_console.store.models.workstations import Workstation
 
 __all__ = [
     "Agency",
+    "Alert",
     "AuditCheckpoint",
     "AuditEvent",
     "Base",
@@ -34,6 +41,8 @@ __all__ = [
     "Detection",
     "DetectionImage",
     "Device",
+    "DeviceHealthHour",
+    "DeviceReport",
     "DonorAgreement",
     "DonorAgreementCamera",
     "EvidenceExport",
@@ -51,6 +60,7 @@ __all__ = [
     "SearchRecord",
     "SearchRequest",
     "SharingRequest",
+    "ShiftCheck",
     "SpecialShareRequest",
     "WallLayout",
     "Workstation",

@@ -13,6 +13,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     func,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -45,6 +46,11 @@ class Hit(Base):
     closed_by: Mapped[str | None] = mapped_column(String(10))
     closed_at: Mapped[datetime | None]
     close_reason: Mapped[str | None] = mapped_column(Text)
+    # B.2: the read came from a reader that was out of service or reported damaged.
+    device_out_of_service: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                        server_default=false())
+    # D.3.e: the stolen vehicle recovery call for service, when one was generated.
+    recovery_cfs: Mapped[str | None] = mapped_column(String(24))
 
     __table_args__ = (
         UniqueConstraint("detection_id", "entry_id", name="uq_hits_detection_entry"),

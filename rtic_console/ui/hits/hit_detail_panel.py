@@ -111,7 +111,9 @@ class HitDetailPanel(QWidget):
         f["reason"].setText(h.reason.replace("_", " "))
         f["case"].setText(h.case_number or (f"XREF {h.xref}" if h.xref else "—"))
         f["list"].setText(h.list_name)
-        f["reader"].setText(f"{h.device_code or ''} {h.device_name}".strip())
+        f["reader"].setText(f"{h.device_code or ''} {h.device_name}".strip() + (
+            " — OUT OF SERVICE when it read this plate (reported damaged or taken off, B.2): "
+            "weigh the read accordingly" if h.device_out_of_service else ""))
         f["place"].setText(h.place)
         f["time"].setText(h.captured_at.astimezone().strftime("%Y-%m-%d %H:%M:%S"))
         f["direction"].setText(compass(h.direction_deg))

@@ -65,7 +65,8 @@ class HitQueueModel(RowTableModel[HitView]):
             return (h.priority, age_text(self._now - h.created_at), h.best_plate, listed,
                     state, h.reason.replace("_", " "),
                     h.list_name + (" (info only)" if h.informational else ""),
-                    h.device_code or h.device_name, status)[col]
+                    (h.device_code or h.device_name)
+                    + (" (out of service)" if h.device_out_of_service else ""), status)[col]
         if role == Qt.ItemDataRole.BackgroundRole and h.status == "new":
             color = ESCALATION_COLORS[self._level(h)]
             return QBrush(color) if color else None

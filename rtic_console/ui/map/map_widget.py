@@ -52,7 +52,7 @@ logger = logging.getLogger(__name__)
 BATCH_MS = 250
 DEVICE_REFRESH_MS = 1000
 NEWS_KINDS = frozenset({Change.READS_ADDED, Change.HIT_CREATED, Change.RESYNC})
-DEVICE_KINDS = frozenset({Change.DEVICE_HEALTH, Change.CAMERA, Change.RESYNC})
+DEVICE_KINDS = frozenset({Change.DEVICE_HEALTH, Change.DEVICE, Change.CAMERA, Change.RESYNC})
 LAYERS = (("readers", "Readers"), ("cameras", "Cameras"), ("detections", "Reads"),
           ("hits", "Hits"), ("registry", "Registry cameras"), ("search", "Search results"))
 AREA_KINDS = ("circle", "rectangle")

@@ -52,7 +52,7 @@ class CameraListWidget(QWidget):
             if area is None:
                 area = areas[(title, camera.area)] = QTreeWidgetItem(group, [camera.area or "—"])
                 area.setFlags(Qt.ItemFlag.ItemIsEnabled)
-            status = "" if camera.in_service else " (out of service)"
+            status = "" if camera.in_service else f" ({camera.status})"
             item = QTreeWidgetItem(area, [f"{camera.code}  {camera.name}{status}"])
             item.setData(0, ID_ROLE, camera.id)
             item.setToolTip(0, f"{camera.address}\n{camera.display_url}")

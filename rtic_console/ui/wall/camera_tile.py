@@ -35,6 +35,7 @@ BACKGROUND = QColor("#0b1220")
 HEADER_BACKGROUND, FOOTER_BACKGROUND = QColor(0, 0, 0, 170), QColor(0, 0, 0, 150)
 TITLE, STAMP, HINT, DIM = QColor("#f9fafb"), QColor("#e5e7eb"), QColor("#6b7280"), QColor("#9ca3af")
 DARK_REASON, STREAM_REASON = QColor("#fca5a5"), QColor("#fde68a")
+OUT_OF_SERVICE = QColor("#f87171")
 STATE_COLORS = {
     StreamState.LIVE: QColor("#22c55e"), StreamState.STALE: QColor("#f59e0b"),
     StreamState.CONNECTING: QColor("#60a5fa"), StreamState.RECONNECTING: QColor("#60a5fa"),
@@ -56,6 +57,7 @@ class TileCamera:
     name: str
     category: DeviceCategory
     url: SecretUrl | None
+    out_of_service: str = ""  # "damaged" or "out of service" (B.2); empty when in service
 
 
 def camera_mime(device_id: int) -> QMimeData:
@@ -170,6 +172,8 @@ class CameraTile(QWidget):
     def state_text(self) -> tuple[str, QColor]:
         if self.dark_reason:
             return "DARK", DIM
+        if self.camera is not None and self.camera.out_of_service:
+            return self.camera.out_of_service.upper(), OUT_OF_SERVICE
         if self.worker is None:
             return "", DIM
         state = self.worker.status.state

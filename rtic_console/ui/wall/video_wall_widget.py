@@ -46,7 +46,8 @@ def tile_camera(grant: TileGrant, main_stream: bool = False) -> TileCamera:
     """The tile's stream: the low-resolution one when there is one, the main one large."""
     streams, camera = grant.streams, grant.camera
     url = None if streams is None else streams.main if main_stream else streams.for_tile
-    return TileCamera(camera.id, camera.code, camera.name, camera.category, url)
+    return TileCamera(camera.id, camera.code, camera.name, camera.category, url,
+                      "" if camera.in_service else camera.status)
 
 
 def make_worker(camera: TileCamera, grant: TileGrant) -> CaptureWorker:

@@ -13,11 +13,13 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from rtic_console.domain.recipients import ExportRecipient
 from rtic_console.domain.roles import Permission
 from rtic_console.domain.search_rules import SearchRuleError
 from rtic_console.services.audit_review import safe_cell
 from rtic_console.services.auth import authorize
 from rtic_console.services.context import Context, InputRejected, Refused, service_action
+from rtic_console.services.recipients import checked_recipient
 from rtic_console.services.search import MAX_RESULTS, ReadHit, logged_reads
 from rtic_console.services.staged_files import publish_on_commit, staged_file
 from rtic_console.store.audit_log import append_event
@@ -32,6 +34,7 @@ class ExportReceipt:
     path: Path
     rows: int
     sha256: str
+    recipient: str  # as the audit event records it
 
 
 def render_csv(record: SearchRecord, reads: Sequence[ReadHit]) -> bytes:
@@ -60,10 +63,13 @@ def _ids_of(detection_ids: object) -> set[int]:
 
 @service_action("search.export")
 def export_search_csv(session: Session, ctx: Context, search_id: int,
-                      detection_ids: Sequence[int], path: Path | str) -> ExportReceipt:
-    """Write the given results of one's own logged search. The reads are re-checked against
-    the search's logged criteria, time and count, so only what that search returned can
-    leave this way. The file appears when the caller's transaction commits, not before."""
+                      detection_ids: Sequence[int], path: Path | str,
+                      recipient: ExportRecipient | None = None) -> ExportReceipt:
+    """Write the given results of one's own logged search for its recipient: SPD internal
+    use for the search's case, or a granted sharing request covering those reads (C.3); an
+    export naming none is refused. The reads are re-checked against the search's logged
+    criteria, time and count, so only what that search returned can leave this way. The
+    file appears when the caller's transaction commits, not before."""
     authorize(session, ctx, Permission.SEARCH_READS, action="search.export",
               object_type="search", object_id=search_id)
     if isinstance(search_id, bool) or not isinstance(search_id, int):
@@ -89,6 +95,9 @@ def export_search_csv(session: Session, ctx: Context, search_id: int,
     if len(reads) != len(ids):
         raise InputRejected(f"reads: {len(ids) - len(reads)} of them are not results of "
                             f"search #{search_id}", clause="D.1")
+    receiver = checked_recipient(session, recipient, case_number=record.case_number,
+                                 action="search.export", object_type="search",
+                                 object_id=record.id, read_ids=ids)
     data = render_csv(record, reads)
     digest = hashlib.sha256(data).hexdigest()
     try:
@@ -98,13 +107,13 @@ def export_search_csv(session: Session, ctx: Context, search_id: int,
     try:
         append_event(session, actor_badge=ctx.actor.badge, workstation=ctx.workstation,
                      action="search.export", object_type="search", object_id=record.id,
-                     reason=f"CSV export · case {record.case_number}",
+                     reason=f"CSV export · case {record.case_number} · {receiver['recipient']}",
                      details={"search_id": record.id, "rows": len(reads), "sha256": digest,
-                              "file": target.name})
+                              "file": target.name, **receiver})
         session.flush()  # a failing insert surfaces here, while the file is still staged
     except BaseException:
         with contextlib.suppress(OSError):
             staged.unlink()
         raise
     publish_on_commit(session, staged, target, "export")
-    return ExportReceipt(target, len(reads), digest)
+    return ExportReceipt(target, len(reads), digest, str(receiver["recipient"]))

@@ -320,6 +320,16 @@ def _note(raw: object, label: str) -> str:
         raise InputRejected(str(exc)) from None
 
 
+def _asked_of(row: SharingRequest) -> _Asked:
+    return _Asked(tuple(json.loads(row.plates or "[]")), row.time_from, row.time_to,
+                  row.spd_case_number)
+
+
+def released_read_ids(session: Session, row: SharingRequest) -> set[int]:
+    """The reads a granted (or permitted) request covers, as it asked for them."""
+    return {r.detection_id for r in _reads(session, _asked_of(row))}
+
+
 @service_action(REVIEW)
 def send_to_review(session: Session, ctx: Context, request_id: int, note: str) -> SharingView:
     """A refused request goes to legal review with a note saying what law may permit it
@@ -367,9 +377,7 @@ def decide_review(session: Session, ctx: Context, request_id: int, permit: bool,
     details: dict[str, object] = {"clause": row.clause, "review": row.review_status,
                                   "agency": agency.ori}
     if permit:
-        asked = _Asked(tuple(json.loads(row.plates or "[]")), row.time_from, row.time_to,
-                       row.spd_case_number)
-        details.update(_release(session, ctx, row, agency, _reads(session, asked),
+        details.update(_release(session, ctx, row, agency, _reads(session, _asked_of(row)),
                                 _out_folder(out_dir)))
     _audit(session, ctx, action, row, text, details)
     publish(session, Change.SHARING, (row.id,))

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from rtic_console.cli.audit_commands import parse_since
 from rtic_console.cli.output import as_dicts, print_json, print_table
+from rtic_console.cli.recipient_option import add_recipient_option, recipient_arg
 from rtic_console.cli.session import CliRefusal, CliSession
-from rtic_console.domain.recipients import ExportRecipient, parse_recipient
 from rtic_console.domain.search_rules import MatchMode, SearchPurpose
 from rtic_console.services import search_requests
 from rtic_console.services.runner import perform, query
@@ -51,10 +51,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     search.add_argument("--csv", type=Path, metavar="FILE",
                         help="also export the results to this CSV file (audited), for the "
                              "--recipient")
-    search.add_argument("--recipient", metavar="WHO",
-                        help="who receives the CSV (C.3): 'spd' (SPD internal use for the "
-                             "search's case) or 'request:ID' (another agency's granted "
-                             "sharing request); an export without one is refused")
+    add_recipient_option(search)
     search.add_argument("--json", action="store_true")
     search.set_defaults(handler=_search)
 
@@ -88,14 +85,6 @@ def _floats(raw: str | None, flag: str, count: int, shape: str) -> tuple[float, 
     if len(values) != count:
         raise CliRefusal(f"{flag} {raw!r} is not {shape}")
     return values
-
-
-def recipient_arg(raw: str | None, case_number: str | None) -> ExportRecipient | None:
-    """--recipient as typed; None when not given, so the service refuses and audits it."""
-    try:
-        return parse_recipient(raw, case_number)
-    except ValueError as exc:
-        raise CliRefusal(str(exc)) from None
 
 
 def moment(raw: str | None, flag: str) -> datetime | None:

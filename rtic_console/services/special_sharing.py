@@ -17,7 +17,7 @@ from rtic_console.domain.roles import Permission
 from rtic_console.services.agencies import agency_by_ori
 from rtic_console.services.auth import authorize
 from rtic_console.services.context import Context, InputRejected, Refused, service_action
-from rtic_console.services.duties import require_separate, requester_id_of
+from rtic_console.services.duties import requester_id_of, require_separate
 from rtic_console.services.staged_files import publish_on_commit, staged_file
 from rtic_console.store.audit_log import append_event
 from rtic_console.store.change_bus import Change, publish

@@ -16,6 +16,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from rtic_console.domain.audit_chain import AuditRecord
 from rtic_console.domain.roles import Permission, Role
 from rtic_console.domain.sharing_asks import (
     SharingAskError,
@@ -34,7 +35,7 @@ from rtic_console.services.context import Context, InputRejected, Refused, servi
 from rtic_console.services.duties import requester_id_of, require_separate
 from rtic_console.services.search import ReadHit, case_reads, plate_reads
 from rtic_console.services.staged_files import publish_on_commit, staged_folder
-from rtic_console.store.audit_log import append_event
+from rtic_console.store.audit_log import AuditFilter, append_event, list_events
 from rtic_console.store.change_bus import Change, publish
 from rtic_console.store.models import Agency, SharingRequest
 from rtic_console.store.private_files import private_folder
@@ -395,3 +396,16 @@ def list_requests(session: Session, ctx: Context, *,
     if pending_review:
         query = query.where(SharingRequest.review_status == "pending")
     return [sharing_view(row, agency) for row, agency in session.execute(query)]
+
+
+# The sharing log for the quarterly inspection: requests, decisions, reviews, packages,
+# the directory's changes and special hot list shares.
+LOG_ACTIONS = ("sharing.", "agency.", "hotlist.special.share")
+
+
+@service_action("sharing.log")
+def sharing_log(session: Session, ctx: Context, limit: int = 1000) -> list[AuditRecord]:
+    """The audit events of sharing, newest first, refusals included."""
+    authorize(session, ctx, Permission.VIEW_SHARING, action="sharing.log",
+              object_type="sharing_request")
+    return list_events(session, AuditFilter(action_prefixes=LOG_ACTIONS, limit=limit))

@@ -22,9 +22,10 @@ from rtic_console.domain.checklist import Step, StepInput
 from rtic_console.domain.reads import PlateRead, VehicleInfo
 from rtic_console.feeds.alpr_simulator import plate_crop_jpeg
 from rtic_console.feeds.camera_simulator import CameraSimulator
+from rtic_console.services import agencies, search_requests, sharing
 from rtic_console.services import hits as hit_service
-from rtic_console.services import search_requests
 from rtic_console.services.auth import sign_in
+from rtic_console.services.context import Context
 from rtic_console.services.demo_history import seed_demo_history
 from rtic_console.services.demo_seed import (
     DEMO_PASSWORD,
@@ -114,6 +115,29 @@ def look_back(window: MainWindow, out: Path) -> Path:
     bar.apply.click()
     settle(lambda: live_map.summary.text().startswith("Look back"), 10)
     return save(window, out, "map-look-back", 3.0)
+
+
+# (ORI, name, state, type, LEARN partner) and requests as they might reach the RTIC.
+DEMO_AGENCIES = (("CA0340100", "Elk Grove Police Department", "CA", "local", True),
+                 ("CA0340000", "Sacramento County Sheriff's Office", "CA", "county", True),
+                 ("NV0020000", "Washoe County Sheriff's Office", "NV", "county", True),
+                 ("CA0345000", "Galt Police Department", "CA", "local", False))
+DEMO_SHARING = (("CA0340100", "Carjacking suspect vehicle seen on Hwy 99"),
+                ("CA0345000", "Burglary series follow-up"),
+                ("NV0020000", "Armed robbery suspect fled to Reno"),
+                ("CA0340000", "Assist I.C.E. with locating the driver"))
+
+
+def seed_sharing(db: Database, ctx: Context, folder: Path) -> None:
+    """A directory and four requests the rule decided: one grant, three refusals."""
+    for ori, name, state, kind, partner in DEMO_AGENCIES:
+        perform(db, ctx, agencies.add_agency, agencies.AgencyInput(
+            ori, name, state, kind, learn_partner=partner, contact="records@example.gov"))
+    now = datetime.now(UTC)
+    for ori, purpose in DEMO_SHARING:
+        perform(db, ctx, sharing.file_request, sharing.SharingInput(
+            ori, "Det. R. Alvarez", "", purpose, "EG-26-0412", plates=DEMO_READS[0][0],
+            time_from=now - timedelta(hours=2), time_to=now), folder)
 
 
 def render_all(out: Path) -> list[Path]:
@@ -211,8 +235,9 @@ def render_all(out: Path) -> list[Path]:
         near.case_number.setText("26-004417")
         near.find_button.click()
         settle(lambda: near.model.rowCount() > 0, 5)
-        for key in ("dashboard", "cameras", "donors", "registry", "quarantine", "roster",
-                    "workstations", "audit", "account"):
+        seed_sharing(db, sergeant.session.ctx, work / "sharing")
+        for key in ("dashboard", "cameras", "donors", "registry", "sharing", "quarantine",
+                    "roster", "workstations", "audit", "account"):
             sergeant.tabs.setCurrentWidget(sergeant.areas[key])
             if key == "roster":  # a person selected: their roles, who granted and confirmed
                 roster = sergeant.areas[key]

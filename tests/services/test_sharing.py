@@ -266,3 +266,18 @@ def test_a_non_partner_request_alerts_division_commanders_at_once(
     assert wait_for(lambda: any(e.ids == (alerts[0].id,) for e in heard))
     assert events(db, "sharing.request")[-1].details["alert"] == alerts[0].id
     assert query(db, admin, open_alerts) == []  # for commanders, not the administrator
+
+
+@pytest.mark.policy("C.3")
+def test_the_sharing_log_holds_decisions_and_refused_attempts(db: Database, admin: Context,
+                                                              enrol, reads, out: Path) -> None:
+    perform(db, admin, sharing.file_request, ask(), out)
+    with pytest.raises(Refused):
+        perform(db, admin, sharing.file_request, ask("CA0000001"), out)
+    log = query(db, admin, sharing.sharing_log)
+    assert [e.action for e in log][:2] == ["sharing.request.refused", "sharing.request"]
+    assert {e.action for e in log} >= {"agency.add"}
+    assert all(e.action.startswith(sharing.LOG_ACTIONS) for e in log)
+    officer = enrol("6301", "officer")
+    assert_refused(db, lambda: query(db, officer, sharing.sharing_log),
+                   action="sharing.log", clause="A.2")

@@ -9,7 +9,7 @@ from pathlib import Path
 from rtic_console.cli.output import as_dicts, print_json, print_table
 from rtic_console.cli.search_commands import moment
 from rtic_console.cli.session import CliSession
-from rtic_console.services import sharing
+from rtic_console.services import sharing, special_sharing
 from rtic_console.services.runner import perform, query
 from rtic_console.services.sharing import SharingInput, SharingView
 
@@ -58,6 +58,33 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     decide.add_argument("--out", type=Path, default=Path("."), metavar="DIR")
     decide.add_argument("--json", action="store_true")
     decide.set_defaults(handler=_decide)
+    _register_special(cmds)
+
+
+def _register_special(cmds: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    special = cmds.add_parser("special", help="share a special hot list entry with another "
+                                              "agency (I.2.b)")
+    sub = special.add_subparsers(dest="special_command", required=True)
+    ask = sub.add_parser("request", help="ask a division commander to share an entry")
+    ask.add_argument("entry", type=int, metavar="ENTRY_ID")
+    ask.add_argument("--agency", required=True, metavar="ORI")
+    ask.add_argument("--reason", required=True)
+    ask.set_defaults(handler=_special_request)
+    decide = sub.add_parser("decide", help="a division commander approves or rejects")
+    decide.add_argument("id", type=int)
+    verdict = decide.add_mutually_exclusive_group(required=True)
+    verdict.add_argument("--approve", action="store_true")
+    verdict.add_argument("--reject", action="store_true")
+    decide.add_argument("--reason", required=True)
+    decide.set_defaults(handler=_special_decide)
+    release = sub.add_parser("release", help="write an approved share for the agency")
+    release.add_argument("id", type=int)
+    release.add_argument("--out", type=Path, default=Path("."), metavar="DIR")
+    release.set_defaults(handler=_special_release)
+    listing = sub.add_parser("list", help="special hot list share requests")
+    listing.add_argument("--pending", action="store_true")
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(handler=_special_list)
 
 
 def _show(view: SharingView, as_json: bool) -> None:
@@ -112,4 +139,39 @@ def _decide(args: argparse.Namespace, cli: CliSession) -> int:
     view = perform(cli.db, cli.context(), sharing.decide_review, args.id, args.permit,
                    args.note, args.out if args.permit else None)
     _show(view, args.json)
+    return 0
+
+
+def _special_request(args: argparse.Namespace, cli: CliSession) -> int:
+    view = perform(cli.db, cli.context(), special_sharing.request_special_share, args.entry,
+                   args.agency, args.reason)
+    print(f"share request #{view.id}: entry #{view.entry_id} to {view.agency_ori} waits for a "
+          "division commander (I.2.b)")
+    return 0
+
+
+def _special_decide(args: argparse.Namespace, cli: CliSession) -> int:
+    view = perform(cli.db, cli.context(), special_sharing.decide_special_share, args.id,
+                   args.approve, args.reason)
+    print(f"share request #{view.id} {view.status}")
+    return 0
+
+
+def _special_release(args: argparse.Namespace, cli: CliSession) -> int:
+    path = perform(cli.db, cli.context(), special_sharing.release_special_share, args.id,
+                   args.out)
+    print(f"written {path}")
+    return 0
+
+
+def _special_list(args: argparse.Namespace, cli: CliSession) -> int:
+    views = query(cli.db, cli.context(), special_sharing.list_special_shares,
+                  pending_only=args.pending)
+    if args.json:
+        print_json(as_dicts(views))
+        return 0
+    print_table(["ID", "ASKED (local)", "BY", "ENTRY", "AGENCY", "STATUS", "DECIDED BY"],
+                [(v.id, v.requested_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+                  v.requested_by, f"#{v.entry_id} {v.plate}", v.agency_ori, v.status,
+                  v.decided_by or "") for v in views])
     return 0

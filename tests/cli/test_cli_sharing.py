@@ -71,3 +71,32 @@ def test_wildcard_plates_are_refused_with_exit_2(db, as_person: Run, out: Path) 
                                       "CA0340100", "--purpose", "robbery", "--plates",
                                       "7ABC*", *SPAN, "--out", str(out)),
                    action="sharing.request", clause="C.3", signed_in=True, error=CliRefused)
+
+
+@pytest.mark.policy("I.2.b")
+def test_a_special_entry_leaves_only_after_approval(db, admin, enrol, as_person: Run,
+                                                    out: Path) -> None:
+    from rtic_console.services import hotlists
+    from tests.services.test_hot_plates import GOOD
+
+    officer = enrol("6301", "officer")
+    special = hotlists.HotPlateInput(**{**GOOD.__dict__, "ncic_system": None,
+                                        "ncic_record": None, "reason": "other"})
+    entry = perform(db, officer, hotlists.propose_special, special)
+    perform(db, enrol("8501", "supervisor"), hotlists.decide_special, entry.id, True, "ok")
+    code, stdout, _ = as_person("6301", "sharing", "special", "request", str(entry.id),
+                                "--agency", "CA0340100", "--reason",
+                                "Their burglary series crosses into Elk Grove")
+    assert code == 0 and "waits for a division commander" in stdout
+    assert_refused(db, refused_by_cli(as_person, "6301", "sharing", "special", "release", "1",
+                                      "--out", str(out)),
+                   action="hotlist.special.share.release", clause="I.2.b", signed_in=True,
+                   error=CliRefused)
+    assert list(out.iterdir()) == []
+    enrol("9001", "division_commander")
+    code, stdout, _ = as_person("9001", "sharing", "special", "decide", "1", "--approve",
+                                "--reason", "Joint burglary investigation")
+    assert code == 0 and "approved" in stdout
+    code, stdout, _ = as_person("6301", "sharing", "special", "release", "1", "--out",
+                                str(out))
+    assert code == 0 and [p.name for p in out.iterdir()] == ["special-share-1-CA0340100.json"]

@@ -129,6 +129,7 @@ class AgencyDialog(QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Add an agency")
+        self.setMinimumWidth(460)
         self.ori, self.name, self.state, self.contact = (QLineEdit(), QLineEdit(), QLineEdit(),
                                                          QLineEdit())
         self.ori.setPlaceholderText("nine characters, e.g. CA0340100")
@@ -141,6 +142,7 @@ class AgencyDialog(QDialog):
         self.law_enforcement = QCheckBox("Law enforcement agency")
         self.law_enforcement.setChecked(True)
         self.learn_partner = QCheckBox("LEARN partner (C.2)")
+        self.agency_type.currentIndexChanged.connect(self._on_type_changed)
         form = QFormLayout()
         form.addRow("ORI", self.ori)
         form.addRow("Name", self.name)
@@ -156,6 +158,14 @@ class AgencyDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(buttons)
+
+    def _on_type_changed(self, _index: int) -> None:
+        """What the directory assumes of a type, shown; the person may still say otherwise
+        (except that a private entity is never law enforcement)."""
+        kind = self.agency_type.currentData()
+        self.law_enforcement.setChecked(kind not in (AgencyType.PRIVATE.value,
+                                                     AgencyType.OTHER.value))
+        self.law_enforcement.setEnabled(kind != AgencyType.PRIVATE.value)
 
     def agency(self) -> AgencyInput:
         return AgencyInput(self.ori.text(), self.name.text(), self.state.text(),

@@ -22,8 +22,8 @@ from rtic_console.domain.checklist import Step, StepInput
 from rtic_console.domain.reads import PlateRead, VehicleInfo
 from rtic_console.feeds.alpr_simulator import plate_crop_jpeg
 from rtic_console.feeds.camera_simulator import CameraSimulator
-from rtic_console.services import agencies, search_requests, sharing
 from rtic_console.services import hits as hit_service
+from rtic_console.services import search_requests, sharing
 from rtic_console.services.auth import sign_in
 from rtic_console.services.context import Context
 from rtic_console.services.demo_history import seed_demo_history
@@ -117,11 +117,7 @@ def look_back(window: MainWindow, out: Path) -> Path:
     return save(window, out, "map-look-back", 3.0)
 
 
-# (ORI, name, state, type, LEARN partner) and requests as they might reach the RTIC.
-DEMO_AGENCIES = (("CA0340100", "Elk Grove Police Department", "CA", "local", True),
-                 ("CA0340000", "Sacramento County Sheriff's Office", "CA", "county", True),
-                 ("NV0020000", "Washoe County Sheriff's Office", "NV", "county", True),
-                 ("CA0345000", "Galt Police Department", "CA", "local", False))
+# Requests as they might reach the RTIC from the demo directory's agencies.
 DEMO_SHARING = (("CA0340100", "Carjacking suspect vehicle seen on Hwy 99"),
                 ("CA0345000", "Burglary series follow-up"),
                 ("NV0020000", "Armed robbery suspect fled to Reno"),
@@ -129,10 +125,7 @@ DEMO_SHARING = (("CA0340100", "Carjacking suspect vehicle seen on Hwy 99"),
 
 
 def seed_sharing(db: Database, ctx: Context, folder: Path) -> None:
-    """A directory and four requests the rule decided: one grant, three refusals."""
-    for ori, name, state, kind, partner in DEMO_AGENCIES:
-        perform(db, ctx, agencies.add_agency, agencies.AgencyInput(
-            ori, name, state, kind, learn_partner=partner, contact="records@example.gov"))
+    """Four requests the rule decided: one grant, three refusals."""
     now = datetime.now(UTC)
     for ori, purpose in DEMO_SHARING:
         perform(db, ctx, sharing.file_request, sharing.SharingInput(

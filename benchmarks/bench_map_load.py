@@ -41,9 +41,9 @@ TARGET_S = 3.0
 # Server-side generation: no row crosses into Python. Devices sit on a grid around Sacramento.
 _DEVICES_SQL = """
 INSERT INTO devices (code, name, kind, category, area, address, latitude, longitude,
-                     in_service, is_streaming)
+                     service_state, is_streaming)
 SELECT 'ALPR-B-' || g, 'Bench reader ' || g, 'alpr_fixed', 'agency', '', '',
-       38.45 + (g % 20) * 0.012, -121.60 + (g / 20) * 0.015, true, true
+       38.45 + (g % 20) * 0.012, -121.60 + (g / 20) * 0.015, 'in_service', true
 FROM generate_series(1, :count) AS g
 """
 _READS_SQL = """

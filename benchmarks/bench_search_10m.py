@@ -76,8 +76,9 @@ def _build(url: str, rows: int) -> None:
         cur.execute("SET maintenance_work_mem = '512MB'")
         cur.execute(
             "INSERT INTO devices (code, name, kind, category, area, address, latitude, "
-            "longitude, in_service) SELECT 'DEV-' || i, 'Reader ' || i, 'alpr_fixed', "
-            "'agency', '', '', %s + ((i - 1) %% 20) * %s, %s + ((i - 1) / 20) * %s, true "
+            "longitude, service_state) SELECT 'DEV-' || i, 'Reader ' || i, 'alpr_fixed', "
+            "'agency', '', '', %s + ((i - 1) %% 20) * %s, %s + ((i - 1) / 20) * %s, "
+            "'in_service' "
             "FROM generate_series(1, %s) i", (BASE_LAT, STEP, BASE_LON, STEP, DEVICES))
         cur.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'detections' "
                     "AND indexname <> 'pk_detections'")

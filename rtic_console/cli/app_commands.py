@@ -35,6 +35,7 @@ def _demo(args: argparse.Namespace, cli: CliSession) -> int:
         start_camera_simulator,
     )
     from rtic_console.demo_runtime import DemoRuntime, demo_folder, stop_process
+    from rtic_console.services.demo_fleet import seed_demo_fleet
     from rtic_console.services.demo_history import seed_demo_history
     from rtic_console.services.demo_seed import (
         DEMO_PASSWORD,
@@ -58,6 +59,7 @@ def _demo(args: argparse.Namespace, cli: CliSession) -> int:
             seed_demo(session, date.today(), settings.workstation)
             seed_demo_hot_lists(session, datetime.now(UTC))
             seed_demo_history(session, datetime.now(UTC))
+            seed_demo_fleet(session, datetime.now(UTC))
         enrol_demo_workstation(db, settings)
         camera_process, port = start_camera_simulator(len(WALL_ORDER) - 1)
         configure_demo_cameras(db, settings, port)

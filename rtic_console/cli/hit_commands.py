@@ -18,7 +18,7 @@ CLOSING_CHOICES = sorted(c.value for c in CLOSINGS)
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    hits = sub.add_parser("hits", help="hits: list, claim, close")
+    hits = sub.add_parser("hits", help="hits: list, claim, close, recovery call")
     cmds = hits.add_subparsers(dest="hits_command", required=True)
     lst = cmds.add_parser("list", help="list hits (the open queue by default)")
     lst.add_argument("--status", help="open (default), all, or one status such as confirmed")
@@ -39,6 +39,14 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     close.add_argument("--as", dest="closing", required=True, choices=CLOSING_CHOICES)
     close.add_argument("--reason", required=True)
     close.set_defaults(handler=_close)
+
+    recovery = cmds.add_parser(
+        "recovery", help="record the stolen vehicle recovery call for service of a confirmed "
+                         "stolen vehicle hit (D.3.e)")
+    recovery.add_argument("hit_id", type=int, metavar="ID")
+    recovery.add_argument("--cfs", required=True, metavar="NUMBER",
+                          help="the call for service number")
+    recovery.set_defaults(handler=_recovery)
 
 
 def _list(args: argparse.Namespace, cli: CliSession) -> int:
@@ -71,4 +79,12 @@ def _close(args: argparse.Namespace, cli: CliSession) -> int:
     view = perform(cli.db, cli.context(), hit_service.close_hit, args.hit_id, args.closing,
                    args.reason)
     print(f"Hit {view.id} ({view.best_plate}) {STATUS_TITLES[view.status].lower()}")
+    return 0
+
+
+def _recovery(args: argparse.Namespace, cli: CliSession) -> int:
+    view = perform(cli.db, cli.context(), hit_service.record_recovery_call, args.hit_id,
+                   args.cfs)
+    print(f"Hit {view.id} ({view.best_plate}): recovery call for service {view.recovery_cfs} "
+          "recorded")
     return 0

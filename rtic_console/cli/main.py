@@ -23,6 +23,7 @@ from rtic_console.cli import (
     registry_commands,
     search_commands,
     sharing_commands,
+    shift_commands,
     user_commands,
     workstation_commands,
 )
@@ -68,6 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     agency_commands.register(sub)
     sharing_commands.register(sub)
     alert_commands.register(sub)
+    shift_commands.register(sub)
     device_commands.register(sub)
     parser.set_defaults(handler=app_commands.open_console)
     return parser

@@ -234,6 +234,30 @@ def check_close_allowed(status: HitStatus, closing: HitStatus, reason: object, *
     return closing_reason(reason)
 
 
+RECOVERY_REASONS = frozenset({"stolen_vehicle"})
+
+
+def asks_recovery_call(status: HitStatus, reason: str, recorded: str | None) -> bool:
+    """D.3.e: a confirmed stolen vehicle hit asks for the recovery call for service."""
+    return status is HitStatus.CONFIRMED and reason in RECOVERY_REASONS and recorded is None
+
+
+def clean_recovery_call(status: HitStatus, reason: str, recorded: str | None,
+                        cfs_number: object) -> str:
+    """The stolen vehicle recovery call for service number as stored (D.3.e)."""
+    if status is not HitStatus.CONFIRMED or reason not in RECOVERY_REASONS:
+        raise ChecklistRefusal("a recovery call for service is recorded for a confirmed "
+                               "stolen vehicle hit", "D.3.e")
+    if recorded is not None:
+        raise ChecklistRefusal(f"the recovery call for service {recorded} is already "
+                               "recorded", "D.3.e")
+    cfs = _text({"cfs": cfs_number}, "cfs", "call for service number", 24).upper()
+    if not _CAD.fullmatch(cfs):
+        raise ChecklistError(f"call for service number {cfs!r} is not valid: 4 to 24 "
+                             "letters, digits or hyphens")
+    return cfs
+
+
 def escalation_level(age: timedelta, thresholds: tuple[timedelta, timedelta]) -> int:
     """0 on time, 1 getting old, 2 overdue (D.5.a: hits are worked promptly)."""
     if age >= thresholds[1]:

@@ -33,7 +33,7 @@ HOUR = timedelta(hours=1)
 # "Heard from recently": a read or a heartbeat this close to the end of the window.
 RECENT = timedelta(minutes=15)
 MAX_LIST_SERIES = 6  # more lists than this fold into "Other lists" to keep the legend legible
-READER_KINDS = (DeviceKind.ALPR_FIXED, DeviceKind.ALPR_MOBILE)
+READER_KINDS = (DeviceKind.ALPR_FIXED, DeviceKind.ALPR_MOBILE, DeviceKind.TRAILER)
 DISPOSITIONS = (HitStatus.CONFIRMED, *(s for s in HitStatus if s in CLOSINGS))
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 

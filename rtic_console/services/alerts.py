@@ -4,7 +4,7 @@ every console where such a person is signed in until one of them acknowledges it
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -44,9 +44,11 @@ def _view(row: Alert) -> AlertView:
 
 def raise_alert(session: Session, *, kind: str, title: str, body: str, for_role: Role,
                 subject_type: str | None, subject_id: str | int | None,
-                raised_by: str | None, at: datetime) -> int:
+                raised_by: str | None, at: datetime | None = None) -> int:
     """Adds an alert in the caller's transaction (so it exists exactly when what caused it
-    does) and announces it; the caller's audit event records it. Returns its id."""
+    does) and announces it; the caller's audit event records it. `raised_by` is a badge, or
+    None for the system; `at` defaults to now. Returns its id."""
+    at = at or datetime.now(UTC)
     row = Alert(kind=kind[:40], title=title[:200], body=body, subject_type=subject_type,
                 subject_id=None if subject_id is None else str(subject_id)[:80],
                 for_role=Role(for_role).value, raised_by_badge=raised_by, raised_at=at)

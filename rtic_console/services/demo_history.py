@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from rtic_console.domain.devices import DeviceKind
+from rtic_console.domain.devices import READER_KINDS
 from rtic_console.domain.reads import PlateRead, VehicleInfo
 from rtic_console.services.ingest import ingest_reads
 from rtic_console.services.matching import MatchingEngine
@@ -56,7 +56,7 @@ def seed_demo_history(session: Session, now: datetime, *, days: int = 7,
     rng = random.Random(seed)
     readers = session.execute(
         select(Device.code, Device.latitude, Device.longitude)
-        .where(Device.kind.in_((DeviceKind.ALPR_FIXED.value, DeviceKind.ALPR_MOBILE.value)))
+        .where(Device.kind.in_([k.value for k in READER_KINDS]))
     ).all()
     regulars = [_plate(rng) for _ in range(60)]  # commuters seen day after day
     reads = []

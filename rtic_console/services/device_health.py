@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from operator import itemgetter
 
 from sqlalchemy import or_, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -24,11 +25,16 @@ def record_activity(session: Session, *, heartbeats: Iterable[tuple[int, datetim
     rows per batch, whatever its size."""
     beats = Counter((device_id, hour_of(at)) for device_id, at in heartbeats)
     seen = Counter((device_id, hour_of(at)) for device_id, at in reads)
-    keys = sorted(set(beats) | set(seen))  # one order: concurrent batches never deadlock
-    if not keys:
+    add_hours(session, [{"device_id": d, "hour": h, "heartbeats": beats[(d, h)],
+                         "reads": seen[(d, h)]} for d, h in set(beats) | set(seen)])
+
+
+def add_hours(session: Session, rows: list[dict[str, object]]) -> None:
+    """Adds counted hours (device_id, hour on the hour, heartbeats, reads) to those kept."""
+    if not rows:
         return
-    rows = [{"device_id": d, "hour": h, "heartbeats": beats[(d, h)], "reads": seen[(d, h)]}
-            for d, h in keys]
+    # One order: concurrent batches never deadlock on each other's rows.
+    rows = sorted(rows, key=itemgetter("device_id", "hour"))
     dialect = session.get_bind().dialect.name
     stmt = (postgresql.insert(DeviceHealthHour) if dialect == "postgresql"
             else sqlite.insert(DeviceHealthHour))

@@ -21,6 +21,7 @@ from rtic_console.domain.checklist import (
     check_close_allowed,
     check_confirm_allowed,
     check_step_allowed,
+    clean_recovery_call,
     clean_step,
 )
 from rtic_console.domain.roles import Permission
@@ -323,4 +324,21 @@ def close_hit(session: Session, ctx: Context, hit_id: int, closing: HitStatus | 
     hit.status = closing.value
     hit.closed_by, hit.closed_at, hit.close_reason = ctx.actor.badge, ctx.now(), clean
     _audit(session, ctx, "hits.close", hit, reason=clean, closing=hit.status)
+    return _views(session, [hit])[0]
+
+
+@service_action("hits.recovery")
+def record_recovery_call(session: Session, ctx: Context, hit_id: int,
+                         cfs_number: str) -> HitView:
+    """D.3.e: the stolen vehicle recovery call for service generated for a confirmed hit
+    (an unoccupied stolen vehicle that could not be recovered), stored with the hit."""
+    authorize(session, ctx, Permission.WORK_HITS, action="hits.recovery", object_type="hit",
+              object_id=hit_id)
+    hit = _get(session, hit_id, lock=True)
+    try:
+        hit.recovery_cfs = clean_recovery_call(HitStatus(hit.status), hit.reason,
+                                               hit.recovery_cfs, cfs_number)
+    except ChecklistError as exc:
+        raise _refusal(exc, "hits.recovery", hit_id) from None
+    _audit(session, ctx, "hits.recovery", hit, recovery_cfs=hit.recovery_cfs)
     return _views(session, [hit])[0]

@@ -173,11 +173,13 @@ def ingest_reads(session: Session, reads: Sequence[PlateRead], engine: MatchingE
 
 
 def _record_read_activity(session: Session, reads: list[tuple[int, datetime]]) -> None:
-    record_activity(session, reads=reads)
+    """Device rows first, then their hours, as `record_heartbeats` does: writers that hold
+    both always take them in the same order."""
     latest: dict[int, datetime] = {}
     for device_id, at in reads:
         latest[device_id] = max(at, latest.get(device_id, at))
     note_reads_seen(session, latest)
+    record_activity(session, reads=reads)
 
 
 def _from_stopped_readers(session: Session, device_of: dict[int, int | None],

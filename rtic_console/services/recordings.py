@@ -27,6 +27,7 @@ from rtic_console.services.clip_export import (
     write_export_files,
 )
 from rtic_console.services.context import Context, InputRejected, Refused, service_action
+from rtic_console.services.device_health import hour_of, record_activity
 from rtic_console.services.donors import last_agreement_of
 from rtic_console.services.recipients import checked_recipient
 from rtic_console.services.viewing import PURPOSE_TITLES, purpose_of
@@ -173,6 +174,9 @@ def index_segment(session: Session, segment: SegmentInfo) -> int:
     row = RecordingSegment(**segment.__dict__)
     session.add(row)
     session.flush()
+    # A recorded segment shows the camera streamed: it counts in the hours it spans.
+    record_activity(session, heartbeats=[(device.id, at) for at in {
+        hour_of(segment.started_at), hour_of(segment.ended_at)}])
     publish(session, Change.RECORDING, (device.id,))
     return row.id
 

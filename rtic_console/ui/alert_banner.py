@@ -4,7 +4,7 @@ one of them acknowledges it."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QInputDialog, QLabel, QPushButton, QWidget
 
 from rtic_console.services import alerts
@@ -20,10 +20,13 @@ class AlertBanner(QFrame):
     """Hidden while nothing waits. Shows the oldest alert and how many more; the person
     acknowledges it here with a note, which takes it off every console."""
 
+    subject_requested = Signal(str, str)  # subject type, subject id: "Show" was pressed
+
     def __init__(self, session: ConsoleSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._session = session
         self.alerts: list[AlertView] = []
+        self._showable: set[str] = set()
         # One load at a time per banner; a burst of alerts costs one query.
         self._key = f"alerts.open:{id(self)}"
         self.setObjectName("alertBanner")
@@ -33,6 +36,10 @@ class AlertBanner(QFrame):
         self.text.setWordWrap(True)
         self.count = QLabel()
         self.count.setObjectName("alertCount")
+        self.show_button = QPushButton("Show")
+        self.show_button.setObjectName("alertShow")
+        self.show_button.clicked.connect(self._on_show_clicked)
+        self.show_button.hide()  # until an area that shows the subject is linked
         self.ack_button = QPushButton("Acknowledge…")
         self.ack_button.setObjectName("alertAcknowledge")
         self.ack_button.clicked.connect(self._on_ack_clicked)
@@ -44,6 +51,7 @@ class AlertBanner(QFrame):
         layout.addWidget(self.text, 1)
         layout.addWidget(self.error)
         layout.addWidget(self.count)
+        layout.addWidget(self.show_button)
         layout.addWidget(self.ack_button)
         self.hide()
         session.changes.changed.connect(self._on_change)
@@ -68,11 +76,27 @@ class AlertBanner(QFrame):
         self.text.setText(f"⚠ {first.title} — {first.body}  "
                           f"({first.raised_at.astimezone():%H:%M})")
         self.count.setText(f"+{len(rows) - 1} more" if len(rows) > 1 else "")
+        self._update_show()
         self.show()
 
     def _on_failed(self, error: BaseException) -> None:
         self.error.setText(describe_error(error))
         self.error.show()
+
+    def offer_show(self, subject_types: set[str]) -> None:
+        """The subjects an area of this console can show (devices for the Devices tab)."""
+        self._showable = subject_types
+        self._update_show()
+
+    def _update_show(self) -> None:
+        first = self.alerts[0] if self.alerts else None
+        self.show_button.setVisible(first is not None and first.subject_type in self._showable)
+
+    @Slot()
+    def _on_show_clicked(self) -> None:
+        if self.alerts and self.alerts[0].subject_id is not None:
+            first = self.alerts[0]
+            self.subject_requested.emit(first.subject_type or "", first.subject_id or "")
 
     @Slot()
     def _on_ack_clicked(self) -> None:

@@ -1,4 +1,5 @@
-"""How work areas hand work to each other: search ↔ map, registry → map, map → wall.
+"""How work areas hand work to each other: search ↔ map, registry → map, map → wall, and
+the alert banner → the area that shows an alert's subject.
 
 The main window stays a layout: it builds the areas the person may use and lets this module
 join the ones that exist. Each link goes through the receiving area's own public slot, so the
@@ -10,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 from PySide6.QtWidgets import QWidget
+
+from rtic_console.ui.alert_banner import AlertBanner
 
 
 def link_areas(areas: Mapping[str, QWidget], show: Callable[[QWidget], None]) -> None:
@@ -38,3 +41,19 @@ def link_areas(areas: Mapping[str, QWidget], show: Callable[[QWidget], None]) ->
             wall.open_camera(device_id)
 
         map_area.camera_open_requested.connect(open_on_wall)
+
+
+def link_alerts(banner: AlertBanner, areas: Mapping[str, QWidget],
+                show: Callable[[QWidget], None]) -> None:
+    """A device's alert opens the Devices tab on that device, where there is one."""
+    devices = areas.get("devices")
+    if devices is None:
+        return
+
+    def show_subject(subject_type: str, subject_id: str) -> None:
+        if subject_type == "device":
+            show(devices)
+            devices.show_device(subject_id)
+
+    banner.offer_show({"device"})
+    banner.subject_requested.connect(show_subject)

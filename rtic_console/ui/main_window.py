@@ -11,11 +11,13 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QVBo
 
 from rtic_console import __version__
 from rtic_console.domain.personnel import sorted_roles
-from rtic_console.domain.roles import ROLE_TITLES
+from rtic_console.domain.roles import ROLE_TITLES, Permission
 from rtic_console.services.station_proof import describe_station
+from rtic_console.ui.admin.device_report_dialog import DeviceReportDialog
 from rtic_console.ui.alert_banner import AlertBanner
-from rtic_console.ui.area_links import link_areas
+from rtic_console.ui.area_links import link_alerts, link_areas
 from rtic_console.ui.console_session import ConsoleSession
+from rtic_console.ui.shift_check_dialog import ShiftCheckDialog
 from rtic_console.ui.work_areas import areas_for
 
 SETTINGS_GROUP = "mainWindow"
@@ -62,6 +64,7 @@ class MainWindow(QMainWindow):
             self.demo_banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
             layout.addWidget(self.demo_banner)
         self.alert_banner = AlertBanner(session)
+        link_alerts(self.alert_banner, self.areas, self.tabs.setCurrentWidget)
         layout.addWidget(self.alert_banner)
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
@@ -91,6 +94,14 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         console = self.menuBar().addMenu("&Console")
+        report = QAction("&Report a damaged device…", self)
+        report.triggered.connect(self._on_report_device_triggered)
+        console.addAction(report)
+        if self.session.may(Permission.RECORD_SHIFT_CHECK):
+            check = QAction("Start-of-&shift check…", self)
+            check.triggered.connect(self._on_shift_check_triggered)
+            console.addAction(check)
+        console.addSeparator()
         sign_out = QAction("Sign &out", self)
         sign_out.setShortcut(QKeySequence("Ctrl+Shift+Q"))
         sign_out.triggered.connect(self.sign_out_requested)
@@ -117,6 +128,20 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(
                 "The database connection dropped. Changes are refused until it is back; "
                 "the console reconnects by itself.", 15000)
+
+    @Slot()
+    def _on_report_device_triggered(self) -> None:
+        """B.2: anyone signed in reports a device, whatever areas they see."""
+        DeviceReportDialog(self.session, None, self).exec()
+
+    @Slot()
+    def _on_shift_check_triggered(self) -> None:
+        """D.3.b-d: the officer who drives a unit signs its check before the shift."""
+        dialog = ShiftCheckDialog(self.session, self)
+        if dialog.exec() and dialog.saved:
+            self.statusBar().showMessage(
+                f"Start-of-shift check of unit {dialog.saved.vehicle_unit} signed"
+                + (": failed, damage report opened" if dialog.saved.failed else "."), 15000)
 
     @Slot()
     def _on_about_triggered(self) -> None:

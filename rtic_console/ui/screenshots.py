@@ -26,6 +26,7 @@ from rtic_console.services import hits as hit_service
 from rtic_console.services import search_requests, sharing
 from rtic_console.services.auth import sign_in
 from rtic_console.services.context import Context
+from rtic_console.services.demo_fleet import seed_demo_fleet
 from rtic_console.services.demo_history import seed_demo_history
 from rtic_console.services.demo_seed import (
     DEMO_PASSWORD,
@@ -80,6 +81,7 @@ def demo_database(folder: Path, settings: Settings) -> Database:
         seed_demo(session, date.today(), settings.workstation)
         seed_demo_hot_lists(session, datetime.now(UTC))
         seed_demo_history(session, datetime.now(UTC))
+        seed_demo_fleet(session, datetime.now(UTC))
     engine = MatchingEngine()
     with db.read() as session:
         engine.load(session)
@@ -229,8 +231,8 @@ def render_all(out: Path) -> list[Path]:
         near.find_button.click()
         settle(lambda: near.model.rowCount() > 0, 5)
         seed_sharing(db, sergeant.session.ctx, work / "sharing")
-        for key in ("dashboard", "cameras", "donors", "registry", "sharing", "quarantine",
-                    "roster", "workstations", "audit", "account"):
+        for key in ("dashboard", "cameras", "devices", "donors", "registry", "sharing",
+                    "quarantine", "roster", "workstations", "audit", "account"):
             sergeant.tabs.setCurrentWidget(sergeant.areas[key])
             if key == "roster":  # a person selected: their roles, who granted and confirmed
                 roster = sergeant.areas[key]

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QWidget
 from rtic_console.domain.roles import Permission
 from rtic_console.ui.account_widget import AccountWidget
 from rtic_console.ui.admin.cameras_widget import CamerasWidget
+from rtic_console.ui.admin.devices_widget import DevicesWidget
 from rtic_console.ui.admin.donors_widget import DonorsWidget
 from rtic_console.ui.admin.quarantine_widget import QuarantineWidget
 from rtic_console.ui.admin.registry_widget import RegistryWidget
@@ -46,6 +47,7 @@ WORK_AREAS: tuple[WorkArea, ...] = (
     WorkArea("approvals", "Approvals", Permission.APPROVE_SPECIAL, ApprovalsWidget),
     WorkArea("dashboard", "Dashboard", Permission.VIEW_DASHBOARD, DashboardWidget),
     WorkArea("cameras", "Cameras", Permission.MANAGE_CAMERAS, CamerasWidget),
+    WorkArea("devices", "Devices", Permission.MANAGE_DEVICES, DevicesWidget),
     WorkArea("donors", "Donor agreements", Permission.MANAGE_DONORS, DonorsWidget),
     WorkArea("registry", "Camera registry", Permission.QUERY_REGISTRY, RegistryWidget),
     WorkArea("sharing", "Sharing", Permission.VIEW_SHARING, SharingWidget),

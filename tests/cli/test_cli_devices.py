@@ -117,3 +117,20 @@ def test_a_version_with_a_control_character_is_refused(db: Database, as_person,
                                       "--version", "4.3\x1b]0;owned\x07"),
                    action="device.update", match="control character", signed_in=True,
                    error=CliRefused)
+
+
+@pytest.mark.policy("D.3.d")
+def test_shift_check_from_a_terminal(db: Database, as_person, enrol, fleet) -> None:
+    enrol("6301", "officer", sign=False)
+    code, out, err = as_person("6301", "shift", "check", "1188", "--affixed", "yes", "--cdms",
+                               "yes", "--green", "yes")
+    assert code == 0 and "all items passed" in out, err
+    assert_refused(db, refused_by_cli(as_person, "6301", "shift", "check", "1188",
+                                      "--affixed", "yes", "--cdms", "yes", "--green", "no"),
+                   action="shift.check", clause="B.2.b(1)", signed_in=True, error=CliRefused)
+    code, out, err = as_person("6301", "shift", "check", "1188", "--affixed", "yes", "--cdms",
+                               "yes", "--green", "no", "--mdc-request",
+                               "MDC-91: GPS lamp red")
+    assert code == 0 and "Damage report(s) #1 opened" in out, err
+    code, out, _ = as_person("1001", "shift", "unchecked", "--json")
+    assert code == 0 and json.loads(out) == []

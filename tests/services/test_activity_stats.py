@@ -231,9 +231,10 @@ def test_readers_reporting_per_hour_and_heard_recently(db: Database, admin: Cont
                 StreamStatus("CAM-2", None, 10.0, True, None),))])
     result = stats(db, admin, "24h", at(utc, 2024, 6, 12, 14, 37), "UTC")
     readers = result.readers
-    fixed, mobile = readers.by_kind
+    fixed, mobile, trailer = readers.by_kind
     assert (fixed.kind, fixed.in_service, mobile.kind, mobile.in_service) == (
         "alpr_fixed", 2, "alpr_mobile", 1)
+    assert (trailer.kind, trailer.in_service) == ("trailer", 0)
     # Hours 10:00, 12:00 and 14:00 are buckets 19, 21 and 23 of the window.
     assert {i: c for i, c in enumerate(fixed.counts) if c} == {19: 1, 21: 1, 23: 1}
     assert {i: c for i, c in enumerate(mobile.counts) if c} == {23: 1}

@@ -305,3 +305,28 @@ def test_two_dispatchers_claim_at_once_exactly_one_wins(db: Database, engine: Ma
     with db.read() as session:
         (event,) = list_events(session, AuditFilter(action="hits.claim.refused"))
     assert event.details == {"clause": "D.5.b"} and event.object_id == str(hit_id)
+
+
+@pytest.mark.policy("D.3.e")
+def test_a_confirmed_stolen_vehicle_hit_stores_its_recovery_call(
+        db: Database, engine: MatchingEngine, listed: Context, enrol) -> None:
+    hit_id = ingest(db, engine, read("7ABC123")).hit_ids[0]
+    dispatcher = enrol("5201", "dispatcher")
+    perform(db, dispatcher, hit_service.claim_hit, hit_id)
+    assert_refused(db, lambda: perform(db, dispatcher, hit_service.record_recovery_call,
+                                       hit_id, "26-120001"),
+                   action="hits.recovery", clause="D.3.e", match="confirmed stolen vehicle")
+    _work_to_confirmation(db, dispatcher, hit_id)
+    confirmed = perform(db, dispatcher, hit_service.confirm_hit, hit_id)
+    assert confirmed.reason == "stolen_vehicle" and confirmed.recovery_cfs is None
+    assert_refused(db, lambda: perform(db, dispatcher, hit_service.record_recovery_call,
+                                       hit_id, "no!"),
+                   action="hits.recovery", match="not valid")
+    view = perform(db, dispatcher, hit_service.record_recovery_call, hit_id, "26-120001")
+    assert view.recovery_cfs == "26-120001"
+    assert_refused(db, lambda: perform(db, dispatcher, hit_service.record_recovery_call,
+                                       hit_id, "26-120002"),
+                   action="hits.recovery", clause="D.3.e", match="already recorded")
+    with db.read() as session:
+        [event] = list_events(session, AuditFilter(action="hits.recovery"))
+    assert event.details["recovery_cfs"] == "26-120001" and event.actor_badge == "5201"

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from rtic_console.domain.recipients import ExportRecipient
 from rtic_console.services import recordings
@@ -18,7 +18,7 @@ from rtic_console.services.evidence_export import export_evidence
 from rtic_console.services.runner import perform, query
 from rtic_console.store.audit_log import AuditFilter, list_events
 from rtic_console.store.database import Database
-from rtic_console.store.models import CameraSettings
+from rtic_console.store.models import CameraSettings, DeviceHealthHour
 from tests.refusals import assert_refused
 from tests.services.pscn_support import add_camera, grey_levels, write_segment
 
@@ -205,3 +205,15 @@ def test_an_evidence_export_names_its_recipient(db: Database, admin: Context,
             "evidence collection", tmp_path / "out", recipient=recipient),
             action="evidence.export", clause="C.3", match=match, error=Refused)
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.policy("D.2.b(1)")
+def test_a_recorded_segment_counts_in_the_cameras_hourly_health(db: Database, admin: Context,
+                                                                tmp_path: Path) -> None:
+    camera = add_camera(db, admin, "CAM-AG-01", recording_enabled=True)
+    t0 = datetime(2026, 11, 20, 9, 59, 58, tzinfo=UTC)  # spans 09:00 and 10:00
+    _index(db, write_segment(tmp_path / "rec", camera.id, t0, 20))
+    with db.read() as session:
+        hours = sorted((r.hour.hour, r.heartbeats) for r in session.scalars(
+            select(DeviceHealthHour).where(DeviceHealthHour.device_id == camera.id)))
+    assert hours == [(9, 1), (10, 1)]

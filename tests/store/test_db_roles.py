@@ -62,8 +62,8 @@ def test_logins_append_but_cannot_alter_the_trail(pg_url: str, pg_database: PgTe
                                         signed_by="test", workstation="WS"))
             # Ordinary rights on the other tables.
             session.execute(text("INSERT INTO devices (code, name, kind, category, area, "
-                                 "address, in_service) VALUES ('R1', 'Reader', 'fixed_reader', "
-                                 "'agency', 'A', 'B', true)"))
+                                 "address, service_state) VALUES ('R1', 'Reader', "
+                                 "'alpr_fixed', 'agency', 'A', 'B', 'in_service')"))
             session.execute(text("UPDATE devices SET name = 'Reader 1' WHERE code = 'R1'"))
             session.execute(text("DELETE FROM devices WHERE code = 'R1'"))
         before = _count(db)

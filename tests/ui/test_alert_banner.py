@@ -16,6 +16,7 @@ from rtic_console.services.runner import perform
 from rtic_console.store.change_listeners import change_listener
 from rtic_console.store.database import Database, open_database
 from rtic_console.ui.alert_banner import AlertBanner
+from rtic_console.ui.main_window import MainWindow
 from tests.services.fleet_support import add_fleet
 
 
@@ -65,3 +66,22 @@ def test_a_report_from_another_console_shows_until_acknowledged(
     perform(other, admin, acknowledge_alert, second.alerts[0].id, "")
     qtbot.waitUntil(lambda: not first.alerts and not second.alerts, timeout=5000)
     assert first.isHidden() and second.isHidden()
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_show_opens_the_devices_tab_on_the_reported_device(qtbot, console_session,
+                                                           db: Database, admin: Context,
+                                                           enrol) -> None:
+    add_fleet(db, admin)
+    officer = enrol("6301", "officer")
+    perform(db, officer, report_device, "ALPR-TR-01",
+            ReportInput("hitch bent", trailer_secured=True))
+    window = MainWindow(console_session(admin))
+    qtbot.addWidget(window)
+    banner, devices = window.alert_banner, window.areas["devices"]
+    qtbot.waitUntil(lambda: bool(banner.alerts) and devices.model.rowCount() == 4,
+                    timeout=5000)
+    assert banner.show_button.isVisibleTo(banner)
+    banner.show_button.click()
+    assert window.tabs.currentWidget() is devices
+    assert devices.selected() is not None and devices.selected().code == "ALPR-TR-01"

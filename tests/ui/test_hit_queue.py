@@ -63,6 +63,7 @@ def test_new_hit_appears_live_with_the_stop_warning(qtbot, console_session, db: 
 
 
 @pytest.mark.policy("D.6.a")
+@pytest.mark.policy("D.3.e")
 def test_dispatcher_works_a_hit_to_confirmation(qtbot, console_session, db: Database,
                                                 engine: MatchingEngine, enrol) -> None:
     widget = HitQueueWidget(console_session(enrol("5201", "dispatcher")))
@@ -104,6 +105,14 @@ def test_dispatcher_works_a_hit_to_confirmation(qtbot, console_session, db: Data
     detail = perform(db, widget._session.ctx, __import__(
         "rtic_console.services.hits", fromlist=["hit_detail"]).hit_detail, hit_id)
     assert detail.hit.status is HitStatus.CONFIRMED
+    # D.3.e: a confirmed stolen vehicle stays shown and asks for the recovery call.
+    assert panel.recovery_box.isVisible() and widget.selected_id == hit_id
+    panel.recovery_cfs.setText("26-118990")
+    panel.recovery_button.click()
+    qtbot.waitUntil(lambda: widget.selected_id is None, timeout=5000)
+    detail = perform(db, widget._session.ctx, __import__(
+        "rtic_console.services.hits", fromlist=["hit_detail"]).hit_detail, hit_id)
+    assert detail.hit.recovery_cfs == "26-118990"
 
 
 def test_officer_sees_hits_but_cannot_work_them(qtbot, console_session, db: Database,

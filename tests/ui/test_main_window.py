@@ -14,13 +14,13 @@ pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 @pytest.mark.policy("A.2")
 @pytest.mark.parametrize("role,areas", [
     ("alpr_admin", ["hits", "map", "wall", "search", "other_use", "hotlists", "dashboard",
-                    "cameras", "donors", "registry", "sharing", "roster", "workstations",
-                    "quarantine", "audit", "account"]),
+                    "cameras", "devices", "donors", "registry", "sharing", "roster",
+                    "workstations", "quarantine", "audit", "account"]),
     ("supervisor", ["hits", "map", "wall", "search", "other_use", "hotlists", "approvals",
                     "dashboard", "registry", "sharing", "audit", "account"]),
     ("division_commander", ["hits", "dashboard", "sharing", "audit", "account"]),
     ("dispatcher", ["hits", "map", "hotlists", "account"]),
-    ("it_staff", ["wall", "dashboard", "cameras", "quarantine", "account"]),
+    ("it_staff", ["wall", "dashboard", "cameras", "devices", "quarantine", "account"]),
 ])
 def test_areas_follow_roles(qtbot, console_session, db: Database, runner, enrol, role: str,
                             areas: list[str]) -> None:

@@ -37,7 +37,7 @@ from rtic_console.ui.widgets import MessageLine, describe_error
 
 COLUMNS = ("Camera", "Name", "Category", "Area", "Address", "Stream", "Status", "Recording")
 STATUS_COLORS = {"live": "#15803d", "offline": "#b91c1c", "out of service": "#b45309",
-                 "unknown": "#6b7280"}
+                 "damaged": "#b91c1c", "unknown": "#6b7280"}
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 
 

@@ -26,7 +26,7 @@ from rtic_console.ui.dashboard.chart_style import ChartStyle, style_for
 from rtic_console.ui.widgets import MessageLine, describe_error
 
 LIVE_KINDS = frozenset({Change.READS_ADDED, Change.HIT_CREATED, Change.HIT_CHANGED,
-                        Change.DEVICE_HEALTH, Change.CAMERA, Change.RESYNC})
+                        Change.DEVICE_HEALTH, Change.DEVICE, Change.CAMERA, Change.RESYNC})
 # Reads arrive many times a second; the charts are counts, so one fetch every few
 # seconds at most is plenty and keeps a 10-million-row database unbothered.
 REFRESH_GAP_MS = 5000

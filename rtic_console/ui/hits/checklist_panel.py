@@ -29,6 +29,7 @@ from rtic_console.domain.checklist import (
     QueryOutcome,
     Step,
     StepInput,
+    asks_recovery_call,
 )
 from rtic_console.domain.roles import Permission
 from rtic_console.services import hits as hit_service
@@ -128,6 +129,18 @@ class ChecklistPanel(QWidget):
         closing.addWidget(self.closing)
         closing.addWidget(self.close_reason, 1)
         closing.addWidget(self.close_button)
+        # D.3.e: asked once a stolen vehicle hit is confirmed.
+        self.recovery_box = QGroupBox("Stolen vehicle recovery call for service (D.3.e)")
+        self.recovery_box.setObjectName("recoveryBox")
+        self.recovery_cfs = QLineEdit()
+        self.recovery_cfs.setMaxLength(24)
+        self.recovery_cfs.setPlaceholderText("CFS number, if the unoccupied vehicle could not "
+                                             "be recovered")
+        self.recovery_button = QPushButton("Record recovery call")
+        self.recovery_button.clicked.connect(self._on_recovery_clicked)
+        recovery = QHBoxLayout(self.recovery_box)
+        recovery.addWidget(self.recovery_cfs, 1)
+        recovery.addWidget(self.recovery_button)
         self.message = MessageLine()
 
         layout = QVBoxLayout(self)
@@ -137,6 +150,7 @@ class ChecklistPanel(QWidget):
         layout.addLayout(top)
         layout.addLayout(steps_layout)
         layout.addWidget(self.confirm_button)
+        layout.addWidget(self.recovery_box)
         layout.addLayout(closing)
         layout.addWidget(self.message)
         layout.addStretch(1)
@@ -204,6 +218,8 @@ class ChecklistPanel(QWidget):
                     child.setEnabled(active)
             self.step_buttons[step].setVisible(record is None and self.can_work)
         self.confirm_button.setVisible(self.can_work and not h.informational)
+        self.recovery_box.setVisible(self.can_work and asks_recovery_call(
+            h.status, h.reason, h.recovery_cfs))
         self.confirm_button.setEnabled(mine and next_step is None)
         # Only the claimer closes (D.6.a); the service says why anything else is refused.
         for w in (self.closing, self.close_reason, self.close_button):
@@ -212,7 +228,9 @@ class ChecklistPanel(QWidget):
 
     def _status_text(self, h: HitView, mine: bool) -> str:
         if not h.open:
-            return f"Closed: {h.status.value.replace('_', ' ')}."
+            return f"Closed: {h.status.value.replace('_', ' ')}." + (
+                f" Recovery call for service {h.recovery_cfs} (D.3.e)." if h.recovery_cfs
+                else "")
         if not self.can_work:
             return "Only dispatchers claim and verify hits (D.5.b)."
         if h.informational:
@@ -273,6 +291,10 @@ class ChecklistPanel(QWidget):
     @Slot()
     def _on_confirm_clicked(self) -> None:
         self._run(hit_service.confirm_hit)
+
+    @Slot()
+    def _on_recovery_clicked(self) -> None:
+        self._run(hit_service.record_recovery_call, self.recovery_cfs.text())
 
     @Slot()
     def _on_close_clicked(self) -> None:

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rtic_console.domain.checklist import STATUS_TITLES
+from rtic_console.domain.checklist import STATUS_TITLES, asks_recovery_call
 from rtic_console.services import hits as hit_service
 from rtic_console.services.hits import HitDetail, HitView
 from rtic_console.services.runner import query
@@ -160,6 +160,13 @@ class HitQueueWidget(QWidget):
         """Keep the selected hit's panels current; reload its detail only if its steps
         changed (images never do)."""
         if view is None or not view.open:
+            detail = self._detail
+            if (view is not None and detail is not None and detail.hit.id == hit_id
+                    and asks_recovery_call(view.status, view.reason, view.recovery_cfs)):
+                # D.3.e: the confirmed stolen vehicle stays shown while its panel asks for
+                # the recovery call for service; selecting another hit moves on.
+                self._show_detail(replace(detail, hit=view), self._images)
+                return
             self._select_none()
             return
         row = self.model.row_of(hit_id)

@@ -3,6 +3,7 @@ by a division commander, and the log, live as the services change them."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -90,3 +91,27 @@ def test_an_agency_without_its_state_is_refused_in_the_area(qtbot, console_sessi
     widget.add_agency(dialog.agency())
     qtbot.waitUntil(widget.message.isVisible, timeout=WAIT)
     assert "state is missing" in widget.message.text()
+
+
+@pytest.mark.policy("C.2.a")
+def test_a_commanders_banner_shows_the_non_partner_request(qtbot, console_session,
+                                                          db: Database, second_admin, enrol,
+                                                          directory, tmp_path: Path) -> None:
+    from rtic_console.services import sharing
+    from rtic_console.ui.main_window import MainWindow
+
+    commander = enrol("9001", "division_commander")
+    window = MainWindow(console_session(commander))
+    qtbot.addWidget(window)
+    banner, area = window.alert_banner, window.areas["sharing"]
+    perform(db, second_admin, sharing.file_request, sharing.SharingInput(
+        "CA0345000", "Det. A", "", "burglary series", "G-1", plates="7ABC123",
+        time_from=datetime.now(UTC) - timedelta(hours=2), time_to=datetime.now(UTC)))
+    qtbot.waitUntil(lambda: bool(banner.alerts) and area.requests.rowCount() == 1,
+                    timeout=WAIT)
+    assert "non-LEARN partner: Galt PD" in banner.text.text()
+    assert banner.show_button.isVisibleTo(banner)
+    banner.show_button.click()
+    assert window.tabs.currentWidget() is area
+    assert area.selected_request() is not None and area.selected_request().id == 1
+    assert "division commander was alerted" in area.detail.text()

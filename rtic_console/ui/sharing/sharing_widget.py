@@ -75,6 +75,7 @@ class SharingWidget(QWidget):
         super().__init__(parent)
         self._session = session
         self.directory: list[AgencyView] = []
+        self._wanted: str | None = None  # a request to select once it is listed
         self.message = MessageLine()
         self.tabs = QTabWidget()
         self.tabs.addTab(self._requests_tab(), "Requests")
@@ -172,7 +173,11 @@ class SharingWidget(QWidget):
                             key=f"sharing.{what}.{id(self)}")
 
     def _on_requests_loaded(self, rows: list[SharingView]) -> None:
+        chosen = self.selected_request()
         self.requests.set_rows(rows)
+        if chosen is not None and self._wanted is None:
+            self._wanted = str(chosen.id)  # keep the selection across the reload
+        self._select_wanted()
         self._update_buttons()
 
     def _on_agencies_loaded(self, rows: list[AgencyView]) -> None:
@@ -189,6 +194,23 @@ class SharingWidget(QWidget):
             self.reload(what)
 
     # Acting -------------------------------------------------------------------------------
+
+    def show_request(self, request_id: str | int) -> None:
+        """Select a request (an alert's subject), once the list holds it."""
+        self.tabs.setCurrentIndex(0)
+        self._wanted = str(request_id)
+        self._select_wanted()
+
+    def _select_wanted(self) -> None:
+        if self._wanted is None:
+            return
+        wanted = self._wanted
+        at = self.requests.row_of_key(int(wanted)) if wanted.isdigit() else None
+        if at is None:
+            return
+        self._wanted = None
+        self.requests_view.selectRow(
+            self.requests_proxy.mapFromSource(self.requests.index(at, 0)).row())
 
     def selected_request(self) -> SharingView | None:
         return selected_row(self.requests_view, self.requests_proxy, self.requests)

@@ -86,10 +86,9 @@ def purpose_text(raw: object) -> str:
     return text_field(raw, "purpose", MAX_PURPOSE)
 
 
-def case_of(raw: object, label: str, *, required: bool = True) -> str:
+def case_of(raw: object, label: str) -> str:
+    """An SPD case number, in SPD's form."""
     if not isinstance(raw, str) or not raw.strip():
-        if not required:
-            return ""
         raise SharingAskError(f"{label} is missing")
     try:
         return case_number_of(raw, label)

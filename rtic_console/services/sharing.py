@@ -191,7 +191,9 @@ def file_request(session: Session, ctx: Context, item: SharingInput,
         requester = text_field(item.requester_name, "requester", 120, required=False)
         contact = text_field(item.requester_contact, "requester's contact", 200,
                              required=False)
-        their_case = case_of(item.their_case_number, "their case number", required=False)
+        # Another agency's numbering is theirs: kept as written, not held to SPD's form.
+        their_case = text_field(item.their_case_number, "their case number", 40,
+                                required=False)
         asked = _asked(item, now)
     except SharingAskError as exc:
         raise InputRejected(str(exc), clause=exc.clause) from None

@@ -174,7 +174,7 @@ def test_a_non_partner_is_flagged_for_the_commander_whatever_else(db: Database,
     pytest.param({"purpose": "   "}, "C.3", "states its purpose",
                  marks=pytest.mark.policy("C.3")),
     pytest.param({"spd_case_number": "26-77"}, None, "one of the two"),
-    pytest.param({"their_case_number": "a b c ; drop"}, None, "their case number"),
+    pytest.param({"their_case_number": "EG\x00-1"}, None, "their case number"),
 ])
 def test_bad_requests_are_refused_before_anything_is_recorded(
         db: Database, admin: Context, reads, out: Path, change: dict,

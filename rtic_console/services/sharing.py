@@ -136,18 +136,20 @@ def _asked(item: SharingInput, now: datetime) -> _Asked:
     if by_case:
         return _Asked((), None, None, case_of(item.spd_case_number, "SPD case number"))
     start, end = range_of(item.time_from, item.time_to, now)
-    return _Asked(plates_of(item.plates), start, end, None)  # type: ignore[arg-type]
+    return _Asked(plates_of(item.plates), start, end, None)
 
 
 def _reads(session: Session, asked: _Asked) -> list[ReadHit]:
-    if asked.spd_case is None:
-        assert asked.start is not None and asked.end is not None
-        return plate_reads(session, asked.plates, asked.start, asked.end)
-    reads = case_reads(session, asked.spd_case)
-    if reads is None:
-        raise InputRejected(f"SPD case {asked.spd_case} has no logged search of a plate: "
-                            "there are no reads of that case to share")
-    return reads
+    """Exactly the reads asked for: the plates over their range, or an SPD case's."""
+    if asked.spd_case is not None:
+        reads = case_reads(session, asked.spd_case)
+        if reads is None:
+            raise InputRejected(f"SPD case {asked.spd_case} has no logged search of a plate: "
+                                "there are no reads of that case to share")
+        return reads
+    if asked.start is None or asked.end is None:
+        raise InputRejected("time range: a request for plates gives both ends")
+    return plate_reads(session, asked.plates, asked.start, asked.end)
 
 
 def _out_folder(out_dir: str | Path | None) -> Path:

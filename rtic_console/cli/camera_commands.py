@@ -9,6 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 from rtic_console.cli.output import print_json, print_table
+from rtic_console.cli.recipient_option import add_recipient_option, recipient_arg
 from rtic_console.cli.session import CliSession
 from rtic_console.domain.devices import DeviceCategory
 from rtic_console.feeds.stream_check import check_stream
@@ -77,6 +78,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     exp.add_argument("--out", required=True, type=Path, metavar="DIR")
     exp.add_argument("--report", help="the report number the clip is booked under")
     exp.add_argument("--purpose", default="evidence collection")
+    add_recipient_option(exp)
     exp.set_defaults(handler=_export)
 
 
@@ -157,7 +159,8 @@ def _key_import(args: argparse.Namespace, cli: CliSession) -> int:
 def _export(args: argparse.Namespace, cli: CliSession) -> int:
     try:
         result = export_evidence(cli.db, cli.context(), args.camera, args.start, args.end,
-                                 args.case, args.report, args.purpose, args.out)
+                                 args.case, args.report, args.purpose, args.out,
+                                 recipient=recipient_arg(args.recipient, args.case))
     except ExportNotBooked as exc:
         print(f"rtic-console: {exc}", file=sys.stderr)
         return 1

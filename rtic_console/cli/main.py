@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from rtic_console import __version__
 from rtic_console.cli import (
+    agency_commands,
     alert_commands,
     app_commands,
     audit_commands,
@@ -23,6 +24,7 @@ from rtic_console.cli import (
     inspection_commands,
     registry_commands,
     search_commands,
+    sharing_commands,
     shift_commands,
     user_commands,
     workstation_commands,
@@ -66,6 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
     app_commands.register(sub)
     compliance_commands.register(sub)
     workstation_commands.register(sub)
+    agency_commands.register(sub)
+    sharing_commands.register(sub)
     alert_commands.register(sub)
     shift_commands.register(sub)
     device_commands.register(sub)

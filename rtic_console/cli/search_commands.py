@@ -9,6 +9,7 @@ from pathlib import Path
 
 from rtic_console.cli.audit_commands import parse_since
 from rtic_console.cli.output import as_dicts, print_json, print_table
+from rtic_console.cli.recipient_option import add_recipient_option, recipient_arg
 from rtic_console.cli.session import CliRefusal, CliSession
 from rtic_console.domain.search_rules import MatchMode, SearchPurpose
 from rtic_console.services import search_requests
@@ -48,7 +49,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     search.add_argument("--request", type=int, metavar="ID",
                         help="the approved request an other_use search runs under (D.1.c)")
     search.add_argument("--csv", type=Path, metavar="FILE",
-                        help="also export the results to this CSV file (audited)")
+                        help="also export the results to this CSV file (audited), for the "
+                             "--recipient")
+    add_recipient_option(search)
     search.add_argument("--json", action="store_true")
     search.set_defaults(handler=_search)
 
@@ -84,7 +87,8 @@ def _floats(raw: str | None, flag: str, count: int, shape: str) -> tuple[float, 
     return values
 
 
-def _moment(raw: str | None, flag: str) -> datetime | None:
+def moment(raw: str | None, flag: str) -> datetime | None:
+    """An ISO 8601 time from the command line, or None when not given."""
     try:
         return parse_since(raw)
     except CliRefusal:
@@ -96,7 +100,7 @@ def _search(args: argparse.Namespace, cli: CliSession) -> int:
     item = SearchInput(
         purpose=args.purpose, case_number=args.case, plate=args.plate,
         match_mode=(MatchMode.OCR if args.ocr else MatchMode.EXACT).value,
-        time_from=_moment(args.time_from, "--from"), time_to=_moment(args.time_to, "--to"),
+        time_from=moment(args.time_from, "--from"), time_to=moment(args.time_to, "--to"),
         near=_floats(args.near, "--near", 2, "LAT,LON"), radius_m=args.radius,
         rectangle=_floats(args.bbox, "--bbox", 4, "S,W,N,E"),
         devices=tuple(args.device), color=args.color, make=args.make, body=args.body,
@@ -106,18 +110,21 @@ def _search(args: argparse.Namespace, cli: CliSession) -> int:
     exported = None
     if args.csv is not None and result.reads:
         exported = perform(cli.db, ctx, export_search_csv, result.search_id,
-                           [r.detection_id for r in result.reads], args.csv)
+                           [r.detection_id for r in result.reads], args.csv,
+                           recipient_arg(args.recipient, args.case))
     if args.json:
         print_json({"search_id": result.search_id, "kind": result.kind,
                     "truncated": result.truncated, "reads": as_dicts(result.reads),
                     "export": {"file": str(exported.path), "rows": exported.rows,
-                               "sha256": exported.sha256} if exported else None})
+                               "sha256": exported.sha256, "recipient": exported.recipient}
+                    if exported else None})
         return 0
     _print_reads(result)
     if args.csv is not None and not result.reads:
         print("no reads, so no CSV file was written")
     if exported:
-        print(f"exported {exported.rows} rows to {exported.path} (SHA-256 {exported.sha256})")
+        print(f"exported {exported.rows} rows to {exported.path} (SHA-256 {exported.sha256}) "
+              f"for {exported.recipient}")
     return 0
 
 

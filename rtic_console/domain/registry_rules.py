@@ -171,7 +171,9 @@ def reason_of(raw: object) -> str:
     return _text("reason", raw, required=True)
 
 
-def _decode(data: bytes) -> str:
+def decode_csv_text(data: bytes) -> str:
+    """UTF-8 text of a CSV file (a BOM dropped); UTF-16, binary or other encodings refused
+    with how to save the file instead."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data:
         raise RegistryFileError("the file is UTF-16 or binary, not a CSV text file; save it "
                                 "as 'CSV UTF-8'")
@@ -205,7 +207,7 @@ def parse_registry_csv(data: bytes) -> ParsedRegistryFile:
     if len(data) > MAX_FILE_BYTES:
         raise RegistryFileError(f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} "
                                 "MiB; split it into smaller files")
-    reader = csv.reader(io.StringIO(_decode(data), newline=""))
+    reader = csv.reader(io.StringIO(decode_csv_text(data), newline=""))
     try:
         first = next(reader, None)
         if first is None:

@@ -52,6 +52,11 @@ class Permission(StrEnum):
     ANCHOR_AUDIT = "anchor_audit"
     MANAGE_AUDIT_KEY = "manage_audit_key"
     MANAGE_WORKSTATIONS = "manage_workstations"
+    MANAGE_AGENCIES = "manage_agencies"
+    VIEW_SHARING = "view_sharing"
+    SHARE_DATA = "share_data"
+    DECIDE_SHARING_REVIEW = "decide_sharing_review"
+    APPROVE_SPECIAL_SHARING = "approve_special_sharing"
     VIEW_DEVICES = "view_devices"
     MANAGE_DEVICES = "manage_devices"
     REPORT_DEVICE = "report_device"
@@ -132,6 +137,16 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.MANAGE_AUDIT_KEY: frozenset({Role.ALPR_ADMIN, Role.IT_STAFF}),
     # D.2.c, G.3.f: which workstations exist is access, kept by ALPR administrators.
     Permission.MANAGE_WORKSTATIONS: frozenset({Role.ALPR_ADMIN}),
+    # C.2 to C.4: the agency directory is kept by ALPR administrators, who also take the
+    # requests of other agencies; the sharing log is read by those who oversee use.
+    Permission.MANAGE_AGENCIES: frozenset({Role.ALPR_ADMIN}),
+    Permission.SHARE_DATA: frozenset({Role.ALPR_ADMIN}),
+    Permission.VIEW_SHARING: frozenset(
+        {Role.ALPR_ADMIN, Role.SUPERVISOR, Role.DIVISION_COMMANDER}),
+    # C.2.a, C.3, C.4: a legal review of a refused request is decided by a division
+    # commander; I.2.b: so is sharing a special hot list entry with another agency.
+    Permission.DECIDE_SHARING_REVIEW: frozenset({Role.DIVISION_COMMANDER}),
+    Permission.APPROVE_SPECIAL_SHARING: frozenset({Role.DIVISION_COMMANDER}),
     # B.2: anyone may find a device and report it damaged or inoperable; ALPR
     # administrators and public-safety IT keep the fleet (A.2); an ALPR administrator,
     # whom the report reaches, puts it back in service.

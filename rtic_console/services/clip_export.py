@@ -15,7 +15,7 @@ import json
 import logging
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import pairwise
 from pathlib import Path
@@ -144,6 +144,8 @@ class ExportPlan:
     report_number: str | None
     purpose: str
     segments: tuple[SourceSegment, ...]
+    # Who receives the clip (C.3), as the audit event and manifest record it.
+    recipient: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -190,6 +192,7 @@ def _manifest(stem: str, created: datetime, plan: ExportPlan, exporter: Mapping[
         "from_utc": plan.start.isoformat(), "to_utc": plan.end.isoformat(),
         "exporter": dict(exporter), "case_number": plan.case_number,
         "report_number": plan.report_number, "purpose": plan.purpose,
+        "recipient": dict(plan.recipient),
         "clip": {"file": clip.path.name, "sha256": clip.sha256, "bytes": clip.size_bytes,
                  "container": CONTAINER, "frames": clip.frames, "fps": clip.fps,
                  "width": clip.width, "height": clip.height,

@@ -16,6 +16,7 @@ from rtic_console.services.auth import roster_is_empty
 from rtic_console.services.passwords import hash_password
 from rtic_console.store.audit_log import append_event
 from rtic_console.store.models import (
+    Agency,
     Device,
     Division,
     HotList,
@@ -101,6 +102,16 @@ def _ago(today: date, days: int | None) -> date | None:
     return None if days is None else today - timedelta(days=days)
 
 
+# The sharing directory (C.2 to C.4): (ORI, name, state, type, LEARN partner), one of each
+# way a request is decided.
+DEMO_AGENCIES = (("CA0340100", "Elk Grove Police Department", "CA", "local", True),
+                 ("CA0340000", "Sacramento County Sheriff's Office", "CA", "county", True),
+                 ("NV0020000", "Washoe County Sheriff's Office", "NV", "county", True),
+                 ("DCFBISC00", "FBI Sacramento Field Office", "DC", "federal", True),
+                 ("CA0345000", "Galt Police Department", "CA", "local", False),
+                 ("CA034RP00", "Capitol Recovery LLC", "CA", "private", False))
+
+
 def seed_demo(session: Session, today: date, workstation: str) -> None:
     """Fill an empty database; refuses to touch one that already has people."""
     if not roster_is_empty(session):
@@ -117,6 +128,12 @@ def seed_demo(session: Session, today: date, workstation: str) -> None:
         session.add(Device(code=code, name=name, kind=kind.value, category=category.value,
                            area=area, address=address, latitude=lat, longitude=lon,
                            vehicle_unit=unit))
+    now = datetime.now(UTC)
+    for ori, name, state, kind, partner in DEMO_AGENCIES:
+        session.add(Agency(ori=ori, name=name, state=state, agency_type=kind,
+                           law_enforcement=kind != "private", learn_partner=partner,
+                           contact="records@example.gov", created_at=now, created_by="demo",
+                           updated_at=now, updated_by="demo"))
     session.flush()
     # Every demo division but South Command has the demo commander, so an inspection shows
     # both a referral that reaches a commander and one flagged for want of one (D.2.b(2)(a)).
@@ -129,7 +146,8 @@ def seed_demo(session: Session, today: date, workstation: str) -> None:
                              updated_at=now))
     append_event(session, actor_badge=None, workstation=workstation, action="demo.seed",
                  reason="demo database created",
-                 details={"people": len(DEMO_ROSTER), "devices": len(DEMO_DEVICES)})
+                 details={"people": len(DEMO_ROSTER), "devices": len(DEMO_DEVICES),
+                          "agencies": len(DEMO_AGENCIES)})
 
 
 def demo_badge_for(role: Role) -> str:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
+from rtic_console.domain.recipients import ExportRecipient
 from rtic_console.services import recordings
 from rtic_console.services.context import Context
 from rtic_console.services.recordings import ExportResult
@@ -17,15 +18,17 @@ Progress = Callable[[str], None]
 
 def export_evidence(db: Database, ctx: Context, camera: int | str, start: datetime,
                     end: datetime, case_number: str, report_number: str | None, purpose: str,
-                    out_dir: str | Path, progress: Progress | None = None) -> ExportResult:
-    """Check, write, book: each step in a transaction of its own (or none, while the clip
-    encodes, so no lock is held for seconds), each refusal audited. Run it off the GUI
-    thread; `progress` hears each step as it starts. Files once written are always booked,
-    whoever asked is still waiting or not."""
+                    out_dir: str | Path, progress: Progress | None = None,
+                   recipient: ExportRecipient | None = None) -> ExportResult:
+    """Check (the recipient among the rest: SPD internal use for the case, or a granted
+    sharing request, C.3), write, book: each step in a transaction of its own (or none,
+    while the clip encodes, so no lock is held for seconds), each refusal audited. Run it
+    off the GUI thread; `progress` hears each step as it starts. Files once written are
+    always booked, whoever asked is still waiting or not."""
     tell = progress or (lambda _step: None)
     tell("1 of 3 · Checking the request and finding the recorded segments…")
     plan = query(db, ctx, recordings.plan_export, camera, start, end, case_number,
-                 report_number, purpose)
+                 report_number, purpose, recipient)
     n = len(plan.segments)
     tell(f"2 of 3 · Verifying {n} segment{'s' if n != 1 else ''} against their recorded "
          "hashes and writing the clip…")

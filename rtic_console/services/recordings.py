@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from rtic_console.domain.devices import DeviceKind
 from rtic_console.domain.donor_terms import RecordingDecision, recording_allowed
+from rtic_console.domain.recipients import ExportRecipient
 from rtic_console.domain.roles import Permission
 from rtic_console.domain.stream_urls import SecretUrl
 from rtic_console.services.auth import authorize
@@ -28,6 +29,7 @@ from rtic_console.services.clip_export import (
 from rtic_console.services.context import Context, InputRejected, Refused, service_action
 from rtic_console.services.device_health import hour_of, record_activity
 from rtic_console.services.donors import last_agreement_of
+from rtic_console.services.recipients import checked_recipient
 from rtic_console.services.viewing import PURPOSE_TITLES, ViewingPurpose, purpose_of
 from rtic_console.services.viewing_requests import approved_window
 from rtic_console.store.audit_log import append_event
@@ -372,8 +374,9 @@ def _export_fields(case_number: str, report_number: str | None,
 @service_action(EXPORT)
 def plan_export(session: Session, ctx: Context, camera: int | str, start: datetime,
                 end: datetime, case_number: str, report_number: str | None,
-                purpose: str) -> ExportPlan:
-    """Checks an export (read only): refused for donor cameras (G.1), and for a range with
+                purpose: str, recipient: ExportRecipient | None = None) -> ExportPlan:
+    """Checks an export (read only): refused for donor cameras (G.1), without its recipient
+    (SPD internal use for the case, or a granted sharing request, C.3), and for a range with
     no recording. Then `write_export` off any transaction, then `record_export`; the
     workflow is `evidence_export.export_evidence`."""
     authorize(session, ctx, Permission.EXPORT_EVIDENCE, action=EXPORT, object_type="camera",
@@ -385,6 +388,8 @@ def plan_export(session: Session, ctx: Context, camera: int | str, start: dateti
                       action=EXPORT, clause=decision.clause, object_type="camera",
                       object_id=device.code)
     case_number, report_number, purpose = _export_fields(case_number, report_number, purpose)
+    receiver = checked_recipient(session, recipient, case_number=case_number, action=EXPORT,
+                                 object_type="camera", object_id=device.code)
     start, end = _time_range(start, end, MAX_EXPORT)
     segments = tuple(SourceSegment(s.id, s.path, s.started_at, s.ended_at, s.fps, s.sha256)
                      for s in _overlapping(session, device.id, start, end))
@@ -394,7 +399,7 @@ def plan_export(session: Session, ctx: Context, camera: int | str, start: dateti
     facts = {"id": device.code, "name": device.name, "category": device.category,
              "address": device.address}
     return ExportPlan(device.id, facts, start, end, case_number, report_number, purpose,
-                      segments)
+                      segments, receiver)
 
 
 def _exporter_of(ctx: Context) -> dict[str, str]:
@@ -429,7 +434,8 @@ def record_export(session: Session, ctx: Context, plan: ExportPlan,
                           "report": plan.report_number, "from": plan.start.isoformat(),
                           "to": plan.end.isoformat(), "clip_sha256": clip.sha256,
                           "manifest_sha256": files.manifest_sha256,
-                          "segments": [s.sha256 for s in plan.segments], "hold": hold.id})
+                          "segments": [s.sha256 for s in plan.segments], "hold": hold.id,
+                          **plan.recipient})
     return ExportResult(row.id, clip.path, clip.sha256, files.manifest_path,
                         files.manifest_sha256, clip.frames, hold.id)
 

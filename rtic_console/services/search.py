@@ -263,3 +263,37 @@ def logged_reads(session: Session, record: SearchRecord,
     devices = _device_ids(session, criteria.devices)
     return _fetch(session, criteria, devices, only_ids=detection_ids,
                   received_by=record.searched_at)[0]
+
+
+def plate_reads(session: Session, plates: Sequence[str], start: datetime,
+                end: datetime) -> list[ReadHit]:
+    """Reads of these exact plates captured in [start, end), newest first: what a granted
+    sharing request asked for (C.2), at most MAX_RESULTS a plate."""
+    reads: list[ReadHit] = []
+    for plate in plates:
+        criteria = criteria_of(plate=plate, match_mode=MatchMode.EXACT.value, time_from=start,
+                               time_to=end, near=None, radius_m=None, rectangle=None,
+                               devices=(), color=None, make=None, body=None)
+        reads.extend(_fetch(session, criteria, {})[0])
+    return sorted(reads, key=lambda r: (r.captured_at, r.detection_id), reverse=True)
+
+
+def case_reads(session: Session, case_number: str) -> list[ReadHit] | None:
+    """The reads an SPD case's plate searches returned, re-run from their logs (reads stored
+    after a search ran are not among them), newest first; None when the case has no logged
+    search of a plate. Wildcard, canvass and vehicle searches are left out: their results
+    are mostly other people's cars, never shared as a case's reads."""
+    records = session.scalars(select(SearchRecord).where(
+        SearchRecord.case_number == case_number, SearchRecord.kind == "plate",
+        SearchRecord.match_mode.in_((MatchMode.EXACT.value, MatchMode.OCR.value))))
+    found: dict[int, ReadHit] | None = None
+    for record in records:
+        criteria = SearchCriteria.from_parameters(json.loads(record.parameters),
+                                                  record.time_from, record.time_to)
+        found = found if found is not None else {}
+        for read in _fetch(session, criteria, _device_ids(session, criteria.devices),
+                           received_by=record.searched_at)[0]:
+            found[read.detection_id] = read
+    if found is None:
+        return None
+    return sorted(found.values(), key=lambda r: (r.captured_at, r.detection_id), reverse=True)

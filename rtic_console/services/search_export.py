@@ -7,26 +7,23 @@ import contextlib
 import csv
 import hashlib
 import io
-import logging
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import event
-from sqlalchemy.orm import Session, SessionTransaction
+from sqlalchemy.orm import Session
 
+from rtic_console.domain.recipients import ExportRecipient
 from rtic_console.domain.roles import Permission
 from rtic_console.domain.search_rules import SearchRuleError
 from rtic_console.services.audit_review import safe_cell
 from rtic_console.services.auth import authorize
 from rtic_console.services.context import Context, InputRejected, Refused, service_action
+from rtic_console.services.recipients import checked_recipient
 from rtic_console.services.search import MAX_RESULTS, ReadHit, logged_reads
+from rtic_console.services.staged_files import publish_on_commit, staged_file
 from rtic_console.store.audit_log import append_event
 from rtic_console.store.models import SearchRecord
-
-logger = logging.getLogger(__name__)
 
 CSV_COLUMNS = ["search_id", "case_number", "detection_id", "captured_at_utc", "plate", "state",
                "device", "place", "latitude", "longitude", "confidence", "vehicle"]
@@ -37,6 +34,7 @@ class ExportReceipt:
     path: Path
     rows: int
     sha256: str
+    recipient: str  # as the audit event records it
 
 
 def render_csv(record: SearchRecord, reads: Sequence[ReadHit]) -> bytes:
@@ -52,52 +50,6 @@ def render_csv(record: SearchRecord, reads: Sequence[ReadHit]) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def _staged(path: Path, data: bytes) -> Path:
-    """The bytes in a hidden file beside the target, flushed to disk, ready to rename."""
-    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(name)
-        raise
-    return Path(name)
-
-
-def _publish_on_commit(session: Session, staged: Path, target: Path) -> None:
-    """Move the staged file into place when the session commits the export's audit event;
-    delete it if the transaction ends any other way. A savepoint's end decides nothing."""
-    settled = False
-
-    def publish(sess: Session) -> None:
-        nonlocal settled
-        if settled or sess.in_nested_transaction():
-            return
-        settled = True
-        try:
-            os.replace(staged, target)
-        except OSError as exc:
-            with contextlib.suppress(OSError):
-                staged.unlink()
-            logger.error("search export audited but not written: %s", type(exc).__name__)
-            raise InputRejected(f"file: the export is audited but {target} could not be "
-                                f"written: {exc.strerror}; export again") from None
-
-    def discard(_sess: Session, transaction: SessionTransaction) -> None:
-        nonlocal settled
-        if settled or transaction.parent is not None:
-            return
-        settled = True
-        with contextlib.suppress(OSError):
-            staged.unlink()
-
-    event.listen(session, "after_commit", publish)
-    event.listen(session, "after_transaction_end", discard)
-
-
 def _ids_of(detection_ids: object) -> set[int]:
     if isinstance(detection_ids, str | bytes) or not isinstance(detection_ids, Sequence) or \
             not all(isinstance(i, int) and not isinstance(i, bool) for i in detection_ids):
@@ -111,10 +63,13 @@ def _ids_of(detection_ids: object) -> set[int]:
 
 @service_action("search.export")
 def export_search_csv(session: Session, ctx: Context, search_id: int,
-                      detection_ids: Sequence[int], path: Path | str) -> ExportReceipt:
-    """Write the given results of one's own logged search. The reads are re-checked against
-    the search's logged criteria, time and count, so only what that search returned can
-    leave this way. The file appears when the caller's transaction commits, not before."""
+                      detection_ids: Sequence[int], path: Path | str,
+                      recipient: ExportRecipient | None = None) -> ExportReceipt:
+    """Write the given results of one's own logged search for its recipient: SPD internal
+    use for the search's case, or a granted sharing request covering those reads (C.3); an
+    export naming none is refused. The reads are re-checked against the search's logged
+    criteria, time and count, so only what that search returned can leave this way. The
+    file appears when the caller's transaction commits, not before."""
     authorize(session, ctx, Permission.SEARCH_READS, action="search.export",
               object_type="search", object_id=search_id)
     if isinstance(search_id, bool) or not isinstance(search_id, int):
@@ -140,22 +95,25 @@ def export_search_csv(session: Session, ctx: Context, search_id: int,
     if len(reads) != len(ids):
         raise InputRejected(f"reads: {len(ids) - len(reads)} of them are not results of "
                             f"search #{search_id}", clause="D.1")
+    receiver = checked_recipient(session, recipient, case_number=record.case_number,
+                                 action="search.export", object_type="search",
+                                 object_id=record.id, read_ids=ids)
     data = render_csv(record, reads)
     digest = hashlib.sha256(data).hexdigest()
     try:
-        staged = _staged(target, data)
+        staged = staged_file(target, data)
     except OSError as exc:
         raise InputRejected(f"file: cannot write {target}: {exc.strerror}") from None
     try:
         append_event(session, actor_badge=ctx.actor.badge, workstation=ctx.workstation,
                      action="search.export", object_type="search", object_id=record.id,
-                     reason=f"CSV export · case {record.case_number}",
+                     reason=f"CSV export · case {record.case_number} · {receiver['recipient']}",
                      details={"search_id": record.id, "rows": len(reads), "sha256": digest,
-                              "file": target.name})
+                              "file": target.name, **receiver})
         session.flush()  # a failing insert surfaces here, while the file is still staged
     except BaseException:
         with contextlib.suppress(OSError):
             staged.unlink()
         raise
-    _publish_on_commit(session, staged, target)
-    return ExportReceipt(target, len(reads), digest)
+    publish_on_commit(session, staged, target, "export")
+    return ExportReceipt(target, len(reads), digest, str(receiver["recipient"]))

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, insert, select, text
+from sqlalchemy import Select, insert, or_, select, text
 from sqlalchemy.orm import Session
 
 from rtic_console.domain.audit_anchor import Checkpoint
@@ -37,6 +37,8 @@ class AuditFilter:
     object_type: str | None = None
     object_id: str | None = None
     limit: int | None = 5000
+    # Actions starting with any of these (a subject's whole log, such as "sharing.").
+    action_prefixes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -138,6 +140,9 @@ def _filtered(flt: AuditFilter) -> Select[tuple[AuditEvent]]:
         query = query.where(AuditEvent.object_type == flt.object_type)
     if flt.object_id:
         query = query.where(AuditEvent.object_id == flt.object_id)
+    if flt.action_prefixes:
+        query = query.where(or_(*(AuditEvent.action.startswith(p, autoescape=True)
+                                  for p in flt.action_prefixes)))
     return query
 
 

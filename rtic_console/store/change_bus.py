@@ -60,6 +60,9 @@ class Change(StrEnum):
     INSPECTION = "inspection.changed"  # inspection ids: opened, a search reviewed, closed
     REFERRAL = "inspection.referral"  # referral ids: referred to a commander, or decided
     VIEWING_REQUEST = "pscn.viewing_request"  # viewing request ids: asked or decided (F.2.e)
+    AGENCY = "sharing.agency"  # agency ids; none after an import
+    SHARING = "sharing.request"  # sharing request ids: filed, sent to review, reviewed
+    SPECIAL_SHARE = "sharing.special"  # special hot list share request ids
     AUDIT = "audit.appended"  # none: the trail grew
     RESYNC = "resync"  # events may have been missed: reload everything shown
 

@@ -45,15 +45,23 @@ def link_areas(areas: Mapping[str, QWidget], show: Callable[[QWidget], None]) ->
 
 def link_alerts(banner: AlertBanner, areas: Mapping[str, QWidget],
                 show: Callable[[QWidget], None]) -> None:
-    """A device's alert opens the Devices tab on that device, where there is one."""
-    devices = areas.get("devices")
-    if devices is None:
+    """A device's alert opens the Devices tab on that device, a sharing request's (C.2.a)
+    the Sharing area on that request, where the person has that area."""
+    targets = {kind: area for kind, area in (("device", areas.get("devices")),
+                                             ("sharing_request", areas.get("sharing")))
+               if area is not None}
+    if not targets:
         return
 
     def show_subject(subject_type: str, subject_id: str) -> None:
+        area = targets.get(subject_type)
+        if area is None:
+            return
+        show(area)
         if subject_type == "device":
-            show(devices)
-            devices.show_device(subject_id)
+            area.show_device(subject_id)
+        else:
+            area.show_request(subject_id)
 
-    banner.offer_show({"device"})
+    banner.offer_show(set(targets))
     banner.subject_requested.connect(show_subject)

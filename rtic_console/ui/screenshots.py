@@ -24,8 +24,9 @@ from rtic_console.domain.reads import PlateRead, VehicleInfo
 from rtic_console.feeds.alpr_simulator import plate_crop_jpeg
 from rtic_console.feeds.camera_simulator import CameraSimulator
 from rtic_console.services import hits as hit_service
-from rtic_console.services import search_requests
+from rtic_console.services import search_requests, sharing
 from rtic_console.services.auth import sign_in
+from rtic_console.services.context import Context
 from rtic_console.services.demo_fleet import seed_demo_fleet
 from rtic_console.services.demo_history import seed_demo_history
 from rtic_console.services.demo_seed import (
@@ -117,6 +118,22 @@ def look_back(window: MainWindow, out: Path) -> Path:
     bar.apply.click()
     settle(lambda: live_map.summary.text().startswith("Look back"), 10)
     return save(window, out, "map-look-back", 3.0)
+
+
+# Requests as they might reach the RTIC from the demo directory's agencies.
+DEMO_SHARING = (("CA0340100", "Carjacking suspect vehicle seen on Hwy 99"),
+                ("CA0345000", "Burglary series follow-up"),
+                ("NV0020000", "Armed robbery suspect fled to Reno"),
+                ("CA0340000", "Assist I.C.E. with locating the driver"))
+
+
+def seed_sharing(db: Database, ctx: Context, folder: Path) -> None:
+    """Four requests the rule decided: one grant, three refusals."""
+    now = datetime.now(UTC)
+    for ori, purpose in DEMO_SHARING:
+        perform(db, ctx, sharing.file_request, sharing.SharingInput(
+            ori, "Det. R. Alvarez", "", purpose, "EG-26-0412", plates=DEMO_READS[0][0],
+            time_from=now - timedelta(hours=2), time_to=now), folder)
 
 
 def render_all(out: Path) -> list[Path]:
@@ -220,8 +237,9 @@ def render_all(out: Path) -> list[Path]:
         near.case_number.setText("26-004417")
         near.find_button.click()
         settle(lambda: near.model.rowCount() > 0, 5)
-        for key in ("dashboard", "cameras", "devices", "donors", "registry", "quarantine",
-                    "roster", "workstations", "inspections", "audit", "account"):
+        seed_sharing(db, sergeant.session.ctx, work / "sharing")
+        for key in ("dashboard", "cameras", "devices", "donors", "registry", "sharing",
+                    "quarantine", "roster", "workstations", "inspections", "audit", "account"):
             sergeant.tabs.setCurrentWidget(sergeant.areas[key])
             if key == "roster":  # a person selected: their roles, who granted and confirmed
                 roster = sergeant.areas[key]

@@ -26,6 +26,7 @@ from rtic_console.ui.inbox.inbox_widget import InboxWidget
 from rtic_console.ui.map.map_widget import MapWidget
 from rtic_console.ui.search.other_use_requests_widget import OtherUseRequestsWidget
 from rtic_console.ui.search.search_widget import SearchWidget
+from rtic_console.ui.sharing.sharing_widget import SharingWidget
 from rtic_console.ui.wall.video_wall_widget import VideoWallWidget
 
 
@@ -50,6 +51,7 @@ WORK_AREAS: tuple[WorkArea, ...] = (
     WorkArea("devices", "Devices", Permission.MANAGE_DEVICES, DevicesWidget),
     WorkArea("donors", "Donor agreements", Permission.MANAGE_DONORS, DonorsWidget),
     WorkArea("registry", "Camera registry", Permission.QUERY_REGISTRY, RegistryWidget),
+    WorkArea("sharing", "Sharing", Permission.VIEW_SHARING, SharingWidget),
     WorkArea("roster", "Roster", Permission.MANAGE_ROSTER, RosterWidget),
     WorkArea("workstations", "Workstations", Permission.MANAGE_WORKSTATIONS,
              WorkstationsWidget),

@@ -120,11 +120,16 @@ def test_export_writes_the_clip_and_is_refused_for_donor_cameras(as_person, admi
     assert err.count("\n") == 1 and not (tmp_path / "out").exists()
     code, out, err = as_person("1001", "export", "--camera", "CAM-AG-01", *span, "--case",
                                "26-1", "--report", "R-9", "--out", str(tmp_path / "out"))
+    assert code == 2 and "names its recipient" in err and not (tmp_path / "out").exists()
+    code, out, err = as_person("1001", "export", "--camera", "CAM-AG-01", *span, "--case",
+                               "26-1", "--report", "R-9", "--out", str(tmp_path / "out"),
+                               "--recipient", "spd")
     assert code == 0, err
     (clip,) = (tmp_path / "out").glob("*.avi")
     assert hashlib.sha256(clip.read_bytes()).hexdigest() in out
     manifest = json.loads(next((tmp_path / "out").glob("*.manifest.json")).read_text())
     assert manifest["report_number"] == "R-9" and manifest["clip"]["frames"] == 10
+    assert manifest["recipient"]["recipient"] == "SPD internal use, case 26-1"
 
 
 def test_camera_add_seals_the_credentials_and_list_never_shows_them(

@@ -68,9 +68,13 @@ def test_canvass_by_rectangle_and_device_with_csv(terminal: Database, capsys,
     target = tmp_path / "canvass.csv"
     assert cli(terminal, "6301", "--bbox", "38.49,-121.48,38.50,-121.46", "--device",
                "ALPR-SO-01", *window, "--purpose", "crime_scene_canvass", "--case", "26-2",
-               "--csv", str(target)) == 0
+               "--csv", str(target)) == 2
+    assert "names its recipient" in capsys.readouterr().err and not target.exists()
+    assert cli(terminal, "6301", "--bbox", "38.49,-121.48,38.50,-121.46", "--device",
+               "ALPR-SO-01", *window, "--purpose", "crime_scene_canvass", "--case", "26-2",
+               "--csv", str(target), "--recipient", "spd") == 0
     out = capsys.readouterr().out
-    assert "canvass search #1 logged" in out and "exported 2 rows" in out
+    assert "canvass search #2 logged" in out and "exported 2 rows" in out
     assert hashlib.sha256(target.read_bytes()).hexdigest() in out
     assert {r["plate"] for r in csv.DictReader(target.open())} == {"7ABC999", "4XYZ001"}
     assert cli(terminal, "6301", "--device", "ALPR-SO-01", *window, "--purpose",

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from rtic_console.domain.recipients import ExportRecipient
 from rtic_console.feeds.camera_simulator import CameraSimulator
 from rtic_console.feeds.recorder import PARTIAL_SUFFIX, RecorderWorker, RecordingRefused
 from rtic_console.services import recordings
@@ -66,7 +67,8 @@ def test_recorded_segments_are_indexed_and_exported(db: Database, admin: Context
 
     start, end = finished[0].started_at, finished[1].ended_at
     result = export_evidence(db, admin, camera.id, start, end, "26-9001",
-                     "RPT-1", "evidence collection", tmp_path / "evidence")
+                     "RPT-1", "evidence collection", tmp_path / "evidence",
+                     recipient=ExportRecipient.spd("26-9001"))
     manifest = json.loads(result.manifest_path.read_text())
     assert manifest["clip"]["sha256"] == result.clip_sha256 == file_sha256(result.clip_path)
     assert result.frames == 20 == len(grey_levels(result.clip_path))

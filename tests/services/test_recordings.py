@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, update
 
+from rtic_console.domain.recipients import ExportRecipient
 from rtic_console.services import recordings
 from rtic_console.services.context import Context, InputRejected, Refused
 from rtic_console.services.evidence_export import export_evidence
@@ -63,7 +64,8 @@ def test_donor_video_is_never_recorded_indexed_or_exported(db: Database, admin: 
     assert not (tmp_path / "out").exists() and refusal.object_id == "CAM-PD-01"
     assert_refused(db, lambda: export_evidence(
         db, admin, agency.id, start, start + timedelta(minutes=1),
-        "26-1234", None, "evidence collection", tmp_path / "out"),
+        "26-1234", None, "evidence collection", tmp_path / "out",
+        recipient=ExportRecipient.spd("26-1234")),
         action="evidence.export", match="no recording of CAM-AG-01", error=InputRejected)
 
 
@@ -80,7 +82,8 @@ def test_export_is_a_clip_with_its_hash_and_a_manifest(db: Database, admin: Cont
         _index(db, segment)
     result = export_evidence(db, admin, "cam-ag-01",
                      t0 + timedelta(seconds=1), t0 + timedelta(seconds=7), " 26-004512 ",
-                     "RPT-88", "Robbery at K St Mall", tmp_path / "evidence")
+                     "RPT-88", "Robbery at K St Mall", tmp_path / "evidence",
+                     recipient=ExportRecipient.spd("26-004512"))
 
     levels = grey_levels(result.clip_path)
     expected = [n * 8 for n in [*range(5, 10), *range(10, 20), *range(20, 25)]]
@@ -94,6 +97,7 @@ def test_export_is_a_clip_with_its_hash_and_a_manifest(db: Database, admin: Cont
     assert manifest["camera"]["id"] == "CAM-AG-01" and manifest["exporter"]["badge"] == "1001"
     assert (manifest["case_number"], manifest["report_number"]) == ("26-004512", "RPT-88")
     assert manifest["purpose"] == "Robbery at K St Mall"
+    assert manifest["recipient"]["recipient"] == "SPD internal use, case 26-004512"
     assert manifest["from_utc"] == (t0 + timedelta(seconds=1)).isoformat()
     assert [s["sha256"] for s in manifest["segments"]] == [s.sha256 for s in segments]
     assert manifest["gaps"] == [{"from_utc": (t0 + timedelta(seconds=4)).isoformat(),
@@ -105,14 +109,16 @@ def test_export_is_a_clip_with_its_hash_and_a_manifest(db: Database, admin: Cont
     assert hold.id == result.hold_id and hold.case_number == "26-004512"
 
     second = export_evidence(db, admin, camera.id, t0, t0
-                     + timedelta(seconds=1), "26-004512", None, "same range", tmp_path / "evidence")
+                     + timedelta(seconds=1), "26-004512", None, "same range", tmp_path / "evidence",
+                     recipient=ExportRecipient.spd("26-004512"))
     assert second.clip_path != result.clip_path and result.clip_path.exists()
     with open(segments[2].path, "r+b") as f:
         f.seek(400)
         f.write(b"tampered")
     assert_refused(db, lambda: export_evidence(db, admin, camera.id, t0,
                                        t0 + timedelta(seconds=8), "26-004512", None, "again",
-                                       tmp_path / "evidence"),
+                                       tmp_path / "evidence",
+                                       recipient=ExportRecipient.spd("26-004512")),
                    action="evidence.export", clause="F.4",
                    match="no longer matches its recorded hash", error=Refused)
 
@@ -173,6 +179,32 @@ def test_playback_states_a_purpose(db: Database, admin: Context, tmp_path: Path)
     with db.write() as session:
         session.execute(update(CameraSettings).values(recording_enabled=False))
         assert recordings.recording_targets(session) == []
+
+
+@pytest.mark.policy("C.3")
+def test_an_evidence_export_names_its_recipient(db: Database, admin: Context,
+                                                tmp_path: Path) -> None:
+    """Refused at the service, not only in the dialog: no recipient, another case, or a
+    sharing request that was refused."""
+    from rtic_console.services import sharing
+    from rtic_console.services.agencies import AgencyInput, add_agency
+
+    camera = add_camera(db, admin, "CAM-AG-01", recording_enabled=True)
+    t0 = (datetime.now(UTC) - timedelta(hours=1)).replace(microsecond=0)
+    _index(db, write_segment(tmp_path / "rec", camera.id, t0, 10))
+    perform(db, admin, add_agency, AgencyInput("NV0020000", "Washoe SO", "NV", "county",
+                                               learn_partner=True))
+    refused = perform(db, admin, sharing.file_request, sharing.SharingInput(
+        "NV0020000", "Det. B", "b@wc.example", "robbery", "W-1", plates="7ABC123",
+        time_from=t0, time_to=t0 + timedelta(minutes=30)))
+    for recipient, match in ((None, "names its recipient"),
+                             (ExportRecipient.spd("26-9"), "names that case"),
+                             (ExportRecipient.shared(refused.id), "refused under C.4")):
+        assert_refused(db, lambda recipient=recipient: export_evidence(
+            db, admin, camera.id, t0, t0 + timedelta(seconds=5), "26-004512", None,
+            "evidence collection", tmp_path / "out", recipient=recipient),
+            action="evidence.export", clause="C.3", match=match, error=Refused)
+    assert not (tmp_path / "out").exists()
 
 
 @pytest.mark.policy("D.2.b(1)")

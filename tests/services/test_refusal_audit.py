@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from rtic_console import services
+from rtic_console.domain.recipients import ExportRecipient
 from rtic_console.feeds.recording_supervisor import RecordingSupervisor
 from rtic_console.services import audit_review, cameras, hotlists, recordings, roster, viewing
 from rtic_console.services.cameras import CameraInput
@@ -104,7 +105,7 @@ def test_an_export_that_cannot_be_written_is_refused_and_audited(db: Database, a
     with db.write() as session:
         recordings.index_segment(session, segment)
     plan = query(db, admin, recordings.plan_export, camera.id, t0, t0 + timedelta(seconds=2),
-                 "26-1", None, "evidence")
+                 "26-1", None, "evidence", ExportRecipient.spd("26-1"))
     blocker = tmp_path / "a file, not a folder"
     blocker.write_text("x")
     assert_refused(db, lambda: attempt(db, admin, recordings.write_export, plan,
@@ -116,7 +117,7 @@ def test_an_export_that_cannot_be_written_is_refused_and_audited(db: Database, a
                    action="evidence.export", match="no recorded frame")
     assert_refused(db, lambda: query(db, admin, recordings.plan_export, camera.id,
                                      t0 - timedelta(hours=3), t0 - timedelta(hours=2), "26-1",
-                                     None, "evidence"),
+                                     None, "evidence", ExportRecipient.spd("26-1")),
                    action="evidence.export", match="no recording of CAM-AG-01")
 
 

@@ -9,13 +9,14 @@ import hashlib
 import io
 import os
 import stat
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from rtic_console.domain.reads import PlateRead
+from rtic_console.domain.recipients import ExportRecipient
 from rtic_console.services.context import Context, InputRejected, Refused
 from rtic_console.services.ingest import ingest_reads
 from rtic_console.services.matching import MatchingEngine
@@ -27,6 +28,8 @@ from rtic_console.store.database import Database
 from rtic_console.store.models import Detection
 from tests.refusals import assert_refused
 from tests.services.test_search import NOW, PLACES, canvass, run, seed_reads
+
+SPD = ExportRecipient.spd("26-1")  # the case every search here runs for
 
 
 @pytest.fixture
@@ -44,9 +47,10 @@ def officer(db: Database, enrol) -> Context:
 
 
 def export(db: Database, ctx: Context, result: SearchResult, path: Path,
-           ids: list[int] | None = None) -> object:
+           ids: list[int] | None = None, recipient: ExportRecipient | None = None) -> object:
+    recipient = SPD if recipient is None else recipient
     ids = [r.detection_id for r in result.reads] if ids is None else ids
-    return perform(db, ctx, export_search_csv, result.search_id, ids, path)
+    return perform(db, ctx, export_search_csv, result.search_id, ids, path, recipient)
 
 
 def exports(db: Database) -> list:
@@ -70,7 +74,9 @@ def test_export_is_audited_with_rows_and_hash(db: Database, officer: Context,
     (event,) = exports(db)
     assert event.object_id == str(result.search_id) and event.actor_badge == "6301"
     assert event.details == {"search_id": result.search_id, "rows": 2,
-                             "sha256": receipt.sha256, "file": "search.csv"}
+                             "sha256": receipt.sha256, "file": "search.csv",
+                             "recipient": "SPD internal use, case 26-1",
+                             "recipient_kind": "spd_case"}
     assert [p.name for p in out.iterdir()] == ["search.csv"]
 
 
@@ -120,7 +126,7 @@ def test_bad_targets_are_refused_and_nothing_left_behind(db: Database, officer: 
         assert_refused(db, lambda target=target: export(db, officer, result, target),
                        action="search.export", match="file:", error=InputRejected)
     assert_refused(db, lambda: perform(db, officer, export_search_csv, 999, [1],
-                                       out / "x.csv"),
+                                       out / "x.csv", SPD),
                    action="search.export", match="no search #999", error=InputRejected)
     assert list(out.iterdir()) == []
 
@@ -180,7 +186,7 @@ def test_the_file_appears_only_when_the_export_commits(db: Database, officer: Co
     ids = [r.detection_id for r in result.reads]
     target = out / "committed.csv"
     with db.write() as session:
-        receipt = export_search_csv(session, officer, result.search_id, ids, target)
+        receipt = export_search_csv(session, officer, result.search_id, ids, target, SPD)
         assert not target.exists(), "no file before its audit event is committed"
     assert hashlib.sha256(target.read_bytes()).hexdigest() == receipt.sha256
     assert [p.name for p in out.iterdir()] == ["committed.csv"] and len(exports(db)) == 1
@@ -192,7 +198,7 @@ def test_no_file_when_the_export_rolls_back(db: Database, officer: Context,
     ids = [r.detection_id for r in result.reads]
     target = out / "rolled-back.csv"
     with pytest.raises(RuntimeError, match="after the export"), db.write() as session:
-        export_search_csv(session, officer, result.search_id, ids, target)
+        export_search_csv(session, officer, result.search_id, ids, target, SPD)
         raise RuntimeError("the transaction fails after the export")
     assert list(out.iterdir()) == [], "neither the file nor its staged part is left"
     assert not exports(db)
@@ -206,8 +212,54 @@ def test_a_file_that_cannot_be_moved_in_after_the_commit_is_reported(
     target = out / "taken.csv"
     with pytest.raises(InputRejected, match=r"^file: the export is audited but .*taken\.csv "
                                             "could not be written"), db.write() as session:
-        export_search_csv(session, officer, result.search_id, ids, target)
+        export_search_csv(session, officer, result.search_id, ids, target, SPD)
         target.mkdir()  # the name is taken while the transaction is still open
         (target / "keep").touch()
     assert [p.name for p in out.iterdir()] == ["taken.csv"] and target.is_dir()
     assert len(exports(db)) == 1
+
+
+@pytest.mark.policy("C.3")
+@pytest.mark.parametrize(("recipient", "match"), [
+    (None, "names its recipient"),
+    (ExportRecipient.spd("26-2"), "names that case"),
+    (ExportRecipient.shared(99), "no sharing request #99"),
+])
+def test_an_export_without_its_recipient_is_refused(db: Database, officer: Context,
+                                                    out: Path, recipient, match: str) -> None:
+    result = run(db, officer, plate="7AB*")
+    assert_refused(db, lambda: perform(db, officer, export_search_csv, result.search_id,
+                                       [r.detection_id for r in result.reads],
+                                       out / "x.csv", recipient),
+                   action="search.export", clause="C.3", match=match, error=Refused)
+    assert list(out.iterdir()) == []
+
+
+@pytest.mark.policy("C.3")
+def test_another_agency_gets_only_what_its_granted_request_covers(
+        db: Database, admin: Context, officer: Context, out: Path) -> None:
+    from rtic_console.services import sharing
+    from rtic_console.services.agencies import AgencyInput, add_agency
+
+    for ori, state in (("CA0340100", "CA"), ("NV0020000", "NV")):
+        perform(db, admin, add_agency, AgencyInput(ori, "PD", state, "local",
+                                                   learn_partner=True))
+    window = {"time_from": NOW - timedelta(hours=2), "time_to": NOW + timedelta(minutes=1)}
+    granted = perform(db, admin, sharing.file_request, sharing.SharingInput(
+        "CA0340100", "Det. A", "a@pd.example", "robbery", "X-1", plates="7ABC123", **window),
+        out / "packages")
+    refused = perform(db, admin, sharing.file_request, sharing.SharingInput(
+        "NV0020000", "Det. B", "b@pd.example", "robbery", "X-2", plates="7ABC123", **window))
+    result = run(db, officer, plate="7AB*")
+    by_plate = {r.plate: r.detection_id for r in result.reads}
+    assert_refused(db, lambda: export(db, officer, result, out / "nv.csv",
+                                      [by_plate["7ABC123"]], ExportRecipient.shared(refused.id)),
+                   action="search.export", clause="C.3", match="refused under C.4",
+                   error=Refused)
+    assert_refused(db, lambda: export(db, officer, result, out / "more.csv", None,
+                                      ExportRecipient.shared(granted.id)),
+                   action="search.export", clause="C.3", match="holds others", error=Refused)
+    export(db, officer, result, out / "ok.csv", [by_plate["7ABC123"]],
+           ExportRecipient.shared(granted.id))
+    assert exports(db)[-1].details["sharing_request"] == granted.id
+    assert sorted(p.name for p in out.iterdir()) == ["ok.csv", "packages"]

@@ -14,11 +14,12 @@ pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 @pytest.mark.policy("A.2")
 @pytest.mark.parametrize("role,areas", [
     ("alpr_admin", ["hits", "map", "wall", "search", "other_use", "hotlists", "inbox",
-                    "dashboard", "cameras", "devices", "donors", "registry", "roster",
-                    "workstations", "inspections", "quarantine", "audit", "account"]),
+                    "dashboard", "cameras", "devices", "donors", "registry", "sharing",
+                    "roster", "workstations", "inspections", "quarantine", "audit",
+                    "account"]),
     ("supervisor", ["hits", "map", "wall", "search", "other_use", "hotlists", "inbox",
-                    "dashboard", "registry", "inspections", "audit", "account"]),
-    ("division_commander", ["hits", "inbox", "dashboard", "inspections", "audit",
+                    "dashboard", "registry", "sharing", "inspections", "audit", "account"]),
+    ("division_commander", ["hits", "inbox", "dashboard", "sharing", "inspections", "audit",
                             "account"]),
     ("dispatcher", ["hits", "map", "hotlists", "account"]),
     ("it_staff", ["wall", "dashboard", "cameras", "devices", "inspections", "quarantine",

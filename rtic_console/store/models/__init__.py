@@ -33,10 +33,12 @@ from rtic_console.store.models.pscn import (
 )
 from rtic_console.store.models.registry import RegistryEntry
 from rtic_console.store.models.searches import SearchRecord, SearchRequest
+from rtic_console.store.models.sharing import Agency, SharingRequest, SpecialShareRequest
 from rtic_console.store.models.viewing_requests import ViewingRequest
 from rtic_console.store.models.workstations import Workstation
 
 __all__ = [
+    "Agency",
     "Alert",
     "AuditCheckpoint",
     "AuditEvent",
@@ -70,7 +72,9 @@ __all__ = [
     "RegistryEntry",
     "SearchRecord",
     "SearchRequest",
+    "SharingRequest",
     "ShiftCheck",
+    "SpecialShareRequest",
     "ViewingRequest",
     "WallLayout",
     "Workstation",

@@ -8,16 +8,19 @@ from typing import Any
 
 from PySide6.QtCore import QSortFilterProxyModel, QStandardPaths, Qt, Signal, Slot
 from PySide6.QtWidgets import (
+    QComboBox,
     QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
     QScrollArea,
+    QSpinBox,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
+from rtic_console.domain.recipients import ExportRecipient, RecipientKind
 from rtic_console.domain.search_rules import SearchKind
 from rtic_console.services import search_requests
 from rtic_console.services.search import MAX_RESULTS, SearchInput, SearchResult, search_reads
@@ -92,6 +95,18 @@ class SearchWidget(QWidget):
         self.export_button = QPushButton("Export CSV…")
         self.export_button.setEnabled(False)
         self.export_button.clicked.connect(self._on_export_clicked)
+        # C.3: every export names its recipient; another agency only by a granted request.
+        self.recipient = QComboBox()
+        self.recipient.setObjectName("exportRecipient")
+        self.recipient.addItem("For SPD internal use (this case)", RecipientKind.SPD_CASE)
+        self.recipient.addItem("For another agency: granted request #",
+                               RecipientKind.SHARING_REQUEST)
+        self.request_number = QSpinBox()
+        self.request_number.setRange(1, 2_000_000_000)
+        self.request_number.setEnabled(False)
+        self.request_number.setToolTip("The number of the granted sharing request (Sharing "
+                                       "area); the export may hold only the reads it granted")
+        self.recipient.currentIndexChanged.connect(self._on_recipient_changed)
         self.model = SearchResultsModel()
         self.model.setParent(self)  # owned by the screen: Qt deletes it with its view
         self.proxy = QSortFilterProxyModel(self)
@@ -105,6 +120,8 @@ class SearchWidget(QWidget):
         configure_table(self.table)
         top = QHBoxLayout()
         top.addWidget(self.status, 1)
+        top.addWidget(self.recipient)
+        top.addWidget(self.request_number)
         top.addWidget(self.export_button)
         results = QVBoxLayout()
         results.addLayout(top)
@@ -160,14 +177,22 @@ class SearchWidget(QWidget):
                               key=self._key("run"))
         self.case_of_result = " ".join(case.split())
 
+    def export_recipient(self) -> ExportRecipient:
+        if self.recipient.currentData() is RecipientKind.SHARING_REQUEST:
+            return ExportRecipient.shared(self.request_number.value())
+        return ExportRecipient.spd(self.case_of_result)
+
     def export_to(self, path: Path) -> None:
-        """Export the reads on screen: the service re-checks them against the logged search."""
+        """Export the reads on screen for the chosen recipient: the service re-checks them
+        against the logged search, and against the request when another agency receives
+        them."""
         if self.result is None or not self.result.reads:
             return
         self.export_button.setEnabled(False)
         self._session.perform(
             export_search_csv, self.result.search_id,
-            [r.detection_id for r in self.result.reads], path, owner=self,
+            [r.detection_id for r in self.result.reads], path, self.export_recipient(),
+            owner=self,
             on_done=self._on_export_done, on_error=self._on_export_failed, key=self._key("export"))
 
     def _on_search_done(self, result: SearchResult) -> None:
@@ -195,7 +220,8 @@ class SearchWidget(QWidget):
     def _on_export_done(self, receipt: ExportReceipt) -> None:
         self.export_button.setEnabled(True)
         self.message.show_ok(f"Exported {receipt.rows} rows to {receipt.path.name} "
-                             f"(SHA-256 {receipt.sha256[:16]}…); the export is audited.")
+                             f"(SHA-256 {receipt.sha256[:16]}…) for "
+                             f"{receipt.recipient}; the export is audited.")
 
     def _on_export_failed(self, error: BaseException) -> None:
         self.export_button.setEnabled(self.result is not None)
@@ -212,6 +238,11 @@ class SearchWidget(QWidget):
     @Slot(object)
     def _on_form_mode_changed(self, kind: SearchKind) -> None:
         self.purpose.suggest_for(kind)
+
+    @Slot(int)
+    def _on_recipient_changed(self, _index: int) -> None:
+        self.request_number.setEnabled(
+            self.recipient.currentData() is RecipientKind.SHARING_REQUEST)
 
     @Slot()
     def _on_export_clicked(self) -> None:

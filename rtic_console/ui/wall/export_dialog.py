@@ -21,10 +21,12 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
+from rtic_console.domain.recipients import ExportRecipient, RecipientKind
 from rtic_console.services import cameras
 from rtic_console.services.cameras import CameraView
 from rtic_console.services.evidence_export import export_evidence
@@ -84,6 +86,19 @@ class ExportDialog(QDialog):
         self.purpose = QLineEdit()
         self.purpose.setMaxLength(500)
         self.purpose.setPlaceholderText("why this footage has evidentiary value")
+        # C.3: every export names its recipient; another agency only by a granted request.
+        self.recipient = QComboBox()
+        self.recipient.setObjectName("exportRecipient")
+        self.recipient.addItem("SPD internal use for this case", RecipientKind.SPD_CASE)
+        self.recipient.addItem("Another agency: granted sharing request #",
+                               RecipientKind.SHARING_REQUEST)
+        self.request_number = QSpinBox()
+        self.request_number.setRange(1, 2_000_000_000)
+        self.request_number.setEnabled(False)
+        self.recipient.currentIndexChanged.connect(self._on_recipient_changed)
+        recipient_row = QHBoxLayout()
+        recipient_row.addWidget(self.recipient, 1)
+        recipient_row.addWidget(self.request_number)
         self.folder = QLineEdit(default_folder())
         browse = QPushButton("Choose…")
         browse.setAutoDefault(False)
@@ -98,6 +113,7 @@ class ExportDialog(QDialog):
         form.addRow("Case number", self.case_number)
         form.addRow("Report number", self.report_number)
         form.addRow("Purpose", self.purpose)
+        form.addRow("Recipient", recipient_row)
         form.addRow("Output folder", folder_row)
         self.progress = QLabel()
         self.progress.setObjectName("exportProgress")
@@ -142,6 +158,16 @@ class ExportDialog(QDialog):
         if not self.camera.count():
             self.message.show_error("No agency, city or traffic camera to export from.")
 
+    def chosen_recipient(self) -> ExportRecipient:
+        if self.recipient.currentData() is RecipientKind.SHARING_REQUEST:
+            return ExportRecipient.shared(self.request_number.value())
+        return ExportRecipient.spd(" ".join(self.case_number.text().split()))
+
+    @Slot(int)
+    def _on_recipient_changed(self, _index: int) -> None:
+        self.request_number.setEnabled(
+            self.recipient.currentData() is RecipientKind.SHARING_REQUEST)
+
     @Slot()
     def _on_browse_clicked(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Output folder", self.folder.text())
@@ -164,11 +190,13 @@ class ExportDialog(QDialog):
                    self.end.dateTime().toPython().astimezone(), self.case_number.text(),
                    self.report_number.text(), self.purpose.text(),
                    Path(self.folder.text().strip()))
+        recipient = self.chosen_recipient()
         # The runner owns the export: files once written are booked, the dialog open or not.
         steps = StepRelay(self._session.runner)
         steps.stepped.connect(self._step)
         self._session.runner.background(
-            lambda: export_evidence(db, ctx, *request, progress=steps.stepped.emit),
+            lambda: export_evidence(db, ctx, *request, progress=steps.stepped.emit,
+                                    recipient=recipient),
             lambda result: (steps.deleteLater(), self._on_recorded(result)),
             lambda error: (steps.deleteLater(), self._on_failed(error)),
             owner=self._session.runner)

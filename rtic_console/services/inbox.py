@@ -1,8 +1,8 @@
 """The inbox: what waits for this person's decision, read from each source by who may
 decide it (I.1, D.1.c, F.2.e, D.2.b(2)(a)), and the decision sent back to its own service.
 
-Each source is one small function over its own service; a new kind of waiting work
-(sharing requests, say) is one more `InboxSource` in `SOURCES`.
+Each source is one small function over its own service; a new kind of waiting work is one
+more `InboxSource` in `SOURCES`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,15 @@ from enum import StrEnum
 from sqlalchemy.orm import Session
 
 from rtic_console.domain.roles import Permission, allows
-from rtic_console.services import alerts, hotlists, referrals, search_requests, viewing_requests
+from rtic_console.services import (
+    alerts,
+    hotlists,
+    referrals,
+    search_requests,
+    sharing,
+    special_sharing,
+    viewing_requests,
+)
 from rtic_console.services.auth import authorize, roles_of
 from rtic_console.services.context import Context, InputRejected, service_action
 from rtic_console.store.change_bus import Change
@@ -112,6 +120,34 @@ def _decide_referral(session: Session, ctx: Context, item_id: int, decision: Dec
     return referrals.record_outcome(session, ctx, item_id, reason)
 
 
+def _legal_reviews(session: Session, ctx: Context) -> list[InboxItem]:
+    return [InboxItem("legal_review", r.id, f"Legal review: {r.agency_name} ({r.agency_ori}) "
+                                            f"refused under {r.clause}",
+                      r.filed_by, r.filed_at,
+                      f"Purpose: {r.purpose} · review asked: {r.review_note or ''}",
+                      r.clause, (Decision.APPROVE, Decision.REJECT))
+            for r in sharing.list_requests(session, ctx, pending_review=True)]
+
+
+def _decide_legal_review(session: Session, ctx: Context, item_id: int, decision: Decision,
+                         reason: str, _until: datetime | None) -> object:
+    return sharing.decide_review(session, ctx, item_id, decision is Decision.APPROVE, reason)
+
+
+def _special_shares(session: Session, ctx: Context) -> list[InboxItem]:
+    return [InboxItem("special_share", r.id, f"Share special entry {r.plate} with "
+                                             f"{r.agency_name} ({r.agency_ori})",
+                      r.requested_by, r.requested_at, r.reason, special_sharing.CLAUSE,
+                      (Decision.APPROVE, Decision.REJECT))
+            for r in special_sharing.list_special_shares(session, ctx, pending_only=True)]
+
+
+def _decide_special_share(session: Session, ctx: Context, item_id: int, decision: Decision,
+                          reason: str, _until: datetime | None) -> object:
+    return special_sharing.decide_special_share(session, ctx, item_id,
+                                                decision is Decision.APPROVE, reason)
+
+
 def _alerts(session: Session, ctx: Context) -> list[InboxItem]:
     return [InboxItem("alert", a.id, a.title, a.raised_by_badge or "the console", a.raised_at,
                       a.body, _ALERT_CLAUSES.get(a.kind, ""), (Decision.ACKNOWLEDGE,))
@@ -144,6 +180,13 @@ SOURCES: tuple[InboxSource, ...] = (
     InboxSource("referral", "Inspection referrals", Permission.DECIDE_REFERRAL,
                 frozenset({Change.REFERRAL, Change.ROSTER}), _referrals, _decide_referral,
                 {Decision.OUTCOME: referrals.OUTCOME}),
+    InboxSource("legal_review", "Sharing legal reviews", Permission.DECIDE_SHARING_REVIEW,
+                frozenset({Change.SHARING}), _legal_reviews, _decide_legal_review,
+                {Decision.APPROVE: sharing.PERMIT, Decision.REJECT: sharing.DENY}),
+    InboxSource("special_share", "Special hot list shares", Permission.APPROVE_SPECIAL_SHARING,
+                frozenset({Change.SPECIAL_SHARE}), _special_shares, _decide_special_share,
+                {Decision.APPROVE: special_sharing.APPROVE,
+                 Decision.REJECT: special_sharing.REJECT}),
 )
 BY_KEY = {s.key: s for s in SOURCES}
 # What an inbox listens to: every source's changes, and a resync.

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from rtic_console.services import sharing
+from rtic_console.services import inbox, sharing
 from rtic_console.services.agencies import AgencyInput, add_agency
 from rtic_console.services.alerts import open_alerts
 from rtic_console.services.context import Context, Refused
@@ -281,3 +281,20 @@ def test_the_sharing_log_holds_decisions_and_refused_attempts(db: Database, admi
     officer = enrol("6301", "officer")
     assert_refused(db, lambda: query(db, officer, sharing.sharing_log),
                    action="sharing.log", clause="A.2")
+
+
+@pytest.mark.policy("C.4")
+def test_a_legal_review_waits_in_the_commanders_inbox(db: Database, second_admin: Context,
+                                                      enrol, reads, out: Path) -> None:
+    refused = perform(db, second_admin, sharing.file_request, ask(NEVADA), out)
+    perform(db, second_admin, sharing.send_to_review, refused.id,
+            "Interstate compact, please check")
+    commander = enrol("9001", "division_commander")
+    (item,) = [i for i in query(db, commander, inbox.inbox) if i.source == "legal_review"]
+    assert (item.item_id, item.clause) == (refused.id, "C.4")
+    assert "Washoe County SO" in item.title
+    perform(db, commander, inbox.decide, "legal_review", refused.id, "reject",
+            "No law permits this transfer")
+    assert [i for i in query(db, commander, inbox.inbox) if i.source == "legal_review"] == []
+    assert events(db, "sharing.review.deny")[-1].reason == "No law permits this transfer"
+    assert list(out.iterdir()) == []

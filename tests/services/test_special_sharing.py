@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from rtic_console.services import hotlists, special_sharing
+from rtic_console.services import hotlists, inbox, special_sharing
 from rtic_console.services.agencies import AgencyInput, add_agency
 from rtic_console.services.context import Context, InputRejected, Refused
 from rtic_console.services.runner import perform, query
@@ -104,3 +104,17 @@ def test_only_law_enforcement_and_only_a_second_person(db: Database, enrol, entr
     assert_refused(db, lambda: perform(db, officer, special_sharing.decide_special_share,
                                        own.id, True, "an officer cannot decide"),
                    action="hotlist.special.share.approve", clause="A.2", error=Refused)
+
+
+@pytest.mark.policy("I.2.b")
+def test_a_share_request_waits_in_the_commanders_inbox(db: Database, enrol,
+                                                       entry_id: int) -> None:
+    share = ask(db, enrol("6302", "officer"), entry_id)
+    commander = enrol("9001", "division_commander")
+    (item,) = [i for i in query(db, commander, inbox.inbox) if i.source == "special_share"]
+    assert (item.item_id, item.clause) == (share.id, "I.2.b") and "7ABC123" in item.title
+    perform(db, commander, inbox.decide, "special_share", share.id, "approve",
+            "Shared for the joint burglary investigation")
+    assert [i for i in query(db, commander, inbox.inbox) if i.source == "special_share"] == []
+    (view,) = query(db, commander, special_sharing.list_special_shares)
+    assert (view.status, view.decided_by) == ("approved", "9001")

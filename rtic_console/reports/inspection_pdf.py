@@ -125,6 +125,28 @@ def write_inspection_pdf(report: InspectionReport, path: Path) -> int:
     else:
         pages.text("No search was found out of compliance.")
 
+    pages.heading(f"Mobile readers run without a start-of-shift check (D.3) · "
+                  f"{len(report.unchecked_shifts)}")
+    if report.unchecked_shifts:
+        pages.table(["Unit", "Readers", "From", "Until", "Reads"],
+                    [(u.vehicle_unit, ", ".join(u.device_codes), _when(u.first_hour),
+                      _when(u.until), str(u.reads)) for u in report.unchecked_shifts],
+                    [1.0, 3.0, 2.0, 2.0, 1.0])
+    else:
+        pages.text("Every shift a mobile reader ran had its check.")
+
+    pages.heading(f"Sharing log (C.2-C.6, I.2.b) · {len(report.sharing)} requests")
+    if report.sharing:
+        pages.table(["#", "Filed", "Agency", "Purpose", "Decision", "Clause", "Reads", "By"],
+                    [(str(r.id), _short(r.filed_at), f"{r.agency_name} ({r.agency_ori})",
+                      r.purpose, r.status, r.clause,
+                      "" if r.read_count is None else str(r.read_count), r.filed_by)
+                     for r in report.sharing],
+                    [0.45, 1.15, 2.4, 3.2, 2.2, 0.7, 0.6, 0.6],
+                    shade=[r.released for r in report.sharing])
+    else:
+        pages.text("No agency asked for ALPR data in this quarter.")
+
     pages.heading("Signatures")
     pages.signature_lines(["Inspecting ALPR administrator or IT staff (name, badge)",
                            "Reviewer of the searches (name, badge)",

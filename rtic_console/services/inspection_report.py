@@ -16,6 +16,8 @@ from rtic_console.services.inspection_devices import DeviceItem, device_items
 from rtic_console.services.inspection_searches import SearchItem, quarter_items
 from rtic_console.services.inspections import InspectionView, inspection_row, view_of
 from rtic_console.services.referrals import ReferralView, referral_views
+from rtic_console.services.sharing import SharingView, requests_between
+from rtic_console.services.shift_checks import UncheckedShift, unchecked_shifts
 from rtic_console.store.audit_log import append_event
 from rtic_console.store.models import InspectionReferral
 
@@ -29,6 +31,8 @@ class InspectionReport:
     searches: tuple[SearchItem, ...]  # flagged and out-of-compliance first
     referrals: tuple[ReferralView, ...]
     divisions_without_commander: tuple[str, ...]
+    unchecked_shifts: tuple[UncheckedShift, ...]  # D.3.b-d: units that read with no check
+    sharing: tuple[SharingView, ...]  # C.2-C.6: requests filed in the quarter
     generated_by: str
     generated_at: datetime
 
@@ -52,11 +56,15 @@ def inspection_report(session: Session, ctx: Context, quarter: str) -> Inspectio
         view_of(session, row), tuple(device_items(session, row)), tuple(items),
         tuple(referral_views(session, InspectionReferral.inspection_id == row.id)),
         tuple(d.name for d in divisions if not d.commander_badge and d.members),
+        tuple(unchecked_shifts(session, row.starts_at, row.ends_at)),
+        tuple(requests_between(session, row.starts_at, row.ends_at)),
         ctx.actor.badge,
         ctx.now())
     append_event(session, actor_badge=ctx.actor.badge, workstation=ctx.workstation,
                  action=REPORT, object_type="inspection", object_id=row.quarter,
                  reason="inspection report produced",
                  details={"searches": len(items), "referrals": len(report.referrals),
+                          "unchecked_shifts": len(report.unchecked_shifts),
+                          "sharing_requests": len(report.sharing),
                           "closed": row.closed_at is not None})
     return report

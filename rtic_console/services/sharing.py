@@ -402,6 +402,15 @@ def list_requests(session: Session, ctx: Context, *,
     return [sharing_view(row, agency) for row, agency in session.execute(query)]
 
 
+def requests_between(session: Session, start: datetime, end: datetime) -> list[SharingView]:
+    """The requests filed in [start, end), oldest first: the quarterly inspection's part of
+    the sharing log (its caller authorizes)."""
+    query = (select(SharingRequest, Agency).join(Agency, Agency.id == SharingRequest.agency_id)
+             .where(SharingRequest.filed_at >= start, SharingRequest.filed_at < end)
+             .order_by(SharingRequest.filed_at, SharingRequest.id))
+    return [sharing_view(row, agency) for row, agency in session.execute(query)]
+
+
 # The sharing log for the quarterly inspection: requests, decisions, reviews, packages,
 # the directory's changes and special hot list shares.
 LOG_ACTIONS = ("sharing.", "agency.", "hotlist.special.share")

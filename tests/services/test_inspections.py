@@ -3,18 +3,20 @@ other than its searcher, referrals to the division commander, closed with the tr
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 
 from rtic_console.domain.inspections import SearchFlag, Verdict
 from rtic_console.services import registry
+from rtic_console.services.agencies import AgencyInput, add_agency
 from rtic_console.services.audit_anchor import verify_trail
 from rtic_console.services.context import Context
 from rtic_console.services.devices import DeviceInput, add_device
 from rtic_console.services.divisions import set_commander
 from rtic_console.services.inspection_devices import check_device, inspection_devices
+from rtic_console.services.inspection_report import inspection_report
 from rtic_console.services.inspection_searches import quarter_items
 from rtic_console.services.inspections import (
     close_inspection,
@@ -25,6 +27,7 @@ from rtic_console.services.inspections import (
 )
 from rtic_console.services.referrals import pending_referrals, record_outcome
 from rtic_console.services.runner import perform, query
+from rtic_console.services.sharing import SharingInput, file_request
 from rtic_console.store import audit_log
 from rtic_console.store.audit_log import AuditFilter, list_events
 from rtic_console.store.database import Database
@@ -310,3 +313,38 @@ def test_the_device_check_shows_each_devices_quarter(db: Database, admin: Contex
     assert item.uptime_share == pytest.approx(24 / (92 * 24), abs=0.001)
     assert (item.version_text, item.reports_text) == ("5.3.9 (expected 5.4.2)",
                                                       "1 open, 1 cleared")
+
+
+@pytest.mark.policy("D.3.b")
+@pytest.mark.policy("C.2")
+def test_the_report_lists_unchecked_shifts_and_the_quarters_sharing(
+        db: Database, admin: Context, enrol, tmp_path) -> None:
+    """The inspection shows units that read plates with no start-of-shift check (D.3.b-d)
+    and every sharing request of the quarter with its decision (issue 13, 15)."""
+    now = datetime.now(UTC)
+    current = f"{now.year}Q{(now.month - 1) // 3 + 1}"
+    perform(db, admin, open_inspection, current)
+    reader = perform(db, admin, add_device, DeviceInput(
+        "ALPR-MB-1134", "mobile_reader", "Unit 1134 reader", vehicle_unit="1134")).id
+    with db.write() as session:
+        start = session.scalar(select(Inspection.starts_at).where(
+            Inspection.quarter == current))
+        first = max(start, now - timedelta(hours=6)).replace(minute=0, second=0,
+                                                             microsecond=0)
+        session.execute(insert(DeviceHealthHour), [
+            {"device_id": reader, "hour": first + timedelta(hours=h), "heartbeats": 0,
+             "reads": 25} for h in range(2)])
+    perform(db, admin, add_agency, AgencyInput("DCFBIWA00", "FBI Sacramento", "DC", "federal",
+                                               learn_partner=True))
+    perform(db, admin, file_request, SharingInput(
+        agency_ori="DCFBIWA00", requester_name="SA J. Doe", requester_contact="jdoe@fbi.example",
+        purpose="bank robbery task force", their_case_number="FBI-1", plates="7ABC123",
+        time_from=now - timedelta(days=2), time_to=now - timedelta(days=1)), tmp_path)
+    report = perform(db, admin, inspection_report, current)
+    (run,) = report.unchecked_shifts
+    assert (run.vehicle_unit, run.device_codes, run.reads) == ("1134", ("ALPR-MB-1134",), 50)
+    (shared,) = report.sharing
+    assert (shared.agency_ori, shared.decision, shared.clause) == ("DCFBIWA00", "refused", "C.4")
+    with db.read() as session:
+        (event,) = list_events(session, AuditFilter(action="inspection.report"))
+    assert (event.details["unchecked_shifts"], event.details["sharing_requests"]) == (1, 1)

@@ -51,6 +51,7 @@ class HitQueueWidget(QWidget):
         self.selected_id: int | None = None
         self._detail: HitDetail | None = None  # the selected hit as shown, with its steps
         self._images: dict[str, QImage] = {}
+        self._awaiting_recovery: int | None = None  # a confirmed stolen vehicle (D.3.e)
 
         self.summary = QLabel()
         self.summary.setObjectName("queueSummary")
@@ -119,13 +120,8 @@ class HitQueueWidget(QWidget):
         """Keep the selected hit's panels current; reload its detail only if its steps
         changed (images never do)."""
         if view is None or not view.open:
-            detail = self._detail
-            if (view is not None and detail is not None and detail.hit.id == hit_id
-                    and asks_recovery_call(view.status, view.reason, view.recovery_cfs)):
-                # D.3.e: the confirmed stolen vehicle stays shown while its panel asks for
-                # the recovery call for service; selecting another hit moves on.
-                self._show_detail(replace(detail, hit=view), self._images)
-                return
+            if hit_id == self._awaiting_recovery:
+                return  # D.3.e: it stays shown until its recovery call is recorded
             self._select_none()
             return
         row = self.model.row_of(hit_id)
@@ -142,7 +138,7 @@ class HitQueueWidget(QWidget):
             self._show_detail(replace(detail, hit=view), self._images)
 
     def _select_none(self) -> None:
-        self.selected_id = None
+        self.selected_id = self._awaiting_recovery = None
         blocker = self.table.selectionModel().blockSignals(True)
         self.table.clearSelection()
         self.table.selectionModel().blockSignals(blocker)
@@ -169,7 +165,7 @@ class HitQueueWidget(QWidget):
             return
         hit_id = self.model.row_at(current.row()).id
         if hit_id != self.selected_id:
-            self.selected_id = hit_id
+            self.selected_id, self._awaiting_recovery = hit_id, None
             self.load_detail(hit_id)
 
     def select_hit(self, hit_id: int) -> None:
@@ -207,4 +203,14 @@ class HitQueueWidget(QWidget):
         if not view.open:
             self.message.show_ok(f"Hit #{view.id} ({view.best_plate}): "
                                  f"{STATUS_TITLES[view.status].lower()}.")
+        detail = self._detail
+        if (asks_recovery_call(view.status, view.reason, view.recovery_cfs)
+                and detail is not None and detail.hit.id == view.id):
+            # D.3.e: the confirmed stolen vehicle leaves the queue but stays shown while its
+            # panel asks for the recovery call for service; selecting another hit moves on.
+            self._awaiting_recovery = view.id
+            self._show_detail(replace(detail, hit=view), self._images)
+        elif view.id == self._awaiting_recovery:
+            self._awaiting_recovery = None
+            self._select_none()
         self.live.show_rows((view.id,), [view] if view.open else [])

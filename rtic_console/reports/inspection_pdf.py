@@ -12,6 +12,7 @@ from rtic_console.reports.pdf_pages import PdfPages
 from rtic_console.services.context import Context
 from rtic_console.services.inspection_report import InspectionReport, inspection_report
 from rtic_console.services.runner import perform
+from rtic_console.services.shift_checks import UncheckedShift
 from rtic_console.store.database import Database
 from rtic_console.store.private_files import private_file
 
@@ -34,7 +35,7 @@ def _short(moment: datetime) -> str:
 
 
 def _yes_no(value: bool | None) -> str:
-    return "unchecked" if value is None else "yes" if value else "NO"
+    return "–" if value is None else "yes" if value else "NO"  # –: not checked yet
 
 
 def _when(moment: datetime | None) -> str:
@@ -83,12 +84,16 @@ def write_inspection_pdf(report: InspectionReport, path: Path) -> int:
                   "checked")
     if report.devices:
         pages.table(["Code", "Name", "Kind", "Place or unit", "State", "Uptime", "Last seen",
-                     "Reports", "Version", "Works", "Up to date", "By", "Note"],
+                     "Reports", "Version", "Works", "Current", "By", "Note"],
                     [(d.code, d.name, d.kind, d.place, d.state, d.uptime_text,
-                      _when(d.last_seen_at), d.reports_text, d.version_text,
+                      _short(d.last_seen_at) if d.last_seen_at else "never",
+                      f"{d.open_reports} open" if d.open_reports else
+                      f"{d.closed_reports} cleared" if d.closed_reports else "none",
+                      f"{d.version or '?'} → {d.expected_version}" if d.out_of_date
+                      else d.version or "unknown",
                       _yes_no(d.functioning), _yes_no(d.up_to_date), d.reviewer or "",
                       d.note or "") for d in report.devices],
-                    [1.1, 1.6, 1.0, 1.6, 0.9, 0.7, 1.1, 1.1, 1.2, 0.6, 0.7, 0.5, 1.6],
+                    [1.25, 1.6, 1.15, 1.6, 0.85, 0.65, 1.0, 0.8, 1.25, 0.6, 0.65, 0.45, 1.9],
                     shade=[not (d.functioning and d.up_to_date) for d in report.devices])
     else:
         pages.text("No devices registered.")
@@ -125,13 +130,17 @@ def write_inspection_pdf(report: InspectionReport, path: Path) -> int:
     else:
         pages.text("No search was found out of compliance.")
 
+    by_unit: dict[str, list[UncheckedShift]] = {}
+    for run in report.unchecked_shifts:
+        by_unit.setdefault(run.vehicle_unit, []).append(run)
     pages.heading(f"Mobile readers run without a start-of-shift check (D.3) · "
-                  f"{len(report.unchecked_shifts)}")
-    if report.unchecked_shifts:
-        pages.table(["Unit", "Readers", "From", "Until", "Reads"],
-                    [(u.vehicle_unit, ", ".join(u.device_codes), _when(u.first_hour),
-                      _when(u.until), str(u.reads)) for u in report.unchecked_shifts],
-                    [1.0, 3.0, 2.0, 2.0, 1.0])
+                  f"{len(by_unit)} unit{'' if len(by_unit) == 1 else 's'}")
+    if by_unit:
+        pages.table(["Unit", "Readers", "Shifts without a check", "First", "Last", "Reads"],
+                    [(unit, ", ".join(sorted({c for r in runs for c in r.device_codes})),
+                      str(len(runs)), _when(runs[0].first_hour), _when(runs[-1].first_hour),
+                      str(sum(r.reads for r in runs))) for unit, runs in sorted(by_unit.items())],
+                    [0.8, 2.6, 1.6, 1.7, 1.7, 0.9])
     else:
         pages.text("Every shift a mobile reader ran had its check.")
 

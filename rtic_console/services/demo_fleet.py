@@ -66,7 +66,7 @@ def seed_demo_fleet(session: Session, now: datetime, seed: int = 8) -> None:
             hour += timedelta(hours=1)
     add_hours(session, rows)
     _waiting_report(session, now)
-    _shift_checks(session, now)
+    _shift_checks(session, start, now)
     session.flush()
     append_event(session, actor_badge=None, workstation="demo", action="demo.seed_fleet",
                  reason="demo device health, a damage report and shift checks",
@@ -86,9 +86,10 @@ def _waiting_report(session: Session, now: datetime) -> None:
                 subject_id=code, raised_by=badge, at=at)
 
 
-def _shift_checks(session: Session, now: datetime) -> None:
-    """Unit 1121 checks at the start of both shifts every day; unit 1134 never does."""
-    day = hour_of(now) - timedelta(days=8)
+def _shift_checks(session: Session, start: datetime, now: datetime) -> None:
+    """Unit 1121 checks at the start of both shifts every day its reader has history for;
+    unit 1134 never does."""
+    day = start.replace(hour=0) - timedelta(days=1)
     while day < now:
         for at in (day.replace(hour=14, minute=50), day.replace(hour=2, minute=50)):
             if at < now:  # 06:50 and 18:50 in Sacramento

@@ -6,7 +6,6 @@ from __future__ import annotations
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
@@ -18,16 +17,13 @@ from PySide6.QtWidgets import (
 
 from rtic_console.domain.device_reports import CHECK_ITEMS, ShiftCheckInput
 from rtic_console.services import shift_checks
-from rtic_console.services.shift_checks import ShiftCheckView
 from rtic_console.ui.console_session import ConsoleSession
-from rtic_console.ui.widgets import MessageLine, describe_error
+from rtic_console.ui.saving_dialog import SavingDialog
 
 
-class ShiftCheckDialog(QDialog):
+class ShiftCheckDialog(SavingDialog):
     def __init__(self, session: ConsoleSession, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._session = session
-        self.saved: ShiftCheckView | None = None
+        super().__init__(session, parent)
         self.setWindowTitle("Start-of-shift check")
         self.setMinimumWidth(560)
         intro = QLabel("Before the shift, in the vehicle: check each item. An item that fails "
@@ -54,7 +50,6 @@ class ShiftCheckDialog(QDialog):
         self.mdc_request.setFixedHeight(60)
         form.addRow("Note", self.note)
         form.addRow("MDC repair request", self.mdc_request)
-        self.message = MessageLine()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
         self.sign_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
@@ -81,14 +76,4 @@ class ShiftCheckDialog(QDialog):
 
     @Slot()
     def _on_sign_clicked(self) -> None:
-        self.sign_button.setEnabled(False)
-        self._session.perform(shift_checks.record_shift_check, self.value(), owner=self,
-                              on_done=self._on_saved, on_error=self._on_failed)
-
-    def _on_saved(self, view: ShiftCheckView) -> None:
-        self.saved = view
-        self.accept()
-
-    def _on_failed(self, error: BaseException) -> None:
-        self.sign_button.setEnabled(True)
-        self.message.show_error(describe_error(error))
+        self.submit(self.sign_button, shift_checks.record_shift_check, self.value())

@@ -8,7 +8,6 @@ from PySide6.QtCore import QObject, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
@@ -26,6 +25,7 @@ from rtic_console.feeds.stream_check import StreamCheckReport, check_stream
 from rtic_console.services import cameras
 from rtic_console.services.cameras import CameraInput, CameraView
 from rtic_console.ui.console_session import ConsoleSession
+from rtic_console.ui.saving_dialog import SavingDialog
 from rtic_console.ui.widgets import MessageLine, describe_error
 
 PROBE_FRAMES = 15
@@ -61,14 +61,13 @@ def _number(text: str, label: str) -> float | None:
         raise ValueError(f"{label} must be a number such as 38.5816") from None
 
 
-class CameraDialog(QDialog):
+class CameraDialog(SavingDialog):
     """Add when camera is None; edit otherwise. The service validates and refuses."""
 
     def __init__(self, session: ConsoleSession, camera: CameraView | None = None,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._session, self._camera = session, camera
-        self.saved: CameraView | None = None
+        super().__init__(session, parent)
+        self._camera = camera
         self.setWindowTitle(f"Edit camera {camera.code}" if camera else "Add a camera")
         self.setMinimumWidth(680)
         self.code = QLineEdit()
@@ -122,7 +121,6 @@ class CameraDialog(QDialog):
         form.addRow("Retention", self.retention)
         form.addRow("", self.recording_note)
         self.probe_result = MessageLine()
-        self.message = MessageLine()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                    | QDialogButtonBox.StandardButton.Cancel)
         self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
@@ -201,18 +199,7 @@ class CameraDialog(QDialog):
         except ValueError as exc:
             self.message.show_error(str(exc))
             return
-        self.save_button.setEnabled(False)
         if self._camera is None:
-            self._session.perform(cameras.add_camera, data, owner=self, on_done=self._on_saved,
-                                  on_error=self._on_failed)
+            self.submit(self.save_button, cameras.add_camera, data)
         else:
-            self._session.perform(cameras.edit_camera, self._camera.id, data, owner=self,
-                                  on_done=self._on_saved, on_error=self._on_failed)
-
-    def _on_saved(self, view: CameraView) -> None:
-        self.saved = view
-        self.accept()
-
-    def _on_failed(self, error: BaseException) -> None:
-        self.save_button.setEnabled(True)
-        self.message.show_error(describe_error(error))
+            self.submit(self.save_button, cameras.edit_camera, self._camera.id, data)

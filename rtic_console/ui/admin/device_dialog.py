@@ -9,7 +9,6 @@ from datetime import date
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLineEdit,
@@ -27,7 +26,7 @@ from rtic_console.domain.devices import (
 from rtic_console.services import devices
 from rtic_console.services.devices import DeviceInput, DeviceUpdate, DeviceView
 from rtic_console.ui.console_session import ConsoleSession
-from rtic_console.ui.widgets import MessageLine, describe_error
+from rtic_console.ui.saving_dialog import SavingDialog
 
 
 def _number(text: str, label: str) -> float | None:
@@ -50,14 +49,13 @@ def _day(text: str) -> date | None:
         raise ValueError("installed on must be a date such as 2026-03-14") from None
 
 
-class DeviceDialog(QDialog):
+class DeviceDialog(SavingDialog):
     """Add when device is None; update otherwise (kind, code and category stay)."""
 
     def __init__(self, session: ConsoleSession, device: DeviceView | None = None,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._session, self._device = session, device
-        self.saved: DeviceView | None = None
+        super().__init__(session, parent)
+        self._device = device
         self.setWindowTitle(f"Device {device.code}" if device else "Register a device")
         self.setMinimumWidth(560)
         self.code = QLineEdit()
@@ -101,7 +99,6 @@ class DeviceDialog(QDialog):
         form.addRow("Version expected", self.expected_version)
         form.addRow("Installed on", self.installed_on)
         form.addRow("Service state", self.state)
-        self.message = MessageLine()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                    | QDialogButtonBox.StandardButton.Cancel)
         self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
@@ -177,18 +174,7 @@ class DeviceDialog(QDialog):
         except ValueError as exc:
             self.message.show_error(str(exc))
             return
-        self.save_button.setEnabled(False)
         if self._device is None:
-            self._session.perform(devices.add_device, data, owner=self, on_done=self._on_saved,
-                                  on_error=self._on_failed)
+            self.submit(self.save_button, devices.add_device, data)
         else:
-            self._session.perform(devices.update_device, self._device.code, data, owner=self,
-                                  on_done=self._on_saved, on_error=self._on_failed)
-
-    def _on_saved(self, view: DeviceView) -> None:
-        self.saved = view
-        self.accept()
-
-    def _on_failed(self, error: BaseException) -> None:
-        self.save_button.setEnabled(True)
-        self.message.show_error(describe_error(error))
+            self.submit(self.save_button, devices.update_device, self._device.code, data)

@@ -7,7 +7,6 @@ from PySide6.QtCore import Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
@@ -20,20 +19,18 @@ from PySide6.QtWidgets import (
 from rtic_console.domain.device_reports import REMINDER, ReportInput
 from rtic_console.domain.devices import DeviceKind
 from rtic_console.services import device_reports, devices
-from rtic_console.services.device_reports import DeviceReportView
 from rtic_console.services.devices import DeviceView
 from rtic_console.ui.console_session import ConsoleSession
-from rtic_console.ui.widgets import MessageLine, describe_error
+from rtic_console.ui.saving_dialog import SavingDialog
+from rtic_console.ui.widgets import describe_error
 
 
-class DeviceReportDialog(QDialog):
+class DeviceReportDialog(SavingDialog):
     """For the device given, or one chosen from the fleet."""
 
     def __init__(self, session: ConsoleSession, device: DeviceView | None = None,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._session = session
-        self.saved: DeviceReportView | None = None
+        super().__init__(session, parent)
         self.setWindowTitle("Report a damaged or inoperable device")
         self.setMinimumWidth(720)
         reminder = QLabel(REMINDER)
@@ -62,7 +59,6 @@ class DeviceReportDialog(QDialog):
         form.addRow("Crime report", self.crime_report)
         form.addRow("MDC repair request", self.mdc_request)
         form.addRow("Trailer", self.trailer_secured)
-        self.message = MessageLine()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
         self.send_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
@@ -111,14 +107,4 @@ class DeviceReportDialog(QDialog):
         if chosen is None:
             self.message.show_error("Choose the device.")
             return
-        self.send_button.setEnabled(False)
-        self._session.perform(device_reports.report_device, chosen.code, self.value(),
-                              owner=self, on_done=self._on_saved, on_error=self._on_failed)
-
-    def _on_saved(self, view: DeviceReportView) -> None:
-        self.saved = view
-        self.accept()
-
-    def _on_failed(self, error: BaseException) -> None:
-        self.send_button.setEnabled(True)
-        self.message.show_error(describe_error(error))
+        self.submit(self.send_button, device_reports.report_device, chosen.code, self.value())

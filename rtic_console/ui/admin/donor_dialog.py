@@ -9,7 +9,6 @@ from PySide6.QtCore import QDateTime, Qt, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QDateTimeEdit,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QGroupBox,
@@ -31,7 +30,8 @@ from rtic_console.services.donors import AgreementInput, AgreementView
 from rtic_console.ui.admin.hours_editor import HoursEditor
 from rtic_console.ui.admin.mask_editor import MaskEditorDialog, Polygon
 from rtic_console.ui.console_session import ConsoleSession
-from rtic_console.ui.widgets import MessageLine, describe_error
+from rtic_console.ui.saving_dialog import SavingDialog
+from rtic_console.ui.widgets import describe_error
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -45,15 +45,14 @@ def _set_when(edit: QDateTimeEdit, moment: datetime, zone: ZoneInfo) -> None:
     edit.setDateTime(QDateTime(local.date(), local.time()))
 
 
-class DonorDialog(QDialog):
+class DonorDialog(SavingDialog):
     """Add when agreement is None; edit otherwise. The service checks every term together
     and names every problem in one refusal, shown under the form."""
 
     def __init__(self, session: ConsoleSession, agreement: AgreementView | None = None,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._session, self._agreement = session, agreement
-        self.saved: AgreementView | None = None
+        super().__init__(session, parent)
+        self._agreement = agreement
         self.masks: tuple[Polygon, ...] = agreement.terms.mask_polygons if agreement else ()
         self.donor_cameras: list[CameraView] = []
         self.setWindowTitle(f"Edit agreement {agreement.reference}" if agreement
@@ -135,7 +134,6 @@ class DonorDialog(QDialog):
         columns.addWidget(right_box, 1)
         for button in (this_ws, self.mask_button):
             button.setAutoDefault(False)  # Enter saves the agreement
-        self.message = MessageLine()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                    | QDialogButtonBox.StandardButton.Cancel)
         self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
@@ -243,18 +241,7 @@ class DonorDialog(QDialog):
         except ValueError as exc:
             self.message.show_error(str(exc))
             return
-        self.save_button.setEnabled(False)
         if self._agreement is None:
-            self._session.perform(donors.create_agreement, data, owner=self,
-                                  on_done=self._on_saved, on_error=self._on_failed)
+            self.submit(self.save_button, donors.create_agreement, data)
         else:
-            self._session.perform(donors.update_agreement, self._agreement.id, data, owner=self,
-                                  on_done=self._on_saved, on_error=self._on_failed)
-
-    def _on_saved(self, view: AgreementView) -> None:
-        self.saved = view
-        self.accept()
-
-    def _on_failed(self, error: BaseException) -> None:
-        self.save_button.setEnabled(True)
-        self.message.show_error(describe_error(error))
+            self.submit(self.save_button, donors.update_agreement, self._agreement.id, data)

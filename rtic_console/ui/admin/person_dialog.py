@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import (
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLineEdit,
@@ -16,16 +15,15 @@ from rtic_console.services import roster
 from rtic_console.services.roster import PersonView
 from rtic_console.ui.admin.person_form import PersonForm
 from rtic_console.ui.console_session import ConsoleSession
-from rtic_console.ui.widgets import MessageLine, describe_error
+from rtic_console.ui.saving_dialog import SavingDialog
 
 
-class PersonDialog(QDialog):
+class PersonDialog(SavingDialog):
     """Add when person is None; edit otherwise. Validation and rules live in the service."""
 
     def __init__(self, session: ConsoleSession, person: PersonView | None = None,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._session = session
+        super().__init__(session, parent)
         self._person = person
         self.setWindowTitle(f"Edit {person.badge} {person.name}" if person else "Add a person")
         self.setMinimumWidth(520)
@@ -34,7 +32,6 @@ class PersonDialog(QDialog):
             self.form.load(person)
         else:
             self.form.active.hide()
-        self.message = MessageLine()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                    | QDialogButtonBox.StandardButton.Cancel)
         self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
@@ -48,32 +45,19 @@ class PersonDialog(QDialog):
     @Slot()
     def _on_save_clicked(self) -> None:
         data = self.form.value()
-        self.save_button.setEnabled(False)
-        if self._person is None:
-            problem = self.form.password_problem()
-            if problem:
-                self._on_failed(ValueError(problem))
-                return
-            self._session.perform(roster.add_person, data, self.form.password.text(),
-                                  owner=self, on_done=self._on_saved, on_error=self._on_failed)
+        if self._person is not None:
+            self.submit(self.save_button, roster.update_person, self._person.badge, data)
+        elif problem := self.form.password_problem():
+            self.message.show_error(problem)
         else:
-            self._session.perform(roster.update_person, self._person.badge, data,
-                                  owner=self, on_done=self._on_saved, on_error=self._on_failed)
-
-    def _on_saved(self, _view: PersonView) -> None:
-        self.accept()
-
-    def _on_failed(self, error: BaseException) -> None:
-        self.save_button.setEnabled(True)
-        self.message.show_error(str(error) if isinstance(error, ValueError)
-                                else describe_error(error))
+            self.submit(self.save_button, roster.add_person, data, self.form.password.text())
 
 
-class PasswordResetDialog(QDialog):
+class PasswordResetDialog(SavingDialog):
     def __init__(self, session: ConsoleSession, person: PersonView,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._session, self._person = session, person
+        super().__init__(session, parent)
+        self._person = person
         self.setWindowTitle(f"Reset password for {person.badge} {person.name}")
         self.password = QLineEdit()
         self.again = QLineEdit()
@@ -83,9 +67,9 @@ class PasswordResetDialog(QDialog):
         form = QFormLayout()
         form.addRow("New password", self.password)
         form.addRow("Repeat it", self.again)
-        self.message = MessageLine()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
         buttons.accepted.connect(self._on_ok_clicked)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -98,6 +82,5 @@ class PasswordResetDialog(QDialog):
         if self.password.text() != self.again.text():
             self.message.show_error("The two passwords differ.")
             return
-        self._session.perform(roster.reset_password, self._person.badge, self.password.text(),
-                              owner=self, on_done=lambda _r: self.accept(),
-                              on_error=lambda e: self.message.show_error(describe_error(e)))
+        self.submit(self.ok_button, roster.reset_password, self._person.badge,
+                    self.password.text())

@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
@@ -20,7 +19,7 @@ from rtic_console.domain.registry_rules import LIMITS
 from rtic_console.services import registry
 from rtic_console.services.registry import EntryInput, EntryView
 from rtic_console.ui.console_session import ConsoleSession
-from rtic_console.ui.widgets import MessageLine, describe_error
+from rtic_console.ui.saving_dialog import SavingDialog
 
 # Suggestions only: owners describe their equipment in their own words.
 EQUIPMENT_TYPES = ("doorbell camera", "fixed camera", "PTZ camera", "camera system (NVR/DVR)",
@@ -32,15 +31,14 @@ def degrees(value: float) -> str:
     return f"{value:.12f}".rstrip("0").rstrip(".")
 
 
-class RegistryEntryDialog(QDialog):
+class RegistryEntryDialog(SavingDialog):
     """Add when entry is None, edit otherwise; the registry rules judge the fields and the
     refusal, naming the field, shows under the form."""
 
     def __init__(self, session: ConsoleSession, entry: EntryView | None = None,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._session, self._entry = session, entry
-        self.saved: EntryView | None = None
+        super().__init__(session, parent)
+        self._entry = entry
         self.setWindowTitle(f"Edit registry entry #{entry.id}" if entry
                             else "Add a registered camera")
         self.setMinimumWidth(560)
@@ -76,7 +74,6 @@ class RegistryEntryDialog(QDialog):
         form.addRow("Location", place)
         form.addRow("Type of equipment", self.equipment_type)
         form.addRow("Notes", self.notes)
-        self.message = MessageLine()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                    | QDialogButtonBox.StandardButton.Cancel)
         self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
@@ -107,20 +104,8 @@ class RegistryEntryDialog(QDialog):
 
     @Slot()
     def _on_save_clicked(self) -> None:
-        self.save_button.setEnabled(False)
-        self.message.clear_message()
         item = self.entry_input()
         if self._entry is None:
-            self._session.perform(registry.add_entry, item, owner=self, on_done=self._on_saved,
-                                  on_error=self._on_failed)
+            self.submit(self.save_button, registry.add_entry, item)
         else:
-            self._session.perform(registry.edit_entry, self._entry.id, item, owner=self,
-                                  on_done=self._on_saved, on_error=self._on_failed)
-
-    def _on_saved(self, entry: EntryView) -> None:
-        self.saved = entry
-        self.accept()
-
-    def _on_failed(self, error: BaseException) -> None:
-        self.save_button.setEnabled(True)
-        self.message.show_error(describe_error(error))
+            self.submit(self.save_button, registry.edit_entry, self._entry.id, item)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
@@ -18,16 +17,16 @@ from PySide6.QtWidgets import (
 
 from rtic_console.domain.hotlists import NcicSystem, ReasonCategory
 from rtic_console.services import hotlists
-from rtic_console.services.hotlists import EntryView, HotPlateInput
+from rtic_console.services.hotlists import HotPlateInput
 from rtic_console.ui.console_session import ConsoleSession
-from rtic_console.ui.widgets import MessageLine, describe_error
+from rtic_console.ui.saving_dialog import SavingDialog
 
 
-class HotPlateDialog(QDialog):
+class HotPlateDialog(SavingDialog):
     def __init__(self, session: ConsoleSession, *, special: bool,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._session, self._special = session, special
+        super().__init__(session, parent)
+        self._special = special
         self.setWindowTitle("Propose a special hot list entry" if special
                             else "Enter an SPD hot plate")
         self.setMinimumWidth(520)
@@ -76,7 +75,6 @@ class HotPlateDialog(QDialog):
             form.addRow("CLETS/NCIC record no.", self.record)
         form.addRow("Expires after", self.hours)
         form.addRow("Narrative", self.narrative)
-        self.message = MessageLine()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                    | QDialogButtonBox.StandardButton.Cancel)
         self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
@@ -88,7 +86,6 @@ class HotPlateDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.message)
         layout.addWidget(buttons)
-        self.saved: EntryView | None = None
 
     def value(self) -> HotPlateInput:
         return HotPlateInput(
@@ -102,14 +99,4 @@ class HotPlateDialog(QDialog):
     @Slot()
     def _on_save_clicked(self) -> None:
         service = hotlists.propose_special if self._special else hotlists.add_hot_plate
-        self.save_button.setEnabled(False)
-        self._session.perform(service, self.value(), owner=self, on_done=self._on_saved,
-                              on_error=self._on_failed)
-
-    def _on_saved(self, view: EntryView) -> None:
-        self.saved = view
-        self.accept()
-
-    def _on_failed(self, error: BaseException) -> None:
-        self.save_button.setEnabled(True)
-        self.message.show_error(describe_error(error))
+        self.submit(self.save_button, service, self.value())

@@ -18,6 +18,7 @@ from rtic_console.cli import (
     hotlist_commands,
     ingest_commands,
     registry_commands,
+    retention_commands,
     search_commands,
     user_commands,
     workstation_commands,
@@ -61,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     app_commands.register(sub)
     compliance_commands.register(sub)
     workstation_commands.register(sub)
+    retention_commands.register(sub)
     parser.set_defaults(handler=app_commands.open_console)
     return parser
 

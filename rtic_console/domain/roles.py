@@ -52,6 +52,8 @@ class Permission(StrEnum):
     ANCHOR_AUDIT = "anchor_audit"
     MANAGE_AUDIT_KEY = "manage_audit_key"
     MANAGE_WORKSTATIONS = "manage_workstations"
+    MANAGE_RETENTION = "manage_retention"
+    VIEW_RETENTION = "view_retention"
 
 
 # Separation of duties: the roles whose holders approve other people's work (I.1, I.2.b,
@@ -121,6 +123,11 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.MANAGE_AUDIT_KEY: frozenset({Role.ALPR_ADMIN, Role.IT_STAFF}),
     # D.2.c, G.3.f: which workstations exist is access, kept by ALPR administrators.
     Permission.MANAGE_WORKSTATIONS: frozenset({Role.ALPR_ADMIN}),
+    # C.1, F.5: retention, evidence holds and the purge are the ALPR administrators'; those
+    # who oversee use and keep the system may see them.
+    Permission.MANAGE_RETENTION: frozenset({Role.ALPR_ADMIN}),
+    Permission.VIEW_RETENTION: frozenset(
+        {Role.ALPR_ADMIN, Role.SUPERVISOR, Role.DIVISION_COMMANDER, Role.IT_STAFF}),
 }
 
 

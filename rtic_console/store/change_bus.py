@@ -54,6 +54,8 @@ class Change(StrEnum):
     ROSTER = "roster.changed"  # person ids
     WORKSTATION = "workstation.changed"  # workstation ids: enrolled or revoked
     AUDIT = "audit.appended"  # none: the trail grew
+    RETENTION = "retention.changed"  # evidence hold ids placed or released; none: a setting
+    PURGED = "retention.purged"  # purge run ids: data past retention was removed
     RESYNC = "resync"  # events may have been missed: reload everything shown
 
 

@@ -1,6 +1,6 @@
 """Typed SQLAlchemy models; importing this package registers every table on Base.metadata."""
 
-from rtic_console.store.models.audit import AuditCheckpoint, AuditEvent
+from rtic_console.store.models.audit import AuditCheckpoint, AuditEvent, AuditPlate
 from rtic_console.store.models.base import Base
 from rtic_console.store.models.changes import ChangeLogEntry
 from rtic_console.store.models.detections import Detection, DetectionImage, QuarantinedPayload
@@ -19,12 +19,14 @@ from rtic_console.store.models.pscn import (
     WallLayout,
 )
 from rtic_console.store.models.registry import RegistryEntry
+from rtic_console.store.models.retention import PurgeRun, RetentionSetting
 from rtic_console.store.models.searches import SearchRecord, SearchRequest
 from rtic_console.store.models.workstations import Workstation
 
 __all__ = [
     "AuditCheckpoint",
     "AuditEvent",
+    "AuditPlate",
     "Base",
     "CameraCredential",
     "CameraSettings",
@@ -43,9 +45,11 @@ __all__ = [
     "HotListImport",
     "Person",
     "PersonRole",
+    "PurgeRun",
     "QuarantinedPayload",
     "RecordingSegment",
     "RegistryEntry",
+    "RetentionSetting",
     "SearchRecord",
     "SearchRequest",
     "WallLayout",

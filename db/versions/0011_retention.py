@@ -34,7 +34,7 @@ def upgrade() -> None:
         sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("heartbeat_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("finished_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("dry_run", sa.Boolean(), nullable=False),
+        sa.Column("outcome", sa.String(length=12), nullable=False),
         sa.Column("cutoffs", sa.Text(), nullable=False),
         sa.Column("counts", sa.Text(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_purge_runs")),

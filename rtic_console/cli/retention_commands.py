@@ -1,5 +1,5 @@
-"""`rtic-console retention show|set` and `hold add|list|release`: how long data is kept and
-what is kept past it for a case (C.1, F.5)."""
+"""`rtic-console retention show|set`, `hold add|list|release` and `purge`: how long data is
+kept, what is kept past it for a case, and removing the rest (C.1, F.5)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ from rtic_console.cli.output import iso_time, print_json, print_table
 from rtic_console.cli.session import CliSession
 from rtic_console.domain.retention import RetentionKind
 from rtic_console.services import evidence_holds, retention
+from rtic_console.services.audit_anchor import SystemIdentity
 from rtic_console.services.evidence_holds import HoldRequest, HoldView
+from rtic_console.services.retention_purge import PurgeReport, run_purge
 from rtic_console.services.runner import perform, query
 
 
@@ -50,6 +52,14 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     release.add_argument("id", type=int)
     release.add_argument("--reason", required=True)
     release.set_defaults(handler=_hold_release)
+
+    purge = sub.add_parser("purge", help="remove everything past retention and not held; "
+                                         "audited. Without --as it acts as this "
+                                         "workstation's scheduled job")
+    purge.add_argument("--dry-run", action="store_true",
+                       help="count what would be removed, remove nothing")
+    purge.add_argument("--json", action="store_true")
+    purge.set_defaults(handler=_purge)
 
 
 def _show(args: argparse.Namespace, cli: CliSession) -> int:
@@ -109,3 +119,25 @@ def _hold_release(args: argparse.Namespace, cli: CliSession) -> int:
     print(f"Hold #{view.id} for case {view.case_number} released: {view.target} follows "
           "retention again.")
     return 0
+
+
+def _purge(args: argparse.Namespace, cli: CliSession) -> int:
+    who = cli.context() if cli.as_badge else SystemIdentity("scheduled-purge",
+                                                            cli.settings.workstation)
+    report = run_purge(cli.db, who, dry_run=args.dry_run)
+    if args.json:
+        print_json(report.as_json())
+        return 0
+    print_purge(report)
+    return 0
+
+
+def print_purge(report: PurgeReport) -> None:
+    head = "Would remove (dry run)" if report.dry_run else f"Purge run #{report.run_id} removed"
+    print(f"{head}; database clock {report.database_now.astimezone():%Y-%m-%d %H:%M}.")
+    print_table(["Kind", "Days", "Cutoff (local)", "Removed", "Kept for holds"],
+                [(k.kind.value, k.days, f"{k.cutoff.astimezone():%Y-%m-%d %H:%M}",
+                  ", ".join(f"{n} {what}" for what, n in k.removed.items()),
+                  k.kept_for_holds) for k in report.kinds])
+    for run_id, counts in report.resumed.items():
+        print(f"Completed interrupted run #{run_id}, which had removed: {counts}")

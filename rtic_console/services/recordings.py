@@ -231,12 +231,15 @@ def _expired(default_cutoff: datetime, cutoffs: dict[int, datetime]) -> ColumnEl
 
 
 def count_expired_segments(session: Session, default_cutoff: datetime,
-                           cutoffs: dict[int, datetime]) -> tuple[int, int]:
-    """(segments the purge would remove, segments past retention kept by a hold)."""
+                           cutoffs: dict[int, datetime]) -> tuple[int, int, int]:
+    """(segments the purge would remove, their bytes, segments past retention kept by a
+    hold)."""
     expired = _expired(default_cutoff, cutoffs)
-    count = select(func.count()).select_from(RecordingSegment)
-    return (session.scalar(count.where(expired, ~segment_held())) or 0,
-            session.scalar(count.where(expired, segment_held())) or 0)
+    doomed = session.execute(select(func.count(), func.coalesce(func.sum(
+        RecordingSegment.size_bytes), 0)).where(expired, ~segment_held())).one()
+    kept = session.scalar(select(func.count()).select_from(RecordingSegment)
+                          .where(expired, segment_held())) or 0
+    return int(doomed[0]), int(doomed[1]), kept
 
 
 def purge_segments(session: Session, default_cutoff: datetime, cutoffs: dict[int, datetime],

@@ -257,9 +257,13 @@ def record_search(session: Session, ctx: Context, criteria: SearchCriteria,
 def logged_reads(session: Session, record: SearchRecord,
                  detection_ids: Collection[int]) -> list[ReadHit]:
     """Those of the given reads that the logged search returned, re-run from its log. Reads
-    stored after it ran match its criteria too, but it never showed them."""
-    criteria = SearchCriteria.from_parameters(json.loads(record.parameters), record.time_from,
-                                              record.time_to)
+    stored after it ran match its criteria too, but it never showed them. A log whose plate
+    the retention purge removed cannot be re-run (it would match every plate)."""
+    params = json.loads(record.parameters)
+    if params.get("plate_purged"):
+        raise SearchRuleError(f"search: the plate of search #{record.id} was removed under "
+                              "retention (C.1); its results can no longer be exported")
+    criteria = SearchCriteria.from_parameters(params, record.time_from, record.time_to)
     devices = _device_ids(session, criteria.devices)
     return _fetch(session, criteria, devices, only_ids=detection_ids,
                   received_by=record.searched_at)[0]

@@ -57,3 +57,22 @@ def test_hold_add_list_release(db: Database, admin: Context, as_person: Run) -> 
                    action="evidence.hold", clause="C.1", error=CliRefused, signed_in=True)
     code, out, _ = as_person("1001", "hold", "list", "--all", "--case", "26-001")
     assert code == 0 and "case closed" not in out and "by 1001" in out
+
+
+@pytest.mark.policy("C.1")
+def test_purge_dry_run_then_purge(db: Database, admin: Context, as_person: Run) -> None:
+    as_person("1001", "retention", "set", "detections", "120")
+    now = datetime.now(UTC)
+    add_read(db, "OLD001", now - timedelta(days=130), hit=True)
+    add_read(db, "YNG001", now - timedelta(days=100))
+    code, out, err = as_person("1001", "purge", "--dry-run", "--json")
+    assert code == 0, err
+    dry = json.loads(out)
+    assert dry["dry_run"] and dry["kinds"]["detections"]["removed"]["reads"] == 1
+    assert dry["kinds"]["detections"]["days"] == 120
+    code, out, err = as_person("1001", "purge", "--json")
+    assert code == 0, err
+    done = json.loads(out)
+    assert done["kinds"]["detections"]["removed"] == dry["kinds"]["detections"]["removed"]
+    code, out, err = as_person("1001", "purge")
+    assert code == 0 and "Purge run #" in out and "0 reads" in out

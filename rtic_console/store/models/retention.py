@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, Integer, String, Text
+from sqlalchemy import Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from rtic_console.store.models.base import Base
@@ -23,8 +23,8 @@ class RetentionSetting(Base):
 
 
 class PurgeRun(Base):
-    """One purge: who ran it, the cutoffs, the counts as it goes (written with each batch,
-    so an interrupted run's work is known to the next), and when it finished.
+    """One purge (not a dry run): who ran it, the cutoffs, the counts as it goes (written
+    with each batch, so an interrupted run's work is known to the next), and its outcome.
 
     On SQLite an unfinished row whose `heartbeat_at` is recent is the lock that stops a
     second purge; PostgreSQL uses an advisory lock besides, which dies with its process.
@@ -38,6 +38,8 @@ class PurgeRun(Base):
     started_at: Mapped[datetime]
     heartbeat_at: Mapped[datetime]
     finished_at: Mapped[datetime | None]
-    dry_run: Mapped[bool] = mapped_column(Boolean, default=False)
+    # running, then done or interrupted; an interrupted run becomes resumed once a later
+    # run's audit event has reported what it removed.
+    outcome: Mapped[str] = mapped_column(String(12), default="running")
     cutoffs: Mapped[str] = mapped_column(Text, default="{}")  # {kind: iso time}
     counts: Mapped[str] = mapped_column(Text, default="{}")  # {what: rows removed}

@@ -160,7 +160,7 @@ def _target(session: Session, request: HoldRequest) -> dict[str, object]:
 
 def _audit_details(hold: EvidenceHold, camera: str | None) -> dict[str, object]:
     return {"case": hold.case_number, "scope": hold.scope, "detection_id": hold.detection_id,
-            "hit_id": hold.hit_id, "camera": camera, "plate": hold.plate,
+            "hit_id": hold.hit_id, "camera": camera,
             "from": hold.from_at.isoformat() if hold.from_at else None,
             "to": hold.to_at.isoformat() if hold.to_at else None}
 
@@ -177,7 +177,8 @@ def add_hold(session: Session, ctx: Context, case_number: str, reason: str,
     view = _view_of(session, hold)
     append_event(session, actor_badge=ctx.actor.badge, workstation=ctx.workstation,
                  action=HOLD, object_type="evidence_hold", object_id=hold.id, reason=reason,
-                 details=_audit_details(hold, view.camera))
+                 details=_audit_details(hold, view.camera),
+                 plates={"plate": hold.plate} if hold.plate else None)
     publish(session, Change.RETENTION, (hold.id,))
     return view
 

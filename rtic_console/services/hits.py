@@ -207,7 +207,7 @@ def _audit(session: Session, ctx: Context, action: str, hit: Hit, reason: str | 
            **details: object) -> None:
     append_event(session, actor_badge=ctx.actor.badge, workstation=ctx.workstation,
                  action=action, object_type="hit", object_id=hit.id, reason=reason,
-                 details={"plate": hit.read_plate, "list_id": hit.list_id, **details})
+                 details={"list_id": hit.list_id, **details}, plates={"plate": hit.read_plate})
     publish(session, Change.HIT_CHANGED, (hit.id,))
 
 

@@ -179,7 +179,8 @@ def add_hot_plate(session: Session, ctx: Context, item: HotPlateInput) -> EntryV
     session.flush()
     append_event(session, actor_badge=ctx.actor.badge, workstation=ctx.workstation,
                  action="hotlist.add", object_type="hot_list_entry", object_id=entry.id,
-                 reason=data.reason.value, details=_audit_details(entry))
+                 reason=data.reason.value, details=_audit_details(entry),
+                 plates={"plate": entry.plate})
     publish(session, Change.HOTLIST_ENTRY, (entry.id,))
     return _view(entry, hot_list)
 
@@ -197,7 +198,8 @@ def propose_special(session: Session, ctx: Context, item: HotPlateInput) -> Entr
     session.flush()
     append_event(session, actor_badge=ctx.actor.badge, workstation=ctx.workstation,
                  action="hotlist.special.propose", object_type="hot_list_entry",
-                 object_id=entry.id, reason=data.reason.value, details=_audit_details(entry))
+                 object_id=entry.id, reason=data.reason.value, details=_audit_details(entry),
+                 plates={"plate": entry.plate})
     publish(session, Change.HOTLIST_ENTRY, (entry.id,))
     return _view(entry, hot_list)
 
@@ -235,7 +237,8 @@ def decide_special(session: Session, ctx: Context, entry_id: int, approve: bool,
     entry.decision_reason = reason or None
     append_event(session, actor_badge=ctx.actor.badge, workstation=ctx.workstation,
                  action=action, object_type="hot_list_entry", object_id=entry.id,
-                 reason=reason or None, details=_audit_details(entry))
+                 reason=reason or None, details=_audit_details(entry),
+                 plates={"plate": entry.plate})
     publish(session, Change.HOTLIST_ENTRY, (entry.id,))
     return _view(entry, hot_list)
 
@@ -379,7 +382,8 @@ def pending_specials(session: Session, ctx: Context) -> list[EntryView]:
 
 
 def _audit_details(entry: HotListEntry) -> dict[str, object]:
-    return {"plate": entry.plate, "state": entry.state, "case": entry.case_number,
+    """The entry as audited; its plate goes in the event's `plates` (a digest in the trail)."""
+    return {"state": entry.state, "case": entry.case_number,
             "xref": entry.xref, "ncic_system": entry.ncic_system,
             "ncic_record": entry.ncic_record, "status": entry.status,
             "expires_at": entry.expires_at.isoformat() if entry.expires_at else None}

@@ -222,9 +222,9 @@ def _write_hits(session: Session, hit_rows: list[tuple[int, str, Match]], engine
             continue
         ids.append(hit_id)
         events.append(NewEvent(None, channel, "hits.created", "hit", hit_id, details={
-            "plate": plate, "listed_plate": match.listed_plate, "entry_id": match.entry_id,
-            "substitutions": match.substitutions, "state_mismatch": match.state_mismatch,
-            "informational": row["informational"]}))
+            "entry_id": match.entry_id, "substitutions": match.substitutions,
+            "state_mismatch": match.state_mismatch, "informational": row["informational"]},
+            plates={"plate": plate, "listed_plate": match.listed_plate}))
     append_events(session, events)
     if ids:
         publish(session, Change.HIT_CREATED, ids)

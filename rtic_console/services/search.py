@@ -242,10 +242,13 @@ def record_search(session: Session, ctx: Context, criteria: SearchCriteria,
     session.flush()
     recorded = {k: v for k, v in (("request", request_id), ("incident", incident),
                                   ("description", description)) if v is not None}
+    shown = {k: v for k, v in params.items() if k != "plate"}
     append_event(session, actor_badge=ctx.actor.badge, workstation=ctx.workstation,
                  action="search.run", object_type="search", object_id=record.id,
                  reason=f"{purpose.value} · case {case}",
-                 details={**params, **recorded, "kind": criteria.kind.value,
+                 plates={"plate": criteria.plate.text} if criteria.plate else None,
+                 plate_kind="search_plates",
+                 details={**shown, **recorded, "kind": criteria.kind.value,
                           "results": results, "truncated": truncated,
                           "from": criteria.time_from.isoformat() if criteria.time_from
                           else None,

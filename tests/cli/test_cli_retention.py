@@ -76,3 +76,25 @@ def test_purge_dry_run_then_purge(db: Database, admin: Context, as_person: Run) 
     assert done["kinds"]["detections"]["removed"] == dry["kinds"]["detections"]["removed"]
     code, out, err = as_person("1001", "purge")
     assert code == 0 and "Purge run #" in out and "0 reads" in out
+
+
+@pytest.mark.policy("C.1")
+def test_plate_key_travels_and_the_trail_is_searched_by_plate(
+        db: Database, admin: Context, as_person: Run, tmp_path, memory_keyring) -> None:
+    now = datetime.now(UTC)
+    add_read(db, "7ABC123", now - timedelta(days=100))
+    as_person("1001", "hold", "add", "--case", "26-5", "--reason", "robbery", "--plate",
+              "7ABC123", "--from", (now - timedelta(days=101)).isoformat(), "--to",
+              now.isoformat())
+    code, out, err = as_person("1001", "audit", "plate-key", "export", str(tmp_path / "k"))
+    assert code == 0, err
+    assert (tmp_path / "k").stat().st_mode & 0o777 == 0o600
+    code, out, _ = as_person("1001", "audit", "list", "--plate", "7ABC123", "--json")
+    (event,) = json.loads(out)
+    assert event["action"] == "evidence.hold" and event["plates"] == {"plate": "7ABC123"}
+    memory_keyring.entries.clear()  # another machine, which has no key yet
+    (tmp_path / "other").write_text("A" * 43 + "=\n")
+    code, _, err = as_person("1001", "audit", "plate-key", "import", str(tmp_path / "other"))
+    assert code == 2 and "another key" in err
+    code, out, err = as_person("1001", "audit", "plate-key", "import", str(tmp_path / "k"))
+    assert code == 0, err

@@ -23,7 +23,7 @@ class RetentionKind(StrEnum):
 KIND_TITLES: dict[RetentionKind, str] = {
     RetentionKind.DETECTIONS: "Plate reads (with their images and hits)",
     RetentionKind.HIT_IMAGES: "Images of hits",
-    RetentionKind.SEARCH_PLATES: "Plates in the search log and the audit trail",
+    RetentionKind.SEARCH_PLATES: "Plates in the search log and its audit events",
     RetentionKind.RECORDINGS: "Camera recordings",
 }
 

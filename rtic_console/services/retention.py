@@ -3,10 +3,11 @@ changed by an ALPR administrator, audited."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from rtic_console.domain.retention import (
@@ -22,7 +23,16 @@ from rtic_console.services.auth import authorize
 from rtic_console.services.context import Context, Refused, service_action
 from rtic_console.store.audit_log import append_event
 from rtic_console.store.change_bus import Change, publish
-from rtic_console.store.models import RetentionSetting
+from rtic_console.store.models import (
+    Detection,
+    DetectionImage,
+    EvidenceHold,
+    Hit,
+    PurgeRun,
+    RecordingSegment,
+    RetentionSetting,
+    SearchRecord,
+)
 from rtic_console.store.models.base import UTCDateTime
 
 SET = "retention.set"
@@ -91,3 +101,50 @@ def set_retention(session: Session, ctx: Context, kind: str, days: int) -> Reten
                  details={"kind": chosen.value, "days": days, "previous": previous})
     publish(session, Change.RETENTION)
     return next(v for v in _views(session) if v.kind is chosen)
+
+
+@dataclass(frozen=True)
+class PurgeRunView:
+    id: int
+    run_by: str
+    started_at: datetime
+    finished_at: datetime | None
+    outcome: str
+    counts: dict[str, dict[str, int]]
+
+
+@dataclass(frozen=True)
+class RetentionOverview:
+    """What the Retention area shows: the settings, the oldest data still kept of each
+    kind, the last purge, and how many holds are active."""
+
+    settings: list[RetentionView]
+    oldest: dict[RetentionKind, datetime | None]
+    last_purge: PurgeRunView | None
+    active_holds: int
+
+
+def _oldest(session: Session) -> dict[RetentionKind, datetime | None]:
+    with_hit = exists().where(Hit.detection_id == Detection.id)
+    with_image = exists().where(DetectionImage.detection_id == Detection.id)
+    return {
+        RetentionKind.DETECTIONS: session.scalar(select(func.min(Detection.captured_at))),
+        RetentionKind.HIT_IMAGES: session.scalar(select(func.min(Detection.captured_at))
+                                                 .where(with_hit, with_image)),
+        RetentionKind.SEARCH_PLATES: session.scalar(
+            select(func.min(SearchRecord.searched_at))
+            .where(SearchRecord.plate_pattern.is_not(None))),
+        RetentionKind.RECORDINGS: session.scalar(select(func.min(RecordingSegment.started_at))),
+    }
+
+
+@service_action("retention.show")
+def retention_overview(session: Session, ctx: Context) -> RetentionOverview:
+    authorize(session, ctx, Permission.VIEW_RETENTION, action="retention.show")
+    run = session.scalar(select(PurgeRun).where(PurgeRun.outcome.in_(("done", "resumed")))
+                         .order_by(PurgeRun.id.desc()).limit(1))
+    last = PurgeRunView(run.id, run.run_by, run.started_at, run.finished_at, run.outcome,
+                        json.loads(run.counts)) if run else None
+    holds = session.scalar(select(func.count()).select_from(EvidenceHold)
+                           .where(EvidenceHold.released_at.is_(None))) or 0
+    return RetentionOverview(_views(session), _oldest(session), last, holds)

@@ -212,7 +212,7 @@ def render_all(out: Path) -> list[Path]:
         near.find_button.click()
         settle(lambda: near.model.rowCount() > 0, 5)
         for key in ("dashboard", "cameras", "donors", "registry", "quarantine", "roster",
-                    "workstations", "audit", "account"):
+                    "workstations", "retention", "audit", "account"):
             sergeant.tabs.setCurrentWidget(sergeant.areas[key])
             if key == "roster":  # a person selected: their roles, who granted and confirmed
                 roster = sergeant.areas[key]

@@ -10,10 +10,12 @@ import pytest
 from rtic_console.domain.retention import DEFAULT_DAYS, RetentionKind, cutoff
 from rtic_console.services import retention
 from rtic_console.services.context import Context, Refused
+from rtic_console.services.retention_purge import run_purge
 from rtic_console.services.runner import perform, query
 from rtic_console.store.audit_log import AuditFilter, list_events
 from rtic_console.store.database import Database
 from tests.refusals import assert_refused
+from tests.services.retention_support import add_read
 
 
 @pytest.mark.policy("C.1")
@@ -63,3 +65,19 @@ def test_database_clock_is_the_servers(db: Database) -> None:
         server = retention.database_now(session)
     assert server.tzinfo is not None
     assert abs(server - datetime.now(UTC)) < timedelta(minutes=1)
+
+
+def test_the_overview_shows_oldest_data_and_the_last_purge(db: Database, admin: Context) -> None:
+    empty = query(db, admin, retention.retention_overview)
+    assert empty.last_purge is None and empty.active_holds == 0
+    assert set(empty.oldest.values()) == {None}
+    old = datetime.now(UTC) - timedelta(days=40)
+    add_read(db, "7ABC123", old, hit=True)
+    add_read(db, "7ABC124", old + timedelta(days=1))
+    report = run_purge(db, admin)
+    seen = query(db, admin, retention.retention_overview)
+    assert seen.oldest[RetentionKind.DETECTIONS] == old
+    assert seen.oldest[RetentionKind.HIT_IMAGES] == old
+    assert seen.oldest[RetentionKind.RECORDINGS] is None
+    assert seen.last_purge is not None and seen.last_purge.id == report.run_id
+    assert seen.last_purge.run_by == "1001" and seen.last_purge.outcome == "done"

@@ -14,13 +14,13 @@ pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 @pytest.mark.policy("A.2")
 @pytest.mark.parametrize("role,areas", [
     ("alpr_admin", ["hits", "map", "wall", "search", "other_use", "hotlists", "dashboard",
-                    "cameras", "donors", "registry", "roster", "workstations", "quarantine",
-                    "audit", "account"]),
+                    "cameras", "donors", "registry", "roster", "workstations", "retention",
+                    "quarantine", "audit", "account"]),
     ("supervisor", ["hits", "map", "wall", "search", "other_use", "hotlists", "approvals",
-                    "dashboard", "registry", "audit", "account"]),
-    ("division_commander", ["hits", "dashboard", "audit", "account"]),
+                    "dashboard", "registry", "retention", "audit", "account"]),
+    ("division_commander", ["hits", "dashboard", "retention", "audit", "account"]),
     ("dispatcher", ["hits", "map", "hotlists", "account"]),
-    ("it_staff", ["wall", "dashboard", "cameras", "quarantine", "account"]),
+    ("it_staff", ["wall", "dashboard", "cameras", "retention", "quarantine", "account"]),
 ])
 def test_areas_follow_roles(qtbot, console_session, db: Database, runner, enrol, role: str,
                             areas: list[str]) -> None:

@@ -271,3 +271,16 @@ def held_detections(session: Session, detection_ids: set[int] | list[int]) -> se
         found.update(session.scalars(select(Detection.id).where(
             Detection.id.in_(ids[i:i + 500]), detection_held())))
     return found
+
+
+def cases_holding(session: Session, detection_id: int) -> tuple[str, ...]:
+    """The case numbers of the active holds that keep this read, for its hold mark."""
+    covers = or_(
+        and_(EvidenceHold.scope.in_(("detection", "hit")),
+             EvidenceHold.detection_id == Detection.id),
+        and_(EvidenceHold.scope == "plate", EvidenceHold.plate == Detection.plate,
+             EvidenceHold.from_at <= Detection.captured_at,
+             EvidenceHold.to_at >= Detection.captured_at))
+    return tuple(session.scalars(
+        select(EvidenceHold.case_number).distinct().join(Detection, covers)
+        .where(_ACTIVE, Detection.id == detection_id).order_by(EvidenceHold.case_number)))

@@ -26,6 +26,7 @@ from rtic_console.domain.checklist import (
 from rtic_console.domain.roles import Permission
 from rtic_console.services.auth import authorize
 from rtic_console.services.context import Context, InputRejected, Refused, service_action
+from rtic_console.services.evidence_holds import cases_holding
 from rtic_console.store.audit_log import append_event
 from rtic_console.store.change_bus import Change, publish
 from rtic_console.store.models import (
@@ -96,6 +97,7 @@ class HitDetail:
     steps: tuple[StepView, ...]
     images: dict[str, bytes]
     vehicle: dict[str, object]
+    held_for: tuple[str, ...] = ()  # cases whose evidence holds keep the read (C.1)
 
 
 def _views(session: Session, hits: list[Hit]) -> list[HitView]:
@@ -184,7 +186,7 @@ def hit_detail(session: Session, ctx: Context, hit_id: int, *,
         select(DetectionImage).where(DetectionImage.detection_id == hit.detection_id))} \
         if images else {}
     vehicle = json.loads(session.get(Detection, hit.detection_id).vehicle or "{}")  # type: ignore[union-attr]
-    return HitDetail(view, steps, jpegs, vehicle)
+    return HitDetail(view, steps, jpegs, vehicle, cases_holding(session, hit.detection_id))
 
 
 def _refusal(error: ChecklistError, action: str, hit_id: int) -> Refused | InputRejected:

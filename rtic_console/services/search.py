@@ -28,6 +28,7 @@ from rtic_console.domain.search_rules import (
 )
 from rtic_console.services.auth import authorize
 from rtic_console.services.context import Context, InputRejected, Refused, service_action
+from rtic_console.services.evidence_holds import held_detections
 from rtic_console.services.read_position import READ_LAT, READ_LON
 from rtic_console.services.search_requests import usable_request
 from rtic_console.store.audit_log import append_event
@@ -74,6 +75,7 @@ class ReadHit:
     confidence: float
     place: str = ""
     vehicle: str = ""
+    held: bool = False  # an evidence hold keeps it past retention (C.1)
 
 
 @dataclass(frozen=True)
@@ -170,6 +172,8 @@ def _fetch(session: Session, criteria: SearchCriteria, device_ids: Collection[in
         reads.append(ReadHit(det.id, det.plate, det.state, det.captured_at,
                              code or det.device_ref, lat, lon, det.confidence,
                              _place(address, lat, lon), " ".join(v for v in labels if v)))
+    held = held_detections(session, [r.detection_id for r in reads])
+    reads = [replace(r, held=True) if r.detection_id in held else r for r in reads]
     return reads, len(rows) > MAX_RESULTS
 
 

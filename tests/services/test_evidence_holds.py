@@ -9,10 +9,12 @@ from pathlib import Path
 import pytest
 
 from rtic_console.services import evidence_holds, recordings
+from rtic_console.services import hits as hit_service
 from rtic_console.services.context import Context, InputRejected, Refused
 from rtic_console.services.evidence_export import export_evidence
 from rtic_console.services.evidence_holds import HoldRequest
 from rtic_console.services.runner import perform, query
+from rtic_console.services.search import SearchInput, search_reads
 from rtic_console.store.audit_log import AuditFilter, list_events
 from rtic_console.store.database import Database
 from tests.refusals import assert_refused
@@ -117,3 +119,16 @@ def test_an_exports_hold_is_listed_and_released_like_any_other(db: Database, adm
         result.hold_id, "video", "CAM-AG-01", result.export_id)
     perform(db, admin, evidence_holds.release_hold, hold.id, "booked into evidence")
     assert query(db, admin, evidence_holds.list_holds) == []
+
+
+@pytest.mark.policy("C.1")
+def test_held_reads_carry_a_hold_mark_in_search_and_hit_detail(db: Database,
+                                                               admin: Context) -> None:
+    held_id, hit_id = add_read(db, "7ABC123", NOW - timedelta(days=100), hit=True)
+    free_id, _ = add_read(db, "7ABC123", NOW - timedelta(days=50))
+    _hold(db, admin, case="26-777", hit_id=hit_id)
+    result = perform(db, admin, search_reads, SearchInput(
+        plate="7ABC123", purpose="stolen_vehicle_or_plate", case_number="26-1",
+        time_from=NOW - timedelta(days=200), time_to=NOW))
+    assert {r.detection_id: r.held for r in result.reads} == {held_id: True, free_id: False}
+    assert query(db, admin, hit_service.hit_detail, hit_id).held_for == ("26-777",)

@@ -169,8 +169,9 @@ def _validated(item: HotPlateInput, entered_at: datetime, *,
 @service_action("hotlist.add")
 def add_hot_plate(session: Session, ctx: Context, item: HotPlateInput) -> EntryView:
     """E.1/E.2: case or XREF, reason, CLETS/NCIC counterpart, expiry within 24 hours."""
+    # A refusal names no plate: the trail keeps plates only as digests (C.1).
     authorize(session, ctx, Permission.ENTER_HOT_PLATE, action="hotlist.add",
-              object_type="plate", object_id=item.plate[:20])
+              object_type="hot_list", object_id=SPD_HOT_PLATES)
     now = ctx.now()
     data = _validated(item, now, special=False)
     hot_list = _list(session, SPD_HOT_PLATES, ListKind.SPD_HOT_PLATE)
@@ -189,7 +190,7 @@ def add_hot_plate(session: Session, ctx: Context, item: HotPlateInput) -> EntryV
 def propose_special(session: Session, ctx: Context, item: HotPlateInput) -> EntryView:
     """I.1: a special entry waits, producing no hits, until a supervisor approves it."""
     authorize(session, ctx, Permission.PROPOSE_SPECIAL, action="hotlist.special.propose",
-              object_type="plate", object_id=item.plate[:20])
+              object_type="hot_list", object_id=SPECIAL_LIST)
     now = ctx.now()
     data = _validated(item, now, special=True)
     hot_list = _list(session, SPECIAL_LIST, ListKind.SPECIAL)

@@ -235,15 +235,27 @@ def list_holds(session: Session, ctx: Context, active_only: bool = True,
 _ACTIVE = EvidenceHold.released_at.is_(None)
 
 
+def _held_tests() -> tuple[ColumnElement[bool], ColumnElement[bool]]:
+    """Held by id (directly or through a hit), and held as a read of a held plate in the
+    held range: two tests, so that the purge's NOT EXISTS of each is an anti-join."""
+    return (exists().where(_ACTIVE, EvidenceHold.scope.in_(("detection", "hit")),
+                           EvidenceHold.detection_id == Detection.id),
+            exists().where(_ACTIVE, EvidenceHold.scope == "plate",
+                           EvidenceHold.plate == Detection.plate,
+                           EvidenceHold.from_at <= Detection.captured_at,
+                           EvidenceHold.to_at >= Detection.captured_at))
+
+
 def detection_held() -> ColumnElement[bool]:
     """True for a read (correlated on `detections`) that an active hold keeps: held by id,
     through one of its hits, or as a read of a held plate in the held range."""
-    return exists().where(_ACTIVE, or_(
-        and_(EvidenceHold.scope.in_(("detection", "hit")),
-             EvidenceHold.detection_id == Detection.id),
-        and_(EvidenceHold.scope == "plate", EvidenceHold.plate == Detection.plate,
-             EvidenceHold.from_at <= Detection.captured_at,
-             EvidenceHold.to_at >= Detection.captured_at)))
+    return or_(*_held_tests())
+
+
+def detection_not_held() -> ColumnElement[bool]:
+    """The purge's side of `detection_held`."""
+    by_id, by_plate = _held_tests()
+    return and_(~by_id, ~by_plate)
 
 
 def plate_held(plate: ColumnElement[str | None]) -> ColumnElement[bool]:

@@ -25,7 +25,7 @@ from rtic_console.services import recordings
 from rtic_console.services.audit_anchor import SystemIdentity
 from rtic_console.services.auth import authorize
 from rtic_console.services.context import Context, Refused, service_action
-from rtic_console.services.evidence_holds import detection_held, plate_held
+from rtic_console.services.evidence_holds import detection_held, detection_not_held, plate_held
 from rtic_console.services.retention import database_now, retention_days
 from rtic_console.services.runner import refusals_audited
 from rtic_console.store.audit_log import append_event
@@ -114,7 +114,7 @@ def _plan(session: Session) -> _Plan:
 # What each kind removes: a predicate shared by the count (dry run) and the batches.
 
 def _expired_reads(plan: _Plan) -> list[ColumnElement[bool]]:
-    return [Detection.captured_at < plan.before(RetentionKind.DETECTIONS), ~detection_held()]
+    return [Detection.captured_at < plan.before(RetentionKind.DETECTIONS), detection_not_held()]
 
 
 def _expired_hit_reads(plan: _Plan) -> Select[tuple[int]]:
@@ -123,7 +123,7 @@ def _expired_hit_reads(plan: _Plan) -> Select[tuple[int]]:
     return select(Detection.id).where(
         Detection.captured_at < plan.before(RetentionKind.HIT_IMAGES),
         Detection.captured_at >= plan.before(RetentionKind.DETECTIONS),
-        exists().where(Hit.detection_id == Detection.id), ~detection_held())
+        exists().where(Hit.detection_id == Detection.id), detection_not_held())
 
 
 def _expired_searches(plan: _Plan) -> list[ColumnElement[bool]]:
@@ -190,8 +190,12 @@ def _kept_for_holds(session: Session, plan: _Plan, kind: RetentionKind) -> int:
         exists().where(Hit.detection_id == Detection.id), detection_held()))
 
 
-def _ids(session: Session, query: Select[tuple[int]], limit: int) -> list[int]:
-    return list(session.scalars(query.order_by(query.selected_columns[0]).limit(limit)))
+def _ids(session: Session, query: Select[tuple[int]], limit: int,
+         order: ColumnElement[object] | None = None) -> list[int]:
+    """The first `limit` ids, oldest first when `order` is the time (an index range scan
+    that starts where the last batch ended)."""
+    ordered = query.order_by(order if order is not None else query.selected_columns[0])
+    return list(session.scalars(ordered.limit(limit)))
 
 
 def _purge_batch(session: Session, plan: _Plan, kind: RetentionKind,
@@ -199,7 +203,8 @@ def _purge_batch(session: Session, plan: _Plan, kind: RetentionKind,
     """Removes up to `limit` of this kind's main rows (and what hangs on them), in the
     caller's transaction; an empty result means the kind is done."""
     if kind is RetentionKind.DETECTIONS:
-        ids = _ids(session, select(Detection.id).where(*_expired_reads(plan)), limit)
+        ids = _ids(session, select(Detection.id).where(*_expired_reads(plan)), limit,
+                   Detection.captured_at)
         if not ids:
             return {}
         hits = select(Hit.id).where(Hit.detection_id.in_(ids))

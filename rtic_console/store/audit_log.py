@@ -23,7 +23,12 @@ from rtic_console.domain.audit_chain import (
 )
 from rtic_console.store.change_bus import Change, publish
 from rtic_console.store.models import AuditCheckpoint, AuditEvent, AuditPlate
-from rtic_console.store.plate_key import PlateKey, PlateKeyError, load_plate_key
+from rtic_console.store.plate_key import (
+    PlateKey,
+    PlateKeyError,
+    current_plate_key,
+    load_plate_key,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -61,13 +66,18 @@ class NewEvent:
     plate_kind: str = "detections"
 
 
+_WARNED: set[str] = set()
+
+
 def _plate_key() -> PlateKey | None:
     """The plate key, or None when this machine has none and can keep none: the plain plate
-    still goes only to the purgeable table, the trail gets no digest (and the log says so)."""
+    still goes only to the purgeable table, the trail gets no digest (the log says so once)."""
     try:
-        return load_plate_key()
+        return current_plate_key()
     except PlateKeyError as exc:
-        logger.warning("plates audited without their digest: %s", exc)
+        if str(exc) not in _WARNED:
+            _WARNED.add(str(exc))
+            logger.warning("plates audited without their digest: %s", exc)
         return None
 
 

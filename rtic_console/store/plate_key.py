@@ -77,9 +77,29 @@ def load_plate_key(*, create: bool = True) -> PlateKey:
         raise PlateKeyError(f"no plate key: {exc}; set {PLATE_KEY_ENV}") from None
 
 
+# The key the trail's appends use, with where it came from: the keyring backend object (held,
+# so its identity cannot be reused) and the variable's value.
+_current: dict[str, tuple[object, str | None, PlateKey]] = {}
+
+
+def current_plate_key() -> PlateKey:
+    """`load_plate_key()`, remembered while this process's keyring backend and
+    RTIC_PLATE_KEY stay the same: every batch of hits the ingest service stores reads it."""
+    import keyring
+
+    backend, env = keyring.get_keyring(), os.environ.get(PLATE_KEY_ENV)
+    known = _current.get("key")
+    if known is not None and known[0] is backend and known[1] == env:
+        return known[2]
+    key = load_plate_key()
+    _current["key"] = (backend, env, key)
+    return key
+
+
 def keep_plate_key(key: PlateKey) -> None:
     """Stores the key in this machine's keyring (replacing its own)."""
     try:
         write_secret(KEYRING_NAME, key.text)
     except KeyringUnavailable as exc:
         raise PlateKeyError(f"the plate key cannot be kept here: {exc}") from None
+    _current.clear()

@@ -13,10 +13,11 @@ from rtic_console.services import audit_anchor, audit_review, retention
 from rtic_console.services.context import Context, InputRejected
 from rtic_console.services.retention_purge import run_purge
 from rtic_console.services.runner import perform, query
-from rtic_console.store.audit_log import AuditFilter, list_events
+from rtic_console.store import audit_log
+from rtic_console.store.audit_log import AuditFilter, append_event, list_events
 from rtic_console.store.database import Database
 from rtic_console.store.models import AuditPlate
-from rtic_console.store.plate_key import load_plate_key
+from rtic_console.store.plate_key import PLATE_KEY_ENV, load_plate_key, parse_plate_key
 from tests.services.test_hit_pipeline import engine, ingest, listed, read  # noqa: F401
 from tests.services.test_search import reads, run  # noqa: F401
 
@@ -80,3 +81,26 @@ def test_hits_and_hot_plates_are_digests_too(db: Database, engine, listed,  # no
     assert entry.plates == {"plate": "7ABC123"}
     named = query(db, admin, audit_review.list_events, AuditFilter(plate="7ABC123"))
     assert {e.action for e in named} == {"hits.created", "hotlist.add"}
+
+
+def test_without_a_plate_key_the_trail_still_holds_no_plate(db: Database, no_keyring,
+                                                              caplog, monkeypatch) -> None:
+    monkeypatch.setattr(audit_log, "_WARNED", set())  # it warns once per process
+    with db.write() as session:
+        append_event(session, actor_badge=None, workstation="W", action="test.plate",
+                     plates={"plate": "7ABC123"})
+    assert "7ABC123" not in _trail_text(db)
+    with db.read() as session:
+        (event,) = list_events(session, AuditFilter(action="test.plate"))
+    assert event.details == {"plate_hmac": None} and event.plates == {"plate": "7ABC123"}
+    assert "without their digest" in caplog.text
+
+
+def test_a_headless_service_takes_the_key_from_its_environment(db: Database, no_keyring,
+                                                              monkeypatch) -> None:
+    text_key = "B" * 43 + "="
+    monkeypatch.setenv(PLATE_KEY_ENV, text_key)
+    with db.write() as session:
+        record = append_event(session, actor_badge=None, workstation="W", action="test.plate",
+                              plates={"plate": "7ABC123"})
+    assert record.details["plate_hmac"] == parse_plate_key(text_key).digest("7ABC123")

@@ -227,7 +227,8 @@ def list_holds(session: Session, ctx: Context, active_only: bool = True,
     if active_only:
         query = query.where(EvidenceHold.released_at.is_(None))
     if case_number and case_number.strip():
-        query = query.where(EvidenceHold.case_number.ilike(f"%{case_number.strip()}%"))
+        query = query.where(EvidenceHold.case_number.icontains(case_number.strip(),
+                                                               autoescape=True))
     rows = session.execute(query.order_by(EvidenceHold.placed_at.desc(), EvidenceHold.id.desc()))
     return [_hold_view(h, code, export_id) for h, code, export_id in rows]
 

@@ -143,8 +143,10 @@ def _target(session: Session, request: HoldRequest) -> dict[str, object]:
             Detection.plate == plate, Detection.captured_at >= start,
             Detection.captured_at <= end))
         if not reads:
-            raise InputRejected(f"there is no read of {plate} between {start:%Y-%m-%d %H:%M} "
-                                f"and {end:%Y-%m-%d %H:%M} UTC to hold", clause="C.1")
+            # The message becomes the refusal's audit reason: it names no plate (C.1).
+            raise InputRejected(f"there is no read of that plate between "
+                                f"{start:%Y-%m-%d %H:%M} and {end:%Y-%m-%d %H:%M} UTC to hold",
+                                clause="C.1")
         return {"scope": "plate", "plate": plate, "from_at": start, "to_at": end}
     assert request.camera is not None
     device = camera_of(session, request.camera)

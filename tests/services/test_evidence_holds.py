@@ -71,14 +71,15 @@ def test_holds_on_nothing_are_refused(db: Database, admin: Context, tmp_path: Pa
         ({"plate": "7ABC123", "start": NOW, "end": NOW - timedelta(days=1)},
          "must end after it starts"),
         ({"plate": "8XYZ999", "start": NOW - timedelta(days=200), "end": NOW},
-         "no read of 8XYZ999"),
+         "no read of that plate"),
         ({"case": " ", "detection_id": read_id}, "needs a case number"),
         ({"reason": "", "detection_id": read_id}, "needs a reason"),
     ]
     for what, message in cases:
-        assert_refused(db, lambda what=what: _hold(db, admin, **what),
-                       action="evidence.hold", clause="C.1", match=message,
-                       error=InputRejected)
+        event = assert_refused(db, lambda what=what: _hold(db, admin, **what),
+                               action="evidence.hold", clause="C.1", match=message,
+                               error=InputRejected)
+        assert "8XYZ999" not in str(event), "a refusal's event names no plate"
     assert_refused(db, lambda: _hold(db, admin, camera="CAM-AG-01", start=NOW
                                      - timedelta(days=2), end=NOW),
                    action="evidence.hold", clause="F.5", match="no recording of CAM-AG-01",

@@ -28,6 +28,7 @@ from rtic_console.services.context import Context, Refused, service_action
 from rtic_console.services.evidence_holds import detection_held, detection_not_held, plate_held
 from rtic_console.services.retention import database_now, retention_days
 from rtic_console.services.runner import refusals_audited
+from rtic_console.store import partitions
 from rtic_console.store.audit_log import append_event
 from rtic_console.store.change_bus import Change, publish
 from rtic_console.store.database import Database
@@ -325,6 +326,8 @@ def _start(session: Session, db: Database, who: Context | SystemIdentity,
                    counts="{}")
     session.add(run)
     session.flush()
+    if partitions.partitioned(session):
+        partitions.make_days_ahead(session, plan.now.date())
     kept = {k: _kept_for_holds(session, plan, k) for k in RetentionKind}
     return plan, run, resumed, kept
 
@@ -350,6 +353,7 @@ def _run(db: Database, who: Context | SystemIdentity, plan: _Plan, run_id: int,
     counts = {k.value: dict.fromkeys(COUNTED[k], 0) for k in RetentionKind}
     tell = progress or (lambda _line: None)
     try:
+        _drop_days(db, plan, run_id, counts, tell)
         for kind in RetentionKind:
             for step in ("rows", "audit_plates"):
                 while True:
@@ -374,6 +378,25 @@ def _run(db: Database, who: Context | SystemIdentity, plan: _Plan, run_id: int,
         raise
     logger.info("purge run #%s done: %s", run_id, counts)
     return report
+
+
+def _drop_days(db: Database, plan: _Plan, run_id: int, counts: dict[str, dict[str, int]],
+               tell: Progress) -> None:
+    """PostgreSQL: the reads' days wholly past retention go whole, a day per transaction,
+    after their held reads moved out; the day the cutoff falls in, the default partition
+    and released holds are left to the batches."""
+    with db.read() as session:
+        if not partitions.partitioned(session):
+            return
+        days = partitions.days_before(session, plan.before(RetentionKind.DETECTIONS))
+    removed = counts[RetentionKind.DETECTIONS.value]
+    for day in days:
+        with db.write() as session:
+            for what, n in partitions.drop_day(session, day).items():
+                removed[what] += n
+            session.execute(update(PurgeRun).where(PurgeRun.id == run_id).values(
+                heartbeat_at=database_now(session), counts=json.dumps(counts)))
+        tell(f"detections: day {day} dropped")
 
 
 def _finish(session: Session, who: Context | SystemIdentity, plan: _Plan, run_id: int,

@@ -63,7 +63,7 @@ def _build(url: str, rows: int) -> None:
     conn.autocommit = True
     with conn.cursor() as cur:
         # The day partitions the service would have made over two years.
-        cur.execute("SELECT rtic_ensure_detection_days(((now() AT TIME ZONE 'UTC')::date "
+        cur.execute("SELECT rtic_ensure_detection_weeks(((now() AT TIME ZONE 'UTC')::date "
                     "- %s), (now() AT TIME ZONE 'UTC')::date + 3)", (SPAN_DAYS + 1,))
         chunk = 1_000_000
         for start in range(1, rows + 1, chunk):

@@ -1,6 +1,6 @@
 """Retention: settings per kind of data, purge runs, plate and hit holds, the purgeable plain
 plates behind the audit trail's plate digests, and on PostgreSQL detections and their images
-partitioned by day (converted in place with their data).
+partitioned by week (converted in place with their data).
 
 Revision ID: 0011
 Revises: 0008
@@ -17,30 +17,33 @@ down_revision = "0008"
 branch_labels = None
 depends_on = None
 
-DAYS_AHEAD = 3  # day partitions made ahead at conversion; each purge keeps as many ready
+DAYS_AHEAD = 7  # partitions made ahead at conversion; each purge keeps as many days ready
 
 # PostgreSQL: detections and detection_images become LIST (held) partitioned: `*_held` keeps
-# the reads an evidence hold moved out of their day, `*_live` is RANGE (captured_at)
-# partitioned by UTC day (`*_pYYYYMMDD`) with a default partition for reads outside the
-# days made so far. A partition's key must be in every unique constraint, so the primary
-# and unique keys gain (held, captured_at), and hits and images no longer reference
-# detections by a foreign key (the purge removes them with their reads). The two functions
-# run as the schema's owner (SECURITY DEFINER), since the console and ingest logins may not
-# create or drop tables; each checks what it is asked, so calling them directly can neither
-# reach data inside retention nor lose held reads.
-ENSURE_DAYS = r"""
-CREATE OR REPLACE FUNCTION rtic_ensure_detection_days(first_day date, last_day date)
+# the reads an evidence hold moved out of their week, `*_live` is RANGE (captured_at)
+# partitioned by UTC week from Monday (`*_wYYYYMMDD`) with a default partition for reads
+# outside the weeks made so far. Weeks, not days: a query that cannot prune locks every
+# partition and its indexes, and two years of days would overflow PostgreSQL's default lock
+# table (max_locks_per_transaction 64). A partition's key must be in every unique
+# constraint, so the primary and unique keys gain (held, captured_at), and hits and images no
+# longer reference detections by a foreign key (the purge removes them with their reads).
+# The two functions run as the schema's owner (SECURITY DEFINER), since the console and
+# ingest logins may not create or drop tables; each checks what it is asked, so calling them
+# directly can neither reach data inside retention nor lose held reads.
+ENSURE_WEEKS = r"""
+CREATE OR REPLACE FUNCTION rtic_ensure_detection_weeks(first_day date, last_day date)
 RETURNS integer LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
-DECLARE d date; lo timestamptz; hi timestamptz; made integer := 0; t text; parent text;
+DECLARE w date; lo timestamptz; hi timestamptz; made integer := 0; t text; parent text;
 BEGIN
     IF last_day - first_day > 800 THEN
         RAISE EXCEPTION 'at most 800 days of partitions at once';
     END IF;
-    FOR d IN SELECT generate_series(first_day, last_day, interval '1 day')::date LOOP
-        lo := d::timestamp AT TIME ZONE 'UTC';
-        hi := (d + 1)::timestamp AT TIME ZONE 'UTC';
+    FOR w IN SELECT generate_series(date_trunc('week', first_day),
+                                    date_trunc('week', last_day), interval '7 days')::date LOOP
+        lo := w::timestamp AT TIME ZONE 'UTC';
+        hi := (w + 7)::timestamp AT TIME ZONE 'UTC';
         FOREACH parent IN ARRAY ARRAY['detections', 'detection_images'] LOOP
-            t := parent || '_p' || to_char(d, 'YYYYMMDD');
+            t := parent || '_w' || to_char(w, 'YYYYMMDD');
             CONTINUE WHEN to_regclass(t) IS NOT NULL;
             EXECUTE format('CREATE TABLE %I (LIKE %I INCLUDING DEFAULTS)', t, parent || '_live');
             EXECUTE format('WITH moved AS (DELETE FROM %I WHERE captured_at >= $1 AND '
@@ -54,27 +57,27 @@ BEGIN
     RETURN made;
 END $$
 """
-DROP_DAY = r"""
-CREATE OR REPLACE FUNCTION rtic_drop_detection_day(day date)
+DROP_WEEK = r"""
+CREATE OR REPLACE FUNCTION rtic_drop_detection_week(week date)
 RETURNS TABLE (reads bigint, images bigint, hits bigint, hit_steps bigint)
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE
-    lo timestamptz := day::timestamp AT TIME ZONE 'UTC';
-    hi timestamptz := (day + 1)::timestamp AT TIME ZONE 'UTC';
-    part text := 'detections_p' || to_char(day, 'YYYYMMDD');
-    ipart text := 'detection_images_p' || to_char(day, 'YYYYMMDD');
+    lo timestamptz := week::timestamp AT TIME ZONE 'UTC';
+    hi timestamptz := (week + 7)::timestamp AT TIME ZONE 'UTC';
+    part text := 'detections_w' || to_char(week, 'YYYYMMDD');
+    ipart text := 'detection_images_w' || to_char(week, 'YYYYMMDD');
     kept integer;
     n_reads bigint; n_images bigint; n_hits bigint; n_steps bigint;
 BEGIN
     SELECT greatest(90, least(730, coalesce(
         (SELECT s.days FROM retention_settings s WHERE s.kind = 'detections'), 730))) INTO kept;
     IF hi > now() - make_interval(days => kept) THEN
-        RAISE EXCEPTION 'the reads of % are inside retention (% days)', day, kept;
+        RAISE EXCEPTION 'the reads of the week of % are inside retention (% days)', week, kept;
     END IF;
     IF to_regclass(part) IS NULL THEN
         RETURN;
     END IF;
-    -- Held reads, and their images, leave the day before it goes (C.1).
+    -- Held reads, and their images, leave the week before it goes (C.1).
     UPDATE detections d SET held = true
      WHERE d.held = false AND d.captured_at >= lo AND d.captured_at < hi AND (
            EXISTS (SELECT 1 FROM evidence_holds h WHERE h.released_at IS NULL
@@ -146,10 +149,10 @@ PARTITION_STATEMENTS = (
     "CREATE TABLE detection_images_live PARTITION OF detection_images FOR VALUES IN (false) "
     "PARTITION BY RANGE (captured_at)",
     "CREATE TABLE detection_images_live_default PARTITION OF detection_images_live DEFAULT",
-    ENSURE_DAYS,
-    DROP_DAY,
-    # Days from the oldest read kept (at most about two years back) to two weeks ahead.
-    f"""SELECT rtic_ensure_detection_days(
+    ENSURE_WEEKS,
+    DROP_WEEK,
+    # Weeks from the oldest read kept (at most about two years back) to a week ahead.
+    f"""SELECT rtic_ensure_detection_weeks(
         greatest(coalesce((SELECT min(captured_at) FROM detections_unpartitioned),
                           now())::timestamptz AT TIME ZONE 'UTC',
                  (now() AT TIME ZONE 'UTC') - interval '740 days')::date,
@@ -169,8 +172,8 @@ PARTITION_STATEMENTS = (
 # The way back: plain tables again, with their keys and references as migration 0008 left
 # them (held reads stay, as reads).
 FLATTEN_STATEMENTS = (
-    "DROP FUNCTION rtic_drop_detection_day(date)",
-    "DROP FUNCTION rtic_ensure_detection_days(date, date)",
+    "DROP FUNCTION rtic_drop_detection_week(date)",
+    "DROP FUNCTION rtic_ensure_detection_weeks(date, date)",
     "ALTER SEQUENCE detections_id_seq OWNED BY NONE",
     "ALTER SEQUENCE detection_images_id_seq OWNED BY NONE",
     "CREATE TABLE detections_flat (LIKE detections INCLUDING DEFAULTS)",

@@ -327,7 +327,7 @@ def _start(session: Session, db: Database, who: Context | SystemIdentity,
     session.add(run)
     session.flush()
     if partitions.partitioned(session):
-        partitions.make_days_ahead(session, plan.now.date())
+        partitions.make_weeks_ahead(session, plan.now.date())
     kept = {k: _kept_for_holds(session, plan, k) for k in RetentionKind}
     return plan, run, resumed, kept
 
@@ -353,7 +353,7 @@ def _run(db: Database, who: Context | SystemIdentity, plan: _Plan, run_id: int,
     counts = {k.value: dict.fromkeys(COUNTED[k], 0) for k in RetentionKind}
     tell = progress or (lambda _line: None)
     try:
-        _drop_days(db, plan, run_id, counts, tell)
+        _drop_weeks(db, plan, run_id, counts, tell)
         for kind in RetentionKind:
             for step in ("rows", "audit_plates"):
                 while True:
@@ -380,23 +380,23 @@ def _run(db: Database, who: Context | SystemIdentity, plan: _Plan, run_id: int,
     return report
 
 
-def _drop_days(db: Database, plan: _Plan, run_id: int, counts: dict[str, dict[str, int]],
-               tell: Progress) -> None:
-    """PostgreSQL: the reads' days wholly past retention go whole, a day per transaction,
-    after their held reads moved out; the day the cutoff falls in, the default partition
-    and released holds are left to the batches."""
+def _drop_weeks(db: Database, plan: _Plan, run_id: int, counts: dict[str, dict[str, int]],
+                tell: Progress) -> None:
+    """PostgreSQL: the reads' weeks wholly past retention go whole, a week per transaction,
+    after their held reads moved out; the week the cutoff falls in, the default partition
+    and reads whose hold was released are left to the batches."""
     with db.read() as session:
         if not partitions.partitioned(session):
             return
-        days = partitions.days_before(session, plan.before(RetentionKind.DETECTIONS))
+        weeks = partitions.weeks_before(session, plan.before(RetentionKind.DETECTIONS))
     removed = counts[RetentionKind.DETECTIONS.value]
-    for day in days:
+    for monday in weeks:
         with db.write() as session:
-            for what, n in partitions.drop_day(session, day).items():
+            for what, n in partitions.drop_week(session, monday).items():
                 removed[what] += n
             session.execute(update(PurgeRun).where(PurgeRun.id == run_id).values(
                 heartbeat_at=database_now(session), counts=json.dumps(counts)))
-        tell(f"detections: day {day} dropped")
+        tell(f"detections: week of {monday} dropped")
 
 
 def _finish(session: Session, who: Context | SystemIdentity, plan: _Plan, run_id: int,

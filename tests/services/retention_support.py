@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from itertools import count
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 
+from rtic_console.store import partitions
 from rtic_console.store.database import Database
 from rtic_console.store.models import Detection, DetectionImage, Hit, HitStep, HotList
 
@@ -42,11 +43,11 @@ def add_read(db: Database, plate: str, captured_at: datetime, *,
         return det.id, row.id
 
 
-def make_days(db: Database, *moments: datetime) -> None:
-    """On PostgreSQL, the day partitions of these moments, made as the purge makes them
-    ahead: reads already stored for those days move in from the default partition."""
+def make_weeks(db: Database, *moments: datetime) -> None:
+    """On PostgreSQL, the week partitions of these moments, made as the purge makes them
+    ahead: reads already stored for those weeks move in from the default partition."""
     if not db.is_postgres:
         return
     with db.write() as session:
         for day in sorted({m.astimezone(UTC).date() for m in moments}):
-            session.execute(text("SELECT rtic_ensure_detection_days(:d, :d)"), {"d": day})
+            partitions.make_weeks(session, day, day)

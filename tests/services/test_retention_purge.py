@@ -33,7 +33,7 @@ from rtic_console.store.models import (
 )
 from tests.refusals import assert_refused
 from tests.services.pscn_support import add_camera, at, write_segment
-from tests.services.retention_support import add_read, make_days
+from tests.services.retention_support import add_read, make_weeks
 
 NOW = datetime.now(UTC)
 
@@ -95,7 +95,7 @@ def world(db: Database, admin: Context, tmp_path: Path) -> World:
         w.reads[name], hit_id = add_read(db, plate, _ago(age), hit=hit)
         if hit_id:
             w.hits[name] = hit_id
-    make_days(db, *(_ago(age) for age in (200, 300, 250, 190, 110, 10)))
+    make_weeks(db, *(_ago(age) for age in (200, 300, 250, 190, 110, 10)))
     _hold(db, admin, detection_id=w.reads["held_id"])
     _hold(db, admin, plate="HELD02", start=_ago(260), end=_ago(240))
     _hold(db, admin, hit_id=w.hits["held_hit"])
@@ -168,14 +168,14 @@ def test_held_data_survives_and_the_rest_is_gone_from_every_table(
     assert run.outcome == "done" and json.loads(run.counts)["detections"]["reads"] == 2
     again = run_purge(db, admin)
     assert all(not any(k.removed.values()) for k in again.kinds), "nothing left to remove"
-    if db.is_postgres:  # whole days went; the held reads left them first, still found by id
+    if db.is_postgres:  # whole weeks went; the held reads left them first, still found by id
         with db.read() as session:
             moved = set(session.scalars(text("SELECT id FROM detections_held")))
-            days_left = partitions.days_before(session, _ago(180))
+            weeks_left = partitions.weeks_before(session, _ago(180))
             images_held = set(session.scalars(text(
                 "SELECT detection_id FROM detection_images_held")))
         assert moved == {world.reads[n] for n in ("held_id", "held_plate", "held_hit")}
-        assert images_held == moved and days_left == []
+        assert images_held == moved and weeks_left == []
 
 
 @pytest.mark.policy("C.1")

@@ -1,5 +1,5 @@
-"""Detections partitioned by day on PostgreSQL (issue 14, item 4): an existing database is
-converted in place with its data, days are made ahead, a day inside retention is never
+"""Detections partitioned by week on PostgreSQL (issue 14, item 4): an existing database is
+converted in place with its data, weeks are made ahead, a week inside retention is never
 dropped, and reads, images and hits work as before."""
 
 from __future__ import annotations
@@ -61,8 +61,9 @@ def test_an_existing_database_is_converted_in_place(pg_database) -> None:
             assert images == {n: reads[n].captured_at for n in (1, 2, 3)}
             assert session.scalar(text("SELECT count(*) FROM hits")) == 1
             day = reads[1].captured_at.date()
+            monday = day - timedelta(days=day.weekday())
             assert session.scalar(text("SELECT to_regclass(:t) IS NOT NULL"),
-                                  {"t": f"detections_p{day:%Y%m%d}"})
+                                  {"t": f"detections_w{monday:%Y%m%d}"})
             new = Detection(source_format="csv", source_id="s4", plate="7ABC124",
                             plate_raw="7ABC124", confidence=0.9, captured_at=NOW,
                             device_ref="R1")
@@ -75,10 +76,12 @@ def test_an_existing_database_is_converted_in_place(pg_database) -> None:
 
 
 @pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
-def test_days_are_made_ahead_and_a_day_inside_retention_is_never_dropped(db) -> None:
+@pytest.mark.policy("C.1")
+def test_weeks_are_made_ahead_and_a_week_inside_retention_is_never_dropped(db) -> None:
+    later = NOW.date() + timedelta(days=30)
     with db.write() as session:
-        made = partitions.make_days_ahead(session, NOW.date() + timedelta(days=10))
-        assert made == 2 * (partitions.DAYS_AHEAD + 1)
-        assert partitions.make_days_ahead(session, NOW.date() + timedelta(days=10)) == 0
+        assert partitions.make_weeks_ahead(session, later) == 4, "two weeks, reads and images"
+        assert partitions.make_weeks_ahead(session, later) == 0
+    monday = NOW.date() - timedelta(days=100 + NOW.weekday())
     with pytest.raises(Exception, match="inside retention"), db.write() as session:
-        partitions.drop_day(session, NOW.date() - timedelta(days=100))
+        partitions.drop_week(session, monday)

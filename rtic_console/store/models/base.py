@@ -51,8 +51,8 @@ class Base(DeclarativeBase):
 
 
 # The partitions of detections and detection_images on PostgreSQL (migration 0011): made and
-# dropped day by day, never models of their own.
-PARTITION_NAME = re.compile(r"^(detections|detection_images)_(held|live|live_default|p\d{8})$")
+# dropped week by week, never models of their own.
+PARTITION_NAME = re.compile(r"^(detections|detection_images)_(held|live|live_default|w\d{8})$")
 
 
 def schema_filter(dialect_name: str) -> Callable[..., bool]:

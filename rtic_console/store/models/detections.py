@@ -29,10 +29,10 @@ BigId = BigInteger().with_variant(Integer, "sqlite")
 
 class Detection(Base):
     """One plate read. On PostgreSQL the table is partitioned (migration 0011): by `held`,
-    then the reads not held by UTC day of `captured_at`, so the purge drops whole days;
+    then the reads not held by UTC week of `captured_at`, so the purge drops whole weeks;
     its keys therefore include (held, captured_at), and nothing references it by a foreign
-    key there. `held` is set when an evidence hold moved the read out of its day before the
-    day was dropped; on SQLite it stays false."""
+    key there. `held` is set when an evidence hold moved the read out of its week before the
+    week was dropped; on SQLite it stays false."""
 
     __tablename__ = "detections"
 
@@ -75,7 +75,7 @@ class Detection(Base):
 
 class DetectionImage(Base):
     """A read's image; `captured_at` and `held` are its read's, so that on PostgreSQL the
-    images are partitioned with their reads and go with the same day."""
+    images are partitioned with their reads and go with the same week."""
 
     __tablename__ = "detection_images"
 

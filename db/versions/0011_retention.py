@@ -77,14 +77,17 @@ BEGIN
     IF to_regclass(part) IS NULL THEN
         RETURN;
     END IF;
-    -- Held reads, and their images, leave the week before it goes (C.1).
+    -- Held reads, and their images, leave the week before it goes (C.1): found from the
+    -- holds, a few index look-ups, not a scan of the week.
     UPDATE detections d SET held = true
-     WHERE d.held = false AND d.captured_at >= lo AND d.captured_at < hi AND (
-           EXISTS (SELECT 1 FROM evidence_holds h WHERE h.released_at IS NULL
-                     AND h.scope IN ('detection', 'hit') AND h.detection_id = d.id)
-        OR EXISTS (SELECT 1 FROM evidence_holds h WHERE h.released_at IS NULL
-                     AND h.scope = 'plate' AND h.plate = d.plate
-                     AND h.from_at <= d.captured_at AND h.to_at >= d.captured_at));
+     WHERE d.held = false AND d.captured_at >= lo AND d.captured_at < hi
+       AND d.id IN (SELECT h.detection_id FROM evidence_holds h WHERE h.released_at IS NULL
+                      AND h.scope IN ('detection', 'hit'));
+    UPDATE detections d SET held = true
+      FROM evidence_holds h
+     WHERE h.released_at IS NULL AND h.scope = 'plate' AND d.plate = h.plate
+       AND d.captured_at >= lo AND d.captured_at < hi AND d.held = false
+       AND d.captured_at >= h.from_at AND d.captured_at <= h.to_at;
     UPDATE detection_images i SET held = true
      WHERE i.held = false AND i.captured_at >= lo AND i.captured_at < hi
        AND i.detection_id IN (SELECT k.id FROM detections_held k

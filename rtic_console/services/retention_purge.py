@@ -25,7 +25,12 @@ from rtic_console.services import recordings
 from rtic_console.services.audit_anchor import SystemIdentity
 from rtic_console.services.auth import authorize
 from rtic_console.services.context import Context, Refused, service_action
-from rtic_console.services.evidence_holds import detection_held, detection_not_held, plate_held
+from rtic_console.services.evidence_holds import (
+    detection_held,
+    detection_not_held,
+    held_reads_before,
+    plate_held,
+)
 from rtic_console.services.retention import database_now, retention_days
 from rtic_console.services.runner import refusals_audited
 from rtic_console.store import partitions
@@ -176,8 +181,7 @@ def _attachments(reads: Select[tuple[int]]) -> Select[tuple[int]]:
 
 def _kept_for_holds(session: Session, plan: _Plan, kind: RetentionKind) -> int:
     if kind is RetentionKind.DETECTIONS:
-        return _count(session, select(Detection.id).where(
-            Detection.captured_at < plan.before(kind), detection_held()))
+        return len(held_reads_before(session, plan.before(kind)))
     if kind is RetentionKind.SEARCH_PLATES:
         return _count(session, select(SearchRecord.id).where(
             SearchRecord.searched_at < plan.before(kind), SearchRecord.plate_pattern.is_not(None),

@@ -208,18 +208,24 @@ def _purge_batch(session: Session, plan: _Plan, kind: RetentionKind,
     """Removes up to `limit` of this kind's main rows (and what hangs on them), in the
     caller's transaction; an empty result means the kind is done."""
     if kind is RetentionKind.DETECTIONS:
-        ids = _ids(session, select(Detection.id).where(*_expired_reads(plan)), limit,
-                   Detection.captured_at)
-        if not ids:
+        rows = session.execute(select(Detection.id, Detection.captured_at)
+                               .where(*_expired_reads(plan))
+                               .order_by(Detection.captured_at).limit(limit)).all()
+        if not rows:
             return {}
+        ids = [r.id for r in rows]
+        # The batch's time span lets PostgreSQL look in its one or two partitions only.
+        first, last = rows[0].captured_at, rows[-1].captured_at
         hits = select(Hit.id).where(Hit.detection_id.in_(ids))
         steps = session.execute(delete(HitStep).where(HitStep.hit_id.in_(hits))).rowcount
         return {"hit_steps": steps,
                 "hits": session.execute(delete(Hit).where(Hit.detection_id.in_(ids))).rowcount,
                 "images": session.execute(delete(DetectionImage).where(
-                    DetectionImage.detection_id.in_(ids))).rowcount,
+                    DetectionImage.detection_id.in_(ids),
+                    DetectionImage.captured_at.between(first, last))).rowcount,
                 "reads": session.execute(delete(Detection).where(
-                    Detection.id.in_(ids))).rowcount}
+                    Detection.id.in_(ids), Detection.captured_at.between(first, last))
+                ).rowcount}
     if kind is RetentionKind.HIT_IMAGES:
         reads = _expired_hit_reads(plan)
         images = _ids(session, select(DetectionImage.id)
@@ -227,8 +233,10 @@ def _purge_batch(session: Session, plan: _Plan, kind: RetentionKind,
         steps = _ids(session, _attachments(reads), limit)
         if not images and not steps:
             return {}
+        window = DetectionImage.captured_at.between(plan.before(RetentionKind.DETECTIONS),
+                                                    plan.before(kind))
         return {"images": session.execute(delete(DetectionImage).where(
-                    DetectionImage.id.in_(images))).rowcount if images else 0,
+                    DetectionImage.id.in_(images), window)).rowcount if images else 0,
                 "attachments": session.execute(update(HitStep).where(HitStep.id.in_(steps))
                                                .values(attachment=None)).rowcount
                 if steps else 0}

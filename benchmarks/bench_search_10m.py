@@ -80,6 +80,9 @@ def _build(url: str, rows: int) -> None:
             "'agency', '', '', %s + ((i - 1) %% 20) * %s, %s + ((i - 1) / 20) * %s, "
             "'in_service' "
             "FROM generate_series(1, %s) i", (BASE_LAT, STEP, BASE_LON, STEP, DEVICES))
+        # The day partitions (migration 0011) the service would have made over two years.
+        cur.execute("SELECT rtic_ensure_detection_weeks(((now() AT TIME ZONE 'UTC')::date "
+                    "- %s), (now() AT TIME ZONE 'UTC')::date + 3)", (SPAN_DAYS + 1,))
         cur.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'detections' "
                     "AND indexname <> 'pk_detections'")
         indexes = cur.fetchall()

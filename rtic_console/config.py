@@ -81,7 +81,7 @@ class Settings:
                 "an explicit confirmation (0 to 0.9)"})
     daily_jobs_at: str = field(default="03:00", metadata={
         "help": "Local time (HH:MM) when the headless service does its daily work (a signed "
-                "checkpoint of the audit trail)"})
+                "checkpoint of the audit trail and the retention purge)"})
     audit_public_keys: tuple[str, ...] = field(default=(), metadata={
         "help": "Department public keys that audit checkpoints may be signed with "
                 "(ed25519:BASE64, as `audit key show` prints them); the key in this "

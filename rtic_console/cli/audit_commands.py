@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import argparse
 from datetime import UTC, datetime
+from pathlib import Path
 
 from rtic_console.cli.output import as_dicts, print_json, print_table
 from rtic_console.cli.session import CliRefusal, CliSession
 from rtic_console.domain.audit_anchor import key_id, parse_public_key, public_key_text
-from rtic_console.services import audit_anchor, audit_review
+from rtic_console.services import audit_anchor, audit_review, plate_key
 from rtic_console.services.audit_anchor import SystemIdentity
 from rtic_console.services.runner import perform, query, refusals_audited
 from rtic_console.store.audit_keys import SigningKeyUnavailable, load_signing_key
@@ -38,8 +39,21 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     show = key_cmds.add_parser("show", help="print this machine's public key and the keys "
                                             "trusted here")
     show.set_defaults(handler=_key_show)
+    plate_key = cmds.add_parser("plate-key", help="the department's plate key: the keyed "
+                                                  "digests of plates in the trail (C.1)")
+    plate_cmds = plate_key.add_subparsers(dest="plate_key_command", required=True)
+    pk_export = plate_cmds.add_parser("export", help="write this machine's plate key to a "
+                                                     "file (0600) to import elsewhere; audited")
+    pk_export.add_argument("file", type=Path)
+    pk_export.set_defaults(handler=_plate_key_export)
+    pk_import = plate_cmds.add_parser("import", help="keep the plate key from a file in this "
+                                                     "machine's OS keyring; audited")
+    pk_import.add_argument("file", type=Path)
+    pk_import.set_defaults(handler=_plate_key_import)
     lst = cmds.add_parser("list", help="list events, newest first")
     lst.add_argument("--since", metavar="ISO", help="only events at or after this time")
+    lst.add_argument("--plate", help="only events naming this plate (by its digest once "
+                                     "retention removed the plain plate)")
     lst.add_argument("--limit", type=int, default=1000)
     lst.add_argument("--json", action="store_true")
     lst.set_defaults(handler=_list)
@@ -100,7 +114,7 @@ def parse_since(raw: str | None) -> datetime | None:
 def _list(args: argparse.Namespace, cli: CliSession) -> int:
     if args.limit < 1:
         raise CliRefusal("--limit must be at least 1")
-    flt = AuditFilter(since=parse_since(args.since), limit=args.limit)
+    flt = AuditFilter(since=parse_since(args.since), plate=args.plate, limit=args.limit)
     events = query(cli.db, cli.context(), audit_review.list_events, flt)
     if args.json:
         print_json(as_dicts(events))
@@ -110,4 +124,17 @@ def _list(args: argparse.Namespace, cli: CliSession) -> int:
                   e.actor_badge, e.action,
                   f"{e.object_type or ''} {e.object_id or ''}".strip(),
                   (e.reason or "")[:80]) for e in events])
+    return 0
+
+
+def _plate_key_export(args: argparse.Namespace, cli: CliSession) -> int:
+    path = perform(cli.db, cli.context(), plate_key.export_plate_key, args.file)
+    print(f"Plate key written to {path} (readable by you only). Import it on every other "
+          "workstation and service, then delete the file.")
+    return 0
+
+
+def _plate_key_import(args: argparse.Namespace, cli: CliSession) -> int:
+    key_id = perform(cli.db, cli.context(), plate_key.import_plate_key, args.file)
+    print(f"Plate key {key_id} kept in this machine's keyring.")
     return 0

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import datetime
 from pathlib import Path
 
-from rtic_console.cli.output import print_json, print_table
+from rtic_console.cli.output import iso_time, print_json, print_table
 from rtic_console.cli.recipient_option import add_recipient_option, recipient_arg
 from rtic_console.cli.session import CliSession
 from rtic_console.domain.devices import DeviceCategory
@@ -71,23 +70,15 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     exp = sub.add_parser("export", help="export recorded video as an evidence clip with its "
                                         "SHA-256 and manifest (F.4); never a donor camera")
     exp.add_argument("--camera", required=True, help="camera id such as CAM-AG-01")
-    exp.add_argument("--from", required=True, dest="start", type=_when, metavar="ISO",
+    exp.add_argument("--from", required=True, dest="start", type=iso_time, metavar="ISO",
                      help="start, e.g. 2026-11-20T14:05 (local time unless it has a zone)")
-    exp.add_argument("--to", required=True, dest="end", type=_when, metavar="ISO")
+    exp.add_argument("--to", required=True, dest="end", type=iso_time, metavar="ISO")
     exp.add_argument("--case", required=True)
     exp.add_argument("--out", required=True, type=Path, metavar="DIR")
     exp.add_argument("--report", help="the report number the clip is booked under")
     exp.add_argument("--purpose", default="evidence collection")
     add_recipient_option(exp)
     exp.set_defaults(handler=_export)
-
-
-def _when(text: str) -> datetime:
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not an ISO date and time") from None
-    return moment if moment.utcoffset() is not None else moment.astimezone()
 
 
 def _camera_json(v: CameraView) -> dict[str, object]:

@@ -23,6 +23,7 @@ from rtic_console.cli import (
     ingest_commands,
     inspection_commands,
     registry_commands,
+    retention_commands,
     search_commands,
     sharing_commands,
     shift_commands,
@@ -75,6 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     device_commands.register(sub)
     inspection_commands.register(sub)
     inbox_commands.register(sub)
+    retention_commands.register(sub)
     parser.set_defaults(handler=app_commands.open_console)
     return parser
 

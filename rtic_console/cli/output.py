@@ -1,7 +1,8 @@
-"""Printing tables and JSON for listing commands."""
+"""Printing tables and JSON for listing commands, and reading the times they are given."""
 
 from __future__ import annotations
 
+import argparse
 import dataclasses
 import json
 import sys
@@ -39,3 +40,12 @@ def print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
     print(line.rstrip())
     for row in cells:
         print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+
+
+def iso_time(text: str) -> datetime:
+    """An argparse type: an ISO 8601 date and time, in local time when it names no zone."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an ISO date and time") from None
+    return moment if moment.utcoffset() is not None else moment.astimezone()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -25,6 +25,18 @@ class AuditRecord:
     details: dict[str, Any]
     prev_hash: str
     hash: str
+    # Plain plates behind the details' `<name>_hmac` digests, while retention keeps them
+    # (outside the chain: the purge removes them without touching a hash).
+    plates: dict[str, str] = field(default_factory=dict)
+
+    def shown_details(self) -> dict[str, Any]:
+        """The details as a person reads them: each plate still kept in place of its
+        digest; a purged one stays a digest."""
+        shown = dict(self.details)
+        for name, plate in self.plates.items():
+            shown.pop(f"{name}_hmac", None)
+            shown[name] = plate
+        return shown
 
 
 def canonical_time(moment: datetime) -> str:

@@ -68,6 +68,8 @@ class Permission(StrEnum):
     DECIDE_REFERRAL = "decide_referral"
     APPROVE_VIEWING = "approve_viewing"
     USE_INBOX = "use_inbox"
+    MANAGE_RETENTION = "manage_retention"
+    VIEW_RETENTION = "view_retention"
 
 
 # Separation of duties: the roles whose holders approve other people's work (I.1, I.2.b,
@@ -173,6 +175,11 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     # D.2.b(2)(a)).
     Permission.USE_INBOX: frozenset(
         {Role.ALPR_ADMIN, Role.SUPERVISOR, Role.DIVISION_COMMANDER}),
+    # C.1, F.5: retention, evidence holds and the purge are the ALPR administrators'; those
+    # who oversee use and keep the system may see them.
+    Permission.MANAGE_RETENTION: frozenset({Role.ALPR_ADMIN}),
+    Permission.VIEW_RETENTION: frozenset(
+        {Role.ALPR_ADMIN, Role.SUPERVISOR, Role.DIVISION_COMMANDER, Role.IT_STAFF}),
 }
 
 

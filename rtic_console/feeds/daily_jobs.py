@@ -1,4 +1,5 @@
-"""The headless service's daily work: a signed checkpoint of the audit trail, once a day."""
+"""The headless service's daily work: a signed checkpoint of the audit trail and the retention
+purge (C.1, F.5), once a day."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from sqlalchemy.exc import DBAPIError
 
 from rtic_console.services.audit_anchor import CHECKPOINT, SystemIdentity, write_checkpoint
 from rtic_console.services.context import InputRejected, Refused
+from rtic_console.services.retention_purge import run_purge
 from rtic_console.services.runner import refusals_audited
 from rtic_console.store.database import Database, DatabaseUnavailable
 
@@ -29,7 +31,8 @@ def next_run(after: datetime, at: time) -> datetime:
 
 
 class DailyJobsWorker(threading.Thread):
-    """Runs each day's jobs at a set local hour, on its own thread.
+    """Runs each day's jobs at a set local hour, on its own thread: the audit checkpoint and
+    the retention purge.
 
     No one is signed in here: a job acts as a `SystemIdentity` of this workstation, and a
     refusal (no signing key on this machine, say) is audited like anyone's, so an auditor
@@ -42,6 +45,8 @@ class DailyJobsWorker(threading.Thread):
         super().__init__(name="DailyJobsWorker", daemon=True)
         self._db = db
         self._who = SystemIdentity("daily-checkpoint", workstation)
+        self._purger = SystemIdentity("daily-purge", workstation)
+        self._done: set[str] = set()  # today's jobs already done, while another is retried
         self._at = at
         self._now = now
         self._stopping = threading.Event()
@@ -66,7 +71,17 @@ class DailyJobsWorker(threading.Thread):
                 due = self._now() + timedelta(seconds=RETRY_S)
 
     def _run_jobs(self) -> bool:
-        """True when the day's jobs are done (a refusal counts as done: it is audited)."""
+        """True when the day's jobs are done (a refusal counts as done: it is audited).
+        A job done is not repeated when another is retried."""
+        for name, job in (("checkpoint", self._checkpoint), ("purge", self._purge)):
+            if name not in self._done and job():
+                self._done.add(name)
+        if len(self._done) < 2:
+            return False
+        self._done.clear()
+        return True
+
+    def _checkpoint(self) -> bool:
         try:
             with refusals_audited(self._db, None, CHECKPOINT,
                                   workstation=self._who.workstation), \
@@ -77,5 +92,18 @@ class DailyJobsWorker(threading.Thread):
             logger.warning("daily audit checkpoint refused: %s", refusal)
         except (DBAPIError, DatabaseUnavailable) as exc:
             logger.warning("daily audit checkpoint not written yet (%s)", type(exc).__name__)
+            return False
+        return True
+
+    def _purge(self) -> bool:
+        """The retention purge as this workstation's scheduled job; one running elsewhere
+        (a refusal, audited) counts as today's."""
+        try:
+            report = run_purge(self._db, self._purger)
+            logger.info("daily retention purge: run #%s", report.run_id)
+        except (Refused, InputRejected) as refusal:
+            logger.warning("daily retention purge refused: %s", refusal)
+        except (DBAPIError, DatabaseUnavailable) as exc:
+            logger.warning("daily retention purge not done yet (%s)", type(exc).__name__)
             return False
         return True

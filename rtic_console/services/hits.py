@@ -27,6 +27,7 @@ from rtic_console.domain.checklist import (
 from rtic_console.domain.roles import Permission
 from rtic_console.services.auth import authorize
 from rtic_console.services.context import Context, InputRejected, Refused, service_action
+from rtic_console.services.evidence_holds import cases_holding
 from rtic_console.store.audit_log import append_event
 from rtic_console.store.change_bus import Change, publish
 from rtic_console.store.models import (
@@ -99,6 +100,7 @@ class HitDetail:
     steps: tuple[StepView, ...]
     images: dict[str, bytes]
     vehicle: dict[str, object]
+    held_for: tuple[str, ...] = ()  # cases whose evidence holds keep the read (C.1)
 
 
 def _views(session: Session, hits: list[Hit]) -> list[HitView]:
@@ -192,7 +194,7 @@ def hit_detail(session: Session, ctx: Context, hit_id: int, *,
         select(DetectionImage).where(DetectionImage.detection_id == hit.detection_id))} \
         if images else {}
     vehicle = json.loads(session.get(Detection, hit.detection_id).vehicle or "{}")  # type: ignore[union-attr]
-    return HitDetail(view, steps, jpegs, vehicle)
+    return HitDetail(view, steps, jpegs, vehicle, cases_holding(session, hit.detection_id))
 
 
 def _refusal(error: ChecklistError, action: str, hit_id: int) -> Refused | InputRejected:
@@ -215,7 +217,7 @@ def _audit(session: Session, ctx: Context, action: str, hit: Hit, reason: str | 
            **details: object) -> None:
     append_event(session, actor_badge=ctx.actor.badge, workstation=ctx.workstation,
                  action=action, object_type="hit", object_id=hit.id, reason=reason,
-                 details={"plate": hit.read_plate, "list_id": hit.list_id, **details})
+                 details={"list_id": hit.list_id, **details}, plates={"plate": hit.read_plate})
     publish(session, Change.HIT_CHANGED, (hit.id,))
 
 

@@ -170,8 +170,9 @@ def _validated(item: HotPlateInput, entered_at: datetime, *,
 @service_action("hotlist.add")
 def add_hot_plate(session: Session, ctx: Context, item: HotPlateInput) -> EntryView:
     """E.1/E.2: case or XREF, reason, CLETS/NCIC counterpart, expiry within 24 hours."""
+    # A refusal names no plate: the trail keeps plates only as digests (C.1).
     authorize(session, ctx, Permission.ENTER_HOT_PLATE, action="hotlist.add",
-              object_type="plate", object_id=item.plate[:20])
+              object_type="hot_list", object_id=SPD_HOT_PLATES)
     now = ctx.now()
     data = _validated(item, now, special=False)
     hot_list = _list(session, SPD_HOT_PLATES, ListKind.SPD_HOT_PLATE)
@@ -180,7 +181,8 @@ def add_hot_plate(session: Session, ctx: Context, item: HotPlateInput) -> EntryV
     session.flush()
     append_event(session, actor_badge=ctx.actor.badge, workstation=ctx.workstation,
                  action="hotlist.add", object_type="hot_list_entry", object_id=entry.id,
-                 reason=data.reason.value, details=_audit_details(entry))
+                 reason=data.reason.value, details=_audit_details(entry),
+                 plates={"plate": entry.plate})
     publish(session, Change.HOTLIST_ENTRY, (entry.id,))
     return _view(entry, hot_list)
 
@@ -189,7 +191,7 @@ def add_hot_plate(session: Session, ctx: Context, item: HotPlateInput) -> EntryV
 def propose_special(session: Session, ctx: Context, item: HotPlateInput) -> EntryView:
     """I.1: a special entry waits, producing no hits, until a supervisor approves it."""
     authorize(session, ctx, Permission.PROPOSE_SPECIAL, action="hotlist.special.propose",
-              object_type="plate", object_id=item.plate[:20])
+              object_type="hot_list", object_id=SPECIAL_LIST)
     now = ctx.now()
     data = _validated(item, now, special=True)
     hot_list = _list(session, SPECIAL_LIST, ListKind.SPECIAL)
@@ -198,7 +200,8 @@ def propose_special(session: Session, ctx: Context, item: HotPlateInput) -> Entr
     session.flush()
     append_event(session, actor_badge=ctx.actor.badge, workstation=ctx.workstation,
                  action="hotlist.special.propose", object_type="hot_list_entry",
-                 object_id=entry.id, reason=data.reason.value, details=_audit_details(entry))
+                 object_id=entry.id, reason=data.reason.value, details=_audit_details(entry),
+                 plates={"plate": entry.plate})
     publish(session, Change.HOTLIST_ENTRY, (entry.id,))
     return _view(entry, hot_list)
 
@@ -236,7 +239,8 @@ def decide_special(session: Session, ctx: Context, entry_id: int, approve: bool,
     entry.decision_reason = reason or None
     append_event(session, actor_badge=ctx.actor.badge, workstation=ctx.workstation,
                  action=action, object_type="hot_list_entry", object_id=entry.id,
-                 reason=reason or None, details=_audit_details(entry))
+                 reason=reason or None, details=_audit_details(entry),
+                 plates={"plate": entry.plate})
     publish(session, Change.HOTLIST_ENTRY, (entry.id,))
     return _view(entry, hot_list)
 
@@ -399,7 +403,8 @@ def _pending_specials() -> Select[tuple[HotListEntry, HotList]]:
 
 
 def _audit_details(entry: HotListEntry) -> dict[str, object]:
-    return {"plate": entry.plate, "state": entry.state, "case": entry.case_number,
+    """The entry as audited; its plate goes in the event's `plates` (a digest in the trail)."""
+    return {"state": entry.state, "case": entry.case_number,
             "xref": entry.xref, "ncic_system": entry.ncic_system,
             "ncic_record": entry.ncic_record, "status": entry.status,
             "expires_at": entry.expires_at.isoformat() if entry.expires_at else None}

@@ -58,7 +58,7 @@ _STAGE_SQL = (
 _COPY_SQL = f"COPY detections_stage ({_COLS}) FROM STDIN"
 _MOVE_SQL = (
     f"INSERT INTO detections ({_COLS}) SELECT {_COLS} FROM detections_stage "  # noqa: S608
-    "ON CONFLICT (source_format, source_id) DO NOTHING "
+    "ON CONFLICT DO NOTHING "
     "RETURNING id, source_format, source_id")
 
 
@@ -70,7 +70,9 @@ def _insert_ignoring_duplicates(session: Session,
         return _copy_ignoring_duplicates(session, rows)
     stmt = (postgresql.insert(Detection) if dialect == "postgresql"
             else sqlite.insert(Detection))
-    stmt = stmt.on_conflict_do_nothing(index_elements=["source_format", "source_id"])
+    # No conflict target: the unique key is (format, vendor id) on SQLite and also holds the
+    # partition columns on PostgreSQL (0011); either way a re-sent read is skipped.
+    stmt = stmt.on_conflict_do_nothing()
     result = session.execute(
         stmt.returning(Detection.id, Detection.source_format, Detection.source_id), rows)
     return [tuple(r) for r in result]  # type: ignore[misc]
@@ -151,7 +153,8 @@ def ingest_reads(session: Session, reads: Sequence[PlateRead], engine: MatchingE
     rows = [_detection_row(r, devices.get(r.device_ref), now) for r in unique.values()]
     inserted = {(fmt, sid): det_id
                 for det_id, fmt, sid in _insert_ignoring_duplicates(session, rows)}
-    images = [{"detection_id": det_id, "kind": kind, "jpeg": data}
+    images = [{"detection_id": det_id, "kind": kind, "jpeg": data,
+               "captured_at": unique[key].captured_at}
               for key, det_id in inserted.items()
               for kind, data in unique[key].images.items()]
     if images:
@@ -256,10 +259,10 @@ def _write_hits(session: Session, hit_rows: list[tuple[int, str, Match]], engine
             continue
         ids.append(hit_id)
         events.append(NewEvent(None, channel, "hits.created", "hit", hit_id, details={
-            "plate": plate, "listed_plate": match.listed_plate, "entry_id": match.entry_id,
-            "substitutions": match.substitutions, "state_mismatch": match.state_mismatch,
-            "informational": row["informational"]}
-            | ({"device_out_of_service": True} if row["device_out_of_service"] else {})))
+            "entry_id": match.entry_id, "substitutions": match.substitutions,
+            "state_mismatch": match.state_mismatch, "informational": row["informational"]}
+            | ({"device_out_of_service": True} if row["device_out_of_service"] else {}),
+            plates={"plate": plate, "listed_plate": match.listed_plate}))
     append_events(session, events)
     if ids:
         publish(session, Change.HIT_CREATED, ids)

@@ -499,7 +499,8 @@ def detection_detail(session: Session, ctx: Context, detection_id: int) -> Detec
     candidates = tuple(str(c[0]) for c in json.loads(det.candidates or "[]"))
     append_event(session, actor_badge=ctx.actor.badge, workstation=ctx.workstation,
                  action="detection.view", object_type="detection", object_id=det.id,
-                 details={"plate": det.plate, "from": "map", "hits": [h.id for h in hits]})
+                 details={"from": "map", "hits": [h.id for h in hits]},
+                 plates={"plate": det.plate})
     return DetectionDetail(
         det.id, det.plate, det.plate_raw, det.state, det.confidence, det.captured_at,
         device.code if device else None, device.name if device else det.device_ref, place,

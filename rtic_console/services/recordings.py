@@ -1,20 +1,21 @@
-"""Recorded PSCN video: the segment index, playback, evidence holds, the retention purge (F.5)
-and evidence clip export (F.4); donor cameras never (G.1)."""
+"""Recorded PSCN video: the segment index, playback, the segments past retention (F.5) and
+evidence clip export (F.4); donor cameras never (G.1)."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import and_, delete, event, exists, func, or_, select
+from sqlalchemy import ColumnElement, and_, delete, event, func, or_, select
 from sqlalchemy.orm import Session
 
 from rtic_console.domain.devices import DeviceKind
 from rtic_console.domain.donor_terms import RecordingDecision, recording_allowed
 from rtic_console.domain.recipients import ExportRecipient
+from rtic_console.domain.retention import cutoff
 from rtic_console.domain.roles import Permission
 from rtic_console.domain.stream_urls import SecretUrl
 from rtic_console.services.auth import authorize
@@ -29,6 +30,7 @@ from rtic_console.services.clip_export import (
 from rtic_console.services.context import Context, InputRejected, Refused, service_action
 from rtic_console.services.device_health import hour_of, record_activity
 from rtic_console.services.donors import last_agreement_of
+from rtic_console.services.evidence_holds import add_hold, segment_held, time_range
 from rtic_console.services.recipients import checked_recipient
 from rtic_console.services.viewing import PURPOSE_TITLES, ViewingPurpose, purpose_of
 from rtic_console.services.viewing_requests import approved_window
@@ -38,13 +40,11 @@ from rtic_console.store.models import (
     CameraSettings,
     Device,
     EvidenceExport,
-    EvidenceHold,
     RecordingSegment,
 )
 
 logger = logging.getLogger(__name__)
 
-RETENTION_MIN_DAYS, RETENTION_MAX_DAYS = 90, 730  # C.1, applied to video by F.5
 MAX_EXPORT = timedelta(hours=24)
 EXPORT = "evidence.export"
 PLAYBACK = "pscn.playback"
@@ -91,18 +91,6 @@ class RecordingTarget:
 
 
 @dataclass(frozen=True)
-class HoldView:
-    id: int
-    case_number: str
-    reason: str
-    device_id: int | None
-    from_at: datetime | None
-    to_at: datetime | None
-    placed_by: str
-    released_at: datetime | None
-
-
-@dataclass(frozen=True)
 class ExportResult:
     export_id: int
     clip_path: Path
@@ -114,13 +102,12 @@ class ExportResult:
 
 
 @dataclass(frozen=True)
-class PurgeReport:
-    requested_days: int
-    applied_days: int
-    cutoff: datetime  # for cameras without a retention of their own
+class SegmentPurge:
+    """What one batch of the recordings purge removed (or, counting, would remove)."""
+
     deleted: int
     bytes_freed: int
-    kept_for_holds: int
+    device_ids: tuple[int, ...]
 
 
 def _segment_view(s: RecordingSegment) -> SegmentView:
@@ -191,17 +178,6 @@ def _overlapping(session: Session, device_id: int, start: datetime,
         .order_by(RecordingSegment.started_at)))
 
 
-def _time_range(start: datetime, end: datetime, limit: timedelta) -> tuple[datetime, datetime]:
-    if start.utcoffset() is None or end.utcoffset() is None:
-        raise InputRejected("from and to times need a time zone")
-    if not start < end:
-        raise InputRejected("the time range must end after it starts")
-    if end - start > limit:
-        raise InputRejected(f"the time range may be at most {limit.total_seconds() / 3600:g} "
-                            "hours")
-    return start.astimezone(UTC), end.astimezone(UTC)
-
-
 @service_action(PLAYBACK)
 def segments_for_playback(session: Session, ctx: Context, device_id: int, start: datetime,
                           end: datetime, purpose: str | None,
@@ -212,7 +188,7 @@ def segments_for_playback(session: Session, ctx: Context, device_id: int, start:
     chosen = purpose_of(purpose, reference)
     if chosen is ViewingPurpose.COMMANDER_APPROVED_REQUEST:
         reference = approved_window(session, ctx, reference, PLAYBACK)[0]
-    start, end = _time_range(start, end, timedelta(days=1))
+    start, end = time_range(start, end, timedelta(days=1))
     device = camera_of(session, device_id)
     decision = recording_decision(session, device)
     if not decision.allowed:
@@ -227,73 +203,6 @@ def segments_for_playback(session: Session, ctx: Context, device_id: int, start:
                           "from": start.isoformat(), "to": end.isoformat(),
                           "segments": len(segments)})
     return [_segment_view(s) for s in segments]
-
-
-def _hold_view(h: EvidenceHold) -> HoldView:
-    return HoldView(h.id, h.case_number, h.reason, h.device_id, h.from_at, h.to_at,
-                    h.placed_by, h.released_at)
-
-
-@service_action("evidence.hold")
-def place_hold(session: Session, ctx: Context, case_number: str, reason: str,
-               device_id: int | None, start: datetime, end: datetime) -> HoldView:
-    """Keeps video of one camera (every camera when None) in that range past retention."""
-    authorize(session, ctx, Permission.EXPORT_EVIDENCE, action="evidence.hold",
-              object_type="case", object_id=case_number[:40])
-    case_number, reason = case_number.strip(), reason.strip()
-    if not 0 < len(case_number) <= 40 or not reason:
-        raise InputRejected("a hold needs a case number (at most 40 characters) and a reason")
-    if device_id is not None:
-        camera_of(session, device_id)
-    start, end = _time_range(start, end, timedelta(days=RETENTION_MAX_DAYS))
-    hold = EvidenceHold(case_number=case_number, reason=reason, scope="video",
-                        device_id=device_id, from_at=start, to_at=end, placed_by=ctx.actor.badge,
-                        placed_at=ctx.now())
-    session.add(hold)
-    session.flush()
-    append_event(session, actor_badge=ctx.actor.badge, workstation=ctx.workstation,
-                 action="evidence.hold", object_type="evidence_hold", object_id=hold.id,
-                 reason=reason, details={"case": case_number, "device_id": device_id,
-                                         "from": start.isoformat(), "to": end.isoformat()})
-    return _hold_view(hold)
-
-
-@service_action("evidence.release")
-def release_hold(session: Session, ctx: Context, hold_id: int, reason: str) -> HoldView:
-    """The video becomes subject to retention again; the next purge may remove it."""
-    authorize(session, ctx, Permission.EXPORT_EVIDENCE, action="evidence.release",
-              object_type="evidence_hold", object_id=hold_id)
-    hold = session.get(EvidenceHold, hold_id, with_for_update=True)
-    if hold is None or hold.released_at is not None:
-        raise InputRejected(f"there is no active evidence hold #{hold_id}")
-    if not reason.strip():
-        raise InputRejected("give the reason the hold is released")
-    hold.released_by, hold.released_at = ctx.actor.badge, ctx.now()
-    hold.release_reason = reason.strip()
-    append_event(session, actor_badge=ctx.actor.badge, workstation=ctx.workstation,
-                 action="evidence.release", object_type="evidence_hold", object_id=hold.id,
-                 reason=hold.release_reason, details={"case": hold.case_number})
-    return _hold_view(hold)
-
-
-@service_action("evidence.hold.list")
-def list_holds(session: Session, ctx: Context, active_only: bool = True) -> list[HoldView]:
-    authorize(session, ctx, Permission.EXPORT_EVIDENCE, action="evidence.hold.list")
-    query = select(EvidenceHold).where(EvidenceHold.scope == "video")
-    if active_only:
-        query = query.where(EvidenceHold.released_at.is_(None))
-    return [_hold_view(h) for h in session.scalars(query.order_by(EvidenceHold.placed_at))]
-
-
-def clamp_retention(days: int) -> int:
-    return max(RETENTION_MIN_DAYS, min(RETENTION_MAX_DAYS, int(days)))
-
-
-_HELD = exists().where(
-    EvidenceHold.scope == "video", EvidenceHold.released_at.is_(None),
-    or_(EvidenceHold.device_id.is_(None), EvidenceHold.device_id == RecordingSegment.device_id),
-    or_(EvidenceHold.from_at.is_(None), EvidenceHold.from_at < RecordingSegment.ended_at),
-    or_(EvidenceHold.to_at.is_(None), EvidenceHold.to_at > RecordingSegment.started_at))
 
 
 def _unlink_after_commit(session: Session, paths: Sequence[str]) -> None:
@@ -314,48 +223,50 @@ def _unlink_pending(session: Session) -> None:
             logger.warning("purged segment %s could not be deleted: %s", path, exc.strerror)
 
 
-@service_action("recording.purge")
-def purge_recordings(session: Session, ctx: Context, now: datetime,
-                     retention_days: int) -> PurgeReport:
-    """Removes segments older than the retention unless an active hold covers them (F.5).
-
-    The retention is clamped to 90..730 days; a camera's own retention, when set, replaces
-    `retention_days` for it. The audit event carries counts, cutoffs and who ran it.
-    """
-    authorize(session, ctx, Permission.MANAGE_CAMERAS, action="recording.purge")
-    applied = clamp_retention(retention_days)
+def segment_cutoffs(session: Session, now: datetime,
+                    retention_days: int) -> tuple[datetime, dict[int, datetime]]:
+    """The cutoff for cameras without a retention of their own, and each other camera's,
+    measured from `now` (the database's clock) and never less than 90 days (F.5)."""
     own = dict(session.execute(select(CameraSettings.device_id, CameraSettings.retention_days)
                                .where(CameraSettings.retention_days.is_not(None))).all())
-    default_cutoff = now.astimezone(UTC) - timedelta(days=applied)
-    cutoffs = {d: now.astimezone(UTC) - timedelta(days=clamp_retention(days))
-               for d, days in own.items()}
-    expired = or_(and_(RecordingSegment.device_id.not_in(list(cutoffs)),
-                       RecordingSegment.ended_at <= default_cutoff),
-                  *(and_(RecordingSegment.device_id == d, RecordingSegment.ended_at <= cut)
-                    for d, cut in cutoffs.items()))
+    return cutoff(now, retention_days), {d: cutoff(now, days) for d, days in own.items()}
+
+
+def _expired(default_cutoff: datetime, cutoffs: dict[int, datetime]) -> ColumnElement[bool]:
+    return or_(and_(RecordingSegment.device_id.not_in(list(cutoffs)),
+                    RecordingSegment.ended_at <= default_cutoff),
+               *(and_(RecordingSegment.device_id == d, RecordingSegment.ended_at <= cut)
+                 for d, cut in cutoffs.items()))
+
+
+def count_expired_segments(session: Session, default_cutoff: datetime,
+                           cutoffs: dict[int, datetime]) -> tuple[int, int, int]:
+    """(segments the purge would remove, their bytes, segments past retention kept by a
+    hold)."""
+    expired = _expired(default_cutoff, cutoffs)
+    doomed = session.execute(select(func.count(), func.coalesce(func.sum(
+        RecordingSegment.size_bytes), 0)).where(expired, ~segment_held())).one()
+    kept = session.scalar(select(func.count()).select_from(RecordingSegment)
+                          .where(expired, segment_held())) or 0
+    return int(doomed[0]), int(doomed[1]), kept
+
+
+def purge_segments(session: Session, default_cutoff: datetime, cutoffs: dict[int, datetime],
+                   limit: int) -> SegmentPurge:
+    """Removes up to `limit` segments past retention that no active hold covers (F.5), in
+    the caller's transaction; their files go once it commits, and stay if it rolls back."""
     doomed = session.execute(select(RecordingSegment.id, RecordingSegment.path,
                                     RecordingSegment.size_bytes, RecordingSegment.device_id)
-                             .where(expired, ~_HELD)).all()
-    kept = session.scalar(select(func.count()).select_from(RecordingSegment)
-                          .where(expired, _HELD)) or 0
-    ids = [r.id for r in doomed]
-    for i in range(0, len(ids), 500):
-        session.execute(delete(RecordingSegment).where(RecordingSegment.id.in_(ids[i:i + 500])))
+                             .where(_expired(default_cutoff, cutoffs), ~segment_held())
+                             .order_by(RecordingSegment.id).limit(limit)).all()
+    if not doomed:
+        return SegmentPurge(0, 0, ())
+    session.execute(delete(RecordingSegment)
+                    .where(RecordingSegment.id.in_([r.id for r in doomed])))
     _unlink_after_commit(session, [r.path for r in doomed])
-    report = PurgeReport(retention_days, applied, default_cutoff, len(doomed),
-                         sum(r.size_bytes for r in doomed), kept)
-    append_event(session, actor_badge=ctx.actor.badge, workstation=ctx.workstation,
-                 action="recording.purge", object_type="recordings",
-                 reason=f"retention {applied} days", details={
-                     "requested_days": retention_days, "applied_days": applied,
-                     "cutoff": default_cutoff.isoformat(),
-                     "camera_cutoffs": {str(d): c.isoformat() for d, c in cutoffs.items()},
-                     "deleted": report.deleted, "bytes_freed": report.bytes_freed,
-                     "kept_for_holds": kept})
-    if doomed:
-        publish(session, Change.RECORDING,
-                tuple(sorted({r.device_id for r in doomed})))
-    return report
+    devices = tuple(sorted({r.device_id for r in doomed}))
+    publish(session, Change.RECORDING, devices)
+    return SegmentPurge(len(doomed), sum(r.size_bytes for r in doomed), devices)
 
 
 def _export_fields(case_number: str, report_number: str | None,
@@ -390,7 +301,7 @@ def plan_export(session: Session, ctx: Context, camera: int | str, start: dateti
     case_number, report_number, purpose = _export_fields(case_number, report_number, purpose)
     receiver = checked_recipient(session, recipient, case_number=case_number, action=EXPORT,
                                  object_type="camera", object_id=device.code)
-    start, end = _time_range(start, end, MAX_EXPORT)
+    start, end = time_range(start, end, MAX_EXPORT)
     segments = tuple(SourceSegment(s.id, s.path, s.started_at, s.ended_at, s.fps, s.sha256)
                      for s in _overlapping(session, device.id, start, end))
     if not segments:
@@ -413,11 +324,9 @@ def record_export(session: Session, ctx: Context, plan: ExportPlan,
     remove it (F.5), and audits the export (F.4)."""
     authorize(session, ctx, Permission.EXPORT_EVIDENCE, action=EXPORT, object_type="camera",
               object_id=plan.device_id)
-    hold = EvidenceHold(case_number=plan.case_number, reason=f"evidence export {files.stem}",
-                        scope="video", device_id=plan.device_id, from_at=plan.start,
-                        to_at=plan.end, placed_by=ctx.actor.badge, placed_at=ctx.now())
-    session.add(hold)
-    session.flush()
+    hold = add_hold(session, ctx, plan.case_number, f"evidence export {files.stem}",
+                    {"scope": "video", "device_id": plan.device_id, "from_at": plan.start,
+                     "to_at": plan.end})
     clip = files.clip
     row = EvidenceExport(
         device_id=plan.device_id, from_at=plan.start, to_at=plan.end,

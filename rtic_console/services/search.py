@@ -28,6 +28,7 @@ from rtic_console.domain.search_rules import (
 )
 from rtic_console.services.auth import authorize
 from rtic_console.services.context import Context, InputRejected, Refused, service_action
+from rtic_console.services.evidence_holds import held_detections
 from rtic_console.services.read_position import READ_LAT, READ_LON
 from rtic_console.services.search_requests import usable_request
 from rtic_console.store.audit_log import append_event
@@ -74,6 +75,7 @@ class ReadHit:
     confidence: float
     place: str = ""
     vehicle: str = ""
+    held: bool = False  # an evidence hold keeps it past retention (C.1)
 
 
 @dataclass(frozen=True)
@@ -170,6 +172,8 @@ def _fetch(session: Session, criteria: SearchCriteria, device_ids: Collection[in
         reads.append(ReadHit(det.id, det.plate, det.state, det.captured_at,
                              code or det.device_ref, lat, lon, det.confidence,
                              _place(address, lat, lon), " ".join(v for v in labels if v)))
+    held = held_detections(session, [r.detection_id for r in reads])
+    reads = [replace(r, held=True) if r.detection_id in held else r for r in reads]
     return reads, len(rows) > MAX_RESULTS
 
 
@@ -242,10 +246,13 @@ def record_search(session: Session, ctx: Context, criteria: SearchCriteria,
     session.flush()
     recorded = {k: v for k, v in (("request", request_id), ("incident", incident),
                                   ("description", description)) if v is not None}
+    shown = {k: v for k, v in params.items() if k != "plate"}
     append_event(session, actor_badge=ctx.actor.badge, workstation=ctx.workstation,
                  action="search.run", object_type="search", object_id=record.id,
                  reason=f"{purpose.value} · case {case}",
-                 details={**params, **recorded, "kind": criteria.kind.value,
+                 plates={"plate": criteria.plate.text} if criteria.plate else None,
+                 plate_kind="search_plates",
+                 details={**shown, **recorded, "kind": criteria.kind.value,
                           "results": results, "truncated": truncated,
                           "from": criteria.time_from.isoformat() if criteria.time_from
                           else None,
@@ -257,9 +264,13 @@ def record_search(session: Session, ctx: Context, criteria: SearchCriteria,
 def logged_reads(session: Session, record: SearchRecord,
                  detection_ids: Collection[int]) -> list[ReadHit]:
     """Those of the given reads that the logged search returned, re-run from its log. Reads
-    stored after it ran match its criteria too, but it never showed them."""
-    criteria = SearchCriteria.from_parameters(json.loads(record.parameters), record.time_from,
-                                              record.time_to)
+    stored after it ran match its criteria too, but it never showed them. A log whose plate
+    the retention purge removed cannot be re-run (it would match every plate)."""
+    params = json.loads(record.parameters)
+    if params.get("plate_purged"):
+        raise SearchRuleError(f"search: the plate of search #{record.id} was removed under "
+                              "retention (C.1); its results can no longer be exported")
+    criteria = SearchCriteria.from_parameters(params, record.time_from, record.time_to)
     devices = _device_ids(session, criteria.devices)
     return _fetch(session, criteria, devices, only_ids=detection_ids,
                   received_by=record.searched_at)[0]

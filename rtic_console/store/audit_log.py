@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import logging
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, insert, or_, select, text
+from sqlalchemy import ColumnElement, Select, insert, or_, select, text
 from sqlalchemy.orm import Session
 
 from rtic_console.domain.audit_anchor import Checkpoint
@@ -21,7 +22,15 @@ from rtic_console.domain.audit_chain import (
     verify_chain,
 )
 from rtic_console.store.change_bus import Change, publish
-from rtic_console.store.models import AuditCheckpoint, AuditEvent, Inspection
+from rtic_console.store.models import AuditCheckpoint, AuditEvent, AuditPlate, Inspection
+from rtic_console.store.plate_key import (
+    PlateKey,
+    PlateKeyError,
+    current_plate_key,
+    load_plate_key,
+)
+
+logger = logging.getLogger(__name__)
 
 # One advisory lock key for the chain: concurrent PostgreSQL writers take turns
 # at the head, so the chain never forks. Held until the transaction ends.
@@ -36,6 +45,7 @@ class AuditFilter:
     action: str | None = None
     object_type: str | None = None
     object_id: str | None = None
+    plate: str | None = None  # events naming this plate, by digest or by the kept plate
     limit: int | None = 5000
     # Actions starting with any of these (a subject's whole log, such as "sharing.").
     action_prefixes: tuple[str, ...] = ()
@@ -52,6 +62,31 @@ class NewEvent:
     object_id: str | int | None = None
     reason: str | None = None
     details: dict[str, Any] | None = None
+    # Plates the event names, by detail name: the trail keeps `<name>_hmac` (a keyed
+    # digest) and `audit_plates` the plain plate until the retention of `plate_kind`.
+    plates: Mapping[str, str] | None = None
+    plate_kind: str = "detections"
+
+
+_WARNED: set[str] = set()
+
+
+def _plate_key() -> PlateKey | None:
+    """The plate key, or None when this machine has none and can keep none: the plain plate
+    still goes only to the purgeable table, the trail gets no digest (the log says so once)."""
+    try:
+        return current_plate_key()
+    except PlateKeyError as exc:
+        if str(exc) not in _WARNED:
+            _WARNED.add(str(exc))
+            logger.warning("plates audited without their digest: %s", exc)
+        return None
+
+
+def _with_digests(details: dict[str, Any], plates: Mapping[str, str],
+                  key: PlateKey | None) -> dict[str, Any]:
+    return {**details, **{f"{name}_hmac": key.digest(plate) if key else None
+                          for name, plate in plates.items()}}
 
 
 def locked_head(session: Session) -> tuple[int, str] | None:
@@ -75,11 +110,16 @@ def append_events(session: Session, events: list[NewEvent]) -> list[AuditRecord]
         return []
     seq, prev_hash = locked_head(session) or (0, GENESIS_HASH)
     occurred_at = datetime.now(UTC)
+    key = _plate_key() if any(e.plates for e in events) else None
     rows: list[dict[str, Any]] = []
+    plate_rows: list[dict[str, Any]] = []
     records: list[AuditRecord] = []
     for event in events:
         seq += 1
-        details_json = canonical_details(event.details or {})
+        plates = dict(event.plates or {})
+        details_json = canonical_details(_with_digests(event.details or {}, plates, key))
+        plate_rows.extend({"seq": seq, "field": name, "plate": plate, "kind": event.plate_kind,
+                           "occurred_at": occurred_at} for name, plate in plates.items())
         oid = None if event.object_id is None else str(event.object_id)
         digest = event_hash(
             seq=seq, occurred_at=occurred_at, actor_badge=event.actor_badge,
@@ -93,9 +133,11 @@ def append_events(session: Session, events: list[NewEvent]) -> list[AuditRecord]
                      "prev_hash": prev_hash, "hash": digest})
         records.append(AuditRecord(seq, occurred_at, event.actor_badge, event.workstation,
                                    event.action, event.object_type, oid, event.reason,
-                                   json.loads(details_json), prev_hash, digest))
+                                   json.loads(details_json), prev_hash, digest, plates))
         prev_hash = digest
     session.execute(insert(AuditEvent), rows)
+    if plate_rows:
+        session.execute(insert(AuditPlate), plate_rows)
     publish(session, Change.AUDIT)
     return records
 
@@ -110,20 +152,36 @@ def append_event(
     object_id: str | int | None = None,
     reason: str | None = None,
     details: dict[str, Any] | None = None,
+    plates: Mapping[str, str] | None = None,
+    plate_kind: str = "detections",
 ) -> AuditRecord:
-    """Add one event in the caller's transaction, linked to the head of the chain."""
+    """Add one event in the caller's transaction, linked to the head of the chain. A plate
+    goes in `plates`, never in `details` (C.1)."""
     return append_events(session, [NewEvent(actor_badge, workstation, action, object_type,
-                                            object_id, reason, details)])[0]
+                                            object_id, reason, details, plates,
+                                            plate_kind)])[0]
 
 
-def _record(row: AuditEvent) -> AuditRecord:
+def _record(row: AuditEvent, plates: dict[str, str] | None = None) -> AuditRecord:
     try:
         details = json.loads(row.details)
     except ValueError:
         details = {"unreadable": row.details}
     return AuditRecord(row.seq, row.occurred_at, row.actor_badge, row.workstation, row.action,
                        row.object_type, row.object_id, row.reason, details, row.prev_hash,
-                       row.hash)
+                       row.hash, plates or {})
+
+
+def kept_plates(session: Session, seqs: Iterable[int]) -> dict[int, dict[str, str]]:
+    """The plain plates still kept for these events, by sequence number and detail name."""
+    found: dict[int, dict[str, str]] = {}
+    ordered = sorted(set(seqs))
+    for start in range(0, len(ordered), 1000):
+        for seq, name, plate in session.execute(
+                select(AuditPlate.seq, AuditPlate.field, AuditPlate.plate)
+                .where(AuditPlate.seq.in_(ordered[start:start + 1000]))):
+            found.setdefault(seq, {})[name] = plate
+    return found
 
 
 def _filtered(flt: AuditFilter) -> Select[tuple[AuditEvent]]:
@@ -143,7 +201,21 @@ def _filtered(flt: AuditFilter) -> Select[tuple[AuditEvent]]:
     if flt.action_prefixes:
         query = query.where(or_(*(AuditEvent.action.startswith(p, autoescape=True)
                                   for p in flt.action_prefixes)))
+    if flt.plate:
+        query = query.where(_naming_plate(flt.plate))
     return query
+
+
+def _naming_plate(plate: str) -> ColumnElement[bool]:
+    """Events naming this plate: by its digest under this machine's plate key (which
+    outlives retention: "who searched plate X" is still answered after a purge), or by the
+    plain plate while it is kept."""
+    kept = AuditEvent.seq.in_(select(AuditPlate.seq).where(AuditPlate.plate == plate))
+    try:
+        key = load_plate_key(create=False)
+    except PlateKeyError:
+        return kept
+    return or_(kept, AuditEvent.details.contains(f'"{key.digest(plate)}"', autoescape=True))
 
 
 def list_events(session: Session, flt: AuditFilter) -> list[AuditRecord]:
@@ -151,7 +223,9 @@ def list_events(session: Session, flt: AuditFilter) -> list[AuditRecord]:
     query = _filtered(flt).order_by(AuditEvent.seq.desc())
     if flt.limit:
         query = query.limit(flt.limit)
-    return [_record(row) for row in session.scalars(query)]
+    rows = list(session.scalars(query))
+    plates = kept_plates(session, (row.seq for row in rows))
+    return [_record(row, plates.get(row.seq)) for row in rows]
 
 
 def distinct_actions(session: Session) -> list[str]:

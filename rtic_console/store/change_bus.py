@@ -64,6 +64,8 @@ class Change(StrEnum):
     SHARING = "sharing.request"  # sharing request ids: filed, sent to review, reviewed
     SPECIAL_SHARE = "sharing.special"  # special hot list share request ids
     AUDIT = "audit.appended"  # none: the trail grew
+    RETENTION = "retention.changed"  # evidence hold ids placed or released; none: a setting
+    PURGED = "retention.purged"  # purge run ids: data past retention was removed
     RESYNC = "resync"  # events may have been missed: reload everything shown
 
 

@@ -24,10 +24,10 @@ class AuditTableModel(RowTableModel[AuditRecord]):
                 e.action,
                 f"{e.object_type or ''} {e.object_id or ''}".strip(),
                 e.reason or "",
-                canonical_details(e.details) if e.details else "",
+                canonical_details(e.shown_details()) if e.details else "",
             )[column]
         if role == Qt.ItemDataRole.ToolTipRole and column in (6, 7):
-            return e.reason if column == 6 else canonical_details(e.details)
+            return e.reason if column == 6 else canonical_details(e.shown_details())
         if role == Qt.ItemDataRole.ForegroundRole and e.action.endswith(".refused"):
             return QColor("#b91c1c")
         return None

@@ -65,10 +65,16 @@ class AuditViewerWidget(QWidget):
         self.object_id.setPlaceholderText("id")
         self.object_id.setMaximumWidth(140)
         self.object_type.setMaximumWidth(220)
+        self.plate = QLineEdit()
+        self.plate.setPlaceholderText("plate, e.g. 7ABC123")
+        self.plate.setMaxLength(12)
+        self.plate.setMaximumWidth(140)
+        self.plate.setToolTip("Events naming this plate, found by its digest even after "
+                              "retention removed the plain plate (C.1)")
         self.apply_button = QPushButton("Apply filters")
         self.apply_button.setDefault(True)
         self.apply_button.clicked.connect(self.refresh)
-        for edit in (self.person, self.object_type, self.object_id):
+        for edit in (self.person, self.object_type, self.object_id, self.plate):
             edit.returnPressed.connect(self.refresh)
 
         filters = QGridLayout()
@@ -78,6 +84,8 @@ class AuditViewerWidget(QWidget):
         filters.addWidget(self.until, 0, 3)
         filters.addWidget(QLabel("Person"), 0, 4)
         filters.addWidget(self.person, 0, 5)
+        filters.addWidget(QLabel("Plate"), 0, 6)
+        filters.addWidget(self.plate, 0, 7)
         filters.addWidget(QLabel("Action"), 1, 0)
         filters.addWidget(self.action, 1, 1)
         filters.addWidget(QLabel("Object"), 1, 2)
@@ -85,7 +93,7 @@ class AuditViewerWidget(QWidget):
         filters.addWidget(QLabel("Id"), 1, 4)
         filters.addWidget(self.object_id, 1, 5)
         filters.addWidget(self.apply_button, 1, 6)
-        filters.setColumnStretch(7, 1)
+        filters.setColumnStretch(8, 1)
 
         self.table = QTableView()
         self.table.setObjectName("auditTable")
@@ -125,6 +133,7 @@ class AuditViewerWidget(QWidget):
             action=self.action.currentText().strip() or None,
             object_type=self.object_type.text().strip() or None,
             object_id=self.object_id.text().strip() or None,
+            plate=self.plate.text().strip() or None,
             limit=limit,
         )
 

@@ -239,7 +239,8 @@ def render_all(out: Path) -> list[Path]:
         settle(lambda: near.model.rowCount() > 0, 5)
         seed_sharing(db, sergeant.session.ctx, work / "sharing")
         for key in ("dashboard", "cameras", "devices", "donors", "registry", "sharing",
-                    "quarantine", "roster", "workstations", "inspections", "audit", "account"):
+                    "quarantine", "roster", "workstations", "inspections", "retention", "audit",
+                    "account"):
             sergeant.tabs.setCurrentWidget(sergeant.areas[key])
             if key == "roster":  # a person selected: their roles, who granted and confirmed
                 roster = sergeant.areas[key]

@@ -15,6 +15,7 @@ from rtic_console.ui.admin.donors_widget import DonorsWidget
 from rtic_console.ui.admin.inspections_widget import InspectionsWidget
 from rtic_console.ui.admin.quarantine_widget import QuarantineWidget
 from rtic_console.ui.admin.registry_widget import RegistryWidget
+from rtic_console.ui.admin.retention_widget import RetentionWidget
 from rtic_console.ui.admin.roster_widget import RosterWidget
 from rtic_console.ui.admin.workstations_widget import WorkstationsWidget
 from rtic_console.ui.audit_viewer import AuditViewerWidget
@@ -56,6 +57,7 @@ WORK_AREAS: tuple[WorkArea, ...] = (
     WorkArea("workstations", "Workstations", Permission.MANAGE_WORKSTATIONS,
              WorkstationsWidget),
     WorkArea("inspections", "Inspections", Permission.VIEW_INSPECTION, InspectionsWidget),
+    WorkArea("retention", "Retention", Permission.VIEW_RETENTION, RetentionWidget),
     WorkArea("quarantine", "Quarantine", Permission.VIEW_QUARANTINE, QuarantineWidget),
     WorkArea("audit", "Audit trail", Permission.VIEW_AUDIT, AuditViewerWidget),
     WorkArea("account", "My account", Permission.USE_CONSOLE, AccountWidget),

@@ -1,4 +1,5 @@
-"""The headless service's daily checkpoint: on time, by the system, and audited when refused."""
+"""The headless service's daily jobs: the checkpoint and the retention purge, on time, by the
+system, and audited when refused."""
 
 from __future__ import annotations
 
@@ -37,6 +38,7 @@ def _clock_just_before(at: time):  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.policy("AUDIT")
+@pytest.mark.policy("C.1")
 def test_the_checkpoint_is_signed_at_the_daily_hour_by_the_system(
         db: Database, admin, department_key: str) -> None:
     seq = head_seq(db)
@@ -48,6 +50,9 @@ def test_the_checkpoint_is_signed_at_the_daily_hour_by_the_system(
         worker.stop()
     (event,) = [e for e in events_after(db, seq) if e.action == "audit.checkpoint"]
     assert event.actor_badge is None and event.workstation == "INGEST-01"
+    (purge,) = [e for e in events_after(db, seq) if e.action == "retention.purge"]
+    assert purge.actor_badge is None and purge.workstation == "INGEST-01"
+    assert "system:daily-purge" in (purge.reason or "")
 
 
 @pytest.mark.policy("AUDIT")
@@ -60,4 +65,5 @@ def test_without_a_signing_key_the_due_checkpoint_is_refused_and_audited(
         wait_for(lambda: worker.runs == 1, 10)
     finally:
         worker.stop()
-    assert [e.action for e in events_after(db, seq)] == ["audit.checkpoint.refused"]
+    assert [e.action for e in events_after(db, seq)] == ["audit.checkpoint.refused",
+                                                          "retention.purge"]

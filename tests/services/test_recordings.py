@@ -1,5 +1,5 @@
-"""Recorded video: never for donors (G.1), evidence clips with hash and manifest (F.4), and a
-purge that keeps held video and clamps retention to 90 days .. 2 years (F.5)."""
+"""Recorded video: never for donors (G.1), evidence clips with hash and manifest (F.4) whose
+source video is held (F.5; the purge is tested in tests/services/test_retention_purge.py)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select, update
 
 from rtic_console.domain.recipients import ExportRecipient
-from rtic_console.services import recordings
+from rtic_console.services import evidence_holds, recordings
 from rtic_console.services.context import Context, InputRejected, Refused
 from rtic_console.services.evidence_export import export_evidence
 from rtic_console.services.runner import perform, query
@@ -105,7 +105,7 @@ def test_export_is_a_clip_with_its_hash_and_a_manifest(db: Database, admin: Cont
     (event,) = _events(db, "evidence.export")
     assert event.details["clip_sha256"] == result.clip_sha256
     assert event.details["case"] == "26-004512" and event.reason == "Robbery at K St Mall"
-    (hold,) = query(db, admin, recordings.list_holds)
+    (hold,) = query(db, admin, evidence_holds.list_holds)
     assert hold.id == result.hold_id and hold.case_number == "26-004512"
 
     second = export_evidence(db, admin, camera.id, t0, t0
@@ -123,43 +123,6 @@ def test_export_is_a_clip_with_its_hash_and_a_manifest(db: Database, admin: Cont
                    match="no longer matches its recorded hash", error=Refused)
 
 
-def test_purge_keeps_held_video_and_clamps_retention(db: Database, admin: Context,
-                                                     tmp_path: Path) -> None:
-    now = datetime.now(UTC)
-    a = add_camera(db, admin, "CAM-AG-01", recording_enabled=True)
-    b = add_camera(db, admin, "CAM-AG-02", recording_enabled=True, retention_days=400)
-
-    def segment(camera_id: int, days_ago: int) -> recordings.SegmentInfo:
-        info = write_segment(tmp_path / "rec", camera_id, now - timedelta(days=days_ago), 1)
-        _index(db, info)
-        return info
-
-    a_old, a_held, a_recent = segment(a.id, 200), segment(a.id, 150), segment(a.id, 10)
-    b_kept, b_ancient = segment(b.id, 200), segment(b.id, 500)
-    hold = perform(db, admin, recordings.place_hold, "26-777", "homicide canvass", a.id,
-                   now - timedelta(days=151), now - timedelta(days=149))
-
-    report = perform(db, admin, recordings.purge_recordings, now, 30)
-    assert (report.requested_days, report.applied_days) == (30, 90)
-    assert (report.deleted, report.kept_for_holds) == (2, 1)
-    assert report.cutoff == now - timedelta(days=90)
-    gone = {s.path for s in (a_old, b_ancient)}
-    for info in (a_old, a_held, a_recent, b_kept, b_ancient):
-        assert Path(info.path).exists() == (info.path not in gone), info.path
-    (event,) = _events(db, "recording.purge")
-    assert event.actor_badge == "1001"
-    assert event.details["applied_days"] == 90 and event.details["requested_days"] == 30
-    assert event.details["deleted"] == 2 and event.details["kept_for_holds"] == 1
-    assert event.details["camera_cutoffs"] == {str(b.id): (now - timedelta(days=400))
-                                               .isoformat()}
-
-    perform(db, admin, recordings.release_hold, hold.id, "case closed")
-    assert perform(db, admin, recordings.purge_recordings, now, 5000).applied_days == 730
-    assert Path(a_held.path).exists()
-    assert perform(db, admin, recordings.purge_recordings, now, 90).deleted == 1
-    assert not Path(a_held.path).exists() and Path(a_recent.path).exists()
-
-
 @pytest.mark.policy("F.2")
 def test_playback_states_a_purpose(db: Database, admin: Context, tmp_path: Path) -> None:
     camera = add_camera(db, admin, "CAM-AG-01", recording_enabled=True)
@@ -174,8 +137,6 @@ def test_playback_states_a_purpose(db: Database, admin: Context, tmp_path: Path)
     assert segment.frames == 5 and segment.started_at == t0
     (event,) = _events(db, "pscn.playback")
     assert event.details["purpose"] == "evidence_collection" and event.details["segments"] == 1
-    report = perform(db, admin, recordings.purge_recordings, datetime.now(UTC), 90)
-    assert report.deleted == 0 and report.kept_for_holds == 0, "no camera has its own retention"
     with db.write() as session:
         session.execute(update(CameraSettings).values(recording_enabled=False))
         assert recordings.recording_targets(session) == []

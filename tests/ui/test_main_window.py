@@ -15,15 +15,16 @@ pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 @pytest.mark.parametrize("role,areas", [
     ("alpr_admin", ["hits", "map", "wall", "search", "other_use", "hotlists", "inbox",
                     "dashboard", "cameras", "devices", "donors", "registry", "sharing",
-                    "roster", "workstations", "inspections", "quarantine", "audit",
-                    "account"]),
+                    "roster", "workstations", "inspections", "retention", "quarantine",
+                    "audit", "account"]),
     ("supervisor", ["hits", "map", "wall", "search", "other_use", "hotlists", "inbox",
-                    "dashboard", "registry", "sharing", "inspections", "audit", "account"]),
-    ("division_commander", ["hits", "inbox", "dashboard", "sharing", "inspections", "audit",
-                            "account"]),
+                    "dashboard", "registry", "sharing", "inspections", "retention", "audit",
+                    "account"]),
+    ("division_commander", ["hits", "inbox", "dashboard", "sharing", "inspections",
+                            "retention", "audit", "account"]),
     ("dispatcher", ["hits", "map", "hotlists", "account"]),
-    ("it_staff", ["wall", "dashboard", "cameras", "devices", "inspections", "quarantine",
-                  "account"]),
+    ("it_staff", ["wall", "dashboard", "cameras", "devices", "inspections", "retention",
+                  "quarantine", "account"]),
 ])
 def test_areas_follow_roles(qtbot, console_session, db: Database, runner, enrol, role: str,
                             areas: list[str]) -> None:

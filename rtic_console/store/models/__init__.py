@@ -1,7 +1,7 @@
 """Typed SQLAlchemy models; importing this package registers every table on Base.metadata."""
 
 from rtic_console.store.models.alerts import Alert
-from rtic_console.store.models.audit import AuditCheckpoint, AuditEvent
+from rtic_console.store.models.audit import AuditCheckpoint, AuditEvent, AuditPlate
 from rtic_console.store.models.base import Base
 from rtic_console.store.models.changes import ChangeLogEntry
 from rtic_console.store.models.detections import Detection, DetectionImage, QuarantinedPayload
@@ -32,6 +32,7 @@ from rtic_console.store.models.pscn import (
     WallLayout,
 )
 from rtic_console.store.models.registry import RegistryEntry
+from rtic_console.store.models.retention import PurgeRun, RetentionSetting
 from rtic_console.store.models.searches import SearchRecord, SearchRequest
 from rtic_console.store.models.sharing import Agency, SharingRequest, SpecialShareRequest
 from rtic_console.store.models.viewing_requests import ViewingRequest
@@ -42,6 +43,7 @@ __all__ = [
     "Alert",
     "AuditCheckpoint",
     "AuditEvent",
+    "AuditPlate",
     "Base",
     "CameraCredential",
     "CameraSettings",
@@ -67,9 +69,11 @@ __all__ = [
     "InspectionSearchReview",
     "Person",
     "PersonRole",
+    "PurgeRun",
     "QuarantinedPayload",
     "RecordingSegment",
     "RegistryEntry",
+    "RetentionSetting",
     "SearchRecord",
     "SearchRequest",
     "SharingRequest",

@@ -1,4 +1,4 @@
-"""The append-only, hash-chained audit trail."""
+"""The append-only, hash-chained audit trail, and the purgeable plain plates its events name."""
 
 from __future__ import annotations
 
@@ -52,3 +52,26 @@ class AuditCheckpoint(Base):
     # The person's badge, or "system:NAME" for the headless service's daily checkpoint.
     signed_by: Mapped[str] = mapped_column(String(80))
     workstation: Mapped[str | None] = mapped_column(String(80))
+
+
+class AuditPlate(Base):
+    """The plain plate behind a keyed digest in an event's details (C.1).
+
+    The event holds `<field>_hmac`, an HMAC-SHA256 of the plate under the department's
+    plate key (kept outside the database); this row holds the plate itself, for the viewer,
+    until the retention of its `kind` passes and the purge removes it. The chain never
+    covers this table, so removing a row leaves every event's hash intact.
+    """
+
+    __tablename__ = "audit_plates"
+
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    field: Mapped[str] = mapped_column(String(40), primary_key=True)
+    plate: Mapped[str] = mapped_column(String(12))
+    kind: Mapped[str] = mapped_column(String(20))
+    occurred_at: Mapped[datetime]
+
+    __table_args__ = (
+        Index("ix_audit_plates_occurred_at", "occurred_at"),
+        Index("ix_audit_plates_plate", "plate"),
+    )

@@ -6,14 +6,17 @@ from datetime import datetime
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Float,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     LargeBinary,
     String,
     Text,
     UniqueConstraint,
+    false,
     func,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -25,6 +28,12 @@ BigId = BigInteger().with_variant(Integer, "sqlite")
 
 
 class Detection(Base):
+    """One plate read. On PostgreSQL the table is partitioned (migration 0011): by `held`,
+    then the reads not held by UTC week of `captured_at`, so the purge drops whole weeks;
+    its keys therefore include (held, captured_at), and nothing references it by a foreign
+    key there. `held` is set when an evidence hold moved the read out of its week before the
+    week was dropped; on SQLite it stays false."""
+
     __tablename__ = "detections"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -47,10 +56,14 @@ class Detection(Base):
     vehicle_color: Mapped[str | None] = mapped_column(String(40))
     vehicle_make: Mapped[str | None] = mapped_column(String(40))
     vehicle_body: Mapped[str | None] = mapped_column(String(40))
+    held: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     __table_args__ = (
-        # A re-sent payload carries the same vendor id: stored once.
-        UniqueConstraint("source_format", "source_id", name="uq_detections_source"),
+        # A re-sent payload carries the same vendor id (and time): stored once.
+        UniqueConstraint("source_format", "source_id", name="uq_detections_source"
+                         ).ddl_if(dialect="sqlite"),
+        UniqueConstraint("source_format", "source_id", "held", "captured_at",
+                         name="uq_detections_source_day").ddl_if(dialect="postgresql"),
         Index("ix_detections_plate_captured_at", "plate", "captured_at"),
         Index("ix_detections_captured_at", "captured_at"),
         Index("ix_detections_device_captured_at", "device_id", "captured_at"),
@@ -61,16 +74,26 @@ class Detection(Base):
 
 
 class DetectionImage(Base):
+    """A read's image; `captured_at` and `held` are its read's, so that on PostgreSQL the
+    images are partitioned with their reads and go with the same week."""
+
     __tablename__ = "detection_images"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    detection_id: Mapped[int] = mapped_column(
-        ForeignKey("detections.id", ondelete="CASCADE"))
+    detection_id: Mapped[int] = mapped_column(BigId)
     kind: Mapped[str] = mapped_column(String(12))
     jpeg: Mapped[bytes] = mapped_column(LargeBinary)
+    captured_at: Mapped[datetime]
+    held: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     __table_args__ = (
-        UniqueConstraint("detection_id", "kind", name="uq_detection_images_detection_kind"),
+        ForeignKeyConstraint(["detection_id"], ["detections.id"], ondelete="CASCADE"
+                             ).ddl_if(dialect="sqlite"),
+        UniqueConstraint("detection_id", "kind", name="uq_detection_images_detection_kind"
+                         ).ddl_if(dialect="sqlite"),
+        UniqueConstraint("detection_id", "kind", "held", "captured_at",
+                         name="uq_detection_images_detection_kind_day"
+                         ).ddl_if(dialect="postgresql"),
     )
 
 

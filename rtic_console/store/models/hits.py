@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import (
     Boolean,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     LargeBinary,
@@ -26,7 +27,8 @@ class Hit(Base):
     __tablename__ = "hits"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    detection_id: Mapped[int] = mapped_column(ForeignKey("detections.id", ondelete="CASCADE"))
+    # A foreign key on SQLite only: detections are partitioned on PostgreSQL (0011).
+    detection_id: Mapped[int] = mapped_column(BigId)
     entry_id: Mapped[int | None] = mapped_column(
         ForeignKey("hot_list_entries.id", ondelete="SET NULL"))
     list_id: Mapped[int] = mapped_column(ForeignKey("hot_lists.id", ondelete="CASCADE"))
@@ -53,6 +55,8 @@ class Hit(Base):
     recovery_cfs: Mapped[str | None] = mapped_column(String(24))
 
     __table_args__ = (
+        ForeignKeyConstraint(["detection_id"], ["detections.id"], ondelete="CASCADE"
+                             ).ddl_if(dialect="sqlite"),
         UniqueConstraint("detection_id", "entry_id", name="uq_hits_detection_entry"),
         Index("ix_hits_status", "status"),
         Index("ix_hits_created_at", "created_at"),

@@ -120,7 +120,9 @@ class EvidenceHold(Base):
 
     Scope `video`: recordings of `device_id` (every camera when None) between `from_at` and
     `to_at`. Scope `detection`: the one ALPR detection `detection_id` (not a foreign key, so
-    the detections table can be partitioned).
+    the detections table can be partitioned). Scope `hit`: the hit `hit_id` and its read
+    `detection_id`. Scope `plate`: every read of `plate` captured between `from_at` and
+    `to_at`. An evidence export's hold is a `video` hold like any other.
     """
 
     __tablename__ = "evidence_holds"
@@ -131,6 +133,8 @@ class EvidenceHold(Base):
     scope: Mapped[str] = mapped_column(String(20))
     device_id: Mapped[int | None] = mapped_column(ForeignKey("devices.id"))
     detection_id: Mapped[int | None] = mapped_column(BigInteger)
+    hit_id: Mapped[int | None] = mapped_column(BigInteger)
+    plate: Mapped[str | None] = mapped_column(String(10))
     from_at: Mapped[datetime | None]
     to_at: Mapped[datetime | None]
     placed_by: Mapped[str] = mapped_column(String(10))
@@ -142,6 +146,7 @@ class EvidenceHold(Base):
     __table_args__ = (
         Index("ix_evidence_holds_case_number", "case_number"),
         Index("ix_evidence_holds_detection_id", "detection_id"),
+        Index("ix_evidence_holds_plate", "plate"),
     )
 
 

@@ -61,7 +61,7 @@ class HitDetailPanel(QWidget):
         form.addRow("Read", self.read_plate)
         form.addRow("Hot list", self.listed_plate)
         for key in ("match", "state", "reason", "case", "list", "reader", "place", "time",
-                    "direction", "vehicle", "narrative"):
+                    "direction", "vehicle", "narrative", "hold"):
             value = value_label()
             self.fields[key] = value
             form.addRow(key.capitalize(), value)
@@ -120,5 +120,7 @@ class HitDetailPanel(QWidget):
         vehicle = ", ".join(str(v) for v in detail.vehicle.values() if v) or "not reported"
         f["vehicle"].setText(vehicle)
         f["narrative"].setText(h.narrative or "—")
+        f["hold"].setText(f"⚑ held for case {', '.join(detail.held_for)}: kept past retention"
+                          if detail.held_for else "—")
         self.plate_image.show_image(images.get("plate"))
         self.overview_image.show_image(images.get("overview") or images.get("vehicle"))

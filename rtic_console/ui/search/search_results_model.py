@@ -34,7 +34,9 @@ class SearchResultsModel(RowTableModel[ReadHit]):
             if col == CONFIDENCE_COL:
                 return r.confidence
         if role in (Qt.ItemDataRole.DisplayRole, SORT_ROLE):
-            return (f"{r.captured_at.astimezone():%Y-%m-%d %H:%M:%S}", r.plate, r.state or "",
+            plate = f"{r.plate}  ⚑ held" if r.held and role == Qt.ItemDataRole.DisplayRole \
+                else r.plate
+            return (f"{r.captured_at.astimezone():%Y-%m-%d %H:%M:%S}", plate, r.state or "",
                     r.device, r.place, r.vehicle, f"{r.confidence:.0%}")[col]
         if role == Qt.ItemDataRole.FontRole and col == PLATE_COL:
             font = QFont("DejaVu Sans Mono")
@@ -45,6 +47,8 @@ class SearchResultsModel(RowTableModel[ReadHit]):
             return LOW_CONFIDENCE_TEXT
         if role == Qt.ItemDataRole.TextAlignmentRole and col == CONFIDENCE_COL:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole and col == PLATE_COL and r.held:
+            return "An evidence hold keeps this read past retention (C.1)"
         if role == Qt.ItemDataRole.ToolTipRole and r.latitude is not None and \
                 r.longitude is not None:
             return f"{r.latitude:.6f}, {r.longitude:.6f}"

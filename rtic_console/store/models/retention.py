@@ -1,0 +1,45 @@
+"""Retention settings (C.1, F.5) and the record of each purge run."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from rtic_console.store.models.base import Base
+
+
+class RetentionSetting(Base):
+    """How many days one kind of data is kept: one row per kind, shared by every console
+    and the ingest service. A kind with no row is kept `DEFAULT_DAYS`."""
+
+    __tablename__ = "retention_settings"
+
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    days: Mapped[int] = mapped_column(Integer)
+    updated_by: Mapped[str] = mapped_column(String(80))
+    updated_at: Mapped[datetime]
+
+
+class PurgeRun(Base):
+    """One purge (not a dry run): who ran it, the cutoffs, the counts as it goes (written
+    with each batch, so an interrupted run's work is known to the next), and its outcome.
+
+    On SQLite an unfinished row whose `heartbeat_at` is recent is the lock that stops a
+    second purge; PostgreSQL uses an advisory lock besides, which dies with its process.
+    """
+
+    __tablename__ = "purge_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_by: Mapped[str] = mapped_column(String(80))
+    workstation: Mapped[str | None] = mapped_column(String(80))
+    started_at: Mapped[datetime]
+    heartbeat_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+    # running, then done or interrupted; an interrupted run becomes resumed once a later
+    # run's audit event has reported what it removed.
+    outcome: Mapped[str] = mapped_column(String(12), default="running")
+    cutoffs: Mapped[str] = mapped_column(Text, default="{}")  # {kind: iso time}
+    counts: Mapped[str] = mapped_column(Text, default="{}")  # {what: rows removed}

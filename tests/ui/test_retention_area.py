@@ -1,0 +1,73 @@
+"""The Retention area: settings, the oldest data, the last purge, and holds placed, filtered
+by case and released from the screen (C.1, F.5)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from rtic_console.domain.retention import RetentionKind
+from rtic_console.services.retention_purge import run_purge
+from rtic_console.store.database import Database
+from rtic_console.ui.admin.hold_dialog import HoldDialog
+from rtic_console.ui.admin.retention_widget import RetentionWidget
+from tests.services.retention_support import add_read
+
+pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+
+
+@pytest.mark.policy("C.1")
+def test_settings_holds_and_purge_from_the_area(qtbot, console_session, db: Database, admin,
+                                                enrol) -> None:
+    old = datetime.now(UTC) - timedelta(days=120)
+    read_id, _ = add_read(db, "7ABC123", old, hit=True)
+    run_purge(db, admin)
+    session = console_session(admin)
+    widget = RetentionWidget(session)
+    qtbot.addWidget(widget)
+    widget.resize(1100, 720)
+    widget.show()
+    qtbot.waitUntil(lambda: "Last purge: run #1" in widget.purge_label.text(), timeout=5000)
+    assert widget.oldest[RetentionKind.DETECTIONS].text() == f"{old.astimezone():%Y-%m-%d %H:%M}"
+    assert widget.days[RetentionKind.DETECTIONS].value() == 730
+
+    widget.set_days(RetentionKind.DETECTIONS, 365)
+    qtbot.waitUntil(lambda: "kept 365 days" in widget.message.text(), timeout=5000)
+    qtbot.waitUntil(lambda: widget.set_by[RetentionKind.DETECTIONS].text().startswith("1001"),
+                    timeout=5000)
+
+    dialog = HoldDialog(session, widget)
+    qtbot.addWidget(dialog)
+    dialog.case_number.setText("26-004512")
+    dialog.reason.setText("robbery series")
+    dialog.record_id.setValue(read_id)
+    dialog._on_place_clicked()
+    qtbot.waitUntil(lambda: dialog.placed is not None, timeout=5000)
+    qtbot.waitUntil(lambda: widget.model.rowCount() == 1, timeout=5000)
+    dialog2 = HoldDialog(session, widget)
+    qtbot.addWidget(dialog2)
+    dialog2.reason.setText("no case")
+    dialog2.record_id.setValue(read_id)
+    dialog2._on_place_clicked()
+    qtbot.waitUntil(lambda: "case number" in dialog2.message.text(), timeout=5000)
+
+    widget.case_filter.setText("99-")
+    widget.refresh_holds()
+    qtbot.waitUntil(lambda: widget.model.rowCount() == 0, timeout=5000)
+    widget.case_filter.setText("26-0045")
+    widget.refresh_holds()
+    qtbot.waitUntil(lambda: widget.model.rowCount() == 1, timeout=5000)
+    widget.table.selectRow(0)
+    assert widget.release_button.isEnabled()
+    widget.grab().save("/tmp/retention_area.png")
+    widget.release(widget.model.row_at(0).id, "case closed")
+    qtbot.waitUntil(lambda: widget.model.rowCount() == 0, timeout=5000)
+    widget._on_preview_clicked()
+    qtbot.waitUntil(lambda: "A purge now would remove" in widget.message.text(), timeout=5000)
+
+    supervisor = console_session(enrol("7001", "supervisor"))
+    seen = RetentionWidget(supervisor)
+    qtbot.addWidget(seen)
+    assert not seen.place_button.isEnabled()
+    assert not seen.set_buttons[RetentionKind.DETECTIONS].isEnabled()

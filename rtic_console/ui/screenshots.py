@@ -216,11 +216,6 @@ def render_all(out: Path) -> list[Path]:
         shots.append(save(supervisor, out, "main-other-use"))
         supervisor.close()
 
-        commander = window_for("9601")  # an inspection's referral waits for its outcome
-        commander.tabs.setCurrentWidget(commander.areas["inbox"])
-        shots.append(save(commander, out, "main-inbox-commander"))
-        commander.close()
-
         sergeant = window_for("4101")
         wall = sergeant.areas["wall"]
         wall._asked = True  # the purpose is stated here rather than in the modal dialog
@@ -248,6 +243,12 @@ def render_all(out: Path) -> list[Path]:
                 roster.table.selectRow(0)
             shots.append(save(sergeant, out, f"main-{key}", 2.5 if key == "dashboard" else 1.5))
         sergeant.close()
+
+        # An inspection's referral and a non-partner agency's request (C.2.a) wait for them.
+        commander = window_for("9601")
+        commander.tabs.setCurrentWidget(commander.areas["inbox"])
+        shots.append(save(commander, out, "main-inbox-commander"))
+        commander.close()
     finally:
         bridge.close()
         runner.shutdown()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import ColumnElement, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, and_, exists, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from rtic_console.domain.plates import InvalidPlate, normalize_plate
@@ -265,6 +265,14 @@ def plate_held(plate: ColumnElement[str | None]) -> ColumnElement[bool]:
     """True for a plate value (of the search log or the audit trail's plain plates) that an
     active plate hold names: a case's plate stays readable while it is held."""
     return exists().where(_ACTIVE, EvidenceHold.scope == "plate", EvidenceHold.plate == plate)
+
+
+def plates_held_in(plates_json: ColumnElement[str | None]) -> ColumnElement[bool]:
+    """True for a JSON list of plates (a sharing request's) naming a plate that an active
+    plate hold names."""
+    # Plates are letters and digits only, so nothing in them is a LIKE wildcard.
+    return exists().where(_ACTIVE, EvidenceHold.scope == "plate", plates_json.contains(
+        literal('"') + EvidenceHold.plate + literal('"')))
 
 
 def segment_held() -> ColumnElement[bool]:

@@ -30,6 +30,7 @@ from rtic_console.services.evidence_holds import (
     detection_not_held,
     held_reads_before,
     plate_held,
+    plates_held_in,
 )
 from rtic_console.services.retention import database_now, retention_days
 from rtic_console.services.runner import refusals_audited
@@ -45,6 +46,7 @@ from rtic_console.store.models import (
     HitStep,
     PurgeRun,
     SearchRecord,
+    SharingRequest,
 )
 
 logger = logging.getLogger(__name__)
@@ -61,7 +63,7 @@ Progress = Callable[[str], None]
 COUNTED: dict[RetentionKind, tuple[str, ...]] = {
     RetentionKind.DETECTIONS: ("reads", "images", "hits", "hit_steps", "audit_plates"),
     RetentionKind.HIT_IMAGES: ("images", "attachments", "audit_plates"),
-    RetentionKind.SEARCH_PLATES: ("searches", "audit_plates"),
+    RetentionKind.SEARCH_PLATES: ("searches", "sharing_requests", "audit_plates"),
     RetentionKind.RECORDINGS: ("segments", "bytes", "audit_plates"),
 }
 
@@ -137,6 +139,12 @@ def _expired_searches(plan: _Plan) -> list[ColumnElement[bool]]:
             SearchRecord.plate_pattern.is_not(None), ~plate_held(SearchRecord.plate_pattern)]
 
 
+def _expired_sharing(plan: _Plan) -> list[ColumnElement[bool]]:
+    """The plates a sharing request named (C.2-C.6) are plate data like a search's."""
+    return [SharingRequest.filed_at < plan.before(RetentionKind.SEARCH_PLATES),
+            SharingRequest.plates.is_not(None), ~plates_held_in(SharingRequest.plates)]
+
+
 def _expired_audit_plates(plan: _Plan, kind: RetentionKind) -> list[ColumnElement[bool]]:
     return [AuditPlate.kind == kind.value, AuditPlate.occurred_at < plan.before(kind),
             ~plate_held(AuditPlate.plate)]
@@ -167,6 +175,8 @@ def _would_remove(session: Session, plan: _Plan, kind: RetentionKind) -> dict[st
     if kind is RetentionKind.SEARCH_PLATES:
         return {"searches": _count(session, select(SearchRecord.id)
                                    .where(*_expired_searches(plan))),
+                "sharing_requests": _count(session, select(SharingRequest.id)
+                                           .where(*_expired_sharing(plan))),
                 "audit_plates": plates}
     segments, size, _ = recordings.count_expired_segments(
         session, plan.before(RetentionKind.RECORDINGS), plan.camera_cutoffs)
@@ -244,12 +254,17 @@ def _purge_batch(session: Session, plan: _Plan, kind: RetentionKind,
         rows = session.execute(select(SearchRecord.id, SearchRecord.parameters)
                                .where(*_expired_searches(plan))
                                .order_by(SearchRecord.id).limit(limit)).all()
-        if not rows:
+        shared = _ids(session, select(SharingRequest.id).where(*_expired_sharing(plan)), limit)
+        if not rows and not shared:
             return {}
-        session.execute(update(SearchRecord), [
-            {"id": sid, "plate_pattern": None, "parameters": _without_plate(params)}
-            for sid, params in rows])
-        return {"searches": len(rows)}
+        if rows:
+            session.execute(update(SearchRecord), [
+                {"id": sid, "plate_pattern": None, "parameters": _without_plate(params)}
+                for sid, params in rows])
+        if shared:
+            session.execute(update(SharingRequest).where(SharingRequest.id.in_(shared))
+                            .values(plates=None))
+        return {"searches": len(rows), "sharing_requests": len(shared)}
     done = recordings.purge_segments(session, plan.before(kind), plan.camera_cutoffs, limit)
     return {"segments": done.deleted, "bytes": done.bytes_freed} if done.deleted else {}
 

@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, text
 
+from rtic_console.domain.retention import RetentionKind
 from rtic_console.services import evidence_holds, recordings, retention
+from rtic_console.services.agencies import AgencyInput, add_agency
 from rtic_console.services.context import Context, Refused
 from rtic_console.services.evidence_holds import HoldRequest
 from rtic_console.services.retention_purge import run_purge
@@ -22,6 +24,7 @@ from rtic_console.store import audit_log, partitions
 from rtic_console.store.audit_log import AuditFilter, list_events
 from rtic_console.store.database import Database
 from rtic_console.store.models import (
+    Agency,
     AuditPlate,
     Detection,
     DetectionImage,
@@ -30,6 +33,7 @@ from rtic_console.store.models import (
     PurgeRun,
     RecordingSegment,
     SearchRecord,
+    SharingRequest,
 )
 from tests.refusals import assert_refused
 from tests.services.pscn_support import add_camera, at, write_segment
@@ -132,7 +136,8 @@ def test_held_data_survives_and_the_rest_is_gone_from_every_table(
     assert by_kind["detections"].kept_for_holds == 3
     assert by_kind["hit_images"].removed == {"images": 1, "attachments": 1,
                                              "audit_plates": 0}
-    assert by_kind["search_plates"].removed == {"searches": 1, "audit_plates": 1}
+    assert by_kind["search_plates"].removed == {"searches": 1, "sharing_requests": 0,
+                                                "audit_plates": 1}
     assert by_kind["recordings"].removed["segments"] == 1
     assert (by_kind["recordings"].kept_for_holds, by_kind["search_plates"].kept_for_holds) \
         == (1, 1)
@@ -271,3 +276,42 @@ def test_only_an_alpr_administrator_purges(db: Database, admin: Context, enrol) 
     assert run_purge(db, supervisor, dry_run=True).dry_run
     assert_refused(db, lambda: run_purge(db, supervisor), action="retention.purge",
                    error=Refused)
+
+
+@pytest.mark.policy("C.1")
+def test_a_sharing_requests_plates_go_with_the_search_logs_unless_held(
+        db: Database, admin: Context) -> None:
+    """The plates another agency asked about are plate data: kept as long as the search
+    log's plates, longer while a plate hold names one of them."""
+    perform(db, admin, retention.set_retention, "search_plates", 90)
+    perform(db, admin, add_agency, AgencyInput("CA0340100", "Elk Grove PD", "CA", "local",
+                                               learn_partner=True))
+    with db.write() as session:
+        agency = session.scalar(select(Agency.id))
+        ids = {}
+        for name, plates, age in (("old", ["OLD001", "OLD002"], 100),
+                                  ("held", ["OLD003", "HELD02"], 120),
+                                  ("young", ["YNG001"], 5)):
+            row = SharingRequest(
+                agency_id=agency, requester_name="Det. R. Alvarez", requester_contact="x",
+                purpose="robbery", their_case_number="EG-1", plates=json.dumps(plates),
+                time_from=_ago(age + 2), time_to=_ago(age + 1), filed_by="1000",
+                filed_at=_ago(age), decision="granted", clause="C.2", clauses="C.2",
+                decision_reason="granted", decided_at=_ago(age))
+            session.add(row)
+            session.flush()
+            ids[name] = row.id
+    make_weeks(db, _ago(120))
+    add_read(db, "HELD02", _ago(120))
+    _hold(db, admin, plate="HELD02", start=_ago(130), end=_ago(110))
+    dry = run_purge(db, admin, dry_run=True)
+    report = run_purge(db, admin)
+    counted = {k.kind: k.removed for k in report.kinds}[RetentionKind.SEARCH_PLATES]
+    assert counted["sharing_requests"] == 1
+    assert {k.kind: k.removed for k in dry.kinds}[RetentionKind.SEARCH_PLATES][
+        "sharing_requests"] == 1
+    with db.read() as session:
+        kept = dict(session.execute(select(SharingRequest.id, SharingRequest.plates)).all())
+    assert kept[ids["old"]] is None
+    assert json.loads(kept[ids["held"]]) == ["OLD003", "HELD02"]
+    assert json.loads(kept[ids["young"]]) == ["YNG001"]

@@ -8,9 +8,9 @@ import io
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -137,6 +137,24 @@ def _label(value: str | None) -> str | None:
     return value.strip().lower()[:40] or None if value else None
 
 
+def _stored_already(session: Session,
+                    reads: dict[tuple[str, str], PlateRead]) -> set[tuple[str, str]]:
+    """The vendor ids of these reads stored before, on PostgreSQL.
+
+    There the unique key also holds the partition columns (0011), so a read re-sent with
+    another time (a vendor's updated group) would not conflict; a vendor id names one read
+    within a day of its time, which also keeps the look-up to one or two weekly partitions.
+    """
+    if not reads:
+        return set()
+    times = [r.captured_at for r in reads.values()]
+    window = Detection.captured_at.between(min(times) - timedelta(days=1),
+                                           max(times) + timedelta(days=1))
+    return {(fmt, sid) for fmt, sid in session.execute(
+        select(Detection.source_format, Detection.source_id).where(
+            window, tuple_(Detection.source_format, Detection.source_id).in_(list(reads))))}
+
+
 def ingest_reads(session: Session, reads: Sequence[PlateRead], engine: MatchingEngine,
                  now: datetime, channel: str) -> IngestOutcome:
     """Store reads once each (by vendor id), their images, and any hits, atomically.
@@ -150,9 +168,12 @@ def ingest_reads(session: Session, reads: Sequence[PlateRead], engine: MatchingE
     unique: dict[tuple[str, str], PlateRead] = {}
     for read in reads:
         unique.setdefault((read.source, read.source_id), read)
+    if session.get_bind().dialect.name == "postgresql":
+        for key in _stored_already(session, unique):
+            del unique[key]
     rows = [_detection_row(r, devices.get(r.device_ref), now) for r in unique.values()]
     inserted = {(fmt, sid): det_id
-                for det_id, fmt, sid in _insert_ignoring_duplicates(session, rows)}
+                for det_id, fmt, sid in _insert_ignoring_duplicates(session, rows)} if rows else {}
     images = [{"detection_id": det_id, "kind": kind, "jpeg": data,
                "captured_at": unique[key].captured_at}
               for key, det_id in inserted.items()

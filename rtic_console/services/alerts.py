@@ -69,15 +69,6 @@ def open_alerts(session: Session, ctx: Context) -> list[AlertView]:
         .order_by(Alert.raised_at, Alert.id))]
 
 
-@service_action("alert.list")
-def alerts_by_id(session: Session, ctx: Context, alert_ids: list[int]) -> list[AlertView]:
-    """These alerts as they are now, if they are for a role this person holds."""
-    person = authorize(session, ctx, Permission.USE_CONSOLE, action="alert.list")
-    roles = [r.value for r in roles_of(person)]
-    return [_view(a) for a in session.scalars(
-        select(Alert).where(Alert.id.in_(set(alert_ids)), Alert.for_role.in_(roles)))]
-
-
 @service_action("alert.acknowledge")
 def acknowledge_alert(session: Session, ctx: Context, alert_id: int, note: str = "") -> AlertView:
     """One holder of the role acknowledges it for all of them: it leaves every console."""

@@ -125,7 +125,7 @@ def test_export_writes_the_clip_and_is_refused_for_donor_cameras(as_person, admi
                                "26-1", "--report", "R-9", "--out", str(tmp_path / "out"),
                                "--recipient", "spd")
     assert code == 0, err
-    (clip,) = (tmp_path / "out").glob("*.avi")
+    (clip,) = (tmp_path / "out").glob("*.mp4")
     assert hashlib.sha256(clip.read_bytes()).hexdigest() in out
     manifest = json.loads(next((tmp_path / "out").glob("*.manifest.json")).read_text())
     assert manifest["report_number"] == "R-9" and manifest["clip"]["frames"] == 10

@@ -102,7 +102,7 @@ class PlaybackWorker(threading.Thread):
     """Shows, for one camera, the frame recorded at the clock's moment: it decodes forward
     as the clock runs (grabbing without decoding the frames a fast speed skips) and
     reopens a segment when the clock jumps back. When the clock is in a gap of this
-    camera it says so (`in_gap`) and waits; the dialog moves the clock past gaps that all
+    camera (`segment_at` is None) it waits; the dialog moves the clock past gaps that all
     its cameras share. `stop` may be called from any thread."""
 
     def __init__(self, segments: Sequence[SegmentView], clock: PlaybackClock,
@@ -117,7 +117,6 @@ class PlaybackWorker(threading.Thread):
         self._stopping = threading.Event()
         self._wake = threading.Event()
         self._seq = 0
-        self.in_gap = False
         self.problem = ""
 
     def latest(self) -> tuple[np.ndarray, PlaybackPosition] | None:
@@ -151,7 +150,6 @@ class PlaybackWorker(threading.Thread):
                 self._wake.clear()
                 at = self.clock.now()
                 index = self.segment_at(at)
-                self.in_gap = index is None
                 if index is None:
                     resume = self.next_start_after(at)
                     self._wait_until(resume)

@@ -12,6 +12,7 @@ the export.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -189,10 +190,8 @@ class ClipWriter:
 
     def abandon(self) -> None:
         """A failed export leaves no half clip behind."""
-        try:
+        with contextlib.suppress(av.FFmpegError):
             self._container.close()
-        except av.FFmpegError:
-            pass
         self.path.unlink(missing_ok=True)
 
 

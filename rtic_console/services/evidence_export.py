@@ -8,8 +8,8 @@ from pathlib import Path
 
 from rtic_console.domain.recipients import ExportRecipient
 from rtic_console.services import recordings
-from rtic_console.services.context import Context
 from rtic_console.services.clip_export import ExportPlan
+from rtic_console.services.context import Context
 from rtic_console.services.recordings import ExportResult, describe_plan
 from rtic_console.services.runner import attempt, perform, query
 from rtic_console.store.database import Database

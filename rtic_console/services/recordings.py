@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 
 from rtic_console.domain.devices import DeviceKind
 from rtic_console.domain.donor_terms import RecordingDecision, recording_allowed
-from rtic_console.domain.recording_coverage import Span, coverage, describe_span
 from rtic_console.domain.recipients import ExportRecipient
+from rtic_console.domain.recording_coverage import Span, coverage, describe_span
 from rtic_console.domain.retention import cutoff
 from rtic_console.domain.roles import Permission
 from rtic_console.domain.stream_urls import SecretUrl

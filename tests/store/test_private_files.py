@@ -12,10 +12,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from rtic_console.domain.recording_coverage import Span
 from rtic_console.feeds.recorder import RecorderWorker
 from rtic_console.feeds.spool import Spool
 from rtic_console.services.audit_review import export_csv
-from rtic_console.domain.recording_coverage import Span
 from rtic_console.services.clip_export import ExportPlan, SourceSegment, write_export_files
 from rtic_console.services.context import Context
 from rtic_console.services.recordings import SegmentInfo

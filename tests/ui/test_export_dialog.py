@@ -65,6 +65,12 @@ def test_export_manifest_hash_matches_the_clip(qtbot, console_session, admin, db
     dialog.report_number.setText("RPT-88")
     dialog.purpose.setText("Robbery at K St Mall")
     dialog.folder.setText(str(tmp_path / "evidence"))
+    assert not dialog.export_button.isEnabled(), "nothing is exported before the preview"
+    dialog.preview_button.click()
+    qtbot.waitUntil(dialog.preview.isVisible, timeout=10000)
+    assert "1 gap with no recording" in dialog.preview_text.text()
+    assert dialog.export_button.text() == "Export anyway" and dialog.gap_warning.isVisible()
+    assert not (tmp_path / "evidence").exists(), "the preview writes nothing"
     dialog.export_button.click()
     assert dialog.busy
     qtbot.waitUntil(lambda: dialog.exported is not None, timeout=20000)
@@ -77,6 +83,12 @@ def test_export_manifest_hash_matches_the_clip(qtbot, console_session, admin, db
     assert manifest["case_number"] == "26-004512" and manifest["report_number"] == "RPT-88"
     assert [s["sha256"] for s in manifest["segments"]] == [s.sha256 for s in segments]
     assert dialog.progress.text().startswith("Done") and not dialog.busy
+    assert "1 gap listed" in dialog.progress.text()
+    assert result.clip_path.suffix == ".mp4" and len(result.originals) == 3
+    dialog.purpose.setText("Robbery at K St Mall, second copy")
+    assert not dialog.export_button.isEnabled(), "a changed request needs a new preview"
+    dialog.preview_button.click()
+    qtbot.waitUntil(dialog.export_button.isEnabled, timeout=10000)
     (event,) = _events(db, "evidence.export")
     assert event.details["clip_sha256"] == clip_sha
 

@@ -68,7 +68,7 @@ def test_export_manifest_hash_matches_the_clip(qtbot, console_session, admin, db
     assert not dialog.export_button.isEnabled(), "nothing is exported before the preview"
     dialog.preview_button.click()
     qtbot.waitUntil(dialog.preview.isVisible, timeout=10000)
-    assert "1 gap with no recording" in dialog.preview_text.text()
+    assert "1 gap with no recording" in dialog.preview_text.toPlainText()
     assert dialog.export_button.text() == "Export anyway" and dialog.gap_warning.isVisible()
     assert not (tmp_path / "evidence").exists(), "the preview writes nothing"
     dialog.export_button.click()

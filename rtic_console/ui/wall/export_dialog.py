@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import shiboken6
-from PySide6.QtCore import QDateTime, QObject, QStandardPaths, Qt, Signal, Slot
+from PySide6.QtCore import QDateTime, QObject, QStandardPaths, Signal, Slot
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
@@ -123,12 +124,12 @@ class ExportDialog(QDialog):
         form.addRow("Recipient", recipient_row)
         form.addRow("Output folder", folder_row)
         self.preview = QGroupBox("What the export will hold")
-        self.preview_text = QLabel()
+        # Read-only text, scrolled: a day with many outages lists every gap.
+        self.preview_text = QPlainTextEdit()
         self.preview_text.setObjectName("exportPreview")
-        self.preview_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.preview_timeline = TimelineWidget()
-        self.preview_timeline.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.preview_timeline.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.preview_text.setReadOnly(True)
+        self.preview_text.setFixedHeight(self.fontMetrics().lineSpacing() * 7 + 12)
+        self.preview_timeline = TimelineWidget(scrubbable=False)
         self.gap_warning = QLabel()
         self.gap_warning.setObjectName("warningText")
         self.gap_warning.setWordWrap(True)
@@ -236,10 +237,9 @@ class ExportDialog(QDialog):
     def _on_planned(self, plan: ExportPlan) -> None:
         self.plan = plan
         self.preview_button.setEnabled(True)
-        self.preview_text.setText("\n".join(describe_plan(plan)))
+        self.preview_text.setPlainText("\n".join(describe_plan(plan)))
         found = coverage((Span(s.started_at, s.ended_at) for s in plan.segments), plan.start,
                          plan.end)
-        self.preview_timeline.cursor = None
         self.preview_timeline.set_lanes(Span(plan.start, plan.end), [TimelineLane(
             str(plan.camera["id"]), found.recorded, found.gaps)])
         if plan.gaps:

@@ -27,8 +27,8 @@ from rtic_console.domain.recording_coverage import Span
 
 LABEL_W = 96
 RULER_H = 22
-LANE_H = 30
-HOLD_H = 7
+LANE_H = 36
+HOLD_H = 11
 TICK_STEPS_S = (1, 5, 10, 30, 60, 300, 600, 900, 1800, 3600, 7200, 10800, 21600)
 SMALL_STEP = timedelta(seconds=1)
 LARGE_STEP = timedelta(seconds=10)
@@ -56,21 +56,27 @@ class TimelineWidget(QWidget):
 
     scrubbed = Signal(object)  # datetime
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, scrubbable: bool = True) -> None:
+        """Not `scrubbable`: a picture of the coverage (an export's preview), no cursor."""
         super().__init__(parent)
         self.span: Span | None = None
         self.lanes: list[TimelineLane] = []
         self.cursor: datetime | None = None
+        self.scrubbable = scrubbable
         self._dragging = False
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        if scrubbable:
+            self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        else:
+            self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setAccessibleName("Recording timeline")
         self._fit_height()
 
     def set_lanes(self, span: Span, lanes: Sequence[TimelineLane]) -> None:
         self.span, self.lanes = span, list(lanes)
-        self.cursor = span.start if self.cursor is None else \
-            min(max(self.cursor, span.start), span.end)
+        if self.scrubbable:
+            self.cursor = span.start if self.cursor is None else \
+                min(max(self.cursor, span.start), span.end)
         self._fit_height()
         self.update()
 

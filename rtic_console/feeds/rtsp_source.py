@@ -62,6 +62,7 @@ class RtspSource:
         self._read_timeout_s = read_timeout_s
         self._last_time: float | None = None
         self._bad = 0
+        self._any_packet = False
         context = self._stream.codec_context
         self.codec = context.name
         context.thread_count = 1  # one decoder thread per stream: lowest latency
@@ -130,6 +131,7 @@ class RtspSource:
                 from None
         if packet.size == 0 and packet.dts is None:
             raise StreamError(Failure.STREAM_ENDED, "stream ended")  # the demuxer's last flush
+        self._any_packet = True
         return packet
 
     def _next_frame(self, started: float) -> tuple[av.VideoFrame | None, float]:
@@ -158,6 +160,9 @@ class RtspSource:
                               "restarted its stream); opening it again")
 
     def _timed_out(self) -> StreamError:
+        if not self._any_packet:
+            return StreamError(Failure.TIMED_OUT, "timed out: the camera answered but sent no "
+                                                  f"video for {self._read_timeout_s:g} s")
         return StreamError(Failure.TIMED_OUT, f"timed out: no data for {self._read_timeout_s:g} s")
 
     def _bad_frame(self) -> None:
@@ -183,4 +188,5 @@ def _check_decodable(container: av.container.InputContainer) -> None:
     name = getattr(context, "name", "") or ""
     if not name or name == "none" or not context.is_decoder:
         raise StreamError(Failure.UNSUPPORTED,
-                          f"cannot decode: unsupported codec ({name or 'unknown'})")
+                          "cannot decode: the camera's codec is not one this console "
+                          f"decodes ({name or 'unknown'})")

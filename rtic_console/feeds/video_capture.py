@@ -56,10 +56,12 @@ def _jpeg_size(packet: np.ndarray) -> tuple[int, int] | None:
 
 
 class VideoSource:
-    """One open HTTP (MJPEG) or file stream; `open` hands RTSP URLs to RtspSource. MJPEG packets are decoded here rather than inside FFmpeg: OpenCV's
-    FFmpeg path rescales every frame to the size seen at open time (hiding a resolution
-    change), cannot say which frame failed to decode, and cannot decode at 1/2, 1/4 or 1/8
-    scale, which libjpeg does for a fraction of the cost when the tile is small."""
+    """One open HTTP (MJPEG) or file stream; `open` hands RTSP URLs to RtspSource.
+
+    MJPEG packets are decoded here rather than inside FFmpeg: OpenCV's FFmpeg path rescales
+    every frame to the size seen at open time (hiding a resolution change), cannot say which
+    frame failed to decode, and cannot decode at 1/2, 1/4 or 1/8 scale, which libjpeg does
+    for a fraction of the cost when the tile is small."""
 
     def __init__(self, capture: cv2.VideoCapture, read_timeout_s: float) -> None:
         self._capture, self._read_timeout_s = capture, read_timeout_s
@@ -99,8 +101,8 @@ class VideoSource:
         """The next frame, the stream's (width, height) and the monotonic time the frame arrived,
         or None for a frame that would not decode.
 
-        `reduce` (1, 2, 4 or 8) shrinks frames while decoding when `can_reduce`. Raises StreamError when
-        the stream is lost.
+        `reduce` (1, 2, 4 or 8) shrinks frames while decoding when `can_reduce`. Raises
+        StreamError when the stream is lost.
         """
         started, ok, data, now = self._next()
         if not ok:
@@ -231,7 +233,8 @@ class CaptureWorker(threading.Thread):
                  transform: FrameTransform | None = None,
                  target_size: tuple[int, int] | None = None, stale_after_s: float = 2.0,
                  open_timeout_s: float = 5.0, read_timeout_s: float = 5.0,
-                 transport: str = "tcp", backoff_initial_s: float = 0.5, backoff_max_s: float = 30.0) -> None:
+                 transport: str = "tcp", backoff_initial_s: float = 0.5,
+                 backoff_max_s: float = 30.0) -> None:
         super().__init__(name=f"capture-{camera_id}-Worker", daemon=True)
         self.camera_id = camera_id
         self.transform = transform  # replaced at any time, e.g. when the agreement changes

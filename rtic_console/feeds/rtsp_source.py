@@ -17,10 +17,9 @@ import av
 import av.error
 import numpy as np
 
-from rtic_console.domain.stream_urls import redact_url
+from rtic_console.domain.stream_urls import STREAM_TRANSPORTS, redact_url
 from rtic_console.feeds.video_capture import MAX_BAD_FRAMES, Failure, StreamError
 
-TRANSPORTS = ("tcp", "udp")
 TIMESTAMP_JUMP_S = 1.0  # going back further than this is a restarted camera, not reordering
 CODEC_TITLES = {"h264": "H.264", "hevc": "H.265", "mjpeg": "MJPEG", "mpeg4": "MPEG-4"}
 
@@ -70,8 +69,8 @@ class RtspSource:
     @classmethod
     def open(cls, url: str, *, open_timeout_s: float, read_timeout_s: float,
              transport: str = "tcp") -> RtspSource:
-        if transport not in TRANSPORTS:
-            raise ValueError(f"transport must be one of {TRANSPORTS}")
+        if transport not in STREAM_TRANSPORTS:
+            raise ValueError(f"transport must be one of {STREAM_TRANSPORTS}")
         options = {"rtsp_transport": transport, "timeout": str(int(read_timeout_s * 1e6)),
                    "fflags": "nobuffer", "max_delay": "500000",
                    "analyzeduration": "1000000", "probesize": "1000000"}

@@ -58,14 +58,20 @@ class StreamSpec:
                    int(match["fps"]))
 
     def launch(self) -> str:
-        """Each stream draws a moving test pattern with the time burnt in, so a frozen
-        picture is visible at a glance."""
+        """A moving test pattern with the stream's name, codec, size and the wall-clock time
+        burnt in: a frozen picture, or a tile on the wrong stream, shows at a glance."""
         kbps = max(200, self.width * self.height * self.fps // 7000)
         encoder = _ENCODERS[self.codec].format(kbps=kbps, gop=self.fps * 2)
-        return (f"( videotestsrc is-live=true pattern=ball motion=sweep "
+        title = f"{self.mount.upper()} {self.codec.upper()} {self.width}x{self.height}"
+        text = (f"font-desc=\"Sans {max(8, self.height // 20)}\" halignment=left "
+                f"valignment=top xpad={self.width // 40} ypad={self.height // 8}")
+        return (f"( videotestsrc is-live=true pattern=ball "
                 f"! video/x-raw,width={self.width},height={self.height},"
                 f"framerate={self.fps}/1 "
-                f"! timeoverlay font-desc=\"Sans {max(8, self.height // 24)}\" "
+                f"! textoverlay text=\"{title}\" {text} "
+                f"! clockoverlay time-format=\"%H:%M:%S\" halignment=right valignment=top "
+                f"font-desc=\"Sans {max(8, self.height // 20)}\" xpad={self.width // 40} "
+                f"ypad={self.height // 8} "
                 f"! videoconvert ! video/x-raw,format=I420 ! {encoder} )")
 
 

@@ -61,7 +61,7 @@ class StreamSpec:
         """A moving test pattern with the stream's name, codec, size and the wall-clock time
         burnt in: a frozen picture, or a tile on the wrong stream, shows at a glance."""
         kbps = max(200, self.width * self.height * self.fps // 7000)
-        encoder = _ENCODERS[self.codec].format(kbps=kbps, gop=self.fps * 2)
+        encoder = _ENCODERS[self.codec].format(kbps=kbps, gop=self.fps)  # 1 s
         title = f"{self.mount.upper()} {self.codec.upper()} {self.width}x{self.height}"
         text = (f"font-desc=\"Sans {max(8, self.height // 20)}\" halignment=left "
                 f"valignment=top xpad={self.width // 40} ypad={self.height // 8}")

@@ -62,6 +62,8 @@ class RtspSource:
         self._last_time: float | None = None
         self._bad = 0
         self._any_packet = False
+        self._opened_at = time.monotonic()
+        self._pictures = 0
         context = self._stream.codec_context
         self.codec = context.name
         context.thread_count = 1  # one decoder thread per stream: lowest latency
@@ -95,6 +97,7 @@ class RtspSource:
         if frame is None:
             return self._bad_frame()
         self._bad = 0
+        self._pictures += 1
         width, height = frame.width, frame.height
         if reduce > 1:
             image = frame.to_ndarray(width=-(-width // reduce), height=-(-height // reduce),
@@ -112,6 +115,7 @@ class RtspSource:
         if packet.size == 0 or not (context.width and context.height):
             return self._bad_frame()
         self._bad = 0
+        self._pictures += 1
         return (context.width, context.height), time.monotonic()
 
     def _next_packet(self, started: float) -> av.Packet:
@@ -165,14 +169,21 @@ class RtspSource:
         return StreamError(Failure.TIMED_OUT, f"timed out: no data for {self._read_timeout_s:g} s")
 
     def _bad_frame(self) -> None:
-        """Packets that give no picture: a few are normal (a decoder's delay, a lost packet
-        before the next key frame); many in a row is a stream we cannot decode."""
+        """Packets that give no picture. Until the first key frame none do: that wait is
+        bounded by the read timeout. After it a few are normal (a lost packet before the
+        next key frame); many in a row is a stream we cannot decode."""
+        codec = CODEC_TITLES.get(self.codec, self.codec)
+        if self._pictures == 0:
+            if time.monotonic() - self._opened_at < self._read_timeout_s:
+                return None
+            raise StreamError(Failure.DECODE_ERROR, f"decode error: no {codec} picture "
+                                                    f"decoded in {self._read_timeout_s:g} s")
         self._bad += 1
         if self._bad < MAX_BAD_FRAMES * 6:  # up to two seconds of a 15 fps camera
             return None
         raise StreamError(Failure.DECODE_ERROR,
                           f"decode error: {self._bad} packets in a row gave no picture "
-                          f"({CODEC_TITLES.get(self.codec, self.codec)})")
+                          f"({codec})")
 
     def release(self) -> None:
         self._container.close()

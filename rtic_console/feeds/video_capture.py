@@ -168,6 +168,12 @@ class VideoSource:
         self._capture.release()
 
 
+def decode_reduction(width: int, height: int, target: tuple[int, int]) -> int:
+    """The largest of 8, 4 or 2 that still leaves the frame at least `target` big, else 1."""
+    return next((r for r in (8, 4, 2) if -(-width // r) >= target[0]
+                 and -(-height // r) >= target[1]), 1)
+
+
 class StreamState(StrEnum):
     CONNECTING = "connecting"
     LIVE = "live"
@@ -379,8 +385,7 @@ class CaptureWorker(threading.Thread):
         target = self.target_size
         if not can_reduce or target is None:
             return 1
-        return next((r for r in (8, 4, 2) if -(-width // r) >= target[0]
-                     and -(-height // r) >= target[1]), 1)
+        return decode_reduction(width, height, target)
 
     def _check_silence(self) -> None:
         with self._status_lock:

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from rtic_console.feeds.rtsp_server_process import RtspServerProcess, encoders
+from rtic_console.feeds.stream_probe import StreamProbeError, probe_stream
 from rtic_console.feeds.video_capture import CaptureWorker, Failure, StreamState
 from tests.feeds.capture_harness import States, wait_until
 from tests.feeds.rtsp_misbehaving_server import misbehaving_server
@@ -119,3 +120,18 @@ def test_bad_streams_say_why_and_stall_nothing_else(server: RtspServerProcess,
         assert offline.failure is failure and words in offline.reason, offline
         frames_of(healthy, 10, timeout=5)  # the other camera kept going meanwhile
         assert healthy.status.state is StreamState.LIVE
+
+
+@pytest.mark.parametrize("decode", [True, False])
+def test_a_stream_check_measures_an_rtsp_camera(server: RtspServerProcess,
+                                               decode: bool) -> None:
+    """Over UDP, as a camera set to UDP is checked; without decoding for a donor camera."""
+    result = probe_stream(server.url("h264/sub"), frames=10, timeout_s=10, decode=decode,
+                          transport="udp")
+    assert (result.width, result.height) == (320, 180) and result.frames_read == 10
+    assert result.measured_fps > 5
+
+
+def test_a_stream_check_says_the_credentials_were_refused(server: RtspServerProcess) -> None:
+    with pytest.raises(StreamProbeError, match="credentials refused"):
+        probe_stream(server.url("h264/sub", user="viewer:wrong"), frames=5, timeout_s=5)

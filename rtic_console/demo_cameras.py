@@ -59,8 +59,8 @@ def start_camera_simulator(streams: int) -> tuple[subprocess.Popen[str], int]:
 
 
 def start_rtsp_cameras() -> RtspServerProcess | None:
-    """The RTSP cameras' server, or None where GStreamer's RTSP server is not installed (those
-    cameras then stream MJPEG like the others, and the log says why)."""
+    """The RTSP cameras' server, or None where GStreamer's RTSP server is not installed or
+    will not start (those cameras then stream MJPEG like the others; the log says why)."""
     available = encoders()
     streams = [f"{code.lower()}/{which}={codec}:{size}"
                for code, codec in RTSP_CAMERAS.items() if codec in available
@@ -69,7 +69,11 @@ def start_rtsp_cameras() -> RtspServerProcess | None:
         logger.warning("no RTSP cameras in the demo: GStreamer's RTSP server or its encoders "
                        "are missing (installer/install_system_libs.sh installs them)")
         return None
-    return RtspServerProcess.start(streams, user=RTSP_USER)
+    try:
+        return RtspServerProcess.start(streams, user=RTSP_USER)
+    except (OSError, RuntimeError) as exc:
+        logger.warning("no RTSP cameras in the demo: %s", exc)
+        return None
 
 
 def demo_context(db: Database, settings: Settings, badge: str) -> Context:

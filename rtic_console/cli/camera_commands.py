@@ -12,6 +12,7 @@ from rtic_console.cli.recipient_option import add_recipient_option, recipient_ar
 from rtic_console.cli.session import CliSession
 from rtic_console.domain.devices import DeviceCategory
 from rtic_console.domain.recording_coverage import describe_span
+from rtic_console.domain.stream_urls import STREAM_TRANSPORTS
 from rtic_console.feeds.stream_check import check_stream
 from rtic_console.services import camera_credentials, cameras
 from rtic_console.services.cameras import CameraInput, CameraView
@@ -43,6 +44,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                      help="|".join(c.value for c in DeviceCategory) + " (F.1)")
     add.add_argument("--url", required=True, help="main stream, e.g. rtsp://user:pass@host/x")
     add.add_argument("--substream-url", help="low-resolution stream for the wall")
+    add.add_argument("--transport", choices=STREAM_TRANSPORTS, default="tcp",
+                     help="how RTSP carries the video (default tcp)")
     add.add_argument("--area", default="")
     add.add_argument("--address", default="")
     add.add_argument("--json", action="store_true")
@@ -96,7 +99,7 @@ def _camera_json(v: CameraView) -> dict[str, object]:
     return {"id": v.id, "code": v.code, "name": v.name, "category": v.category.value,
             "area": v.area, "address": v.address, "latitude": v.latitude,
             "longitude": v.longitude, "status": v.status, "stream_url": v.display_url,
-            "substream_url": v.substream_display_url,
+            "substream_url": v.substream_display_url, "transport": v.stream_transport,
             "last_seen_at": v.last_seen_at.isoformat() if v.last_seen_at else None,
             "recording": v.recording_enabled, "retention_days": v.retention_days}
 
@@ -104,7 +107,8 @@ def _camera_json(v: CameraView) -> dict[str, object]:
 def _add(args: argparse.Namespace, cli: CliSession) -> int:
     view = perform(cli.db, cli.context(), cameras.add_camera, CameraInput(
         code=args.code, name=args.name, category=args.category, stream_url=args.url,
-        substream_url=args.substream_url, area=args.area, address=args.address))
+        substream_url=args.substream_url, area=args.area, address=args.address,
+        stream_transport=args.transport))
     if args.json:
         print_json(_camera_json(view))
     else:

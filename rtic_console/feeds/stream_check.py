@@ -44,7 +44,7 @@ def check_stream(db: Database, ctx: Context, *, camera: int | str | None = None,
     plan = query(db, ctx, cameras.plan_stream_check, camera, url)
     try:
         result = probe_stream(plan.url.reveal(), frames=frames, timeout_s=timeout_s,
-                              decode=plan.decode)
+                              decode=plan.decode, transport=plan.transport)
     except StreamProbeError as exc:
         ok, outcome = False, {"reason": exc.reason, "frames_requested": frames}
     else:

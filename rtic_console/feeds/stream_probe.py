@@ -30,14 +30,15 @@ class StreamProbeError(Exception):
 
 
 def probe_stream(url: str, frames: int = 30, timeout_s: float = 10.0,
-                 decode: bool = True) -> ProbeResult:
+                 decode: bool = True, transport: str = "tcp") -> ProbeResult:
     """Reads `frames` frames the way the wall does (same backend, timeouts and decoder).
 
     The first-frame latency runs from the start of the connection, so it is what an operator
     waits for when a tile opens. The frame rate is measured between the first and last frame.
     A stream that stalls just before the deadline can hold the call for up to 2 x timeout_s.
     With `decode` False no picture is decoded at all (`VideoSource.arrival`): connectivity,
-    size and rate only, for a camera whose pictures may not be looked at (G.1).
+    size and rate only, for a camera whose pictures may not be looked at (G.1). `transport`
+    is the camera's RTSP transport ("tcp" or "udp").
     """
     if frames < 1:
         raise ValueError("frames must be at least 1")
@@ -45,7 +46,8 @@ def probe_stream(url: str, frames: int = 30, timeout_s: float = 10.0,
     deadline = started + timeout_s
     logger.info("probing %s for %d frames", redact_url(url), frames)
     try:
-        source = VideoSource.open(url, open_timeout_s=timeout_s, read_timeout_s=timeout_s)
+        source = VideoSource.open(url, open_timeout_s=timeout_s, read_timeout_s=timeout_s,
+                                  transport=transport)
     except StreamError as exc:
         raise StreamProbeError(exc.reason) from None
     arrivals: list[float] = []

@@ -17,7 +17,12 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from rtic_console.app import qt_application
 from rtic_console.config import Settings
-from rtic_console.demo_cameras import WALL_ORDER, configure_demo_cameras, enrol_demo_workstation
+from rtic_console.demo_cameras import (
+    WALL_ORDER,
+    configure_demo_cameras,
+    enrol_demo_workstation,
+    start_rtsp_cameras,
+)
 from rtic_console.demo_inspection import seed_demo_inspection
 from rtic_console.demo_recordings import DemoRecording, seed_demo_recordings
 from rtic_console.domain.checklist import Step, StepInput
@@ -196,7 +201,8 @@ def render_all(out: Path) -> list[Path]:
     db = demo_database(work, settings)
     enrol_demo_workstation(db, settings)
     cameras = CameraSimulator(len(WALL_ORDER) - 1).start()
-    configure_demo_cameras(db, settings, cameras.port)
+    rtsp = start_rtsp_cameras()
+    configure_demo_cameras(db, settings, cameras.port, rtsp)
     seed_demo_inspection(db, settings)
     runner = OperationRunner()
     bridge = ChangeBridge(db.bus)
@@ -304,6 +310,8 @@ def render_all(out: Path) -> list[Path]:
         bridge.close()
         runner.shutdown()
         cameras.stop()
+        if rtsp is not None:
+            rtsp.stop()
         db.dispose()
     return shots
 

@@ -182,6 +182,16 @@ def test_camera_add_seals_the_credentials_and_list_never_shows_them(
     assert code == 2 and "category must be one of: agency, city, city_traffic" in err
 
 
+def test_camera_add_takes_the_rtsp_transport(as_person, admin, db: Database) -> None:
+    code, _, err = as_person("1001", "camera", "add", "CAM-CY-03", "--name", "J St", "--category",
+                             "city", "--url", "rtsp://10.1.2.3/101", "--substream-url",
+                             "rtsp://10.1.2.3/102", "--transport", "udp")
+    assert code == 0, err
+    code, out, _ = as_person("1001", "camera", "list", "--json")
+    (row,) = json.loads(out)
+    assert (row["transport"], row["substream_url"]) == ("udp", "rtsp://10.1.2.3/102")
+
+
 @pytest.mark.policy("G.1")
 def test_camera_check_of_a_donor_camera_reports_connectivity_only(
         as_person, admin, db: Database, sim: CameraSimulator) -> None:

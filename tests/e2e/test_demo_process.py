@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from rtic_console.demo_runtime import FOLDER_PREFIX, demo_folder
+from rtic_console.feeds.rtsp_server_process import encoders
 from tests.feeds.ingest_harness import wait_for
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -32,6 +33,13 @@ def children(pid: int) -> set[int]:
         if fields.get("PPid", "").strip() == str(pid):
             found.add(int(status.parent.name))
     return found
+
+
+def command_line(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
 
 
 def alive(pid: int) -> bool:
@@ -77,6 +85,9 @@ def test_asked_to_stop_the_demo_stops_all_it_started_and_removes_its_files(
     process, folder = demo
     started = children(process.pid)
     assert started, "the camera simulator runs as a child process"
+    if encoders():
+        assert any("rtsp_camera_server" in command_line(pid) for pid in started), \
+            "the RTSP camera server runs as a child process"
     assert folder.is_dir() and folder.name.startswith(FOLDER_PREFIX)
     process.send_signal(signal.SIGTERM)
     assert process.wait(60) == 0

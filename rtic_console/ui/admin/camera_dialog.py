@@ -90,6 +90,10 @@ class CameraDialog(SavingDialog):
         self.stream_url.setToolTip("Credentials are stored apart, sealed, and never shown: "
                                    "they appear as ***. Leave the URL as shown to keep them.")
         self.substream_url.setPlaceholderText("optional low-resolution stream for the wall")
+        self.transport = QComboBox()
+        self.transport.addItem("TCP (works through firewalls)", "tcp")
+        self.transport.addItem("UDP (lower delay on a clean network)", "udp")
+        self.transport.setToolTip("How an RTSP camera sends its video; other streams ignore it.")
         self.test_button = QPushButton("Test stream")
         self.test_button.setAutoDefault(False)  # Enter saves; it never starts a stream test
         self.test_button.clicked.connect(self._on_test_clicked)
@@ -116,6 +120,7 @@ class CameraDialog(SavingDialog):
         form.addRow("Longitude", self.longitude)
         form.addRow("Main stream URL", url_row)
         form.addRow("Sub-stream URL", self.substream_url)
+        form.addRow("RTSP transport", self.transport)
         form.addRow("", self.in_service)
         form.addRow("Recording", self.recording)
         form.addRow("Retention", self.retention)
@@ -147,6 +152,7 @@ class CameraDialog(SavingDialog):
         self.substream_url.setText(camera.substream_display_url)
         for edit in (self.stream_url, self.substream_url):
             edit.setCursorPosition(0)
+        self.transport.setCurrentIndex(self.transport.findData(camera.stream_transport))
         self.in_service.setChecked(camera.in_service)
         self.recording.setChecked(camera.recording_enabled)
         self.retention.setValue(camera.retention_days or 0)
@@ -162,7 +168,8 @@ class CameraDialog(SavingDialog):
             longitude=_number(self.longitude.text(), "longitude"),
             in_service=self.in_service.isChecked(),
             recording_enabled=self.recording.isChecked(),
-            retention_days=self.retention.value() or None)
+            retention_days=self.retention.value() or None,
+            stream_transport=self.transport.currentData())
 
     @Slot()
     def _on_category_changed(self) -> None:

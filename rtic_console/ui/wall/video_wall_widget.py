@@ -57,7 +57,8 @@ def make_worker(camera: TileCamera, grant: TileGrant) -> CaptureWorker:
         mask = PrivacyMask(grant.terms.mask_polygons)
     assert camera.url is not None
     return CaptureWorker(camera.url.reveal(), camera_id=camera.code, transform=mask,
-                         stale_after_s=3.0, open_timeout_s=5.0, read_timeout_s=5.0)
+                         stale_after_s=3.0, open_timeout_s=5.0, read_timeout_s=5.0,
+                         transport=grant.camera.stream_transport)
 
 
 class VideoWallWidget(QWidget):
@@ -201,9 +202,10 @@ class VideoWallWidget(QWidget):
         by_id = {v.id: v for v in views}
         changed = {i for i, g in self.grants.items()
                    if (v := by_id.get(g.camera.id)) is None
-                   or (v.category, v.display_url, v.substream_display_url, v.in_service)
+                   or (v.category, v.display_url, v.substream_display_url, v.in_service,
+                       v.stream_transport)
                    != (g.camera.category, g.camera.display_url, g.camera.substream_display_url,
-                       g.camera.in_service)}
+                       g.camera.in_service, g.camera.stream_transport)}
         self.recheck_tiles(changed, "The camera was changed: checking it again…")
 
     @Slot(object)

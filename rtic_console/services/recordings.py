@@ -120,6 +120,7 @@ class RecordingTarget:
     code: str
     category: str
     url: SecretUrl
+    transport: str = "tcp"  # RTSP: the camera's own choice, as on the wall
 
 
 @dataclass(frozen=True)
@@ -175,7 +176,8 @@ def recording_targets(session: Session) -> list[RecordingTarget]:
             logger.warning("camera %s not recorded: %s", device.code, exc)
             continue
         if url is not None:
-            targets.append(RecordingTarget(device.id, device.code, device.category, url))
+            targets.append(RecordingTarget(device.id, device.code, device.category, url,
+                                           device.stream_transport))
     return targets
 
 

@@ -182,3 +182,11 @@ def test_a_recorded_segment_counts_in_the_cameras_hourly_health(db: Database, ad
         hours = sorted((r.hour.hour, r.heartbeats) for r in session.scalars(
             select(DeviceHealthHour).where(DeviceHealthHour.device_id == camera.id)))
     assert hours == [(9, 1), (10, 1)]
+
+
+def test_the_recorder_uses_the_cameras_own_rtsp_transport(db: Database, admin: Context) -> None:
+    add_camera(db, admin, "CAM-AG-01", recording_enabled=True)
+    add_camera(db, admin, "CAM-AG-02", recording_enabled=True, stream_transport="udp")
+    with db.read() as session:
+        transports = {t.code: t.transport for t in recordings.recording_targets(session)}
+    assert transports == {"CAM-AG-01": "tcp", "CAM-AG-02": "udp"}

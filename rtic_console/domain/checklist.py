@@ -58,7 +58,15 @@ OUTCOME_TITLES = {
     QueryOutcome.NO_RECORD: "No record",
 }
 
-DIRECTIONS = ("N", "NE", "E", "SE", "S", "SW", "W", "NW", "stationary", "unknown")
+COMPASS_POINTS = ("N", "NE", "E", "SE", "S", "SW", "W", "NW")
+DIRECTIONS = (*COMPASS_POINTS, "stationary", "unknown")
+
+
+def compass_point(degrees: float | None) -> str | None:
+    """The read's heading as the nearest of the eight points, None when it reported none."""
+    if degrees is None:
+        return None
+    return COMPASS_POINTS[round(degrees / 45) % 8]
 
 _CAD = re.compile(r"[A-Z0-9][A-Z0-9\-]{3,23}")
 MAX_RESULT_TEXT = 20_000

@@ -446,6 +446,10 @@ class ChecklistPanel(QWidget):
     @Slot()
     def _on_attach_clicked(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Attach CLETS/NCIC results")
+        # Back to this window and button whatever the window manager does, so the keyboard
+        # carries on from here.
+        self.activateWindow()
+        self.attach_button.setFocus(Qt.FocusReason.OtherFocusReason)
         if path:
             self.attach_file(Path(path))
 

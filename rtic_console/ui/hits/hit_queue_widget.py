@@ -170,6 +170,7 @@ class HitQueueWidget(QWidget):
         hit_id = self.model.row_at(current.row()).id
         if hit_id != self.selected_id:
             self.selected_id, self._awaiting_recovery = hit_id, None
+            self.checklist.show_detail(None)  # no key acts on the hit before until it shows
             self.load_detail(hit_id)
 
     def select_hit(self, hit_id: int) -> None:

@@ -124,7 +124,7 @@ def test_a_hit_from_arrival_to_confirmation_by_keys_alone(
     assert visible_in_scroll(panel.channel, widget)
 
     type_text("Central 1")
-    assert panel.broadcast.now.isChecked() and not panel.broadcast.at.isEnabled()
+    assert panel.broadcast.now.isChecked() and not panel.broadcast.at.isVisible()
     press(Key.Key_Return)  # step 4: broadcast when recorded
     qtbot.waitUntil(lambda: focused() is panel.confirm_button, timeout=5000)
     assert visible_in_scroll(panel.confirm_button, widget)
@@ -240,10 +240,11 @@ def test_the_checklist_chooses_nothing_and_resets_fully(qtbot, console_session, 
     assert step_3.data["direction"] == "unknown"
     press(Key.Key_Tab)
     press(Key.Key_Space)
-    assert focused() is panel.broadcast.at and panel.broadcast.at.isEnabled()
+    assert focused() is panel.broadcast.at and panel.broadcast.at.isVisible()
     earliest = panel.broadcast.at.minimumDateTime().toPython().astimezone()
     assert earliest == step_3.done_at.replace(microsecond=0)
     assert panel.broadcast.value() >= earliest
+    panel.grab().save("/tmp/checklist_broadcast_time.png")
 
     press(Key.Key_Escape)  # back to the queue; the hits leave it: the panel empties
     assert focused() is widget.table

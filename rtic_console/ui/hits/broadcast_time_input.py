@@ -49,6 +49,6 @@ class BroadcastTimeInput(QWidget):
     def _on_now_toggled(self, now: bool) -> None:
         if not now:  # the time it is as they start to enter one, never an old one
             self.at.setDateTime(QDateTime.currentDateTime())
-        self.at.setEnabled(not now)
+        self.at.setVisible(not now)  # no time is shown that nobody entered
         if not now and self.now.hasFocus():
             self.at.setFocus(Qt.FocusReason.TabFocusReason)

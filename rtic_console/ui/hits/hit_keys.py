@@ -28,8 +28,7 @@ HIT_KEYS: dict[str, HitKey] = {
     "record": HitKey(("Ctrl+Return",), "Record the step you are on"),
     "attach": HitKey(("F3",), "Attach the CLETS/NCIC results file (step 2)"),
     "confirm": HitKey(("F9",), "Confirm the hit, once its four steps are recorded"),
-    "close": HitKey(("F8",), "Close the hit: choose misread, no longer wanted or duplicate, "
-                             "Tab, then the reason and Return"),
+    "close": HitKey(("F8",), "Close the hit: choose how, Tab, type the reason, Return"),
     "queue": HitKey(("Esc",), "Back to the queue"),
     "help": HitKey(("F1", "?"), "Show or hide these shortcuts"),
 }
@@ -37,8 +36,8 @@ HIT_KEYS: dict[str, HitKey] = {
 # What the fields and buttons themselves do with keys.
 FIELD_KEYS: tuple[tuple[str, str], ...] = (
     ("Up / Down", "In the queue: previous / next hit"),
-    ("Tab / Shift+Tab", "Next / previous field, the CLETS and NCIC boxes too"),
-    ("Return", "In a step's fields: record that step. On a button: press it"),
+    ("Tab / Shift+Tab", "Next / previous field (the CLETS and NCIC boxes too)"),
+    ("Return", "In a step's fields: record that step; on a button: press it"),
     ("Shift+Return", "A new line in the CLETS or NCIC box"),
     ("Space", "Press the focused button, tick the focused box"),
     ("Alt+Down", "Open the focused list (outcome, direction, closing)"),

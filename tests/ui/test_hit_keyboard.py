@@ -3,6 +3,7 @@ person's would; no slot is called and nothing is clicked (issue 16, item 5 and d
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,12 +18,29 @@ from rtic_console.services import hits as hit_service
 from rtic_console.services.ingest import ingest_reads
 from rtic_console.services.runner import perform
 from rtic_console.store.database import Database
+from rtic_console.store.pg_listener import PgListener
 from rtic_console.ui.hits.checklist_panel import CHOOSE
 from rtic_console.ui.hits.hit_keys import FIELD_KEYS, HIT_KEYS, shown
 from rtic_console.ui.hits.hit_queue_widget import HitQueueWidget
 from tests.ui import test_hit_queue as queue_tests
 
 engine = queue_tests.engine  # a stolen vehicle plate listed; the matching engine loaded
+
+
+@pytest.fixture
+def changes_heard(db: Database) -> Iterator[None]:
+    """On PostgreSQL a commit is announced by NOTIFY: the console listens, as app.py does."""
+    if not db.is_postgres:
+        yield
+        return
+    listener = PgListener(db, db.bus)
+    listener.start()
+    try:
+        assert listener.connected.wait(5)
+        yield
+    finally:
+        listener.stop()
+
 Key = Qt.Key
 CTRL = Qt.KeyboardModifier.ControlModifier
 
@@ -68,6 +86,7 @@ def visible_in_scroll(widget: QWidget, area: HitQueueWidget) -> bool:
 
 @pytest.mark.policy("D.6.a")
 @pytest.mark.policy("D.3.e")
+@pytest.mark.usefixtures("changes_heard")
 def test_a_hit_from_arrival_to_confirmation_by_keys_alone(
         qtbot, console_session, db: Database, engine, enrol, tmp_path: Path) -> None:
     widget = opened(qtbot, console_session(enrol("5201", "dispatcher")))
@@ -148,6 +167,7 @@ def test_a_hit_from_arrival_to_confirmation_by_keys_alone(
 
 
 @pytest.mark.policy("D.6.a")
+@pytest.mark.usefixtures("changes_heard")
 def test_a_hit_closed_with_a_reason_by_keys(qtbot, console_session, db: Database, engine,
                                             enrol) -> None:
     widget = opened(qtbot, console_session(enrol("5201", "dispatcher")))
@@ -186,6 +206,7 @@ def test_a_hit_closed_with_a_reason_by_keys(qtbot, console_session, db: Database
     assert closed.hit.status is HitStatus.MISREAD
 
 
+@pytest.mark.usefixtures("changes_heard")
 def test_the_checklist_chooses_nothing_and_resets_fully(qtbot, console_session, db: Database,
                                                        engine, enrol) -> None:
     """Defect 1: no direction nobody chose, none carried over from the hit before, no
@@ -258,6 +279,7 @@ def test_the_checklist_chooses_nothing_and_resets_fully(qtbot, console_session, 
     assert panel.direction.currentData() is None
 
 
+@pytest.mark.usefixtures("changes_heard")
 def test_the_help_overlay_lists_every_shortcut_and_keys_stay_in_their_area(
         qtbot, console_session, db: Database, engine, enrol) -> None:
     container = QWidget()

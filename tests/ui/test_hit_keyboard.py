@@ -98,6 +98,10 @@ def test_a_hit_from_arrival_to_confirmation_by_keys_alone(
     press(Key.Key_Down, CTRL)  # the next hit: the most urgent, none being selected
     qtbot.waitUntil(lambda: panel.claim_button.isVisible() and panel.isEnabled(), timeout=5000)
     assert widget.selected_id == hit_id and focused() is widget.table
+    press(Key.Key_Tab)  # Tab leaves the list, on to the panel, and selects nothing
+    assert focused() is panel.claim_button and widget.selected_id == hit_id
+    press(Key.Key_Tab, Qt.KeyboardModifier.ShiftModifier)
+    assert focused() is widget.table
     press(Key.Key_F2)  # claim
     qtbot.waitUntil(lambda: focused() is panel.cad, timeout=5000)
 

@@ -323,12 +323,10 @@ class ChecklistPanel(QWidget):
         me = self._session.ctx.actor.badge
         focused = QApplication.focusWidget()
         had_focus = focused is not None and self.isAncestorOf(focused)
-        if had_focus:  # held here while inputs open and close, so Qt does not move it on
-            self.setFocus(Qt.FocusReason.OtherFocusReason)
         if detail is None:
             self.status.setText("No hit selected.")
             self.claim_button.hide()
-            if had_focus or self._pending is not None:
+            if self.isVisible() and (had_focus or self._pending is not None):
                 self.focus_released.emit()
             self._pending = None
             self.setEnabled(False)
@@ -364,19 +362,21 @@ class ChecklistPanel(QWidget):
 
     def _move_focus(self, detail: HitDetail, had_focus: bool, focused: QWidget | None) -> None:
         """After the dispatcher's own action is answered, focus goes to what comes next;
-        otherwise it stays where it was while that is still open to them."""
+        otherwise it stays where it was while that is still open to them. (Qt has moved it
+        on from an input that closed; it is set again here.)"""
         pending = self._pending
         answered = pending is not None and pending.id == detail.hit.id \
             and pending.status is detail.hit.status \
             and pending.steps_done == tuple(sorted(s.step for s in detail.steps))
         if answered:
             self._pending = None
-            target = self._next_focus(detail)
-        elif not had_focus:
+        if not self.isVisible() or not (answered or had_focus):
+            return  # the dispatcher is elsewhere: focus is not taken from them
+        if not answered and focused is not None and focused.isEnabled() \
+                and focused.isVisibleTo(self):
+            focused.setFocus(Qt.FocusReason.OtherFocusReason)
             return
-        else:
-            still = focused is not None and focused.isEnabled() and focused.isVisibleTo(self)
-            target = focused if still else self._next_focus(detail)
+        target = self._next_focus(detail)
         if target is None:
             self.focus_released.emit()
         else:
@@ -432,7 +432,15 @@ class ChecklistPanel(QWidget):
         self.message.clear_message()
         self._session.perform(service, hit_id, *args, owner=self,
                               on_done=self._on_action_done,
-                              on_error=lambda e: self.message.show_error(describe_error(e)))
+                              on_error=self._on_action_failed)
+
+    def _on_action_failed(self, error: BaseException) -> None:
+        """Why, in view; the focus stays where it is, to correct the field."""
+        self.message.show_error(describe_error(error))
+        self._reveal(self.message)
+        focused = QApplication.focusWidget()
+        if focused is not None and self.isAncestorOf(focused):
+            self._reveal(focused)
 
     def _on_action_done(self, view: HitView) -> None:
         if view.id == self._hit_id():

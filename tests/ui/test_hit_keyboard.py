@@ -322,6 +322,10 @@ def test_the_help_overlay_lists_every_shortcut_and_keys_stay_in_their_area(
     assert widget.checklist.claim_button.isVisible(), "F2 did not claim behind the help"
     QTest.keyClicks(focused(), "?")
     assert overlay.isVisible()
+    press(Key.Key_Question, Qt.KeyboardModifier.ShiftModifier)  # "?" as Shift+/ gives it
+    assert not overlay.isVisible()
+    press(Key.Key_Question, Qt.KeyboardModifier.ShiftModifier)
+    assert overlay.isVisible()
     press(Key.Key_Escape)
     assert not overlay.isVisible() and focused() is widget.table
 

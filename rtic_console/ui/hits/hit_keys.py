@@ -18,6 +18,8 @@ from rtic_console.ui.shortcut_help import Section, ShortcutHelpOverlay
 class HitKey:
     keys: tuple[str, ...]  # QKeySequence's portable text; the first is the one to learn
     does: str
+    # Bound too, not shown: how some keyboards deliver the same key ("?" is Shift+/).
+    aliases: tuple[str, ...] = ()
 
 
 # Bound to the hit queue area only (they never fire on another screen), in the help's order.
@@ -30,7 +32,7 @@ HIT_KEYS: dict[str, HitKey] = {
     "confirm": HitKey(("F9",), "Confirm the hit, once its four steps are recorded"),
     "close": HitKey(("F8",), "Close the hit: choose how, Tab, type the reason, Return"),
     "queue": HitKey(("Esc",), "Back to the queue"),
-    "help": HitKey(("F1", "?"), "Show or hide these shortcuts"),
+    "help": HitKey(("F1", "?"), "Show or hide these shortcuts", aliases=("Shift+?",)),
 }
 
 # What the fields and buttons themselves do with keys.
@@ -73,7 +75,7 @@ class HitQueueKeys(QObject):
         self.actions: dict[str, QAction] = {}
         for name, key in HIT_KEYS.items():
             action = QAction(key.does, area)
-            action.setShortcuts([QKeySequence(k) for k in key.keys])
+            action.setShortcuts([QKeySequence(k) for k in (*key.keys, *key.aliases)])
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             handler = self.help.toggle if name == "help" else self._unless_help(handlers[name])
             action.triggered.connect(handler)

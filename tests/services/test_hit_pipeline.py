@@ -219,6 +219,8 @@ def test_closing_as_misread_needs_the_claim_and_a_reason(db: Database, engine: M
     assert event.reason == reason and event.details["closing"] == "misread"
     with pytest.raises(InputRejected, match="not a way to close"):
         perform(db, dispatcher, hit_service.close_hit, hit_id, "recovered", reason)
+    with pytest.raises(InputRejected, match="no way to close it was chosen"):
+        perform(db, dispatcher, hit_service.close_hit, hit_id, None, reason)
 
 
 @pytest.mark.policy("D.5.b")

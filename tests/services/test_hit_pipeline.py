@@ -150,8 +150,7 @@ def _work_to_confirmation(db: Database, ctx: Context, hit_id: int) -> None:
                                        "outcome": "still_wanted"}),
         StepInput(Step.VEHICLE_AND_DIRECTION, {"vehicle_description": "silver Honda Civic",
                                                "direction": "E"}),
-        StepInput(Step.BROADCAST, {"channel": "Central 1",
-                                   "broadcast_at": datetime.now(UTC)}),
+        StepInput(Step.BROADCAST, {"channel": "Central 1"}),  # broadcast as it is recorded
     ]
     for item in steps:
         perform(db, ctx, hit_service.record_step, hit_id, item)

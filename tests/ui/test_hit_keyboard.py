@@ -41,6 +41,7 @@ def changes_heard(db: Database) -> Iterator[None]:
     finally:
         listener.stop()
 
+
 Key = Qt.Key
 CTRL = Qt.KeyboardModifier.ControlModifier
 
@@ -111,7 +112,10 @@ def test_a_hit_from_arrival_to_confirmation_by_keys_alone(
     assert panel.step_done[Step.CALL_FOR_SERVICE].text().startswith("✓")
     assert visible_in_scroll(panel.clets, widget), "the next step is scrolled into view"
 
-    type_text("SVS: STOLEN VEHICLE 26-011842")
+    type_text("SVS: STOLEN VEHICLE")
+    press(Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)  # a new line, not a record
+    type_text("CASE 26-011842")
+    assert panel.clets.toPlainText() == "SVS: STOLEN VEHICLE\nCASE 26-011842"
     press(Key.Key_Tab)  # Tab leaves the CLETS box instead of typing a tab
     assert focused() is panel.ncic and "\t" not in panel.clets.toPlainText()
     type_text("NCIC: V264118820 ACTIVE")
@@ -130,6 +134,7 @@ def test_a_hit_from_arrival_to_confirmation_by_keys_alone(
     press(Key.Key_F3)  # attach the results file
     qtbot.waitUntil(lambda: panel.attach_button.text().startswith("Attached: clets-"),
                     timeout=5000)
+    # The console's window is in front again once the dialog is gone (asynchronous here).
     qtbot.waitUntil(lambda: QApplication.activeWindow() is widget, timeout=3000)
     press(Key.Key_Tab)
     assert focused() is panel.outcome and panel.outcome.currentData() is None

@@ -242,6 +242,9 @@ def render_all(out: Path) -> list[Path]:
         settle(lambda: queue.model.rowCount() > 0, 5)
         queue.select_hit(first_hit.id)
         shots.append(save(dispatcher, out, "main-hits", 2.5))
+        queue.keys.help.open_help()  # what F1 or ? shows over the hit queue
+        shots.append(save(dispatcher, out, "hit-queue-keys", 0.5))
+        queue.keys.help.close_help()
         live_map = dispatcher.areas["map"]
         dispatcher.tabs.setCurrentWidget(live_map)
         settle(lambda: live_map.view is not None and live_map.view.ready, 15)

@@ -23,6 +23,7 @@ from onvif import ONVIFCamera
 from onvif.exceptions import ONVIFError
 
 from rtic_console.domain.ptz import PtzCommand, PtzMove, PtzRange
+from rtic_console.services.context import InputRejected
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +31,10 @@ DEFAULT_PORT = 80
 _T = TypeVar("_T")
 
 
-class OnvifError(Exception):
+class OnvifError(InputRejected):
+    """The camera at that address cannot be used as asked; `reason` says why in words. An
+    InputRejected, so screens show it as they show any rejected input."""
+
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason

@@ -161,6 +161,17 @@ class OnvifResponder:
         with self._lock:
             return any(self._ptz.velocity)
 
+    def set_position(self, position: tuple[float, float, float]) -> None:
+        """Where the camera points (clamped to its range), as if moved by hand."""
+        with self._lock:
+            self._ptz.velocity = (0.0, 0.0, 0.0)
+            self._ptz.set(position)
+
+    def store_preset(self, name: str) -> None:
+        with self._lock:
+            token = str(len(self._ptz.presets) + 1)
+            self._ptz.presets[token] = (name, (self._ptz.pan, self._ptz.tilt, self._ptz.zoom))
+
     def presets(self) -> dict[str, str]:
         with self._lock:
             return {token: name for token, (name, _) in self._ptz.presets.items()}

@@ -17,12 +17,20 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from rtic_console.app import qt_application
 from rtic_console.config import Settings
-from rtic_console.demo_cameras import WALL_ORDER, configure_demo_cameras, enrol_demo_workstation
+from rtic_console.demo_cameras import (
+    DEMO_PTZ_CAMERA,
+    WALL_ORDER,
+    configure_demo_cameras,
+    configure_demo_ptz,
+    enrol_demo_workstation,
+    start_demo_onvif,
+)
 from rtic_console.demo_inspection import seed_demo_inspection
 from rtic_console.domain.checklist import Step, StepInput
 from rtic_console.domain.reads import PlateRead, VehicleInfo
 from rtic_console.feeds.alpr_simulator import plate_crop_jpeg
 from rtic_console.feeds.camera_simulator import CameraSimulator
+from rtic_console.feeds.onvif_responder import OnvifResponder
 from rtic_console.services import hits as hit_service
 from rtic_console.services import search_requests, sharing
 from rtic_console.services.auth import sign_in
@@ -41,12 +49,16 @@ from rtic_console.services.matching import MatchingEngine
 from rtic_console.services.runner import perform
 from rtic_console.store.bootstrap import connect
 from rtic_console.store.database import Database
+from rtic_console.ui.admin.camera_dialog import CameraDialog
 from rtic_console.ui.change_bridge import ChangeBridge
 from rtic_console.ui.console_session import ConsoleSession
 from rtic_console.ui.first_run_dialog import FirstAdminDialog
 from rtic_console.ui.main_window import MainWindow
 from rtic_console.ui.operations import OperationRunner
 from rtic_console.ui.sign_in_dialog import SignInDialog
+from rtic_console.ui.wall.large_view import LargeViewDialog
+from rtic_console.ui.wall.ptz_controls import PtzPanel
+from rtic_console.ui.wall.video_wall_widget import VideoWallWidget
 
 # (plate read, candidates, reader, state, seconds ago, vehicle)
 DEMO_READS = (
@@ -136,6 +148,36 @@ def seed_sharing(db: Database, ctx: Context, folder: Path) -> None:
             time_from=now - timedelta(hours=2), time_to=now), folder)
 
 
+def onvif_shots(window: MainWindow, wall: VideoWallWidget, onvif: OnvifResponder,
+                out: Path) -> list[Path]:
+    """The camera dialog after reading a camera by its ONVIF address and testing its
+    stream, and the large view of the demo's PTZ camera with its controls."""
+    dialog = CameraDialog(window.session)
+    dialog.onvif.address.setText(f"127.0.0.1:{onvif.port}")
+    dialog.onvif.user.setText(onvif.user)
+    dialog.onvif.password.setText(onvif.password)
+    dialog.show()
+    dialog.onvif.read_button.click()
+    settle(lambda: dialog.onvif.profile.count() > 0, 10)
+    dialog.code.setText("CAM-CY-07")
+    dialog.category.setCurrentIndex(dialog.category.findData("city"))
+    dialog.test_button.click()
+    settle(lambda: dialog.picture.isVisible(), 15)
+    shots = [save(dialog, out, "camera-onvif")]
+    dialog.close()
+    index = next(i for i, g in wall.grants.items() if g.camera.code == DEMO_PTZ_CAMERA)
+    wall._on_tile_double_clicked(index)
+    view = wall.findChildren(LargeViewDialog)[-1]
+    settle(lambda: bool(view.findChildren(PtzPanel)) and view.tile._image is not None, 10)
+    panel = view.findChildren(PtzPanel)[0]
+    settle(lambda: panel.preset_combo.count() > 1, 5)
+    panel.go_to_preset(2)
+    settle(lambda: "preset" in panel.status.text(), 5)
+    shots.append(save(view, out, "large-view-ptz"))
+    view.close()
+    return shots
+
+
 def render_all(out: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     qt_application()
@@ -147,6 +189,8 @@ def render_all(out: Path) -> list[Path]:
     enrol_demo_workstation(db, settings)
     cameras = CameraSimulator(len(WALL_ORDER) - 1).start()
     configure_demo_cameras(db, settings, cameras.port)
+    onvif = start_demo_onvif(db)
+    configure_demo_ptz(db, settings, onvif)
     seed_demo_inspection(db, settings)
     runner = OperationRunner()
     bridge = ChangeBridge(db.bus)
@@ -224,6 +268,7 @@ def render_all(out: Path) -> list[Path]:
         wall.set_purpose("training")
         settle(lambda: sum(t._image is not None for t in wall.grid.tiles) >= 7, 15)
         shots.append(save(sergeant, out, "main-wall", 1.0))
+        shots.extend(onvif_shots(sergeant, wall, onvif, out))
         wall.shutdown()
         near = sergeant.areas["registry"].near_panel
         near.latitude.setText("38.5770")
@@ -252,6 +297,7 @@ def render_all(out: Path) -> list[Path]:
     finally:
         bridge.close()
         runner.shutdown()
+        onvif.stop()
         cameras.stop()
         db.dispose()
     return shots

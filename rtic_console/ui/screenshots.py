@@ -30,7 +30,7 @@ from rtic_console.domain.checklist import Step, StepInput
 from rtic_console.domain.reads import PlateRead, VehicleInfo
 from rtic_console.feeds.alpr_simulator import plate_crop_jpeg
 from rtic_console.feeds.camera_simulator import CameraSimulator
-from rtic_console.feeds.onvif_responder import OnvifResponder
+from rtic_console.feeds.onvif_responder import OnvifResponder, ResponderProfile
 from rtic_console.services import hits as hit_service
 from rtic_console.services import search_requests, sharing
 from rtic_console.services.auth import sign_in
@@ -150,21 +150,28 @@ def seed_sharing(db: Database, ctx: Context, folder: Path) -> None:
 
 def onvif_shots(window: MainWindow, wall: VideoWallWidget, onvif: OnvifResponder,
                 out: Path) -> list[Path]:
-    """The camera dialog after reading a camera by its ONVIF address and testing its
-    stream, and the large view of the demo's PTZ camera with its controls."""
-    dialog = CameraDialog(window.session)
-    dialog.onvif.address.setText(f"127.0.0.1:{onvif.port}")
-    dialog.onvif.user.setText(onvif.user)
-    dialog.onvif.password.setText(onvif.password)
-    dialog.show()
-    dialog.onvif.read_button.click()
-    settle(lambda: dialog.onvif.profile.count() > 0, 10)
-    dialog.code.setText("CAM-CY-07")
-    dialog.category.setCurrentIndex(dialog.category.findData("city"))
-    dialog.test_button.click()
-    settle(lambda: dialog.picture.isVisible(), 15)
-    shots = [save(dialog, out, "camera-onvif")]
-    dialog.close()
+    """The camera dialog after reading a new camera by its ONVIF address and testing its
+    stream (a host of its own: the demo's simulator also serves donor cameras, whose
+    pictures a stream test never decodes), and the large view of the demo's PTZ camera."""
+    with CameraSimulator(["lobby"]) as lobby, OnvifResponder(
+            [ResponderProfile("main", "Main stream", 640, 360, lobby.url("lobby")),
+             ResponderProfile("sub", "Sub-stream", 640, 360, lobby.url("lobby"))],
+            user="onvif", password="Lobby-2026", manufacturer="Axis", model="Q6135-LE",
+            firmware="11.8.64") as camera:
+        dialog = CameraDialog(window.session)
+        dialog.onvif.address.setText(f"127.0.0.1:{camera.port}")
+        dialog.onvif.user.setText(camera.user)
+        dialog.onvif.password.setText(camera.password)
+        dialog.show()
+        dialog.onvif.read_button.click()
+        settle(lambda: dialog.onvif.profile.count() > 0, 10)
+        dialog.code.setText("CAM-AG-07")
+        dialog.area.setText("Downtown")
+        dialog.address.setText("915 I St (lobby)")
+        dialog.test_button.click()
+        settle(lambda: dialog.picture.isVisible(), 15)
+        shots = [save(dialog, out, "camera-onvif")]
+        dialog.close()
     index = next(i for i, g in wall.grants.items() if g.camera.code == DEMO_PTZ_CAMERA)
     wall._on_tile_double_clicked(index)
     view = wall.findChildren(LargeViewDialog)[-1]

@@ -9,17 +9,18 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, Qt, QTimer
 
+from rtic_console.domain.ptz import PtzCommand, PtzMove
 from rtic_console.feeds.camera_simulator import CameraSimulator
 from rtic_console.feeds.onvif_responder import OnvifResponder, ResponderProfile
-from rtic_console.services import onvif_cameras
+from rtic_console.services import onvif_cameras, ptz
 from rtic_console.services.runner import query
 from rtic_console.store.audit_log import AuditFilter, list_events
 from rtic_console.store.database import Database
 from rtic_console.ui.admin.camera_dialog import CameraDialog
 from rtic_console.ui.wall.large_view import LargeViewDialog
-from rtic_console.ui.wall.ptz_controls import PtzPanel
+from rtic_console.ui.wall.ptz_controls import PtzController, PtzPanel
 from rtic_console.ui.wall.video_wall_widget import VideoWallWidget
 
 
@@ -130,15 +131,15 @@ def test_bad_onvif_addresses_say_why_in_the_dialog(qtbot, console_session, admin
             text = _read(qtbot, dialog, f"127.0.0.1:{not_onvif}")
             expected = "not an ONVIF camera"
         else:
-            from rtic_console.feeds import onvif_workflows
-            onvif_workflows.READ_TIMEOUT_S, saved = 1.5, onvif_workflows.READ_TIMEOUT_S
-            try:
-                dialog.onvif.address.setText(f"127.0.0.1:{silent.getsockname()[1]}")
-                dialog.onvif.read_button.click()
-                qtbot.waitUntil(lambda: dialog.onvif.read_button.isEnabled(), timeout=15000)
-            finally:
-                onvif_workflows.READ_TIMEOUT_S = saved
-            text, expected = dialog.onvif.result.text(), "did not answer within"
+            dialog.onvif.timeout_s = 1.5
+            ticks: list[int] = []
+            timer = QTimer()
+            timer.timeout.connect(lambda: ticks.append(1))
+            timer.start(50)
+            text = _read(qtbot, dialog, f"127.0.0.1:{silent.getsockname()[1]}")
+            timer.stop()
+            expected = "did not answer within 1.5 s"
+            assert len(ticks) >= 10, "the GUI thread kept running while the camera was silent"
     finally:
         silent.close()
     assert text.startswith("Not read:") and expected in text, text
@@ -203,11 +204,34 @@ def test_a_move_beyond_the_range_says_so_on_the_view(
     try:
         qtbot.keyClick(view.tile, Qt.Key.Key_3)
         qtbot.waitUntil(lambda: "no preset 3" in panel.status.text(), timeout=5000)
-        from rtic_console.domain.ptz import PtzCommand, PtzMove
         panel.controller.send(PtzCommand(PtzMove.ABSOLUTE, tilt=0.9))
         qtbot.waitUntil(lambda: "outside this camera's range" in panel.status.text(),
                         timeout=5000)
         assert responder.position()[1] == pytest.approx(0.0)
     finally:
         view.close()
+        wall.shutdown()
+
+
+def test_an_idle_camera_returns_home_by_itself(
+        qtbot, console_session, db: Database, admin, responder: OnvifResponder) -> None:
+    """The wall's controller outlives the large view; a test minute is 10 ms."""
+    wall, view, _ = _open_large_view(qtbot, console_session, db, admin, responder)
+    view.close()
+    try:
+        session = console_session(admin)
+        camera_id = next(iter(wall.grants.values())).camera.id
+        target = query(db, admin, ptz.ptz_target, camera_id)
+        controller = PtzController(session, target, lambda: ("monitoring_event", ""), wall,
+                                   minute_ms=10)
+        controller.send(PtzCommand(PtzMove.RELATIVE, pan=0.3))
+        qtbot.waitUntil(lambda: "RelativeMove" in responder.requests, timeout=5000)
+        qtbot.waitUntil(lambda: responder.position() == pytest.approx((0, 0, 0)),
+                        timeout=5000)
+        qtbot.waitUntil(lambda: len(_moves(db)) == 2, timeout=5000)
+        relative, home = _moves(db)
+        assert relative.details["move"] == "relative" and "idle_minutes" not in relative.details
+        assert home.details["move"] == "home" and home.details["idle_minutes"] == 10
+        assert not controller.home_pending
+    finally:
         wall.shutdown()

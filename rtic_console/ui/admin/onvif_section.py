@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from rtic_console.domain.ptz import MAX_HOME_AFTER_MINUTES, PtzRange
 from rtic_console.domain.stream_urls import has_credentials
 from rtic_console.feeds.onvif_client import OnvifAddress, OnvifCameraInfo, OnvifError
-from rtic_console.feeds.onvif_workflows import read_onvif_camera
+from rtic_console.feeds.onvif_workflows import READ_TIMEOUT_S, read_onvif_camera
 from rtic_console.services.onvif_cameras import OnvifSettings, OnvifView
 from rtic_console.ui.console_session import ConsoleSession
 from rtic_console.ui.widgets import MessageLine, describe_error
@@ -45,6 +45,7 @@ class OnvifSection(QGroupBox):
     def __init__(self, session: ConsoleSession, parent: QWidget | None = None) -> None:
         super().__init__("Add by ONVIF address (optional)", parent)
         self._session = session
+        self.timeout_s = READ_TIMEOUT_S
         self._shown: OnvifView | None = None
         self._info: OnvifCameraInfo | None = None
         self._range: PtzRange | None = None
@@ -113,8 +114,8 @@ class OnvifSection(QGroupBox):
             return
         self.read_button.setEnabled(False)
         self.result.show_ok(f"Reading {address.label}…")
-        db, ctx = self._session.db, self._session.ctx
-        self._session.runner.background(lambda: read_onvif_camera(db, ctx, address),
+        db, ctx, timeout_s = self._session.db, self._session.ctx, self.timeout_s
+        self._session.runner.background(lambda: read_onvif_camera(db, ctx, address, timeout_s),
                                         self._on_read, self._on_read_failed, owner=self)
 
     def _on_read(self, info: OnvifCameraInfo) -> None:

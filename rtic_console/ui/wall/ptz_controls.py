@@ -56,9 +56,10 @@ class PtzController(QObject):
     presets_loaded = Signal(list)
 
     def __init__(self, session: ConsoleSession, target: PtzTarget, purpose_of: PurposeOf,
-                 parent: QObject | None = None) -> None:
+                 parent: QObject | None = None, minute_ms: int = 60_000) -> None:
         super().__init__(parent)
         self._session, self.target, self._purpose_of = session, target, purpose_of
+        self._minute_ms = minute_ms  # a test's minute is shorter
         self._in_flight = False
         self._waiting: tuple[PtzCommand, int | None] | None = None
         self.zoom = 0.0
@@ -82,10 +83,7 @@ class PtzController(QObject):
                                  idle_minutes=idle_minutes),
             lambda outcome: self._on_done(command, outcome),
             self._on_failed, owner=self)
-        if command.move is PtzMove.HOME:
-            self._idle.stop()
-        elif command.move not in (PtzMove.STOP, PtzMove.SET_PRESET):
-            self._restart_idle()
+        self._idle.stop()  # not idle while someone steers; counted again once it is done
 
     def load_presets(self) -> None:
         db, ctx = self._session.db, self._session.ctx
@@ -98,7 +96,7 @@ class PtzController(QObject):
     def _restart_idle(self) -> None:
         minutes = self.target.home_after_minutes
         if minutes:
-            self._idle.start(minutes * 60_000)
+            self._idle.start(minutes * self._minute_ms)
 
     @property
     def home_pending(self) -> bool:
@@ -109,6 +107,8 @@ class PtzController(QObject):
         self.send(PtzCommand(PtzMove.HOME), idle_minutes=self.target.home_after_minutes)
 
     def _on_done(self, command: PtzCommand, outcome: PtzOutcome) -> None:
+        if command.move is not PtzMove.HOME:
+            self._restart_idle()
         p = outcome.position
         self.zoom = p.zoom
         note = f" ({outcome.note})" if outcome.note else ""

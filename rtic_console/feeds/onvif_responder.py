@@ -11,12 +11,15 @@ would (clamped to its limits) and can be read with `position()`.
 
 from __future__ import annotations
 
+import argparse
 import base64
 import hashlib
+import sys
 import threading
 import time
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from http import HTTPStatus
@@ -478,3 +481,29 @@ def _handler_for(responder: OnvifResponder) -> type[BaseHTTPRequestHandler]:
             self.wfile.write(data)
 
     return Handler
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """`python -m rtic_console.feeds.onvif_responder --main-uri URI [--sub-uri URI]`: a PTZ
+    camera whose profiles stream from those URIs (the simulator's MJPEG or an RTSP server)."""
+    parser = argparse.ArgumentParser(description="Serve one ONVIF PTZ camera on loopback.")
+    parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
+    parser.add_argument("--main-uri", required=True, help="the main profile's stream URI")
+    parser.add_argument("--sub-uri", help="the sub-stream profile's URI (default: the main)")
+    parser.add_argument("--size", default="1280x720", help="main profile WIDTHxHEIGHT")
+    parser.add_argument("--user", default="admin")
+    parser.add_argument("--password", default="admin")
+    parser.add_argument("--no-ptz", action="store_true")
+    args = parser.parse_args(argv)
+    width, _, height = args.size.partition("x")
+    profiles = [ResponderProfile("main", "Main stream", int(width), int(height), args.main_uri),
+                ResponderProfile("sub", "Sub-stream", 640, 360, args.sub_uri or args.main_uri)]
+    with OnvifResponder(profiles, user=args.user, password=args.password, ptz=not args.no_ptz,
+                        port=args.port) as responder:
+        print(f"listening on {responder.address}", flush=True)
+        with suppress(KeyboardInterrupt):
+            sys.stdin.buffer.read()  # serves until stdin closes or Ctrl+C
+
+
+if __name__ == "__main__":
+    main()

@@ -91,7 +91,9 @@ def test_add_by_onvif_address_fills_the_streams_and_the_test_shows_a_picture(
     text = _read(qtbot, dialog, f"127.0.0.1:{responder.port}", "onvif", "Pa55word")
     assert "2 profile(s), PTZ" in text
     assert "RTIC Test PTZ-Sim 1" in dialog.onvif.device.text()
-    assert dialog.stream_url.text().startswith("http://onvif:Pa55word@127.0.0.1:")
+    assert dialog.stream_url.text().startswith("http://***@127.0.0.1:"), \
+        "the password typed for ONVIF is never shown in the stream URL"
+    assert dialog.value().stream_url.startswith("http://onvif:Pa55word@127.0.0.1:")
     assert dialog.onvif.ptz.isChecked()
 
     dialog.test_button.click()

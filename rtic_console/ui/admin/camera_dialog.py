@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from rtic_console.domain.devices import CATEGORY_TITLES, DeviceCategory
 from rtic_console.domain.donor_terms import recording_allowed
+from rtic_console.domain.stream_urls import redact_url
 from rtic_console.feeds.onvif_client import OnvifCameraInfo
 from rtic_console.feeds.stream_check import StreamCheckReport, check_stream
 from rtic_console.services import onvif_cameras
@@ -91,6 +92,7 @@ class CameraDialog(SavingDialog):
         self.setWindowTitle(f"Edit camera {camera.code}" if camera else "Add a camera")
         self.setMinimumWidth(760)
         self.onvif = OnvifSection(session)
+        self._read_urls: dict[str, str] = {}  # shown (credentials as ***) -> whole
         self.onvif.camera_read.connect(self._on_onvif_read)
         self.code = QLineEdit()
         self.code.setMaxLength(40)
@@ -175,13 +177,17 @@ class CameraDialog(SavingDialog):
         user, password = self.onvif.user.text().strip(), self.onvif.password.text()
         if not self.name.text().strip():
             self.name.setText(f"{info.manufacturer} {info.model}".strip())
-        if info.main is not None:
-            self.stream_url.setText(with_credentials(info.main.stream_uri, user, password))
-            self.stream_url.setCursorPosition(0)
-        sub = info.sub
-        self.substream_url.setText(with_credentials(sub.stream_uri, user, password)
-                                   if sub is not None else "")
-        self.substream_url.setCursorPosition(0)
+        for edit, profile in ((self.stream_url, info.main), (self.substream_url, info.sub)):
+            whole = "" if profile is None else with_credentials(profile.stream_uri, user,
+                                                                password)
+            self._read_urls[redact_url(whole)] = whole
+            edit.setText(redact_url(whole))
+            edit.setCursorPosition(0)
+
+    def _whole(self, edit: QLineEdit) -> str:
+        """A URL filled in from the ONVIF camera is shown redacted: this is the whole one."""
+        text = edit.text().strip()
+        return self._read_urls.get(text, text)
 
     def _load(self, camera: CameraView) -> None:
         self.code.setText(camera.code)
@@ -203,8 +209,8 @@ class CameraDialog(SavingDialog):
         """URLs as typed; left as shown (credentials as ***), the service keeps the stored."""
         return CameraInput(
             code=self.code.text(), name=self.name.text(), category=self.category.currentData(),
-            stream_url=self.stream_url.text().strip(),
-            substream_url=self.substream_url.text().strip() or None,
+            stream_url=self._whole(self.stream_url),
+            substream_url=self._whole(self.substream_url) or None,
             area=self.area.text(), address=self.address.text(),
             latitude=_number(self.latitude.text(), "latitude"),
             longitude=_number(self.longitude.text(), "longitude"),
@@ -227,7 +233,7 @@ class CameraDialog(SavingDialog):
     @Slot()
     def _on_test_clicked(self) -> None:
         """The stored camera when its URL is left as shown, else the URL as typed."""
-        old, typed = self._camera, self.stream_url.text().strip()
+        old, typed = self._camera, self._whole(self.stream_url)
         self.test_button.setEnabled(False)
         self.picture.hide()
         self.probe_result.show_ok("Testing the stream…")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QDateTime
+from PySide6.QtCore import QDateTime, Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
 from rtic_console.app import qt_application
@@ -26,11 +26,14 @@ from rtic_console.demo_cameras import (
     start_demo_onvif,
 )
 from rtic_console.demo_inspection import seed_demo_inspection
+from rtic_console.demo_recordings import DemoRecording, seed_demo_recordings
 from rtic_console.domain.checklist import Step, StepInput
 from rtic_console.domain.reads import PlateRead, VehicleInfo
+from rtic_console.domain.recipients import ExportRecipient
 from rtic_console.feeds.alpr_simulator import plate_crop_jpeg
 from rtic_console.feeds.camera_simulator import CameraSimulator
 from rtic_console.feeds.onvif_responder import OnvifResponder, ResponderProfile
+from rtic_console.services import cameras as camera_service
 from rtic_console.services import hits as hit_service
 from rtic_console.services import search_requests, sharing
 from rtic_console.services.auth import sign_in
@@ -44,6 +47,7 @@ from rtic_console.services.demo_seed import (
     seed_demo,
     seed_demo_hot_lists,
 )
+from rtic_console.services.evidence_export import export_evidence
 from rtic_console.services.ingest import ingest_reads, quarantine
 from rtic_console.services.matching import MatchingEngine
 from rtic_console.services.runner import perform
@@ -56,7 +60,9 @@ from rtic_console.ui.first_run_dialog import FirstAdminDialog
 from rtic_console.ui.main_window import MainWindow
 from rtic_console.ui.operations import OperationRunner
 from rtic_console.ui.sign_in_dialog import SignInDialog
+from rtic_console.ui.wall.export_dialog import ExportDialog
 from rtic_console.ui.wall.large_view import LargeViewDialog
+from rtic_console.ui.wall.playback_dialog import PlaybackDialog
 from rtic_console.ui.wall.ptz_controls import PtzPanel
 from rtic_console.ui.wall.video_wall_widget import VideoWallWidget
 
@@ -185,6 +191,50 @@ def onvif_shots(window: MainWindow, wall: VideoWallWidget, onvif: OnvifResponder
     return shots
 
 
+def recorded_video(session: ConsoleSession, work: Path, out: Path) -> list[Path]:
+    """Playback on a timeline with a canvass of two cameras, and an export's preview of a
+    range the recordings only partly cover."""
+    db, ctx = session.db, session.ctx
+    codes = {c.code: c for c in perform(db, ctx, camera_service.list_cameras)}
+    first, second = codes["CAM-AG-01"], codes["CAM-AG-02"]
+    start = (datetime.now(UTC) - timedelta(minutes=30)).replace(second=0, microsecond=0)
+    seed_demo_recordings(db, work / "recordings", start, (
+        DemoRecording(first.id, first.code, ((180, 60), (240, 60), (300, 60), (480, 60),
+                                             (540, 60), (600, 60), (660, 60))),
+        DemoRecording(second.id, second.code, ((0, 60), (60, 60), (120, 60), (360, 120),
+                                               (480, 120), (600, 60)))))
+    export_evidence(db, ctx, first.id, start + timedelta(minutes=8), start
+                    + timedelta(minutes=10), "26-004512", "RPT-26-0881",
+                    "Robbery at K St Mall: suspect vehicle", work / "exports",
+                    recipient=ExportRecipient.spd("26-004512"), allow_gaps=True)
+    shots = []
+    playback = PlaybackDialog(session, first, start, start + timedelta(minutes=15),
+                              purpose="evidence_collection", reference="26-004512")
+    playback.show()
+    settle(lambda: playback.clock is not None, 10)
+    settle(lambda: playback.add_camera.count() > 0, 5)
+    playback.add_camera.setCurrentIndex(playback.add_camera.findText("CAM-AG-02",
+                                                                      Qt.MatchFlag.MatchStartsWith))
+    playback.add_button.click()
+    settle(lambda: len(playback.workers) == 2, 10)
+    playback.clock.pause()
+    playback.clock.seek(start + timedelta(minutes=8, seconds=20))
+    shots.append(save(playback, out, "playback-timeline", 2.0))
+    playback.close()
+    export = ExportDialog(session, first.id, start, start + timedelta(minutes=15))
+    export.show()
+    settle(lambda: export.camera.count() > 0, 5)
+    export.case_number.setText("26-004512")
+    export.report_number.setText("RPT-26-0881")
+    export.purpose.setText("Robbery at K St Mall: suspect vehicle leaving westbound")
+    export.preview_button.click()
+    settle(export.preview.isVisible, 10)
+    export.resize(export.width(), export.sizeHint().height())  # taller than the 600 px screen
+    shots.append(save(export, out, "export-preview"))
+    export.close()
+    return shots
+
+
 def render_all(out: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     qt_application()
@@ -285,6 +335,7 @@ def render_all(out: Path) -> list[Path]:
         near.find_button.click()
         settle(lambda: near.model.rowCount() > 0, 5)
         seed_sharing(db, sergeant.session.ctx, work / "sharing")
+        shots.extend(recorded_video(sergeant.session, work, out))
         for key in ("dashboard", "cameras", "devices", "donors", "registry", "sharing",
                     "quarantine", "roster", "workstations", "inspections", "retention", "audit",
                     "account"):

@@ -125,11 +125,37 @@ def test_export_writes_the_clip_and_is_refused_for_donor_cameras(as_person, admi
                                "26-1", "--report", "R-9", "--out", str(tmp_path / "out"),
                                "--recipient", "spd")
     assert code == 0, err
-    (clip,) = (tmp_path / "out").glob("*.avi")
+    (clip,) = (tmp_path / "out").glob("*.mp4")
     assert hashlib.sha256(clip.read_bytes()).hexdigest() in out
     manifest = json.loads(next((tmp_path / "out").glob("*.manifest.json")).read_text())
     assert manifest["report_number"] == "R-9" and manifest["clip"]["frames"] == 10
     assert manifest["recipient"]["recipient"] == "SPD internal use, case 26-1"
+
+
+@pytest.mark.policy("F.4")
+def test_export_shows_the_gaps_and_needs_allow_gaps_from_a_script(as_person, admin,
+                                                                  db: Database,
+                                                                  tmp_path: Path) -> None:
+    """Recording began 4 s into the range asked for: a script is stopped before anything
+    is written, and with --allow-gaps the export names and lists what it holds."""
+    camera = add_camera(db, admin, "CAM-AG-01", recording_enabled=True)
+    t0 = (datetime.now(UTC) - timedelta(hours=2)).replace(microsecond=0)
+    with db.write() as session:
+        recordings.index_segment(session, write_segment(
+            tmp_path / "rec", camera.id, t0 + timedelta(seconds=4), 10))
+    argv = ["export", "--camera", "CAM-AG-01", "--from", t0.isoformat(), "--to",
+            (t0 + timedelta(seconds=6)).isoformat(), "--case", "26-1", "--recipient", "spd",
+            "--out", str(tmp_path / "out")]
+    code, out, err = as_person("1001", *argv)
+    assert code == 3 and "1 gap with no recording" in err and "--allow-gaps" in err
+    assert not (tmp_path / "out").exists()
+    code, out, err = as_person("1001", *argv, "--allow-gaps")
+    assert code == 0, err
+    assert "1 gap in the range asked for" in out and "Originals: 1 segment file" in out
+    (clip,) = (tmp_path / "out").glob("*.mp4")
+    assert clip.name.startswith(f"CAM-AG-01-{t0 + timedelta(seconds=4):%Y%m%dT%H%M%SZ}-")
+    manifest = json.loads(next((tmp_path / "out").glob("*.manifest.json")).read_text())
+    assert manifest["gaps"][0]["seconds"] == 4.0
 
 
 def test_camera_add_seals_the_credentials_and_list_never_shows_them(

@@ -213,6 +213,10 @@ class PtzPanel(QWidget):
                                 "drag to steer, wheel to zoom"
                                 + (f". Returns home after {minutes} min idle." if minutes
                                    else "."))
+            limits = controller.target.limits
+            self.status.setToolTip(f"Range: pan {limits.pan[0]:g} to {limits.pan[1]:g}, tilt "
+                                   f"{limits.tilt[0]:g} to {limits.tilt[1]:g}, zoom "
+                                   f"{limits.zoom[0]:g} to {limits.zoom[1]:g}")
             controller.load_presets()
 
     def _button(self, text: str, tip: str) -> QPushButton:

@@ -15,13 +15,16 @@ from rtic_console.domain.ptz import PtzCommand, PtzMove
 from rtic_console.feeds.camera_simulator import CameraSimulator
 from rtic_console.feeds.onvif_responder import OnvifResponder, ResponderProfile
 from rtic_console.services import onvif_cameras, ptz
-from rtic_console.services.runner import query
+from rtic_console.services.cameras import CameraInput
+from rtic_console.services.onvif_cameras import OnvifSettings
+from rtic_console.services.runner import perform, query
 from rtic_console.store.audit_log import AuditFilter, list_events
 from rtic_console.store.database import Database
 from rtic_console.ui.admin.camera_dialog import CameraDialog
 from rtic_console.ui.wall.large_view import LargeViewDialog
 from rtic_console.ui.wall.ptz_controls import PtzController, PtzPanel
 from rtic_console.ui.wall.video_wall_widget import VideoWallWidget
+from tests.services.pscn_support import add_agreement
 
 
 @pytest.fixture
@@ -235,5 +238,38 @@ def test_an_idle_camera_returns_home_by_itself(
         assert relative.details["move"] == "relative" and "idle_minutes" not in relative.details
         assert home.details["move"] == "home" and home.details["idle_minutes"] == 10
         assert not controller.home_pending
+    finally:
+        wall.shutdown()
+
+
+@pytest.mark.policy("G.3.c")
+def test_a_donor_ptz_camera_shows_its_controls_disabled_and_never_moves(
+        qtbot, console_session, db: Database, admin, responder: OnvifResponder,
+        simulator: CameraSimulator) -> None:
+    address = f"http://onvif:Pa55word@127.0.0.1:{responder.port}/onvif/device_service"
+    view = perform(db, admin, onvif_cameras.save_onvif_camera, None, CameraInput(
+        code="CAM-PD-21", name="Donor dome", category="private_donor",
+        stream_url=simulator.url("main")), OnvifSettings(address, "main", True, None, 5))
+    add_agreement(db, admin, ("CAM-PD-21",), mask_polygons=())
+    wall = VideoWallWidget(console_session(admin))
+    wall._asked = True
+    qtbot.addWidget(wall)
+    wall.show()
+    try:
+        wall.set_purpose("monitoring_location")
+        wall.assign(0, view.id)
+        qtbot.waitUntil(lambda: 0 in wall.grants and wall.grants[0].allowed, timeout=10000)
+        qtbot.mouseDClick(wall.grid.tiles[0], Qt.MouseButton.LeftButton)
+        large = wall.findChildren(LargeViewDialog)[0]
+        qtbot.waitUntil(lambda: bool(large.findChildren(PtzPanel)), timeout=10000)
+        panel = large.findChildren(PtzPanel)[0]
+        assert "never moved" in panel.status.text() and "G.3.c" in panel.status.text()
+        assert not panel.home_button.isEnabled()
+        assert not any(b.isEnabled() for b in panel.buttons.values())
+        qtbot.keyPress(large.tile, Qt.Key.Key_Right)
+        qtbot.keyRelease(large.tile, Qt.Key.Key_Right)
+        qtbot.wait(300)
+        assert not {"ContinuousMove", "Stop", "GetPresets"} & set(responder.requests)
+        large.close()
     finally:
         wall.shutdown()

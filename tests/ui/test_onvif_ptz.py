@@ -9,7 +9,9 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtCore import QPoint, QPointF, Qt, QTimer
+from PySide6.QtGui import QWheelEvent
+from PySide6.QtWidgets import QApplication
 
 from rtic_console.domain.ptz import PtzCommand, PtzMove
 from rtic_console.feeds.camera_simulator import CameraSimulator
@@ -272,4 +274,31 @@ def test_a_donor_ptz_camera_shows_its_controls_disabled_and_never_moves(
         assert not {"ContinuousMove", "Stop", "GetPresets"} & set(responder.requests)
         large.close()
     finally:
+        wall.shutdown()
+
+
+def test_the_wheel_zooms_and_a_drag_steers(
+        qtbot, console_session, db: Database, admin, responder: OnvifResponder) -> None:
+    wall, view, _ = _open_large_view(qtbot, console_session, db, admin, responder)
+    try:
+        tile = view.tile
+        centre = QPointF(tile.width() / 2, tile.height() / 2)
+        wheel = QWheelEvent(centre, tile.mapToGlobal(centre), QPoint(), QPoint(0, 240),
+                            Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier,
+                            Qt.ScrollPhase.NoScrollPhase, False)
+        QApplication.sendEvent(tile, wheel)
+        qtbot.waitUntil(lambda: responder.position()[2] == pytest.approx(0.2), timeout=5000)
+
+        start = QPoint(tile.width() // 2, tile.height() // 2)
+        qtbot.mousePress(tile, Qt.MouseButton.LeftButton, pos=start)
+        qtbot.mouseMove(tile, start - QPoint(tile.width() // 4, 0))
+        qtbot.waitUntil(responder.moving, timeout=5000)
+        qtbot.wait(300)
+        qtbot.mouseRelease(tile, Qt.MouseButton.LeftButton,
+                           pos=start - QPoint(tile.width() // 4, 0))
+        qtbot.waitUntil(lambda: not responder.moving(), timeout=5000)
+        assert responder.position()[0] < -0.02, "dragged left, it panned left"
+        assert [m.details["move"] for m in _moves(db)] == ["relative", "continuous"]
+    finally:
+        view.close()
         wall.shutdown()

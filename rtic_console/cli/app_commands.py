@@ -31,9 +31,11 @@ def _demo(args: argparse.Namespace, cli: CliSession) -> int:
     from rtic_console.demo_cameras import (
         WALL_ORDER,
         configure_demo_cameras,
+        configure_demo_ptz,
         enrol_demo_workstation,
         start_camera_simulator,
         start_rtsp_cameras,
+        start_demo_onvif,
     )
     from rtic_console.demo_inspection import seed_demo_inspection
     from rtic_console.demo_runtime import DemoRuntime, demo_folder, stop_process
@@ -54,7 +56,7 @@ def _demo(args: argparse.Namespace, cli: CliSession) -> int:
     folder = demo_folder()
     url = args.database or f"sqlite:///{folder / 'demo.db'}"
     settings = Settings(**{**cli.settings.__dict__, "database_url": url})
-    camera_process = rtsp_server = None
+    camera_process = rtsp_server = onvif = None
     try:
         db = connect(url)
         with db.write() as session:
@@ -66,6 +68,9 @@ def _demo(args: argparse.Namespace, cli: CliSession) -> int:
         camera_process, port = start_camera_simulator(len(WALL_ORDER) - 1)
         rtsp_server = start_rtsp_cameras()
         configure_demo_cameras(db, settings, port, rtsp_server)
+        configure_demo_cameras(db, settings, port)
+        onvif = start_demo_onvif(db)
+        configure_demo_ptz(db, settings, onvif)
         seed_demo_inspection(db, settings)
         print(f"Demo database: {db.display}  (every demo password: {DEMO_PASSWORD})")
         cameras, rtsp = camera_process, rtsp_server
@@ -76,6 +81,8 @@ def _demo(args: argparse.Namespace, cli: CliSession) -> int:
                                db, folder, cameras, heard, settings.workstation,
                                settings.daily_time, rtsp_server=rtsp))
     finally:
+        if onvif is not None:
+            onvif.stop()
         if camera_process is not None and camera_process.poll() is None:
             stop_process(camera_process)
         if rtsp_server is not None:

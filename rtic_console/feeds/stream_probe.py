@@ -6,6 +6,8 @@ import logging
 import time
 from dataclasses import dataclass
 
+import numpy as np
+
 from rtic_console.domain.stream_urls import redact_url
 from rtic_console.feeds.video_capture import StreamError, VideoSource
 
@@ -19,6 +21,7 @@ class ProbeResult:
     measured_fps: float
     first_frame_latency_ms: float
     frames_read: int
+    picture: np.ndarray | None = None  # the last frame decoded (BGR); None when not decoded
 
 
 class StreamProbeError(Exception):
@@ -52,6 +55,7 @@ def probe_stream(url: str, frames: int = 30, timeout_s: float = 10.0,
         raise StreamProbeError(exc.reason) from None
     arrivals: list[float] = []
     size = (0, 0)
+    picture = None
     try:
         while len(arrivals) < frames:
             if time.monotonic() > deadline:
@@ -61,6 +65,8 @@ def probe_stream(url: str, frames: int = 30, timeout_s: float = 10.0,
             if read is not None:
                 size, arrived = read[-2:]
                 arrivals.append(arrived)
+                if decode:
+                    picture = read[0]
     except StreamError as exc:
         raise StreamProbeError(f"{exc.reason} after {len(arrivals)} of {frames} frames") from None
     finally:
@@ -72,4 +78,5 @@ def probe_stream(url: str, frames: int = 30, timeout_s: float = 10.0,
         measured_fps=round((len(arrivals) - 1) / span, 2) if span > 0 else 0.0,
         first_frame_latency_ms=round((arrivals[0] - started) * 1000, 1),
         frames_read=len(arrivals),
+        picture=picture,
     )

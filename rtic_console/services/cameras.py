@@ -339,7 +339,8 @@ class StreamCheckPlan:
     transport: str = "tcp"  # the camera's RTSP transport; TCP for a typed URL
 
 
-def _is_donor(session: Session, device: Device) -> bool:
+def is_donor_camera(session: Session, device: Device) -> bool:
+    """A donor camera, or one any donor agreement ever covered (G.1, G.3)."""
     return device.category == DONOR or last_agreement_of(session, device.id) is not None
 
 
@@ -365,7 +366,7 @@ def plan_stream_check(session: Session, ctx: Context, camera: int | str | None =
         whole = stream_urls(session, device).main
         if whole is None:
             raise InputRejected(f"camera {device.code} has no stream URL")
-        donor = _is_donor(session, device)
+        donor = is_donor_camera(session, device)
         ids, label = (device.id,), f"{device.code} ({whole.redacted})"
         transport = device.stream_transport
     else:
@@ -374,7 +375,7 @@ def plan_stream_check(session: Session, ctx: Context, camera: int | str | None =
         host = _host(typed)
         cameras = [d for d, _ in _cameras(session)
                    if host is not None and host in (_host(d.stream_url), _host(d.substream_url))]
-        donor = any(_is_donor(session, d) for d in cameras)
+        donor = any(is_donor_camera(session, d) for d in cameras)
         ids = tuple(d.id for d in cameras if redact_url(d.stream_url) == label
                     or redact_url(d.substream_url) == label)
     note = ("private donor camera: connectivity only, no picture decoded, shown or kept "

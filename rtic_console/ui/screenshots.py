@@ -18,9 +18,12 @@ from PySide6.QtWidgets import QApplication, QWidget
 from rtic_console.app import qt_application
 from rtic_console.config import Settings
 from rtic_console.demo_cameras import (
+    DEMO_PTZ_CAMERA,
     WALL_ORDER,
     configure_demo_cameras,
+    configure_demo_ptz,
     enrol_demo_workstation,
+    start_demo_onvif,
     start_rtsp_cameras,
 )
 from rtic_console.demo_inspection import seed_demo_inspection
@@ -30,6 +33,7 @@ from rtic_console.domain.reads import PlateRead, VehicleInfo
 from rtic_console.domain.recipients import ExportRecipient
 from rtic_console.feeds.alpr_simulator import plate_crop_jpeg
 from rtic_console.feeds.camera_simulator import CameraSimulator
+from rtic_console.feeds.onvif_responder import OnvifResponder, ResponderProfile
 from rtic_console.services import cameras as camera_service
 from rtic_console.services import hits as hit_service
 from rtic_console.services import search_requests, sharing
@@ -50,6 +54,7 @@ from rtic_console.services.matching import MatchingEngine
 from rtic_console.services.runner import perform
 from rtic_console.store.bootstrap import connect
 from rtic_console.store.database import Database
+from rtic_console.ui.admin.camera_dialog import CameraDialog
 from rtic_console.ui.change_bridge import ChangeBridge
 from rtic_console.ui.console_session import ConsoleSession
 from rtic_console.ui.first_run_dialog import FirstAdminDialog
@@ -57,7 +62,10 @@ from rtic_console.ui.main_window import MainWindow
 from rtic_console.ui.operations import OperationRunner
 from rtic_console.ui.sign_in_dialog import SignInDialog
 from rtic_console.ui.wall.export_dialog import ExportDialog
+from rtic_console.ui.wall.large_view import LargeViewDialog
 from rtic_console.ui.wall.playback_dialog import PlaybackDialog
+from rtic_console.ui.wall.ptz_controls import PtzPanel
+from rtic_console.ui.wall.video_wall_widget import VideoWallWidget
 
 # (plate read, candidates, reader, state, seconds ago, vehicle)
 DEMO_READS = (
@@ -147,6 +155,43 @@ def seed_sharing(db: Database, ctx: Context, folder: Path) -> None:
             time_from=now - timedelta(hours=2), time_to=now), folder)
 
 
+def onvif_shots(window: MainWindow, wall: VideoWallWidget, onvif: OnvifResponder,
+                out: Path) -> list[Path]:
+    """The camera dialog after reading a new camera by its ONVIF address and testing its
+    stream (a host of its own: the demo's simulator also serves donor cameras, whose
+    pictures a stream test never decodes), and the large view of the demo's PTZ camera."""
+    with CameraSimulator(["lobby"]) as lobby, OnvifResponder(
+            [ResponderProfile("main", "Main stream", 640, 360, lobby.url("lobby")),
+             ResponderProfile("sub", "Sub-stream", 640, 360, lobby.url("lobby"))],
+            user="onvif", password="Lobby-2026", manufacturer="Axis", model="Q6135-LE",
+            firmware="11.8.64") as camera:
+        dialog = CameraDialog(window.session)
+        dialog.onvif.address.setText(f"127.0.0.1:{camera.port}")
+        dialog.onvif.user.setText(camera.user)
+        dialog.onvif.password.setText(camera.password)
+        dialog.show()
+        dialog.onvif.read_button.click()
+        settle(lambda: dialog.onvif.profile.count() > 0, 10)
+        dialog.code.setText("CAM-AG-07")
+        dialog.area.setText("Downtown")
+        dialog.address.setText("915 I St (lobby)")
+        dialog.test_button.click()
+        settle(lambda: dialog.picture.isVisible(), 15)
+        shots = [save(dialog, out, "camera-onvif")]
+        dialog.close()
+    index = next(i for i, g in wall.grants.items() if g.camera.code == DEMO_PTZ_CAMERA)
+    wall._on_tile_double_clicked(index)
+    view = wall.findChildren(LargeViewDialog)[-1]
+    settle(lambda: bool(view.findChildren(PtzPanel)) and view.tile._image is not None, 10)
+    panel = view.findChildren(PtzPanel)[0]
+    settle(lambda: panel.preset_combo.count() > 1, 5)
+    panel.go_to_preset(2)
+    settle(lambda: "preset" in panel.status.text(), 5)
+    shots.append(save(view, out, "large-view-ptz"))
+    view.close()
+    return shots
+
+
 def recorded_video(session: ConsoleSession, work: Path, out: Path) -> list[Path]:
     """Playback on a timeline with a canvass of two cameras, and an export's preview of a
     range the recordings only partly cover."""
@@ -203,6 +248,8 @@ def render_all(out: Path) -> list[Path]:
     cameras = CameraSimulator(len(WALL_ORDER) - 1).start()
     rtsp = start_rtsp_cameras()
     configure_demo_cameras(db, settings, cameras.port, rtsp)
+    onvif = start_demo_onvif(db)
+    configure_demo_ptz(db, settings, onvif)
     seed_demo_inspection(db, settings)
     runner = OperationRunner()
     bridge = ChangeBridge(db.bus)
@@ -283,6 +330,7 @@ def render_all(out: Path) -> list[Path]:
         wall.set_purpose("training")
         settle(lambda: sum(t._image is not None for t in wall.grid.tiles) >= 7, 15)
         shots.append(save(sergeant, out, "main-wall", 1.0))
+        shots.extend(onvif_shots(sergeant, wall, onvif, out))
         wall.shutdown()
         near = sergeant.areas["registry"].near_panel
         near.latitude.setText("38.5770")
@@ -312,6 +360,7 @@ def render_all(out: Path) -> list[Path]:
     finally:
         bridge.close()
         runner.shutdown()
+        onvif.stop()
         cameras.stop()
         if rtsp is not None:
             rtsp.stop()

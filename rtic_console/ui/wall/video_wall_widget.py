@@ -34,6 +34,7 @@ from rtic_console.ui.wall.camera_tile import TileCamera
 from rtic_console.ui.wall.export_dialog import ExportDialog
 from rtic_console.ui.wall.large_view import LargeViewDialog
 from rtic_console.ui.wall.playback_dialog import PlaybackDialog
+from rtic_console.ui.wall.ptz_controls import PtzController, offer_ptz
 from rtic_console.ui.wall.purpose_dialog import PurposeDialog
 from rtic_console.ui.wall.tile_grid import GRID_SIZES, TileGrid
 from rtic_console.ui.widgets import MessageLine, describe_error
@@ -70,6 +71,7 @@ class VideoWallWidget(QWidget):
         self.grants: dict[int, TileGrant] = {}
         self._terms_timers: dict[int, QTimer] = {}
         self.large_views: list[LargeViewDialog] = []
+        self.ptz_controllers: dict[int, PtzController] = {}  # kept for the idle return home
         self.detached: QMainWindow | None = None
 
         self.camera_list = CameraListWidget()
@@ -317,6 +319,8 @@ class VideoWallWidget(QWidget):
             dialog.playback_button.hide()
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
+        offer_ptz(self._session, dialog, grant.camera.id, self.ptz_controllers,
+                  lambda: (self.purpose, self.reference), self)
 
     def _forget_large_view(self, dialog: LargeViewDialog) -> None:
         if dialog in self.large_views:
@@ -409,6 +413,8 @@ class VideoWallWidget(QWidget):
         self._paint_timer.stop()
         for timer in self._terms_timers.values():
             timer.stop()
+        for controller in self.ptz_controllers.values():
+            controller.stop()
         if self.detached is not None:
             self.toggle_detached()
         return list(self.grid.shutdown())

@@ -34,8 +34,8 @@ def _demo(args: argparse.Namespace, cli: CliSession) -> int:
         configure_demo_ptz,
         enrol_demo_workstation,
         start_camera_simulator,
-        start_rtsp_cameras,
         start_demo_onvif,
+        start_rtsp_cameras,
     )
     from rtic_console.demo_inspection import seed_demo_inspection
     from rtic_console.demo_runtime import DemoRuntime, demo_folder, stop_process

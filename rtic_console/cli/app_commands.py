@@ -68,7 +68,6 @@ def _demo(args: argparse.Namespace, cli: CliSession) -> int:
         camera_process, port = start_camera_simulator(len(WALL_ORDER) - 1)
         rtsp_server = start_rtsp_cameras()
         configure_demo_cameras(db, settings, port, rtsp_server)
-        configure_demo_cameras(db, settings, port)
         onvif = start_demo_onvif(db)
         configure_demo_ptz(db, settings, onvif)
         seed_demo_inspection(db, settings)

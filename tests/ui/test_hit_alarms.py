@@ -125,3 +125,28 @@ def test_the_tone_is_per_workstation_and_silenced_per_person(qtbot, tmp_path) ->
     on.play()
     assert on.played == 1 and HitSound(True, "5201", settings).silenced
     assert not HitSound(True, "5202", settings).silenced  # another person still hears it
+
+
+@SQLITE
+def test_recent_hits_show_dispositions_live_by_period(
+        qtbot, console_session, db: Database, engine: MatchingEngine, enrol, tmp_path) -> None:
+    from rtic_console.domain.checklist import HitStatus
+    from rtic_console.ui.hits.recent_hits_widget import RecentHitsWidget
+
+    dispatcher = enrol("5201", "dispatcher")
+    closed = ingest(db, engine, "7KQM482", "r1")
+    perform(db, dispatcher, hit_service.claim_hit, closed)
+    perform(db, dispatcher, hit_service.close_hit, closed, HitStatus.MISREAD,
+            "Plate photo shows 7KQM487, a different car")
+    widget = RecentHitsWidget(console_session(dispatcher))
+    qtbot.addWidget(widget)
+    qtbot.waitUntil(lambda: widget.model.rowCount() == 1, timeout=5000)
+    row = [widget.model.data(widget.model.index(0, c)) for c in range(11)]
+    assert row[1] == "7KQM482" and row[7] == "Closed: misread" and row[8] == "5201"
+    assert row[10] == "Plate photo shows 7KQM487, a different car" and row[9]
+    ingest(db, engine, "8FJD219", "r2")  # arrives live, newest first
+    qtbot.waitUntil(lambda: widget.model.rowCount() == 2, timeout=5000)
+    assert widget.model.row_at(0).best_plate == "8FJD219"
+    assert widget.summary.text() == "2 hits · 1 closed · 1 open"
+    widget.period.setCurrentIndex(1)  # 7 days: the same two here
+    qtbot.waitUntil(lambda: widget.model.rowCount() == 2, timeout=5000)

@@ -150,3 +150,30 @@ def test_recent_hits_show_dispositions_live_by_period(
     assert widget.summary.text() == "2 hits · 1 closed · 1 open"
     widget.period.setCurrentIndex(1)  # 7 days: the same two here
     qtbot.waitUntil(lambda: widget.model.rowCount() == 2, timeout=5000)
+
+
+@SQLITE
+@pytest.mark.policy("D.5.a")
+def test_the_sergeant_sees_the_escalation_and_opens_the_hit(
+        qtbot, console_session, db: Database, engine: MatchingEngine, enrol) -> None:
+    from rtic_console.services.audit_anchor import SystemIdentity
+    from rtic_console.services.hit_escalation import DEFAULT_RULE, escalate_waiting_hits
+
+    sergeant = enrol("4102", "supervisor")
+    window = MainWindow(console_session(sergeant))
+    qtbot.addWidget(window)
+    window.show()
+    hit_id = ingest(db, engine, "7KQM482", "r1")
+    with db.write() as session:
+        escalate_waiting_hits(session, SystemIdentity("hit-escalation", "ingest-1"),
+                              DEFAULT_RULE, datetime.now(UTC) + timedelta(minutes=6))
+    banner = window.alert_banner
+    qtbot.waitUntil(lambda: "Hit #" in banner.text.text() and banner.show_button.isVisible(),
+                    timeout=5000)
+    assert "unclaimed for 6 min" in banner.text.text()
+    window.tabs.setCurrentWidget(window.areas["account"])
+    queue = window.areas["hits"]
+    qtbot.waitUntil(lambda: queue.model.row_of(hit_id) is not None, timeout=5000)
+    banner.show_button.click()
+    assert window.tabs.currentWidget() is queue
+    assert queue.selected_id == hit_id

@@ -66,8 +66,9 @@ def escalate_waiting_hits(session: Session, who: SystemIdentity, rule: Escalatio
         why = "unclaimed" if status == HitStatus.NEW.value else "unfinished"
         minutes = int((now - created_at).total_seconds() // 60)
         limit = rule.unclaimed if why == "unclaimed" else rule.unfinished
-        title = (f"Hit #{hit_id} {plate} unclaimed for {minutes} min" if why == "unclaimed"
-                 else f"Hit #{hit_id} {plate} claimed by {claimed_by}, not finished after "
+        # No plate in the alert: alerts outlive the reads' retention (C.1); Show opens it.
+        title = (f"Hit #{hit_id} unclaimed for {minutes} min" if why == "unclaimed"
+                 else f"Hit #{hit_id} claimed by {claimed_by}, not finished after "
                       f"{minutes} min")
         alert_id = raise_alert(
             session, kind="hit.escalated", title=title,

@@ -177,3 +177,25 @@ def test_the_sergeant_sees_the_escalation_and_opens_the_hit(
     banner.show_button.click()
     assert window.tabs.currentWidget() is queue
     assert queue.selected_id == hit_id
+
+
+@SQLITE
+def test_a_sighting_shows_in_the_selected_hit_and_its_row(
+        qtbot, console_session, db: Database, engine: MatchingEngine, enrol) -> None:
+    engine.group_window = timedelta(minutes=5)
+    widget = HitQueueWidget(console_session(enrol("5201", "dispatcher")))
+    qtbot.addWidget(widget)
+    hit_id = ingest(db, engine, "7KQM482", "r1")
+    qtbot.waitUntil(lambda: widget.model.row_of(hit_id) is not None, timeout=5000)
+    widget.select_hit(hit_id)
+    sightings = widget.detail_panel.fields["sightings"]
+    qtbot.waitUntil(lambda: sightings.text() == "—", timeout=5000)
+    with db.write() as session:  # the same car again, read with a B for the 8
+        read = PlateRead(source="openalpr", source_id="r2", plate="7KQM4B2",
+                         plate_raw="7KQM4B2", state="CA", confidence=0.8,
+                         captured_at=datetime.now(UTC), device_ref="ALPR-FX-02")
+        assert ingest_reads(session, [read], engine, datetime.now(UTC), "test").hit_ids == ()
+    qtbot.waitUntil(lambda: sightings.text().startswith("seen again 1×"), timeout=5000)
+    assert "7KQM4B2 (≈1)" in sightings.text()
+    status = widget.model.data(widget.model.index(widget.model.row_of(hit_id), 8))
+    assert status == "New · seen 2×"

@@ -126,8 +126,8 @@ class HitQueueWidget(QWidget):
             self._show_view(hit_id, view)
 
     def _show_view(self, hit_id: int, view: HitView | None) -> None:
-        """Keep the selected hit's panels current; reload its detail only if its steps
-        changed (images never do)."""
+        """Keep the selected hit's panels current; reload its detail only if its steps or
+        sightings changed (images never do)."""
         if view is None or not view.open:
             if hit_id == self._awaiting_recovery:
                 return  # D.3.e: it stays shown until its recovery call is recorded
@@ -141,7 +141,7 @@ class HitQueueWidget(QWidget):
         detail = self._detail
         if detail is None or detail.hit.id != hit_id:
             return  # its detail is on its way
-        if view.steps_done != detail.hit.steps_done:
+        if (view.steps_done, view.sightings) != (detail.hit.steps_done, detail.hit.sightings):
             self.load_detail(hit_id)
         elif view != detail.hit:
             self._show_detail(replace(detail, hit=view), self._images)

@@ -235,7 +235,7 @@ def _sightings(session: Session, hit_id: int) -> tuple[SightingView, ...]:
         .where(HitSighting.hit_id == hit_id)
         .order_by(HitSighting.captured_at, HitSighting.id)).all()
     return tuple(SightingView(s.read_plate, s.substitutions, s.captured_at,
-                              f"{d.code} {d.name}" if d else det.device_ref, _place(det, d))
+                              d.code if d else det.device_ref, _place(det, d))
                  for s, det, d in rows)
 
 

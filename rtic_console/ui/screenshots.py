@@ -205,6 +205,7 @@ def render_all(out: Path) -> list[Path]:
         settle(lambda: queue.model.rowCount() > 0, 5)
         queue.select_hit(first_hit.id)
         shots.append(save(dispatcher, out, "main-hits", 2.5))
+        shots.append(save(queue.detail_panel, out, "hit-detail-sightings"))  # below the fold
         dispatcher.tabs.setCurrentWidget(dispatcher.areas["recent_hits"])
         shots.append(save(dispatcher, out, "main-recent-hits"))
         live_map = dispatcher.areas["map"]

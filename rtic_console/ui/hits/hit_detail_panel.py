@@ -16,8 +16,7 @@ def sightings_text(detail: HitDetail) -> str:
     """The later reads of the same vehicle grouped under this hit, newest last."""
     if not detail.sightings:
         return "—"
-    lines = [f"seen again {len(detail.sightings)}×, last at "
-             f"{detail.sightings[-1].captured_at.astimezone():%H:%M:%S}:"]
+    lines = [f"seen again {len(detail.sightings)}×:"]
     lines += [f"{s.captured_at.astimezone():%H:%M:%S}  {s.reader} · {s.place}  {s.read_plate}"
               + (f" (≈{s.substitutions})" if s.substitutions else "")
               for s in detail.sightings]

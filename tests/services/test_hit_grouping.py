@@ -69,3 +69,24 @@ def test_a_closed_hit_takes_no_sightings_and_rematch_doubles_nothing(
 def test_no_window_groups_nothing(db: Database, engine: MatchingEngine,  # noqa: F811
                                   listed: Context) -> None:  # noqa: F811
     assert len(ingest(db, engine, seen("7ABC123", 0, "a"), seen("7ABC123", 1, "b")).hit_ids) == 2
+
+
+@pytest.mark.policy("C.1")
+def test_the_purge_takes_a_hits_sightings_with_it(db: Database, admin: Context) -> None:
+    from sqlalchemy import select
+
+    from rtic_console.services.retention_purge import run_purge
+    from rtic_console.store.models import HitSighting
+    from tests.services.retention_support import add_read, make_weeks
+
+    old = datetime.now(UTC) - timedelta(days=800)
+    make_weeks(db, old)
+    _, hit_id = add_read(db, "7ABC123", old, hit=True)
+    seen_again, _ = add_read(db, "7A8C123", old + timedelta(minutes=2))
+    with db.write() as session:
+        session.add(HitSighting(hit_id=hit_id, detection_id=seen_again, entry_id=1,
+                                read_plate="7A8C123", substitutions=1,
+                                captured_at=old + timedelta(minutes=2), created_at=old))
+    run_purge(db, admin)
+    with db.read() as session:
+        assert session.scalars(select(HitSighting)).all() == []

@@ -30,7 +30,7 @@ Seen = tuple[datetime, str | None]  # a read's time and state
 
 
 @dataclass
-class _Anchor:
+class Anchor:
     """An open hit (or one this batch creates) and the times its vehicle was read."""
 
     hit_id: int | None  # None: the batch's new hit of `row`
@@ -47,7 +47,7 @@ class _Anchor:
 @dataclass(frozen=True)
 class Grouping:
     new_hits: list[HitRow]  # rows that become hits of their own
-    sightings: list[tuple[HitRow, _Anchor]]  # rows that attach to an anchor's hit
+    sightings: list[tuple[HitRow, Anchor]]  # rows that attach to an anchor's hit
 
 
 def group_rows(session: Session, rows: Sequence[HitRow], seen: Mapping[int, Seen],
@@ -63,7 +63,7 @@ def group_rows(session: Session, rows: Sequence[HitRow], seen: Mapping[int, Seen
     rows = [r for r in rows if (r[0], r[2].entry_id) not in known]
     anchors = _open_anchors(session, {m.entry_id for _, _, m in rows}) if window else {}
     new_hits: list[HitRow] = []
-    sightings: list[tuple[HitRow, _Anchor]] = []
+    sightings: list[tuple[HitRow, Anchor]] = []
     for row in sorted(rows, key=lambda r: (seen[r[0]][0], r[0])):
         at, state = seen[row[0]]
         entry_anchors = anchors.setdefault(row[2].entry_id, [])
@@ -72,7 +72,7 @@ def group_rows(session: Session, rows: Sequence[HitRow], seen: Mapping[int, Seen
         if anchor is None:
             new_hits.append(row)
             if window:
-                entry_anchors.append(_Anchor(None, row, state, [at]))
+                entry_anchors.append(Anchor(None, row, state, [at]))
         else:
             anchor.times.append(at)
             sightings.append((row, anchor))
@@ -88,7 +88,7 @@ def _stored_pairs(session: Session, det_ids: set[int]) -> set[tuple[int, int | N
     return {(det_id, entry_id) for det_id, entry_id in pairs}
 
 
-def _open_anchors(session: Session, entry_ids: set[int]) -> dict[int, list[_Anchor]]:
+def _open_anchors(session: Session, entry_ids: set[int]) -> dict[int, list[Anchor]]:
     """Open hits on these entries, each with the times of its read and its sightings."""
     found = session.execute(
         select(Hit.id, Hit.entry_id, Detection.captured_at, Detection.state)
@@ -102,14 +102,14 @@ def _open_anchors(session: Session, entry_ids: set[int]) -> dict[int, list[_Anch
         select(HitSighting.hit_id, func.max(HitSighting.captured_at))
         .where(HitSighting.hit_id.in_([int(r[0]) for r in found]))
         .group_by(HitSighting.hit_id)).all())
-    anchors: dict[int, list[_Anchor]] = {}
+    anchors: dict[int, list[Anchor]] = {}
     for hit_id, entry_id, at, state in found:
         times = [at] + ([latest[hit_id]] if hit_id in latest else [])
-        anchors.setdefault(entry_id, []).append(_Anchor(hit_id, None, state, times))
+        anchors.setdefault(entry_id, []).append(Anchor(hit_id, None, state, times))
     return anchors
 
 
-def write_sightings(session: Session, sightings: list[tuple[HitRow, _Anchor]],
+def write_sightings(session: Session, sightings: list[tuple[HitRow, Anchor]],
                     hit_ids: Mapping[tuple[int, int], int], seen: Mapping[int, Seen],
                     now: datetime, channel: str) -> tuple[int, ...]:
     """Store the sightings under their hits (`hit_ids` names the batch's new hits by read and

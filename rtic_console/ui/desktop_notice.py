@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QSystemTrayIcon, QWidget
+from PySide6.QtWidgets import QApplication, QStyle, QSystemTrayIcon, QWidget
 
 logger = logging.getLogger(__name__)
 
@@ -22,7 +21,9 @@ class DesktopNotifier:
         self._tray: QSystemTrayIcon | None = None
         if QSystemTrayIcon.isSystemTrayAvailable():
             icon = window.windowIcon()
-            self._tray = QSystemTrayIcon(icon if not icon.isNull() else QIcon(), window)
+            if icon.isNull():  # a tray icon must have one to be shown
+                icon = window.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+            self._tray = QSystemTrayIcon(icon, window)
             self._tray.setToolTip("RTIC Console")
             self._tray.messageClicked.connect(self._on_tray_message_clicked)
             self._tray.show()

@@ -67,6 +67,18 @@ class Settings:
         "help": "Age at which an unworked hit turns amber in the queue (D.5.a)"})
     hit_overdue_seconds: int = field(default=300, metadata={
         "help": "Age at which an unworked hit turns red and is called overdue (D.5.a)"})
+    hit_group_minutes: int = field(default=5, metadata={
+        "help": "Reads of the same vehicle on the same hot list entry within these minutes of "
+                "an open hit's read are sightings of that hit, not new hits"})
+    hit_escalate_unclaimed_minutes: int = field(default=5, metadata={
+        "help": "Minutes a hit may stay unclaimed before the headless service escalates it to "
+                "the sergeant on duty (D.5.a)"})
+    hit_escalate_unfinished_minutes: int = field(default=20, metadata={
+        "help": "Minutes a claimed hit may stay neither confirmed nor closed before it is "
+                "escalated to the sergeant on duty (D.5.a)"})
+    hit_sound: bool = field(default=False, metadata={
+        "help": "Play a tone on this workstation when a new hit arrives (each person may "
+                "silence it for themselves)"})
     max_substitutions: int = field(default=1, metadata={
         "help": "OCR-equivalent substitutions a hit may need (0 exact only; at most 2)"})
     map_tile_url: str = field(default=OSM_TILE_URL, metadata={
@@ -89,12 +101,16 @@ class Settings:
 
     def __post_init__(self) -> None:
         for name in ("lockout_threshold", "lockout_minutes", "clets_valid_days",
-                     "alpr_valid_days", "hit_warn_seconds", "hit_overdue_seconds"):
+                     "alpr_valid_days", "hit_warn_seconds", "hit_overdue_seconds",
+                     "hit_group_minutes", "hit_escalate_unclaimed_minutes",
+                     "hit_escalate_unfinished_minutes"):
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
                 raise SettingsError(f"setting {name} must be a whole number of at least 1")
         if not isinstance(self.db_check_seconds, int | float) or self.db_check_seconds <= 0:
             raise SettingsError("setting db_check_seconds must be a positive number")
+        if not isinstance(self.hit_sound, bool):
+            raise SettingsError("setting hit_sound must be true or false")
         if self.max_substitutions not in (0, 1, 2):
             raise SettingsError("setting max_substitutions must be 0, 1 or 2")
         if self.hit_overdue_seconds <= self.hit_warn_seconds:

@@ -46,9 +46,11 @@ def link_areas(areas: Mapping[str, QWidget], show: Callable[[QWidget], None]) ->
 def link_alerts(banner: AlertBanner, areas: Mapping[str, QWidget],
                 show: Callable[[QWidget], None]) -> None:
     """A device's alert opens the Devices tab on that device, a sharing request's (C.2.a)
-    the Sharing area on that request, where the person has that area."""
+    the Sharing area on that request, an escalated hit's (D.5.a) the hit queue on that hit,
+    where the person has that area."""
     targets = {kind: area for kind, area in (("device", areas.get("devices")),
-                                             ("sharing_request", areas.get("sharing")))
+                                             ("sharing_request", areas.get("sharing")),
+                                             ("hit", areas.get("hits")))
                if area is not None}
     if not targets:
         return
@@ -60,6 +62,8 @@ def link_alerts(banner: AlertBanner, areas: Mapping[str, QWidget],
         show(area)
         if subject_type == "device":
             area.show_device(subject_id)
+        elif subject_type == "hit":
+            area.select_hit(int(subject_id))
         else:
             area.show_request(subject_id)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from typing import Protocol, runtime_checkable
 
-from PySide6.QtCore import QSettings, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QVBoxLayout, QWidget
 
@@ -19,14 +19,9 @@ from rtic_console.ui.area_links import link_alerts, link_areas
 from rtic_console.ui.console_session import ConsoleSession
 from rtic_console.ui.shift_check_dialog import ShiftCheckDialog
 from rtic_console.ui.work_areas import areas_for
+from rtic_console.ui.workstation_settings import workstation_settings
 
 SETTINGS_GROUP = "mainWindow"
-
-
-def workstation_settings() -> QSettings:
-    """Per-workstation, per-user window layout (an INI file in the user's config folder)."""
-    return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, "RTIC",
-                     "rtic-console")
 
 
 class MainWindow(QMainWindow):
@@ -38,22 +33,27 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.session = session
         actor = session.ctx.actor
-        self.setWindowTitle(f"RTIC Console — {actor.badge} {actor.name}")
+        self._title = f"RTIC Console — {actor.badge} {actor.name}"
+        self.setWindowTitle(self._title)
         self.setObjectName("mainWindow")
         self.resize(1280, 800)
 
         self.tabs = QTabWidget()
         self.tabs.setObjectName("workAreas")
         self.areas: dict[str, QWidget] = {}
+        self._area_titles: dict[str, str] = {}
         for area in areas_for(session):
+            self._area_titles[area.key] = area.title
             widget = area.build(session)
             widget.setObjectName(f"area_{area.key}")
             self.areas[area.key] = widget
             self.tabs.addTab(widget, area.title)
         link_areas(self.areas, self.tabs.setCurrentWidget)
-        inbox = self.areas.get("inbox")
-        if inbox is not None:
-            inbox.waiting_changed.connect(self._on_inbox_waiting_changed)
+        for key in ("inbox", "hits"):  # the areas that count what waits for this person
+            area = self.areas.get(key)
+            if area is not None:
+                area.waiting_changed.connect(
+                    lambda waiting, key=key: self._show_area_count(key, waiting))
 
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -95,12 +95,14 @@ class MainWindow(QMainWindow):
         self.show_connection(True, "")
         self._restore_layout()
 
-    @Slot(int)
-    def _on_inbox_waiting_changed(self, waiting: int) -> None:
-        """The inbox tab's badge: how many decisions wait for this person."""
-        inbox = self.areas["inbox"]
-        self.tabs.setTabText(self.tabs.indexOf(inbox), f"Inbox ({waiting})" if waiting
-                             else "Inbox")
+    def _show_area_count(self, key: str, waiting: int) -> None:
+        """An area's badge, "Inbox (3)": the decisions waiting for this person, the hits no
+        one has claimed; the hits' count also leads the window title, seen in the taskbar."""
+        title = self._area_titles[key]
+        self.tabs.setTabText(self.tabs.indexOf(self.areas[key]),
+                             f"{title} ({waiting})" if waiting else title)
+        if key == "hits":
+            self.setWindowTitle(f"({waiting}) {self._title}" if waiting else self._title)
 
     def _build_menus(self) -> None:
         console = self.menuBar().addMenu("&Console")

@@ -37,6 +37,7 @@ from rtic_console.feeds.onvif_responder import OnvifResponder, ResponderProfile
 from rtic_console.services import cameras as camera_service
 from rtic_console.services import hits as hit_service
 from rtic_console.services import search_requests, sharing
+from rtic_console.services.audit_anchor import SystemIdentity
 from rtic_console.services.auth import sign_in
 from rtic_console.services.context import Context
 from rtic_console.services.demo_fleet import seed_demo_fleet
@@ -49,6 +50,8 @@ from rtic_console.services.demo_seed import (
     seed_demo_hot_lists,
 )
 from rtic_console.services.evidence_export import export_evidence
+from rtic_console.services.hit_escalation import EscalationRule, escalate_waiting_hits
+from rtic_console.services.hit_grouping import GROUP_WINDOW
 from rtic_console.services.ingest import ingest_reads, quarantine
 from rtic_console.services.matching import MatchingEngine
 from rtic_console.services.runner import perform
@@ -74,6 +77,8 @@ DEMO_READS = (
     (DEMO_SPECIAL_APPROVED[0], (), "ALPR-FX-02", "CA", 65, ("white", "Ford", "F-150", "pickup")),
     (DEMO_STATE_PLATES[7], (), "ALPR-MB-1121", "CA", 420, ("blue", "Toyota", "Camry", "sedan")),
     ("5MNB771", (), "ALPR-FX-03", "CA", 25, ("red", "Nissan", "Altima", "sedan")),
+    # The Accord again, two readers on: a sighting of its open hit, not a hit of its own.
+    ("7KQM4B2", (), "ALPR-FX-02", "CA", 15, ("silver", "Honda", "Accord", "sedan")),
 )
 
 
@@ -102,7 +107,7 @@ def demo_database(folder: Path, settings: Settings) -> Database:
         seed_demo_hot_lists(session, datetime.now(UTC))
         seed_demo_history(session, datetime.now(UTC))
         seed_demo_fleet(session, datetime.now(UTC))
-    engine = MatchingEngine()
+    engine = MatchingEngine(group_window=GROUP_WINDOW)
     with db.read() as session:
         engine.load(session)
     now = datetime.now(UTC)
@@ -119,6 +124,19 @@ def demo_database(folder: Path, settings: Settings) -> Database:
                    "not JSON: Expecting ',' delimiter: line 1 column 41",
                    b'{"data_type": "alpr_group", "best_plate_number": "7KQ')
     return db
+
+
+def close_and_escalate(db: Database, ctx: Context, workstation: str) -> None:
+    """The misread closed by the dispatcher, and the hits still unclaimed escalated to the
+    sergeant on duty (D.5.a) as the headless service would six minutes on."""
+    misread = next(h for h in perform(db, ctx, hit_service.list_hits) if h.approximate)
+    perform(db, ctx, hit_service.claim_hit, misread.id)
+    perform(db, ctx, hit_service.close_hit, misread.id, "misread",
+            "Plate photo reads 8FJ0219, not the listed 8FJD219")
+    with db.write() as session:
+        escalate_waiting_hits(session, SystemIdentity("hit-escalation", workstation),
+                              EscalationRule(timedelta(minutes=6), timedelta(minutes=20)),
+                              datetime.now(UTC) + timedelta(minutes=6))
 
 
 def look_back(window: MainWindow, out: Path) -> Path:
@@ -279,19 +297,23 @@ def render_all(out: Path) -> list[Path]:
 
         dispatcher = window_for("5201")
         ctx = dispatcher.session.ctx
-        first_hit = perform(db, ctx, hit_service.list_hits)[0]
+        first_hit = next(h for h in perform(db, ctx, hit_service.list_hits) if h.sightings)
         perform(db, ctx, hit_service.claim_hit, first_hit.id)
         perform(db, ctx, hit_service.record_step, first_hit.id,
                 StepInput(Step.CALL_FOR_SERVICE, {"cad_number": "26-118812"}))
+        close_and_escalate(db, ctx, settings.workstation)
         queue = dispatcher.areas["hits"]
         dispatcher.tabs.setCurrentWidget(queue)
         queue.refresh()
         settle(lambda: queue.model.rowCount() > 0, 5)
         queue.select_hit(first_hit.id)
         shots.append(save(dispatcher, out, "main-hits", 2.5))
+        shots.append(save(queue.detail_panel, out, "hit-detail-sightings"))  # below the fold
         queue.keys.help.open_help()  # what F1 or ? shows over the hit queue
         shots.append(save(dispatcher, out, "hit-queue-keys", 0.5))
         queue.keys.help.close_help()
+        dispatcher.tabs.setCurrentWidget(dispatcher.areas["recent_hits"])
+        shots.append(save(dispatcher, out, "main-recent-hits"))
         live_map = dispatcher.areas["map"]
         dispatcher.tabs.setCurrentWidget(live_map)
         settle(lambda: live_map.view is not None and live_map.view.ready, 15)

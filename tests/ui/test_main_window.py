@@ -13,16 +13,16 @@ pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 
 @pytest.mark.policy("A.2")
 @pytest.mark.parametrize("role,areas", [
-    ("alpr_admin", ["hits", "map", "wall", "search", "other_use", "hotlists", "inbox",
-                    "dashboard", "cameras", "devices", "donors", "registry", "sharing",
+    ("alpr_admin", ["hits", "recent_hits", "map", "wall", "search", "other_use", "hotlists",
+                    "inbox", "dashboard", "cameras", "devices", "donors", "registry", "sharing",
                     "roster", "workstations", "inspections", "retention", "quarantine",
                     "audit", "account"]),
-    ("supervisor", ["hits", "map", "wall", "search", "other_use", "hotlists", "inbox",
-                    "dashboard", "registry", "sharing", "inspections", "retention", "audit",
-                    "account"]),
-    ("division_commander", ["hits", "inbox", "dashboard", "sharing", "inspections",
+    ("supervisor", ["hits", "recent_hits", "map", "wall", "search", "other_use", "hotlists",
+                    "inbox", "dashboard", "registry", "sharing", "inspections", "retention",
+                    "audit", "account"]),
+    ("division_commander", ["hits", "recent_hits", "inbox", "dashboard", "sharing", "inspections",
                             "retention", "audit", "account"]),
-    ("dispatcher", ["hits", "map", "hotlists", "account"]),
+    ("dispatcher", ["hits", "recent_hits", "map", "hotlists", "account"]),
     ("it_staff", ["wall", "dashboard", "cameras", "devices", "inspections", "retention",
                   "quarantine", "account"]),
 ])

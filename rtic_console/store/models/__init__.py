@@ -12,7 +12,7 @@ from rtic_console.store.models.devices import (
     ShiftCheck,
 )
 from rtic_console.store.models.divisions import Division
-from rtic_console.store.models.hits import Hit, HitStep
+from rtic_console.store.models.hits import Hit, HitSighting, HitStep
 from rtic_console.store.models.hotlists import HotList, HotListEntry, HotListImport
 from rtic_console.store.models.inspections import (
     Inspection,
@@ -61,6 +61,7 @@ __all__ = [
     "EvidenceExport",
     "EvidenceHold",
     "Hit",
+    "HitSighting",
     "HitStep",
     "HotList",
     "HotListEntry",

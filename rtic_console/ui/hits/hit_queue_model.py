@@ -62,6 +62,10 @@ class HitQueueModel(RowTableModel[HitView]):
             status = STATUS_TITLES[h.status]
             if h.claimed_by:
                 status += f" · {h.claimed_by}"
+            if h.sightings:
+                status += f" · seen {1 + h.sightings}×"
+            if h.escalated_at:
+                status += " · escalated to sergeant"
             return (h.priority, age_text(self._now - h.created_at), h.best_plate, listed,
                     state, h.reason.replace("_", " "),
                     h.list_name + (" (info only)" if h.informational else ""),

@@ -5,10 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
-from PySide6.QtCore import Qt, QTimer, Slot
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import (
-    QApplication,
     QHBoxLayout,
     QLabel,
     QScrollArea,
@@ -25,12 +24,15 @@ from rtic_console.services.runner import query
 from rtic_console.store.change_bus import Change
 from rtic_console.ui.console_session import ConsoleSession
 from rtic_console.ui.hits.checklist_panel import ChecklistPanel
+from rtic_console.ui.hits.hit_alarm import HitAlarm
 from rtic_console.ui.hits.hit_detail_panel import HitDetailPanel
 from rtic_console.ui.hits.hit_keys import HitQueueKeys
 from rtic_console.ui.hits.hit_queue_model import HitQueueModel
+from rtic_console.ui.hits.hit_sound import sound_toggle
 from rtic_console.ui.live_rows import LiveRows, RowsApplied
 from rtic_console.ui.table_model import configure_table
 from rtic_console.ui.widgets import MessageLine, describe_error
+from rtic_console.ui.workstation_settings import workstation_settings
 
 
 def _load_detail(session: ConsoleSession, hit_id: int,
@@ -43,6 +45,8 @@ def _load_detail(session: ConsoleSession, hit_id: int,
 
 
 class HitQueueWidget(QWidget):
+    waiting_changed = Signal(int)  # unclaimed hits: the area's count and the window title
+
     def __init__(self, session: ConsoleSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._session = session
@@ -56,6 +60,12 @@ class HitQueueWidget(QWidget):
 
         self.summary = QLabel()
         self.summary.setObjectName("queueSummary")
+        self.alarm = HitAlarm.for_person(self, self.model, settings.hit_sound,
+                                         session.ctx.actor.badge, workstation_settings())
+        self.alarm.waiting_changed.connect(self.waiting_changed)
+        header = QHBoxLayout()
+        header.addWidget(self.summary, 1)
+        header.addWidget(sound_toggle(self.alarm.sound))
         self.table = QTableView()
         self.table.setObjectName("hitQueue")
         self.table.setModel(self.model)
@@ -66,7 +76,7 @@ class HitQueueWidget(QWidget):
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(self.summary)
+        left_layout.addLayout(header)
         left_layout.addWidget(self.table, 1)
         left_layout.addWidget(self.message)
 
@@ -111,8 +121,7 @@ class HitQueueWidget(QWidget):
 
     @Slot(object)
     def _on_live_applied(self, applied: RowsApplied) -> None:
-        if applied.added and not applied.first:
-            QApplication.alert(self.window())
+        self.alarm.on_applied(applied)
         self._update_summary()
 
     @Slot(object, object)
@@ -121,8 +130,8 @@ class HitQueueWidget(QWidget):
             self._show_view(hit_id, view)
 
     def _show_view(self, hit_id: int, view: HitView | None) -> None:
-        """Keep the selected hit's panels current; reload its detail only if its steps
-        changed (images never do)."""
+        """Keep the selected hit's panels current; reload its detail only if its steps or
+        sightings changed (images never do)."""
         if view is None or not view.open:
             if hit_id == self._awaiting_recovery:
                 return  # D.3.e: it stays shown until its recovery call is recorded
@@ -136,7 +145,7 @@ class HitQueueWidget(QWidget):
         detail = self._detail
         if detail is None or detail.hit.id != hit_id:
             return  # its detail is on its way
-        if view.steps_done != detail.hit.steps_done:
+        if (view.steps_done, view.sightings) != (detail.hit.steps_done, detail.hit.sightings):
             self.load_detail(hit_id)
         elif view != detail.hit:
             self._show_detail(replace(detail, hit=view), self._images)

@@ -6,7 +6,7 @@ import logging
 import threading
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -110,6 +110,7 @@ def _key_digits() -> bytes:
     representatives = sorted({_KEY_TABLE[ord(ch)] for ch in _PLATE_CHARS})
     digits = dict(zip(representatives, "123456789ABCDEFGHIJKLMNOPQRS", strict=True))
     table = bytearray(b"Z" * 256)
+    table[ord(",")] = ord(",")  # kept: the match loop splits on it
     for ch in _PLATE_CHARS:
         table[ord(ch)] = table[ord(ch.lower())] = ord(digits[_KEY_TABLE[ord(ch)]])
     return bytes(table)
@@ -120,8 +121,23 @@ _KEY_DELETE = b" \t-.*_"  # the separators ocr_key drops
 
 
 def _key(plate: str) -> int:
-    """The dict key of a valid plate (the match loop inlines this for reads)."""
+    """The dict key of a plate or read; ValueError when it holds a character no plate can."""
     return int(plate.encode().translate(_KEY_DIGITS, _KEY_DELETE), 29)
+
+
+def _hits(by_key: dict[int, object], texts: Sequence[str]
+          ) -> list[tuple[int, str, int, object]]:
+    """(position, text, key, ids) of each text whose key is filed."""
+    hits = []
+    for position, text in enumerate(texts):
+        try:
+            key = _key(text)
+        except ValueError:  # a character no plate holds, or an empty text
+            continue
+        bucket = by_key.get(key)
+        if bucket is not None:
+            hits.append((position, text, key, bucket))
+    return hits
 
 
 def _plate_code(plate: str) -> int:
@@ -353,23 +369,31 @@ class HotListIndex:
         dropped; an unknown read state is no mismatch. Ordered for the dispatcher: state
         agreeing first, then priority, then fewer substitutions.
         """
-        if now.utcoffset() is None:
+        # A datetime.timezone always has an offset; only other tzinfo classes need asking.
+        if type(now.tzinfo) is not timezone and now.utcoffset() is None:
             raise ValueError("now must carry a time zone")
         tables = self._tables
+        texts = (plate, *candidates)
+        # The hot path, for the reads that hit nothing: one encode and translate for all the
+        # texts, then one int() and one look-up per text. A text holding "," splits into
+        # parts, but every text without one stays whole, so no hit is missed; any hit goes
+        # to _hits, which judges each text on its own.
         get = tables.by_key.get
-        digits, delete = _KEY_DIGITS, _KEY_DELETE
-        hits = None
-        for position, text in enumerate((plate, *candidates)):  # the hot path: _key inlined
-            try:
-                key = int(text.encode().translate(digits, delete), 29)
-            except ValueError:  # a character no plate holds (or no character): no key
-                continue
-            bucket = get(key)
-            if bucket is not None:
-                if hits is None:
-                    hits = []
-                hits.append((position, text, key, bucket))
-        return [] if hits is None else self._resolve(hits, tables.by_id, state, now)
+        try:
+            parts = ",".join(texts).encode().translate(_KEY_DIGITS, _KEY_DELETE).split(b",")
+        except UnicodeEncodeError:  # a lone surrogate: let _hits judge each text
+            parts = None
+        if parts is not None:
+            for part in parts:
+                try:
+                    if get(int(part, 29)) is not None:
+                        break
+                except ValueError:  # a character no plate holds, or an empty text
+                    continue
+            else:
+                return []
+        hits = _hits(tables.by_key, texts)
+        return self._resolve(hits, tables.by_id, state, now) if hits else []
 
     def _resolve(
         self, hits: list[tuple[int, str, int, object]], by_id: dict[EntryId, _Value],

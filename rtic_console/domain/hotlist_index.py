@@ -375,12 +375,13 @@ class HotListIndex:
         tables = self._tables
         texts = (plate, *candidates)
         # The hot path, for the reads that hit nothing: one encode and translate for all the
-        # texts, then one int() and one look-up per text. A text holding "," splits into
-        # parts, but every text without one stays whole, so no hit is missed; any hit goes
-        # to _hits, which judges each text on its own.
+        # texts, then one int() and one look-up per distinct key (a read's candidates mostly
+        # share its key). A text holding "," splits into parts, but every text without one
+        # stays whole, so no hit is missed; any hit goes to _hits, which judges each text.
         get = tables.by_key.get
         try:
-            parts = ",".join(texts).encode().translate(_KEY_DIGITS, _KEY_DELETE).split(b",")
+            parts = set(
+                ",".join(texts).encode().translate(_KEY_DIGITS, _KEY_DELETE).split(b","))
         except UnicodeEncodeError:  # a lone surrogate: let _hits judge each text
             parts = None
         if parts is not None:

@@ -51,6 +51,9 @@ class Settings:
 
     database_url: str = field(default_factory=default_database_url, metadata={
         "help": "SQLAlchemy URL; sqlite:///path or postgresql+psycopg2://user@host/db"})
+    read_replica_url: str = field(default="", metadata={
+        "help": "PostgreSQL read replica for searches, the map and the dashboard (empty: "
+                "none); writes and audit events always go to database_url"})
     workstation: str = field(default_factory=socket.gethostname, metadata={
         "help": "Name of this workstation, recorded in audit events"})
     lockout_threshold: int = field(default=5, metadata={
@@ -162,10 +165,11 @@ class Settings:
                                 "500000")
 
 
-_ENV = {"database_url": "RTIC_DATABASE_URL", "workstation": "RTIC_WORKSTATION"}
+_ENV = {"database_url": "RTIC_DATABASE_URL", "read_replica_url": "RTIC_READ_REPLICA_URL",
+        "workstation": "RTIC_WORKSTATION"}
 
 
-def _refuse_file_password(path: Path, url: object) -> None:
+def _refuse_file_password(path: Path, key: str, url: object) -> None:
     """Passwords are never read from a file: the keyring, RTIC_DB_PASSWORD or a prompt."""
     if not isinstance(url, str):
         return
@@ -176,7 +180,7 @@ def _refuse_file_password(path: Path, url: object) -> None:
         return  # not a URL at all: the database layer names what is wrong with it
     if password:
         raise SettingsError(
-            f"settings file {path}: database_url holds a password, and passwords are never "
+            f"settings file {path}: {key} holds a password, and passwords are never "
             "read from a file. Remove it from the URL and keep it in the OS keyring (service "
             "rtic-console, user USER@HOST:PORT/DB), or set RTIC_DB_PASSWORD")
 
@@ -194,7 +198,8 @@ def load_settings(path: Path | None = None, **overrides: Any) -> Settings:
     unknown = sorted(set(values) - known)
     if unknown:
         raise SettingsError(f"settings file {path} has unknown keys: {', '.join(unknown)}")
-    _refuse_file_password(path, values.get("database_url"))
+    for key in ("database_url", "read_replica_url"):
+        _refuse_file_password(path, key, values.get(key))
     for name, env in _ENV.items():
         if os.environ.get(env):
             values[name] = os.environ[env]

@@ -56,6 +56,10 @@ BATCH = 2000
 # SQLite has no lock that dies with its process: a running purge's row is the lock, and a
 # row not touched for this long belongs to a purge that was killed.
 LOCK_STALE = timedelta(minutes=2)
+# Week partitions dropped per transaction: a week's drop locks its two tables, their indexes
+# and TOAST tables (about 15 locks); 4 weeks stay within PostgreSQL's default
+# max_locks_per_transaction (64), and the parents' exclusive lock is held that long only.
+WEEKS_PER_DROP = 4
 PURGE_LOCK = 525_0805  # PostgreSQL advisory lock key, held on a connection of its own
 
 Progress = Callable[[str], None]
@@ -409,21 +413,23 @@ def _run(db: Database, who: Context | SystemIdentity, plan: _Plan, run_id: int,
 
 def _drop_weeks(db: Database, plan: _Plan, run_id: int, counts: dict[str, dict[str, int]],
                 tell: Progress) -> None:
-    """PostgreSQL: the reads' weeks wholly past retention go whole, a week per transaction,
-    after their held reads moved out; the week the cutoff falls in, the default partition
-    and reads whose hold was released are left to the batches."""
+    """PostgreSQL: the reads' weeks wholly past retention go whole, `WEEKS_PER_DROP` weeks a
+    transaction, after their held reads moved out; the week the cutoff falls in, the default
+    partition and reads whose hold was released are left to the batches."""
     with db.read() as session:
         if not partitions.partitioned(session):
             return
         weeks = partitions.weeks_before(session, plan.before(RetentionKind.DETECTIONS))
     removed = counts[RetentionKind.DETECTIONS.value]
-    for monday in weeks:
+    for first in range(0, len(weeks), WEEKS_PER_DROP):
+        group = weeks[first:first + WEEKS_PER_DROP]
         with db.write() as session:
-            for what, n in partitions.drop_week(session, monday).items():
+            for what, n in partitions.drop_weeks(session, group).items():
                 removed[what] += n
             session.execute(update(PurgeRun).where(PurgeRun.id == run_id).values(
                 heartbeat_at=database_now(session), counts=json.dumps(counts)))
-        tell(f"detections: week of {monday} dropped")
+        for monday in group:
+            tell(f"detections: week of {monday} dropped")
 
 
 def _finish(session: Session, who: Context | SystemIdentity, plan: _Plan, run_id: int,

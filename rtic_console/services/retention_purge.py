@@ -110,6 +110,7 @@ class _Plan:
     days: dict[RetentionKind, int]
     cutoffs: dict[RetentionKind, datetime]
     camera_cutoffs: dict[int, datetime]
+    partitioned: bool  # reads in week partitions (PostgreSQL since 0011)
 
     def before(self, kind: RetentionKind) -> datetime:
         return self.cutoffs[kind]
@@ -120,7 +121,8 @@ def _plan(session: Session) -> _Plan:
     now = database_now(session)
     days = retention_days(session)
     _, cameras = recordings.segment_cutoffs(session, now, days[RetentionKind.RECORDINGS])
-    return _Plan(now, days, {k: cutoff(now, d) for k, d in days.items()}, cameras)
+    return _Plan(now, days, {k: cutoff(now, d) for k, d in days.items()}, cameras,
+                 partitions.partitioned(session))
 
 
 # What each kind removes: a predicate shared by the count (dry run) and the batches.
@@ -221,6 +223,8 @@ def _purge_batch(session: Session, plan: _Plan, kind: RetentionKind,
                  limit: int) -> dict[str, int]:
     """Removes up to `limit` of this kind's main rows (and what hangs on them), in the
     caller's transaction; an empty result means the kind is done."""
+    if kind is RetentionKind.DETECTIONS and plan.partitioned:
+        return _purge_reads_by_time(session, plan, limit)
     if kind is RetentionKind.DETECTIONS:
         rows = session.execute(select(Detection.id, Detection.captured_at)
                                .where(*_expired_reads(plan))
@@ -271,6 +275,29 @@ def _purge_batch(session: Session, plan: _Plan, kind: RetentionKind,
         return {"searches": len(rows), "sharing_requests": len(shared)}
     done = recordings.purge_segments(session, plan.before(kind), plan.camera_cutoffs, limit)
     return {"segments": done.deleted, "bytes": done.bytes_freed} if done.deleted else {}
+
+
+def _purge_reads_by_time(session: Session, plan: _Plan, limit: int) -> dict[str, int]:
+    """Partitioned PostgreSQL: the next `limit` expired reads, oldest first, removed by
+    their time span and the hold tests, in set-based statements on the one or two
+    partitions the span prunes to, rather than by lists of ids sent back and forth."""
+    expired = _expired_reads(plan)
+    last = session.scalar(select(Detection.captured_at).where(*expired)
+                          .order_by(Detection.captured_at).offset(limit - 1).limit(1))
+    if last is not None:
+        expired.append(Detection.captured_at <= last)
+    reads = select(Detection.id).where(*expired)
+    hits = select(Hit.id).where(Hit.detection_id.in_(reads))
+    images = [DetectionImage.captured_at < plan.before(RetentionKind.DETECTIONS),
+              DetectionImage.detection_id.in_(reads)]
+    if last is not None:
+        images.append(DetectionImage.captured_at <= last)
+    removed = {
+        "hit_steps": session.execute(delete(HitStep).where(HitStep.hit_id.in_(hits))).rowcount,
+        "hits": session.execute(delete(Hit).where(Hit.detection_id.in_(reads))).rowcount,
+        "images": session.execute(delete(DetectionImage).where(*images)).rowcount,
+        "reads": session.execute(delete(Detection).where(*expired)).rowcount}
+    return removed if any(removed.values()) else {}
 
 
 def _without_plate(parameters: str) -> str:
@@ -357,7 +384,7 @@ def _start(session: Session, db: Database, who: Context | SystemIdentity,
                    counts="{}")
     session.add(run)
     session.flush()
-    if partitions.partitioned(session):
+    if plan.partitioned:
         partitions.make_weeks_ahead(session, plan.now.date())
     kept = {k: _kept_for_holds(session, plan, k) for k in RetentionKind}
     return plan, run, resumed, kept
@@ -416,9 +443,9 @@ def _drop_weeks(db: Database, plan: _Plan, run_id: int, counts: dict[str, dict[s
     """PostgreSQL: the reads' weeks wholly past retention go whole, `WEEKS_PER_DROP` weeks a
     transaction, after their held reads moved out; the week the cutoff falls in, the default
     partition and reads whose hold was released are left to the batches."""
+    if not plan.partitioned:
+        return
     with db.read() as session:
-        if not partitions.partitioned(session):
-            return
         weeks = partitions.weeks_before(session, plan.before(RetentionKind.DETECTIONS))
     removed = counts[RetentionKind.DETECTIONS.value]
     for first in range(0, len(weeks), WEEKS_PER_DROP):

@@ -286,18 +286,24 @@ def _purge_reads_by_time(session: Session, plan: _Plan, limit: int) -> dict[str,
                           .order_by(Detection.captured_at).offset(limit - 1).limit(1))
     if last is not None:
         expired.append(Detection.captured_at <= last)
-    reads = select(Detection.id).where(*expired)
-    hits = select(Hit.id).where(Hit.detection_id.in_(reads))
+    # `= ANY(ARRAY(subquery))`: index look-ups of the batch's reads in hits and images,
+    # where `IN (subquery)` hashes it against a scan of all hits and the week's images.
+    reads = _any_of(select(Detection.id).where(*expired))
+    hits = _any_of(select(Hit.id).where(Hit.detection_id == reads))
     images = [DetectionImage.captured_at < plan.before(RetentionKind.DETECTIONS),
-              DetectionImage.detection_id.in_(reads)]
+              DetectionImage.detection_id == reads]
     if last is not None:
         images.append(DetectionImage.captured_at <= last)
     removed = {
-        "hit_steps": session.execute(delete(HitStep).where(HitStep.hit_id.in_(hits))).rowcount,
-        "hits": session.execute(delete(Hit).where(Hit.detection_id.in_(reads))).rowcount,
+        "hit_steps": session.execute(delete(HitStep).where(HitStep.hit_id == hits)).rowcount,
+        "hits": session.execute(delete(Hit).where(Hit.detection_id == reads)).rowcount,
         "images": session.execute(delete(DetectionImage).where(*images)).rowcount,
         "reads": session.execute(delete(Detection).where(*expired)).rowcount}
     return removed if any(removed.values()) else {}
+
+
+def _any_of(ids: Select[tuple[int]]) -> ColumnElement[int]:
+    return func.any(func.array(ids.scalar_subquery()))
 
 
 def _without_plate(parameters: str) -> str:

@@ -125,10 +125,13 @@ def _measure(url: str, held: int, batch: int, seed: int) -> dict[str, object]:
     reader = threading.Thread(target=console, name="bench-console")
     reader.start()
     weeks: list[float] = []
+    batches: list[float] = []  # the reads' batches after the weeks: the cutoff's week
 
     def heard(line: str) -> None:
         if line.startswith("detections: week of"):
             weeks.append(time.perf_counter())
+        elif line.startswith("detections: "):
+            batches.append(time.perf_counter())
 
     started = time.perf_counter()
     report = run_purge(db, ctx, batch=batch, progress=heard)
@@ -148,6 +151,9 @@ def _measure(url: str, held: int, batch: int, seed: int) -> dict[str, object]:
         "dry_run_s": round(dry_s, 2), "purge_s": round(purge_s, 2),
         "weeks_dropped": len(weeks),
         "until_last_week_dropped_s": round(weeks[-1] - started, 2) if weeks else None,
+        "cutoff_week_batches": len(batches),
+        "cutoff_week_s": round(batches[-1] - (weeks[-1] if weeks else started), 2)
+        if batches else None,
         # The dry run's cutoff is a few seconds older: reads crossing it meanwhile differ.
         "removed": removed, "dry_run_removed": dry.kinds[0].removed,
         "held_left": left_held, "unheld_past_retention_left": left_old - left_held,

@@ -92,14 +92,12 @@ BEGIN
      WHERE i.held = false AND i.captured_at >= lo AND i.captured_at < hi
        AND i.detection_id IN (SELECT k.id FROM detections_held k
                                WHERE k.captured_at >= lo AND k.captured_at < hi);
-    -- One scan of the week for its count and its reads' hits (their steps cascade, counted
-    -- from the statement's snapshot, which still holds them).
-    EXECUTE format('WITH ids AS MATERIALIZED (SELECT id FROM %I), '
-                   'gone AS (DELETE FROM hits WHERE detection_id IN (SELECT id FROM ids) '
-                   'RETURNING id) '
-                   'SELECT (SELECT count(*) FROM ids), (SELECT count(*) FROM gone), '
-                   '(SELECT count(*) FROM hit_steps s WHERE s.hit_id IN (SELECT id FROM gone))',
-                   part) INTO n_reads, n_hits, n_steps;
+    EXECUTE format('DELETE FROM hit_steps WHERE hit_id IN (SELECT h.id FROM hits h JOIN %I d '
+                   'ON d.id = h.detection_id)', part);
+    GET DIAGNOSTICS n_steps = ROW_COUNT;
+    EXECUTE format('DELETE FROM hits WHERE detection_id IN (SELECT id FROM %I)', part);
+    GET DIAGNOSTICS n_hits = ROW_COUNT;
+    EXECUTE format('SELECT count(*) FROM %I', part) INTO n_reads;
     EXECUTE format('SELECT count(*) FROM %I', ipart) INTO n_images;
     EXECUTE format('DROP TABLE %I', part);
     EXECUTE format('DROP TABLE IF EXISTS %I', ipart);

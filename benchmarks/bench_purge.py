@@ -4,7 +4,7 @@ whole day partitions dropped after their held reads moved out, the cutoff's day 
 
 Loading is set-up and not timed: rows are generated inside PostgreSQL (one plate image per
 read, a hit on one read in 200), the retention is set to 365 days, 1,000 reads past it are
-held through the hold service. Timed: the dry run (counts), the purge (batches of 2,000,
+held through the hold service. Timed: the dry run (counts), the purge (the service's batches,
 each its own transaction, then the one audit event), and, while the purge runs, a small
 read (the hit queue's list query) repeated from another connection: the console's view of
 a running purge.
@@ -89,7 +89,7 @@ def _build(url: str, rows: int) -> None:
     conn.close()
 
 
-def _measure(url: str, held: int, batch: int, seed: int) -> dict[str, object]:
+def _measure(url: str, held: int, batch: int | None, seed: int) -> dict[str, object]:
     rng = random.Random(seed)
     db = open_database(url, interactive=False)
     ctx = sign_in(db, Settings(database_url=url, workstation="BENCH"), "1001", PASSWORD)
@@ -194,7 +194,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=10_000_000)
     parser.add_argument("--held", type=int, default=1000)
-    parser.add_argument("--batch", type=int, default=2000)
+    parser.add_argument("--batch", type=int, help="rows a transaction (the service's "
+                        "defaults if not given)")
     parser.add_argument("--seed", type=int, default=525)
     parser.add_argument("--reuse", metavar="NAME",
                         help="build once into this database and purge a copy of it")

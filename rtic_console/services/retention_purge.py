@@ -53,6 +53,10 @@ logger = logging.getLogger(__name__)
 
 PURGE = "retention.purge"
 BATCH = 2000
+# Partitioned PostgreSQL: reads removed by time span a transaction. Set-based deletes cost
+# half as much a row at this size, and a transaction's fixed cost (commit, counts) is paid a
+# tenth as often; its row locks are on old reads nothing writes, so readers never wait.
+SPAN_BATCH = 20_000
 # SQLite has no lock that dies with its process: a running purge's row is the lock, and a
 # row not touched for this long belongs to a purge that was killed.
 LOCK_STALE = timedelta(minutes=2)
@@ -220,11 +224,12 @@ def _ids(session: Session, query: Select[tuple[int]], limit: int,
 
 
 def _purge_batch(session: Session, plan: _Plan, kind: RetentionKind,
-                 limit: int) -> dict[str, int]:
-    """Removes up to `limit` of this kind's main rows (and what hangs on them), in the
+                 batch: int | None) -> dict[str, int]:
+    """Removes up to `batch` of this kind's main rows (and what hangs on them), in the
     caller's transaction; an empty result means the kind is done."""
     if kind is RetentionKind.DETECTIONS and plan.partitioned:
-        return _purge_reads_by_time(session, plan, limit)
+        return _purge_reads_by_time(session, plan, batch or SPAN_BATCH)
+    limit = batch or BATCH
     if kind is RetentionKind.DETECTIONS:
         rows = session.execute(select(Detection.id, Detection.captured_at)
                                .where(*_expired_reads(plan))
@@ -397,9 +402,11 @@ def _start(session: Session, db: Database, who: Context | SystemIdentity,
 
 
 def run_purge(db: Database, who: Context | SystemIdentity, *, dry_run: bool = False,
-              batch: int = BATCH, progress: Progress | None = None) -> PurgeReport:
+              batch: int | None = None, progress: Progress | None = None) -> PurgeReport:
     """Purge now (or, dry, count what a purge would remove). Refusals (not an ALPR
-    administrator, another purge running) are audited. `progress` hears each batch."""
+    administrator, another purge running) are audited. `progress` hears each batch.
+    `batch` rows a transaction: by default `BATCH`, and `SPAN_BATCH` for reads by time span
+    on PostgreSQL; a given batch applies to all."""
     ctx = who if isinstance(who, Context) else None
     with refusals_audited(db, ctx, PURGE, workstation=_label(who)[2]):
         if dry_run:
@@ -413,7 +420,7 @@ def run_purge(db: Database, who: Context | SystemIdentity, *, dry_run: bool = Fa
 
 def _run(db: Database, who: Context | SystemIdentity, plan: _Plan, run_id: int,
          resumed: dict[int, dict[str, dict[str, int]]], kept: dict[RetentionKind, int],
-         batch: int, progress: Progress | None) -> PurgeReport:
+         batch: int | None, progress: Progress | None) -> PurgeReport:
     counts = {k.value: dict.fromkeys(COUNTED[k], 0) for k in RetentionKind}
     tell = progress or (lambda _line: None)
     try:
@@ -425,7 +432,7 @@ def _run(db: Database, who: Context | SystemIdentity, plan: _Plan, run_id: int,
                         if step == "rows":
                             removed = _purge_batch(session, plan, kind, batch)
                         else:
-                            n = _purge_audit_plates(session, plan, kind, batch)
+                            n = _purge_audit_plates(session, plan, kind, batch or BATCH)
                             removed = {"audit_plates": n} if n else {}
                         for what, n in removed.items():
                             counts[kind.value][what] += n

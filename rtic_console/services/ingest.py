@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import insert, select, tuple_, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -151,9 +151,14 @@ def _stored_already(session: Session,
     times = [r.captured_at for r in reads.values()]
     window = Detection.captured_at.between(min(times) - timedelta(days=1),
                                            max(times) + timedelta(days=1))
-    return {(fmt, sid) for fmt, sid in session.execute(
-        select(Detection.source_format, Detection.source_id).where(
-            window, tuple_(Detection.source_format, Detection.source_id).in_(list(reads))))}
+    by_format: dict[str, list[str]] = {}
+    for fmt, sid in reads:
+        by_format.setdefault(fmt, []).append(sid)
+    # One list of vendor ids per format (mostly one): a list of (format, id) pairs as long
+    # as a file chunk (20,000) overflows PostgreSQL's stack when planned.
+    return {(fmt, sid) for fmt, sids in by_format.items() for sid in session.scalars(
+        select(Detection.source_id).where(window, Detection.source_format == fmt,
+                                          Detection.source_id.in_(sids)))}
 
 
 def ingest_reads(session: Session, reads: Sequence[PlateRead], engine: MatchingEngine,

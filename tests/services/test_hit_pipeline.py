@@ -105,6 +105,15 @@ def test_duplicate_read_stored_once(db: Database, engine: MatchingEngine, listed
     assert (again.stored, again.duplicates, again.hit_ids) == (0, 1, ())
 
 
+def test_a_file_chunk_resent_is_stored_once(db: Database, engine: MatchingEngine) -> None:
+    """A file chunk's worth of reads (20,000), half of them sent before: on PostgreSQL the
+    look-up of vendor ids stored already once overflowed the planner's stack at this size."""
+    reads = [read(f"{n:07d}", source_id=f"chunk-{n}") for n in range(20_000)]
+    first = ingest(db, engine, *reads[:10_000])
+    again = ingest(db, engine, *reads)
+    assert (first.stored, again.stored, again.duplicates) == (10_000, 10_000, 10_000)
+
+
 @pytest.mark.policy("E.2")
 def test_expired_entry_stops_matching(db: Database, engine: MatchingEngine, enrol) -> None:
     officer = enrol("6302", "officer")

@@ -25,13 +25,14 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from rtic_console.domain.checklist import CLOSINGS, OPEN_STATUSES, STATUS_TITLES, HitStatus
 from rtic_console.domain.devices import KIND_TITLES, DeviceKind
 from rtic_console.domain.roles import Permission
+from rtic_console.domain.stream_state import STREAM_FRESH, StreamHealth, stream_health
 from rtic_console.services.auth import authorize
 from rtic_console.services.context import Context, InputRejected, service_action
 from rtic_console.store.models import Detection, Device, Hit, HotList
 
 HOUR = timedelta(hours=1)
 # "Heard from recently": a read or a heartbeat this close to the end of the window.
-RECENT = timedelta(minutes=15)
+RECENT = STREAM_FRESH
 MAX_LIST_SERIES = 6  # more lists than this fold into "Other lists" to keep the legend legible
 READER_KINDS = (DeviceKind.ALPR_FIXED, DeviceKind.ALPR_MOBILE, DeviceKind.TRAILER)
 DISPOSITIONS = (HitStatus.CONFIRMED, *(s for s in HitStatus if s in CLOSINGS))
@@ -323,4 +324,5 @@ def _reader_uptime(session: Session, dialect: str, hours: Buckets,
         tuple(sorted((ReaderHours(r.code, r.name, r.kind, reporting_hours.get(r.id, 0))
                       for r in readers.values()), key=lambda r: (r.hours, r.code))),
         len(heard), len(cameras),
-        sum(1 for streaming, seen in cameras if streaming and seen and seen >= since))
+        sum(1 for streaming, seen in cameras
+            if stream_health(streaming, seen, as_of) is StreamHealth.LIVE))

@@ -54,7 +54,7 @@ def _when(moment: datetime | None) -> str:
 
 class DeviceTableModel(RowTableModel[DeviceView]):
     COLUMNS = ("Device", "Kind", "Name", "Place", "State", "Version", "Expected",
-               "Last seen", "Open reports")
+               "Last seen", "Open reports", "Stream")
 
     def order(self, row: DeviceView) -> Any:
         return (row.kind.value, row.code)
@@ -63,11 +63,11 @@ class DeviceTableModel(RowTableModel[DeviceView]):
         if role == Qt.ItemDataRole.DisplayRole:
             return (d.code, d.kind_title, d.name, d.place, d.state_title, d.version or "",
                     d.expected_version or "", _when(d.last_seen_at),
-                    str(d.open_reports) if d.open_reports else "")[col]
+                    str(d.open_reports) if d.open_reports else "", d.stream.value)[col]
         if role == SORT_ROLE:
             return (d.code, d.kind_title, d.name, d.place, d.state_title, d.version or "",
                     d.expected_version or "", d.last_seen_at.timestamp() if d.last_seen_at
-                    else 0.0, d.open_reports)[col]
+                    else 0.0, d.open_reports, d.stream.value)[col]
         if role == Qt.ItemDataRole.ForegroundRole:
             if col == 4:
                 return QColor(STATE_COLORS[d.service_state])

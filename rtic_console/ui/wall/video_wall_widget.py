@@ -35,10 +35,12 @@ from rtic_console.ui.wall.export_dialog import ExportDialog
 from rtic_console.ui.wall.large_view import LargeViewDialog
 from rtic_console.ui.wall.playback_dialog import PlaybackDialog
 from rtic_console.ui.wall.purpose_dialog import PurposeDialog
+from rtic_console.ui.wall.stream_state_reporter import StreamStateReporter
 from rtic_console.ui.wall.tile_grid import GRID_SIZES, TileGrid
 from rtic_console.ui.widgets import MessageLine, describe_error
 
 PAINT_INTERVAL_MS = 40  # 25 Hz: above the streams' 15 fps, so no frame waits long
+REPORT_INTERVAL_MS = 1000  # how often the workers' states are looked at (reports are rarer)
 MAX_TIMER_MS = 6 * 3600 * 1000
 
 
@@ -135,11 +137,23 @@ class VideoWallWidget(QWidget):
         self._paint_timer.setInterval(PAINT_INTERVAL_MS)
         self._paint_timer.timeout.connect(self.grid.poll)
         self._paint_timer.start()
+        # What the workers see becomes the cameras' one state on every screen (throttled).
+        self.stream_reporter = StreamStateReporter(session, self)
+        self._report_timer = QTimer(self)
+        self._report_timer.setInterval(REPORT_INTERVAL_MS)
+        self._report_timer.timeout.connect(self._on_report_timer_timeout)
+        self._report_timer.start()
         self._asked = False
         self._saved: list[LayoutView] = []
         session.changes.changed.connect(self._on_change)
         self.refresh_cameras()
         self._load_layouts()
+
+    @Slot()
+    def _on_report_timer_timeout(self) -> None:
+        self.stream_reporter.observe(
+            (t.camera.device_id, t.worker.status.state) for t in self.grid.tiles
+            if t.camera is not None and t.worker is not None)
 
     # -- purpose (F.2) ---------------------------------------------------------------
     def showEvent(self, event: QShowEvent) -> None:
@@ -405,6 +419,7 @@ class VideoWallWidget(QWidget):
     def shutdown(self) -> list[threading.Thread]:
         """Every stream asked to stop; those still ending (a stalled read) are returned."""
         self._paint_timer.stop()
+        self._report_timer.stop()
         for timer in self._terms_timers.values():
             timer.stop()
         if self.detached is not None:

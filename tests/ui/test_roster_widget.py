@@ -74,7 +74,7 @@ def test_bad_input_shown_and_dialog_stays_open(qtbot, widget: RosterWidget) -> N
     add.show()
     add.save_button.click()
     qtbot.waitUntil(add.message.isVisible, timeout=10000)
-    assert "badge number" in add.message.text()
+    assert "Badge number" in add.message.text()
     assert add.isVisible()
     assert widget.model.rowCount() == 1
 

@@ -124,7 +124,7 @@ def test_areas_and_input_the_service_refuses_are_named(qtbot, screen, db: Databa
     screen.form.lat.setText("38.5'; DROP TABLE detections;--")
     screen.form.lon.setText("-121.5")
     screen.run_button.click()
-    qtbot.waitUntil(lambda: "latitude: not a number" in screen.message.text(), timeout=WAIT)
+    qtbot.waitUntil(lambda: "Latitude: not a number" in screen.message.text(), timeout=WAIT)
     screen.form.mode_bar.setCurrentIndex(0)
     screen.run_button.click()
     assert screen.message.text().startswith("Plate: enter a plate")
@@ -192,7 +192,7 @@ def test_other_use_request_approved_on_one_screen_runs_on_another(qtbot, db: Dat
 
     inbox.pending_table.selectRow(0)
     inbox.approve_button.click()
-    qtbot.waitUntil(lambda: "note" in inbox.message.text(), timeout=WAIT)
+    qtbot.waitUntil(lambda: "note" in inbox.message.text().lower(), timeout=WAIT)
     inbox.note.setText("Reviewed with the case detective")
     inbox.approve_button.click()
     qtbot.waitUntil(lambda: inbox.pending.rowCount() == 0, timeout=WAIT)
@@ -223,7 +223,7 @@ def test_a_drawn_circle_outside_the_radius_range_is_refused_not_clamped(qtbot,
     screen.set_area({"kind": "circle", "lat": 38.5, "lon": -121.5, "radius_m": 800})
     for radius in (25_000, 4, float("inf")):
         screen.set_area({"kind": "circle", "lat": 1.0, "lon": 2.0, "radius_m": radius})
-        assert screen.message.text().startswith("radius: the circle drawn is ")
+        assert screen.message.text().startswith("Radius: the circle drawn is ")
         assert "draw one of 10 to 20000 m" in screen.message.text()
         assert (form.lat.text(), form.lon.text(), form.radius.value()) == (
             "38.500000", "-121.500000", 800), "nothing half-filled"

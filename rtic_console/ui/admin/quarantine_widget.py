@@ -36,7 +36,7 @@ REASON_CHARS = 60  # the table's share of a reason; the pane shows it whole
 class QuarantineTableModel(RowTableModel[QuarantineView]):
     """Newest first, as the service lists them."""
 
-    COLUMNS = ("#", "Received", "Channel", "Reason", "Size")
+    COLUMNS = ("#", "Received", "Channel", "Reason", "Size", "Start of the payload")
 
     def order(self, row: QuarantineView) -> int:
         return -row.id
@@ -46,7 +46,7 @@ class QuarantineTableModel(RowTableModel[QuarantineView]):
             reason = q.reason if len(q.reason) <= REASON_CHARS \
                 else q.reason[:REASON_CHARS - 1] + "…"
             return (str(q.id), q.received_at.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
-                    q.channel, reason, f"{q.raw_size:,} B")[col]
+                    q.channel, reason, f"{q.raw_size:,} B", q.preview)[col]
         return None
 
 

@@ -60,6 +60,7 @@ class SearchResultDetail(QScrollArea):
         self.nearby_note.setObjectName("noticeText")
         self.play_button = QPushButton("Play recorded video…")
         self.play_button.clicked.connect(self._on_play_clicked)
+        self.play_button.setEnabled(False)
         self.message = MessageLine()
         body = QWidget()
         column = QVBoxLayout(body)

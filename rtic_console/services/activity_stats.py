@@ -106,7 +106,7 @@ class ReaderUptime:
     by_reader: tuple[ReaderHours, ...]  # readers in service, fewest reporting hours first
     heard_recently: int  # readers with a read or heartbeat within RECENT of as_of
     cameras_in_service: int
-    cameras_streaming: int  # streaming at a heartbeat within RECENT of as_of
+    cameras_streaming: int  # live by the one stream state (stream_health) as of as_of
 
     @property
     def readers_in_service(self) -> int:

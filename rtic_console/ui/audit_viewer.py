@@ -181,7 +181,7 @@ class AuditViewerWidget(QWidget):
                             on_error=self._on_failed, key="audit.actions")
 
     def _on_events_loaded(self, events: list[AuditRecord]) -> None:
-        shown = self.detail.title.text()
+        shown = self.detail.title
         self.model.set_rows(events)
         for row, event in enumerate(events):  # keep the event being read selected
             if shown == _title(event):

@@ -4,52 +4,40 @@ list shows of its selected row in full (an audit event, a quarantined payload)."
 from __future__ import annotations
 
 from collections.abc import Sequence
+from html import escape
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFormLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
-
-from rtic_console.ui.widgets import value_label
+from PySide6.QtGui import QTextOption
+from PySide6.QtWidgets import QTextBrowser, QWidget
 
 
-class DetailPane(QScrollArea):
-    """Shows (label, value) pairs as plain, selectable, wrapped text; `placeholder` while
-    nothing is selected. The values come from people and feeds: they never format."""
+class DetailPane(QTextBrowser):
+    """Shows (label, value) pairs, `placeholder` while nothing is selected. Values come from
+    people and feeds, so they are escaped, never formatted; a hash or a payload with no
+    spaces wraps anywhere rather than running off the pane. Selectable and copyable."""
 
     def __init__(self, placeholder: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("detailPane")
-        self.setWidgetResizable(True)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setOpenLinks(False)
+        self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
         self._placeholder = placeholder
-        self.title = QLabel()
-        self.title.setObjectName("detailTitle")
-        self.title.setWordWrap(True)
-        body = QWidget()
-        self._form = QFormLayout()
-        self._form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
-        self._form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        column = QVBoxLayout(body)
-        column.addWidget(self.title)
-        column.addLayout(self._form)
-        column.addStretch(1)
-        self.setWidget(body)
+        self._title = ""
+        self._pairs: list[tuple[str, str]] = []
         self.show_pairs("", [])
 
     def show_pairs(self, title: str, pairs: Sequence[tuple[str, str]]) -> None:
-        self.title.setText(title or self._placeholder)
-        while self._form.rowCount():
-            self._form.removeRow(0)
-        for label, value in pairs:
-            shown = value_label()
-            shown.setText(value)
-            self._form.addRow(label, shown)
+        self._title, self._pairs = title, list(pairs)
+        rows = "".join(
+            f"<tr><td style='padding:2px 10px 2px 0; color:#6b7280; white-space:nowrap'>"
+            f"{escape(label)}</td><td style='padding:2px 0'>"
+            f"{escape(value).replace(chr(10), '<br>')}</td></tr>" for label, value in pairs)
+        self.setHtml(f"<p style='font-weight:600'>{escape(title or self._placeholder)}</p>"
+                     f"<table width='100%' cellspacing='0'>{rows}</table>")
+
+    @property
+    def title(self) -> str:
+        return self._title
 
     def values(self) -> dict[str, str]:
         """What is shown, label to value: for tests and for copying."""
-        shown: dict[str, str] = {}
-        for row in range(self._form.rowCount()):
-            label = self._form.itemAt(row, QFormLayout.ItemRole.LabelRole)
-            field = self._form.itemAt(row, QFormLayout.ItemRole.FieldRole)
-            if label is not None and field is not None:
-                shown[label.widget().text()] = field.widget().text()
-        return shown
+        return dict(self._pairs)

@@ -36,7 +36,7 @@ REASON_CHARS = 60  # the table's share of a reason; the pane shows it whole
 class QuarantineTableModel(RowTableModel[QuarantineView]):
     """Newest first, as the service lists them."""
 
-    COLUMNS = ("#", "Received", "Channel", "Reason", "Size", "Start of the payload")
+    COLUMNS = ("#", "Received", "Channel", "Reason", "Size", "Payload")
 
     def order(self, row: QuarantineView) -> int:
         return -row.id

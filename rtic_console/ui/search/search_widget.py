@@ -82,6 +82,7 @@ class SearchWidget(QWidget):
         fields.addWidget(self.purpose)  # stated before anything else (D.1)
         fields.addWidget(self.form)
         fields.addStretch(1)
+        self.message.clear_on_edit(criteria)  # a refusal was about what is being changed
         scroll = QScrollArea()
         scroll.setWidget(criteria)
         scroll.setWidgetResizable(True)

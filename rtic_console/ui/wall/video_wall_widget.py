@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from rtic_console.domain.devices import DeviceCategory
 from rtic_console.domain.roles import Permission
 from rtic_console.feeds.privacy_mask import PrivacyMask
-from rtic_console.feeds.video_capture import CaptureWorker
+from rtic_console.feeds.video_capture import CaptureWorker, StreamState
 from rtic_console.services import cameras as camera_service
 from rtic_console.services import viewing, viewing_requests
 from rtic_console.services.cameras import CameraView
@@ -151,9 +151,14 @@ class VideoWallWidget(QWidget):
 
     @Slot()
     def _on_report_timer_timeout(self) -> None:
-        self.stream_reporter.observe(
-            (t.camera.device_id, t.worker.status.state) for t in self.grid.tiles
-            if t.camera is not None and t.worker is not None)
+        """A camera shown twice (a tile and its large view) is live if either stream is."""
+        states: dict[int, StreamState] = {}
+        for tile in (*self.grid.tiles, *(view.tile for view in self.large_views)):
+            if tile.camera is not None and tile.worker is not None:
+                state = tile.worker.status.state
+                if states.get(tile.camera.device_id) is not StreamState.LIVE:
+                    states[tile.camera.device_id] = state
+        self.stream_reporter.observe(states.items())
 
     # -- purpose (F.2) ---------------------------------------------------------------
     def showEvent(self, event: QShowEvent) -> None:

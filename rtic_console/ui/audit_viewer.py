@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QGridLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -36,6 +37,7 @@ from rtic_console.ui.widgets import MessageLine, describe_error
 
 ROW_LIMIT = 5000
 DETAIL_WIDTH = 420
+LONG_COLUMN_WIDTH = 260
 
 
 def _utc(edit: QDateTimeEdit) -> datetime:
@@ -103,6 +105,10 @@ class AuditViewerWidget(QWidget):
         self.table.setObjectName("auditTable")
         self.table.setModel(self.model)
         configure_table(self.table)
+        header = self.table.horizontalHeader()
+        for column in (6, 7):  # reason and details: read whole in the pane, not by scrolling
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(column, LONG_COLUMN_WIDTH)
         self.table.selectionModel().currentRowChanged.connect(self._on_table_row_changed)
         self.detail = DetailPane("Select an event to read it in full.")
         self.detail.setMinimumWidth(DETAIL_WIDTH)

@@ -270,7 +270,8 @@ def record_step(session: Session, ctx: Context, hit_id: int, item: StepInput) ->
     try:
         check_step_allowed(HitStatus(hit.status), hit.claimed_by, ctx.actor.badge,
                            Step(item.step), set(done))
-        data = clean_step(item, hit.created_at, now)
+        previous = done.get(int(item.step) - 1)
+        data = clean_step(item, previous.done_at if previous else hit.created_at, now)
     except ChecklistError as exc:
         raise _refusal(exc, "hits.step", hit_id) from None
     session.add(HitStep(hit_id=hit_id, step=int(item.step), data=json.dumps(data),
@@ -316,8 +317,9 @@ def close_hit(session: Session, ctx: Context, hit_id: int, closing: HitStatus | 
     try:
         closing = HitStatus(closing)
     except ValueError:
-        raise InputRejected(f"{closing!r} is not a way to close a hit; use misread, "
-                            "no_longer_wanted or duplicate") from None
+        said = "no way to close it was chosen" if closing is None else \
+            f"{closing!r} is not a way to close a hit"
+        raise InputRejected(f"{said}; choose misread, no longer wanted or duplicate") from None
     hit = _get(session, hit_id, lock=True)
     done = _steps_done(session, hit_id)
     try:

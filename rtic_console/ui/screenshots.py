@@ -12,17 +12,29 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QDateTime
+from PySide6.QtCore import QDateTime, Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
 from rtic_console.app import qt_application
 from rtic_console.config import Settings
-from rtic_console.demo_cameras import WALL_ORDER, configure_demo_cameras, enrol_demo_workstation
+from rtic_console.demo_cameras import (
+    DEMO_PTZ_CAMERA,
+    WALL_ORDER,
+    configure_demo_cameras,
+    configure_demo_ptz,
+    enrol_demo_workstation,
+    start_demo_onvif,
+    start_rtsp_cameras,
+)
 from rtic_console.demo_inspection import seed_demo_inspection
+from rtic_console.demo_recordings import DemoRecording, seed_demo_recordings
 from rtic_console.domain.checklist import Step, StepInput
 from rtic_console.domain.reads import PlateRead, VehicleInfo
+from rtic_console.domain.recipients import ExportRecipient
 from rtic_console.feeds.alpr_simulator import plate_crop_jpeg
 from rtic_console.feeds.camera_simulator import CameraSimulator
+from rtic_console.feeds.onvif_responder import OnvifResponder, ResponderProfile
+from rtic_console.services import cameras as camera_service
 from rtic_console.services import hits as hit_service
 from rtic_console.services import search_requests, sharing
 from rtic_console.services.auth import sign_in
@@ -36,11 +48,13 @@ from rtic_console.services.demo_seed import (
     seed_demo,
     seed_demo_hot_lists,
 )
+from rtic_console.services.evidence_export import export_evidence
 from rtic_console.services.ingest import ingest_reads, quarantine
 from rtic_console.services.matching import MatchingEngine
 from rtic_console.services.runner import perform
 from rtic_console.store.bootstrap import connect
 from rtic_console.store.database import Database
+from rtic_console.ui.admin.camera_dialog import CameraDialog
 from rtic_console.ui.admin.person_dialog import PersonDialog
 from rtic_console.ui.change_bridge import ChangeBridge
 from rtic_console.ui.console_session import ConsoleSession
@@ -48,6 +62,11 @@ from rtic_console.ui.first_run_dialog import FirstAdminDialog
 from rtic_console.ui.main_window import MainWindow
 from rtic_console.ui.operations import OperationRunner
 from rtic_console.ui.sign_in_dialog import SignInDialog
+from rtic_console.ui.wall.export_dialog import ExportDialog
+from rtic_console.ui.wall.large_view import LargeViewDialog
+from rtic_console.ui.wall.playback_dialog import PlaybackDialog
+from rtic_console.ui.wall.ptz_controls import PtzPanel
+from rtic_console.ui.wall.video_wall_widget import VideoWallWidget
 
 # (plate read, candidates, reader, state, seconds ago, vehicle)
 DEMO_READS = (
@@ -137,6 +156,87 @@ def seed_sharing(db: Database, ctx: Context, folder: Path) -> None:
             time_from=now - timedelta(hours=2), time_to=now), folder)
 
 
+def onvif_shots(window: MainWindow, wall: VideoWallWidget, onvif: OnvifResponder,
+                out: Path) -> list[Path]:
+    """The camera dialog after reading a new camera by its ONVIF address and testing its
+    stream (a host of its own: the demo's simulator also serves donor cameras, whose
+    pictures a stream test never decodes), and the large view of the demo's PTZ camera."""
+    with CameraSimulator(["lobby"]) as lobby, OnvifResponder(
+            [ResponderProfile("main", "Main stream", 640, 360, lobby.url("lobby")),
+             ResponderProfile("sub", "Sub-stream", 640, 360, lobby.url("lobby"))],
+            user="onvif", password="Lobby-2026", manufacturer="Axis", model="Q6135-LE",
+            firmware="11.8.64") as camera:
+        dialog = CameraDialog(window.session)
+        dialog.onvif.address.setText(f"127.0.0.1:{camera.port}")
+        dialog.onvif.user.setText(camera.user)
+        dialog.onvif.password.setText(camera.password)
+        dialog.show()
+        dialog.onvif.read_button.click()
+        settle(lambda: dialog.onvif.profile.count() > 0, 10)
+        dialog.code.setText("CAM-AG-07")
+        dialog.area.setText("Downtown")
+        dialog.address.setText("915 I St (lobby)")
+        dialog.test_button.click()
+        settle(lambda: dialog.picture.isVisible(), 15)
+        shots = [save(dialog, out, "camera-onvif")]
+        dialog.close()
+    index = next(i for i, g in wall.grants.items() if g.camera.code == DEMO_PTZ_CAMERA)
+    wall._on_tile_double_clicked(index)
+    view = wall.findChildren(LargeViewDialog)[-1]
+    settle(lambda: bool(view.findChildren(PtzPanel)) and view.tile._image is not None, 10)
+    panel = view.findChildren(PtzPanel)[0]
+    settle(lambda: panel.preset_combo.count() > 1, 5)
+    panel.go_to_preset(2)
+    settle(lambda: "preset" in panel.status.text(), 5)
+    shots.append(save(view, out, "large-view-ptz"))
+    view.close()
+    return shots
+
+
+def recorded_video(session: ConsoleSession, work: Path, out: Path) -> list[Path]:
+    """Playback on a timeline with a canvass of two cameras, and an export's preview of a
+    range the recordings only partly cover."""
+    db, ctx = session.db, session.ctx
+    codes = {c.code: c for c in perform(db, ctx, camera_service.list_cameras)}
+    first, second = codes["CAM-AG-01"], codes["CAM-AG-02"]
+    start = (datetime.now(UTC) - timedelta(minutes=30)).replace(second=0, microsecond=0)
+    seed_demo_recordings(db, work / "recordings", start, (
+        DemoRecording(first.id, first.code, ((180, 60), (240, 60), (300, 60), (480, 60),
+                                             (540, 60), (600, 60), (660, 60))),
+        DemoRecording(second.id, second.code, ((0, 60), (60, 60), (120, 60), (360, 120),
+                                               (480, 120), (600, 60)))))
+    export_evidence(db, ctx, first.id, start + timedelta(minutes=8), start
+                    + timedelta(minutes=10), "26-004512", "RPT-26-0881",
+                    "Robbery at K St Mall: suspect vehicle", work / "exports",
+                    recipient=ExportRecipient.spd("26-004512"), allow_gaps=True)
+    shots = []
+    playback = PlaybackDialog(session, first, start, start + timedelta(minutes=15),
+                              purpose="evidence_collection", reference="26-004512")
+    playback.show()
+    settle(lambda: playback.clock is not None, 10)
+    settle(lambda: playback.add_camera.count() > 0, 5)
+    playback.add_camera.setCurrentIndex(playback.add_camera.findText("CAM-AG-02",
+                                                                      Qt.MatchFlag.MatchStartsWith))
+    playback.add_button.click()
+    settle(lambda: len(playback.workers) == 2, 10)
+    playback.clock.pause()
+    playback.clock.seek(start + timedelta(minutes=8, seconds=20))
+    shots.append(save(playback, out, "playback-timeline", 2.0))
+    playback.close()
+    export = ExportDialog(session, first.id, start, start + timedelta(minutes=15))
+    export.show()
+    settle(lambda: export.camera.count() > 0, 5)
+    export.case_number.setText("26-004512")
+    export.report_number.setText("RPT-26-0881")
+    export.purpose.setText("Robbery at K St Mall: suspect vehicle leaving westbound")
+    export.preview_button.click()
+    settle(export.preview.isVisible, 10)
+    export.resize(export.width(), export.sizeHint().height())  # taller than the 600 px screen
+    shots.append(save(export, out, "export-preview"))
+    export.close()
+    return shots
+
+
 def render_all(out: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     qt_application()
@@ -147,7 +247,10 @@ def render_all(out: Path) -> list[Path]:
     db = demo_database(work, settings)
     enrol_demo_workstation(db, settings)
     cameras = CameraSimulator(len(WALL_ORDER) - 1).start()
-    configure_demo_cameras(db, settings, cameras.port)
+    rtsp = start_rtsp_cameras()
+    configure_demo_cameras(db, settings, cameras.port, rtsp)
+    onvif = start_demo_onvif(db)
+    configure_demo_ptz(db, settings, onvif)
     seed_demo_inspection(db, settings)
     runner = OperationRunner()
     bridge = ChangeBridge(db.bus)
@@ -187,6 +290,9 @@ def render_all(out: Path) -> list[Path]:
         settle(lambda: queue.model.rowCount() > 0, 5)
         queue.select_hit(first_hit.id)
         shots.append(save(dispatcher, out, "main-hits", 2.5))
+        queue.keys.help.open_help()  # what F1 or ? shows over the hit queue
+        shots.append(save(dispatcher, out, "hit-queue-keys", 0.5))
+        queue.keys.help.close_help()
         live_map = dispatcher.areas["map"]
         dispatcher.tabs.setCurrentWidget(live_map)
         settle(lambda: live_map.view is not None and live_map.view.ready, 15)
@@ -228,6 +334,7 @@ def render_all(out: Path) -> list[Path]:
         wall.set_purpose("training")
         settle(lambda: sum(t._image is not None for t in wall.grid.tiles) >= 7, 15)
         shots.append(save(sergeant, out, "main-wall", 1.0))
+        shots.extend(onvif_shots(sergeant, wall, onvif, out))
         wall.shutdown()
         near = sergeant.areas["registry"].near_panel
         near.latitude.setText("38.5770")
@@ -237,6 +344,7 @@ def render_all(out: Path) -> list[Path]:
         near.find_button.click()
         settle(lambda: near.model.rowCount() > 0, 5)
         seed_sharing(db, sergeant.session.ctx, work / "sharing")
+        shots.extend(recorded_video(sergeant.session, work, out))
         for key in ("dashboard", "cameras", "devices", "donors", "registry", "sharing",
                     "quarantine", "roster", "workstations", "inspections", "retention", "audit",
                     "account"):
@@ -271,7 +379,10 @@ def render_all(out: Path) -> list[Path]:
     finally:
         bridge.close()
         runner.shutdown()
+        onvif.stop()
         cameras.stop()
+        if rtsp is not None:
+            rtsp.stop()
         db.dispose()
     return shots
 

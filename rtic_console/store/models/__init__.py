@@ -20,6 +20,7 @@ from rtic_console.store.models.inspections import (
     InspectionReferral,
     InspectionSearchReview,
 )
+from rtic_console.store.models.onvif import CameraOnvif
 from rtic_console.store.models.personnel import Person, PersonRole
 from rtic_console.store.models.pscn import (
     CameraCredential,
@@ -46,6 +47,7 @@ __all__ = [
     "AuditPlate",
     "Base",
     "CameraCredential",
+    "CameraOnvif",
     "CameraSettings",
     "ChangeLogEntry",
     "Detection",

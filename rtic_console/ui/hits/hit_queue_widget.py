@@ -26,6 +26,7 @@ from rtic_console.store.change_bus import Change
 from rtic_console.ui.console_session import ConsoleSession
 from rtic_console.ui.hits.checklist_panel import ChecklistPanel
 from rtic_console.ui.hits.hit_detail_panel import HitDetailPanel
+from rtic_console.ui.hits.hit_keys import HitQueueKeys
 from rtic_console.ui.hits.hit_queue_model import HitQueueModel
 from rtic_console.ui.live_rows import LiveRows, RowsApplied
 from rtic_console.ui.table_model import configure_table
@@ -78,6 +79,7 @@ class HitQueueWidget(QWidget):
         right_layout.addWidget(self.checklist, 1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes from the queue to the panel
         scroll.setWidget(right)
 
         splitter = QSplitter(Qt.Orientation.Vertical)
@@ -86,6 +88,8 @@ class HitQueueWidget(QWidget):
         splitter.setSizes([300, 520])
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
+        self.keys = HitQueueKeys(self, self.table, self.checklist)
+        self.setFocusProxy(self.table)  # opening the area puts the dispatcher in the queue
 
         # The open queue: each hit a change names is fetched by id, a closed one drops out.
         self.live = LiveRows(session, self.model, kinds=(Change.HIT_CREATED, Change.HIT_CHANGED),
@@ -140,7 +144,7 @@ class HitQueueWidget(QWidget):
     def _select_none(self) -> None:
         self.selected_id = self._awaiting_recovery = None
         blocker = self.table.selectionModel().blockSignals(True)
-        self.table.clearSelection()
+        self.table.selectionModel().clear()  # Down then starts at the top, the most urgent
         self.table.selectionModel().blockSignals(blocker)
         self._show_detail(None, {})
 
@@ -166,6 +170,7 @@ class HitQueueWidget(QWidget):
         hit_id = self.model.row_at(current.row()).id
         if hit_id != self.selected_id:
             self.selected_id, self._awaiting_recovery = hit_id, None
+            self.checklist.show_detail(None)  # no key acts on the hit before until it shows
             self.load_detail(hit_id)
 
     def select_hit(self, hit_id: int) -> None:

@@ -33,7 +33,7 @@ def sentence(text: str) -> str:
 def describe_error(error: BaseException) -> str:
     """Words for the person at the console; unexpected errors are logged by the runner."""
     if isinstance(error, Refused | InputRejected | DatabaseUnavailable):
-        return sentence(str(error))
+        return str(error)  # MessageLine starts what it shows with a capital
     return f"Something went wrong ({type(error).__name__}); nothing was saved. See the log."
 
 

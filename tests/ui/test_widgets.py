@@ -51,8 +51,10 @@ def test_a_message_keeps_its_room_says_it_in_sentence_case_and_a_success_goes(qt
 
 
 def test_an_error_names_no_internal_code(qtbot) -> None:
-    assert describe_error(Refused("a search states one approved purpose")) == \
-        "A search states one approved purpose"
+    line = MessageLine()
+    qtbot.addWidget(line)
+    line.show_error(describe_error(Refused("a search states one approved purpose")))
+    assert line.text() == "A search states one approved purpose"
     with pytest.raises(SearchRuleError) as refused:
         purpose_of("")
     assert "Stolen vehicle or plate" in str(refused.value)

@@ -395,6 +395,17 @@ window.RticMap = (function () {
     return rows.length;
   }
 
+  // One place in view, closer than a fit of many: a search result the person selected.
+  function centerOn(target) {
+    layers.search.eachLayer((m) => {
+      const here = m.getLatLng();
+      if (here.lat === target.lat && here.lng === target.lon) m.openTooltip();
+    });
+    fitView([[target.lat, target.lon], [target.lat, target.lon]],
+            { maxZoom: 17, animate: false });
+    return 1;
+  }
+
   function startAreaDrawing(kind) {
     map.pm.disableDraw();
     map.pm.enableDraw(kind === "circle" ? "Circle" : "Rectangle", {
@@ -446,6 +457,6 @@ window.RticMap = (function () {
 
   return {
     start, loadSnapshot, addLive, setDevices, setCategories, setRegistry, showSearchResults,
-    startAreaDrawing, setLayerVisible, stats,
+    centerOn, startAreaDrawing, setLayerVisible, stats,
   };
 })();

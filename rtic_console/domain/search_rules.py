@@ -213,7 +213,7 @@ def purpose_of(raw: str | None) -> SearchPurpose:
     try:
         return SearchPurpose((raw or "").strip().lower())
     except (ValueError, AttributeError):
-        names = ", ".join(p.value for p in SearchPurpose)
+        names = "; ".join(PURPOSE_TITLES[p] for p in SearchPurpose)
         raise SearchRuleError(f"a search states one approved purpose (D.1): {names}") from None
 
 

@@ -25,6 +25,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from rtic_console.domain.checklist import CLOSINGS, OPEN_STATUSES, STATUS_TITLES, HitStatus
 from rtic_console.domain.devices import KIND_TITLES, DeviceKind
 from rtic_console.domain.roles import Permission
+from rtic_console.domain.stream_state import STREAM_FRESH, StreamHealth, stream_health
 from rtic_console.services.auth import authorize
 from rtic_console.services.context import Context, InputRejected, service_action
 from rtic_console.store.database import replica_session
@@ -32,7 +33,7 @@ from rtic_console.store.models import Detection, Device, Hit, HotList
 
 HOUR = timedelta(hours=1)
 # "Heard from recently": a read or a heartbeat this close to the end of the window.
-RECENT = timedelta(minutes=15)
+RECENT = STREAM_FRESH
 MAX_LIST_SERIES = 6  # more lists than this fold into "Other lists" to keep the legend legible
 READER_KINDS = (DeviceKind.ALPR_FIXED, DeviceKind.ALPR_MOBILE, DeviceKind.TRAILER)
 DISPOSITIONS = (HitStatus.CONFIRMED, *(s for s in HitStatus if s in CLOSINGS))
@@ -106,7 +107,7 @@ class ReaderUptime:
     by_reader: tuple[ReaderHours, ...]  # readers in service, fewest reporting hours first
     heard_recently: int  # readers with a read or heartbeat within RECENT of as_of
     cameras_in_service: int
-    cameras_streaming: int  # streaming at a heartbeat within RECENT of as_of
+    cameras_streaming: int  # live by the one stream state (stream_health) as of as_of
 
     @property
     def readers_in_service(self) -> int:
@@ -325,4 +326,5 @@ def _reader_uptime(session: Session, dialect: str, hours: Buckets,
         tuple(sorted((ReaderHours(r.code, r.name, r.kind, reporting_hours.get(r.id, 0))
                       for r in readers.values()), key=lambda r: (r.hours, r.code))),
         len(heard), len(cameras),
-        sum(1 for streaming, seen in cameras if streaming and seen and seen >= since))
+        sum(1 for streaming, seen in cameras
+            if stream_health(streaming, seen, as_of) is StreamHealth.LIVE))

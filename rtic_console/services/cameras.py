@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from sqlalchemy import select
@@ -24,6 +24,7 @@ from rtic_console.domain.devices import (
 )
 from rtic_console.domain.donor_terms import recording_allowed
 from rtic_console.domain.roles import Permission, Role, allows, roles_for
+from rtic_console.domain.stream_state import stream_health
 from rtic_console.domain.stream_urls import STREAM_TRANSPORTS, SecretUrl, redact_url
 from rtic_console.domain.text import TextRuleError
 from rtic_console.services.auth import authorize, roles_of
@@ -93,14 +94,14 @@ class CameraView:
         return bool(self.display_url)
 
 
-def device_status(device: Device) -> str:
+def device_status(device: Device, now: datetime | None = None) -> str:
+    """Service state first (B.2), then the one stream state every screen shows."""
     if device.service_state == ServiceState.DAMAGED.value:
         return "damaged"
     if not device.in_service:
         return "out of service"
-    if device.is_streaming is None:
-        return "unknown"
-    return "live" if device.is_streaming else "offline"
+    return stream_health(device.is_streaming, device.last_seen_at,
+                         now or datetime.now(UTC)).value
 
 
 def camera_view(device: Device, settings: CameraSettings | None) -> CameraView:
@@ -114,7 +115,7 @@ def camera_view(device: Device, settings: CameraSettings | None) -> CameraView:
         else None, device.stream_transport)
 
 
-def _cameras(session: Session, ids: Collection[int] | None = None,
+def camera_rows(session: Session, ids: Collection[int] | None = None,
              ) -> list[tuple[Device, CameraSettings | None]]:
     """Every camera, or those of `ids` that are cameras."""
     query = (select(Device, CameraSettings)
@@ -130,7 +131,7 @@ def _cameras(session: Session, ids: Collection[int] | None = None,
 def list_cameras(session: Session, ctx: Context) -> list[CameraView]:
     """Ordered by category, then area, then code: the wall's grouped camera list."""
     authorize(session, ctx, Permission.VIEW_CAMERAS, action="camera.list")
-    return [camera_view(d, s) for d, s in _cameras(session)]
+    return [camera_view(d, s) for d, s in camera_rows(session)]
 
 
 @service_action("camera.list")
@@ -138,7 +139,7 @@ def cameras_by_id(session: Session, ctx: Context, camera_ids: Collection[int],
                   ) -> list[CameraView]:
     """These cameras as the list shows them: what a live camera list upserts."""
     authorize(session, ctx, Permission.VIEW_CAMERAS, action="camera.list")
-    return [camera_view(d, s) for d, s in _cameras(session, camera_ids)]
+    return [camera_view(d, s) for d, s in camera_rows(session, camera_ids)]
 
 
 def camera_by_code(session: Session, code: str) -> Device:
@@ -373,7 +374,7 @@ def plan_stream_check(session: Session, ctx: Context, camera: int | str | None =
         typed = check_url(url, "URL") or ""
         whole, label, transport = SecretUrl(typed), redact_url(typed), "tcp"
         host = _host(typed)
-        cameras = [d for d, _ in _cameras(session)
+        cameras = [d for d, _ in camera_rows(session)
                    if host is not None and host in (_host(d.stream_url), _host(d.substream_url))]
         donor = any(is_donor_camera(session, d) for d in cameras)
         ids = tuple(d.id for d in cameras if redact_url(d.stream_url) == label

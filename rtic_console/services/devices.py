@@ -5,7 +5,7 @@ administrators and public-safety IT; listed for anyone who may need to report on
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -28,6 +28,7 @@ from rtic_console.domain.devices import (
     state_of,
 )
 from rtic_console.domain.roles import Permission
+from rtic_console.domain.stream_state import StreamHealth, stream_health
 from rtic_console.domain.text import TextRuleError, clean_line
 from rtic_console.services.auth import authorize
 from rtic_console.services.context import Context, InputRejected, Refused, service_action
@@ -96,6 +97,7 @@ class DeviceView:
     service_state: ServiceState
     last_seen_at: datetime | None
     open_reports: int
+    stream: StreamHealth = StreamHealth.UNKNOWN  # the one stream state every screen shows
 
     @property
     def kind_word(self) -> str:
@@ -132,7 +134,8 @@ def device_view(device: Device, open_reports: int) -> DeviceView:
         DeviceCategory(device.category), device.area, device.address, device.latitude,
         device.longitude, device.vehicle_unit, device.vendor, device.model, device.version,
         device.expected_version, device.installed_on, ServiceState(device.service_state),
-        device.last_seen_at, open_reports)
+        device.last_seen_at, open_reports,
+        stream_health(device.is_streaming, device.last_seen_at, datetime.now(UTC)))
 
 
 def open_report_counts(session: Session, device_ids: list[int] | None = None) -> dict[int, int]:

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from rtic_console.domain.reads import Heartbeat, PlateRead
 from rtic_console.domain.roles import Permission
 from rtic_console.services.auth import authorize
-from rtic_console.services.context import Context, service_action
-from rtic_console.services.ingest import quarantine
+from rtic_console.services.context import Context, InputRejected, service_action
+from rtic_console.services.ingest import IngestOutcome, ingest_reads, quarantine, record_heartbeats
+from rtic_console.services.matching import MatchingEngine
+from rtic_console.services.staged_files import publish_on_commit, staged_file
 from rtic_console.store.audit_log import append_event
+from rtic_console.store.change_bus import Change, publish
 from rtic_console.store.models import QuarantinedPayload
 
 PREVIEW_CHARS = 120
@@ -76,3 +81,99 @@ def quarantine_file(session: Session, ctx: Context, filename: str, reason: str,
                  object_id=filename[:80], reason=reason[:500],
                  details={"quarantine_id": quarantine_id, "bytes": len(raw)})
     return quarantine_id
+
+
+@dataclass(frozen=True)
+class QuarantinedPayloadBytes:
+    """A payload as it was received, for the one that parses it again (a replay)."""
+
+    id: int
+    channel: str
+    content_type: str | None
+    raw: bytes
+
+
+@dataclass(frozen=True)
+class ReplayOutcome:
+    quarantine_id: int
+    stored: int
+    duplicates: int
+    hits: int
+    heartbeats: int
+
+
+def _payload(session: Session, quarantine_id: int) -> QuarantinedPayload:
+    if isinstance(quarantine_id, bool) or not isinstance(quarantine_id, int):
+        raise InputRejected("quarantine: give the payload's number")
+    row = session.get(QuarantinedPayload, quarantine_id)
+    if row is None:
+        raise InputRejected(f"quarantine: there is no payload #{quarantine_id} (replayed or "
+                            "purged already)")
+    return row
+
+
+@service_action("quarantine.replay")
+def payload_for_replay(session: Session, ctx: Context,
+                       quarantine_id: int) -> QuarantinedPayloadBytes:
+    """The raw bytes, to parse again after the sender or the parser was fixed; only those
+    who may load reads may take them."""
+    authorize(session, ctx, Permission.INGEST_READS, action="quarantine.replay",
+              object_type="quarantine", object_id=quarantine_id)
+    row = _payload(session, quarantine_id)
+    if row.raw_size > len(row.raw):
+        raise InputRejected(f"payload #{row.id}: only its first {len(row.raw):,} of "
+                            f"{row.raw_size:,} bytes were kept, so it cannot be replayed; "
+                            "have the sender send it again")
+    return QuarantinedPayloadBytes(row.id, row.channel, row.content_type, row.raw)
+
+
+@service_action("quarantine.replay")
+def replay_payload(session: Session, ctx: Context, quarantine_id: int,
+                   reads: Sequence[PlateRead], heartbeats: Sequence[Heartbeat],
+                   problem: str | None = None) -> ReplayOutcome:
+    """A quarantined payload parsed again goes through the ingest path like any read (hot
+    lists matched, hits raised) and leaves the quarantine, in one audited transaction.
+    `problem` is why it still does not parse: then nothing changes and the refusal is
+    audited."""
+    authorize(session, ctx, Permission.INGEST_READS, action="quarantine.replay",
+              object_type="quarantine", object_id=quarantine_id)
+    row = _payload(session, quarantine_id)
+    if problem is not None:
+        raise InputRejected(f"payload #{row.id} still does not parse: {problem}; it stays "
+                            "in the quarantine")
+    engine = MatchingEngine()
+    engine.load(session)
+    outcome: IngestOutcome = ingest_reads(session, reads, engine, ctx.now(),
+                                          f"replay:{row.channel}"[:80])
+    beats = record_heartbeats(session, heartbeats)
+    append_event(session, actor_badge=ctx.actor.badge, workstation=ctx.workstation,
+                 action="quarantine.replay", object_type="quarantine", object_id=row.id,
+                 reason=f"replayed from {row.channel}",
+                 details={"sha256": row.sha256, "bytes": row.raw_size,
+                          "stored": outcome.stored, "duplicates": outcome.duplicates,
+                          "hits": len(outcome.hit_ids), "heartbeats": beats})
+    session.delete(row)
+    publish(session, Change.QUARANTINE, (quarantine_id,))
+    return ReplayOutcome(quarantine_id, outcome.stored, outcome.duplicates,
+                         len(outcome.hit_ids), beats)
+
+
+@service_action("quarantine.save")
+def save_payload(session: Session, ctx: Context, quarantine_id: int, path: Path | str) -> Path:
+    """The raw bytes to a file, for the sender's vendor or a fix by hand; audited, since a
+    payload may hold plates. The file appears when the audit event commits."""
+    authorize(session, ctx, Permission.VIEW_QUARANTINE, action="quarantine.save",
+              object_type="quarantine", object_id=quarantine_id)
+    row = _payload(session, quarantine_id)
+    target = Path(path) if isinstance(path, str | Path) and str(path).strip() else None
+    if target is None or not target.parent.is_dir() or target.is_dir():
+        raise InputRejected(f"file: {path!s} is not a file in an existing folder")
+    try:
+        staged = staged_file(target, row.raw)
+    except OSError as exc:
+        raise InputRejected(f"file: cannot write {target}: {exc.strerror}") from None
+    append_event(session, actor_badge=ctx.actor.badge, workstation=ctx.workstation,
+                 action="quarantine.save", object_type="quarantine", object_id=row.id,
+                 details={"file": target.name, "bytes": len(row.raw), "sha256": row.sha256})
+    publish_on_commit(session, staged, target, "payload")
+    return target

@@ -33,7 +33,12 @@ def link_areas(areas: Mapping[str, QWidget], show: Callable[[QWidget], None]) ->
             search.set_area(area)
             show(search)
 
+        def centre_map(latitude: float, longitude: float) -> None:
+            show(map_area)
+            map_area.centre_on(latitude, longitude)
+
         search.area_requested.connect(draw_on_map)
+        search.map_requested.connect(centre_map)
         map_area.area_drawn.connect(use_area)
     if map_area is not None and wall is not None:
         def open_on_wall(device_id: int) -> None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from PySide6.QtCore import QDateTime, QTimer, Slot
+from PySide6.QtCore import QDateTime, QModelIndex, Qt, QTimer, Slot
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -13,9 +14,11 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QGridLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
+    QSplitter,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -26,12 +29,15 @@ from rtic_console.services import audit_anchor, audit_review
 from rtic_console.services.audit_anchor import TrailReport
 from rtic_console.store.audit_log import AuditFilter
 from rtic_console.store.change_bus import Change, ChangeEvent
-from rtic_console.ui.audit_model import AuditTableModel
+from rtic_console.ui.audit_model import AuditTableModel, audit_pairs
 from rtic_console.ui.console_session import ConsoleSession
+from rtic_console.ui.detail_pane import DetailPane
 from rtic_console.ui.table_model import configure_table
 from rtic_console.ui.widgets import MessageLine, describe_error
 
 ROW_LIMIT = 5000
+DETAIL_WIDTH = 420
+LONG_COLUMN_WIDTH = 260
 
 
 def _utc(edit: QDateTimeEdit) -> datetime:
@@ -99,6 +105,18 @@ class AuditViewerWidget(QWidget):
         self.table.setObjectName("auditTable")
         self.table.setModel(self.model)
         configure_table(self.table)
+        header = self.table.horizontalHeader()
+        for column in (6, 7):  # reason and details: read whole in the pane, not by scrolling
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(column, LONG_COLUMN_WIDTH)
+        self.table.selectionModel().currentRowChanged.connect(self._on_table_row_changed)
+        self.detail = DetailPane("Select an event to read it in full.")
+        self.detail.setMinimumWidth(DETAIL_WIDTH)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(self.table)
+        split.addWidget(self.detail)
+        split.setStretchFactor(0, 1)
+        split.setCollapsible(0, False)
 
         self.count_label = QLabel()
         self.export_button = QPushButton("Export CSV…")
@@ -106,6 +124,20 @@ class AuditViewerWidget(QWidget):
         self.verify_button = QPushButton("Verify chain")
         self.verify_button.clicked.connect(self._on_verify_clicked)
         self.message = MessageLine()
+        # The head hash that the guide says to record, whole and copyable, after a check.
+        self.head_hash = QLineEdit()
+        self.head_hash.setObjectName("headHash")
+        self.head_hash.setReadOnly(True)
+        self.copy_hash_button = QPushButton("Copy hash")
+        self.copy_hash_button.clicked.connect(self._on_copy_hash_clicked)
+        self.hash_row = QWidget()
+        hash_layout = QHBoxLayout(self.hash_row)
+        hash_layout.setContentsMargins(0, 0, 0, 0)
+        self.head_label = QLabel("Head hash")
+        hash_layout.addWidget(self.head_label)
+        hash_layout.addWidget(self.head_hash, 1)
+        hash_layout.addWidget(self.copy_hash_button)
+        self.hash_row.hide()
         bottom = QHBoxLayout()
         bottom.addWidget(self.count_label, 1)
         bottom.addWidget(self.verify_button)
@@ -113,8 +145,9 @@ class AuditViewerWidget(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
-        layout.addWidget(self.table, 1)
+        layout.addWidget(split, 1)
         layout.addWidget(self.message)
+        layout.addWidget(self.hash_row)
         layout.addLayout(bottom)
         # Every write appends to the trail: reload what the filter shows, at most twice a second.
         self._refresh_timer = QTimer(self)
@@ -154,7 +187,14 @@ class AuditViewerWidget(QWidget):
                             on_error=self._on_failed, key="audit.actions")
 
     def _on_events_loaded(self, events: list[AuditRecord]) -> None:
+        shown = self.detail.title
         self.model.set_rows(events)
+        for row, event in enumerate(events):  # keep the event being read selected
+            if shown == _title(event):
+                self.table.selectRow(row)
+                break
+        else:
+            self.detail.show_pairs("", [])
         more = " (newest shown; narrow the filters to see older)" if len(events) >= ROW_LIMIT \
             else ""
         self.count_label.setText(f"{len(events)} events{more}")
@@ -197,3 +237,22 @@ class AuditViewerWidget(QWidget):
             self.message.show_ok(text)
         else:
             self.message.show_error(text)
+        self.hash_row.setVisible(report.head_hash is not None)
+        self.head_label.setText(f"Head hash, event #{report.head_seq}")
+        self.head_hash.setText(report.head_hash or "")
+        self.head_hash.setCursorPosition(0)
+
+    @Slot()
+    def _on_copy_hash_clicked(self) -> None:
+        QGuiApplication.clipboard().setText(self.head_hash.text())
+        self.message.show_ok("Copied the head hash to the clipboard.")
+
+    def _on_table_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        row = current.row()
+        if 0 <= row < self.model.rowCount():
+            event = self.model.row_at(row)
+            self.detail.show_pairs(_title(event), audit_pairs(event))
+
+
+def _title(event: AuditRecord) -> str:
+    return f"Event #{event.seq} · {event.action}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QDialog, QPushButton, QWidget
 
 from rtic_console.ui.console_session import ConsoleSession
@@ -14,7 +15,13 @@ from rtic_console.ui.widgets import MessageLine, describe_error
 class SavingDialog(QDialog):
     """Saves through one service write: the button that sent it waits while it runs, a
     refusal shows in the dialog and leaves it open with what was typed, and success closes
-    it with the write's answer in `saved`."""
+    it with the write's answer in `saved`.
+
+    After a refusal the field that had the focus gets it back and the sending button is
+    the default again, so Enter saves the corrected form: the button's wait would
+    otherwise hand the focus, and with it the default, to Cancel. The message clears as
+    soon as the person edits a field.
+    """
 
     def __init__(self, session: ConsoleSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -22,9 +29,18 @@ class SavingDialog(QDialog):
         self.saved: Any = None
         self.message = MessageLine()
         self._sent_by: QPushButton | None = None
+        self._focus_before: QWidget | None = None
+        self._watching_edits = False
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if not self._watching_edits:  # the subclass has built its fields by now
+            self._watching_edits = True
+            self.message.clear_on_edit(self)
+        super().showEvent(event)
 
     def submit(self, button: QPushButton, fn: Callable[..., Any], *args: Any) -> None:
         self._sent_by = button
+        self._focus_before = self.focusWidget()
         self.message.clear_message()
         button.setEnabled(False)
         self._session.perform(fn, *args, owner=self, on_done=self._on_saved,
@@ -37,4 +53,8 @@ class SavingDialog(QDialog):
     def _on_failed(self, error: BaseException) -> None:
         if self._sent_by is not None:
             self._sent_by.setEnabled(True)
+            self._sent_by.setDefault(True)
+        focus = self._focus_before
+        if focus is not None and focus.isEnabled():
+            focus.setFocus()
         self.message.show_error(describe_error(error))

@@ -58,6 +58,7 @@ from rtic_console.services.runner import perform
 from rtic_console.store.bootstrap import connect
 from rtic_console.store.database import Database
 from rtic_console.ui.admin.camera_dialog import CameraDialog
+from rtic_console.ui.admin.person_dialog import PersonDialog
 from rtic_console.ui.change_bridge import ChangeBridge
 from rtic_console.ui.console_session import ConsoleSession
 from rtic_console.ui.first_run_dialog import FirstAdminDialog
@@ -332,6 +333,9 @@ def render_all(out: Path) -> list[Path]:
         search.run_search()
         settle(lambda: search.result is not None, 10)
         shots.append(save(officer, out, "main-search"))
+        search.table.selectRow(0)  # where a result leads: its read, place and video nearby
+        settle(lambda: search.detail.detail is not None, 5)
+        shots.append(save(officer, out, "main-search-result"))
         shots.append(look_back(officer, out))
         perform(db, officer.session.ctx, search_requests.request_other_use, "26-004502",
                 "Locate a witness vehicle for the Del Paso hit-and-run follow-up")
@@ -371,7 +375,22 @@ def render_all(out: Path) -> list[Path]:
                 roster = sergeant.areas[key]
                 settle(lambda: roster.model.rowCount() > 0, 5)  # noqa: B023
                 roster.table.selectRow(0)
+            if key in ("quarantine", "audit"):  # one item read in full in the pane
+                listing = sergeant.areas[key]
+                settle(lambda: listing.model.rowCount() > 0, 5)  # noqa: B023
+                listing.table.selectRow(0)
+            if key == "audit":  # the head hash to record, after Verify chain
+                sergeant.areas[key].verify_button.click()
+                settle(lambda: sergeant.areas["audit"].hash_row.isVisible(), 10)
             shots.append(save(sergeant, out, f"main-{key}", 2.5 if key == "dashboard" else 1.5))
+        add = PersonDialog(sergeant.session, None, sergeant)
+        add.form.badge.setText("53'01")
+        add.form.name.setText("Dispatcher Quinn")
+        add.show()
+        add.save_button.click()
+        settle(lambda: add.message.isVisible(), 5)
+        shots.append(save(add, out, "dialog-person-refused"))
+        add.close()
         sergeant.close()
 
         # An inspection's referral and a non-partner agency's request (C.2.a) wait for them.

@@ -3,46 +3,97 @@ wording for any failure."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QSizePolicy,
+    QTextEdit,
+    QWidget,
+)
 
 from rtic_console.services.context import InputRejected, Refused
 from rtic_console.store.database import DatabaseUnavailable
+
+# A success is read in a glance; it then goes, so it never stands beside the next action.
+OK_LINGER_MS = 8000
+# The lines a message line keeps for itself, shown or not, so nothing below it moves.
+RESERVED_LINES = 2
+
+
+def sentence(text: str) -> str:
+    """What a person reads starts with a capital: services word refusals in lower case so
+    that the CLI can prefix them."""
+    return text[:1].upper() + text[1:]
 
 
 def describe_error(error: BaseException) -> str:
     """Words for the person at the console; unexpected errors are logged by the runner."""
     if isinstance(error, Refused | InputRejected | DatabaseUnavailable):
-        return str(error)
+        return str(error)  # MessageLine starts what it shows with a capital
     return f"Something went wrong ({type(error).__name__}); nothing was saved. See the log."
 
 
 class MessageLine(QLabel):
-    """One line under a form: red for a refusal, green for success, hidden when empty."""
+    """The message area of a form or a screen: red for a refusal, green for success.
+
+    Its height is kept whether a message shows or not, so a message never pushes the
+    buttons away; a success clears itself after OK_LINGER_MS, and `clear_on_edit` clears
+    any message once the person changes what it was about.
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWordWrap(True)
         self.setObjectName("messageLine")
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        policy = self.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        policy.setVerticalPolicy(QSizePolicy.Policy.Fixed)
+        self.setSizePolicy(policy)
+        self.setMinimumHeight(self.fontMetrics().lineSpacing() * RESERVED_LINES + 12)
+        self._linger = QTimer(self)
+        self._linger.setSingleShot(True)
+        self._linger.setInterval(OK_LINGER_MS)
+        self._linger.timeout.connect(self.clear_message)
         self.hide()
 
     def show_error(self, text: str) -> None:
+        self._linger.stop()
         self.setProperty("tone", "error")
         self._show(text)
 
     def show_ok(self, text: str) -> None:
         self.setProperty("tone", "ok")
         self._show(text)
+        self._linger.start()
 
     def _show(self, text: str) -> None:
         self.style().unpolish(self)
         self.style().polish(self)
-        self.setText(text)
+        self.setText(sentence(text))
         self.setVisible(bool(text))
 
     def clear_message(self) -> None:
+        self._linger.stop()
         self.setText("")
         self.hide()
+
+    def clear_on_edit(self, root: QWidget) -> None:
+        """Clear the message when any field under root changes: it was about the old value."""
+        # Spin boxes and date edits type into a QLineEdit of their own: found here too.
+        for edit in root.findChildren(QLineEdit):
+            edit.textEdited.connect(self.clear_message)
+        for text in (*root.findChildren(QPlainTextEdit), *root.findChildren(QTextEdit)):
+            text.textChanged.connect(self.clear_message)
+        for combo in root.findChildren(QComboBox):
+            combo.activated.connect(self.clear_message)
+        for button in root.findChildren(QAbstractButton):
+            if button.isCheckable():
+                button.toggled.connect(self.clear_message)
 
 
 def value_label() -> QLabel:

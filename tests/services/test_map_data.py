@@ -56,7 +56,8 @@ def devices(db: Database) -> dict[str, int]:
     with db.write() as session:
         rows = [
             Device(code="ALPR-FX-01", name="J St fixed", kind=DeviceKind.ALPR_FIXED.value,
-                   category="agency", latitude=38.577, longitude=-121.485, is_streaming=True),
+                   category="agency", latitude=38.577, longitude=-121.485, is_streaming=True,
+                   last_seen_at=datetime.now(UTC)),  # live: streaming when last heard
             Device(code="CAM-9", name="Cesar Chavez Plaza", kind=DeviceKind.CAMERA.value,
                    category="city", latitude=38.5802, longitude=-121.4939,
                    service_state="out_of_service"),

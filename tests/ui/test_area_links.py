@@ -120,3 +120,29 @@ def test_a_registry_look_up_shows_exactly_its_cameras_on_the_map(
     with db.read() as session:
         [look_up] = list_events(session, AuditFilter(action="registry.near"))
     assert look_up.details["case"] == "26-004417" and look_up.details["results"] == 2
+
+
+MAP_CENTRE = """(() => {
+    const map = window[Object.keys(window).find((k) => k.startsWith("map_"))];
+    const c = map.getCenter();
+    return JSON.stringify([c.lat, c.lng, map.getZoom()]); })()"""
+
+
+def test_a_search_result_s_place_opens_the_live_map_centred_there(
+        qtbot, window: MainWindow) -> None:
+    search, live_map = window.areas["search"], window.areas["map"]
+    assert live_map.view is not None
+    qtbot.waitUntil(lambda: live_map.view.ready, timeout=15000)
+    window.tabs.setCurrentWidget(search)
+    search.map_requested.emit(38.5812, -121.4944)
+    assert window.tabs.currentWidget() is live_map
+
+    def centre() -> list[float]:
+        out: list[Any] = []
+        live_map.view.evaluate(MAP_CENTRE, out.append)
+        qtbot.waitUntil(lambda: bool(out), timeout=5000)
+        return json.loads(out[0])  # type: ignore[no-any-return]
+
+    qtbot.waitUntil(lambda: abs(centre()[0] - 38.5812) < 1e-4
+                    and abs(centre()[1] + 121.4944) < 1e-4, timeout=5000)
+    assert centre()[2] >= 15, "street level, not the whole city"

@@ -98,7 +98,7 @@ def test_refusals_are_shown_in_the_dialog(qtbot, widget: CamerasWidget) -> None:
     dialog.stream_url.setText("ftp://10.0.0.9/video")
     dialog.save_button.click()
     qtbot.waitUntil(dialog.message.isVisible, timeout=10000)
-    assert "stream URL must start with" in dialog.message.text()
+    assert "Stream URL must start with" in dialog.message.text()
 
     dialog.stream_url.setText("rtsp://10.0.0.9/video")
     dialog.category.setCurrentIndex(dialog.category.findData("private_donor"))

@@ -48,7 +48,7 @@ def test_add_edit_and_deactivate_by_hand(qtbot, console_session, db: Database, a
     dialog.equipment_type.setCurrentText("doorbell camera")
     dialog.save_button.click()
     qtbot.waitUntil(dialog.message.isVisible, timeout=10000)
-    assert "latitude '38,5779' is not a number" in dialog.message.text()
+    assert "Latitude '38,5779' is not a number" in dialog.message.text()
     dialog.latitude.setText("38.5779")
     dialog.save_button.click()
     qtbot.waitUntil(lambda: dialog.saved is not None, timeout=10000)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, QPoint, Qt
+from PySide6.QtWidgets import QDialogButtonBox
 
 from rtic_console.domain.roles import Role
 from rtic_console.store.audit_log import AuditFilter, list_events
@@ -74,9 +75,39 @@ def test_bad_input_shown_and_dialog_stays_open(qtbot, widget: RosterWidget) -> N
     add.show()
     add.save_button.click()
     qtbot.waitUntil(add.message.isVisible, timeout=10000)
-    assert "badge number" in add.message.text()
+    assert "Badge number" in add.message.text()
     assert add.isVisible()
     assert widget.model.rowCount() == 1
+
+
+def test_after_a_refusal_enter_saves_the_corrected_form_and_nothing_moves(
+        qtbot, widget: RosterWidget) -> None:
+    """The wait of the Save button must not hand the default to Cancel, and the message
+    must not push the buttons down (issue 16, item 7)."""
+    add = PersonDialog(widget._session, None, widget)
+    qtbot.addWidget(add)
+    _fill(add, "53'01", "Bad Badge", [Role.DISPATCHER])
+    add.show()
+    qtbot.waitExposed(add)
+    add.activateWindow()
+    where = add.save_button.mapTo(add, QPoint(0, 0))
+    qtbot.mouseClick(add.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(add.message.isVisible, timeout=10000)
+    assert add.message.text()[0].isupper()
+    assert add.save_button.isDefault() and add.save_button.isEnabled()
+    cancel = add.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Cancel)
+    assert add.focusWidget() is not cancel and not cancel.isDefault()
+    assert add.save_button.mapTo(add, QPoint(0, 0)) == where
+    qtbot.keyClick(add.focusWidget(), Qt.Key.Key_Return)  # Enter right away: saves again
+    qtbot.waitUntil(lambda: add.save_button.isEnabled() and add.message.isVisible(),
+                    timeout=10000)
+    assert add.isVisible()
+    add.form.badge.setText("")
+    qtbot.keyClicks(add.form.badge, "5302")
+    assert not add.message.isVisible(), "editing the field clears what was said about it"
+    qtbot.keyClick(add.form.badge, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: widget.model.rowCount() == 2, timeout=10000)
+    assert add.result() == PersonDialog.DialogCode.Accepted
 
 
 def test_sorting_and_inactive_filter(qtbot, widget: RosterWidget, enrol, db: Database) -> None:

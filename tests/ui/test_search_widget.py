@@ -7,13 +7,14 @@ from __future__ import annotations
 import csv
 import threading
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import event
 
 from rtic_console.domain.search_rules import SearchKind, SearchPurpose
-from rtic_console.services import search, search_requests
+from rtic_console.services import recordings, search, search_requests
 from rtic_console.services.runner import perform
 from rtic_console.store.audit_log import AuditFilter, list_events
 from rtic_console.store.database import Database
@@ -23,7 +24,9 @@ from rtic_console.ui.search.other_use_requests_widget import (
     OtherUseRequestsWidget,
 )
 from rtic_console.ui.search.search_widget import SearchWidget
-from tests.services.test_search import PLACES, seed_reads
+from rtic_console.ui.wall.playback_dialog import PlaybackDialog
+from tests.services.pscn_support import add_camera, write_segment
+from tests.services.test_search import NOW, PLACES, seed_reads
 
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 WAIT = 10000
@@ -124,7 +127,7 @@ def test_areas_and_input_the_service_refuses_are_named(qtbot, screen, db: Databa
     screen.form.lat.setText("38.5'; DROP TABLE detections;--")
     screen.form.lon.setText("-121.5")
     screen.run_button.click()
-    qtbot.waitUntil(lambda: "latitude: not a number" in screen.message.text(), timeout=WAIT)
+    qtbot.waitUntil(lambda: "Latitude: not a number" in screen.message.text(), timeout=WAIT)
     screen.form.mode_bar.setCurrentIndex(0)
     screen.run_button.click()
     assert screen.message.text().startswith("Plate: enter a plate")
@@ -192,7 +195,7 @@ def test_other_use_request_approved_on_one_screen_runs_on_another(qtbot, db: Dat
 
     inbox.pending_table.selectRow(0)
     inbox.approve_button.click()
-    qtbot.waitUntil(lambda: "note" in inbox.message.text(), timeout=WAIT)
+    qtbot.waitUntil(lambda: "note" in inbox.message.text().lower(), timeout=WAIT)
     inbox.note.setText("Reviewed with the case detective")
     inbox.approve_button.click()
     qtbot.waitUntil(lambda: inbox.pending.rowCount() == 0, timeout=WAIT)
@@ -223,7 +226,7 @@ def test_a_drawn_circle_outside_the_radius_range_is_refused_not_clamped(qtbot,
     screen.set_area({"kind": "circle", "lat": 38.5, "lon": -121.5, "radius_m": 800})
     for radius in (25_000, 4, float("inf")):
         screen.set_area({"kind": "circle", "lat": 1.0, "lon": 2.0, "radius_m": radius})
-        assert screen.message.text().startswith("radius: the circle drawn is ")
+        assert screen.message.text().startswith("Radius: the circle drawn is ")
         assert "draw one of 10 to 20000 m" in screen.message.text()
         assert (form.lat.text(), form.lon.text(), form.radius.value()) == (
             "38.500000", "-121.500000", 800), "nothing half-filled"
@@ -316,3 +319,49 @@ def test_a_decision_reloads_the_inbox_once(qtbot, db: Database, officer,
     qtbot.waitUntil(lambda: inbox.pending.rowCount() == 0, timeout=WAIT)
     qtbot.wait(300)
     assert len(pending_queries) == 3, "one query for the request, one for the decision"
+
+
+def test_a_selected_result_shows_the_read_its_place_and_no_video_for_an_officer(
+        qtbot, screen: SearchWidget, db: Database) -> None:
+    choose(screen, SearchPurpose.STOLEN_VEHICLE_OR_PLATE)
+    screen.form.plate.setText("7ABC123")
+    run(qtbot, screen)
+    screen.table.selectRow(0)
+    qtbot.waitUntil(lambda: screen.detail.isVisible() and screen.detail.detail is not None,
+                    timeout=WAIT)
+    assert screen.detail.panel.plate.text() == "7ABC123"
+    assert screen.detail.panel.fields["reader"].text().startswith("ALPR-MT-01")
+    assert [e.object_id for e in audited(db, "detection.view")] == \
+        [str(screen.detail.detail.id)]
+    with qtbot.waitSignal(screen.map_requested, timeout=WAIT) as signal:
+        screen.detail.map_button.click()
+    assert signal.args == [PLACES["midtown"][0], PLACES["midtown"][1]]
+    assert not screen.detail.play_button.isEnabled()
+    assert "do not view camera video" in screen.detail.nearby_note.text()
+
+
+def test_recorded_video_near_a_result_opens_in_playback_for_evidence_collection(
+        qtbot, console_session, db: Database, admin, enrol, tmp_path: Path) -> None:
+    seed_reads(db)
+    camera = add_camera(db, admin, "CAM-MT-01", recording_enabled=True,
+                        latitude=PLACES["midtown"][0], longitude=PLACES["midtown"][1])
+    with db.write() as session:
+        recordings.index_segment(session, write_segment(tmp_path, camera.id,
+                                                        NOW - timedelta(minutes=1), 5))
+    supervisor = enrol("6302", "supervisor")
+    widget = SearchWidget(console_session(supervisor))
+    qtbot.addWidget(widget)
+    widget.resize(1500, 800)
+    widget.show()
+    choose(widget, SearchPurpose.WANTED_OR_MISSING, "26-0777")
+    widget.form.plate.setText("7ABC123")
+    run(qtbot, widget)
+    widget.table.selectRow(0)
+    qtbot.waitUntil(lambda: widget.detail.play_button.isEnabled(), timeout=WAIT)
+    assert widget.detail.nearby.item(0).text().startswith("CAM-MT-01")
+    assert "26-0777" in widget.detail.nearby_note.text()
+    widget.detail.play_button.click()
+    dialog = widget.detail.findChild(PlaybackDialog)
+    assert dialog is not None and dialog.purpose.currentData() == "evidence_collection"
+    assert dialog.reference.text() == "26-0777"
+    dialog.close()

@@ -90,7 +90,7 @@ def test_an_agency_without_its_state_is_refused_in_the_area(qtbot, console_sessi
     widget.show()
     widget.add_agency(dialog.agency())
     qtbot.waitUntil(widget.message.isVisible, timeout=WAIT)
-    assert "state is missing" in widget.message.text()
+    assert "State is missing" in widget.message.text()
 
 
 @pytest.mark.policy("C.2.a")

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
+from rtic_console.domain.search_rules import SearchRuleError, purpose_of
+from rtic_console.services.context import Refused
+from rtic_console.ui.detail_pane import DetailPane
 from rtic_console.ui.hits.hit_detail_panel import HitDetailPanel
 from rtic_console.ui.map.detection_panel import DetectionPanel
-from rtic_console.ui.widgets import value_label
+from rtic_console.ui.widgets import MessageLine, describe_error, value_label
 
 
 def test_detail_values_are_plain_text(qtbot) -> None:
@@ -21,3 +26,45 @@ def test_hit_and_read_panels_show_reader_text_plainly(qtbot) -> None:
     for panel in (HitDetailPanel(), DetectionPanel()):
         qtbot.addWidget(panel)
         assert panel.fields["vehicle"].textFormat() is Qt.TextFormat.PlainText
+
+
+def test_a_message_keeps_its_room_says_it_in_sentence_case_and_a_success_goes(qtbot) -> None:
+    form = QWidget()
+    qtbot.addWidget(form)
+    field, message, button = QLineEdit(), MessageLine(), QPushButton("Save")
+    layout = QVBoxLayout(form)
+    for widget in (field, message, button):
+        layout.addWidget(widget)
+    message.clear_on_edit(form)
+    form.show()
+    qtbot.waitExposed(form)
+    where = button.pos()
+    message.show_error("badge number: 3 to 10 letters or digits")
+    QApplication.processEvents()
+    assert message.text().startswith("Badge number") and button.pos() == where
+    qtbot.keyClicks(field, "5")
+    assert not message.isVisible(), "editing the field clears the message about it"
+    message._linger.setInterval(50)
+    message.show_ok("saved")
+    assert message.isVisible() and button.pos() == where
+    qtbot.waitUntil(lambda: not message.isVisible(), timeout=2000)
+
+
+def test_an_error_names_no_internal_code(qtbot) -> None:
+    line = MessageLine()
+    qtbot.addWidget(line)
+    line.show_error(describe_error(Refused("a search states one approved purpose")))
+    assert line.text() == "A search states one approved purpose"
+    with pytest.raises(SearchRuleError) as refused:
+        purpose_of("")
+    assert "Stolen vehicle or plate" in str(refused.value)
+    assert "stolen_vehicle_or_plate" not in str(refused.value)
+
+
+def test_the_detail_pane_escapes_and_wraps(qtbot) -> None:
+    pane = DetailPane("Select one.")
+    qtbot.addWidget(pane)
+    pane.show_pairs("Event #1", [("Reason", "<b>x</b>"), ("Hash", "f" * 64)])
+    assert "<b>x</b>" in pane.toPlainText() and pane.values()["Hash"] == "f" * 64
+    pane.show_pairs("", [])
+    assert pane.toPlainText().strip() == "Select one."

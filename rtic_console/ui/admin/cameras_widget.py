@@ -129,7 +129,7 @@ class CamerasWidget(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.message)
         layout.addLayout(buttons)
-        self.live = LiveRows(session, self.model, kinds=(Change.CAMERA,),
+        self.live = LiveRows(session, self.model, kinds=(Change.CAMERA, Change.DEVICE_HEALTH),
                              list_rows=cameras.list_cameras, rows_by_id=cameras.cameras_by_id,
                              view=self.table, parent=self)
         self.live.failed.connect(lambda e: self.message.show_error(describe_error(e)))

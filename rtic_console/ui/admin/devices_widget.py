@@ -22,13 +22,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rtic_console.domain.devices import ServiceState
+from rtic_console.domain.devices import DeviceKind, ServiceState
 from rtic_console.domain.roles import Permission
+from rtic_console.domain.stream_state import StreamHealth
 from rtic_console.services import device_reports, devices, shift_checks
 from rtic_console.services.device_reports import DeviceReportView
 from rtic_console.services.devices import DeviceView
 from rtic_console.services.shift_checks import UncheckedShift
 from rtic_console.store.change_bus import Change, ChangeEvent
+from rtic_console.ui.admin.cameras_widget import STATUS_COLORS
 from rtic_console.ui.admin.device_dialog import DeviceDialog
 from rtic_console.ui.admin.device_report_dialog import DeviceReportDialog
 from rtic_console.ui.console_session import ConsoleSession
@@ -52,9 +54,16 @@ def _when(moment: datetime | None) -> str:
     return f"{moment.astimezone():%Y-%m-%d %H:%M}" if moment else "never"
 
 
+def _stream(d: DeviceView) -> str:
+    """A reader that sends no heartbeats has no stream to speak of: a dash, not "unknown"."""
+    if d.kind is not DeviceKind.CAMERA and d.stream is StreamHealth.UNKNOWN:
+        return "—"
+    return d.stream.value
+
+
 class DeviceTableModel(RowTableModel[DeviceView]):
     COLUMNS = ("Device", "Kind", "Name", "Place", "State", "Version", "Expected",
-               "Last seen", "Open reports")
+               "Last seen", "Open reports", "Stream")
 
     def order(self, row: DeviceView) -> Any:
         return (row.kind.value, row.code)
@@ -63,16 +72,18 @@ class DeviceTableModel(RowTableModel[DeviceView]):
         if role == Qt.ItemDataRole.DisplayRole:
             return (d.code, d.kind_title, d.name, d.place, d.state_title, d.version or "",
                     d.expected_version or "", _when(d.last_seen_at),
-                    str(d.open_reports) if d.open_reports else "")[col]
+                    str(d.open_reports) if d.open_reports else "", _stream(d))[col]
         if role == SORT_ROLE:
             return (d.code, d.kind_title, d.name, d.place, d.state_title, d.version or "",
                     d.expected_version or "", d.last_seen_at.timestamp() if d.last_seen_at
-                    else 0.0, d.open_reports)[col]
+                    else 0.0, d.open_reports, _stream(d))[col]
         if role == Qt.ItemDataRole.ForegroundRole:
             if col == 4:
                 return QColor(STATE_COLORS[d.service_state])
             if col == 5 and d.out_of_date:
                 return BEHIND
+            if col == 9:
+                return QColor(STATUS_COLORS.get(d.stream.value, "#6b7280"))
         if role == Qt.ItemDataRole.ToolTipRole and col == 5 and d.out_of_date:
             return f"Not the expected version {d.expected_version} (D.2.b(1))"
         return None

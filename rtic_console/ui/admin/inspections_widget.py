@@ -38,7 +38,7 @@ from rtic_console.ui.admin.inspection_models import (
 )
 from rtic_console.ui.console_session import ConsoleSession
 from rtic_console.ui.table_model import configure_table
-from rtic_console.ui.widgets import MessageLine, describe_error
+from rtic_console.ui.widgets import MessageLine, describe_error, sentence
 
 PAGE = 1000
 RELOAD_ON = (Change.INSPECTION, Change.REFERRAL, Change.SEARCH, Change.ROSTER, Change.RESYNC)
@@ -249,7 +249,7 @@ class InspectionsWidget(QWidget):
 
     def _on_missing(self, error: BaseException) -> None:
         self._view = None
-        self.summary.setText(describe_error(error))
+        self.summary.setText(sentence(describe_error(error)))
         self.model.set_rows([])
         self.device_model.set_rows([])
         self.referral_model.set_rows([])

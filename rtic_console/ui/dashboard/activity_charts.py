@@ -104,7 +104,7 @@ def draw_readers(panel: ChartPanel, stats: ActivityStats, style: ChartStyle) -> 
     readers = stats.readers
     recent = int(RECENT.total_seconds() // 60)
     cameras = (f"{readers.cameras_streaming} of {readers.cameras_in_service} cameras "
-               f"streaming at a heartbeat in the last {recent} min")
+               f"live (a heartbeat, stream check or open wall in the last {recent} min)")
     if not readers.readers_in_service:
         panel.show_empty("No ALPR readers in service")
         panel.set_caption(cameras if readers.cameras_in_service else "")

@@ -1,10 +1,11 @@
-"""The side panel beside the map: one read's images and details, opened by a click on it."""
+"""The side panel of one read's images and details: beside the map, opened by a click on
+the read, and beside the search results, opened by selecting one."""
 
 from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -16,7 +17,9 @@ from PySide6.QtWidgets import (
 )
 
 from rtic_console.domain.checklist import INFORMATIONAL_NOTE, STOP_WARNING
-from rtic_console.services.map_data import DetectionDetail, MapHit
+from rtic_console.services.map_data import DetectionDetail, MapHit, detection_detail
+from rtic_console.services.runner import perform
+from rtic_console.ui.console_session import ConsoleSession
 from rtic_console.ui.hits.hit_detail_panel import ImageBox
 from rtic_console.ui.hits.plate_text import compass
 from rtic_console.ui.widgets import value_label
@@ -32,7 +35,16 @@ def _hit_line(hit: MapHit) -> str:
             + (" (informational only)" if hit.informational else ""))
 
 
+def load_detection(session: ConsoleSession,
+                   detection_id: int) -> tuple[DetectionDetail, dict[str, QImage]]:
+    """Runs on the writer thread (the opening is audited); JPEGs are decoded there too."""
+    detail = perform(session.db, session.ctx, detection_detail, detection_id)
+    return detail, {kind: QImage.fromData(data) for kind, data in detail.images.items()}
+
+
 class DetectionPanel(QWidget):
+    closed = Signal()
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("detectionPanel")
@@ -97,3 +109,4 @@ class DetectionPanel(QWidget):
     def _on_close_clicked(self) -> None:
         self.detection_id = None
         self.hide()
+        self.closed.emit()

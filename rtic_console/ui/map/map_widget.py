@@ -29,16 +29,14 @@ from rtic_console.services.map_data import (
     LiveCursor,
     MapLookBack,
     RecordedMapView,
-    detection_detail,
     record_map_view,
 )
 from rtic_console.services.registry import NearResult
-from rtic_console.services.runner import perform
 from rtic_console.services.search_requests import RequestView
 from rtic_console.store.change_bus import Change, ChangeEvent
 from rtic_console.ui.console_session import ConsoleSession
 from rtic_console.ui.map import page_data
-from rtic_console.ui.map.detection_panel import DetectionPanel
+from rtic_console.ui.map.detection_panel import DetectionPanel, load_detection
 from rtic_console.ui.map.look_back_box import LookBackBox
 from rtic_console.ui.map.map_page import MapLibrariesMissing, page_for
 from rtic_console.ui.map.map_view import MapView
@@ -60,13 +58,6 @@ AREA_KINDS = ("circle", "rectangle")
 
 def _count(n: int, noun: str) -> str:
     return f"{n:,} {noun}{'' if n == 1 else 's'}"
-
-
-def _load_detail(session: ConsoleSession,
-                 detection_id: int) -> tuple[DetectionDetail, dict[str, QImage]]:
-    """Runs on the writer thread (the opening is audited); JPEGs are decoded there too."""
-    detail = perform(session.db, session.ctx, detection_detail, detection_id)
-    return detail, {kind: QImage.fromData(data) for kind, data in detail.images.items()}
 
 
 class MapWidget(QWidget):
@@ -163,6 +154,11 @@ class MapWidget(QWidget):
         box.setVisible(True)
         box.setChecked(True)
         self._run(page_data.search_script(rows))
+
+    @Slot(float, float)
+    def centre_on(self, latitude: float, longitude: float) -> None:
+        """One place in view at street level: a search result the person selected."""
+        self._run(page_data.centre_script(latitude, longitude))
 
     @Slot(object)
     def show_registry_results(self, result: NearResult) -> None:
@@ -414,7 +410,7 @@ class MapWidget(QWidget):
     @Slot(int)
     def _on_bridge_detection_clicked(self, detection_id: int) -> None:
         session = self._session
-        session.runner.write(lambda: _load_detail(session, detection_id),
+        session.runner.write(lambda: load_detection(session, detection_id),
                              self._on_detail_loaded, self._on_load_failed,
                              key=self._key("detail"), owner=self)
 

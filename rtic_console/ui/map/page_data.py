@@ -135,6 +135,10 @@ def categories_script(categories: Iterable[DeviceCategory] | None) -> str:
     return _call("setCategories", None if categories is None else [c.value for c in categories])
 
 
+def centre_script(latitude: float, longitude: float) -> str:
+    return _call("centerOn", {"lat": float(latitude), "lon": float(longitude)})
+
+
 def search_script(rows: Iterable[Mapping[str, Any]]) -> str:
     """Search rows {id, plate, lat, lon, captured_at, device}; rows with no place are left out."""
     items = []

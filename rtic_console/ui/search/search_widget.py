@@ -6,7 +6,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSortFilterProxyModel, QStandardPaths, Qt, Signal, Slot
+from PySide6.QtCore import (
+    QModelIndex,
+    QSortFilterProxyModel,
+    QStandardPaths,
+    Qt,
+    Signal,
+    Slot,
+)
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -31,6 +38,7 @@ from rtic_console.ui.console_session import ConsoleSession
 from rtic_console.ui.live_rows import LiveRows, RowsApplied
 from rtic_console.ui.search.other_use_requests_widget import MyRequestsModel
 from rtic_console.ui.search.purpose_box import PurposeBox
+from rtic_console.ui.search.result_detail import SearchResultDetail
 from rtic_console.ui.search.search_criteria_form import SearchCriteriaForm
 from rtic_console.ui.search.search_results_model import (
     SORT_ROLE,
@@ -46,12 +54,14 @@ CRITERIA_WIDTH = 420
 class SearchWidget(QWidget):
     results_ready = Signal(object)
     area_requested = Signal(str)
+    map_requested = Signal(float, float)  # a selected result's place, for the live map
 
     def __init__(self, session: ConsoleSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._session = session
         self.result: SearchResult | None = None
         self.case_of_result = ""
+        self.purpose_of_result: str | None = None
         intro = QLabel("Every search states an approved purpose and its case, or runs under "
                        "your approved other-use request (GO 525.08 D.1). Who searched, when, "
                        "for what and how many reads came back is logged for the quarterly "
@@ -72,6 +82,7 @@ class SearchWidget(QWidget):
         fields.addWidget(self.purpose)  # stated before anything else (D.1)
         fields.addWidget(self.form)
         fields.addStretch(1)
+        self.message.clear_on_edit(criteria)  # a refusal was about what is being changed
         scroll = QScrollArea()
         scroll.setWidget(criteria)
         scroll.setWidgetResizable(True)
@@ -118,6 +129,9 @@ class SearchWidget(QWidget):
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
         configure_table(self.table)
+        self.table.selectionModel().currentRowChanged.connect(self._on_table_row_changed)
+        self.detail = SearchResultDetail(session)
+        self.detail.map_requested.connect(self.map_requested)
         top = QHBoxLayout()
         top.addWidget(self.status, 1)
         top.addWidget(self.recipient)
@@ -126,7 +140,10 @@ class SearchWidget(QWidget):
         results = QVBoxLayout()
         results.addLayout(top)
         results.addWidget(self.truncated)
-        results.addWidget(self.table, 1)
+        listing = QHBoxLayout()
+        listing.addWidget(self.table, 1)
+        listing.addWidget(self.detail)
+        results.addLayout(listing, 1)
 
         body = QHBoxLayout()
         body.addWidget(left)
@@ -176,6 +193,7 @@ class SearchWidget(QWidget):
                               on_error=self._on_search_failed,
                               key=self._key("run"))
         self.case_of_result = " ".join(case.split())
+        self.purpose_of_result = purpose
 
     def export_recipient(self) -> ExportRecipient:
         if self.recipient.currentData() is RecipientKind.SHARING_REQUEST:
@@ -198,6 +216,7 @@ class SearchWidget(QWidget):
     def _on_search_done(self, result: SearchResult) -> None:
         self.run_button.setEnabled(True)
         self.result = result
+        self.detail.hide()
         self.model.set_rows(result.reads)
         count = len(result.reads)
         self.status.setText(f"{count} read{'' if count == 1 else 's'} · {result.kind} search "
@@ -210,6 +229,7 @@ class SearchWidget(QWidget):
     def _on_search_failed(self, error: BaseException) -> None:
         self.run_button.setEnabled(True)
         self.result = None
+        self.detail.hide()
         self.model.set_rows([])
         self.truncated.hide()
         self.export_button.setEnabled(False)
@@ -230,6 +250,12 @@ class SearchWidget(QWidget):
     @Slot(object)
     def _on_failed(self, error: BaseException) -> None:
         self.message.show_error(describe_error(error))
+
+    def _on_table_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if not current.isValid():
+            return
+        read = self.model.row_at(self.proxy.mapToSource(current).row())
+        self.detail.open_read(read.detection_id, self.purpose_of_result, self.case_of_result)
 
     @Slot(object)
     def _on_requests_applied(self, _applied: RowsApplied) -> None:

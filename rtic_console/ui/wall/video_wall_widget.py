@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from rtic_console.domain.devices import DeviceCategory
 from rtic_console.domain.roles import Permission
 from rtic_console.feeds.privacy_mask import PrivacyMask
-from rtic_console.feeds.video_capture import CaptureWorker
+from rtic_console.feeds.video_capture import CaptureWorker, StreamState
 from rtic_console.services import cameras as camera_service
 from rtic_console.services import viewing, viewing_requests
 from rtic_console.services.cameras import CameraView
@@ -36,10 +36,12 @@ from rtic_console.ui.wall.large_view import LargeViewDialog
 from rtic_console.ui.wall.playback_dialog import PlaybackDialog
 from rtic_console.ui.wall.ptz_controls import PtzController, offer_ptz
 from rtic_console.ui.wall.purpose_dialog import PurposeDialog
+from rtic_console.ui.wall.stream_state_reporter import StreamStateReporter
 from rtic_console.ui.wall.tile_grid import GRID_SIZES, TileGrid
 from rtic_console.ui.widgets import MessageLine, describe_error
 
 PAINT_INTERVAL_MS = 40  # 25 Hz: above the streams' 15 fps, so no frame waits long
+REPORT_INTERVAL_MS = 1000  # how often the workers' states are looked at (reports are rarer)
 MAX_TIMER_MS = 6 * 3600 * 1000
 
 
@@ -138,11 +140,28 @@ class VideoWallWidget(QWidget):
         self._paint_timer.setInterval(PAINT_INTERVAL_MS)
         self._paint_timer.timeout.connect(self.grid.poll)
         self._paint_timer.start()
+        # What the workers see becomes the cameras' one state on every screen (throttled).
+        self.stream_reporter = StreamStateReporter(session, self)
+        self._report_timer = QTimer(self)
+        self._report_timer.setInterval(REPORT_INTERVAL_MS)
+        self._report_timer.timeout.connect(self._on_report_timer_timeout)
+        self._report_timer.start()
         self._asked = False
         self._saved: list[LayoutView] = []
         session.changes.changed.connect(self._on_change)
         self.refresh_cameras()
         self._load_layouts()
+
+    @Slot()
+    def _on_report_timer_timeout(self) -> None:
+        """A camera shown twice (a tile and its large view) is live if either stream is."""
+        states: dict[int, StreamState] = {}
+        for tile in (*self.grid.tiles, *(view.tile for view in self.large_views)):
+            if tile.camera is not None and tile.worker is not None:
+                state = tile.worker.status.state
+                if states.get(tile.camera.device_id) is not StreamState.LIVE:
+                    states[tile.camera.device_id] = state
+        self.stream_reporter.observe(states.items())
 
     # -- purpose (F.2) ---------------------------------------------------------------
     def showEvent(self, event: QShowEvent) -> None:
@@ -411,6 +430,7 @@ class VideoWallWidget(QWidget):
     def shutdown(self) -> list[threading.Thread]:
         """Every stream asked to stop; those still ending (a stalled read) are returned."""
         self._paint_timer.stop()
+        self._report_timer.stop()
         for timer in self._terms_timers.values():
             timer.stop()
         for controller in self.ptz_controllers.values():

@@ -1,0 +1,43 @@
+"""A readable pane of one record's fields, label beside value, long values wrapped: what a
+list shows of its selected row in full (an audit event, a quarantined payload)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+
+from PySide6.QtGui import QTextOption
+from PySide6.QtWidgets import QTextBrowser, QWidget
+
+
+class DetailPane(QTextBrowser):
+    """Shows (label, value) pairs, `placeholder` while nothing is selected. Values come from
+    people and feeds, so they are escaped, never formatted; a hash or a payload with no
+    spaces wraps anywhere rather than running off the pane. Selectable and copyable."""
+
+    def __init__(self, placeholder: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("detailPane")
+        self.setOpenLinks(False)
+        self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        self._placeholder = placeholder
+        self._title = ""
+        self._pairs: list[tuple[str, str]] = []
+        self.show_pairs("", [])
+
+    def show_pairs(self, title: str, pairs: Sequence[tuple[str, str]]) -> None:
+        self._title, self._pairs = title, list(pairs)
+        rows = "".join(
+            f"<tr><td style='padding:2px 10px 2px 0; color:#6b7280; white-space:nowrap'>"
+            f"{escape(label)}</td><td style='padding:2px 0'>"
+            f"{escape(value).replace(chr(10), '<br>')}</td></tr>" for label, value in pairs)
+        self.setHtml(f"<p style='font-weight:600'>{escape(title or self._placeholder)}</p>"
+                     f"<table width='100%' cellspacing='0'>{rows}</table>")
+
+    @property
+    def title(self) -> str:
+        return self._title
+
+    def values(self) -> dict[str, str]:
+        """What is shown, label to value: for tests and for copying."""
+        return dict(self._pairs)

@@ -135,12 +135,12 @@ class MainWindow(QMainWindow):
         """From the keyboard: open the area and put the focus on its first control."""
         area = self.show_area(key)
         current = area.focusWidget()
-        if current is not None and current.isVisible():
+        if current is not None and current.isVisibleTo(self):
             current.setFocus(Qt.FocusReason.ShortcutFocusReason)
             return
         widget = area.nextInFocusChain()
         while widget is not area and widget is not None:
-            if (area.isAncestorOf(widget) and widget.isVisible() and widget.isEnabled()
+            if (area.isAncestorOf(widget) and widget.isVisibleTo(self) and widget.isEnabled()
                     and widget.focusPolicy() & Qt.FocusPolicy.TabFocus):
                 widget.setFocus(Qt.FocusReason.ShortcutFocusReason)
                 return
@@ -296,7 +296,7 @@ class MainWindow(QMainWindow):
         key = saved.area if saved.area in keys else start_area(
             self.session.ctx.actor.roles, keys)
         if key is not None:
-            self.show_area(key)
+            self._show_area_and_focus(key)  # the keyboard starts in the area, not the list
 
     def save_layout(self) -> None:
         self.person.save_layout(self.screen(), SavedLayout(

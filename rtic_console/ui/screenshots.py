@@ -12,7 +12,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QDateTime
+from PySide6.QtCore import QDateTime, QSettings
 from PySide6.QtWidgets import QApplication, QWidget
 
 from rtic_console.app import qt_application
@@ -47,6 +47,7 @@ from rtic_console.ui.first_run_dialog import FirstAdminDialog
 from rtic_console.ui.main_window import MainWindow
 from rtic_console.ui.operations import OperationRunner
 from rtic_console.ui.sign_in_dialog import SignInDialog
+from rtic_console.ui.theme import Theme, apply_theme
 
 # (plate read, candidates, reader, state, seconds ago, vehicle)
 DEMO_READS = (
@@ -67,13 +68,26 @@ def settle(condition: Callable[[], bool] = lambda: False, seconds: float = 1.5) 
     QApplication.processEvents()
 
 
-def save(widget: QWidget, out: Path, name: str, wait: float = 1.5) -> Path:
+# Each screen in the dark theme (the default) as NAME.png and in the light one as
+# NAME-light.png.
+THEMES = ((Theme.DARK, ""), (Theme.LIGHT, "-light"))
+
+
+def save(widget: QWidget, out: Path, name: str, wait: float = 1.5) -> list[Path]:
     widget.show()
     settle(seconds=wait)
-    path = out / f"{name}.png"
-    widget.grab().save(str(path))
-    print(f"wrote {path}")
-    return path
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    paths = []
+    for theme, suffix in THEMES:
+        apply_theme(app, theme)
+        settle(seconds=0.3)
+        path = out / f"{name}{suffix}.png"
+        widget.grab().save(str(path))
+        print(f"wrote {path}")
+        paths.append(path)
+    apply_theme(app, Theme.DARK)
+    return paths
 
 
 def demo_database(folder: Path, settings: Settings) -> Database:
@@ -102,10 +116,10 @@ def demo_database(folder: Path, settings: Settings) -> Database:
     return db
 
 
-def look_back(window: MainWindow, out: Path) -> Path:
+def look_back(window: MainWindow, out: Path) -> list[Path]:
     """The map looking back past the live day: a search with its purpose, case and area."""
     live_map = window.areas["map"]
-    window.tabs.setCurrentWidget(live_map)
+    window.show_area("map")
     settle(lambda: live_map.view is not None and live_map.view.ready, 15)
     bar = live_map.time_filter
     bar.preset.setCurrentIndex(bar.preset.count() - 1)  # Custom range…
@@ -140,6 +154,8 @@ def render_all(out: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     qt_application()
     work = Path(tempfile.mkdtemp(prefix="rtic-shots-"))
+    # Nobody's remembered layout or theme: each person opens where their role works.
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(work))
     # No tile server: the pictures must not depend on the network (the map says so itself).
     settings = Settings(database_url=f"sqlite:///{work / 'demo.db'}", workstation="RTIC-WS-01",
                         map_tile_url="")
@@ -155,7 +171,7 @@ def render_all(out: Path) -> list[Path]:
     try:
         empty = connect(f"sqlite:///{work / 'empty.db'}")
         first = FirstAdminDialog(empty, settings, runner)
-        shots.append(save(first, out, "first-run"))
+        shots.extend(save(first, out, "first-run"))
         first.close()
         empty.dispose()
 
@@ -165,7 +181,7 @@ def render_all(out: Path) -> list[Path]:
         dialog.show()
         dialog.sign_in_button.click()
         settle(lambda: dialog.message.isVisible(), 5)
-        shots.append(save(dialog, out, "sign-in-refused"))
+        shots.extend(save(dialog, out, "sign-in-refused"))
         dialog.close()
 
         def window_for(badge: str) -> MainWindow:
@@ -181,49 +197,50 @@ def render_all(out: Path) -> list[Path]:
         perform(db, ctx, hit_service.record_step, first_hit.id,
                 StepInput(Step.CALL_FOR_SERVICE, {"cad_number": "26-118812"}))
         queue = dispatcher.areas["hits"]
-        dispatcher.tabs.setCurrentWidget(queue)
+        dispatcher.show_area("hits")
         queue.refresh()
         settle(lambda: queue.model.rowCount() > 0, 5)
         queue.select_hit(first_hit.id)
-        shots.append(save(dispatcher, out, "main-hits", 2.5))
+        shots.extend(save(dispatcher, out, "main-hits", 2.5))
         live_map = dispatcher.areas["map"]
-        dispatcher.tabs.setCurrentWidget(live_map)
+        dispatcher.show_area("map")
         settle(lambda: live_map.view is not None and live_map.view.ready, 15)
-        shots.append(save(dispatcher, out, "main-map", 3.0))
+        shots.extend(save(dispatcher, out, "main-map", 3.0))
         dispatcher.close()
 
         officer = window_for("6301")
-        officer.tabs.setCurrentWidget(officer.areas["hotlists"])
-        shots.append(save(officer, out, "main-hotlists"))
+        officer.show_area("hotlists")
+        shots.extend(save(officer, out, "main-hotlists"))
         search = officer.areas["search"]
-        officer.tabs.setCurrentWidget(search)
+        officer.show_area("search")
         search.form.plate.setText("7K*")
         search.purpose.purpose.setCurrentIndex(
             search.purpose.purpose.findData("stolen_vehicle_or_plate"))
         search.purpose.case.setText("26-004417")
         search.run_search()
         settle(lambda: search.result is not None, 10)
-        shots.append(save(officer, out, "main-search"))
-        shots.append(look_back(officer, out))
+        shots.extend(save(officer, out, "main-search"))
+        shots.extend(look_back(officer, out))
         perform(db, officer.session.ctx, search_requests.request_other_use, "26-004502",
                 "Locate a witness vehicle for the Del Paso hit-and-run follow-up")
         officer.close()
 
         supervisor = window_for("8501")
-        supervisor.tabs.setCurrentWidget(supervisor.areas["inbox"])
-        shots.append(save(supervisor, out, "main-inbox"))
-        supervisor.tabs.setCurrentWidget(supervisor.areas["other_use"])
-        shots.append(save(supervisor, out, "main-other-use"))
+        supervisor.show_area("inbox")
+        shots.extend(save(supervisor, out, "main-inbox"))
+        supervisor.show_area("other_use")
+        shots.extend(save(supervisor, out, "main-other-use"))
         supervisor.close()
 
-        sergeant = window_for("4101")
+        sergeant = window_for("4101")  # opens on the hit queue, the floor's work
+        shots.extend(save(sergeant, out, "start-sergeant"))
         wall = sergeant.areas["wall"]
         wall._asked = True  # the purpose is stated here rather than in the modal dialog
-        sergeant.tabs.setCurrentWidget(wall)
+        sergeant.show_area("wall")
         settle(lambda: bool(wall._saved), 5)
         wall.set_purpose("training")
         settle(lambda: sum(t._image is not None for t in wall.grid.tiles) >= 7, 15)
-        shots.append(save(sergeant, out, "main-wall", 1.0))
+        shots.extend(save(sergeant, out, "main-wall", 1.0))
         wall.shutdown()
         near = sergeant.areas["registry"].near_panel
         near.latitude.setText("38.5770")
@@ -236,18 +253,22 @@ def render_all(out: Path) -> list[Path]:
         for key in ("dashboard", "cameras", "devices", "donors", "registry", "sharing",
                     "quarantine", "roster", "workstations", "inspections", "retention", "audit",
                     "account"):
-            sergeant.tabs.setCurrentWidget(sergeant.areas[key])
+            sergeant.show_area(key)
             if key == "roster":  # a person selected: their roles, who granted and confirmed
                 roster = sergeant.areas[key]
                 settle(lambda: roster.model.rowCount() > 0, 5)  # noqa: B023
                 roster.table.selectRow(0)
-            shots.append(save(sergeant, out, f"main-{key}", 2.5 if key == "dashboard" else 1.5))
+            shots.extend(save(sergeant, out, f"main-{key}", 2.5 if key == "dashboard" else 1.5))
         sergeant.close()
+
+        it_staff = window_for("7401")  # opens on the devices they keep running
+        shots.extend(save(it_staff, out, "start-it-staff"))
+        it_staff.close()
 
         # An inspection's referral and a non-partner agency's request (C.2.a) wait for them.
         commander = window_for("9601")
-        commander.tabs.setCurrentWidget(commander.areas["inbox"])
-        shots.append(save(commander, out, "main-inbox-commander"))
+        commander.show_area("inbox")
+        shots.extend(save(commander, out, "main-inbox-commander"))
         commander.close()
     finally:
         bridge.close()

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QSize, Qt, Signal, Slot
-from PySide6.QtWidgets import QAbstractItemView, QListWidget, QListWidgetItem
+from PySide6.QtCore import QEvent, Qt, Signal, Slot
+from PySide6.QtWidgets import QAbstractItemView, QListWidget, QListWidgetItem, QSizePolicy
 
 from rtic_console.ui.work_areas import WorkArea, Workspace
 
@@ -38,6 +38,8 @@ class AreaNavigation(QListWidget):
                 self.addItem(item)
                 self._items[area.key] = item
                 self._titles[area.key] = area.title
+        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Expanding)
+        self._fit_width()
         self.currentItemChanged.connect(self._on_current_changed)
 
     def keys(self) -> list[str]:
@@ -54,15 +56,19 @@ class AreaNavigation(QListWidget):
         if item is not None:
             title = self._titles[key]
             item.setText(f"{title} ({count})" if count else title)
-            self.updateGeometry()
+            self._fit_width()
 
     def text_of(self, key: str) -> str:
         return self._items[key].text()
 
-    def sizeHint(self) -> QSize:
-        """As wide as the longest entry, whatever the text size."""
-        width = self.sizeHintForColumn(0) + 2 * self.frameWidth() + 8
-        return QSize(max(width, 150), super().sizeHint().height())
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._fit_width()
+
+    def _fit_width(self) -> None:
+        """As wide as the longest entry with its count, whatever the text size."""
+        self.setFixedWidth(max(150, self.sizeHintForColumn(0) + 2 * self.frameWidth() + 12))
 
     @Slot(QListWidgetItem, QListWidgetItem)
     def _on_current_changed(self, current: QListWidgetItem | None,

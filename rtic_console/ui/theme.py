@@ -133,8 +133,14 @@ def clamp_text_pt(value: object) -> int:
 
 def style_sheet(theme: Theme, text_pt: int) -> str:
     template = Template((RESOURCES_DIR / "theme.qss").read_text(encoding="utf-8"))
+    colors = COLORS[theme]
+    ink = "black" if QColor(colors.on_accent).lightness() < 128 else "white"
+    arrows = "white" if QColor(colors.text).lightness() >= 128 else "black"
+    icons = (RESOURCES_DIR / "icons").as_posix()
     return template.substitute(
-        asdict(COLORS[theme]), text_pt=text_pt, small_pt=max(7, text_pt - 1),
+        asdict(colors), check_image=f"{icons}/check-{ink}.svg",
+        dot_image=f"{icons}/dot-{ink}.svg", down_image=f"{icons}/arrow-down-{arrows}.svg",
+        up_image=f"{icons}/arrow-up-{arrows}.svg", text_pt=text_pt, small_pt=max(7, text_pt - 1),
         heading_pt=text_pt + 4, title_pt=text_pt + 6, plate_pt=text_pt * 2,
         focus_width=3 if theme is Theme.HIGH_CONTRAST else 2)
 

@@ -6,7 +6,7 @@ import threading
 from typing import Protocol, runtime_checkable
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -61,7 +61,8 @@ class MainWindow(QMainWindow):
                                  for w in Workspace}
         self._last_in_workspace: dict[Workspace, str] = {}
         self._workspace_of = {a.key: a.workspace for a in permitted}
-        self._saved = self.person.load_layout(self.screen())
+        self._saved = self.person.load_layout(
+            self.person.last_screen(QGuiApplication.screens()) or self.screen())
         self.stack.built.connect(self._on_area_built)
         self.stack.area_shown.connect(self._on_area_shown)
         self.nav.area_chosen.connect(self.show_area)

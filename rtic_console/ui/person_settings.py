@@ -67,6 +67,11 @@ class PersonSettings:
     def text_pt(self, size: int) -> None:
         self._write(f"{self._group}/textSize", clamp_text_pt(size))
 
+    def last_screen(self, screens: list[QScreen]) -> QScreen | None:
+        """The monitor the person last worked on, if it is still connected."""
+        last = self._settings.value(f"{self._group}/lastScreen")
+        return next((s for s in screens if screen_key(s) == last), None)
+
     def load_layout(self, screen: QScreen | None) -> SavedLayout:
         s = self._settings
         s.beginGroup(f"{self._group}/screens/{screen_key(screen)}")
@@ -98,6 +103,7 @@ class PersonSettings:
             for i, state in enumerate(states):
                 s.setValue(f"splitters/{area_key}/{i}", state)
         s.endGroup()
+        s.setValue(f"{self._group}/lastScreen", screen_key(screen))
         # The layout once kept per workstation: the next person must not open into it.
         s.remove("mainWindow")
         s.sync()

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QScrollArea, QStackedWidget, QWidget
 
 from rtic_console.ui.console_session import ConsoleSession
 from rtic_console.ui.work_areas import WorkArea
@@ -21,12 +21,15 @@ class AreaStack(QStackedWidget):
         super().__init__()
         self._session = session
         self._defs = {a.key: a for a in areas}
-        self._pages: dict[str, QWidget] = {}
+        self._pages: dict[str, QScrollArea] = {}
         self.built_areas: dict[str, QWidget] = {}
         for area in areas:
-            page = QWidget()
+            # An area wider than the screen (the wall's toolbar beside the navigation on a
+            # 1440 px monitor) scrolls rather than pushing the window off the screen.
+            page = QScrollArea()
             page.setObjectName(f"page_{area.key}")
-            QVBoxLayout(page).setContentsMargins(0, 0, 0, 0)
+            page.setWidgetResizable(True)
+            page.setFrameShape(QFrame.Shape.NoFrame)
             self.addWidget(page)
             self._pages[area.key] = page
 
@@ -43,9 +46,7 @@ class AreaStack(QStackedWidget):
             widget = self._defs[key].build(self._session)
             widget.setObjectName(f"area_{key}")
             self.built_areas[key] = widget
-            layout = self._pages[key].layout()
-            assert layout is not None
-            layout.addWidget(widget)
+            self._pages[key].setWidget(widget)
             self.built.emit(key, widget)
         return widget
 

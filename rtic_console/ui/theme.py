@@ -115,6 +115,34 @@ def current_colors() -> ThemeColors:
     return _current
 
 
+def _luminance(color: QColor) -> float:
+    def channel(c: float) -> float:
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(c) for c in (color.redF(), color.greenF(), color.blueF()))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: QColor, b: QColor) -> float:
+    """WCAG contrast ratio of two colours (1 to 21)."""
+    hi, lo = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def readable(color: QColor) -> QColor:
+    """A text colour chosen for a light page, lightened until it reads (4.5:1) on a dark
+    theme's base; on a light theme it is returned as it is."""
+    base = QColor(_current.base)
+    if base.lightness() >= 128:
+        return color
+    hue, saturation, lightness, alpha = color.getHslF()
+    result = QColor(color)
+    while contrast(result, base) < 4.5 and lightness < 0.95:
+        lightness = min(0.95, lightness + 0.05)
+        result = QColor.fromHslF(max(hue, 0.0), saturation, lightness, alpha)
+    return result
+
+
 def parse_theme(value: object) -> Theme:
     """A remembered theme, or the default when it is missing or unknown."""
     try:

@@ -43,3 +43,4 @@ def test_overdue_hits_carry_a_word_and_a_strong_fill(qapp, theme: Theme) -> None
         assert cell(2, Qt.ItemDataRole.BackgroundRole) is None
     finally:
         apply_theme(qapp, Theme.DARK)
+

@@ -224,6 +224,11 @@ class MainWindow(QMainWindow):
             themes.addAction(action)
             self.theme_actions[theme] = action
         view.addSeparator()
+        self.navigation_action = QAction("Show the &list of areas", self, checkable=True)
+        self.navigation_action.setChecked(self._saved.navigation)
+        self.navigation_action.toggled.connect(self.nav.setVisible)
+        view.addAction(self.navigation_action)
+        view.addSeparator()
         for title, keys, slot in (
                 ("&Larger text", ("Ctrl+=", "Ctrl++"), self.display.larger),
                 ("&Smaller text", ("Ctrl+-",), self.display.smaller),
@@ -289,6 +294,7 @@ class MainWindow(QMainWindow):
     def _restore_layout(self) -> None:
         """This person's layout on this monitor; a first visit opens where their role works."""
         saved = self._saved
+        self.nav.setVisible(saved.navigation)
         if saved.geometry is not None:
             self.restoreGeometry(saved.geometry)
         if saved.state is not None:
@@ -303,7 +309,8 @@ class MainWindow(QMainWindow):
         self.person.save_layout(self.screen(), SavedLayout(
             self.stack.current_key(), self.saveGeometry(), self.saveState(),
             {key: [s.saveState() for s in self._splitters_of(area)]
-             for key, area in self.stack.built_areas.items()}))
+             for key, area in self.stack.built_areas.items()},
+            self.navigation_action.isChecked()))
 
     def shutdown(self) -> list[threading.Thread]:
         """Stop every screen's work now: timers, and the areas' own threads (the wall's

@@ -41,6 +41,7 @@ class SavedLayout:
     geometry: QByteArray | None = None
     state: QByteArray | None = None
     splitters: dict[str, list[QByteArray]] = field(default_factory=dict)  # by area
+    navigation: bool = True  # the list of areas shown (hidden on a narrow monitor)
 
 
 class PersonSettings:
@@ -78,7 +79,8 @@ class PersonSettings:
         try:
             area = s.value("area")
             layout = SavedLayout(area if isinstance(area, str) else None,
-                                 _bytes(s.value("geometry")), _bytes(s.value("state")))
+                                 _bytes(s.value("geometry")), _bytes(s.value("state")),
+                                 navigation=s.value("navigation", "true") != "false")
             s.beginGroup("splitters")
             for area_key in s.childGroups():
                 s.beginGroup(area_key)
@@ -95,6 +97,7 @@ class PersonSettings:
         s.beginGroup(f"{self._group}/screens/{screen_key(screen)}")
         if layout.area:
             s.setValue("area", layout.area)
+        s.setValue("navigation", "true" if layout.navigation else "false")
         for name, value in (("geometry", layout.geometry), ("state", layout.state)):
             if value is not None:
                 s.setValue(name, value)

@@ -56,11 +56,13 @@ def test_demo_banner_and_layout_persist_per_person(qtbot, console_session, admin
     assert "DEMO DATA" in window.demo_banner.text()
     window.resize(720, 520)
     window.show_area("audit")
+    window.navigation_action.setChecked(False)  # a narrow monitor: the list hidden
     window.save_layout()
     again = MainWindow(console_session(admin, demo=True))
     qtbot.addWidget(again)
     assert again.current_area() is again.areas["audit"]
     assert again.size().width() == 720
+    assert not again.nav.isVisibleTo(again) and not again.navigation_action.isChecked()
 
 
 def test_the_next_person_does_not_open_in_the_previous_persons_area(

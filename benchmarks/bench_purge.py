@@ -4,12 +4,17 @@ whole day partitions dropped after their held reads moved out, the cutoff's day 
 
 Loading is set-up and not timed: rows are generated inside PostgreSQL (one plate image per
 read, a hit on one read in 200), the retention is set to 365 days, 1,000 reads past it are
-held through the hold service. Timed: the dry run (counts), the purge (batches of 2,000,
+held through the hold service. Timed: the dry run (counts), the purge (the service's batches,
 each its own transaction, then the one audit event), and, while the purge runs, a small
 read (the hit queue's list query) repeated from another connection: the console's view of
 a running purge.
 
-    python benchmarks/bench_purge.py [--rows N] [--held N] [--batch N]
+    python benchmarks/bench_purge.py [--rows N] [--held N] [--batch N] [--reuse NAME]
+
+--reuse builds the reads once into a database of that name (kept) and runs each purge on a
+copy of it, so repeated runs measure the same data without the build (about 3 minutes for
+10 million reads). The build is relative to its day: rebuild (drop the database) on
+another day.
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ import psycopg2
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from ingest_setup import PASSWORD, _trained, throwaway_database
+from ingest_setup import ADMIN_DSN, PASSWORD, _admin, _trained, throwaway_database
 
 from rtic_console.config import Settings
 from rtic_console.services import evidence_holds, hits, retention
@@ -84,7 +89,7 @@ def _build(url: str, rows: int) -> None:
     conn.close()
 
 
-def _measure(url: str, held: int, batch: int, seed: int) -> dict[str, object]:
+def _measure(url: str, held: int, batch: int | None, seed: int) -> dict[str, object]:
     rng = random.Random(seed)
     db = open_database(url, interactive=False)
     ctx = sign_in(db, Settings(database_url=url, workstation="BENCH"), "1001", PASSWORD)
@@ -120,10 +125,13 @@ def _measure(url: str, held: int, batch: int, seed: int) -> dict[str, object]:
     reader = threading.Thread(target=console, name="bench-console")
     reader.start()
     weeks: list[float] = []
+    batches: list[float] = []  # the reads' batches after the weeks: the cutoff's week
 
     def heard(line: str) -> None:
         if line.startswith("detections: week of"):
             weeks.append(time.perf_counter())
+        elif line.startswith("detections: "):
+            batches.append(time.perf_counter())
 
     started = time.perf_counter()
     report = run_purge(db, ctx, batch=batch, progress=heard)
@@ -143,6 +151,9 @@ def _measure(url: str, held: int, batch: int, seed: int) -> dict[str, object]:
         "dry_run_s": round(dry_s, 2), "purge_s": round(purge_s, 2),
         "weeks_dropped": len(weeks),
         "until_last_week_dropped_s": round(weeks[-1] - started, 2) if weeks else None,
+        "cutoff_week_batches": len(batches),
+        "cutoff_week_s": round(batches[-1] - (weeks[-1] if weeks else started), 2)
+        if batches else None,
         # The dry run's cutoff is a few seconds older: reads crossing it meanwhile differ.
         "removed": removed, "dry_run_removed": dry.kinds[0].removed,
         "held_left": left_held, "unheld_past_retention_left": left_old - left_held,
@@ -155,15 +166,45 @@ def _measure(url: str, held: int, batch: int, seed: int) -> dict[str, object]:
     }
 
 
+def _database_exists(name: str) -> bool:
+    conn = psycopg2.connect(ADMIN_DSN)
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,))
+            return cur.fetchone() is not None
+    finally:
+        conn.close()
+
+
+def _kept_build(name: str, rows: int) -> None:
+    """The named database, built once: the template each reusing run copies."""
+    if _database_exists(name):
+        return
+    params = dict(part.split("=", 1) for part in ADMIN_DSN.split())
+    _admin(f'CREATE DATABASE "{name}"')
+    try:
+        _build(f"postgresql+psycopg2://{params.get('user', 'postgres')}@"
+               f"{params.get('host', '127.0.0.1')}:{params.get('port', '5432')}/{name}", rows)
+    except BaseException:
+        _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        raise
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=10_000_000)
     parser.add_argument("--held", type=int, default=1000)
-    parser.add_argument("--batch", type=int, default=2000)
+    parser.add_argument("--batch", type=int, help="rows a transaction (the service's "
+                        "defaults if not given)")
     parser.add_argument("--seed", type=int, default=525)
+    parser.add_argument("--reuse", metavar="NAME",
+                        help="build once into this database and purge a copy of it")
     args = parser.parse_args()
-    with throwaway_database() as url:
-        _build(url, args.rows)
+    if args.reuse:
+        _kept_build(args.reuse, args.rows)
+    with throwaway_database(template=args.reuse) as url:
+        if not args.reuse:
+            _build(url, args.rows)
         print(json.dumps(_measure(url, args.held, args.batch, args.seed), indent=2))
 
 

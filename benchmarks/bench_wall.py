@@ -31,7 +31,7 @@ from PySide6.QtWidgets import QApplication
 
 from rtic_console.domain.devices import DeviceCategory
 from rtic_console.feeds.video_capture import CaptureWorker
-from rtic_console.ui.wall.camera_tile import TileCamera
+from rtic_console.ui.wall.camera_tile import CameraTile, TileCamera
 from rtic_console.ui.wall.tile_grid import TileGrid
 from rtic_console.ui.wall.video_wall_widget import PAINT_INTERVAL_MS
 
@@ -87,12 +87,20 @@ class Snapshot:
                    [tile.frames_painted for tile in grid.tiles], [tile._seq for tile in grid.tiles])
 
 
-def run_wall(urls: list[str], warmup: float, seconds: float) -> dict[str, object]:
+def run_wall(urls: list[str], warmup: float, seconds: float,
+             large_url: str | None = None) -> dict[str, object]:
+    """With `large_url`, a large view (a tile in a 1024×600 window, as LargeViewDialog has)
+    plays that stream beside the wall, and its figures are reported apart."""
     app = QApplication.instance() or QApplication([])
     grid = TileGrid()
     grid.set_grid(4)
     grid.resize(1600, 900)
     grid.show()
+    large = None
+    if large_url is not None:
+        large = CameraTile(len(urls))
+        large.resize(1024, 560)
+        large.show()
     app.processEvents()
     started: dict[int, float] = {}
     first_frame_s: dict[int, float] = {}
@@ -100,23 +108,31 @@ def run_wall(urls: list[str], warmup: float, seconds: float) -> dict[str, object
         camera = TileCamera(i, f"CAM-{i:02d}", f"Bench {i}", DeviceCategory.AGENCY, url)
         started[i] = time.monotonic()
         tile.show_camera(camera, lambda url=url, i=i: CaptureWorker(url, camera_id=f"b{i}"))
+    if large is not None:
+        camera = TileCamera(99, "CAM-LARGE", "Large view", DeviceCategory.AGENCY, large_url)
+        large.show_camera(camera, lambda: CaptureWorker(large_url, camera_id="large"))
     marks: list[Snapshot] = []
+    large_painted: list[int] = []
 
     def poll() -> None:
         grid.poll()  # what the wall's paint timer does
+        if large is not None:
+            large.poll()
         now = time.monotonic()
         for tile in grid.tiles:
             if tile.index not in first_frame_s and tile.frames_painted:
                 first_frame_s[tile.index] = now - started[tile.index]
 
     def begin_measure() -> None:
-        for tile in grid.tiles:
+        for tile in [*grid.tiles, *([large] if large is not None else [])]:
             tile.frame_ages_ms.clear()
             tile.record_ages = True
         marks.append(Snapshot.of(grid))
+        large_painted.append(large.frames_painted if large is not None else 0)
 
     def end_measure() -> None:
         marks.append(Snapshot.of(grid))
+        large_painted.append(large.frames_painted if large is not None else 0)
         app.quit()
 
     timer = QTimer()
@@ -137,6 +153,19 @@ def run_wall(urls: list[str], warmup: float, seconds: float) -> dict[str, object
     ages = [a for tile in grid.tiles for a in tile.frame_ages_ms]
     memory = rss_mb()
     timer.stop()
+    extra: dict[str, object] = {}
+    if large is not None:
+        extra = {"large_view_fps": round((large_painted[1] - large_painted[0]) / wall, 1),
+                 "large_view_target_size": large.worker.target_size if large.worker else None,
+                 "tile_target_size": grid.tiles[0].worker.target_size
+                 if grid.tiles[0].worker else None,
+                 "large_view_frame_age_p95_ms": p95(large.frame_ages_ms),
+                 "large_view_frame_shape": list(large.worker.latest()[0].shape)
+                 if large.worker is not None and large.worker.latest() else None}
+        ages += large.frame_ages_ms
+        retired = large.clear()
+        if retired is not None:
+            retired.stop()
     grid.shutdown()
     grid.deleteLater()
     app.processEvents()
@@ -153,7 +182,7 @@ def run_wall(urls: list[str], warmup: float, seconds: float) -> dict[str, object
             "first_frame_p95_s": p95(sorted(first_frame_s.values()) * 2)
             if len(first_frame_s) >= 10 else None,
             "first_frame_max_s": round(max(first_frame_s.values()), 3) if first_frame_s
-            else None}
+            else None, **extra}
 
 
 def main() -> None:

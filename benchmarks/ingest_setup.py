@@ -40,10 +40,12 @@ def _admin(sql: str) -> None:
 
 
 @contextmanager
-def throwaway_database() -> Iterator[str]:
-    """A fresh PostgreSQL database URL, dropped afterwards."""
+def throwaway_database(template: str | None = None) -> Iterator[str]:
+    """A fresh PostgreSQL database URL (empty, or a file copy of `template`), dropped
+    afterwards."""
     name = f"rtic_bench_{uuid.uuid4().hex[:10]}"
-    _admin(f'CREATE DATABASE "{name}"')
+    _admin(f'CREATE DATABASE "{name}"' if template is None else
+           f'CREATE DATABASE "{name}" TEMPLATE "{template}" STRATEGY FILE_COPY')
     params = dict(part.split("=", 1) for part in ADMIN_DSN.split())
     try:
         yield (f"postgresql+psycopg2://{params.get('user', 'postgres')}@"

@@ -210,7 +210,7 @@ def run_console(settings: Settings, *, demo: bool = False, demo_note: str = "",
     app = qt_application()
     if db is None:
         try:
-            db = connect(settings.database_url)
+            db = connect(settings.database_url, read_replica_url=settings.read_replica_url)
         except Exception as exc:
             QMessageBox.critical(None, "RTIC Console", f"Cannot open the database: {exc}")
             raise

@@ -51,6 +51,9 @@ class Settings:
 
     database_url: str = field(default_factory=default_database_url, metadata={
         "help": "SQLAlchemy URL; sqlite:///path or postgresql+psycopg2://user@host/db"})
+    read_replica_url: str = field(default="", metadata={
+        "help": "PostgreSQL read replica for searches, the map and the dashboard (empty: "
+                "none); writes and audit events always go to database_url"})
     workstation: str = field(default_factory=socket.gethostname, metadata={
         "help": "Name of this workstation, recorded in audit events"})
     lockout_threshold: int = field(default=5, metadata={
@@ -67,6 +70,18 @@ class Settings:
         "help": "Age at which an unworked hit turns amber in the queue (D.5.a)"})
     hit_overdue_seconds: int = field(default=300, metadata={
         "help": "Age at which an unworked hit turns red and is called overdue (D.5.a)"})
+    hit_group_minutes: int = field(default=5, metadata={
+        "help": "Reads of the same vehicle on the same hot list entry within these minutes of "
+                "an open hit's read are sightings of that hit, not new hits"})
+    hit_escalate_unclaimed_minutes: int = field(default=5, metadata={
+        "help": "Minutes a hit may stay unclaimed before the headless service escalates it to "
+                "the sergeant on duty (D.5.a)"})
+    hit_escalate_unfinished_minutes: int = field(default=20, metadata={
+        "help": "Minutes a claimed hit may stay neither confirmed nor closed before it is "
+                "escalated to the sergeant on duty (D.5.a)"})
+    hit_sound: bool = field(default=False, metadata={
+        "help": "Play a tone on this workstation when a new hit arrives (each person may "
+                "silence it for themselves)"})
     max_substitutions: int = field(default=1, metadata={
         "help": "OCR-equivalent substitutions a hit may need (0 exact only; at most 2)"})
     map_tile_url: str = field(default=OSM_TILE_URL, metadata={
@@ -89,12 +104,16 @@ class Settings:
 
     def __post_init__(self) -> None:
         for name in ("lockout_threshold", "lockout_minutes", "clets_valid_days",
-                     "alpr_valid_days", "hit_warn_seconds", "hit_overdue_seconds"):
+                     "alpr_valid_days", "hit_warn_seconds", "hit_overdue_seconds",
+                     "hit_group_minutes", "hit_escalate_unclaimed_minutes",
+                     "hit_escalate_unfinished_minutes"):
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
                 raise SettingsError(f"setting {name} must be a whole number of at least 1")
         if not isinstance(self.db_check_seconds, int | float) or self.db_check_seconds <= 0:
             raise SettingsError("setting db_check_seconds must be a positive number")
+        if not isinstance(self.hit_sound, bool):
+            raise SettingsError("setting hit_sound must be true or false")
         if self.max_substitutions not in (0, 1, 2):
             raise SettingsError("setting max_substitutions must be 0, 1 or 2")
         if self.hit_overdue_seconds <= self.hit_warn_seconds:
@@ -146,10 +165,11 @@ class Settings:
                                 "500000")
 
 
-_ENV = {"database_url": "RTIC_DATABASE_URL", "workstation": "RTIC_WORKSTATION"}
+_ENV = {"database_url": "RTIC_DATABASE_URL", "read_replica_url": "RTIC_READ_REPLICA_URL",
+        "workstation": "RTIC_WORKSTATION"}
 
 
-def _refuse_file_password(path: Path, url: object) -> None:
+def _refuse_file_password(path: Path, key: str, url: object) -> None:
     """Passwords are never read from a file: the keyring, RTIC_DB_PASSWORD or a prompt."""
     if not isinstance(url, str):
         return
@@ -160,7 +180,7 @@ def _refuse_file_password(path: Path, url: object) -> None:
         return  # not a URL at all: the database layer names what is wrong with it
     if password:
         raise SettingsError(
-            f"settings file {path}: database_url holds a password, and passwords are never "
+            f"settings file {path}: {key} holds a password, and passwords are never "
             "read from a file. Remove it from the URL and keep it in the OS keyring (service "
             "rtic-console, user USER@HOST:PORT/DB), or set RTIC_DB_PASSWORD")
 
@@ -178,7 +198,8 @@ def load_settings(path: Path | None = None, **overrides: Any) -> Settings:
     unknown = sorted(set(values) - known)
     if unknown:
         raise SettingsError(f"settings file {path} has unknown keys: {', '.join(unknown)}")
-    _refuse_file_password(path, values.get("database_url"))
+    for key in ("database_url", "read_replica_url"):
+        _refuse_file_password(path, key, values.get(key))
     for name, env in _ENV.items():
         if os.environ.get(env):
             values[name] = os.environ[env]

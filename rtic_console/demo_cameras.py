@@ -1,8 +1,11 @@
-"""The demo's camera network: simulated streams, an enrolled workstation, donor agreements
-and a saved 3×3 wall."""
+"""The demo's camera network: simulated streams (MJPEG over HTTP, and H.264/H.265 over RTSP
+from a real RTSP server), one PTZ camera behind a loopback ONVIF responder, an enrolled
+workstation, donor agreements and a saved 3×3 wall."""
 
 from __future__ import annotations
 
+import json
+import logging
 import subprocess
 import sys
 from datetime import UTC, datetime, time, timedelta
@@ -12,8 +15,11 @@ from sqlalchemy import select
 from rtic_console.config import Settings
 from rtic_console.domain.donor_terms import END_OF_DAY
 from rtic_console.domain.roles import Permission, allows
+from rtic_console.feeds.onvif_responder import DEFAULT_RANGE, OnvifResponder, ResponderProfile
+from rtic_console.feeds.rtsp_server_process import RtspServerProcess, encoders
 from rtic_console.services import donors, viewing, workstations
 from rtic_console.services.auth import actor_of
+from rtic_console.services.camera_credentials import seal_url, store_stream_urls
 from rtic_console.services.context import Context
 from rtic_console.services.demo_seed import DEMO_ROSTER
 from rtic_console.services.donors import AgreementInput
@@ -22,14 +28,23 @@ from rtic_console.services.station_proof import find_workstation, prove_station
 from rtic_console.store.audit_log import append_event
 from rtic_console.store.database import Database
 from rtic_console.store.memory_keyring import use_memory_keyring
-from rtic_console.store.models import CameraSettings, Device, Person
+from rtic_console.store.models import CameraOnvif, CameraSettings, Device, Person
+
+logger = logging.getLogger(__name__)
 
 SIMULATOR_START_TIMEOUT_S = 20
 WALL_ORDER = ("CAM-AG-01", "CAM-AG-02", "CAM-CY-01", "CAM-CY-02", "CAM-TR-01", "CAM-TR-02",
               "CAM-PD-01", "CAM-PD-02", None)
 RECORDED = ("CAM-AG-01",)  # agency cameras only; donor cameras are never recorded (G.1)
+# Cameras served over RTSP by GStreamer, as city cameras are: a main and a sub-stream each.
+RTSP_CAMERAS = {"CAM-CY-01": "h264", "CAM-CY-02": "h264", "CAM-TR-01": "h265"}
+RTSP_MAIN, RTSP_SUB = "1280x720@15", "640x360@15"
+RTSP_USER = "demo:rtsp-demo"  # real basic authentication; sealed like any camera credential
 # A neighbour's window and yard at the left of the donor's view: masked (G.3.c).
 DEMO_MASK = (((0.0, 0.0), (0.32, 0.0), (0.32, 0.55), (0.0, 0.72)),)
+DEMO_PTZ_CAMERA = "CAM-CY-01"
+DEMO_PTZ_HOME_MINUTES = 5
+_DEMO_ONVIF_USER = ("rtic", "demo-onvif")  # the responder's own; sealed like any camera's
 
 
 def start_camera_simulator(streams: int) -> tuple[subprocess.Popen[str], int]:
@@ -47,6 +62,24 @@ def start_camera_simulator(streams: int) -> tuple[subprocess.Popen[str], int]:
         process.kill()
         raise RuntimeError(f"the camera simulator did not start: {first!r}")
     return process, int(first.rsplit(":", 1)[1])
+
+
+def start_rtsp_cameras() -> RtspServerProcess | None:
+    """The RTSP cameras' server, or None where GStreamer's RTSP server is not installed or
+    will not start (those cameras then stream MJPEG like the others; the log says why)."""
+    available = encoders()
+    streams = [f"{code.lower()}/{which}={codec}:{size}"
+               for code, codec in RTSP_CAMERAS.items() if codec in available
+               for which, size in (("main", RTSP_MAIN), ("sub", RTSP_SUB))]
+    if not streams:
+        logger.warning("no RTSP cameras in the demo: GStreamer's RTSP server or its encoders "
+                       "are missing (installer/install_system_libs.sh installs them)")
+        return None
+    try:
+        return RtspServerProcess.start(streams, user=RTSP_USER)
+    except (OSError, RuntimeError) as exc:
+        logger.warning("no RTSP cameras in the demo: %s", exc)
+        return None
 
 
 def demo_context(db: Database, settings: Settings, badge: str) -> Context:
@@ -73,12 +106,21 @@ def enrol_demo_workstation(db: Database, settings: Settings) -> None:
     perform(db, sergeant, workstations.enrol_workstation, settings.workstation)
 
 
-def configure_demo_cameras(db: Database, settings: Settings, port: int) -> None:
-    """Point the demo cameras at the simulator, sign the donor terms, save each viewer's wall."""
+def configure_demo_cameras(db: Database, settings: Settings, port: int,
+                           rtsp: RtspServerProcess | None = None) -> None:
+    """Point the demo cameras at the simulators, sign the donor terms, save each viewer's
+    wall. With `rtsp`, the cameras it serves use its main and sub-streams."""
+    served = {code for code, codec in RTSP_CAMERAS.items() if codec in encoders()} \
+        if rtsp is not None else set()
     with db.write() as session:
         cameras = list(session.scalars(select(Device).where(Device.kind == "camera")
                                        .order_by(Device.id)))
         for i, device in enumerate(cameras, start=1):
+            if rtsp is not None and device.code in served:
+                mount = device.code.lower()
+                store_stream_urls(session, device, rtsp.url(f"{mount}/main"),
+                                  rtsp.url(f"{mount}/sub"))
+                continue
             device.stream_url = f"http://127.0.0.1:{port}/stream/cam{i:02d}.mjpg"
             device.substream_url = device.stream_url
         recorded = [d for d in cameras if d.code in RECORDED]
@@ -87,7 +129,7 @@ def configure_demo_cameras(db: Database, settings: Settings, port: int) -> None:
         append_event(session, actor_badge=None, workstation=settings.workstation,
                      action="demo.seed", reason="demo cameras point at the camera simulator",
                      details={"cameras": len(cameras), "port": port,
-                              "recorded": [d.code for d in recorded]})
+                              "rtsp": sorted(served), "recorded": [d.code for d in recorded]})
     sergeant = demo_context(db, settings, "4101")
     now = datetime.now(UTC)
     every_day = {day: ((time(0, 0), END_OF_DAY),) for day in range(7)}
@@ -117,3 +159,40 @@ def configure_demo_cameras(db: Database, settings: Settings, port: int) -> None:
             continue
         ctx = demo_context(db, settings, person.badge)
         perform(db, ctx, viewing.save_layout, "Demo wall", 3, list(WALL_ORDER))
+
+
+def start_demo_onvif(db: Database) -> OnvifResponder:
+    """The demo's PTZ camera: an ONVIF responder on loopback whose profiles stream what the
+    camera simulator serves for DEMO_PTZ_CAMERA. It lives in the demo's process and is
+    stopped with it."""
+    with db.read() as session:
+        uri = session.scalar(select(Device.stream_url).where(Device.code == DEMO_PTZ_CAMERA))
+    uri = uri or "http://127.0.0.1:9/none.mjpg"
+    return OnvifResponder([ResponderProfile("main", "Main stream", 640, 360, uri),
+                           ResponderProfile("sub", "Sub-stream", 640, 360, uri)],
+                          user=_DEMO_ONVIF_USER[0], password=_DEMO_ONVIF_USER[1],
+                          manufacturer="RTIC demo", model="PTZ dome").start()
+
+
+def configure_demo_ptz(db: Database, settings: Settings, responder: OnvifResponder) -> None:
+    """Makes DEMO_PTZ_CAMERA that responder's camera, with two presets stored on it."""
+    user, password = _DEMO_ONVIF_USER
+    address = f"http://{user}:{password}@127.0.0.1:{responder.port}/onvif/device_service"
+    with db.write() as session:
+        device = session.scalar(select(Device).where(Device.code == DEMO_PTZ_CAMERA))
+        if device is None:
+            return
+        redacted, sealed, key_id = seal_url(session, address)
+        session.add(CameraOnvif(device_id=device.id, address=redacted, address_sealed=sealed,
+                                key_id=key_id, profile_token="main", ptz=True,
+                                ptz_range=json.dumps(DEFAULT_RANGE.as_list()),
+                                home_after_minutes=DEMO_PTZ_HOME_MINUTES,
+                                updated_at=datetime.now(UTC)))
+        append_event(session, actor_badge=None, workstation=settings.workstation,
+                     action="demo.seed", reason="a demo PTZ camera behind an ONVIF responder",
+                     details={"camera": DEMO_PTZ_CAMERA, "onvif": redacted})
+    for name, position in (("City Hall steps", (-0.4, -0.1, 0.3)),
+                           ("Plaza fountain", (0.35, -0.2, 0.5))):
+        responder.set_position(position)
+        responder.store_preset(name)
+    responder.set_position((0.0, 0.0, 0.0))

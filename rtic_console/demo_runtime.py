@@ -14,6 +14,7 @@ from datetime import time
 from pathlib import Path
 
 from rtic_console.feeds.alpr_simulator import AlprSimulator, SimulatorConfig, demo_devices
+from rtic_console.feeds.rtsp_server_process import RtspServerProcess
 from rtic_console.feeds.webhook_server import IngestConfig
 from rtic_console.headless import HeadlessConfig, HeadlessServices
 from rtic_console.services.demo_seed import (
@@ -76,6 +77,7 @@ class DemoRuntime:
     daily_at: time | None = None
     services: HeadlessServices | None = None
     simulator: AlprSimulator | None = None
+    rtsp_server: RtspServerProcess | None = None
     _task: asyncio.Task[object] | None = None
 
     async def start(self) -> None:
@@ -110,6 +112,8 @@ class DemoRuntime:
         if self.camera_process is not None:
             await asyncio.get_running_loop().run_in_executor(None, stop_process,
                                                              self.camera_process)
+        if self.rtsp_server is not None:
+            await asyncio.get_running_loop().run_in_executor(None, self.rtsp_server.stop)
 
 
 def stop_process(process: subprocess.Popen[str], wait_s: float = 5.0) -> None:

@@ -13,8 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from rtic_console.feeds.daily_jobs import DailyJobsWorker
+from rtic_console.feeds.hit_escalation_worker import HitEscalationWorker
 from rtic_console.feeds.recording_supervisor import RecordingSupervisor
 from rtic_console.feeds.webhook_server import IngestConfig, IngestService
+from rtic_console.services.hit_escalation import DEFAULT_RULE, EscalationRule
 from rtic_console.store.change_listeners import ChangeListener, change_listener
 from rtic_console.store.database import Database
 
@@ -28,10 +30,13 @@ class HeadlessConfig:
     segment_s: float = 60.0
     workstation: str = "headless"  # who the daily jobs act as, in the audit trail
     daily_at: time | None = None  # local time of the daily jobs; None: no daily jobs
+    # When a waiting hit is escalated to the sergeant on duty (D.5.a); None: never here.
+    escalation: EscalationRule | None = DEFAULT_RULE
 
 
 class HeadlessServices:
-    """The change listener, the ingest service, the recording supervisor and the daily jobs.
+    """The change listener, the ingest service, the recording supervisor, the daily jobs and
+    the escalation of waiting hits.
 
     Started in that order and stopped in reverse, inside an asyncio loop (the console's
     qasync loop, or `run_headless`'s own). None of them needs the database to start: reads
@@ -49,6 +54,7 @@ class HeadlessServices:
         self.ingest: IngestService | None = None
         self.recorders: RecordingSupervisor | None = None
         self.daily: DailyJobsWorker | None = None
+        self.escalation: HitEscalationWorker | None = None
 
     async def start(self) -> None:
         try:
@@ -67,12 +73,19 @@ class HeadlessServices:
                 self.daily = DailyJobsWorker(self.db, self.config.workstation,
                                              self.config.daily_at)
                 self.daily.start()
+            if self.config.escalation is not None:
+                self.escalation = HitEscalationWorker(self.db, self.config.workstation,
+                                                      self.config.escalation)
+                self.escalation.start()
         except BaseException:
             await self.stop()
             raise
 
     async def stop(self) -> None:
         loop = asyncio.get_running_loop()
+        if self.escalation is not None:
+            await loop.run_in_executor(None, self.escalation.stop)
+            self.escalation = None
         if self.daily is not None:
             await loop.run_in_executor(None, self.daily.stop)
             self.daily = None

@@ -11,10 +11,17 @@ from rtic_console.cli.output import iso_time, print_json, print_table
 from rtic_console.cli.recipient_option import add_recipient_option, recipient_arg
 from rtic_console.cli.session import CliSession
 from rtic_console.domain.devices import DeviceCategory
+from rtic_console.domain.recording_coverage import describe_span
+from rtic_console.domain.stream_urls import STREAM_TRANSPORTS
 from rtic_console.feeds.stream_check import check_stream
 from rtic_console.services import camera_credentials, cameras
 from rtic_console.services.cameras import CameraInput, CameraView
-from rtic_console.services.evidence_export import ExportNotBooked, export_evidence
+from rtic_console.services.evidence_export import (
+    ExportHasGaps,
+    ExportNotBooked,
+    export_evidence,
+)
+from rtic_console.services.recordings import ExportResult
 from rtic_console.services.runner import perform, query
 
 
@@ -37,6 +44,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                      help="|".join(c.value for c in DeviceCategory) + " (F.1)")
     add.add_argument("--url", required=True, help="main stream, e.g. rtsp://user:pass@host/x")
     add.add_argument("--substream-url", help="low-resolution stream for the wall")
+    add.add_argument("--transport", choices=STREAM_TRANSPORTS, default="tcp",
+                     help="how RTSP carries the video (default tcp)")
     add.add_argument("--area", default="")
     add.add_argument("--address", default="")
     add.add_argument("--json", action="store_true")
@@ -77,6 +86,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     exp.add_argument("--out", required=True, type=Path, metavar="DIR")
     exp.add_argument("--report", help="the report number the clip is booked under")
     exp.add_argument("--purpose", default="evidence collection")
+    exp.add_argument("--allow-gaps", action="store_true",
+                     help="export what is recorded even when the range has gaps (they are "
+                          "listed in the manifest); without it a terminal is asked, a script "
+                          "is stopped before anything is written")
     add_recipient_option(exp)
     exp.set_defaults(handler=_export)
 
@@ -86,7 +99,7 @@ def _camera_json(v: CameraView) -> dict[str, object]:
     return {"id": v.id, "code": v.code, "name": v.name, "category": v.category.value,
             "area": v.area, "address": v.address, "latitude": v.latitude,
             "longitude": v.longitude, "status": v.status, "stream_url": v.display_url,
-            "substream_url": v.substream_display_url,
+            "substream_url": v.substream_display_url, "transport": v.stream_transport,
             "last_seen_at": v.last_seen_at.isoformat() if v.last_seen_at else None,
             "recording": v.recording_enabled, "retention_days": v.retention_days}
 
@@ -94,7 +107,8 @@ def _camera_json(v: CameraView) -> dict[str, object]:
 def _add(args: argparse.Namespace, cli: CliSession) -> int:
     view = perform(cli.db, cli.context(), cameras.add_camera, CameraInput(
         code=args.code, name=args.name, category=args.category, stream_url=args.url,
-        substream_url=args.substream_url, area=args.area, address=args.address))
+        substream_url=args.substream_url, area=args.area, address=args.address,
+        stream_transport=args.transport))
     if args.json:
         print_json(_camera_json(view))
     else:
@@ -148,16 +162,37 @@ def _key_import(args: argparse.Namespace, cli: CliSession) -> int:
 
 
 def _export(args: argparse.Namespace, cli: CliSession) -> int:
+    """Shows the gaps of a range the recordings do not wholly cover before anything is
+    written: on a terminal it asks whether to go on, in a script it stops (exit 3) unless
+    --allow-gaps was given."""
+    def run(allow_gaps: bool) -> ExportResult:
+        return export_evidence(cli.db, cli.context(), args.camera, args.start, args.end,
+                               args.case, args.report, args.purpose, args.out,
+                               recipient=recipient_arg(args.recipient, args.case),
+                               allow_gaps=allow_gaps)
+
     try:
-        result = export_evidence(cli.db, cli.context(), args.camera, args.start, args.end,
-                                 args.case, args.report, args.purpose, args.out,
-                                 recipient=recipient_arg(args.recipient, args.case))
+        try:
+            result = run(args.allow_gaps)
+        except ExportHasGaps as gaps:
+            print(gaps, file=sys.stderr)
+            if not (sys.stdin.isatty() and input("Export what is recorded? [y/N] ")
+                    .strip().lower() in ("y", "yes")):
+                print("rtic-console: nothing exported (give --allow-gaps to export what is "
+                      "recorded)", file=sys.stderr)
+                return 3
+            result = run(True)
     except ExportNotBooked as exc:
         print(f"rtic-console: {exc}", file=sys.stderr)
         return 1
-    print(f"Clip:     {result.clip_path}")
-    print(f"SHA-256:  {result.clip_sha256}")
-    print(f"Manifest: {result.manifest_path} (SHA-256 {result.manifest_sha256})")
+    print(f"Clip:      {result.clip_path} (MP4, H.264, capture time on each frame)")
+    print(f"SHA-256:   {result.clip_sha256}")
+    print(f"Manifest:  {result.manifest_path} (SHA-256 {result.manifest_sha256})")
+    print(f"Originals: {len(result.originals)} segment file"
+          f"{'s' if len(result.originals) != 1 else ''} beside the clip, hashes in the "
+          "manifest")
+    print(f"Covers:    {describe_span(result.covered)}; {len(result.gaps)} gap"
+          f"{'s' if len(result.gaps) != 1 else ''} in the range asked for")
     print(f"{result.frames} frames; source video held for case {args.case} "
           f"(hold {result.hold_id})")
     return 0

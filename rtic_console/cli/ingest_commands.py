@@ -6,6 +6,7 @@ import argparse
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from rtic_console.cli.output import as_dicts, print_json, print_table
@@ -14,6 +15,7 @@ from rtic_console.feeds.read_formats import FORMATS, PayloadError, parse_payload
 from rtic_console.feeds.webhook_server import DEFAULT_MAX_BODY, IngestConfig, default_spool_path
 from rtic_console.headless import HeadlessConfig, HeadlessServices, run_headless
 from rtic_console.services.context import Context
+from rtic_console.services.hit_escalation import EscalationRule
 from rtic_console.services.ingest import ingest_file
 from rtic_console.services.matching import MatchingEngine
 from rtic_console.services.quarantine_review import list_quarantine, quarantine_file
@@ -146,9 +148,12 @@ def _serve(args: argparse.Namespace, cli: CliSession) -> int:
     spool = args.spool or default_spool_path()
     config = HeadlessConfig(
         IngestConfig(host=host, port=port, spool_path=spool, token=token,
-                     max_body_bytes=args.max_body),
+                     max_body_bytes=args.max_body,
+                     group_window=timedelta(minutes=cli.settings.hit_group_minutes)),
         record_dir=args.record_dir, workstation=cli.settings.workstation,
-        daily_at=cli.settings.daily_time)
+        daily_at=cli.settings.daily_time, escalation=EscalationRule(
+            timedelta(minutes=cli.settings.hit_escalate_unclaimed_minutes),
+            timedelta(minutes=cli.settings.hit_escalate_unfinished_minutes)))
 
     def started(services: HeadlessServices) -> None:
         url = services.ingest.url if services.ingest else "?"

@@ -30,7 +30,8 @@ class CliSession:
     @property
     def db(self) -> Database:
         if self._db is None:
-            self._db = connect(self.settings.database_url)
+            self._db = connect(self.settings.database_url,
+                               read_replica_url=self.settings.read_replica_url)
         return self._db
 
     def service_db(self) -> Database:

@@ -58,7 +58,15 @@ OUTCOME_TITLES = {
     QueryOutcome.NO_RECORD: "No record",
 }
 
-DIRECTIONS = ("N", "NE", "E", "SE", "S", "SW", "W", "NW", "stationary", "unknown")
+COMPASS_POINTS = ("N", "NE", "E", "SE", "S", "SW", "W", "NW")
+DIRECTIONS = (*COMPASS_POINTS, "stationary", "unknown")
+
+
+def compass_point(degrees: float | None) -> str | None:
+    """The read's heading as the nearest of the eight points, None when it reported none."""
+    if degrees is None:
+        return None
+    return COMPASS_POINTS[round(degrees / 45) % 8]
 
 _CAD = re.compile(r"[A-Z0-9][A-Z0-9\-]{3,23}")
 MAX_RESULT_TEXT = 20_000
@@ -106,8 +114,13 @@ def _text(data: dict[str, Any], key: str, label: str, limit: int, required: bool
     return value
 
 
-def clean_step(item: StepInput, hit_created_at: datetime, now: datetime) -> dict[str, Any]:
-    """The stored form of one step's data, or ChecklistError naming the bad field."""
+def clean_step(item: StepInput, previous_at: datetime, now: datetime) -> dict[str, Any]:
+    """The stored form of one step's data, or ChecklistError naming the bad field.
+
+    `previous_at` is when the step before it was recorded (for step 1, when the hit
+    arrived). Nothing is filled in for the dispatcher but the broadcast time, which is the
+    moment of recording unless they give another.
+    """
     d = item.data
     if item.step is Step.CALL_FOR_SERVICE:
         cad = _text(d, "cad_number", "CAD incident number", 24).upper()
@@ -132,16 +145,32 @@ def clean_step(item: StepInput, hit_created_at: datetime, now: datetime) -> dict
     if item.step is Step.VEHICLE_AND_DIRECTION:
         description = _text(d, "vehicle_description", "Vehicle description", 500)
         direction = _text(d, "direction", "Direction of travel", 40)
+        if direction not in DIRECTIONS:
+            raise ChecklistError(f"direction of travel {direction[:12]!r} is not one of "
+                                 f"{', '.join(DIRECTIONS)}")
         return {"vehicle_description": description, "direction": direction}
     channel = _text(d, "channel", "Broadcast channel", 40)
-    raw_time = d.get("broadcast_at")
-    if not isinstance(raw_time, datetime) or raw_time.tzinfo is None:
-        raise ChecklistError("the broadcast time is required")
-    if raw_time > now + timedelta(minutes=2):
+    return {"channel": channel,
+            "broadcast_at": broadcast_time(d.get("broadcast_at"), previous_at, now).isoformat()}
+
+
+def broadcast_time(given: object, previous_at: datetime, now: datetime) -> datetime:
+    """When the broadcast went out: the moment of recording unless the dispatcher gives
+    another, which is never in the future nor before step 3 was recorded (D.6.a: the steps
+    happen in order, and the record says when each did)."""
+    if given is None:
+        return now
+    if not isinstance(given, datetime) or given.tzinfo is None:
+        raise ChecklistError("the broadcast time must be a date and time with its time zone")
+    if given > now + timedelta(minutes=2):
         raise ChecklistError("the broadcast time is in the future")
-    if raw_time < hit_created_at - timedelta(minutes=1):
-        raise ChecklistError("the broadcast time is before the hit arrived")
-    return {"channel": channel, "broadcast_at": raw_time.isoformat()}
+    # The time is entered to the second; the step's own time has microseconds.
+    if given < previous_at.replace(microsecond=0):
+        raise ChecklistRefusal(
+            f"the broadcast cannot be at {given.astimezone():%H:%M:%S}, before step 3 was "
+            f"recorded at {previous_at.astimezone():%H:%M:%S}: give the time it went out",
+            "D.6.a")
+    return given
 
 
 def next_step(done: set[int]) -> Step | None:

@@ -6,12 +6,13 @@ import logging
 import threading
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from functools import lru_cache
 from typing import NamedTuple
 
 from rtic_console.domain.hotlists import HotListEntryData, is_in_effect
 from rtic_console.domain.plates import (
+    MAX_PLATE_LENGTH,
     OCR_GROUPS,
     PLACEHOLDER_PLATES,
     InvalidPlate,
@@ -86,27 +87,93 @@ class IndexRow(NamedTuple):
                    data.expires_at)
 
 
-# An entry is kept as a plain tuple, the smallest and quickest record CPython has:
-# (entry_id, plate, state, priority, effective_at, expires_at).
-_Entry = tuple[EntryId, str, str | None, int, datetime | None, datetime | None]
+# The index keeps no object per entry beyond its id and its key: an entry is one integer,
+# its record, so that 1 million entries fit in < 200 MB. The record is
+# meta * _PLATE_SPAN + plate code, where the meta number indexes the shared
+# (list_id, state, priority) triple and the plate code is the plate in base 37 (no digit 0,
+# so leading characters are never lost). Under ~240 meta triples a record fits CPython's
+# two-digit int (32 bytes). An entry with a time is kept as (record, effective_at, expires_at).
+_PLATE_CHARS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_PLATE_VALUE = {ch: value for value, ch in enumerate(_PLATE_CHARS, start=1)}
+_PLATE_SPAN = (len(_PLATE_CHARS) + 1) ** MAX_PLATE_LENGTH
+_Value = int | tuple[int, datetime | None, datetime | None]
+_Meta = tuple[ListId, str | None, int]
+
+
+def _key_digits() -> bytes:
+    """Byte table turning a read into its OCR key written in base 29 (the dict key's int()).
+
+    The 28 OCR classes of plate characters are the digits 1-9 and A-S: never 0, so a key's
+    leading characters count. Any other byte becomes "Z", no base-29 digit: a read holding
+    one raises ValueError in int() and matches nothing, as under ocr_key.
+    """
+    representatives = sorted({_KEY_TABLE[ord(ch)] for ch in _PLATE_CHARS})
+    digits = dict(zip(representatives, "123456789ABCDEFGHIJKLMNOPQRS", strict=True))
+    table = bytearray(b"Z" * 256)
+    table[ord(",")] = ord(",")  # kept: the match loop splits on it
+    for ch in _PLATE_CHARS:
+        table[ord(ch)] = table[ord(ch.lower())] = ord(digits[_KEY_TABLE[ord(ch)]])
+    return bytes(table)
+
+
+_KEY_DIGITS = _key_digits()
+_KEY_DELETE = b" \t-.*_"  # the separators ocr_key drops
+
+
+def _key(plate: str) -> int:
+    """The dict key of a plate or read; ValueError when it holds a character no plate can."""
+    return int(plate.encode().translate(_KEY_DIGITS, _KEY_DELETE), 29)
+
+
+def _hits(by_key: dict[int, object], texts: Sequence[str]
+          ) -> list[tuple[int, str, int, object]]:
+    """(position, text, key, ids) of each text whose key is filed."""
+    hits = []
+    for position, text in enumerate(texts):
+        try:
+            key = _key(text)
+        except ValueError:  # a character no plate holds, or an empty text
+            continue
+        bucket = by_key.get(key)
+        if bucket is not None:
+            hits.append((position, text, key, bucket))
+    return hits
+
+
+def _plate_code(plate: str) -> int:
+    code = 0
+    for ch in plate:
+        code = code * 37 + _PLATE_VALUE[ch]
+    return code
+
+
+def _plate_of(record: int) -> str:
+    code = record % _PLATE_SPAN
+    chars = []
+    while code:
+        code, value = divmod(code, 37)
+        chars.append(_PLATE_CHARS[value - 1])
+    return "".join(reversed(chars))
+
+
+def _record(value: _Value) -> int:
+    return value if type(value) is int else value[0]
 
 
 class _Many(tuple):
-    """A bucket of several entries; a bucket of one is the entry itself, saving a tuple."""
+    """The ids of several entries sharing a key; a key of one entry holds the id alone."""
 
     __slots__ = ()
 
 
-_Bucket = _Entry | _Many
-
-
-def _members(bucket: _Bucket | None) -> tuple[_Entry, ...]:
+def _ids(bucket: object) -> tuple[EntryId, ...]:
     if bucket is None:
         return ()
     return bucket if type(bucket) is _Many else (bucket,)
 
 
-def _make_entry(row: Sequence) -> _Entry:
+def _validated(row: Sequence) -> tuple[EntryId, str, str | None, int, datetime | None,
+                                       datetime | None]:
     entry_id, plate, state, priority, effective_at, expires_at = row
     plate = normalize_plate(plate)
     if plate in PLACEHOLDER_PLATES:
@@ -117,73 +184,55 @@ def _make_entry(row: Sequence) -> _Entry:
         expires_at is not None and expires_at.utcoffset() is None
     ):
         raise ValueError("entry times must carry a time zone")
-    return (entry_id, plate, _state(state), priority, effective_at, expires_at)
+    return entry_id, plate, _state(state), priority, effective_at, expires_at
 
 
-def _hold(keys: dict[str, int], key: str) -> None:
-    keys[key] = keys.get(key, 0) + 1
+class _Tables:
+    """The two dicts of the index and the writes on them, in an order safe for readers.
 
-
-def _release(keys: dict[str, int], key: str) -> None:
-    left = keys[key] - 1
-    if left:
-        keys[key] = left
-    else:
-        del keys[key]
-
-
-class _List:
-    """One list's entries; only the index's writer mutates it.
-
-    ``keys`` counts, per OCR key, how many published lists hold it: the index's pre-filter.
-    It is raised before a key is filed and lowered after it is gone, so it never misses one.
+    ``by_key`` maps an OCR key to the id (or ``_Many`` ids) filed under it; ``by_id`` maps
+    an id to its value. A reader checks the key of the plate in the record, so an id found
+    under a key its entry has since left is skipped. An id is filed under its new key before
+    its record changes, and unfiled from the old key after.
     """
 
-    __slots__ = ("by_id", "by_key", "list_id")
+    __slots__ = ("by_id", "by_key")
 
-    def __init__(self, list_id: ListId) -> None:
-        self.list_id = list_id
-        self.by_id: dict[EntryId, _Entry] = {}
-        self.by_key: dict[str, _Bucket] = {}
+    def __init__(self, by_key: dict[int, object], by_id: dict[EntryId, _Value]) -> None:
+        self.by_key = by_key
+        self.by_id = by_id
 
-    def put(self, entry: _Entry, keys: dict[str, int] | None) -> None:
-        # The new bucket is published before the old entry is unlinked, so a concurrent
-        # reader never finds the entry missing while it is being updated.
-        entry_id, plate = entry[0], entry[1]
-        key = ocr_key(plate)
-        if key == plate:
-            key = plate  # share the plate's string instead of keeping an equal copy
+    def copy(self) -> _Tables:
+        return _Tables(self.by_key.copy(), self.by_id.copy())
+
+    def put(self, entry_id: EntryId, key: int, value: _Value) -> int | None:
+        """File an entry under its key; the record it replaced, if any."""
         old = self.by_id.get(entry_id)
-        bucket = self.by_key.get(key)
-        if bucket is None:
-            if keys is not None:
-                _hold(keys, key)
-            self.by_key[key] = entry
-        else:
-            kept = [m for m in _members(bucket) if m[0] != entry_id]
-            self.by_key[key] = _Many((*kept, entry)) if kept else entry
-        self.by_id[entry_id] = entry
-        if old is not None and ocr_key(old[1]) != key:
-            self._unlink(old, keys)
+        old_key = None if old is None else _key(_plate_of(_record(old)))
+        if old_key != key:
+            bucket = self.by_key.get(key)
+            self.by_key[key] = entry_id if bucket is None else _Many((*_ids(bucket), entry_id))
+        self.by_id[entry_id] = value
+        if old_key is not None and old_key != key:
+            self._unfile(entry_id, old_key)
+        return None if old is None else _record(old)
 
-    def discard(self, entry_id: EntryId, keys: dict[str, int] | None) -> bool:
+    def pop(self, entry_id: EntryId) -> int | None:
+        """Unfile an entry; its record, or None when it was not filed."""
         old = self.by_id.pop(entry_id, None)
         if old is None:
-            return False
-        self._unlink(old, keys)
-        return True
+            return None
+        self._unfile(entry_id, _key(_plate_of(_record(old))))
+        return _record(old)
 
-    def _unlink(self, old: _Entry, keys: dict[str, int] | None) -> None:
-        key = ocr_key(old[1])
-        kept = [m for m in _members(self.by_key.get(key)) if m is not old]
+    def _unfile(self, entry_id: EntryId, key: int) -> None:
+        kept = [i for i in _ids(self.by_key.get(key)) if i != entry_id]
         if len(kept) > 1:
             self.by_key[key] = _Many(kept)
         elif kept:
             self.by_key[key] = kept[0]
         else:
             self.by_key.pop(key, None)
-            if keys is not None:
-                _release(keys, key)
 
 
 class HotListIndex:
@@ -191,13 +240,14 @@ class HotListIndex:
 
     Every plate is filed under its OCR key (each character replaced by its OCR group's
     representative, FORMATS.md). Plates are OCR-equivalent, at any number of substitutions,
-    exactly when their keys are equal, so a read costs one ``str.translate`` and one pre-filter
-    look-up per candidate; lists and substitution counts are consulted only on a key hit.
+    exactly when their keys are equal, so a read costs one key and one dict look-up per
+    candidate; the entries and substitution counts are consulted only on a key hit.
 
     Concurrency: writers are serialised by a lock; readers take no lock. A whole list is built
-    aside and published with a new pre-filter in one reference swap; single-entry changes
-    replace immutable buckets. A reader therefore sees each list wholly before or wholly after
-    a replacement, and each entry before or after its change.
+    aside in copies of the tables and published in one reference swap, so a reader sees each
+    list wholly before or wholly after a replacement. A single-entry change is made in place:
+    a reader sees the entry before or after it; only a plate change racing a read whose
+    candidates hold both the old and new plate may miss it for that one read.
 
     Entry ids are unique across the whole index (database keys); adding an id already filed
     under another list moves it. Times must be timezone-aware.
@@ -208,22 +258,38 @@ class HotListIndex:
             raise ValueError("max_substitutions cannot be negative")
         self.max_substitutions = max_substitutions
         self._write_lock = threading.Lock()
-        self._lists: dict[ListId, _List] = {}
-        self._keys: dict[str, int] = {}
-        # What readers take in one load: the pre-filter and every list's key table. Replaced
-        # whole when lists come or go, so a reader never mixes two versions of a list.
-        self._snapshot: tuple[dict[str, int], tuple[tuple[dict[str, _Bucket], ListId], ...]]
-        self._publish(self._lists, self._keys)
+        # Entries per list, in the order lists arrived; a list emptied by moves stays listed.
+        self._sizes: dict[ListId, int] = {}
+        # (list_id, state, priority) triples, shared by entries; only ever appended to.
+        self._metas: list[_Meta] = []
+        self._meta_numbers: dict[_Meta, int] = {}
+        self._tables = _Tables({}, {})
 
     def __len__(self) -> int:
-        return sum(len(lst.by_id) for lst in self._lists.values())
+        return len(self._tables.by_id)
 
     def list_ids(self) -> tuple[ListId, ...]:
-        return tuple(self._lists)
+        return tuple(self._sizes)
 
     def list_size(self, list_id: ListId) -> int:
-        lst = self._lists.get(list_id)
-        return 0 if lst is None else len(lst.by_id)
+        return self._sizes.get(list_id, 0)
+
+    def _value(self, row: Sequence, list_id: ListId) -> tuple[EntryId, int, _Value]:
+        """An entry's id, key and value; called under the write lock (it may add a meta)."""
+        entry_id, plate, state, priority, effective_at, expires_at = _validated(row)
+        meta = (list_id, state, priority)
+        number = self._meta_numbers.get(meta)
+        if number is None:
+            number = self._meta_numbers[meta] = len(self._metas)
+            self._metas.append(meta)
+        record = number * _PLATE_SPAN + _plate_code(plate)
+        if effective_at is None and expires_at is None:
+            return entry_id, _key(plate), record
+        return entry_id, _key(plate), (record, effective_at, expires_at)
+
+    def _count(self, sizes: dict[ListId, int], record: int | None, change: int) -> None:
+        if record is not None:
+            sizes[self._metas[record // _PLATE_SPAN][0]] += change
 
     def add(
         self,
@@ -236,68 +302,62 @@ class HotListIndex:
         expires_at: datetime | None = None,
     ) -> None:
         """Insert or update one entry in place; raises InvalidPlate or ValueError on bad data."""
-        entry = _make_entry((entry_id, plate, state, priority, effective_at, expires_at))
+        row = (entry_id, plate, state, priority, effective_at, expires_at)
         with self._write_lock:
-            target = self._lists.get(list_id)
-            if target is None:
-                target = _List(list_id)
-                self._publish({**self._lists, list_id: target}, self._keys)
-            target.put(entry, self._keys)
-            for lst in self._lists.values():
-                if lst is not target:
-                    lst.discard(entry_id, self._keys)
+            entry_id, key, value = self._value(row, list_id)
+            self._sizes.setdefault(list_id, 0)
+            self._count(self._sizes, self._tables.put(entry_id, key, value), -1)
+            self._sizes[list_id] += 1
 
     def remove(self, entry_id: EntryId) -> bool:
         """Stop matching one entry; False when it was not filed."""
         with self._write_lock:
-            removed = [lst.discard(entry_id, self._keys) for lst in self._lists.values()]
-        return any(removed)
+            old = self._tables.pop(entry_id)
+            self._count(self._sizes, old, -1)
+        return old is not None
+
+    def _without_list(self, list_id: ListId) -> tuple[_Tables, dict[ListId, int]]:
+        """Copies of the tables and sizes with a list's entries gone (its size kept at 0)."""
+        tables, sizes = self._tables.copy(), dict(self._sizes)
+        if sizes.get(list_id):
+            numbers = {n for n, meta in enumerate(self._metas) if meta[0] == list_id}
+            for entry_id in [i for i, v in tables.by_id.items()
+                             if _record(v) // _PLATE_SPAN in numbers]:
+                tables.pop(entry_id)
+        sizes[list_id] = 0
+        return tables, sizes
 
     def replace_list(self, list_id: ListId, rows: Iterable[IndexRow | Sequence]) -> int:
         """Swap in a whole list at once; on bad data nothing changes. Returns the entry count.
 
         Rows are IndexRow or any (entry_id, plate, state, priority, effective_at, expires_at).
         """
-        fresh = _List(list_id)
         # Built under the write lock so a single-entry change made meanwhile is not lost in
-        # the swap; readers are not held up, they keep using the current snapshot.
+        # the swap; readers are not held up, they keep using the current tables.
         with self._write_lock:
+            tables, sizes = self._without_list(list_id)
+            put = tables.put
             for number, row in enumerate(rows, start=1):
                 try:
-                    fresh.put(_make_entry(row), None)
+                    entry_id, key, value = self._value(row, list_id)
                 except (ValueError, TypeError) as exc:
                     exc.add_note(f"row {number} of list {list_id!r}")
                     raise
-            keys = self._keys.copy()
-            for key in fresh.by_key:
-                _hold(keys, key)
-            old = self._lists.get(list_id)
-            if old is not None:
-                for key in old.by_key:
-                    _release(keys, key)
-            self._publish({**self._lists, list_id: fresh}, keys)
-            for lst in self._lists.values():
-                if lst is not fresh and not lst.by_id.keys().isdisjoint(fresh.by_id.keys()):
-                    for moved in lst.by_id.keys() & fresh.by_id.keys():
-                        lst.discard(moved, keys)
-        logger.info("hot list %s replaced: %s entries", list_id, len(fresh.by_id))
-        return len(fresh.by_id)
+                self._count(sizes, put(entry_id, key, value), -1)
+                sizes[list_id] += 1
+            self._tables, self._sizes = tables, sizes
+        logger.info("hot list %s replaced: %s entries", list_id, sizes[list_id])
+        return sizes[list_id]
 
     def drop_list(self, list_id: ListId) -> bool:
         """Stop matching a whole list at once; False when it was not loaded."""
         with self._write_lock:
-            old = self._lists.get(list_id)
-            if old is None:
+            if list_id not in self._sizes:
                 return False
-            keys = self._keys.copy()
-            for key in old.by_key:
-                _release(keys, key)
-            self._publish({k: v for k, v in self._lists.items() if k != list_id}, keys)
+            tables, sizes = self._without_list(list_id)
+            del sizes[list_id]
+            self._tables, self._sizes = tables, sizes
             return True
-
-    def _publish(self, lists: dict[ListId, _List], keys: dict[str, int]) -> None:
-        self._lists, self._keys = lists, keys
-        self._snapshot = (keys, tuple((lst.by_key, lst.list_id) for lst in lists.values()))
 
     def match(
         self, plate: str, state: str | None, candidates: Sequence[str], now: datetime
@@ -309,41 +369,61 @@ class HotListIndex:
         dropped; an unknown read state is no mismatch. Ordered for the dispatcher: state
         agreeing first, then priority, then fewer substitutions.
         """
-        if now.utcoffset() is None:
+        # A datetime.timezone always has an offset; only other tzinfo classes need asking.
+        if type(now.tzinfo) is not timezone and now.utcoffset() is None:
             raise ValueError("now must carry a time zone")
-        table = _KEY_TABLE
-        keys, lists = self._snapshot
-        hits = None
-        for position, text in enumerate((plate, *candidates)):
-            key = text.translate(table)
-            if key in keys:
-                for by_key, list_id in lists:
-                    bucket = by_key.get(key)
-                    if bucket is not None:
-                        if hits is None:
-                            hits = []
-                        hits.append((position, text, list_id, bucket))
-        return [] if hits is None else self._resolve(hits, state, now)
+        tables = self._tables
+        texts = (plate, *candidates)
+        # The hot path, for the reads that hit nothing: one encode and translate for all the
+        # texts, then one int() and one look-up per distinct key (a read's candidates mostly
+        # share its key). A text holding "," splits into parts, but every text without one
+        # stays whole, so no hit is missed; any hit goes to _hits, which judges each text.
+        get = tables.by_key.get
+        try:
+            parts = set(
+                ",".join(texts).encode().translate(_KEY_DIGITS, _KEY_DELETE).split(b","))
+        except UnicodeEncodeError:  # a lone surrogate: let _hits judge each text
+            parts = None
+        if parts is not None:
+            for part in parts:
+                try:
+                    if get(int(part, 29)) is not None:
+                        break
+                except ValueError:  # a character no plate holds, or an empty text
+                    continue
+            else:
+                return []
+        hits = _hits(tables.by_key, texts)
+        return self._resolve(hits, tables.by_id, state, now) if hits else []
 
     def _resolve(
-        self, hits: list[tuple[int, str, ListId, _Bucket]], state: str | None, now: datetime
+        self, hits: list[tuple[int, str, int, object]], by_id: dict[EntryId, _Value],
+        state: str | None, now: datetime,
     ) -> list[Match]:
         read_state = _state(state)
+        metas = self._metas
         best: dict[EntryId, tuple[tuple[bool, int, int], Match]] = {}
-        for position, text, list_id, bucket in hits:
+        for position, text, key, bucket in hits:
             read = clean_plate(text)
-            for entry_id, listed, listed_state, priority, effective_at, expires_at in _members(
-                bucket
-            ):
+            for entry_id in _ids(bucket):
+                value = by_id.get(entry_id)
+                if value is None:
+                    continue  # removed since the bucket was read
+                if type(value) is not int:
+                    value, effective_at, expires_at = value
+                    if not is_in_effect(effective_at, expires_at, now):
+                        continue
+                listed = _plate_of(value)
+                if _key(listed) != key:
+                    continue  # its plate changed since the bucket was read
                 subs = ocr_substitutions(read, listed)
                 if subs is None or subs > self.max_substitutions:
-                    continue
-                if not is_in_effect(effective_at, expires_at, now):
                     continue
                 rank = (position > 0, subs, position)
                 current = best.get(entry_id)
                 if current is not None and current[0] <= rank:
                     continue
+                list_id, listed_state, priority = metas[value // _PLATE_SPAN]
                 best[entry_id] = (rank, Match(
                     entry_id=entry_id,
                     list_id=list_id,

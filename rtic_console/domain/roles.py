@@ -40,6 +40,7 @@ class Permission(StrEnum):
     VIEW_QUARANTINE = "view_quarantine"
     MANAGE_CAMERAS = "manage_cameras"
     VIEW_CAMERAS = "view_cameras"
+    STEER_CAMERAS = "steer_cameras"
     MANAGE_DONORS = "manage_donors"
     EXPORT_EVIDENCE = "export_evidence"
     SEARCH_READS = "search_reads"
@@ -109,6 +110,8 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     # F: the wall is the RTIC's; IT staff add cameras and check their streams.
     Permission.MANAGE_CAMERAS: frozenset({Role.ALPR_ADMIN, Role.IT_STAFF}),
     Permission.VIEW_CAMERAS: frozenset({Role.ALPR_ADMIN, Role.IT_STAFF, Role.SUPERVISOR}),
+    # Pan, tilt and zoom by those who view; presets are the camera's, kept by MANAGE_CAMERAS.
+    Permission.STEER_CAMERAS: frozenset({Role.ALPR_ADMIN, Role.IT_STAFF, Role.SUPERVISOR}),
     # G: donor agreements are kept by ALPR administrators.
     Permission.MANAGE_DONORS: frozenset({Role.ALPR_ADMIN}),
     # F.4: evidence exports by those who handle evidence collection.

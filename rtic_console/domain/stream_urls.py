@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 REDACTED = "***"
+STREAM_TRANSPORTS = ("tcp", "udp")  # how RTSP carries the video; TCP crosses firewalls and NAT
 _SCHEME = re.compile(r"(?i)^[a-z][a-z0-9+.-]*://")
 # Names under which cameras take credentials in a URL: RTSP path parameters (`;password=`),
 # HTTP query strings (`?user=&pwd=`), fragments (`#password=`) and tokens of every kind.

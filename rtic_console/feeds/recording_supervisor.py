@@ -101,7 +101,8 @@ class RecordingSupervisor(threading.Thread):
                 worker = RecorderWorker(
                     target.device_id, target.code, target.category, self._out_dir / target.code,
                     url=target.url.reveal(), on_segment=self.store_segment,
-                    segment_s=self._segment_s)
+                    segment_s=self._segment_s,
+                    capture_options={"transport": target.transport})
             except RecordingRefused as exc:  # G.1 again, at the layer that touches pixels
                 logger.warning("camera %s not recorded: %s", target.code, exc)
                 continue

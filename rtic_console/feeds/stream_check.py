@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from rtic_console.feeds.stream_probe import StreamProbeError, probe_stream
 from rtic_console.services import cameras
 from rtic_console.services.context import Context
@@ -26,6 +28,7 @@ class StreamCheckReport:
     ok: bool
     decoded: bool
     outcome: dict[str, object]
+    picture: np.ndarray | None = None  # the last frame, for the screen; never audited or kept
 
     def text(self) -> str:
         o = self.outcome
@@ -44,13 +47,14 @@ def check_stream(db: Database, ctx: Context, *, camera: int | str | None = None,
     plan = query(db, ctx, cameras.plan_stream_check, camera, url)
     try:
         result = probe_stream(plan.url.reveal(), frames=frames, timeout_s=timeout_s,
-                              decode=plan.decode)
+                              decode=plan.decode, transport=plan.transport)
     except StreamProbeError as exc:
-        ok, outcome = False, {"reason": exc.reason, "frames_requested": frames}
+        ok, outcome, picture = False, {"reason": exc.reason, "frames_requested": frames}, None
     else:
         ok, outcome = True, {"width": result.width, "height": result.height,
                              "measured_fps": result.measured_fps,
                              "first_frame_latency_ms": result.first_frame_latency_ms,
                              "frames_read": result.frames_read}
+        picture = result.picture if plan.decode else None
     perform(db, ctx, cameras.record_stream_check, plan, ok, outcome)
-    return StreamCheckReport(plan.label, ok, plan.decode, outcome)
+    return StreamCheckReport(plan.label, ok, plan.decode, outcome, picture)

@@ -9,11 +9,15 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 import cv2
 import numpy as np
 
 from rtic_console.domain.stream_urls import redact_url
+
+if TYPE_CHECKING:
+    from rtic_console.feeds.rtsp_source import RtspSource
 
 logger = logging.getLogger(__name__)
 
@@ -27,6 +31,8 @@ class Failure(StrEnum):
     TIMED_OUT = "timed out"
     STREAM_ENDED = "stream ended"
     DECODE_ERROR = "decode error"
+    REFUSED = "refused"  # the camera turned down the credentials
+    UNSUPPORTED = "unsupported"  # a codec or stream this console cannot decode
 
 
 class StreamError(Exception):
@@ -50,20 +56,30 @@ def _jpeg_size(packet: np.ndarray) -> tuple[int, int] | None:
 
 
 class VideoSource:
-    """One open stream. MJPEG packets are decoded here rather than inside FFmpeg: OpenCV's
-    FFmpeg path rescales every frame to the size seen at open time (hiding a resolution
-    change), cannot say which frame failed to decode, and cannot decode at 1/2, 1/4 or 1/8
-    scale, which libjpeg does for a fraction of the cost when the tile is small."""
+    """One open HTTP (MJPEG) or file stream; `open` hands RTSP URLs to RtspSource.
+
+    MJPEG packets are decoded here rather than inside FFmpeg: OpenCV's FFmpeg path rescales
+    every frame to the size seen at open time (hiding a resolution change), cannot say which
+    frame failed to decode, and cannot decode at 1/2, 1/4 or 1/8 scale, which libjpeg does
+    for a fraction of the cost when the tile is small."""
 
     def __init__(self, capture: cv2.VideoCapture, read_timeout_s: float) -> None:
         self._capture, self._read_timeout_s = capture, read_timeout_s
         fourcc = int(capture.get(cv2.CAP_PROP_FOURCC)).to_bytes(4, "little")
         self.raw_jpeg = fourcc == b"MJPG" and capture.set(cv2.CAP_PROP_FORMAT, -1)
+        self.can_reduce = self.raw_jpeg  # libjpeg decodes at 1/2, 1/4 or 1/8 scale
         self._bad = 0
         self._bad_since = 0.0
 
     @classmethod
-    def open(cls, url: str, *, open_timeout_s: float, read_timeout_s: float) -> VideoSource:
+    def open(cls, url: str, *, open_timeout_s: float, read_timeout_s: float,
+             transport: str = "tcp") -> VideoSource | RtspSource:
+        """`transport` ("tcp" or "udp") is for RTSP only."""
+        from rtic_console.feeds.rtsp_source import RtspSource, is_rtsp  # it imports this module
+
+        if is_rtsp(url):
+            return RtspSource.open(url, open_timeout_s=open_timeout_s,
+                                   read_timeout_s=read_timeout_s, transport=transport)
         params = [cv2.CAP_PROP_OPEN_TIMEOUT_MSEC, int(open_timeout_s * 1000),
                   cv2.CAP_PROP_READ_TIMEOUT_MSEC, int(read_timeout_s * 1000),
                   cv2.CAP_PROP_N_THREADS, 1]  # one decoder thread per stream: lowest latency
@@ -85,8 +101,8 @@ class VideoSource:
         """The next frame, the stream's (width, height) and the monotonic time the frame arrived,
         or None for a frame that would not decode.
 
-        `reduce` (1, 2, 4 or 8) shrinks MJPEG frames while decoding. Raises StreamError when
-        the stream is lost.
+        `reduce` (1, 2, 4 or 8) shrinks frames while decoding when `can_reduce`. Raises
+        StreamError when the stream is lost.
         """
         started, ok, data, now = self._next()
         if not ok:
@@ -150,6 +166,12 @@ class VideoSource:
 
     def release(self) -> None:
         self._capture.release()
+
+
+def decode_reduction(width: int, height: int, target: tuple[int, int]) -> int:
+    """The largest of 8, 4 or 2 that still leaves the frame at least `target` big, else 1."""
+    return next((r for r in (8, 4, 2) if -(-width // r) >= target[0]
+                 and -(-height // r) >= target[1]), 1)
 
 
 class StreamState(StrEnum):
@@ -217,12 +239,14 @@ class CaptureWorker(threading.Thread):
                  transform: FrameTransform | None = None,
                  target_size: tuple[int, int] | None = None, stale_after_s: float = 2.0,
                  open_timeout_s: float = 5.0, read_timeout_s: float = 5.0,
-                 backoff_initial_s: float = 0.5, backoff_max_s: float = 30.0) -> None:
+                 transport: str = "tcp", backoff_initial_s: float = 0.5,
+                 backoff_max_s: float = 30.0) -> None:
         super().__init__(name=f"capture-{camera_id}-Worker", daemon=True)
         self.camera_id = camera_id
         self.transform = transform  # replaced at any time, e.g. when the agreement changes
-        self.target_size = target_size  # tile size: MJPEG decodes at the least scale above it
+        self.target_size = target_size  # tile size: frames decode at the least scale above it
         self._url = url
+        self._transport = transport  # RTSP: "tcp" (the default) or "udp", per camera
         self._on_frame, self._on_state = on_frame, on_state
         self._stale_after_s = stale_after_s
         self._open_timeout_s, self._read_timeout_s = open_timeout_s, read_timeout_s
@@ -309,7 +333,8 @@ class CaptureWorker(threading.Thread):
             seq_before = self._seq
             try:
                 source = VideoSource.open(self._url, open_timeout_s=self._open_timeout_s,
-                                          read_timeout_s=self._read_timeout_s)
+                                          read_timeout_s=self._read_timeout_s,
+                                          transport=self._transport)
                 try:
                     self._read_frames(source)
                 finally:
@@ -328,14 +353,14 @@ class CaptureWorker(threading.Thread):
             self._sleep(wait)
             delay = min(delay * 2, cap)
 
-    def _read_frames(self, source: VideoSource) -> None:
+    def _read_frames(self, source: VideoSource | RtspSource) -> None:
         reduce = 1
         while not self._stopping.is_set() and not self._paused:
             read = source.read(reduce)
             if read is None:
                 continue
             frame, (width, height), arrived = read
-            reduce = self._reduction(source.raw_jpeg, width, height)
+            reduce = self._reduction(source.can_reduce, width, height)
             if (transform := self.transform) is not None:
                 try:
                     frame = transform(frame)
@@ -356,12 +381,11 @@ class CaptureWorker(threading.Thread):
                 self._set_status(StreamStatus(StreamState.LIVE))
             self._call("on_frame", self._on_frame, frame, meta)
 
-    def _reduction(self, raw_jpeg: bool, width: int, height: int) -> int:
+    def _reduction(self, can_reduce: bool, width: int, height: int) -> int:
         target = self.target_size
-        if not raw_jpeg or target is None:
+        if not can_reduce or target is None:
             return 1
-        return next((r for r in (8, 4, 2) if -(-width // r) >= target[0]
-                     and -(-height // r) >= target[1]), 1)
+        return decode_reduction(width, height, target)
 
     def _check_silence(self) -> None:
         with self._status_lock:

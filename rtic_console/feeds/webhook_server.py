@@ -8,7 +8,7 @@ import ipaddress
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,7 @@ from rtic_console.feeds.spool import (
     SpoolFull,
 )
 from rtic_console.feeds.spool_drain import DrainStatus, SpoolDrainWorker
+from rtic_console.services.hit_grouping import GROUP_WINDOW
 from rtic_console.services.matching import MatchingEngine
 from rtic_console.store.change_listeners import ChangeListener, change_listener
 from rtic_console.store.database import Database
@@ -59,6 +60,8 @@ class IngestConfig:
     # pings every 5 s when idle), or when the oldest spooled read has waited this long.
     contact_stale_s: float = 15.0
     wait_stale_s: float = 10.0
+    # Reads of one entry's vehicle this close to an open hit's are its sightings.
+    group_window: timedelta = GROUP_WINDOW
 
 
 def _reply(code: int, /, **body: Any) -> web.Response:
@@ -171,7 +174,7 @@ class IngestService:
                  listener: ChangeListener | None = None) -> None:
         self.db = db
         self.config = config or IngestConfig()
-        self.engine = engine or MatchingEngine()
+        self.engine = engine or MatchingEngine(group_window=self.config.group_window)
         self._listen = listen and listener is None
         self._shared_listener = listener
         self._unsubscribe: Callable[[], None] | None = None

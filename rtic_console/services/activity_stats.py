@@ -27,6 +27,7 @@ from rtic_console.domain.devices import KIND_TITLES, DeviceKind
 from rtic_console.domain.roles import Permission
 from rtic_console.services.auth import authorize
 from rtic_console.services.context import Context, InputRejected, service_action
+from rtic_console.store.database import replica_session
 from rtic_console.store.models import Detection, Device, Hit, HotList
 
 HOUR = timedelta(hours=1)
@@ -142,13 +143,14 @@ def activity_stats(session: Session, ctx: Context, window: str = "24h", *,
     hit_buckets = hours if chosen.days is None else _day_buckets(hours, tz)
     to_bucket = _hour_to_bucket(hours, hit_buckets)
     dialect = session.get_bind().dialect.name
-    return ActivityStats(
-        chosen, as_of, hours, _reads_per_hour(session, dialect, hours), hit_buckets,
-        _hits_by_list(session, dialect, hours, to_bucket, len(hit_buckets)),
-        _dispositions(session, dialect, hours, to_bucket, len(hit_buckets)),
-        session.scalar(select(func.count()).select_from(Hit).where(
-            Hit.status.in_([s.value for s in OPEN_STATUSES]))) or 0,
-        _reader_uptime(session, dialect, hours, as_of))
+    with replica_session(session) as reads:
+        return ActivityStats(
+            chosen, as_of, hours, _reads_per_hour(reads, dialect, hours), hit_buckets,
+            _hits_by_list(reads, dialect, hours, to_bucket, len(hit_buckets)),
+            _dispositions(reads, dialect, hours, to_bucket, len(hit_buckets)),
+            reads.scalar(select(func.count()).select_from(Hit).where(
+                Hit.status.in_([s.value for s in OPEN_STATUSES]))) or 0,
+            _reader_uptime(reads, dialect, hours, as_of))
 
 
 def _window(key: object) -> Window:

@@ -38,7 +38,7 @@ from rtic_console.store.camera_key import (
     parse_key,
 )
 from rtic_console.store.credentials import KeyringUnavailable
-from rtic_console.store.models import CameraCredential, Device
+from rtic_console.store.models import CameraCredential, CameraOnvif, Device
 from rtic_console.store.private_files import write_private
 
 
@@ -64,7 +64,10 @@ _IMPORT_HINT = ("give this workstation the camera key: `rtic-console --as BADGE 
 
 
 def _sealed_key_ids(session: Session) -> set[str]:
-    return set(session.scalars(select(CameraCredential.key_id).distinct()))
+    """Every key that sealed something: stream URLs and ONVIF addresses."""
+    onvif = session.scalars(select(CameraOnvif.key_id).where(CameraOnvif.key_id.is_not(None))
+                            .distinct())
+    return set(session.scalars(select(CameraCredential.key_id).distinct())) | set(onvif)
 
 
 def _key_for_sealing(session: Session) -> CameraKey:
@@ -145,24 +148,36 @@ def stream_urls(session: Session, device: Device) -> StreamUrls:
         if not sealed:
             return SecretUrl(stored) if stored else None
         assert row is not None
-        try:
-            key = load_camera_key()
-        except CameraKeyError as exc:
-            raise CredentialsUnavailable(f"{exc}; {_IMPORT_HINT}") from None
-        if key is None:
-            raise CredentialsUnavailable(f"the credentials of camera {device.code} are sealed "
-                                         "and this workstation holds no camera key; "
-                                         f"{_IMPORT_HINT}")
-        if key.key_id != row.key_id:
-            raise CredentialsUnavailable(f"the credentials of camera {device.code} were sealed "
-                                         "with another camera key; " + _IMPORT_HINT)
-        try:
-            return SecretUrl(key.open(sealed))
-        except CameraKeyError as exc:
-            raise CredentialsUnavailable(f"camera {device.code}: {exc}") from None
+        return open_sealed(device.code, sealed, row.key_id)
 
     return StreamUrls(whole(device.stream_url, row.stream_url_sealed if row else None),
                       whole(device.substream_url, row.substream_url_sealed if row else None))
+
+
+def open_sealed(code: str, sealed: str, key_id: str | None) -> SecretUrl:
+    """A sealed URL of camera `code`, opened with this workstation's camera key."""
+    try:
+        key = load_camera_key()
+    except CameraKeyError as exc:
+        raise CredentialsUnavailable(f"{exc}; {_IMPORT_HINT}") from None
+    if key is None:
+        raise CredentialsUnavailable(f"the credentials of camera {code} are sealed "
+                                     f"and this workstation holds no camera key; {_IMPORT_HINT}")
+    if key.key_id != key_id:
+        raise CredentialsUnavailable(f"the credentials of camera {code} were sealed "
+                                     "with another camera key; " + _IMPORT_HINT)
+    try:
+        return SecretUrl(key.open(sealed))
+    except CameraKeyError as exc:
+        raise CredentialsUnavailable(f"camera {code}: {exc}") from None
+
+
+def seal_url(session: Session, url: str) -> tuple[str, str | None, str | None]:
+    """(redacted, sealed, key id) of a URL; sealed and key id are None without credentials."""
+    if not has_credentials(url):
+        return url, None, None
+    key = _key_for_sealing(session)
+    return redact_url(url), key.seal(url), key.key_id
 
 
 @service_action("camera.key.export")

@@ -24,7 +24,7 @@ from rtic_console.domain.devices import (
 )
 from rtic_console.domain.donor_terms import recording_allowed
 from rtic_console.domain.roles import Permission, Role, allows, roles_for
-from rtic_console.domain.stream_urls import SecretUrl, redact_url
+from rtic_console.domain.stream_urls import STREAM_TRANSPORTS, SecretUrl, redact_url
 from rtic_console.domain.text import TextRuleError
 from rtic_console.services.auth import authorize, roles_of
 from rtic_console.services.camera_credentials import store_stream_urls, stream_urls
@@ -57,6 +57,7 @@ class CameraInput:
     in_service: bool = True
     recording_enabled: bool = False
     retention_days: int | None = None
+    stream_transport: str = "tcp"  # RTSP: "tcp" or "udp"
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,7 @@ class CameraView:
     fps: float | None
     recording_enabled: bool
     retention_days: int | None
+    stream_transport: str = "tcp"
 
     @property
     def is_donor(self) -> bool:
@@ -109,7 +111,7 @@ def camera_view(device: Device, settings: CameraSettings | None) -> CameraView:
         redact_url(device.substream_url), device.in_service,
         device_status(device), device.last_seen_at, device.fps,
         bool(settings and settings.recording_enabled), settings.retention_days if settings
-        else None)
+        else None, device.stream_transport)
 
 
 def _cameras(session: Session, ids: Collection[int] | None = None,
@@ -197,9 +199,12 @@ def _clean(data: CameraInput) -> dict[str, object]:
         raise InputRejected("latitude must be -90 to 90 and longitude -180 to 180")
     if data.retention_days is not None and not 90 <= data.retention_days <= 730:
         raise InputRejected("retention must be 90 to 730 days (F.5, C.1)", clause="F.5")
+    if data.stream_transport not in STREAM_TRANSPORTS:
+        raise InputRejected("the RTSP transport must be " + " or ".join(STREAM_TRANSPORTS))
     return {"code": code, "name": name, "category": category.value,
             "area": data.area.strip(), "address": data.address.strip(),
-            "latitude": data.latitude, "longitude": data.longitude}
+            "latitude": data.latitude, "longitude": data.longitude,
+            "stream_transport": data.stream_transport}
 
 
 def _urls(data: CameraInput) -> tuple[str, str | None]:
@@ -248,7 +253,7 @@ def _snapshot(device: Device, settings: CameraSettings | None) -> dict[str, obje
             "area": device.area, "address": device.address, "latitude": device.latitude,
             "longitude": device.longitude, "stream_url": redact_url(device.stream_url),
             "substream_url": redact_url(device.substream_url),
-            "in_service": device.in_service,
+            "stream_transport": device.stream_transport, "in_service": device.in_service,
             "recording_enabled": bool(settings and settings.recording_enabled),
             "retention_days": settings.retention_days if settings else None}
 
@@ -331,9 +336,11 @@ class StreamCheckPlan:
     camera_ids: tuple[int, ...]
     decode: bool
     note: str = ""
+    transport: str = "tcp"  # the camera's RTSP transport; TCP for a typed URL
 
 
-def _is_donor(session: Session, device: Device) -> bool:
+def is_donor_camera(session: Session, device: Device) -> bool:
+    """A donor camera, or one any donor agreement ever covered (G.1, G.3)."""
     return device.category == DONOR or last_agreement_of(session, device.id) is not None
 
 
@@ -359,20 +366,21 @@ def plan_stream_check(session: Session, ctx: Context, camera: int | str | None =
         whole = stream_urls(session, device).main
         if whole is None:
             raise InputRejected(f"camera {device.code} has no stream URL")
-        donor = _is_donor(session, device)
+        donor = is_donor_camera(session, device)
         ids, label = (device.id,), f"{device.code} ({whole.redacted})"
+        transport = device.stream_transport
     else:
         typed = check_url(url, "URL") or ""
-        whole, label = SecretUrl(typed), redact_url(typed)
+        whole, label, transport = SecretUrl(typed), redact_url(typed), "tcp"
         host = _host(typed)
         cameras = [d for d, _ in _cameras(session)
                    if host is not None and host in (_host(d.stream_url), _host(d.substream_url))]
-        donor = any(_is_donor(session, d) for d in cameras)
+        donor = any(is_donor_camera(session, d) for d in cameras)
         ids = tuple(d.id for d in cameras if redact_url(d.stream_url) == label
                     or redact_url(d.substream_url) == label)
     note = ("private donor camera: connectivity only, no picture decoded, shown or kept "
             "(G.1)") if donor else ""
-    return StreamCheckPlan(label, whole, ids, not donor, note)
+    return StreamCheckPlan(label, whole, ids, not donor, note, transport)
 
 
 @service_action("camera.check")

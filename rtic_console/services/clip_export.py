@@ -1,34 +1,45 @@
-"""Evidence clip files (F.4): recorded segments joined into one MJPEG AVI, hashed, with a
-JSON manifest beside it.
+"""Evidence clip files (F.4): recorded segments joined into one MP4 (H.264) clip stamped
+with each frame's capture time, the original segment files beside it, and a JSON manifest
+that states what the export holds: the range actually covered, every gap in the range asked
+for, the hashes of the clip and of each original.
 
-An AVI cannot be joined by concatenating bytes (each file has its own header and index), and
-OpenCV cannot copy compressed frames from one file to another, so the frames in range are
-decoded and encoded again as MJPEG at quality 95. The clip is what is viewed; the source
-segments stay byte for byte as recorded, are checked against the hashes taken when they
-were indexed, listed with those hashes in the manifest, and held for the case by the export.
+Segments cannot be joined by concatenating bytes, and a player needs one codec it knows, so
+the frames in range are decoded and encoded again as H.264 through PyAV (libx264). The clip
+is what is viewed; the originals are copied byte for byte, checked against the hashes taken
+when they were indexed, listed with those hashes in the manifest, and held for the case by
+the export.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
 import os
+import shutil
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from itertools import pairwise
+from datetime import UTC, datetime, timedelta
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+import av
 import cv2
+import numpy as np
 
+from rtic_console.domain.recording_coverage import Span
 from rtic_console.store.private_files import FILE_MODE, private_file, private_folder
 
 logger = logging.getLogger(__name__)
 
-CLIP_QUALITY = 95
-CONTAINER = "AVI, Motion JPEG (MJPG)"
+VIDEO_CODEC = "libx264"
+CLIP_CRF = 18  # visually lossless for evidence; the originals are kept beside it anyway
+CLIP_PRESET = "veryfast"  # an hour of 1080p encodes in minutes on a console's CPU, not hours
+CONTAINER = "MP4, H.264 (AVC), yuv420p"
+CLIP_SUFFIX = ".mp4"
+ORIGINALS_SUFFIX = ".originals"
 
 
 @dataclass(frozen=True)
@@ -76,12 +87,13 @@ def altered_sources(segments: Sequence[SourceSegment]) -> list[str]:
 
 
 def write_clip(segments: Sequence[SourceSegment], start: datetime, end: datetime,
-               path: Path) -> ClipFile | None:
-    """Writes every frame whose display interval overlaps [start, end), or returns None (and
-    writes nothing) when no frame does. A frame's time is its segment's start plus its index
-    over the segment's rate: the recorder writes at a constant rate for that reason."""
-    writer: cv2.VideoWriter | None = None
-    size, fps, frames, resized = (0, 0), 0.0, 0, []
+               path: Path, camera_code: str) -> ClipFile | None:
+    """Writes every frame whose display interval overlaps [start, end), each stamped with its
+    capture time, or returns None (and writes nothing) when no frame does. A frame's time is
+    its segment's start plus its index over the segment's rate: the recorder writes at a
+    constant rate for that reason."""
+    writer: ClipWriter | None = None
+    frames, resized = 0, []
     first = last = start
     try:
         for segment in segments:
@@ -101,40 +113,94 @@ def write_clip(segments: Sequence[SourceSegment], start: datetime, end: datetime
                         logger.warning("frame %d of %s would not decode", index, segment.path)
                         continue
                     if writer is None:
-                        size, fps = (frame.shape[1], frame.shape[0]), segment.fps
-                        writer = _open_writer(path, fps, size)
+                        writer = ClipWriter(path, segment.fps, frame.shape[1], frame.shape[0])
                         first = at
-                    if (frame.shape[1], frame.shape[0]) != size:
-                        frame = cv2.resize(frame, size, interpolation=cv2.INTER_AREA)
-                        if segment.id not in resized:
-                            resized.append(segment.id)
-                    writer.write(frame)
+                    if writer.write(stamp_frame(frame, camera_code, at)) \
+                            and segment.id not in resized:
+                        resized.append(segment.id)
                     frames, last = frames + 1, at
             finally:
                 capture.release()
-    finally:
+    except BaseException:
         if writer is not None:
-            writer.release()
+            writer.abandon()
+        raise
     if writer is None:
         return None
-    return ClipFile(path, file_sha256(path), path.stat().st_size, frames, fps, size[0], size[1],
-                    first, last, tuple(resized))
+    writer.close()
+    return ClipFile(path, file_sha256(path), path.stat().st_size, frames, writer.fps,
+                    writer.width, writer.height, first, last, tuple(resized))
 
 
-def _open_writer(path: Path, fps: float, size: tuple[int, int]) -> cv2.VideoWriter:
-    private_file(path)  # evidence video: readable by the exporting account only
-    writer = cv2.VideoWriter(str(path), cv2.CAP_OPENCV_MJPEG, cv2.VideoWriter_fourcc(*"MJPG"),
-                             fps, size, [cv2.VIDEOWRITER_PROP_QUALITY, CLIP_QUALITY])
-    if not writer.isOpened():
-        path.unlink(missing_ok=True)
-        raise OSError(f"cannot write the clip {path}")
-    return writer
+def stamp_frame(frame: np.ndarray, camera_code: str, at: datetime) -> np.ndarray:
+    """The frame with its camera and capture time burned in at the top left, white on a
+    dark band, so the time travels with the picture whatever player shows it."""
+    text = f"{camera_code}  {at.astimezone(UTC):%Y-%m-%d %H:%M:%S}.{at.microsecond // 1000:03d} UTC"
+    height = frame.shape[0]
+    scale = max(0.3, height / 900)
+    thickness = max(1, round(scale * 2))
+    (width, text_h), base = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, scale, thickness)
+    pad = max(2, text_h // 3)
+    stamped = frame.copy()
+    cv2.rectangle(stamped, (0, 0), (width + 2 * pad, text_h + base + 2 * pad), (0, 0, 0),
+                  cv2.FILLED)
+    cv2.putText(stamped, text, (pad, pad + text_h), cv2.FONT_HERSHEY_SIMPLEX, scale,
+                (255, 255, 255), thickness, cv2.LINE_AA)
+    return stamped
+
+
+class ClipWriter:
+    """An MP4 with H.264 (libx264, yuv420p, `+faststart`), which common players open, written
+    through PyAV into a 0600 file. H.264 in 4:2:0 needs an even frame size: an odd edge
+    loses its last row or column. Frames of another size are scaled to the first's."""
+
+    def __init__(self, path: Path, fps: float, width: int, height: int) -> None:
+        private_file(path)  # evidence video: readable by the exporting account only
+        self.path, self.fps = path, fps
+        self.width, self.height = width - width % 2, height - height % 2
+        try:
+            self._container = av.open(str(path), mode="w", format="mp4",
+                                      options={"movflags": "+faststart"})
+            self._stream = self._container.add_stream(
+                VIDEO_CODEC, rate=Fraction(fps).limit_denominator(1001),
+                options={"crf": str(CLIP_CRF), "preset": CLIP_PRESET})
+        except (av.FFmpegError, ValueError) as exc:
+            path.unlink(missing_ok=True)
+            raise OSError(f"cannot write the clip {path}: {exc}") from None
+        self._stream.width, self._stream.height = self.width, self.height
+        self._stream.pix_fmt = "yuv420p"
+        self._count = 0
+
+    def write(self, frame: np.ndarray) -> bool:
+        """Encodes one BGR frame; True when it had to be scaled to the clip's size."""
+        even = (frame.shape[1] - frame.shape[1] % 2, frame.shape[0] - frame.shape[0] % 2)
+        scaled = even != (self.width, self.height)
+        frame = (cv2.resize(frame, (self.width, self.height), interpolation=cv2.INTER_AREA)
+                 if scaled else frame[:self.height, :self.width])
+        video = av.VideoFrame.from_ndarray(np.ascontiguousarray(frame), format="bgr24")
+        video.pts = self._count
+        self._count += 1
+        for packet in self._stream.encode(video):
+            self._container.mux(packet)
+        return scaled
+
+    def close(self) -> None:
+        for packet in self._stream.encode():
+            self._container.mux(packet)
+        self._container.close()
+
+    def abandon(self) -> None:
+        """A failed export leaves no half clip behind."""
+        with contextlib.suppress(av.FFmpegError):
+            self._container.close()
+        self.path.unlink(missing_ok=True)
 
 
 @dataclass(frozen=True)
 class ExportPlan:
     """A checked export request: what to write, decided in a short read transaction so the
-    slow encoding holds no database lock."""
+    slow encoding holds no database lock. `start`/`end` are the range asked for, `covered`
+    what the recordings hold of it, `gaps` every stretch of it with no recording."""
 
     device_id: int
     camera: Mapping[str, Any]  # id (code), name, category, address
@@ -144,8 +210,19 @@ class ExportPlan:
     report_number: str | None
     purpose: str
     segments: tuple[SourceSegment, ...]
+    covered: Span
+    gaps: tuple[Span, ...] = ()
     # Who receives the clip (C.3), as the audit event and manifest record it.
     recipient: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class OriginalFile:
+    """A source segment copied byte for byte beside the clip, its copy hashed again."""
+
+    path: Path
+    sha256: str
+    size_bytes: int
 
 
 @dataclass(frozen=True)
@@ -154,48 +231,85 @@ class ExportFiles:
     clip: ClipFile
     manifest_path: Path
     manifest_sha256: str
+    originals: tuple[OriginalFile, ...] = ()
 
 
 def _free_stem(folder: Path, base: str) -> str:
-    """Never overwrite evidence: the first name whose clip and manifest are both free."""
+    """Never overwrite evidence: the first name whose clip, originals and manifest are free."""
     stem, n = base, 1
-    while (folder / f"{stem}.avi").exists() or (folder / f"{stem}.manifest.json").exists():
+    while any((folder / f"{stem}{suffix}").exists()
+              for suffix in (CLIP_SUFFIX, ORIGINALS_SUFFIX, ".manifest.json")):
         n += 1
         stem = f"{base}-{n}"
     return stem
 
 
+def copy_originals(segments: Sequence[SourceSegment], folder: Path) -> tuple[OriginalFile, ...]:
+    """Copies each segment into `folder` (0700, files 0600) and checks each copy against the
+    hash taken when the segment was indexed (ValueError when one differs)."""
+    private_folder(folder)
+    copies = []
+    for segment in segments:
+        target = private_file(folder / Path(segment.path).name)
+        shutil.copyfile(segment.path, target)
+        digest = file_sha256(target)
+        if digest != segment.sha256:
+            raise ValueError(f"{target.name} no longer matches its recorded hash")
+        copies.append(OriginalFile(target, digest, target.stat().st_size))
+    return tuple(copies)
+
+
 def write_export_files(plan: ExportPlan, out_dir: str | Path, exporter: Mapping[str, Any],
                        created: datetime) -> ExportFiles | None:
-    """Writes `<camera>-<from>-<to>.avi` and `.manifest.json`; None when no recorded frame
+    """Writes `<camera>-<from>-<to>.mp4` named after the range the recordings cover, the
+    originals in `<stem>.originals/` and `<stem>.manifest.json`; None when no recorded frame
     falls in the range. Refuses (ValueError) segments altered since they were recorded."""
     if problems := altered_sources(plan.segments):
         raise ValueError("; ".join(problems))
     folder = private_folder(out_dir)
-    stem = _free_stem(folder, f"{plan.camera['id']}-{plan.start:%Y%m%dT%H%M%SZ}-"
-                              f"{plan.end:%Y%m%dT%H%M%SZ}")
-    clip = write_clip(plan.segments, plan.start, plan.end, folder / f"{stem}.avi")
+    covered = plan.covered
+    stem = _free_stem(folder, f"{plan.camera['id']}-{covered.start:%Y%m%dT%H%M%SZ}-"
+                              f"{covered.end:%Y%m%dT%H%M%SZ}")
+    clip = write_clip(plan.segments, plan.start, plan.end, folder / f"{stem}{CLIP_SUFFIX}",
+                      str(plan.camera["id"]))
     if clip is None:
         return None
+    originals_dir = folder / f"{stem}{ORIGINALS_SUFFIX}"
+    try:
+        originals = copy_originals(plan.segments, originals_dir)
+    except BaseException:
+        clip.path.unlink(missing_ok=True)
+        shutil.rmtree(originals_dir, ignore_errors=True)
+        raise
     manifest_path = folder / f"{stem}.manifest.json"
-    manifest = _manifest(stem, created, plan, exporter, clip)
-    return ExportFiles(stem, clip, manifest_path, write_manifest(manifest_path, manifest))
+    manifest = _manifest(stem, created, plan, exporter, clip, originals)
+    return ExportFiles(stem, clip, manifest_path, write_manifest(manifest_path, manifest),
+                       originals)
+
+
+def _span_json(span: Span) -> dict[str, Any]:
+    return {"from_utc": span.start.isoformat(), "to_utc": span.end.isoformat(),
+            "seconds": round(span.duration.total_seconds(), 3)}
 
 
 def _manifest(stem: str, created: datetime, plan: ExportPlan, exporter: Mapping[str, Any],
-              clip: ClipFile) -> dict[str, Any]:
-    """Everything the evidence repository books with the clip. Gaps are stretches with no
-    recording between segments: the clip skips them rather than filling them."""
+              clip: ClipFile, originals: Sequence[OriginalFile]) -> dict[str, Any]:
+    """Everything the evidence repository books with the clip. `from_utc`/`to_utc` are the
+    range the recordings cover, `requested` the range asked for, `gaps` every stretch of
+    it with no recording (before, between and after the segments): the clip skips them
+    rather than filling them, and each frame shows its capture time."""
     segments = plan.segments
     return {
         "export": stem, "created_utc": created.isoformat(), "camera": dict(plan.camera),
-        "from_utc": plan.start.isoformat(), "to_utc": plan.end.isoformat(),
+        "from_utc": plan.covered.start.isoformat(), "to_utc": plan.covered.end.isoformat(),
+        "requested": _span_json(Span(plan.start, plan.end)),
         "exporter": dict(exporter), "case_number": plan.case_number,
         "report_number": plan.report_number, "purpose": plan.purpose,
         "recipient": dict(plan.recipient),
         "clip": {"file": clip.path.name, "sha256": clip.sha256, "bytes": clip.size_bytes,
                  "container": CONTAINER, "frames": clip.frames, "fps": clip.fps,
                  "width": clip.width, "height": clip.height,
+                 "timestamps": "capture time (UTC) burned into each frame, top left",
                  "first_frame_utc": clip.first_frame_at.isoformat(),
                  "last_frame_utc": clip.last_frame_at.isoformat(),
                  "resized_segments": [Path(s.path).name for s in segments
@@ -203,8 +317,12 @@ def _manifest(stem: str, created: datetime, plan: ExportPlan, exporter: Mapping[
         "segments": [{"file": Path(s.path).name, "sha256": s.sha256,
                       "started_utc": s.started_at.isoformat(),
                       "ended_utc": s.ended_at.isoformat(), "fps": s.fps} for s in segments],
-        "gaps": [{"from_utc": a.ended_at.isoformat(), "to_utc": b.started_at.isoformat()}
-                 for a, b in pairwise(segments) if b.started_at > a.ended_at],
+        "originals": {"folder": f"{stem}{ORIGINALS_SUFFIX}",
+                      "note": "the source segments byte for byte, since the clip is "
+                              "re-encoded; each hash matches the one taken at recording",
+                      "files": [{"file": o.path.name, "sha256": o.sha256,
+                                 "bytes": o.size_bytes} for o in originals]},
+        "gaps": [_span_json(g) for g in plan.gaps],
     }
 
 

@@ -286,6 +286,18 @@ def segment_held() -> ColumnElement[bool]:
         or_(EvidenceHold.to_at.is_(None), EvidenceHold.to_at > RecordingSegment.started_at))
 
 
+def video_holds_over(session: Session, device_id: int, start: datetime,
+                     end: datetime) -> list[EvidenceHold]:
+    """The active video holds that keep some of this camera's recordings in [start, end),
+    for the playback timeline: the camera's own and those on every camera."""
+    return list(session.scalars(select(EvidenceHold).where(
+        _ACTIVE, EvidenceHold.scope == "video",
+        or_(EvidenceHold.device_id.is_(None), EvidenceHold.device_id == device_id),
+        or_(EvidenceHold.from_at.is_(None), EvidenceHold.from_at < end),
+        or_(EvidenceHold.to_at.is_(None), EvidenceHold.to_at > start))
+        .order_by(EvidenceHold.from_at, EvidenceHold.id)))
+
+
 def held_detections(session: Session, detection_ids: set[int] | list[int]) -> set[int]:
     """Those of these reads an active hold keeps, for the hold mark on screens."""
     found: set[int] = set()

@@ -6,9 +6,9 @@ import hashlib
 import json
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Select, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session
 
 from rtic_console.domain.checklist import (
@@ -35,6 +35,7 @@ from rtic_console.store.models import (
     DetectionImage,
     Device,
     Hit,
+    HitSighting,
     HitStep,
     HotList,
     HotListEntry,
@@ -84,6 +85,11 @@ class HitView:
     steps_done: tuple[int, ...]
     device_out_of_service: bool = False  # B.2: read by a reader out of service or damaged
     recovery_cfs: str | None = None  # D.3.e
+    sightings: int = 0  # later reads of the vehicle grouped under this hit
+    closed_by: str | None = None
+    closed_at: datetime | None = None
+    close_reason: str | None = None
+    escalated_at: datetime | None = None  # D.5.a: raised to the sergeant on duty
 
     @property
     def approximate(self) -> bool:
@@ -95,12 +101,24 @@ class HitView:
 
 
 @dataclass(frozen=True)
+class SightingView:
+    """A later read of the hit's vehicle: where and when it was seen again."""
+
+    read_plate: str
+    substitutions: int
+    captured_at: datetime
+    reader: str
+    place: str
+
+
+@dataclass(frozen=True)
 class HitDetail:
     hit: HitView
     steps: tuple[StepView, ...]
     images: dict[str, bytes]
     vehicle: dict[str, object]
     held_for: tuple[str, ...] = ()  # cases whose evidence holds keep the read (C.1)
+    sightings: tuple[SightingView, ...] = ()  # oldest first
 
 
 def _views(session: Session, hits: list[Hit]) -> list[HitView]:
@@ -115,6 +133,9 @@ def _views(session: Session, hits: list[Hit]) -> list[HitView]:
     devices = {d.id: d for d in session.scalars(select(Device).where(Device.id.in_(device_ids)))}
     claimers = {p.badge: p.name for p in session.scalars(
         select(Person).where(Person.badge.in_({h.claimed_by for h in hits if h.claimed_by})))}
+    sightings = dict(session.execute(
+        select(HitSighting.hit_id, func.count()).where(HitSighting.hit_id.in_(
+            [h.id for h in hits])).group_by(HitSighting.hit_id)).all())
     steps: dict[int, list[int]] = {}
     for hit_id, step in session.execute(
             select(HitStep.hit_id, HitStep.step).where(HitStep.hit_id.in_([h.id for h in hits]))):
@@ -124,9 +145,7 @@ def _views(session: Session, hits: list[Hit]) -> list[HitView]:
         det = detections[h.detection_id]
         entry = entries.get(h.entry_id) if h.entry_id else None
         device = devices.get(det.device_id) if det.device_id else None
-        place = device.address if device and device.address else (
-            f"{det.latitude:.5f}, {det.longitude:.5f}" if det.latitude is not None
-            and det.longitude is not None else "location not reported")
+        place = _place(det, device)
         out.append(HitView(
             h.id, HitStatus(h.status), h.priority, h.reason, lists[h.list_id].name,
             h.informational, h.read_plate, h.listed_plate, h.listed_state, det.state,
@@ -136,7 +155,8 @@ def _views(session: Session, hits: list[Hit]) -> list[HitView]:
             device.name if device else det.device_ref, place, det.latitude, det.longitude,
             det.direction_deg, det.captured_at, h.created_at, h.claimed_by,
             claimers.get(h.claimed_by or ""), tuple(sorted(steps.get(h.id, []))),
-            h.device_out_of_service, h.recovery_cfs,
+            h.device_out_of_service, h.recovery_cfs, sightings.get(h.id, 0), h.closed_by,
+            h.closed_at, h.close_reason, h.escalated_at,
         ))
     return out
 
@@ -194,7 +214,56 @@ def hit_detail(session: Session, ctx: Context, hit_id: int, *,
         select(DetectionImage).where(DetectionImage.detection_id == hit.detection_id))} \
         if images else {}
     vehicle = json.loads(session.get(Detection, hit.detection_id).vehicle or "{}")  # type: ignore[union-attr]
-    return HitDetail(view, steps, jpegs, vehicle, cases_holding(session, hit.detection_id))
+    return HitDetail(view, steps, jpegs, vehicle, cases_holding(session, hit.detection_id),
+                     _sightings(session, hit_id))
+
+
+def _place(det: Detection, device: Device | None) -> str:
+    if device and device.address:
+        return device.address
+    if det.latitude is not None and det.longitude is not None:
+        return f"{det.latitude:.5f}, {det.longitude:.5f}"
+    return "location not reported"
+
+
+def _sightings(session: Session, hit_id: int) -> tuple[SightingView, ...]:
+    """The hit's later sightings whose reads are still kept, oldest first."""
+    rows = session.execute(
+        select(HitSighting, Detection, Device)
+        .join(Detection, Detection.id == HitSighting.detection_id)
+        .outerjoin(Device, Device.id == Detection.device_id)
+        .where(HitSighting.hit_id == hit_id)
+        .order_by(HitSighting.captured_at, HitSighting.id)).all()
+    return tuple(SightingView(s.read_plate, s.substitutions, s.captured_at,
+                              d.code if d else det.device_ref, _place(det, d))
+                 for s, det, d in rows)
+
+
+@service_action("hits.list")
+def recent_hits(session: Session, ctx: Context, *, hours: int = 24,
+                limit: int = 1000) -> list[HitView]:
+    """Every hit of the last `hours`, open or closed, newest first: what became of each
+    (its disposition, who closed it and when)."""
+    authorize(session, ctx, Permission.VIEW_HITS, action="hits.list")
+    return _views(session, list(session.scalars(
+        _recent(hours).order_by(Hit.created_at.desc(), Hit.id.desc()).limit(limit))))
+
+
+@service_action("hits.list")
+def recent_hits_by_id(session: Session, ctx: Context, hit_ids: Collection[int], *,
+                      hours: int = 24) -> list[HitView]:
+    """Those of these hits `recent_hits` would list for the same period."""
+    authorize(session, ctx, Permission.VIEW_HITS, action="hits.list")
+    if not hit_ids:
+        return []
+    return _views(session, list(session.scalars(
+        _recent(hours).where(Hit.id.in_(set(hit_ids))))))
+
+
+def _recent(hours: int) -> Select[tuple[Hit]]:
+    if not 1 <= hours <= 24 * 31:
+        raise InputRejected("recent hits cover 1 hour to 31 days")
+    return select(Hit).where(Hit.created_at >= datetime.now(UTC) - timedelta(hours=hours))
 
 
 def _refusal(error: ChecklistError, action: str, hit_id: int) -> Refused | InputRejected:
@@ -270,7 +339,8 @@ def record_step(session: Session, ctx: Context, hit_id: int, item: StepInput) ->
     try:
         check_step_allowed(HitStatus(hit.status), hit.claimed_by, ctx.actor.badge,
                            Step(item.step), set(done))
-        data = clean_step(item, hit.created_at, now)
+        previous = done.get(int(item.step) - 1)
+        data = clean_step(item, previous.done_at if previous else hit.created_at, now)
     except ChecklistError as exc:
         raise _refusal(exc, "hits.step", hit_id) from None
     session.add(HitStep(hit_id=hit_id, step=int(item.step), data=json.dumps(data),
@@ -316,8 +386,9 @@ def close_hit(session: Session, ctx: Context, hit_id: int, closing: HitStatus | 
     try:
         closing = HitStatus(closing)
     except ValueError:
-        raise InputRejected(f"{closing!r} is not a way to close a hit; use misread, "
-                            "no_longer_wanted or duplicate") from None
+        said = "no way to close it was chosen" if closing is None else \
+            f"{closing!r} is not a way to close a hit"
+        raise InputRejected(f"{said}; choose misread, no longer wanted or duplicate") from None
     hit = _get(session, hit_id, lock=True)
     done = _steps_done(session, hit_id)
     try:

@@ -155,7 +155,8 @@ def _alerts(session: Session, ctx: Context) -> list[InboxItem]:
 
 
 # The clause an alert kind serves, shown beside it.
-_ALERT_CLAUSES = {"device_damage": "B.2", "sharing.non_partner": "C.2.a"}
+_ALERT_CLAUSES = {"device_damage": "B.2", "sharing.non_partner": "C.2.a",
+                  "hit.escalated": "D.5.a"}
 
 
 def _acknowledge(session: Session, ctx: Context, item_id: int, _decision: Decision,

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import insert, select, tuple_, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -22,6 +22,7 @@ from rtic_console.domain.roles import Permission
 from rtic_console.services.auth import authorize
 from rtic_console.services.context import Context, service_action
 from rtic_console.services.device_health import note_reads_seen, record_activity
+from rtic_console.services.hit_grouping import group_rows, write_sightings
 from rtic_console.services.matching import MatchingEngine
 from rtic_console.store.audit_log import NewEvent, append_event, append_events
 from rtic_console.store.change_bus import Change, publish
@@ -150,9 +151,14 @@ def _stored_already(session: Session,
     times = [r.captured_at for r in reads.values()]
     window = Detection.captured_at.between(min(times) - timedelta(days=1),
                                            max(times) + timedelta(days=1))
-    return {(fmt, sid) for fmt, sid in session.execute(
-        select(Detection.source_format, Detection.source_id).where(
-            window, tuple_(Detection.source_format, Detection.source_id).in_(list(reads))))}
+    by_format: dict[str, list[str]] = {}
+    for fmt, sid in reads:
+        by_format.setdefault(fmt, []).append(sid)
+    # One list of vendor ids per format (mostly one): a list of (format, id) pairs as long
+    # as a file chunk (20,000) overflows PostgreSQL's stack when planned.
+    return {(fmt, sid) for fmt, sids in by_format.items() for sid in session.scalars(
+        select(Detection.source_id).where(window, Detection.source_format == fmt,
+                                          Detection.source_id.in_(sids)))}
 
 
 def ingest_reads(session: Session, reads: Sequence[PlateRead], engine: MatchingEngine,
@@ -185,8 +191,10 @@ def ingest_reads(session: Session, reads: Sequence[PlateRead], engine: MatchingE
                 for match in engine.match(unique[key], now)]
     device_of = {det_id: devices[unique[key].device_ref] for key, det_id in inserted.items()
                  if unique[key].device_ref in devices}
+    seen = {det_id: (unique[key].captured_at, unique[key].state)
+            for key, det_id in inserted.items()}
     hit_ids = _write_hits(session, hit_rows, engine, now, channel,
-                          _from_stopped_readers(session, device_of, hit_rows))
+                          _from_stopped_readers(session, device_of, hit_rows), seen)
     if inserted:
         _record_read_activity(session, [(device_of[det_id], min(unique[key].captured_at, now))
                                         for key, det_id in inserted.items()
@@ -231,7 +239,7 @@ def rematch_reads(session: Session, engine: MatchingEngine, since: datetime,
     while True:
         rows = session.execute(
             select(Detection.id, Detection.plate, Detection.state, Detection.candidates,
-                   Detection.received_at, Detection.device_id)
+                   Detection.received_at, Detection.device_id, Detection.captured_at)
             .where(Detection.received_at >= since, Detection.id > after)
             .order_by(Detection.id).limit(batch)).all()
         if not rows:
@@ -243,17 +251,24 @@ def rematch_reads(session: Session, engine: MatchingEngine, since: datetime,
                         row.received_at)]
         device_of = {row.id: row.device_id for row in rows}
         found += _write_hits(session, hit_rows, engine, datetime.now(UTC), channel,
-                             _from_stopped_readers(session, device_of, hit_rows))
+                             _from_stopped_readers(session, device_of, hit_rows),
+                             {row.id: (row.captured_at, row.state) for row in rows})
 
 
-def _write_hits(session: Session, hit_rows: list[tuple[int, str, Match]], engine: MatchingEngine,
-                now: datetime, channel: str, stopped_reads: set[int]) -> tuple[int, ...]:
+def _write_hits(session: Session, matched: list[tuple[int, str, Match]], engine: MatchingEngine,
+                now: datetime, channel: str, stopped_reads: set[int],
+                seen: dict[int, tuple[datetime, str | None]]) -> tuple[int, ...]:
     """All hits of the batch in one INSERT, and their audit events in one append.
 
-    A hit that already exists for the same read and entry is skipped, not doubled. A hit
-    whose read is in `stopped_reads` is flagged as from an out-of-service reader.
+    A hit that already exists for the same read and entry is skipped, not doubled. A read of
+    a vehicle whose hit is open (same entry, within the engine's grouping window) is a
+    sighting of that hit, not a new one (services/hit_grouping.py). A hit whose read is in
+    `stopped_reads` is flagged as from an out-of-service reader.
     """
+    grouping = group_rows(session, matched, seen, engine.group_window)
+    hit_rows = grouping.new_hits
     if not hit_rows:
+        write_sightings(session, grouping.sightings, {}, seen, now, channel)
         return ()
     reasons = dict(session.execute(
         select(HotListEntry.id, HotListEntry.reason)
@@ -287,6 +302,7 @@ def _write_hits(session: Session, hit_rows: list[tuple[int, str, Match]], engine
     append_events(session, events)
     if ids:
         publish(session, Change.HIT_CREATED, ids)
+    write_sightings(session, grouping.sightings, ids_of, seen, now, channel)
     return tuple(ids)
 
 

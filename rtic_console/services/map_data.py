@@ -37,6 +37,7 @@ from rtic_console.services.read_position import READ_LAT, READ_LON
 from rtic_console.services.search import record_search
 from rtic_console.services.search_requests import usable_request
 from rtic_console.store.audit_log import append_event
+from rtic_console.store.database import replica_session
 from rtic_console.store.models import (
     Detection,
     DetectionImage,
@@ -322,21 +323,22 @@ def map_snapshot(session: Session, ctx: Context, start: datetime, end: datetime 
     limit = _whole(limit, "map point limit", 1, MAX_POINTS)
     # Taken first: a read committed while the snapshot runs is in the snapshot and in the
     # cursor's recent ids, or else fetched by the next delta; never skipped.
-    start_cursor = LiveCursor(_last_id(session, Detection), _last_id(session, Hit))
-    in_window = _in_window(start, end)
-    # In batches, so that no single fetch holds the GIL (and so the screen) for long.
-    rows = session.execute(_detections_query().where(*in_window)
-                           .order_by(Detection.captured_at.desc()).limit(limit + 1)
-                           .execution_options(yield_per=FETCH_BATCH)).all()
-    total = len(rows)
-    if total > limit:
-        rows = rows[:limit]
-        total = session.scalar(
-            select(func.count()).select_from(Detection)
-            .outerjoin(Device, Device.id == Detection.device_id)
-            .where(*in_window, READ_LAT.is_not(None), READ_LON.is_not(None))) or 0
-    hit_query = _hits_query().where(Hit.created_at >= start - HIT_CLOCK_SLACK, *in_window)
-    hits = session.execute(hit_query.order_by(Hit.id.desc()).limit(HIT_LIMIT)).all()
+    with replica_session(session) as reads:
+        start_cursor = LiveCursor(_last_id(reads, Detection), _last_id(reads, Hit))
+        in_window = _in_window(start, end)
+        # In batches, so that no single fetch holds the GIL (and so the screen) for long.
+        rows = reads.execute(_detections_query().where(*in_window)
+                             .order_by(Detection.captured_at.desc()).limit(limit + 1)
+                             .execution_options(yield_per=FETCH_BATCH)).all()
+        total = len(rows)
+        if total > limit:
+            rows = rows[:limit]
+            total = reads.scalar(
+                select(func.count()).select_from(Detection)
+                .outerjoin(Device, Device.id == Detection.device_id)
+                .where(*in_window, READ_LAT.is_not(None), READ_LON.is_not(None))) or 0
+        hit_query = _hits_query().where(Hit.created_at >= start - HIT_CLOCK_SLACK, *in_window)
+        hits = reads.execute(hit_query.order_by(Hit.id.desc()).limit(HIT_LIMIT)).all()
     columns = DetectionColumns.of(rows)
     cursor = start_cursor.advanced(
         (i for i in columns.ids if i > start_cursor.detection_id - ID_OVERLAP),
@@ -363,17 +365,19 @@ def map_delta(session: Session, ctx: Context, cursor: LiveCursor, start: datetim
         raise InputRejected(f"changed hit ids must be a tuple of at most {MAX_IDS} ids")
     for hit_id in changed_hit_ids:
         _whole(hit_id, "changed hit id", 1, 2**63 - 1)
-    rows, more = _since(session, _detections_query().where(Detection.captured_at >= start),
-                        Detection.id, cursor.detection_id, cursor.recent_detections,
-                        DELTA_LIMIT)
-    hit_rows, more_hits = _since(session, _hits_query().where(Detection.captured_at >= start),
-                                 Hit.id, cursor.hit_id, cursor.recent_hits, HIT_LIMIT)
-    new_hits = len(hit_rows)
-    advanced = cursor.advanced((r[0] for r in rows), (r[0] for r in hit_rows))
-    if changed_hit_ids:
-        sent = {r[0] for r in hit_rows}
-        hit_rows += [r for r in session.execute(_hits_query().where(Hit.id.in_(changed_hit_ids)))
-                     if r[0] not in sent]
+    with replica_session(session) as reads:
+        rows, more = _since(reads, _detections_query().where(Detection.captured_at >= start),
+                            Detection.id, cursor.detection_id, cursor.recent_detections,
+                            DELTA_LIMIT)
+        hit_rows, more_hits = _since(
+            reads, _hits_query().where(Detection.captured_at >= start), Hit.id, cursor.hit_id,
+            cursor.recent_hits, HIT_LIMIT)
+        new_hits = len(hit_rows)
+        advanced = cursor.advanced((r[0] for r in rows), (r[0] for r in hit_rows))
+        if changed_hit_ids:
+            sent = {r[0] for r in hit_rows}
+            changed = reads.execute(_hits_query().where(Hit.id.in_(changed_hit_ids)))
+            hit_rows += [r for r in changed if r[0] not in sent]
     return MapDelta(DetectionColumns.of(rows), tuple(map(_hit, hit_rows)), new_hits, advanced,
                     more or more_hits)
 
@@ -445,17 +449,19 @@ def map_look_back(session: Session, ctx: Context, item: MapLookBack,
     lat_lo, lat_hi, lon_lo, lon_hi = criteria.area.bounds()
     in_area = (READ_LAT.between(lat_lo, lat_hi), READ_LON.between(lon_lo, lon_hi))
     circle = criteria.area if isinstance(criteria.area, Circle) else None
-    rows, total = [], 0
-    for row in session.execute(_detections_query().where(*_in_window(start, end), *in_area)
-                               .order_by(Detection.captured_at.desc())
-                               .execution_options(yield_per=FETCH_BATCH)):
-        if circle is None or circle.contains(row[2], row[3]):
-            total += 1
-            if len(rows) < limit:
-                rows.append(row)
-    hit_rows = session.execute(
-        _hits_query().where(Hit.created_at >= start - HIT_CLOCK_SLACK, *_in_window(start, end),
-                            *in_area).order_by(Hit.id.desc()).limit(HIT_LIMIT)).all()
+    with replica_session(session) as reads:
+        rows, total = [], 0
+        for row in reads.execute(_detections_query().where(*_in_window(start, end), *in_area)
+                                 .order_by(Detection.captured_at.desc())
+                                 .execution_options(yield_per=FETCH_BATCH)):
+            if circle is None or circle.contains(row[2], row[3]):
+                total += 1
+                if len(rows) < limit:
+                    rows.append(row)
+        hit_rows = reads.execute(
+            _hits_query().where(Hit.created_at >= start - HIT_CLOCK_SLACK,
+                                *_in_window(start, end), *in_area)
+            .order_by(Hit.id.desc()).limit(HIT_LIMIT)).all()
     hits = tuple(_hit(h) for h in hit_rows if circle is None or (
         h[5] is not None and h[6] is not None and circle.contains(h[5], h[6])))
     record = record_search(session, ctx, criteria, purpose, case, request_id, total,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -26,8 +26,12 @@ class MatchingEngine:
     never under a match.
     """
 
-    def __init__(self, max_substitutions: int = 1) -> None:
+    def __init__(self, max_substitutions: int = 1,
+                 group_window: timedelta = timedelta(0)) -> None:
         self.index = HotListIndex(max_substitutions)
+        # Reads of one entry's vehicle this close to an open hit's are its sightings
+        # (services/hit_grouping.py); the ingest service sets it, zero groups nothing.
+        self.group_window = group_window
         self.list_kinds: dict[int, ListKind] = {}
         self.loaded_at: datetime | None = None
         self._pending: list[ChangeEvent] = []

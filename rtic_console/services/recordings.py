@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from rtic_console.domain.devices import DeviceKind
 from rtic_console.domain.donor_terms import RecordingDecision, recording_allowed
 from rtic_console.domain.recipients import ExportRecipient
+from rtic_console.domain.recording_coverage import Span, coverage, describe_span
 from rtic_console.domain.retention import cutoff
 from rtic_console.domain.roles import Permission
 from rtic_console.domain.stream_urls import SecretUrl
@@ -30,7 +31,12 @@ from rtic_console.services.clip_export import (
 from rtic_console.services.context import Context, InputRejected, Refused, service_action
 from rtic_console.services.device_health import hour_of, record_activity
 from rtic_console.services.donors import last_agreement_of
-from rtic_console.services.evidence_holds import add_hold, segment_held, time_range
+from rtic_console.services.evidence_holds import (
+    add_hold,
+    segment_held,
+    time_range,
+    video_holds_over,
+)
 from rtic_console.services.recipients import checked_recipient
 from rtic_console.services.viewing import PURPOSE_TITLES, ViewingPurpose, purpose_of
 from rtic_console.services.viewing_requests import approved_window
@@ -81,6 +87,32 @@ class SegmentView:
 
 
 @dataclass(frozen=True)
+class HeldSpan:
+    """An active evidence hold on this camera's video, clipped to the range shown."""
+
+    hold_id: int
+    case_number: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class PlaybackTimeline:
+    """What exists of one camera's recordings in a range: the segments to play, the gaps
+    between and around them, and the holds that keep them past retention (F.5)."""
+
+    device_id: int
+    camera_code: str
+    requested: Span
+    segments: tuple[SegmentView, ...]
+    gaps: tuple[Span, ...]
+    holds: tuple[HeldSpan, ...]
+
+    @property
+    def recorded(self) -> tuple[Span, ...]:
+        return tuple(Span(s.started_at, s.ended_at) for s in self.segments)
+
+
+@dataclass(frozen=True)
 class RecordingTarget:
     """A camera the recorder should be recording now, and the whole URL to record from."""
 
@@ -88,6 +120,7 @@ class RecordingTarget:
     code: str
     category: str
     url: SecretUrl
+    transport: str = "tcp"  # RTSP: the camera's own choice, as on the wall
 
 
 @dataclass(frozen=True)
@@ -99,6 +132,9 @@ class ExportResult:
     manifest_sha256: str
     frames: int
     hold_id: int
+    covered: Span
+    gaps: tuple[Span, ...]
+    originals: tuple[Path, ...]
 
 
 @dataclass(frozen=True)
@@ -140,7 +176,8 @@ def recording_targets(session: Session) -> list[RecordingTarget]:
             logger.warning("camera %s not recorded: %s", device.code, exc)
             continue
         if url is not None:
-            targets.append(RecordingTarget(device.id, device.code, device.category, url))
+            targets.append(RecordingTarget(device.id, device.code, device.category, url,
+                                           device.stream_transport))
     return targets
 
 
@@ -179,10 +216,11 @@ def _overlapping(session: Session, device_id: int, start: datetime,
 
 
 @service_action(PLAYBACK)
-def segments_for_playback(session: Session, ctx: Context, device_id: int, start: datetime,
-                          end: datetime, purpose: str | None,
-                          reference: str | None = None) -> list[SegmentView]:
-    """Replaying recorded video is viewing (F.2): it states a purpose and is audited."""
+def playback_timeline(session: Session, ctx: Context, device_id: int, start: datetime,
+                      end: datetime, purpose: str | None,
+                      reference: str | None = None) -> PlaybackTimeline:
+    """The camera's segments, gaps and holds in the range, to play and to draw on the
+    timeline. Replaying recorded video is viewing (F.2): it states a purpose and is audited."""
     authorize(session, ctx, Permission.VIEW_CAMERAS, action=PLAYBACK, object_type="camera",
               object_id=device_id)
     chosen = purpose_of(purpose, reference)
@@ -195,14 +233,19 @@ def segments_for_playback(session: Session, ctx: Context, device_id: int, start:
         raise Refused(f"Playback of camera {device.code} refused: {decision.reason}.",
                       action="pscn.playback", clause=decision.clause, object_type="camera",
                       object_id=device.code)
-    segments = _overlapping(session, device_id, start, end)
+    segments = tuple(_segment_view(s) for s in _overlapping(session, device_id, start, end))
+    found = coverage((Span(s.started_at, s.ended_at) for s in segments), start, end)
+    holds = tuple(HeldSpan(h.id, h.case_number, Span(max(start, h.from_at or start),
+                                                     min(end, h.to_at or end)))
+                  for h in video_holds_over(session, device_id, start, end))
     append_event(session, actor_badge=ctx.actor.badge, workstation=ctx.workstation,
                  action=PLAYBACK, object_type="camera", object_id=device.code,
                  reason=PURPOSE_TITLES[chosen],
                  details={"purpose": chosen.value, "reference": reference,
                           "from": start.isoformat(), "to": end.isoformat(),
                           "segments": len(segments)})
-    return [_segment_view(s) for s in segments]
+    return PlaybackTimeline(device.id, device.code, found.requested, segments, found.gaps,
+                            holds)
 
 
 def _unlink_after_commit(session: Session, paths: Sequence[str]) -> None:
@@ -304,13 +347,30 @@ def plan_export(session: Session, ctx: Context, camera: int | str, start: dateti
     start, end = time_range(start, end, MAX_EXPORT)
     segments = tuple(SourceSegment(s.id, s.path, s.started_at, s.ended_at, s.fps, s.sha256)
                      for s in _overlapping(session, device.id, start, end))
-    if not segments:
+    found = coverage((Span(s.started_at, s.ended_at) for s in segments), start, end)
+    if found.covered is None:
         raise InputRejected(f"there is no recording of {device.code} between "
-                            f"{start:%Y-%m-%d %H:%M:%S} and {end:%Y-%m-%d %H:%M:%S} UTC")
+                            f"{start:%Y-%m-%d %H:%M:%S} and {end:%Y-%m-%d %H:%M:%S} UTC: "
+                            "nothing to export")
     facts = {"id": device.code, "name": device.name, "category": device.category,
              "address": device.address}
     return ExportPlan(device.id, facts, start, end, case_number, report_number, purpose,
-                      segments, receiver)
+                      segments, found.covered, found.gaps, receiver)
+
+
+def describe_plan(plan: ExportPlan) -> list[str]:
+    """The lines shown before an export is written: what was asked, what the recordings
+    hold of it, and each gap."""
+    lines = [f"Asked for: {describe_span(Span(plan.start, plan.end))}",
+             f"Recorded:  {describe_span(plan.covered)} in {len(plan.segments)} segment"
+             f"{'s' if len(plan.segments) != 1 else ''}"]
+    if plan.gaps:
+        lines.append(f"{len(plan.gaps)} gap{'s' if len(plan.gaps) != 1 else ''} with no "
+                     "recording (the clip skips them; the manifest lists them):")
+        lines.extend(f"  · {describe_span(g)}" for g in plan.gaps)
+    else:
+        lines.append("No gaps: the whole range is recorded.")
+    return lines
 
 
 def _exporter_of(ctx: Context) -> dict[str, str]:
@@ -324,12 +384,13 @@ def record_export(session: Session, ctx: Context, plan: ExportPlan,
     remove it (F.5), and audits the export (F.4)."""
     authorize(session, ctx, Permission.EXPORT_EVIDENCE, action=EXPORT, object_type="camera",
               object_id=plan.device_id)
+    covered = plan.covered
     hold = add_hold(session, ctx, plan.case_number, f"evidence export {files.stem}",
-                    {"scope": "video", "device_id": plan.device_id, "from_at": plan.start,
-                     "to_at": plan.end})
+                    {"scope": "video", "device_id": plan.device_id, "from_at": covered.start,
+                     "to_at": covered.end})
     clip = files.clip
     row = EvidenceExport(
-        device_id=plan.device_id, from_at=plan.start, to_at=plan.end,
+        device_id=plan.device_id, from_at=covered.start, to_at=covered.end,
         case_number=plan.case_number, report_number=plan.report_number, purpose=plan.purpose,
         exported_by=ctx.actor.badge, clip_path=str(clip.path), clip_sha256=clip.sha256,
         clip_bytes=clip.size_bytes, manifest_path=str(files.manifest_path),
@@ -340,20 +401,27 @@ def record_export(session: Session, ctx: Context, plan: ExportPlan,
                  action=EXPORT, object_type="camera", object_id=plan.camera["id"],
                  reason=plan.purpose,
                  details={"export": files.stem, "case": plan.case_number,
-                          "report": plan.report_number, "from": plan.start.isoformat(),
-                          "to": plan.end.isoformat(), "clip_sha256": clip.sha256,
+                          "report": plan.report_number, "from": covered.start.isoformat(),
+                          "to": covered.end.isoformat(),
+                          "requested_from": plan.start.isoformat(),
+                          "requested_to": plan.end.isoformat(),
+                          "gaps": [[g.start.isoformat(), g.end.isoformat()]
+                                   for g in plan.gaps],
+                          "clip_sha256": clip.sha256,
                           "manifest_sha256": files.manifest_sha256,
                           "segments": [s.sha256 for s in plan.segments], "hold": hold.id,
                           **plan.recipient})
     return ExportResult(row.id, clip.path, clip.sha256, files.manifest_path,
-                        files.manifest_sha256, clip.frames, hold.id)
+                        files.manifest_sha256, clip.frames, hold.id, covered, plan.gaps,
+                        tuple(o.path for o in files.originals))
 
 
 @service_action(EXPORT)
 def write_export(ctx: Context, plan: ExportPlan, out_dir: str | Path) -> ExportFiles:
     """The clip and its manifest, written outside any transaction (encoding is slow; run it
     with `runner.attempt`). Refused when a source segment changed since it was recorded
-    (F.4), when the folder cannot be written, or when no frame falls in the range."""
+    (F.4) or its copy among the originals does not match, when the folder cannot be
+    written, or when no frame falls in the range."""
     try:
         files = write_export_files(plan, out_dir, _exporter_of(ctx), ctx.now())
     except ValueError as exc:

@@ -33,6 +33,7 @@ from rtic_console.services.read_position import READ_LAT, READ_LON
 from rtic_console.services.search_requests import usable_request
 from rtic_console.store.audit_log import append_event
 from rtic_console.store.change_bus import Change, publish
+from rtic_console.store.database import replica_session
 from rtic_console.store.models import Detection, Device, SearchRecord
 
 MAX_RESULTS = 5000
@@ -215,7 +216,8 @@ def search_reads(session: Session, ctx: Context, item: SearchInput) -> SearchRes
         raise InputRejected("request: only an other-use search runs under a request")
     else:
         request_id = None
-    reads, truncated = _fetch(session, criteria, devices)
+    with replica_session(session) as reads_from:
+        reads, truncated = _fetch(reads_from, criteria, devices)
     record = record_search(session, ctx, criteria, purpose, case, request_id, len(reads),
                            truncated, incident=incident, description=description)
     return SearchResult(record.id, tuple(reads), truncated, criteria.kind.value)

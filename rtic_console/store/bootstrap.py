@@ -9,13 +9,17 @@ from rtic_console.store.migrations import ensure_schema
 from rtic_console.store.sqlite_guard import check_sqlite_file
 
 
-def connect(url: str, *, interactive: bool | None = None) -> Database:
-    """The database at url, with its schema current, or an exception saying why not."""
+def connect(url: str, *, interactive: bool | None = None, read_replica_url: str = ""
+            ) -> Database:
+    """The database at url, with its schema current, or an exception saying why not; with
+    a read replica attached when one is given."""
     db = open_database(url, interactive=interactive)
     if not db.is_postgres and db.url.database and db.url.database != ":memory:":
         check_sqlite_file(Path(db.url.database))
     try:
         ensure_schema(db)
+        if read_replica_url:
+            db.attach_replica(read_replica_url, interactive=interactive)
     except Exception:
         db.dispose()
         raise

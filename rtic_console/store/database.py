@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -10,7 +11,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import URL, Engine, make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from rtic_console.store.change_bus import BUS_KEY, ChangeBus
@@ -18,6 +19,12 @@ from rtic_console.store.credentials import with_password
 from rtic_console.store.private_files import private_file
 
 logger = logging.getLogger(__name__)
+
+# Where a session finds its database's read replica (Database.attach_replica).
+REPLICA_KEY = "rtic_replica"
+# After the replica failed to answer, the primary serves reads this long before it is tried
+# again: a live map asks four times a second and must not wait on a dead server each time.
+REPLICA_RETRY_SECONDS = 30.0
 
 
 class DatabaseUnavailable(RuntimeError):
@@ -99,12 +106,42 @@ class Database:
     engine: Engine
 
     bus: ChangeBus = field(default_factory=ChangeBus)
+    replica: Engine | None = None
 
     def __post_init__(self) -> None:
-        info = {BUS_KEY: self.bus}
-        self._reader = sessionmaker(self.engine, expire_on_commit=False, info=info)
+        self._info: dict[str, object] = {BUS_KEY: self.bus}
+        self._reader = sessionmaker(self.engine, expire_on_commit=False, info=self._info)
         self._writer = sessionmaker(
-            self.engine.execution_options(rtic_write=True), expire_on_commit=False, info=info)
+            self.engine.execution_options(rtic_write=True), expire_on_commit=False,
+            info=self._info)
+        self._replica_down_until = 0.0
+
+    def attach_replica(self, raw_url: str, *, interactive: bool | None = None) -> None:
+        """Send the reads of searches, the map and the dashboard to a PostgreSQL read
+        replica (`replica_session`); everything else, every write included, stays here."""
+        url = parse_url(raw_url)
+        if not self.is_postgres or url.get_backend_name() != "postgresql":
+            raise DatabaseUrlError("a read replica needs PostgreSQL, for it and the primary")
+        url, _note = with_password(url, interactive=interactive)
+        self.replica = _postgres_engine(url)
+        self._replica_reader = sessionmaker(self.replica, expire_on_commit=False)
+        self._info[REPLICA_KEY] = self._open_replica
+
+    def _open_replica(self) -> Session | None:
+        """A read-only transaction on the replica, or None (with a warning) when it does not
+        answer; then the primary serves reads for REPLICA_RETRY_SECONDS."""
+        if time.monotonic() < self._replica_down_until:
+            return None
+        session = self._replica_reader()
+        try:
+            session.execute(text("SET TRANSACTION READ ONLY"))
+        except (OperationalError, DBAPIError) as exc:
+            session.close()
+            self._replica_down_until = time.monotonic() + REPLICA_RETRY_SECONDS
+            logger.warning("read replica does not answer (%s); reading from the primary for "
+                           "%.0f s", _short(exc), REPLICA_RETRY_SECONDS)
+            return None
+        return session
 
     @property
     def is_postgres(self) -> bool:
@@ -135,6 +172,29 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if self.replica is not None:
+            self.replica.dispose()
+
+
+@contextmanager
+def replica_session(session: Session) -> Iterator[Session]:
+    """Where a service reads detections in bulk: its database's read replica when one is
+    attached and answers, else the service's own session (the primary).
+
+    The service's writes (its audit event, its search log) stay in its own session, so they
+    commit together or not at all, and its results reach the person only after that commit.
+    A replica lags the primary by its replication delay: reads stored in the last moments
+    may be missing from an answer, never an answer's audit event.
+    """
+    open_replica = session.info.get(REPLICA_KEY)
+    replica = open_replica() if open_replica is not None else None
+    if replica is None:
+        yield session
+        return
+    try:
+        yield replica
+    finally:
+        replica.close()  # read only: nothing to commit
 
 
 def _short(exc: BaseException) -> str:

@@ -47,12 +47,14 @@ def weeks_before(session: Session, cutoff: datetime) -> list[date]:
     return sorted(weeks)
 
 
-def drop_week(session: Session, monday: date) -> dict[str, int]:
-    """Moves the week's held reads and their images out, removes its reads' hits, drops its
-    partitions; the counts of what went. The function refuses a week inside retention."""
-    row = session.execute(text("SELECT * FROM rtic_drop_detection_week(:week)"),
-                          {"week": monday}).first()
-    if row is None:
-        return {}
-    return {"reads": row.reads, "images": row.images, "hits": row.hits,
-            "hit_steps": row.hit_steps}
+def drop_weeks(session: Session, mondays: list[date]) -> dict[str, int]:
+    """Each week: moves its held reads and their images out, removes its reads' hits, drops
+    its partitions; the counts of what went, summed. One statement for them all (one round
+    trip); the function refuses a week inside retention."""
+    row = session.execute(text(
+        "SELECT coalesce(sum(d.reads), 0) AS reads, coalesce(sum(d.images), 0) AS images, "
+        "coalesce(sum(d.hits), 0) AS hits, coalesce(sum(d.hit_steps), 0) AS hit_steps "
+        "FROM unnest(CAST(:weeks AS date[])) AS w(week) "
+        "CROSS JOIN LATERAL rtic_drop_detection_week(w.week) AS d"), {"weeks": mondays}).one()
+    return {"reads": int(row.reads), "images": int(row.images), "hits": int(row.hits),
+            "hit_steps": int(row.hit_steps)}

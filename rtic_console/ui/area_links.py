@@ -51,9 +51,11 @@ def link_area(key: str, widget: Any, areas: Areas) -> None:
 
 def link_alerts(banner: AlertBanner, areas: Areas) -> None:
     """A device's alert opens the Devices area on that device, a sharing request's (C.2.a)
-    the Sharing area on that request, where the person has that area."""
+    the Sharing area on that request, an escalated hit's (D.5.a) the hit queue on that hit,
+    where the person has that area."""
     targets = {kind: key for kind, key in (("device", "devices"),
-                                           ("sharing_request", "sharing")) if areas.has(key)}
+                                           ("sharing_request", "sharing"),
+                                           ("hit", "hits")) if areas.has(key)}
     if not targets:
         return
 
@@ -64,6 +66,8 @@ def link_alerts(banner: AlertBanner, areas: Areas) -> None:
         area: Any = areas.show_area(key)
         if subject_type == "device":
             area.show_device(subject_id)
+        elif subject_type == "hit":
+            area.select_hit(int(subject_id))
         else:
             area.show_request(subject_id)
 

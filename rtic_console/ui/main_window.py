@@ -45,7 +45,8 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.session = session
         actor = session.ctx.actor
-        self.setWindowTitle(f"RTIC Console — {actor.badge} {actor.name}")
+        self._title = f"RTIC Console — {actor.badge} {actor.name}"
+        self.setWindowTitle(self._title)
         self.setObjectName("mainWindow")
         self.resize(1280, 800)
 
@@ -117,8 +118,12 @@ class MainWindow(QMainWindow):
 
     # -- areas ------------------------------------------------------------------------
     def set_area_count(self, key: str, count: int) -> None:
-        """The area's badge in the navigation: how much waits there ("Inbox (3)")."""
+        """The area's badge in the navigation: how much waits there ("Inbox (3)": the
+        decisions waiting for this person, "Hit queue (2)": the hits no one has claimed);
+        the hits' count also leads the window title, seen in the taskbar."""
         self.nav.set_count(key, count)
+        if key == "hits":
+            self.setWindowTitle(f"({count}) {self._title}" if count else self._title)
 
     @Slot(str)
     def show_area(self, key: str) -> QWidget:
@@ -163,8 +168,9 @@ class MainWindow(QMainWindow):
     @Slot(str, QWidget)
     def _on_area_built(self, key: str, widget: QWidget) -> None:
         link_area(key, widget, self.stack)
-        if key == "inbox":
-            widget.waiting_changed.connect(self._on_inbox_waiting_changed)
+        if key in ("inbox", "hits"):  # the areas that count what waits for this person
+            widget.waiting_changed.connect(
+                lambda waiting, key=key: self.set_area_count(key, waiting))
         if key == "account":
             widget.offer_display(self.display)
         states = self._saved.splitters.get(key, [])
@@ -175,11 +181,6 @@ class MainWindow(QMainWindow):
     def _on_area_shown(self, key: str) -> None:
         self.nav.select(key)
         self._last_in_workspace[self._workspace_of[key]] = key
-
-    @Slot(int)
-    def _on_inbox_waiting_changed(self, waiting: int) -> None:
-        """The inbox's badge: how many decisions wait for this person."""
-        self.set_area_count("inbox", waiting)
 
     @staticmethod
     def _splitters_of(area: QWidget) -> list[QSplitter]:

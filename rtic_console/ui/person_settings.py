@@ -15,12 +15,7 @@ from PySide6.QtCore import QByteArray, QSettings
 from PySide6.QtGui import QScreen
 
 from rtic_console.ui.theme import Theme, clamp_text_pt, parse_theme
-
-
-def console_settings() -> QSettings:
-    """Per-workstation, per-user settings (an INI file in the user's config folder)."""
-    return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, "RTIC",
-                     "rtic-console")
+from rtic_console.ui.workstation_settings import workstation_settings
 
 
 def _key_part(text: str) -> str:
@@ -48,7 +43,7 @@ class PersonSettings:
     """One person's remembered choices at this workstation."""
 
     def __init__(self, badge: str, settings: QSettings | None = None) -> None:
-        self._settings = settings if settings is not None else console_settings()
+        self._settings = settings if settings is not None else workstation_settings()
         self._group = f"people/{_key_part(badge)}"
 
     @property

@@ -12,19 +12,32 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QDateTime, QSettings
+from PySide6.QtCore import QDateTime, QSettings, Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
 from rtic_console.app import qt_application
 from rtic_console.config import Settings
-from rtic_console.demo_cameras import WALL_ORDER, configure_demo_cameras, enrol_demo_workstation
+from rtic_console.demo_cameras import (
+    DEMO_PTZ_CAMERA,
+    WALL_ORDER,
+    configure_demo_cameras,
+    configure_demo_ptz,
+    enrol_demo_workstation,
+    start_demo_onvif,
+    start_rtsp_cameras,
+)
 from rtic_console.demo_inspection import seed_demo_inspection
+from rtic_console.demo_recordings import DemoRecording, seed_demo_recordings
 from rtic_console.domain.checklist import Step, StepInput
 from rtic_console.domain.reads import PlateRead, VehicleInfo
+from rtic_console.domain.recipients import ExportRecipient
 from rtic_console.feeds.alpr_simulator import plate_crop_jpeg
 from rtic_console.feeds.camera_simulator import CameraSimulator
+from rtic_console.feeds.onvif_responder import OnvifResponder, ResponderProfile
+from rtic_console.services import cameras as camera_service
 from rtic_console.services import hits as hit_service
 from rtic_console.services import search_requests, sharing
+from rtic_console.services.audit_anchor import SystemIdentity
 from rtic_console.services.auth import sign_in
 from rtic_console.services.context import Context
 from rtic_console.services.demo_fleet import seed_demo_fleet
@@ -36,11 +49,15 @@ from rtic_console.services.demo_seed import (
     seed_demo,
     seed_demo_hot_lists,
 )
+from rtic_console.services.evidence_export import export_evidence
+from rtic_console.services.hit_escalation import EscalationRule, escalate_waiting_hits
+from rtic_console.services.hit_grouping import GROUP_WINDOW
 from rtic_console.services.ingest import ingest_reads, quarantine
 from rtic_console.services.matching import MatchingEngine
 from rtic_console.services.runner import perform
 from rtic_console.store.bootstrap import connect
 from rtic_console.store.database import Database
+from rtic_console.ui.admin.camera_dialog import CameraDialog
 from rtic_console.ui.change_bridge import ChangeBridge
 from rtic_console.ui.console_session import ConsoleSession
 from rtic_console.ui.first_run_dialog import FirstAdminDialog
@@ -48,6 +65,11 @@ from rtic_console.ui.main_window import MainWindow
 from rtic_console.ui.operations import OperationRunner
 from rtic_console.ui.sign_in_dialog import SignInDialog
 from rtic_console.ui.theme import Theme, apply_theme
+from rtic_console.ui.wall.export_dialog import ExportDialog
+from rtic_console.ui.wall.large_view import LargeViewDialog
+from rtic_console.ui.wall.playback_dialog import PlaybackDialog
+from rtic_console.ui.wall.ptz_controls import PtzPanel
+from rtic_console.ui.wall.video_wall_widget import VideoWallWidget
 
 # (plate read, candidates, reader, state, seconds ago, vehicle)
 DEMO_READS = (
@@ -56,6 +78,8 @@ DEMO_READS = (
     (DEMO_SPECIAL_APPROVED[0], (), "ALPR-FX-02", "CA", 65, ("white", "Ford", "F-150", "pickup")),
     (DEMO_STATE_PLATES[7], (), "ALPR-MB-1121", "CA", 420, ("blue", "Toyota", "Camry", "sedan")),
     ("5MNB771", (), "ALPR-FX-03", "CA", 25, ("red", "Nissan", "Altima", "sedan")),
+    # The Accord again, two readers on: a sighting of its open hit, not a hit of its own.
+    ("7KQM4B2", (), "ALPR-FX-02", "CA", 15, ("silver", "Honda", "Accord", "sedan")),
 )
 
 
@@ -97,7 +121,7 @@ def demo_database(folder: Path, settings: Settings) -> Database:
         seed_demo_hot_lists(session, datetime.now(UTC))
         seed_demo_history(session, datetime.now(UTC))
         seed_demo_fleet(session, datetime.now(UTC))
-    engine = MatchingEngine()
+    engine = MatchingEngine(group_window=GROUP_WINDOW)
     with db.read() as session:
         engine.load(session)
     now = datetime.now(UTC)
@@ -114,6 +138,19 @@ def demo_database(folder: Path, settings: Settings) -> Database:
                    "not JSON: Expecting ',' delimiter: line 1 column 41",
                    b'{"data_type": "alpr_group", "best_plate_number": "7KQ')
     return db
+
+
+def close_and_escalate(db: Database, ctx: Context, workstation: str) -> None:
+    """The misread closed by the dispatcher, and the hits still unclaimed escalated to the
+    sergeant on duty (D.5.a) as the headless service would six minutes on."""
+    misread = next(h for h in perform(db, ctx, hit_service.list_hits) if h.approximate)
+    perform(db, ctx, hit_service.claim_hit, misread.id)
+    perform(db, ctx, hit_service.close_hit, misread.id, "misread",
+            "Plate photo reads 8FJ0219, not the listed 8FJD219")
+    with db.write() as session:
+        escalate_waiting_hits(session, SystemIdentity("hit-escalation", workstation),
+                              EscalationRule(timedelta(minutes=6), timedelta(minutes=20)),
+                              datetime.now(UTC) + timedelta(minutes=6))
 
 
 def look_back(window: MainWindow, out: Path) -> list[Path]:
@@ -150,6 +187,87 @@ def seed_sharing(db: Database, ctx: Context, folder: Path) -> None:
             time_from=now - timedelta(hours=2), time_to=now), folder)
 
 
+def onvif_shots(window: MainWindow, wall: VideoWallWidget, onvif: OnvifResponder,
+                out: Path) -> list[Path]:
+    """The camera dialog after reading a new camera by its ONVIF address and testing its
+    stream (a host of its own: the demo's simulator also serves donor cameras, whose
+    pictures a stream test never decodes), and the large view of the demo's PTZ camera."""
+    with CameraSimulator(["lobby"]) as lobby, OnvifResponder(
+            [ResponderProfile("main", "Main stream", 640, 360, lobby.url("lobby")),
+             ResponderProfile("sub", "Sub-stream", 640, 360, lobby.url("lobby"))],
+            user="onvif", password="Lobby-2026", manufacturer="Axis", model="Q6135-LE",
+            firmware="11.8.64") as camera:
+        dialog = CameraDialog(window.session)
+        dialog.onvif.address.setText(f"127.0.0.1:{camera.port}")
+        dialog.onvif.user.setText(camera.user)
+        dialog.onvif.password.setText(camera.password)
+        dialog.show()
+        dialog.onvif.read_button.click()
+        settle(lambda: dialog.onvif.profile.count() > 0, 10)
+        dialog.code.setText("CAM-AG-07")
+        dialog.area.setText("Downtown")
+        dialog.address.setText("915 I St (lobby)")
+        dialog.test_button.click()
+        settle(lambda: dialog.picture.isVisible(), 15)
+        shots = save(dialog, out, "camera-onvif")
+        dialog.close()
+    index = next(i for i, g in wall.grants.items() if g.camera.code == DEMO_PTZ_CAMERA)
+    wall._on_tile_double_clicked(index)
+    view = wall.findChildren(LargeViewDialog)[-1]
+    settle(lambda: bool(view.findChildren(PtzPanel)) and view.tile._image is not None, 10)
+    panel = view.findChildren(PtzPanel)[0]
+    settle(lambda: panel.preset_combo.count() > 1, 5)
+    panel.go_to_preset(2)
+    settle(lambda: "preset" in panel.status.text(), 5)
+    shots.extend(save(view, out, "large-view-ptz"))
+    view.close()
+    return shots
+
+
+def recorded_video(session: ConsoleSession, work: Path, out: Path) -> list[Path]:
+    """Playback on a timeline with a canvass of two cameras, and an export's preview of a
+    range the recordings only partly cover."""
+    db, ctx = session.db, session.ctx
+    codes = {c.code: c for c in perform(db, ctx, camera_service.list_cameras)}
+    first, second = codes["CAM-AG-01"], codes["CAM-AG-02"]
+    start = (datetime.now(UTC) - timedelta(minutes=30)).replace(second=0, microsecond=0)
+    seed_demo_recordings(db, work / "recordings", start, (
+        DemoRecording(first.id, first.code, ((180, 60), (240, 60), (300, 60), (480, 60),
+                                             (540, 60), (600, 60), (660, 60))),
+        DemoRecording(second.id, second.code, ((0, 60), (60, 60), (120, 60), (360, 120),
+                                               (480, 120), (600, 60)))))
+    export_evidence(db, ctx, first.id, start + timedelta(minutes=8), start
+                    + timedelta(minutes=10), "26-004512", "RPT-26-0881",
+                    "Robbery at K St Mall: suspect vehicle", work / "exports",
+                    recipient=ExportRecipient.spd("26-004512"), allow_gaps=True)
+    shots = []
+    playback = PlaybackDialog(session, first, start, start + timedelta(minutes=15),
+                              purpose="evidence_collection", reference="26-004512")
+    playback.show()
+    settle(lambda: playback.clock is not None, 10)
+    settle(lambda: playback.add_camera.count() > 0, 5)
+    playback.add_camera.setCurrentIndex(playback.add_camera.findText("CAM-AG-02",
+                                                                      Qt.MatchFlag.MatchStartsWith))
+    playback.add_button.click()
+    settle(lambda: len(playback.workers) == 2, 10)
+    playback.clock.pause()
+    playback.clock.seek(start + timedelta(minutes=8, seconds=20))
+    shots.extend(save(playback, out, "playback-timeline", 2.0))
+    playback.close()
+    export = ExportDialog(session, first.id, start, start + timedelta(minutes=15))
+    export.show()
+    settle(lambda: export.camera.count() > 0, 5)
+    export.case_number.setText("26-004512")
+    export.report_number.setText("RPT-26-0881")
+    export.purpose.setText("Robbery at K St Mall: suspect vehicle leaving westbound")
+    export.preview_button.click()
+    settle(export.preview.isVisible, 10)
+    export.resize(export.width(), export.sizeHint().height())  # taller than the 600 px screen
+    shots.extend(save(export, out, "export-preview"))
+    export.close()
+    return shots
+
+
 def render_all(out: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     qt_application()
@@ -162,7 +280,10 @@ def render_all(out: Path) -> list[Path]:
     db = demo_database(work, settings)
     enrol_demo_workstation(db, settings)
     cameras = CameraSimulator(len(WALL_ORDER) - 1).start()
-    configure_demo_cameras(db, settings, cameras.port)
+    rtsp = start_rtsp_cameras()
+    configure_demo_cameras(db, settings, cameras.port, rtsp)
+    onvif = start_demo_onvif(db)
+    configure_demo_ptz(db, settings, onvif)
     seed_demo_inspection(db, settings)
     runner = OperationRunner()
     bridge = ChangeBridge(db.bus)
@@ -192,16 +313,23 @@ def render_all(out: Path) -> list[Path]:
 
         dispatcher = window_for("5201")
         ctx = dispatcher.session.ctx
-        first_hit = perform(db, ctx, hit_service.list_hits)[0]
+        first_hit = next(h for h in perform(db, ctx, hit_service.list_hits) if h.sightings)
         perform(db, ctx, hit_service.claim_hit, first_hit.id)
         perform(db, ctx, hit_service.record_step, first_hit.id,
                 StepInput(Step.CALL_FOR_SERVICE, {"cad_number": "26-118812"}))
+        close_and_escalate(db, ctx, settings.workstation)
         queue = dispatcher.areas["hits"]
         dispatcher.show_area("hits")
         queue.refresh()
         settle(lambda: queue.model.rowCount() > 0, 5)
         queue.select_hit(first_hit.id)
         shots.extend(save(dispatcher, out, "main-hits", 2.5))
+        shots.extend(save(queue.detail_panel, out, "hit-detail-sightings"))  # below the fold
+        queue.keys.help.open_help()  # what F1 or ? shows over the hit queue
+        shots.extend(save(dispatcher, out, "hit-queue-keys", 0.5))
+        queue.keys.help.close_help()
+        dispatcher.show_area("recent_hits")
+        shots.extend(save(dispatcher, out, "main-recent-hits"))
         live_map = dispatcher.areas["map"]
         dispatcher.show_area("map")
         settle(lambda: live_map.view is not None and live_map.view.ready, 15)
@@ -241,6 +369,7 @@ def render_all(out: Path) -> list[Path]:
         wall.set_purpose("training")
         settle(lambda: sum(t._image is not None for t in wall.grid.tiles) >= 7, 15)
         shots.extend(save(sergeant, out, "main-wall", 1.0))
+        shots.extend(onvif_shots(sergeant, wall, onvif, out))
         wall.shutdown()
         near = sergeant.areas["registry"].near_panel
         near.latitude.setText("38.5770")
@@ -250,6 +379,7 @@ def render_all(out: Path) -> list[Path]:
         near.find_button.click()
         settle(lambda: near.model.rowCount() > 0, 5)
         seed_sharing(db, sergeant.session.ctx, work / "sharing")
+        shots.extend(recorded_video(sergeant.session, work, out))
         for key in ("dashboard", "cameras", "devices", "donors", "registry", "sharing",
                     "quarantine", "roster", "workstations", "inspections", "retention", "audit",
                     "account"):
@@ -273,7 +403,10 @@ def render_all(out: Path) -> list[Path]:
     finally:
         bridge.close()
         runner.shutdown()
+        onvif.stop()
         cameras.stop()
+        if rtsp is not None:
+            rtsp.stop()
         db.dispose()
     return shots
 

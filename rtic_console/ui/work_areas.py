@@ -23,6 +23,7 @@ from rtic_console.ui.audit_viewer import AuditViewerWidget
 from rtic_console.ui.console_session import ConsoleSession
 from rtic_console.ui.dashboard.dashboard_widget import DashboardWidget
 from rtic_console.ui.hits.hit_queue_widget import HitQueueWidget
+from rtic_console.ui.hits.recent_hits_widget import RecentHitsWidget
 from rtic_console.ui.hotlists.hot_lists_widget import HotListsWidget
 from rtic_console.ui.inbox.inbox_widget import InboxWidget
 from rtic_console.ui.map.map_widget import MapWidget
@@ -58,6 +59,7 @@ OPS, INV, OVS, ADM = (Workspace.OPERATIONS, Workspace.INVESTIGATIONS, Workspace.
                       Workspace.ADMINISTRATION)
 WORK_AREAS: tuple[WorkArea, ...] = (
     WorkArea("hits", "Hit queue", OPS, Permission.VIEW_HITS, HitQueueWidget, eager=True),
+    WorkArea("recent_hits", "Recent hits", OPS, Permission.VIEW_HITS, RecentHitsWidget),
     WorkArea("map", "Live map", OPS, Permission.VIEW_MAP, MapWidget),
     WorkArea("wall", "Video wall", OPS, Permission.VIEW_CAMERAS, VideoWallWidget),
     WorkArea("search", "Search", INV, Permission.SEARCH_READS, SearchWidget),

@@ -125,11 +125,37 @@ def test_export_writes_the_clip_and_is_refused_for_donor_cameras(as_person, admi
                                "26-1", "--report", "R-9", "--out", str(tmp_path / "out"),
                                "--recipient", "spd")
     assert code == 0, err
-    (clip,) = (tmp_path / "out").glob("*.avi")
+    (clip,) = (tmp_path / "out").glob("*.mp4")
     assert hashlib.sha256(clip.read_bytes()).hexdigest() in out
     manifest = json.loads(next((tmp_path / "out").glob("*.manifest.json")).read_text())
     assert manifest["report_number"] == "R-9" and manifest["clip"]["frames"] == 10
     assert manifest["recipient"]["recipient"] == "SPD internal use, case 26-1"
+
+
+@pytest.mark.policy("F.4")
+def test_export_shows_the_gaps_and_needs_allow_gaps_from_a_script(as_person, admin,
+                                                                  db: Database,
+                                                                  tmp_path: Path) -> None:
+    """Recording began 4 s into the range asked for: a script is stopped before anything
+    is written, and with --allow-gaps the export names and lists what it holds."""
+    camera = add_camera(db, admin, "CAM-AG-01", recording_enabled=True)
+    t0 = (datetime.now(UTC) - timedelta(hours=2)).replace(microsecond=0)
+    with db.write() as session:
+        recordings.index_segment(session, write_segment(
+            tmp_path / "rec", camera.id, t0 + timedelta(seconds=4), 10))
+    argv = ["export", "--camera", "CAM-AG-01", "--from", t0.isoformat(), "--to",
+            (t0 + timedelta(seconds=6)).isoformat(), "--case", "26-1", "--recipient", "spd",
+            "--out", str(tmp_path / "out")]
+    code, out, err = as_person("1001", *argv)
+    assert code == 3 and "1 gap with no recording" in err and "--allow-gaps" in err
+    assert not (tmp_path / "out").exists()
+    code, out, err = as_person("1001", *argv, "--allow-gaps")
+    assert code == 0, err
+    assert "1 gap in the range asked for" in out and "Originals: 1 segment file" in out
+    (clip,) = (tmp_path / "out").glob("*.mp4")
+    assert clip.name.startswith(f"CAM-AG-01-{t0 + timedelta(seconds=4):%Y%m%dT%H%M%SZ}-")
+    manifest = json.loads(next((tmp_path / "out").glob("*.manifest.json")).read_text())
+    assert manifest["gaps"][0]["seconds"] == 4.0
 
 
 def test_camera_add_seals_the_credentials_and_list_never_shows_them(
@@ -154,6 +180,16 @@ def test_camera_add_seals_the_credentials_and_list_never_shows_them(
     code, _, err = as_person("1001", "camera", "add", "CAM-X", "--name", "X", "--category",
                              "neighbour", "--url", "rtsp://10.0.0.1/x")
     assert code == 2 and "category must be one of: agency, city, city_traffic" in err
+
+
+def test_camera_add_takes_the_rtsp_transport(as_person, admin, db: Database) -> None:
+    code, _, err = as_person("1001", "camera", "add", "CAM-CY-03", "--name", "J St", "--category",
+                             "city", "--url", "rtsp://10.1.2.3/101", "--substream-url",
+                             "rtsp://10.1.2.3/102", "--transport", "udp")
+    assert code == 0, err
+    code, out, _ = as_person("1001", "camera", "list", "--json")
+    (row,) = json.loads(out)
+    assert (row["transport"], row["substream_url"]) == ("udp", "rtsp://10.1.2.3/102")
 
 
 @pytest.mark.policy("G.1")

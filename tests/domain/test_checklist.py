@@ -66,13 +66,41 @@ def test_confirm_needs_the_claim_all_four_steps_and_still_wanted() -> None:
     (Step.RECORD_CHECKS, {"clets_result": "x", "ncic_result": "y", "outcome": "maybe"},
      "outcome"),
     (Step.VEHICLE_AND_DIRECTION, {"vehicle_description": "blue Civic"}, "Direction"),
-    (Step.BROADCAST, {"channel": "Tac 2"}, "broadcast time"),
+    (Step.VEHICLE_AND_DIRECTION, {"vehicle_description": "blue Civic", "direction": "NNE"},
+     "not one of"),
+    (Step.BROADCAST, {"channel": "Tac 2", "broadcast_at": "09:58"}, "time zone"),
+    (Step.BROADCAST, {"channel": "Tac 2", "broadcast_at": datetime(2026, 11, 22, 9, 58)},
+     "time zone"),
     (Step.BROADCAST, {"channel": "Tac 2", "broadcast_at": NOW + timedelta(hours=1)}, "future"),
     (Step.BROADCAST, {"channel": 7, "broadcast_at": NOW}, "must be text"),
 ])
 def test_bad_step_data_named(step: Step, data: dict, message: str) -> None:
     with pytest.raises(ChecklistError, match=message):
         clean_step(StepInput(step, data), CREATED, NOW)
+
+
+def test_the_broadcast_time_is_the_moment_of_recording_unless_given() -> None:
+    step_3_at = NOW - timedelta(seconds=40)
+    cleaned = clean_step(StepInput(Step.BROADCAST, {"channel": "Tac 2"}), step_3_at, NOW)
+    assert cleaned == {"channel": "Tac 2", "broadcast_at": NOW.isoformat()}
+    given = step_3_at + timedelta(seconds=10)
+    assert clean_step(StepInput(Step.BROADCAST, {"channel": "Tac 2", "broadcast_at": given}),
+                      step_3_at, NOW)["broadcast_at"] == given.isoformat()
+    # Entered to the second: the second step 3 was recorded in is not before it.
+    same_second = step_3_at.replace(microsecond=0)
+    assert clean_step(StepInput(Step.BROADCAST, {"channel": "Tac 2",
+                                                 "broadcast_at": same_second}),
+                      step_3_at.replace(microsecond=500_000), NOW)
+
+
+@pytest.mark.policy("D.6.a")
+def test_a_broadcast_before_step_3_is_refused() -> None:
+    step_3_at = NOW - timedelta(seconds=40)
+    with pytest.raises(ChecklistRefusal, match="before step 3 was recorded") as refused:
+        clean_step(StepInput(Step.BROADCAST, {"channel": "Tac 2",
+                                              "broadcast_at": step_3_at - timedelta(seconds=1)}),
+                   step_3_at, NOW)
+    assert refused.value.clause == "D.6.a"
 
 
 def test_step_data_cleaned() -> None:

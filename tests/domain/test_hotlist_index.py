@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 
 import pytest
 from hypothesis import given, settings
@@ -248,3 +248,43 @@ def test_index_agrees_with_brute_force(listed: list[str], read: str, candidates:
     for match in found.values():
         assert ocr_substitutions(match.read_plate, match.listed_plate) == match.substitutions
         assert match.substitutions <= max_subs
+
+
+@pytest.mark.parametrize("odd", ["", "-", "ABC12é", "ABC\ud80012", "ABC,123", "\x00ABC123",
+                                 "ABC123\n", "+ABC123", "٣ABC123"])
+def test_texts_holding_what_no_plate_can_match_nothing_and_spoil_nothing(odd: str) -> None:
+    index = index_of("ABC123", "ABC12")
+    assert index.match(odd, "CA", [], NOW) == []
+    # The odd text may sit anywhere among the candidates; the others still match.
+    (match,) = index.match(odd, "CA", [odd, "A8C123", odd], NOW)
+    assert (match.listed_plate, match.candidate_index) == ("ABC123", 1)
+
+
+def test_leading_characters_count_in_keys_and_plates() -> None:
+    index = index_of("0ABC12", "ABC12", "00ABC12", "DABC12Q")
+    assert set(hits(index, "ABC12")) == {"ABC12"}
+    assert set(hits(index, "OABC12")) == {"0ABC12"}
+    assert set(hits(index, "0OABC12")) == {"00ABC12"}
+    assert hits(index, "DABC120")["DABC12Q"].substitutions == 1
+
+
+def test_long_plates_and_many_lists_come_back_whole() -> None:
+    index = HotListIndex(max_substitutions=2)
+    plates = ["ZZ99ZZ99ZZ", "0000000001", "QDO8B1I2Z5"]
+    for n in range(300):  # more (list, state, priority) triples than a small record holds
+        index.add(n, f"list-{n % 150}", plates[n % 3], ("CA", "NV", None)[n % 3], 1 + n % 2)
+    found = {m.entry_id: m for m in index.match(plates[0], None, plates[1:], NOW)}
+    assert len(found) == 300
+    for n, match in found.items():
+        assert (match.listed_plate, match.list_id, match.priority) == (
+            plates[n % 3], f"list-{n % 150}", 1 + n % 2)
+    assert index.list_size("list-7") == 2
+
+
+def test_a_time_zone_without_an_offset_is_refused() -> None:
+    class NoOffset(tzinfo):
+        def utcoffset(self, dt: datetime | None) -> None:
+            return None
+
+    with pytest.raises(ValueError, match="time zone"):
+        index_of("ABC123").match("XYZ789", "CA", [], datetime(2026, 11, 21, tzinfo=NoOffset()))

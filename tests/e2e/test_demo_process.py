@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -15,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from rtic_console.demo_runtime import FOLDER_PREFIX, demo_folder
+from rtic_console.feeds.rtsp_server_process import encoders
 from tests.feeds.ingest_harness import wait_for
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -32,6 +34,13 @@ def children(pid: int) -> set[int]:
         if fields.get("PPid", "").strip() == str(pid):
             found.add(int(status.parent.name))
     return found
+
+
+def command_line(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
 
 
 def alive(pid: int) -> bool:
@@ -72,14 +81,35 @@ def demo(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], Path]]:
             process.wait(10)
 
 
+def onvif_port(database: Path) -> int:
+    """The port of the demo's PTZ camera (its ONVIF responder), from the camera's address."""
+    with sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=1) as conn:
+        address = conn.execute("SELECT address FROM camera_onvif").fetchone()[0]
+    return int(address.rsplit(":", 1)[1].split("/", 1)[0])
+
+
+def answers(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=2).close()
+    except OSError:
+        return False
+    return True
+
+
 def test_asked_to_stop_the_demo_stops_all_it_started_and_removes_its_files(
         demo: tuple[subprocess.Popen[str], Path]) -> None:
     process, folder = demo
     started = children(process.pid)
     assert started, "the camera simulator runs as a child process"
+    if encoders():
+        assert any("rtsp_camera_server" in command_line(pid) for pid in started), \
+            "the RTSP camera server runs as a child process"
     assert folder.is_dir() and folder.name.startswith(FOLDER_PREFIX)
+    ptz_port = onvif_port(folder / "demo.db")
+    assert answers(ptz_port), "the demo's PTZ camera answers ONVIF on loopback"
     process.send_signal(signal.SIGTERM)
     assert process.wait(60) == 0
+    assert not answers(ptz_port), "the PTZ camera's responder ends with the demo"
     wait_for(lambda: not any(alive(pid) for pid in started), 10)
     assert not folder.exists(), "the demo's database, spool and recordings are removed"
     assert not list(folder.parent.glob(f"{FOLDER_PREFIX}*"))

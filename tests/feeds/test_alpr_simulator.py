@@ -25,7 +25,7 @@ from rtic_console.services.demo_seed import DEMO_DEVICES
 from rtic_console.services.hotlists import HotPlateInput, add_hot_plate
 from rtic_console.services.runner import perform
 from rtic_console.store.database import Database
-from rtic_console.store.models import Detection, DetectionImage, Device, Hit
+from rtic_console.store.models import Detection, DetectionImage, Device, Hit, HitSighting
 from tests.feeds.ingest_harness import ServiceThread, wait_for
 
 HOT = ("7KQX214", "5RTB880")
@@ -56,7 +56,10 @@ def test_every_format_arrives_once_and_hot_reads_hit(
     with db.read() as session:
         stored = Counter(session.scalars(select(Detection.source_format)))
         unmatched = session.scalars(select(Detection).where(Detection.device_id.is_(None)))
+        # Each hot read is matched once: its car's hit, or a sighting of that open hit.
         plates = dict(session.execute(select(Hit.detection_id, Hit.listed_plate)).all())
+        plates |= dict(session.execute(select(HitSighting.detection_id, Hit.listed_plate)
+                                       .join(Hit, Hit.id == HitSighting.hit_id)).all())
         hit_reads = session.execute(select(Detection.plate).where(Detection.id.in_(plates)))
         images = session.scalar(select(DetectionImage.id).limit(1))
         beat = session.scalars(select(Device).where(Device.code == devices[0].code)).one()

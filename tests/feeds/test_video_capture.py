@@ -8,7 +8,6 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import cv2
 import numpy as np
@@ -20,9 +19,9 @@ from rtic_console.feeds.video_capture import (
     Failure,
     StreamError,
     StreamState,
-    StreamStatus,
     VideoSource,
 )
+from tests.feeds.capture_harness import States, wait_until
 
 STREAMS = ["frames", "newest", "stall", "stop", "corrupt1", "corrupt6", "resize", "reduce",
            "transform", "badmask", "pause", "dark", "gone"]
@@ -32,58 +31,6 @@ STREAMS = ["frames", "newest", "stall", "stop", "corrupt1", "corrupt6", "resize"
 def sim() -> Iterator[CameraSimulator]:
     with CameraSimulator(STREAMS, size=(320, 180), fps=15) as simulator:
         yield simulator
-
-
-@pytest.fixture
-def start() -> Iterator[Callable[..., CaptureWorker]]:
-    """Starts workers with short timeouts and proves every one of them ends."""
-    workers: list[CaptureWorker] = []
-
-    def _start(url: str, **kwargs: Any) -> CaptureWorker:
-        options = {"stale_after_s": 0.4, "open_timeout_s": 2.0, "read_timeout_s": 1.0,
-                   "backoff_initial_s": 0.2, "backoff_max_s": 1.0} | kwargs
-        worker = CaptureWorker(url, **options)
-        workers.append(worker)
-        worker.start()
-        return worker
-
-    yield _start
-    for worker in workers:
-        worker.request_stop()
-    for worker in workers:
-        assert worker.stop(), f"{worker.name} did not stop"
-    assert not [t for t in threading.enumerate() if t.name.startswith("capture-")]
-
-
-class States:
-    """Collects on_state calls, which arrive from the worker and watchdog threads."""
-
-    def __init__(self) -> None:
-        self.seen: list[StreamStatus] = []
-        self._changed = threading.Condition()
-
-    def __call__(self, status: StreamStatus) -> None:
-        with self._changed:
-            self.seen.append(status)
-            self._changed.notify_all()
-
-    def wait(self, state: StreamState, timeout: float = 5.0) -> StreamStatus:
-        def found() -> StreamStatus | None:
-            return next((s for s in self.seen if s.state is state), None)
-
-        with self._changed:
-            assert self._changed.wait_for(found, timeout), f"never {state}: {self.seen}"
-            return found()  # type: ignore[return-value]
-
-    def states(self) -> list[StreamState]:
-        return [s.state for s in self.seen]
-
-
-def wait_until(predicate: Callable[[], object], timeout: float = 5.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        assert time.monotonic() < deadline, "condition not met in time"
-        time.sleep(0.02)
 
 
 def free_port() -> int:

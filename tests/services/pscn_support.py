@@ -78,13 +78,14 @@ def write_segment(folder: Path, device_id: int, started_at: datetime, frames: in
 
 
 def grey_levels(path: Path) -> list[int]:
-    """The grey level of each frame of a video file, as decoded."""
+    """The grey level of each frame of a video file, as decoded, measured on the lower half
+    (an evidence clip burns its capture time into the top)."""
     capture = cv2.VideoCapture(str(path))
     levels = []
     while True:
         ok, frame = capture.read()
         if not ok:
             break
-        levels.append(round(float(frame.mean())))
+        levels.append(round(float(frame[frame.shape[0] // 2:].mean())))
     capture.release()
     return levels

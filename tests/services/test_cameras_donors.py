@@ -219,3 +219,20 @@ def test_terms_follow_edits_and_withdrawal(db: Database, admin: Context) -> None
         perform(db, admin, donors.update_agreement, current.id, agreement(("CAM-PD-01",)))
     again = add_agreement(db, admin, ("CAM-PD-01",), reference="DA-2026-009")
     assert again.status == "current", "a withdrawn agreement does not block a new one"
+
+
+def test_the_rtsp_transport_is_kept_per_camera_and_audited(db: Database,
+                                                          admin: Context) -> None:
+    tcp = add_camera(db, admin, "CAM-AG-01")
+    udp = add_camera(db, admin, "CAM-AG-02", stream_transport="udp")
+    assert (tcp.stream_transport, udp.stream_transport) == ("tcp", "udp")
+    assert query(db, admin, cameras.plan_stream_check, "CAM-AG-02").transport == "udp"
+    changed = CameraInput(**{**CameraInput(code="CAM-AG-01", name="Camera CAM-AG-01",
+                                           category="agency", area="Downtown",
+                                           stream_url=tcp.display_url).__dict__,
+                             "stream_transport": "udp"})
+    perform(db, admin, cameras.edit_camera, tcp.id, changed)
+    (event,) = _events(db, "camera.edit")
+    assert event.details["changed"] == ["stream_transport"]
+    with pytest.raises(InputRejected, match="tcp or udp"):
+        add_camera(db, admin, "CAM-AG-03", stream_transport="http")

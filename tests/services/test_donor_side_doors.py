@@ -76,7 +76,7 @@ def test_a_camera_once_under_a_donor_agreement_is_never_recorded(
                                        start + timedelta(minutes=10), "26-1", None,
                                        "evidence collection", tmp_path / "out"),
                    action="evidence.export", clause="G.1")
-    assert_refused(db, lambda: perform(db, admin, recordings.segments_for_playback, camera.id,
+    assert_refused(db, lambda: perform(db, admin, recordings.playback_timeline, camera.id,
                                        start, start + timedelta(minutes=10), "training"),
                    action="pscn.playback", clause="G.1")
     assert not (tmp_path / "out").exists()

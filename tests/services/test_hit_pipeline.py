@@ -105,6 +105,15 @@ def test_duplicate_read_stored_once(db: Database, engine: MatchingEngine, listed
     assert (again.stored, again.duplicates, again.hit_ids) == (0, 1, ())
 
 
+def test_a_file_chunk_resent_is_stored_once(db: Database, engine: MatchingEngine) -> None:
+    """A file chunk's worth of reads (20,000), half of them sent before: on PostgreSQL the
+    look-up of vendor ids stored already once overflowed the planner's stack at this size."""
+    reads = [read(f"{n:07d}", source_id=f"chunk-{n}") for n in range(20_000)]
+    first = ingest(db, engine, *reads[:10_000])
+    again = ingest(db, engine, *reads)
+    assert (first.stored, again.stored, again.duplicates) == (10_000, 10_000, 10_000)
+
+
 @pytest.mark.policy("E.2")
 def test_expired_entry_stops_matching(db: Database, engine: MatchingEngine, enrol) -> None:
     officer = enrol("6302", "officer")
@@ -150,8 +159,7 @@ def _work_to_confirmation(db: Database, ctx: Context, hit_id: int) -> None:
                                        "outcome": "still_wanted"}),
         StepInput(Step.VEHICLE_AND_DIRECTION, {"vehicle_description": "silver Honda Civic",
                                                "direction": "E"}),
-        StepInput(Step.BROADCAST, {"channel": "Central 1",
-                                   "broadcast_at": datetime.now(UTC)}),
+        StepInput(Step.BROADCAST, {"channel": "Central 1"}),  # broadcast as it is recorded
     ]
     for item in steps:
         perform(db, ctx, hit_service.record_step, hit_id, item)
@@ -219,6 +227,8 @@ def test_closing_as_misread_needs_the_claim_and_a_reason(db: Database, engine: M
     assert event.reason == reason and event.details["closing"] == "misread"
     with pytest.raises(InputRejected, match="not a way to close"):
         perform(db, dispatcher, hit_service.close_hit, hit_id, "recovered", reason)
+    with pytest.raises(InputRejected, match="no way to close it was chosen"):
+        perform(db, dispatcher, hit_service.close_hit, hit_id, None, reason)
 
 
 @pytest.mark.policy("D.5.b")
@@ -275,6 +285,38 @@ def test_still_wanted_is_not_closed_as_no_longer_wanted(db: Database, engine: Ma
     assert_refused(db, lambda: perform(db, dispatcher, hit_service.close_hit, hit_id,
                                        HitStatus.NO_LONGER_WANTED, "vehicle left the area"),
                    action="hits.close", clause="D.6.a", match="still wanted")
+
+
+@pytest.mark.policy("D.6.a")
+def test_no_answer_is_chosen_for_the_dispatcher(db: Database, engine: MatchingEngine, listed,
+                                                enrol) -> None:
+    """The issue's case: a direction nobody chose, and a broadcast 'at' a time before steps
+    2 and 3 were recorded, entered the permanent record."""
+    hit_id = ingest(db, engine, read("7ABC123")).hit_ids[0]
+    dispatcher = enrol("5201", "dispatcher")
+    perform(db, dispatcher, hit_service.claim_hit, hit_id)
+    before_steps = datetime.now(UTC) - timedelta(seconds=2)  # entered to the second
+    for item in (StepInput(Step.CALL_FOR_SERVICE, {"cad_number": "26-118812"}),
+                 StepInput(Step.RECORD_CHECKS, {"clets_result": "SVS: STOLEN", "ncic_result":
+                                                "NIC V1 ACTIVE", "outcome": "still_wanted"})):
+        perform(db, dispatcher, hit_service.record_step, hit_id, item)
+    with pytest.raises(InputRejected, match="Direction of travel is required"):
+        perform(db, dispatcher, hit_service.record_step, hit_id, StepInput(
+            Step.VEHICLE_AND_DIRECTION, {"vehicle_description": "silver Honda Civic"}))
+    perform(db, dispatcher, hit_service.record_step, hit_id, StepInput(
+        Step.VEHICLE_AND_DIRECTION, {"vehicle_description": "silver Honda Civic",
+                                     "direction": "unknown"}))
+    assert_refused(db, lambda: perform(db, dispatcher, hit_service.record_step, hit_id,
+                                       StepInput(Step.BROADCAST, {"channel": "Central 1",
+                                                                  "broadcast_at": before_steps})),
+                   action="hits.step", clause="D.6.a", match="before step 3 was recorded")
+    perform(db, dispatcher, hit_service.record_step, hit_id,
+            StepInput(Step.BROADCAST, {"channel": "Central 1"}))
+    steps = perform(db, dispatcher, hit_service.hit_detail, hit_id).steps
+    assert steps[2].data["direction"] == "unknown"
+    assert datetime.fromisoformat(str(steps[3].data["broadcast_at"])) == steps[3].done_at, \
+        "no time given: the broadcast is the moment it was recorded"
+    assert steps[3].done_at >= steps[2].done_at
 
 
 @pytest.mark.policy("D.6.a")

@@ -83,12 +83,12 @@ def test_export_is_a_clip_with_its_hash_and_a_manifest(db: Database, admin: Cont
     result = export_evidence(db, admin, "cam-ag-01",
                      t0 + timedelta(seconds=1), t0 + timedelta(seconds=7), " 26-004512 ",
                      "RPT-88", "Robbery at K St Mall", tmp_path / "evidence",
-                     recipient=ExportRecipient.spd("26-004512"))
+                     recipient=ExportRecipient.spd("26-004512"), allow_gaps=True)
 
     levels = grey_levels(result.clip_path)
     expected = [n * 8 for n in [*range(5, 10), *range(10, 20), *range(20, 25)]]
     assert len(levels) == result.frames == 20
-    assert all(abs(a - b) <= 2 for a, b in zip(levels, expected, strict=True)), levels
+    assert all(abs(a - b) <= 4 for a, b in zip(levels, expected, strict=True)), levels
     assert result.clip_sha256 == _sha(result.clip_path)
     manifest = json.loads(result.manifest_path.read_text())
     assert result.manifest_sha256 == _sha(result.manifest_path)
@@ -101,16 +101,18 @@ def test_export_is_a_clip_with_its_hash_and_a_manifest(db: Database, admin: Cont
     assert manifest["from_utc"] == (t0 + timedelta(seconds=1)).isoformat()
     assert [s["sha256"] for s in manifest["segments"]] == [s.sha256 for s in segments]
     assert manifest["gaps"] == [{"from_utc": (t0 + timedelta(seconds=4)).isoformat(),
-                                 "to_utc": (t0 + timedelta(seconds=6)).isoformat()}]
+                                 "to_utc": (t0 + timedelta(seconds=6)).isoformat(),
+                                 "seconds": 2.0}]
     (event,) = _events(db, "evidence.export")
     assert event.details["clip_sha256"] == result.clip_sha256
     assert event.details["case"] == "26-004512" and event.reason == "Robbery at K St Mall"
     (hold,) = query(db, admin, evidence_holds.list_holds)
     assert hold.id == result.hold_id and hold.case_number == "26-004512"
 
-    second = export_evidence(db, admin, camera.id, t0, t0
-                     + timedelta(seconds=1), "26-004512", None, "same range", tmp_path / "evidence",
-                     recipient=ExportRecipient.spd("26-004512"))
+    second = export_evidence(db, admin, camera.id, t0 + timedelta(seconds=1), t0
+                     + timedelta(seconds=7), "26-004512", None, "same range",
+                     tmp_path / "evidence", recipient=ExportRecipient.spd("26-004512"),
+                     allow_gaps=True)
     assert second.clip_path != result.clip_path and result.clip_path.exists()
     with open(segments[2].path, "r+b") as f:
         f.seek(400)
@@ -118,7 +120,8 @@ def test_export_is_a_clip_with_its_hash_and_a_manifest(db: Database, admin: Cont
     assert_refused(db, lambda: export_evidence(db, admin, camera.id, t0,
                                        t0 + timedelta(seconds=8), "26-004512", None, "again",
                                        tmp_path / "evidence",
-                                       recipient=ExportRecipient.spd("26-004512")),
+                                       recipient=ExportRecipient.spd("26-004512"),
+                                       allow_gaps=True),
                    action="evidence.export", clause="F.4",
                    match="no longer matches its recorded hash", error=Refused)
 
@@ -128,12 +131,13 @@ def test_playback_states_a_purpose(db: Database, admin: Context, tmp_path: Path)
     camera = add_camera(db, admin, "CAM-AG-01", recording_enabled=True)
     t0 = datetime.now(UTC) - timedelta(minutes=10)
     _index(db, write_segment(tmp_path, camera.id, t0, 5))
-    assert_refused(db, lambda: perform(db, admin, recordings.segments_for_playback, camera.id,
+    assert_refused(db, lambda: perform(db, admin, recordings.playback_timeline, camera.id,
                                        t0, t0 + timedelta(minutes=1), None),
                    action="pscn.playback", clause="F.2", match="State why", error=Refused)
-    (segment,) = perform(db, admin, recordings.segments_for_playback, camera.id,
-                         t0 - timedelta(minutes=1), t0 + timedelta(minutes=1),
-                         "evidence_collection", "26-55")
+    timeline = perform(db, admin, recordings.playback_timeline, camera.id,
+                       t0 - timedelta(minutes=1), t0 + timedelta(minutes=1),
+                       "evidence_collection", "26-55")
+    (segment,) = timeline.segments
     assert segment.frames == 5 and segment.started_at == t0
     (event,) = _events(db, "pscn.playback")
     assert event.details["purpose"] == "evidence_collection" and event.details["segments"] == 1
@@ -178,3 +182,11 @@ def test_a_recorded_segment_counts_in_the_cameras_hourly_health(db: Database, ad
         hours = sorted((r.hour.hour, r.heartbeats) for r in session.scalars(
             select(DeviceHealthHour).where(DeviceHealthHour.device_id == camera.id)))
     assert hours == [(9, 1), (10, 1)]
+
+
+def test_the_recorder_uses_the_cameras_own_rtsp_transport(db: Database, admin: Context) -> None:
+    add_camera(db, admin, "CAM-AG-01", recording_enabled=True)
+    add_camera(db, admin, "CAM-AG-02", recording_enabled=True, stream_transport="udp")
+    with db.read() as session:
+        transports = {t.code: t.transport for t in recordings.recording_targets(session)}
+    assert transports == {"CAM-AG-01": "tcp", "CAM-AG-02": "udp"}

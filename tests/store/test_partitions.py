@@ -84,4 +84,4 @@ def test_weeks_are_made_ahead_and_a_week_inside_retention_is_never_dropped(db) -
         assert partitions.make_weeks_ahead(session, later) == 0
     monday = NOW.date() - timedelta(days=100 + NOW.weekday())
     with pytest.raises(Exception, match="inside retention"), db.write() as session:
-        partitions.drop_week(session, monday)
+        partitions.drop_weeks(session, [monday])

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from rtic_console.domain.recording_coverage import Span
 from rtic_console.feeds.recorder import RecorderWorker
 from rtic_console.feeds.spool import Spool
 from rtic_console.services.audit_review import export_csv
@@ -81,12 +82,14 @@ def test_evidence_clips_manifests_and_audit_exports_are_private(
                           "address": ""}, t0, t0 + timedelta(seconds=2), "26-1", None,
                       "evidence collection",
                       (SourceSegment(1, seg.path, seg.started_at, seg.ended_at, seg.fps,
-                                     seg.sha256),))
+                                     seg.sha256),), Span(seg.started_at, seg.ended_at))
     shared = private_folder(tmp_path / "evidence")
     os.chmod(shared, 0o755)  # a folder someone chose keeps its own permissions
     files = write_export_files(plan, shared / "case-26-1", {"badge": "1001"}, t0)
     assert files is not None
     assert mode(files.clip.path) == mode(files.manifest_path) == 0o600
+    (original,) = files.originals
+    assert mode(original.path) == 0o600 and mode(original.path.parent) == 0o700
     assert mode(shared / "case-26-1") == 0o700 and mode(shared) == 0o755
     csv_path = tmp_path / "audit.csv"
     perform(db, admin, export_csv, AuditFilter(limit=None), csv_path)

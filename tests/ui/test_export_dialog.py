@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QPoint, Qt
 
 from rtic_console.services import recordings
 from rtic_console.services.cameras import CameraView
@@ -64,6 +65,12 @@ def test_export_manifest_hash_matches_the_clip(qtbot, console_session, admin, db
     dialog.report_number.setText("RPT-88")
     dialog.purpose.setText("Robbery at K St Mall")
     dialog.folder.setText(str(tmp_path / "evidence"))
+    assert not dialog.export_button.isEnabled(), "nothing is exported before the preview"
+    dialog.preview_button.click()
+    qtbot.waitUntil(dialog.preview.isVisible, timeout=10000)
+    assert "1 gap with no recording" in dialog.preview_text.toPlainText()
+    assert dialog.export_button.text() == "Export anyway" and dialog.gap_warning.isVisible()
+    assert not (tmp_path / "evidence").exists(), "the preview writes nothing"
     dialog.export_button.click()
     assert dialog.busy
     qtbot.waitUntil(lambda: dialog.exported is not None, timeout=20000)
@@ -76,6 +83,12 @@ def test_export_manifest_hash_matches_the_clip(qtbot, console_session, admin, db
     assert manifest["case_number"] == "26-004512" and manifest["report_number"] == "RPT-88"
     assert [s["sha256"] for s in manifest["segments"]] == [s.sha256 for s in segments]
     assert dialog.progress.text().startswith("Done") and not dialog.busy
+    assert "1 gap listed" in dialog.progress.text()
+    assert result.clip_path.suffix == ".mp4" and len(result.originals) == 3
+    dialog.purpose.setText("Robbery at K St Mall, second copy")
+    assert not dialog.export_button.isEnabled(), "a changed request needs a new preview"
+    dialog.preview_button.click()
+    qtbot.waitUntil(dialog.export_button.isEnabled, timeout=10000)
     (event,) = _events(db, "evidence.export")
     assert event.details["clip_sha256"] == clip_sha
 
@@ -104,8 +117,8 @@ def test_donor_cameras_are_not_offered_for_export_or_playback(qtbot, console_ses
 
 
 @pytest.mark.policy("F.2")
-def test_playback_asks_why_then_plays_and_seeks_by_segment(qtbot, console_session, admin,
-                                                           db: Database, recorded) -> None:
+def test_playback_asks_why_then_plays_on_a_timeline_and_scrubs(qtbot, console_session, admin,
+                                                              db: Database, recorded) -> None:
     agency, _donor, _segments = recorded
     dialog = PlaybackDialog(console_session(admin), agency, T0 - timedelta(minutes=1),
                             T0 + timedelta(minutes=1))
@@ -119,19 +132,73 @@ def test_playback_asks_why_then_plays_and_seeks_by_segment(qtbot, console_sessio
     dialog.reference.setText("26-55")
     dialog.load_button.click()
     qtbot.waitUntil(lambda: dialog.view.image is not None, timeout=10000)
-    assert dialog.segment_list.count() == 3
+    (lane,) = dialog.timeline.lanes
+    assert len(lane.recorded) == 3 and len(lane.gaps) == 3, "before, between, after"
     worker = dialog.worker
-    assert worker is not None and worker.name.endswith("Worker") and worker.playing
+    assert worker is not None and worker.name.endswith("Worker") and dialog.clock.playing
+    assert dialog.timeline.cursor >= T0
     dialog.play_button.click()
     qtbot.waitUntil(lambda: dialog.play_button.text() == "Play", timeout=2000)
-    dialog.next_button.click()
-    qtbot.waitUntil(lambda: dialog.position.text().startswith("Segment 2 of 3"), timeout=5000)
-    level = round(float(dialog.view._frame.mean()))
-    assert abs(level - 80) <= 2, "segment 2 starts with grey level 10 * 8"
-    dialog.play_button.click()
-    qtbot.waitUntil(lambda: dialog.position.text().startswith("Segment 3 of 3"), timeout=6000)
+    dialog.next_button.click()  # the start of segment 2: grey level 10 * 8
+    qtbot.waitUntil(lambda: dialog.worker.latest()[1].segment == 1, timeout=5000)
+    qtbot.waitUntil(lambda: abs(round(float(dialog.view._frame.mean())) - 80) <= 2,
+                    timeout=5000)
+    # Scrubbing: a click on the timeline, then the arrow keys, move the one cursor.
+    dialog.timeline.setFocus()
+    target = T0 + timedelta(seconds=7)
+    qtbot.mouseClick(dialog.timeline, Qt.MouseButton.LeftButton,
+                     pos=QPoint(round(dialog.timeline.x_of(target)), 20))
+    assert abs((dialog.clock.now() - target).total_seconds()) < 0.5
+    qtbot.waitUntil(lambda: dialog.worker.latest()[1].segment == 2, timeout=5000)
+    before = dialog.clock.now()
+    qtbot.keyClick(dialog.timeline, Qt.Key.Key_Left)
+    assert dialog.clock.now() == before - timedelta(seconds=1)
+    # Into the gap between segments 2 and 3: no picture, said so.
+    qtbot.keyClick(dialog.timeline, Qt.Key.Key_Left)
+    qtbot.waitUntil(lambda: "no recording at" in dialog.view.caption, timeout=5000)
+    dialog.speed.setCurrentIndex(dialog.speed.findData(8.0))
+    assert dialog.clock.speed == 8.0
+    dialog.play_button.click()  # plays through: the shared gap is skipped, the end reached
+    qtbot.waitUntil(lambda: "End of the recordings" in dialog.message.text(), timeout=15000)
     (event,) = _events(db, "pscn.playback")
     assert event.details["purpose"] == "evidence_collection" and event.details["segments"] == 3
     dialog.close()
     assert dialog.worker is None and not worker.is_alive()
     assert worker not in threading.enumerate()
+
+
+@pytest.mark.policy("F.2")
+def test_a_canvass_shows_cameras_side_by_side_at_one_moment(qtbot, console_session, admin,
+                                                            db: Database, recorded,
+                                                            tmp_path: Path) -> None:
+    agency, _donor, _segments = recorded
+    other = add_camera(db, admin, "CAM-AG-02", recording_enabled=True)
+    with db.write() as session:
+        recordings.index_segment(session, write_segment(
+            tmp_path / "rec2", other.id, T0 + timedelta(seconds=3), 10, first=30))
+    dialog = PlaybackDialog(console_session(admin), agency, T0 - timedelta(seconds=5),
+                            T0 + timedelta(seconds=15), purpose="evidence_collection",
+                            reference="26-55")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.add_camera.count() == 1, timeout=10000)
+    assert dialog.add_camera.currentData().code == "CAM-AG-02", "never the donor camera"
+    dialog.add_button.click()
+    qtbot.waitUntil(lambda: len(dialog.workers) == 2, timeout=10000)
+    assert [lane.label for lane in dialog.timeline.lanes] == ["CAM-AG-01", "CAM-AG-02"]
+    dialog.clock.pause()
+    dialog.clock.seek(T0 + timedelta(seconds=3, milliseconds=100))
+    qtbot.waitUntil(lambda: all(
+        (w.latest() or (None, None))[1] is not None
+        and w.latest()[1].at == T0 + timedelta(seconds=3) for w in dialog.workers.values()),
+        timeout=5000)
+    levels = {c: round(float(v._frame.mean())) for c, v in dialog.views.items()
+              if v._frame is not None}
+    qtbot.waitUntil(lambda: len({c for c, v in dialog.views.items()
+                                 if v._frame is not None}) == 2, timeout=5000)
+    levels = {c: round(float(v._frame.mean())) for c, v in dialog.views.items()}
+    assert abs(levels[agency.id] - 15 * 8) <= 2 and abs(levels[other.id] - 30 * 8) <= 2
+    assert len(_events(db, "pscn.playback")) == 3, "each camera's load is audited"
+    dialog.single_button.click()
+    qtbot.waitUntil(lambda: list(dialog.workers) == [agency.id], timeout=10000)
+    dialog.close()

@@ -13,16 +13,16 @@ pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 
 @pytest.mark.policy("A.2")
 @pytest.mark.parametrize("role,areas,start", [
-    ("alpr_admin", ["hits", "map", "wall", "search", "other_use", "registry", "sharing",
+    ("alpr_admin", ["hits", "recent_hits", "map", "wall", "search", "other_use", "registry", "sharing",
                     "inbox", "inspections", "audit", "dashboard", "roster", "devices",
                     "cameras", "donors", "hotlists", "quarantine", "workstations", "retention",
                     "account"], "hits"),
-    ("supervisor", ["hits", "map", "wall", "search", "other_use", "registry", "sharing",
+    ("supervisor", ["hits", "recent_hits", "map", "wall", "search", "other_use", "registry", "sharing",
                     "inbox", "inspections", "audit", "dashboard", "hotlists", "retention",
                     "account"], "inbox"),
-    ("division_commander", ["hits", "sharing", "inbox", "inspections", "audit", "dashboard",
-                            "retention", "account"], "inbox"),
-    ("dispatcher", ["hits", "map", "hotlists", "account"], "hits"),
+    ("division_commander", ["hits", "recent_hits", "sharing", "inbox", "inspections", "audit",
+                            "dashboard", "retention", "account"], "inbox"),
+    ("dispatcher", ["hits", "recent_hits", "map", "hotlists", "account"], "hits"),
     ("it_staff", ["wall", "inspections", "dashboard", "devices", "cameras", "quarantine",
                   "retention", "account"], "devices"),
 ])

@@ -12,7 +12,7 @@ from rtic_console.store.models.devices import (
     ShiftCheck,
 )
 from rtic_console.store.models.divisions import Division
-from rtic_console.store.models.hits import Hit, HitStep
+from rtic_console.store.models.hits import Hit, HitSighting, HitStep
 from rtic_console.store.models.hotlists import HotList, HotListEntry, HotListImport
 from rtic_console.store.models.inspections import (
     Inspection,
@@ -20,6 +20,7 @@ from rtic_console.store.models.inspections import (
     InspectionReferral,
     InspectionSearchReview,
 )
+from rtic_console.store.models.onvif import CameraOnvif
 from rtic_console.store.models.personnel import Person, PersonRole
 from rtic_console.store.models.pscn import (
     CameraCredential,
@@ -46,6 +47,7 @@ __all__ = [
     "AuditPlate",
     "Base",
     "CameraCredential",
+    "CameraOnvif",
     "CameraSettings",
     "ChangeLogEntry",
     "Detection",
@@ -59,6 +61,7 @@ __all__ = [
     "EvidenceExport",
     "EvidenceHold",
     "Hit",
+    "HitSighting",
     "HitStep",
     "HotList",
     "HotListEntry",

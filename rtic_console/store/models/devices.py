@@ -30,6 +30,8 @@ class Device(Base):
     vehicle_unit: Mapped[str | None] = mapped_column(String(20))
     stream_url: Mapped[str | None] = mapped_column(String(500))
     substream_url: Mapped[str | None] = mapped_column(String(500))
+    # RTSP transport, "tcp" or "udp" (domain.stream_urls.STREAM_TRANSPORTS)
+    stream_transport: Mapped[str] = mapped_column(String(3), default="tcp", server_default="tcp")
     # in_service, out_of_service or damaged (domain.devices.ServiceState)
     service_state: Mapped[str] = mapped_column(String(20), default=IN_SERVICE,
                                                server_default=IN_SERVICE)

@@ -53,6 +53,8 @@ class Hit(Base):
                                                         server_default=false())
     # D.3.e: the stolen vehicle recovery call for service, when one was generated.
     recovery_cfs: Mapped[str | None] = mapped_column(String(24))
+    # D.5.a: when this hit, unclaimed or overdue, was escalated to the sergeant on duty.
+    escalated_at: Mapped[datetime | None]
 
     __table_args__ = (
         ForeignKeyConstraint(["detection_id"], ["detections.id"], ondelete="CASCADE"
@@ -76,3 +78,26 @@ class HitStep(Base):
     done_at: Mapped[datetime]
 
     __table_args__ = (UniqueConstraint("hit_id", "step", name="uq_hit_steps_hit_step"),)
+
+
+class HitSighting(Base):
+    """A later read of the vehicle a hit is about (the same entry, an OCR variant, within
+    minutes): kept with the open hit instead of queued as a new one."""
+
+    __tablename__ = "hit_sightings"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    hit_id: Mapped[int] = mapped_column(BigId, ForeignKey("hits.id", ondelete="CASCADE"))
+    # No foreign key: detections are partitioned on PostgreSQL; the hit's cascade removes
+    # its sightings when the purge takes the hit's (earlier) read.
+    detection_id: Mapped[int] = mapped_column(BigId)
+    entry_id: Mapped[int] = mapped_column(Integer)
+    read_plate: Mapped[str] = mapped_column(String(10))
+    substitutions: Mapped[int] = mapped_column(Integer, default=0)
+    captured_at: Mapped[datetime]
+    created_at: Mapped[datetime]
+
+    __table_args__ = (
+        UniqueConstraint("detection_id", "entry_id", name="uq_hit_sightings_detection_entry"),
+        Index("ix_hit_sightings_hit_id", "hit_id"),
+    )

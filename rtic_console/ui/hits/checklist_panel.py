@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 
-from PySide6.QtCore import QDateTime, Signal, Slot
+from PySide6.QtCore import QEvent, QObject, Qt, Signal, Slot
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
-    QDateTimeEdit,
     QFileDialog,
     QFormLayout,
     QGroupBox,
@@ -16,6 +18,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -30,22 +33,32 @@ from rtic_console.domain.checklist import (
     Step,
     StepInput,
     asks_recovery_call,
+    compass_point,
 )
 from rtic_console.domain.roles import Permission
 from rtic_console.services import hits as hit_service
 from rtic_console.services.hits import HitDetail, HitView
 from rtic_console.ui.console_session import ConsoleSession
+from rtic_console.ui.hits.broadcast_time_input import BroadcastTimeInput
 from rtic_console.ui.widgets import MessageLine, describe_error
 
+CHOOSE = "— choose —"  # the empty first choice: nothing is chosen for the dispatcher
 CLOSINGS = ((HitStatus.MISREAD, "Misread: the photo does not match the read"),
             (HitStatus.NO_LONGER_WANTED, "No longer wanted"),
             (HitStatus.DUPLICATE, "Duplicate of another hit"))
 
 
 class ChecklistPanel(QWidget):
-    """Each step's inputs open only when the step before it is recorded."""
+    """Each step's inputs open only when the step before it is recorded.
+
+    Worked from the keyboard: Return in a step's fields records that step, Tab moves
+    between fields (the text boxes too), and once an action of the dispatcher's is
+    answered, focus moves to the next thing to do and is scrolled into view.
+    """
 
     hit_updated = Signal(object)
+    # Nothing is left to do here (the hit closed, or another's): the queue takes focus.
+    focus_released = Signal()
 
     def __init__(self, session: ConsoleSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -59,6 +72,7 @@ class ChecklistPanel(QWidget):
         self.status.setWordWrap(True)
         self.claim_button = QPushButton("Claim this hit")
         self.claim_button.clicked.connect(self._on_claim_clicked)
+        self._pending: HitView | None = None  # an answer to move focus on from
 
         self.cad = QLineEdit()
         self.cad.setPlaceholderText("e.g. 26-118812")
@@ -69,6 +83,7 @@ class ChecklistPanel(QWidget):
         self.ncic.setPlaceholderText("Paste the NCIC response")
         for edit in (self.clets, self.ncic):
             edit.setFixedHeight(56)
+            edit.setTabChangesFocus(True)  # Tab leaves the box; Shift+Return is a new line
         self.attach_button = QPushButton("Attach results file…")
         self.attach_button.clicked.connect(self._on_attach_clicked)
         self.outcome = QComboBox()
@@ -78,12 +93,20 @@ class ChecklistPanel(QWidget):
         self.vehicle = QLineEdit()
         self.vehicle.setMaxLength(500)
         self.direction = QComboBox()
-        self.direction.addItems(list(DIRECTIONS))
+        self.direction.addItem(CHOOSE, None)
+        for direction in DIRECTIONS:
+            self.direction.addItem(direction, direction)
+        self.direction_note = QLabel()
+        self.direction_note.setObjectName("fieldNote")
+        direction_row = QWidget()
+        line = QHBoxLayout(direction_row)
+        line.setContentsMargins(0, 0, 0, 0)
+        line.addWidget(self.direction)
+        line.addWidget(self.direction_note, 1)
         self.channel = QLineEdit()
         self.channel.setMaxLength(40)
         self.channel.setPlaceholderText("e.g. Central 1")
-        self.broadcast_at = QDateTimeEdit()
-        self.broadcast_at.setDisplayFormat("yyyy-MM-dd HH:mm:ss")
+        self.broadcast = BroadcastTimeInput()
 
         self.step_boxes: dict[Step, QGroupBox] = {}
         self.step_buttons: dict[Step, QPushButton] = {}
@@ -93,9 +116,10 @@ class ChecklistPanel(QWidget):
             Step.RECORD_CHECKS: [("CLETS", self.clets), ("NCIC", self.ncic),
                                  ("", self.attach_button), ("Outcome", self.outcome)],
             Step.VEHICLE_AND_DIRECTION: [("Vehicle", self.vehicle),
-                                         ("Direction", self.direction)],
-            Step.BROADCAST: [("Channel", self.channel), ("Broadcast at", self.broadcast_at)],
+                                         ("Direction", direction_row)],
+            Step.BROADCAST: [("Channel", self.channel), ("Broadcast at", self.broadcast)],
         }
+        self._first_input = {step: fields[0][1] for step, fields in rows.items()}
         steps_layout = QVBoxLayout()
         for step, fields in rows.items():
             box = QGroupBox(f"{int(step)}. {STEP_TITLES[step]}")
@@ -118,6 +142,7 @@ class ChecklistPanel(QWidget):
         self.confirm_button.setObjectName("confirmButton")
         self.confirm_button.clicked.connect(self._on_confirm_clicked)
         self.closing = QComboBox()
+        self.closing.addItem(CHOOSE, None)
         for status, title in CLOSINGS:
             self.closing.addItem(title, status)
         self.close_reason = QLineEdit()
@@ -154,28 +179,127 @@ class ChecklistPanel(QWidget):
         layout.addLayout(closing)
         layout.addWidget(self.message)
         layout.addStretch(1)
+        for button in (self.claim_button, self.attach_button, *self.step_buttons.values(),
+                       self.confirm_button, self.close_button, self.recovery_button):
+            button.setAutoDefault(True)  # Return presses the focused button
+        self._set_tab_order()
+        # Return in a field does what its part of the panel is for.
+        record = {step: (lambda s=step: self._press(self.step_buttons[s])) for step in Step}
+        self._return_actions = {
+            self.cad: record[Step.CALL_FOR_SERVICE], self.clets: record[Step.RECORD_CHECKS],
+            self.ncic: record[Step.RECORD_CHECKS], self.outcome: record[Step.RECORD_CHECKS],
+            self.vehicle: record[Step.VEHICLE_AND_DIRECTION],
+            self.direction: record[Step.VEHICLE_AND_DIRECTION],
+            self.channel: record[Step.BROADCAST], self.broadcast.now: record[Step.BROADCAST],
+            self.broadcast.at: record[Step.BROADCAST],
+            self.closing: lambda: self._focus(self.close_reason),
+            self.close_reason: lambda: self._press(self.close_button),
+            self.recovery_cfs: lambda: self._press(self.recovery_button),
+        }
+        for widget in self._return_actions:
+            widget.installEventFilter(self)
         self.show_detail(None)
+
+    def _set_tab_order(self) -> None:
+        """Down the panel as it reads: each step's fields, then its Record button."""
+        chain: list[QWidget] = [self.claim_button, self.cad,
+                                self.step_buttons[Step.CALL_FOR_SERVICE], self.clets, self.ncic,
+                                self.attach_button, self.outcome,
+                                self.step_buttons[Step.RECORD_CHECKS], self.vehicle,
+                                self.direction, self.step_buttons[Step.VEHICLE_AND_DIRECTION],
+                                self.channel, self.broadcast.now, self.broadcast.at,
+                                self.step_buttons[Step.BROADCAST], self.confirm_button,
+                                self.recovery_cfs, self.recovery_button, self.closing,
+                                self.close_reason, self.close_button]
+        for before, after in pairwise(chain):
+            QWidget.setTabOrder(before, after)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent)
+                and watched in self._return_actions
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)):
+            shift = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+            if shift and isinstance(watched, QPlainTextEdit):
+                return False  # a new line in a pasted response
+            self._return_actions[watched]()
+            return True
+        return super().eventFilter(watched, event)
+
+    # What the hit queue's shortcuts do (ui/hits/hit_keys.py); each acts only when its
+    # button could be pressed, so a key never does what the screen does not offer.
+    def claim(self) -> None:
+        self._press(self.claim_button)
+
+    def record_current_step(self) -> None:
+        for button in self.step_buttons.values():
+            if self._press(button):
+                return
+
+    def attach(self) -> None:
+        self._press(self.attach_button)
+
+    def confirm(self) -> None:
+        self._press(self.confirm_button)
+
+    def start_closing(self) -> None:
+        if self.closing.isEnabled() and self.closing.isVisibleTo(self):
+            self._focus(self.closing)
+
+    def _press(self, button: QPushButton) -> bool:
+        if button.isEnabled() and button.isVisibleTo(self):
+            button.click()
+            return True
+        return False
+
+    def _focus(self, widget: QWidget) -> None:
+        """Focus where the dispatcher works next, and scroll it into view."""
+        widget.setFocus(Qt.FocusReason.OtherFocusReason)
+        self._reveal(widget)
+
+    def _reveal(self, widget: QWidget) -> None:
+        area = self.parentWidget()
+        while area is not None and not isinstance(area, QScrollArea):
+            area = area.parentWidget()
+        if area is None:
+            return
+        box = next((b for b in self.step_boxes.values() if b.isAncestorOf(widget)), None)
+        if box is not None:  # the whole step, its Record button too, where it fits
+            area.ensureWidgetVisible(box, 0, 0)
+        area.ensureWidgetVisible(widget, 20, 20)
 
     def show_detail(self, detail: HitDetail | None) -> None:
         same_hit = detail is not None and self._detail is not None \
             and detail.hit.id == self._detail.hit.id
         self._detail = detail
         if not same_hit:
+            if detail is not None:
+                self._pending = None  # another hit was chosen: focus stays with the chooser
             self._reset_inputs(detail)
             self.message.clear_message()
         self._update_state()
 
     def _reset_inputs(self, detail: HitDetail | None) -> None:
+        """Every input as a new hit finds it: empty, or what the read itself says (its
+        vehicle and heading), or what was recorded; nothing from the hit before."""
         self._attachment = None
         self.attach_button.setText("Attach results file…")
-        for edit in (self.cad, self.vehicle, self.channel, self.close_reason):
+        for edit in (self.cad, self.vehicle, self.channel, self.close_reason,
+                     self.recovery_cfs):
             edit.clear()
         self.clets.clear()
         self.ncic.clear()
-        self.outcome.setCurrentIndex(0)
-        self.broadcast_at.setDateTime(QDateTime.currentDateTime())
+        for combo in (self.outcome, self.direction, self.closing):
+            combo.setCurrentIndex(0)
+        self.direction_note.clear()
+        self.broadcast.reset()
+        for done in self.step_done.values():
+            done.clear()
         if detail is not None:
             self.vehicle.setText(", ".join(str(v) for v in detail.vehicle.values() if v))
+            heading = compass_point(detail.hit.direction_deg)
+            if heading is not None:
+                self.direction.setCurrentIndex(self.direction.findData(heading))
+                self.direction_note.setText("as the reader saw it")
             self._fill_recorded(detail)
 
     def _fill_recorded(self, detail: HitDetail) -> None:
@@ -189,16 +313,22 @@ class ChecklistPanel(QWidget):
                 self.outcome.setCurrentIndex(max(0, self.outcome.findData(d.get("outcome"))))
             elif s.step == Step.VEHICLE_AND_DIRECTION:
                 self.vehicle.setText(str(d.get("vehicle_description", "")))
-                self.direction.setCurrentText(str(d.get("direction", "")))
+                self.direction.setCurrentIndex(max(0, self.direction.findData(d.get("direction"))))
+                self.direction_note.clear()
             else:
                 self.channel.setText(str(d.get("channel", "")))
 
     def _update_state(self) -> None:
         detail = self._detail
         me = self._session.ctx.actor.badge
+        focused = QApplication.focusWidget()
+        had_focus = focused is not None and self.isAncestorOf(focused)
         if detail is None:
             self.status.setText("No hit selected.")
             self.claim_button.hide()
+            if self.isVisible() and (had_focus or self._pending is not None):
+                self.focus_released.emit()
+            self._pending = None
             self.setEnabled(False)
             return
         self.setEnabled(True)
@@ -213,10 +343,13 @@ class ChecklistPanel(QWidget):
             self.step_done[step].setText(
                 f"✓ {record.done_by} at {record.done_at.astimezone():%H:%M:%S}" if record else "")
             active = mine and step == next_step and not h.informational
-            for child in self.step_boxes[step].findChildren(QWidget):
+            for child in self.step_boxes[step].findChildren(
+                    QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly):
                 if child is not self.step_done[step]:
                     child.setEnabled(active)
             self.step_buttons[step].setVisible(record is None and self.can_work)
+        step_3 = done.get(Step.VEHICLE_AND_DIRECTION)
+        self.broadcast.set_earliest(step_3.done_at if step_3 else None)
         self.confirm_button.setVisible(self.can_work and not h.informational)
         self.recovery_box.setVisible(self.can_work and asks_recovery_call(
             h.status, h.reason, h.recovery_cfs))
@@ -225,6 +358,50 @@ class ChecklistPanel(QWidget):
         for w in (self.closing, self.close_reason, self.close_button):
             w.setEnabled(mine)
             w.setVisible(self.can_work)
+        self._move_focus(detail, had_focus, focused)
+
+    def _move_focus(self, detail: HitDetail, had_focus: bool, focused: QWidget | None) -> None:
+        """After the dispatcher's own action is answered, focus goes to what comes next;
+        otherwise it stays where it was while that is still open to them. (Qt has moved it
+        on from an input that closed; it is set again here.)"""
+        pending = self._pending
+        answered = pending is not None and pending.id == detail.hit.id \
+            and pending.status is detail.hit.status \
+            and pending.steps_done == tuple(sorted(s.step for s in detail.steps))
+        if answered:
+            self._pending = None
+        if not self.isVisible() or not (answered or had_focus):
+            return  # the dispatcher is elsewhere: focus is not taken from them
+        if not answered and focused is not None and focused.isEnabled() \
+                and focused.isVisibleTo(self):
+            focused.setFocus(Qt.FocusReason.OtherFocusReason)
+            return
+        target = self._next_focus(detail)
+        if target is None:
+            self.focus_released.emit()
+        else:
+            self._focus(target)
+
+    def _next_focus(self, detail: HitDetail) -> QWidget | None:
+        """The next thing to do on this hit, None when nothing is left here."""
+        h = detail.hit
+        if asks_recovery_call(h.status, h.reason, h.recovery_cfs):
+            return self.recovery_cfs if self.can_work else None
+        if not self.can_work or not h.open:
+            return None
+        if h.status is HitStatus.NEW:
+            return self.claim_button
+        if h.claimed_by != self._session.ctx.actor.badge:
+            return None
+        done = {s.step: s for s in detail.steps}
+        step = next((s for s in Step if s not in done), None)
+        if h.informational:
+            return self.closing
+        if step is not None:
+            return self._first_input[step]
+        checks = done[Step.RECORD_CHECKS].data.get("outcome")
+        return self.confirm_button if checks == QueryOutcome.STILL_WANTED.value \
+            else self.closing
 
     def _status_text(self, h: HitView, mine: bool) -> str:
         if not h.open:
@@ -254,8 +431,21 @@ class ChecklistPanel(QWidget):
             return
         self.message.clear_message()
         self._session.perform(service, hit_id, *args, owner=self,
-                              on_done=self.hit_updated.emit,
-                              on_error=lambda e: self.message.show_error(describe_error(e)))
+                              on_done=self._on_action_done,
+                              on_error=self._on_action_failed)
+
+    def _on_action_failed(self, error: BaseException) -> None:
+        """Why, in view; the focus stays where it is, to correct the field."""
+        self.message.show_error(describe_error(error))
+        self._reveal(self.message)
+        focused = QApplication.focusWidget()
+        if focused is not None and self.isAncestorOf(focused):
+            self._reveal(focused)
+
+    def _on_action_done(self, view: HitView) -> None:
+        if view.id == self._hit_id():
+            self._pending = view  # focus moves on once the panel shows this answer
+        self.hit_updated.emit(view)
 
     @Slot()
     def _on_claim_clicked(self) -> None:
@@ -264,6 +454,10 @@ class ChecklistPanel(QWidget):
     @Slot()
     def _on_attach_clicked(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Attach CLETS/NCIC results")
+        # Back to this window and button whatever the window manager does, so the keyboard
+        # carries on from here.
+        self.activateWindow()
+        self.attach_button.setFocus(Qt.FocusReason.OtherFocusReason)
         if path:
             self.attach_file(Path(path))
 
@@ -282,10 +476,10 @@ class ChecklistPanel(QWidget):
                                     "outcome": self.outcome.currentData()}, name, data)
         elif step is Step.VEHICLE_AND_DIRECTION:
             item = StepInput(step, {"vehicle_description": self.vehicle.text(),
-                                    "direction": self.direction.currentText()})
+                                    "direction": self.direction.currentData()})
         else:
-            moment = self.broadcast_at.dateTime().toPython().astimezone()
-            item = StepInput(step, {"channel": self.channel.text(), "broadcast_at": moment})
+            item = StepInput(step, {"channel": self.channel.text(),
+                                    "broadcast_at": self.broadcast.value()})
         self._run(hit_service.record_step, item)
 
     @Slot()

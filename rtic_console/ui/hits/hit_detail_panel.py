@@ -12,6 +12,17 @@ from rtic_console.ui.hits.plate_text import compass, plate_diff_html
 from rtic_console.ui.widgets import value_label
 
 
+def sightings_text(detail: HitDetail) -> str:
+    """The later reads of the same vehicle grouped under this hit, newest last."""
+    if not detail.sightings:
+        return "—"
+    lines = [f"seen again {len(detail.sightings)}×:"]
+    lines += [f"{s.captured_at.astimezone():%H:%M:%S}  {s.reader} · {s.place}  {s.read_plate}"
+              + (f" (≈{s.substitutions})" if s.substitutions else "")
+              for s in detail.sightings]
+    return "\n".join(lines)
+
+
 class ImageBox(QLabel):
     def __init__(self, caption: str, width: int, height: int) -> None:
         super().__init__()
@@ -61,7 +72,7 @@ class HitDetailPanel(QWidget):
         form.addRow("Read", self.read_plate)
         form.addRow("Hot list", self.listed_plate)
         for key in ("match", "state", "reason", "case", "list", "reader", "place", "time",
-                    "direction", "vehicle", "narrative", "hold"):
+                    "direction", "vehicle", "narrative", "hold", "sightings"):
             value = value_label()
             self.fields[key] = value
             form.addRow(key.capitalize(), value)
@@ -122,5 +133,6 @@ class HitDetailPanel(QWidget):
         f["narrative"].setText(h.narrative or "—")
         f["hold"].setText(f"⚑ held for case {', '.join(detail.held_for)}: kept past retention"
                           if detail.held_for else "—")
+        f["sightings"].setText(sightings_text(detail))
         self.plate_image.show_image(images.get("plate"))
         self.overview_image.show_image(images.get("overview") or images.get("vehicle"))

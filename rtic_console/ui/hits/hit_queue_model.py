@@ -65,6 +65,10 @@ class HitQueueModel(RowTableModel[HitView]):
             status = STATUS_TITLES[h.status]
             if h.claimed_by:
                 status += f" · {h.claimed_by}"
+            if h.sightings:
+                status += f" · seen {1 + h.sightings}×"
+            if h.escalated_at:
+                status += " · escalated to sergeant"
             if h.status == "new" and self._level(h):
                 status = f"{ESCALATION_WORDS[self._level(h)]} · {status}"
             return (h.priority, age_text(self._now - h.created_at), h.best_plate, listed,

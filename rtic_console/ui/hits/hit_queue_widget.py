@@ -5,10 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
-from PySide6.QtCore import Qt, QTimer, Slot
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import (
-    QApplication,
     QHBoxLayout,
     QLabel,
     QScrollArea,
@@ -25,11 +24,15 @@ from rtic_console.services.runner import query
 from rtic_console.store.change_bus import Change
 from rtic_console.ui.console_session import ConsoleSession
 from rtic_console.ui.hits.checklist_panel import ChecklistPanel
+from rtic_console.ui.hits.hit_alarm import HitAlarm
 from rtic_console.ui.hits.hit_detail_panel import HitDetailPanel
+from rtic_console.ui.hits.hit_keys import HitQueueKeys
 from rtic_console.ui.hits.hit_queue_model import HitQueueModel
+from rtic_console.ui.hits.hit_sound import sound_toggle
 from rtic_console.ui.live_rows import LiveRows, RowsApplied
 from rtic_console.ui.table_model import configure_table
 from rtic_console.ui.widgets import MessageLine, describe_error
+from rtic_console.ui.workstation_settings import workstation_settings
 
 
 def _load_detail(session: ConsoleSession, hit_id: int,
@@ -42,6 +45,8 @@ def _load_detail(session: ConsoleSession, hit_id: int,
 
 
 class HitQueueWidget(QWidget):
+    waiting_changed = Signal(int)  # unclaimed hits: the area's count and the window title
+
     def __init__(self, session: ConsoleSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._session = session
@@ -55,6 +60,12 @@ class HitQueueWidget(QWidget):
 
         self.summary = QLabel()
         self.summary.setObjectName("queueSummary")
+        self.alarm = HitAlarm.for_person(self, self.model, settings.hit_sound,
+                                         session.ctx.actor.badge, workstation_settings())
+        self.alarm.waiting_changed.connect(self.waiting_changed)
+        header = QHBoxLayout()
+        header.addWidget(self.summary, 1)
+        header.addWidget(sound_toggle(self.alarm.sound))
         self.table = QTableView()
         self.table.setObjectName("hitQueue")
         self.table.setModel(self.model)
@@ -65,7 +76,7 @@ class HitQueueWidget(QWidget):
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(self.summary)
+        left_layout.addLayout(header)
         left_layout.addWidget(self.table, 1)
         left_layout.addWidget(self.message)
 
@@ -78,6 +89,7 @@ class HitQueueWidget(QWidget):
         right_layout.addWidget(self.checklist, 1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes from the queue to the panel
         scroll.setWidget(right)
 
         splitter = QSplitter(Qt.Orientation.Vertical)
@@ -86,6 +98,8 @@ class HitQueueWidget(QWidget):
         splitter.setSizes([300, 520])
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
+        self.keys = HitQueueKeys(self, self.table, self.checklist)
+        self.setFocusProxy(self.table)  # opening the area puts the dispatcher in the queue
 
         # The open queue: each hit a change names is fetched by id, a closed one drops out.
         self.live = LiveRows(session, self.model, kinds=(Change.HIT_CREATED, Change.HIT_CHANGED),
@@ -107,8 +121,7 @@ class HitQueueWidget(QWidget):
 
     @Slot(object)
     def _on_live_applied(self, applied: RowsApplied) -> None:
-        if applied.added and not applied.first:
-            QApplication.alert(self.window())
+        self.alarm.on_applied(applied)
         self._update_summary()
 
     @Slot(object, object)
@@ -117,8 +130,8 @@ class HitQueueWidget(QWidget):
             self._show_view(hit_id, view)
 
     def _show_view(self, hit_id: int, view: HitView | None) -> None:
-        """Keep the selected hit's panels current; reload its detail only if its steps
-        changed (images never do)."""
+        """Keep the selected hit's panels current; reload its detail only if its steps or
+        sightings changed (images never do)."""
         if view is None or not view.open:
             if hit_id == self._awaiting_recovery:
                 return  # D.3.e: it stays shown until its recovery call is recorded
@@ -132,7 +145,7 @@ class HitQueueWidget(QWidget):
         detail = self._detail
         if detail is None or detail.hit.id != hit_id:
             return  # its detail is on its way
-        if view.steps_done != detail.hit.steps_done:
+        if (view.steps_done, view.sightings) != (detail.hit.steps_done, detail.hit.sightings):
             self.load_detail(hit_id)
         elif view != detail.hit:
             self._show_detail(replace(detail, hit=view), self._images)
@@ -140,7 +153,7 @@ class HitQueueWidget(QWidget):
     def _select_none(self) -> None:
         self.selected_id = self._awaiting_recovery = None
         blocker = self.table.selectionModel().blockSignals(True)
-        self.table.clearSelection()
+        self.table.selectionModel().clear()  # Down then starts at the top, the most urgent
         self.table.selectionModel().blockSignals(blocker)
         self._show_detail(None, {})
 
@@ -166,6 +179,7 @@ class HitQueueWidget(QWidget):
         hit_id = self.model.row_at(current.row()).id
         if hit_id != self.selected_id:
             self.selected_id, self._awaiting_recovery = hit_id, None
+            self.checklist.show_detail(None)  # no key acts on the hit before until it shows
             self.load_detail(hit_id)
 
     def select_hit(self, hit_id: int) -> None:

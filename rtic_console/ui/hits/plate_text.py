@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from html import escape
 
+from rtic_console.domain.checklist import compass_point
+
 DIFF_STYLE = "background:#fde68a;color:#b91c1c;text-decoration:underline;"
 
 
@@ -21,7 +23,5 @@ def plate_diff_html(read: str, listed: str) -> tuple[str, str]:
 
 
 def compass(degrees: float | None) -> str:
-    if degrees is None:
-        return "not reported"
-    points = ("N", "NE", "E", "SE", "S", "SW", "W", "NW")
-    return f"{points[round(degrees / 45) % 8]} ({degrees:.0f}°)"
+    point = compass_point(degrees)
+    return "not reported" if point is None else f"{point} ({degrees:.0f}°)"

@@ -1,5 +1,6 @@
 """Evidence export (F.4): a clip of recorded video with its SHA-256 and manifest, booked to a
-case; never a donor camera (G.1)."""
+case; never a donor camera (G.1). A preview shows what the recordings hold of the range, and
+every gap, before anything is written."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
@@ -27,11 +29,14 @@ from PySide6.QtWidgets import (
 )
 
 from rtic_console.domain.recipients import ExportRecipient, RecipientKind
-from rtic_console.services import cameras
+from rtic_console.domain.recording_coverage import Span, coverage, describe_span
+from rtic_console.services import cameras, recordings
 from rtic_console.services.cameras import CameraView
+from rtic_console.services.clip_export import ExportPlan
 from rtic_console.services.evidence_export import export_evidence
-from rtic_console.services.recordings import ExportResult
+from rtic_console.services.recordings import ExportResult, describe_plan
 from rtic_console.ui.console_session import ConsoleSession
+from rtic_console.ui.wall.timeline_widget import TimelineLane, TimelineWidget
 from rtic_console.ui.widgets import MessageLine, describe_error
 
 
@@ -53,8 +58,10 @@ class StepRelay(QObject):
 
 
 class ExportDialog(QDialog):
-    """Three steps so the SQLite writer is never held while the clip encodes: plan (a read),
-    write the files (off the GUI thread), book them (a write)."""
+    """Preview first: the plan (a read) shows the range the recordings cover and each gap,
+    and the export is offered only then, as "Export anyway" when there are gaps. Then three
+    steps so the SQLite writer is never held while the clip encodes: plan again, write the
+    files (off the GUI thread), book them (a write). Changing the request drops the preview."""
 
     def __init__(self, session: ConsoleSession, camera_id: int | None = None,
                  start: datetime | None = None, end: datetime | None = None,
@@ -62,6 +69,7 @@ class ExportDialog(QDialog):
         super().__init__(parent)
         self._session, self._camera_id = session, camera_id
         self.exported: ExportResult | None = None
+        self.plan: ExportPlan | None = None
         self.busy = False
         self.setWindowTitle("Export evidence clip (F.4)")
         self.setMinimumWidth(860)
@@ -115,8 +123,24 @@ class ExportDialog(QDialog):
         form.addRow("Purpose", self.purpose)
         form.addRow("Recipient", recipient_row)
         form.addRow("Output folder", folder_row)
+        self.preview = QGroupBox("What the export will hold")
+        # Read-only text, scrolled: a day with many outages lists every gap.
+        self.preview_text = QPlainTextEdit()
+        self.preview_text.setObjectName("exportPreview")
+        self.preview_text.setReadOnly(True)
+        self.preview_text.setFixedHeight(self.fontMetrics().lineSpacing() * 7 + 12)
+        self.preview_timeline = TimelineWidget(scrubbable=False)
+        self.gap_warning = QLabel()
+        self.gap_warning.setObjectName("warningText")
+        self.gap_warning.setWordWrap(True)
+        preview = QVBoxLayout(self.preview)
+        preview.addWidget(self.preview_text)
+        preview.addWidget(self.preview_timeline)
+        preview.addWidget(self.gap_warning)
+        self.preview.hide()
         self.progress = QLabel()
         self.progress.setObjectName("exportProgress")
+        self.progress.setWordWrap(True)
         self.clip_path, self.clip_sha256, self.manifest_path = (QLineEdit(), QLineEdit(),
                                                                 QLineEdit())
         self.results = QGroupBox("For the evidence repository")
@@ -129,19 +153,29 @@ class ExportDialog(QDialog):
         self.results.hide()
         self.message = MessageLine()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.preview_button = self.buttons.addButton("Preview",
+                                                     QDialogButtonBox.ButtonRole.ActionRole)
+        self.preview_button.setEnabled(False)
+        self.preview_button.setDefault(True)
+        self.preview_button.clicked.connect(self._on_preview_clicked)
         self.export_button = self.buttons.addButton("Export",
                                                     QDialogButtonBox.ButtonRole.ActionRole)
         self.export_button.setEnabled(False)
-        self.export_button.setDefault(True)
         self.export_button.clicked.connect(self._on_export_clicked)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)
+        layout.addWidget(self.preview)
         layout.addWidget(self.progress)
         layout.addWidget(self.results)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
+        for signal in (self.camera.currentIndexChanged, self.start.dateTimeChanged,
+                       self.end.dateTimeChanged, self.case_number.textChanged,
+                       self.report_number.textChanged, self.purpose.textChanged,
+                       self.recipient.currentIndexChanged, self.request_number.valueChanged):
+            signal.connect(self._drop_preview)
         session.query(cameras.list_cameras, owner=self, on_done=self._on_cameras_loaded,
                       on_error=self._on_failed)
 
@@ -154,7 +188,7 @@ class ExportDialog(QDialog):
                 self.camera.addItem(f"{camera.code} · {camera.name}{note}", camera.id)
         if self._camera_id is not None and (i := self.camera.findData(self._camera_id)) >= 0:
             self.camera.setCurrentIndex(i)
-        self.export_button.setEnabled(self.camera.count() > 0)
+        self.preview_button.setEnabled(self.camera.count() > 0)
         if not self.camera.count():
             self.message.show_error("No agency, city or traffic camera to export from.")
 
@@ -177,8 +211,55 @@ class ExportDialog(QDialog):
     def _step(self, text: str) -> None:
         self.progress.setText(text)
 
+    def _request(self) -> tuple[object, ...]:
+        return (self.camera.currentData(), self.start.dateTime().toPython().astimezone(),
+                self.end.dateTime().toPython().astimezone(), self.case_number.text(),
+                self.report_number.text(), self.purpose.text())
+
+    @Slot()
+    def _drop_preview(self) -> None:
+        """The request changed: what was previewed no longer stands."""
+        self.plan = None
+        self.preview.hide()
+        self.export_button.setEnabled(False)
+        self.export_button.setText("Export")
+
+    @Slot()
+    def _on_preview_clicked(self) -> None:
+        self._drop_preview()
+        self.message.clear_message()
+        self.results.hide()
+        self._step("")
+        self.preview_button.setEnabled(False)
+        self._session.query(recordings.plan_export, *self._request(), self.chosen_recipient(),
+                            owner=self, on_done=self._on_planned, on_error=self._on_failed)
+
+    def _on_planned(self, plan: ExportPlan) -> None:
+        self.plan = plan
+        self.preview_button.setEnabled(True)
+        self.preview_text.setPlainText("\n".join(describe_plan(plan)))
+        found = coverage((Span(s.started_at, s.ended_at) for s in plan.segments), plan.start,
+                         plan.end)
+        self.preview_timeline.set_lanes(Span(plan.start, plan.end), [TimelineLane(
+            str(plan.camera["id"]), found.recorded, found.gaps)])
+        if plan.gaps:
+            self.gap_warning.setText(
+                f"The recordings cover {describe_span(plan.covered)} of the range asked for. "
+                "The clip will hold only that, named after it, with each gap listed in the "
+                "manifest. Export anyway, or change the range.")
+            self.export_button.setText("Export anyway")
+        else:
+            self.gap_warning.setText("")
+            self.export_button.setText("Export")
+        self.gap_warning.setVisible(bool(plan.gaps))
+        self.preview.show()
+        self.export_button.setEnabled(True)
+        self.export_button.setDefault(True)
+
     @Slot()
     def _on_export_clicked(self) -> None:
+        if self.plan is None:
+            return
         if not self.folder.text().strip():
             self.message.show_error("Choose the output folder.")
             return
@@ -186,17 +267,15 @@ class ExportDialog(QDialog):
         self.message.clear_message()
         self.results.hide()
         db, ctx = self._session.db, self._session.ctx
-        request = (self.camera.currentData(), self.start.dateTime().toPython().astimezone(),
-                   self.end.dateTime().toPython().astimezone(), self.case_number.text(),
-                   self.report_number.text(), self.purpose.text(),
-                   Path(self.folder.text().strip()))
+        request = (*self._request(), Path(self.folder.text().strip()))
         recipient = self.chosen_recipient()
         # The runner owns the export: files once written are booked, the dialog open or not.
+        # The gaps were shown in the preview, and choosing Export went on with them.
         steps = StepRelay(self._session.runner)
         steps.stepped.connect(self._step)
         self._session.runner.background(
             lambda: export_evidence(db, ctx, *request, progress=steps.stepped.emit,
-                                    recipient=recipient),
+                                    recipient=recipient, allow_gaps=True),
             lambda result: (steps.deleteLater(), self._on_recorded(result)),
             lambda error: (steps.deleteLater(), self._on_failed(error)),
             owner=self._session.runner)
@@ -206,8 +285,11 @@ class ExportDialog(QDialog):
             return
         self.exported = result
         self._set_busy(False)
-        self._step(f"Done · {result.frames} frames; source video held for the case "
-                   f"(hold #{result.hold_id}).")
+        gaps = (f", {len(result.gaps)} gap{'s' if len(result.gaps) != 1 else ''} listed"
+                if result.gaps else "")
+        self._step(f"Done · {result.frames} frames covering {describe_span(result.covered)}"
+                   f"{gaps}; the {len(result.originals)} original segment files beside the "
+                   f"clip; source video held for the case (hold #{result.hold_id}).")
         for edit, text in ((self.clip_path, str(result.clip_path)),
                            (self.clip_sha256, result.clip_sha256),
                            (self.manifest_path, str(result.manifest_path))):
@@ -222,12 +304,14 @@ class ExportDialog(QDialog):
         if not shiboken6.isValid(self):
             return
         self._set_busy(False)
+        self.preview_button.setEnabled(self.camera.count() > 0)
         self._step("")
         self.message.show_error(describe_error(error))
 
     def _set_busy(self, busy: bool) -> None:
         self.busy = busy
-        self.export_button.setEnabled(not busy and self.camera.count() > 0)
+        self.export_button.setEnabled(not busy and self.plan is not None)
+        self.preview_button.setEnabled(not busy and self.camera.count() > 0)
         self.buttons.button(QDialogButtonBox.StandardButton.Close).setEnabled(not busy)
 
     def reject(self) -> None:

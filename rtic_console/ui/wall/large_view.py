@@ -41,6 +41,12 @@ class LargeViewDialog(QDialog):
             remaining = (grant.until - datetime.now(UTC)).total_seconds()
             QTimer.singleShot(int(max(0.0, min(remaining, 6 * 3600)) * 1000), self.close)
 
+    def add_controls(self, strip: QWidget) -> None:
+        """A strip under the picture: the PTZ controls (`ptz_controls.offer_ptz`)."""
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertWidget(1, strip)
+
     def closeEvent(self, event: QCloseEvent) -> None:
         self._timer.stop()
         worker = self.tile.clear()

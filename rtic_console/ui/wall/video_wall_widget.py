@@ -34,6 +34,7 @@ from rtic_console.ui.wall.camera_tile import TileCamera
 from rtic_console.ui.wall.export_dialog import ExportDialog
 from rtic_console.ui.wall.large_view import LargeViewDialog
 from rtic_console.ui.wall.playback_dialog import PlaybackDialog
+from rtic_console.ui.wall.ptz_controls import PtzController, offer_ptz
 from rtic_console.ui.wall.purpose_dialog import PurposeDialog
 from rtic_console.ui.wall.tile_grid import GRID_SIZES, TileGrid
 from rtic_console.ui.widgets import MessageLine, describe_error
@@ -57,7 +58,8 @@ def make_worker(camera: TileCamera, grant: TileGrant) -> CaptureWorker:
         mask = PrivacyMask(grant.terms.mask_polygons)
     assert camera.url is not None
     return CaptureWorker(camera.url.reveal(), camera_id=camera.code, transform=mask,
-                         stale_after_s=3.0, open_timeout_s=5.0, read_timeout_s=5.0)
+                         stale_after_s=3.0, open_timeout_s=5.0, read_timeout_s=5.0,
+                         transport=grant.camera.stream_transport)
 
 
 class VideoWallWidget(QWidget):
@@ -69,6 +71,7 @@ class VideoWallWidget(QWidget):
         self.grants: dict[int, TileGrant] = {}
         self._terms_timers: dict[int, QTimer] = {}
         self.large_views: list[LargeViewDialog] = []
+        self.ptz_controllers: dict[int, PtzController] = {}  # kept for the idle return home
         self.detached: QMainWindow | None = None
 
         self.camera_list = CameraListWidget()
@@ -201,9 +204,10 @@ class VideoWallWidget(QWidget):
         by_id = {v.id: v for v in views}
         changed = {i for i, g in self.grants.items()
                    if (v := by_id.get(g.camera.id)) is None
-                   or (v.category, v.display_url, v.substream_display_url, v.in_service)
+                   or (v.category, v.display_url, v.substream_display_url, v.in_service,
+                       v.stream_transport)
                    != (g.camera.category, g.camera.display_url, g.camera.substream_display_url,
-                       g.camera.in_service)}
+                       g.camera.in_service, g.camera.stream_transport)}
         self.recheck_tiles(changed, "The camera was changed: checking it again…")
 
     @Slot(object)
@@ -315,6 +319,8 @@ class VideoWallWidget(QWidget):
             dialog.playback_button.hide()
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
+        offer_ptz(self._session, dialog, grant.camera.id, self.ptz_controllers,
+                  lambda: (self.purpose, self.reference), self)
 
     def _forget_large_view(self, dialog: LargeViewDialog) -> None:
         if dialog in self.large_views:
@@ -407,6 +413,8 @@ class VideoWallWidget(QWidget):
         self._paint_timer.stop()
         for timer in self._terms_timers.values():
             timer.stop()
+        for controller in self.ptz_controllers.values():
+            controller.stop()
         if self.detached is not None:
             self.toggle_detached()
         return list(self.grid.shutdown())

@@ -1,0 +1,193 @@
+"""A real RTSP server on loopback (GStreamer's gst-rtsp-server) for the demo, the tests and
+the benchmarks: synthetic cameras in H.264 or H.265, each with a main and a sub-stream,
+behind real RTSP basic authentication.
+
+It runs under the system Python (`/usr/bin/python3`, with the Debian packages `python3-gi`,
+`gir1.2-gst-rtsp-server-1.0` and the GStreamer plugins that installer/install_system_libs.sh
+installs), not the project's venv: PyGObject and GStreamer come from Debian. So it imports
+nothing but the standard library and `gi`, and is started by its file path.
+
+    /usr/bin/python3 rtsp_camera_server.py --port 0 --user viewer:secret \
+        --stream cam01/main=h264:1920x1080@15 --stream cam01/sub=h264:640x360@15
+
+The first line on stdout is `listening on rtsp://127.0.0.1:PORT`. Commands on stdin, one a
+line (the tests and the demo steer it this way): `drop SECONDS` closes every session and
+refuses new ones for that long (a camera that goes away and comes back); `resize MOUNT WxH`
+changes a stream's resolution (clients are closed and reconnect to the new size);
+`quit`. With --exit-with-parent the server ends when stdin closes, however its parent ends.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import threading
+from dataclasses import dataclass
+
+import gi
+
+gi.require_version("Gst", "1.0")
+gi.require_version("GstRtspServer", "1.0")
+from gi.repository import GLib, Gst, GstRtspServer  # noqa: E402
+
+_SPEC = re.compile(r"^(?P<mount>[\w/-]+)=(?P<codec>h264|h265):(?P<w>\d+)x(?P<h>\d+)@(?P<fps>\d+)$")
+_ENCODERS = {
+    "h264": ("x264enc tune=zerolatency speed-preset=ultrafast bitrate={kbps} key-int-max={gop} "
+             "! video/x-h264,profile=baseline ! rtph264pay name=pay0 pt=96 config-interval=-1"),
+    "h265": ("x265enc tune=zerolatency speed-preset=ultrafast bitrate={kbps} key-int-max={gop} "
+             "! rtph265pay name=pay0 pt=96 config-interval=-1"),
+}
+_ENCODER_ELEMENTS = {"h264": "x264enc", "h265": "x265enc"}
+
+
+@dataclass
+class StreamSpec:
+    mount: str
+    codec: str
+    width: int
+    height: int
+    fps: int
+
+    @classmethod
+    def parse(cls, text: str) -> StreamSpec:
+        match = _SPEC.match(text)
+        if match is None:
+            raise argparse.ArgumentTypeError(f"not MOUNT=CODEC:WxH@FPS: {text!r}")
+        return cls(match["mount"].strip("/"), match["codec"], int(match["w"]), int(match["h"]),
+                   int(match["fps"]))
+
+    def launch(self) -> str:
+        """A moving test pattern with the stream's name, codec, size and the wall-clock time
+        burnt in: a frozen picture, or a tile on the wrong stream, shows at a glance."""
+        kbps = max(200, self.width * self.height * self.fps // 7000)
+        encoder = _ENCODERS[self.codec].format(kbps=kbps, gop=self.fps)  # 1 s
+        title = f"{self.mount.upper()} {self.codec.upper()} {self.width}x{self.height}"
+        text = (f"font-desc=\"Sans {max(8, self.height // 20)}\" halignment=left "
+                f"valignment=top xpad={self.width // 40} ypad={self.height // 8}")
+        return (f"( videotestsrc is-live=true pattern=ball "
+                f"! video/x-raw,width={self.width},height={self.height},"
+                f"framerate={self.fps}/1 "
+                f"! textoverlay text=\"{title}\" {text} "
+                f"! clockoverlay time-format=\"%H:%M:%S\" halignment=right valignment=top "
+                f"font-desc=\"Sans {max(8, self.height // 20)}\" xpad={self.width // 40} "
+                f"ypad={self.height // 8} "
+                f"! videoconvert ! video/x-raw,format=I420 ! {encoder} )")
+
+
+class CameraServer:
+    """Owns the GStreamer server; every change runs on the GLib main loop's thread."""
+
+    def __init__(self, port: int, specs: list[StreamSpec], user: str | None) -> None:
+        self.specs = {s.mount: s for s in specs}
+        self.server = GstRtspServer.RTSPServer()
+        self.server.set_address("127.0.0.1")
+        self.server.set_service(str(port))
+        self.user = user
+        if user is not None:
+            name, _, password = user.partition(":")
+            auth = GstRtspServer.RTSPAuth()
+            token = GstRtspServer.RTSPToken()
+            token.set_string("media.factory.role", "viewer")
+            auth.add_basic(GstRtspServer.RTSPAuth.make_basic(name, password), token)
+            self.server.set_auth(auth)
+        for spec in specs:
+            self._mount(spec)
+        self.loop = GLib.MainLoop()
+
+    def _mount(self, spec: StreamSpec) -> None:
+        factory = GstRtspServer.RTSPMediaFactory()
+        factory.set_launch(spec.launch())
+        factory.set_shared(True)  # one encoder per stream, however many clients
+        if self.user is not None:
+            permissions = GstRtspServer.RTSPPermissions()
+            for permission in ("media.factory.access", "media.factory.construct"):
+                permissions.add_permission_for_role("viewer", permission, True)
+            factory.set_permissions(permissions)
+        self.server.get_mount_points().add_factory(f"/{spec.mount}", factory)
+
+    def start(self) -> int:
+        self.server.attach(None)
+        return self.server.get_bound_port()
+
+    def _close_sessions(self) -> None:
+        """Every client is disconnected (a test server: simpler than picking by mount)."""
+        self.server.get_session_pool().filter(
+            lambda _pool, _session: GstRtspServer.RTSPFilterResult.REMOVE)
+        self.server.client_filter(lambda _server, _client: GstRtspServer.RTSPFilterResult.REMOVE)
+
+    def drop(self, seconds: float) -> bool:
+        mounts = self.server.get_mount_points()
+        for mount in self.specs:
+            mounts.remove_factory(f"/{mount}")
+        self._close_sessions()
+
+        def back() -> bool:
+            for spec in self.specs.values():
+                self._mount(spec)
+            return False
+
+        GLib.timeout_add(int(seconds * 1000), back)
+        return False
+
+    def resize(self, mount: str, width: int, height: int) -> bool:
+        spec = self.specs[mount]
+        spec.width, spec.height = width, height
+        self.server.get_mount_points().remove_factory(f"/{mount}")
+        self._mount(spec)
+        self._close_sessions()
+        return False
+
+
+def _read_commands(server: CameraServer, exit_with_parent: bool) -> None:
+    """Commands from stdin; its end means the parent has gone."""
+    for line in sys.stdin:
+        word, *args = line.split()
+        if word == "drop":
+            GLib.idle_add(server.drop, float(args[0]))
+        elif word == "resize":
+            width, height = (int(v) for v in args[1].split("x"))
+            GLib.idle_add(server.resize, args[0].strip("/"), width, height)
+        elif word == "quit":
+            GLib.idle_add(server.loop.quit)
+            return
+        print(f"ok {word}", flush=True)
+    if exit_with_parent:
+        GLib.idle_add(server.loop.quit)
+
+
+def encoders_available() -> list[str]:
+    Gst.init(None)
+    return [codec for codec, element in _ENCODER_ELEMENTS.items()
+            if Gst.ElementFactory.find(element) is not None]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--port", type=int, default=8554)
+    parser.add_argument("--user", help="NAME:PASSWORD required by basic authentication")
+    parser.add_argument("--stream", type=StreamSpec.parse, action="append", default=[])
+    parser.add_argument("--exit-with-parent", action="store_true",
+                        help="end when stdin closes (the parent process has gone)")
+    parser.add_argument("--encoders", action="store_true",
+                        help="print the codecs this machine can encode, then exit")
+    args = parser.parse_args(argv)
+    if args.encoders:
+        print(" ".join(encoders_available()))
+        return 0
+    Gst.init(None)
+    missing = {s.codec for s in args.stream} - set(encoders_available())
+    if missing:
+        print(f"no encoder for {', '.join(sorted(missing))}", flush=True)
+        return 2
+    server = CameraServer(args.port, args.stream, args.user)
+    port = server.start()
+    print(f"listening on rtsp://127.0.0.1:{port}", flush=True)
+    threading.Thread(target=_read_commands, args=(server, args.exit_with_parent),
+                     daemon=True).start()
+    server.loop.run()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

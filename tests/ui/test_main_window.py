@@ -13,13 +13,13 @@ pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 
 @pytest.mark.policy("A.2")
 @pytest.mark.parametrize("role,areas,start", [
-    ("alpr_admin", ["hits", "recent_hits", "map", "wall", "search", "other_use", "registry", "sharing",
-                    "inbox", "inspections", "audit", "dashboard", "roster", "devices",
+    ("alpr_admin", ["hits", "recent_hits", "map", "wall", "search", "other_use", "registry",
+                    "sharing", "inbox", "inspections", "audit", "dashboard", "roster", "devices",
                     "cameras", "donors", "hotlists", "quarantine", "workstations", "retention",
                     "account"], "hits"),
-    ("supervisor", ["hits", "recent_hits", "map", "wall", "search", "other_use", "registry", "sharing",
-                    "inbox", "inspections", "audit", "dashboard", "hotlists", "retention",
-                    "account"], "inbox"),
+    ("supervisor", ["hits", "recent_hits", "map", "wall", "search", "other_use", "registry",
+                    "sharing", "inbox", "inspections", "audit", "dashboard", "hotlists",
+                    "retention", "account"], "inbox"),
     ("division_commander", ["hits", "recent_hits", "sharing", "inbox", "inspections", "audit",
                             "dashboard", "retention", "account"], "inbox"),
     ("dispatcher", ["hits", "recent_hits", "map", "hotlists", "account"], "hits"),

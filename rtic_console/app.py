@@ -18,7 +18,6 @@ from PySide6.QtCore import QEvent, QObject, Signal, Slot
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from rtic_console.config import Settings
-from rtic_console.paths import RESOURCES_DIR
 from rtic_console.services.auth import roster_is_empty, sign_in, sign_out
 from rtic_console.services.context import Context
 from rtic_console.services.runner import perform
@@ -32,6 +31,7 @@ from rtic_console.ui.first_run_dialog import FirstAdminDialog
 from rtic_console.ui.main_window import MainWindow
 from rtic_console.ui.operations import OperationRunner
 from rtic_console.ui.sign_in_dialog import SignInDialog
+from rtic_console.ui.theme import Theme, apply_theme
 from rtic_console.ui.widgets import describe_error
 
 logger = logging.getLogger(__name__)
@@ -53,9 +53,9 @@ def qt_application() -> QApplication:
         app = QApplication(sys.argv[:1])
         app.setApplicationName("RTIC Console")
         app.setOrganizationName("RTIC")
-    theme = RESOURCES_DIR / "theme.qss"
-    if theme.exists():
-        app.setStyleSheet(theme.read_text(encoding="utf-8"))
+    if not app.styleSheet():
+        # Dark until someone signs in: then their own theme and text size (main window).
+        apply_theme(app, Theme.DARK)
     return app
 
 

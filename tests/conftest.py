@@ -41,6 +41,11 @@ def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     for name in ("RTIC_DATABASE_URL", "RTIC_PASSWORD", "RTIC_NEW_PASSWORD", "RTIC_WORKSTATION"):
         monkeypatch.delenv(name, raising=False)
+    from PySide6.QtCore import QSettings
+
+    # Qt reads XDG_CONFIG_HOME once per process: each test gets its own settings folder.
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
+                      str(tmp_path / "config"))
 
 
 @pytest.fixture(autouse=True)

@@ -6,11 +6,13 @@ from datetime import date, timedelta
 
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import (
+    QComboBox,
     QFormLayout,
     QGroupBox,
     QLabel,
     QLineEdit,
     QPushButton,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -20,6 +22,8 @@ from rtic_console.services.roster import PersonView
 from rtic_console.store.change_bus import Change, ChangeEvent
 from rtic_console.ui.admin.roster_model import roles_text
 from rtic_console.ui.console_session import ConsoleSession
+from rtic_console.ui.display_preferences import DisplayPreferences
+from rtic_console.ui.theme import TEXT_PT_RANGE, THEME_TITLES, Theme
 from rtic_console.ui.widgets import MessageLine, describe_error
 
 WARN_DAYS = 30
@@ -73,8 +77,35 @@ class AccountWidget(QWidget):
         layout.addWidget(password_box)
         layout.addWidget(self.message)
         layout.addStretch(1)
+        self._layout = layout
         session.changes.changed.connect(self._on_change)
         self.refresh()
+
+    def offer_display(self, display: DisplayPreferences) -> None:
+        """Theme and text size, as in the View menu: remembered for this person."""
+        box = QGroupBox("Display")
+        box.setMaximumWidth(720)
+        form = QFormLayout(box)
+        self.theme = QComboBox()
+        for theme in Theme:
+            self.theme.addItem(THEME_TITLES[theme], theme.value)
+        self.text_size = QSpinBox()
+        self.text_size.setRange(*TEXT_PT_RANGE)
+        self.text_size.setSuffix(" pt")
+        form.addRow("Theme", self.theme)
+        form.addRow("Text size", self.text_size)
+
+        def show_choices() -> None:
+            self.theme.setCurrentIndex(self.theme.findData(display.theme.value))
+            self.text_size.setValue(display.text_pt)
+
+        show_choices()
+        display.changed.connect(show_choices)
+        self.theme.activated.connect(
+            lambda _i: display.set_theme(Theme(self.theme.currentData())))
+        self.text_size.editingFinished.connect(
+            lambda: display.set_text_pt(self.text_size.value()))
+        self._layout.insertWidget(2, box)
 
     def refresh(self) -> None:
         self._session.query(roster.own_record, owner=self, on_done=self._on_record_loaded,

@@ -6,22 +6,34 @@ import threading
 from typing import Protocol, runtime_checkable
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
 from rtic_console import __version__
 from rtic_console.domain.personnel import sorted_roles
 from rtic_console.domain.roles import ROLE_TITLES, Permission
+from rtic_console.domain.workspaces import start_area
 from rtic_console.services.station_proof import describe_station
 from rtic_console.ui.admin.device_report_dialog import DeviceReportDialog
 from rtic_console.ui.alert_banner import AlertBanner
-from rtic_console.ui.area_links import link_alerts, link_areas
+from rtic_console.ui.area_links import link_alerts, link_area
+from rtic_console.ui.area_nav import AreaNavigation
+from rtic_console.ui.area_stack import AreaStack, LazyAreas
 from rtic_console.ui.console_session import ConsoleSession
+from rtic_console.ui.display_preferences import DisplayPreferences
+from rtic_console.ui.person_settings import PersonSettings, SavedLayout
 from rtic_console.ui.shift_check_dialog import ShiftCheckDialog
-from rtic_console.ui.work_areas import areas_for
-from rtic_console.ui.workstation_settings import workstation_settings
-
-SETTINGS_GROUP = "mainWindow"
+from rtic_console.ui.theme import THEME_TITLES, Theme
+from rtic_console.ui.work_areas import Workspace, areas_for
 
 
 class MainWindow(QMainWindow):
@@ -38,22 +50,26 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.resize(1280, 800)
 
-        self.tabs = QTabWidget()
-        self.tabs.setObjectName("workAreas")
-        self.areas: dict[str, QWidget] = {}
-        self._area_titles: dict[str, str] = {}
-        for area in areas_for(session):
-            self._area_titles[area.key] = area.title
-            widget = area.build(session)
-            widget.setObjectName(f"area_{area.key}")
-            self.areas[area.key] = widget
-            self.tabs.addTab(widget, area.title)
-        link_areas(self.areas, self.tabs.setCurrentWidget)
-        for key in ("inbox", "hits"):  # the areas that count what waits for this person
-            area = self.areas.get(key)
-            if area is not None:
-                area.waiting_changed.connect(
-                    lambda waiting, key=key: self._show_area_count(key, waiting))
+        self.person = PersonSettings(actor.badge)
+        self.display = DisplayPreferences(self.person, self)
+        self.display.apply()
+        permitted = areas_for(session)
+        self.stack = AreaStack(session, permitted)
+        self.stack.setObjectName("workAreas")
+        self.nav = AreaNavigation(permitted)
+        self.areas = LazyAreas(self.stack)  # looking an area up builds it
+        self._workspace_areas = {w: [a.key for a in permitted if a.workspace is w]
+                                 for w in Workspace}
+        self._last_in_workspace: dict[Workspace, str] = {}
+        self._workspace_of = {a.key: a.workspace for a in permitted}
+        self._saved = self.person.load_layout(
+            self.person.last_screen(QGuiApplication.screens()) or self.screen())
+        self.stack.built.connect(self._on_area_built)
+        self.stack.area_shown.connect(self._on_area_shown)
+        self.nav.area_chosen.connect(self.show_area)
+        for area in permitted:
+            if area.eager:
+                self.stack.area(area.key)
 
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -67,9 +83,14 @@ class MainWindow(QMainWindow):
             self.demo_banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
             layout.addWidget(self.demo_banner)
         self.alert_banner = AlertBanner(session)
-        link_alerts(self.alert_banner, self.areas, self.tabs.setCurrentWidget)
+        link_alerts(self.alert_banner, self.stack)
         layout.addWidget(self.alert_banner)
-        layout.addWidget(self.tabs, 1)
+        body = QHBoxLayout()
+        body.setContentsMargins(0, 0, 0, 0)
+        body.setSpacing(0)
+        body.addWidget(self.nav)
+        body.addWidget(self.stack, 1)
+        layout.addLayout(body, 1)
         self.setCentralWidget(central)
 
         self._build_menus()
@@ -95,14 +116,75 @@ class MainWindow(QMainWindow):
         self.show_connection(True, "")
         self._restore_layout()
 
-    def _show_area_count(self, key: str, waiting: int) -> None:
-        """An area's badge, "Inbox (3)": the decisions waiting for this person, the hits no
-        one has claimed; the hits' count also leads the window title, seen in the taskbar."""
-        title = self._area_titles[key]
-        self.tabs.setTabText(self.tabs.indexOf(self.areas[key]),
-                             f"{title} ({waiting})" if waiting else title)
+    # -- areas ------------------------------------------------------------------------
+    def set_area_count(self, key: str, count: int) -> None:
+        """The area's badge in the navigation: how much waits there ("Inbox (3)": the
+        decisions waiting for this person, "Hit queue (2)": the hits no one has claimed);
+        the hits' count also leads the window title, seen in the taskbar."""
+        self.nav.set_count(key, count)
         if key == "hits":
-            self.setWindowTitle(f"({waiting}) {self._title}" if waiting else self._title)
+            self.setWindowTitle(f"({count}) {self._title}" if count else self._title)
+
+    @Slot(str)
+    def show_area(self, key: str) -> QWidget:
+        """Open one of the person's areas (built on its first visit)."""
+        return self.stack.show_area(key)
+
+    def current_area(self) -> QWidget | None:
+        key = self.stack.current_key()
+        return self.stack.built_areas.get(key) if key else None
+
+    def current_area_key(self) -> str | None:
+        return self.stack.current_key()
+
+    def _show_area_and_focus(self, key: str) -> None:
+        """From the keyboard: open the area and put the focus on its first control."""
+        area = self.show_area(key)
+        current = area.focusWidget()
+        if current is not None and current.isVisibleTo(self):
+            current.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            return
+        widget = area.nextInFocusChain()
+        while widget is not area and widget is not None:
+            if (area.isAncestorOf(widget) and widget.isVisibleTo(self) and widget.isEnabled()
+                    and widget.focusPolicy() & Qt.FocusPolicy.TabFocus):
+                widget.setFocus(Qt.FocusReason.ShortcutFocusReason)
+                return
+            widget = widget.nextInFocusChain()
+
+    def show_workspace(self, workspace: Workspace) -> None:
+        """Ctrl+1..5: the workspace's area last used, else its first."""
+        keys = self._workspace_areas[workspace]
+        if keys:
+            self._show_area_and_focus(self._last_in_workspace.get(workspace, keys[0]))
+
+    def step_area(self, step: int) -> None:
+        """Ctrl+PgDn / Ctrl+PgUp: the next or previous area in the navigation's order."""
+        keys = self.nav.keys()
+        current = self.stack.current_key()
+        index = keys.index(current) if current in keys else 0
+        self._show_area_and_focus(keys[(index + step) % len(keys)])
+
+    @Slot(str, QWidget)
+    def _on_area_built(self, key: str, widget: QWidget) -> None:
+        link_area(key, widget, self.stack)
+        if key in ("inbox", "hits"):  # the areas that count what waits for this person
+            widget.waiting_changed.connect(
+                lambda waiting, key=key: self.set_area_count(key, waiting))
+        if key == "account":
+            widget.offer_display(self.display)
+        states = self._saved.splitters.get(key, [])
+        for splitter, state in zip(self._splitters_of(widget), states, strict=False):
+            splitter.restoreState(state)
+
+    @Slot(str)
+    def _on_area_shown(self, key: str) -> None:
+        self.nav.select(key)
+        self._last_in_workspace[self._workspace_of[key]] = key
+
+    @staticmethod
+    def _splitters_of(area: QWidget) -> list[QSplitter]:
+        return area.findChildren(QSplitter)
 
     def _build_menus(self) -> None:
         console = self.menuBar().addMenu("&Console")
@@ -123,10 +205,58 @@ class MainWindow(QMainWindow):
         quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         quit_action.triggered.connect(self.close)
         console.addAction(quit_action)
+        self._build_view_menu(self.menuBar().addMenu("&View"))
+        self._build_go_menu(self.menuBar().addMenu("&Go"))
         help_menu = self.menuBar().addMenu("&Help")
         about = QAction("&About RTIC Console", self)
         about.triggered.connect(self._on_about_triggered)
         help_menu.addAction(about)
+
+    def _build_view_menu(self, view: QMenu) -> None:
+        """Theme and text size, remembered for this person (night shifts, tired eyes)."""
+        themes = view.addMenu("&Theme")
+        group = QActionGroup(self)
+        self.theme_actions: dict[Theme, QAction] = {}
+        for theme in Theme:
+            action = QAction(THEME_TITLES[theme], self, checkable=True)
+            action.setChecked(theme is self.display.theme)
+            action.triggered.connect(lambda _c=False, t=theme: self.display.set_theme(t))
+            group.addAction(action)
+            themes.addAction(action)
+            self.theme_actions[theme] = action
+        view.addSeparator()
+        self.navigation_action = QAction("Show the &list of areas", self, checkable=True)
+        self.navigation_action.setChecked(self._saved.navigation)
+        self.navigation_action.toggled.connect(self.nav.setVisible)
+        view.addAction(self.navigation_action)
+        view.addSeparator()
+        for title, keys, slot in (
+                ("&Larger text", ("Ctrl+=", "Ctrl++"), self.display.larger),
+                ("&Smaller text", ("Ctrl+-",), self.display.smaller),
+                ("&Normal text size", ("Ctrl+0",), self.display.reset_text)):
+            action = QAction(title, self)
+            action.setShortcuts([QKeySequence(k) for k in keys])
+            action.triggered.connect(slot)
+            view.addAction(action)
+            self.addAction(action)  # works with the menu bar hidden too
+
+    def _build_go_menu(self, go: QMenu) -> None:
+        """Workspaces on Ctrl+1..5, areas on Ctrl+PgUp/PgDn (Ctrl+Tab is the checklist's)."""
+        for number, workspace in enumerate(Workspace, start=1):
+            action = QAction(f"{workspace.value} workspace", self)
+            action.setShortcut(QKeySequence(f"Ctrl+{number}"))
+            action.setEnabled(bool(self._workspace_areas[workspace]))
+            action.triggered.connect(lambda _c=False, w=workspace: self.show_workspace(w))
+            go.addAction(action)
+            self.addAction(action)
+        go.addSeparator()
+        for title, key, step in (("&Next area", "Ctrl+PgDown", 1),
+                                 ("&Previous area", "Ctrl+PgUp", -1)):
+            action = QAction(title, self)
+            action.setShortcut(QKeySequence(key))
+            action.triggered.connect(lambda _c=False, s=step: self.step_area(s))
+            go.addAction(action)
+            self.addAction(action)
 
     @Slot(bool, str)
     def show_connection(self, online: bool, message: str) -> None:
@@ -163,30 +293,25 @@ class MainWindow(QMainWindow):
             "under Sacramento Police Department General Order 525.08.")
 
     def _restore_layout(self) -> None:
-        settings = workstation_settings()
-        settings.beginGroup(SETTINGS_GROUP)
-        geometry = settings.value("geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        state = settings.value("state")
-        if state is not None:
-            self.restoreState(state)
-        keys = list(self.areas)
-        tab = settings.value("tab")
-        if isinstance(tab, str) and tab in keys:
-            self.tabs.setCurrentIndex(keys.index(tab))
-        settings.endGroup()
+        """This person's layout on this monitor; a first visit opens where their role works."""
+        saved = self._saved
+        self.nav.setVisible(saved.navigation)
+        if saved.geometry is not None:
+            self.restoreGeometry(saved.geometry)
+        if saved.state is not None:
+            self.restoreState(saved.state)
+        keys = self.nav.keys()
+        key = saved.area if saved.area in keys else start_area(
+            self.session.ctx.actor.roles, keys)
+        if key is not None:
+            self._show_area_and_focus(key)  # the keyboard starts in the area, not the list
 
     def save_layout(self) -> None:
-        settings = workstation_settings()
-        settings.beginGroup(SETTINGS_GROUP)
-        settings.setValue("geometry", self.saveGeometry())
-        settings.setValue("state", self.saveState())
-        keys = list(self.areas)
-        if keys and 0 <= self.tabs.currentIndex() < len(keys):
-            settings.setValue("tab", keys[self.tabs.currentIndex()])
-        settings.endGroup()
-        settings.sync()
+        self.person.save_layout(self.screen(), SavedLayout(
+            self.stack.current_key(), self.saveGeometry(), self.saveState(),
+            {key: [s.saveState() for s in self._splitters_of(area)]
+             for key, area in self.stack.built_areas.items()},
+            self.navigation_action.isChecked()))
 
     def shutdown(self) -> list[threading.Thread]:
         """Stop every screen's work now: timers, and the areas' own threads (the wall's
@@ -194,7 +319,7 @@ class MainWindow(QMainWindow):
         for timer in self.findChildren(QTimer):
             timer.stop()
         ending: list[threading.Thread] = []
-        for area in self.areas.values():
+        for area in self.stack.built_areas.values():
             if isinstance(area, StoppableArea):
                 ending += area.shutdown()
         return ending

@@ -12,7 +12,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtCore import QDateTime, QSettings, Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
 from rtic_console.app import qt_application
@@ -65,6 +65,7 @@ from rtic_console.ui.first_run_dialog import FirstAdminDialog
 from rtic_console.ui.main_window import MainWindow
 from rtic_console.ui.operations import OperationRunner
 from rtic_console.ui.sign_in_dialog import SignInDialog
+from rtic_console.ui.theme import Theme, apply_theme
 from rtic_console.ui.wall.export_dialog import ExportDialog
 from rtic_console.ui.wall.large_view import LargeViewDialog
 from rtic_console.ui.wall.playback_dialog import PlaybackDialog
@@ -92,13 +93,26 @@ def settle(condition: Callable[[], bool] = lambda: False, seconds: float = 1.5) 
     QApplication.processEvents()
 
 
-def save(widget: QWidget, out: Path, name: str, wait: float = 1.5) -> Path:
+# Each screen in the dark theme (the default) as NAME.png and in the light one as
+# NAME-light.png.
+THEMES = ((Theme.DARK, ""), (Theme.LIGHT, "-light"))
+
+
+def save(widget: QWidget, out: Path, name: str, wait: float = 1.5) -> list[Path]:
     widget.show()
     settle(seconds=wait)
-    path = out / f"{name}.png"
-    widget.grab().save(str(path))
-    print(f"wrote {path}")
-    return path
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    paths = []
+    for theme, suffix in THEMES:
+        apply_theme(app, theme)
+        settle(seconds=0.3)
+        path = out / f"{name}{suffix}.png"
+        widget.grab().save(str(path))
+        print(f"wrote {path}")
+        paths.append(path)
+    apply_theme(app, Theme.DARK)
+    return paths
 
 
 def demo_database(folder: Path, settings: Settings) -> Database:
@@ -140,10 +154,10 @@ def close_and_escalate(db: Database, ctx: Context, workstation: str) -> None:
                               datetime.now(UTC) + timedelta(minutes=6))
 
 
-def look_back(window: MainWindow, out: Path) -> Path:
+def look_back(window: MainWindow, out: Path) -> list[Path]:
     """The map looking back past the live day: a search with its purpose, case and area."""
     live_map = window.areas["map"]
-    window.tabs.setCurrentWidget(live_map)
+    window.show_area("map")
     settle(lambda: live_map.view is not None and live_map.view.ready, 15)
     bar = live_map.time_filter
     bar.preset.setCurrentIndex(bar.preset.count() - 1)  # Custom range…
@@ -196,7 +210,7 @@ def onvif_shots(window: MainWindow, wall: VideoWallWidget, onvif: OnvifResponder
         dialog.address.setText("915 I St (lobby)")
         dialog.test_button.click()
         settle(lambda: dialog.picture.isVisible(), 15)
-        shots = [save(dialog, out, "camera-onvif")]
+        shots = save(dialog, out, "camera-onvif")
         dialog.close()
     index = next(i for i, g in wall.grants.items() if g.camera.code == DEMO_PTZ_CAMERA)
     wall._on_tile_double_clicked(index)
@@ -206,7 +220,7 @@ def onvif_shots(window: MainWindow, wall: VideoWallWidget, onvif: OnvifResponder
     settle(lambda: panel.preset_combo.count() > 1, 5)
     panel.go_to_preset(2)
     settle(lambda: "preset" in panel.status.text(), 5)
-    shots.append(save(view, out, "large-view-ptz"))
+    shots.extend(save(view, out, "large-view-ptz"))
     view.close()
     return shots
 
@@ -239,7 +253,7 @@ def recorded_video(session: ConsoleSession, work: Path, out: Path) -> list[Path]
     settle(lambda: len(playback.workers) == 2, 10)
     playback.clock.pause()
     playback.clock.seek(start + timedelta(minutes=8, seconds=20))
-    shots.append(save(playback, out, "playback-timeline", 2.0))
+    shots.extend(save(playback, out, "playback-timeline", 2.0))
     playback.close()
     export = ExportDialog(session, first.id, start, start + timedelta(minutes=15))
     export.show()
@@ -250,7 +264,7 @@ def recorded_video(session: ConsoleSession, work: Path, out: Path) -> list[Path]
     export.preview_button.click()
     settle(export.preview.isVisible, 10)
     export.resize(export.width(), export.sizeHint().height())  # taller than the 600 px screen
-    shots.append(save(export, out, "export-preview"))
+    shots.extend(save(export, out, "export-preview"))
     export.close()
     return shots
 
@@ -259,6 +273,8 @@ def render_all(out: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     qt_application()
     work = Path(tempfile.mkdtemp(prefix="rtic-shots-"))
+    # Nobody's remembered layout or theme: each person opens where their role works.
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(work))
     # No tile server: the pictures must not depend on the network (the map says so itself).
     settings = Settings(database_url=f"sqlite:///{work / 'demo.db'}", workstation="RTIC-WS-01",
                         map_tile_url="")
@@ -277,7 +293,7 @@ def render_all(out: Path) -> list[Path]:
     try:
         empty = connect(f"sqlite:///{work / 'empty.db'}")
         first = FirstAdminDialog(empty, settings, runner)
-        shots.append(save(first, out, "first-run"))
+        shots.extend(save(first, out, "first-run"))
         first.close()
         empty.dispose()
 
@@ -287,7 +303,7 @@ def render_all(out: Path) -> list[Path]:
         dialog.show()
         dialog.sign_in_button.click()
         settle(lambda: dialog.message.isVisible(), 5)
-        shots.append(save(dialog, out, "sign-in-refused"))
+        shots.extend(save(dialog, out, "sign-in-refused"))
         dialog.close()
 
         def window_for(badge: str) -> MainWindow:
@@ -304,58 +320,59 @@ def render_all(out: Path) -> list[Path]:
                 StepInput(Step.CALL_FOR_SERVICE, {"cad_number": "26-118812"}))
         close_and_escalate(db, ctx, settings.workstation)
         queue = dispatcher.areas["hits"]
-        dispatcher.tabs.setCurrentWidget(queue)
+        dispatcher.show_area("hits")
         queue.refresh()
         settle(lambda: queue.model.rowCount() > 0, 5)
         queue.select_hit(first_hit.id)
-        shots.append(save(dispatcher, out, "main-hits", 2.5))
-        shots.append(save(queue.detail_panel, out, "hit-detail-sightings"))  # below the fold
+        shots.extend(save(dispatcher, out, "main-hits", 2.5))
+        shots.extend(save(queue.detail_panel, out, "hit-detail-sightings"))  # below the fold
         queue.keys.help.open_help()  # what F1 or ? shows over the hit queue
-        shots.append(save(dispatcher, out, "hit-queue-keys", 0.5))
+        shots.extend(save(dispatcher, out, "hit-queue-keys", 0.5))
         queue.keys.help.close_help()
-        dispatcher.tabs.setCurrentWidget(dispatcher.areas["recent_hits"])
-        shots.append(save(dispatcher, out, "main-recent-hits"))
+        dispatcher.show_area("recent_hits")
+        shots.extend(save(dispatcher, out, "main-recent-hits"))
         live_map = dispatcher.areas["map"]
-        dispatcher.tabs.setCurrentWidget(live_map)
+        dispatcher.show_area("map")
         settle(lambda: live_map.view is not None and live_map.view.ready, 15)
-        shots.append(save(dispatcher, out, "main-map", 3.0))
+        shots.extend(save(dispatcher, out, "main-map", 3.0))
         dispatcher.close()
 
         officer = window_for("6301")
-        officer.tabs.setCurrentWidget(officer.areas["hotlists"])
-        shots.append(save(officer, out, "main-hotlists"))
+        officer.show_area("hotlists")
+        shots.extend(save(officer, out, "main-hotlists"))
         search = officer.areas["search"]
-        officer.tabs.setCurrentWidget(search)
+        officer.show_area("search")
         search.form.plate.setText("7K*")
         search.purpose.purpose.setCurrentIndex(
             search.purpose.purpose.findData("stolen_vehicle_or_plate"))
         search.purpose.case.setText("26-004417")
         search.run_search()
         settle(lambda: search.result is not None, 10)
-        shots.append(save(officer, out, "main-search"))
+        shots.extend(save(officer, out, "main-search"))
         search.table.selectRow(0)  # where a result leads: its read, place and video nearby
         settle(lambda: search.detail.detail is not None, 5)
-        shots.append(save(officer, out, "main-search-result"))
-        shots.append(look_back(officer, out))
+        shots.extend(save(officer, out, "main-search-result"))
+        shots.extend(look_back(officer, out))
         perform(db, officer.session.ctx, search_requests.request_other_use, "26-004502",
                 "Locate a witness vehicle for the Del Paso hit-and-run follow-up")
         officer.close()
 
         supervisor = window_for("8501")
-        supervisor.tabs.setCurrentWidget(supervisor.areas["inbox"])
-        shots.append(save(supervisor, out, "main-inbox"))
-        supervisor.tabs.setCurrentWidget(supervisor.areas["other_use"])
-        shots.append(save(supervisor, out, "main-other-use"))
+        supervisor.show_area("inbox")
+        shots.extend(save(supervisor, out, "main-inbox"))
+        supervisor.show_area("other_use")
+        shots.extend(save(supervisor, out, "main-other-use"))
         supervisor.close()
 
-        sergeant = window_for("4101")
+        sergeant = window_for("4101")  # opens on the hit queue, the floor's work
+        shots.extend(save(sergeant, out, "start-sergeant"))
         wall = sergeant.areas["wall"]
         wall._asked = True  # the purpose is stated here rather than in the modal dialog
-        sergeant.tabs.setCurrentWidget(wall)
+        sergeant.show_area("wall")
         settle(lambda: bool(wall._saved), 5)
         wall.set_purpose("training")
         settle(lambda: sum(t._image is not None for t in wall.grid.tiles) >= 7, 15)
-        shots.append(save(sergeant, out, "main-wall", 1.0))
+        shots.extend(save(sergeant, out, "main-wall", 1.0))
         shots.extend(onvif_shots(sergeant, wall, onvif, out))
         wall.shutdown()
         near = sergeant.areas["registry"].near_panel
@@ -370,7 +387,7 @@ def render_all(out: Path) -> list[Path]:
         for key in ("dashboard", "cameras", "devices", "donors", "registry", "sharing",
                     "quarantine", "roster", "workstations", "inspections", "retention", "audit",
                     "account"):
-            sergeant.tabs.setCurrentWidget(sergeant.areas[key])
+            sergeant.show_area(key)
             if key == "roster":  # a person selected: their roles, who granted and confirmed
                 roster = sergeant.areas[key]
                 settle(lambda: roster.model.rowCount() > 0, 5)  # noqa: B023
@@ -382,21 +399,25 @@ def render_all(out: Path) -> list[Path]:
             if key == "audit":  # the head hash to record, after Verify chain
                 sergeant.areas[key].verify_button.click()
                 settle(lambda: sergeant.areas["audit"].hash_row.isVisible(), 10)
-            shots.append(save(sergeant, out, f"main-{key}", 2.5 if key == "dashboard" else 1.5))
+            shots.extend(save(sergeant, out, f"main-{key}", 2.5 if key == "dashboard" else 1.5))
         add = PersonDialog(sergeant.session, None, sergeant)
         add.form.badge.setText("53'01")
         add.form.name.setText("Dispatcher Quinn")
         add.show()
         add.save_button.click()
         settle(lambda: add.message.isVisible(), 5)
-        shots.append(save(add, out, "dialog-person-refused"))
+        shots.extend(save(add, out, "dialog-person-refused"))
         add.close()
         sergeant.close()
 
+        it_staff = window_for("7401")  # opens on the devices they keep running
+        shots.extend(save(it_staff, out, "start-it-staff"))
+        it_staff.close()
+
         # An inspection's referral and a non-partner agency's request (C.2.a) wait for them.
         commander = window_for("9601")
-        commander.tabs.setCurrentWidget(commander.areas["inbox"])
-        shots.append(save(commander, out, "main-inbox-commander"))
+        commander.show_area("inbox")
+        shots.extend(save(commander, out, "main-inbox-commander"))
         commander.close()
     finally:
         bridge.close()

@@ -13,7 +13,10 @@ from PySide6.QtCore import (
     QSortFilterProxyModel,
     Qt,
 )
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+
+from rtic_console.ui.theme import readable
 
 Row = TypeVar("Row")
 Index = QModelIndex | QPersistentModelIndex
@@ -107,7 +110,10 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        return self.cell(self._rows[index.row()], index.column(), role)
+        value = self.cell(self._rows[index.row()], index.column(), role)
+        if role == Qt.ItemDataRole.ForegroundRole and isinstance(value, QColor):
+            return readable(value)  # the models' colours were chosen for a light page
+        return value
 
     def cell(self, row: Row, column: int, role: int) -> Any:
         raise NotImplementedError

@@ -1,9 +1,10 @@
-"""Which work areas exist and who sees them; an area appears only when it is built."""
+"""Which work areas exist, in which workspace, and who sees them."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
 
 from PySide6.QtWidgets import QWidget
 
@@ -32,37 +33,55 @@ from rtic_console.ui.sharing.sharing_widget import SharingWidget
 from rtic_console.ui.wall.video_wall_widget import VideoWallWidget
 
 
+class Workspace(StrEnum):
+    """Areas grouped by task, as the side navigation shows them (Ctrl+1 to Ctrl+5)."""
+
+    OPERATIONS = "Operations"
+    INVESTIGATIONS = "Investigations"
+    OVERSIGHT = "Oversight"
+    ADMINISTRATION = "Administration"
+    ACCOUNT = "Account"
+
+
 @dataclass(frozen=True)
 class WorkArea:
     key: str
     title: str
+    workspace: Workspace
     permission: Permission
     build: Callable[[ConsoleSession], QWidget]
+    # Built at sign-in rather than on first visit: it signals waiting work (a new hit, an
+    # inbox count) while the person is elsewhere.
+    eager: bool = False
 
 
+OPS, INV, OVS, ADM = (Workspace.OPERATIONS, Workspace.INVESTIGATIONS, Workspace.OVERSIGHT,
+                      Workspace.ADMINISTRATION)
 WORK_AREAS: tuple[WorkArea, ...] = (
-    WorkArea("hits", "Hit queue", Permission.VIEW_HITS, HitQueueWidget),
-    WorkArea("recent_hits", "Recent hits", Permission.VIEW_HITS, RecentHitsWidget),
-    WorkArea("map", "Live map", Permission.VIEW_MAP, MapWidget),
-    WorkArea("wall", "Video wall", Permission.VIEW_CAMERAS, VideoWallWidget),
-    WorkArea("search", "Search", Permission.SEARCH_READS, SearchWidget),
-    WorkArea("other_use", "Other-use requests", Permission.SEARCH_READS, OtherUseRequestsWidget),
-    WorkArea("hotlists", "Hot lists", Permission.VIEW_HOT_LISTS, HotListsWidget),
-    WorkArea("inbox", "Inbox", Permission.USE_INBOX, InboxWidget),
-    WorkArea("dashboard", "Dashboard", Permission.VIEW_DASHBOARD, DashboardWidget),
-    WorkArea("cameras", "Cameras", Permission.MANAGE_CAMERAS, CamerasWidget),
-    WorkArea("devices", "Devices", Permission.MANAGE_DEVICES, DevicesWidget),
-    WorkArea("donors", "Donor agreements", Permission.MANAGE_DONORS, DonorsWidget),
-    WorkArea("registry", "Camera registry", Permission.QUERY_REGISTRY, RegistryWidget),
-    WorkArea("sharing", "Sharing", Permission.VIEW_SHARING, SharingWidget),
-    WorkArea("roster", "Roster", Permission.MANAGE_ROSTER, RosterWidget),
-    WorkArea("workstations", "Workstations", Permission.MANAGE_WORKSTATIONS,
+    WorkArea("hits", "Hit queue", OPS, Permission.VIEW_HITS, HitQueueWidget, eager=True),
+    WorkArea("recent_hits", "Recent hits", OPS, Permission.VIEW_HITS, RecentHitsWidget),
+    WorkArea("map", "Live map", OPS, Permission.VIEW_MAP, MapWidget),
+    WorkArea("wall", "Video wall", OPS, Permission.VIEW_CAMERAS, VideoWallWidget),
+    WorkArea("search", "Search", INV, Permission.SEARCH_READS, SearchWidget),
+    WorkArea("other_use", "Other-use requests", INV, Permission.SEARCH_READS,
+             OtherUseRequestsWidget),
+    WorkArea("registry", "Camera registry", INV, Permission.QUERY_REGISTRY, RegistryWidget),
+    WorkArea("sharing", "Sharing", INV, Permission.VIEW_SHARING, SharingWidget),
+    WorkArea("inbox", "Inbox", OVS, Permission.USE_INBOX, InboxWidget, eager=True),
+    WorkArea("inspections", "Inspections", OVS, Permission.VIEW_INSPECTION, InspectionsWidget),
+    WorkArea("audit", "Audit trail", OVS, Permission.VIEW_AUDIT, AuditViewerWidget),
+    WorkArea("dashboard", "Dashboard", OVS, Permission.VIEW_DASHBOARD, DashboardWidget),
+    WorkArea("roster", "Roster", ADM, Permission.MANAGE_ROSTER, RosterWidget),
+    WorkArea("devices", "Devices", ADM, Permission.MANAGE_DEVICES, DevicesWidget),
+    WorkArea("cameras", "Cameras", ADM, Permission.MANAGE_CAMERAS, CamerasWidget),
+    WorkArea("donors", "Donor agreements", ADM, Permission.MANAGE_DONORS, DonorsWidget),
+    WorkArea("hotlists", "Hot lists", ADM, Permission.VIEW_HOT_LISTS, HotListsWidget),
+    WorkArea("quarantine", "Quarantine", ADM, Permission.VIEW_QUARANTINE, QuarantineWidget),
+    WorkArea("workstations", "Workstations", ADM, Permission.MANAGE_WORKSTATIONS,
              WorkstationsWidget),
-    WorkArea("inspections", "Inspections", Permission.VIEW_INSPECTION, InspectionsWidget),
-    WorkArea("retention", "Retention", Permission.VIEW_RETENTION, RetentionWidget),
-    WorkArea("quarantine", "Quarantine", Permission.VIEW_QUARANTINE, QuarantineWidget),
-    WorkArea("audit", "Audit trail", Permission.VIEW_AUDIT, AuditViewerWidget),
-    WorkArea("account", "My account", Permission.USE_CONSOLE, AccountWidget),
+    WorkArea("retention", "Retention", ADM, Permission.VIEW_RETENTION, RetentionWidget),
+    WorkArea("account", "My account", Workspace.ACCOUNT, Permission.USE_CONSOLE,
+             AccountWidget),
 )
 
 

@@ -138,7 +138,7 @@ class Scenario:
     async def _people(self) -> None:
         # A dispatcher works a hit from the live feed, with the map open.
         window = await sign_in_as("5201")
-        await on_gui(lambda: window.tabs.setCurrentWidget(window.areas["map"]))
+        await on_gui(lambda: window.show_area("map"))
         live_map = window.areas["map"]
         await until(lambda: live_map.view is not None and live_map.view.ready, "the map page")
         assert self.services.ingest is not None
@@ -146,8 +146,8 @@ class Scenario:
                 f"{self.services.ingest.url}/alpr", data=hot_read(),
                 headers={"Content-Type": "application/json"}) as reply:
             assert reply.status == 202
+        await on_gui(lambda: window.show_area("hits"))
         queue = window.areas["hits"]
-        await on_gui(lambda: window.tabs.setCurrentWidget(queue))
         await until(lambda: queue.model.rowCount() == 1, "the hit in the queue")
         await on_gui(lambda: queue.select_hit(queue.model.row_at(0).id))
         panel = queue.checklist
@@ -167,8 +167,8 @@ class Scenario:
 
         # The sergeant at the same workstation: the wall with a live camera, the same hit.
         window = await sign_in_as("1001")
+        await on_gui(lambda: window.show_area("wall"))  # built on its first visit
         wall = window.areas["wall"]
-        await on_gui(lambda: window.tabs.setCurrentWidget(wall))
         purpose = await until(lambda: shown(PurposeDialog), "the viewing purpose question")
         await on_gui(lambda: (purpose.choose(ViewingPurpose.TRAINING), purpose.accept()))
         await until(lambda: wall.purpose == ViewingPurpose.TRAINING.value, "the purpose set")

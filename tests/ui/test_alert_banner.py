@@ -83,5 +83,5 @@ def test_show_opens_the_devices_tab_on_the_reported_device(qtbot, console_sessio
                     timeout=5000)
     assert banner.show_button.isVisibleTo(banner)
     banner.show_button.click()
-    assert window.tabs.currentWidget() is devices
+    assert window.current_area() is devices
     assert devices.selected() is not None and devices.selected().code == "ALPR-TR-01"

@@ -56,12 +56,12 @@ def window(qtbot, console_session, admin) -> Iterator[MainWindow]:
 
 def test_an_area_drawn_on_the_map_fills_the_search(qtbot, window: MainWindow) -> None:
     search, live_map = window.areas["search"], window.areas["map"]
-    window.tabs.setCurrentWidget(search)
+    window.show_area("search")
     search.area_requested.emit("circle")
-    assert window.tabs.currentWidget() is live_map
+    assert window.current_area() is live_map
     live_map.area_drawn.emit({"kind": "circle", "lat": 38.5771, "lon": -121.4851,
                               "radius_m": 420.4})
-    assert window.tabs.currentWidget() is search
+    assert window.current_area() is search
     assert (search.form.lat.text(), search.form.lon.text()) == ("38.577100", "-121.485100")
     assert search.form.radius.value() == 420
 
@@ -74,7 +74,7 @@ def test_a_camera_clicked_on_the_map_opens_on_the_wall_with_the_purpose(
     wall.set_purpose("monitoring_event")
     qtbot.waitUntil(lambda: camera.id in wall.camera_list.cameras, timeout=5000)
     window.areas["map"].camera_open_requested.emit(camera.id)
-    assert window.tabs.currentWidget() is wall
+    assert window.current_area() is wall
     tile = wall.grid.tiles[0]
     qtbot.waitUntil(lambda: tile._image is not None, timeout=10000)
     assert tile.camera is not None and tile.camera.code == "CAM-MAP-1"
@@ -103,7 +103,7 @@ def test_a_registry_look_up_shows_exactly_its_cameras_on_the_map(
     box = live_map.layer_boxes["registry"]
     assert _registry_markers(qtbot, live_map) == [] and not box.isVisibleTo(live_map)
 
-    window.tabs.setCurrentWidget(registry_area)
+    window.show_area("registry")
     panel = registry_area.near_panel
     panel.latitude.setText("38.5770")
     panel.longitude.setText("-121.4850")
@@ -113,9 +113,9 @@ def test_a_registry_look_up_shows_exactly_its_cameras_on_the_map(
     qtbot.waitUntil(lambda: panel.model.rowCount() == 2, timeout=10000)
     expected = sorted([[places["Also Near"], -121.485], [places["Near By"], -121.485]])
     qtbot.waitUntil(lambda: _registry_markers(qtbot, live_map) == expected, timeout=5000)
-    assert window.tabs.currentWidget() is registry_area, "the person stays where they are"
+    assert window.current_area() is registry_area, "the person stays where they are"
     assert "26-004417" in box.text()
-    window.tabs.setCurrentWidget(live_map)
+    window.show_area("map")
     assert box.isVisibleTo(live_map) and box.isChecked()
     with db.read() as session:
         [look_up] = list_events(session, AuditFilter(action="registry.near"))
@@ -133,9 +133,9 @@ def test_a_search_result_s_place_opens_the_live_map_centred_there(
     search, live_map = window.areas["search"], window.areas["map"]
     assert live_map.view is not None
     qtbot.waitUntil(lambda: live_map.view.ready, timeout=15000)
-    window.tabs.setCurrentWidget(search)
+    window.show_area("search")
     search.map_requested.emit(38.5812, -121.4944)
-    assert window.tabs.currentWidget() is live_map
+    assert window.current_area() is live_map
 
     def centre() -> list[float]:
         out: list[Any] = []

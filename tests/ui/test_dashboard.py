@@ -8,7 +8,7 @@ from itertools import count
 
 import pyqtgraph as pg
 import pytest
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication
 
 from rtic_console.domain.checklist import HitStatus
@@ -138,19 +138,18 @@ def test_a_role_without_the_dashboard_sees_the_refusal(qtbot, dashboard, enrol) 
     assert widget.stats is None and widget.updated.text() == "Not updated"
 
 
-def test_charts_follow_a_dark_palette(qtbot, dashboard) -> None:  # type: ignore[no-untyped-def]
+def test_charts_follow_the_theme(qtbot, dashboard) -> None:  # type: ignore[no-untyped-def]
+    from rtic_console.ui.theme import COLORS, Theme, apply_theme
+
     app = QApplication.instance()
-    original = app.palette()
-    widget = dashboard()
-    assert not widget.chart_style.dark
-    dark = QPalette(original)
-    dark.setColor(QPalette.ColorRole.Base, QColor("#15181c"))
-    dark.setColor(QPalette.ColorRole.Text, QColor("#e5e7eb"))
+    apply_theme(app, Theme.LIGHT)
     try:
-        app.setPalette(dark)
+        widget = dashboard()
+        assert not widget.chart_style.dark
+        apply_theme(app, Theme.DARK)
         qtbot.waitUntil(lambda: widget.chart_style.dark, timeout=3000)
         background = widget.reads.plot.backgroundBrush().color()
-        assert background == QColor("#15181c")
+        assert background == QColor(COLORS[Theme.DARK].base)
         assert widget.chart_style.series(0) != QColor("#0072B2"), "lighter hues on dark"
     finally:
-        app.setPalette(original)
+        apply_theme(app, Theme.DARK)

@@ -15,8 +15,9 @@ from rtic_console.feeds.camera_simulator import CameraSimulator
 from rtic_console.store.audit_log import AuditFilter, list_events
 from rtic_console.store.database import Database
 from rtic_console.ui.admin.donor_dialog import DonorDialog
-from rtic_console.ui.admin.donors_widget import EXPIRING_TEXT, STATUS_COL, DonorsWidget
+from rtic_console.ui.admin.donors_widget import STATUS_COL, DonorsWidget
 from rtic_console.ui.admin.mask_editor import MaskEditorDialog
+from rtic_console.ui.theme import Tone, current_colors
 from tests.services.pscn_support import add_agreement, add_camera
 
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
@@ -76,7 +77,7 @@ def test_agreements_expiring_within_30_days_are_flagged(qtbot, widget: DonorsWid
     soon = widget.model.index(rows["DA-SOON"], STATUS_COL)
     later = widget.model.index(rows["DA-LATER"], STATUS_COL)
     assert soon.data() == "⚠ Expires in 12 days"
-    assert soon.data(Qt.ItemDataRole.ForegroundRole) == EXPIRING_TEXT
+    assert soon.data(Qt.ItemDataRole.ForegroundRole) == current_colors().tone(Tone.WARN)
     assert soon.data(Qt.ItemDataRole.BackgroundRole) is not None
     assert later.data() == "Current"
     assert later.data(Qt.ItemDataRole.BackgroundRole) is None

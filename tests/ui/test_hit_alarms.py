@@ -54,14 +54,12 @@ def test_unclaimed_hits_count_on_the_area_and_in_the_title(
     dispatcher = enrol("5201", "dispatcher")
     window = MainWindow(console_session(dispatcher))
     qtbot.addWidget(window)
-    area = window.areas["hits"]
-    tab = window.tabs.indexOf(area)
     first = ingest(db, engine, "7KQM482", "r1")
     ingest(db, engine, "8FJD219", "r2")
-    qtbot.waitUntil(lambda: window.tabs.tabText(tab) == "Hit queue (2)", timeout=5000)
+    qtbot.waitUntil(lambda: window.nav.text_of("hits") == "Hit queue (2)", timeout=5000)
     assert window.windowTitle() == "(2) RTIC Console — 5201 Person 5201"
     perform(db, dispatcher, hit_service.claim_hit, first)  # claimed: no longer waiting
-    qtbot.waitUntil(lambda: window.tabs.tabText(tab) == "Hit queue (1)", timeout=5000)
+    qtbot.waitUntil(lambda: window.nav.text_of("hits") == "Hit queue (1)", timeout=5000)
     assert window.windowTitle().startswith("(1) RTIC Console")
 
 
@@ -171,11 +169,11 @@ def test_the_sergeant_sees_the_escalation_and_opens_the_hit(
     qtbot.waitUntil(lambda: "Hit #" in banner.text.text() and banner.show_button.isVisible(),
                     timeout=5000)
     assert "unclaimed for 6 min" in banner.text.text()
-    window.tabs.setCurrentWidget(window.areas["account"])
+    window.show_area("account")
     queue = window.areas["hits"]
     qtbot.waitUntil(lambda: queue.model.row_of(hit_id) is not None, timeout=5000)
     banner.show_button.click()
-    assert window.tabs.currentWidget() is queue
+    assert window.current_area() is queue
     assert queue.selected_id == hit_id
 
 

@@ -24,21 +24,20 @@ def test_the_inbox_badge_counts_what_waits_live(qtbot, console_session, db: Data
     window = MainWindow(console_session(both))
     qtbot.addWidget(window)
     area = window.areas["inbox"]
-    tab = window.tabs.indexOf(area)
-    qtbot.waitUntil(lambda: window.tabs.tabText(tab) == "Inbox", timeout=5000)
+    qtbot.waitUntil(lambda: window.nav.text_of("inbox") == "Inbox", timeout=5000)
     perform(db, officer, hotlists.propose_special, HotPlateInput(
         **{**GOOD.__dict__, "ncic_system": None, "ncic_record": None}))
     perform(db, asker, request_viewing, "Watch the parade route for the visit")
-    qtbot.waitUntil(lambda: window.tabs.tabText(tab) == "Inbox (2)", timeout=5000)
+    qtbot.waitUntil(lambda: window.nav.text_of("inbox") == "Inbox (2)", timeout=5000)
     area.table.selectRow(1)
     assert area.selected().source == "viewing_request" and area.window_hours.isVisibleTo(area)
     area.reason.setText("For the visit only")
     area.approve_button.click()
-    qtbot.waitUntil(lambda: window.tabs.tabText(tab) == "Inbox (1)", timeout=5000)
+    qtbot.waitUntil(lambda: window.nav.text_of("inbox") == "Inbox (1)", timeout=5000)
     area.table.selectRow(0)
     area.reject_button.click()  # no reason: refused, nothing decided
     qtbot.waitUntil(lambda: "reason" in area.message.text(), timeout=5000)
-    assert window.tabs.tabText(tab) == "Inbox (1)"
+    assert window.nav.text_of("inbox") == "Inbox (1)"
     window.resize(1280, 600)
-    window.tabs.setCurrentWidget(area)
+    window.show_area("inbox")
     window.grab().save(str(tmp_path / "inbox.png"))

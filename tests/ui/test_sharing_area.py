@@ -112,6 +112,6 @@ def test_a_commanders_banner_shows_the_non_partner_request(qtbot, console_sessio
     assert "non-LEARN partner: Galt PD" in banner.text.text()
     assert banner.show_button.isVisibleTo(banner)
     banner.show_button.click()
-    assert window.tabs.currentWidget() is area
+    assert window.current_area() is area
     assert area.selected_request() is not None and area.selected_request().id == 1
     assert "division commander was alerted" in area.detail.text()

@@ -37,13 +37,12 @@ from rtic_console.ui.table_model import (
     select_where,
     selected_row,
 )
+from rtic_console.ui.theme import Tone, current_colors
 from rtic_console.ui.widgets import MessageLine, describe_error
 
 COLUMNS = ("Agreement", "Donor", "Cameras", "Status", "Effective", "Expires", "Workstations")
 STATUS_COL = 3
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
-EXPIRING_BACKGROUND = QColor("#fef3c7")
-EXPIRING_TEXT = QColor("#92400e")
 STATUS_COLORS = {"current": QColor("#15803d"), "expired": QColor("#6b7280"),
                  "not yet in effect": QColor("#1d4ed8"), "withdrawn": QColor("#6b7280")}
 
@@ -91,9 +90,10 @@ class AgreementTableModel(RowTableModel[AgreementView]):
                     local(t.expires_at, t.time_zone),
                     ", ".join(sorted(t.allowed_workstations)) or "none")[col]
         if role == Qt.ItemDataRole.BackgroundRole and a.expires_soon:
-            return EXPIRING_BACKGROUND  # the whole row, so it shows whatever the sort
+            return current_colors().tone_background(Tone.WARN)  # the whole row, whatever the sort
         if role == Qt.ItemDataRole.ForegroundRole and col in (STATUS_COL, 5):
-            return EXPIRING_TEXT if a.expires_soon else STATUS_COLORS.get(a.status)
+            return (current_colors().tone(Tone.WARN) if a.expires_soon
+                    else STATUS_COLORS.get(a.status))
         if role == Qt.ItemDataRole.FontRole and col == STATUS_COL and a.expires_soon:
             bold = QFont()
             bold.setBold(True)

@@ -7,13 +7,15 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QFont
 
 from rtic_console.domain.checklist import STATUS_TITLES, escalation_level
 from rtic_console.services.hits import HitView
 from rtic_console.ui.table_model import RowTableModel
+from rtic_console.ui.theme import TONE_MARKS, Tone, current_colors
 
-ESCALATION_COLORS = (None, QColor("#fef3c7"), QColor("#fee2e2"))
+# Age escalation (D.5.a) in words and a mark as well as colour: due soon, then overdue.
+ESCALATION_WORDS = ("", f"{TONE_MARKS[Tone.WARN]} due soon", f"{TONE_MARKS[Tone.DANGER]} OVERDUE")
 
 
 def age_text(age: timedelta) -> str:
@@ -41,7 +43,8 @@ class HitQueueModel(RowTableModel[HitView]):
         if self.rows:
             self.dataChanged.emit(self.index(0, 0),
                                   self.index(len(self.rows) - 1, len(self.COLUMNS) - 1),
-                                  [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.BackgroundRole])
+                                  [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.BackgroundRole,
+                                   Qt.ItemDataRole.ForegroundRole])
 
     def order(self, row: HitView) -> tuple[int, datetime, int]:
         return (row.priority, row.created_at, row.id)  # the order list_hits returns
@@ -66,20 +69,24 @@ class HitQueueModel(RowTableModel[HitView]):
                 status += f" · seen {1 + h.sightings}×"
             if h.escalated_at:
                 status += " · escalated to sergeant"
+            if h.status == "new" and self._level(h):
+                status = f"{ESCALATION_WORDS[self._level(h)]} · {status}"
             return (h.priority, age_text(self._now - h.created_at), h.best_plate, listed,
                     state, h.reason.replace("_", " "),
                     h.list_name + (" (info only)" if h.informational else ""),
                     (h.device_code or h.device_name)
                     + (" (out of service)" if h.device_out_of_service else ""), status)[col]
-        if role == Qt.ItemDataRole.BackgroundRole and h.status == "new":
-            color = ESCALATION_COLORS[self._level(h)]
-            return QBrush(color) if color else None
+        if role == Qt.ItemDataRole.BackgroundRole and h.status == "new" and self._level(h):
+            colors = current_colors()  # the theme's: strong on a dark screen and a light one
+            return QBrush(colors.alarm if self._level(h) == 2 else colors.warn_bg)
+        if role == Qt.ItemDataRole.ForegroundRole and h.status == "new" and self._level(h) == 2:
+            return QBrush(current_colors().on_alarm)
         if role == Qt.ItemDataRole.FontRole and col in (2, 3):
             font = QFont("DejaVu Sans Mono")
             font.setBold(True)
             return font
         if role == Qt.ItemDataRole.ForegroundRole and col == 3 and h.approximate:
-            return QColor("#b45309")
+            return current_colors().tone(Tone.WARN)
         if role == Qt.ItemDataRole.ToolTipRole:
             if h.approximate:
                 return (f"Approximate match: {h.substitutions} OCR-equivalent "

@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from PySide6.QtCore import QObject, QUrl, Signal, Slot
+from PySide6.QtCore import QEvent, QObject, QUrl, Signal, Slot
+from PySide6.QtGui import QPalette
 from PySide6.QtWebChannel import QWebChannel
 from PySide6.QtWebEngineCore import (
     QWebEnginePage,
@@ -20,7 +21,7 @@ from PySide6.QtWebEngineCore import (
     QWebEngineUrlRequestInterceptor,
 )
 from PySide6.QtWebEngineWidgets import QWebEngineView
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 logger = logging.getLogger(__name__)
 
@@ -169,6 +170,18 @@ class MapView(QWebEngineView):
         self.bridge.page_ready.connect(self._on_bridge_page_ready)
         self.loadStarted.connect(self._on_load_started)
         self.load(QUrl.fromLocalFile(str(page_file)))
+        self._follow_theme()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            self._follow_theme()
+        super().changeEvent(event)
+
+    def _follow_theme(self) -> None:
+        """The page goes dark with the console's dark themes (resources/map/rtic_map.css)."""
+        dark = QApplication.palette().color(QPalette.ColorRole.Base).lightness() < 128
+        self.run_script("document.documentElement.classList.toggle('rtic-dark', "
+                        f"{'true' if dark else 'false'});")
 
     @property
     def ready(self) -> bool:

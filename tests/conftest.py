@@ -102,7 +102,7 @@ def pg_server() -> str:
     return PG_ADMIN_DSN
 
 
-def _admin_exec(sql: str) -> None:
+def admin_exec(sql: str) -> None:
     conn = psycopg2.connect(PG_ADMIN_DSN)
     conn.autocommit = True
     try:
@@ -152,7 +152,7 @@ def pg_database(pg_server: str) -> Iterator[PgTestDatabase]:
     tag = uuid.uuid4().hex[:12]
     pg = PgTestDatabase(f"rtic_test_{tag}", f"rtic_t{tag}_owner", f"rtic_t{tag}_app",
                         f"rtic_t{tag}_console", f"rtic_t{tag}_ingest")
-    _admin_exec(f'CREATE DATABASE "{pg.name}"')
+    admin_exec(f'CREATE DATABASE "{pg.name}"')
     try:
         superuser = open_database(pg.superuser_url, interactive=False)
         try:
@@ -163,8 +163,8 @@ def pg_database(pg_server: str) -> Iterator[PgTestDatabase]:
             superuser.dispose()
         yield pg
     finally:
-        _admin_exec(f'DROP DATABASE IF EXISTS "{pg.name}" WITH (FORCE)')
-        _admin_exec("DROP ROLE IF EXISTS " + ", ".join(
+        admin_exec(f'DROP DATABASE IF EXISTS "{pg.name}" WITH (FORCE)')
+        admin_exec("DROP ROLE IF EXISTS " + ", ".join(
             f'"{role}"' for role in (pg.console, pg.ingest, pg.group, pg.owner)))
 
 

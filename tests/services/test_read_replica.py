@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
-import psycopg2
 import pytest
 
 from rtic_console.config import SettingsError, load_settings
@@ -26,28 +25,18 @@ from rtic_console.store.audit_log import AuditFilter, list_events
 from rtic_console.store.database import Database, DatabaseUrlError, open_database
 from rtic_console.store.migrations import upgrade
 from rtic_console.store.models import SearchRecord
-from tests.conftest import PG_ADMIN_DSN
+from tests.conftest import admin_exec
 from tests.services.test_search import NOW, PLACES, run, seed_reads
 
 ON_POSTGRES = pytest.mark.parametrize(
     "db_url", [pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True)
 
 
-def _admin(sql: str) -> None:
-    conn = psycopg2.connect(PG_ADMIN_DSN)
-    conn.autocommit = True
-    try:
-        with conn.cursor() as cur:
-            cur.execute(sql)
-    finally:
-        conn.close()
-
-
 @pytest.fixture
 def replica_url(pg_server: str) -> Iterator[str]:
     """A second database with the schema, the same readers and two more reads of 7ABC123."""
     name = f"rtic_test_{uuid.uuid4().hex[:12]}"
-    _admin(f'CREATE DATABASE "{name}"')
+    admin_exec(f'CREATE DATABASE "{name}"')
     url = f"postgresql+psycopg2://postgres@127.0.0.1:5432/{name}"
     try:
         replica = open_database(url, interactive=False)
@@ -66,7 +55,7 @@ def replica_url(pg_server: str) -> Iterator[str]:
             replica.dispose()
         yield url
     finally:
-        _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin_exec(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def searches(db: Database) -> list[SearchRecord]:

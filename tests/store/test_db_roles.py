@@ -16,7 +16,7 @@ from rtic_console.store.database import Database, open_database
 from rtic_console.store.db_roles import RolePlan, RoleSetupError, set_up
 from rtic_console.store.migrations import upgrade
 from rtic_console.store.models import AuditCheckpoint, AuditEvent
-from tests.conftest import PgTestDatabase, _admin_exec
+from tests.conftest import PgTestDatabase, admin_exec
 
 pytestmark = pytest.mark.postgres
 
@@ -129,12 +129,12 @@ def bare_database(pg_server: str) -> Iterator[tuple[str, str]]:
     that prefix are dropped afterwards."""
     tag = uuid.uuid4().hex[:10]
     name = f"rtic_test_{tag}"
-    _admin_exec(f'CREATE DATABASE "{name}"')
+    admin_exec(f'CREATE DATABASE "{name}"')
     try:
         yield name, f"rtic_r{tag}"
     finally:
-        _admin_exec(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        _admin_exec("DROP ROLE IF EXISTS " + ", ".join(
+        admin_exec(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin_exec("DROP ROLE IF EXISTS " + ", ".join(
             f'"rtic_r{tag}_{r}"' for r in ("console", "ingest", "app", "owner")))
 
 

@@ -111,6 +111,7 @@ class ConsoleController(QObject):
         dialog.rejected.connect(self._on_sign_in_cancelled)
         self.dialog = dialog
         dialog.show()
+        logger.info("sign-in window shown on %s", self.db.display)  # installer-test waits
 
     @Slot()
     def _on_sign_in_cancelled(self) -> None:

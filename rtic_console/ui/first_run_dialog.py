@@ -142,6 +142,7 @@ class DatabaseSetupDialog(QDialog):
     def _on_failed(self, error: BaseException) -> None:
         self.continue_button.setEnabled(True)
         self.message.show_error(describe_error(error))
+        self.adjustSize()  # room for a long "what to do next"
 
 
 def set_up_database(settings: Settings, settings_path: Path) -> DatabaseReady | None:

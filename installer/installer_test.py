@@ -11,10 +11,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import shlex
+import shutil
 import signal
 import socket
 import sqlite3
@@ -51,14 +53,15 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def wait_for_line(proc: subprocess.Popen[str], pattern: str, timeout: float) -> str:
+def wait_for_line(proc: subprocess.Popen[bytes], pattern: str, timeout: float) -> str:
     """Read the process's merged output until a line matches; fail on exit or timeout."""
     assert proc.stdout is not None
-    os.set_blocking(proc.stdout.fileno(), False)
+    fd = proc.stdout.fileno()
+    os.set_blocking(fd, False)
     seen, deadline = "", time.monotonic() + timeout
     while time.monotonic() < deadline:
-        chunk = proc.stdout.read() or ""
-        seen += chunk
+        with contextlib.suppress(BlockingIOError):  # nothing new yet
+            seen += os.read(fd, 65536).decode(errors="replace")
         if re.search(pattern, seen):
             return seen
         if proc.poll() is not None:
@@ -68,7 +71,7 @@ def wait_for_line(proc: subprocess.Popen[str], pattern: str, timeout: float) -> 
     sys.exit(f"installer-test: FAILED waiting for {pattern!r}:\n{seen}")
 
 
-def stop(proc: subprocess.Popen[str]) -> None:
+def stop(proc: subprocess.Popen[bytes]) -> None:
     proc.send_signal(signal.SIGTERM)
     try:
         proc.wait(30)
@@ -96,7 +99,7 @@ def test_folder(app: Path, tmp: Path) -> None:
     step("first administrator added; backup written and verified")
     started = time.monotonic()
     proc = subprocess.Popen([str(app), "--verbose", "--database", url], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     wait_for_line(proc, r"sign-in window shown", 120)
     stop(proc)
     step(f"console started offscreen to its sign-in window in "
@@ -153,8 +156,9 @@ def test_package(deb: Path) -> None:
                      "(not automated in this test yet)")
         step(f"systemd is not running here: starting the unit's ExecStart as {user}: "
              f"{shlex.join(argv)}")
-        proc = subprocess.Popen(["runuser", "-u", user, "--", *argv], env=env, cwd=str(STATE),
-                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        runuser = shutil.which("runuser") or "/usr/sbin/runuser"
+        proc = subprocess.Popen([runuser, "-u", user, "--", *argv], env=env, cwd=str(STATE),
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         try:
             wait_for_line(proc, r"Ingest service on", 120)
             body = READ.read_bytes()

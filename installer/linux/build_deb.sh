@@ -35,4 +35,4 @@ Description: Operator console for a police Real-Time Information Center
  command line, and the headless ingest service (rtic-console-ingest.service).
 CONTROL
 mkdir -p "$out"
-dpkg-deb --root-owner-group --build "$pkg" "$out/rtic-console_${version}_$(dpkg --print-architecture).deb"
+dpkg-deb --root-owner-group -Zzstd -z3 --build "$pkg" "$out/rtic-console_${version}_$(dpkg --print-architecture).deb"

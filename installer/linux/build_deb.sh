@@ -27,7 +27,7 @@ Version: $version
 Architecture: $(dpkg --print-architecture)
 Maintainer: RTIC Console developers <rtic-console@localhost>
 Installed-Size: $size
-Depends: adduser, libegl1, libgl1, libxkbcommon0, libfontconfig1, libdbus-1-3, libnss3, libxcomposite1, libxdamage1, libxrandr2, libxtst6, libasound2 | libasound2t64
+Depends: adduser, libegl1, libgl1, libxkbcommon0, libxkbcommon-x11-0, libxcb-cursor0, libfontconfig1, libdbus-1-3, libnss3, libxcomposite1, libxdamage1, libxrandr2, libxtst6, libasound2 | libasound2t64
 Section: misc
 Priority: optional
 Description: Operator console for a police Real-Time Information Center

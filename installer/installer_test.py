@@ -104,6 +104,12 @@ def test_folder(app: Path, tmp: Path) -> None:
     stop(proc)
     step(f"console started offscreen to its sign-in window in "
          f"{time.monotonic() - started:.1f} s and stopped on SIGTERM")
+    proc = subprocess.Popen([str(app), "--verbose"], env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT)
+    wait_for_line(proc, r"first-run database set-up shown", 120)
+    proc.kill()
+    proc.wait(30)
+    step("with no settings and no database, the console opens the first-run set-up")
 
 
 def unit_service(port: int) -> tuple[list[str], dict[str, str], str]:

@@ -3,6 +3,7 @@ roster, create the first ALPR administrator and enrol this workstation."""
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from PySide6.QtCore import Signal, Slot
@@ -38,6 +39,8 @@ from rtic_console.store.database import Database
 from rtic_console.ui.admin.person_form import PersonForm
 from rtic_console.ui.operations import OperationRunner
 from rtic_console.ui.widgets import MessageLine, describe_error
+
+logger = logging.getLogger(__name__)
 
 
 class DatabaseSetupDialog(QDialog):
@@ -150,6 +153,7 @@ def set_up_database(settings: Settings, settings_path: Path) -> DatabaseReady | 
     runner = OperationRunner()
     try:
         dialog = DatabaseSetupDialog(settings, settings_path, runner)
+        logger.info("first-run database set-up shown; settings go to %s", settings_path)
         dialog.exec()
         return dialog.result_ready
     finally:

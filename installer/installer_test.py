@@ -25,6 +25,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -132,6 +133,43 @@ def unit_service(port: int) -> tuple[list[str], dict[str, str], str]:
     return argv, env, user
 
 
+def start_service(port: int) -> Callable[[], None]:
+    """Start the installed unit on `port`: by systemctl where systemd runs (a drop-in sets
+    the port), otherwise its ExecStart line as its user. Returns how to stop it."""
+    if Path("/run/systemd/system").is_dir():
+        # After /etc/rtic-console/ingest.env, so its port wins.
+        port_env = Path("/run/rtic-console-installer-test.env")
+        port_env.write_text(f"RTIC_LISTEN=127.0.0.1:{port}\n")
+        dropin = Path("/run/systemd/system/rtic-console-ingest.service.d/installer-test.conf")
+        dropin.parent.mkdir(parents=True, exist_ok=True)
+        dropin.write_text(f"[Service]\nEnvironmentFile={port_env}\n")
+        subprocess.run(["systemctl", "daemon-reload"], check=True)
+        subprocess.run(["systemctl", "restart", "rtic-console-ingest"], check=True)
+        step(f"started rtic-console-ingest with systemctl on 127.0.0.1:{port}")
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            with socket.socket() as s, contextlib.suppress(OSError):
+                s.connect(("127.0.0.1", port))
+                break
+            time.sleep(0.5)
+
+        def stop_unit() -> None:
+            subprocess.run(["systemctl", "stop", "rtic-console-ingest"], check=False)
+            dropin.unlink(missing_ok=True)
+            port_env.unlink(missing_ok=True)
+            subprocess.run(["systemctl", "daemon-reload"], check=False)
+
+        return stop_unit
+    argv, env, user = unit_service(port)
+    step(f"systemd is not running here: starting the unit's ExecStart as {user}: "
+         f"{shlex.join(argv)}")
+    runuser = shutil.which("runuser") or "/usr/sbin/runuser"
+    proc = subprocess.Popen([runuser, "-u", user, "--", *argv], env=env, cwd=str(STATE),
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    wait_for_line(proc, r"Ingest service on", 120)
+    return lambda: stop(proc)
+
+
 def count_detections() -> int:
     db = STATE / "rtic.sqlite3"
     if not db.exists():
@@ -156,17 +194,8 @@ def test_package(deb: Path) -> None:
         step(f"{deb.name} installed: /opt/rtic-console, menu entry, user rtic-ingest, "
              f"{STATE} (0700)")
         port = free_port()
-        argv, env, user = unit_service(port)
-        if Path("/run/systemd/system").is_dir():
-            sys.exit("installer-test: systemd is running here; start the unit with systemctl "
-                     "(not automated in this test yet)")
-        step(f"systemd is not running here: starting the unit's ExecStart as {user}: "
-             f"{shlex.join(argv)}")
-        runuser = shutil.which("runuser") or "/usr/sbin/runuser"
-        proc = subprocess.Popen([runuser, "-u", user, "--", *argv], env=env, cwd=str(STATE),
-                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        stop_service = start_service(port)
         try:
-            wait_for_line(proc, r"Ingest service on", 120)
             body = READ.read_bytes()
             req = urllib.request.Request(f"http://127.0.0.1:{port}/alpr", data=body,
                                          headers={"Content-Type": "application/json"})
@@ -182,7 +211,7 @@ def test_package(deb: Path) -> None:
             plate = json.loads(body)["best_plate_number"]
             step(f"read {plate} stored ({stored} detection) in {STATE}/rtic.sqlite3")
         finally:
-            stop(proc)
+            stop_service()
     finally:
         run(["dpkg", "--purge", "rtic-console"], dict(os.environ), "")
     gone = subprocess.run(["getent", "passwd", "rtic-ingest"], capture_output=True,

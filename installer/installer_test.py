@@ -193,6 +193,9 @@ def test_package(deb: Path) -> None:
         assert STATE.stat().st_mode & 0o777 == 0o700
         step(f"{deb.name} installed: /opt/rtic-console, menu entry, user rtic-ingest, "
              f"{STATE} (0700)")
+        if shutil.which("systemd-analyze"):
+            run(["systemd-analyze", "verify", str(UNIT)], dict(os.environ), "")
+            step(f"systemd-analyze verify {UNIT.name}: no complaint")
         port = free_port()
         stop_service = start_service(port)
         try:

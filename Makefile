@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint screenshots benchmarks matrix compliance clean
+.PHONY: demo test lint screenshots benchmarks matrix compliance clean installer installer-test
 
 $(STAMP): pyproject.toml Makefile installer/install_system_libs.sh resources/map/package-lock.json
 	bash installer/install_system_libs.sh
@@ -37,5 +37,22 @@ compliance: $(STAMP)
 benchmarks: $(STAMP)
 	for b in benchmarks/bench_*.py; do $(BIN)/python $$b || exit 1; done
 
+# The packaged application (dist/rtic-console/) and the Debian package (dist/*.deb); not
+# part of `make test` (several minutes: see README "Installing for a department").
+INSTALLER_STAMP := $(VENV)/.installer-stamp
+$(INSTALLER_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,installer]'
+	touch $(INSTALLER_STAMP)
+
+installer: $(INSTALLER_STAMP)
+	$(BIN)/pyinstaller --noconfirm --clean --log-level WARN --distpath dist \
+		--workpath build/pyinstaller installer/rtic-console.spec
+	bash installer/linux/build_deb.sh dist/rtic-console dist
+
+# Runs the built folder offscreen and its CLI, then installs the .deb on this machine,
+# posts a read to its ingest service and purges it again (needs root).
+installer-test: $(INSTALLER_STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python installer/installer_test.py dist
+
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache

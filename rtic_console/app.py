@@ -11,6 +11,8 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
 from typing import Protocol
 
 import qasync
@@ -27,7 +29,7 @@ from rtic_console.store.database import Database
 from rtic_console.ui.change_bridge import ChangeBridge
 from rtic_console.ui.connection_watchdog import ConnectionWatchdog
 from rtic_console.ui.console_session import ConsoleSession
-from rtic_console.ui.first_run_dialog import FirstAdminDialog
+from rtic_console.ui.first_run_dialog import FirstAdminDialog, set_up_database
 from rtic_console.ui.main_window import MainWindow
 from rtic_console.ui.operations import OperationRunner
 from rtic_console.ui.sign_in_dialog import SignInDialog
@@ -111,6 +113,7 @@ class ConsoleController(QObject):
         dialog.rejected.connect(self._on_sign_in_cancelled)
         self.dialog = dialog
         dialog.show()
+        logger.info("sign-in window shown on %s", self.db.display)  # installer-test waits
 
     @Slot()
     def _on_sign_in_cancelled(self) -> None:
@@ -201,13 +204,21 @@ class Companion(Protocol):
 
 def run_console(settings: Settings, *, demo: bool = False, demo_note: str = "",
                 auto_sign_in: tuple[str, str] | None = None, db: Database | None = None,
-                companion: Callable[[ChangeListener | None], Companion] | None = None) -> int:
+                companion: Callable[[ChangeListener | None], Companion] | None = None,
+                first_run_settings: Path | None = None) -> int:
     """Open the console and run until it is quit; returns the process exit code.
 
     Starts, in order: the database, the change listener, the companion (the demo's
-    headless services and simulators) and the console; stops them in reverse.
+    headless services and simulators) and the console; stops them in reverse. With
+    `first_run_settings` (no settings on this machine) the set-up dialog chooses the
+    database first and writes that file.
     """
     app = qt_application()
+    if db is None and first_run_settings is not None:
+        ready = set_up_database(settings, first_run_settings)
+        if ready is None:
+            return 1
+        db, settings = ready.db, replace(settings, database_url=ready.url)
     if db is None:
         try:
             db = connect(settings.database_url, read_replica_url=settings.read_replica_url)

@@ -13,6 +13,7 @@ from rtic_console.cli import (
     alert_commands,
     app_commands,
     audit_commands,
+    backup_commands,
     camera_commands,
     compliance_commands,
     db_commands,
@@ -77,6 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     inspection_commands.register(sub)
     inbox_commands.register(sub)
     retention_commands.register(sub)
+    backup_commands.register(sub)
     parser.set_defaults(handler=app_commands.open_console)
     return parser
 

@@ -61,7 +61,7 @@ from rtic_console.ui.admin.camera_dialog import CameraDialog
 from rtic_console.ui.admin.person_dialog import PersonDialog
 from rtic_console.ui.change_bridge import ChangeBridge
 from rtic_console.ui.console_session import ConsoleSession
-from rtic_console.ui.first_run_dialog import FirstAdminDialog
+from rtic_console.ui.first_run_dialog import DatabaseSetupDialog, FirstAdminDialog
 from rtic_console.ui.main_window import MainWindow
 from rtic_console.ui.operations import OperationRunner
 from rtic_console.ui.sign_in_dialog import SignInDialog
@@ -291,6 +291,12 @@ def render_all(out: Path) -> list[Path]:
     shots: list[Path] = []
     note = f"Password for every demo person: {DEMO_PASSWORD}"
     try:
+        setup = DatabaseSetupDialog(settings, work / "settings.toml", runner)
+        setup.server.setChecked(True)
+        setup.host.setText("dbserver.department.local")
+        shots.append(save(setup, out, "first-run-database"))
+        setup.close()
+
         empty = connect(f"sqlite:///{work / 'empty.db'}")
         first = FirstAdminDialog(empty, settings, runner)
         shots.extend(save(first, out, "first-run"))

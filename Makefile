@@ -18,7 +18,7 @@ demo: $(STAMP)
 	$(BIN)/rtic-console demo $(DEMO_ARGS)
 
 lint: $(STAMP)
-	$(BIN)/ruff check rtic_console tests benchmarks db
+	$(BIN)/ruff check rtic_console tests benchmarks db installer
 	$(BIN)/lint-imports
 
 test: lint

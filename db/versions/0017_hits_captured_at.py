@@ -21,7 +21,8 @@ depends_on = None
 
 # The week's hits by the hits' own time index, less the hits of its held reads (moved to
 # detections_held just before: an index look-up each), then the week's tables dropped. What
-# it reads no longer grows with the week's reads, but for the two counts of the report.
+# it reads grows with the week's hits and the holds, not with its reads, but for the two
+# counts of the report (exact, for the audit event: a scan of each partition).
 DROP_WEEK = r"""
 CREATE OR REPLACE FUNCTION rtic_drop_detection_week(week date)
 RETURNS TABLE (reads bigint, images bigint, hits bigint, hit_steps bigint)
@@ -43,11 +44,13 @@ BEGIN
         RETURN;
     END IF;
     -- Held reads, and their images, leave the week before it goes (C.1): found from the
-    -- holds, a few index look-ups, not a scan of the week.
+    -- holds, an index look-up each (`= ANY(ARRAY(...))`; 0011's `IN (...)` hashed the holds
+    -- against a scan of the week).
     UPDATE detections d SET held = true
      WHERE d.held = false AND d.captured_at >= lo AND d.captured_at < hi
-       AND d.id IN (SELECT h.detection_id FROM evidence_holds h WHERE h.released_at IS NULL
-                      AND h.scope IN ('detection', 'hit'));
+       AND d.id = ANY(ARRAY(SELECT h.detection_id FROM evidence_holds h
+                             WHERE h.released_at IS NULL AND h.scope IN ('detection', 'hit')
+                               AND h.detection_id IS NOT NULL));
     UPDATE detections d SET held = true
       FROM evidence_holds h
      WHERE h.released_at IS NULL AND h.scope = 'plate' AND d.plate = h.plate

@@ -83,7 +83,8 @@ def _build(url: str, rows: int) -> None:
         cur.execute("INSERT INTO hits (detection_id, list_id, read_plate, listed_plate, "
                     "captured_at, substitutions, state_mismatch, priority, reason, "
                     "informational, status, created_at) SELECT id, %s, plate, plate, "
-                    "captured_at, 0, false, 1, 'stolen_vehicle', false, 'closed', captured_at FROM detections WHERE id %% 200 = 0",
+                    "captured_at, 0, false, 1, 'stolen_vehicle', false, 'closed', captured_at "
+                    "FROM detections WHERE id %% 200 = 0",
                     (list_id,))
         cur.execute("VACUUM ANALYZE")
     conn.close()

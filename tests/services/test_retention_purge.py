@@ -189,7 +189,7 @@ def test_a_held_reads_hit_survives_its_weeks_drop_and_an_unheld_ones_goes(
     perform(db, admin, retention.set_retention, "detections", 180)
     when = _ago(300)
     held, held_hit = add_read(db, "HELD09", when, hit=True)
-    _, gone_hit = add_read(db, "GONE09", when + timedelta(seconds=1), hit=True)
+    add_read(db, "GONE09", when + timedelta(seconds=1), hit=True)
     make_weeks(db, when)
     _hold(db, admin, detection_id=held)
     report = run_purge(db, admin)

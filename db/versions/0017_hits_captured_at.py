@@ -86,23 +86,46 @@ def upgrade() -> None:
     postgres = op.get_bind().dialect.name == "postgresql"
     if postgres:
         op.execute("SET LOCAL statement_timeout = 0")
-    with op.batch_alter_table("hits", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("captured_at", sa.DateTime(timezone=True), nullable=True))
+    op.add_column("hits", sa.Column("captured_at", sa.DateTime(timezone=True), nullable=True))
     op.execute(BACKFILL)
-    with op.batch_alter_table("hits", schema=None) as batch_op:
-        batch_op.alter_column("captured_at", existing_type=sa.DateTime(timezone=True),
-                              nullable=False)
-        batch_op.create_index("ix_hits_captured_at", ["captured_at"], unique=False)
+    if postgres:
+        op.alter_column("hits", "captured_at", existing_type=sa.DateTime(timezone=True),
+                        nullable=False)
+    else:
+        _sqlite_hits_remade()
+    op.create_index("ix_hits_captured_at", "hits", ["captured_at"], unique=False)
     if postgres:
         op.execute(DROP_WEEK)
 
 
+def _sqlite_hits_remade() -> None:
+    """SQLite: the column made NOT NULL in the table's stored definition, the procedure of
+    SQLite's ALTER TABLE documentation for a change that leaves the stored rows as they are
+    (the backfill left no NULL). Not by a batch copy: its DROP TABLE hits runs the foreign
+    keys' ON DELETE actions (on, and not to be turned off inside the migration's
+    transaction), which would take the hits' steps and sightings with them."""
+    conn = op.get_bind()
+    assert conn.exec_driver_sql("SELECT count(*) FROM hits WHERE captured_at IS NULL"
+                                ).scalar_one() == 0
+    table_sql = conn.exec_driver_sql(
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'hits'").scalar_one()
+    assert table_sql.count("captured_at DATETIME,") == 1
+    version = conn.exec_driver_sql("PRAGMA schema_version").scalar_one()
+    conn.exec_driver_sql("PRAGMA writable_schema = ON")
+    conn.exec_driver_sql(
+        "UPDATE sqlite_master SET sql = ? WHERE type = 'table' AND name = 'hits'",
+        (table_sql.replace("captured_at DATETIME,", "captured_at DATETIME NOT NULL,"),))
+    conn.exec_driver_sql(f"PRAGMA schema_version = {int(version) + 1}")
+    conn.exec_driver_sql("PRAGMA writable_schema = OFF")
+    assert conn.exec_driver_sql("PRAGMA integrity_check").scalar_one() == "ok"
+
+
 def downgrade() -> None:
+    op.drop_index("ix_hits_captured_at", table_name="hits")
     if op.get_bind().dialect.name == "postgresql":
         op.execute(_revision_0011().DROP_WEEK)
-    with op.batch_alter_table("hits", schema=None) as batch_op:
-        batch_op.drop_index("ix_hits_captured_at")
-        batch_op.drop_column("captured_at")
+    # Not a batch copy on SQLite either (see _sqlite_hits_remade): SQLite drops the column.
+    op.execute("ALTER TABLE hits DROP COLUMN captured_at")
 
 
 def _revision_0011():  # type: ignore[no-untyped-def]

@@ -6,20 +6,23 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import IntegrityError
 
 from rtic_console.store.bootstrap import connect
 from rtic_console.store.database import Database, open_database
 from rtic_console.store.db_roles import SchemaOwnerRequired
 from rtic_console.store.migrations import (
     SchemaBehind,
+    alembic_config,
     current_revision,
     head_revision,
     upgrade,
 )
-from rtic_console.store.models import Base, Hit
+from rtic_console.store.models import Base, Hit, HitStep
 from rtic_console.store.models.base import schema_filter
 from rtic_console.store.sqlite_guard import UnusableDatabaseFile
 
@@ -56,9 +59,25 @@ def test_hits_take_their_reads_time_when_migrated(sqlite_url: str) -> None:
                 "substitutions, state_mismatch, priority, reason, informational, status) "
                 "SELECT 1, id, '7ABC121', '7ABC121', 0, false, 1, 'stolen_vehicle', false, "
                 "'new' FROM hot_lists"))
+            conn.execute(text("INSERT INTO hit_steps (hit_id, step, data, done_by, done_at) "
+                              "SELECT id, 1, '{}', '1001', :at FROM hits"), {"at": at})
         upgrade(db)
         with db.read() as session:
             assert session.scalar(select(Hit.captured_at)) == at
+            assert session.scalar(select(func.count()).select_from(HitStep)) == 1, \
+                "the hit's steps are not taken by remaking hits (ON DELETE CASCADE)"
+        with db.engine.begin() as conn, pytest.raises(IntegrityError):
+            conn.execute(text("INSERT INTO hits (detection_id, list_id, read_plate, "
+                              "listed_plate, substitutions, state_mismatch, priority, reason, "
+                              "informational, status) SELECT 1, id, '7ABC122', '7ABC122', 0, "
+                              "false, 1, 'stolen_vehicle', false, 'new' FROM hot_lists"))
+        cfg = alembic_config(db)
+        with db.engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, "0016")
+        upgrade(db)
+        with db.read() as session:
+            assert session.scalar(select(func.count()).select_from(HitStep)) == 1
     finally:
         db.dispose()
 

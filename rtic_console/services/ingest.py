@@ -274,8 +274,9 @@ def _write_hits(session: Session, matched: list[tuple[int, str, Match]], engine:
         select(HotListEntry.id, HotListEntry.reason)
         .where(HotListEntry.id.in_({m.entry_id for _, _, m in hit_rows}))).all())
     values = [{
-        "detection_id": det_id, "entry_id": match.entry_id, "list_id": match.list_id,
-        "read_plate": match.read_plate, "listed_plate": match.listed_plate,
+        "detection_id": det_id, "captured_at": seen[det_id][0], "entry_id": match.entry_id,
+        "list_id": match.list_id, "read_plate": match.read_plate,
+        "listed_plate": match.listed_plate,
         "listed_state": match.listed_state, "candidate_index": match.candidate_index,
         "substitutions": match.substitutions, "state_mismatch": match.state_mismatch,
         "priority": match.priority, "reason": reasons.get(match.entry_id, "other"),

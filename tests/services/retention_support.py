@@ -33,9 +33,9 @@ def add_read(db: Database, plate: str, captured_at: datetime, *,
             hot_list = HotList(name="retention test", kind="spd_hot_plate")
             session.add(hot_list)
             session.flush()
-        row = Hit(detection_id=det.id, entry_id=None, list_id=hot_list.id, read_plate=plate,
-                  listed_plate=plate, priority=1, reason="stolen_vehicle",
-                  created_at=captured_at)
+        row = Hit(detection_id=det.id, captured_at=captured_at, entry_id=None,
+                  list_id=hot_list.id, read_plate=plate, listed_plate=plate, priority=1,
+                  reason="stolen_vehicle", created_at=captured_at)
         session.add(row)
         session.flush()
         session.add(HitStep(hit_id=row.id, step=1, data="{}", attachment_name="return.png",

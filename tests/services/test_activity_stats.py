@@ -62,9 +62,10 @@ def add_hits(db: Database, list_name: str,
             hot_list = HotList(name=list_name, kind="spd_hot_plate")
             session.add(hot_list)
             session.flush()
-        session.add_all(Hit(detection_id=det, list_id=hot_list.id, read_plate="7ABC123",
-                            listed_plate="7ABC123", priority=2, reason="stolen_vehicle",
-                            status=status.value, created_at=created, closed_at=closed)
+        session.add_all(Hit(detection_id=det, captured_at=created, list_id=hot_list.id,
+                            read_plate="7ABC123", listed_plate="7ABC123", priority=2,
+                            reason="stolen_vehicle", status=status.value, created_at=created,
+                            closed_at=closed)
                         for det, created, status, closed in hits)
 
 

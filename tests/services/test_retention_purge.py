@@ -184,6 +184,27 @@ def test_held_data_survives_and_the_rest_is_gone_from_every_table(
 
 
 @pytest.mark.policy("C.1")
+def test_a_held_reads_hit_survives_its_weeks_drop_and_an_unheld_ones_goes(
+        db: Database, admin: Context) -> None:
+    perform(db, admin, retention.set_retention, "detections", 180)
+    when = _ago(300)
+    held, held_hit = add_read(db, "HELD09", when, hit=True)
+    add_read(db, "GONE09", when + timedelta(seconds=1), hit=True)
+    make_weeks(db, when)
+    _hold(db, admin, detection_id=held)
+    report = run_purge(db, admin)
+    assert report.kinds[0].removed["hits"] == 1
+    assert report.kinds[0].removed["hit_steps"] == 1
+    assert _ids(db, Hit.id) == {held_hit}
+    assert _ids(db, HitStep.hit_id) == {held_hit}, "its checklist stays with it"
+    assert _ids(db, Detection.id) == {held}
+    if db.is_postgres:  # by the week's drop, not the batches
+        with db.read() as session:
+            assert partitions.weeks_before(session, _ago(180)) == []
+            assert report.kinds[0].removed["reads"] == 1
+
+
+@pytest.mark.policy("C.1")
 def test_the_90_day_floor_holds_against_a_callers_future_clock(db: Database,
                                                                 admin: Context) -> None:
     perform(db, admin, retention.set_retention, "detections", 90)

@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import IntegrityError
 
 from rtic_console.store.bootstrap import connect
 from rtic_console.store.database import Database, open_database
 from rtic_console.store.db_roles import SchemaOwnerRequired
 from rtic_console.store.migrations import (
     SchemaBehind,
+    alembic_config,
     current_revision,
     head_revision,
     upgrade,
 )
-from rtic_console.store.models import Base
+from rtic_console.store.models import Base, Hit, HitStep
 from rtic_console.store.models.base import schema_filter
 from rtic_console.store.sqlite_guard import UnusableDatabaseFile
 
@@ -34,6 +39,47 @@ def test_migrated_schema_matches_models(db: Database) -> None:
 def test_upgrade_is_idempotent(db: Database) -> None:
     upgrade(db)
     assert current_revision(db) == head_revision()
+
+
+def test_hits_take_their_reads_time_when_migrated(sqlite_url: str) -> None:
+    db = open_database(sqlite_url)
+    try:
+        upgrade(db, "0016")
+        at = datetime(2026, 3, 4, 5, 6, 7, tzinfo=UTC)
+        with db.engine.begin() as conn:
+            conn.execute(text(
+                "INSERT INTO detections (id, source_format, source_id, plate, plate_raw, "
+                "confidence, captured_at, received_at, device_ref, candidates, vehicle) "
+                "VALUES (1, 'csv', 's1', '7ABC121', '7ABC121', 0.9, :at, :at, 'R1', '[]', "
+                "'{}')"), {"at": at})
+            conn.execute(text("INSERT INTO hot_lists (name, kind, description) "
+                              "VALUES ('l', 'spd_hot_plate', '')"))
+            conn.execute(text(
+                "INSERT INTO hits (detection_id, list_id, read_plate, listed_plate, "
+                "substitutions, state_mismatch, priority, reason, informational, status) "
+                "SELECT 1, id, '7ABC121', '7ABC121', 0, false, 1, 'stolen_vehicle', false, "
+                "'new' FROM hot_lists"))
+            conn.execute(text("INSERT INTO hit_steps (hit_id, step, data, done_by, done_at) "
+                              "SELECT id, 1, '{}', '1001', :at FROM hits"), {"at": at})
+        upgrade(db)
+        with db.read() as session:
+            assert session.scalar(select(Hit.captured_at)) == at
+            assert session.scalar(select(func.count()).select_from(HitStep)) == 1, \
+                "the hit's steps are not taken by remaking hits (ON DELETE CASCADE)"
+        with db.engine.begin() as conn, pytest.raises(IntegrityError):
+            conn.execute(text("INSERT INTO hits (detection_id, list_id, read_plate, "
+                              "listed_plate, substitutions, state_mismatch, priority, reason, "
+                              "informational, status) SELECT 1, id, '7ABC122', '7ABC122', 0, "
+                              "false, 1, 'stolen_vehicle', false, 'new' FROM hot_lists"))
+        cfg = alembic_config(db)
+        with db.engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, "0016")
+        upgrade(db)
+        with db.read() as session:
+            assert session.scalar(select(func.count()).select_from(HitStep)) == 1
+    finally:
+        db.dispose()
 
 
 def test_sqlite_file_is_upgraded_on_start(sqlite_url: str) -> None:

@@ -60,6 +60,8 @@ def test_an_existing_database_is_converted_in_place(pg_database) -> None:
                 select(DetectionImage))}
             assert images == {n: reads[n].captured_at for n in (1, 2, 3)}
             assert session.scalar(text("SELECT count(*) FROM hits")) == 1
+            assert session.scalar(text("SELECT captured_at FROM hits")) == \
+                reads[1].captured_at, "a hit is stamped with its read's time (0017)"
             day = reads[1].captured_at.date()
             monday = day - timedelta(days=day.weekday())
             assert session.scalar(text("SELECT to_regclass(:t) IS NOT NULL"),

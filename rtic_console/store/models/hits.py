@@ -29,6 +29,8 @@ class Hit(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     # A foreign key on SQLite only: detections are partitioned on PostgreSQL (0011).
     detection_id: Mapped[int] = mapped_column(BigId)
+    # The read's capture time (0017): the purge drops a week's hits by it, without the reads.
+    captured_at: Mapped[datetime]
     entry_id: Mapped[int | None] = mapped_column(
         ForeignKey("hot_list_entries.id", ondelete="SET NULL"))
     list_id: Mapped[int] = mapped_column(ForeignKey("hot_lists.id", ondelete="CASCADE"))
@@ -62,6 +64,7 @@ class Hit(Base):
         UniqueConstraint("detection_id", "entry_id", name="uq_hits_detection_entry"),
         Index("ix_hits_status", "status"),
         Index("ix_hits_created_at", "created_at"),
+        Index("ix_hits_captured_at", "captured_at"),
     )
 
 

@@ -290,8 +290,9 @@ class MapWidget(QWidget):
         # Live reads go on from the first count; later ones only regroup what is there.
         if self._cursor is None:
             self._cursor = prepared.cursor
-        self._counts = {"total": prepared.total, "shown": prepared.total,
-                        "hits": prepared.hits}
+        # Counted everywhere, the window's total; in view, only what is in view.
+        total = prepared.total if prepared.everywhere else self._counts["total"]
+        self._counts = {"total": total, "shown": prepared.total, "hits": prepared.hits}
         self._run(prepared.script)
         self._update_summary()
         if self._news:
@@ -342,7 +343,7 @@ class MapWidget(QWidget):
 
     def _update_summary(self) -> None:
         shown, total, hits = (self._counts[k] for k in ("shown", "total", "hits"))
-        reads = (f"{total:,} reads, grouped by area" if self._clustered
+        reads = (f"{total:,} reads, grouped by area, {shown:,} in view" if self._clustered
                  else f"Showing the newest {shown:,} of {total:,} reads in this window"
                  if total > shown else _count(shown, "read"))
         live = " · live" if self._window is not None and self._window.live else ""

@@ -236,7 +236,8 @@ def prepare_clusters(db: Database, ctx: Context, start: datetime, end: datetime 
                      span: timedelta | None, fit: bool) -> PreparedClusters:
     clusters = query(db, ctx, map_data.map_clusters, start, end, zoom, bounds)
     return PreparedClusters(clusters_script(clusters, span, fit), clusters.total_detections,
-                            clusters.bounds is None, len(clusters.cells), len(clusters.hits), clusters.cursor)
+                            clusters.bounds is None, len(clusters.cells), len(clusters.hits),
+                            clusters.cursor)
 
 
 def prepare_look_back(db: Database, ctx: Context, item: map_data.MapLookBack,

@@ -151,7 +151,8 @@ def measure(db: Database, ctx: Context, url: str, expected: int,
     fed = json.loads(feeder.stdout.read() if feeder.stdout else "{}")
     wait_until(app, lambda: False, 2.0)
     heartbeat.stop()
-    live = {"live_sent": fed.get("sent"), "live_late_ticks": fed.get("late_ticks"),
+    live = {"live_sent": fed.get("sent"), "live_feed_s": fed.get("feed_s"),
+            "live_late_ticks": fed.get("late_ticks"),
             "live_ui_worst_stall_ms": heartbeat.worst_stall_ms(),
             "live_ui_p99_gap_ms": heartbeat.p99_gap_ms(),
             "live_full_gc_collections": heartbeat.full_collections,

@@ -26,8 +26,10 @@ window.RticMap = (function () {
   let pendingFit = null; // a fit asked for while the map had no size (its tab not shown)
   const layers = {};
   const visible = {};
+  // cells: a window too large to send read by read, counted per grid cell by the console
+  // (null while the reads themselves are here, clustered on the page).
   const det = { features: [], ids: new Set(), index: null, timer: null, lastBuild: 0,
-                spanS: null, drawn: 0, fresh: 0 };
+                spanS: null, drawn: 0, fresh: 0, cells: null, singles: new Map(), total: 0 };
   const hits = new Map();
   const devices = new Map();
 
@@ -51,7 +53,7 @@ window.RticMap = (function () {
     notice.textContent = NOTICE_TEXT;
     notice.hidden = true;
     addLegend();
-    map.on("moveend", drawDetections);
+    map.on("moveend", onMoveEnd);
     // A map built in a hidden tab has no size; Leaflet learns its size only when told.
     new ResizeObserver(onContainerResized).observe(map.getContainer());
     map.on("pm:create", onAreaCreated);
@@ -199,10 +201,53 @@ window.RticMap = (function () {
     return marker;
   }
 
+  function onMoveEnd() {
+    drawDetections();
+    if (det.cells !== null) reportView();
+  }
+
+  // The console counts the cells again for what is now in view (it waits for a pause).
+  function reportView() {
+    if (!bridge) return;
+    const b = map.getBounds();
+    bridge.report_view(JSON.stringify({
+      zoom: Math.max(0, Math.min(19, Math.round(map.getZoom()))), south: b.getSouth(),
+      west: b.getWest(), north: b.getNorth(), east: b.getEast() }));
+  }
+
+  function cellMarker(n, lat, lon) {
+    const tier = n < 100 ? "s" : n < 1000 ? "m" : "l";
+    const size = { s: 32, m: 40, l: 48 }[tier];
+    const label = n < 1000 ? String(n) : n < 1e6 ? Math.round(n / 1000) + "k"
+      : (n / 1e6).toFixed(1) + "M";
+    const marker = L.marker([lat, lon], {
+      keyboard: false,
+      icon: L.divIcon({ className: "rtic-cluster rtic-cluster-" + tier, iconSize: [size, size],
+                        html: `<div><span>${label}</span></div>` }),
+    });
+    marker.bindTooltip(`${n.toLocaleString()} reads here: click to zoom in`);
+    marker.on("click", () => map.setView([lat, lon], Math.min(map.getZoom() + 2, 19)));
+    return marker;
+  }
+
+  function drawCells() {
+    const group = layers.detections;
+    const b = map.getBounds().pad(0.1);
+    const c = det.cells;
+    for (let i = 0; i < c.n.length; i++) {
+      if (!b.contains([c.lat[i], c.lon[i]])) continue;
+      det.drawn += c.n[i];
+      const single = c.n[i] === 1 ? det.singles.get(c.id[i]) : undefined;
+      group.addLayer(single ? pointMarker(single, c.lat[i], c.lon[i], false)
+                            : cellMarker(c.n[i], c.lat[i], c.lon[i]));
+    }
+  }
+
   function drawDetections() {
     const group = layers.detections;
     group.clearLayers();
     det.drawn = 0;
+    if (det.cells !== null && visible.detections) { drawCells(); return; }
     if (!det.index || !visible.detections) return;
     const b = map.getBounds();
     const items = det.index.getClusters(
@@ -258,7 +303,33 @@ window.RticMap = (function () {
 
   // Snapshot and live updates ------------------------------------------------------------
 
+  function loadClusters(payload) {
+    det.features = [];
+    det.ids = new Set();
+    det.index = null;
+    det.spanS = payload.span_s;
+    if (det.timer !== null) { clearTimeout(det.timer); det.timer = null; }
+    det.cells = payload.cells;
+    det.total = payload.total;
+    det.singles = new Map();
+    const s = payload.singles;
+    for (let i = 0; i < s.id.length; i++) {
+      det.singles.set(s.id[i], { id: s.id[i], plate: s.plate[i], t: s.t[i], dev: s.dev[i] });
+    }
+    layers.fresh.clearLayers();
+    det.fresh = 0;
+    for (const id of Array.from(hits.keys())) removeHit(id);
+    payload.hits.forEach(upsertHit);
+    if (payload.fit) {
+      fitTo(payload.cells.lat.map((lat, i) => [lat, payload.cells.lon[i]]));
+    }
+    drawDetections();
+    if (bridge) bridge.report_drawn(det.total);
+    return payload.cells.n.length;
+  }
+
   function loadSnapshot(payload) {
+    det.cells = null;
     det.features = [];
     det.ids = new Set();
     det.index = null;
@@ -275,7 +346,20 @@ window.RticMap = (function () {
     return det.features.length;
   }
 
+  // Live reads over cells show as fresh dots (at most MAX_FRESH_DOTS) until the console
+  // counts the cells again; over the page's own clusters they join them.
   function addLive(payload) {
+    if (det.cells !== null) {
+      const d = payload.detections;
+      for (let i = 0; i < d.id.length && det.fresh < MAX_FRESH_DOTS; i++) {
+        const p = { id: d.id[i], plate: d.plate[i], t: d.t[i], dev: d.dev[i] };
+        layers.fresh.addLayer(pointMarker(p, d.lat[i], d.lon[i], true));
+        det.fresh += 1;
+      }
+      det.total += d.id.length;
+      payload.hits.forEach(upsertHit);
+      return d.id.length;
+    }
     const added = appendDetections(payload.detections);
     for (const f of added) {
       if (det.fresh >= MAX_FRESH_DOTS) break;
@@ -446,7 +530,8 @@ window.RticMap = (function () {
     let drawnLayers = 0;
     layers.detections.eachLayer(() => { drawnLayers += 1; });
     return {
-      points: det.features.length, drawn: det.drawn, markers: drawnLayers, fresh: det.fresh,
+      points: det.cells !== null ? det.total : det.features.length,
+      cells: det.cells !== null ? det.cells.n.length : 0, drawn: det.drawn, markers: drawnLayers, fresh: det.fresh,
       hits: hits.size, approximate: Array.from(hits.values()).filter((h) => h.data.approx).length,
       readers: layers.readers.getLayers().length, cameras: layers.cameras.getLayers().length,
       registry: layers.registry.getLayers().length, search: layers.search.getLayers().length,
@@ -456,7 +541,7 @@ window.RticMap = (function () {
   }
 
   return {
-    start, loadSnapshot, addLive, setDevices, setCategories, setRegistry, showSearchResults,
-    centerOn, startAreaDrawing, setLayerVisible, stats,
+    start, loadSnapshot, loadClusters, addLive, setDevices, setCategories, setRegistry,
+    showSearchResults, centerOn, startAreaDrawing, setLayerVisible, stats,
   };
 })();

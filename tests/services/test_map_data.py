@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from rtic_console.domain.devices import DeviceKind
+from rtic_console.domain.map_grid import cluster_reads
 from rtic_console.domain.reads import PlateRead
 from rtic_console.services import hotlists
 from rtic_console.services.context import Context, InputRejected, Refused
@@ -21,6 +22,7 @@ from rtic_console.services.map_data import (
     LiveCursor,
     MapLookBack,
     detection_detail,
+    map_clusters,
     map_delta,
     map_devices,
     map_look_back,
@@ -362,3 +364,41 @@ def test_delta_rejects_bad_ids(db: Database, dispatcher: Context, args: tuple,  
     assert_refused(db, lambda: perform(db, dispatcher, detection_detail,
                                        "1; DROP TABLE detections"),
                    action="detection.view", match="read id", error=InputRejected)
+
+
+def test_clusters_count_a_window_per_grid_cell_as_the_domain_defines_it(
+        db: Database, devices, engine, dispatcher: Context) -> None:
+    """The database's GROUP BY (per engine) agrees with domain/map_grid's reference."""
+    spots = [(38.5801, -121.4901), (38.5803, -121.4903), (38.6, -121.3), (-33.9, 151.2),
+             (38.5802, -121.4902)]
+    ids = _ingest(db, engine, *(_read(f"g{i}", f"{i}GRD00{i}", i + 1, lat=lat, lon=lon)
+                                for i, (lat, lon) in enumerate(spots)),
+                  _read("old", "9OLD999", 300), _read("far", "8FAR888", 5, lat=None, lon=None,
+                                                      device="NOWHERE"))
+    for zoom in (3, 10, 16):
+        found = query(db, dispatcher, map_clusters, NOW - timedelta(hours=1), None, zoom)
+        expected = cluster_reads(ids[:5], [s[0] for s in spots], [s[1] for s in spots], zoom)
+        assert [(c.row, c.column, c.count, c.last_id) for c in found.cells] == \
+            [(c.row, c.column, c.count, c.last_id) for c in expected]
+        assert found.total_detections == 5
+        assert set(found.singles.ids) == {c.last_id for c in expected if c.count == 1}
+    sydney = query(db, dispatcher, map_clusters, NOW - timedelta(hours=1), None, 10,
+                   (-34.0, 151.0, -33.0, 152.0))
+    assert [c.count for c in sydney.cells] == [1] and sydney.singles.plates == ("3GRD003",)
+    # The newest reads are in the counts: the first delta brings only what came after.
+    (later,) = _ingest(db, engine, _read("later", "7LAT777", 0.5))
+    delta = query(db, dispatcher, map_delta, sydney.cursor, NOW - timedelta(hours=1))
+    assert delta.detections.ids == (later,)
+
+
+@pytest.mark.policy("D.1")
+def test_clusters_keep_the_map_rules(db: Database, devices, engine,
+                                     dispatcher: Context) -> None:
+    assert_refused(db, lambda: query(db, dispatcher, map_clusters, NOW - timedelta(days=3),
+                                     None, 10), action="map.view", clause="D.1",
+                   match="live presets only")
+    for args, field in (((None, 25), "zoom"), ((None, 10, (1, 2, 3)), "bounds"),
+                        ((None, 10, (10.0, 0.0, 5.0, 1.0)), "bounds")):
+        assert_refused(db, lambda args=args: query(db, dispatcher, map_clusters,
+                                                   NOW - timedelta(hours=1), *args),
+                       action="map.view", match=field, error=InputRejected)

@@ -30,6 +30,7 @@ from rtic_console.ui.map.map_view import (
     TILE_USER_AGENT,
     MapView,
     parse_area,
+    parse_view,
     tile_origin_pattern,
 )
 from rtic_console.ui.map.page_data import JSON_SLICE, collector_paused, snapshot_script
@@ -238,6 +239,20 @@ def test_drawing_a_circle_and_a_rectangle_reports_the_area(qtbot, open_view) -> 
 def test_an_area_from_the_page_is_checked(raw: str) -> None:
     with pytest.raises(ValueError):
         parse_area(raw)
+
+
+def test_a_view_from_the_page_is_checked_and_clipped_to_the_world() -> None:
+    assert parse_view('{"zoom":12.2,"south":38.5,"west":-121.6,"north":38.7,"east":-121.3}') \
+        == (12, (38.5, -121.6, 38.7, -121.3))
+    # Zoomed out past the antimeridian and the poles: clipped; wrapping the world: everywhere.
+    assert parse_view('{"zoom":1,"south":-95,"west":-300,"north":95,"east":300}') \
+        == (1, (-90.0, -180.0, 90.0, 180.0))
+    assert parse_view('{"zoom":3,"south":10,"west":200,"north":20,"east":300}') == (3, None)
+    for raw in ('{"zoom":25,"south":0,"west":0,"north":1,"east":1}',
+                '{"zoom":"1; alert(1)","south":0,"west":0,"north":1,"east":1}',
+                '{"zoom":5,"south":null,"west":0,"north":1,"east":1}'):
+        with pytest.raises(ValueError):
+            parse_view(raw)
 
 
 def test_the_guard_allows_the_tile_server_and_its_subdomains_only() -> None:

@@ -104,10 +104,10 @@ def open_map(qtbot, console_session, enrol, tmp_path):
     # Tiles from a folder that does not exist: the test machine has no network to try.
     tiles = (tmp_path / "no-tiles").as_uri() + "/{z}/{x}/{y}.png"
 
-    def make(badge: str = "5201", role: str = "dispatcher") -> MapWidget:
+    def make(badge: str = "5201", role: str = "dispatcher", **settings: Any) -> MapWidget:
         ctx = enrol(badge, role)
-        ctx = dataclasses.replace(ctx, settings=dataclasses.replace(ctx.settings,
-                                                                    map_tile_url=tiles))
+        ctx = dataclasses.replace(ctx, settings=dataclasses.replace(
+            ctx.settings, map_tile_url=tiles, **settings))
         widget = MapWidget(console_session(ctx))
         qtbot.addWidget(widget)
         widget.resize(1200, 800)
@@ -153,6 +153,33 @@ def test_new_reads_arrive_live_without_reloading_the_page(qtbot, db: Database, e
     qtbot.waitUntil(lambda: stats(qtbot, widget)["hits"] == 1, timeout=5000)
     assert evaluate(qtbot, widget, "window.pageLoadedOnce === true"), "no reload"
     qtbot.waitUntil(lambda: widget.summary.text().startswith("3 reads · 1 hit"), timeout=5000)
+
+
+def test_a_window_over_the_point_limit_is_drawn_as_cells_counted_by_the_console(
+        qtbot, db: Database, engine, open_map) -> None:
+    """1,200 reads over a limit of 1,000: cells, regrouped as the map moves and as reads
+    arrive; a read alone in its cell still opens its details."""
+    ingest(db, engine, *(_read(f"c{i}", f"5CEL{i:04d}", 1 + i % 50, 38.50 + (i % 40) * 0.004,
+                               -121.55 + (i // 40) * 0.004) for i in range(1_200)))
+    (lone,) = ingest(db, engine, _read("lone", "7LONE77", 2, 38.70, -121.20))
+    widget = open_map(map_max_points=1_000)
+    qtbot.waitUntil(lambda: stats(qtbot, widget)["points"] == 1_201, timeout=15000)
+    qtbot.waitUntil(lambda: widget.summary.text() == "1,201 reads, grouped by area, 1,201 in "
+                    "view · 0 hits · live", timeout=5000)
+    first = stats(qtbot, widget)
+    assert 0 < first["cells"] < 1_201 and first["drawn"] == 1_201
+    point = pixel_of(qtbot, widget, 38.70, -121.20, 17)  # the console counts again, zoomed in
+    qtbot.waitUntil(lambda: stats(qtbot, widget)["cells"] == 1, timeout=10000)
+    assert widget.summary.text().startswith("1,201 reads, grouped by area, 1 in view")
+    click(qtbot, widget, point)
+    qtbot.waitUntil(lambda: widget.panel.detection_id == lone, timeout=5000)
+    evaluate(qtbot, widget, "window.pageLoadedOnce = true")
+    ingest(db, engine, _read("new", "5NEW001", 0.1, 38.70001, -121.20001))
+    qtbot.waitUntil(lambda: stats(qtbot, widget)["fresh"] == 1, timeout=10000)
+    qtbot.waitUntil(lambda: stats(qtbot, widget)["fresh"] == 0
+                    and stats(qtbot, widget)["points"] == 2, timeout=15000)
+    assert widget.summary.text().startswith("1,202 reads, grouped by area, 2 in view")
+    assert evaluate(qtbot, widget, "window.pageLoadedOnce === true"), "no reload"
 
 
 @pytest.mark.policy("D.4")

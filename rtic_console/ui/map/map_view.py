@@ -57,6 +57,20 @@ def parse_area(raw: str) -> dict[str, Any]:
     raise ValueError(f"unknown area kind {data.get('kind')!r}")
 
 
+def parse_view(raw: str) -> tuple[int, tuple[float, float, float, float] | None]:
+    """The page's zoom and visible bounds, checked; bounds past the poles or the antimeridian
+    are clipped, and a view wrapping the whole world has none (everywhere)."""
+    data = json.loads(raw)
+    zoom = round(_number(data.get("zoom"), 0, 19))
+    south = max(-90.0, _number(data.get("south"), -1e4, 1e4))
+    north = min(90.0, _number(data.get("north"), -1e4, 1e4))
+    west = max(-180.0, _number(data.get("west"), -1e4, 1e4))
+    east = min(180.0, _number(data.get("east"), -1e4, 1e4))
+    if south >= north or west >= east:
+        return zoom, None
+    return zoom, (south, west, north, east)
+
+
 def _whole_id(value: float) -> int | None:
     return int(value) if math.isfinite(value) and value.is_integer() and value > 0 else None
 
@@ -69,6 +83,7 @@ class MapBridge(QObject):
     camera_clicked = Signal(int)
     area_drawn = Signal(object)
     points_drawn = Signal(int)
+    view_moved = Signal(int, object)
     tiles_failed = Signal()
 
     @Slot()
@@ -94,6 +109,13 @@ class MapBridge(QObject):
             self.area_drawn.emit(parse_area(raw))
         except (ValueError, TypeError, AttributeError) as exc:
             logger.warning("map page sent an unusable area: %s", exc)
+
+    @Slot(str)
+    def report_view(self, raw: str) -> None:
+        try:
+            self.view_moved.emit(*parse_view(raw))
+        except (ValueError, TypeError, AttributeError) as exc:
+            logger.warning("map page sent an unusable view: %s", exc)
 
     @Slot(float)
     def report_drawn(self, count: float) -> None:

@@ -40,7 +40,12 @@ from rtic_console.ui.map.detection_panel import DetectionPanel, load_detection
 from rtic_console.ui.map.look_back_box import LookBackBox
 from rtic_console.ui.map.map_page import MapLibrariesMissing, page_for
 from rtic_console.ui.map.map_view import MapView
-from rtic_console.ui.map.page_data import PreparedDelta, PreparedLookBack, PreparedSnapshot
+from rtic_console.ui.map.page_data import (
+    PreparedClusters,
+    PreparedDelta,
+    PreparedLookBack,
+    PreparedSnapshot,
+)
 from rtic_console.ui.map.time_filter import TimeFilterBar, TimeWindow
 from rtic_console.ui.widgets import MessageLine, describe_error
 
@@ -48,6 +53,12 @@ logger = logging.getLogger(__name__)
 
 # Live reads are gathered for this long and sent to the page as one small diff.
 BATCH_MS = 250
+# A window of more reads than the point limit is drawn as grid cells counted by the database,
+# asked again when the person pans or zooms (after this pause) and as live reads pile up.
+CLUSTER_DEBOUNCE_MS = 200
+LIVE_RECLUSTER_MS = 5000
+# Where the cells of a first look are counted, before the map has been fitted to them.
+FIRST_CLUSTER_ZOOM = 8
 DEVICE_REFRESH_MS = 1000
 NEWS_KINDS = frozenset({Change.READS_ADDED, Change.HIT_CREATED, Change.RESYNC})
 DEVICE_KINDS = frozenset({Change.DEVICE_HEALTH, Change.DEVICE, Change.CAMERA, Change.RESYNC})
@@ -76,6 +87,8 @@ class MapWidget(QWidget):
         self._changed_hits: set[int] = set()
         self._delta_busy = False
         self._fitted = False
+        self._clustered = False
+        self._page_view: tuple[int, tuple[float, float, float, float] | None] | None = None
         self._counts = {"total": 0, "shown": 0, "hits": 0}
         self._look_back: PreparedLookBack | None = None
         # Who asked for the area being drawn: the Search screen, or this map's look back.
@@ -126,6 +139,7 @@ class MapWidget(QWidget):
             bridge.camera_clicked.connect(self.camera_open_requested)
             bridge.area_drawn.connect(self._on_bridge_area_drawn)
             bridge.points_drawn.connect(self._on_bridge_points_drawn)
+            bridge.view_moved.connect(self._on_bridge_view_moved)
             bridge.tiles_failed.connect(self._on_bridge_tiles_failed)
             body.addWidget(self.view, 1)
         body.addWidget(self.panel)
@@ -138,6 +152,10 @@ class MapWidget(QWidget):
 
         self._delta_timer = QTimer(self, singleShot=True, interval=BATCH_MS)
         self._delta_timer.timeout.connect(self._on_delta_timer_timeout)
+        self._cluster_timer = QTimer(self, singleShot=True, interval=CLUSTER_DEBOUNCE_MS)
+        self._cluster_timer.timeout.connect(self._recluster)
+        self._live_cluster_timer = QTimer(self, singleShot=True, interval=LIVE_RECLUSTER_MS)
+        self._live_cluster_timer.timeout.connect(self._recluster)
         self._devices_timer = QTimer(self, singleShot=True, interval=DEVICE_REFRESH_MS)
         self._devices_timer.timeout.connect(self._load_devices)
         session.changes.changed.connect(self._on_change)
@@ -188,6 +206,7 @@ class MapWidget(QWidget):
         generation = self._generation
         self._window = window
         self._cursor = None
+        self._clustered = False
         self._look_back = None
         self._changed_hits.clear()
         start, end = window.bounds()
@@ -231,12 +250,56 @@ class MapWidget(QWidget):
     def _on_view_recorded(self, generation: int, view: RecordedMapView) -> None:
         if generation != self._generation or self._window is None:
             return
+        if view.capped:
+            self._clustered = True
+            self._load_clusters(generation, fit=not self._fitted)
+            return
         span, fit = self._window.span, not self._fitted
         db, ctx = self._session.db, self._session.ctx
         self._session.runner.read(
             lambda: page_data.prepare_snapshot(db, ctx, view.start, view.end, span, fit),
             lambda prepared: self._on_snapshot_loaded(generation, prepared),
             self._on_load_failed, key=self._key("snapshot"), owner=self)
+
+    def _load_clusters(self, generation: int, *, fit: bool) -> None:
+        """The window as grid cells for the page's current view (everywhere, at a coarse
+        zoom, until the map has been fitted)."""
+        if self._window is None:
+            return
+        zoom, bounds = self._page_view if self._page_view and not fit \
+            else (FIRST_CLUSTER_ZOOM, None)
+        start, end = self._window.bounds()
+        span, db, ctx = self._window.span, self._session.db, self._session.ctx
+        self._session.runner.read(
+            lambda: page_data.prepare_clusters(db, ctx, start, end, zoom, bounds, span, fit),
+            lambda prepared: self._on_clusters_loaded(generation, prepared),
+            self._on_load_failed, key=self._key("clusters"), owner=self)
+
+    def _recluster(self) -> None:
+        if self._clustered and self._cursor is not None:
+            self._load_clusters(self._generation, fit=False)
+
+    def _on_clusters_loaded(self, generation: int, prepared: PreparedClusters) -> None:
+        if generation != self._generation:
+            return
+        self._fitted = True
+        # Live reads go on from the first count; later ones only regroup what is there.
+        if self._cursor is None:
+            self._cursor = prepared.cursor
+        # Counted everywhere, the window's total; in view, only what is in view.
+        total = prepared.total if prepared.everywhere else self._counts["total"]
+        self._counts = {"total": total, "shown": prepared.total, "hits": prepared.hits}
+        self._run(prepared.script)
+        self._update_summary()
+        if self._news:
+            self._schedule_delta()
+
+    @Slot(int, object)
+    def _on_bridge_view_moved(self, zoom: int,
+                              bounds: tuple[float, float, float, float] | None) -> None:
+        self._page_view = (zoom, bounds)
+        if self._clustered:
+            self._cluster_timer.start()
 
     def _on_view_failed(self, generation: int, error: BaseException) -> None:
         """Not recorded, so not shown: the reads of an earlier window leave the page too."""
@@ -276,7 +339,8 @@ class MapWidget(QWidget):
 
     def _update_summary(self) -> None:
         shown, total, hits = (self._counts[k] for k in ("shown", "total", "hits"))
-        reads = (f"Showing the newest {shown:,} of {total:,} reads in this window"
+        reads = (f"{total:,} reads, grouped by area, {shown:,} in view" if self._clustered
+                 else f"Showing the newest {shown:,} of {total:,} reads in this window"
                  if total > shown else _count(shown, "read"))
         live = " · live" if self._window is not None and self._window.live else ""
         found = self._look_back
@@ -328,6 +392,9 @@ class MapWidget(QWidget):
             self._counts["total"] += prepared.detections
             self._counts["hits"] += prepared.new_hits
             self._news = self._news or prepared.more
+            if self._clustered and prepared.detections and \
+                    not self._live_cluster_timer.isActive():
+                self._live_cluster_timer.start()
         if self._news or self._changed_hits:
             self._schedule_delta()
 

@@ -17,6 +17,7 @@ from rtic_console.services.context import Context
 from rtic_console.services.map_data import (
     DetectionColumns,
     LiveCursor,
+    MapClusters,
     MapDelta,
     MapDevice,
     MapHit,
@@ -32,6 +33,18 @@ class PreparedSnapshot:
     script: str
     shown: int
     total: int
+    hits: int
+    cursor: LiveCursor
+
+
+@dataclass(frozen=True)
+class PreparedClusters:
+    """A large window as grid cells (services/map_data.map_clusters), encoded for the page."""
+
+    script: str
+    total: int
+    everywhere: bool
+    cells: int
     hits: int
     cursor: LiveCursor
 
@@ -99,6 +112,18 @@ def hit_items(hits: Iterable[MapHit]) -> list[dict[str, Any]]:
 def snapshot_script(snapshot: MapSnapshot, span: timedelta | None, fit: bool) -> str:
     return (f'RticMap.loadSnapshot({{"detections":{detections_json(snapshot.detections)},'
             f'"hits":{_json(hit_items(snapshot.hits))},'
+            f'"span_s":{_json(span.total_seconds() if span else None)},"fit":{_json(fit)}}});')
+
+
+def clusters_script(clusters: MapClusters, span: timedelta | None, fit: bool) -> str:
+    """Cells as column arrays (count, mean position, newest id), the lone reads in full."""
+    cells = clusters.cells
+    columns = {"n": [c.count for c in cells], "lat": [round(c.latitude, 6) for c in cells],
+               "lon": [round(c.longitude, 6) for c in cells], "id": [c.last_id for c in cells]}
+    return (f'RticMap.loadClusters({{"cells":{_json(columns)},'
+            f'"singles":{detections_json(clusters.singles)},'
+            f'"hits":{_json(hit_items(clusters.hits))},"total":{clusters.total_detections},'
+            f'"zoom":{clusters.zoom},'
             f'"span_s":{_json(span.total_seconds() if span else None)},"fit":{_json(fit)}}});')
 
 
@@ -208,6 +233,15 @@ def prepare_snapshot(db: Database, ctx: Context, start: datetime, end: datetime 
         script = snapshot_script(snapshot, span, fit)
     return PreparedSnapshot(script, len(snapshot.detections), snapshot.total_detections,
                             len(snapshot.hits), snapshot.cursor)
+
+
+def prepare_clusters(db: Database, ctx: Context, start: datetime, end: datetime | None,
+                     zoom: int, bounds: tuple[float, float, float, float] | None,
+                     span: timedelta | None, fit: bool) -> PreparedClusters:
+    clusters = query(db, ctx, map_data.map_clusters, start, end, zoom, bounds)
+    return PreparedClusters(clusters_script(clusters, span, fit), clusters.total_detections,
+                            clusters.bounds is None, len(clusters.cells), len(clusters.hits),
+                            clusters.cursor)
 
 
 def prepare_look_back(db: Database, ctx: Context, item: map_data.MapLookBack,

@@ -294,7 +294,7 @@ def render_all(out: Path) -> list[Path]:
         setup = DatabaseSetupDialog(settings, work / "settings.toml", runner)
         setup.server.setChecked(True)
         setup.host.setText("dbserver.department.local")
-        shots.append(save(setup, out, "first-run-database"))
+        shots.extend(save(setup, out, "first-run-database"))
         setup.close()
 
         empty = connect(f"sqlite:///{work / 'empty.db'}")

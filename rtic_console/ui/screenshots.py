@@ -58,6 +58,7 @@ from rtic_console.services.runner import perform
 from rtic_console.store.bootstrap import connect
 from rtic_console.store.database import Database
 from rtic_console.ui.admin.camera_dialog import CameraDialog
+from rtic_console.ui.admin.device_report_dialog import DeviceReportDialog
 from rtic_console.ui.admin.person_dialog import PersonDialog
 from rtic_console.ui.change_bridge import ChangeBridge
 from rtic_console.ui.console_session import ConsoleSession
@@ -418,6 +419,11 @@ def render_all(out: Path) -> list[Path]:
 
         it_staff = window_for("7401")  # opens on the devices they keep running
         shots.extend(save(it_staff, out, "start-it-staff"))
+        report = DeviceReportDialog(it_staff.session, None, it_staff)  # Console → Report…
+        settle(lambda: report.device.count() > 0, 5)
+        report.problem.setPlainText("Lens cracked; no reads since the storm last night")
+        shots.extend(save(report, out, "device-report"))
+        report.close()
         it_staff.close()
 
         # An inspection's referral and a non-partner agency's request (C.2.a) wait for them.

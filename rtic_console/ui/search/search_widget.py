@@ -98,6 +98,7 @@ class SearchWidget(QWidget):
 
         self.status = QLabel("No search yet.")
         self.status.setObjectName("searchStatus")
+        self.status.setWordWrap(True)  # wraps rather than widening the area past the screen
         self.truncated = QLabel(f"⚠ Truncated: only the newest {MAX_RESULTS} reads are shown. "
                                 "Narrow the time, the place or the plate.")
         self.truncated.setObjectName("truncatedWarning")

@@ -298,6 +298,8 @@ class MainWindow(QMainWindow):
         self.nav.setVisible(saved.navigation)
         if saved.geometry is not None:
             self.restoreGeometry(saved.geometry)
+        elif self.screen() is not None:  # a first visit fills the monitor it opens on
+            self.setGeometry(self.screen().availableGeometry())
         if saved.state is not None:
             self.restoreState(saved.state)
         keys = self.nav.keys()

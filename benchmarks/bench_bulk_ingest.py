@@ -65,7 +65,7 @@ def raw_copy_seconds(db: Database) -> tuple[int, float]:
             rows = io.StringIO()
             cur.copy_expert(f"COPY (SELECT {columns} FROM detections) TO STDOUT",  # noqa: S608
                             rows)
-            cur.execute("TRUNCATE detections, hits, hit_steps")
+            cur.execute("TRUNCATE detections, hits, hit_steps, hit_sightings")
             raw.commit()
             count = rows.getvalue().count("\n")
             rows.seek(0)

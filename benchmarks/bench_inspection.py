@@ -23,9 +23,8 @@ import psycopg2
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from ingest_setup import PASSWORD, _trained, throwaway_database
+from ingest_setup import PASSWORD, _trained, migrated_with_admin, throwaway_database
 
-from rtic_console.config import Settings
 from rtic_console.domain.inspections import Quarter, SearchFact, flag_searches
 from rtic_console.reports.inspection_pdf import produce_inspection_pdf
 from rtic_console.services.auth import sign_in
@@ -36,10 +35,8 @@ from rtic_console.services.inspections import (
     open_inspection,
     review_search,
 )
-from rtic_console.services.roster import PersonInput, add_person, create_first_admin
+from rtic_console.services.roster import PersonInput, add_person
 from rtic_console.services.runner import perform, query
-from rtic_console.store.database import open_database
-from rtic_console.store.migrations import upgrade
 from rtic_console.store.models import SearchRecord
 
 _SEARCHES_SQL = """
@@ -65,11 +62,7 @@ def _seconds(started: float) -> float:
 
 
 def run(url: str, searches: int, people: int) -> dict[str, object]:
-    db = open_database(url, interactive=False)
-    upgrade(db)
-    settings = Settings(database_url=url, workstation="BENCH")
-    create_first_admin(db, settings, PersonInput("1001", "Sgt. Bench", ("alpr_admin",), "RTIC",
-                                                 _trained(), _trained()), PASSWORD)
+    db, settings = migrated_with_admin(url)
     admin = sign_in(db, settings, "1001", PASSWORD)
     for n in range(people):
         perform(db, admin, add_person, PersonInput(f"6{n:03d}", f"Officer {n}", ("officer",),

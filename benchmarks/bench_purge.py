@@ -33,14 +33,19 @@ import psycopg2
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from ingest_setup import ADMIN_DSN, PASSWORD, _admin, _trained, throwaway_database
+from ingest_setup import (
+    ADMIN_DSN,
+    PASSWORD,
+    _admin,
+    migrated_with_admin,
+    throwaway_database,
+)
 
 from rtic_console.config import Settings
 from rtic_console.services import evidence_holds, hits, retention
 from rtic_console.services.auth import sign_in
 from rtic_console.services.evidence_holds import HoldRequest
 from rtic_console.services.retention_purge import run_purge
-from rtic_console.services.roster import PersonInput, create_first_admin
 from rtic_console.services.runner import perform, query
 from rtic_console.store.database import open_database
 from rtic_console.store.migrations import upgrade
@@ -58,11 +63,7 @@ CROSS JOIN LATERAL (SELECT lpad((g %% 9999991)::text, 7, '0') AS p) AS pp
 
 
 def _build(url: str, rows: int) -> None:
-    db = open_database(url, interactive=False)
-    upgrade(db)
-    settings = Settings(database_url=url, workstation="BENCH")
-    create_first_admin(db, settings, PersonInput("1001", "Sgt. Bench", ("alpr_admin",), "RTIC",
-                                                 _trained(), _trained()), PASSWORD)
+    db, _ = migrated_with_admin(url)
     db.engine.dispose()
     conn = psycopg2.connect(url.replace("postgresql+psycopg2://", "postgresql://"))
     conn.autocommit = True

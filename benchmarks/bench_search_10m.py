@@ -25,15 +25,19 @@ import psycopg2
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from ingest_setup import ADMIN_DSN, PASSWORD, _admin, _trained, throwaway_database
+from ingest_setup import (
+    ADMIN_DSN,
+    PASSWORD,
+    _admin,
+    migrated_with_admin,
+    throwaway_database,
+)
 
 from rtic_console.config import Settings
 from rtic_console.services.auth import sign_in
-from rtic_console.services.roster import PersonInput, create_first_admin
 from rtic_console.services.runner import perform
 from rtic_console.services.search import SearchInput, search_reads
 from rtic_console.store.database import open_database
-from rtic_console.store.migrations import upgrade
 
 DEVICES = 300
 SPAN_DAYS = 730
@@ -64,11 +68,7 @@ CROSS JOIN LATERAL (
 
 
 def _build(url: str, rows: int) -> None:
-    db = open_database(url, interactive=False)
-    upgrade(db)
-    settings = Settings(database_url=url, workstation="BENCH")
-    create_first_admin(db, settings, PersonInput("1001", "Sgt. Bench", ("alpr_admin",), "RTIC",
-                                                 _trained(), _trained()), PASSWORD)
+    db, _ = migrated_with_admin(url)
     db.engine.dispose()
     conn = psycopg2.connect(url.replace("postgresql+psycopg2://", "postgresql://"))
     conn.autocommit = True

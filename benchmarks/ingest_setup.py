@@ -65,13 +65,19 @@ def hot_plates(count: int, seed: int) -> list[str]:
     return list(plates.values())
 
 
-def prepare(url: str, hot_count: int, seed: int) -> tuple[Database, Context, list[str]]:
-    """Schema, a signed-in ALPR administrator, and a state hot list of hot_count CA plates."""
+def migrated_with_admin(url: str) -> tuple[Database, Settings]:
+    """The schema and its first ALPR administrator, 1001, as every benchmark starts."""
     db = open_database(url, interactive=False)
     upgrade(db)
     settings = Settings(database_url=url, workstation="BENCH")
     create_first_admin(db, settings, PersonInput("1001", "Sgt. Bench", ("alpr_admin",), "RTIC",
                                                  _trained(), _trained()), PASSWORD)
+    return db, settings
+
+
+def prepare(url: str, hot_count: int, seed: int) -> tuple[Database, Context, list[str]]:
+    """Schema, a signed-in ALPR administrator, and a state hot list of hot_count CA plates."""
+    db, settings = migrated_with_admin(url)
     ctx = sign_in(db, settings, "1001", PASSWORD)
     plates = hot_plates(hot_count, seed)
     # A CA DOJ stolen vehicle file: a state extract, so its hits are actionable (I.1).

@@ -13,7 +13,7 @@ from rtic_console.domain.roles import Permission
 from rtic_console.services.auth import authorize
 from rtic_console.services.context import Context, InputRejected, service_action
 from rtic_console.store.audit_log import append_event
-from rtic_console.store.models import AuditEvent, AuditPlate
+from rtic_console.store.models import AuditEvent
 from rtic_console.store.plate_key import (
     PlateKeyError,
     keep_plate_key,
@@ -26,15 +26,15 @@ EXPORT, IMPORT = "audit.plate_key.export", "audit.plate_key.import"
 
 
 def key_in_use(session: Session) -> str | None:
-    """The key id of the newest plate digest in the trail, None before any."""
-    newest = session.execute(select(AuditPlate.seq, AuditPlate.field)
-                             .order_by(AuditPlate.seq.desc()).limit(1)).first()
-    if newest is None:
-        return None
-    details = json.loads(session.scalar(select(AuditEvent.details)
-                                        .where(AuditEvent.seq == newest.seq)) or "{}")
-    digest = details.get(f"{newest.field}_hmac")
-    return digest.split(":", 1)[0] if isinstance(digest, str) else None
+    """The key id of the newest plate digest in the trail, None before any. Read from the
+    trail itself: the plain plates' side table is purged with retention."""
+    details = session.scalar(select(AuditEvent.details)
+                             .where(AuditEvent.details.like('%hmac":"%'))
+                             .order_by(AuditEvent.seq.desc()).limit(1))
+    for name, value in json.loads(details or "{}").items():
+        if name.endswith("_hmac") and isinstance(value, str):
+            return value.split(":", 1)[0]
+    return None
 
 
 @service_action(EXPORT)

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select, text, update
 
-from rtic_console.services import audit_anchor, audit_review, retention
+from rtic_console.services import audit_anchor, audit_review, plate_key, retention
 from rtic_console.services.context import Context, InputRejected
 from rtic_console.services.retention_purge import run_purge
 from rtic_console.services.runner import perform, query
@@ -17,7 +17,12 @@ from rtic_console.store import audit_log
 from rtic_console.store.audit_log import AuditFilter, append_event, list_events
 from rtic_console.store.database import Database
 from rtic_console.store.models import AuditPlate
-from rtic_console.store.plate_key import PLATE_KEY_ENV, load_plate_key, parse_plate_key
+from rtic_console.store.plate_key import (
+    PLATE_KEY_ENV,
+    PlateKey,
+    load_plate_key,
+    parse_plate_key,
+)
 from tests.services.test_hit_pipeline import engine, ingest, listed, read  # noqa: F401
 from tests.services.test_search import reads, run  # noqa: F401
 
@@ -104,3 +109,20 @@ def test_a_headless_service_takes_the_key_from_its_environment(db: Database, no_
         record = append_event(session, actor_badge=None, workstation="W", action="test.plate",
                               plates={"plate": "7ABC123"})
     assert record.details["plate_hmac"] == parse_plate_key(text_key).digest("7ABC123")
+
+
+def test_after_a_purge_the_trail_still_names_its_plate_key(
+        db: Database, enrol, reads, admin: Context, tmp_path) -> None:  # noqa: F811
+    """The plain plates' side table goes with retention; the key the trail's digests were
+    made with must still be known, or another key could be imported and split the trail."""
+    run(db, enrol("6301", "officer"), plate="7ABC123")
+    perform(db, admin, retention.set_retention, "search_plates", 90)
+    _age_side_table(db, 100)
+    run_purge(db, admin)
+    with db.read() as session:
+        assert session.scalar(select(AuditPlate.seq)) is None, "the side table is empty"
+        assert plate_key.key_in_use(session) == load_plate_key(create=False).key_id
+    other = tmp_path / "other.key"
+    other.write_text(PlateKey(bytes(range(32))).text + "\n", encoding="ascii")
+    with pytest.raises(InputRejected, match="another key"):
+        perform(db, admin, plate_key.import_plate_key, other)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -330,6 +330,11 @@ def _purge_audit_plates(session: Session, plan: _Plan, kind: RetentionKind,
                            ).rowcount
 
 
+def rows_removed(counts: Mapping[str, Mapping[str, int]]) -> int:
+    """Rows a purge's counts removed, over every kind (its file bytes are not rows)."""
+    return sum(n for kind in counts.values() for what, n in kind.items() if what != "bytes")
+
+
 def _label(who: Context | SystemIdentity) -> tuple[str | None, str, str]:
     """(actor badge, run_by, workstation) of whoever runs the purge."""
     if isinstance(who, Context):
@@ -486,7 +491,7 @@ def _finish(session: Session, who: Context | SystemIdentity, plan: _Plan, run_id
         KindReport(k, plan.days[k], plan.cutoffs[k], counts[k.value], kept[k])
         for k in RetentionKind), plan.camera_cutoffs, resumed)
     badge, run_by, workstation = _label(who)
-    removed = sum(n for kind in counts.values() for what, n in kind.items() if what != "bytes")
+    removed = rows_removed(counts)
     append_event(session, actor_badge=badge, workstation=workstation, action=PURGE,
                  object_type="purge_run", object_id=run_id,
                  reason=f"retention purge by {run_by}: {removed} rows past retention removed",

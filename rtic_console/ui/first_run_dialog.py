@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import Slot
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
@@ -46,8 +46,6 @@ logger = logging.getLogger(__name__)
 class DatabaseSetupDialog(QDialog):
     """Embedded file or PostgreSQL server: tested off the UI thread, then kept in the
     settings file (the password in the OS keyring)."""
-
-    ready = Signal(object)  # DatabaseReady
 
     def __init__(self, settings: Settings, settings_path: Path, runner: OperationRunner,
                  parent: QWidget | None = None) -> None:
@@ -139,7 +137,6 @@ class DatabaseSetupDialog(QDialog):
 
     def _on_ready(self, ready: DatabaseReady) -> None:
         self.result_ready = ready
-        self.ready.emit(ready)
         self.accept()
 
     def _on_failed(self, error: BaseException) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from enum import StrEnum
+from functools import cache
 from string import Template
 
 from PySide6.QtGui import QColor, QFont, QPalette
@@ -159,8 +160,14 @@ def clamp_text_pt(value: object) -> int:
     return max(TEXT_PT_RANGE[0], min(TEXT_PT_RANGE[1], size))
 
 
+@cache
+def _template() -> Template:
+    """Read once: every theme and text size is this file filled in."""
+    return Template((RESOURCES_DIR / "theme.qss").read_text(encoding="utf-8"))
+
+
 def style_sheet(theme: Theme, text_pt: int) -> str:
-    template = Template((RESOURCES_DIR / "theme.qss").read_text(encoding="utf-8"))
+    template = _template()
     colors = COLORS[theme]
     ink = "black" if QColor(colors.on_accent).lightness() < 128 else "white"
     arrows = "white" if QColor(colors.text).lightness() >= 128 else "black"

@@ -29,7 +29,7 @@ from rtic_console.feeds.daily_jobs import next_run
 from rtic_console.services import evidence_holds, retention, retention_purge
 from rtic_console.services.evidence_holds import HoldView
 from rtic_console.services.retention import RetentionOverview
-from rtic_console.services.retention_purge import PurgeReport
+from rtic_console.services.retention_purge import PurgeReport, rows_removed
 from rtic_console.store.change_bus import Change, ChangeEvent
 from rtic_console.ui.admin.hold_dialog import HoldDialog
 from rtic_console.ui.console_session import ConsoleSession
@@ -181,8 +181,7 @@ class RetentionWidget(QWidget):
         due = next_run(datetime.now(UTC), self._session.ctx.settings.daily_time)
         done = (f"Last purge: run #{last.id} by {last.run_by}, finished "
                 f"{_when(last.finished_at)}, "
-                f"{sum(n for c in last.counts.values() for w, n in c.items() if w != 'bytes')}"
-                " rows removed." if last else "No purge has run yet.")
+                f"{rows_removed(last.counts)} rows removed." if last else "No purge has run yet.")
         self.purge_label.setText(f"{done} Next daily purge: {_when(due)} (the headless "
                                  f"service's daily jobs). Active holds: {overview.active_holds}.")
 

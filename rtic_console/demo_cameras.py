@@ -19,7 +19,7 @@ from rtic_console.feeds.onvif_responder import DEFAULT_RANGE, OnvifResponder, Re
 from rtic_console.feeds.rtsp_server_process import RtspServerProcess, encoders
 from rtic_console.services import donors, viewing, workstations
 from rtic_console.services.auth import actor_of
-from rtic_console.services.camera_credentials import seal_url, store_stream_urls
+from rtic_console.services.camera_credentials import seal_url, store_stream_urls, stream_urls
 from rtic_console.services.context import Context
 from rtic_console.services.demo_seed import DEMO_ROSTER
 from rtic_console.services.donors import AgreementInput
@@ -162,14 +162,19 @@ def configure_demo_cameras(db: Database, settings: Settings, port: int,
 
 
 def start_demo_onvif(db: Database) -> OnvifResponder:
-    """The demo's PTZ camera: an ONVIF responder on loopback whose profiles stream what the
-    camera simulator serves for DEMO_PTZ_CAMERA. It lives in the demo's process and is
+    """The demo's PTZ camera: an ONVIF responder on loopback whose profiles give the whole
+    main and sub-stream addresses DEMO_PTZ_CAMERA is configured with (credentials opened
+    from their seal, as a real camera reports them). It lives in the demo's process and is
     stopped with it."""
+    main = sub = "http://127.0.0.1:9/none.mjpg"
     with db.read() as session:
-        uri = session.scalar(select(Device.stream_url).where(Device.code == DEMO_PTZ_CAMERA))
-    uri = uri or "http://127.0.0.1:9/none.mjpg"
-    return OnvifResponder([ResponderProfile("main", "Main stream", 640, 360, uri),
-                           ResponderProfile("sub", "Sub-stream", 640, 360, uri)],
+        device = session.scalar(select(Device).where(Device.code == DEMO_PTZ_CAMERA))
+        if device is not None:
+            urls = stream_urls(session, device)
+            main = urls.main.reveal() if urls.main else main
+            sub = urls.sub.reveal() if urls.sub else main
+    return OnvifResponder([ResponderProfile("main", "Main stream", 1280, 720, main),
+                           ResponderProfile("sub", "Sub-stream", 640, 360, sub)],
                           user=_DEMO_ONVIF_USER[0], password=_DEMO_ONVIF_USER[1],
                           manufacturer="RTIC demo", model="PTZ dome").start()
 

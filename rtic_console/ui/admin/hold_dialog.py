@@ -7,7 +7,6 @@ from PySide6.QtCore import QDateTime, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
@@ -21,21 +20,19 @@ from PySide6.QtWidgets import (
 from rtic_console.services import evidence_holds
 from rtic_console.services.evidence_holds import HoldRequest, HoldView
 from rtic_console.ui.console_session import ConsoleSession
-from rtic_console.ui.widgets import MessageLine, describe_error
+from rtic_console.ui.saving_dialog import SavingDialog
 
 TARGETS = (("detection", "One read"), ("hit", "One hit and its read"),
            ("plate", "Every read of a plate in a time range"),
            ("camera", "A camera's recordings in a time range"))
 
 
-class HoldDialog(QDialog):
+class HoldDialog(SavingDialog):
     """The service judges the request (the case, the reason, that the records exist); a
     refusal shows under the form and nothing is held."""
 
     def __init__(self, session: ConsoleSession, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._session = session
-        self.placed: HoldView | None = None
+        super().__init__(session, parent)
         self.setWindowTitle("Place an evidence hold")
         self.setMinimumWidth(520)
         self.case_number = QLineEdit()
@@ -70,7 +67,6 @@ class HoldDialog(QDialog):
         form.addRow("From", self.start)
         form.addRow("To", self.end)
         self._form = form
-        self.message = MessageLine()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
         self.place_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
@@ -109,15 +105,8 @@ class HoldDialog(QDialog):
 
     @Slot()
     def _on_place_clicked(self) -> None:
-        self.place_button.setEnabled(False)
-        self.message.clear_message()
-        self._session.perform(evidence_holds.place_hold, self.request(), owner=self,
-                              on_done=self._on_placed, on_error=self._on_failed)
+        self.submit(self.place_button, evidence_holds.place_hold, self.request())
 
-    def _on_placed(self, hold: HoldView) -> None:
-        self.placed = hold
-        self.accept()
-
-    def _on_failed(self, error: BaseException) -> None:
-        self.place_button.setEnabled(True)
-        self.message.show_error(describe_error(error))
+    @property
+    def placed(self) -> HoldView | None:
+        return self.saved  # type: ignore[no-any-return]

@@ -101,11 +101,11 @@ _Meta = tuple[ListId, str | None, int]
 
 
 def _key_digits() -> bytes:
-    """Byte table turning a read into its OCR key written in base 29 (the dict key's int()).
+    """Byte table turning a read into its OCR key, one byte a class (the dict key's bytes).
 
-    The 28 OCR classes of plate characters are the digits 1-9 and A-S: never 0, so a key's
-    leading characters count. Any other byte becomes "Z", no base-29 digit: a read holding
-    one raises ValueError in int() and matches nothing, as under ocr_key.
+    The 28 OCR classes of plate characters are written 1-9 and A-S: never a zero byte, so a
+    key's leading characters count. Any other byte becomes "Z", which no filed key holds
+    (filed plates are validated): a read holding one matches nothing, as under ocr_key.
     """
     representatives = sorted({_KEY_TABLE[ord(ch)] for ch in _PLATE_CHARS})
     digits = dict(zip(representatives, "123456789ABCDEFGHIJKLMNOPQRS", strict=True))
@@ -120,9 +120,15 @@ _KEY_DIGITS = _key_digits()
 _KEY_DELETE = b" \t-.*_"  # the separators ocr_key drops
 
 
+_KEY_MASK = (1 << 60) - 1  # a two-digit int: 32 bytes a key, where the bytes take 40
+
+
 def _key(plate: str) -> int:
-    """The dict key of a plate or read; ValueError when it holds a character no plate can."""
-    return int(plate.encode().translate(_KEY_DIGITS, _KEY_DELETE), 29)
+    """The dict key of a plate or read: the hash of its key's bytes, so a read costs one
+    hash and no parse. Two OCR keys sharing a hash (about one pair in a billion entries)
+    only share a bucket: every entry in a bucket is judged by its own plate (_resolve).
+    UnicodeEncodeError on a lone surrogate."""
+    return hash(plate.encode().translate(_KEY_DIGITS, _KEY_DELETE)) & _KEY_MASK
 
 
 def _hits(by_key: dict[int, object], texts: Sequence[str]
@@ -132,7 +138,7 @@ def _hits(by_key: dict[int, object], texts: Sequence[str]
     for position, text in enumerate(texts):
         try:
             key = _key(text)
-        except ValueError:  # a character no plate holds, or an empty text
+        except UnicodeEncodeError:  # a lone surrogate: no plate holds one
             continue
         bucket = by_key.get(key)
         if bucket is not None:
@@ -375,25 +381,21 @@ class HotListIndex:
         tables = self._tables
         texts = (plate, *candidates)
         # The hot path, for the reads that hit nothing: one encode and translate for all the
-        # texts, then one int() and one look-up per distinct key (a read's candidates mostly
-        # share its key). A text holding "," splits into parts, but every text without one
-        # stays whole, so no hit is missed; any hit goes to _hits, which judges each text.
-        get = tables.by_key.get
+        # texts, then one look-up per key. A text holding "," splits into parts, but every
+        # text without one stays whole, so no hit is missed; any hit goes to _hits, which
+        # judges each text.
+        by_key = tables.by_key
         try:
-            parts = set(
-                ",".join(texts).encode().translate(_KEY_DIGITS, _KEY_DELETE).split(b","))
+            keys = ",".join(texts).encode().translate(_KEY_DIGITS, _KEY_DELETE).split(b",")
         except UnicodeEncodeError:  # a lone surrogate: let _hits judge each text
-            parts = None
-        if parts is not None:
-            for part in parts:
-                try:
-                    if get(int(part, 29)) is not None:
-                        break
-                except ValueError:  # a character no plate holds, or an empty text
-                    continue
+            keys = None
+        if keys is not None:
+            for key in keys:
+                if (hash(key) & _KEY_MASK) in by_key:
+                    break
             else:
                 return []
-        hits = _hits(tables.by_key, texts)
+        hits = _hits(by_key, texts)
         return self._resolve(hits, tables.by_id, state, now) if hits else []
 
     def _resolve(

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from rtic_console.domain import hotlist_index
 from rtic_console.domain.hotlist_index import HotListIndex, IndexRow, Match, ocr_key
 from rtic_console.domain.hotlists import validate_hot_plate
 from rtic_console.domain.plates import OCR_GROUPS, InvalidPlate, is_placeholder, ocr_substitutions
@@ -139,6 +140,19 @@ def test_entries_sharing_a_key_update_independently() -> None:
     assert set(hits(index, "ABC123")) == {"ABC123", "ABCI23"}
     index.add(2, "svs", "ABC1Z3", "CA", 3)
     assert set(hits(index, "ABC123")) == {"ABC123", "ABC1Z3"}
+
+
+def test_keys_sharing_a_hash_share_a_bucket_and_are_judged_by_their_plates(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # Every key in one bucket: what a clash of two keys' hashes does to a few of them.
+    monkeypatch.setattr(hotlist_index, "_KEY_MASK", 0)
+    index = index_of("ABC123", "XYZ789", "A8C123")
+    assert set(hits(index, "ABC123")) == {"ABC123", "A8C123"}
+    assert hits(index, "XYZ788") == {}
+    index.remove(1)  # XYZ789
+    index.add(0, "svs", "QRS456", "CA", 3)  # ABC123 moves to another plate, same bucket
+    assert set(hits(index, "ABC123")) == {"A8C123"}
+    assert set(hits(index, "QRS456")) == {"QRS456"}
 
 
 def test_replace_list_swaps_a_whole_list_and_leaves_others_alone() -> None:

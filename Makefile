@@ -35,7 +35,7 @@ compliance: $(STAMP)
 	$(BIN)/rtic-console compliance --markdown docs/COMPLIANCE.md
 
 benchmarks: $(STAMP)
-	for b in benchmarks/bench_*.py; do $(BIN)/python $$b || exit 1; done
+	status=0; for b in benchmarks/bench_*.py; do $(BIN)/python $$b || status=1; done; exit $$status
 
 # The packaged application (dist/rtic-console/) and the Debian package (dist/*.deb); not
 # part of `make test` (several minutes: see README "Installing for a department").

@@ -2,7 +2,9 @@
 
 OpenALPR groups (with plate crops) are POSTed at a steady rate to the ingest service running
 in its own process; a separate LISTEN connection, like another console, times every hit
-notification from the start of its POST. Targets: p99 <= 250 ms, nothing lost or doubled.
+notification from the start of its POST. Targets (issue 18): at 2,000 reads/s for 60 s,
+hit notification p99 <= 100 ms, nothing lost or doubled. A hot plate read again within the
+grouping window (D.5) is a sighting of its open hit, not a new hit: both count as found.
 """
 
 from __future__ import annotations
@@ -27,9 +29,9 @@ from sqlalchemy import select as sql_select
 from rtic_console.feeds.alpr_simulator import AlprSimulator, SimDevice, SimulatorConfig
 from rtic_console.store.change_bus import CHANNEL, Change
 from rtic_console.store.database import open_database
-from rtic_console.store.models import Detection, Hit
+from rtic_console.store.models import Detection, Hit, HitSighting
 
-TARGETS = {"p99_ms_max": 250.0, "lost": 0, "doubled": 0}
+TARGETS = {"p99_ms_max": 100.0, "lost": 0, "doubled": 0}
 DEVICES = tuple(SimDevice(f"ALPR-FX-{i:02d}", 38.55 + i / 100, -121.48, i >= 6)
                 for i in range(1, 9))
 
@@ -106,6 +108,9 @@ def run(args: argparse.Namespace) -> dict[str, object]:
             detections = {sid: det_id for sid, det_id in
                           session.execute(sql_select(Detection.source_id, Detection.id))}
             hits = session.execute(sql_select(Hit.id, Hit.detection_id, Hit.listed_plate)).all()
+            # A hot plate read again within the grouping window joins its open hit (D.5).
+            sightings = session.execute(sql_select(HitSighting.detection_id, Hit.listed_plate)
+                                        .join(Hit, Hit.id == HitSighting.hit_id)).all()
         db.dispose()
     posted = {r.source_id: r for r in report.sent}
     by_detection = {det_id: sid for sid, det_id in detections.items()}
@@ -113,6 +118,7 @@ def run(args: argparse.Namespace) -> dict[str, object]:
                  for h in hits if h.id in listener.heard]
     expected = {(detections.get(r.source_id), r.hot) for r in report.sent if r.hot}
     found = [(h.detection_id, h.listed_plate) for h in hits]
+    seen_again = [(s.detection_id, s.listed_plate) for s in sightings]
     answers = [(r.answered_at - r.posted_at) * 1000 for r in report.sent]
     figures = {
         "benchmark": "webhook_e2e", "rate_target": args.rate, "duration_s": args.duration,
@@ -124,9 +130,10 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         "http_p99_ms": round(percentile(answers, 0.99), 1),
         "reads_stored": len(detections),
         "lost": len(set(posted) - set(detections)),
-        "doubled": len(found) - len(set(found)),
-        "hits_expected": len(expected), "hits_created": len(hits),
-        "hits_correct": len(expected & set(found)),
+        "doubled": len(found) + len(seen_again) - len(set(found) | set(seen_again)),
+        "hot_reads_expected": len(expected), "hits_created": len(hits),
+        "sightings_grouped": len(seen_again),
+        "hot_reads_correct": len(expected & (set(found) | set(seen_again))),
         "hits_notified": len(latencies),
         "hit_p50_ms": round(percentile(latencies, 0.5), 1),
         "hit_p99_ms": round(percentile(latencies, 0.99), 1),
@@ -134,13 +141,14 @@ def run(args: argparse.Namespace) -> dict[str, object]:
     }
     figures["meets_targets"] = (figures["hit_p99_ms"] <= TARGETS["p99_ms_max"]
                                 and figures["lost"] == 0 and figures["doubled"] == 0
-                                and len(hits) == len(expected) == figures["hits_correct"])
+                                and len(hits) + len(seen_again) == len(expected)
+                                == figures["hot_reads_correct"])
     return figures
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--rate", type=float, default=500.0, help="reads per second")
+    parser.add_argument("--rate", type=float, default=2000.0, help="reads per second")
     parser.add_argument("--duration", type=float, default=60.0, help="seconds of traffic")
     parser.add_argument("--hot", type=int, default=10_000, help="hot list entries")
     parser.add_argument("--hit-rate", type=float, default=0.01)

@@ -51,16 +51,18 @@ class Grouping:
 
 
 def group_rows(session: Session, rows: Sequence[HitRow], seen: Mapping[int, Seen],
-               window: timedelta) -> Grouping:
+               window: timedelta, *, matched_before: bool) -> Grouping:
     """Split a batch's matches into new hits and sightings of open hits, oldest read first.
 
-    Rows already stored as a hit or a sighting (a read matched again) are left out, so
-    matching a read twice never doubles it.
+    With `matched_before` (reads stored earlier, matched again), rows already stored as a
+    hit or a sighting are left out, so matching a read twice never doubles it; reads this
+    transaction has just stored can have neither, and are not looked up.
     """
     if not rows:
         return Grouping([], [])
-    known = _stored_pairs(session, {det for det, _, _ in rows})
-    rows = [r for r in rows if (r[0], r[2].entry_id) not in known]
+    if matched_before:
+        known = _stored_pairs(session, {det for det, _, _ in rows})
+        rows = [r for r in rows if (r[0], r[2].entry_id) not in known]
     anchors = _open_anchors(session, {m.entry_id for _, _, m in rows}) if window else {}
     new_hits: list[HitRow] = []
     sightings: list[tuple[HitRow, Anchor]] = []

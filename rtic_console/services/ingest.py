@@ -194,7 +194,8 @@ def ingest_reads(session: Session, reads: Sequence[PlateRead], engine: MatchingE
     seen = {det_id: (unique[key].captured_at, unique[key].state)
             for key, det_id in inserted.items()}
     hit_ids = _write_hits(session, hit_rows, engine, now, channel,
-                          _from_stopped_readers(session, device_of, hit_rows), seen)
+                          _from_stopped_readers(session, device_of, hit_rows), seen,
+                          matched_before=False)
     if inserted:
         _record_read_activity(session, [(device_of[det_id], min(unique[key].captured_at, now))
                                         for key, det_id in inserted.items()
@@ -252,12 +253,14 @@ def rematch_reads(session: Session, engine: MatchingEngine, since: datetime,
         device_of = {row.id: row.device_id for row in rows}
         found += _write_hits(session, hit_rows, engine, datetime.now(UTC), channel,
                              _from_stopped_readers(session, device_of, hit_rows),
-                             {row.id: (row.captured_at, row.state) for row in rows})
+                             {row.id: (row.captured_at, row.state) for row in rows},
+                             matched_before=True)
 
 
 def _write_hits(session: Session, matched: list[tuple[int, str, Match]], engine: MatchingEngine,
                 now: datetime, channel: str, stopped_reads: set[int],
-                seen: dict[int, tuple[datetime, str | None]]) -> tuple[int, ...]:
+                seen: dict[int, tuple[datetime, str | None]], *, matched_before: bool,
+                ) -> tuple[int, ...]:
     """All hits of the batch in one INSERT, and their audit events in one append.
 
     A hit that already exists for the same read and entry is skipped, not doubled. A read of
@@ -265,7 +268,8 @@ def _write_hits(session: Session, matched: list[tuple[int, str, Match]], engine:
     sighting of that hit, not a new one (services/hit_grouping.py). A hit whose read is in
     `stopped_reads` is flagged as from an out-of-service reader.
     """
-    grouping = group_rows(session, matched, seen, engine.group_window)
+    grouping = group_rows(session, matched, seen, engine.group_window,
+                          matched_before=matched_before)
     hit_rows = grouping.new_hits
     if not hit_rows:
         write_sightings(session, grouping.sightings, {}, seen, now, channel)

@@ -110,7 +110,9 @@ def _ingest(args: argparse.Namespace, cli: CliSession) -> int:
     if missing:
         raise CliRefusal(f"cannot read {', '.join(missing)}: no such file")
     ctx = cli.context()
-    engine = MatchingEngine()
+    # Grouped as the ingest service groups on this machine: a file of a reader's buffered
+    # reads raises one hit per vehicle, as those reads sent live would have.
+    engine = MatchingEngine(group_window=timedelta(minutes=cli.settings.hit_group_minutes))
     with cli.db.read() as session:
         engine.load(session)
     failed = False

@@ -14,6 +14,7 @@ from rtic_console.domain.reads import Heartbeat, PlateRead
 from rtic_console.domain.roles import Permission
 from rtic_console.services.auth import authorize
 from rtic_console.services.context import Context, InputRejected, service_action
+from rtic_console.services.hit_grouping import GROUP_WINDOW
 from rtic_console.services.ingest import IngestOutcome, ingest_reads, quarantine, record_heartbeats
 from rtic_console.services.matching import MatchingEngine
 from rtic_console.services.staged_files import publish_on_commit, staged_file
@@ -141,7 +142,7 @@ def replay_payload(session: Session, ctx: Context, quarantine_id: int,
     if problem is not None:
         raise InputRejected(f"payload #{row.id} still does not parse: {problem}; it stays "
                             "in the quarantine")
-    engine = MatchingEngine()
+    engine = MatchingEngine(group_window=GROUP_WINDOW)  # as the ingest service by default
     engine.load(session)
     outcome: IngestOutcome = ingest_reads(session, reads, engine, ctx.now(),
                                           f"replay:{row.channel}"[:80])

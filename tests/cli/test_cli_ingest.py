@@ -21,7 +21,7 @@ from rtic_console.feeds.read_formats import parse_payload
 from rtic_console.services.context import Context
 from rtic_console.services.matching import MatchingEngine
 from rtic_console.store.database import Database, open_database
-from rtic_console.store.models import AuditEvent, Detection, RecordingSegment
+from rtic_console.store.models import AuditEvent, Detection, Hit, HitSighting, RecordingSegment
 from tests.feeds.ingest_harness import FIXTURES, wait_for
 from tests.services.pscn_support import add_camera
 from tests.support import PASSWORD, trained
@@ -74,6 +74,21 @@ def test_ingest_files_prints_counts_and_audits_each_file(
     audited = scalar(cli_db, select(func.count()).select_from(AuditEvent).where(
         AuditEvent.action == "ingest.file", AuditEvent.actor_badge == "1001"))
     assert audited == 4
+
+
+def test_a_file_of_one_cars_reads_raises_one_hit_with_sightings(
+        cli_db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """As the ingest service groups them (D.5): reads.csv holds three reads of A13709 a
+    minute apart, so a file import makes one hit and two sightings, not three hits."""
+    code, _, err = run(capsys, "--database", cli_db, "--as", "1001", "hotlist", "add",
+                       "A13709", "--state", "CA", "--reason", "stolen_vehicle", "--case",
+                       "26-77", "--ncic-system", "SVS", "--ncic-record", "V99")
+    assert code == 0, err
+    code, _, err = run(capsys, "--database", cli_db, "--as", "1001", "ingest",
+                         str(FIXTURES / "reads.csv"))
+    assert code == 0, err
+    assert scalar(cli_db, select(func.count()).select_from(Hit)) == 1
+    assert scalar(cli_db, select(func.count()).select_from(HitSighting)) == 2
 
 
 def test_a_bad_file_is_quarantined_reported_and_listed(

@@ -30,13 +30,18 @@ CREATE TABLE IF NOT EXISTS payloads (
     fmt TEXT NOT NULL,
     path_hint TEXT,
     refusal TEXT,
-    body BLOB NOT NULL
+    body BLOB NOT NULL,
+    hot INTEGER NOT NULL DEFAULT 0
 )
 """
+# A spool file written before payloads were marked hot gains the column (all 0: in order).
+_HOT_COLUMN = "ALTER TABLE payloads ADD COLUMN hot INTEGER NOT NULL DEFAULT 0"
+_HOT_INDEX = "CREATE INDEX IF NOT EXISTS payloads_hot ON payloads (id) WHERE hot = 1"
 _INSERT = ("INSERT INTO payloads (received_at, channel, content_type, fmt, path_hint, refusal, "
-           "body) VALUES (?, ?, ?, ?, ?, ?, ?)")
-_OLDEST = ("SELECT id, received_at, channel, content_type, fmt, path_hint, refusal, body "
-           "FROM payloads ORDER BY id LIMIT ?")
+           "body, hot) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+_COLUMNS = "id, received_at, channel, content_type, fmt, path_hint, refusal, body, hot"
+_HOT_FIRST = f"SELECT {_COLUMNS} FROM payloads WHERE hot = 1 ORDER BY id LIMIT ?"  # noqa: S608
+_OLDEST = f"SELECT {_COLUMNS} FROM payloads ORDER BY id LIMIT ?"  # noqa: S608
 
 
 class SpoolFull(RuntimeError):
@@ -54,6 +59,9 @@ class SpoolEntry:
     channel: str = "webhook"
     received_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     refusal: str | None = None
+    # Holds a read that matched the hot list on receipt: drained ahead of the rest, so a
+    # hit reaches the dispatcher while a backlog of ordinary reads waits (issue 18).
+    hot: bool = False
     # What the receiver already parsed from body; kept in memory only, so the drain need
     # not parse it again. Never stored: after a restart the body is parsed afresh.
     parsed: object = field(default=None, compare=False, repr=False)
@@ -84,6 +92,9 @@ class Spool:
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA synchronous=FULL")
         self._conn.execute(_SCHEMA)
+        if "hot" not in {row[1] for row in self._conn.execute("PRAGMA table_info(payloads)")}:
+            self._conn.execute(_HOT_COLUMN)
+        self._conn.execute(_HOT_INDEX)
         self._recount()
         if self._depth:
             logger.info("spool %s holds %s payloads from before; draining them first",
@@ -128,7 +139,7 @@ class Spool:
                         ids.append(None)
                         continue
                     row = (e.received_at.isoformat(), e.channel, e.content_type, e.fmt,
-                           e.path_hint, e.refusal, e.body)
+                           e.path_hint, e.refusal, e.body, int(e.hot))
                     cur = self._conn.execute(_INSERT, row)
                     ids.append(cur.lastrowid)
                     added += len(e.body)
@@ -151,14 +162,16 @@ class Spool:
                 self._parsed[spool_id] = e.parsed
 
     def take(self, limit: int) -> list[SpooledPayload]:
-        """The oldest payloads, still in the spool until remove() after they are committed."""
+        """The hot payloads waiting, oldest first, as a batch of their own; when none wait,
+        the oldest payloads. They stay in the spool until remove() after their commit."""
         with self._lock:
-            rows = self._conn.execute(_OLDEST, (limit,)).fetchall()
+            rows = (self._conn.execute(_HOT_FIRST, (limit,)).fetchall()
+                    or self._conn.execute(_OLDEST, (limit,)).fetchall())
             parsed = [self._parsed.pop(row[0], None) for row in rows]
         return [SpooledPayload(row[0], SpoolEntry(
             received_at=datetime.fromisoformat(row[1]), channel=row[2], content_type=row[3],
-            fmt=row[4], path_hint=row[5], refusal=row[6], body=bytes(row[7]), parsed=known))
-            for row, known in zip(rows, parsed, strict=True)]
+            fmt=row[4], path_hint=row[5], refusal=row[6], body=bytes(row[7]), hot=bool(row[8]),
+            parsed=known)) for row, known in zip(rows, parsed, strict=True)]
 
     def remove(self, payloads: Sequence[SpooledPayload]) -> None:
         if not payloads:

@@ -72,10 +72,12 @@ class _Receiver:
     """Validates on receipt so a sender learns at once; spools before answering 2xx."""
 
     def __init__(self, config: IngestConfig, appender: SpoolAppendWorker,
-                 health: Callable[[], dict[str, Any]]) -> None:
+                 health: Callable[[], dict[str, Any]],
+                 hot: Callable[[ParseResult, datetime], bool]) -> None:
         self._config = config
         self._appender = appender
         self._health = health
+        self._hot = hot
 
     async def post_auto(self, request: web.Request) -> web.Response:
         return await self._receive(request, "auto")
@@ -124,7 +126,7 @@ class _Receiver:
         if not (result.reads or result.heartbeats or result.rejected):
             return _reply(200, status="ignored", **_counts(result))
         entry = SpoolEntry(body, content_type, fmt, hint, f"webhook:{result.fmt}", received,
-                           parsed=result)
+                           hot=self._hot(result, received), parsed=result)
         return await self._spool(entry) or _reply(202, status="spooled", **_counts(result))
 
     async def _spool(self, entry: SpoolEntry) -> web.Response | None:
@@ -205,10 +207,16 @@ class IngestService:
                 self._spool, self.db, self.engine, batch_size=cfg.batch_size,
                 limits=cfg.limits, index_gate=gate.connected if gate else None)
             self._drain.start()
-            await self._serve(_Receiver(cfg, self._appender, self.health))
+            await self._serve(_Receiver(cfg, self._appender, self.health, self._holds_hit))
         except BaseException:
             await self.stop()
             raise
+
+    def _holds_hit(self, result: ParseResult, received: datetime) -> bool:
+        """Whether a payload's reads match the hot list now: such a payload is drained ahead
+        of the others. Read off the index without its lock, as readers do; the drain judges
+        again, so a list changed meanwhile only costs the payload its place in the queue."""
+        return any(self.engine.match(read, received) for read in result.reads)
 
     async def _serve(self, receiver: _Receiver) -> None:
         cfg = self.config

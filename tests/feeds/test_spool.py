@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import time
 from pathlib import Path
 
@@ -48,6 +49,36 @@ def test_appends_survive_a_restart_and_come_back_in_order(tmp_path: Path) -> Non
     assert reopened.depth == 1 and reopened.size_bytes == 6
     assert [p.entry.body for p in reopened.take(10)] == [b"body 2"]
     reopened.close()
+
+
+def test_hot_payloads_are_taken_first_as_a_batch_of_their_own(tmp_path: Path) -> None:
+    spool = Spool(tmp_path / "spool.sqlite3")
+    spool.append_many([entry(f"read {i}".encode()) for i in range(3)])
+    spool.append_many([entry(b"hot 1", hot=True), entry(b"read 3"), entry(b"hot 2", hot=True)])
+    hot = spool.take(10)
+    assert [p.entry.body for p in hot] == [b"hot 1", b"hot 2"] and all(p.entry.hot for p in hot)
+    spool.remove(hot)
+    assert [p.entry.body for p in spool.take(10)] == [b"read 0", b"read 1", b"read 2",
+                                                      b"read 3"]
+    spool.close()
+
+
+def test_a_spool_file_from_before_hot_marks_opens_and_drains_in_order(tmp_path: Path) -> None:
+    path = tmp_path / "spool.sqlite3"
+    with sqlite3.connect(path) as old:  # the table as an older service wrote it
+        old.execute("CREATE TABLE payloads (id INTEGER PRIMARY KEY AUTOINCREMENT, "
+                    "received_at TEXT NOT NULL, channel TEXT NOT NULL, content_type TEXT, "
+                    "fmt TEXT NOT NULL, path_hint TEXT, refusal TEXT, body BLOB NOT NULL)")
+        old.executemany("INSERT INTO payloads (received_at, channel, fmt, body) "
+                        "VALUES ('2026-12-06T10:00:00+00:00', 'webhook', 'auto', ?)",
+                        [(b"old 0",), (b"old 1",)])
+    spool = Spool(path)
+    spool.append(entry(b"new hot", hot=True))
+    hot = spool.take(10)
+    assert [p.entry.body for p in hot] == [b"new hot"]
+    spool.remove(hot)
+    assert [p.entry.body for p in spool.take(10)] == [b"old 0", b"old 1"]
+    spool.close()
 
 
 def test_a_full_spool_refuses_rather_than_filling_the_disk(tmp_path: Path) -> None:

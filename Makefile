@@ -4,7 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint screenshots benchmarks matrix compliance clean installer installer-test
+.PHONY: demo test lint screenshots benchmarks matrix compliance policy-chapter clean installer \
+	installer-test
 
 $(STAMP): pyproject.toml Makefile installer/install_system_libs.sh resources/map/package-lock.json
 	bash installer/install_system_libs.sh
@@ -30,9 +31,16 @@ screenshots: $(STAMP)
 matrix: $(STAMP)
 	$(BIN)/rtic-console compliance
 
-# After a full `make test`: the committed matrix, docs/COMPLIANCE.md.
+# After a full `make test`: the committed matrix, docs/COMPLIANCE.md, its data and the user
+# guide's policy chapter, all from the same run.
 compliance: $(STAMP)
-	$(BIN)/rtic-console compliance --markdown docs/COMPLIANCE.md
+	$(BIN)/rtic-console compliance --markdown docs/COMPLIANCE.md \
+		--data docs/compliance-matrix.json --guide USER_GUIDE.md
+
+# The guide's policy chapter again from the committed matrix (after editing the guide's
+# headings, which the chapter links to); no test run needed.
+policy-chapter: $(STAMP)
+	$(BIN)/rtic-console compliance --from-data docs/compliance-matrix.json --guide USER_GUIDE.md
 
 benchmarks: $(STAMP)
 	status=0; for b in benchmarks/bench_*.py; do $(BIN)/python $$b || status=1; done; exit $$status

@@ -39,6 +39,10 @@ def _fields(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--address")
     parser.add_argument("--vendor")
     parser.add_argument("--model")
+    parser.add_argument("--vendor-id", metavar="ID",
+                        help="the id the vendor's reads carry, exactly as sent (an OpenALPR "
+                        "camera_id, a Plate Recognizer camera_id, a Frigate camera name, a "
+                        "Genetec VehicleID/CameraName); reads link by it, else by the code")
     parser.add_argument("--version", metavar="V", help="software or firmware installed")
     parser.add_argument("--expected-version", metavar="V",
                         help="the version the department expects (D.2.b(1))")
@@ -104,7 +108,8 @@ def device_json(v: DeviceView) -> dict[str, object]:
             "expected_version": v.expected_version, "out_of_date": v.out_of_date,
             "installed_on": v.installed_on.isoformat() if v.installed_on else None,
             "service_state": v.service_state.value, "open_reports": v.open_reports,
-            "last_seen_at": v.last_seen_at.isoformat() if v.last_seen_at else None}
+            "last_seen_at": v.last_seen_at.isoformat() if v.last_seen_at else None,
+            "vendor_id": v.vendor_id}
 
 
 def _report_json(r: DeviceReportView) -> dict[str, object]:
@@ -128,7 +133,7 @@ def _add(args: argparse.Namespace, cli: CliSession) -> int:
         vehicle_unit=args.vehicle_unit, latitude=lat, longitude=lon, area=args.area or "",
         address=args.address or "", vendor=args.vendor, model=args.model,
         version=args.version, expected_version=args.expected_version,
-        installed_on=args.installed_on))
+        installed_on=args.installed_on, vendor_id=args.vendor_id))
     if args.json:
         print_json(device_json(view))
     else:
@@ -157,7 +162,7 @@ def _update(args: argparse.Namespace, cli: CliSession) -> int:
         name=args.name, vehicle_unit=args.vehicle_unit, latitude=lat, longitude=lon,
         area=args.area, address=args.address, vendor=args.vendor, model=args.model,
         version=args.version, expected_version=args.expected_version,
-        installed_on=args.installed_on, service_state=args.state))
+        installed_on=args.installed_on, service_state=args.state, vendor_id=args.vendor_id))
     if args.json:
         print_json(device_json(view))
     else:

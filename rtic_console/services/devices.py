@@ -56,6 +56,9 @@ class DeviceInput:
     version: str | None = None
     expected_version: str | None = None
     installed_on: date | None = None
+    # The id the vendor's reads and heartbeats carry (an OpenALPR camera_id, a Frigate camera
+    # name, a Genetec "VehicleID/CameraName"), as it sends it; reads link by it, else by code.
+    vendor_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,7 @@ class DeviceUpdate:
     expected_version: str | None = None
     installed_on: date | None = None
     service_state: str | None = None
+    vendor_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -98,6 +102,7 @@ class DeviceView:
     last_seen_at: datetime | None
     open_reports: int
     stream: StreamHealth = StreamHealth.UNKNOWN  # the one stream state every screen shows
+    vendor_id: str | None = None
 
     @property
     def kind_word(self) -> str:
@@ -135,7 +140,8 @@ def device_view(device: Device, open_reports: int) -> DeviceView:
         device.longitude, device.vehicle_unit, device.vendor, device.model, device.version,
         device.expected_version, device.installed_on, ServiceState(device.service_state),
         device.last_seen_at, open_reports,
-        stream_health(device.is_streaming, device.last_seen_at, datetime.now(UTC)))
+        stream_health(device.is_streaming, device.last_seen_at, datetime.now(UTC)),
+        device.vendor_ref)
 
 
 def open_report_counts(session: Session, device_ids: list[int] | None = None) -> dict[int, int]:
@@ -202,7 +208,7 @@ def _snapshot(device: Device) -> dict[str, object]:
             "address": device.address, "vendor": device.vendor, "model": device.model,
             "version": device.version, "expected_version": device.expected_version,
             "installed_on": device.installed_on.isoformat() if device.installed_on else None,
-            "service_state": device.service_state}
+            "service_state": device.service_state, "vendor_id": device.vendor_ref}
 
 
 def announce(session: Session, device: Device) -> None:
@@ -234,11 +240,13 @@ def add_device(session: Session, ctx: Context, data: DeviceInput) -> DeviceView:
             model=_optional(data.model, "model", 80), version=clean_version(data.version),
             expected_version=clean_version(data.expected_version, "expected version"),
             installed_on=check_installed_on(data.installed_on, ctx.today()),
-            service_state=ServiceState.IN_SERVICE.value)
+            service_state=ServiceState.IN_SERVICE.value,
+            vendor_ref=_optional(data.vendor_id, "vendor id", 80))
     except TextRuleError as exc:
         raise rule_error(exc) from None
     if session.scalar(select(Device.id).where(Device.code == device.code)) is not None:
         raise InputRejected(f"a device {device.code} already exists")
+    _check_vendor_id(session, device)
     session.add(device)
     session.flush()
     append_event(session, actor_badge=ctx.actor.badge, workstation=ctx.workstation,
@@ -266,8 +274,21 @@ def _apply(session: Session, ctx: Context, device: Device, change: DeviceUpdate)
         device.expected_version = clean_version(change.expected_version, "expected version")
     if change.installed_on is not None:
         device.installed_on = check_installed_on(change.installed_on, ctx.today())
+    if change.vendor_id is not None:
+        device.vendor_ref = _optional(change.vendor_id, "vendor id", 80)
+        _check_vendor_id(session, device)
     if change.service_state is not None:
         move_state(session, device, state_of(change.service_state))
+
+
+def _check_vendor_id(session: Session, device: Device) -> None:
+    """One device per vendor id: a read names one reader."""
+    if device.vendor_ref is None:
+        return
+    other = session.scalar(select(Device.code).where(Device.vendor_ref == device.vendor_ref,
+                                                     Device.code != device.code))
+    if other is not None:
+        raise InputRejected(f"vendor id {device.vendor_ref!r} is already device {other}'s")
 
 
 def move_state(session: Session, device: Device, state: ServiceState) -> None:

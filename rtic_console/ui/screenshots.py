@@ -55,6 +55,7 @@ from rtic_console.services.hit_grouping import GROUP_WINDOW
 from rtic_console.services.ingest import ingest_reads, quarantine
 from rtic_console.services.matching import MatchingEngine
 from rtic_console.services.runner import perform
+from rtic_console.services.viewing import ViewingPurpose
 from rtic_console.store.bootstrap import connect
 from rtic_console.store.database import Database
 from rtic_console.ui.admin.camera_dialog import CameraDialog
@@ -65,12 +66,14 @@ from rtic_console.ui.console_session import ConsoleSession
 from rtic_console.ui.first_run_dialog import DatabaseSetupDialog, FirstAdminDialog
 from rtic_console.ui.main_window import MainWindow
 from rtic_console.ui.operations import OperationRunner
+from rtic_console.ui.shift_check_dialog import ShiftCheckDialog
 from rtic_console.ui.sign_in_dialog import SignInDialog
 from rtic_console.ui.theme import Theme, apply_theme
 from rtic_console.ui.wall.export_dialog import ExportDialog
 from rtic_console.ui.wall.large_view import LargeViewDialog
 from rtic_console.ui.wall.playback_dialog import PlaybackDialog
 from rtic_console.ui.wall.ptz_controls import PtzPanel
+from rtic_console.ui.wall.purpose_dialog import PurposeDialog
 from rtic_console.ui.wall.video_wall_widget import VideoWallWidget
 
 # (plate read, candidates, reader, state, seconds ago, vehicle)
@@ -270,6 +273,77 @@ def recorded_video(session: ConsoleSession, work: Path, out: Path) -> list[Path]
     return shots
 
 
+NOTE = f"Password for every demo person: {DEMO_PASSWORD}"
+
+
+def window_for(db: Database, settings: Settings, runner: OperationRunner, bridge: ChangeBridge,
+               badge: str) -> MainWindow:
+    """The main window of a demo person, signed in, at the size the pictures are taken."""
+    ctx = sign_in(db, settings, badge, DEMO_PASSWORD)
+    window = MainWindow(ConsoleSession(db, ctx, runner, bridge, demo=True), NOTE)
+    window.resize(1440, 900)
+    return window
+
+
+def shift_check_shot(window: MainWindow, out: Path) -> list[Path]:
+    """Console → Start-of-shift check…: one item failed, so the MDC repair request is asked."""
+    dialog = ShiftCheckDialog(window.session, window)
+    dialog.unit.setText("1134")
+    boxes = list(dialog.items.values())
+    for box in boxes[:-1]:
+        box.setChecked(True)
+    dialog.mdc_request.setPlainText("MDC-88213: GPS lamp red after full start-up")
+    shots = save(dialog, out, "shift-check")
+    dialog.close()
+    return shots
+
+
+def wall_purpose_shot(window: MainWindow, out: Path) -> list[Path]:
+    """What the video wall asks first (F.2)."""
+    dialog = PurposeDialog(window)
+    dialog.choose(ViewingPurpose.MONITORING_EVENT, "Kings game, Golden 1 Center")
+    shots = save(dialog, out, "wall-purpose")
+    dialog.close()
+    return shots
+
+
+# Scenes that need only a demo person's window: `--only NAME` renders them alone, in seconds
+# (the whole set takes half an hour). render_all takes them too.
+SOLO_SCENES: dict[str, tuple[str, Callable[[MainWindow, Path], list[Path]]]] = {
+    "shift-check": ("6301", shift_check_shot),
+    "wall-purpose": ("4101", wall_purpose_shot),
+}
+
+
+def render_solo(out: Path, names: list[str]) -> list[Path]:
+    unknown = sorted(set(names) - set(SOLO_SCENES))
+    if unknown:
+        raise SystemExit(f"no such scene: {', '.join(unknown)}; "
+                         f"scenes: {', '.join(SOLO_SCENES)}")
+    out.mkdir(parents=True, exist_ok=True)
+    qt_application()
+    work = Path(tempfile.mkdtemp(prefix="rtic-shots-"))
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(work))
+    settings = Settings(database_url=f"sqlite:///{work / 'demo.db'}", workstation="RTIC-WS-01",
+                        map_tile_url="")
+    db = demo_database(work, settings)
+    enrol_demo_workstation(db, settings)
+    runner = OperationRunner()
+    bridge = ChangeBridge(db.bus)
+    shots: list[Path] = []
+    try:
+        for name in names:
+            badge, scene = SOLO_SCENES[name]
+            window = window_for(db, settings, runner, bridge, badge)
+            shots.extend(scene(window, out))
+            window.close()
+    finally:
+        bridge.close()
+        runner.shutdown()
+        db.dispose()
+    return shots
+
+
 def render_all(out: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     qt_application()
@@ -290,7 +364,6 @@ def render_all(out: Path) -> list[Path]:
     runner = OperationRunner()
     bridge = ChangeBridge(db.bus)
     shots: list[Path] = []
-    note = f"Password for every demo person: {DEMO_PASSWORD}"
     try:
         setup = DatabaseSetupDialog(settings, work / "settings.toml", runner)
         setup.server.setChecked(True)
@@ -313,13 +386,10 @@ def render_all(out: Path) -> list[Path]:
         shots.extend(save(dialog, out, "sign-in-refused"))
         dialog.close()
 
-        def window_for(badge: str) -> MainWindow:
-            ctx = sign_in(db, settings, badge, DEMO_PASSWORD)
-            window = MainWindow(ConsoleSession(db, ctx, runner, bridge, demo=True), note)
-            window.resize(1440, 900)
-            return window
+        def person(badge: str) -> MainWindow:
+            return window_for(db, settings, runner, bridge, badge)
 
-        dispatcher = window_for("5201")
+        dispatcher = person("5201")
         ctx = dispatcher.session.ctx
         first_hit = next(h for h in perform(db, ctx, hit_service.list_hits) if h.sightings)
         perform(db, ctx, hit_service.claim_hit, first_hit.id)
@@ -344,7 +414,8 @@ def render_all(out: Path) -> list[Path]:
         shots.extend(save(dispatcher, out, "main-map", 3.0))
         dispatcher.close()
 
-        officer = window_for("6301")
+        officer = person("6301")
+        shots.extend(shift_check_shot(officer, out))
         officer.show_area("hotlists")
         shots.extend(save(officer, out, "main-hotlists"))
         search = officer.areas["search"]
@@ -364,15 +435,16 @@ def render_all(out: Path) -> list[Path]:
                 "Locate a witness vehicle for the Del Paso hit-and-run follow-up")
         officer.close()
 
-        supervisor = window_for("8501")
+        supervisor = person("8501")
         supervisor.show_area("inbox")
         shots.extend(save(supervisor, out, "main-inbox"))
         supervisor.show_area("other_use")
         shots.extend(save(supervisor, out, "main-other-use"))
         supervisor.close()
 
-        sergeant = window_for("4101")  # opens on the hit queue, the floor's work
+        sergeant = person("4101")  # opens on the hit queue, the floor's work
         shots.extend(save(sergeant, out, "start-sergeant"))
+        shots.extend(wall_purpose_shot(sergeant, out))
         wall = sergeant.areas["wall"]
         wall._asked = True  # the purpose is stated here rather than in the modal dialog
         sergeant.show_area("wall")
@@ -417,7 +489,7 @@ def render_all(out: Path) -> list[Path]:
         add.close()
         sergeant.close()
 
-        it_staff = window_for("7401")  # opens on the devices they keep running
+        it_staff = person("7401")  # opens on the devices they keep running
         shots.extend(save(it_staff, out, "start-it-staff"))
         report = DeviceReportDialog(it_staff.session, None, it_staff)  # Console → Report…
         settle(lambda: report.device.count() > 0, 5)
@@ -427,7 +499,7 @@ def render_all(out: Path) -> list[Path]:
         it_staff.close()
 
         # An inspection's referral and a non-partner agency's request (C.2.a) wait for them.
-        commander = window_for("9601")
+        commander = person("9601")
         commander.show_area("inbox")
         shots.extend(save(commander, out, "main-inbox-commander"))
         commander.close()
@@ -443,4 +515,12 @@ def render_all(out: Path) -> list[Path]:
 
 
 if __name__ == "__main__":
-    render_all(Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots"))
+    # python -m rtic_console.ui.screenshots [OUT] [--only NAME ...]
+    args = sys.argv[1:]
+    only = args[args.index("--only") + 1:] if "--only" in args else []
+    args = args[:args.index("--only")] if "--only" in args else args
+    target = Path(args[0] if args else "docs/screenshots")
+    if only:
+        render_solo(target, only)
+    else:
+        render_all(target)

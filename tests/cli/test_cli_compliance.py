@@ -81,3 +81,41 @@ def test_markdown_writes_the_compliance_document(tmp_path: Path, capsys) -> None
 def test_no_results_is_a_clear_refusal(tmp_path: Path, capsys) -> None:
     assert main(["compliance", "--results", str(tmp_path / "none.json")]) == 2
     assert "run `make test`" in capsys.readouterr().err
+
+
+GUIDE = ("# Guide\n\n## Dispatchers: the hit queue (D.4, D.5, D.6)\n\n"
+         "<!-- policy-chapter:begin -->\nSTALE CHAPTER\n<!-- policy-chapter:end -->\n\nafter\n")
+
+
+def test_one_run_writes_the_matrix_its_data_and_the_guides_chapter(tmp_path: Path,
+                                                                   capsys) -> None:
+    path = results(tmp_path, D_4="passed", A_3="skipped")
+    doc, data, guide = tmp_path / "COMPLIANCE.md", tmp_path / "m.json", tmp_path / "G.md"
+    guide.write_text(GUIDE, encoding="utf-8")
+    assert main(["compliance", "--results", str(path), "--markdown", str(doc),
+                 "--data", str(data), "--guide", str(guide)]) == 0
+    written = guide.read_text(encoding="utf-8")
+    assert "STALE CHAPTER" not in written
+    assert written.endswith("<!-- policy-chapter:end -->\n\nafter\n")
+    assert ("| D.4 | " + CLAUSES["D.4"] + " | enforced (1 of 1 test runs passed) | "
+            "[Dispatchers: the hit queue (D.4, D.5, D.6)](#dispatchers-the-hit-queue-d4-d5-d6)"
+            " | `test_x.py` (1) |") in written
+    assert "| B.1 | " + CLAUSES["B.1"] + " | **GAP**: no test proves it yet | — | — |" in written
+    assert "| A.3 | " + CLAUSES["A.3"] + " | **UNPROVEN** (0 of 1 test runs passed)" in written
+    # The committed data alone makes the same chapter and the same COMPLIANCE.md.
+    again = tmp_path / "again.md"
+    again.write_text(GUIDE, encoding="utf-8")
+    assert main(["compliance", "--from-data", str(data), "--guide", str(again),
+                 "--markdown", str(tmp_path / "again-COMPLIANCE.md")]) == 0
+    assert again.read_text(encoding="utf-8") == written
+    assert (tmp_path / "again-COMPLIANCE.md").read_text(encoding="utf-8") == doc.read_text(
+        encoding="utf-8")
+
+
+def test_a_guide_without_the_chapters_markers_is_refused(tmp_path: Path, capsys) -> None:
+    path = results(tmp_path, D_4="passed")
+    guide = tmp_path / "G.md"
+    guide.write_text("# Guide\n", encoding="utf-8")
+    assert main(["compliance", "--results", str(path), "--guide", str(guide)]) == 2
+    assert "policy-chapter:begin" in capsys.readouterr().err
+    assert guide.read_text(encoding="utf-8") == "# Guide\n"

@@ -131,3 +131,41 @@ def test_heartbeats_and_reads_are_kept_per_device_per_hour(db: Database,
     seen = {v.code: v.last_seen_at for v in query(db, admin, list_devices)}
     assert seen["ALPR-FX-01"] is not None and abs(seen["ALPR-FX-01"] - now) < timedelta(
         seconds=1)
+
+
+def test_reads_and_heartbeats_link_to_a_device_by_its_vendor_id(db: Database,
+                                                                admin: Context) -> None:
+    """Vendors send their own ids, often lower case or with '/' (a Frigate camera name, a
+    Genetec unit and camera), which a device code cannot hold: the vendor id links them."""
+    from rtic_console.store.models import Detection
+
+    frigate = perform(db, admin, add_device, DeviceInput(
+        code="LPR-DRIVEWAY", kind="fixed_reader", name="Frigate driveway camera",
+        vendor_id="driveway"))
+    genetec = perform(db, admin, add_device, DeviceInput(
+        code="ALPR-MB-7", kind="mobile_reader", name="Unit 7 right camera", vehicle_unit="7"))
+    view = perform(db, admin, update_device, "ALPR-MB-7",
+                   DeviceUpdate(vendor_id=" Unit 7/Right "))
+    assert (frigate.vendor_id, view.vendor_id) == ("driveway", "Unit 7/Right")
+    now = datetime.now(UTC)
+    with db.write() as session:
+        ingest_reads(session, [_read("driveway", 1, now), _read("Unit 7/Right", 2, now),
+                               _read("DRIVEWAY", 3, now)], MatchingEngine(), now, "test")
+        record_heartbeats(session, [Heartbeat("driveway", now, (
+            StreamStatus("driveway", None, 12.0, True, now),))])
+    with db.read() as session:
+        linked = dict(session.execute(select(Detection.device_ref, Detection.device_id)).all())
+    assert linked == {"driveway": frigate.id, "Unit 7/Right": genetec.id, "DRIVEWAY": None}
+    assert {v.code: v.last_seen_at is not None for v in query(db, admin, list_devices)} == {
+        "LPR-DRIVEWAY": True, "ALPR-MB-7": True}
+    with db.read() as session:
+        updated = list_events(session, AuditFilter(action="device.update"))
+    assert updated[0].details["after"]["vendor_id"] == "Unit 7/Right"
+
+
+def test_a_vendor_id_names_one_device(db: Database, admin: Context) -> None:
+    perform(db, admin, add_device, DeviceInput(code="LPR-A", kind="fixed_reader", name="A",
+                                               vendor_id="cam-north-1"))
+    assert_refused(db, lambda: perform(db, admin, add_device, DeviceInput(
+        code="LPR-B", kind="fixed_reader", name="B", vendor_id="cam-north-1")),
+        action="device.add", match="already device LPR-A's")

@@ -342,3 +342,27 @@ def test_the_user_guide_lists_every_shortcut() -> None:
     for key in HIT_KEYS.values():
         for k in key.keys:
             assert f"**{k}**" in chapter or f"`{k}`" in chapter, f"{shown(key)} not listed"
+
+
+@pytest.mark.usefixtures("changes_heard")
+def test_f8_and_f9_say_why_when_their_button_is_not_open(qtbot, console_session,
+                                                         db: Database, engine, enrol) -> None:
+    widget = opened(qtbot, console_session(enrol("5201", "dispatcher")))
+    panel = widget.checklist
+    hit_id = queue_tests._ingest(db, engine, "7KQM482", "k9")
+    qtbot.waitUntil(lambda: widget.model.rowCount() == 1, timeout=3000)
+    press(Key.Key_Down, CTRL)
+    qtbot.waitUntil(lambda: shows(widget, hit_id), timeout=5000)
+    press(Key.Key_F8)  # not claimed yet: nothing to close, and the line says so
+    assert "Claim this hit first (F2)" in panel.message.text()
+    assert focused() is widget.table, "the key did not move the focus"
+    panel.message.clear_message()
+    press(Key.Key_F9)
+    assert "Claim this hit first (F2)" in panel.message.text()
+    press(Key.Key_F2)
+    qtbot.waitUntil(lambda: focused() is panel.cad, timeout=5000)
+    press(Key.Key_F9)  # claimed, no step recorded: confirm is not open yet
+    assert "once the four steps are recorded" in panel.message.text()
+    assert focused() is panel.cad
+    press(Key.Key_F8)  # now it is: the closing choice takes the focus
+    assert focused() is panel.closing

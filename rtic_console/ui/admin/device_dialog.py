@@ -1,6 +1,6 @@
 """Registering a device or changing its record (ALPR administrators, IT staff): kind, place
-or vehicle unit, vendor, model, versions, installed on and, once registered, whether it is in
-service. The service validates and refuses; the dialog only collects."""
+or vehicle unit, vendor, model, vendor id, versions, installed on and, once registered,
+whether it is in service. The service validates and refuses; the dialog only collects."""
 
 from __future__ import annotations
 
@@ -75,6 +75,13 @@ class DeviceDialog(SavingDialog):
         self.latitude, self.longitude = QLineEdit(), QLineEdit()
         self.area, self.address = QLineEdit(), QLineEdit()
         self.vendor, self.model = QLineEdit(), QLineEdit()
+        self.vendor_id = QLineEdit()
+        self.vendor_id.setMaxLength(80)
+        self.vendor_id.setPlaceholderText("as its reads carry it: camera_id, Frigate camera, …")
+        self.vendor_id.setToolTip(
+            "The id this device's reads and heartbeats carry, exactly as its vendor sends it "
+            "(an OpenALPR or Plate Recognizer camera_id, a Frigate camera name, a Genetec "
+            "VehicleID/CameraName). Reads are linked to the device by it, else by its code.")
         self.version, self.expected_version = QLineEdit(), QLineEdit()
         for edit in (self.version, self.expected_version):
             edit.setMaxLength(60)
@@ -95,6 +102,7 @@ class DeviceDialog(SavingDialog):
         form.addRow("Address", self.address)
         form.addRow("Vendor", self.vendor)
         form.addRow("Model", self.model)
+        form.addRow("Vendor id", self.vendor_id)
         form.addRow("Version installed", self.version)
         form.addRow("Version expected", self.expected_version)
         form.addRow("Installed on", self.installed_on)
@@ -128,6 +136,7 @@ class DeviceDialog(SavingDialog):
         self.address.setText(d.address)
         self.vendor.setText(d.vendor or "")
         self.model.setText(d.model or "")
+        self.vendor_id.setText(d.vendor_id or "")
         self.version.setText(d.version or "")
         self.expected_version.setText(d.expected_version or "")
         self.installed_on.setText(d.installed_on.isoformat() if d.installed_on else "")
@@ -153,7 +162,7 @@ class DeviceDialog(SavingDialog):
             longitude=_number(self.longitude.text(), "longitude"), area=self.area.text(),
             address=self.address.text(), vendor=self.vendor.text(), model=self.model.text(),
             version=self.version.text(), expected_version=self.expected_version.text(),
-            installed_on=_day(self.installed_on.text()))
+            installed_on=_day(self.installed_on.text()), vendor_id=self.vendor_id.text())
 
     def changes(self) -> DeviceUpdate:
         state = self.state.currentData()
@@ -163,7 +172,7 @@ class DeviceDialog(SavingDialog):
             longitude=_number(self.longitude.text(), "longitude"), area=self.area.text(),
             address=self.address.text(), vendor=self.vendor.text(), model=self.model.text(),
             version=self.version.text(), expected_version=self.expected_version.text(),
-            installed_on=_day(self.installed_on.text()),
+            installed_on=_day(self.installed_on.text()), vendor_id=self.vendor_id.text(),
             service_state=None if state == ServiceState.DAMAGED.value else state)
 
     @Slot()

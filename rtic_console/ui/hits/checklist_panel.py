@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from rtic_console.domain.checklist import (
     DIRECTIONS,
     MAX_REASON,
+    OPEN_STATUSES,
     OUTCOME_TITLES,
     STEP_TITLES,
     HitStatus,
@@ -239,11 +240,37 @@ class ChecklistPanel(QWidget):
         self._press(self.attach_button)
 
     def confirm(self) -> None:
-        self._press(self.confirm_button)
+        if not self._press(self.confirm_button):
+            self._explain_key(closing=False)
 
     def start_closing(self) -> None:
         if self.closing.isEnabled() and self.closing.isVisibleTo(self):
             self._focus(self.closing)
+        else:
+            self._explain_key(closing=True)
+
+    def _explain_key(self, closing: bool) -> None:
+        """F8 or F9 when its button is not open to the dispatcher: say why on the message
+        line instead of doing nothing (the keys are pressed without looking at the panel)."""
+        detail = self._detail
+        if detail is None or not self.can_work or detail.hit.status not in OPEN_STATUSES:
+            return
+        hit = detail.hit
+        if hit.status is HitStatus.NEW:
+            text = ("Claim this hit first (F2): only the dispatcher who claimed a hit records "
+                    "its steps, confirms it or closes it (D.6.a).")
+        elif hit.claimed_by != self._session.ctx.actor.badge:
+            text = (f"Hit #{hit.id} is claimed by {hit.claimed_by}: only they confirm or "
+                    "close it (D.6.a).")
+        elif closing:
+            return
+        elif hit.informational:
+            text = ("A special hot list hit is informational only (I.1): it is never "
+                    "confirmed; close it with a reason (F8).")
+        else:
+            text = ("Confirm opens once the four steps are recorded and the CLETS/NCIC "
+                    "checks found the plate still wanted (D.6.a).")
+        self.message.show_error(text)
 
     def _press(self, button: QPushButton) -> bool:
         if button.isEnabled() and button.isVisibleTo(self):

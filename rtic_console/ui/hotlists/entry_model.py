@@ -38,7 +38,8 @@ class EntryTableModel(RowTableModel[EntryView]):
         status = status_of(e, datetime.now(UTC))
         if role == Qt.ItemDataRole.DisplayRole:
             case = e.case_number or (f"XREF {e.xref}" if e.xref else "—")
-            ncic = f"{e.ncic_system} {e.ncic_record}" if e.ncic_system else "—"
+            # A state file names its NCIC system but no record number: "SVS", not "SVS None".
+            ncic = " ".join(p for p in (e.ncic_system, e.ncic_record) if p) or "—"
             return (e.plate, e.state or "any", e.reason.replace("_", " "), case, ncic,
                     e.list_name, status, f"{_time(e.entered_at)} {e.entered_by or ''}",
                     _time(e.expires_at), e.narrative or "")[column]

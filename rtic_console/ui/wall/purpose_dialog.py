@@ -20,6 +20,9 @@ class PurposeDialog(QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Why are you viewing the cameras?")
+        # Wide enough that the wrapped notice keeps its last line: a dialog sized to its
+        # buttons gave the label one line less than it wraps to, under the first choice.
+        self.setMinimumWidth(480)
         intro = QLabel("General Order 525.08 F.2 allows the Public Safety Camera Network to be "
                        "viewed only for these purposes. Your choice is recorded with every "
                        "camera you open.")

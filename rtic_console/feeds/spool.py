@@ -161,11 +161,12 @@ class Spool:
                     and len(self._parsed) < PARSED_KEEP_COUNT):
                 self._parsed[spool_id] = e.parsed
 
-    def take(self, limit: int) -> list[SpooledPayload]:
-        """The hot payloads waiting, oldest first, as a batch of their own; when none wait,
-        the oldest payloads. They stay in the spool until remove() after their commit."""
+    def take(self, limit: int, *, hot_first: bool = True) -> list[SpooledPayload]:
+        """With `hot_first`, the hot payloads waiting, oldest first, as a batch of their own;
+        when none wait (or without it), the oldest payloads. They stay in the spool until
+        remove() after their commit."""
         with self._lock:
-            rows = (self._conn.execute(_HOT_FIRST, (limit,)).fetchall()
+            rows = ((hot_first and self._conn.execute(_HOT_FIRST, (limit,)).fetchall())
                     or self._conn.execute(_OLDEST, (limit,)).fetchall())
             parsed = [self._parsed.pop(row[0], None) for row in rows]
         return [SpooledPayload(row[0], SpoolEntry(

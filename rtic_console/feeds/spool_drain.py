@@ -132,10 +132,14 @@ class SpoolDrainWorker(threading.Thread):
     def run(self) -> None:
         backoff = first_backoff = 0.25
         last_check = monotonic()
+        took_hot = False
         while not self._stop_event.is_set():
             try:
                 self._ready_index()
-                batch = self._spool.take(self._batch_size)
+                # Hot payloads first, but never twice running: a steady stream of hits
+                # cannot starve the ordinary reads, and a hit waits one batch at most.
+                batch = self._spool.take(self._batch_size, hot_first=not took_hot)
+                took_hot = bool(batch) and all(p.entry.hot for p in batch)
                 if batch:
                     self._drain(batch)
                     backoff, last_check = first_backoff, monotonic()

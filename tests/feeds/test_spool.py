@@ -57,6 +57,8 @@ def test_hot_payloads_are_taken_first_as_a_batch_of_their_own(tmp_path: Path) ->
     spool.append_many([entry(b"hot 1", hot=True), entry(b"read 3"), entry(b"hot 2", hot=True)])
     hot = spool.take(10)
     assert [p.entry.body for p in hot] == [b"hot 1", b"hot 2"] and all(p.entry.hot for p in hot)
+    # Right after a hot batch the drain asks for the oldest, hot or not (no starvation).
+    assert [p.entry.body for p in spool.take(2, hot_first=False)] == [b"read 0", b"read 1"]
     spool.remove(hot)
     assert [p.entry.body for p in spool.take(10)] == [b"read 0", b"read 1", b"read 2",
                                                       b"read 3"]
@@ -79,6 +81,37 @@ def test_a_spool_file_from_before_hot_marks_opens_and_drains_in_order(tmp_path: 
     spool.remove(hot)
     assert [p.entry.body for p in spool.take(10)] == [b"old 0", b"old 1"]
     spool.close()
+
+
+def test_a_stream_of_hot_payloads_never_starves_the_ordinary_ones(
+        db: Database, tmp_path: Path) -> None:
+    """Batches alternate, hot then oldest: the reads' ids (given in commit order) never run
+    more than one batch of hot reads ahead of the ordinary ones."""
+    def csv(prefix: str, i: int) -> bytes:
+        return (f"plate,state,confidence,captured_at,device,latitude,longitude,direction\n"
+                f"{prefix}{i:03d},CA,90,2026-12-06T10:{i // 60:02d}:{i % 60:02d}Z,fixed-17,,,\n"
+                ).encode()
+
+    spool = Spool(tmp_path / "spool.sqlite3")
+    spool.append_many([SpoolEntry(csv("ORD", i), "text/csv", "csv") for i in range(150)]
+                      + [SpoolEntry(csv("HOT", i), "text/csv", "csv", hot=True)
+                         for i in range(150)])
+    engine = MatchingEngine()
+    with db.read() as session:
+        engine.load(session)
+    worker = SpoolDrainWorker(spool, db, engine, batch_size=25)
+    worker.start()
+    try:
+        wait_for(lambda: spool.depth == 0, 30)
+    finally:
+        worker.stop()
+        spool.close()
+    with db.read() as session:
+        plates = list(session.scalars(select(Detection.plate).order_by(Detection.id)))
+    assert len(plates) == 300
+    hot_ahead = max(sum(p.startswith("HOT") for p in plates[:n])
+                    - sum(p.startswith("ORD") for p in plates[:n]) for n in range(301))
+    assert hot_ahead <= 25, f"{hot_ahead} hot reads stored before as many ordinary ones"
 
 
 def test_a_full_spool_refuses_rather_than_filling_the_disk(tmp_path: Path) -> None:

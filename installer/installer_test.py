@@ -189,6 +189,10 @@ def test_package(deb: Path) -> None:
     try:
         assert Path("/opt/rtic-console/rtic-console").is_file()
         assert Path("/usr/share/applications/rtic-console.desktop").is_file()
+        guide = Path("/opt/rtic-console/USER_GUIDE.md")
+        pictures = re.findall(r"\]\((docs/screenshots/[^)]+\.png)\)", guide.read_text())
+        missing = [p for p in pictures if not (guide.parent / p).is_file()]
+        assert pictures and not missing, f"the installed guide's pictures missing: {missing}"
         run(["getent", "passwd", "rtic-ingest"], dict(os.environ), "rtic-ingest")
         assert STATE.stat().st_mode & 0o777 == 0o700
         step(f"{deb.name} installed: /opt/rtic-console, menu entry, user rtic-ingest, "

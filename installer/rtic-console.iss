@@ -38,6 +38,7 @@ Name: "ingestservice"; Description: "Install the ALPR ingest service (listens on
 [Files]
 Source: "..\dist\rtic-console\*"; DestDir: "{app}"; Flags: ignoreversion recursesubdirs createallsubdirs
 Source: "..\USER_GUIDE.md"; DestDir: "{app}"; Flags: ignoreversion
+Source: "..\docs\screenshots\*"; DestDir: "{app}\docs\screenshots"; Flags: ignoreversion
 Source: "windows\nssm.exe"; DestDir: "{app}\service"; Flags: ignoreversion; Tasks: ingestservice
 
 [Dirs]

@@ -12,6 +12,8 @@ install -d "$pkg/DEBIAN" "$pkg/opt" "$pkg/usr/bin" "$pkg/usr/share/applications"
     "$pkg/lib/systemd/system" "$pkg/etc/rtic-console"
 cp -a "$app" "$pkg/opt/rtic-console"
 cp "$root/USER_GUIDE.md" "$pkg/opt/rtic-console/"
+install -d "$pkg/opt/rtic-console/docs"  # the guide's pictures, at the paths it names
+cp -a "$root/docs/screenshots" "$pkg/opt/rtic-console/docs/"
 ln -s /opt/rtic-console/rtic-console "$pkg/usr/bin/rtic-console"
 install -m 0644 "$here/rtic-console.desktop" "$pkg/usr/share/applications/"
 install -m 0644 "$root/resources/icons/rtic-console.png" "$pkg/usr/share/icons/hicolor/256x256/apps/"

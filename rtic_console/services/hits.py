@@ -28,6 +28,7 @@ from rtic_console.domain.roles import Permission
 from rtic_console.services.auth import authorize
 from rtic_console.services.context import Context, InputRejected, Refused, service_action
 from rtic_console.services.evidence_holds import cases_holding
+from rtic_console.services.read_position import place_label
 from rtic_console.store.audit_log import append_event
 from rtic_console.store.change_bus import Change, publish
 from rtic_console.store.models import (
@@ -145,7 +146,8 @@ def _views(session: Session, hits: list[Hit]) -> list[HitView]:
         det = detections[h.detection_id]
         entry = entries.get(h.entry_id) if h.entry_id else None
         device = devices.get(det.device_id) if det.device_id else None
-        place = _place(det, device)
+        place = place_label(device.address if device else None, det.latitude,
+                            det.longitude)
         out.append(HitView(
             h.id, HitStatus(h.status), h.priority, h.reason, lists[h.list_id].name,
             h.informational, h.read_plate, h.listed_plate, h.listed_state, det.state,
@@ -218,14 +220,6 @@ def hit_detail(session: Session, ctx: Context, hit_id: int, *,
                      _sightings(session, hit_id))
 
 
-def _place(det: Detection, device: Device | None) -> str:
-    if device and device.address:
-        return device.address
-    if det.latitude is not None and det.longitude is not None:
-        return f"{det.latitude:.5f}, {det.longitude:.5f}"
-    return "location not reported"
-
-
 def _sightings(session: Session, hit_id: int) -> tuple[SightingView, ...]:
     """The hit's later sightings whose reads are still kept, oldest first."""
     rows = session.execute(
@@ -235,7 +229,9 @@ def _sightings(session: Session, hit_id: int) -> tuple[SightingView, ...]:
         .where(HitSighting.hit_id == hit_id)
         .order_by(HitSighting.captured_at, HitSighting.id)).all()
     return tuple(SightingView(s.read_plate, s.substitutions, s.captured_at,
-                              d.code if d else det.device_ref, _place(det, d))
+                              d.code if d else det.device_ref,
+                              place_label(d.address if d else None, det.latitude,
+                                          det.longitude))
                  for s, det, d in rows)
 
 

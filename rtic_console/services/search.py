@@ -29,7 +29,7 @@ from rtic_console.domain.search_rules import (
 from rtic_console.services.auth import authorize
 from rtic_console.services.context import Context, InputRejected, Refused, service_action
 from rtic_console.services.evidence_holds import held_detections
-from rtic_console.services.read_position import READ_LAT, READ_LON
+from rtic_console.services.read_position import READ_LAT, READ_LON, place_label
 from rtic_console.services.search_requests import usable_request
 from rtic_console.store.audit_log import append_event
 from rtic_console.store.change_bus import Change, publish
@@ -145,14 +145,6 @@ def _statement(criteria: SearchCriteria, device_ids: Collection[int]) -> Select[
     return query.order_by(newest_first.desc(), Detection.id.desc())
 
 
-def _place(address: str | None, lat: float | None, lon: float | None) -> str:
-    if address:
-        return address
-    if lat is None or lon is None:
-        return "location not reported"
-    return f"{lat:.5f}, {lon:.5f}"
-
-
 def _fetch(session: Session, criteria: SearchCriteria, device_ids: Collection[int],
            only_ids: Collection[int] | None = None,
            received_by: datetime | None = None) -> tuple[list[ReadHit], bool]:
@@ -172,7 +164,7 @@ def _fetch(session: Session, criteria: SearchCriteria, device_ids: Collection[in
         labels = (det.vehicle_color, det.vehicle_make, det.vehicle_body)
         reads.append(ReadHit(det.id, det.plate, det.state, det.captured_at,
                              code or det.device_ref, lat, lon, det.confidence,
-                             _place(address, lat, lon), " ".join(v for v in labels if v)))
+                             place_label(address, lat, lon), " ".join(v for v in labels if v)))
     held = held_detections(session, [r.detection_id for r in reads])
     reads = [replace(r, held=True) if r.detection_id in held else r for r in reads]
     return reads, len(rows) > MAX_RESULTS

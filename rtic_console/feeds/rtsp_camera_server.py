@@ -43,7 +43,7 @@ from gi.repository import GLib, Gst, GstRtspServer  # noqa: E402
 _SPEC = re.compile(r"^(?P<mount>[\w/-]+)=(?P<codec>h264|h265):(?P<w>\d+)x(?P<h>\d+)@(?P<fps>\d+)$")
 _ENCODERS = {
     "h264": ("x264enc tune=zerolatency speed-preset=ultrafast bitrate={kbps} key-int-max={gop} "
-             "! video/x-h264,profile=baseline ! rtph264pay name=pay0 pt=96 config-interval=-1"),
+             "threads={threads} ! video/x-h264,profile=baseline ! rtph264pay name=pay0 pt=96 config-interval=-1"),
     "h265": ("x265enc tune=zerolatency speed-preset=ultrafast bitrate={kbps} key-int-max={gop} "
              "! rtph265pay name=pay0 pt=96 config-interval=-1"),
 }
@@ -76,7 +76,10 @@ class StreamSpec:
         stream's name, codec, size and the wall-clock time burnt in: a frozen picture, or a
         tile on the wrong stream, shows at a glance."""
         kbps = max(200, self.width * self.height * self.fps // 7000)
-        encoder = _ENCODERS[self.codec].format(kbps=kbps, gop=self.fps)  # 1 s
+        # One x264 thread for a still scene: decoded with PyAV, the P-frames that sliced
+        # threads made of a still picture came out with their first slice missing (green).
+        encoder = _ENCODERS[self.codec].format(kbps=kbps, gop=self.fps,  # 1 s
+                                               threads=1 if ptz else 0)
         title = f"{self.mount.upper()} {self.codec.upper()} {self.width}x{self.height}"
         text = (f"font-desc=\"Sans {max(8, self.height // 20)}\" halignment=left "
                 f"valignment=top xpad={self.width // 40} ypad={self.height // 8}")

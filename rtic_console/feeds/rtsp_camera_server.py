@@ -43,7 +43,8 @@ from gi.repository import GLib, Gst, GstRtspServer  # noqa: E402
 _SPEC = re.compile(r"^(?P<mount>[\w/-]+)=(?P<codec>h264|h265):(?P<w>\d+)x(?P<h>\d+)@(?P<fps>\d+)$")
 _ENCODERS = {
     "h264": ("x264enc tune=zerolatency speed-preset=ultrafast bitrate={kbps} key-int-max={gop} "
-             "threads={threads} ! video/x-h264,profile=baseline ! rtph264pay name=pay0 pt=96 config-interval=-1"),
+             "threads={threads} ! video/x-h264,profile=baseline "
+             "! rtph264pay name=pay0 pt=96 config-interval=-1"),
     "h265": ("x265enc tune=zerolatency speed-preset=ultrafast bitrate={kbps} key-int-max={gop} "
              "! rtph265pay name=pay0 pt=96 config-interval=-1"),
 }

@@ -77,13 +77,16 @@ class StreamSpec:
         stream's name, codec, size and the wall-clock time burnt in: a frozen picture, or a
         tile on the wrong stream, shows at a glance."""
         kbps = max(200, self.width * self.height * self.fps // 7000)
-        # One x264 thread for a still scene: decoded with PyAV, the P-frames that sliced
-        # threads made of a still picture came out with their first slice missing (green).
+        # One x264 thread for the PTZ scene: with sliced threads its frames reached FFmpeg's
+        # decoder as a picture per slice (half drawn, smeared); whole pictures with one.
         encoder = _ENCODERS[self.codec].format(kbps=kbps, gop=self.fps,  # 1 s
                                                threads=1 if ptz else 0)
         title = f"{self.mount.upper()} {self.codec.upper()} {self.width}x{self.height}"
-        text = (f"font-desc=\"Sans {max(8, self.height // 20)}\" halignment=left "
-                f"valignment=top xpad={self.width // 40} ypad={self.height // 8}")
+        # Sized for this frame: auto-resize would scale them again past 640 wide (the main
+        # stream's title then wrapped over the clock).
+        font = f"font-desc=\"Sans {max(8, self.height // 20)}\" auto-resize=false"
+        text = (f"{font} halignment=left valignment=top xpad={self.width // 40} "
+                f"ypad={self.height // 8}")
         size = f"width={self.width},height={self.height}"
         if ptz:
             source = (f"appsrc name=scene format=time caps=video/x-raw,format=I420,"
@@ -96,8 +99,7 @@ class StreamSpec:
         return (f"( {source} "
                 f"! textoverlay text=\"{title}\" {text} "
                 f"! clockoverlay time-format=\"%H:%M:%S\" halignment=right valignment=top "
-                f"font-desc=\"Sans {max(8, self.height // 20)}\" xpad={self.width // 40} "
-                f"ypad={self.height // 8} "
+                f"{font} xpad={self.width // 40} ypad={self.height // 8} "
                 f"! videoconvert ! video/x-raw,format=I420 ! {encoder} )")
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import logging
-import subprocess
 import sys
 from datetime import UTC, datetime, time, timedelta
 
@@ -15,8 +14,10 @@ from sqlalchemy import select
 from rtic_console.config import Settings
 from rtic_console.domain.donor_terms import END_OF_DAY
 from rtic_console.domain.roles import Permission, allows
-from rtic_console.feeds.onvif_responder import DEFAULT_RANGE, OnvifResponder, ResponderProfile
+from rtic_console.feeds.child_server import ChildServer, ChildServerError
+from rtic_console.feeds.onvif_responder import OnvifResponder, ResponderProfile
 from rtic_console.feeds.rtsp_server_process import RtspServerProcess, encoders
+from rtic_console.feeds.simulated_ptz import PtzPictureWorker
 from rtic_console.services import donors, viewing, workstations
 from rtic_console.services.auth import actor_of
 from rtic_console.services.camera_credentials import seal_url, store_stream_urls, stream_urls
@@ -32,7 +33,6 @@ from rtic_console.store.models import CameraOnvif, CameraSettings, Device, Perso
 
 logger = logging.getLogger(__name__)
 
-SIMULATOR_START_TIMEOUT_S = 20
 WALL_ORDER = ("CAM-AG-01", "CAM-AG-02", "CAM-CY-01", "CAM-CY-02", "CAM-TR-01", "CAM-TR-02",
               "CAM-PD-01", "CAM-PD-02", None)
 RECORDED = ("CAM-AG-01",)  # agency cameras only; donor cameras are never recorded (G.1)
@@ -47,37 +47,34 @@ DEMO_PTZ_HOME_MINUTES = 5
 _DEMO_ONVIF_USER = ("rtic", "demo-onvif")  # the responder's own; sealed like any camera's
 
 
-def start_camera_simulator(streams: int) -> tuple[subprocess.Popen[str], int]:
+def start_camera_simulator(streams: int) -> tuple[ChildServer, int]:
     """Its own process, so encoding the demo streams does not compete with the console's GIL.
 
-    It ends when this process ends, however that happens (its stdin closes)."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "rtic_console.feeds.camera_simulator", "--port", "0",
-         "--streams", str(streams), "--dropout-every", "45", "--dropout-for", "8",
-         "--exit-with-parent"],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    assert process.stdout is not None
-    first = process.stdout.readline().strip()
-    if not first.startswith("listening on http://"):
-        process.kill()
-        raise RuntimeError(f"the camera simulator did not start: {first!r}")
-    return process, int(first.rsplit(":", 1)[1])
+    It ends when this process ends, however that happens (its stdin closes). Raises
+    ChildServerError, with the end of its stderr, if it does not start in time."""
+    simulator = ChildServer("camera-simulator", [
+        sys.executable, "-m", "rtic_console.feeds.camera_simulator", "--port", "0",
+        "--streams", str(streams), "--dropout-every", "45", "--dropout-for", "8",
+        "--exit-with-parent"])
+    return simulator, int(simulator.address.rsplit(":", 1)[1])
 
 
 def start_rtsp_cameras() -> RtspServerProcess | None:
     """The RTSP cameras' server, or None where GStreamer's RTSP server is not installed or
-    will not start (those cameras then stream MJPEG like the others; the log says why)."""
+    will not start (those cameras then stream MJPEG like the others; the log says why).
+    DEMO_PTZ_CAMERA, if it is one of them, shows a scene that `follow_demo_ptz` steers."""
     available = encoders()
-    streams = [f"{code.lower()}/{which}={codec}:{size}"
-               for code, codec in RTSP_CAMERAS.items() if codec in available
+    served = [code for code, codec in RTSP_CAMERAS.items() if codec in available]
+    streams = [f"{code.lower()}/{which}={RTSP_CAMERAS[code]}:{size}" for code in served
                for which, size in (("main", RTSP_MAIN), ("sub", RTSP_SUB))]
     if not streams:
         logger.warning("no RTSP cameras in the demo: GStreamer's RTSP server or its encoders "
                        "are missing (installer/install_system_libs.sh installs them)")
         return None
+    ptz = [DEMO_PTZ_CAMERA.lower()] if DEMO_PTZ_CAMERA in served else []
     try:
-        return RtspServerProcess.start(streams, user=RTSP_USER)
-    except (OSError, RuntimeError) as exc:
+        return RtspServerProcess.start(streams, user=RTSP_USER, ptz=ptz)
+    except (OSError, ChildServerError) as exc:
         logger.warning("no RTSP cameras in the demo: %s", exc)
         return None
 
@@ -190,7 +187,7 @@ def configure_demo_ptz(db: Database, settings: Settings, responder: OnvifRespond
         redacted, sealed, key_id = seal_url(session, address)
         session.add(CameraOnvif(device_id=device.id, address=redacted, address_sealed=sealed,
                                 key_id=key_id, profile_token="main", ptz=True,
-                                ptz_range=json.dumps(DEFAULT_RANGE.as_list()),
+                                ptz_range=json.dumps(responder.limits.as_list()),
                                 home_after_minutes=DEMO_PTZ_HOME_MINUTES,
                                 updated_at=datetime.now(UTC)))
         append_event(session, actor_badge=None, workstation=settings.workstation,
@@ -201,3 +198,12 @@ def configure_demo_ptz(db: Database, settings: Settings, responder: OnvifRespond
         responder.set_position(position)
         responder.store_preset(name)
     responder.set_position((0.0, 0.0, 0.0))
+
+
+def follow_demo_ptz(responder: OnvifResponder,
+                    rtsp: RtspServerProcess | None) -> PtzPictureWorker | None:
+    """DEMO_PTZ_CAMERA's picture follows where the responder says it points, when the RTSP
+    server serves it (as an MJPEG stand-in it cannot move)."""
+    if rtsp is None or DEMO_PTZ_CAMERA.lower() not in rtsp.ptz:
+        return None
+    return PtzPictureWorker(responder, rtsp, DEMO_PTZ_CAMERA.lower()).start()

@@ -1,20 +1,18 @@
-"""What `rtic-console demo` runs beside the console: the headless services and the simulators."""
+"""What `rtic-console demo` runs beside the console: the headless services and the ALPR
+simulator. (The camera processes are started and stopped by the demo command itself.)"""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import os
 import shutil
-import subprocess
 import tempfile
 from dataclasses import dataclass
 from datetime import time
 from pathlib import Path
 
 from rtic_console.feeds.alpr_simulator import AlprSimulator, SimulatorConfig, demo_devices
-from rtic_console.feeds.rtsp_server_process import RtspServerProcess
 from rtic_console.feeds.webhook_server import IngestConfig
 from rtic_console.headless import HeadlessConfig, HeadlessServices
 from rtic_console.services.demo_seed import (
@@ -71,13 +69,11 @@ class DemoRuntime:
 
     db: Database
     folder: Path
-    camera_process: subprocess.Popen[str] | None = None
     listener: ChangeListener | None = None
     workstation: str = "demo"
     daily_at: time | None = None
     services: HeadlessServices | None = None
     simulator: AlprSimulator | None = None
-    rtsp_server: RtspServerProcess | None = None
     _task: asyncio.Task[object] | None = None
 
     async def start(self) -> None:
@@ -109,18 +105,3 @@ class DemoRuntime:
                 logger.exception("ALPR simulator ended with an error")
         if self.services is not None:
             await self.services.stop()
-        if self.camera_process is not None:
-            await asyncio.get_running_loop().run_in_executor(None, stop_process,
-                                                             self.camera_process)
-        if self.rtsp_server is not None:
-            await asyncio.get_running_loop().run_in_executor(None, self.rtsp_server.stop)
-
-
-def stop_process(process: subprocess.Popen[str], wait_s: float = 5.0) -> None:
-    process.terminate()
-    try:
-        process.wait(wait_s)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            process.wait(wait_s)

@@ -42,12 +42,13 @@ def _demo(args: argparse.Namespace, cli: CliSession) -> int:
         configure_demo_cameras,
         configure_demo_ptz,
         enrol_demo_workstation,
+        follow_demo_ptz,
         start_camera_simulator,
         start_demo_onvif,
         start_rtsp_cameras,
     )
     from rtic_console.demo_inspection import seed_demo_inspection
-    from rtic_console.demo_runtime import DemoRuntime, demo_folder, stop_process
+    from rtic_console.demo_runtime import DemoRuntime, demo_folder
     from rtic_console.services.demo_fleet import seed_demo_fleet
     from rtic_console.services.demo_history import seed_demo_history
     from rtic_console.services.demo_seed import (
@@ -65,7 +66,7 @@ def _demo(args: argparse.Namespace, cli: CliSession) -> int:
     folder = demo_folder()
     url = args.database or f"sqlite:///{folder / 'demo.db'}"
     settings = Settings(**{**cli.settings.__dict__, "database_url": url})
-    camera_process = rtsp_server = onvif = None
+    simulator = rtsp_server = onvif = ptz_picture = None
     try:
         db = connect(url)
         with db.write() as session:
@@ -74,25 +75,27 @@ def _demo(args: argparse.Namespace, cli: CliSession) -> int:
             seed_demo_history(session, datetime.now(UTC))
             seed_demo_fleet(session, datetime.now(UTC))
         enrol_demo_workstation(db, settings)
-        camera_process, port = start_camera_simulator(len(WALL_ORDER) - 1)
+        simulator, port = start_camera_simulator(len(WALL_ORDER) - 1)
         rtsp_server = start_rtsp_cameras()
         configure_demo_cameras(db, settings, port, rtsp_server)
         onvif = start_demo_onvif(db)
         configure_demo_ptz(db, settings, onvif)
+        ptz_picture = follow_demo_ptz(onvif, rtsp_server)
         seed_demo_inspection(db, settings)
         print(f"Demo database: {db.display}  (every demo password: {DEMO_PASSWORD})")
-        cameras, rtsp = camera_process, rtsp_server
         return run_console(settings, demo=True, db=db,
                            demo_note=f"Password for every demo person: {DEMO_PASSWORD}",
                            auto_sign_in=(demo_badge_for(role), DEMO_PASSWORD),
                            companion=lambda heard: DemoRuntime(
-                               db, folder, cameras, heard, settings.workstation,
-                               settings.daily_time, rtsp_server=rtsp))
+                               db, folder, heard, settings.workstation, settings.daily_time))
     finally:
+        # The camera processes are this function's: stopped here once, in reverse.
+        if ptz_picture is not None:
+            ptz_picture.stop()
         if onvif is not None:
             onvif.stop()
-        if camera_process is not None and camera_process.poll() is None:
-            stop_process(camera_process)
         if rtsp_server is not None:
             rtsp_server.stop()
+        if simulator is not None:
+            simulator.stop()
         shutil.rmtree(folder, ignore_errors=True)

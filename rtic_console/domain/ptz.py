@@ -12,6 +12,8 @@ from enum import StrEnum
 
 MAX_PRESET_NAME = 40
 MAX_HOME_AFTER_MINUTES = 24 * 60
+FIELD_OF_VIEW = 0.5  # pan (and tilt) units across the picture at the widest zoom
+NARROWEST_VIEW = 0.1  # the tightest zoom's view, as a share of the widest
 
 
 class PtzMove(StrEnum):
@@ -103,6 +105,15 @@ def checked_command(command: PtzCommand, limits: PtzRange) -> tuple[PtzCommand, 
     if clamped == command:
         return command, None
     return clamped, "clamped to the camera's range"
+
+
+def view_span(zoom: float, limits: PtzRange) -> float:
+    """How many pan units the picture is wide (and tilt units high) at this zoom, for a
+    camera whose field of view is not known: what a click off the centre is worth, and what
+    the demo's simulated camera shows."""
+    low, high = limits.zoom
+    share = _clamp((zoom - low) / (high - low), 0.0, 1.0) if high > low else 0.0
+    return FIELD_OF_VIEW * (1.0 - (1.0 - NARROWEST_VIEW) * share)
 
 
 def check_home_after(minutes: int | None) -> int | None:

@@ -6,7 +6,10 @@ relative moves, stop, status, presets, home), each request checked against a WS-
 UsernameToken digest. No ONVIF library ships a device side, so this one is ours; it is kept
 to the subset the console uses. The stream URIs are configurable: they point at the camera
 simulator (MJPEG over HTTP) or at an RTSP server. The PTZ position moves like a camera's
-would (clamped to its limits) and can be read with `position()`.
+would (clamped to its limits) and can be read with `position()`; `add_move_listener` is told
+of every accepted move (the demo's simulated camera follows it). What it remembers is
+bounded: nonces only while their timestamp is within the accepted clock skew (an older one
+is refused as stale anyway), and the last REQUEST_LOG operation names.
 """
 
 from __future__ import annotations
@@ -14,10 +17,12 @@ from __future__ import annotations
 import argparse
 import base64
 import hashlib
+import heapq
 import sys
 import threading
 import time
 import xml.etree.ElementTree as ET
+from collections import deque
 from collections.abc import Callable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
@@ -40,6 +45,7 @@ MAX_CLOCK_SKEW = timedelta(minutes=5)
 PAN_TILT_SPEED = 0.5  # position units per second at velocity 1
 ZOOM_SPEED = 0.25
 MAX_PRESETS = 16
+REQUEST_LOG = 200  # operation names kept for the tests to read
 DEFAULT_RANGE = PtzRange(tilt=(-0.5, 0.5))  # a camera that cannot look straight up
 
 
@@ -118,8 +124,10 @@ class OnvifResponder:
         self._port = port
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
-        self.requests: list[str] = []  # operation names, for tests to read
+        self.requests: deque[str] = deque(maxlen=REQUEST_LOG)  # the last operation names
         self._seen_nonces: set[str] = set()
+        self._nonce_expiry: list[tuple[datetime, str]] = []  # a heap: when each is forgotten
+        self._move_listeners: list[Callable[[], None]] = []
 
     # -- life ---------------------------------------------------------------------------
     @property
@@ -155,6 +163,20 @@ class OnvifResponder:
         self.stop()
 
     # -- observable state ---------------------------------------------------------------
+    @property
+    def limits(self) -> PtzRange:
+        """The range it advertises (GetNodes) and clamps to."""
+        return self._ptz.limits
+
+    def add_move_listener(self, listener: Callable[[], None]) -> None:
+        """`listener()` is called, on the request's thread, after every accepted move (a
+        continuous, relative or absolute move, a stop, a preset, home, `set_position`)."""
+        self._move_listeners.append(listener)
+
+    def _moved(self) -> None:
+        for listener in list(self._move_listeners):
+            listener()
+
     def position(self) -> tuple[float, float, float]:
         with self._lock:
             self._ptz.settle()
@@ -169,6 +191,7 @@ class OnvifResponder:
         with self._lock:
             self._ptz.velocity = (0.0, 0.0, 0.0)
             self._ptz.set(position)
+        self._moved()
 
     def store_preset(self, name: str) -> None:
         with self._lock:
@@ -215,14 +238,29 @@ class OnvifResponder:
             nonce_bytes = base64.b64decode(nonce, validate=True)
         except ValueError:
             raise refused from None
-        if when.tzinfo is None or abs(datetime.now(UTC) - when) > MAX_CLOCK_SKEW:
+        now = datetime.now(UTC)
+        if when.tzinfo is None or abs(now - when) > MAX_CLOCK_SKEW:
             raise refused
         expected = password_digest(nonce_bytes, created, self.password)
         with self._lock:
-            replayed = f"{nonce}|{created}" in self._seen_nonces
-            self._seen_nonces.add(f"{nonce}|{created}")
+            self._forget_stale_nonces(now)
+            key = f"{nonce}|{created}"
+            replayed = key in self._seen_nonces
+            if not replayed:
+                self._seen_nonces.add(key)
+                heapq.heappush(self._nonce_expiry, (when + MAX_CLOCK_SKEW, key))
         if user != self.user or (password.text or "") != expected or replayed:
             raise refused
+
+    def _forget_stale_nonces(self, now: datetime) -> None:
+        """A token whose Created is past the skew at `now` is refused as stale before its
+        nonce is looked up, so its nonce need not be kept (called with the lock held)."""
+        while self._nonce_expiry and self._nonce_expiry[0][0] < now:
+            self._seen_nonces.discard(heapq.heappop(self._nonce_expiry)[1])
+
+    def nonces_kept(self) -> int:
+        with self._lock:
+            return len(self._seen_nonces)
 
     def _handlers(self) -> dict[tuple[str, str], Callable[[ET.Element], str]]:
         handlers: dict[tuple[str, str], Callable[[ET.Element], str]] = {
@@ -360,6 +398,7 @@ class OnvifResponder:
         with self._lock:
             self._ptz.settle()
             self._ptz.velocity = velocity
+        self._moved()
         return "<tptz:ContinuousMoveResponse/>"
 
     def _absolute(self, request: ET.Element) -> str:
@@ -375,6 +414,7 @@ class OnvifResponder:
                                 "the position is outside the camera's range")
             ptz.velocity = (0.0, 0.0, 0.0)
             ptz.set(position)  # type: ignore[arg-type]
+        self._moved()
         return "<tptz:AbsoluteMoveResponse/>"
 
     def _relative(self, request: ET.Element) -> str:
@@ -385,6 +425,7 @@ class OnvifResponder:
             ptz = self._ptz
             ptz.velocity = (0.0, 0.0, 0.0)
             ptz.set((ptz.pan + (dp or 0.0), ptz.tilt + (dt or 0.0), ptz.zoom + (dz or 0.0)))
+        self._moved()
         return "<tptz:RelativeMoveResponse/>"
 
     def _stop(self, request: ET.Element) -> str:
@@ -392,6 +433,7 @@ class OnvifResponder:
         with self._lock:
             self._ptz.settle()
             self._ptz.velocity = (0.0, 0.0, 0.0)
+        self._moved()
         return "<tptz:StopResponse/>"
 
     def _get_presets(self, request: ET.Element) -> str:
@@ -430,6 +472,7 @@ class OnvifResponder:
                 raise SoapFault("Sender", "ter:NoToken", f"no preset {token!r}")
             self._ptz.velocity = (0.0, 0.0, 0.0)
             self._ptz.set(preset[1])
+        self._moved()
         return "<tptz:GotoPresetResponse/>"
 
     def _goto_home(self, request: ET.Element) -> str:
@@ -437,6 +480,7 @@ class OnvifResponder:
         with self._lock:
             self._ptz.velocity = (0.0, 0.0, 0.0)
             self._ptz.set(self._ptz.home)
+        self._moved()
         return "<tptz:GotoHomePositionResponse/>"
 
     def _set_home(self, request: ET.Element) -> str:

@@ -11,10 +11,17 @@ nothing but the standard library and `gi`, and is started by its file path.
         --stream cam01/main=h264:1920x1080@15 --stream cam01/sub=h264:640x360@15
 
 The first line on stdout is `listening on rtsp://127.0.0.1:PORT`. Commands on stdin, one a
-line (the tests and the demo steer it this way): `drop SECONDS` closes every session and
-refuses new ones for that long (a camera that goes away and comes back); `resize MOUNT WxH`
-changes a stream's resolution (clients are closed and reconnect to the new size);
+line, each answered by one line on stdout (the tests and the demo steer it this way):
+`drop SECONDS` closes every session and refuses new ones for that long (a camera that goes
+away and comes back); `resize MOUNT WxH` changes a stream's resolution (clients are closed
+and reconnect to the new size); `aim CAMERA PAN TILT SPAN` points a PTZ camera (below);
 `quit`. With --exit-with-parent the server ends when stdin closes, however its parent ends.
+
+`--ptz CAMERA` makes the streams under `CAMERA/` a PTZ camera's: they show the part of a
+large still scene (`ptz_scene.py`) that `aim` says, centred at PAN, TILT (ONVIF generic
+space) and SPAN units wide, cropped and scaled live without a reconnect. Where it points is
+for the caller to say (the demo's ONVIF responder, through `simulated_ptz.py`): this server
+keeps no range of its own.
 """
 
 from __future__ import annotations
@@ -23,18 +30,21 @@ import argparse
 import re
 import sys
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import gi
 
 gi.require_version("Gst", "1.0")
 gi.require_version("GstRtspServer", "1.0")
+import ptz_scene  # noqa: E402  (beside this file, so on sys.path)
 from gi.repository import GLib, Gst, GstRtspServer  # noqa: E402
 
 _SPEC = re.compile(r"^(?P<mount>[\w/-]+)=(?P<codec>h264|h265):(?P<w>\d+)x(?P<h>\d+)@(?P<fps>\d+)$")
 _ENCODERS = {
     "h264": ("x264enc tune=zerolatency speed-preset=ultrafast bitrate={kbps} key-int-max={gop} "
-             "! video/x-h264,profile=baseline ! rtph264pay name=pay0 pt=96 config-interval=-1"),
+             "threads={threads} ! video/x-h264,profile=baseline "
+             "! rtph264pay name=pay0 pt=96 config-interval=-1"),
     "h265": ("x265enc tune=zerolatency speed-preset=ultrafast bitrate={kbps} key-int-max={gop} "
              "! rtph265pay name=pay0 pt=96 config-interval=-1"),
 }
@@ -57,28 +67,47 @@ class StreamSpec:
         return cls(match["mount"].strip("/"), match["codec"], int(match["w"]), int(match["h"]),
                    int(match["fps"]))
 
-    def launch(self) -> str:
-        """A moving test pattern with the stream's name, codec, size and the wall-clock time
-        burnt in: a frozen picture, or a tile on the wrong stream, shows at a glance."""
+    @property
+    def camera(self) -> str:
+        return self.mount.split("/", 1)[0]
+
+    def launch(self, ptz: bool = False) -> str:
+        """A moving test pattern, or for a PTZ camera the scene cropped where it points
+        (`appsrc name=scene` takes the scene, `videocrop name=ptz` is aimed), with the
+        stream's name, codec, size and the wall-clock time burnt in: a frozen picture, or a
+        tile on the wrong stream, shows at a glance."""
         kbps = max(200, self.width * self.height * self.fps // 7000)
-        encoder = _ENCODERS[self.codec].format(kbps=kbps, gop=self.fps)  # 1 s
+        # One x264 thread for the PTZ scene: with sliced threads its frames reached FFmpeg's
+        # decoder as a picture per slice (half drawn, smeared); whole pictures with one.
+        encoder = _ENCODERS[self.codec].format(kbps=kbps, gop=self.fps,  # 1 s
+                                               threads=1 if ptz else 0)
         title = f"{self.mount.upper()} {self.codec.upper()} {self.width}x{self.height}"
-        text = (f"font-desc=\"Sans {max(8, self.height // 20)}\" halignment=left "
-                f"valignment=top xpad={self.width // 40} ypad={self.height // 8}")
-        return (f"( videotestsrc is-live=true pattern=ball "
-                f"! video/x-raw,width={self.width},height={self.height},"
-                f"framerate={self.fps}/1 "
+        # Sized for this frame: auto-resize would scale them again past 640 wide (the main
+        # stream's title then wrapped over the clock).
+        font = f"font-desc=\"Sans {max(8, self.height // 20)}\" auto-resize=false"
+        text = (f"{font} halignment=left valignment=top xpad={self.width // 40} "
+                f"ypad={self.height // 8}")
+        size = f"width={self.width},height={self.height}"
+        if ptz:
+            source = (f"appsrc name=scene format=time caps=video/x-raw,format=I420,"
+                      f"width={ptz_scene.WIDTH},height={ptz_scene.HEIGHT},framerate=0/1 "
+                      f"! imagefreeze is-live=true ! video/x-raw,framerate={self.fps}/1 "
+                      f"! videocrop name=ptz ! videoscale ! video/x-raw,{size}")
+        else:
+            source = (f"videotestsrc is-live=true pattern=ball "
+                      f"! video/x-raw,{size},framerate={self.fps}/1")
+        return (f"( {source} "
                 f"! textoverlay text=\"{title}\" {text} "
                 f"! clockoverlay time-format=\"%H:%M:%S\" halignment=right valignment=top "
-                f"font-desc=\"Sans {max(8, self.height // 20)}\" xpad={self.width // 40} "
-                f"ypad={self.height // 8} "
+                f"{font} xpad={self.width // 40} ypad={self.height // 8} "
                 f"! videoconvert ! video/x-raw,format=I420 ! {encoder} )")
 
 
 class CameraServer:
     """Owns the GStreamer server; every change runs on the GLib main loop's thread."""
 
-    def __init__(self, port: int, specs: list[StreamSpec], user: str | None) -> None:
+    def __init__(self, port: int, specs: list[StreamSpec], user: str | None,
+                 ptz_cameras: Sequence[str] = ()) -> None:
         self.specs = {s.mount: s for s in specs}
         self.server = GstRtspServer.RTSPServer()
         self.server.set_address("127.0.0.1")
@@ -91,20 +120,52 @@ class CameraServer:
             token.set_string("media.factory.role", "viewer")
             auth.add_basic(GstRtspServer.RTSPAuth.make_basic(name, password), token)
             self.server.set_auth(auth)
+        # Where each PTZ camera points, and the crops of its streams' running pipelines.
+        self.aims = {camera: (0.0, 0.0, ptz_scene.HOME_SPAN) for camera in ptz_cameras}
+        self._crops: dict[str, list[Gst.Element]] = {camera: [] for camera in ptz_cameras}
+        self._scene: Gst.Buffer | None = None  # drawn once, shared by every PTZ stream
         for spec in specs:
             self._mount(spec)
         self.loop = GLib.MainLoop()
 
     def _mount(self, spec: StreamSpec) -> None:
         factory = GstRtspServer.RTSPMediaFactory()
-        factory.set_launch(spec.launch())
+        ptz = spec.camera in self.aims
+        factory.set_launch(spec.launch(ptz))
         factory.set_shared(True)  # one encoder per stream, however many clients
+        if ptz:
+            factory.connect("media-configure", self._on_ptz_media_configure, spec.camera)
         if self.user is not None:
             permissions = GstRtspServer.RTSPPermissions()
             for permission in ("media.factory.access", "media.factory.construct"):
                 permissions.add_permission_for_role("viewer", permission, True)
             factory.set_permissions(permissions)
         self.server.get_mount_points().add_factory(f"/{spec.mount}", factory)
+
+    def _on_ptz_media_configure(self, _factory: GstRtspServer.RTSPMediaFactory,
+                                media: GstRtspServer.RTSPMedia, camera: str) -> None:
+        """A PTZ stream's pipeline is made: it gets the scene, is aimed where the camera
+        points, and is forgotten when it ends (the scene it holds is released)."""
+        if self._scene is None:
+            self._scene = Gst.Buffer.new_wrapped(ptz_scene.render_scene())
+        pipeline = media.get_element()
+        pipeline.get_by_name("scene").emit("push-buffer", self._scene)
+        crop = pipeline.get_by_name("ptz")
+        self._aim_crop(crop, *self.aims[camera])
+        crops = self._crops[camera]
+        crops.append(crop)
+        media.connect("unprepared", lambda _media: crop in crops and crops.remove(crop))
+
+    @staticmethod
+    def _aim_crop(crop: Gst.Element, pan: float, tilt: float, span: float) -> None:
+        left, top, right, bottom = ptz_scene.crop_box(pan, tilt, span)
+        crop.set_properties(left=left, top=top, right=right, bottom=bottom)
+
+    def aim(self, camera: str, pan: float, tilt: float, span: float) -> bool:
+        self.aims[camera] = (pan, tilt, span)
+        for crop in list(self._crops[camera]):  # a pipeline may end meanwhile
+            self._aim_crop(crop, pan, tilt, span)
+        return False
 
     def start(self) -> int:
         self.server.attach(None)
@@ -140,17 +201,29 @@ class CameraServer:
 
 
 def _read_commands(server: CameraServer, exit_with_parent: bool) -> None:
-    """Commands from stdin; its end means the parent has gone."""
+    """Commands from stdin, each answered `ok WORD` or `error WORD: why`; stdin's end means
+    the parent has gone."""
     for line in sys.stdin:
-        word, *args = line.split()
-        if word == "drop":
-            GLib.idle_add(server.drop, float(args[0]))
-        elif word == "resize":
-            width, height = (int(v) for v in args[1].split("x"))
-            GLib.idle_add(server.resize, args[0].strip("/"), width, height)
-        elif word == "quit":
-            GLib.idle_add(server.loop.quit)
-            return
+        word, *args = line.split() or [""]
+        try:
+            if word == "drop":
+                GLib.idle_add(server.drop, float(args[0]))
+            elif word == "resize":
+                width, height = (int(v) for v in args[1].split("x"))
+                GLib.idle_add(server.resize, args[0].strip("/"), width, height)
+            elif word == "aim":
+                camera, pan, tilt, span = args[0], *(float(v) for v in args[1:4])
+                if camera not in server.aims:
+                    raise ValueError(f"{camera} is not a PTZ camera (--ptz)")
+                GLib.idle_add(server.aim, camera, pan, tilt, span)
+            elif word == "quit":
+                GLib.idle_add(server.loop.quit)
+                return
+            else:
+                raise ValueError("unknown command")
+        except (ValueError, IndexError) as exc:
+            print(f"error {word}: {exc}", flush=True)
+            continue
         print(f"ok {word}", flush=True)
     if exit_with_parent:
         GLib.idle_add(server.loop.quit)
@@ -167,6 +240,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=8554)
     parser.add_argument("--user", help="NAME:PASSWORD required by basic authentication")
     parser.add_argument("--stream", type=StreamSpec.parse, action="append", default=[])
+    parser.add_argument("--ptz", action="append", default=[], metavar="CAMERA",
+                        help="the streams under CAMERA/ show a scene that `aim` steers")
     parser.add_argument("--exit-with-parent", action="store_true",
                         help="end when stdin closes (the parent process has gone)")
     parser.add_argument("--encoders", action="store_true",
@@ -180,7 +255,7 @@ def main(argv: list[str] | None = None) -> int:
     if missing:
         print(f"no encoder for {', '.join(sorted(missing))}", flush=True)
         return 2
-    server = CameraServer(args.port, args.stream, args.user)
+    server = CameraServer(args.port, args.stream, args.user, args.ptz)
     port = server.start()
     print(f"listening on rtsp://127.0.0.1:{port}", flush=True)
     threading.Thread(target=_read_commands, args=(server, args.exit_with_parent),

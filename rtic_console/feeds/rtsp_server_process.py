@@ -6,14 +6,16 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from urllib.parse import quote
 
+from rtic_console.feeds.child_server import START_TIMEOUT_S, ChildServer, ChildServerError
+
 SYSTEM_PYTHON = "/usr/bin/python3"
 SERVER_SCRIPT = Path(__file__).with_name("rtsp_camera_server.py")
-START_TIMEOUT_S = 20
 
 
 @cache
@@ -34,28 +36,34 @@ def encoders() -> frozenset[str]:
 class RtspServerProcess:
     """The server ends when this process ends, however that happens (its stdin closes)."""
 
-    process: subprocess.Popen[str]
+    server: ChildServer
     port: int
     user: str | None
+    ptz: tuple[str, ...] = ()  # the cameras that `aim` steers
 
     @classmethod
-    def start(cls, streams: list[str], user: str | None = "viewer:secret",
-              port: int = 0) -> RtspServerProcess:
-        """`streams` as the server takes them: "cam01/main=h264:1920x1080@15"."""
+    def start(cls, streams: list[str], user: str | None = "viewer:secret", port: int = 0,
+              ptz: Sequence[str] = (),
+              start_timeout_s: float = START_TIMEOUT_S) -> RtspServerProcess:
+        """`streams` as the server takes them: "cam01/main=h264:1920x1080@15"; the cameras
+        in `ptz` ("cam01") show a scene that `aim` steers. Raises ChildServerError, with the
+        end of the server's stderr, when it does not start within the time limit."""
         command = [SYSTEM_PYTHON, str(SERVER_SCRIPT), "--port", str(port), "--exit-with-parent"]
         for stream in streams:
             command += ["--stream", stream]
+        for camera in ptz:
+            command += ["--ptz", camera]
         if user is not None:
             command += ["--user", user]
-        process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                   stderr=subprocess.DEVNULL, text=True)
-        assert process.stdout is not None
-        first = process.stdout.readline().strip()
-        if not first.startswith("listening on rtsp://"):
-            process.kill()
-            process.wait()
-            raise RuntimeError(f"the RTSP camera server did not start: {first!r}")
-        return cls(process, int(first.rsplit(":", 1)[1]), user)
+        server = ChildServer("rtsp-camera-server", command, start_timeout_s)
+        if not server.address.startswith("rtsp://"):
+            server.stop()
+            raise ChildServerError(f"the RTSP camera server listens on {server.address!r}")
+        return cls(server, int(server.address.rsplit(":", 1)[1]), user, tuple(ptz))
+
+    @property
+    def process(self) -> subprocess.Popen[str]:
+        return self.server.process
 
     def url(self, mount: str, user: str | None = None) -> str:
         """The mount's URL with the server's credentials, or `user` ("name:password")."""
@@ -67,17 +75,15 @@ class RtspServerProcess:
                f"{self.port}/{mount}"
 
     def command(self, line: str) -> None:
-        """`drop SECONDS` or `resize MOUNT WxH`; returns once the server has taken it."""
-        assert self.process.stdin is not None and self.process.stdout is not None
-        self.process.stdin.write(line + "\n")
-        self.process.stdin.flush()
-        self.process.stdout.readline()
+        """`drop SECONDS`, `resize MOUNT WxH` or `aim CAMERA PAN TILT SPAN`; returns once the
+        server has taken it, raises ChildServerError if it refused it or did not answer."""
+        answer = self.server.ask(line)
+        if not answer.startswith("ok "):
+            raise ChildServerError(f"the RTSP camera server refused {line!r}: {answer}")
 
-    def stop(self, wait_s: float = 5.0) -> None:
-        if self.process.stdin is not None:
-            self.process.stdin.close()  # --exit-with-parent: the server ends by itself
-        try:
-            self.process.wait(wait_s)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(wait_s)
+    def aim(self, camera: str, pan: float, tilt: float, span: float) -> None:
+        """Points a `ptz` camera: the view centred at (pan, tilt), span units wide."""
+        self.command(f"aim {camera} {pan:.5f} {tilt:.5f} {span:.5f}")
+
+    def stop(self) -> None:
+        self.server.stop()

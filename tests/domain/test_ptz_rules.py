@@ -12,6 +12,7 @@ from rtic_console.domain.ptz import (
     PtzRangeError,
     check_home_after,
     checked_command,
+    view_span,
 )
 
 RANGE = PtzRange(tilt=(-0.5, 0.5))
@@ -47,3 +48,11 @@ def test_return_home_minutes() -> None:
     with pytest.raises(PtzRangeError):
         check_home_after(24 * 60 + 1)
     assert PtzRange.from_list(RANGE.as_list()) == RANGE
+
+
+def test_the_view_narrows_with_zoom_across_the_cameras_own_zoom_range() -> None:
+    assert view_span(0.0, RANGE) == pytest.approx(0.5)
+    assert view_span(1.0, RANGE) == pytest.approx(0.05)
+    assert view_span(50.0, PtzRange(zoom=(0.0, 100.0))) == pytest.approx(0.275)
+    assert view_span(3.0, RANGE) == pytest.approx(0.05), "beyond the range: the tightest"
+    assert view_span(0.0, PtzRange(zoom=(0.0, 0.0))) == pytest.approx(0.5), "no zoom"

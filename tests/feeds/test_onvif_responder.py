@@ -1,10 +1,12 @@
 """The loopback ONVIF responder checks WS-UsernameToken digests for real: a plain-text
-password, a wrong digest, a stale timestamp and a replayed nonce are all refused."""
+password, a wrong digest, a stale timestamp and a replayed nonce are all refused. What it
+remembers is bounded: nonces within the clock window, the last requests."""
 
 from __future__ import annotations
 
 import base64
 import os
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -12,8 +14,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from rtic_console.feeds import onvif_responder
 from rtic_console.feeds.onvif_responder import (
     DEVICE_PATH,
+    REQUEST_LOG,
     OnvifResponder,
     ResponderProfile,
     password_digest,
@@ -78,3 +82,28 @@ def test_bad_tokens_are_refused(responder: OnvifResponder, case: str) -> None:
     status, text = _post(responder, body)
     assert status == 400 and "Sender not authorized" in text
     assert "GetDeviceInformationResponse" not in text
+
+
+def test_nonces_are_kept_only_while_their_timestamp_could_be_accepted(
+        responder: OnvifResponder, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(onvif_responder, "MAX_CLOCK_SKEW", timedelta(seconds=1))
+    nonce, created = os.urandom(16), _created()
+    old = _envelope("onvif", password_digest(nonce, created, "Pa55word"), "PasswordDigest",
+                    nonce, created)
+    assert _post(responder, old)[0] == 200
+    assert responder.nonces_kept() == 1
+    time.sleep(2.1)  # Created is whole seconds: past the skew for sure
+    nonce, created = os.urandom(16), _created()
+    assert _post(responder, _envelope("onvif", password_digest(nonce, created, "Pa55word"),
+                                      "PasswordDigest", nonce, created))[0] == 200
+    assert responder.nonces_kept() == 1, "the stale one was forgotten"
+    assert _post(responder, old)[0] == 400, "and replaying it is refused all the same"
+
+
+def test_only_the_last_requests_are_remembered(responder: OnvifResponder) -> None:
+    body = (b'<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"><s:Body>'
+            b'<GetSystemDateAndTime xmlns="http://www.onvif.org/ver10/device/wsdl"/>'
+            b'</s:Body></s:Envelope>')
+    for _ in range(REQUEST_LOG + 20):
+        assert _post(responder, body)[0] == 200
+    assert len(responder.requests) == REQUEST_LOG

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rtic_console.domain.ptz import PtzCommand, PtzMove
+from rtic_console.domain.ptz import PtzCommand, PtzMove, view_span
 from rtic_console.feeds.onvif_client import PtzPreset
 from rtic_console.feeds.onvif_workflows import PtzOutcome, camera_presets, steer_camera
 from rtic_console.services import ptz
@@ -36,7 +36,6 @@ from rtic_console.ui.widgets import describe_error
 KEY_SPEED = 0.5
 WHEEL_STEP = 0.1
 CLICK_SLOP_PX = 8
-FIELD_OF_VIEW = 0.5  # pan/tilt units across the picture at zoom 0, for click-to-centre
 PurposeOf = Callable[[], tuple[str | None, str]]
 
 _KEY_VELOCITY = {
@@ -251,7 +250,7 @@ class PtzPanel(QWidget):
 
     def centre_on(self, x: float, y: float) -> None:
         """(x, y) in 0..1 of the picture becomes a relative step, smaller when zoomed in."""
-        span = FIELD_OF_VIEW * (1.0 - 0.9 * self.controller.zoom)
+        span = view_span(self.controller.zoom, self.controller.target.limits)
         self.controller.send(PtzCommand(PtzMove.RELATIVE, pan=(x - 0.5) * span,
                                         tilt=(0.5 - y) * span))
 

@@ -30,18 +30,29 @@ def _plane(plane: av.video.plane.VideoPlane) -> np.ndarray:
                                                                        :plane.width]
 
 
+# Colour spaces OpenCV's I420 conversion implements (BT.601, limited range), as FFmpeg
+# numbers them: unspecified (swscale takes it as BT.601 too), BT.470BG, SMPTE 170M.
+_OPENCV_COLORSPACES = frozenset({2, 5, 6})
+_LIMITED_RANGES = frozenset({0, 1})  # unspecified, MPEG
+
+
 def fit_picture(frame: av.VideoFrame, box: tuple[int, int],
                 reformatter: VideoReformatter) -> np.ndarray:
-    """A decoded picture straight to BGRA at `fitted_size`, in one pass and one copy.
+    """A decoded picture straight to BGRA at `fitted_size`, C-contiguous (QImage wraps it).
 
-    4:2:0 pictures (what cameras send) are scaled plane by plane, then converted at the
-    tile's size: 1.5 bytes a pixel are scaled instead of 4, and swscale's own scaling to an
-    arbitrary size costs three times as much (measured: 0.15 against 0.55 ms for 640×360 to
-    394×222; 1.1 against 1.6 ms for 1080p to 996×560). Other formats go through swscale.
+    BT.601 4:2:0 pictures (what sub-streams send) are scaled plane by plane, then converted
+    at the tile's size: 1.5 bytes a pixel are scaled instead of 4, and swscale's own scaling
+    to an arbitrary size costs three times as much (measured: 0.15 against 0.55 ms for
+    640×360 to 394×222). Anything else (BT.709 main streams, full range, other formats) goes
+    through swscale, which honours the picture's colour space: OpenCV's conversion would
+    shift a BT.709 picture's colours.
     """
     width, height = fitted_size(frame.width, frame.height, box)
-    if frame.format.name != "yuv420p" or frame.width % 2 or frame.height % 2:
-        return reformatter.reformat(frame, width, height, "bgra", threads=1).to_ndarray()
+    if frame.format.name != "yuv420p" or frame.width % 2 or frame.height % 2 \
+            or frame.colorspace not in _OPENCV_COLORSPACES \
+            or frame.color_range not in _LIMITED_RANGES:
+        picture = reformatter.reformat(frame, width, height, "bgra", threads=1).to_ndarray()
+        return np.ascontiguousarray(picture)  # swscale pads its rows
     luma, quarter = width * height, (width // 2) * (height // 2)
     out = np.empty(luma + 2 * quarter, np.uint8)
     y, u, v = frame.planes

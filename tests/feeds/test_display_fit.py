@@ -29,12 +29,17 @@ def test_fitted_size_keeps_the_aspect_ratio_in_even_pixels_inside_the_box(size, 
     assert fitted_size(*fitted, box) == fitted  # a fitted frame is not scaled again
 
 
-@pytest.mark.parametrize("pix_fmt", ["yuv420p", "yuv444p", "yuvj420p"])
-def test_a_picture_is_fitted_as_swscale_would_convert_it(pix_fmt: str) -> None:
+@pytest.mark.parametrize(("pix_fmt", "colorspace"), [
+    ("yuv420p", 6), ("yuv420p", 2), ("yuv420p", 1), ("yuv444p", 6), ("yuvj420p", 6)])
+def test_a_picture_is_fitted_as_swscale_would_convert_it(pix_fmt: str,
+                                                         colorspace: int) -> None:
+    """Colour space 1 is BT.709 (HD main streams), 6 SMPTE 170M, 2 unspecified."""
     frame = _picture(640, 360, pix_fmt)
+    frame.colorspace = colorspace
     fitted = fit_picture(frame, (395, 230), VideoReformatter())
     reference = frame.reformat(394, 222, "bgra").to_ndarray()
     assert fitted.shape == (222, 394, 4) and fitted.dtype == np.uint8
+    assert fitted.flags.c_contiguous, "QImage wraps the buffer with no copy"
     assert (fitted[..., 3] == 255).all(), "opaque: Qt's RGB32 ignores it, a blend would not"
     difference = np.abs(fitted[..., :3].astype(int) - reference[..., :3].astype(int))
     assert difference.mean() < 3 and np.percentile(difference, 99) < 40  # edges differ most

@@ -159,6 +159,8 @@ def run_wall(urls: list[str], warmup: float, seconds: float,
                  "large_view_target_size": large.worker.target_size if large.worker else None,
                  "tile_target_size": grid.tiles[0].worker.target_size
                  if grid.tiles[0].worker else None,
+                 "tile_size": [grid.tiles[0].width(), grid.tiles[0].height()],
+                 "large_view_size": [large.width(), large.height()],
                  "large_view_frame_age_p95_ms": p95(large.frame_ages_ms),
                  "large_view_frame_shape": list(large.worker.latest()[0].shape)
                  if large.worker is not None and large.worker.latest() else None}

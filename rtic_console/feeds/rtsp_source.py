@@ -16,8 +16,10 @@ import time
 import av
 import av.error
 import numpy as np
+from av.video.reformatter import VideoReformatter
 
 from rtic_console.domain.stream_urls import STREAM_TRANSPORTS, redact_url
+from rtic_console.feeds.display_fit import fit_picture
 from rtic_console.feeds.video_capture import MAX_BAD_FRAMES, Failure, StreamError
 
 TIMESTAMP_JUMP_S = 1.0  # going back further than this is a restarted camera, not reordering
@@ -26,6 +28,14 @@ CODEC_TITLES = {"h264": "H.264", "hevc": "H.265", "mjpeg": "MJPEG", "mpeg4": "MP
 
 def is_rtsp(url: str) -> bool:
     return url[:8].lower().startswith(("rtsp://", "rtsps://"))
+
+
+def rtsp_options(transport: str, read_timeout_s: float) -> dict[str, str]:
+    """FFmpeg's options for a live camera: no buffering beyond what reordering needs, and a
+    short probe, so a frame is shown as soon as it is decoded."""
+    return {"rtsp_transport": transport, "timeout": str(int(read_timeout_s * 1e6)),
+            "fflags": "nobuffer", "max_delay": "500000",
+            "analyzeduration": "1000000", "probesize": "1000000"}
 
 
 def _open_failure(exc: Exception, url: str, elapsed: float, open_timeout_s: float) -> StreamError:
@@ -53,6 +63,7 @@ class RtspSource:
 
     raw_jpeg = False
     can_reduce = True  # swscale shrinks while converting to BGR
+    can_fit = True  # read_fitted: straight to a tile's size as BGRA, in one pass
 
     def __init__(self, container: av.container.InputContainer, read_timeout_s: float) -> None:
         self._container = container
@@ -67,15 +78,15 @@ class RtspSource:
         context = self._stream.codec_context
         self.codec = context.name
         context.thread_count = 1  # one decoder thread per stream: lowest latency
+        # One scaler kept for the stream: a new one per frame set swscale up every time.
+        self._reformatter = VideoReformatter()
 
     @classmethod
     def open(cls, url: str, *, open_timeout_s: float, read_timeout_s: float,
              transport: str = "tcp") -> RtspSource:
         if transport not in STREAM_TRANSPORTS:
             raise ValueError(f"transport must be one of {STREAM_TRANSPORTS}")
-        options = {"rtsp_transport": transport, "timeout": str(int(read_timeout_s * 1e6)),
-                   "fflags": "nobuffer", "max_delay": "500000",
-                   "analyzeduration": "1000000", "probesize": "1000000"}
+        options = rtsp_options(transport, read_timeout_s)
         started = time.monotonic()
         try:
             container = av.open(url, options=options, timeout=(open_timeout_s, read_timeout_s))
@@ -92,19 +103,30 @@ class RtspSource:
         """The next frame (BGR, shrunk `reduce` times), the stream's own (width, height) and
         the monotonic time its packet arrived; None for a packet that gave no picture.
         Raises StreamError when the stream is lost."""
-        started = time.monotonic()
-        frame, arrived = self._next_frame(started)
+        frame, arrived = self._next_picture()
         if frame is None:
-            return self._bad_frame()
+            return None
+        width, height = frame.width, frame.height
+        image = self._reformatter.reformat(frame, -(-width // reduce), -(-height // reduce),
+                                           "bgr24", threads=1).to_ndarray()
+        return image, (width, height), arrived
+
+    def read_fitted(self, box: tuple[int, int]
+                    ) -> tuple[np.ndarray, tuple[int, int], float] | None:
+        """As read, but the picture comes as BGRA fitted inside `box` (display_fit.
+        fitted_size), scaled and converted in one pass: what a tile paints as it is."""
+        frame, arrived = self._next_picture()
+        if frame is None:
+            return None
+        return fit_picture(frame, box, self._reformatter), (frame.width, frame.height), arrived
+
+    def _next_picture(self) -> tuple[av.VideoFrame | None, float]:
+        frame, arrived = self._next_frame(time.monotonic())
+        if frame is None:
+            return self._bad_frame(), arrived
         self._bad = 0
         self._pictures += 1
-        width, height = frame.width, frame.height
-        if reduce > 1:
-            image = frame.to_ndarray(width=-(-width // reduce), height=-(-height // reduce),
-                                     format="bgr24")
-        else:
-            image = frame.to_ndarray(format="bgr24")
-        return image, (width, height), arrived
+        return frame, arrived
 
     def arrival(self) -> tuple[tuple[int, int], float] | None:
         """The next packet's arrival and the stream's size, with no picture decoded (donor

@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import cv2
 import numpy as np
@@ -68,6 +68,7 @@ class VideoSource:
         fourcc = int(capture.get(cv2.CAP_PROP_FOURCC)).to_bytes(4, "little")
         self.raw_jpeg = fourcc == b"MJPG" and capture.set(cv2.CAP_PROP_FORMAT, -1)
         self.can_reduce = self.raw_jpeg  # libjpeg decodes at 1/2, 1/4 or 1/8 scale
+        self.can_fit = False  # no read_fitted: DisplayFit scales what read gives
         self._bad = 0
         self._bad_since = 0.0
 
@@ -211,6 +212,15 @@ StateCallback = Callable[[StreamStatus], None]
 FrameTransform = Callable[[np.ndarray], np.ndarray]
 
 
+class Display(Protocol):
+    """The last step of every frame (display_fit.DisplayFit): fits it inside `size` as
+    BGRA, and passes a frame that already fits untouched."""
+
+    size: tuple[int, int] | None
+
+    def __call__(self, frame: np.ndarray) -> np.ndarray: ...
+
+
 class StreamWatchdog(threading.Thread):
     """Runs beside a worker because the worker itself sits in a blocking read during a stall."""
 
@@ -232,11 +242,15 @@ class CaptureWorker(threading.Thread):
     order of the transitions. Both must return quickly and must not call stop(). The frame
     handed out is never written again by the worker, so a GUI may wrap it without a copy.
     All other methods may be called from any thread.
+
+    `transform` (a privacy mask) sees every frame before `display` scales it, so no masked
+    pixel is ever blended into a shown one. Without a transform, a source that can
+    (`can_fit`, RTSP) hands out frames already fitted to `display.size`.
     """
 
     def __init__(self, url: str, *, camera_id: str = "camera",
                  on_frame: FrameCallback | None = None, on_state: StateCallback | None = None,
-                 transform: FrameTransform | None = None,
+                 transform: FrameTransform | None = None, display: Display | None = None,
                  target_size: tuple[int, int] | None = None, stale_after_s: float = 2.0,
                  open_timeout_s: float = 5.0, read_timeout_s: float = 5.0,
                  transport: str = "tcp", backoff_initial_s: float = 0.5,
@@ -244,6 +258,7 @@ class CaptureWorker(threading.Thread):
         super().__init__(name=f"capture-{camera_id}-Worker", daemon=True)
         self.camera_id = camera_id
         self.transform = transform  # replaced at any time, e.g. when the agreement changes
+        self.display = display  # set before start(); its size may change at any time
         self.target_size = target_size  # tile size: frames decode at the least scale above it
         self._url = url
         self._transport = transport  # RTSP: "tcp" (the default) or "udp", per camera
@@ -355,20 +370,26 @@ class CaptureWorker(threading.Thread):
 
     def _read_frames(self, source: VideoSource | RtspSource) -> None:
         reduce = 1
+        display = self.display
         while not self._stopping.is_set() and not self._paused:
-            read = source.read(reduce)
+            transform = self.transform
+            box = display.size if display is not None and transform is None else None
+            read = source.read_fitted(box) if box is not None and source.can_fit \
+                else source.read(reduce)
             if read is None:
                 continue
             frame, (width, height), arrived = read
             reduce = self._reduction(source.can_reduce, width, height)
-            if (transform := self.transform) is not None:
-                try:
+            try:
+                if transform is not None:
                     frame = transform(frame)
-                except Exception as exc:
-                    # Never show a frame whose privacy mask could not be applied.
-                    logger.exception("frame transform of %s failed", self.camera_id)
-                    raise StreamError(Failure.DECODE_ERROR,
-                                      f"decode error: frame transform failed ({exc})") from exc
+                if display is not None:
+                    frame = display(frame)
+            except Exception as exc:
+                # Never show a frame whose privacy mask could not be applied.
+                logger.exception("frame transform of %s failed", self.camera_id)
+                raise StreamError(Failure.DECODE_ERROR,
+                                  f"decode error: frame transform failed ({exc})") from exc
             meta = FrameMeta(self._seq + 1, arrived, time.time() - (time.monotonic() - arrived),
                              width, height)
             with self._slot_lock:

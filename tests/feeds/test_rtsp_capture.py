@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
+from rtic_console.feeds.display_fit import DisplayFit
 from rtic_console.feeds.rtsp_server_process import RtspServerProcess, encoders
 from rtic_console.feeds.stream_probe import StreamProbeError, probe_stream
 from rtic_console.feeds.video_capture import CaptureWorker, Failure, StreamState
@@ -58,6 +59,36 @@ def test_a_small_tile_gets_the_frame_shrunk_while_converting(server: RtspServerP
     frame, meta = worker.latest()
     assert (meta.width, meta.height) == (640, 360)  # the stream's own size
     assert frame.shape == (180, 320, 3)
+
+
+def test_a_tile_gets_its_picture_fitted_as_32_bit_straight_from_the_decoder(
+        server: RtspServerProcess, start: Callable) -> None:
+    fit = DisplayFit((395, 230))
+    worker = start(server.url("h264/main"), display=fit, open_timeout_s=5.0,
+                   read_timeout_s=3.0, stale_after_s=2.0)
+    frames_of(worker, 5)
+    frame, meta = worker.latest()
+    assert (meta.width, meta.height) == (640, 360)
+    assert frame.shape == (222, 394, 4)  # even pixels, the aspect ratio kept
+    fit.size = (200, 200)  # the tile was resized
+    wait_until(lambda: worker.latest()[0].shape == (112, 200, 4), 10)
+
+
+def test_a_masked_tile_is_masked_before_it_is_scaled(server: RtspServerProcess,
+                                                    start: Callable) -> None:
+    seen: list[tuple[int, ...]] = []
+
+    def mask(frame):
+        seen.append(frame.shape)
+        frame[:, : frame.shape[1] // 2] = 0
+        return frame
+
+    worker = start(server.url("h264/main"), transform=mask, display=DisplayFit((395, 230)),
+                   target_size=(300, 170), open_timeout_s=5.0, read_timeout_s=3.0)
+    frames_of(worker, 5)
+    frame = worker.latest()[0]
+    assert frame.shape == (222, 394, 4) and seen[-1] == (180, 320, 3)
+    assert not frame[:, :190, :3].any() and frame[:, 200:, :3].any()
 
 
 def test_udp_transport_is_a_per_camera_choice(server: RtspServerProcess,

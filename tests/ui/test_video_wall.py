@@ -195,7 +195,8 @@ def test_captions_follow_the_tile_state(qtbot) -> None:
 
 
 @pytest.mark.parametrize(("image", "tile"), [((400, 225), (400, 300)), ((300, 225), (400, 225)),
-                                             ((398, 223), (398, 223)), ((640, 360), (401, 223))])
+                                             ((398, 223), (398, 223)), ((640, 360), (401, 223)),
+                                             ((394, 222), (395, 223))])
 def test_frame_and_margins_cover_the_tile_exactly(image, tile) -> None:
     place = Placement.of((*image, *tile))
     covered = QRegion()

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from rtic_console.domain.devices import CATEGORY_TITLES, DeviceCategory
 from rtic_console.domain.stream_urls import SecretUrl
-from rtic_console.feeds.display_fit import DisplayFit, chain
+from rtic_console.feeds.display_fit import DisplayFit
 from rtic_console.feeds.video_capture import CaptureWorker, FrameMeta, StreamState
 from rtic_console.ui.wall.tile_painting import CachedCaption, Placement, draw_bar, draw_message
 
@@ -108,7 +108,7 @@ class CameraTile(QWidget):
         self.worker = make_worker()
         self.worker.target_size = self._decode_size()
         self._fit.size = (max(1, self.width()), max(1, self.height()))
-        self.worker.transform = chain(self.worker.transform, self._fit)
+        self.worker.display = self._fit  # after the worker's mask, if it has one
         self.worker.start()
         if not self.isVisible():
             self.worker.pause()

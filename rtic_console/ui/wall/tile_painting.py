@@ -15,7 +15,8 @@ Draw = Callable[[QPainter, QRect], None]
 @dataclass(frozen=True)
 class Placement:
     """A frame fitted to its tile keeping its aspect ratio, centred, and the bands of the tile
-    it leaves uncovered. `fitted` when the frame is already at that size (a blit)."""
+    it leaves uncovered. `fitted` when the frame is already at that size (a blit), or up to
+    two pixels short of it (display_fit.fitted_size rounds down to even pixels)."""
 
     key: tuple[int, int, int, int]  # frame width and height, tile width and height
     target: QRect
@@ -26,6 +27,10 @@ class Placement:
     def of(cls, key: tuple[int, int, int, int]) -> Placement:
         image_w, image_h, width, height = key
         scaled = QSize(image_w, image_h).scaled(width, height, Qt.AspectRatioMode.KeepAspectRatio)
+        fitted = image_w <= width and image_h <= height and \
+            scaled.width() - image_w <= 2 and scaled.height() - image_h <= 2
+        if fitted:
+            scaled = QSize(image_w, image_h)
         target = QRect(0, 0, scaled.width(), scaled.height())
         target.moveCenter(QRect(0, 0, width, height).center())
         bands = (QRect(0, 0, width, target.top()),
@@ -33,8 +38,7 @@ class Placement:
                  QRect(0, target.top(), target.left(), target.height()),
                  QRect(target.right() + 1, target.top(), width - target.right() - 1,
                        target.height()))
-        return cls(key, target, tuple(band for band in bands if not band.isEmpty()),
-                   scaled == QSize(image_w, image_h))
+        return cls(key, target, tuple(band for band in bands if not band.isEmpty()), fitted)
 
 
 class CachedCaption:

@@ -205,6 +205,34 @@ def test_keys_and_mouse_on_the_large_view_steer_the_camera(
         wall.shutdown()
 
 
+def test_keys_held_together_steer_together_and_plus_stops_however_released(
+        qtbot, console_session, db: Database, admin, responder: OnvifResponder) -> None:
+    wall, view, _ = _open_large_view(qtbot, console_session, db, admin, responder)
+    try:
+        # "+" is Shift+"="; with Shift let go first, its release comes back as "=".
+        qtbot.keyPress(view.tile, Qt.Key.Key_Plus, Qt.KeyboardModifier.ShiftModifier)
+        qtbot.waitUntil(responder.moving, timeout=5000)
+        qtbot.keyRelease(view.tile, Qt.Key.Key_Equal)
+        qtbot.waitUntil(lambda: not responder.moving(), timeout=5000)
+        assert responder.position()[2] > 0, "zoomed in, then stopped"
+
+        qtbot.keyPress(view.tile, Qt.Key.Key_Left)
+        qtbot.keyPress(view.tile, Qt.Key.Key_Up)
+        qtbot.waitUntil(lambda: responder.position()[1] > 0.02, timeout=5000)
+        qtbot.keyRelease(view.tile, Qt.Key.Key_Left)
+        qtbot.wait(300)
+        assert responder.moving(), "up still held: still moving"
+        pan, tilt = responder.position()[:2]
+        qtbot.wait(300)
+        assert responder.position()[0] == pytest.approx(pan) and responder.position()[1] > tilt
+        qtbot.keyRelease(view.tile, Qt.Key.Key_Up)
+        qtbot.waitUntil(lambda: not responder.moving(), timeout=5000)
+        assert responder.position()[0] < 0 < responder.position()[1]
+    finally:
+        view.close()
+        wall.shutdown()
+
+
 def test_a_move_beyond_the_range_says_so_on_the_view(
         qtbot, console_session, db: Database, admin, responder: OnvifResponder) -> None:
     wall, view, panel = _open_large_view(qtbot, console_session, db, admin, responder)

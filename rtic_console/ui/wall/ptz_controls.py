@@ -239,6 +239,16 @@ class PtzPanel(QWidget):
     def _stop(self) -> None:
         self.controller.send(PtzCommand(PtzMove.STOP))
 
+    def _move_as_held(self) -> None:
+        """The keys held together steer together (← with ↑ is up and left); releasing one
+        leaves the others moving, releasing the last stops."""
+        if not self._held:
+            self._stop()
+            return
+        moves = [_KEY_VELOCITY[Qt.Key(k)] for k in self._held]
+        self._continuous(tuple(max(-1.0, min(1.0, sum(m[i] for m in moves)))  # type: ignore[arg-type]
+                               for i in range(3)))
+
     def go_home(self) -> None:
         self.controller.send(PtzCommand(PtzMove.HOME))
 
@@ -274,16 +284,18 @@ class PtzPanel(QWidget):
         return False
 
     def _on_key(self, event: QKeyEvent, pressed: bool) -> bool:
-        key = event.key()
+        # "+" is Shift+"=": released after Shift it comes back as "=", so both are one key.
+        key = Qt.Key.Key_Equal if event.key() == Qt.Key.Key_Plus else event.key()
         if key in _KEY_VELOCITY:
             if event.isAutoRepeat():
                 return True
             if pressed:
                 self._held.add(key)
-                self._continuous(_KEY_VELOCITY[Qt.Key(key)])
             elif key in self._held:
                 self._held.discard(key)
-                self._stop()
+            else:
+                return True
+            self._move_as_held()
             return True
         if pressed and key == Qt.Key.Key_Home:
             self.go_home()

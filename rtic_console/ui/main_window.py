@@ -205,6 +205,10 @@ class MainWindow(QMainWindow):
         quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         quit_action.triggered.connect(self.close)
         console.addAction(quit_action)
+        # Both from any window of the console (a large view on another monitor), not only
+        # this one; a modal dialog still holds them until it is answered.
+        for action in (sign_out, quit_action):
+            action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         self._build_view_menu(self.menuBar().addMenu("&View"))
         self._build_go_menu(self.menuBar().addMenu("&Go"))
         help_menu = self.menuBar().addMenu("&Help")

@@ -177,7 +177,10 @@ class Scenario:
         queue = window.areas["hits"]
         await until(lambda: queue.model.rowCount() == 1
                     and queue.model.row_at(0).claimed_by == "5201", "the claimed hit")
-        await press(window, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
+        # Quit from the camera's large view, a window of its own, as from a second monitor.
+        await on_gui(lambda: wall.grid.tile_double_clicked.emit(0))
+        view = await until(lambda: wall.large_views and wall.large_views[0], "the large view")
+        await press(view, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
 
 
 

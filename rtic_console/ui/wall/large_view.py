@@ -47,9 +47,15 @@ class LargeViewDialog(QDialog):
         assert isinstance(layout, QVBoxLayout)
         layout.insertWidget(1, strip)
 
-    def closeEvent(self, event: QCloseEvent) -> None:
+    def release(self) -> CaptureWorker | None:
+        """The picture stopped and its stream asked to end; the worker, for a caller that
+        waits for it (the wall shutting down), or None when there was none."""
         self._timer.stop()
         worker = self.tile.clear()
         if worker is not None:
-            worker.request_stop()  # it ends within its read timeout; the GUI does not wait
+            worker.request_stop()  # it ends within its read timeout
+        return worker
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.release()  # the GUI does not wait for the stream's end
         super().closeEvent(event)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGridLayout, QWidget
@@ -61,11 +62,13 @@ class TileGrid(QWidget):
         for tile in self.tiles:
             tile.poll()
 
-    def shutdown(self, wait_s: float = 0.5) -> list[CaptureWorker]:
-        """Ask every stream to stop at once and give them `wait_s` in all; a stalled one
-        ends by itself within its read timeout, and the GUI does not wait for it: those
-        still ending are returned."""
-        workers = [t.worker for t in self.tiles if t.worker is not None] + self.retired
+    def shutdown(self, wait_s: float = 0.5, also: Sequence[CaptureWorker] = ()
+                 ) -> list[CaptureWorker]:
+        """Ask every stream (and `also`'s) to stop at once and give them `wait_s` in all; a
+        stalled one ends by itself within its read timeout, and the GUI does not wait for
+        it: those still ending are returned."""
+        workers = ([t.worker for t in self.tiles if t.worker is not None] + self.retired
+                   + list(also))
         for tile in self.tiles:
             tile.clear()
         for worker in workers:

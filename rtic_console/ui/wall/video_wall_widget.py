@@ -435,9 +435,13 @@ class VideoWallWidget(QWidget):
             timer.stop()
         for controller in self.ptz_controllers.values():
             controller.stop()
+        views = list(self.large_views)
+        viewing = [worker for view in views if (worker := view.release()) is not None]
+        for view in views:
+            view.close()
         if self.detached is not None:
             self.toggle_detached()
-        return list(self.grid.shutdown())
+        return list(self.grid.shutdown(also=viewing))
 
 
 class DetachedWallWindow(QMainWindow):

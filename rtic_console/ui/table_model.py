@@ -131,6 +131,12 @@ def configure_table(view: QTableView) -> None:
     header = view.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     header.setStretchLastSection(True)
+    model = view.model()
+    if model is not None:
+        # ResizeToContents refits on a reset and on changed cells, not on inserted rows: a
+        # list that starts empty and takes its rows live (LiveRows' upsert) kept the empty
+        # list's widths. Call this after setModel.
+        model.rowsInserted.connect(view.resizeColumnsToContents)
 
 
 def selected_row(view: QTableView, proxy: QSortFilterProxyModel,

@@ -78,6 +78,7 @@ def back_up(db: Database, settings: Settings, out: Path) -> CopyChecked:
     try:
         _online_copy(source, partial)
         checked = verify_copy(partial, settings)
+        _self_contained(partial)
         os.replace(partial, out)
     finally:
         partial.unlink(missing_ok=True)
@@ -176,6 +177,17 @@ def _online_copy(source: Path, dest: Path) -> None:
             dst.close()
     finally:
         src.close()
+
+
+def _self_contained(path: Path) -> None:
+    """Rollback-journal mode, not the live database's WAL: opening the backup read-only (a
+    restore, or read-only media) then needs no -wal and -shm files beside it, and leaves
+    none. The console puts a restored database back in WAL mode when it opens it."""
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("PRAGMA journal_mode=DELETE")
+    finally:
+        conn.close()
 
 
 def _keep_aside(target: Path) -> Path | None:

@@ -8,10 +8,11 @@ more `InboxSource` in `SOURCES`.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rtic_console.domain.roles import Permission, allows
@@ -27,6 +28,7 @@ from rtic_console.services import (
 from rtic_console.services.auth import authorize, roles_of
 from rtic_console.services.context import Context, InputRejected, service_action
 from rtic_console.store.change_bus import Change
+from rtic_console.store.models import Person
 
 
 class Decision(StrEnum):
@@ -201,7 +203,19 @@ def inbox(session: Session, ctx: Context) -> list[InboxItem]:
     person = authorize(session, ctx, Permission.USE_INBOX, action="inbox.list")
     roles = roles_of(person)
     items = [i for s in SOURCES if allows(roles, s.permission) for i in s.items(session, ctx)]
-    return sorted(items, key=lambda i: i.requested_at)
+    return sorted(_named(session, items), key=lambda i: i.requested_at)
+
+
+def _named(session: Session, items: list[InboxItem]) -> list[InboxItem]:
+    """Some sources know only the badge of who asked: give it the name beside it, as the
+    others do, so every row of the inbox reads the same."""
+    bare = {i.requested_by for i in items if i.requested_by and " " not in i.requested_by}
+    if not bare:
+        return items
+    names = {badge: name for badge, name in session.execute(
+        select(Person.badge, Person.name).where(Person.badge.in_(bare)))}
+    return [replace(i, requested_by=f"{i.requested_by} {names[i.requested_by]}")
+            if i.requested_by in names else i for i in items]
 
 
 def _action(source: str, item_id: int, decision: str, reason: str | None = None,

@@ -7,8 +7,11 @@ from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import (
+    SIGNAL,
+    SLOT,
     QAbstractTableModel,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
@@ -131,6 +134,14 @@ def configure_table(view: QTableView) -> None:
     header = view.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     header.setStretchLastSection(True)
+    model = view.model()
+    if model is not None:
+        # ResizeToContents refits on a reset and on changed cells, not on inserted rows: a
+        # list that starts empty and takes its rows live (LiveRows' upsert) kept the empty
+        # list's widths. The header's own slot keeps the last column stretched, and the
+        # connection ends with the view. Call this after setModel.
+        QObject.connect(model, SIGNAL("rowsInserted(QModelIndex,int,int)"),
+                        header, SLOT("resizeSections()"))
 
 
 def selected_row(view: QTableView, proxy: QSortFilterProxyModel,

@@ -60,6 +60,21 @@ def test_backup_then_restore_round_trip(live: str, tmp_path: Path, capsys) -> No
     assert run(capsys, "--database", live, "audit", "verify")[0] == 0
 
 
+
+def test_a_backup_is_one_self_contained_file(live: str, tmp_path: Path, capsys) -> None:
+    """A backup is kept in rollback-journal mode: restoring from it (or opening it on
+    read-only media) leaves no -wal and -shm files beside it, as a WAL file did."""
+    out = tmp_path / "copies" / "monday.sqlite3"
+    out.parent.mkdir()
+    assert run(capsys, "--database", live, "backup", "--out", str(out))[0] == 0
+    with sqlite3.connect(out) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    code, _text, err = run(capsys, "--database", live, "restore", str(out))
+    assert code == 0, err
+    assert sorted(p.name for p in out.parent.iterdir()) == ["monday.sqlite3"]
+    with sqlite3.connect(live.removeprefix("sqlite:///")) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
 def test_backup_never_overwrites(live: str, tmp_path: Path, capsys) -> None:
     out = tmp_path / "b.sqlite3"
     out.write_text("keep me")

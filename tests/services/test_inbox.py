@@ -55,6 +55,12 @@ def test_each_person_sees_what_their_roles_decide(db: Database, waiting) -> None
     assert commander[1].clause == "D.2.b(2)(a)" and "No link" in commander[1].detail
 
 
+
+def test_every_item_says_who_it_is_from_by_badge_and_name(db: Database, waiting) -> None:
+    """A special entry showed its bare badge, an other-use request the badge and name."""
+    mine = query(db, waiting["supervisor"], inbox.inbox)
+    assert [i.requested_by for i in mine] == ["6101 Person 6101"] * 2
+
 @pytest.mark.policy("F.2.e")
 def test_decisions_go_to_their_service_and_are_audited(db: Database, waiting) -> None:
     commander = waiting["commander"]

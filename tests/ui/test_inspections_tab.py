@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from rtic_console.domain.inspections import Verdict
 from rtic_console.services.divisions import set_commander
+from rtic_console.services.inspections import open_inspection, review_search
 from rtic_console.services.runner import perform
 from rtic_console.store.database import Database
 from rtic_console.ui.admin.inspections_widget import InspectionsWidget
@@ -108,3 +110,25 @@ def test_the_review_pages_through_the_quarter(qtbot, console_session, db: Databa
     assert widget.model.rowCount() == 1 and not widget.next_button.isEnabled()
     widget.only_unreviewed.setChecked(True)
     qtbot.waitUntil(lambda: "1–2 of 5" in widget.counts.text(), timeout=5000)
+
+
+@pytest.mark.parametrize(("role", "advice"), [
+    ("supervisor", "an ALPR administrator names one in the Roster area"),
+    ("alpr_admin", "name one in the Roster area"),
+])
+def test_a_referral_without_commander_says_who_names_one(qtbot, console_session, db: Database,
+                                                         admin, enrol, role: str,
+                                                         advice: str) -> None:
+    """Only ALPR administrators have the Roster area: the others are told who to ask."""
+    person(db, admin, "6001", "officer", "Patrol")  # Patrol has no division commander
+    search = log_search(db, "6001", case="25-0001")
+    perform(db, admin, open_inspection, QUARTER)
+    perform(db, admin, review_search, QUARTER, search, Verdict.OUT_OF_COMPLIANCE.value,
+            "No link to the case")
+    viewer = enrol("7002", role)
+    widget = InspectionsWidget(console_session(viewer))
+    qtbot.addWidget(widget)
+    widget.quarter_box.setCurrentText(QUARTER)
+    widget.reload()
+    qtbot.waitUntil(lambda: "NO division commander" in widget.summary.text(), timeout=5000)
+    assert widget.summary.text().endswith(f"NO division commander: {advice}.")

@@ -101,6 +101,8 @@ class InspectionsWidget(QWidget):
         self.noncompliant_button.clicked.connect(
             lambda: self._review(Verdict.OUT_OF_COMPLIANCE))
         self._reviews = session.may(Permission.REVIEW_SEARCHES)
+        # Only ALPR administrators have the Roster area, where a division's commander is set.
+        self._names_commanders = session.may(Permission.MANAGE_ROSTER)
         for w in (self.reason, self.compliant_button, self.noncompliant_button,
                   self.pdf_button):
             w.setVisible(self._reviews)
@@ -236,8 +238,10 @@ class InspectionsWidget(QWidget):
                  f"#{view.audit_head_seq}" + (f", signed checkpoint #{view.checkpoint_id}"
                                               if view.checkpoint_id else "")
                  if view.closed else f"open since {when(view.opened_at)} ({view.opened_by})")
+        who = ("name one" if self._names_commanders
+               else "an ALPR administrator names one")
         orphans = (f" {view.referrals_without_commander} referral(s) have NO division "
-                   "commander: name one on the Roster tab." if view.referrals_without_commander
+                   f"commander: {who} in the Roster area." if view.referrals_without_commander
                    else "")
         self.summary.setText(
             f"<b>{view.quarter}</b>: {state}. {view.devices_checked} of {view.devices} devices "

@@ -204,7 +204,7 @@ def rss_mb(pid: int) -> float:
 def time_start(url: str, badge: str, password: str, config_home: Path) -> dict[str, float]:
     console = Console(url, badge, password, "start", config_home)
     painted = console.wait_for(lambda: console.first("main_painted"), "main window", 60)
-    code = console.end(60)
+    code = console.process.wait(60)  # it quits by itself, as after Ctrl+Q
     ended = time.time()
     if code != 0:
         raise RuntimeError(f"console exited {code}: {''.join(console.stderr[-30:])}")

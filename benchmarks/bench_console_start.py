@@ -303,10 +303,12 @@ def seed(url: str, camera_port: int | None, rtsp: Any) -> None:
     from rtic_console.services.demo_history import seed_demo_history
     from rtic_console.services.demo_seed import demo_badge_for, seed_demo, seed_demo_hot_lists
     from rtic_console.services.runner import perform
-    from rtic_console.store.bootstrap import connect
+    from rtic_console.store.database import open_database
+    from rtic_console.store.migrations import upgrade
 
     settings = Settings(database_url=url, workstation=WORKSTATION)
-    db = connect(url, interactive=False)
+    db = open_database(url, interactive=False)
+    upgrade(db)
     try:
         with db.write() as session:
             seed_demo(session, date.today(), WORKSTATION)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rtic_console.cli.output import iso_time, print_json, print_table
 from rtic_console.cli.recipient_option import add_recipient_option, recipient_arg
@@ -13,16 +14,12 @@ from rtic_console.cli.session import CliSession
 from rtic_console.domain.devices import DeviceCategory
 from rtic_console.domain.recording_coverage import describe_span
 from rtic_console.domain.stream_urls import STREAM_TRANSPORTS
-from rtic_console.feeds.stream_check import check_stream
 from rtic_console.services import camera_credentials, cameras
 from rtic_console.services.cameras import CameraInput, CameraView
-from rtic_console.services.evidence_export import (
-    ExportHasGaps,
-    ExportNotBooked,
-    export_evidence,
-)
-from rtic_console.services.recordings import ExportResult
 from rtic_console.services.runner import perform, query
+
+if TYPE_CHECKING:
+    from rtic_console.services.recordings import ExportResult
 
 
 def _positive_int(text: str) -> int:
@@ -119,6 +116,8 @@ def _add(args: argparse.Namespace, cli: CliSession) -> int:
 def _check(args: argparse.Namespace, cli: CliSession) -> int:
     """Needs --as with camera management (IT staff, ALPR administrators): it reads a live
     feed, which the order audits like any view, and it is part of the inspection record."""
+    from rtic_console.feeds.stream_check import check_stream  # OpenCV: only for this command
+
     target = args.target.strip()
     where = {"url": target} if "://" in target else {"camera": target}
     report = check_stream(cli.db, cli.context(), frames=args.frames, timeout_s=args.timeout,
@@ -165,6 +164,14 @@ def _export(args: argparse.Namespace, cli: CliSession) -> int:
     """Shows the gaps of a range the recordings do not wholly cover before anything is
     written: on a terminal it asks whether to go on, in a script it stops (exit 3) unless
     --allow-gaps was given."""
+    # Here, not at the top: the clip writer's PyAV and OpenCV load for an export, never at a
+    # start of the console, which reads this module for its command line.
+    from rtic_console.services.evidence_export import (
+        ExportHasGaps,
+        ExportNotBooked,
+        export_evidence,
+    )
+
     def run(allow_gaps: bool) -> ExportResult:
         return export_evidence(cli.db, cli.context(), args.camera, args.start, args.end,
                                args.case, args.report, args.purpose, args.out,

@@ -12,8 +12,7 @@ from pathlib import Path
 from rtic_console.cli.output import as_dicts, print_json, print_table
 from rtic_console.cli.session import CliRefusal, CliSession
 from rtic_console.feeds.read_formats import FORMATS, PayloadError, parse_payload
-from rtic_console.feeds.webhook_server import DEFAULT_MAX_BODY, IngestConfig, default_spool_path
-from rtic_console.headless import HeadlessConfig, HeadlessServices, run_headless
+from rtic_console.feeds.spool import DEFAULT_MAX_BODY, default_spool_path
 from rtic_console.services.context import Context
 from rtic_console.services.hit_escalation import EscalationRule
 from rtic_console.services.ingest import ingest_file
@@ -147,6 +146,11 @@ def _serve(args: argparse.Namespace, cli: CliSession) -> int:
         token = os.environ.get(args.token_env)
         if not token:
             raise CliRefusal(f"--token-env {args.token_env}: that variable is unset or empty")
+    # Here, not at the top: the web server (aiohttp) loads only for the service, never at a
+    # start of the console, which reads this module for its command line.
+    from rtic_console.feeds.webhook_server import IngestConfig
+    from rtic_console.headless import HeadlessConfig, HeadlessServices, run_headless
+
     spool = args.spool or default_spool_path()
     config = HeadlessConfig(
         IngestConfig(host=host, port=port, spool_path=spool, token=token,

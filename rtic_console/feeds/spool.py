@@ -12,11 +12,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from rtic_console.config import default_data_dir
 from rtic_console.store.private_files import private_file
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_MAX_BYTES = 2 * 1024**3
+# The ingest service's largest body; here rather than beside its server, so the command line
+# names its defaults without loading the web server (aiohttp) at every start of the console.
+DEFAULT_MAX_BODY = 8 * 1024 * 1024
 # Parsed forms kept in memory for payloads waiting in the spool: small bodies only, and a
 # bounded number, so an outage costs re-parsing later rather than memory now.
 PARSED_KEEP_COUNT = 5000
@@ -42,6 +46,10 @@ _INSERT = ("INSERT INTO payloads (received_at, channel, content_type, fmt, path_
 _COLUMNS = "id, received_at, channel, content_type, fmt, path_hint, refusal, body, hot"
 _HOT_FIRST = f"SELECT {_COLUMNS} FROM payloads WHERE hot = 1 ORDER BY id LIMIT ?"  # noqa: S608
 _OLDEST = f"SELECT {_COLUMNS} FROM payloads ORDER BY id LIMIT ?"  # noqa: S608
+
+
+def default_spool_path() -> Path:
+    return default_data_dir() / "ingest-spool.sqlite3"
 
 
 class SpoolFull(RuntimeError):

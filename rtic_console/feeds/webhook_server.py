@@ -15,15 +15,16 @@ from typing import Any
 
 from aiohttp import hdrs, web
 
-from rtic_console.config import default_data_dir
 from rtic_console.domain.reads import ReadLimits
 from rtic_console.feeds.read_formats import FORMATS, ParseResult, PayloadError, parse_payload
 from rtic_console.feeds.spool import (
+    DEFAULT_MAX_BODY,
     DEFAULT_MAX_BYTES,
     Spool,
     SpoolAppendWorker,
     SpoolEntry,
     SpoolFull,
+    default_spool_path,
 )
 from rtic_console.feeds.spool_drain import DrainStatus, SpoolDrainWorker
 from rtic_console.services.hit_grouping import GROUP_WINDOW
@@ -34,14 +35,9 @@ from rtic_console.store.database import Database
 logger = logging.getLogger(__name__)
 
 DEFAULT_PORT = 8765
-DEFAULT_MAX_BODY = 8 * 1024 * 1024
 TOKEN_HEADER = "X-RTIC-Token"
 # Bigger bodies (images) are parsed off the event loop so the console never stutters.
 _INLINE_PARSE_BYTES = 64 * 1024
-
-
-def default_spool_path() -> Path:
-    return default_data_dir() / "ingest-spool.sqlite3"
 
 
 @dataclass(frozen=True)

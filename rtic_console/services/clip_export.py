@@ -23,14 +23,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
-
-import av
-import cv2
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from rtic_console.domain.recording_coverage import Span
 from rtic_console.store.private_files import FILE_MODE, private_file, private_folder
+
+if TYPE_CHECKING:
+    import numpy as np
 
 logger = logging.getLogger(__name__)
 
@@ -92,6 +91,10 @@ def write_clip(segments: Sequence[SourceSegment], start: datetime, end: datetime
     capture time, or returns None (and writes nothing) when no frame does. A frame's time is
     its segment's start plus its index over the segment's rate: the recorder writes at a
     constant rate for that reason."""
+    # PyAV and OpenCV load with the first clip, not with the services that plan and record
+    # exports (every start of the console reads those).
+    import cv2
+
     writer: ClipWriter | None = None
     frames, resized = 0, []
     first = last = start
@@ -135,6 +138,8 @@ def write_clip(segments: Sequence[SourceSegment], start: datetime, end: datetime
 def stamp_frame(frame: np.ndarray, camera_code: str, at: datetime) -> np.ndarray:
     """The frame with its camera and capture time burned in at the top left, white on a
     dark band, so the time travels with the picture whatever player shows it."""
+    import cv2
+
     text = f"{camera_code}  {at.astimezone(UTC):%Y-%m-%d %H:%M:%S}.{at.microsecond // 1000:03d} UTC"
     height = frame.shape[0]
     scale = max(0.3, height / 900)
@@ -155,6 +160,8 @@ class ClipWriter:
     loses its last row or column. Frames of another size are scaled to the first's."""
 
     def __init__(self, path: Path, fps: float, width: int, height: int) -> None:
+        import av
+
         private_file(path)  # evidence video: readable by the exporting account only
         self.path, self.fps = path, fps
         self.width, self.height = width - width % 2, height - height % 2
@@ -173,6 +180,10 @@ class ClipWriter:
 
     def write(self, frame: np.ndarray) -> bool:
         """Encodes one BGR frame; True when it had to be scaled to the clip's size."""
+        import av
+        import cv2
+        import numpy as np
+
         even = (frame.shape[1] - frame.shape[1] % 2, frame.shape[0] - frame.shape[0] % 2)
         scaled = even != (self.width, self.height)
         frame = (cv2.resize(frame, (self.width, self.height), interpolation=cv2.INTER_AREA)
@@ -191,6 +202,8 @@ class ClipWriter:
 
     def abandon(self) -> None:
         """A failed export leaves no half clip behind."""
+        import av
+
         with contextlib.suppress(av.FFmpegError):
             self._container.close()
         self.path.unlink(missing_ok=True)

@@ -99,3 +99,18 @@ def test_action_rechecks_the_roster(db: Database, settings: Settings, admin: Con
     perform(db, admin, roster.deactivate_person, "2006")
     assert_refused(db, lambda: query(db, other, roster.list_people), action="roster.list",
                    clause="A.3", match="no longer active", error=Refused)
+
+
+def test_unknown_badge_costs_a_real_verification() -> None:
+    """The written-out hash an unknown badge is checked against has the hasher's own
+    parameters, so such a refusal takes as long as a wrong password's."""
+    from argon2 import PasswordHasher, extract_parameters
+
+    from rtic_console.services import passwords
+
+    written, hasher = extract_parameters(passwords._DUMMY_HASH), PasswordHasher()
+    assert (written.type, written.time_cost, written.memory_cost, written.parallelism,
+            written.hash_len, written.salt_len) == (hasher.type, hasher.time_cost,
+                                                    hasher.memory_cost, hasher.parallelism,
+                                                    hasher.hash_len, hasher.salt_len)
+    assert not passwords.verify_password(None, "rtic-console timing equaliser")

@@ -40,6 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 START_TARGET_S = 2.0
 RSS_TARGET_MB = 400.0
 SLOPE_TARGET_MB_PER_H = 10.0  # "flat": under 20 MB more over a 2-hour run
+SLOPE_MIN_MINUTES = 10.0  # a shorter run's slope is its warming up and its noise
 WORKSTATION = "BENCH-WS"
 WALL_TILES = 9
 BARE_QT = ("import sys, time\n"
@@ -121,7 +122,9 @@ def child(url: str, badge: str, password: str, mode: str) -> int:
     app = qt_application()
     watcher = Watcher()
     app.installEventFilter(watcher)
-    return main(["--database", url])
+    # The demo: its own database, cameras and headless services (ingest, recorder, the ALPR
+    # simulator) in this process, its sergeant signed in by the demo itself.
+    return main(["demo"] if mode == "demo" else ["--database", url])
 
 
 def own_rss_mb() -> float:
@@ -254,15 +257,17 @@ def slope_mb_per_h(samples: list[tuple[float, float]]) -> float:
 
 
 def wall_figures(url: str, badge: str, password: str, minutes: float, every_s: float,
-                 work: Path) -> dict[str, Any]:
-    console = Console(url, badge, password, "wall", work / "config-wall")
+                 work: Path, mode: str = "wall") -> dict[str, Any]:
+    console = Console(url, badge, password, mode, work / f"config-{mode}")
     try:
         settled = console.wait_for(lambda: console.first("signed_in_settled"), "sign-in", 90)
         signed_in_mb = settled["rss_mb"]
 
         def live() -> bool:
             walls = [m for m in console.marks if m["mark"] == "wall"]
-            return bool(walls) and walls[-1]["live"] >= WALL_TILES - 1  # one drops out
+            # One stream drops out now and then; the demo's wall has 8 cameras, 2 of them a
+            # donor's (one closed by its hours).
+            return bool(walls) and walls[-1]["live"] >= (6 if mode == "demo" else WALL_TILES - 1)
 
         console.wait_for(live, "live wall", 90)
         started = time.monotonic()
@@ -386,6 +391,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         if args.minutes > 0:
             result["wall_3x3_sqlite"] = wall_figures(sqlite_url, badge, DEMO_PASSWORD,
                                                      args.minutes, args.every, work)
+        if args.demo_minutes > 0:
+            result["demo_wall"] = wall_figures("", badge, DEMO_PASSWORD, args.demo_minutes,
+                                               args.every, work, mode="demo")
     result["load_average_after"] = load_average()
     result["missed"] = missed(result)
     return result
@@ -400,7 +408,8 @@ def missed(result: dict[str, Any]) -> list[str]:
     if wall is not None:
         if wall["rss_max_mb"] > RSS_TARGET_MB:
             out.append(f"RSS with a 3×3 wall {wall['rss_max_mb']} MB > {RSS_TARGET_MB} MB")
-        if wall["slope_mb_per_h_second_half"] > SLOPE_TARGET_MB_PER_H:
+        if (wall["minutes"] >= SLOPE_MIN_MINUTES
+                and wall["slope_mb_per_h_second_half"] > SLOPE_TARGET_MB_PER_H):
             out.append(f"RSS grows {wall['slope_mb_per_h_second_half']} MB/h "
                        f"> {SLOPE_TARGET_MB_PER_H} MB/h")
     return out
@@ -412,8 +421,12 @@ def main() -> int:
         return child(url, badge, password, mode)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7, help="timed starts per database")
-    parser.add_argument("--minutes", type=float, default=3.0,
-                        help="the live wall's run (120 for the 2-hour run; 0: none)")
+    parser.add_argument("--minutes", type=float, default=SLOPE_MIN_MINUTES,
+                        help="the live wall's run (120 for the 2-hour run; 0: none); its "
+                             f"slope is held to the target from {SLOPE_MIN_MINUTES:g} minutes")
+    parser.add_argument("--demo-minutes", type=float, default=0.0,
+                        help="also `rtic-console demo` with its wall this long (the process "
+                             "holds the demo's ingest, recorder and simulators too; no target)")
     parser.add_argument("--every", type=float, default=5.0, help="seconds between RSS samples")
     parser.add_argument("--no-postgres", dest="postgres", action="store_false",
                         help="time the start on SQLite only")

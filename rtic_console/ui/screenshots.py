@@ -320,14 +320,7 @@ def render_solo(out: Path, names: list[str]) -> list[Path]:
     if unknown:
         raise SystemExit(f"no such scene: {', '.join(unknown)}; "
                          f"scenes: {', '.join(SOLO_SCENES)}")
-    out.mkdir(parents=True, exist_ok=True)
-    qt_application()
-    work = Path(tempfile.mkdtemp(prefix="rtic-shots-"))
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(work))
-    settings = Settings(database_url=f"sqlite:///{work / 'demo.db'}", workstation="RTIC-WS-01",
-                        map_tile_url="")
-    db = demo_database(work, settings)
-    enrol_demo_workstation(db, settings)
+    _, settings, db = _demo_workstation(out)
     runner = OperationRunner()
     bridge = ChangeBridge(db.bus)
     shots: list[Path] = []
@@ -344,7 +337,8 @@ def render_solo(out: Path, names: list[str]) -> list[Path]:
     return shots
 
 
-def render_all(out: Path) -> list[Path]:
+def _demo_workstation(out: Path) -> tuple[Path, Settings, Database]:
+    """A fresh demo database in a folder of its own, this workstation enrolled on it."""
     out.mkdir(parents=True, exist_ok=True)
     qt_application()
     work = Path(tempfile.mkdtemp(prefix="rtic-shots-"))
@@ -355,6 +349,11 @@ def render_all(out: Path) -> list[Path]:
                         map_tile_url="")
     db = demo_database(work, settings)
     enrol_demo_workstation(db, settings)
+    return work, settings, db
+
+
+def render_all(out: Path) -> list[Path]:
+    work, settings, db = _demo_workstation(out)
     cameras = CameraSimulator(len(WALL_ORDER) - 1).start()
     rtsp = start_rtsp_cameras()
     configure_demo_cameras(db, settings, cameras.port, rtsp)

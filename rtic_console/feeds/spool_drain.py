@@ -161,7 +161,7 @@ class SpoolDrainWorker(threading.Thread):
         if not self.index_loaded.is_set():
             with self._db.read() as session:
                 check_schema(session.connection())
-                size = self._engine.reload(session)
+            size = self._engine.reload(self._db)
             logger.info("hot list index loaded: %s entries", size)
             self.index_loaded.set()
             self._mark_ok(committed=False)

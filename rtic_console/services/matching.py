@@ -14,6 +14,7 @@ from rtic_console.domain.hotlist_index import HotListIndex, IndexRow, Match
 from rtic_console.domain.hotlists import ListKind
 from rtic_console.domain.reads import PlateRead
 from rtic_console.store.change_bus import Change, ChangeEvent
+from rtic_console.store.database import Database
 from rtic_console.store.models import HotList, HotListEntry
 
 logger = logging.getLogger(__name__)
@@ -48,11 +49,18 @@ class MatchingEngine:
         self.loaded_at = datetime.now(UTC)
         return len(self.index)
 
-    def reload(self, session: Session) -> int:
-        """`load`, dropping the queued changes it already includes (those queued before)."""
+    def reload(self, db: Database) -> int:
+        """`load`, dropping the queued changes it already includes (those queued before).
+
+        It opens its own read: a change queued (committed) before the count is in the
+        load's snapshot only if that snapshot starts after the count. A session that had
+        already read (SQLite's snapshot starts at its first read) would miss a change
+        committed in between, and dropping it would lose that entry until the next resync.
+        """
         with self._lock:
             seen = len(self._pending)
-        size = self.load(session)
+        with db.read() as session:
+            size = self.load(session)
         with self._lock:
             del self._pending[:seen]
         return size

@@ -245,9 +245,9 @@ class PtzPanel(QWidget):
         if not self._held:
             self._stop()
             return
-        moves = [_KEY_VELOCITY[Qt.Key(k)] for k in self._held]
-        self._continuous(tuple(max(-1.0, min(1.0, sum(m[i] for m in moves)))  # type: ignore[arg-type]
-                               for i in range(3)))
+        pan, tilt, zoom = (max(-1.0, min(1.0, sum(axis))) for axis in
+                           zip(*(_KEY_VELOCITY[Qt.Key(k)] for k in self._held), strict=True))
+        self._continuous((pan, tilt, zoom))
 
     def go_home(self) -> None:
         self.controller.send(PtzCommand(PtzMove.HOME))

@@ -9,7 +9,6 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -107,13 +106,16 @@ class _Receiver:
         content_type = request.headers.get(hdrs.CONTENT_TYPE)
         hint = request.query.get("topic") or request.path
         received = datetime.now(UTC)
-        parse = partial(parse_payload, body, content_type, fmt, received, path_hint=hint,
-                        limits=self._config.limits)
+        def judged() -> tuple[ParseResult, bool]:  # a large body off the event loop, whole
+            parsed = parse_payload(body, content_type, fmt, received, path_hint=hint,
+                                   limits=self._config.limits)
+            return parsed, self._hot(parsed, received)
+
         try:
             if len(body) <= _INLINE_PARSE_BYTES:
-                result = parse()
+                result, hot = judged()
             else:
-                result = await asyncio.get_running_loop().run_in_executor(None, parse)
+                result, hot = await asyncio.get_running_loop().run_in_executor(None, judged)
         except PayloadError as exc:
             # Quarantined through the spool too, so a refusal survives a database outage.
             refused = SpoolEntry(body, content_type, fmt, hint, f"webhook:{fmt}", received,
@@ -122,7 +124,7 @@ class _Receiver:
         if not (result.reads or result.heartbeats or result.rejected):
             return _reply(200, status="ignored", **_counts(result))
         entry = SpoolEntry(body, content_type, fmt, hint, f"webhook:{result.fmt}", received,
-                           hot=self._hot(result, received), parsed=result)
+                           hot=hot, parsed=result)
         return await self._spool(entry) or _reply(202, status="spooled", **_counts(result))
 
     async def _spool(self, entry: SpoolEntry) -> web.Response | None:

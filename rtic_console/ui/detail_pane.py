@@ -9,6 +9,8 @@ from html import escape
 from PySide6.QtGui import QTextOption
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
+from rtic_console.ui.theme import current_colors
+
 
 class DetailPane(QTextBrowser):
     """Shows (label, value) pairs, `placeholder` while nothing is selected. Values come from
@@ -27,8 +29,9 @@ class DetailPane(QTextBrowser):
 
     def show_pairs(self, title: str, pairs: Sequence[tuple[str, str]]) -> None:
         self._title, self._pairs = title, list(pairs)
+        muted = current_colors().muted  # the theme's, so labels read on dark themes too
         rows = "".join(
-            f"<tr><td style='padding:2px 10px 2px 0; color:#6b7280; white-space:nowrap'>"
+            f"<tr><td style='padding:2px 10px 2px 0; color:{muted}; white-space:nowrap'>"
             f"{escape(label)}</td><td style='padding:2px 0'>"
             f"{escape(value).replace(chr(10), '<br>')}</td></tr>" for label, value in pairs)
         self.setHtml(f"<p style='font-weight:600'>{escape(title or self._placeholder)}</p>"

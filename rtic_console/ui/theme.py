@@ -132,16 +132,22 @@ def contrast(a: QColor, b: QColor) -> float:
 
 def readable(color: QColor) -> QColor:
     """A text colour chosen for a light page, lightened until it reads (4.5:1) on a dark
-    theme's base; on a light theme it is returned as it is."""
-    base = QColor(_current.base)
+    theme's base; on a light theme it is returned as it is. Asked for every coloured cell at
+    every repaint, so each (colour, base) pair is worked out once."""
+    return QColor.fromRgba(_readable_rgba(color.rgba(), _current.base))
+
+
+@cache
+def _readable_rgba(rgba: int, base_name: str) -> int:
+    base, color = QColor(base_name), QColor.fromRgba(rgba)
     if base.lightness() >= 128:
-        return color
+        return rgba
     hue, saturation, lightness, alpha = color.getHslF()
     result = QColor(color)
     while contrast(result, base) < 4.5 and lightness < 0.95:
         lightness = min(0.95, lightness + 0.05)
         result = QColor.fromHslF(max(hue, 0.0), saturation, lightness, alpha)
-    return result
+    return result.rgba()
 
 
 def parse_theme(value: object) -> Theme:

@@ -41,8 +41,17 @@ def default_settings_path() -> Path:
     return platformdirs.user_config_path(APP_NAME, appauthor=False) / "settings.toml"
 
 
+def settings_file() -> Path:
+    """The settings file this process reads: RTIC_SETTINGS when set, else the default."""
+    return Path(os.environ.get("RTIC_SETTINGS") or default_settings_path())
+
+
+def default_database_file() -> Path:
+    return default_data_dir() / "rtic-console.db"
+
+
 def default_database_url() -> str:
-    return f"sqlite:///{default_data_dir() / 'rtic-console.db'}"
+    return f"sqlite:///{default_database_file()}"
 
 
 @dataclass(frozen=True)
@@ -188,7 +197,7 @@ def _refuse_file_password(path: Path, key: str, url: object) -> None:
 def load_settings(path: Path | None = None, **overrides: Any) -> Settings:
     """Defaults, then the TOML file, then RTIC_* variables, then explicit overrides."""
     values: dict[str, Any] = {}
-    path = path or Path(os.environ.get("RTIC_SETTINGS", default_settings_path()))
+    path = path or settings_file()
     if path.exists():
         try:
             values.update(tomllib.loads(path.read_text(encoding="utf-8")))

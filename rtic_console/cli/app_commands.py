@@ -6,10 +6,9 @@ import argparse
 import os
 import shutil
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 from rtic_console.cli.session import CliRefusal, CliSession
-from rtic_console.config import default_database_url, default_settings_path
+from rtic_console.config import default_database_file, settings_file
 from rtic_console.domain.roles import Role, parse_role
 
 
@@ -27,11 +26,10 @@ def open_console(args: argparse.Namespace, cli: CliSession) -> int:
 
     # A machine with no settings and no database yet; one that has used the default
     # embedded file without a settings file goes on using it.
-    settings_file = Path(os.environ.get("RTIC_SETTINGS") or default_settings_path())
-    default_file = Path(default_database_url().removeprefix("sqlite:///"))
+    settings_path = settings_file()
     first_run = (args.database is None and not os.environ.get("RTIC_DATABASE_URL")
-                 and not settings_file.exists() and not default_file.exists())
-    return run_console(cli.settings, first_run_settings=settings_file if first_run else None)
+                 and not settings_path.exists() and not default_database_file().exists())
+    return run_console(cli.settings, first_run_settings=settings_path if first_run else None)
 
 
 def _demo(args: argparse.Namespace, cli: CliSession) -> int:

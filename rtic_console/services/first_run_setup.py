@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from rtic_console.config import Settings, default_database_url
+from rtic_console.config import Settings, default_database_file
 from rtic_console.services.auth import roster_is_empty
 from rtic_console.services.context import Context, InputRejected
 from rtic_console.services.runner import perform
@@ -59,7 +59,7 @@ class DatabaseReady:
 
 
 def default_choice() -> DatabaseChoice:
-    return DatabaseChoice(sqlite_file=Path(default_database_url().removeprefix("sqlite:///")))
+    return DatabaseChoice(sqlite_file=default_database_file())
 
 
 def prepare_database(choice: DatabaseChoice) -> DatabaseReady:

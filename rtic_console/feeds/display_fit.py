@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-import av
+from typing import TYPE_CHECKING
+
 import cv2
 import numpy as np
-from av.video.reformatter import VideoReformatter
+
+if TYPE_CHECKING:  # PyAV only for RTSP sources, which load it themselves
+    import av
+    from av.video.reformatter import VideoReformatter
 
 # Every camera has a capture thread of its own, which is all the parallelism a wall needs.
 # OpenCV's own pool splits each small resize across threads that spin while they wait for

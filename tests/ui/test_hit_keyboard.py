@@ -362,7 +362,8 @@ def test_f8_and_f9_say_why_when_their_button_is_not_open(qtbot, console_session,
     press(Key.Key_F2)
     qtbot.waitUntil(lambda: focused() is panel.cad, timeout=5000)
     press(Key.Key_F9)  # claimed, no step recorded: confirm is not open yet
-    assert "once the four steps are recorded" in panel.message.text()
+    assert ("cannot be confirmed before all four steps are done; missing step 1, 2, 3, 4 "
+            "(D.6.a)") in panel.message.text()
     assert focused() is panel.cad
     press(Key.Key_F8)  # now it is: the closing choice takes the focus
     assert focused() is panel.closing

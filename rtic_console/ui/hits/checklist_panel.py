@@ -29,11 +29,13 @@ from rtic_console.domain.checklist import (
     OPEN_STATUSES,
     OUTCOME_TITLES,
     STEP_TITLES,
+    ChecklistRefusal,
     HitStatus,
     QueryOutcome,
     Step,
     StepInput,
     asks_recovery_call,
+    check_confirm_allowed,
     compass_point,
 )
 from rtic_console.domain.roles import Permission
@@ -41,7 +43,7 @@ from rtic_console.services import hits as hit_service
 from rtic_console.services.hits import HitDetail, HitView
 from rtic_console.ui.console_session import ConsoleSession
 from rtic_console.ui.hits.broadcast_time_input import BroadcastTimeInput
-from rtic_console.ui.widgets import MessageLine, describe_error
+from rtic_console.ui.widgets import MessageLine, describe_error, sentence
 
 CHOOSE = "— choose —"  # the empty first choice: nothing is chosen for the dispatcher
 CLOSINGS = ((HitStatus.MISREAD, "Misread: the photo does not match the read"),
@@ -255,11 +257,11 @@ class ChecklistPanel(QWidget):
         detail = self._detail
         if detail is None or not self.can_work or detail.hit.status not in OPEN_STATUSES:
             return
-        hit = detail.hit
+        hit, me = detail.hit, self._session.ctx.actor.badge
         if hit.status is HitStatus.NEW:
             text = ("Claim this hit first (F2): only the dispatcher who claimed a hit records "
                     "its steps, confirms it or closes it (D.6.a).")
-        elif hit.claimed_by != self._session.ctx.actor.badge:
+        elif hit.claimed_by != me:
             text = (f"Hit #{hit.id} is claimed by {hit.claimed_by}: only they confirm or "
                     "close it (D.6.a).")
         elif closing:
@@ -267,9 +269,16 @@ class ChecklistPanel(QWidget):
         elif hit.informational:
             text = ("A special hot list hit is informational only (I.1): it is never "
                     "confirmed; close it with a reason (F8).")
-        else:
-            text = ("Confirm opens once the four steps are recorded and the CLETS/NCIC "
-                    "checks found the plate still wanted (D.6.a).")
+        else:  # why confirming is refused, by the rule the service applies
+            steps = {s.step: s for s in detail.steps}
+            checks = steps.get(Step.RECORD_CHECKS)
+            try:
+                check_confirm_allowed(hit.status, hit.claimed_by, me, set(steps),
+                                      checks.data.get("outcome") if checks else None)
+            except ChecklistRefusal as refusal:
+                text = f"{sentence(str(refusal))} ({refusal.clause})"
+            else:
+                return
         self.message.show_error(text)
 
     def _press(self, button: QPushButton) -> bool:

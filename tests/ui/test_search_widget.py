@@ -20,6 +20,7 @@ from rtic_console.store.audit_log import AuditFilter, list_events
 from rtic_console.store.database import Database
 from rtic_console.store.models import SearchRecord
 from rtic_console.ui.audit_viewer import AuditViewerWidget
+from rtic_console.ui.search import result_detail
 from rtic_console.ui.search.other_use_requests_widget import (
     OtherUseRequestsWidget,
 )
@@ -365,3 +366,18 @@ def test_recorded_video_near_a_result_opens_in_playback_for_evidence_collection(
     assert dialog is not None and dialog.purpose.currentData() == "evidence_collection"
     assert dialog.reference.text() == "26-0777"
     dialog.close()
+
+
+def test_arrowing_through_results_opens_and_audits_only_the_read_stopped_on(
+        qtbot, screen: SearchWidget, db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(result_detail, "OPEN_AFTER_MS", 1500)  # generous on a loaded machine
+    choose(screen, SearchPurpose.STOLEN_VEHICLE_OR_PLATE)
+    screen.form.plate.setText("7ab*")
+    run(qtbot, screen)
+    screen.table.selectRow(0)
+    qtbot.wait(400)  # arrowing on: a person's pace, not a stop
+    screen.table.selectRow(1)
+    qtbot.waitUntil(lambda: screen.detail.detail is not None, timeout=WAIT)
+    second = screen.model.row_at(screen.proxy.mapToSource(screen.proxy.index(1, 0)).row())
+    assert screen.detail.detail.id == second.detection_id
+    assert [e.object_id for e in audited(db, "detection.view")] == [str(second.detection_id)]

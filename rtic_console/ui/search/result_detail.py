@@ -3,7 +3,7 @@ live map, and recorded video of the cameras near it at its time."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import (
     QLabel,
@@ -29,6 +29,7 @@ from rtic_console.ui.map.detection_panel import PANEL_WIDTH, DetectionPanel, loa
 from rtic_console.ui.wall.playback_dialog import PlaybackDialog
 from rtic_console.ui.widgets import MessageLine, describe_error
 
+OPEN_AFTER_MS = 250  # a selection held this long opens its read
 
 class SearchResultDetail(QScrollArea):
     """Opened by selecting a result; every opening of a read is audited (detection.view)."""
@@ -74,8 +75,21 @@ class SearchResultDetail(QScrollArea):
         column.addStretch(1)
         self.setWidget(body)
         self.hide()
+        # Arrowing through results opens (and audits) only the read the person stops on.
+        self._wanted: tuple[int, str | None, str] | None = None
+        self._settle = QTimer(self)
+        self._settle.setSingleShot(True)
+        self._settle.timeout.connect(self._open_wanted)
 
     def open_read(self, detection_id: int, search_purpose: str | None, case_number: str) -> None:
+        self._wanted = (detection_id, search_purpose, case_number)
+        self._settle.start(OPEN_AFTER_MS)
+
+    @Slot()
+    def _open_wanted(self) -> None:
+        if self._wanted is None:
+            return
+        detection_id, search_purpose, case_number = self._wanted
         self.search_purpose, self.case_number = search_purpose, case_number
         self.message.clear_message()
         session = self._session

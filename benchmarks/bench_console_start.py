@@ -344,7 +344,6 @@ def seed(url: str, camera_port: int | None, rtsp: Any) -> None:
 @contextmanager
 def demo_cameras() -> Iterator[tuple[int, Any]]:
     from rtic_console.demo_cameras import start_camera_simulator, start_rtsp_cameras
-    from rtic_console.demo_runtime import stop_process
 
     process, port = start_camera_simulator(WALL_TILES)
     rtsp = None
@@ -354,7 +353,7 @@ def demo_cameras() -> Iterator[tuple[int, Any]]:
     finally:
         if rtsp is not None:
             rtsp.stop()
-        stop_process(process)
+        process.stop()
 
 
 def load_average() -> list[float]:

@@ -1,0 +1,129 @@
+"""The bulk path (COPY on PostgreSQL) stores exactly what the row path stores, and a read
+another writer stores while the COPY is under way is skipped, not doubled or fatal."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select, text
+
+from rtic_console.domain.reads import PlateRead, VehicleInfo
+from rtic_console.services.ingest import COPY_THRESHOLD, IngestOutcome, ingest_reads
+from rtic_console.services.matching import MatchingEngine
+from rtic_console.store.database import Database, open_database
+from rtic_console.store.migrations import upgrade
+from rtic_console.store.models import Detection
+
+# Text a CSV or COPY writer must quote or escape, and text that must stay text.
+AWKWARD = ('a,b', 'say "hi"', "back\\slash", "\\N", "NULL", "Émile ß", "'; DROP TABLE x; --")
+
+
+def _reads(count: int, prefix: str, at: datetime) -> list[PlateRead]:
+    return [PlateRead(source="openalpr", source_id=f"{prefix}-{AWKWARD[i % len(AWKWARD)]}-{i}",
+                      plate=f"7BLK{i:03d}", plate_raw=f"7blk {AWKWARD[i % len(AWKWARD)]}"[:40],
+                      state="CA" if i % 3 else None, confidence=0.5 + (i % 50) / 100,
+                      captured_at=at - timedelta(seconds=i),
+                      device_ref=f"ALPR,{AWKWARD[i % len(AWKWARD)]}"[:80],
+                      latitude=None if i % 4 == 0 else 38.5 + i / 1e5,
+                      longitude=None if i % 4 == 0 else -121.4 - i / 1e5,
+                      direction_deg=None if i % 5 == 0 else float(i % 360),
+                      candidates=(("7BLK" + f"{i:03d}", 0.9), ("7BIK" + f"{i:03d}", 0.4)),
+                      vehicle=VehicleInfo(color=AWKWARD[i % len(AWKWARD)], make="Ford"
+                                          if i % 2 else None, year="2019"))
+            for i in range(count)]
+
+
+def _stored(db: Database) -> list[tuple[object, ...]]:
+    with db.read() as session:
+        return [tuple(row) for row in session.execute(
+            select(Detection.source_id, Detection.plate, Detection.plate_raw, Detection.state,
+                   Detection.confidence, Detection.captured_at, Detection.device_ref,
+                   Detection.latitude, Detection.longitude, Detection.direction_deg,
+                   Detection.candidates, Detection.vehicle, Detection.vehicle_color,
+                   Detection.vehicle_make, Detection.vehicle_body)
+            .order_by(Detection.source_id))]
+
+
+@pytest.mark.parametrize("count", [3, COPY_THRESHOLD])
+def test_every_value_is_stored_as_read(db: Database, count: int) -> None:
+    at = datetime.now(UTC).replace(microsecond=123456)
+    reads = _reads(count, "copy", at)
+    with db.write() as session:
+        outcome = ingest_reads(session, reads, MatchingEngine(), datetime.now(UTC), "test")
+    assert outcome.stored == count
+    rows = _stored(db)
+    expected = sorted(
+        (r.source_id, r.plate, r.plate_raw, r.state, r.confidence, r.captured_at, r.device_ref,
+         r.latitude, r.longitude, r.direction_deg, [list(c) for c in r.candidates],
+         {k: v for k, v in (("color", r.vehicle.color), ("make", r.vehicle.make),
+                            ("year", r.vehicle.year)) if v},
+         r.vehicle.color.strip().lower(), r.vehicle.make.lower() if r.vehicle.make else None,
+         None) for r in reads)
+    assert len(rows) == count
+    for row, want in zip(rows, expected, strict=True):
+        got = list(row)
+        got[5] = got[5].replace(tzinfo=UTC) if got[5].tzinfo is None else got[5]
+        got[10], got[11] = json.loads(got[10]), json.loads(got[11])
+        assert tuple(got) == want
+
+
+@pytest.fixture
+def pg_db(pg_url: str) -> Iterator[Database]:
+    """The bulk COPY path is PostgreSQL's."""
+    database = open_database(pg_url, interactive=False)
+    upgrade(database)
+    try:
+        yield database
+    finally:
+        database.dispose()
+
+
+def test_a_read_another_writer_stores_meanwhile_is_skipped(pg_db: Database) -> None:
+    db = pg_db
+    at = datetime.now(UTC).replace(microsecond=0)
+    reads = _reads(COPY_THRESHOLD, "race", at)
+    taken = reads[7]
+    with db.engine.connect() as other:  # another writer, its insert not yet committed
+        other.execute(text(
+            "INSERT INTO detections (source_format, source_id, plate, plate_raw, confidence, "
+            "captured_at, received_at, device_ref, candidates, vehicle) VALUES ('openalpr', "
+            ":sid, :plate, :plate, 0.9, :at, :at, 'other', '[]', '{}')"),
+            {"sid": taken.source_id, "plate": taken.plate, "at": taken.captured_at})
+        outcome: list[IngestOutcome] = []
+        failure: list[BaseException] = []
+
+        def ingest() -> None:
+            try:
+                with db.write() as session:
+                    outcome.append(ingest_reads(session, reads, MatchingEngine(),
+                                                datetime.now(UTC), "test"))
+            except BaseException as exc:  # reported by the assertion below
+                failure.append(exc)
+
+        worker = threading.Thread(target=ingest)
+        worker.start()
+        _wait_until_blocked_on_a_lock(db)
+        other.commit()  # the COPY's row now breaks the unique key
+        worker.join(30)
+    assert not failure, failure
+    assert outcome[0].stored == COPY_THRESHOLD - 1 and outcome[0].duplicates == 1
+    with db.read() as session:
+        assert session.scalar(select(func.count()).select_from(Detection)) == COPY_THRESHOLD
+        assert session.scalar(select(Detection.device_ref).where(
+            Detection.source_id == taken.source_id)) == "other"
+
+
+def _wait_until_blocked_on_a_lock(db: Database) -> None:
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        with db.engine.connect() as probe:
+            if probe.scalar(text("SELECT count(*) FROM pg_stat_activity WHERE datname = "
+                                 "current_database() AND wait_event_type = 'Lock'")):
+                return
+        time.sleep(0.02)
+    raise AssertionError("the ingest never waited for the other writer's row")

@@ -26,6 +26,7 @@ PLACEHOLDER_PLATES = frozenset(
 
 _STRIP = re.compile(r"[\s\-.*·_]+")
 _PLATE_OK = re.compile(r"[A-Z0-9]+")
+_CANONICAL = re.compile(rf"[A-Z0-9]{{1,{MAX_PLATE_LENGTH}}}")
 
 US_STATES = frozenset({
     "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN",
@@ -40,6 +41,8 @@ MX_STATES = frozenset({"MX"})
 KNOWN_REGIONS = US_STATES | CA_PROVINCES | MX_STATES
 # Government and special issuers that appear in NCIC LIS fields.
 SPECIAL_ISSUERS = frozenset({"US", "DP"})
+# Every code normalize_state can return.
+STATE_CODES = KNOWN_REGIONS | SPECIAL_ISSUERS
 
 
 class InvalidPlate(ValueError):
@@ -55,6 +58,8 @@ def normalize_plate(raw: object) -> str:
     """Return the canonical plate, or raise InvalidPlate naming what is wrong."""
     if not isinstance(raw, str):
         raise InvalidPlate(f"plate must be text, got {type(raw).__name__}")
+    if _CANONICAL.fullmatch(raw):  # most reads: already canonical, nothing to clean
+        return raw
     plate = clean_plate(raw)
     if not plate:
         raise InvalidPlate("plate is empty")
@@ -64,6 +69,11 @@ def normalize_plate(raw: object) -> str:
         bad = sorted({c for c in plate if not ("A" <= c <= "Z" or "0" <= c <= "9")})
         raise InvalidPlate(f"plate has characters a plate cannot hold: {''.join(bad)!r}")
     return plate
+
+
+def is_canonical_plate(value: object) -> bool:
+    """True for text normalize_plate returns unchanged."""
+    return isinstance(value, str) and _CANONICAL.fullmatch(value) is not None
 
 
 def is_placeholder(plate: str) -> bool:
@@ -78,6 +88,8 @@ def normalize_state(raw: object) -> str | None:
     """
     if not isinstance(raw, str):
         return None
+    if raw in STATE_CODES:  # most reads: already a code
+        return raw
     code = raw.strip().upper()
     if not code:
         return None
@@ -85,7 +97,7 @@ def normalize_state(raw: object) -> str | None:
         code = code.rsplit("-", 1)[1]
     if len(code) != 2:
         return None
-    if code in KNOWN_REGIONS or code in SPECIAL_ISSUERS:
+    if code in STATE_CODES:
         return code
     # Hot lists write letter O as digit 0 ('0H' for Ohio).
     fixed = code.replace("0", "O")

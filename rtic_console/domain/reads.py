@@ -10,7 +10,12 @@ from datetime import datetime, timedelta
 from types import MappingProxyType
 from typing import NamedTuple
 
-from rtic_console.domain.plates import InvalidPlate, normalize_plate, normalize_state
+from rtic_console.domain.plates import (
+    STATE_CODES,
+    InvalidPlate,
+    is_canonical_plate,
+    normalize_plate,
+)
 
 IMAGE_KINDS = ("plate", "vehicle", "overview")
 # Every supported vendor sends JPEG, and the store keeps images as JPEG.
@@ -143,6 +148,8 @@ def _check_range(name: str, value: object, low: float, high: float) -> None:
 
 
 def _check_plate(name: str, value: object) -> None:
+    if is_canonical_plate(value):
+        return
     try:
         canonical = normalize_plate(value)
     except InvalidPlate as exc:
@@ -173,7 +180,7 @@ def validate_read(read: PlateRead, now: datetime, limits: ReadLimits | None = No
     for name, limit in TEXT_LIMITS.items():
         _check_text(name, getattr(read, name), limit)
     _check_plate("plate", read.plate)
-    if read.state is not None and normalize_state(read.state) != read.state:
+    if read.state is not None and read.state not in STATE_CODES:
         raise ReadRejected("state", "must be a known two-letter region code or unknown")
     _check_unit("confidence", read.confidence)
     _check_time(read, now, limits)

@@ -81,23 +81,35 @@ def number(value: object, name: str) -> float | None:
         except OverflowError:
             raise ReadRejected(name, "is too large") from None
     elif isinstance(value, str):
-        cleaned = value.strip()
-        if not cleaned:
+        found = _decimal(value, name)
+        if found is None:
             return None
-        # Locale-formatted feeds write 45,52 for 45.52.
-        if cleaned.count(",") == 1 and "." not in cleaned:
-            cleaned = cleaned.replace(",", ".")
-        if len(cleaned) > MAX_NUMBER_TEXT:
-            raise ReadRejected(name, "is too long to be a number")
-        try:
-            result = float(cleaned)
-        except ValueError:
-            raise ReadRejected(name, f"is not a number: {brief(value)}") from None
+        result = found
     else:
         raise ReadRejected(name, f"must be a number, got {type(value).__name__}")
     if not math.isfinite(result):
         raise ReadRejected(name, "must be finite")
     return result
+
+
+def _decimal(value: str, name: str) -> float | None:
+    if len(value) <= MAX_NUMBER_TEXT:
+        try:  # most values: plain decimal text, surrounding blanks and all
+            return float(value)
+        except ValueError:
+            pass
+    cleaned = value.strip()
+    if not cleaned:
+        return None
+    # Locale-formatted feeds write 45,52 for 45.52.
+    if cleaned.count(",") == 1 and "." not in cleaned:
+        cleaned = cleaned.replace(",", ".")
+    if len(cleaned) > MAX_NUMBER_TEXT:
+        raise ReadRejected(name, "is too long to be a number")
+    try:
+        return float(cleaned)
+    except ValueError:
+        raise ReadRejected(name, f"is not a number: {brief(value)}") from None
 
 
 def confidence(value: object, name: str, *, scale: float) -> float:
@@ -246,4 +258,4 @@ def _base64(value: object, kind: str, limits: ReadLimits) -> bytes:
 
 def composite_id(*parts: object) -> str:
     """A deterministic read id from the fields that identify it, for vendors that send none."""
-    return "|".join("-" if part is None else str(part) for part in parts)
+    return "|".join(["-" if part is None else str(part) for part in parts])

@@ -1,7 +1,8 @@
 """Bulk ingest of a reads file into PostgreSQL with matching, as `rtic-console ingest` does.
 
-Target: >= 5,000 reads/s on a 2-core machine. The figures split the time between parsing
-the file and storing and matching the reads, so a shortfall says where to look.
+Targets: >= 5,000 reads/s on a 2-core machine, and ingest >= 50% of a raw COPY (issue 18).
+`parse_us_per_read` is the parse alone, timed before the ingest; the ingest parses a chunk
+while it stores the one before, so its time is not the parse's plus the store's.
 
 In the same run, the rows the ingest stored are copied out, the table emptied, and the same
 rows written back by a raw COPY into the same table (partitioned by week on PostgreSQL, with
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import os
 import random
 import sys
 import tempfile
@@ -32,7 +34,7 @@ from rtic_console.services.matching import MatchingEngine
 from rtic_console.store.database import Database
 from rtic_console.store.models import Detection, Hit
 
-TARGETS = {"reads_per_second_min": 5000.0}
+TARGETS = {"reads_per_second_min": 5000.0, "ingest_to_copy_min": 0.5}
 DEVICES = [f"ALPR-FX-{i:02d}" for i in range(1, 9)]
 LETTERS = "ABCDEFGHJKLMNPRSTUVWXYZ"
 
@@ -107,14 +109,15 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         "chunk_rows": ingest_commands.CSV_CHUNK_ROWS, "seconds": round(total_s, 2),
         "reads_per_second": round(rate),
         "parse_us_per_read": round(parse_s / args.count * 1e6, 1),
-        "store_and_match_us_per_read": round((total_s - parse_s) / args.count * 1e6, 1),
+        "ingest_us_per_read": round(total_s / args.count * 1e6, 1),
         "raw_copy_reads_per_second": round(copy_rate),
         "ingest_to_copy": round(rate / copy_rate, 3),
         "partitioned": partitioned,
         "stored": stored, "rejected": len(report.rejected), "hits_expected": expected_hits,
         "hits_created": hits,
+        "load_average": [round(x, 2) for x in os.getloadavg()], "targets": TARGETS,
         "meets_targets": rate >= TARGETS["reads_per_second_min"] and stored == args.count
-        and hits == expected_hits,
+        and hits == expected_hits and rate / copy_rate >= TARGETS["ingest_to_copy_min"],
     }
 
 

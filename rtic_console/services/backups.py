@@ -10,6 +10,7 @@ with the server's own tools (USER_GUIDE.md, "Backups"), never from a workstation
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from pathlib import Path
 
 from alembic.script import ScriptDirectory
 from alembic.util.exc import CommandError
+from sqlalchemy.exc import SQLAlchemyError
 
 from rtic_console.config import Settings
 from rtic_console.paths import MIGRATIONS_DIR
@@ -29,8 +31,12 @@ from rtic_console.store.migrations import current_revision, head_revision, upgra
 from rtic_console.store.private_files import private_file
 from rtic_console.store.sqlite_guard import UnusableDatabaseFile, check_sqlite_file
 
+logger = logging.getLogger(__name__)
+
 BACKUP = "database.backup"
+BACKUP_FAILED = "database.backup_failed"
 RESTORE = "database.restore"
+RESTORE_REFUSED = "database.restore_refused"
 POSTGRES_REFUSAL = (
     "backup and restore copy the embedded (SQLite) database; this console uses PostgreSQL, "
     "which is backed up on the server with pg_dump or a base backup, with the audit anchor "
@@ -80,6 +86,14 @@ def back_up(db: Database, settings: Settings, out: Path) -> CopyChecked:
         checked = verify_copy(partial, settings)
         _self_contained(partial)
         os.replace(partial, out)
+    except (InputRejected, OSError, sqlite3.Error) as exc:
+        # The trail already says a backup began (the copy holds that event): it must also
+        # say that this one produced no file.
+        with db.write() as session:
+            append_event(session, actor_badge=None, workstation=settings.workstation,
+                         action=BACKUP_FAILED, object_type="database", object_id=source.name,
+                         reason=_why(exc), details={"to": str(out)})
+        raise
     finally:
         partial.unlink(missing_ok=True)
     return CopyChecked(out, checked.revision, checked.trail)
@@ -89,13 +103,13 @@ def restore(settings: Settings, backup: Path) -> Restored:
     """Replace the embedded database with a verified copy of `backup`; the console and the
     ingest service must be stopped (the guide says so)."""
     target = sqlite_path(settings.database_url)
-    if not backup.is_file():
-        raise InputRejected(f"{backup} is not a file")
-    if backup.resolve() == target.resolve():
-        raise InputRejected(f"{backup} is the database itself; give a backup file")
     staged = target.with_name(target.name + ".restoring")
     staged.unlink(missing_ok=True)
     try:
+        if not backup.is_file():
+            raise InputRejected(f"{backup} is not a file")
+        if backup.resolve() == target.resolve():
+            raise InputRejected(f"{backup} is the database itself; give a backup file")
         _check_file(backup)
         _online_copy(backup, staged)
         checked = verify_copy(staged, settings, upgrade_older=True)
@@ -103,6 +117,9 @@ def restore(settings: Settings, backup: Path) -> Restored:
         for suffix in ("-wal", "-shm"):
             Path(f"{target}{suffix}").unlink(missing_ok=True)
         os.replace(staged, target)
+    except (InputRejected, OSError, sqlite3.Error) as exc:
+        _record_refused_restore(settings, target, backup, _why(exc))
+        raise
     finally:
         staged.unlink(missing_ok=True)
     db = open_database(f"sqlite:///{target}")
@@ -117,6 +134,27 @@ def restore(settings: Settings, backup: Path) -> Restored:
     finally:
         db.dispose()
     return Restored(checked, kept)
+
+
+def _why(exc: BaseException) -> str:
+    return str(exc) if isinstance(exc, InputRejected) else f"{type(exc).__name__}: {exc}"
+
+
+def _record_refused_restore(settings: Settings, target: Path, backup: Path, why: str) -> None:
+    """The refusal goes into the database that stays in place, when it can take it: a
+    database too broken to open is the one case left to the command's own error."""
+    try:
+        check_sqlite_file(target)
+        db = open_database(f"sqlite:///{target}")
+        try:
+            with db.write() as session:
+                append_event(session, actor_badge=None, workstation=settings.workstation,
+                             action=RESTORE_REFUSED, object_type="database",
+                             object_id=target.name, reason=why, details={"from": str(backup)})
+        finally:
+            db.dispose()
+    except (UnusableDatabaseFile, OSError, SQLAlchemyError) as exc:
+        logger.warning("the refused restore could not be recorded in %s: %s", target, exc)
 
 
 def verify_copy(path: Path, settings: Settings, *, upgrade_older: bool = False) -> CopyChecked:

@@ -41,6 +41,13 @@ def actions(url: str) -> list[str]:
         return [r[0] for r in conn.execute("SELECT action FROM audit_events ORDER BY seq")]
 
 
+def last_event(url: str) -> dict[str, str]:
+    with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
+        conn.row_factory = sqlite3.Row
+        return dict(conn.execute("SELECT * FROM audit_events ORDER BY seq DESC LIMIT 1")
+                    .fetchone())
+
+
 def test_backup_then_restore_round_trip(live: str, tmp_path: Path, capsys) -> None:
     out = tmp_path / "copies" / "monday.sqlite3"
     out.parent.mkdir()
@@ -75,6 +82,22 @@ def test_a_backup_is_one_self_contained_file(live: str, tmp_path: Path, capsys) 
     with sqlite3.connect(live.removeprefix("sqlite:///")) as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
+def test_a_backup_that_fails_says_so_in_the_trail(live: str, tmp_path: Path, capsys) -> None:
+    """The trail records a backup before the copy (so the copy holds it); when the copy is
+    refused, the trail must not read as if a backup had been made."""
+    db = open_database(live)
+    try:
+        tamper(db, "UPDATE audit_events SET reason = 'edited' WHERE seq = 1")
+    finally:
+        db.dispose()
+    out = tmp_path / "b.sqlite3"
+    code, _, err = run(capsys, "--database", live, "backup", "--out", str(out))
+    assert code == 2 and "does not verify" in err and not out.exists()
+    assert not list(tmp_path.glob("b.sqlite3*"))
+    assert actions(live)[-2:] == ["database.backup", "database.backup_failed"]
+    assert "does not verify" in last_event(live)["reason"]
+
+
 def test_backup_never_overwrites(live: str, tmp_path: Path, capsys) -> None:
     out = tmp_path / "b.sqlite3"
     out.write_text("keep me")
@@ -90,11 +113,14 @@ def test_restore_refuses_a_tampered_trail(live: str, tmp_path: Path, capsys) -> 
         tamper(copy, "UPDATE audit_events SET reason = 'edited' WHERE seq = 1")
     finally:
         copy.dispose()
-    before = Path(live.removeprefix("sqlite:///")).read_bytes()
+    before = actions(live)
     code, _, err = run(capsys, "--database", live, "restore", str(out))
     assert code == 2 and "does not verify" in err and "nothing was replaced" in err
-    assert Path(live.removeprefix("sqlite:///")).read_bytes() == before
-    assert not list(tmp_path.glob("*before-restore*"))
+    assert names(live) == ["Sgt. First"] and not list(tmp_path.glob("*before-restore*"))
+    # The database left in place records the refusal, and its trail still verifies.
+    assert actions(live) == [*before, "database.restore_refused"]
+    assert "does not verify" in last_event(live)["reason"]
+    assert run(capsys, "--database", live, "audit", "verify")[0] == 0
 
 
 def test_restore_refuses_a_newer_schema(live: str, tmp_path: Path, capsys) -> None:
@@ -112,6 +138,7 @@ def test_restore_refuses_a_file_that_is_not_a_database(live: str, tmp_path: Path
     junk.write_bytes(b"not a database at all" * 10)
     code, _, err = run(capsys, "--database", live, "restore", str(junk))
     assert code == 2 and "not an SQLite database" in err
+    assert actions(live)[-1] == "database.restore_refused"
 
 
 @pytest.mark.postgres

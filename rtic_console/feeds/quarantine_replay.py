@@ -3,11 +3,15 @@ the formats live, then stored through the ingest path by the audited service."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from rtic_console.feeds.read_formats import PayloadError, parse_payload
 from rtic_console.services.context import Context
+from rtic_console.services.matching import MatchingEngine
 from rtic_console.services.quarantine_review import (
     ReplayOutcome,
     payload_for_replay,
+    refuse_replay,
     replay_payload,
 )
 from rtic_console.services.runner import perform, query
@@ -22,5 +26,10 @@ def replay_quarantined(db: Database, ctx: Context, quarantine_id: int) -> Replay
     try:
         result = parse_payload(payload.raw, payload.content_type, "auto", path_hint=hint)
     except PayloadError as exc:
-        return perform(db, ctx, replay_payload, quarantine_id, (), (), problem=exc.reason)
-    return perform(db, ctx, replay_payload, quarantine_id, result.reads, result.heartbeats)
+        return perform(db, ctx, refuse_replay, quarantine_id, exc.reason)
+    # Matched and grouped as the ingest service on this machine does, with the hot list
+    # loaded in its own read: a big list is not read while the write transaction is open.
+    engine = MatchingEngine(group_window=timedelta(minutes=ctx.settings.hit_group_minutes))
+    engine.reload(db)
+    return perform(db, ctx, replay_payload, quarantine_id, result.reads, result.heartbeats,
+                   engine)

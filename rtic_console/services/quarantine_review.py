@@ -6,6 +6,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import NoReturn
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
@@ -14,7 +15,6 @@ from rtic_console.domain.reads import Heartbeat, PlateRead
 from rtic_console.domain.roles import Permission
 from rtic_console.services.auth import authorize
 from rtic_console.services.context import Context, InputRejected, service_action
-from rtic_console.services.hit_grouping import GROUP_WINDOW
 from rtic_console.services.ingest import IngestOutcome, ingest_reads, quarantine, record_heartbeats
 from rtic_console.services.matching import MatchingEngine
 from rtic_console.services.staged_files import publish_on_commit, staged_file
@@ -131,19 +131,13 @@ def payload_for_replay(session: Session, ctx: Context,
 @service_action("quarantine.replay")
 def replay_payload(session: Session, ctx: Context, quarantine_id: int,
                    reads: Sequence[PlateRead], heartbeats: Sequence[Heartbeat],
-                   problem: str | None = None) -> ReplayOutcome:
+                   engine: MatchingEngine) -> ReplayOutcome:
     """A quarantined payload parsed again goes through the ingest path like any read (hot
-    lists matched, hits raised) and leaves the quarantine, in one audited transaction.
-    `problem` is why it still does not parse: then nothing changes and the refusal is
-    audited."""
+    lists matched with `engine`, hits raised) and leaves the quarantine, in one audited
+    transaction."""
     authorize(session, ctx, Permission.INGEST_READS, action="quarantine.replay",
               object_type="quarantine", object_id=quarantine_id)
     row = _payload(session, quarantine_id)
-    if problem is not None:
-        raise InputRejected(f"payload #{row.id} still does not parse: {problem}; it stays "
-                            "in the quarantine")
-    engine = MatchingEngine(group_window=GROUP_WINDOW)  # as the ingest service by default
-    engine.load(session)
     outcome: IngestOutcome = ingest_reads(session, reads, engine, ctx.now(),
                                           f"replay:{row.channel}"[:80])
     beats = record_heartbeats(session, heartbeats)
@@ -157,6 +151,17 @@ def replay_payload(session: Session, ctx: Context, quarantine_id: int,
     publish(session, Change.QUARANTINE, (quarantine_id,))
     return ReplayOutcome(quarantine_id, outcome.stored, outcome.duplicates,
                          len(outcome.hit_ids), beats)
+
+
+@service_action("quarantine.replay")
+def refuse_replay(session: Session, ctx: Context, quarantine_id: int,
+                  problem: str) -> NoReturn:
+    """A payload that still does not parse: nothing changes, and the attempt is audited."""
+    authorize(session, ctx, Permission.INGEST_READS, action="quarantine.replay",
+              object_type="quarantine", object_id=quarantine_id)
+    row = _payload(session, quarantine_id)
+    raise InputRejected(f"payload #{row.id} still does not parse: {problem}; it stays in the "
+                        "quarantine")
 
 
 @service_action("quarantine.save")

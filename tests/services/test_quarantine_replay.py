@@ -3,6 +3,8 @@ path once its sender is fixed: audited, and out of the quarantine only when stor
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -10,11 +12,12 @@ from sqlalchemy import func, select
 
 from rtic_console.feeds.quarantine_replay import replay_quarantined
 from rtic_console.services import quarantine_review
+from rtic_console.services.hotlists import HotPlateInput, add_hot_plate
 from rtic_console.services.ingest import QUARANTINE_KEEP_BYTES, quarantine
 from rtic_console.services.runner import perform, query
 from rtic_console.store.audit_log import AuditFilter, list_events
 from rtic_console.store.database import Database
-from rtic_console.store.models import Detection, QuarantinedPayload
+from rtic_console.store.models import Detection, Hit, HitSighting, QuarantinedPayload
 from tests.refusals import assert_refused
 
 READS = Path(__file__).parents[1] / "fixtures" / "reads" / "reads.csv"
@@ -92,3 +95,17 @@ def test_saving_into_a_missing_folder_is_refused(db: Database, admin, tmp_path: 
 def test_a_payload_replayed_already_is_named(db: Database, admin, missing: int) -> None:
     assert_refused(db, lambda: replay_quarantined(db, admin, missing),
                    action="quarantine.replay", match="no payload")
+
+
+def test_a_replay_groups_with_this_machines_window(db: Database, admin) -> None:
+    """Two reads of one hot plate three minutes apart: one hit and its sighting with the
+    default five-minute window, two hits where the machine groups within two minutes."""
+    perform(db, admin, add_hot_plate, HotPlateInput(
+        "7GRP123", "CA", "stolen_vehicle", "24-000777", None, "SVS", "V777"))
+    at = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=10)
+    rows = "".join(f"7GRP123,CA,91,{(at + timedelta(minutes=m)).isoformat()},ALPR-FX-01,"
+                   f"38.5,-121.4,90\n" for m in (0, 3))
+    raw = f"plate,state,confidence,captured_at,device,latitude,longitude,direction\n{rows}"
+    two_minutes = replace(admin, settings=replace(admin.settings, hit_group_minutes=2))
+    replay_quarantined(db, two_minutes, _quarantined(db, raw.encode()))
+    assert _count(db, Hit) == 2 and _count(db, HitSighting) == 0

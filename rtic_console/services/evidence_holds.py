@@ -298,16 +298,6 @@ def video_holds_over(session: Session, device_id: int, start: datetime,
         .order_by(EvidenceHold.from_at, EvidenceHold.id)))
 
 
-def held_detections(session: Session, detection_ids: set[int] | list[int]) -> set[int]:
-    """Those of these reads an active hold keeps, for the hold mark on screens."""
-    found: set[int] = set()
-    ids = sorted(set(detection_ids))
-    for i in range(0, len(ids), 500):
-        found.update(session.scalars(select(Detection.id).where(
-            Detection.id.in_(ids[i:i + 500]), detection_held())))
-    return found
-
-
 def cases_holding(session: Session, detection_id: int) -> tuple[str, ...]:
     """The case numbers of the active holds that keep this read, for its hold mark."""
     covers = or_(

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from rtic_console.domain.recipients import ExportRecipient
 from rtic_console.services import evidence_holds, recordings
@@ -18,6 +19,7 @@ from rtic_console.services.runner import perform, query
 from rtic_console.services.search import SearchInput, search_reads
 from rtic_console.store.audit_log import AuditFilter, list_events
 from rtic_console.store.database import Database
+from rtic_console.store.models import Detection
 from tests.refusals import assert_refused
 from tests.services.pscn_support import add_camera, write_segment
 from tests.services.retention_support import add_read
@@ -49,7 +51,9 @@ def test_holds_of_every_kind_are_placed_listed_and_released(db: Database, admin:
     listed = query(db, admin, evidence_holds.list_holds)
     assert [v.id for v in listed] == [by_camera.id, by_plate.id, by_hit.id, by_read.id]
     with db.read() as session:
-        assert evidence_holds.held_detections(session, [read_id, read_id + 1000]) == {read_id}
+        assert set(session.scalars(select(Detection.id).where(
+            Detection.id.in_([read_id, read_id + 1000]), evidence_holds.detection_held()))) \
+            == {read_id}
     released = perform(db, admin, evidence_holds.release_hold, by_read.id, "case closed")
     assert released.released_by == "1001" and released.release_reason == "case closed"
     assert [v.id for v in query(db, admin, evidence_holds.list_holds, case_number="26-1")] \

@@ -56,6 +56,8 @@ CROSS JOIN LATERAL (SELECT id, badge FROM personnel WHERE badge LIKE '6%%'
                     ORDER BY random() + 0 * g LIMIT 1) AS p
 """
 
+TARGETS = {"first_page_s": 1.0, "flagging_s": 5.0, "pdf_s": 10.0}
+
 
 def _seconds(started: float) -> float:
     return round(time.perf_counter() - started, 3)
@@ -114,18 +116,21 @@ def run(url: str, searches: int, people: int) -> dict[str, object]:
             "flagged": sum(1 for f in flags.values() if f),
             "open_s": opened, "first_page_s": first_page,
             "flagging_pass_s": flagging, "review_one_s": one_review,
-            "pdf_s": pdf, "pdf_pages": pages,
-            "targets": {"first_page_s": 1.0, "flagging_s": 5.0, "pdf_s": 10.0}}
+            "pdf_s": pdf, "pdf_pages": pages, "targets": TARGETS,
+            "meets_targets": first_page <= TARGETS["first_page_s"]
+            and flagging <= TARGETS["flagging_s"] and pdf <= TARGETS["pdf_s"]}
 
 
-def main() -> None:
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--searches", type=int, default=50_000)
     parser.add_argument("--people", type=int, default=40)
     args = parser.parse_args()
     with throwaway_database() as url:
-        print(json.dumps(run(url, args.searches, args.people), indent=2))
+        figures = run(url, args.searches, args.people)
+    print(json.dumps(figures, indent=2))
+    return 0 if figures["meets_targets"] else 1
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

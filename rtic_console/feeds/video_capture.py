@@ -282,6 +282,12 @@ class CaptureWorker(threading.Thread):
         return self._status
 
     @property
+    def frame_seq(self) -> int:
+        """The newest frame's sequence number, read without the slot's lock: a painter polls
+        it many times a second and takes `latest()` only when it has moved."""
+        return self._seq
+
+    @property
     def stop_bound_s(self) -> float:
         """The longest stop() waits: a read or open in progress ends within its timeout."""
         return max(self._open_timeout_s, self._read_timeout_s) + 1.0

@@ -103,8 +103,6 @@ class CameraTile(QWidget):
         self._shown_status: StreamStatus | None = None  # the status object last looked at
         self._fit = DisplayFit()
         self._placement_cached: Placement | None = None
-        self._size = (self.width(), self.height())  # kept by resizeEvent: read every paint
-        self._image_size = (0, 0)
         self._caption_font = self._small_font()
         self._caption_font_key = self._caption_font.key()
         self._header, self._message = CachedCaption(), CachedCaption()
@@ -183,14 +181,14 @@ class CameraTile(QWidget):
                 self._seq = meta.seq
                 self._frame, self._meta = frame, meta
                 height, width = frame.shape[:2]
-                replaces = self._image is not None and self.last_frame_wall is not None \
-                    and int(self.last_frame_wall) == int(meta.captured_wall)
                 self._image = QImage(frame.data, width, height, frame.strides[0],
                                      QImage.Format.Format_RGB32)
-                self._image_size = (width, height)
-                previous = self._placement_cached
-                place = self._placement()
-                if replaces and place is previous:
+                second = int(meta.captured_wall)
+                place = self._placement_cached
+                if place is not None and place.key == (width, height, self.width(),
+                                                       self.height()) \
+                        and self.last_frame_wall is not None \
+                        and int(self.last_frame_wall) == second:
                     # Only the picture changed: its margins and the captions' ends over
                     # them stay as painted (paintEvent paints what the region asks).
                     self.update(place.target)
@@ -222,12 +220,12 @@ class CameraTile(QWidget):
         if image is None:
             painter.fillRect(self.rect(), BACKGROUND)
         else:
-            place = self._placement()
+            place = self._placement(image)
             if not place.target.contains(event.rect()):  # else a new frame's own update
                 for margin in place.margins:
                     painter.fillRect(margin, BACKGROUND)
             if place.fitted:
-                painter.drawImage(place.origin, image)  # a blit
+                painter.drawImage(place.target.topLeft(), image)  # a blit
             else:
                 painter.drawImage(place.target, image)  # until the next frame fits the new size
             if self._painted_seq != self._seq:
@@ -239,9 +237,9 @@ class CameraTile(QWidget):
         self._paint_overlay(painter)
         painter.end()
 
-    def _placement(self) -> Placement:
+    def _placement(self, image: QImage) -> Placement:
         """Where the frame goes, worked out again only when the frame or tile size changes."""
-        key = (*self._image_size, *self._size)
+        key = (image.width(), image.height(), self.width(), self.height())
         if self._placement_cached is None or self._placement_cached.key != key:
             self._placement_cached = Placement.of(key)
         return self._placement_cached
@@ -251,8 +249,8 @@ class CameraTile(QWidget):
         changed (the camera, the worker's status, a dark reason, the first frame, the size),
         so a paint for a new frame is only blits."""
         status = self.worker.status if self.worker is not None else None
-        inputs = (self.camera, self.dark_reason, status, self._image is None, *self._size,
-                  self.devicePixelRatioF(), self._caption_font_key)
+        inputs = (self.camera, self.dark_reason, status, self._image is None, self.width(),
+                  self.height(), self.devicePixelRatioF(), self._caption_font_key)
         if inputs != self._overlay_inputs:
             self._overlay_inputs, self._overlay = inputs, self._overlay_parts()
         for caption, x, y, width, height, key, make_draw in self._overlay:
@@ -312,7 +310,6 @@ class CameraTile(QWidget):
         super().changeEvent(event)
 
     def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
-        self._size = (self.width(), self.height())
         self._fit.size = (max(1, self.width()), max(1, self.height()))
         if self.worker is not None:
             self.worker.target_size = self._decode_size()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QPoint, QRect, QSize, Qt
+from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter
 
 Draw = Callable[[QPainter, QRect], None]
@@ -22,7 +22,6 @@ class Placement:
     target: QRect
     margins: tuple[QRect, ...]
     fitted: bool
-    origin: QPoint  # the target's top left, where a fitted frame is blitted
 
     @classmethod
     def of(cls, key: tuple[int, int, int, int]) -> Placement:
@@ -39,8 +38,7 @@ class Placement:
                  QRect(0, target.top(), target.left(), target.height()),
                  QRect(target.right() + 1, target.top(), width - target.right() - 1,
                        target.height()))
-        return cls(key, target, tuple(band for band in bands if not band.isEmpty()), fitted,
-                   target.topLeft())
+        return cls(key, target, tuple(band for band in bands if not band.isEmpty()), fitted)
 
 
 class SharedCaptions:

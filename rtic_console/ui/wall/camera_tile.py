@@ -181,14 +181,13 @@ class CameraTile(QWidget):
                 self._seq = meta.seq
                 self._frame, self._meta = frame, meta
                 height, width = frame.shape[:2]
+                replaces = self._image is not None and self.last_frame_wall is not None \
+                    and int(self.last_frame_wall) == int(meta.captured_wall)
                 self._image = QImage(frame.data, width, height, frame.strides[0],
                                      QImage.Format.Format_RGB32)
-                second = int(meta.captured_wall)
                 place = self._placement_cached
-                if place is not None and place.key == (width, height, self.width(),
-                                                       self.height()) \
-                        and self.last_frame_wall is not None \
-                        and int(self.last_frame_wall) == second:
+                if replaces and place is not None \
+                        and place.key == (width, height, self.width(), self.height()):
                     # Only the picture changed: its margins and the captions' ends over
                     # them stay as painted (paintEvent paints what the region asks).
                     self.update(place.target)

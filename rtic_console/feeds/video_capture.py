@@ -274,6 +274,7 @@ class CaptureWorker(threading.Thread):
         self._wake = threading.Event()
         self._paused = False
         self._seq = 0
+        self._slot_changes = 0
         self._last_frame_at = 0.0
         self._failed_callbacks: set[str] = set()
 
@@ -282,10 +283,11 @@ class CaptureWorker(threading.Thread):
         return self._status
 
     @property
-    def frame_seq(self) -> int:
-        """The newest frame's sequence number, read without the slot's lock: a painter polls
-        it many times a second and takes `latest()` only when it has moved."""
-        return self._seq
+    def slot_changes(self) -> int:
+        """Counts every change of what `latest()` returns (a new frame, or the frame dropped),
+        read without the slot's lock: a painter polls it many times a second and takes
+        `latest()` only when it has moved."""
+        return self._slot_changes
 
     @property
     def stop_bound_s(self) -> float:
@@ -304,6 +306,7 @@ class CaptureWorker(threading.Thread):
         if clear_frame:
             with self._slot_lock:
                 self._slot = None
+                self._slot_changes += 1
         self._wake.set()
 
     def resume(self) -> None:
@@ -406,6 +409,7 @@ class CaptureWorker(threading.Thread):
                 if self._paused:
                     return  # decoded during pause(clear_frame=True): the slot stays empty
                 self._slot = (frame, meta)
+                self._slot_changes += 1
             self._seq = meta.seq
             self._last_frame_at = arrived
             if self._status.state is not StreamState.LIVE:

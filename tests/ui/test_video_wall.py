@@ -198,6 +198,21 @@ def test_the_window_holds_what_a_full_repaint_of_the_tile_draws(qtbot, wall, db,
         assert shown == drawn
 
 
+def test_a_feed_told_to_go_dark_is_dark_at_the_next_poll(qtbot, wall, db, admin,
+                                                         simulator) -> None:
+    """pause(clear_frame=True) drops the frame at once; the tile's next poll must see it,
+    though the worker has no new frame and its status has not changed yet."""
+    cam = _camera(db, admin, simulator, "CAM-A7", "agency")
+    wall.set_purpose("monitoring_location")
+    wall.assign(0, cam)
+    tile = wall.grid.tiles[0]
+    qtbot.waitUntil(lambda: _live(tile) and tile.frames_painted >= 2, timeout=10000)
+    tile.poll()
+    tile.worker.pause(clear_frame=True)
+    tile.poll()
+    assert tile._image is None
+
+
 def test_tiles_draw_a_shared_caption_once(qtbot) -> None:
     """Every tile shows the same "last frame" clock: drawn once a second, not once a tile,
     and each tile's looks as if it had drawn it itself."""

@@ -101,6 +101,7 @@ class CameraTile(QWidget):
         self.record_ages = False
         self._shown_state: tuple[object, str] | None = None
         self._shown_status: StreamStatus | None = None  # the status object last looked at
+        self._slot_seen = -1  # the worker's slot_changes when its slot was last looked at
         self._fit = DisplayFit()
         self._placement_cached: Placement | None = None
         self._caption_font = self._small_font()
@@ -153,6 +154,7 @@ class CameraTile(QWidget):
         self._seq = self._painted_seq = 0
         self.last_frame_wall = None
         self._shown_state = self._shown_status = None
+        self._slot_seen = -1
         self.update()
         return worker
 
@@ -170,10 +172,10 @@ class CameraTile(QWidget):
         worker = self.worker
         if worker is None:
             return
-        status = worker.status
-        if worker.frame_seq == self._seq and status is self._shown_status:
+        status, changes = worker.status, worker.slot_changes
+        if changes == self._slot_seen and status is self._shown_status:
             return
-        self._shown_status = status
+        self._shown_status, self._slot_seen = status, changes
         latest = worker.latest()
         if latest is not None:
             frame, meta = latest

@@ -274,12 +274,20 @@ class CaptureWorker(threading.Thread):
         self._wake = threading.Event()
         self._paused = False
         self._seq = 0
+        self._slot_changes = 0
         self._last_frame_at = 0.0
         self._failed_callbacks: set[str] = set()
 
     @property
     def status(self) -> StreamStatus:
         return self._status
+
+    @property
+    def slot_changes(self) -> int:
+        """Counts every change of what `latest()` returns (a new frame, or the frame dropped),
+        read without the slot's lock: a painter polls it many times a second and takes
+        `latest()` only when it has moved."""
+        return self._slot_changes
 
     @property
     def stop_bound_s(self) -> float:
@@ -298,6 +306,7 @@ class CaptureWorker(threading.Thread):
         if clear_frame:
             with self._slot_lock:
                 self._slot = None
+                self._slot_changes += 1
         self._wake.set()
 
     def resume(self) -> None:
@@ -369,38 +378,44 @@ class CaptureWorker(threading.Thread):
             delay = min(delay * 2, cap)
 
     def _read_frames(self, source: VideoSource | RtspSource) -> None:
+        """Runs once a frame on every camera: kept to what each frame needs (a fitted frame
+        skips the reduction and the display step, which would pass it untouched)."""
         reduce = 1
         display = self.display
+        can_fit = source.can_fit
         while not self._stopping.is_set() and not self._paused:
             transform = self.transform
-            box = display.size if display is not None and transform is None else None
-            read = source.read_fitted(box) if box is not None and source.can_fit \
-                else source.read(reduce)
+            box = display.size if display is not None and transform is None and can_fit \
+                else None
+            read = source.read_fitted(box) if box is not None else source.read(reduce)
             if read is None:
                 continue
             frame, (width, height), arrived = read
-            reduce = self._reduction(source.can_reduce, width, height)
-            try:
-                if transform is not None:
-                    frame = transform(frame)
-                if display is not None:
-                    frame = display(frame)
-            except Exception as exc:
-                # Never show a frame whose privacy mask could not be applied.
-                logger.exception("frame transform of %s failed", self.camera_id)
-                raise StreamError(Failure.DECODE_ERROR,
-                                  f"decode error: frame transform failed ({exc})") from exc
+            if box is None:
+                reduce = self._reduction(source.can_reduce, width, height)
+                try:
+                    if transform is not None:
+                        frame = transform(frame)
+                    if display is not None:
+                        frame = display(frame)
+                except Exception as exc:
+                    # Never show a frame whose privacy mask could not be applied.
+                    logger.exception("frame transform of %s failed", self.camera_id)
+                    raise StreamError(Failure.DECODE_ERROR,
+                                      f"decode error: frame transform failed ({exc})") from exc
             meta = FrameMeta(self._seq + 1, arrived, time.time() - (time.monotonic() - arrived),
                              width, height)
             with self._slot_lock:
                 if self._paused:
                     return  # decoded during pause(clear_frame=True): the slot stays empty
                 self._slot = (frame, meta)
+                self._slot_changes += 1
             self._seq = meta.seq
             self._last_frame_at = arrived
             if self._status.state is not StreamState.LIVE:
                 self._set_status(StreamStatus(StreamState.LIVE))
-            self._call("on_frame", self._on_frame, frame, meta)
+            if self._on_frame is not None:
+                self._call("on_frame", self._on_frame, frame, meta)
 
     def _reduction(self, can_reduce: bool, width: int, height: int) -> int:
         target = self.target_size

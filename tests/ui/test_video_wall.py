@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from PySide6.QtCore import QRect, QSize, Qt
-from PySide6.QtGui import QRegion
+from PySide6.QtGui import QColor, QFont, QImage, QPainter, QRegion
 
 from rtic_console.domain.devices import DeviceCategory
 from rtic_console.feeds.camera_simulator import CameraSimulator
@@ -18,7 +18,13 @@ from rtic_console.services.viewing_requests import decide_viewing
 from rtic_console.store.database import Database
 from rtic_console.ui.wall.camera_tile import CameraTile, TileCamera
 from rtic_console.ui.wall.large_view import LargeViewDialog
-from rtic_console.ui.wall.tile_painting import Placement
+from rtic_console.ui.wall.tile_painting import (
+    CachedCaption,
+    Draw,
+    Placement,
+    SharedCaptions,
+    draw_bar,
+)
 from rtic_console.ui.wall.video_wall_widget import VideoWallWidget
 from tests.services.pscn_support import add_agreement, add_camera
 
@@ -170,6 +176,68 @@ def test_a_live_tile_paints_every_frame_its_stream_sends(qtbot, wall, db, admin,
     qtbot.waitUntil(lambda: tile.frames_painted >= first_painted + 10, timeout=10000)
     # The 25 Hz paint timer outpaces the 10 fps stream: at most a burst's frame is dropped.
     assert tile.frames_painted - first_painted >= (tile._seq - first_seq) * 0.8
+
+
+def test_the_window_holds_what_a_full_repaint_of_the_tile_draws(qtbot, wall, db, admin,
+                                                                simulator) -> None:
+    """A new frame repaints only its picture's rect (not the margins, nor the captions'
+    ends over them): what the window holds must still be the whole tile, frame after frame."""
+    cam = _camera(db, admin, simulator, "CAM-A6", "agency")
+    wall.set_purpose("monitoring_location")
+    wall.assign(0, cam)
+    tile = wall.grid.tiles[0]
+    qtbot.waitUntil(lambda: _live(tile) and tile.frames_painted >= 3, timeout=10000)
+    window = tile.window()
+    for _ in range(3):
+        painted = tile.frames_painted
+        qtbot.waitUntil(lambda: tile.frames_painted >= painted + 4, timeout=10000)  # noqa: B023
+        held = window.screen().grabWindow(window.winId()).toImage()
+        corner = tile.mapTo(window, tile.rect().topLeft())
+        shown = held.copy(QRect(corner, tile.size()))
+        drawn = tile.grab().toImage().convertToFormat(shown.format())
+        assert shown == drawn
+
+
+def test_a_feed_told_to_go_dark_is_dark_at_the_next_poll(qtbot, wall, db, admin,
+                                                         simulator) -> None:
+    """pause(clear_frame=True) drops the frame at once; the tile's next poll must see it,
+    though the worker has no new frame and its status has not changed yet."""
+    cam = _camera(db, admin, simulator, "CAM-A7", "agency")
+    wall.set_purpose("monitoring_location")
+    wall.assign(0, cam)
+    tile = wall.grid.tiles[0]
+    qtbot.waitUntil(lambda: _live(tile) and tile.frames_painted >= 2, timeout=10000)
+    tile.poll()
+    tile.worker.pause(clear_frame=True)
+    tile.poll()
+    assert tile._image is None
+
+
+def test_tiles_draw_a_shared_caption_once(qtbot) -> None:
+    """Every tile shows the same "last frame" clock: drawn once a second, not once a tile,
+    and each tile's looks as if it had drawn it itself."""
+    shared, drawn = SharedCaptions(), []
+    target = QImage(400, 100, QImage.Format.Format_RGB32)
+    target.fill(QColor("#0b1220"))
+    painter = QPainter(target)
+
+    def make_draw(text: str) -> Draw:
+        drawn.append(text)
+        return draw_bar(QFont(), QColor(0, 0, 0, 150), None, (text, QColor("white")))
+
+    captions = [CachedCaption(shared) for _ in range(4)]
+    for second in ("12:00:00", "12:00:01"):
+        for row, caption in enumerate(captions):
+            caption.paint(painter, 0, row * 20, 400, 20, 1.0, second,
+                          lambda s=second: make_draw(s))
+            if second == "12:00:00":
+                painter.fillRect(0, row * 20, 400, 20, QColor("#0b1220"))
+    CachedCaption().paint(painter, 0, 80, 400, 20, 1.0, "12:00:01",
+                          lambda: make_draw("12:00:01"))
+    painter.end()
+    assert drawn == ["12:00:00", "12:00:01", "12:00:01"]
+    alone = target.copy(0, 80, 400, 20)
+    assert all(target.copy(0, row * 20, 400, 20) == alone for row in range(4))
 
 
 def test_captions_follow_the_tile_state(qtbot) -> None:

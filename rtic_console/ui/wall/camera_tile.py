@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,8 +25,15 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 from rtic_console.domain.devices import CATEGORY_TITLES, DeviceCategory
 from rtic_console.domain.stream_urls import SecretUrl
 from rtic_console.feeds.display_fit import DisplayFit
-from rtic_console.feeds.video_capture import CaptureWorker, FrameMeta, StreamState
-from rtic_console.ui.wall.tile_painting import CachedCaption, Placement, draw_bar, draw_message
+from rtic_console.feeds.video_capture import CaptureWorker, FrameMeta, StreamState, StreamStatus
+from rtic_console.ui.wall.tile_painting import (
+    CachedCaption,
+    Draw,
+    Placement,
+    SharedCaptions,
+    draw_bar,
+    draw_message,
+)
 
 CAMERA_MIME = "application/x-rtic-camera-id"
 DECODE_SCALE = 0.8
@@ -42,6 +49,11 @@ STATE_COLORS = {
     StreamState.OFFLINE: QColor("#ef4444"), StreamState.PAUSED: QColor("#9ca3af"),
     StreamState.STOPPED: QColor("#9ca3af"),
 }
+
+
+# The footers' "last frame" clocks, shared by every tile of the process (GUI thread only):
+# tiles of one size show the same second, so each second's caption is drawn once, not 16 times.
+FOOTERS = SharedCaptions()
 
 
 def _clock(epoch_s: int) -> str:
@@ -88,11 +100,17 @@ class CameraTile(QWidget):
         self.frame_ages_ms: list[float] = []  # age of each frame when painted, if record_ages
         self.record_ages = False
         self._shown_state: tuple[object, str] | None = None
+        self._shown_status: StreamStatus | None = None  # the status object last looked at
+        self._slot_seen = -1  # the worker's slot_changes when its slot was last looked at
         self._fit = DisplayFit()
         self._placement_cached: Placement | None = None
         self._caption_font = self._small_font()
-        self._header, self._footer, self._message = CachedCaption(), CachedCaption(), \
-            CachedCaption()
+        self._caption_font_key = self._caption_font.key()
+        self._header, self._message = CachedCaption(), CachedCaption()
+        self._footer = CachedCaption(FOOTERS)  # the same clock on every tile: drawn once
+        self._overlay_inputs: tuple[object, ...] = ()
+        self._overlay: list[tuple[CachedCaption, int, int, int, int, Hashable,
+                                  Callable[[], Draw]]] = []
         # Opaque: Qt need not clear what paintEvent covers anyway, 15 times a second.
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.setAcceptDrops(True)
@@ -135,7 +153,8 @@ class CameraTile(QWidget):
         self._frame = self._meta = None
         self._seq = self._painted_seq = 0
         self.last_frame_wall = None
-        self._shown_state = None
+        self._shown_state = self._shown_status = None
+        self._slot_seen = -1
         self.update()
         return worker
 
@@ -146,10 +165,17 @@ class CameraTile(QWidget):
                 max(1, int(self.height() * DECODE_SCALE)))
 
     def poll(self) -> None:
-        """Take the worker's newest frame if it is new; stale frames are never queued."""
+        """Take the worker's newest frame if it is new; stale frames are never queued.
+
+        Called 25 times a second for every tile: a tile whose worker has neither a new
+        frame nor a new status returns after two attribute reads."""
         worker = self.worker
         if worker is None:
             return
+        status, changes = worker.status, worker.slot_changes
+        if changes == self._slot_seen and status is self._shown_status:
+            return
+        self._shown_status, self._slot_seen = status, changes
         latest = worker.latest()
         if latest is not None:
             frame, meta = latest
@@ -157,14 +183,22 @@ class CameraTile(QWidget):
                 self._seq = meta.seq
                 self._frame, self._meta = frame, meta
                 height, width = frame.shape[:2]
+                replaces = self._image is not None and self.last_frame_wall is not None \
+                    and int(self.last_frame_wall) == int(meta.captured_wall)
                 self._image = QImage(frame.data, width, height, frame.strides[0],
                                      QImage.Format.Format_RGB32)
+                place = self._placement_cached
+                if replaces and place is not None \
+                        and place.key == (width, height, self.width(), self.height()):
+                    # Only the picture changed: its margins and the captions' ends over
+                    # them stay as painted (paintEvent paints what the region asks).
+                    self.update(place.target)
+                else:
+                    self.update()
                 self.last_frame_wall = meta.captured_wall
-                self.update()
         elif self._image is not None:
             self._image = None  # the worker dropped its frame (a donor feed gone dark)
             self.update()
-        status = worker.status
         if (status.state, status.reason) != self._shown_state:
             self._shown_state = (status.state, status.reason)
             self.update()
@@ -188,8 +222,9 @@ class CameraTile(QWidget):
             painter.fillRect(self.rect(), BACKGROUND)
         else:
             place = self._placement(image)
-            for margin in place.margins:
-                painter.fillRect(margin, BACKGROUND)
+            if not place.target.contains(event.rect()):  # else a new frame's own update
+                for margin in place.margins:
+                    painter.fillRect(margin, BACKGROUND)
             if place.fitted:
                 painter.drawImage(place.target.topLeft(), image)  # a blit
             else:
@@ -211,31 +246,46 @@ class CameraTile(QWidget):
         return self._placement_cached
 
     def _paint_overlay(self, painter: QPainter) -> None:
+        """The captions. What they say is worked out again only when what it depends on has
+        changed (the camera, the worker's status, a dark reason, the first frame, the size),
+        so a paint for a new frame is only blits."""
+        status = self.worker.status if self.worker is not None else None
+        inputs = (self.camera, self.dark_reason, status, self._image is None, self.width(),
+                  self.height(), self.devicePixelRatioF(), self._caption_font_key)
+        if inputs != self._overlay_inputs:
+            self._overlay_inputs, self._overlay = inputs, self._overlay_parts()
+        for caption, x, y, width, height, key, make_draw in self._overlay:
+            caption.paint(painter, x, y, width, height, inputs[6], key, make_draw)
+        if self.camera is not None and self.last_frame_wall is not None and not self.dark_reason:
+            second = int(self.last_frame_wall)  # the caption changes once a second
+            font, width = self._caption_font, inputs[4]
+            self._footer.paint(painter, 0, inputs[5] - FOOTER_HEIGHT, width, FOOTER_HEIGHT,
+                               inputs[6], (second, inputs[7]), lambda: draw_bar(
+                                   font, FOOTER_BACKGROUND, None,
+                                   (f"last frame {_clock(second)}", STAMP)))
+
+    def _overlay_parts(self) -> list[tuple[CachedCaption, int, int, int, int, Hashable,
+                                           Callable[[], Draw]]]:
+        """The header and the message: each caption, where it goes, its key and drawing."""
         width, height, font = self.width(), self.height(), self._caption_font
-        ratio = self.devicePixelRatioF()
         if self.camera is None:
-            self._message.paint(painter, 0, 0, width, height, ratio, "",
-                                lambda: draw_message(font, "Drag a camera here", HINT))
-            return
+            return [(self._message, 0, 0, width, height, "",
+                     lambda: draw_message(font, "Drag a camera here", HINT))]
         camera = self.camera
         label, color = self.state_text()
-        self._header.paint(painter, 0, 0, width, HEADER_HEIGHT, ratio,
-                           (camera, label, color.rgba()), lambda: draw_bar(
-                               font, HEADER_BACKGROUND,
-                               (f"{camera.code} · {camera.name} · "
-                                f"{CATEGORY_TITLES[camera.category]}", TITLE),
-                               (f"● {label}", color)))
-        if self.last_frame_wall is not None and not self.dark_reason:
-            second = int(self.last_frame_wall)  # the caption changes once a second
-            self._footer.paint(painter, 0, height - FOOTER_HEIGHT, width, FOOTER_HEIGHT, ratio,
-                               second, lambda: draw_bar(font, FOOTER_BACKGROUND, None,
-                                                        (f"last frame {_clock(second)}", STAMP)))
+        parts: list[tuple[CachedCaption, int, int, int, int, Hashable, Callable[[], Draw]]] = [
+            (self._header, 0, 0, width, HEADER_HEIGHT, (camera, label, color.rgba()),
+             lambda: draw_bar(font, HEADER_BACKGROUND,
+                              (f"{camera.code} · {camera.name} · "
+                               f"{CATEGORY_TITLES[camera.category]}", TITLE),
+                              (f"● {label}", color)))]
         why = self.dark_reason or self._worker_reason()
         if why:
-            color = DARK_REASON if self.dark_reason else STREAM_REASON
+            tint = DARK_REASON if self.dark_reason else STREAM_REASON
             box = self.rect().adjusted(12, HEADER_HEIGHT + 4, -12, -FOOTER_HEIGHT - 4)
-            self._message.paint(painter, box.left(), box.top(), box.width(), box.height(), ratio,
-                                (why, color.rgba()), lambda: draw_message(font, why, color))
+            parts.append((self._message, box.left(), box.top(), box.width(), box.height(),
+                          (why, tint.rgba()), lambda: draw_message(font, why, tint)))
+        return parts
 
     def _worker_reason(self) -> str:
         if self.worker is None:
@@ -255,6 +305,7 @@ class CameraTile(QWidget):
     def changeEvent(self, event: QEvent) -> None:
         if event.type() is QEvent.Type.FontChange:
             self._caption_font = self._small_font()
+            self._caption_font_key = self._caption_font.key()
             for caption in (self._header, self._footer, self._message):
                 caption.clear()
         super().changeEvent(event)

@@ -41,16 +41,36 @@ class Placement:
         return cls(key, target, tuple(band for band in bands if not band.isEmpty()), fitted)
 
 
+class SharedCaptions:
+    """Caption images that several tiles draw alike (the clock), by their full key; only the
+    latest few are kept, since a clock's key is new every second."""
+
+    def __init__(self, keep: int = 32) -> None:
+        self._images: dict[Hashable, QImage] = {}
+        self._keep = keep
+
+    def get(self, key: Hashable) -> QImage | None:
+        return self._images.get(key)
+
+    def put(self, key: Hashable, image: QImage) -> None:
+        if len(self._images) >= self._keep:
+            del self._images[next(iter(self._images))]  # the oldest
+        self._images[key] = image
+
+
 class CachedCaption:
     """One translucent caption image, kept while its key (text, colour, size) is the same.
 
     Laying out text costs more than blitting a frame; at 15 fps on 16 tiles it was half of
-    the wall's painting. The clock caption changes once a second, the others rarely.
+    the wall's painting. The clock caption changes once a second, the others rarely. With
+    `shared`, an image another caption drew for the same key is taken instead of drawn: the
+    key must then say everything the drawing depends on (the font too).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, shared: SharedCaptions | None = None) -> None:
         self._key: Hashable = None
         self._image = QImage()
+        self._shared = shared
 
     def paint(self, painter: QPainter, x: int, y: int, width: int, height: int, ratio: float,
               key: Hashable, make_draw: Callable[[], Draw]) -> None:
@@ -59,13 +79,17 @@ class CachedCaption:
         the screen has changed."""
         full_key = (key, width, height, ratio)
         if full_key != self._key:
-            image = QImage(max(1, round(width * ratio)), max(1, round(height * ratio)),
-                           QImage.Format.Format_ARGB32_Premultiplied)
-            image.setDevicePixelRatio(ratio)  # crisp text on high-DPI screens
-            image.fill(Qt.GlobalColor.transparent)
-            caption_painter = QPainter(image)
-            make_draw()(caption_painter, QRect(0, 0, width, height))
-            caption_painter.end()
+            image = None if self._shared is None else self._shared.get(full_key)
+            if image is None:
+                image = QImage(max(1, round(width * ratio)), max(1, round(height * ratio)),
+                               QImage.Format.Format_ARGB32_Premultiplied)
+                image.setDevicePixelRatio(ratio)  # crisp text on high-DPI screens
+                image.fill(Qt.GlobalColor.transparent)
+                caption_painter = QPainter(image)
+                make_draw()(caption_painter, QRect(0, 0, width, height))
+                caption_painter.end()
+                if self._shared is not None:
+                    self._shared.put(full_key, image)
             self._key, self._image = full_key, image
         painter.drawImage(x, y, self._image)
 

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import os
-import sys
-import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -23,26 +19,8 @@ logger = logging.getLogger(__name__)
 Done = Callable[[Any], None]
 Failed = Callable[[BaseException], None]
 
-# How much lower than the GUI thread a worker thread is scheduled (a nice value, Linux).
-WORKER_NICENESS = 10
-
 OFFLINE_MESSAGE = ("The database is unreachable, so nothing was saved. The console keeps "
                    "trying to reconnect; try again when the status bar shows Connected.")
-
-
-def _below_the_screen() -> None:
-    """A worker thread's initializer: schedule it below the GUI thread.
-
-    On a busy machine (two cores shared with the ingest service and others) the GUI thread
-    waited in the run queue, not on a lock, while a worker counted a million reads on the
-    other core (benchmarks/bench_map_million.py: 100-200 ms gaps); at a higher nice value the
-    worker is what waits. Linux gives each thread its own nice value; elsewhere the worker
-    keeps the GUI thread's priority.
-    """
-    if sys.platform.startswith("linux"):
-        with contextlib.suppress(OSError):
-            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(),
-                           os.getpriority(os.PRIO_PROCESS, 0) + WORKER_NICENESS)
 
 
 @dataclass(slots=True)
@@ -79,11 +57,9 @@ class OperationRunner(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        # The writer keeps its priority: it holds SQLite's write lock, which the ingest
-        # service waits for.
         self._writer = ThreadPoolExecutor(1, thread_name_prefix="rtic-write")
-        self._readers = ThreadPoolExecutor(2, "rtic-read", _below_the_screen)
-        self._slow = ThreadPoolExecutor(2, "rtic-slow", _below_the_screen)
+        self._readers = ThreadPoolExecutor(2, thread_name_prefix="rtic-read")
+        self._slow = ThreadPoolExecutor(2, thread_name_prefix="rtic-slow")
         self._jobs: dict[int, _Job] = {}
         self._latest: dict[str, int] = {}
         self._serial = 0

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import sys
 import threading
-
-import pytest
 
 from rtic_console.ui.operations import OperationRunner
 
@@ -23,25 +19,6 @@ def test_slow_work_does_not_hold_up_reads(qtbot, runner: OperationRunner) -> Non
     assert slow_done == [], "slow work finished before it was released"
     release.set()
     qtbot.waitUntil(lambda: sorted(slow_done) == ["probe-1", "probe-2"], timeout=3000)
-
-
-@pytest.mark.skipif(not sys.platform.startswith("linux"),
-                    reason="a thread of its own priority is Linux's nice value")
-def test_reads_and_slow_work_are_scheduled_below_the_gui_thread(
-        qtbot, runner: OperationRunner) -> None:
-    """A worker counting a million reads on a busy machine kept the GUI thread waiting for a
-    core; the writer keeps its priority, since the ingest service waits for its lock."""
-    def priority() -> int:
-        return os.getpriority(os.PRIO_PROCESS, 0)
-
-    seen: dict[str, int] = {}
-    for name, run in (("read", runner.read), ("slow", runner.background),
-                      ("write", runner.write)):
-        run(priority, lambda p, n=name: seen.setdefault(n, p),
-            lambda e, n=name: seen.setdefault(f"{n} failed: {e!r}", 0))
-    qtbot.waitUntil(lambda: len(seen) == 3, timeout=3000)
-    screen = priority()
-    assert seen["read"] > screen and seen["slow"] > screen and seen["write"] == screen
 
 
 def test_a_newer_request_with_the_same_key_drops_the_older_result(

@@ -2,10 +2,11 @@
 database, against today's point-by-point snapshot measured in the same run.
 
 Target (issue 18, item 6): 1,000,000 reads in the window drawn within 3 s of the page being
-ready, then 1,000 live reads a second for 30 s, the UI thread never stalled over 100 ms (a
-10 ms QTimer heartbeat measures the gaps). SQLite by default; `--engine postgresql` uses a
-throwaway PostgreSQL database. The baseline is the console before cells: the newest
-`map_max_points` reads (at most 500,000, the cap) fetched, encoded and clustered on the page.
+ready (the first draw, the view fitted to them, and each reload), then 1,000 live reads a
+second for 30 s, the UI thread never stalled over 100 ms (a 10 ms QTimer heartbeat measures
+the gaps). SQLite by default; `--engine postgresql` uses a throwaway PostgreSQL database. The
+baseline is the console before cells: the newest `map_max_points` reads (at most 500,000,
+the cap) fetched, encoded and clustered on the page.
 """
 
 from __future__ import annotations
@@ -113,7 +114,7 @@ def measure(db: Database, ctx: Context, url: str, expected: int,
     widget.view.bridge.page_ready.connect(lambda: marks.setdefault("ready", time.monotonic()))
     widget.view.bridge.points_drawn.connect(lambda n: drawn.append((time.monotonic(), n)))
     wait_until(app, lambda: _first_at_least(drawn, expected) is not None, 120)
-    wait_until(app, lambda: len(drawn) >= 2, 10)  # fitted: counted again for the view
+    wait_until(app, lambda: len(drawn) >= 2, 10)  # drawn again once the view is fitted
     first = _first_at_least(drawn, expected)
     assert first is not None and "ready" in marks, (drawn[-1:], widget.message.text())
     settled = drawn[1][0] if len(drawn) >= 2 else first
@@ -223,6 +224,7 @@ def main() -> None:
     worst = max([figures["ui_worst_stall_first_open_ms"], *figures["ui_worst_stall_per_reload_ms"],  # type: ignore[list-item]
                  figures["live_ui_worst_stall_ms"]])
     meets = (float(figures["ready_to_drawn_s"]) <= TARGET_DRAW_S  # type: ignore[arg-type]
+             and float(figures["ready_to_fitted_view_drawn_s"]) <= TARGET_DRAW_S  # type: ignore[arg-type]
              and max(figures["reload_to_drawn_s"]) <= TARGET_DRAW_S  # type: ignore[type-var]
              and float(worst) <= TARGET_STALL_MS)  # type: ignore[arg-type]
     print(json.dumps({

@@ -10,6 +10,10 @@ window.RticMap = (function () {
   const MAX_FRESH_DOTS = 2000;
   const TILE_WAIT_MS = 8000;
   const PRUNE_EVERY_MS = 30000;
+  // A grid cell's side in degrees at zoom 0 (domain/map_grid.cell_degrees); it halves per zoom.
+  const CELL_DEGREES_ZOOM_0 = 90;
+  // Live reads over cells show as fresh dots, and join their cells this often.
+  const CELL_FOLD_MS = 5000;
   const NOTICE_TEXT = "Map tiles unavailable \u2014 showing points on a plain background";
   const NO_TILES_TEXT = "No tile server is set \u2014 showing points on a plain background";
   const CATEGORY_COLOURS = {
@@ -26,10 +30,12 @@ window.RticMap = (function () {
   let pendingFit = null; // a fit asked for while the map had no size (its tab not shown)
   const layers = {};
   const visible = {};
-  // cells: a window too large to send read by read, counted per grid cell by the console
-  // (null while the reads themselves are here, clustered on the page).
+  // cells: a window too large to send read by read, counted per grid cell by the console at
+  // cellZoom (null while the reads themselves are here, clustered on the page); pending: live
+  // reads not yet in their cells.
   const det = { features: [], ids: new Set(), index: null, timer: null, lastBuild: 0,
-                spanS: null, drawn: 0, fresh: 0, cells: null, singles: new Map(), total: 0 };
+                spanS: null, drawn: 0, fresh: 0, cells: null, cellZoom: 0, cellAt: null,
+                pending: [], singles: new Map(), total: 0 };
   const hits = new Map();
   const devices = new Map();
 
@@ -203,7 +209,10 @@ window.RticMap = (function () {
 
   function onMoveEnd() {
     drawDetections();
-    if (det.cells !== null) reportView();
+    if (det.cells !== null) {
+      if (bridge) bridge.report_drawn(det.drawn);
+      reportView();
+    }
   }
 
   // The console counts the cells again for what is now in view (it waits for a pause).
@@ -230,10 +239,68 @@ window.RticMap = (function () {
     return marker;
   }
 
+  function cellKey(lat, lon, size) {
+    return Math.floor((lat + 90) / size) * 4194304 + Math.floor((lon + 180) / size);
+  }
+
+  // Adds n reads at (lat, lon), newest id `id`, to the cell of `out` holding that place
+  // (`at`: key to index); a new cell when there is none.
+  function addToCell(out, at, size, n, lat, lon, id) {
+    const key = cellKey(lat, lon, size);
+    let j = at.get(key);
+    if (j === undefined) {
+      j = out.n.length;
+      at.set(key, j);
+      out.n.push(0); out.lat.push(0); out.lon.push(0); out.id.push(0);
+    }
+    const total = out.n[j] + n;
+    out.lat[j] += (lat - out.lat[j]) * n / total;
+    out.lon[j] += (lon - out.lon[j]) * n / total;
+    out.n[j] = total;
+    if (id > out.id[j]) out.id[j] = id;
+    return total;
+  }
+
+  // The cells as the view's zoom groups them: the console counts at a fine zoom, and a
+  // coarser view merges them here (a cell's mean position lies inside it, and a cell is
+  // four of the next zoom's), so zooming out or panning asks the console for nothing.
+  function cellsAt(zoom) {
+    const c = det.cells;
+    if (zoom >= det.cellZoom) return c;
+    const size = CELL_DEGREES_ZOOM_0 / 2 ** zoom;
+    const out = { n: [], lat: [], lon: [], id: [] };
+    const at = new Map();
+    for (let i = 0; i < c.n.length; i++) {
+      addToCell(out, at, size, c.n[i], c.lat[i], c.lon[i], c.id[i]);
+    }
+    return out;
+  }
+
+  // The live reads shown as fresh dots join their cells, as the console's next count would
+  // have them; it still counts again now and then, which drops reads that left the window.
+  function foldPending() {
+    det.timer = null;
+    const c = det.cells;
+    if (c === null) return;
+    const size = CELL_DEGREES_ZOOM_0 / 2 ** det.cellZoom;
+    if (det.cellAt === null) {
+      det.cellAt = new Map();
+      for (let i = 0; i < c.n.length; i++) det.cellAt.set(cellKey(c.lat[i], c.lon[i], size), i);
+    }
+    for (const p of det.pending) {
+      if (addToCell(c, det.cellAt, size, 1, p.lat, p.lon, p.id) === 1) det.singles.set(p.id, p);
+    }
+    det.pending = [];
+    layers.fresh.clearLayers();
+    det.fresh = 0;
+    drawDetections();
+    if (bridge) bridge.report_drawn(det.drawn);
+  }
+
   function drawCells() {
     const group = layers.detections;
     const b = map.getBounds().pad(0.1);
-    const c = det.cells;
+    const c = cellsAt(Math.round(map.getZoom()));
     for (let i = 0; i < c.n.length; i++) {
       if (!b.contains([c.lat[i], c.lon[i]])) continue;
       det.drawn += c.n[i];
@@ -310,6 +377,9 @@ window.RticMap = (function () {
     det.spanS = payload.span_s;
     if (det.timer !== null) { clearTimeout(det.timer); det.timer = null; }
     det.cells = payload.cells;
+    det.cellZoom = payload.zoom;
+    det.cellAt = null;
+    det.pending = [];
     det.total = payload.total;
     det.singles = new Map();
     const s = payload.singles;
@@ -324,12 +394,13 @@ window.RticMap = (function () {
       fitTo(payload.cells.lat.map((lat, i) => [lat, payload.cells.lon[i]]));
     }
     drawDetections();
-    if (bridge) bridge.report_drawn(det.total);
+    if (bridge) bridge.report_drawn(det.drawn);
     return payload.cells.n.length;
   }
 
   function loadSnapshot(payload) {
     det.cells = null;
+    det.pending = [];
     det.features = [];
     det.ids = new Set();
     det.index = null;
@@ -346,15 +417,22 @@ window.RticMap = (function () {
     return det.features.length;
   }
 
-  // Live reads over cells show as fresh dots (at most MAX_FRESH_DOTS) until the console
-  // counts the cells again; over the page's own clusters they join them.
+  // Live reads over cells show as fresh dots (at most MAX_FRESH_DOTS) until they join their
+  // cells (foldPending); over the page's own clusters they join them.
   function addLive(payload) {
     if (det.cells !== null) {
       const d = payload.detections;
-      for (let i = 0; i < d.id.length && det.fresh < MAX_FRESH_DOTS; i++) {
-        const p = { id: d.id[i], plate: d.plate[i], t: d.t[i], dev: d.dev[i] };
-        layers.fresh.addLayer(pointMarker(p, d.lat[i], d.lon[i], true));
-        det.fresh += 1;
+      for (let i = 0; i < d.id.length; i++) {
+        const p = { id: d.id[i], plate: d.plate[i], t: d.t[i], dev: d.dev[i], lat: d.lat[i],
+                    lon: d.lon[i] };
+        det.pending.push(p);
+        if (det.fresh < MAX_FRESH_DOTS) {
+          layers.fresh.addLayer(pointMarker(p, p.lat, p.lon, true));
+          det.fresh += 1;
+        }
+      }
+      if (det.pending.length && det.timer === null) {
+        det.timer = setTimeout(foldPending, CELL_FOLD_MS);
       }
       det.total += d.id.length;
       payload.hits.forEach(upsertHit);

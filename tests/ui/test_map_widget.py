@@ -182,6 +182,30 @@ def test_a_window_over_the_point_limit_is_drawn_as_cells_counted_by_the_console(
     assert evaluate(qtbot, widget, "window.pageLoadedOnce === true"), "no reload"
 
 
+def test_panning_and_zooming_out_over_cells_asks_the_console_for_no_new_count(
+        qtbot, db: Database, engine, open_map) -> None:
+    """The console counts cells finer than the fitted view, and the page merges them: a
+    person zooming out or panning waits on no new count of the window (a million reads took
+    seconds each on SQLite); only a view zoomed in past that is counted again."""
+    ingest(db, engine, *(_read(f"c{i}", f"5CEL{i:04d}", 1 + i % 50, 38.50 + (i % 40) * 0.004,
+                               -121.55 + (i // 40) * 0.004) for i in range(1_200)))
+    widget = open_map(map_max_points=1_000)
+    qtbot.waitUntil(lambda: stats(qtbot, widget)["drawn"] == 1_200, timeout=15000)
+    evaluate(qtbot, widget, """(() => { window.counts = 0; const load = RticMap.loadClusters;
+        RticMap.loadClusters = (p) => { window.counts += 1; return load(p); }; })()""")
+    fitted = stats(qtbot, widget)["markers"]
+    evaluate(qtbot, widget, """(() => {
+        const map = window[Object.keys(window).find((k) => k.startsWith("map_"))];
+        map.setZoom(map.getZoom() - 2, {animate: false});
+        map.panBy([40, 30], {animate: false}); })()""")
+    qtbot.wait(1500)
+    zoomed_out = stats(qtbot, widget)
+    assert evaluate(qtbot, widget, "window.counts") == 0, "counted again for a coarser view"
+    assert zoomed_out["drawn"] == 1_200 and 0 < zoomed_out["markers"] < fitted
+    pixel_of(qtbot, widget, 38.52, -121.53, 17)
+    qtbot.waitUntil(lambda: evaluate(qtbot, widget, "window.counts") == 1, timeout=10000)
+
+
 @pytest.mark.policy("D.4")
 def test_clicking_a_read_opens_its_images_and_details(qtbot, db: Database, engine,
                                                       open_map) -> None:

@@ -65,7 +65,11 @@ class Detection(Base):
         UniqueConstraint("source_format", "source_id", "held", "captured_at",
                          name="uq_detections_source_day").ddl_if(dialect="postgresql"),
         Index("ix_detections_plate_captured_at", "plate", "captured_at"),
-        Index("ix_detections_captured_at", "captured_at"),
+        Index("ix_detections_captured_at", "captured_at").ddl_if(dialect="postgresql"),
+        # SQLite counts a map window's cells from this index alone (no row is read, and no
+        # row is looked up by id: 6 s for a million reads with the plain time index).
+        Index("ix_detections_captured_at_place", "captured_at", "latitude", "longitude",
+              "device_id").ddl_if(dialect="sqlite"),
         Index("ix_detections_device_captured_at", "device_id", "captured_at"),
         # Wildcard plate searches (D.1) on PostgreSQL: trigrams serve a '*' in any place.
         Index("ix_detections_plate_trgm", "plate", postgresql_using="gin",

@@ -54,17 +54,40 @@ logger = logging.getLogger(__name__)
 # Live reads are gathered for this long and sent to the page as one small diff.
 BATCH_MS = 250
 # A window of more reads than the point limit is drawn as grid cells counted by the database,
-# asked again when the person pans or zooms (after this pause) and as live reads pile up.
+# everywhere at COUNT_ZOOM (about 1 km), which the page merges for any coarser view: panning
+# and zooming out ask for nothing. A view zoomed in further is counted for itself (after
+# this pause). Live reads join their cells on the page; the database counts again every
+# LIVE_RECLUSTER_MS, so that reads which left the window leave the counts, as the page's own
+# clusters prune theirs.
 CLUSTER_DEBOUNCE_MS = 200
-LIVE_RECLUSTER_MS = 5000
-# Where the cells of a first look are counted, before the map has been fitted to them.
-FIRST_CLUSTER_ZOOM = 8
+LIVE_RECLUSTER_MS = 30_000
+COUNT_ZOOM = 13
+
+Bounds = tuple[float, float, float, float]
 DEVICE_REFRESH_MS = 1000
 NEWS_KINDS = frozenset({Change.READS_ADDED, Change.HIT_CREATED, Change.RESYNC})
 DEVICE_KINDS = frozenset({Change.DEVICE_HEALTH, Change.DEVICE, Change.CAMERA, Change.RESYNC})
 LAYERS = (("readers", "Readers"), ("cameras", "Cameras"), ("detections", "Reads"),
           ("hits", "Hits"), ("registry", "Registry cameras"), ("search", "Search results"))
 AREA_KINDS = ("circle", "rectangle")
+
+
+def _covers(counted: tuple[int, Bounds | None] | None, view: tuple[int, Bounds | None]) -> bool:
+    """Whether the cells on the page serve a view: counted at its zoom or finer (the page
+    merges them), over all of its area."""
+    if counted is None:
+        return False
+    (zoom, bounds), (view_zoom, view_bounds) = counted, view
+    if view_zoom > zoom:
+        return False
+    if bounds is None:
+        return True
+    if view_bounds is None:
+        return False
+    south, west, north, east = bounds
+    view_south, view_west, view_north, view_east = view_bounds
+    return south <= view_south and west <= view_west and view_north <= north \
+        and view_east <= east
 
 
 def _count(n: int, noun: str) -> str:
@@ -88,7 +111,9 @@ class MapWidget(QWidget):
         self._delta_busy = False
         self._fitted = False
         self._clustered = False
-        self._page_view: tuple[int, tuple[float, float, float, float] | None] | None = None
+        self._page_view: tuple[int, Bounds | None] | None = None
+        # The zoom and bounds (None: everywhere) of the cells on the page.
+        self._counted: tuple[int, Bounds | None] | None = None
         self._counts = {"total": 0, "shown": 0, "hits": 0}
         self._look_back: PreparedLookBack | None = None
         # Who asked for the area being drawn: the Search screen, or this map's look back.
@@ -153,7 +178,7 @@ class MapWidget(QWidget):
         self._delta_timer = QTimer(self, singleShot=True, interval=BATCH_MS)
         self._delta_timer.timeout.connect(self._on_delta_timer_timeout)
         self._cluster_timer = QTimer(self, singleShot=True, interval=CLUSTER_DEBOUNCE_MS)
-        self._cluster_timer.timeout.connect(self._recluster)
+        self._cluster_timer.timeout.connect(self._on_cluster_timer_timeout)
         self._live_cluster_timer = QTimer(self, singleShot=True, interval=LIVE_RECLUSTER_MS)
         self._live_cluster_timer.timeout.connect(self._recluster)
         self._devices_timer = QTimer(self, singleShot=True, interval=DEVICE_REFRESH_MS)
@@ -207,6 +232,7 @@ class MapWidget(QWidget):
         self._window = window
         self._cursor = None
         self._clustered = False
+        self._counted = None
         self._look_back = None
         self._changed_hits.clear()
         start, end = window.bounds()
@@ -262,12 +288,13 @@ class MapWidget(QWidget):
             self._on_load_failed, key=self._key("snapshot"), owner=self)
 
     def _load_clusters(self, generation: int, *, fit: bool) -> None:
-        """The window as grid cells for the page's current view (everywhere, at a coarse
-        zoom, until the map has been fitted)."""
+        """The window as grid cells: everywhere at COUNT_ZOOM, or for the page's view when
+        it is zoomed in further (not before the map has been fitted)."""
         if self._window is None:
             return
-        zoom, bounds = self._page_view if self._page_view and not fit \
-            else (FIRST_CLUSTER_ZOOM, None)
+        zoom, bounds = (COUNT_ZOOM, None)
+        if self._page_view is not None and not fit and self._page_view[0] > COUNT_ZOOM:
+            zoom, bounds = self._page_view
         start, end = self._window.bounds()
         span, db, ctx = self._window.span, self._session.db, self._session.ctx
         self._session.runner.read(
@@ -279,6 +306,10 @@ class MapWidget(QWidget):
         if self._clustered and self._cursor is not None:
             self._load_clusters(self._generation, fit=False)
 
+    def _on_cluster_timer_timeout(self) -> None:
+        if self._page_view is not None and not _covers(self._counted, self._page_view):
+            self._recluster()
+
     def _on_clusters_loaded(self, generation: int, prepared: PreparedClusters) -> None:
         if generation != self._generation:
             return
@@ -287,8 +318,9 @@ class MapWidget(QWidget):
         if self._cursor is None:
             self._cursor = prepared.cursor
         # Counted everywhere, the window's total; in view, only what is in view.
-        total = prepared.total if prepared.everywhere else self._counts["total"]
+        total = prepared.total if prepared.bounds is None else self._counts["total"]
         self._counts = {"total": total, "shown": prepared.total, "hits": prepared.hits}
+        self._counted = (prepared.zoom, prepared.bounds)
         self._run(prepared.script)
         self._update_summary()
         if self._news:
@@ -296,9 +328,9 @@ class MapWidget(QWidget):
 
     @Slot(int, object)
     def _on_bridge_view_moved(self, zoom: int,
-                              bounds: tuple[float, float, float, float] | None) -> None:
+                              bounds: Bounds | None) -> None:
         self._page_view = (zoom, bounds)
-        if self._clustered:
+        if self._clustered and not _covers(self._counted, self._page_view):
             self._cluster_timer.start()
 
     def _on_view_failed(self, generation: int, error: BaseException) -> None:

@@ -39,11 +39,13 @@ class PreparedSnapshot:
 
 @dataclass(frozen=True)
 class PreparedClusters:
-    """A large window as grid cells (services/map_data.map_clusters), encoded for the page."""
+    """A large window as grid cells (services/map_data.map_clusters), encoded for the page;
+    counted at `zoom` within `bounds` (None: everywhere)."""
 
     script: str
     total: int
-    everywhere: bool
+    zoom: int
+    bounds: tuple[float, float, float, float] | None
     cells: int
     hits: int
     cursor: LiveCursor
@@ -240,8 +242,8 @@ def prepare_clusters(db: Database, ctx: Context, start: datetime, end: datetime 
                      span: timedelta | None, fit: bool) -> PreparedClusters:
     clusters = query(db, ctx, map_data.map_clusters, start, end, zoom, bounds)
     return PreparedClusters(clusters_script(clusters, span, fit), clusters.total_detections,
-                            clusters.bounds is None, len(clusters.cells), len(clusters.hits),
-                            clusters.cursor)
+                            clusters.zoom, clusters.bounds, len(clusters.cells),
+                            len(clusters.hits), clusters.cursor)
 
 
 def prepare_look_back(db: Database, ctx: Context, item: map_data.MapLookBack,

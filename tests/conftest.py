@@ -194,18 +194,28 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return request.getfixturevalue("pg_url")
 
 
-@pytest.fixture
-def db(db_url: str) -> Iterator[Database]:
-    """A migrated database on each engine."""
+def _migrated(url: str) -> Iterator[Database]:
     from rtic_console.store.database import open_database
     from rtic_console.store.migrations import upgrade
 
-    database = open_database(db_url, interactive=False)
+    database = open_database(url, interactive=False)
     upgrade(database)
     try:
         yield database
     finally:
         database.dispose()
+
+
+@pytest.fixture
+def db(db_url: str) -> Iterator[Database]:
+    """A migrated database on each engine."""
+    yield from _migrated(db_url)
+
+
+@pytest.fixture
+def pg_db(pg_url: str) -> Iterator[Database]:
+    """A migrated PostgreSQL database, for what only PostgreSQL does."""
+    yield from _migrated(pg_url)
 
 
 @pytest.fixture

@@ -103,6 +103,13 @@ class ReplayOutcome:
     heartbeats: int
 
 
+def _to_replay(session: Session, ctx: Context, quarantine_id: int) -> QuarantinedPayload:
+    """Replaying is loading reads: who may load reads may take them."""
+    authorize(session, ctx, Permission.INGEST_READS, action="quarantine.replay",
+              object_type="quarantine", object_id=quarantine_id)
+    return _payload(session, quarantine_id)
+
+
 def _payload(session: Session, quarantine_id: int) -> QuarantinedPayload:
     if isinstance(quarantine_id, bool) or not isinstance(quarantine_id, int):
         raise InputRejected("quarantine: give the payload's number")
@@ -118,9 +125,7 @@ def payload_for_replay(session: Session, ctx: Context,
                        quarantine_id: int) -> QuarantinedPayloadBytes:
     """The raw bytes, to parse again after the sender or the parser was fixed; only those
     who may load reads may take them."""
-    authorize(session, ctx, Permission.INGEST_READS, action="quarantine.replay",
-              object_type="quarantine", object_id=quarantine_id)
-    row = _payload(session, quarantine_id)
+    row = _to_replay(session, ctx, quarantine_id)
     if row.raw_size > len(row.raw):
         raise InputRejected(f"payload #{row.id}: only its first {len(row.raw):,} of "
                             f"{row.raw_size:,} bytes were kept, so it cannot be replayed; "
@@ -135,9 +140,7 @@ def replay_payload(session: Session, ctx: Context, quarantine_id: int,
     """A quarantined payload parsed again goes through the ingest path like any read (hot
     lists matched with `engine`, hits raised) and leaves the quarantine, in one audited
     transaction."""
-    authorize(session, ctx, Permission.INGEST_READS, action="quarantine.replay",
-              object_type="quarantine", object_id=quarantine_id)
-    row = _payload(session, quarantine_id)
+    row = _to_replay(session, ctx, quarantine_id)
     outcome: IngestOutcome = ingest_reads(session, reads, engine, ctx.now(),
                                           f"replay:{row.channel}"[:80])
     beats = record_heartbeats(session, heartbeats)
@@ -157,9 +160,7 @@ def replay_payload(session: Session, ctx: Context, quarantine_id: int,
 def refuse_replay(session: Session, ctx: Context, quarantine_id: int,
                   problem: str) -> NoReturn:
     """A payload that still does not parse: nothing changes, and the attempt is audited."""
-    authorize(session, ctx, Permission.INGEST_READS, action="quarantine.replay",
-              object_type="quarantine", object_id=quarantine_id)
-    row = _payload(session, quarantine_id)
+    row = _to_replay(session, ctx, quarantine_id)
     raise InputRejected(f"payload #{row.id} still does not parse: {problem}; it stays in the "
                         "quarantine")
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -15,8 +14,7 @@ from sqlalchemy import func, select, text
 from rtic_console.domain.reads import PlateRead, VehicleInfo
 from rtic_console.services.ingest import COPY_THRESHOLD, IngestOutcome, ingest_reads
 from rtic_console.services.matching import MatchingEngine
-from rtic_console.store.database import Database, open_database
-from rtic_console.store.migrations import upgrade
+from rtic_console.store.database import Database
 from rtic_console.store.models import Detection
 
 # Text a CSV or COPY writer must quote or escape, and text that must stay text.
@@ -72,17 +70,7 @@ def test_every_value_is_stored_as_read(db: Database, count: int) -> None:
         assert tuple(got) == want
 
 
-@pytest.fixture
-def pg_db(pg_url: str) -> Iterator[Database]:
-    """The bulk COPY path is PostgreSQL's."""
-    database = open_database(pg_url, interactive=False)
-    upgrade(database)
-    try:
-        yield database
-    finally:
-        database.dispose()
-
-
+@pytest.mark.postgres
 def test_a_read_another_writer_stores_meanwhile_is_skipped(pg_db: Database) -> None:
     db = pg_db
     at = datetime.now(UTC).replace(microsecond=0)

@@ -35,6 +35,9 @@ pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 
 CAMERA_AT = (38.5990, -121.4500)
 
+# The navigation list, the window's frame and margins take about this much of the width.
+NAVIGATION_ROOM = 240
+
 
 def _read(sid: str, plate: str, minutes_ago: float, lat: float, lon: float,
           images: dict[str, bytes] | None = None) -> PlateRead:
@@ -442,3 +445,19 @@ def test_a_look_back_asks_its_purpose_case_and_area_and_is_logged_as_a_search(
     assert search.details["results"] == 1 and search.details["kind"] == "canvass"
     qtbot.wait(600)
     widget.grab().save("/tmp/map_look_back_done.png")
+
+
+def test_a_look_back_fits_beside_the_navigation_on_a_1440_pixel_screen(
+        qtbot, db: Database, open_map) -> None:
+    """A custom range's two times, the layers and the look back's purpose once made the map
+    wider than the room a 1440-pixel window leaves beside the navigation, so the area
+    scrolled sideways and its right-hand side was cut off."""
+    widget = open_map("6302", "officer")
+    bar = widget.time_filter
+    bar.preset.setCurrentIndex([title for title, _ in PRESETS].index("Custom range…"))
+    start = QDateTime.currentDateTime().addSecs(-32 * 3600)
+    bar.start_edit.setDateTime(start)
+    bar.end_edit.setDateTime(start.addSecs(4 * 3600))
+    widget.layer_boxes["search"].setVisible(True)  # as after a look back is drawn
+    assert widget.look_back_box.isVisible()
+    assert widget.minimumSizeHint().width() <= 1440 - NAVIGATION_ROOM

@@ -133,17 +133,21 @@ class MapWidget(QWidget):
         toolbar = QHBoxLayout()
         toolbar.addWidget(self.time_filter)
         toolbar.addStretch(1)
+        # The layers on a row of their own: beside a custom range's two times they made the
+        # area wider than a 1440-pixel screen.
+        layers = QHBoxLayout()
         for name, title in LAYERS:
             box = QCheckBox(title)
             box.setChecked(True)
             box.toggled.connect(lambda on, name=name: self._on_layer_box_toggled(name, on))
             self.layer_boxes[name] = box
-            toolbar.addWidget(box)
+            layers.addWidget(box)
         # These layers hold the answers of audited look-ups made elsewhere; none until then.
         self.layer_boxes["registry"].setVisible(False)
         self.layer_boxes["search"].setVisible(False)
         self.categories = self._category_button()
-        toolbar.addWidget(self.categories)
+        layers.addWidget(self.categories)
+        layers.addStretch(1)
         self.summary = QLabel("Loading the map…")
         self.summary.setObjectName("queueSummary")
         self.message = MessageLine()
@@ -170,6 +174,7 @@ class MapWidget(QWidget):
         body.addWidget(self.panel)
         layout = QVBoxLayout(self)
         layout.addLayout(toolbar)
+        layout.addLayout(layers)
         layout.addWidget(self.look_back_box)
         layout.addWidget(self.summary)
         layout.addWidget(self.message)

@@ -8,7 +8,7 @@ import re
 import socket
 import tomllib
 from dataclasses import dataclass, field
-from datetime import time
+from datetime import time, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -152,6 +152,12 @@ class Settings:
     @property
     def daily_time(self) -> time:
         return time_of_day(self.daily_jobs_at)
+
+    @property
+    def hit_group_window(self) -> timedelta:
+        """How close to an open hit's read a read of its vehicle is one of its sightings:
+        the same for the ingest service, file loads and quarantine replays on a machine."""
+        return timedelta(minutes=self.hit_group_minutes)
 
     def _check_map(self) -> None:
         url = self.map_tile_url

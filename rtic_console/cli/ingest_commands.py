@@ -129,7 +129,7 @@ def _ingest(args: argparse.Namespace, cli: CliSession) -> int:
     ctx = cli.context()
     # Grouped as the ingest service groups on this machine: a file of a reader's buffered
     # reads raises one hit per vehicle, as those reads sent live would have.
-    engine = MatchingEngine(group_window=timedelta(minutes=cli.settings.hit_group_minutes))
+    engine = MatchingEngine(group_window=cli.settings.hit_group_window)
     with cli.db.read() as session:
         engine.load(session)
     failed = False
@@ -173,7 +173,7 @@ def _serve(args: argparse.Namespace, cli: CliSession) -> int:
     config = HeadlessConfig(
         IngestConfig(host=host, port=port, spool_path=spool, token=token,
                      max_body_bytes=args.max_body,
-                     group_window=timedelta(minutes=cli.settings.hit_group_minutes)),
+                     group_window=cli.settings.hit_group_window),
         record_dir=args.record_dir, workstation=cli.settings.workstation,
         daily_at=cli.settings.daily_time, escalation=EscalationRule(
             timedelta(minutes=cli.settings.hit_escalate_unclaimed_minutes),

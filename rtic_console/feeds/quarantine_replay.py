@@ -3,8 +3,6 @@ the formats live, then stored through the ingest path by the audited service."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from rtic_console.feeds.read_formats import PayloadError, parse_payload
 from rtic_console.services.context import Context
 from rtic_console.services.matching import MatchingEngine
@@ -29,7 +27,7 @@ def replay_quarantined(db: Database, ctx: Context, quarantine_id: int) -> Replay
         return perform(db, ctx, refuse_replay, quarantine_id, exc.reason)
     # Matched and grouped as the ingest service on this machine does, with the hot list
     # loaded in its own read: a big list is not read while the write transaction is open.
-    engine = MatchingEngine(group_window=timedelta(minutes=ctx.settings.hit_group_minutes))
+    engine = MatchingEngine(group_window=ctx.settings.hit_group_window)
     engine.reload(db)
     return perform(db, ctx, replay_payload, quarantine_id, result.reads, result.heartbeats,
                    engine)

@@ -92,10 +92,14 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         report = asyncio.run(AlprSimulator(config).run())
         expected_hits = sum(1 for r in report.sent if r.hot)
         deadline = time.time() + 120
-        while time.time() < deadline:
+        while time.time() < deadline:  # every read stored, every hot one judged and heard
             with db.read() as session:
                 count = session.scalar(sql_select(func.count()).select_from(Detection)) or 0
-            if count >= len(report.sent) and len(listener.heard) >= expected_hits:
+                hit_count = session.scalar(sql_select(func.count()).select_from(Hit)) or 0
+                grouped = session.scalar(
+                    sql_select(func.count()).select_from(HitSighting)) or 0
+            if count >= len(report.sent) and hit_count + grouped >= expected_hits \
+                    and len(listener.heard) >= hit_count:
                 break
             time.sleep(0.2)
         time.sleep(0.5)

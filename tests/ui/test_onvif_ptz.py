@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication
 
 from rtic_console.domain.ptz import PtzCommand, PtzMove
 from rtic_console.feeds.camera_simulator import CameraSimulator
-from rtic_console.feeds.onvif_responder import OnvifResponder, ResponderProfile
+from rtic_console.feeds.onvif_responder import PAN_TILT_SPEED, OnvifResponder, ResponderProfile
 from rtic_console.services import onvif_cameras, ptz
 from rtic_console.services.cameras import CameraInput
 from rtic_console.services.onvif_cameras import OnvifSettings
@@ -24,7 +24,7 @@ from rtic_console.store.audit_log import AuditFilter, list_events
 from rtic_console.store.database import Database
 from rtic_console.ui.admin.camera_dialog import CameraDialog
 from rtic_console.ui.wall.large_view import LargeViewDialog
-from rtic_console.ui.wall.ptz_controls import PtzController, PtzPanel
+from rtic_console.ui.wall.ptz_controls import KEY_SPEED, TAP_MS, PtzController, PtzPanel
 from rtic_console.ui.wall.video_wall_widget import VideoWallWidget
 from tests.services.pscn_support import add_agreement
 
@@ -230,6 +230,53 @@ def test_keys_held_together_steer_together_and_plus_stops_however_released(
         assert responder.position()[0] < 0 < responder.position()[1]
     finally:
         view.close()
+        wall.shutdown()
+
+
+def test_a_tap_of_an_arrow_moves_the_camera_a_step_and_stops(
+        qtbot, console_session, db: Database, admin, responder: OnvifResponder) -> None:
+    """Press and release come milliseconds apart; the move lasts TAP_MS all the same."""
+    wall, view, _ = _open_large_view(qtbot, console_session, db, admin, responder)
+    try:
+        qtbot.keyClick(view.tile, Qt.Key.Key_Right)
+        qtbot.waitUntil(lambda: "Stop" in responder.requests, timeout=5000)
+        assert not responder.moving()
+        # At velocity KEY_SPEED for TAP_MS; less the request's own trip time.
+        step = KEY_SPEED * PAN_TILT_SPEED * TAP_MS / 1000
+        assert step * 0.5 < responder.position()[0] < step * 1.5, responder.position()
+    finally:
+        view.close()
+        wall.shutdown()
+
+
+def test_a_stop_queued_behind_a_command_keeps_the_move_it_stops(
+        qtbot, console_session, db: Database, admin, responder: OnvifResponder) -> None:
+    """Home is in flight when a move and its stop are sent: both go, in order."""
+    wall, view, panel = _open_large_view(qtbot, console_session, db, admin, responder)
+    try:
+        controller = panel.controller
+        controller.send(PtzCommand(PtzMove.HOME))
+        controller.send(PtzCommand(PtzMove.CONTINUOUS, pan=1.0))
+        controller.send(PtzCommand(PtzMove.STOP))
+        qtbot.waitUntil(lambda: "Stop" in responder.requests, timeout=5000)
+        assert [r for r in responder.requests if r in {"GotoHomePosition", "ContinuousMove",
+                                                      "Stop"}] == [
+            "GotoHomePosition", "ContinuousMove", "Stop"]
+        assert responder.position()[0] > 0 and not responder.moving()
+    finally:
+        view.close()
+        wall.shutdown()
+
+
+def test_closing_the_view_while_an_arrow_is_held_stops_the_camera(
+        qtbot, console_session, db: Database, admin, responder: OnvifResponder) -> None:
+    wall, view, _ = _open_large_view(qtbot, console_session, db, admin, responder)
+    try:
+        qtbot.keyPress(view.tile, Qt.Key.Key_Up)
+        qtbot.waitUntil(responder.moving, timeout=5000)
+        view.close()  # the key's release goes to no one
+        qtbot.waitUntil(lambda: not responder.moving(), timeout=5000)
+    finally:
         wall.shutdown()
 
 

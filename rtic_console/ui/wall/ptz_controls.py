@@ -1,20 +1,23 @@
 """Pan, tilt and zoom on the large view: keys, mouse and buttons, one command at a time.
 
-`PtzController` belongs to the wall, one per PTZ camera, so the idle return home outlives the
-large view that moved the camera. It sends commands in order through the runner's background
-pool (a stop never overtakes the move it stops; a command typed while one is in flight
-replaces any other waiting). `PtzPanel` is the large view's strip of buttons and presets and
-reads the keyboard and mouse on the view: arrows pan and tilt while held, + and - zoom, 1 to
-9 go to the camera's presets, Home goes home; a click centres that point, a drag steers at a
-speed that grows with the drag, the wheel zooms.
+`PtzController` belongs to the wall, one per PTZ camera, so the idle return home outlives
+the large view that moved the camera. It sends commands in order through the runner's
+background pool (a stop never overtakes the move it stops; a command typed while one is in
+flight replaces any other waiting, except that a stop keeps the move it stops, so a tap is a
+move). `PtzPanel` is the large view's strip of buttons and presets and reads the keyboard
+and mouse on the view: arrows pan and tilt while held, + and - zoom, 1 to 9 go to the
+camera's presets, Home goes home; a click centres that point, a drag steers at a speed that
+grows with the drag, the wheel zooms. A tap steers for TAP_MS at least, so it moves the
+camera a visible step rather than the few milliseconds between press and release.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, QPointF, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QKeyEvent, QMouseEvent, QWheelEvent
+from PySide6.QtGui import QHideEvent, QKeyEvent, QMouseEvent, QWheelEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -36,6 +39,7 @@ from rtic_console.ui.widgets import describe_error
 KEY_SPEED = 0.5
 WHEEL_STEP = 0.1
 CLICK_SLOP_PX = 8
+TAP_MS = 250
 PurposeOf = Callable[[], tuple[str | None, str]]
 
 _KEY_VELOCITY = {
@@ -60,7 +64,7 @@ class PtzController(QObject):
         self._session, self.target, self._purpose_of = session, target, purpose_of
         self._minute_ms = minute_ms  # a test's minute is shorter
         self._in_flight = False
-        self._waiting: tuple[PtzCommand, int | None] | None = None
+        self._waiting: list[tuple[PtzCommand, int | None]] = []
         self.zoom = 0.0
         self._idle = QTimer(self)
         self._idle.setSingleShot(True)
@@ -71,7 +75,10 @@ class PtzController(QObject):
             self.failed.emit(self.target.refusal)
             return
         if self._in_flight:
-            self._waiting = (command, idle_minutes)
+            keeps_move = command.move is PtzMove.STOP and bool(self._waiting) and \
+                self._waiting[-1][0].move is PtzMove.CONTINUOUS
+            self._waiting = [*self._waiting[-1:], (command, idle_minutes)] if keeps_move \
+                else [(command, idle_minutes)]
             return
         self._in_flight = True
         db, ctx = self._session.db, self._session.ctx
@@ -122,9 +129,9 @@ class PtzController(QObject):
 
     def _next(self) -> None:
         self._in_flight = False
-        waiting, self._waiting = self._waiting, None
-        if waiting is not None:
-            self.send(*waiting)
+        if self._waiting:
+            (command, idle_minutes), *self._waiting = self._waiting
+            self.send(command, idle_minutes)
 
     def stop(self) -> None:
         """The wall is closing: no return home from a console that is gone."""
@@ -167,6 +174,10 @@ class PtzPanel(QWidget):
         self._press: QPointF | None = None
         self._dragging = False
         self._held: set[int] = set()
+        self._steering_since = 0.0  # monotonic, when the current continuous move was sent
+        self._tap_stop = QTimer(self)
+        self._tap_stop.setSingleShot(True)
+        self._tap_stop.timeout.connect(self._send_stop)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 2, 8, 2)
         self.buttons: dict[str, QPushButton] = {}
@@ -234,10 +245,30 @@ class PtzPanel(QWidget):
     # -- commands -----------------------------------------------------------------------
     def _continuous(self, velocity: tuple[float, float, float]) -> None:
         pan, tilt, zoom = velocity
+        if not self._tap_stop.isActive():  # a move that follows a tap's continues its time
+            self._steering_since = time.monotonic()
+        self._tap_stop.stop()
         self.controller.send(PtzCommand(PtzMove.CONTINUOUS, pan, tilt, zoom))
 
     def _stop(self) -> None:
+        """Stops now, or once the move has lasted TAP_MS."""
+        left_ms = TAP_MS - (time.monotonic() - self._steering_since) * 1000
+        if left_ms > 0:
+            self._tap_stop.start(int(left_ms))
+        else:
+            self._send_stop()
+
+    def _send_stop(self) -> None:
+        self._tap_stop.stop()
         self.controller.send(PtzCommand(PtzMove.STOP))
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        """A view closed while steering would leave the camera turning: no release comes."""
+        if self._held or self._dragging or self._tap_stop.isActive():
+            self._held.clear()
+            self._press, self._dragging = None, False
+            self._send_stop()
+        super().hideEvent(event)
 
     def _move_as_held(self) -> None:
         """The keys held together steer together (← with ↑ is up and left); releasing one

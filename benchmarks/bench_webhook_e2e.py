@@ -111,13 +111,21 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         with db.read() as session:
             detections = {sid: det_id for sid, det_id in
                           session.execute(sql_select(Detection.source_id, Detection.id))}
-            hits = session.execute(sql_select(Hit.id, Hit.detection_id, Hit.listed_plate)).all()
+            hits = session.execute(sql_select(Hit.id, Hit.detection_id, Hit.listed_plate,
+                                              Detection.received_at)
+                                   .join(Detection, Detection.id == Hit.detection_id)).all()
             # A hot plate read again within the grouping window joins its open hit (D.5).
             sightings = session.execute(sql_select(HitSighting.detection_id, Hit.listed_plate)
                                         .join(Hit, Hit.id == HitSighting.hit_id)).all()
         db.dispose()
     posted = {r.source_id: r for r in report.sent}
     by_detection = {det_id: sid for sid, det_id in detections.items()}
+    # Where a hit's time went: before its drain transaction began (HTTP, spool, the wait for
+    # the drain), and from then to the notification (the transaction, NOTIFY, LISTEN).
+    drain_began = [(h.received_at.timestamp() - posted[by_detection[h.detection_id]].posted_at)
+                   * 1000 for h in hits if h.id in listener.heard]
+    committed = [(listener.heard[h.id] - h.received_at.timestamp()) * 1000
+                 for h in hits if h.id in listener.heard]
     latencies = [(listener.heard[h.id] - posted[by_detection[h.detection_id]].posted_at) * 1000
                  for h in hits if h.id in listener.heard]
     expected = {(detections.get(r.source_id), r.hot) for r in report.sent if r.hot}
@@ -142,6 +150,10 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         "hit_p50_ms": round(percentile(latencies, 0.5), 1),
         "hit_p99_ms": round(percentile(latencies, 0.99), 1),
         "hit_max_ms": round(max(latencies, default=float("nan")), 1),
+        "hit_until_drain_p50_ms": round(percentile(drain_began, 0.5), 1),
+        "hit_until_drain_p99_ms": round(percentile(drain_began, 0.99), 1),
+        "hit_drain_to_heard_p50_ms": round(percentile(committed, 0.5), 1),
+        "hit_drain_to_heard_p99_ms": round(percentile(committed, 0.99), 1),
     }
     figures["meets_targets"] = (figures["hit_p99_ms"] <= TARGETS["p99_ms_max"]
                                 and figures["lost"] == 0 and figures["doubled"] == 0

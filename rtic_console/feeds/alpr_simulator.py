@@ -328,7 +328,10 @@ class AlprSimulator:
         limit = asyncio.Semaphore(cfg.concurrency)
         pending: set[asyncio.Task[None]] = set()
         timeout = aiohttp.ClientTimeout(total=15)
-        async with aiohttp.ClientSession(timeout=timeout) as http:
+        # aiohttp's connector holds 100 connections by default: more requests would queue
+        # inside the client, timed as if the receiver were slow.
+        connector = aiohttp.TCPConnector(limit=cfg.concurrency)
+        async with aiohttp.ClientSession(timeout=timeout, connector=connector) as http:
             beats = asyncio.create_task(self._heartbeats(http, report))
             n = 0
             while not self._stopping.is_set() and (cfg.count is None or n < cfg.count):

@@ -1,4 +1,5 @@
-"""`rtic-console hits ...`: the hit queue, claiming a hit and closing it, from a terminal.
+"""`rtic-console hits ...`: the hit queue, claiming, releasing and closing a hit, from a
+terminal.
 
 The same service calls as the Hit queue screen, so the same rules hold (D.5.b, D.6.a): a
 refusal ends the command with exit code 2 and one line saying why, and is audited.
@@ -18,7 +19,7 @@ CLOSING_CHOICES = sorted(c.value for c in CLOSINGS)
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    hits = sub.add_parser("hits", help="hits: list, claim, close, recovery call")
+    hits = sub.add_parser("hits", help="hits: list, claim, release, close, recovery call")
     cmds = hits.add_subparsers(dest="hits_command", required=True)
     lst = cmds.add_parser("list", help="list hits (the open queue by default)")
     lst.add_argument("--status", help="open (default), all, or one status such as confirmed")
@@ -28,6 +29,15 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     claim = cmds.add_parser("claim", help="claim a new hit to work its checklist (dispatchers)")
     claim.add_argument("hit_id", type=int, metavar="ID")
     claim.set_defaults(handler=_claim)
+
+    release = cmds.add_parser(
+        "release", help="put a claimed hit back in the queue for another dispatcher",
+        description="The dispatcher who claimed the hit hands it back; a sergeant (supervisor) "
+                    "frees a claim its dispatcher cannot finish (D.5.a). Recorded steps stay. "
+                    "The reason says why: at least 3 different words and 12 letters or digits.")
+    release.add_argument("hit_id", type=int, metavar="ID")
+    release.add_argument("--reason", required=True)
+    release.set_defaults(handler=_release)
 
     close = cmds.add_parser(
         "close", help="close a hit you claimed as a misread, no longer wanted or duplicate",
@@ -72,6 +82,12 @@ def _claim(args: argparse.Namespace, cli: CliSession) -> int:
     view = perform(cli.db, cli.context(), hit_service.claim_hit, args.hit_id)
     print(f"Hit {view.id} ({view.best_plate}) claimed by {view.claimed_by}; work its "
           "checklist in order")
+    return 0
+
+
+def _release(args: argparse.Namespace, cli: CliSession) -> int:
+    view = perform(cli.db, cli.context(), hit_service.release_hit, args.hit_id, args.reason)
+    print(f"Hit {view.id} ({view.best_plate}) is back in the queue for any dispatcher")
     return 0
 
 

@@ -218,19 +218,43 @@ def check_confirm_allowed(status: HitStatus, claimed_by: str | None, actor_badge
 
 def closing_reason(reason: object) -> str:
     """The reason as stored, or why it says too little to explain a closed hit."""
+    return _stated_reason(reason, "closing the hit", "what was found",
+                          "photo shows 7A8C123, not the listed plate", "D.6.a")
+
+
+def _stated_reason(reason: object, for_what: str, says: str, example: str,
+                   clause: str) -> str:
     text = " ".join(reason.split()) if isinstance(reason, str) else ""
     if not text:
-        raise ChecklistRefusal("give the reason for closing the hit", "D.6.a")
+        raise ChecklistRefusal(f"give the reason for {for_what}", clause)
     if len(text) > MAX_REASON:
         raise ChecklistError(f"the reason is longer than {MAX_REASON} characters")
     words = {w.lower() for w in _WORD.findall(text)}
     characters = sum(c.isalnum() for c in text)
     if len(words) < MIN_REASON_WORDS or characters < MIN_REASON_CHARACTERS:
         raise ChecklistRefusal(
-            f"the reason {text[:40]!r} does not say what was found: write at least "
+            f"the reason {text[:40]!r} does not say {says}: write at least "
             f"{MIN_REASON_WORDS} different words and {MIN_REASON_CHARACTERS} letters or digits "
-            "(for example 'photo shows 7A8C123, not the listed plate')", "D.6.a")
+            f"(for example '{example}')", clause)
     return text
+
+
+def check_release_allowed(status: HitStatus, claimed_by: str | None, actor_badge: str,
+                          reason: object, *, may_free_others: bool) -> str:
+    """The cleaned reason, once the claim may go: a hit waits for no one (D.5.a).
+
+    Its claimer hands it back (the end of a shift, a call to take); a sergeant frees a claim
+    whose dispatcher cannot finish it. The steps recorded stay, with who did them, and the
+    next dispatcher to claim it carries on from there.
+    """
+    _must_be_open(status)
+    if status is not HitStatus.CLAIMED:
+        raise ChecklistRefusal("the hit is not claimed: there is no claim to release", "D.5.a")
+    if claimed_by != actor_badge and not may_free_others:
+        raise ChecklistRefusal(f"the hit is claimed by {claimed_by}; only they or a sergeant "
+                               "can release the claim", "D.5.b")
+    return _stated_reason(reason, "releasing the claim", "why the hit is handed on",
+                          "end of shift, CAD incident entered", "D.5.a")
 
 
 def check_close_allowed(status: HitStatus, closing: HitStatus, reason: object, *,

@@ -36,6 +36,7 @@ class Permission(StrEnum):
     VIEW_HOT_LISTS = "view_hot_lists"
     VIEW_HITS = "view_hits"
     WORK_HITS = "work_hits"
+    FREE_HIT_CLAIMS = "free_hit_claims"
     INGEST_READS = "ingest_reads"
     VIEW_QUARANTINE = "view_quarantine"
     MANAGE_CAMERAS = "manage_cameras"
@@ -105,6 +106,9 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     ),
     # D.5.b, D.6.a: only a dispatcher claims, verifies and confirms a hit.
     Permission.WORK_HITS: frozenset({Role.DISPATCHER}),
+    # D.5.a: the sergeant on duty, whom a hit left waiting is escalated to, frees a claim
+    # its dispatcher cannot finish, so that another dispatcher can take the hit.
+    Permission.FREE_HIT_CLAIMS: frozenset({Role.SUPERVISOR}),
     Permission.INGEST_READS: frozenset({Role.ALPR_ADMIN, Role.IT_STAFF}),
     Permission.VIEW_QUARANTINE: frozenset({Role.ALPR_ADMIN, Role.IT_STAFF}),
     # F: the wall is the RTIC's; IT staff add cameras and check their streams.

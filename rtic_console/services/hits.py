@@ -20,6 +20,7 @@ from rtic_console.domain.checklist import (
     StepInput,
     check_close_allowed,
     check_confirm_allowed,
+    check_release_allowed,
     check_step_allowed,
     clean_recovery_call,
     clean_step,
@@ -311,6 +312,28 @@ def claim_hit(session: Session, ctx: Context, hit_id: int) -> HitView:
                           clause="D.6.a")
     else:
         _audit(session, ctx, "hits.claim", hit)
+    return _views(session, [hit])[0]
+
+
+@service_action("hits.release")
+def release_hit(session: Session, ctx: Context, hit_id: int, reason: str) -> HitView:
+    """Puts a claimed hit back in the queue for any dispatcher (D.5.a), handed back by its
+    claimer or freed by a sergeant; who had it and why it went are audited."""
+    authorize(session, ctx, Permission.VIEW_HITS, action="hits.release", object_type="hit",
+              object_id=hit_id)
+    hit = _get(session, hit_id, lock=True)
+    mine = hit.claimed_by == ctx.actor.badge
+    if hit.status == HitStatus.CLAIMED.value:
+        authorize(session, ctx, Permission.WORK_HITS if mine else Permission.FREE_HIT_CLAIMS,
+                  action="hits.release", object_type="hit", object_id=hit_id)
+    try:
+        clean = check_release_allowed(HitStatus(hit.status), hit.claimed_by, ctx.actor.badge,
+                                      reason, may_free_others=not mine)
+    except ChecklistError as exc:
+        raise _refusal(exc, "hits.release", hit_id) from None
+    released_from = hit.claimed_by
+    hit.status, hit.claimed_by, hit.claimed_at = HitStatus.NEW.value, None, None
+    _audit(session, ctx, "hits.release", hit, reason=clean, released_from=released_from)
     return _views(session, [hit])[0]
 
 

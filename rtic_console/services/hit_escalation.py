@@ -74,7 +74,10 @@ def escalate_waiting_hits(session: Session, who: SystemIdentity, rule: Escalatio
             session, kind="hit.escalated", title=title,
             body=(f"{reason.replace('_', ' ').capitalize()} on {list_name}. Hits are worked "
                   f"promptly (D.5.a); this one passed the {int(limit.total_seconds() // 60)}-"
-                  "minute limit. See that a dispatcher works it now."),
+                  "minute limit. See that a dispatcher works it now"
+                  + ("." if why == "unclaimed" else
+                     "; if its dispatcher cannot finish it, release the claim in the Hit "
+                     "queue so that another can take it.")),
             for_role=Role.SUPERVISOR, subject_type="hit", subject_id=hit_id, raised_by=None,
             at=now)
         append_event(session, actor_badge=None, workstation=who.workstation,

@@ -27,13 +27,17 @@ OFFLINE_MESSAGE = ("The database is unreachable, so nothing was saved. The conso
 class _Job:
     """What the GUI thread keeps of a request while a worker runs its body."""
 
-    key: str | None
+    key: tuple[str, int] | None  # the key and its owner's id: see _scoped
     body: Callable[[], Any] | None
     on_done: Done
     on_error: Failed
     owner: QObject | None
     future: Future[None] | None = None
     outcome: tuple[Any, BaseException | None] | None = None
+
+
+def _scoped(key: str | None, owner: QObject | None) -> tuple[str, int] | None:
+    return None if key is None else (key, id(owner))
 
 
 class OperationRunner(QObject):
@@ -43,8 +47,10 @@ class OperationRunner(QObject):
     holds a thread for seconds (stream probes, clip encoding) has a pool of its own so
     that list refreshes never queue behind it. What a write changed reaches every pane as
     the change events the write itself published (`ChangeBridge`), not from here. A newer
-    request with the same key makes an older one's result stale: it is cancelled if it has
-    not started and dropped if it has.
+    request with the same key from the same owner makes an older one's result stale: it is
+    cancelled if it has not started and dropped if it has. Another owner's request with
+    that key is left alone (two screens, or two consoles' panes in one test, each wait for
+    their own answer).
 
     Handlers are bound methods and lambdas of screens. Only the GUI thread ever holds or
     releases them, and a worker gives up its hold on a body and its outcome before it
@@ -61,7 +67,7 @@ class OperationRunner(QObject):
         self._readers = ThreadPoolExecutor(2, thread_name_prefix="rtic-read")
         self._slow = ThreadPoolExecutor(2, thread_name_prefix="rtic-slow")
         self._jobs: dict[int, _Job] = {}
-        self._latest: dict[str, int] = {}
+        self._latest: dict[tuple[str, int], int] = {}
         self._serial = 0
         self.online = True
         self._closed = False
@@ -73,17 +79,17 @@ class OperationRunner(QObject):
         if not self.online:
             on_error(DatabaseUnavailable(OFFLINE_MESSAGE))
             return
-        self._submit(self._writer, _Job(key, body, on_done, on_error, owner))
+        self._submit(self._writer, _Job(_scoped(key, owner), body, on_done, on_error, owner))
 
     def read(self, body: Callable[[], Any], on_done: Done, on_error: Failed,
              key: str | None = None, owner: QObject | None = None) -> None:
-        self._submit(self._readers, _Job(key, body, on_done, on_error, owner))
+        self._submit(self._readers, _Job(_scoped(key, owner), body, on_done, on_error, owner))
 
     def background(self, body: Callable[[], Any], on_done: Done, on_error: Failed,
                    key: str | None = None, owner: QObject | None = None) -> None:
         """Slow work: decoding a stream, encoding a clip, or a workflow whose slow step is
         one (a stream check), its database steps short transactions of their own."""
-        self._submit(self._slow, _Job(key, body, on_done, on_error, owner))
+        self._submit(self._slow, _Job(_scoped(key, owner), body, on_done, on_error, owner))
 
     def _submit(self, pool: ThreadPoolExecutor, job: _Job) -> None:
         if self._closed:

@@ -95,3 +95,21 @@ def test_closing_choices_and_arguments_are_checked(as_person, enrol, hit_id: int
     assert "invalid choice: 'recovered'" in capsys.readouterr().err
     code, _, err = as_person("5201", "hits", "claim", "999999")
     assert code == 2 and "there is no hit #999999" in err
+
+
+@pytest.mark.policy("D.5.a")
+def test_a_claim_is_released_from_the_terminal(db: Database, as_person, enrol,
+                                               hit_id: int) -> None:
+    enrol("5201", "dispatcher")
+    enrol("5202", "dispatcher", sign=False)
+    assert as_person("5201", "hits", "claim", str(hit_id))[0] == 0
+    assert_refused(db, refused_by_cli(as_person, "5202", "hits", "release", str(hit_id),
+                                      "--reason", "taking it over from 5201 now"),
+                   action="hits.release", clause="A.2", error=CliRefused, signed_in=True,
+                   match="Only Supervisor")
+    code, out, err = as_person("5201", "hits", "release", str(hit_id), "--reason",
+                               "end of shift, nothing recorded yet")
+    assert code == 0, err
+    assert out.strip() == f"Hit {hit_id} (7ABC123) is back in the queue for any dispatcher"
+    code, out, err = as_person("5202", "hits", "claim", str(hit_id))
+    assert code == 0 and "claimed by 5202" in out, err

@@ -221,3 +221,34 @@ def test_every_hit_of_a_burst_appears(qtbot, console_session, db: Database,
     assert len(ids) == 4
     qtbot.waitUntil(lambda: widget.model.rowCount() == 4, timeout=3000)
     assert {h.id for h in widget.model.rows} == set(ids)
+
+
+@pytest.mark.policy("D.5.a")
+def test_the_sergeant_releases_a_claim_and_the_dispatcher_sees_the_hit_back_in_the_queue(
+        qtbot, console_session, db: Database, engine: MatchingEngine, enrol) -> None:
+    dispatcher = enrol("5201", "dispatcher")
+    hit_id = _ingest(db, engine, "7KQM482", "r9")
+    perform(db, dispatcher, __import__(
+        "rtic_console.services.hits", fromlist=["claim_hit"]).claim_hit, hit_id)
+    desk = HitQueueWidget(console_session(dispatcher))
+    sergeant = HitQueueWidget(console_session(enrol("8501", "supervisor")))
+    for widget in (desk, sergeant):
+        qtbot.addWidget(widget)
+        widget.resize(1400, 900)
+        widget.show()
+        qtbot.waitUntil(lambda w=widget: w.model.rowCount() == 1, timeout=5000)
+        widget.select_hit(hit_id)
+    panel = sergeant.checklist
+    qtbot.waitUntil(lambda: panel.release_row.isVisible(), timeout=5000)
+    assert "release the claim" in panel.status.text() and "5201" in panel.status.text()
+    assert not panel.claim_button.isVisible() and not panel.close_button.isVisible()
+    sergeant.grab().save("/tmp/hit_queue_release_offered.png")
+    panel.release_reason.setText("gone")
+    panel.release_button.click()
+    qtbot.waitUntil(lambda: "does not say why" in panel.message.text(), timeout=5000)
+    panel.release_reason.setText("dispatcher 5201 called to a priority incident")
+    panel.release_button.click()
+    qtbot.waitUntil(lambda: not panel.release_row.isVisible(), timeout=5000)
+    # The dispatcher's own console hears of it and offers the claim again.
+    qtbot.waitUntil(lambda: desk.checklist.claim_button.isVisible(), timeout=5000)
+    assert not desk.checklist.release_row.isVisible()

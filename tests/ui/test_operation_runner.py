@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import threading
 
+from PySide6.QtCore import QObject
+
 from rtic_console.ui.operations import OperationRunner
 
 
@@ -38,6 +40,22 @@ def test_a_newer_request_with_the_same_key_drops_the_older_result(
     qtbot.waitUntil(lambda: "new" in results, timeout=3000)
     qtbot.wait(100)
     assert results == ["new"]
+
+
+def test_the_same_key_from_another_owner_leaves_the_first_owners_request_alone(
+        qtbot, runner: OperationRunner) -> None:
+    """Two panes asking for "hits.detail" each get their own answer, even when the first
+    has not started yet (both read threads busy)."""
+    release = threading.Event()
+    for _ in range(2):  # hold both read threads so the keyed requests wait, cancellable
+        runner.read(lambda: release.wait(10), lambda _r: None, lambda _e: None)
+    desk, sergeant = QObject(), QObject()
+    results: list[str] = []
+    for owner, name in ((desk, "desk"), (sergeant, "sergeant")):
+        runner.read(lambda n=name: n, results.append, lambda e: results.append(repr(e)),
+                    key="hits.detail", owner=owner)
+    release.set()
+    qtbot.waitUntil(lambda: sorted(results) == ["desk", "sergeant"], timeout=3000)
 
 
 def test_work_asked_for_after_shutdown_is_dropped_quietly(qtbot) -> None:

@@ -69,6 +69,7 @@ class ChecklistPanel(QWidget):
         self._detail: HitDetail | None = None
         self._attachment: tuple[str, bytes] | None = None
         self.can_work = session.may(Permission.WORK_HITS)
+        self.may_free_claims = session.may(Permission.FREE_HIT_CLAIMS)
 
         self.status = QLabel()
         self.status.setObjectName("checklistStatus")
@@ -153,6 +154,17 @@ class ChecklistPanel(QWidget):
         self.close_reason.setMaxLength(MAX_REASON)
         self.close_button = QPushButton("Close hit")
         self.close_button.clicked.connect(self._on_close_clicked)
+        # D.5.a: the claimer hands the hit back, the sergeant frees a claim left unfinished.
+        self.release_reason = QLineEdit()
+        self.release_reason.setPlaceholderText("Why the hit goes back to the queue")
+        self.release_reason.setMaxLength(MAX_REASON)
+        self.release_button = QPushButton("Release claim")
+        self.release_button.clicked.connect(self._on_release_clicked)
+        self.release_row = QWidget()
+        release = QHBoxLayout(self.release_row)
+        release.setContentsMargins(0, 0, 0, 0)
+        release.addWidget(self.release_reason, 1)
+        release.addWidget(self.release_button)
         closing = QHBoxLayout()
         closing.addWidget(self.closing)
         closing.addWidget(self.close_reason, 1)
@@ -176,6 +188,7 @@ class ChecklistPanel(QWidget):
         top.addWidget(self.status, 1)
         top.addWidget(self.claim_button)
         layout.addLayout(top)
+        layout.addWidget(self.release_row)  # in sight of the sergeant, who has no steps to do
         layout.addLayout(steps_layout)
         layout.addWidget(self.confirm_button)
         layout.addWidget(self.recovery_box)
@@ -183,7 +196,8 @@ class ChecklistPanel(QWidget):
         layout.addWidget(self.message)
         layout.addStretch(1)
         for button in (self.claim_button, self.attach_button, *self.step_buttons.values(),
-                       self.confirm_button, self.close_button, self.recovery_button):
+                       self.confirm_button, self.close_button, self.recovery_button,
+                       self.release_button):
             button.setAutoDefault(True)  # Return presses the focused button
         self._set_tab_order()
         # Return in a field does what its part of the panel is for.
@@ -198,6 +212,7 @@ class ChecklistPanel(QWidget):
             self.closing: lambda: self._focus(self.close_reason),
             self.close_reason: lambda: self._press(self.close_button),
             self.recovery_cfs: lambda: self._press(self.recovery_button),
+            self.release_reason: lambda: self._press(self.release_button),
         }
         for widget in self._return_actions:
             widget.installEventFilter(self)
@@ -205,7 +220,8 @@ class ChecklistPanel(QWidget):
 
     def _set_tab_order(self) -> None:
         """Down the panel as it reads: each step's fields, then its Record button."""
-        chain: list[QWidget] = [self.claim_button, self.cad,
+        chain: list[QWidget] = [self.claim_button, self.release_reason, self.release_button,
+                                self.cad,
                                 self.step_buttons[Step.CALL_FOR_SERVICE], self.clets, self.ncic,
                                 self.attach_button, self.outcome,
                                 self.step_buttons[Step.RECORD_CHECKS], self.vehicle,
@@ -320,7 +336,7 @@ class ChecklistPanel(QWidget):
         self._attachment = None
         self.attach_button.setText("Attach results file…")
         for edit in (self.cad, self.vehicle, self.channel, self.close_reason,
-                     self.recovery_cfs):
+                     self.recovery_cfs, self.release_reason):
             edit.clear()
         self.clets.clear()
         self.ncic.clear()
@@ -362,6 +378,7 @@ class ChecklistPanel(QWidget):
         if detail is None:
             self.status.setText("No hit selected.")
             self.claim_button.hide()
+            self.release_row.hide()
             if self.isVisible() and (had_focus or self._pending is not None):
                 self.focus_released.emit()
             self._pending = None
@@ -394,6 +411,8 @@ class ChecklistPanel(QWidget):
         for w in (self.closing, self.close_reason, self.close_button):
             w.setEnabled(mine)
             w.setVisible(self.can_work)
+        self.release_row.setVisible(h.status is HitStatus.CLAIMED and (
+            mine or (self.may_free_claims and h.claimed_by != me)))
         self._move_focus(detail, had_focus, focused)
 
     def _move_focus(self, detail: HitDetail, had_focus: bool, focused: QWidget | None) -> None:
@@ -445,6 +464,10 @@ class ChecklistPanel(QWidget):
                 f" Recovery call for service {h.recovery_cfs} (D.3.e)." if h.recovery_cfs
                 else "")
         if not self.can_work:
+            if self.may_free_claims and h.status is HitStatus.CLAIMED:
+                return (f"Claimed by {h.claimed_by} {h.claimed_by_name or ''}. If they cannot "
+                        "finish it, release the claim with a reason: it goes back to the "
+                        "queue for another dispatcher (D.5.a).").replace("  ", " ")
             return "Only dispatchers claim and verify hits (D.5.b)."
         if h.informational:
             return ("Informational hit: it is never confirmed. Claim it, note it and close it "
@@ -525,6 +548,10 @@ class ChecklistPanel(QWidget):
     @Slot()
     def _on_recovery_clicked(self) -> None:
         self._run(hit_service.record_recovery_call, self.recovery_cfs.text())
+
+    @Slot()
+    def _on_release_clicked(self) -> None:
+        self._run(hit_service.release_hit, self.release_reason.text())
 
     @Slot()
     def _on_close_clicked(self) -> None:

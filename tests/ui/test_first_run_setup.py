@@ -11,9 +11,12 @@ import pytest
 
 from rtic_console.config import Settings
 from rtic_console.services.auth import roster_is_empty
+from rtic_console.services.context import InputRejected
 from rtic_console.services.station_proof import find_workstation
 from rtic_console.store.credentials import read_secret
+from rtic_console.store.database import Database
 from rtic_console.store.migrations import current_revision, head_revision
+from rtic_console.ui import first_run_dialog
 from rtic_console.ui.first_run_dialog import DatabaseSetupDialog, FirstAdminDialog
 from rtic_console.ui.operations import OperationRunner
 from tests.conftest import PgTestDatabase
@@ -47,22 +50,56 @@ def test_embedded_database_then_first_admin_enrols_workstation(
         written = tomllib.loads((tmp_path / "cfg" / "settings.toml").read_text())
         assert written == {"database_url": ready.url, "workstation": "WS-NEW"}
         settings = Settings(database_url=ready.url, workstation="WS-NEW")
-        admin = FirstAdminDialog(ready.db, settings, runner)
-        qtbot.addWidget(admin)
-        form = admin.form
-        form.badge.setText("1001")
-        form.name.setText("Sgt. First")
-        form.division.setText("RTIC")
-        for training in (form.clets, form.alpr):
-            training.set_value(date.today() - timedelta(days=30))
-        form.password.setText(PASSWORD)
-        form.password_again.setText(PASSWORD)
+        admin = _first_admin(qtbot, ready.db, settings, runner)
         with qtbot.waitSignal(admin.accepted, timeout=30000):
             admin.create_button.click()
         with ready.db.read() as session:
             assert not roster_is_empty(session)
             station = find_workstation(session, "WS-NEW")
         assert station is not None and station.enrolled_by == "1001"
+    finally:
+        ready.db.dispose()
+
+
+def _first_admin(qtbot, db: Database, settings: Settings,
+                 runner: OperationRunner) -> FirstAdminDialog:
+    admin = FirstAdminDialog(db, settings, runner)
+    qtbot.addWidget(admin)
+    form = admin.form
+    form.badge.setText("1001")
+    form.name.setText("Sgt. First")
+    form.division.setText("RTIC")
+    for training in (form.clets, form.alpr):
+        training.set_value(date.today() - timedelta(days=30))
+    form.password.setText(PASSWORD)
+    form.password_again.setText(PASSWORD)
+    return admin
+
+
+def test_first_admin_kept_when_enrolment_fails_and_the_dialog_goes_on(
+        qtbot, setup_dialog: DatabaseSetupDialog, tmp_path: Path, runner: OperationRunner,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*_args: object) -> None:
+        raise InputRejected("the keyring is locked")
+
+    monkeypatch.setattr(first_run_dialog, "enrol_this_workstation", refuse)
+    setup_dialog.file.setText(str(tmp_path / "data" / "rtic.sqlite3"))
+    _continue(qtbot, setup_dialog)
+    ready = setup_dialog.result_ready
+    assert ready is not None, setup_dialog.message.text()
+    try:
+        settings = Settings(database_url=ready.url, workstation="WS-NEW")
+        admin = _first_admin(qtbot, ready.db, settings, runner)
+        admin.create_button.click()
+        qtbot.waitUntil(admin.create_button.isEnabled, timeout=30000)
+        assert admin.created is not None
+        assert admin.create_button.text() == "Continue without enrolment"
+        assert "not enrolled: the keyring is locked" in admin.message.text()
+        with qtbot.waitSignal(admin.accepted, timeout=5000):
+            admin.create_button.click()
+        with ready.db.read() as session:
+            assert not roster_is_empty(session)
+            assert find_workstation(session, "WS-NEW") is None
     finally:
         ready.db.dispose()
 

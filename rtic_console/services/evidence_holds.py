@@ -238,15 +238,23 @@ def list_holds(session: Session, ctx: Context, active_only: bool = True,
 _ACTIVE = EvidenceHold.released_at.is_(None)
 
 
+def _read_covers() -> tuple[ColumnElement[bool], ColumnElement[bool]]:
+    """The one rule of which reads a hold keeps, a hold row against a `detections` row, in
+    its two ways: by the read's id (held directly or through one of its hits), and as a read
+    of a held plate in the held range. Apart, so that each can be its own EXISTS, anti-join
+    or join on an index."""
+    return (and_(EvidenceHold.scope.in_(("detection", "hit")),
+                 EvidenceHold.detection_id == Detection.id),
+            and_(EvidenceHold.scope == "plate", EvidenceHold.plate == Detection.plate,
+                 EvidenceHold.from_at <= Detection.captured_at,
+                 EvidenceHold.to_at >= Detection.captured_at))
+
+
 def _held_tests() -> tuple[ColumnElement[bool], ColumnElement[bool]]:
-    """Held by id (directly or through a hit), and held as a read of a held plate in the
-    held range: two tests, so that the purge's NOT EXISTS of each is an anti-join."""
-    return (exists().where(_ACTIVE, EvidenceHold.scope.in_(("detection", "hit")),
-                           EvidenceHold.detection_id == Detection.id),
-            exists().where(_ACTIVE, EvidenceHold.scope == "plate",
-                           EvidenceHold.plate == Detection.plate,
-                           EvidenceHold.from_at <= Detection.captured_at,
-                           EvidenceHold.to_at >= Detection.captured_at))
+    """An active hold keeps the read by id, and as a read of a held plate: two tests, so
+    that the purge's NOT EXISTS of each is an anti-join."""
+    by_id, by_plate = _read_covers()
+    return exists().where(_ACTIVE, by_id), exists().where(_ACTIVE, by_plate)
 
 
 def detection_held() -> ColumnElement[bool]:
@@ -275,15 +283,21 @@ def plates_held_in(plates_json: ColumnElement[str | None]) -> ColumnElement[bool
         literal('"') + EvidenceHold.plate + literal('"')))
 
 
+def _video_covers(device_id: ColumnElement[int] | int, start: ColumnElement[datetime] | datetime,
+                  end: ColumnElement[datetime] | datetime) -> ColumnElement[bool]:
+    """The one rule of which recordings a video hold keeps: a camera's in [start, end), held
+    on that camera or on every camera, over a range that overlaps it (open ends unbounded)."""
+    return and_(EvidenceHold.scope == "video",
+                or_(EvidenceHold.device_id.is_(None), EvidenceHold.device_id == device_id),
+                or_(EvidenceHold.from_at.is_(None), EvidenceHold.from_at < end),
+                or_(EvidenceHold.to_at.is_(None), EvidenceHold.to_at > start))
+
+
 def segment_held() -> ColumnElement[bool]:
     """True for a recording segment (correlated on `recording_segments`) that an active
     video hold covers, an export's among them (F.5)."""
-    return exists().where(
-        _ACTIVE, EvidenceHold.scope == "video",
-        or_(EvidenceHold.device_id.is_(None),
-            EvidenceHold.device_id == RecordingSegment.device_id),
-        or_(EvidenceHold.from_at.is_(None), EvidenceHold.from_at < RecordingSegment.ended_at),
-        or_(EvidenceHold.to_at.is_(None), EvidenceHold.to_at > RecordingSegment.started_at))
+    return exists().where(_ACTIVE, _video_covers(
+        RecordingSegment.device_id, RecordingSegment.started_at, RecordingSegment.ended_at))
 
 
 def video_holds_over(session: Session, device_id: int, start: datetime,
@@ -291,35 +305,20 @@ def video_holds_over(session: Session, device_id: int, start: datetime,
     """The active video holds that keep some of this camera's recordings in [start, end),
     for the playback timeline: the camera's own and those on every camera."""
     return list(session.scalars(select(EvidenceHold).where(
-        _ACTIVE, EvidenceHold.scope == "video",
-        or_(EvidenceHold.device_id.is_(None), EvidenceHold.device_id == device_id),
-        or_(EvidenceHold.from_at.is_(None), EvidenceHold.from_at < end),
-        or_(EvidenceHold.to_at.is_(None), EvidenceHold.to_at > start))
+        _ACTIVE, _video_covers(device_id, start, end))
         .order_by(EvidenceHold.from_at, EvidenceHold.id)))
 
 
 def cases_holding(session: Session, detection_id: int) -> tuple[str, ...]:
     """The case numbers of the active holds that keep this read, for its hold mark."""
-    covers = or_(
-        and_(EvidenceHold.scope.in_(("detection", "hit")),
-             EvidenceHold.detection_id == Detection.id),
-        and_(EvidenceHold.scope == "plate", EvidenceHold.plate == Detection.plate,
-             EvidenceHold.from_at <= Detection.captured_at,
-             EvidenceHold.to_at >= Detection.captured_at))
     return tuple(session.scalars(
-        select(EvidenceHold.case_number).distinct().join(Detection, covers)
+        select(EvidenceHold.case_number).distinct().join(Detection, or_(*_read_covers()))
         .where(_ACTIVE, Detection.id == detection_id).order_by(EvidenceHold.case_number)))
 
 
 def held_reads_before(session: Session, moment: datetime) -> set[int]:
     """The reads captured before `moment` that active holds keep, found from the holds (a
     few index look-ups) rather than by testing every old read."""
-    by_id = select(Detection.id).join(EvidenceHold, EvidenceHold.detection_id == Detection.id
-                                      ).where(_ACTIVE, EvidenceHold.scope.in_(("detection",
-                                                                              "hit")),
-                                              Detection.captured_at < moment)
-    by_plate = select(Detection.id).join(EvidenceHold, and_(
-        EvidenceHold.plate == Detection.plate, EvidenceHold.from_at <= Detection.captured_at,
-        EvidenceHold.to_at >= Detection.captured_at)).where(
-        _ACTIVE, EvidenceHold.scope == "plate", Detection.captured_at < moment)
-    return set(session.scalars(by_id)) | set(session.scalars(by_plate))
+    return {read for covers in _read_covers() for read in session.scalars(
+        select(Detection.id).join(EvidenceHold, covers)
+        .where(_ACTIVE, Detection.captured_at < moment))}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from PySide6.QtCore import QDateTime, QModelIndex, Qt, QTimer, Slot
+from PySide6.QtCore import QDateTime, QModelIndex, QTimer, Slot
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QSplitter,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -31,12 +30,11 @@ from rtic_console.store.audit_log import AuditFilter
 from rtic_console.store.change_bus import Change, ChangeEvent
 from rtic_console.ui.audit_model import AuditTableModel, audit_pairs
 from rtic_console.ui.console_session import ConsoleSession
-from rtic_console.ui.detail_pane import DetailPane
+from rtic_console.ui.detail_pane import DetailPane, list_beside_detail
 from rtic_console.ui.table_model import configure_table
 from rtic_console.ui.widgets import MessageLine, describe_error
 
 ROW_LIMIT = 5000
-DETAIL_WIDTH = 420
 LONG_COLUMN_WIDTH = 260
 
 
@@ -111,12 +109,7 @@ class AuditViewerWidget(QWidget):
             header.resizeSection(column, LONG_COLUMN_WIDTH)
         self.table.selectionModel().currentRowChanged.connect(self._on_table_row_changed)
         self.detail = DetailPane("Select an event to read it in full.")
-        self.detail.setMinimumWidth(DETAIL_WIDTH)
-        split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(self.table)
-        split.addWidget(self.detail)
-        split.setStretchFactor(0, 1)
-        split.setCollapsible(0, False)
+        split = list_beside_detail(self.table, self.detail)
 
         self.count_label = QLabel()
         self.export_button = QPushButton("Export CSV…")

@@ -1,15 +1,19 @@
 """A readable pane of one record's fields, label beside value, long values wrapped: what a
-list shows of its selected row in full (an audit event, a quarantined payload)."""
+list shows of its selected row in full (an audit event, a quarantined payload), and the
+splitter that puts it beside the list."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from html import escape
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextOption
-from PySide6.QtWidgets import QTextBrowser, QWidget
+from PySide6.QtWidgets import QSplitter, QTextBrowser, QWidget
 
 from rtic_console.ui.theme import current_colors
+
+DETAIL_WIDTH = 420
 
 
 class DetailPane(QTextBrowser):
@@ -44,3 +48,15 @@ class DetailPane(QTextBrowser):
     def values(self) -> dict[str, str]:
         """What is shown, label to value: for tests and for copying."""
         return dict(self._pairs)
+
+
+def list_beside_detail(rows: QWidget, detail: QWidget) -> QSplitter:
+    """`rows` on the left taking the spare width and never collapsed; `detail` (the pane,
+    or the pane with its actions) on the right, at least DETAIL_WIDTH wide."""
+    detail.setMinimumWidth(DETAIL_WIDTH)
+    split = QSplitter(Qt.Orientation.Horizontal)
+    split.addWidget(rows)
+    split.addWidget(detail)
+    split.setStretchFactor(0, 1)
+    split.setCollapsible(0, False)
+    return split

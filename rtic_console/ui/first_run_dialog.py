@@ -9,7 +9,6 @@ from pathlib import Path
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QDialog,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
@@ -38,19 +37,20 @@ from rtic_console.services.roster import create_first_admin
 from rtic_console.store.database import Database
 from rtic_console.ui.admin.person_form import PersonForm
 from rtic_console.ui.operations import OperationRunner
-from rtic_console.ui.widgets import MessageLine, describe_error
+from rtic_console.ui.saving_dialog import OffThreadSaveDialog
+from rtic_console.ui.widgets import describe_error
 
 logger = logging.getLogger(__name__)
 
 
-class DatabaseSetupDialog(QDialog):
+class DatabaseSetupDialog(OffThreadSaveDialog):
     """Embedded file or PostgreSQL server: tested off the UI thread, then kept in the
     settings file (the password in the OS keyring)."""
 
     def __init__(self, settings: Settings, settings_path: Path, runner: OperationRunner,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._settings, self._settings_path, self._runner = settings, settings_path, runner
+        super().__init__(runner, parent)
+        self._settings, self._settings_path = settings, settings_path
         self.result_ready: DatabaseReady | None = None
         self.setWindowTitle("RTIC Console — Set up this workstation")
         self.setMinimumWidth(620)
@@ -89,7 +89,6 @@ class DatabaseSetupDialog(QDialog):
                              ("Database", self.database), ("Login", self.user),
                              ("Password", self.password)):
             server_form.addRow(label, field)
-        self.message = MessageLine()
         buttons = QDialogButtonBox()
         self.continue_button = buttons.addButton("Test and continue",
                                                  QDialogButtonBox.ButtonRole.AcceptRole)
@@ -131,17 +130,15 @@ class DatabaseSetupDialog(QDialog):
             write_settings(path, ready.url, settings)
             return ready
 
-        self.continue_button.setEnabled(False)
+        self.save(self.continue_button, body, self._on_ready)
         self.message.show_ok("Testing the connection and the schema…")
-        self._runner.write(body, self._on_ready, self._on_failed, owner=self)
 
     def _on_ready(self, ready: DatabaseReady) -> None:
         self.result_ready = ready
         self.accept()
 
     def _on_failed(self, error: BaseException) -> None:
-        self.continue_button.setEnabled(True)
-        self.message.show_error(describe_error(error))
+        super()._on_failed(error)
         self.adjustSize()  # room for a long "what to do next"
 
 
@@ -157,11 +154,11 @@ def set_up_database(settings: Settings, settings_path: Path) -> DatabaseReady | 
         runner.shutdown()
 
 
-class FirstAdminDialog(QDialog):
+class FirstAdminDialog(OffThreadSaveDialog):
     def __init__(self, db: Database, settings: Settings, runner: OperationRunner,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._db, self._settings, self._runner = db, settings, runner
+        super().__init__(runner, parent)
+        self._db, self._settings = db, settings
         self.created: Actor | None = None
         self.setWindowTitle("RTIC Console — First run")
         self.setMinimumWidth(620)
@@ -176,7 +173,6 @@ class FirstAdminDialog(QDialog):
         explain.setWordWrap(True)
         self.form = PersonForm(fixed_roles=frozenset({Role.ALPR_ADMIN}), with_password=True)
         self.form.active.hide()
-        self.message = MessageLine()
         buttons = QDialogButtonBox()
         self.create_button = buttons.addButton("Create administrator",
                                                QDialogButtonBox.ButtonRole.AcceptRole)
@@ -198,24 +194,21 @@ class FirstAdminDialog(QDialog):
             return
         data, password = self.form.value(), self.form.password.text()
         db, settings = self._db, self._settings
-        self.create_button.setEnabled(False)
-        self._runner.write(lambda: create_first_admin(db, settings, data, password),
-                           self._on_created, self._on_failed, owner=self)
+        self.save(self.create_button, lambda: create_first_admin(db, settings, data, password),
+                  self._on_created)
 
     def _on_created(self, actor: Actor) -> None:
+        """The same save goes on (the button still waits): this workstation's enrolment."""
         self.created = actor
         db, ctx, name = self._db, Context(actor, self._settings), self._settings.workstation
-        self._runner.write(lambda: enrol_this_workstation(db, ctx, name),
-                           lambda _view: self.accept(), self._on_enrol_failed, owner=self)
-
-    def _on_enrol_failed(self, error: BaseException) -> None:
-        self.create_button.setEnabled(True)
-        self.create_button.setText("Continue without enrolment")
-        self.message.show_error(
-            f"The administrator was created, but this workstation is not enrolled: "
-            f"{describe_error(error)} Enrol it later under Administration › Workstations "
-            "(or `rtic-console workstation enrol`).")
+        self._runner.write(lambda: enrol_this_workstation(db, ctx, name), self._on_saved,
+                           self._on_failed, owner=self)
 
     def _on_failed(self, error: BaseException) -> None:
-        self.create_button.setEnabled(True)
-        self.message.show_error(describe_error(error))
+        super()._on_failed(error)
+        if self.created is not None:
+            self.create_button.setText("Continue without enrolment")
+            self.message.show_error(
+                f"The administrator was created, but this workstation is not enrolled: "
+                f"{describe_error(error)} Enrol it later under Administration › Workstations "
+                "(or `rtic-console workstation enrol`).")

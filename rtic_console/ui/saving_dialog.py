@@ -1,4 +1,5 @@
-"""The form dialogs' one way to save: a single audited service write, off the UI thread."""
+"""The form dialogs' one way to save: the work off the UI thread, the button waiting, a
+refusal shown in the dialog; as the signed-in person, or before anyone can sign in."""
 
 from __future__ import annotations
 
@@ -9,23 +10,25 @@ from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QDialog, QPushButton, QWidget
 
 from rtic_console.ui.console_session import ConsoleSession
+from rtic_console.ui.operations import OperationRunner
 from rtic_console.ui.widgets import MessageLine, describe_error
 
 
-class SavingDialog(QDialog):
-    """Saves through one service write: the button that sent it waits while it runs, a
-    refusal shows in the dialog and leaves it open with what was typed, and success closes
-    it with the write's answer in `saved`.
+class OffThreadSaveDialog(QDialog):
+    """Saves through work run off the UI thread: the button that sent it waits while it
+    runs, a failure shows in the dialog and leaves it open with what was typed, and success
+    closes it with the work's answer in `saved`. The first run's dialogs use it as it is
+    (nobody is signed in yet); the other forms through `SavingDialog`.
 
-    After a refusal the field that had the focus gets it back and the sending button is
+    After a failure the field that had the focus gets it back and the sending button is
     the default again, so Enter saves the corrected form: the button's wait would
     otherwise hand the focus, and with it the default, to Cancel. The message clears as
     soon as the person edits a field.
     """
 
-    def __init__(self, session: ConsoleSession, parent: QWidget | None = None) -> None:
+    def __init__(self, runner: OperationRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._session = session
+        self._runner = runner
         self.saved: Any = None
         self.message = MessageLine()
         self._sent_by: QPushButton | None = None
@@ -38,13 +41,17 @@ class SavingDialog(QDialog):
             self.message.clear_on_edit(self)
         super().showEvent(event)
 
-    def submit(self, button: QPushButton, fn: Callable[..., Any], *args: Any) -> None:
+    def save(self, button: QPushButton, body: Callable[[], Any],
+             on_saved: Callable[[Any], None] | None = None) -> None:
+        """Run body as a write; its answer goes to on_saved, by default kept and closing."""
+        self._wait_on(button)
+        self._runner.write(body, on_saved or self._on_saved, self._on_failed, owner=self)
+
+    def _wait_on(self, button: QPushButton) -> None:
         self._sent_by = button
         self._focus_before = self.focusWidget()
         self.message.clear_message()
         button.setEnabled(False)
-        self._session.perform(fn, *args, owner=self, on_done=self._on_saved,
-                              on_error=self._on_failed)
 
     def _on_saved(self, answer: object) -> None:
         self.saved = answer
@@ -58,3 +65,17 @@ class SavingDialog(QDialog):
         if focus is not None and focus.isEnabled():
             focus.setFocus()
         self.message.show_error(describe_error(error))
+
+
+class SavingDialog(OffThreadSaveDialog):
+    """Saves through one audited service write as the signed-in person: a refusal stays in
+    the dialog like any failure."""
+
+    def __init__(self, session: ConsoleSession, parent: QWidget | None = None) -> None:
+        super().__init__(session.runner, parent)
+        self._session = session
+
+    def submit(self, button: QPushButton, fn: Callable[..., Any], *args: Any) -> None:
+        self._wait_on(button)
+        self._session.perform(fn, *args, owner=self, on_done=self._on_saved,
+                              on_error=self._on_failed)

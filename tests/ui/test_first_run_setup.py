@@ -4,6 +4,7 @@ the first administrator, who enrols this workstation."""
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -11,9 +12,13 @@ import pytest
 
 from rtic_console.config import Settings
 from rtic_console.services.auth import roster_is_empty
+from rtic_console.services.context import InputRejected
+from rtic_console.services.first_run_setup import DatabaseReady
 from rtic_console.services.station_proof import find_workstation
 from rtic_console.store.credentials import read_secret
+from rtic_console.store.database import Database
 from rtic_console.store.migrations import current_revision, head_revision
+from rtic_console.ui import first_run_dialog
 from rtic_console.ui.first_run_dialog import DatabaseSetupDialog, FirstAdminDialog
 from rtic_console.ui.operations import OperationRunner
 from tests.conftest import PgTestDatabase
@@ -35,36 +40,67 @@ def _continue(qtbot, dialog: DatabaseSetupDialog) -> None:
                     or dialog.continue_button.isEnabled(), timeout=60000)
 
 
-def test_embedded_database_then_first_admin_enrols_workstation(
-        qtbot, setup_dialog: DatabaseSetupDialog, tmp_path: Path,
-        runner: OperationRunner) -> None:
+@pytest.fixture
+def embedded(qtbot, setup_dialog: DatabaseSetupDialog,
+             tmp_path: Path) -> Iterator[DatabaseReady]:
+    """The set-up dialog's choice of an embedded database, made and checked."""
     setup_dialog.file.setText(str(tmp_path / "data" / "rtic.sqlite3"))
     _continue(qtbot, setup_dialog)
     ready = setup_dialog.result_ready
     assert ready is not None, setup_dialog.message.text()
-    try:
-        assert ready.roster_empty and current_revision(ready.db) == head_revision()
-        written = tomllib.loads((tmp_path / "cfg" / "settings.toml").read_text())
-        assert written == {"database_url": ready.url, "workstation": "WS-NEW"}
-        settings = Settings(database_url=ready.url, workstation="WS-NEW")
-        admin = FirstAdminDialog(ready.db, settings, runner)
-        qtbot.addWidget(admin)
-        form = admin.form
-        form.badge.setText("1001")
-        form.name.setText("Sgt. First")
-        form.division.setText("RTIC")
-        for training in (form.clets, form.alpr):
-            training.set_value(date.today() - timedelta(days=30))
-        form.password.setText(PASSWORD)
-        form.password_again.setText(PASSWORD)
-        with qtbot.waitSignal(admin.accepted, timeout=30000):
-            admin.create_button.click()
-        with ready.db.read() as session:
-            assert not roster_is_empty(session)
-            station = find_workstation(session, "WS-NEW")
-        assert station is not None and station.enrolled_by == "1001"
-    finally:
-        ready.db.dispose()
+    yield ready
+    ready.db.dispose()
+
+
+def test_embedded_database_then_first_admin_enrols_workstation(
+        qtbot, embedded: DatabaseReady, tmp_path: Path, runner: OperationRunner) -> None:
+    assert embedded.roster_empty and current_revision(embedded.db) == head_revision()
+    written = tomllib.loads((tmp_path / "cfg" / "settings.toml").read_text())
+    assert written == {"database_url": embedded.url, "workstation": "WS-NEW"}
+    settings = Settings(database_url=embedded.url, workstation="WS-NEW")
+    admin = _first_admin(qtbot, embedded.db, settings, runner)
+    with qtbot.waitSignal(admin.accepted, timeout=30000):
+        admin.create_button.click()
+    with embedded.db.read() as session:
+        assert not roster_is_empty(session)
+        station = find_workstation(session, "WS-NEW")
+    assert station is not None and station.enrolled_by == "1001"
+
+
+def _first_admin(qtbot, db: Database, settings: Settings,
+                 runner: OperationRunner) -> FirstAdminDialog:
+    admin = FirstAdminDialog(db, settings, runner)
+    qtbot.addWidget(admin)
+    form = admin.form
+    form.badge.setText("1001")
+    form.name.setText("Sgt. First")
+    form.division.setText("RTIC")
+    for training in (form.clets, form.alpr):
+        training.set_value(date.today() - timedelta(days=30))
+    form.password.setText(PASSWORD)
+    form.password_again.setText(PASSWORD)
+    return admin
+
+
+def test_first_admin_kept_when_enrolment_fails_and_the_dialog_goes_on(
+        qtbot, embedded: DatabaseReady, runner: OperationRunner,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*_args: object) -> None:
+        raise InputRejected("the keyring is locked")
+
+    monkeypatch.setattr(first_run_dialog, "enrol_this_workstation", refuse)
+    settings = Settings(database_url=embedded.url, workstation="WS-NEW")
+    admin = _first_admin(qtbot, embedded.db, settings, runner)
+    admin.create_button.click()
+    qtbot.waitUntil(admin.create_button.isEnabled, timeout=30000)
+    assert admin.created is not None
+    assert admin.create_button.text() == "Continue without enrolment"
+    assert "not enrolled: the keyring is locked" in admin.message.text()
+    with qtbot.waitSignal(admin.accepted, timeout=5000):
+        admin.create_button.click()
+    with embedded.db.read() as session:
+        assert not roster_is_empty(session)
+        assert find_workstation(session, "WS-NEW") is None
 
 
 def test_a_file_that_is_not_a_database_says_what_to_do(

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QSplitter,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -24,12 +23,11 @@ from rtic_console.services import quarantine_review
 from rtic_console.services.quarantine_review import QuarantineView, ReplayOutcome
 from rtic_console.store.change_bus import Change
 from rtic_console.ui.console_session import ConsoleSession
-from rtic_console.ui.detail_pane import DetailPane
+from rtic_console.ui.detail_pane import DetailPane, list_beside_detail
 from rtic_console.ui.live_rows import LiveRows
 from rtic_console.ui.table_model import RowTableModel, configure_table
 from rtic_console.ui.widgets import MessageLine, describe_error
 
-DETAIL_WIDTH = 420
 REASON_CHARS = 60  # the table's share of a reason; the pane shows it whole
 
 
@@ -86,16 +84,11 @@ class QuarantineWidget(QWidget):
         actions.addWidget(self.replay_button)
         actions.addStretch(1)
         side = QWidget()
-        side.setMinimumWidth(DETAIL_WIDTH)
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(0, 0, 0, 0)
         side_layout.addWidget(self.detail, 1)
         side_layout.addLayout(actions)
-        split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(self.table)
-        split.addWidget(side)
-        split.setStretchFactor(0, 1)
-        split.setCollapsible(0, False)
+        split = list_beside_detail(self.table, side)
         self.message = MessageLine()
         layout = QVBoxLayout(self)
         layout.addWidget(intro)

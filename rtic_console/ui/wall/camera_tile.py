@@ -124,8 +124,7 @@ class CameraTile(QWidget):
         retired = self.clear()
         self.camera = camera
         self.worker = make_worker()
-        self.worker.target_size = self._decode_size()
-        self._fit.size = (max(1, self.width()), max(1, self.height()))
+        self._follow_size()
         self.worker.display = self._fit  # after the worker's mask, if it has one
         self.worker.start()
         if not self.isVisible():
@@ -157,6 +156,12 @@ class CameraTile(QWidget):
         self._slot_seen = -1
         self.update()
         return worker
+
+    def _follow_size(self) -> None:
+        """The frames' fit box and their decode size, both from the tile's size."""
+        self._fit.size = (max(1, self.width()), max(1, self.height()))
+        if self.worker is not None:
+            self.worker.target_size = self._decode_size()
 
     def _decode_size(self) -> tuple[int, int]:
         """Decode at up to 1.25x below the tile's size: a slight upscale looks the same on a
@@ -311,9 +316,7 @@ class CameraTile(QWidget):
         super().changeEvent(event)
 
     def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
-        self._fit.size = (max(1, self.width()), max(1, self.height()))
-        if self.worker is not None:
-            self.worker.target_size = self._decode_size()
+        self._follow_size()
         super().resizeEvent(event)
 
     def showEvent(self, event: QShowEvent) -> None:

@@ -32,6 +32,7 @@ from rtic_console.domain.reads import PlateRead
 from rtic_console.services.context import Context
 from rtic_console.services.ingest import ingest_reads
 from rtic_console.services.matching import MatchingEngine
+from rtic_console.startup_objects import freeze_startup_objects
 from rtic_console.store.database import Database, open_database
 from rtic_console.store.models import Device, HotListEntry
 from rtic_console.store.pg_listener import PgListener
@@ -88,6 +89,8 @@ def page_stats(app: QApplication, widget: MapWidget) -> dict[str, object]:
 
 def measure(db: Database, ctx: Context, url: str, args: argparse.Namespace) -> dict[str, object]:
     app = QApplication.instance() or QApplication([])
+    if not args.no_freeze:
+        freeze_startup_objects()  # as the console does before sign-in (app.py)
     listener = PgListener(db, db.bus)
     listener.start()
     listener.connected.wait(10)
@@ -128,6 +131,8 @@ def main() -> bool:
     """Prints the figures; True when the targets are met."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rate", type=int, default=200)
+    parser.add_argument("--no-freeze", action="store_true",
+                        help="leave start-up's objects in the collector's passes (to compare)")
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--background", type=int, default=1_000_000)
     parser.add_argument("--recent", type=int, default=20_000)

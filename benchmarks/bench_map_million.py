@@ -38,6 +38,7 @@ from PySide6.QtWidgets import QApplication
 from sqlalchemy import insert
 
 from rtic_console.services.context import Context
+from rtic_console.startup_objects import freeze_startup_objects
 from rtic_console.store.change_listeners import change_listener
 from rtic_console.store.database import Database
 from rtic_console.store.models import Detection, Device
@@ -97,6 +98,8 @@ def _first_at_least(drawn: list[tuple[float, int]], expected: int) -> float | No
 def measure(db: Database, ctx: Context, url: str, expected: int,
             args: argparse.Namespace) -> dict[str, object]:
     app = QApplication.instance() or QApplication([])
+    if not args.no_freeze:
+        freeze_startup_objects()  # as the console does before sign-in (app.py)
     listener = change_listener(db)
     if listener is not None:
         listener.start()
@@ -203,6 +206,8 @@ def main() -> None:
     parser.add_argument("--engine", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--reads", type=int, default=1_000_000)
     parser.add_argument("--rate", type=int, default=1_000)
+    parser.add_argument("--no-freeze", action="store_true",
+                        help="leave start-up's objects in the collector's passes (to compare)")
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--reloads", type=int, default=3)
     parser.add_argument("--max-points", type=int, default=100_000,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import select
 import subprocess
@@ -60,14 +61,16 @@ class HitListenerWorker(threading.Thread):
                             self.heard.setdefault(hit_id, now)
 
 
-def serve(url: str, spool: str) -> None:
-    """The ingest service, headless, as `rtic-console serve` runs it."""
+def serve(url: str, spool: str, freeze: bool) -> None:
+    """The ingest service, headless, as `rtic-console serve` runs it (without `freeze`, its
+    start-up objects are put back in the collector's passes, as before they were frozen)."""
     from rtic_console.feeds.webhook_server import IngestConfig
     from rtic_console.headless import HeadlessConfig, run_headless
 
     db = open_database(url, interactive=False)
     run_headless(db, HeadlessConfig(IngestConfig(port=0, spool_path=Path(spool))),
-                 on_started=lambda services: print(services.ingest.url, flush=True))
+                 on_started=lambda services: (freeze or gc.unfreeze(),
+                                              print(services.ingest.url, flush=True)))
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -79,8 +82,9 @@ def run(args: argparse.Namespace) -> dict[str, object]:
     with throwaway_database() as url, tempfile.TemporaryDirectory() as tmp:
         db, _ctx, plates = prepare(url, args.hot, args.seed)
         server = subprocess.Popen([sys.executable, __file__, "--serve", url,
-                                   str(Path(tmp) / "spool.sqlite3")], stdout=subprocess.PIPE,
-                                  text=True)
+                                   str(Path(tmp) / "spool.sqlite3"),
+                                   *(["--no-freeze"] if args.no_freeze else [])],
+                                  stdout=subprocess.PIPE, text=True)
         base = server.stdout.readline().strip()  # type: ignore[union-attr]
         dsn = url.replace("postgresql+psycopg2://", "postgresql://")
         listener = HitListenerWorker(dsn)
@@ -135,6 +139,7 @@ def run(args: argparse.Namespace) -> dict[str, object]:
     figures = {
         "benchmark": "webhook_e2e", "rate_target": args.rate, "duration_s": args.duration,
         "hot_list_entries": args.hot, "images": not args.no_images,
+        "startup_objects_frozen": not args.no_freeze,
         "reads_sent": len(report.sent),
         "achieved_rate": round(len(report.sent) / report.elapsed_s, 1),
         "http_2xx": sum(n for s, n in report.statuses.items() if s in (200, 202)),
@@ -170,10 +175,12 @@ def main() -> int:
     parser.add_argument("--hit-rate", type=float, default=0.01)
     parser.add_argument("--seed", type=int, default=525)
     parser.add_argument("--no-images", action="store_true")
+    parser.add_argument("--no-freeze", action="store_true",
+                        help="leave start-up's objects in the collector's passes (to compare)")
     parser.add_argument("--serve", nargs=2, metavar=("URL", "SPOOL"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
-        serve(*args.serve)
+        serve(*args.serve, freeze=not args.no_freeze)
         return 0
     figures = run(args)
     print(json.dumps(figures))

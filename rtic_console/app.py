@@ -23,6 +23,7 @@ from rtic_console.config import Settings
 from rtic_console.services.auth import roster_is_empty, sign_in, sign_out
 from rtic_console.services.context import Context
 from rtic_console.services.runner import perform
+from rtic_console.startup_objects import freeze_startup_objects
 from rtic_console.store.bootstrap import connect
 from rtic_console.store.change_listeners import ChangeListener, change_listener
 from rtic_console.store.database import Database
@@ -80,6 +81,8 @@ class ConsoleController(QObject):
         self._ending: list[threading.Thread] = []  # screens' threads asked to stop
 
     def start(self, auto_sign_in: tuple[str, str] | None = None) -> None:
+        # Before any window or session exists: those are collected as usual once let go.
+        freeze_startup_objects()
         self.watchdog.start()
         if auto_sign_in:
             badge, password = auto_sign_in

@@ -17,6 +17,7 @@ from rtic_console.feeds.hit_escalation_worker import HitEscalationWorker
 from rtic_console.feeds.recording_supervisor import RecordingSupervisor
 from rtic_console.feeds.webhook_server import IngestConfig, IngestService
 from rtic_console.services.hit_escalation import DEFAULT_RULE, EscalationRule
+from rtic_console.startup_objects import freeze_startup_objects
 from rtic_console.store.change_listeners import ChangeListener, change_listener
 from rtic_console.store.database import Database
 
@@ -119,6 +120,7 @@ def run_headless(db: Database, config: HeadlessConfig, *,
             with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.add_signal_handler(sig, stopping.set)
         await services.start()
+        freeze_startup_objects()
         try:
             if on_started is not None:
                 on_started(services)

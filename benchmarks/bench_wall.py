@@ -31,6 +31,7 @@ from PySide6.QtWidgets import QApplication
 
 from rtic_console.domain.devices import DeviceCategory
 from rtic_console.feeds.video_capture import CaptureWorker
+from rtic_console.startup_objects import freeze_startup_objects
 from rtic_console.ui.wall.camera_tile import CameraTile, TileCamera
 from rtic_console.ui.wall.tile_grid import TileGrid
 from rtic_console.ui.wall.video_wall_widget import PAINT_INTERVAL_MS
@@ -92,6 +93,7 @@ def run_wall(urls: list[str], warmup: float, seconds: float,
     """With `large_url`, a large view (a tile in a 1024×600 window, as LargeViewDialog has)
     plays that stream beside the wall, and its figures are reported apart."""
     app = QApplication.instance() or QApplication([])
+    freeze_startup_objects()  # as the console does before sign-in (app.py)
     grid = TileGrid()
     grid.set_grid(4)
     grid.resize(1600, 900)

@@ -35,6 +35,7 @@ from rtic_console.store.audit_log import append_event
 from rtic_console.store.change_bus import Change, publish
 from rtic_console.store.database import replica_session
 from rtic_console.store.models import Detection, Device, SearchRecord
+from rtic_console.store.prepared import PREPARED
 
 MAX_RESULTS = 5000
 MAX_DEVICE_ID_DIGITS = 9
@@ -156,7 +157,10 @@ def _fetch(session: Session, criteria: SearchCriteria, device_ids: Collection[in
         query = query.where(Detection.received_at <= received_by)
     # Whether a hold keeps each read is asked in the same query, of the rows it returns: a
     # second query by id would probe every weekly partition's index for every read.
-    rows = session.execute(query.add_columns(detection_held()).limit(MAX_RESULTS + 1)).all()
+    # Planning over every weekly partition costs more than the search: PostgreSQL keeps the
+    # plan of each search's shape; a look-up of given reads has too many shapes to keep.
+    rows = session.execute(query.add_columns(detection_held()).limit(MAX_RESULTS + 1),
+                           execution_options=PREPARED if only_ids is None else {}).all()
     circle = criteria.area if isinstance(criteria.area, Circle) else None
     reads = []
     for det, code, address, lat, lon, held in rows[:MAX_RESULTS]:

@@ -146,6 +146,17 @@ def _statement(criteria: SearchCriteria, device_ids: Collection[int]) -> Select[
     return query.order_by(newest_first.desc(), Detection.id.desc())
 
 
+def _plan_kept(criteria: SearchCriteria, only_ids: Collection[int] | None) -> bool:
+    """Whether PostgreSQL keeps the query's plan (store/prepared.py): for an exact or
+    OCR-equivalent plate, whose plan over every weekly partition costs more than the search.
+    A canvass's time window prunes the weeks while planning, cheaply; a generic plan for a
+    wildcard pattern does not know it and ran 2–3 times slower; a look-up of given reads
+    has too many shapes to keep."""
+    pattern = criteria.plate
+    return only_ids is None and pattern is not None and pattern.mode in (MatchMode.EXACT,
+                                                                         MatchMode.OCR)
+
+
 def _fetch(session: Session, criteria: SearchCriteria, device_ids: Collection[int],
            only_ids: Collection[int] | None = None,
            received_by: datetime | None = None) -> tuple[list[ReadHit], bool]:
@@ -157,10 +168,9 @@ def _fetch(session: Session, criteria: SearchCriteria, device_ids: Collection[in
         query = query.where(Detection.received_at <= received_by)
     # Whether a hold keeps each read is asked in the same query, of the rows it returns: a
     # second query by id would probe every weekly partition's index for every read.
-    # Planning over every weekly partition costs more than the search: PostgreSQL keeps the
-    # plan of each search's shape; a look-up of given reads has too many shapes to keep.
     rows = session.execute(query.add_columns(detection_held()).limit(MAX_RESULTS + 1),
-                           execution_options=PREPARED if only_ids is None else {}).all()
+                           execution_options=PREPARED if _plan_kept(criteria, only_ids)
+                           else {}).all()
     circle = criteria.area if isinstance(criteria.area, Circle) else None
     reads = []
     for det, code, address, lat, lon, held in rows[:MAX_RESULTS]:

@@ -30,8 +30,9 @@ PREPARED = MappingProxyType({"rtic_prepared": True})
 # Names prepared on a DBAPI connection, in the connection's `info` (which lives exactly as
 # long as the server session does: a reconnect starts with none).
 INFO_KEY = "rtic_prepared"
-# Each holds a plan over every partition; the least recently used beyond this are dropped.
-MAX_PER_CONNECTION = 64
+# Each holds a plan over every partition (1.1 MB of the server's memory over ~110 weeks);
+# the least recently used beyond this are dropped.
+MAX_PER_CONNECTION = 16
 _SAVEPOINT = "rtic_prepared"
 _PLACEHOLDER = re.compile(r"%%|%\(([^)]+)\)s")
 # invalid_sql_statement_name, duplicate_prepared_statement, and feature_not_supported as

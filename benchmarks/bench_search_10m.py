@@ -22,6 +22,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import psycopg2
+from sqlalchemy import select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -37,7 +38,8 @@ from rtic_console.config import Settings
 from rtic_console.services.auth import sign_in
 from rtic_console.services.runner import perform
 from rtic_console.services.search import SearchInput, search_reads
-from rtic_console.store.database import open_database
+from rtic_console.store.database import Database, open_database
+from rtic_console.store.models import Detection
 
 DEVICES = 300
 TARGETS_10M = {"exact": {"p95_ms": 50}, "partial": {"p95_ms": 500},
@@ -126,6 +128,27 @@ def _percentiles(samples: list[float]) -> dict[str, float]:
             "max_ms": round(ordered[-1], 1)}
 
 
+def _reads_by_id(db: Database, runs: int, page: int) -> dict[str, object]:
+    """A page of a hit queue's reads looked up as `hits._views` does, with their capture
+    times, against the baseline by id alone (every week's index probed), in turns."""
+    with db.engine.connect() as conn:
+        sample = conn.exec_driver_sql(
+            "SELECT id, captured_at FROM detections TABLESAMPLE SYSTEM (0.05) LIMIT %s",
+            (runs * page,)).all()
+    samples: dict[str, list[float]] = {"by_id_alone": [], "with_captured_at": []}
+    for start in range(0, len(sample) - page + 1, page):
+        ids = {r[0] for r in sample[start:start + page]}
+        ats = {r[1] for r in sample[start:start + page]}
+        for name, query in (("by_id_alone", select(Detection).where(Detection.id.in_(ids))),
+                            ("with_captured_at", select(Detection).where(
+                                Detection.id.in_(ids), Detection.captured_at.in_(ats)))):
+            with db.read() as session:
+                started = time.perf_counter()
+                assert len(session.scalars(query).all()) == len(ids)
+                samples[name].append((time.perf_counter() - started) * 1000)
+    return {name: _percentiles(values) for name, values in samples.items()}
+
+
 def _measure(url: str, runs: int, seed: int) -> dict[str, object]:
     rng = random.Random(seed)
     db = open_database(url, interactive=False)
@@ -174,6 +197,7 @@ def _measure(url: str, runs: int, seed: int) -> dict[str, object]:
         counts.append(count)
     figures["canvass_500m_2h"] = {**_percentiles(samples),
                                   "median_results": statistics.median(counts)}
+    figures["reads_by_id"] = {f"{page}_reads": _reads_by_id(db, runs, page) for page in (1, 20)}
     # Issue 18's (for 100M reads) where the data set is that large, else the 10M ones.
     targets = TARGETS_100M if (total or 0) >= 90_000_000 else TARGETS_10M
     figures["targets_ms"] = {name: dict(limits) for name, limits in targets.items()}

@@ -8,7 +8,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import Select, and_, func, select, update
 from sqlalchemy.orm import Session
 
 from rtic_console.domain.checklist import (
@@ -126,8 +126,11 @@ class HitDetail:
 def _views(session: Session, hits: list[Hit]) -> list[HitView]:
     if not hits:
         return []
-    detections = {d.id: d for d in session.scalars(
-        select(Detection).where(Detection.id.in_({h.detection_id for h in hits})))}
+    # By capture time too (a hit keeps its read's), so PostgreSQL reads those weeks'
+    # partitions only: an id alone probes every week's index.
+    detections = {d.id: d for d in session.scalars(select(Detection).where(
+        Detection.id.in_({h.detection_id for h in hits}),
+        Detection.captured_at.in_({h.captured_at for h in hits})))}
     entries = {e.id: e for e in session.scalars(
         select(HotListEntry).where(HotListEntry.id.in_({h.entry_id for h in hits if h.entry_id})))}
     lists = {x.id: x for x in session.scalars(select(HotList))}
@@ -214,10 +217,13 @@ def hit_detail(session: Session, ctx: Context, hit_id: int, *,
                   for s in session.scalars(
                       select(HitStep).where(HitStep.hit_id == hit_id).order_by(HitStep.step)))
     jpegs = {i.kind: i.jpeg for i in session.scalars(
-        select(DetectionImage).where(DetectionImage.detection_id == hit.detection_id))} \
+        select(DetectionImage).where(DetectionImage.detection_id == hit.detection_id,
+                                     DetectionImage.captured_at == hit.captured_at))} \
         if images else {}
-    vehicle = json.loads(session.get(Detection, hit.detection_id).vehicle or "{}")  # type: ignore[union-attr]
-    return HitDetail(view, steps, jpegs, vehicle, cases_holding(session, hit.detection_id),
+    vehicle = json.loads(session.scalar(select(Detection.vehicle).where(
+        Detection.id == hit.detection_id, Detection.captured_at == hit.captured_at)) or "{}")
+    return HitDetail(view, steps, jpegs, vehicle, cases_holding(session, hit.detection_id,
+                                                               hit.captured_at),
                      _sightings(session, hit_id))
 
 
@@ -225,7 +231,8 @@ def _sightings(session: Session, hit_id: int) -> tuple[SightingView, ...]:
     """The hit's later sightings whose reads are still kept, oldest first."""
     rows = session.execute(
         select(HitSighting, Detection, Device)
-        .join(Detection, Detection.id == HitSighting.detection_id)
+        .join(Detection, and_(Detection.id == HitSighting.detection_id,
+                              Detection.captured_at == HitSighting.captured_at))
         .outerjoin(Device, Device.id == Detection.device_id)
         .where(HitSighting.hit_id == hit_id)
         .order_by(HitSighting.captured_at, HitSighting.id)).all()

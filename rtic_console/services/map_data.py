@@ -555,7 +555,9 @@ def map_clusters(session: Session, ctx: Context, start: datetime, end: datetime 
         cells = tuple(GridCell(*divmod(int(k), CELL_KEY_ROW), int(n), float(lat), float(lon),
                                int(last)) for k, n, lat, lon, last in grouped)
         single_ids = [c.last_id for c in cells if c.count == 1][:MAX_SINGLES]
-        singles = reads.execute(_detections_query().where(Detection.id.in_(single_ids))
+        # In the window too, so PostgreSQL reads only its weeks' partitions.
+        singles = reads.execute(_detections_query().where(Detection.id.in_(single_ids),
+                                                          *_in_window(start, end))
                                 .order_by(Detection.id)).all() if single_ids else []
         hits = reads.execute(
             _hits_query().where(Hit.created_at >= start - HIT_CLOCK_SLACK,
@@ -597,7 +599,8 @@ def detection_detail(session: Session, ctx: Context, detection_id: int) -> Detec
     hits = tuple(map(_hit, session.execute(_hits_query().where(Hit.detection_id == det.id)
                                            .order_by(Hit.priority, Hit.id))))
     images = {i.kind: i.jpeg for i in session.scalars(
-        select(DetectionImage).where(DetectionImage.detection_id == det.id))}
+        select(DetectionImage).where(DetectionImage.detection_id == det.id,
+                                     DetectionImage.captured_at == det.captured_at))}
     candidates = tuple(str(c[0]) for c in json.loads(det.candidates or "[]"))
     append_event(session, actor_badge=ctx.actor.badge, workstation=ctx.workstation,
                  action="detection.view", object_type="detection", object_id=det.id,

@@ -35,6 +35,7 @@ from rtic_console.store.audit_log import append_event
 from rtic_console.store.change_bus import Change, publish
 from rtic_console.store.database import replica_session
 from rtic_console.store.models import Detection, Device, SearchRecord
+from rtic_console.store.prepared import PREPARED
 
 MAX_RESULTS = 5000
 MAX_DEVICE_ID_DIGITS = 9
@@ -105,12 +106,18 @@ def _device_ids(session: Session, tokens: Sequence[str]) -> dict[int, str]:
     return out
 
 
-def _statement(criteria: SearchCriteria, device_ids: Collection[int]) -> Select[
-        tuple[Detection, str | None, str | None, float | None, float | None]]:
+# What a ReadHit shows of a read: not whole rows, whose candidates and vehicle texts took a
+# 5,000-read answer most of its time to send and load.
+_SHOWN = (Detection.id, Detection.plate, Detection.state, Detection.captured_at,
+          Detection.device_ref, Detection.confidence, Detection.vehicle_color,
+          Detection.vehicle_make, Detection.vehicle_body, Device.code, Device.address,
+          READ_LAT, READ_LON)
+
+
+def _statement(criteria: SearchCriteria, device_ids: Collection[int]) -> Select[Any]:
     """The SQL for checked criteria; every value is bound, none formatted into the text.
     A read is where the map puts it: its own position, else its fixed reader's."""
-    query = (select(Detection, Device.code, Device.address, READ_LAT, READ_LON)
-             .outerjoin(Device, Device.id == Detection.device_id))
+    query = select(*_SHOWN).outerjoin(Device, Device.id == Detection.device_id)
     newest_first: ColumnElement[Any] = Detection.captured_at
     pattern = criteria.plate
     if pattern is not None:
@@ -145,6 +152,17 @@ def _statement(criteria: SearchCriteria, device_ids: Collection[int]) -> Select[
     return query.order_by(newest_first.desc(), Detection.id.desc())
 
 
+def _plan_kept(criteria: SearchCriteria, only_ids: Collection[int] | None) -> bool:
+    """Whether PostgreSQL keeps the query's plan (store/prepared.py): for an exact or
+    OCR-equivalent plate, whose plan over every weekly partition costs more than the search.
+    A canvass's time window prunes the weeks while planning, cheaply; a generic plan for a
+    wildcard pattern does not know it and ran 2–3 times slower; a look-up of given reads
+    has too many shapes to keep."""
+    pattern = criteria.plate
+    return only_ids is None and pattern is not None and pattern.mode in (MatchMode.EXACT,
+                                                                         MatchMode.OCR)
+
+
 def _fetch(session: Session, criteria: SearchCriteria, device_ids: Collection[int],
            only_ids: Collection[int] | None = None,
            received_by: datetime | None = None) -> tuple[list[ReadHit], bool]:
@@ -156,18 +174,19 @@ def _fetch(session: Session, criteria: SearchCriteria, device_ids: Collection[in
         query = query.where(Detection.received_at <= received_by)
     # Whether a hold keeps each read is asked in the same query, of the rows it returns: a
     # second query by id would probe every weekly partition's index for every read.
-    rows = session.execute(query.add_columns(detection_held()).limit(MAX_RESULTS + 1)).all()
+    rows = session.execute(query.add_columns(detection_held()).limit(MAX_RESULTS + 1),
+                           execution_options=PREPARED if _plan_kept(criteria, only_ids)
+                           else {}).all()
     circle = criteria.area if isinstance(criteria.area, Circle) else None
     reads = []
-    for det, code, address, lat, lon, held in rows[:MAX_RESULTS]:
+    for (read_id, plate, state, captured_at, device_ref, confidence, color, make, body, code,
+         address, lat, lon, held) in rows[:MAX_RESULTS]:
         if circle is not None and (lat is None or lon is None
                                    or not circle.contains(lat, lon)):
             continue  # the SQL box holds the circle; its corners are outside it
-        labels = (det.vehicle_color, det.vehicle_make, det.vehicle_body)
-        reads.append(ReadHit(det.id, det.plate, det.state, det.captured_at,
-                             code or det.device_ref, lat, lon, det.confidence,
-                             place_label(address, lat, lon), " ".join(v for v in labels if v),
-                             held=bool(held)))
+        reads.append(ReadHit(read_id, plate, state, captured_at, code or device_ref, lat, lon,
+                             confidence, place_label(address, lat, lon),
+                             " ".join(v for v in (color, make, body) if v), held=bool(held)))
     return reads, len(rows) > MAX_RESULTS
 
 

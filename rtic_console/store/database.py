@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from rtic_console.store.change_bus import BUS_KEY, ChangeBus
 from rtic_console.store.credentials import with_password
+from rtic_console.store.prepared import use_prepared_statements
 from rtic_console.store.private_files import private_file
 
 logger = logging.getLogger(__name__)
@@ -79,7 +80,7 @@ def _sqlite_engine(url: URL) -> Engine:
 
 
 def _postgres_engine(url: URL) -> Engine:
-    return create_engine(
+    engine = create_engine(
         url,
         pool_pre_ping=True,
         pool_size=5,
@@ -99,6 +100,8 @@ def _postgres_engine(url: URL) -> Engine:
             "options": "-c statement_timeout=30000 -c lock_timeout=10000 -c jit=off",
         },
     )
+    use_prepared_statements(engine)
+    return engine
 
 
 @dataclass

@@ -439,6 +439,14 @@ def render_all(out: Path) -> list[Path]:
         shots.extend(save(supervisor, out, "main-inbox"))
         supervisor.show_area("other_use")
         shots.extend(save(supervisor, out, "main-other-use"))
+        # The dispatcher's claim, left unfinished: the sergeant may send it back (D.5.a).
+        held = supervisor.areas["hits"]
+        supervisor.show_area("hits")
+        settle(lambda: held.model.row_of(first_hit.id) is not None, 5)
+        held.select_hit(first_hit.id)
+        settle(lambda: held.checklist.release_row.isVisible(), 5)
+        held.checklist.release_reason.setText("5201 called to the Del Paso pursuit")
+        shots.extend(save(supervisor, out, "hit-release-claim"))
         supervisor.close()
 
         sergeant = person("4101")  # opens on the hit queue, the floor's work

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+import shiboken6
 from PySide6.QtCore import QPoint, QPointF, Qt, QTimer
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication
@@ -173,126 +174,116 @@ def _open_large_view(qtbot, console_session, db, admin, responder) -> tuple[
     return wall, view, view.findChildren(PtzPanel)[0]
 
 
+LargeView = tuple[LargeViewDialog, PtzPanel]
+
+
+@pytest.fixture
+def large_view(qtbot, console_session, db, admin, responder) -> Iterator[LargeView]:
+    """The ONVIF camera's large view and its PTZ strip; the view and its wall closed after."""
+    wall, view, panel = _open_large_view(qtbot, console_session, db, admin, responder)
+    yield view, panel
+    if shiboken6.isValid(view):  # a test may have closed (and so deleted) it
+        view.close()
+    wall.shutdown()
+
+
 def _moves(db: Database) -> list:
     with db.read() as session:
         return list(reversed(list_events(session, AuditFilter(action="ptz.move"))))
 
 
 def test_keys_and_mouse_on_the_large_view_steer_the_camera(
-        qtbot, console_session, db: Database, admin, responder: OnvifResponder) -> None:
-    wall, view, panel = _open_large_view(qtbot, console_session, db, admin, responder)
-    try:
-        qtbot.keyPress(view.tile, Qt.Key.Key_Right)
-        qtbot.waitUntil(responder.moving, timeout=5000)
-        qtbot.wait(300)
-        qtbot.keyRelease(view.tile, Qt.Key.Key_Right)
-        qtbot.waitUntil(lambda: not responder.moving(), timeout=5000)
-        assert responder.position()[0] > 0.02, "the arrow panned right"
+        qtbot, db: Database, responder: OnvifResponder, large_view: LargeView) -> None:
+    view, panel = large_view
+    qtbot.keyPress(view.tile, Qt.Key.Key_Right)
+    qtbot.waitUntil(responder.moving, timeout=5000)
+    qtbot.wait(300)
+    qtbot.keyRelease(view.tile, Qt.Key.Key_Right)
+    qtbot.waitUntil(lambda: not responder.moving(), timeout=5000)
+    assert responder.position()[0] > 0.02, "the arrow panned right"
 
-        qtbot.keyClick(view.tile, Qt.Key.Key_Home)
-        qtbot.waitUntil(lambda: responder.position() == pytest.approx((0, 0, 0)), timeout=5000)
+    qtbot.keyClick(view.tile, Qt.Key.Key_Home)
+    qtbot.waitUntil(lambda: responder.position() == pytest.approx((0, 0, 0)), timeout=5000)
 
-        qtbot.mouseClick(view.tile, Qt.MouseButton.LeftButton,
-                         pos=QPoint(view.tile.width() - 2, view.tile.height() // 2))
-        qtbot.waitUntil(lambda: responder.position()[0] > 0.2, timeout=5000)
+    qtbot.mouseClick(view.tile, Qt.MouseButton.LeftButton,
+                     pos=QPoint(view.tile.width() - 2, view.tile.height() // 2))
+    qtbot.waitUntil(lambda: responder.position()[0] > 0.2, timeout=5000)
 
-        moves = _moves(db)
-        assert [m.details["move"] for m in moves] == ["continuous", "home", "relative"]
-        assert all(m.details["purpose"] == "monitoring_event" for m in moves)
-        assert "pan" in panel.status.text() or "PTZ" in panel.status.text()
-    finally:
-        view.close()
-        wall.shutdown()
+    moves = _moves(db)
+    assert [m.details["move"] for m in moves] == ["continuous", "home", "relative"]
+    assert all(m.details["purpose"] == "monitoring_event" for m in moves)
+    assert "pan" in panel.status.text() or "PTZ" in panel.status.text()
 
 
 def test_keys_held_together_steer_together_and_plus_stops_however_released(
-        qtbot, console_session, db: Database, admin, responder: OnvifResponder) -> None:
-    wall, view, _ = _open_large_view(qtbot, console_session, db, admin, responder)
-    try:
-        # "+" is Shift+"="; with Shift let go first, its release comes back as "=".
-        qtbot.keyPress(view.tile, Qt.Key.Key_Plus, Qt.KeyboardModifier.ShiftModifier)
-        qtbot.waitUntil(responder.moving, timeout=5000)
-        qtbot.keyRelease(view.tile, Qt.Key.Key_Equal)
-        qtbot.waitUntil(lambda: not responder.moving(), timeout=5000)
-        assert responder.position()[2] > 0, "zoomed in, then stopped"
+        qtbot, db: Database, responder: OnvifResponder, large_view: LargeView) -> None:
+    view, _ = large_view
+    # "+" is Shift+"="; with Shift let go first, its release comes back as "=".
+    qtbot.keyPress(view.tile, Qt.Key.Key_Plus, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(responder.moving, timeout=5000)
+    qtbot.keyRelease(view.tile, Qt.Key.Key_Equal)
+    qtbot.waitUntil(lambda: not responder.moving(), timeout=5000)
+    assert responder.position()[2] > 0, "zoomed in, then stopped"
 
-        qtbot.keyPress(view.tile, Qt.Key.Key_Left)
-        qtbot.keyPress(view.tile, Qt.Key.Key_Up)
-        qtbot.waitUntil(lambda: responder.position()[1] > 0.02, timeout=5000)
-        qtbot.keyRelease(view.tile, Qt.Key.Key_Left)
-        qtbot.wait(300)
-        assert responder.moving(), "up still held: still moving"
-        pan, tilt = responder.position()[:2]
-        qtbot.wait(300)
-        assert responder.position()[0] == pytest.approx(pan) and responder.position()[1] > tilt
-        qtbot.keyRelease(view.tile, Qt.Key.Key_Up)
-        qtbot.waitUntil(lambda: not responder.moving(), timeout=5000)
-        assert responder.position()[0] < 0 < responder.position()[1]
-    finally:
-        view.close()
-        wall.shutdown()
+    qtbot.keyPress(view.tile, Qt.Key.Key_Left)
+    qtbot.keyPress(view.tile, Qt.Key.Key_Up)
+    qtbot.waitUntil(lambda: responder.position()[1] > 0.02, timeout=5000)
+    qtbot.keyRelease(view.tile, Qt.Key.Key_Left)
+    qtbot.wait(300)
+    assert responder.moving(), "up still held: still moving"
+    pan, tilt = responder.position()[:2]
+    qtbot.wait(300)
+    assert responder.position()[0] == pytest.approx(pan) and responder.position()[1] > tilt
+    qtbot.keyRelease(view.tile, Qt.Key.Key_Up)
+    qtbot.waitUntil(lambda: not responder.moving(), timeout=5000)
+    assert responder.position()[0] < 0 < responder.position()[1]
 
 
 def test_a_tap_of_an_arrow_moves_the_camera_a_step_and_stops(
-        qtbot, console_session, db: Database, admin, responder: OnvifResponder) -> None:
+        qtbot, db: Database, responder: OnvifResponder, large_view: LargeView) -> None:
     """Press and release come milliseconds apart; the move lasts TAP_MS all the same."""
-    wall, view, _ = _open_large_view(qtbot, console_session, db, admin, responder)
-    try:
-        qtbot.keyClick(view.tile, Qt.Key.Key_Right)
-        qtbot.waitUntil(lambda: "Stop" in responder.requests, timeout=5000)
-        assert not responder.moving()
-        # At velocity KEY_SPEED for TAP_MS; less the request's own trip time.
-        step = KEY_SPEED * PAN_TILT_SPEED * TAP_MS / 1000
-        assert step * 0.5 < responder.position()[0] < step * 1.5, responder.position()
-    finally:
-        view.close()
-        wall.shutdown()
+    view, _ = large_view
+    qtbot.keyClick(view.tile, Qt.Key.Key_Right)
+    qtbot.waitUntil(lambda: "Stop" in responder.requests, timeout=5000)
+    assert not responder.moving()
+    # At velocity KEY_SPEED for TAP_MS; less the request's own trip time.
+    step = KEY_SPEED * PAN_TILT_SPEED * TAP_MS / 1000
+    assert step * 0.5 < responder.position()[0] < step * 1.5, responder.position()
 
 
 def test_a_stop_queued_behind_a_command_keeps_the_move_it_stops(
-        qtbot, console_session, db: Database, admin, responder: OnvifResponder) -> None:
+        qtbot, db: Database, responder: OnvifResponder, large_view: LargeView) -> None:
     """Home is in flight when a move and its stop are sent: both go, in order."""
-    wall, view, panel = _open_large_view(qtbot, console_session, db, admin, responder)
-    try:
-        controller = panel.controller
-        controller.send(PtzCommand(PtzMove.HOME))
-        controller.send(PtzCommand(PtzMove.CONTINUOUS, pan=1.0))
-        controller.send(PtzCommand(PtzMove.STOP))
-        qtbot.waitUntil(lambda: "Stop" in responder.requests, timeout=5000)
-        assert [r for r in responder.requests if r in {"GotoHomePosition", "ContinuousMove",
-                                                      "Stop"}] == [
-            "GotoHomePosition", "ContinuousMove", "Stop"]
-        assert responder.position()[0] > 0 and not responder.moving()
-    finally:
-        view.close()
-        wall.shutdown()
+    _, panel = large_view
+    controller = panel.controller
+    controller.send(PtzCommand(PtzMove.HOME))
+    controller.send(PtzCommand(PtzMove.CONTINUOUS, pan=1.0))
+    controller.send(PtzCommand(PtzMove.STOP))
+    qtbot.waitUntil(lambda: "Stop" in responder.requests, timeout=5000)
+    assert [r for r in responder.requests if r in {"GotoHomePosition", "ContinuousMove",
+                                                  "Stop"}] == [
+        "GotoHomePosition", "ContinuousMove", "Stop"]
+    assert responder.position()[0] > 0 and not responder.moving()
 
 
 def test_closing_the_view_while_an_arrow_is_held_stops_the_camera(
-        qtbot, console_session, db: Database, admin, responder: OnvifResponder) -> None:
-    wall, view, _ = _open_large_view(qtbot, console_session, db, admin, responder)
-    try:
-        qtbot.keyPress(view.tile, Qt.Key.Key_Up)
-        qtbot.waitUntil(responder.moving, timeout=5000)
-        view.close()  # the key's release goes to no one
-        qtbot.waitUntil(lambda: not responder.moving(), timeout=5000)
-    finally:
-        wall.shutdown()
+        qtbot, db: Database, responder: OnvifResponder, large_view: LargeView) -> None:
+    view, _ = large_view
+    qtbot.keyPress(view.tile, Qt.Key.Key_Up)
+    qtbot.waitUntil(responder.moving, timeout=5000)
+    view.close()  # the key's release goes to no one
+    qtbot.waitUntil(lambda: not responder.moving(), timeout=5000)
 
 
 def test_a_move_beyond_the_range_says_so_on_the_view(
-        qtbot, console_session, db: Database, admin, responder: OnvifResponder) -> None:
-    wall, view, panel = _open_large_view(qtbot, console_session, db, admin, responder)
-    try:
-        qtbot.keyClick(view.tile, Qt.Key.Key_3)
-        qtbot.waitUntil(lambda: "no preset 3" in panel.status.text(), timeout=5000)
-        panel.controller.send(PtzCommand(PtzMove.ABSOLUTE, tilt=0.9))
-        qtbot.waitUntil(lambda: "outside this camera's range" in panel.status.text(),
-                        timeout=5000)
-        assert responder.position()[1] == pytest.approx(0.0)
-    finally:
-        view.close()
-        wall.shutdown()
+        qtbot, db: Database, responder: OnvifResponder, large_view: LargeView) -> None:
+    view, panel = large_view
+    qtbot.keyClick(view.tile, Qt.Key.Key_3)
+    qtbot.waitUntil(lambda: "no preset 3" in panel.status.text(), timeout=5000)
+    panel.controller.send(PtzCommand(PtzMove.ABSOLUTE, tilt=0.9))
+    qtbot.waitUntil(lambda: "outside this camera's range" in panel.status.text(),
+                    timeout=5000)
+    assert responder.position()[1] == pytest.approx(0.0)
 
 
 def test_an_idle_camera_returns_home_by_itself(
@@ -353,27 +344,23 @@ def test_a_donor_ptz_camera_shows_its_controls_disabled_and_never_moves(
 
 
 def test_the_wheel_zooms_and_a_drag_steers(
-        qtbot, console_session, db: Database, admin, responder: OnvifResponder) -> None:
-    wall, view, _ = _open_large_view(qtbot, console_session, db, admin, responder)
-    try:
-        tile = view.tile
-        centre = QPointF(tile.width() / 2, tile.height() / 2)
-        wheel = QWheelEvent(centre, tile.mapToGlobal(centre), QPoint(), QPoint(0, 240),
-                            Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier,
-                            Qt.ScrollPhase.NoScrollPhase, False)
-        QApplication.sendEvent(tile, wheel)
-        qtbot.waitUntil(lambda: responder.position()[2] == pytest.approx(0.2), timeout=5000)
+        qtbot, db: Database, responder: OnvifResponder, large_view: LargeView) -> None:
+    view, _ = large_view
+    tile = view.tile
+    centre = QPointF(tile.width() / 2, tile.height() / 2)
+    wheel = QWheelEvent(centre, tile.mapToGlobal(centre), QPoint(), QPoint(0, 240),
+                        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier,
+                        Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(tile, wheel)
+    qtbot.waitUntil(lambda: responder.position()[2] == pytest.approx(0.2), timeout=5000)
 
-        start = QPoint(tile.width() // 2, tile.height() // 2)
-        qtbot.mousePress(tile, Qt.MouseButton.LeftButton, pos=start)
-        qtbot.mouseMove(tile, start - QPoint(tile.width() // 4, 0))
-        qtbot.waitUntil(responder.moving, timeout=5000)
-        qtbot.wait(300)
-        qtbot.mouseRelease(tile, Qt.MouseButton.LeftButton,
-                           pos=start - QPoint(tile.width() // 4, 0))
-        qtbot.waitUntil(lambda: not responder.moving(), timeout=5000)
-        assert responder.position()[0] < -0.02, "dragged left, it panned left"
-        assert [m.details["move"] for m in _moves(db)] == ["relative", "continuous"]
-    finally:
-        view.close()
-        wall.shutdown()
+    start = QPoint(tile.width() // 2, tile.height() // 2)
+    qtbot.mousePress(tile, Qt.MouseButton.LeftButton, pos=start)
+    qtbot.mouseMove(tile, start - QPoint(tile.width() // 4, 0))
+    qtbot.waitUntil(responder.moving, timeout=5000)
+    qtbot.wait(300)
+    qtbot.mouseRelease(tile, Qt.MouseButton.LeftButton,
+                       pos=start - QPoint(tile.width() // 4, 0))
+    qtbot.waitUntil(lambda: not responder.moving(), timeout=5000)
+    assert responder.position()[0] < -0.02, "dragged left, it panned left"
+    assert [m.details["move"] for m in _moves(db)] == ["relative", "continuous"]

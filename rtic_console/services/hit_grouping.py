@@ -93,21 +93,27 @@ def _stored_pairs(session: Session, det_ids: set[int]) -> set[tuple[int, int | N
 def _open_anchors(session: Session, entry_ids: set[int]) -> dict[int, list[Anchor]]:
     """Open hits on these entries, each with the times of its read and its sightings."""
     found = session.execute(
-        select(Hit.id, Hit.entry_id, Detection.captured_at, Detection.state)
-        .join(Detection, Detection.id == Hit.detection_id)
+        select(Hit.id, Hit.entry_id, Hit.captured_at, Hit.detection_id)
         .where(Hit.entry_id.in_(entry_ids),
                Hit.status.in_([s.value for s in OPEN_STATUSES]))
         .order_by(Hit.created_at, Hit.id)).all()
     if not found:
         return {}
+    # The reads' states by id and capture time (a hit keeps its read's), so PostgreSQL reads
+    # those weeks' partitions only; joined on the id alone it probed every week per hit.
+    states = dict(session.execute(select(Detection.id, Detection.state).where(
+        Detection.id.in_({int(r[3]) for r in found}),
+        Detection.captured_at.in_({r[2] for r in found}))).all())
     latest = dict(session.execute(
         select(HitSighting.hit_id, func.max(HitSighting.captured_at))
         .where(HitSighting.hit_id.in_([int(r[0]) for r in found]))
         .group_by(HitSighting.hit_id)).all())
     anchors: dict[int, list[Anchor]] = {}
-    for hit_id, entry_id, at, state in found:
+    for hit_id, entry_id, at, det_id in found:
+        if det_id not in states:
+            continue  # its read is gone (purged): nothing to group with, as with the join
         times = [at] + ([latest[hit_id]] if hit_id in latest else [])
-        anchors.setdefault(entry_id, []).append(Anchor(hit_id, None, state, times))
+        anchors.setdefault(entry_id, []).append(Anchor(hit_id, None, states[det_id], times))
     return anchors
 
 

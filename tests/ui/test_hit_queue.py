@@ -120,6 +120,8 @@ def test_officer_sees_hits_but_cannot_work_them(qtbot, console_session, db: Data
     widget = HitQueueWidget(console_session(enrol("6302", "officer")))
     qtbot.addWidget(widget)
     widget.show()
+    assert not any(b.isVisible() for b in widget.checklist.step_buttons.values()), \
+        "no step to record, even before a hit is chosen"
     hit_id = _ingest(db, engine, "7KQM482", "r3")
     qtbot.waitUntil(lambda: widget.model.rowCount() == 1, timeout=3000)
     widget.select_hit(hit_id)
@@ -249,6 +251,7 @@ def test_the_sergeant_releases_a_claim_and_the_dispatcher_sees_the_hit_back_in_t
     panel.release_reason.setText("dispatcher 5201 called to a priority incident")
     panel.release_button.click()
     qtbot.waitUntil(lambda: not panel.release_row.isVisible(), timeout=5000)
+    assert "claim released" in sergeant.message.text()
     # The dispatcher's own console hears of it and offers the claim again.
     qtbot.waitUntil(lambda: desk.checklist.claim_button.isVisible(), timeout=5000)
     assert not desk.checklist.release_row.isVisible()

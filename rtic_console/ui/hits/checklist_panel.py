@@ -133,6 +133,8 @@ class ChecklistPanel(QWidget):
             done = QLabel()
             done.setObjectName("stepDone")
             button = QPushButton("Record step")
+            if not self.can_work:
+                button.hide()  # only dispatchers record steps (D.6.a), a hit chosen or not
             button.clicked.connect(lambda _=False, s=step: self._on_record_clicked(s))
             line = QHBoxLayout()
             line.addWidget(done, 1)

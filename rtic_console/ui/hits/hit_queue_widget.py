@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rtic_console.domain.checklist import STATUS_TITLES, asks_recovery_call
+from rtic_console.domain.checklist import STATUS_TITLES, HitStatus, asks_recovery_call
 from rtic_console.services import hits as hit_service
 from rtic_console.services.hits import HitDetail, HitView
 from rtic_console.services.runner import query
@@ -217,6 +217,9 @@ class HitQueueWidget(QWidget):
         if not view.open:
             self.message.show_ok(f"Hit #{view.id} ({view.best_plate}): "
                                  f"{STATUS_TITLES[view.status].lower()}.")
+        elif view.status is HitStatus.NEW:  # only a released claim comes back new
+            self.message.show_ok(f"Hit #{view.id} ({view.best_plate}): claim released; it is "
+                                 "back in the queue for any dispatcher.")
         detail = self._detail
         if (asks_recovery_call(view.status, view.reason, view.recovery_cfs)
                 and detail is not None and detail.hit.id == view.id):

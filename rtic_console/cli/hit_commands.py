@@ -11,11 +11,18 @@ import argparse
 
 from rtic_console.cli.output import as_dicts, print_json, print_table
 from rtic_console.cli.session import CliSession
-from rtic_console.domain.checklist import CLOSINGS, STATUS_TITLES
+from rtic_console.domain.checklist import (
+    CLOSINGS,
+    MIN_REASON_CHARACTERS,
+    MIN_REASON_WORDS,
+    STATUS_TITLES,
+)
 from rtic_console.services import hits as hit_service
 from rtic_console.services.runner import perform, query
 
 CLOSING_CHOICES = sorted(c.value for c in CLOSINGS)
+REASON_RULE = (f"at least {MIN_REASON_WORDS} different words and {MIN_REASON_CHARACTERS} "
+               "letters or digits")
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -34,7 +41,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "release", help="put a claimed hit back in the queue for another dispatcher",
         description="The dispatcher who claimed the hit hands it back; a sergeant (supervisor) "
                     "frees a claim its dispatcher cannot finish (D.5.a). Recorded steps stay. "
-                    "The reason says why: at least 3 different words and 12 letters or digits.")
+                    f"The reason says why: {REASON_RULE}.")
     release.add_argument("hit_id", type=int, metavar="ID")
     release.add_argument("--reason", required=True)
     release.set_defaults(handler=_release)
@@ -43,7 +50,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "close", help="close a hit you claimed as a misread, no longer wanted or duplicate",
         description="Only the dispatcher who claimed the hit closes it. 'no_longer_wanted' "
                     "needs the CLETS/NCIC step (2) recorded. The reason says what was found: "
-                    "at least 3 different words and 12 letters or digits.")
+                    f"{REASON_RULE}.")
     close.add_argument("hit_id", type=int, metavar="ID")
     # `--as` after the subcommand is the closing; before it, the global --as is the badge.
     close.add_argument("--as", dest="closing", required=True, choices=CLOSING_CHOICES)

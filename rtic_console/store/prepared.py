@@ -35,9 +35,14 @@ INFO_KEY = "rtic_prepared"
 MAX_PER_CONNECTION = 16
 _SAVEPOINT = "rtic_prepared"
 _PLACEHOLDER = re.compile(r"%%|%\(([^)]+)\)s")
-# invalid_sql_statement_name, duplicate_prepared_statement, and feature_not_supported as
-# "cached plan must not change result type".
-_STALE = {"26000", "42P05", "0A000"}
+# What a statement gone or stale on the server raises: invalid_sql_statement_name, and, for
+# a name that exists there, duplicate_prepared_statement and feature_not_supported ("cached
+# plan must not change result type": by code, since the server may word it in its own
+# language); and what PREPARE raises for a parameter whose type it cannot infer from its
+# place (indeterminate_datatype, datatype_mismatch). On any of them the plain statement is
+# run instead, which raises the real error if there is one.
+_NAME_EXISTS = {"42P05", "0A000"}
+_FALL_BACK = {"26000", "42P18", "42804"} | _NAME_EXISTS
 
 
 def _positional(statement: str) -> tuple[str, list[str]]:
@@ -57,8 +62,7 @@ def _positional(statement: str) -> tuple[str, list[str]]:
 
 
 def _stale(exc: Exception) -> bool:
-    code = getattr(exc, "pgcode", None)
-    return code in _STALE and (code != "0A000" or "cached plan" in str(exc))
+    return getattr(exc, "pgcode", None) in _FALL_BACK
 
 
 def _run_prepared(cursor: Any, statement: str, parameters: dict[str, Any],
@@ -81,7 +85,7 @@ def _run_prepared(cursor: Any, statement: str, parameters: dict[str, Any],
         prepared.pop(name, None)
         with cursor.connection.cursor() as side:
             side.execute(f"ROLLBACK TO SAVEPOINT {_SAVEPOINT}; RELEASE SAVEPOINT {_SAVEPOINT}")
-            if exc.pgcode != "26000":  # type: ignore[attr-defined]
+            if exc.pgcode in _NAME_EXISTS:  # type: ignore[attr-defined]
                 side.execute(f"DEALLOCATE {name}")  # stale, or prepared behind our back
         cursor.execute(statement, parameters)
         return

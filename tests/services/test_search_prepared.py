@@ -156,3 +156,14 @@ def test_a_connection_keeps_the_statements_it_used_last(
     for _ in range(2):
         assert _answers(db, officer) == plain
         assert len(_prepared(db)) == 2
+
+
+def test_a_parameter_prepare_cannot_type_runs_as_plain_sql(db: Database) -> None:
+    """PREPARE cannot infer a bare parameter's type (42P18); the plain statement answers, in
+    the same transaction, and nothing is left prepared under its name."""
+    with db.read() as session:
+        value = session.execute(text("SELECT :x IS NULL AS v").execution_options(
+            **prepared.PREPARED), {"x": None}).scalar()
+        assert value is True
+        assert session.execute(text("SELECT 1")).scalar() == 1, "the transaction goes on"
+    assert not any("rtic_" in name for name in _prepared(db))

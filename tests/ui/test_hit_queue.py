@@ -252,6 +252,7 @@ def test_the_sergeant_releases_a_claim_and_the_dispatcher_sees_the_hit_back_in_t
     panel.release_button.click()
     qtbot.waitUntil(lambda: not panel.release_row.isVisible(), timeout=5000)
     assert "claim released" in sergeant.message.text()
+    assert panel.release_reason.text() == "", "that reason was for that claim"
     # The dispatcher's own console hears of it and offers the claim again.
     qtbot.waitUntil(lambda: desk.checklist.claim_button.isVisible(), timeout=5000)
     assert not desk.checklist.release_row.isVisible()

@@ -251,6 +251,21 @@ def test_a_tap_of_an_arrow_moves_the_camera_a_step_and_stops(
     assert step * 0.5 < responder.position()[0] < step * 1.5, responder.position()
 
 
+def test_after_a_long_move_letting_go_stops_at_once(
+        qtbot, db: Database, responder: OnvifResponder, large_view: LargeView) -> None:
+    """Only a tap waits out TAP_MS: a change of keys during a long move does not start it
+    again, so the last release stops the camera without the tap's delay."""
+    view, panel = large_view
+    qtbot.keyPress(view.tile, Qt.Key.Key_Left)
+    qtbot.keyPress(view.tile, Qt.Key.Key_Up)
+    qtbot.waitUntil(responder.moving, timeout=5000)
+    qtbot.wait(TAP_MS + 100)
+    qtbot.keyRelease(view.tile, Qt.Key.Key_Left)  # still steering up: a new move is sent
+    qtbot.keyRelease(view.tile, Qt.Key.Key_Up)
+    assert not panel._tap_stop.isActive(), "the stop went at once, not after a tap's wait"
+    qtbot.waitUntil(lambda: not responder.moving(), timeout=5000)
+
+
 def test_a_stop_queued_behind_a_command_keeps_the_move_it_stops(
         qtbot, db: Database, responder: OnvifResponder, large_view: LargeView) -> None:
     """Home is in flight when a move and its stop are sent: both go, in order."""

@@ -413,8 +413,11 @@ class ChecklistPanel(QWidget):
         for w in (self.closing, self.close_reason, self.close_button):
             w.setEnabled(mine)
             w.setVisible(self.can_work)
-        self.release_row.setVisible(h.status is HitStatus.CLAIMED and (
-            mine or (self.may_free_claims and h.claimed_by != me)))
+        releasable = h.status is HitStatus.CLAIMED and (
+            mine or (self.may_free_claims and h.claimed_by != me))
+        self.release_row.setVisible(releasable)
+        if not releasable:
+            self.release_reason.clear()  # a reason given for one claim is not the next one's
         self._move_focus(detail, had_focus, focused)
 
     def _move_focus(self, detail: HitDetail, had_focus: bool, focused: QWidget | None) -> None:

@@ -174,7 +174,7 @@ class PtzPanel(QWidget):
         self._press: QPointF | None = None
         self._dragging = False
         self._held: set[int] = set()
-        self._steering_since = 0.0  # monotonic, when the current continuous move was sent
+        self._steering_since: float | None = None  # monotonic, since the camera was sent moving
         self._tap_stop = QTimer(self)
         self._tap_stop.setSingleShot(True)
         self._tap_stop.timeout.connect(self._send_stop)
@@ -245,14 +245,15 @@ class PtzPanel(QWidget):
     # -- commands -----------------------------------------------------------------------
     def _continuous(self, velocity: tuple[float, float, float]) -> None:
         pan, tilt, zoom = velocity
-        if not self._tap_stop.isActive():  # a move that follows a tap's continues its time
+        if self._steering_since is None:  # a change of keys (or a tap's second) goes on timing
             self._steering_since = time.monotonic()
         self._tap_stop.stop()
         self.controller.send(PtzCommand(PtzMove.CONTINUOUS, pan, tilt, zoom))
 
     def _stop(self) -> None:
         """Stops now, or once the move has lasted TAP_MS."""
-        left_ms = TAP_MS - (time.monotonic() - self._steering_since) * 1000
+        since = self._steering_since
+        left_ms = 0.0 if since is None else TAP_MS - (time.monotonic() - since) * 1000
         if left_ms > 0:
             self._tap_stop.start(int(left_ms))
         else:
@@ -260,6 +261,7 @@ class PtzPanel(QWidget):
 
     def _send_stop(self) -> None:
         self._tap_stop.stop()
+        self._steering_since = None
         self.controller.send(PtzCommand(PtzMove.STOP))
 
     def hideEvent(self, event: QHideEvent) -> None:

@@ -239,20 +239,16 @@ def _stated_reason(reason: object, for_what: str, says: str, example: str,
     return text
 
 
-def check_release_allowed(status: HitStatus, claimed_by: str | None, actor_badge: str,
-                          reason: object, *, may_free_others: bool) -> str:
+def check_release_allowed(status: HitStatus, reason: object) -> str:
     """The cleaned reason, once the claim may go: a hit waits for no one (D.5.a).
 
     Its claimer hands it back (the end of a shift, a call to take); a sergeant frees a claim
-    whose dispatcher cannot finish it. The steps recorded stay, with who did them, and the
-    next dispatcher to claim it carries on from there.
+    whose dispatcher cannot finish it (who may is the roster's: services.hits.release_hit).
+    The steps recorded stay, with who did them, and the next dispatcher carries on.
     """
     _must_be_open(status)
     if status is not HitStatus.CLAIMED:
         raise ChecklistRefusal("the hit is not claimed: there is no claim to release", "D.5.a")
-    if claimed_by != actor_badge and not may_free_others:
-        raise ChecklistRefusal(f"the hit is claimed by {claimed_by}; only they or a sergeant "
-                               "can release the claim", "D.5.b")
     return _stated_reason(reason, "releasing the claim", "why the hit is handed on",
                           "end of shift, CAD incident entered", "D.5.a")
 

@@ -329,13 +329,12 @@ def release_hit(session: Session, ctx: Context, hit_id: int, reason: str) -> Hit
     authorize(session, ctx, Permission.VIEW_HITS, action="hits.release", object_type="hit",
               object_id=hit_id)
     hit = _get(session, hit_id, lock=True)
-    mine = hit.claimed_by == ctx.actor.badge
-    if hit.status == HitStatus.CLAIMED.value:
+    if hit.status == HitStatus.CLAIMED.value:  # its claimer, or a sergeant for another's
+        mine = hit.claimed_by == ctx.actor.badge
         authorize(session, ctx, Permission.WORK_HITS if mine else Permission.FREE_HIT_CLAIMS,
                   action="hits.release", object_type="hit", object_id=hit_id)
     try:
-        clean = check_release_allowed(HitStatus(hit.status), hit.claimed_by, ctx.actor.badge,
-                                      reason, may_free_others=not mine)
+        clean = check_release_allowed(HitStatus(hit.status), reason)
     except ChecklistError as exc:
         raise _refusal(exc, "hits.release", hit_id) from None
     released_from = hit.claimed_by

@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import PySide6
 from bench_capture_baseline import rss_mb, stat_cpu_s
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, QRect, QTimer
 from PySide6.QtWidgets import QApplication
 
 from rtic_console.domain.devices import DeviceCategory
@@ -70,6 +70,10 @@ def run_baseline(streams: int, warmup: float, seconds: float) -> float:
                           str(streams), "--seconds", str(seconds), "--warmup", str(warmup)],
                          capture_output=True, text=True, check=True, timeout=seconds * 4 + 60)
     return float(json.loads(out.stdout)["cpu_s_per_wall_s"])
+
+
+def _size(rect: QRect) -> list[int]:
+    return [rect.width(), rect.height()]
 
 
 @dataclass(frozen=True)
@@ -162,7 +166,9 @@ def run_wall(urls: list[str], warmup: float, seconds: float,
                  "tile_target_size": grid.tiles[0].worker.target_size
                  if grid.tiles[0].worker else None,
                  "tile_size": [grid.tiles[0].width(), grid.tiles[0].height()],
+                 "tile_picture_size": _size(grid.tiles[0].picture_rect()),
                  "large_view_size": [large.width(), large.height()],
+                 "large_view_picture_size": _size(large.picture_rect()),
                  "large_view_frame_age_p95_ms": p95(large.frame_ages_ms),
                  "large_view_frame_shape": list(large.worker.latest()[0].shape)
                  if large.worker is not None and large.worker.latest() else None}

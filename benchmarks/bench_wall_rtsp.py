@@ -106,8 +106,8 @@ def measure(codec: str, streams: int, mounts: int, warmup: float, seconds: float
         urls = [server.url(f"sub{i % mounts}") for i in range(streams)]
         wall = run_wall_process(urls, server.url("main"), warmup, seconds)
         everything = [*urls, server.url("main")]
-        # The picture the wall paints: fitted to a tile, and to the large view.
-        boxes = [wall["tile_size"]] * streams + [wall["large_view_size"]]
+        # The picture the wall paints: fitted to a tile's picture, and to the large view's.
+        boxes = [wall["tile_picture_size"]] * streams + [wall["large_view_picture_size"]]
         baselines = [run_bare(everything, boxes, warmup, seconds) for _ in range(2)]
         decode_only = run_bare(everything, [None] * len(everything), warmup, seconds)
         hardware = hardware_decoding(server.url("main"))

@@ -96,9 +96,10 @@ def test_offline_then_reconnect(qtbot, wall, db, admin, simulator) -> None:
 
 
 def _drawn_rect(tile) -> QRect:
-    size = tile._image.size().scaled(tile.size(), Qt.AspectRatioMode.KeepAspectRatio)
+    area = tile.picture_rect()
+    size = tile._image.size().scaled(area.size(), Qt.AspectRatioMode.KeepAspectRatio)
     rect = QRect(0, 0, size.width(), size.height())
-    rect.moveCenter(tile.rect().center())
+    rect.moveCenter(area.center())
     return rect
 
 
@@ -262,16 +263,18 @@ def test_captions_follow_the_tile_state(qtbot) -> None:
     assert warm.grab().toImage() == fresh.grab().toImage()
 
 
+@pytest.mark.parametrize("top", [0, 22])
 @pytest.mark.parametrize(("image", "tile"), [((400, 225), (400, 300)), ((300, 225), (400, 225)),
                                              ((398, 223), (398, 223)), ((640, 360), (401, 223)),
                                              ((394, 222), (395, 223))])
-def test_frame_and_margins_cover_the_tile_exactly(image, tile) -> None:
-    place = Placement.of((*image, *tile))
+def test_frame_and_margins_cover_the_picture_area_exactly(image, tile, top) -> None:
+    area = QRect(0, top, tile[0], tile[1] - top)
+    place = Placement.of(*image, area)
     covered = QRegion()
     for rect in (place.target, *place.margins):
         assert not covered.intersects(rect), "the tile paints every pixel once"
         covered = covered.united(rect)
-    assert covered == QRegion(0, 0, *tile)
+    assert covered == QRegion(area)
     assert place.fitted == (place.target.size() == QSize(*image))
 
 

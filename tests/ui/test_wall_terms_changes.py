@@ -90,9 +90,10 @@ def test_a_changed_agreement_reopens_the_tile_with_its_new_masks(
     qtbot.waitUntil(lambda: _live(tile), timeout=10000)
     assert tile.worker is not old_worker, "the stream restarted under the new mask"
     image = tile.grab().toImage()
-    size = tile._image.size().scaled(tile.size(), Qt.AspectRatioMode.KeepAspectRatio)
-    left = (tile.width() - size.width()) // 2 + size.width() * 9 // 10
-    top = (tile.height() - size.height()) // 2 + size.height() * 8 // 10
+    area = tile.picture_rect()
+    size = tile._image.size().scaled(area.size(), Qt.AspectRatioMode.KeepAspectRatio)
+    left = area.left() + (area.width() - size.width()) // 2 + size.width() * 9 // 10
+    top = area.top() + (area.height() - size.height()) // 2 + size.height() * 8 // 10
     masked = image.pixelColor(left, top)
     assert (masked.red(), masked.green(), masked.blue()) == (0, 0, 0)
 

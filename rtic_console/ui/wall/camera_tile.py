@@ -7,12 +7,13 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
 import numpy as np
-from PySide6.QtCore import QEvent, QMimeData, Qt, Signal
+from PySide6.QtCore import QEvent, QMimeData, QRect, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QDragEnterEvent,
     QDropEvent,
     QFont,
+    QFontMetrics,
     QHideEvent,
     QImage,
     QMouseEvent,
@@ -27,6 +28,7 @@ from rtic_console.domain.stream_urls import SecretUrl
 from rtic_console.feeds.display_fit import DisplayFit
 from rtic_console.feeds.video_capture import CaptureWorker, FrameMeta, StreamState, StreamStatus
 from rtic_console.ui.wall.tile_painting import (
+    CAPTION_MARGIN,
     CachedCaption,
     Draw,
     Placement,
@@ -37,9 +39,11 @@ from rtic_console.ui.wall.tile_painting import (
 
 CAMERA_MIME = "application/x-rtic-camera-id"
 DECODE_SCALE = 0.8
-HEADER_HEIGHT, FOOTER_HEIGHT = 22, 20
-BACKGROUND = QColor("#0b1220")
-HEADER_BACKGROUND, FOOTER_BACKGROUND = QColor(0, 0, 0, 170), QColor(0, 0, 0, 150)
+# The title bar above the picture. Opaque, not laid over it: a new frame then repaints only
+# the picture (a blit), where captions over the video had to be blended again at 15 fps.
+TITLE_HEIGHT = 22
+BACKGROUND, TITLE_BACKGROUND = QColor("#0b1220"), QColor("#111827")
+MESSAGE_BACKGROUND = QColor(0, 0, 0, 150)
 TITLE, STAMP, HINT, DIM = QColor("#f9fafb"), QColor("#e5e7eb"), QColor("#6b7280"), QColor("#9ca3af")
 DARK_REASON, STREAM_REASON = QColor("#fca5a5"), QColor("#fde68a")
 OUT_OF_SERVICE = QColor("#f87171")
@@ -51,9 +55,12 @@ STATE_COLORS = {
 }
 
 
-# The footers' "last frame" clocks, shared by every tile of the process (GUI thread only):
-# tiles of one size show the same second, so each second's caption is drawn once, not 16 times.
-FOOTERS = SharedCaptions()
+RGB32 = QImage.Format.Format_RGB32  # the frames' layout (display_fit), looked up once
+
+# The title bars' clocks (the time of the last frame), shared by every tile of the process
+# (GUI thread only): tiles of one size show the same second, so each second's caption is drawn
+# once, not 16 times.
+CLOCKS = SharedCaptions()
 
 
 def _clock(epoch_s: int) -> str:
@@ -103,12 +110,14 @@ class CameraTile(QWidget):
         self._shown_status: StreamStatus | None = None  # the status object last looked at
         self._slot_seen = -1  # the worker's slot_changes when its slot was last looked at
         self._fit = DisplayFit()
-        self._placement_cached: Placement | None = None
+        self._place: Placement | None = None  # where the frame goes, for its size and the tile's
         self._caption_font = self._small_font()
         self._caption_font_key = self._caption_font.key()
+        self._clock_width = self._clock_width_for(self._caption_font)
         self._header, self._message = CachedCaption(), CachedCaption()
-        self._footer = CachedCaption(FOOTERS)  # the same clock on every tile: drawn once
+        self._clock = CachedCaption(CLOCKS)  # the same clock on every tile: drawn once
         self._overlay_inputs: tuple[object, ...] = ()
+        self._message_shown = False  # a caption over the picture, repainted with each frame
         self._overlay: list[tuple[CachedCaption, int, int, int, int, Hashable,
                                   Callable[[], Draw]]] = []
         # Opaque: Qt need not clear what paintEvent covers anyway, 15 times a second.
@@ -154,20 +163,28 @@ class CameraTile(QWidget):
         self.last_frame_wall = None
         self._shown_state = self._shown_status = None
         self._slot_seen = -1
+        self._place = None
         self.update()
         return worker
 
-    def _follow_size(self) -> None:
-        """The frames' fit box and their decode size, both from the tile's size."""
-        self._fit.size = (max(1, self.width()), max(1, self.height()))
-        if self.worker is not None:
-            self.worker.target_size = self._decode_size()
+    def picture_rect(self) -> QRect:
+        """Where frames go: the tile below its title bar (all of it while it has no camera)."""
+        top = 0 if self.camera is None else TITLE_HEIGHT
+        return QRect(0, top, self.width(), max(1, self.height() - top))
 
-    def _decode_size(self) -> tuple[int, int]:
-        """Decode at up to 1.25x below the tile's size: a slight upscale looks the same on a
-        wall tile and lets a 640x360 stream decode at half size, four times fewer pixels."""
-        return (max(1, int(self.width() * DECODE_SCALE)),
-                max(1, int(self.height() * DECODE_SCALE)))
+    def _follow_size(self) -> None:
+        """The frames' fit box and their decode size, both from the picture's size."""
+        area = self.picture_rect()
+        self._fit.size = (area.width(), area.height())
+        if self.worker is not None:
+            self.worker.target_size = self._decode_size(area)
+
+    @staticmethod
+    def _decode_size(area: QRect) -> tuple[int, int]:
+        """Decode at up to 1.25x below the picture's size: a slight upscale looks the same on
+        a wall tile and lets a 640x360 stream decode at half size, four times fewer pixels."""
+        return (max(1, int(area.width() * DECODE_SCALE)),
+                max(1, int(area.height() * DECODE_SCALE)))
 
     def poll(self) -> None:
         """Take the worker's newest frame if it is new; stale frames are never queued.
@@ -188,15 +205,13 @@ class CameraTile(QWidget):
                 self._seq = meta.seq
                 self._frame, self._meta = frame, meta
                 height, width = frame.shape[:2]
-                replaces = self._image is not None and self.last_frame_wall is not None \
+                same_second = self._image is not None and self.last_frame_wall is not None \
                     and int(self.last_frame_wall) == int(meta.captured_wall)
-                self._image = QImage(frame.data, width, height, frame.strides[0],
-                                     QImage.Format.Format_RGB32)
-                place = self._placement_cached
-                if replaces and place is not None \
-                        and place.key == (width, height, self.width(), self.height()):
-                    # Only the picture changed: its margins and the captions' ends over
-                    # them stay as painted (paintEvent paints what the region asks).
+                self._image = QImage(frame.data, width, height, frame.strides[0], RGB32)
+                place = self._place
+                if same_second and place is not None and place.image_size == (width, height):
+                    # Only the picture changed: the title bar and the margins stay as
+                    # painted (paintEvent paints what the region asks).
                     self.update(place.target)
                 else:
                     self.update()
@@ -220,18 +235,25 @@ class CameraTile(QWidget):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         """Every pixel is painted here (the tile is opaque): the frame as is, with no scaling
-        once the capture thread has fitted it, the margins around it, then the captions."""
+        once the capture thread has fitted it, the margins around it, then the captions. A
+        new frame's own update is its picture only: a blit, and a message over it if any."""
         painter = QPainter(self)
+        region = event.rect()
         image = None if self.dark_reason else self._image
+        picture_only = False
         if image is None:
-            painter.fillRect(self.rect(), BACKGROUND)
+            painter.fillRect(self.picture_rect(), BACKGROUND)
         else:
-            place = self._placement(image)
-            if not place.target.contains(event.rect()):  # else a new frame's own update
+            place = self._place
+            if place is None or place.image_size != (image.width(), image.height()):
+                place = self._place = Placement.of(image.width(), image.height(),
+                                                   self.picture_rect())
+            picture_only = place.target.contains(region)
+            if not picture_only:
                 for margin in place.margins:
                     painter.fillRect(margin, BACKGROUND)
             if place.fitted:
-                painter.drawImage(place.target.topLeft(), image)  # a blit
+                painter.drawImage(place.corner, image)  # a blit
             else:
                 painter.drawImage(place.target, image)  # until the next frame fits the new size
             if self._painted_seq != self._seq:
@@ -240,38 +262,42 @@ class CameraTile(QWidget):
                 if self.record_ages and self._meta is not None:
                     self.frame_ages_ms.append(
                         (time.monotonic() - self._meta.captured_monotonic) * 1000)
-        self._paint_overlay(painter)
+        if not picture_only or self._message_shown:
+            self._paint_captions(painter, region.top(), region.bottom())
         painter.end()
 
-    def _placement(self, image: QImage) -> Placement:
-        """Where the frame goes, worked out again only when the frame or tile size changes."""
-        key = (image.width(), image.height(), self.width(), self.height())
-        if self._placement_cached is None or self._placement_cached.key != key:
-            self._placement_cached = Placement.of(key)
-        return self._placement_cached
-
-    def _paint_overlay(self, painter: QPainter) -> None:
-        """The captions. What they say is worked out again only when what it depends on has
-        changed (the camera, the worker's status, a dark reason, the first frame, the size),
-        so a paint for a new frame is only blits."""
+    def _paint_captions(self, painter: QPainter, top: int, bottom: int) -> None:
+        """The captions from `top` to `bottom`. What they say is worked out again only when
+        what it depends on has changed (the camera, the worker's status, a dark reason, the
+        first frame, the size), so painting them is only blits."""
         status = self.worker.status if self.worker is not None else None
         inputs = (self.camera, self.dark_reason, status, self._image is None, self.width(),
                   self.height(), self.devicePixelRatioF(), self._caption_font_key)
         if inputs != self._overlay_inputs:
-            self._overlay_inputs, self._overlay = inputs, self._overlay_parts()
+            self._overlay_inputs, self._overlay = inputs, self._caption_parts()
+            self._message_shown = any(part[0] is self._message for part in self._overlay)
         for caption, x, y, width, height, key, make_draw in self._overlay:
-            caption.paint(painter, x, y, width, height, inputs[6], key, make_draw)
-        if self.camera is not None and self.last_frame_wall is not None and not self.dark_reason:
-            second = int(self.last_frame_wall)  # the caption changes once a second
-            font, width = self._caption_font, inputs[4]
-            self._footer.paint(painter, 0, inputs[5] - FOOTER_HEIGHT, width, FOOTER_HEIGHT,
-                               inputs[6], (second, inputs[7]), lambda: draw_bar(
-                                   font, FOOTER_BACKGROUND, None,
-                                   (f"last frame {_clock(second)}", STAMP)))
+            if y <= bottom and top < y + height:
+                caption.paint(painter, x, y, width, height, inputs[6], key, make_draw)
+        if self.camera is not None and top < TITLE_HEIGHT:
+            self._paint_clock(painter, inputs[4], inputs[6])
 
-    def _overlay_parts(self) -> list[tuple[CachedCaption, int, int, int, int, Hashable,
+    def _paint_clock(self, painter: QPainter, width: int, ratio: float) -> None:
+        """The time of the last frame, at the right of the title bar; it changes once a
+        second, and every tile of a width draws the same (CLOCKS)."""
+        second = None if self.last_frame_wall is None or self.dark_reason \
+            else int(self.last_frame_wall)
+        font, clock_width = self._caption_font, self._clock_width
+        self._clock.paint(
+            painter, width - clock_width, 0, clock_width, TITLE_HEIGHT, ratio,
+            (second, self._caption_font_key),
+            lambda: draw_bar(font, TITLE_BACKGROUND, None,
+                             None if second is None else (_clock(second), STAMP)))
+
+    def _caption_parts(self) -> list[tuple[CachedCaption, int, int, int, int, Hashable,
                                            Callable[[], Draw]]]:
-        """The header and the message: each caption, where it goes, its key and drawing."""
+        """The title bar (but its clock) and the message: each caption, where it goes, its
+        key and drawing."""
         width, height, font = self.width(), self.height(), self._caption_font
         if self.camera is None:
             return [(self._message, 0, 0, width, height, "",
@@ -279,15 +305,16 @@ class CameraTile(QWidget):
         camera = self.camera
         label, color = self.state_text()
         parts: list[tuple[CachedCaption, int, int, int, int, Hashable, Callable[[], Draw]]] = [
-            (self._header, 0, 0, width, HEADER_HEIGHT, (camera, label, color.rgba()),
-             lambda: draw_bar(font, HEADER_BACKGROUND,
+            (self._header, 0, 0, max(1, width - self._clock_width), TITLE_HEIGHT,
+             (camera, label, color.rgba()),
+             lambda: draw_bar(font, TITLE_BACKGROUND,
                               (f"{camera.code} · {camera.name} · "
                                f"{CATEGORY_TITLES[camera.category]}", TITLE),
                               (f"● {label}", color)))]
         why = self.dark_reason or self._worker_reason()
         if why:
             tint = DARK_REASON if self.dark_reason else STREAM_REASON
-            box = self.rect().adjusted(12, HEADER_HEIGHT + 4, -12, -FOOTER_HEIGHT - 4)
+            box = self.picture_rect().adjusted(12, 4, -12, -4)
             parts.append((self._message, box.left(), box.top(), box.width(), box.height(),
                           (why, tint.rgba()), lambda: draw_message(font, why, tint)))
         return parts
@@ -307,15 +334,21 @@ class CameraTile(QWidget):
         font.setPointSize(9)
         return font
 
+    @staticmethod
+    def _clock_width_for(font: QFont) -> int:
+        return QFontMetrics(font).horizontalAdvance("00:00:00") + 2 * CAPTION_MARGIN + 2
+
     def changeEvent(self, event: QEvent) -> None:
         if event.type() is QEvent.Type.FontChange:
             self._caption_font = self._small_font()
             self._caption_font_key = self._caption_font.key()
-            for caption in (self._header, self._footer, self._message):
+            self._clock_width = self._clock_width_for(self._caption_font)
+            for caption in (self._header, self._clock, self._message):
                 caption.clear()
         super().changeEvent(event)
 
     def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        self._place = None
         self._follow_size()
         super().resizeEvent(event)
 

@@ -6,39 +6,46 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QRect, QSize, Qt
+from PySide6.QtCore import QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter
 
 Draw = Callable[[QPainter, QRect], None]
 
 
+CAPTION_MARGIN = 6  # between a caption's text and its ends
+
+
 @dataclass(frozen=True)
 class Placement:
-    """A frame fitted to its tile keeping its aspect ratio, centred, and the bands of the tile
-    it leaves uncovered. `fitted` when the frame is already at that size (a blit), or up to
-    two pixels short of it (display_fit.fitted_size rounds down to even pixels)."""
+    """A frame fitted to its tile's picture area keeping its aspect ratio, centred, and the
+    bands of that area it leaves uncovered. `fitted` when the frame is already at that size (a
+    blit at `corner`), or up to two pixels short of it (display_fit.fitted_size rounds down to
+    even pixels)."""
 
-    key: tuple[int, int, int, int]  # frame width and height, tile width and height
+    image_size: tuple[int, int]
     target: QRect
+    corner: QPoint
     margins: tuple[QRect, ...]
     fitted: bool
 
     @classmethod
-    def of(cls, key: tuple[int, int, int, int]) -> Placement:
-        image_w, image_h, width, height = key
+    def of(cls, image_w: int, image_h: int, area: QRect) -> Placement:
+        width, height = area.width(), area.height()
         scaled = QSize(image_w, image_h).scaled(width, height, Qt.AspectRatioMode.KeepAspectRatio)
         fitted = image_w <= width and image_h <= height and \
             scaled.width() - image_w <= 2 and scaled.height() - image_h <= 2
         if fitted:
             scaled = QSize(image_w, image_h)
         target = QRect(0, 0, scaled.width(), scaled.height())
-        target.moveCenter(QRect(0, 0, width, height).center())
-        bands = (QRect(0, 0, width, target.top()),
-                 QRect(0, target.bottom() + 1, width, height - target.bottom() - 1),
-                 QRect(0, target.top(), target.left(), target.height()),
-                 QRect(target.right() + 1, target.top(), width - target.right() - 1,
+        target.moveCenter(area.center())
+        left, top, right, bottom = area.left(), area.top(), area.right(), area.bottom()
+        bands = (QRect(left, top, width, target.top() - top),
+                 QRect(left, target.bottom() + 1, width, bottom - target.bottom()),
+                 QRect(left, target.top(), target.left() - left, target.height()),
+                 QRect(target.right() + 1, target.top(), right - target.right(),
                        target.height()))
-        return cls(key, target, tuple(band for band in bands if not band.isEmpty()), fitted)
+        return cls((image_w, image_h), target, target.topLeft(),
+                   tuple(band for band in bands if not band.isEmpty()), fitted)
 
 
 class SharedCaptions:
@@ -98,7 +105,7 @@ class CachedCaption:
 
 
 def draw_bar(font: QFont, background: QColor, left: tuple[str, QColor] | None,
-             right: tuple[str, QColor] | None, margin: int = 6) -> Draw:
+             right: tuple[str, QColor] | None, margin: int = CAPTION_MARGIN) -> Draw:
     """A filled bar with text on the left (elided to fit beside the right text) and right."""
     def draw(painter: QPainter, rect: QRect) -> None:
         painter.fillRect(rect, background)

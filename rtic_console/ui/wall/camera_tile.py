@@ -43,7 +43,6 @@ DECODE_SCALE = 0.8
 # the picture (a blit), where captions over the video had to be blended again at 15 fps.
 TITLE_HEIGHT = 22
 BACKGROUND, TITLE_BACKGROUND = QColor("#0b1220"), QColor("#111827")
-MESSAGE_BACKGROUND = QColor(0, 0, 0, 150)
 TITLE, STAMP, HINT, DIM = QColor("#f9fafb"), QColor("#e5e7eb"), QColor("#6b7280"), QColor("#9ca3af")
 DARK_REASON, STREAM_REASON = QColor("#fca5a5"), QColor("#fde68a")
 OUT_OF_SERVICE = QColor("#f87171")

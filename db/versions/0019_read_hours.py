@@ -103,6 +103,7 @@ def upgrade() -> None:
         sa.Column("reads", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint("hour", "device_id", name=op.f("pk_read_hours")),
     )
+    op.create_index("ix_read_hours_device_hour", "read_hours", ["device_id", "hour"])
     hour = HOUR[dialect]
     op.execute(f"INSERT INTO read_hours (hour, device_id, reads) "  # noqa: S608
                f"SELECT {hour}, coalesce(device_id, 0), count(*) FROM detections "

@@ -14,6 +14,7 @@ from sqlalchemy import (
     ColumnElement,
     Float,
     Integer,
+    and_,
     cast,
     distinct,
     func,
@@ -152,15 +153,21 @@ def activity_stats(session: Session, ctx: Context, window: str = "24h", *,
     dialect = session.get_bind().dialect.name
     counted = not from_reads and hours.edges[0] == hour_of(hours.edges[0])
     with replica_session(session) as reads:
+        readers = {r.id: r for r in reads.scalars(
+            select(Device).where(Device.in_service,
+                                 Device.kind.in_([k.value for k in READER_KINDS])))}
+        if counted:
+            per_hour, reporting = _counted(reads, hours, list(readers))
+        else:
+            per_hour = _reads_per_hour(reads, dialect, hours)
+            reporting = _reporting(reads, dialect, hours, list(readers))
         return ActivityStats(
-            chosen, as_of, hours,
-            _counted_per_hour(reads, hours) if counted else _reads_per_hour(reads, dialect, hours),
-            hit_buckets,
+            chosen, as_of, hours, per_hour, hit_buckets,
             _hits_by_list(reads, dialect, hours, to_bucket, len(hit_buckets)),
             _dispositions(reads, dialect, hours, to_bucket, len(hit_buckets)),
             reads.scalar(select(func.count()).select_from(Hit).where(
                 Hit.status.in_([s.value for s in OPEN_STATUSES]))) or 0,
-            _reader_uptime(reads, dialect, hours, as_of, counted))
+            _reader_uptime(reads, readers, reporting, as_of))
 
 
 def _window(key: object) -> Window:
@@ -258,15 +265,6 @@ def _reads_per_hour(session: Session, dialect: str, hours: Buckets) -> tuple[int
     return tuple(counts)
 
 
-def _counted_per_hour(session: Session, hours: Buckets) -> tuple[int, ...]:
-    counts = [0] * len(hours)
-    for hour, count in session.execute(
-            select(ReadHour.hour, func.sum(ReadHour.reads))
-            .where(*_in_window(ReadHour.hour, hours)).group_by(ReadHour.hour)):
-        counts[_counted_index(hour, hours)] += int(count)  # PostgreSQL sums to numeric
-    return tuple(counts)
-
-
 def _counted_index(hour: datetime, hours: Buckets) -> int:
     """A counted UTC hour's bucket (when the buckets are whole UTC hours)."""
     return round((hour - hours.edges[0]) / HOUR)
@@ -313,13 +311,13 @@ def _dispositions(session: Session, dialect: str, hours: Buckets, to_bucket: tup
                  for s in DISPOSITIONS)
 
 
-def _reader_uptime(session: Session, dialect: str, hours: Buckets,
-                   as_of: datetime, counted: bool) -> ReaderUptime:
-    readers = {r.id: r for r in session.scalars(
-        select(Device).where(Device.in_service,
-                             Device.kind.in_([k.value for k in READER_KINDS])))}
-    per_kind, reporting_hours = (_counted_reporting(session, hours, list(readers)) if counted
-                                 else _reporting(session, dialect, hours, list(readers)))
+# (readers of each kind with a read in each hour, hours with a read of each reader)
+Reporting = tuple[dict[str, list[int]], dict[int, int]]
+
+
+def _reader_uptime(session: Session, readers: dict[int, Device], reporting: Reporting,
+                   as_of: datetime) -> ReaderUptime:
+    per_kind, reporting_hours = reporting
     since = as_of - RECENT
     heard = set(session.scalars(select(Detection.device_id).distinct().where(
         Detection.device_id.in_(list(readers)), Detection.captured_at >= since)))
@@ -338,12 +336,8 @@ def _reader_uptime(session: Session, dialect: str, hours: Buckets,
             if stream_health(streaming, seen, as_of) is StreamHealth.LIVE))
 
 
-Reporting = tuple[dict[str, list[int]], dict[int, int]]
-
-
 def _reporting(session: Session, dialect: str, hours: Buckets, readers: list[int]) -> Reporting:
-    """(readers of each kind with a read in each hour, hours with a read of each reader),
-    from the reads."""
+    """Readers reporting, from the reads."""
     hour = _hour_index(dialect, Detection.captured_at, hours.edges[0]).label("hour")
     # device_id IN (...) with the captured_at range lets PostgreSQL read only the
     # (device_id, captured_at) index.
@@ -364,16 +358,24 @@ def _reporting(session: Session, dialect: str, hours: Buckets, readers: list[int
     return per_kind, reporting_hours
 
 
-def _counted_reporting(session: Session, hours: Buckets, readers: list[int]) -> Reporting:
-    """The same from the hourly counts, whose rows are the (reader, hour) pairs with reads."""
-    in_window = [ReadHour.device_id.in_(readers), *_in_window(ReadHour.hour, hours)]
+def _counted(session: Session, hours: Buckets,
+             readers: list[int]) -> tuple[tuple[int, ...], Reporting]:
+    """Reads per hour and readers reporting from the hourly counts, whose rows are the
+    (device, hour) pairs with reads: one pass over the window's rows for the reads and each
+    kind's readers, one over the readers' rows for their hours."""
+    per_hour = [0] * len(hours)
     per_kind: dict[str, list[int]] = {k.value: [0] * len(hours) for k in READER_KINDS}
-    for hour, kind, count in session.execute(
-            select(ReadHour.hour, Device.kind, func.count())
-            .join(Device, Device.id == ReadHour.device_id).where(*in_window)
+    reader = and_(Device.id == ReadHour.device_id, Device.id.in_(readers))
+    for hour, kind, total, reporting in session.execute(
+            select(ReadHour.hour, Device.kind, func.sum(ReadHour.reads), func.count(Device.id))
+            .outerjoin(Device, reader).where(*_in_window(ReadHour.hour, hours))
             .group_by(ReadHour.hour, Device.kind)):
-        per_kind[kind][_counted_index(hour, hours)] += count
+        index = _counted_index(hour, hours)
+        per_hour[index] += int(total)  # PostgreSQL sums to numeric
+        if kind is not None:
+            per_kind[kind][index] += reporting
     reporting_hours = dict(session.execute(
-        select(ReadHour.device_id, func.count()).where(*in_window)
+        select(ReadHour.device_id, func.count())
+        .where(ReadHour.device_id.in_(readers), *_in_window(ReadHour.hour, hours))
         .group_by(ReadHour.device_id)).all())
-    return per_kind, reporting_hours
+    return tuple(per_hour), (per_kind, reporting_hours)

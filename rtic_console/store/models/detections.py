@@ -89,6 +89,10 @@ class ReadHour(Base):
     device_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     reads: Mapped[int] = mapped_column(BigInteger)
 
+    # Readers reporting: each reader's hours, a short range of this index however the
+    # planner joins (by the primary key it would scan the whole window once per reader).
+    __table_args__ = (Index("ix_read_hours_device_hour", "device_id", "hour"),)
+
 
 class DetectionImage(Base):
     """A read's image; `captured_at` and `held` are its read's, so that on PostgreSQL the

@@ -60,9 +60,10 @@ def _built(url: str, rows: int, days: int) -> None:
         recount(session, datetime(2000, 1, 1, tzinfo=UTC),
                 datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
                 + timedelta(days=30))
-    with engine.connect() as conn:  # as after the reads: what autovacuum does in time
-        conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql(
-            "VACUUM ANALYZE read_hours")
+    with engine.connect() as conn:  # what autovacuum does in time after such a load
+        conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+        conn.exec_driver_sql("VACUUM ANALYZE read_hours")
+        conn.exec_driver_sql("ANALYZE devices")
     engine.dispose()
 
 

@@ -12,30 +12,36 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import ColumnElement, delete, func, insert, literal, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import ColumnElement, delete, func, insert, literal, select, text
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
-from rtic_console.services.device_health import hour_of
 from rtic_console.store.models import Detection, ReadHour
 
 NO_DEVICE = 0  # the device of reads from no known device (ids start at 1)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+HOUR = timedelta(hours=1)
+_PG_UPSERT = text(
+    "INSERT INTO read_hours (hour, device_id, reads) "
+    "SELECT * FROM unnest(CAST(:hours AS timestamptz[]), CAST(:devices AS integer[]), "
+    "CAST(:reads AS bigint[])) "
+    "ON CONFLICT (hour, device_id) DO UPDATE SET reads = read_hours.reads + excluded.reads")
 
 
 def add_reads(session: Session, reads: Iterable[tuple[datetime, int | None]]) -> None:
     """Counts (captured_at, device id) of reads just stored: one upsert per batch."""
-    _change(session, Counter(_key(at, device) for at, device in reads))
+    _change(session, _counted(reads), 1)
 
 
 def remove_reads(session: Session, reads: Iterable[tuple[datetime, int | None]]) -> None:
     """Uncounts (captured_at, device id) of reads just deleted; hours left empty go."""
-    gone = Counter(_key(at, device) for at, device in reads)
-    _change(session, Counter({key: -n for key, n in gone.items()}))
+    gone = _counted(reads)
+    _change(session, gone, -1)
     if gone:
         session.execute(delete(ReadHour).where(
-            ReadHour.hour.in_({hour for hour, _ in gone}), ReadHour.reads <= 0))
+            ReadHour.hour.in_({_hour(h) for h, _ in gone}), ReadHour.reads <= 0))
 
 
 def recount(session: Session, start: datetime, end: datetime) -> None:
@@ -61,18 +67,32 @@ def hour_expression(dialect: str, column: ColumnElement[datetime]) -> ColumnElem
     return func.substr(column, 1, 13).concat(":00:00.000000")
 
 
-def _key(at: datetime, device: int | None) -> tuple[datetime, int]:
-    return hour_of(at), NO_DEVICE if device is None else device
+def _counted(reads: Iterable[tuple[datetime, int | None]]) -> Counter[tuple[int, int]]:
+    """Reads per (hours since 1970, device): whole numbers, exact to the microsecond, and
+    cheaper per read than truncating datetimes (a batch has up to 20,000 reads)."""
+    return Counter(((at - EPOCH) // HOUR, NO_DEVICE if device is None else device)
+                   for at, device in reads)
 
 
-def _change(session: Session, counts: Counter[tuple[datetime, int]]) -> None:
+def _hour(index: int) -> datetime:
+    return EPOCH + index * HOUR
+
+
+def _change(session: Session, counts: Counter[tuple[int, int]], sign: int) -> None:
     if not counts:
         return
     # One order: concurrent batches take the rows' locks alike and never deadlock.
-    rows = [{"hour": hour, "device_id": device, "reads": n}
-            for (hour, device), n in sorted(counts.items())]
-    dialect = session.get_bind().dialect.name
-    stmt = postgresql.insert(ReadHour) if dialect == "postgresql" else sqlite.insert(ReadHour)
+    keys = sorted(counts)
+    hours = [_hour(h) for h, _ in keys]
+    devices = [device for _, device in keys]
+    reads = [sign * counts[key] for key in keys]
+    if session.get_bind().dialect.name == "postgresql":
+        # One statement of three arrays: as many rows as parameters would go one by one.
+        session.execute(_PG_UPSERT, {"hours": hours, "devices": devices, "reads": reads})
+        return
+    stmt = sqlite.insert(ReadHour)
     session.execute(stmt.on_conflict_do_update(
         index_elements=["hour", "device_id"],
-        set_={"reads": ReadHour.reads + stmt.excluded.reads}), rows)
+        set_={"reads": ReadHour.reads + stmt.excluded.reads}),
+        [{"hour": h, "device_id": d, "reads": n} for h, d, n in zip(hours, devices, reads,
+                                                                    strict=True)])

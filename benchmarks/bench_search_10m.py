@@ -74,7 +74,8 @@ CROSS JOIN LATERAL (
 """
 
 
-def _build(url: str, rows: int) -> None:
+def _build(url: str, rows: int, days: int = SPAN_DAYS) -> None:
+    """`rows` reads spread evenly over the last `days` days."""
     db, _ = migrated_with_admin(url)
     db.engine.dispose()
     conn = psycopg2.connect(url.replace("postgresql+psycopg2://", "postgresql://"))
@@ -89,7 +90,7 @@ def _build(url: str, rows: int) -> None:
             "FROM generate_series(1, %s) i", (BASE_LAT, STEP, BASE_LON, STEP, DEVICES))
         # The weekly partitions (migration 0011) the service would have made over two years.
         cur.execute("SELECT rtic_ensure_detection_weeks(((now() AT TIME ZONE 'UTC')::date "
-                    "- %s), (now() AT TIME ZONE 'UTC')::date + 3)", (SPAN_DAYS + 1,))
+                    "- %s), (now() AT TIME ZONE 'UTC')::date + 3)", (days + 1,))
         cur.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'detections' "
                     "AND indexname <> 'pk_detections'")
         indexes = cur.fetchall()
@@ -106,7 +107,7 @@ def _build(url: str, rows: int) -> None:
         for start in range(1, rows + 1, chunk):
             stop = min(start + chunk - 1, rows)
             cur.execute(_LOAD_SQL, {"start": start, "stop": stop, "devices": DEVICES,
-                                    "days": SPAN_DAYS, "lat": BASE_LAT, "lon": BASE_LON,
+                                    "days": days, "lat": BASE_LAT, "lon": BASE_LON,
                                     "step": STEP})
             print(f"loaded {stop:,} rows", file=sys.stderr, flush=True)
         for name, definition in constraints:

@@ -26,6 +26,7 @@ from rtic_console.services.context import Context, service_action
 from rtic_console.services.device_health import note_reads_seen, record_activity
 from rtic_console.services.hit_grouping import group_rows, write_sightings
 from rtic_console.services.matching import MatchingEngine
+from rtic_console.services.read_hours import add_reads
 from rtic_console.store.audit_log import NewEvent, append_event, append_events
 from rtic_console.store.change_bus import Change, publish
 from rtic_console.store.models import (
@@ -221,6 +222,8 @@ def ingest_reads(session: Session, reads: Sequence[PlateRead], engine: MatchingE
                           _from_stopped_readers(session, device_of, hit_rows), seen,
                           matched_before=False)
     if inserted:
+        add_reads(session, [(unique[key].captured_at, devices.get(unique[key].device_ref))
+                            for key in inserted])
         _record_read_activity(session, [(device_of[det_id], min(unique[key].captured_at, now))
                                         for key, det_id in inserted.items()
                                         if det_id in device_of])

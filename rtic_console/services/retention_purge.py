@@ -32,6 +32,7 @@ from rtic_console.services.evidence_holds import (
     plate_held,
     plates_held_in,
 )
+from rtic_console.services.read_hours import remove_reads
 from rtic_console.services.retention import database_now, retention_days
 from rtic_console.services.runner import refusals_audited
 from rtic_console.store import partitions
@@ -246,9 +247,8 @@ def _purge_batch(session: Session, plan: _Plan, kind: RetentionKind,
                 "images": session.execute(delete(DetectionImage).where(
                     DetectionImage.detection_id.in_(ids),
                     DetectionImage.captured_at.between(first, last))).rowcount,
-                "reads": session.execute(delete(Detection).where(
-                    Detection.id.in_(ids), Detection.captured_at.between(first, last))
-                ).rowcount}
+                "reads": _delete_reads(session, Detection.id.in_(ids),
+                                       Detection.captured_at.between(first, last))}
     if kind is RetentionKind.HIT_IMAGES:
         reads = _expired_hit_reads(plan)
         images = _ids(session, select(DetectionImage.id)
@@ -303,8 +303,16 @@ def _purge_reads_by_time(session: Session, plan: _Plan, limit: int) -> dict[str,
         "hit_steps": session.execute(delete(HitStep).where(HitStep.hit_id == hits)).rowcount,
         "hits": session.execute(delete(Hit).where(Hit.detection_id == reads)).rowcount,
         "images": session.execute(delete(DetectionImage).where(*images)).rowcount,
-        "reads": session.execute(delete(Detection).where(*expired)).rowcount}
+        "reads": _delete_reads(session, *expired)}
     return removed if any(removed.values()) else {}
+
+
+def _delete_reads(session: Session, *where: ColumnElement[bool]) -> int:
+    """Deletes reads and uncounts them from their hours (read_hours), in one transaction."""
+    gone = session.execute(delete(Detection).where(*where)
+                           .returning(Detection.captured_at, Detection.device_id)).all()
+    remove_reads(session, gone)  # type: ignore[arg-type]
+    return len(gone)
 
 
 def _any_of(ids: Select[tuple[int]]) -> ColumnElement[int]:

@@ -4,7 +4,12 @@ from rtic_console.store.models.alerts import Alert
 from rtic_console.store.models.audit import AuditCheckpoint, AuditEvent, AuditPlate
 from rtic_console.store.models.base import Base
 from rtic_console.store.models.changes import ChangeLogEntry
-from rtic_console.store.models.detections import Detection, DetectionImage, QuarantinedPayload
+from rtic_console.store.models.detections import (
+    Detection,
+    DetectionImage,
+    QuarantinedPayload,
+    ReadHour,
+)
 from rtic_console.store.models.devices import (
     Device,
     DeviceHealthHour,
@@ -74,6 +79,7 @@ __all__ = [
     "PersonRole",
     "PurgeRun",
     "QuarantinedPayload",
+    "ReadHour",
     "RecordingSegment",
     "RegistryEntry",
     "RetentionSetting",

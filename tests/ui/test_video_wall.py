@@ -9,12 +9,14 @@ from zoneinfo import ZoneInfo
 import pytest
 from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QRegion
+from PySide6.QtWidgets import QApplication, QWidget
 
 from rtic_console.domain.devices import DeviceCategory
 from rtic_console.feeds.camera_simulator import CameraSimulator
 from rtic_console.feeds.video_capture import StreamState
 from rtic_console.services.runner import perform
 from rtic_console.services.viewing_requests import decide_viewing
+from rtic_console.store.audit_log import AuditFilter, list_events
 from rtic_console.store.database import Database
 from rtic_console.ui.wall.camera_tile import CameraTile, TileCamera
 from rtic_console.ui.wall.large_view import LargeViewDialog
@@ -343,3 +345,111 @@ def test_a_commander_approved_request_opens_the_wall_for_its_window(
         qtbot.waitUntil(lambda: _live(widget.grid.tiles[0]), timeout=10000)
     finally:
         widget.shutdown()
+
+
+def _tiles_showing(wall: VideoWallWidget, device_id: int) -> list[int]:
+    return [t.index for t in wall.grid.tiles
+            if t.camera is not None and t.camera.device_id == device_id]
+
+
+def test_a_camera_already_on_the_wall_is_not_added_twice(qtbot, wall, db, admin,
+                                                        simulator) -> None:
+    """Asked for twice before the service answers the first time, and again once shown."""
+    cam = _camera(db, admin, simulator, "CAM-T1", "agency")
+    wall.set_purpose("monitoring_location")
+    wall.open_camera(cam)
+    wall.open_camera(cam)
+    assert "already on the wall (tile 1)" in wall.message.text()
+    qtbot.waitUntil(lambda: _live(wall.grid.tiles[0]), timeout=10000)
+    wall.open_camera(cam)
+    qtbot.wait(300)  # time for a second answer, had one been asked for
+    assert _tiles_showing(wall, cam) == [0]
+    assert wall.grid.tiles[1].camera is None
+
+
+def test_a_camera_dropped_on_another_tile_moves_there(qtbot, wall, db, admin,
+                                                      simulator) -> None:
+    cam = _camera(db, admin, simulator, "CAM-T2", "agency")
+    wall.set_purpose("monitoring_location")
+    wall.open_camera(cam)
+    qtbot.waitUntil(lambda: _live(wall.grid.tiles[0]), timeout=10000)
+    old_worker = wall.grid.tiles[0].worker
+    wall.place_camera(4, cam)
+    assert wall.grid.tiles[0].camera is None and 0 not in wall.grants
+    qtbot.waitUntil(lambda: _live(wall.grid.tiles[4]), timeout=10000)
+    assert _tiles_showing(wall, cam) == [4]
+    assert old_worker is not None
+    qtbot.waitUntil(lambda: not old_worker.is_alive(), timeout=8000)  # its stream ended
+
+
+@pytest.mark.policy("F.2")
+def test_a_smaller_grid_sets_cameras_aside_and_a_larger_one_brings_them_back(
+        qtbot, wall, db, admin, simulator) -> None:
+    """Brought back means asked for again: the view is audited again with its purpose."""
+    first = _camera(db, admin, simulator, "CAM-T3", "agency")
+    aside = _camera(db, admin, simulator, "CAM-T4", "agency")
+    wall.set_purpose("monitoring_location")
+    wall.assign(0, first)
+    wall.assign(7, aside)
+    qtbot.waitUntil(lambda: _live(wall.grid.tiles[0]) and _live(wall.grid.tiles[7]),
+                    timeout=10000)
+    views_before = len(_view_events(db, "CAM-T4"))
+    wall.grid_combo.setCurrentIndex(1)  # 2×2
+    assert len(wall.grid.tiles) == 4 and wall.set_aside == {7: aside}
+    assert "Set aside" in wall.message.text()
+    assert _tiles_showing(wall, first) == [0], "the tiles that fit keep their cameras"
+    wall.grid_combo.setCurrentIndex(2)  # 3×3
+    qtbot.waitUntil(lambda: _live(wall.grid.tiles[7]), timeout=10000)
+    assert _tiles_showing(wall, aside) == [7] and wall.set_aside == {}
+    assert len(_view_events(db, "CAM-T4")) == views_before + 1
+
+
+def test_a_camera_set_aside_and_opened_meanwhile_is_not_brought_back_twice(
+        qtbot, wall, db, admin, simulator) -> None:
+    cam = _camera(db, admin, simulator, "CAM-T5", "agency")
+    wall.set_purpose("monitoring_location")
+    wall.assign(8, cam)
+    qtbot.waitUntil(lambda: _live(wall.grid.tiles[8]), timeout=10000)
+    wall.grid_combo.setCurrentIndex(1)  # 2×2: set aside
+    wall.open_camera(cam)
+    qtbot.waitUntil(lambda: _live(wall.grid.tiles[0]), timeout=10000)
+    wall.grid_combo.setCurrentIndex(2)  # 3×3
+    qtbot.wait(300)
+    assert _tiles_showing(wall, cam) == [0] and wall.grid.tiles[8].camera is None
+
+
+def test_full_screen_for_the_wall_and_for_a_tile(qtbot, wall, db, admin, simulator) -> None:
+    cam = _camera(db, admin, simulator, "CAM-T6", "agency")
+    wall.set_purpose("monitoring_location")
+    wall.assign(0, cam)
+    tile = wall.grid.tiles[0]
+    qtbot.waitUntil(lambda: _live(tile), timeout=10000)
+    wall.full_screen_button.click()
+    window = wall.detached
+    assert window is not None and window.isFullScreen() and wall.grid.window() is window
+    _activate(qtbot, window)
+    qtbot.keyClick(window, Qt.Key.Key_F11)
+    assert not window.isFullScreen()
+    wall.toggle_detached()
+    assert wall.grid.window() is wall.window()
+    qtbot.mouseDClick(tile, Qt.MouseButton.LeftButton)
+    view = wall.findChildren(LargeViewDialog)[0]
+    view.full_screen_button.click()
+    assert view.isFullScreen()
+    _activate(qtbot, view)
+    qtbot.keyClick(view, Qt.Key.Key_Escape)
+    assert not view.isFullScreen() and view.isVisible(), "Esc leaves full screen first"
+    qtbot.keyClick(view, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not view.isVisible(), timeout=3000)
+
+
+def _activate(qtbot, window: QWidget) -> None:
+    """Keys reach a window's shortcuts once it is the active window."""
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=3000)
+
+
+def _view_events(db: Database, code: str) -> list:
+    with db.read() as session:
+        return [e for e in list_events(session, AuditFilter(action="pscn.view"))
+                if e.object_id == code]

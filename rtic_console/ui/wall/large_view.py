@@ -5,13 +5,35 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QTimer, Signal
-from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QDialog, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from rtic_console.feeds.video_capture import CaptureWorker
 from rtic_console.services.viewing import TileGrant
 from rtic_console.ui.wall.camera_tile import CameraTile, TileCamera
+
+
+def toggle_full_screen_keys(window: QWidget) -> None:
+    """F11 turns `window` full screen and back; Esc leaves full screen, and otherwise
+    closes a dialog (closed, not only hidden as QDialog's own Esc leaves it, so its stream
+    ends)."""
+    def toggle() -> None:
+        if window.isFullScreen():
+            window.showNormal()
+        else:
+            window.showFullScreen()
+
+    def leave() -> None:
+        if window.isFullScreen():
+            window.showNormal()
+        elif isinstance(window, QDialog):
+            window.close()
+
+    for key, slot in ((Qt.Key.Key_F11, toggle), (Qt.Key.Key_Escape, leave)):
+        shortcut = QShortcut(QKeySequence(key), window)
+        shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+        shortcut.activated.connect(slot)
 
 
 class LargeViewDialog(QDialog):
@@ -28,10 +50,18 @@ class LargeViewDialog(QDialog):
         self.tile.setAcceptDrops(False)
         self.playback_button = QPushButton("Play back recording…")
         self.playback_button.clicked.connect(self.playback_requested)
+        self.full_screen_button = QPushButton("Full screen")
+        self.full_screen_button.setToolTip("This camera alone on the screen (F11 or Esc to "
+                                           "leave)")
+        self.full_screen_button.clicked.connect(self.showFullScreen)
+        toggle_full_screen_keys(self)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.playback_button, 1)
+        buttons.addWidget(self.full_screen_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tile, 1)
-        layout.addWidget(self.playback_button)
+        layout.addLayout(buttons)
         self.tile.show_camera(camera, lambda: make_worker(camera, grant))
         self._timer = QTimer(self)
         self._timer.setInterval(40)

@@ -32,7 +32,7 @@ from rtic_console.ui.console_session import ConsoleSession
 from rtic_console.ui.wall.camera_list import CameraListWidget
 from rtic_console.ui.wall.camera_tile import TileCamera
 from rtic_console.ui.wall.export_dialog import ExportDialog
-from rtic_console.ui.wall.large_view import LargeViewDialog
+from rtic_console.ui.wall.large_view import LargeViewDialog, toggle_full_screen_keys
 from rtic_console.ui.wall.playback_dialog import PlaybackDialog
 from rtic_console.ui.wall.ptz_controls import PtzController, offer_ptz
 from rtic_console.ui.wall.purpose_dialog import PurposeDialog
@@ -75,6 +75,11 @@ class VideoWallWidget(QWidget):
         self.large_views: list[LargeViewDialog] = []
         self.ptz_controllers: dict[int, PtzController] = {}  # kept for the idle return home
         self.detached: QMainWindow | None = None
+        # Tile index -> camera asked for and not yet answered: on the wall already, for
+        # "not twice", though its tile shows it only once the service has answered.
+        self._asking: dict[int, int] = {}
+        # Tile index -> camera of a tile a smaller grid left out, back when the grid grows.
+        self.set_aside: dict[int, int] = {}
 
         self.camera_list = CameraListWidget()
         self.camera_list.camera_activated.connect(self.open_camera)
@@ -99,6 +104,9 @@ class VideoWallWidget(QWidget):
         self.save_button.clicked.connect(self._on_save_layout_clicked)
         self.detach_button = QPushButton("Detach wall")
         self.detach_button.clicked.connect(self.toggle_detached)
+        self.full_screen_button = QPushButton("Full screen")
+        self.full_screen_button.setToolTip("The wall alone on this screen (F11 or Esc to leave)")
+        self.full_screen_button.clicked.connect(self.show_full_screen)
         self.export_button = QPushButton("Export evidence…")
         self.export_button.clicked.connect(self._on_export_clicked)
         self.export_button.setVisible(session.may(Permission.EXPORT_EVIDENCE))
@@ -106,7 +114,7 @@ class VideoWallWidget(QWidget):
 
         self.grid = TileGrid()
         self.grid.set_grid(3)
-        self.grid.camera_dropped.connect(self.assign)
+        self.grid.camera_dropped.connect(self.place_camera)
         self.grid.tile_double_clicked.connect(self._on_tile_double_clicked)
         self.grid_holder = QWidget()
         self._holder_layout = QVBoxLayout(self.grid_holder)
@@ -123,6 +131,7 @@ class VideoWallWidget(QWidget):
         bar.addWidget(self.save_button)
         bar.addWidget(self.export_button)
         bar.addWidget(self.detach_button)
+        bar.addWidget(self.full_screen_button)
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
@@ -261,14 +270,54 @@ class VideoWallWidget(QWidget):
         for dialog in [d for d in self.large_views if d.camera_id == camera_id]:
             dialog.close()
 
+    def tile_of(self, device_id: int) -> int | None:
+        """The tile that shows (or has asked for) the camera, if any."""
+        for tile in self.grid.tiles:
+            shown = self._asking.get(tile.index) or (tile.camera.device_id if tile.camera
+                                                     else None)
+            if shown == device_id:
+                return tile.index
+        return None
+
     @Slot(int)
     def open_camera(self, device_id: int) -> None:
-        """Put a camera on the first empty tile (the camera list, the map), purpose first."""
+        """Put a camera on the first empty tile (the camera list, the map), purpose first;
+        a camera already on the wall is not added twice."""
         if self.purpose is None:
             self._asked = True
             self.ask_purpose()
-        empty = next((t.index for t in self.grid.tiles if t.camera is None), None)
+        shown = self.tile_of(device_id)
+        if shown is not None:
+            self.message.show_ok(f"{self._code(device_id)} is already on the wall "
+                                 f"(tile {shown + 1}).")
+            return
+        empty = next((t.index for t in self.grid.tiles
+                      if t.camera is None and t.index not in self._asking), None)
         self.assign(0 if empty is None else empty, device_id)
+
+    @Slot(int, int)
+    def place_camera(self, index: int, device_id: int) -> None:
+        """A camera dropped on a tile: one already on another tile moves there (a camera is
+        never on the wall twice)."""
+        shown = self.tile_of(device_id)
+        if shown == index:
+            return
+        if shown is not None:
+            self._clear_tile(shown)
+        self.assign(index, device_id)
+
+    def _clear_tile(self, index: int) -> None:
+        self._asking.pop(index, None)
+        self.grants.pop(index, None)
+        timer = self._terms_timers.pop(index, None)
+        if timer is not None:
+            timer.stop()
+        if index < len(self.grid.tiles):
+            self.grid.retire(self.grid.tiles[index].clear())
+
+    def _code(self, device_id: int) -> str:
+        camera = self.camera_list.cameras.get(device_id)
+        return camera.code if camera is not None else f"Camera #{device_id}"
 
     @Slot(int, int)
     def assign(self, index: int, device_id: int) -> None:
@@ -276,14 +325,23 @@ class VideoWallWidget(QWidget):
         if self.purpose is None:
             self.message.show_error("State why you are viewing the cameras first (F.2).")
             return
+        self._asking[index] = device_id
         self._session.perform(viewing.open_wall, [device_id], self.purpose, self.reference,
                               owner=self, on_done=lambda grant: self._apply(index, grant),
-                              on_error=lambda e: self.message.show_error(describe_error(e)))
+                              on_error=lambda e: self._refused(index, device_id, e))
+
+    def _refused(self, index: int, device_id: int, error: BaseException) -> None:
+        if self._asking.get(index) == device_id:
+            del self._asking[index]
+        self.message.show_error(describe_error(error))
 
     def _apply(self, index: int, wall: viewing.WallGrant) -> None:
+        grant = wall.tiles[0]
+        if self._asking.get(index) != grant.camera.id:
+            return  # the tile was cleared, or given another camera, while the service answered
+        del self._asking[index]
         if index >= len(self.grid.tiles):
             return
-        grant = wall.tiles[0]
         tile = self.grid.tiles[index]
         self.grants[index] = grant
         camera = tile_camera(grant)
@@ -360,11 +418,29 @@ class VideoWallWidget(QWidget):
     # -- layouts -------------------------------------------------------------------------
     @Slot(int)
     def _on_grid_combo_changed(self, _index: int) -> None:
-        for dropped in self.grid.set_grid(self.grid_combo.currentData()):
+        """A smaller grid sets the cameras it leaves out aside; a larger one brings them back
+        to their tiles (asked for again, so audited again with the purpose of now)."""
+        n = self.grid_combo.currentData()
+        left_out = {tile.index: device for tile in self.grid.tiles[n * n:]
+                    if (device := self._asking.get(tile.index)
+                        or (tile.camera.device_id if tile.camera else None)) is not None}
+        for dropped in self.grid.set_grid(n):
+            self._asking.pop(dropped, None)
             self.grants.pop(dropped, None)
             timer = self._terms_timers.pop(dropped, None)
             if timer is not None:
                 timer.stop()
+        self.set_aside.update(left_out)
+        back = {i: d for i, d in self.set_aside.items() if i < n * n}
+        for index, device_id in sorted(back.items()):
+            del self.set_aside[index]
+            if self.grid.tiles[index].camera is None and index not in self._asking \
+                    and self.tile_of(device_id) is None:
+                self.assign(index, device_id)
+        if left_out:
+            codes = ", ".join(self._code(d) for d in left_out.values())
+            self.message.show_ok(f"Set aside: {codes}. They come back when the wall is "
+                                 "large enough again.")
 
     def _load_layouts(self) -> None:
         def fill(layouts: list[LayoutView]) -> None:
@@ -385,14 +461,20 @@ class VideoWallWidget(QWidget):
             self.apply_layout(layout.grid, layout.tiles)
 
     def apply_layout(self, grid: int, codes: tuple[str | None, ...]) -> None:
+        """The layout's cameras on its tiles, each once; what was set aside is forgotten
+        (before the grid changes, or it would bring them back, and after, since the change
+        set the old wall's cameras aside)."""
+        self.set_aside.clear()
         self.grid_combo.setCurrentIndex(GRID_SIZES.index(grid))
+        self.set_aside.clear()
         by_code = {c.code: c.id for c in self.camera_list.cameras.values()}
+        placed: set[str] = set()
         for index, code in enumerate(codes[:grid * grid]):
-            if code and code in by_code:
+            if code and code in by_code and code not in placed:
+                placed.add(code)
                 self.assign(index, by_code[code])
             elif index < len(self.grid.tiles):
-                self.grid.retire(self.grid.tiles[index].clear())
-                self.grants.pop(index, None)
+                self._clear_tile(index)
 
     @Slot()
     def _on_save_layout_clicked(self) -> None:
@@ -406,6 +488,14 @@ class VideoWallWidget(QWidget):
                               on_error=lambda e: self.message.show_error(describe_error(e)))
 
     # -- detached window -------------------------------------------------------------------
+    @Slot()
+    def show_full_screen(self) -> None:
+        """The wall alone, full screen, in its own window (F11 or Esc returns it)."""
+        if self.detached is None:
+            self.toggle_detached()
+        assert self.detached is not None
+        self.detached.showFullScreen()
+
     @Slot()
     def toggle_detached(self) -> None:
         if self.detached is None:
@@ -445,12 +535,14 @@ class VideoWallWidget(QWidget):
 
 
 class DetachedWallWindow(QMainWindow):
-    """The wall on a second monitor; closing it brings the tiles back to the console."""
+    """The wall on a second monitor; closing it brings the tiles back to the console. F11
+    turns full screen on and off; Esc leaves it."""
 
     def __init__(self, wall: VideoWallWidget) -> None:
         super().__init__(wall.window())
         self._wall = wall
         self.setWindowTitle("RTIC video wall")
+        toggle_full_screen_keys(self)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._wall.detached is self:

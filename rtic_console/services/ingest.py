@@ -50,10 +50,12 @@ class IngestOutcome:
     detection_ids: tuple[int, ...]
 
 
-DETECTION_COLUMNS = ("source_format", "source_id", "plate", "plate_raw", "state", "confidence",
-                     "captured_at", "received_at", "device_id", "device_ref", "latitude",
-                     "longitude", "direction_deg", "candidates", "vehicle", "vehicle_color",
-                     "vehicle_make", "vehicle_body")
+# Each read's own values (`_detection_row`); the batch adds when it was received.
+READ_COLUMNS = ("source_format", "source_id", "plate", "plate_raw", "state", "confidence",
+                "captured_at", "device_id", "device_ref", "latitude", "longitude",
+                "direction_deg", "candidates", "vehicle", "vehicle_color", "vehicle_make",
+                "vehicle_body")
+DETECTION_COLUMNS = ("received_at", *READ_COLUMNS)
 COPY_THRESHOLD = 20  # from here COPY beat the multi-row INSERT (2-core machine, 2026-12-06)
 _COLS = ", ".join(DETECTION_COLUMNS)
 # Built once from the constant column list above; nothing from a payload reaches these.
@@ -69,12 +71,14 @@ _MOVE_SQL = (
     "RETURNING id, source_format, source_id")
 
 
-def _insert_ignoring_duplicates(session: Session,
-                                rows: list[tuple[object, ...]]) -> list[tuple[int, str, str]]:
-    """(id, format, vendor id) of the rows that were new; re-sent reads are skipped."""
+def _insert_ignoring_duplicates(session: Session, rows: list[tuple[object, ...]],
+                                now: datetime) -> list[tuple[int, str, str]]:
+    """(id, format, vendor id) of the rows that were new, received now; re-sent reads are
+    skipped."""
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql" and len(rows) >= COPY_THRESHOLD:
-        return _copy_new_rows(session, rows)
+        # The time as the CSV writer would write it, written out once for the whole batch.
+        return _copy_new_rows(session, rows, str(now))
     stmt = (postgresql.insert(Detection) if dialect == "postgresql"
             else sqlite.insert(Detection))
     # No conflict target: the unique key is (format, vendor id) on SQLite and also holds the
@@ -82,12 +86,12 @@ def _insert_ignoring_duplicates(session: Session,
     stmt = stmt.on_conflict_do_nothing()
     result = session.execute(
         stmt.returning(Detection.id, Detection.source_format, Detection.source_id),
-        [dict(zip(DETECTION_COLUMNS, row, strict=True)) for row in rows])
+        [dict(zip(DETECTION_COLUMNS, (now, *row), strict=True)) for row in rows])
     return [tuple(r) for r in result]  # type: ignore[misc]
 
 
-def _copy_new_rows(session: Session,
-                   rows: list[tuple[object, ...]]) -> list[tuple[int, str, str]]:
+def _copy_new_rows(session: Session, rows: list[tuple[object, ...]],
+                   received: str) -> list[tuple[int, str, str]]:
     """Bulk path on PostgreSQL: ids drawn from the sequence, then one COPY into detections.
 
     The caller has dropped the reads stored before (`_stored_already`), so nothing here
@@ -100,25 +104,25 @@ def _copy_new_rows(session: Session,
     cursor = session.connection().connection.cursor()
     cursor.execute(_IDS_SQL, (len(rows),))
     ids = [row[0] for row in cursor.fetchall()]
-    numbered = [(row_id, *row) for row_id, row in zip(ids, rows, strict=True)]
+    numbered = [(row_id, received, *row) for row_id, row in zip(ids, rows, strict=True)]
     cursor.execute("SAVEPOINT bulk_copy")
     try:
         cursor.copy_expert(_COPY_SQL, _csv(numbered))
     except psycopg2.errors.UniqueViolation:
         cursor.execute("ROLLBACK TO SAVEPOINT bulk_copy")
-        return _copy_ignoring_duplicates(session, rows)
+        return _copy_ignoring_duplicates(session, rows, received)
     cursor.execute("RELEASE SAVEPOINT bulk_copy")
     return [(row_id, row[0], row[1]) for row_id, row in zip(ids, rows, strict=True)]  # type: ignore[misc]
 
 
-def _copy_ignoring_duplicates(session: Session,
-                              rows: list[tuple[object, ...]]) -> list[tuple[int, str, str]]:
+def _copy_ignoring_duplicates(session: Session, rows: list[tuple[object, ...]],
+                              received: str) -> list[tuple[int, str, str]]:
     """COPY into a per-connection staging table, then one INSERT … SELECT that skips the
     rows another writer stored meanwhile, with the small path's conflict rule."""
     cursor = session.connection().connection.cursor()
     cursor.execute(_STAGE_SQL)
     cursor.execute("TRUNCATE detections_stage")
-    cursor.copy_expert(_STAGE_COPY_SQL, _csv(rows))
+    cursor.copy_expert(_STAGE_COPY_SQL, _csv((received, *row) for row in rows))
     cursor.execute(_MOVE_SQL)
     return [tuple(r) for r in cursor.fetchall()]
 
@@ -142,13 +146,13 @@ def _device_ids(session: Session, refs: set[str]) -> dict[str, int]:
     return out
 
 
-def _detection_row(read: PlateRead, device_id: int | None, now: datetime) -> tuple[object, ...]:
-    """The read's values in DETECTION_COLUMNS' order."""
+def _detection_row(read: PlateRead, device_id: int | None) -> tuple[object, ...]:
+    """The read's values in READ_COLUMNS' order."""
     vehicle = read.vehicle
     labels = {} if vehicle == NO_VEHICLE else {
         name: value for name in _VEHICLE_FIELDS if (value := getattr(vehicle, name))}
     return (read.source, read.source_id, read.plate, read.plate_raw, read.state,
-            read.confidence, read.captured_at, now, device_id, read.device_ref, read.latitude,
+            read.confidence, read.captured_at, device_id, read.device_ref, read.latitude,
             read.longitude, read.direction_deg,
             json.dumps(read.candidates) if read.candidates else "[]",
             json.dumps(labels) if labels else "{}",
@@ -201,9 +205,10 @@ def ingest_reads(session: Session, reads: Sequence[PlateRead], engine: MatchingE
     if session.get_bind().dialect.name == "postgresql":
         for key in _stored_already(session, unique):
             del unique[key]
-    rows = [_detection_row(r, devices.get(r.device_ref), now) for r in unique.values()]
-    inserted = {(fmt, sid): det_id
-                for det_id, fmt, sid in _insert_ignoring_duplicates(session, rows)} if rows else {}
+    rows = [_detection_row(r, devices.get(r.device_ref)) for r in unique.values()]
+    inserted = ({(fmt, sid): det_id
+                 for det_id, fmt, sid in _insert_ignoring_duplicates(session, rows, now)}
+                if rows else {})
     images = [{"detection_id": det_id, "kind": kind, "jpeg": data,
                "captured_at": unique[key].captured_at}
               for key, det_id in inserted.items()

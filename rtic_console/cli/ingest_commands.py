@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import itertools
-import multiprocessing
 import os
-from collections import deque
 from collections.abc import Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import closing
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -29,9 +25,6 @@ from rtic_console.store.database import Database
 # A big CSV goes in as several transactions of this many rows, each audited with its counts.
 CSV_CHUNK_ROWS = 20_000
 SHOWN_REJECTIONS = 5
-# Chunks parsed ahead of the store: the parse process never waits for it, and at most this
-# many parsed chunks wait in memory.
-PARSE_AHEAD = 2
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -86,64 +79,37 @@ def file_chunks(data: bytes, fmt: str) -> Iterator[tuple[int, bytes]]:
         yield start - 1, lines[0] + b"".join(lines[start:start + CSV_CHUNK_ROWS])
 
 
-def parsed_chunks(data: bytes, fmt: str, name: str) -> Iterator[tuple[int, ParseResult]]:
-    """(line offset, parse) of each chunk in order; a PayloadError leaves at its chunk.
-
-    A file of several chunks is parsed in a process of its own, PARSE_AHEAD chunks ahead
-    of the caller, so the parse holds none of the storing process's GIL; the first chunk
-    is parsed here while that process starts. Spawned, not forked: nothing of this
-    process's threads or connections goes with it.
-    """
-    chunks = file_chunks(data, fmt)
-    offset, body = next(chunks)
-    later = next(chunks, None)
-    if later is None:
-        yield offset, parse_payload(body, None, fmt, path_hint=name)
-        return
-    queue = itertools.chain([later], chunks)
-    ahead: deque[tuple[int, Future[ParseResult]]] = deque()
-    parser = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-
-    def submit() -> None:
-        chunk = next(queue, None)
-        if chunk is not None:
-            ahead.append((chunk[0], parser.submit(parse_payload, chunk[1], None, fmt,
-                                                  path_hint=name)))
-
-    try:
-        for _ in range(PARSE_AHEAD):
-            submit()
-        yield offset, parse_payload(body, None, fmt, path_hint=name)
-        while ahead:
-            offset, parsing = ahead.popleft()
-            submit()
-            yield offset, parsing.result()
-    finally:
-        parser.shutdown(cancel_futures=True)
-
-
 def ingest_path(db: Database, ctx: Context, engine: MatchingEngine, path: Path,
                 fmt: str = "auto") -> FileReport:
     """Parse, match and store one file; a file that will not parse is quarantined instead.
 
-    Each chunk is stored in its own transaction while the next ones are parsed
-    (`parsed_chunks`).
+    A big CSV's next chunk is parsed while the current one is stored: the store mostly waits
+    on the database with the GIL released, so the parse takes the other core meanwhile.
     """
     data = path.read_bytes()
     totals = {"stored": 0, "duplicates": 0, "hits": 0, "ignored": 0}
     rejected: list[tuple[int, str]] = []
     found = fmt
-    with closing(parsed_chunks(data, fmt, path.name)) as parsed:
-        while True:
+    chunks = file_chunks(data, fmt)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-parse") as parser:
+
+        def parse_next() -> tuple[int, Future[ParseResult]] | None:
+            chunk = next(chunks, None)
+            if chunk is None:
+                return None
+            offset, body = chunk
+            return offset, parser.submit(parse_payload, body, None, fmt, path_hint=path.name)
+
+        ahead = parse_next()
+        while ahead is not None:
+            offset, parsing = ahead
             try:
-                chunk = next(parsed, None)
+                result = parsing.result()
             except PayloadError as exc:
                 qid = perform(db, ctx, quarantine_file, path.name, exc.reason, data)
                 return FileReport(path.name, found, **totals, rejected=tuple(rejected),
                                   quarantine_id=qid, refusal=exc.reason)
-            if chunk is None:
-                break
-            offset, result = chunk
+            ahead = parse_next()
             found = result.fmt
             outcome = perform(db, ctx, ingest_file, path.name, result.reads,
                               result.heartbeats, engine)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from types import MappingProxyType
 from typing import NamedTuple
@@ -89,24 +89,6 @@ class PlateRead:
             object.__setattr__(self, "candidates", tuple(self.candidates))
         object.__setattr__(self, "images",
                            MappingProxyType(dict(self.images)) if self.images else _NO_IMAGES)
-
-    def __reduce__(self) -> tuple[object, ...]:
-        """Pickled by value for the file ingest's parse process (the images' read-only view
-        does not pickle); rebuilt without `__init__`, whose conversions it already passed."""
-        values = [getattr(self, name) for name in _READ_FIELDS]
-        values[-1] = dict(self.images)
-        return _rebuilt_read, (tuple(values),)
-
-
-def _rebuilt_read(values: tuple[object, ...]) -> PlateRead:
-    read = object.__new__(PlateRead)
-    state = dict(zip(_READ_FIELDS, values, strict=True))
-    state["images"] = MappingProxyType(state["images"]) if state["images"] else _NO_IMAGES
-    vars(read).update(state)
-    return read
-
-
-_READ_FIELDS = tuple(f.name for f in fields(PlateRead))
 
 
 class StreamStatus(NamedTuple):

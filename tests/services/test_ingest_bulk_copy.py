@@ -51,9 +51,13 @@ def _stored(db: Database) -> list[tuple[object, ...]]:
 def test_every_value_is_stored_as_read(db: Database, count: int) -> None:
     at = datetime.now(UTC).replace(microsecond=123456)
     reads = _reads(count, "copy", at)
+    received = datetime.now(UTC).replace(microsecond=654321)
     with db.write() as session:
-        outcome = ingest_reads(session, reads, MatchingEngine(), datetime.now(UTC), "test")
+        outcome = ingest_reads(session, reads, MatchingEngine(), received, "test")
     assert outcome.stored == count
+    with db.read() as session:  # one time for the batch, written once for all its rows
+        assert {r if r.tzinfo else r.replace(tzinfo=UTC) for r in session.scalars(
+            select(Detection.received_at))} == {received}
     rows = _stored(db)
     expected = sorted(
         (r.source_id, r.plate, r.plate_raw, r.state, r.confidence, r.captured_at, r.device_ref,

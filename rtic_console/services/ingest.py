@@ -6,6 +6,7 @@ import csv
 import dataclasses
 import hashlib
 import io
+import itertools
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -57,6 +58,7 @@ READ_COLUMNS = ("source_format", "source_id", "plate", "plate_raw", "state", "co
                 "vehicle_body")
 DETECTION_COLUMNS = ("received_at", *READ_COLUMNS)
 COPY_THRESHOLD = 20  # from here COPY beat the multi-row INSERT (2-core machine, 2026-12-06)
+COPY_PIECE_ROWS = 500  # rows written per piece the COPY sends (about 60 KB)
 _COLS = ", ".join(DETECTION_COLUMNS)
 # Built once from the constant column list above; nothing from a payload reaches these.
 _STAGE_SQL = (
@@ -97,17 +99,17 @@ def _copy_new_rows(session: Session, rows: list[tuple[object, ...]],
     The caller has dropped the reads stored before (`_stored_already`), so nothing here
     conflicts unless another writer stored one of them since; then the COPY is undone to a
     savepoint and the rows go through `_copy_ignoring_duplicates`, which skips it. The rows
-    go as CSV from the csv module's C writer: a NULL is an unquoted empty field, and no
-    stored text is empty (validation refuses empty identifiers; labels and JSON are never
-    empty strings).
+    go as CSV from the csv module's C writer, written while the COPY sends them
+    (`_CsvStream`): a NULL is an unquoted empty field, and no stored text is empty
+    (validation refuses empty identifiers; labels and JSON are never empty strings).
     """
     cursor = session.connection().connection.cursor()
     cursor.execute(_IDS_SQL, (len(rows),))
     ids = [row[0] for row in cursor.fetchall()]
-    numbered = [(row_id, received, *row) for row_id, row in zip(ids, rows, strict=True)]
+    numbered = ((row_id, received, *row) for row_id, row in zip(ids, rows, strict=True))
     cursor.execute("SAVEPOINT bulk_copy")
     try:
-        cursor.copy_expert(_COPY_SQL, _csv(numbered))
+        cursor.copy_expert(_COPY_SQL, _CsvStream(numbered))
     except psycopg2.errors.UniqueViolation:
         cursor.execute("ROLLBACK TO SAVEPOINT bulk_copy")
         return _copy_ignoring_duplicates(session, rows, received)
@@ -122,16 +124,28 @@ def _copy_ignoring_duplicates(session: Session, rows: list[tuple[object, ...]],
     cursor = session.connection().connection.cursor()
     cursor.execute(_STAGE_SQL)
     cursor.execute("TRUNCATE detections_stage")
-    cursor.copy_expert(_STAGE_COPY_SQL, _csv((received, *row) for row in rows))
+    cursor.copy_expert(_STAGE_COPY_SQL, _CsvStream((received, *row) for row in rows))
     cursor.execute(_MOVE_SQL)
     return [tuple(r) for r in cursor.fetchall()]
 
 
-def _csv(rows: Iterable[Sequence[object]]) -> io.StringIO:
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(rows)
-    buffer.seek(0)
-    return buffer
+class _CsvStream:
+    """Rows written as CSV while COPY reads them: PostgreSQL parses and stores one piece
+    while the next is written here (the send releases the GIL), instead of waiting for all
+    of them to be written first."""
+
+    def __init__(self, rows: Iterable[Sequence[object]]) -> None:
+        self._rows = iter(rows)
+        self._buffer = io.StringIO()
+        self._writer = csv.writer(self._buffer, lineterminator="\n")
+
+    def read(self, size: int = -1) -> str:
+        """The next COPY_PIECE_ROWS rows (the size asked for is a hint COPY does not need)."""
+        self._writer.writerows(itertools.islice(self._rows, COPY_PIECE_ROWS))
+        text = self._buffer.getvalue()
+        self._buffer.seek(0)
+        self._buffer.truncate()
+        return text
 
 
 def _device_ids(session: Session, refs: set[str]) -> dict[str, int]:

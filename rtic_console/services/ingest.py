@@ -223,26 +223,31 @@ def ingest_reads(session: Session, reads: Sequence[PlateRead], engine: MatchingE
     inserted = ({(fmt, sid): det_id
                  for det_id, fmt, sid in _insert_ignoring_duplicates(session, rows, now)}
                 if rows else {})
-    images = [{"detection_id": det_id, "kind": kind, "jpeg": data,
-               "captured_at": unique[key].captured_at}
-              for key, det_id in inserted.items()
-              for kind, data in unique[key].images.items()]
+    # One pass over the stored reads gathers what the statements below need of each.
+    images: list[dict[str, object]] = []
+    hit_rows: list[tuple[int, str, Match]] = []
+    device_of: dict[int, int | None] = {}
+    seen: dict[int, tuple[datetime, str | None]] = {}
+    activity: list[tuple[int, datetime]] = []
+    for key, det_id in inserted.items():
+        read = unique[key]
+        if read.images:
+            images += [{"detection_id": det_id, "kind": kind, "jpeg": data,
+                        "captured_at": read.captured_at} for kind, data in read.images.items()]
+        for match in engine.match(read, now):
+            hit_rows.append((det_id, read.plate, match))
+        device_id = devices.get(read.device_ref)
+        if device_id is not None:
+            device_of[det_id] = device_id
+            activity.append((device_id, min(read.captured_at, now)))
+        seen[det_id] = (read.captured_at, read.state)
     if images:
         session.execute(insert(DetectionImage), images)
-    hit_rows = [(det_id, unique[key].plate, match)
-                for key, det_id in inserted.items()
-                for match in engine.match(unique[key], now)]
-    device_of = {det_id: devices[unique[key].device_ref] for key, det_id in inserted.items()
-                 if unique[key].device_ref in devices}
-    seen = {det_id: (unique[key].captured_at, unique[key].state)
-            for key, det_id in inserted.items()}
     hit_ids = _write_hits(session, hit_rows, engine, now, channel,
                           _from_stopped_readers(session, device_of, hit_rows), seen,
                           matched_before=False)
     if inserted:
-        _record_read_activity(session, [(device_of[det_id], min(unique[key].captured_at, now))
-                                        for key, det_id in inserted.items()
-                                        if det_id in device_of])
+        _record_read_activity(session, activity)
         publish(session, Change.READS_ADDED, sorted(inserted.values()))
     return IngestOutcome(len(inserted), len(reads) - len(inserted), hit_ids,
                          tuple(inserted.values()))

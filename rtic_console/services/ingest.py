@@ -6,6 +6,7 @@ import csv
 import dataclasses
 import hashlib
 import io
+import itertools
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -51,11 +52,14 @@ class IngestOutcome:
     detection_ids: tuple[int, ...]
 
 
-DETECTION_COLUMNS = ("source_format", "source_id", "plate", "plate_raw", "state", "confidence",
-                     "captured_at", "received_at", "device_id", "device_ref", "latitude",
-                     "longitude", "direction_deg", "candidates", "vehicle", "vehicle_color",
-                     "vehicle_make", "vehicle_body")
+# Each read's own values (`_detection_row`); the batch adds when it was received.
+READ_COLUMNS = ("source_format", "source_id", "plate", "plate_raw", "state", "confidence",
+                "captured_at", "device_id", "device_ref", "latitude", "longitude",
+                "direction_deg", "candidates", "vehicle", "vehicle_color", "vehicle_make",
+                "vehicle_body")
+DETECTION_COLUMNS = ("received_at", *READ_COLUMNS)
 COPY_THRESHOLD = 20  # from here COPY beat the multi-row INSERT (2-core machine, 2026-12-06)
+COPY_PIECE_ROWS = 500  # rows written per piece the COPY sends (about 60 KB)
 _COLS = ", ".join(DETECTION_COLUMNS)
 # Built once from the constant column list above; nothing from a payload reaches these.
 _STAGE_SQL = (
@@ -70,12 +74,14 @@ _MOVE_SQL = (
     "RETURNING id, source_format, source_id")
 
 
-def _insert_ignoring_duplicates(session: Session,
-                                rows: list[tuple[object, ...]]) -> list[tuple[int, str, str]]:
-    """(id, format, vendor id) of the rows that were new; re-sent reads are skipped."""
+def _insert_ignoring_duplicates(session: Session, rows: list[tuple[object, ...]],
+                                now: datetime) -> list[tuple[int, str, str]]:
+    """(id, format, vendor id) of the rows that were new, received now; re-sent reads are
+    skipped."""
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql" and len(rows) >= COPY_THRESHOLD:
-        return _copy_new_rows(session, rows)
+        # The time as the CSV writer would write it, written out once for the whole batch.
+        return _copy_new_rows(session, rows, str(now))
     stmt = (postgresql.insert(Detection) if dialect == "postgresql"
             else sqlite.insert(Detection))
     # No conflict target: the unique key is (format, vendor id) on SQLite and also holds the
@@ -83,52 +89,64 @@ def _insert_ignoring_duplicates(session: Session,
     stmt = stmt.on_conflict_do_nothing()
     result = session.execute(
         stmt.returning(Detection.id, Detection.source_format, Detection.source_id),
-        [dict(zip(DETECTION_COLUMNS, row, strict=True)) for row in rows])
+        [dict(zip(DETECTION_COLUMNS, (now, *row), strict=True)) for row in rows])
     return [tuple(r) for r in result]  # type: ignore[misc]
 
 
-def _copy_new_rows(session: Session,
-                   rows: list[tuple[object, ...]]) -> list[tuple[int, str, str]]:
+def _copy_new_rows(session: Session, rows: list[tuple[object, ...]],
+                   received: str) -> list[tuple[int, str, str]]:
     """Bulk path on PostgreSQL: ids drawn from the sequence, then one COPY into detections.
 
     The caller has dropped the reads stored before (`_stored_already`), so nothing here
     conflicts unless another writer stored one of them since; then the COPY is undone to a
     savepoint and the rows go through `_copy_ignoring_duplicates`, which skips it. The rows
-    go as CSV from the csv module's C writer: a NULL is an unquoted empty field, and no
-    stored text is empty (validation refuses empty identifiers; labels and JSON are never
-    empty strings).
+    go as CSV from the csv module's C writer, written while the COPY sends them
+    (`_CsvStream`): a NULL is an unquoted empty field, and no stored text is empty
+    (validation refuses empty identifiers; labels and JSON are never empty strings).
     """
     cursor = session.connection().connection.cursor()
     cursor.execute(_IDS_SQL, (len(rows),))
     ids = [row[0] for row in cursor.fetchall()]
-    numbered = [(row_id, *row) for row_id, row in zip(ids, rows, strict=True)]
+    numbered = ((row_id, received, *row) for row_id, row in zip(ids, rows, strict=True))
     cursor.execute("SAVEPOINT bulk_copy")
     try:
-        cursor.copy_expert(_COPY_SQL, _csv(numbered))
+        cursor.copy_expert(_COPY_SQL, _CsvStream(numbered))
     except psycopg2.errors.UniqueViolation:
         cursor.execute("ROLLBACK TO SAVEPOINT bulk_copy")
-        return _copy_ignoring_duplicates(session, rows)
+        return _copy_ignoring_duplicates(session, rows, received)
     cursor.execute("RELEASE SAVEPOINT bulk_copy")
     return [(row_id, row[0], row[1]) for row_id, row in zip(ids, rows, strict=True)]  # type: ignore[misc]
 
 
-def _copy_ignoring_duplicates(session: Session,
-                              rows: list[tuple[object, ...]]) -> list[tuple[int, str, str]]:
+def _copy_ignoring_duplicates(session: Session, rows: list[tuple[object, ...]],
+                              received: str) -> list[tuple[int, str, str]]:
     """COPY into a per-connection staging table, then one INSERT … SELECT that skips the
     rows another writer stored meanwhile, with the small path's conflict rule."""
     cursor = session.connection().connection.cursor()
     cursor.execute(_STAGE_SQL)
     cursor.execute("TRUNCATE detections_stage")
-    cursor.copy_expert(_STAGE_COPY_SQL, _csv(rows))
+    cursor.copy_expert(_STAGE_COPY_SQL, _CsvStream((received, *row) for row in rows))
     cursor.execute(_MOVE_SQL)
     return [tuple(r) for r in cursor.fetchall()]
 
 
-def _csv(rows: Iterable[Sequence[object]]) -> io.StringIO:
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(rows)
-    buffer.seek(0)
-    return buffer
+class _CsvStream:
+    """Rows written as CSV while COPY reads them: PostgreSQL parses and stores one piece
+    while the next is written here (the send releases the GIL), instead of waiting for all
+    of them to be written first."""
+
+    def __init__(self, rows: Iterable[Sequence[object]]) -> None:
+        self._rows = iter(rows)
+        self._buffer = io.StringIO()
+        self._writer = csv.writer(self._buffer, lineterminator="\n")
+
+    def read(self, size: int = -1) -> str:
+        """The next COPY_PIECE_ROWS rows (the size asked for is a hint COPY does not need)."""
+        self._writer.writerows(itertools.islice(self._rows, COPY_PIECE_ROWS))
+        text = self._buffer.getvalue()
+        self._buffer.seek(0)
+        self._buffer.truncate()
+        return text
 
 
 def _device_ids(session: Session, refs: set[str]) -> dict[str, int]:
@@ -143,13 +161,13 @@ def _device_ids(session: Session, refs: set[str]) -> dict[str, int]:
     return out
 
 
-def _detection_row(read: PlateRead, device_id: int | None, now: datetime) -> tuple[object, ...]:
-    """The read's values in DETECTION_COLUMNS' order."""
+def _detection_row(read: PlateRead, device_id: int | None) -> tuple[object, ...]:
+    """The read's values in READ_COLUMNS' order."""
     vehicle = read.vehicle
     labels = {} if vehicle == NO_VEHICLE else {
         name: value for name in _VEHICLE_FIELDS if (value := getattr(vehicle, name))}
     return (read.source, read.source_id, read.plate, read.plate_raw, read.state,
-            read.confidence, read.captured_at, now, device_id, read.device_ref, read.latitude,
+            read.confidence, read.captured_at, device_id, read.device_ref, read.latitude,
             read.longitude, read.direction_deg,
             json.dumps(read.candidates) if read.candidates else "[]",
             json.dumps(labels) if labels else "{}",
@@ -202,31 +220,38 @@ def ingest_reads(session: Session, reads: Sequence[PlateRead], engine: MatchingE
     if session.get_bind().dialect.name == "postgresql":
         for key in _stored_already(session, unique):
             del unique[key]
-    rows = [_detection_row(r, devices.get(r.device_ref), now) for r in unique.values()]
-    inserted = {(fmt, sid): det_id
-                for det_id, fmt, sid in _insert_ignoring_duplicates(session, rows)} if rows else {}
-    images = [{"detection_id": det_id, "kind": kind, "jpeg": data,
-               "captured_at": unique[key].captured_at}
-              for key, det_id in inserted.items()
-              for kind, data in unique[key].images.items()]
+    rows = [_detection_row(r, devices.get(r.device_ref)) for r in unique.values()]
+    inserted = ({(fmt, sid): det_id
+                 for det_id, fmt, sid in _insert_ignoring_duplicates(session, rows, now)}
+                if rows else {})
+    # One pass over the stored reads gathers what the statements below need of each.
+    images: list[dict[str, object]] = []
+    hit_rows: list[tuple[int, str, Match]] = []
+    device_of: dict[int, int | None] = {}
+    seen: dict[int, tuple[datetime, str | None]] = {}
+    activity: list[tuple[int, datetime]] = []
+    counted: list[tuple[datetime, int | None]] = []  # for the hourly counts (read_hours)
+    for key, det_id in inserted.items():
+        read = unique[key]
+        if read.images:
+            images += [{"detection_id": det_id, "kind": kind, "jpeg": data,
+                        "captured_at": read.captured_at} for kind, data in read.images.items()]
+        for match in engine.match(read, now):
+            hit_rows.append((det_id, read.plate, match))
+        device_id = devices.get(read.device_ref)
+        counted.append((read.captured_at, device_id))
+        if device_id is not None:
+            device_of[det_id] = device_id
+            activity.append((device_id, min(read.captured_at, now)))
+        seen[det_id] = (read.captured_at, read.state)
     if images:
         session.execute(insert(DetectionImage), images)
-    hit_rows = [(det_id, unique[key].plate, match)
-                for key, det_id in inserted.items()
-                for match in engine.match(unique[key], now)]
-    device_of = {det_id: devices[unique[key].device_ref] for key, det_id in inserted.items()
-                 if unique[key].device_ref in devices}
-    seen = {det_id: (unique[key].captured_at, unique[key].state)
-            for key, det_id in inserted.items()}
     hit_ids = _write_hits(session, hit_rows, engine, now, channel,
                           _from_stopped_readers(session, device_of, hit_rows), seen,
                           matched_before=False)
     if inserted:
-        add_reads(session, [(unique[key].captured_at, devices.get(unique[key].device_ref))
-                            for key in inserted])
-        _record_read_activity(session, [(device_of[det_id], min(unique[key].captured_at, now))
-                                        for key, det_id in inserted.items()
-                                        if det_id in device_of])
+        add_reads(session, counted)
+        _record_read_activity(session, activity)
         publish(session, Change.READS_ADDED, sorted(inserted.values()))
     return IngestOutcome(len(inserted), len(reads) - len(inserted), hit_ids,
                          tuple(inserted.values()))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import math
 from datetime import UTC, datetime, timedelta, timezone
 
@@ -236,6 +237,25 @@ def test_read_is_frozen_hashable_and_its_images_cannot_be_swapped() -> None:
     with pytest.raises(TypeError):
         read.images["plate"] = b"swapped"  # type: ignore[index]
     assert "images" not in repr(read)
+
+
+def test_a_reads_images_are_its_own_copy_and_its_constructor_is_the_generated_ones() -> None:
+    images = {"plate": JPEG_HEAD}
+    read = make_read(images=images)
+    images["plate"] = PNG_HEAD
+    assert dict(read.images) == {"plate": JPEG_HEAD}
+    assert dict(dataclasses.replace(read, images={}).images) == {}
+    # __init__ is written out for speed: it must take every field, in order, with its default.
+    params = list(inspect.signature(PlateRead).parameters.values())
+    fields = dataclasses.fields(PlateRead)
+    assert [p.name for p in params] == [f.name for f in fields]
+    for param, field in zip(params, fields, strict=True):
+        if field.default is not dataclasses.MISSING:
+            assert param.default == field.default, field.name
+        elif field.default_factory is not dataclasses.MISSING:
+            assert param.default == field.default_factory(), field.name
+        else:
+            assert param.default is inspect.Parameter.empty, field.name
 
 
 def test_heartbeat_identifiers_must_be_storable() -> None:

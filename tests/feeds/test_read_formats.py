@@ -373,6 +373,16 @@ def test_csv_bad_rows_are_reported_by_line_number() -> None:
     assert result.ignored == ["CSV column(s) not used: 'notes'"]
 
 
+def test_csv_blank_rows_are_skipped_and_a_column_named_twice_counts_by_its_last_cell() -> None:
+    text = ("Plate,state,confidence,captured_at,device,latitude,longitude,direction,plate\n"
+            " , ,\t, , , , , , \n"
+            "IGNORED1,CA,91,2026-11-21T14:03:07Z,fixed-17,,,,A13709\n"
+            ",,,,,,,\n")
+    result = parse_payload(text.encode(), "text/csv", now=NOW)
+    assert [(r.plate, r.state, r.captured_at) for r in result.reads] == [("A13709", "CA", T0)]
+    assert result.rejected == [] and result.ignored == []
+
+
 @pytest.mark.parametrize(
     ("text", "reason"),
     [

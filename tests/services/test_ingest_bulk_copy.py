@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import func, select, text
 
 from rtic_console.domain.reads import PlateRead, VehicleInfo
+from rtic_console.services import ingest
 from rtic_console.services.ingest import COPY_THRESHOLD, IngestOutcome, ingest_reads
 from rtic_console.services.matching import MatchingEngine
 from rtic_console.store.database import Database
@@ -47,13 +48,21 @@ def _stored(db: Database) -> list[tuple[object, ...]]:
             .order_by(Detection.source_id))]
 
 
-@pytest.mark.parametrize("count", [3, COPY_THRESHOLD])
-def test_every_value_is_stored_as_read(db: Database, count: int) -> None:
+@pytest.mark.parametrize(("count", "piece"), [(3, None), (COPY_THRESHOLD, None),
+                                              (COPY_THRESHOLD, 3)])
+def test_every_value_is_stored_as_read(db: Database, count: int, piece: int | None,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    if piece is not None:  # the COPY's CSV sent in pieces of 3 rows, the last one short
+        monkeypatch.setattr(ingest, "COPY_PIECE_ROWS", piece)
     at = datetime.now(UTC).replace(microsecond=123456)
     reads = _reads(count, "copy", at)
+    received = datetime.now(UTC).replace(microsecond=654321)
     with db.write() as session:
-        outcome = ingest_reads(session, reads, MatchingEngine(), datetime.now(UTC), "test")
+        outcome = ingest_reads(session, reads, MatchingEngine(), received, "test")
     assert outcome.stored == count
+    with db.read() as session:  # one time for the batch, written once for all its rows
+        assert {r if r.tzinfo else r.replace(tzinfo=UTC) for r in session.scalars(
+            select(Detection.received_at))} == {received}
     rows = _stored(db)
     expected = sorted(
         (r.source_id, r.plate, r.plate_raw, r.state, r.confidence, r.captured_at, r.device_ref,

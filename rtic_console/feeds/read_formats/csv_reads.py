@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from rtic_console.domain.plates import normalize_state
@@ -71,6 +72,9 @@ def _rows(
 ) -> list[tuple[int, dict[str, str]]]:
     """(line number, cells by column) for every non-blank row with the header's width."""
     rows: list[tuple[int, dict[str, str]]] = []
+    # A column named twice counts by its last cell, as a dict of the whole row would take it.
+    position = {name: index for index, name in enumerate(names)}
+    pick = itemgetter(*(position[column] for column in COLUMNS))
     while True:
         try:
             cells = next(reader)
@@ -81,14 +85,13 @@ def _rows(
             result.rejected.append((reader.line_num, f"row cannot be read: {exc}"))
             continue
         line = reader.line_num
-        if not any(cell.strip() for cell in cells):
+        if not "".join(cells).strip():  # blank: no cell holds more than white space
             continue
         if len(cells) != len(names):
             detail = f"row has {len(cells)} fields, the header has {len(names)}"
             result.rejected.append((line, detail))
             continue
-        row = dict(zip(names, cells, strict=True))
-        rows.append((line, {column: row[column] for column in COLUMNS}))
+        rows.append((line, dict(zip(COLUMNS, pick(cells), strict=True))))
 
 
 def _percentage(cell: str) -> bool:

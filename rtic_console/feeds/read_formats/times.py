@@ -39,6 +39,8 @@ def epoch(value: object, name: str) -> datetime:
 
 def to_utc(moment: datetime, name: str) -> datetime:
     """Naive times are UTC: Plate Recognizer Snapshot and hand-made CSV send them that way."""
+    if moment.tzinfo is UTC:  # most times: ISO 8601 with Z or +00:00
+        return moment
     if moment.tzinfo is None or moment.utcoffset() is None:
         return moment.replace(tzinfo=UTC)
     try:

@@ -179,7 +179,7 @@ def test_the_store_cap_removes_the_oldest_across_cameras_and_stops_every_camera(
         assert set(stopped_cameras(session)) == {-1}
 
 
-@pytest.mark.policy("C.1")
+@pytest.mark.policy("A.2")
 def test_only_an_alpr_administrator_sets_a_cap(db: Database, admin: Context, enrol) -> None:
     it_staff = enrol("7401", "it_staff")
     assert query(db, it_staff, recording_caps.show_caps).caps

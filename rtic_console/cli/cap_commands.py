@@ -61,10 +61,14 @@ def _set(args: argparse.Namespace, cli: CliSession) -> int:
     view = perform(cli.db, cli.context(), recording_caps.set_cap, args.scope, args.size,
                    args.camera)
     if args.scope == "camera":
-        camera = next(c for c in view.cameras if c.code == args.camera.strip().upper())
-        what = "its own" if camera.own_cap else "the default"
-        print(f"Camera {camera.code}: {_size(camera.cap_bytes)} ({what}); it uses "
-              f"{format_size(camera.used)}.")
+        code = args.camera.strip().upper()
+        camera = next((c for c in view.cameras if c.code == code), None)
+        if camera is None:  # its own cap removed, and it neither records nor has video
+            print(f"Camera {code}: the default cap.")
+        else:
+            what = "its own" if camera.own_cap else "the default"
+            print(f"Camera {camera.code}: {_size(camera.cap_bytes)} ({what}); it uses "
+                  f"{format_size(camera.used)}.")
     else:
         cap = next(c for c in view.caps if c.scope.value == args.scope)
         print(f"{cap.title}: {_size(cap.cap_bytes)}.")

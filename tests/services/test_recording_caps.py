@@ -9,7 +9,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from alembic import command
+from sqlalchemy import delete, select
 
 from rtic_console.domain.recording_caps import GIB, CapLevel
 from rtic_console.feeds.recording_supervisor import RecordingSupervisor
@@ -21,6 +22,7 @@ from rtic_console.services.recordings import SegmentInfo
 from rtic_console.services.runner import perform, query
 from rtic_console.store.audit_log import AuditFilter, list_events
 from rtic_console.store.database import Database
+from rtic_console.store.migrations import alembic_config, upgrade
 from rtic_console.store.models import Alert, RecordingSegment, RecordingUsage
 from tests.refusals import assert_refused
 from tests.services.pscn_support import add_camera
@@ -208,3 +210,29 @@ def _wait(condition, seconds: float = 10.0) -> bool:  # type: ignore[no-untyped-
             return True
         time.sleep(0.1)
     return condition()
+
+
+def _usage(db: Database) -> dict[int, tuple[int, int]]:
+    with db.read() as session:
+        return {u.device_id: (u.bytes, u.segments)
+                for u in session.scalars(select(RecordingUsage))}
+
+
+def test_usage_is_counted_from_the_segments_stored_and_kept_by_every_writer(
+        owner_db: Database, db: Database, admin: Context, tmp_path: Path) -> None:
+    camera = add_camera(db, admin, "CAM-CAP-06", recording_enabled=True)
+    cfg = alembic_config(owner_db)
+    with owner_db.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0019")
+    with owner_db.write() as session:
+        session.add_all(RecordingSegment(**segment(tmp_path, camera.id, day, size).__dict__)
+                        for day, size in ((3, 10 * MIB), (2, 20 * MIB)))
+    upgrade(owner_db)
+    assert _usage(db) == {camera.id: (30 * MIB, 2)}
+    with db.write() as session:  # any writer, even one by hand, is counted by the database
+        session.add(RecordingSegment(**segment(tmp_path, camera.id, 1, 5 * MIB).__dict__))
+        session.flush()
+        session.execute(delete(RecordingSegment).where(
+            RecordingSegment.size_bytes == 10 * MIB))
+    assert _usage(db) == {camera.id: (25 * MIB, 2)}

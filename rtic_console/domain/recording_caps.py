@@ -73,6 +73,15 @@ def format_size(size: int) -> str:
     return f"{size} B" if unit == "B" else f"{value:.1f} {unit}"
 
 
+def exact_size(size: int) -> str:
+    """A size that `parse_size` reads back to the same bytes, in the largest unit that
+    divides it (for a field to edit: '20T', '500GiB')."""
+    for unit in ("tib", "t", "gib", "g", "mib", "m"):
+        if size % _UNITS[unit] == 0:
+            return f"{size // _UNITS[unit]}{unit[0].upper()}{'iB' if 'i' in unit else ''}"
+    return str(size)
+
+
 def share(used: int, cap: int | None) -> float | None:
     return None if cap is None else used / cap
 

@@ -8,6 +8,7 @@ from rtic_console.domain.recording_caps import (
     GIB,
     CapLevel,
     CapRuleError,
+    exact_size,
     format_size,
     next_level,
     parse_size,
@@ -26,6 +27,11 @@ def test_sizes_in_the_units_disks_are_sold_in(text: str, size: int) -> None:
 def test_what_cannot_be_a_cap(text: str) -> None:
     with pytest.raises(CapRuleError):
         parse_size(text)
+
+
+@pytest.mark.parametrize("size", [20 * 1000**4, 500 * GIB, 3 * GIB + 1, 1536 * 1024**3])
+def test_an_edited_size_reads_back_to_the_same_bytes(size: int) -> None:
+    assert parse_size(exact_size(size)) == size
 
 
 def test_sizes_shown_in_binary_units() -> None:

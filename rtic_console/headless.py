@@ -105,6 +105,7 @@ class HeadlessServices:
         health = self.ingest.health() if self.ingest else {"status": "stopped"}
         if self.recorders is not None:
             health["recording"] = self.recorders.recording
+            health["stopped_by_disk_cap"] = self.recorders.stopped_by_disk_cap
         return health
 
 

@@ -55,7 +55,7 @@ class RecordingSupervisor(threading.Thread):
         self._db = db
         self._who = SystemIdentity("recording-caps", workstation)
         self._caps_lock = threading.Lock()  # one check at a time in this process
-        self._cap_stopped: set[int] = set()  # cameras left out for a full cap, as last logged
+        self._cap_stopped: dict[int, str] = {}  # id -> code: left out for a full disk cap
         self._out_dir = out_dir
         self._segment_s = segment_s
         self._refresh_s = refresh_s
@@ -71,6 +71,11 @@ class RecordingSupervisor(threading.Thread):
         """Codes of the cameras being recorded now."""
         with self._lock:
             return sorted(target.code for target, _ in self._workers.values())
+
+    @property
+    def stopped_by_disk_cap(self) -> list[str]:
+        """Codes of the cameras to record that a full disk cap keeps from recording."""
+        return sorted(self._cap_stopped.values())
 
     def start(self) -> None:
         private_folder(self._out_dir)
@@ -104,13 +109,12 @@ class RecordingSupervisor(threading.Thread):
         with self._db.read() as session:
             wanted = {t.device_id: t for t in recording_targets(session)}
             stopped = stopped_cameras(session)
-        held_back = list(wanted) if -1 in stopped else set(wanted) & set(stopped)
-        for device_id in held_back:
+        held_back = {device_id: wanted.pop(device_id).code for device_id in
+                     (list(wanted) if -1 in stopped else set(wanted) & set(stopped))}
+        for device_id, code in held_back.items():
             if device_id not in self._cap_stopped:  # once, not every reconcile
-                logger.warning("camera %s not recorded: its disk cap is full",
-                               wanted[device_id].code)
-            del wanted[device_id]
-        self._cap_stopped = set(held_back)
+                logger.warning("camera %s not recorded: its disk cap is full", code)
+        self._cap_stopped = held_back
         with self._lock:
             stale = [(t, w) for device_id, (t, w) in self._workers.items()
                      if wanted.get(device_id) != t or not w.is_alive()]

@@ -154,8 +154,10 @@ def test_a_cap_full_of_held_and_young_video_stops_recording_with_the_reason(
         supervisor.start()
         assert supervisor.reconciled.wait(10)
         assert supervisor.recording == [], "the camera is not recorded while its cap is full"
+        assert supervisor.stopped_by_disk_cap == ["CAM-CAP-03"]
         perform(db, admin, recording_caps.set_cap, "camera", "2GiB", "CAM-CAP-03")
         assert _wait(lambda: supervisor.recording == ["CAM-CAP-03"])
+        assert supervisor.stopped_by_disk_cap == []
     finally:
         supervisor.stop()
     (resumed,) = _events(db, "recording.cap.resume")

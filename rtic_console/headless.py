@@ -68,7 +68,8 @@ class HeadlessServices:
             await self.ingest.start()
             if self.config.record_dir is not None:
                 self.recorders = RecordingSupervisor(self.db, self.config.record_dir,
-                                                     segment_s=self.config.segment_s)
+                                                     segment_s=self.config.segment_s,
+                                                     workstation=self.config.workstation)
                 self.recorders.start()
             if self.config.daily_at is not None:
                 self.daily = DailyJobsWorker(self.db, self.config.workstation,
@@ -104,6 +105,7 @@ class HeadlessServices:
         health = self.ingest.health() if self.ingest else {"status": "stopped"}
         if self.recorders is not None:
             health["recording"] = self.recorders.recording
+            health["stopped_by_disk_cap"] = self.recorders.stopped_by_disk_cap
         return health
 
 

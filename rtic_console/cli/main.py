@@ -15,6 +15,7 @@ from rtic_console.cli import (
     audit_commands,
     backup_commands,
     camera_commands,
+    cap_commands,
     compliance_commands,
     db_commands,
     device_commands,
@@ -78,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     inspection_commands.register(sub)
     inbox_commands.register(sub)
     retention_commands.register(sub)
+    cap_commands.register(sub)
     backup_commands.register(sub)
     parser.set_defaults(handler=app_commands.open_console)
     return parser

@@ -1,4 +1,5 @@
-"""Keeps one recorder running per camera that should be recorded, and indexes each segment."""
+"""Keeps one recorder running per camera that should be recorded, indexes each segment, and
+keeps the recordings within their disk caps."""
 
 from __future__ import annotations
 
@@ -9,8 +10,11 @@ from pathlib import Path
 
 from sqlalchemy.exc import DBAPIError
 
+from rtic_console.domain.recording_caps import CapLevel
 from rtic_console.feeds.recorder import RecorderWorker, RecordingRefused
+from rtic_console.services.audit_anchor import SystemIdentity
 from rtic_console.services.context import InputRejected, Refused
+from rtic_console.services.recording_space import enforce_caps, stopped_cameras
 from rtic_console.services.recordings import (
     INDEX,
     RecordingTarget,
@@ -38,12 +42,20 @@ class RecordingSupervisor(threading.Thread):
     the index. A database that is away at
     start only delays recording. Segments are indexed on the recorder's thread, so
     neither the GUI nor the ingest loop waits on it.
+
+    After each indexed segment and on each look at the cameras it checks the disk caps
+    (`recording_space.enforce_caps`, as `system:recording-caps` of `workstation`): the
+    oldest removable video goes, and a camera (or, for the store's cap, every camera)
+    whose cap is full of video that must be kept is not recorded until it fits again.
     """
 
     def __init__(self, db: Database, out_dir: Path, segment_s: float = 60.0,
-                 refresh_s: float = REFRESH_S) -> None:
+                 refresh_s: float = REFRESH_S, workstation: str = "headless") -> None:
         super().__init__(name="RecordingSupervisor", daemon=True)
         self._db = db
+        self._who = SystemIdentity("recording-caps", workstation)
+        self._caps_lock = threading.Lock()  # one check at a time in this process
+        self._cap_stopped: dict[int, str] = {}  # id -> code: left out for a full disk cap
         self._out_dir = out_dir
         self._segment_s = segment_s
         self._refresh_s = refresh_s
@@ -60,19 +72,28 @@ class RecordingSupervisor(threading.Thread):
         with self._lock:
             return sorted(target.code for target, _ in self._workers.values())
 
+    @property
+    def stopped_by_disk_cap(self) -> list[str]:
+        """Codes of the cameras to record that a full disk cap keeps from recording."""
+        return sorted(self._cap_stopped.values())
+
     def start(self) -> None:
         private_folder(self._out_dir)
         self._unsubscribe = self._db.bus.subscribe(self._on_change)
         super().start()
 
     def _on_change(self, change: ChangeEvent) -> None:
-        if change.kind in (Change.CAMERA, Change.DONOR_TERMS, Change.RESYNC):
+        # Retention changes include the caps and the evidence holds, both of which can let a
+        # stopped camera record again.
+        if change.kind in (Change.CAMERA, Change.DONOR_TERMS, Change.RETENTION,
+                           Change.RESYNC):
             self._wake.set()
 
     def run(self) -> None:
         while not self._stopping.is_set():
             self._wake.clear()
             try:
+                self.check_caps()
                 self._reconcile()
                 self.reconciled.set()
             except (DBAPIError, DatabaseUnavailable) as exc:
@@ -87,6 +108,13 @@ class RecordingSupervisor(threading.Thread):
     def _reconcile(self) -> None:
         with self._db.read() as session:
             wanted = {t.device_id: t for t in recording_targets(session)}
+            stopped = stopped_cameras(session)
+        held_back = {device_id: wanted.pop(device_id).code for device_id in
+                     (list(wanted) if -1 in stopped else set(wanted) & set(stopped))}
+        for device_id, code in held_back.items():
+            if device_id not in self._cap_stopped:  # once, not every reconcile
+                logger.warning("camera %s not recorded: its disk cap is full", code)
+        self._cap_stopped = held_back
         with self._lock:
             stale = [(t, w) for device_id, (t, w) in self._workers.items()
                      if wanted.get(device_id) != t or not w.is_alive()]
@@ -119,9 +147,26 @@ class RecordingSupervisor(threading.Thread):
         except (Refused, InputRejected) as exc:
             logger.warning("segment refused: %s", exc)
             self._wake.set()  # that camera's recorder is stopped on the next reconcile
+            return
         except DBAPIError as exc:
             logger.warning("segment %s not indexed yet (%s)", Path(segment.path).name,
                            type(exc).__name__)
+            return
+        try:
+            self.check_caps()
+        except (DBAPIError, DatabaseUnavailable) as exc:
+            logger.warning("disk caps not checked (%s); next time", type(exc).__name__)
+
+    def check_caps(self) -> None:
+        """Applies the disk caps now, in a transaction of its own; a camera whose
+        recording stops or may resume wakes the reconcile."""
+        with self._caps_lock, self._db.write() as session:
+            checks = enforce_caps(session, self._who)
+        for check in checks:
+            logger.info("disk cap %s: %s (was %s), %d segments removed", check.key,
+                        check.level, check.previous, check.removed)
+        if any(CapLevel.STOPPED in (c.level, c.previous) for c in checks):
+            self._wake.set()
 
     def stop(self, timeout: float = 15.0) -> None:
         """Every recorder finishes its segment and stops; returns when they have."""

@@ -248,8 +248,9 @@ def playback_timeline(session: Session, ctx: Context, device_id: int, start: dat
                             holds)
 
 
-def _unlink_after_commit(session: Session, paths: Sequence[str]) -> None:
-    """Files go only once the purge and its audit event are committed; a rollback keeps them."""
+def unlink_after_commit(session: Session, paths: Sequence[str]) -> None:
+    """Files go only once their rows' removal and its audit event are committed (the purge,
+    a disk cap); a rollback keeps them."""
     pending = session.info.setdefault(_PURGED_FILES, [])
     if not pending:
         event.listen(session, "after_commit", _unlink_pending, once=True)
@@ -306,7 +307,7 @@ def purge_segments(session: Session, default_cutoff: datetime, cutoffs: dict[int
         return SegmentPurge(0, 0, ())
     session.execute(delete(RecordingSegment)
                     .where(RecordingSegment.id.in_([r.id for r in doomed])))
-    _unlink_after_commit(session, [r.path for r in doomed])
+    unlink_after_commit(session, [r.path for r in doomed])
     devices = tuple(sorted({r.device_id for r in doomed}))
     publish(session, Change.RECORDING, devices)
     return SegmentPurge(len(doomed), sum(r.size_bytes for r in doomed), devices)

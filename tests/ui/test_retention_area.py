@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from rtic_console.domain.recording_caps import CapLevel, CapScope
 from rtic_console.domain.retention import RetentionKind
 from rtic_console.services.retention_purge import run_purge
 from rtic_console.store.database import Database
@@ -71,3 +72,35 @@ def test_settings_holds_and_purge_from_the_area(qtbot, console_session, db: Data
     qtbot.addWidget(seen)
     assert not seen.place_button.isEnabled()
     assert not seen.set_buttons[RetentionKind.DETECTIONS].isEnabled()
+
+
+def test_disk_caps_set_and_each_cameras_use_shown(qtbot, console_session, db: Database, admin,
+                                                  enrol, tmp_path) -> None:
+    from rtic_console.feeds.recording_supervisor import RecordingSupervisor
+    from tests.services.pscn_support import add_camera
+    from tests.services.test_recording_caps import MIB, segment
+
+    camera = add_camera(db, admin, "CAM-CAP-21", recording_enabled=True)
+    RecordingSupervisor(db, tmp_path).store_segment(segment(tmp_path, camera.id, 1, 950 * MIB))
+    widget = RetentionWidget(console_session(admin))
+    qtbot.addWidget(widget)
+    widget.resize(1100, 900)
+    widget.show()
+    box = widget.caps
+    qtbot.waitUntil(lambda: box.model.rowCount() == 1, timeout=5000)
+    box.sizes[CapScope.CAMERA_DEFAULT].setText("1GiB")
+    box.set_buttons[CapScope.CAMERA_DEFAULT].click()
+    qtbot.waitUntil(lambda: "Cap saved" in widget.message.text(), timeout=5000)
+    RecordingSupervisor(db, tmp_path).check_caps()
+    box.refresh()
+    qtbot.waitUntil(lambda: box.model.row_at(0).level is CapLevel.WARNING, timeout=5000)
+    assert box.model.data(box.model.index(0, 3)) == "93%"
+    assert "near its cap" in box.model.data(box.model.index(0, 4))
+    assert box.sizes[CapScope.CAMERA_DEFAULT].text() == "1GiB"
+    box.set_cap("store", "20 parsecs")
+    qtbot.waitUntil(lambda: "not a size" in widget.message.text(), timeout=5000)
+
+    it_staff = RetentionWidget(console_session(enrol("7401", "it_staff")))
+    qtbot.addWidget(it_staff)
+    assert not it_staff.caps.set_buttons[CapScope.STORE].isEnabled()
+    qtbot.waitUntil(lambda: it_staff.caps.model.rowCount() == 1, timeout=5000)

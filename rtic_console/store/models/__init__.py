@@ -38,7 +38,13 @@ from rtic_console.store.models.pscn import (
     WallLayout,
 )
 from rtic_console.store.models.registry import RegistryEntry
-from rtic_console.store.models.retention import PurgeRun, RetentionSetting
+from rtic_console.store.models.retention import (
+    PurgeRun,
+    RecordingCap,
+    RecordingCapState,
+    RecordingUsage,
+    RetentionSetting,
+)
 from rtic_console.store.models.searches import SearchRecord, SearchRequest
 from rtic_console.store.models.sharing import Agency, SharingRequest, SpecialShareRequest
 from rtic_console.store.models.viewing_requests import ViewingRequest
@@ -80,7 +86,10 @@ __all__ = [
     "PurgeRun",
     "QuarantinedPayload",
     "ReadHour",
+    "RecordingCap",
+    "RecordingCapState",
     "RecordingSegment",
+    "RecordingUsage",
     "RegistryEntry",
     "RetentionSetting",
     "SearchRecord",

@@ -91,6 +91,7 @@ class CameraSettings(Base):
         ForeignKey("devices.id", ondelete="CASCADE"), primary_key=True)
     recording_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
     retention_days: Mapped[int | None] = mapped_column(Integer)
+    cap_bytes: Mapped[int | None] = mapped_column(BigInteger)  # None: the default cap
 
 
 class RecordingSegment(Base):

@@ -1,5 +1,6 @@
 """The Retention area (C.1, F.5): how long each kind of data is kept, the oldest still kept,
-the last purge and the next, and the evidence holds (place, release, filter by case)."""
+the last purge and the next, the recordings' disk caps, and the evidence holds (place,
+release, filter by case)."""
 
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ from rtic_console.services.evidence_holds import HoldView
 from rtic_console.services.retention import RetentionOverview
 from rtic_console.services.retention_purge import PurgeReport, rows_removed
 from rtic_console.store.change_bus import Change, ChangeEvent
+from rtic_console.ui.admin.disk_caps_box import DiskCapsBox
 from rtic_console.ui.admin.hold_dialog import HoldDialog
 from rtic_console.ui.console_session import ConsoleSession
 from rtic_console.ui.table_model import RowTableModel, configure_table, selected_row
@@ -147,10 +149,12 @@ class RetentionWidget(QWidget):
         hold_layout.addLayout(buttons)
 
         self.message = MessageLine()
+        self.caps = DiskCapsBox(session, self.message)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(settings)
         layout.addLayout(purge_row)
+        layout.addWidget(self.caps)
         layout.addWidget(holds, 1)
         layout.addWidget(self.message)
         session.changes.changed.connect(self._on_change)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 from datetime import UTC, datetime
 
@@ -75,9 +76,11 @@ class VideoWallWidget(QWidget):
         self.large_views: list[LargeViewDialog] = []
         self.ptz_controllers: dict[int, PtzController] = {}  # kept for the idle return home
         self.detached: QMainWindow | None = None
-        # Tile index -> camera asked for and not yet answered: on the wall already, for
-        # "not twice", though its tile shows it only once the service has answered.
-        self._asking: dict[int, int] = {}
+        # Tile index -> (camera, request number) asked for and not yet answered: on the wall
+        # already, for "not twice", though its tile shows it only once the service has
+        # answered; only the latest request's answer is applied (terms may have changed).
+        self._asking: dict[int, tuple[int, int]] = {}
+        self._requests = itertools.count()
         # Tile index -> camera of a tile a smaller grid left out, back when the grid grows.
         self.set_aside: dict[int, int] = {}
 
@@ -272,12 +275,14 @@ class VideoWallWidget(QWidget):
 
     def tile_of(self, device_id: int) -> int | None:
         """The tile that shows (or has asked for) the camera, if any."""
-        for tile in self.grid.tiles:
-            shown = self._asking.get(tile.index) or (tile.camera.device_id if tile.camera
-                                                     else None)
-            if shown == device_id:
-                return tile.index
-        return None
+        return next((tile.index for tile in self.grid.tiles
+                     if self._shown(tile.index) == device_id), None)
+
+    def _shown(self, index: int) -> int | None:
+        """The camera a tile shows, or the one asked for it if an answer is awaited."""
+        asked = self._asking.get(index)
+        camera = self.grid.tiles[index].camera
+        return asked[0] if asked else camera.device_id if camera is not None else None
 
     @Slot(int)
     def open_camera(self, device_id: int) -> None:
@@ -325,21 +330,21 @@ class VideoWallWidget(QWidget):
         if self.purpose is None:
             self.message.show_error("State why you are viewing the cameras first (F.2).")
             return
-        self._asking[index] = device_id
+        request = self._asking[index] = (device_id, next(self._requests))
         self._session.perform(viewing.open_wall, [device_id], self.purpose, self.reference,
-                              owner=self, on_done=lambda grant: self._apply(index, grant),
-                              on_error=lambda e: self._refused(index, device_id, e))
+                              owner=self, on_done=lambda grant: self._apply(index, request, grant),
+                              on_error=lambda e: self._refused(index, request, e))
 
-    def _refused(self, index: int, device_id: int, error: BaseException) -> None:
-        if self._asking.get(index) == device_id:
+    def _refused(self, index: int, request: tuple[int, int], error: BaseException) -> None:
+        if self._asking.get(index) == request:
             del self._asking[index]
         self.message.show_error(describe_error(error))
 
-    def _apply(self, index: int, wall: viewing.WallGrant) -> None:
-        grant = wall.tiles[0]
-        if self._asking.get(index) != grant.camera.id:
-            return  # the tile was cleared, or given another camera, while the service answered
+    def _apply(self, index: int, request: tuple[int, int], wall: viewing.WallGrant) -> None:
+        if self._asking.get(index) != request:
+            return  # cleared, or asked again (another camera, new terms) while it answered
         del self._asking[index]
+        grant = wall.tiles[0]
         if index >= len(self.grid.tiles):
             return
         tile = self.grid.tiles[index]
@@ -422,8 +427,7 @@ class VideoWallWidget(QWidget):
         to their tiles (asked for again, so audited again with the purpose of now)."""
         n = self.grid_combo.currentData()
         left_out = {tile.index: device for tile in self.grid.tiles[n * n:]
-                    if (device := self._asking.get(tile.index)
-                        or (tile.camera.device_id if tile.camera else None)) is not None}
+                    if (device := self._shown(tile.index)) is not None}
         for dropped in self.grid.set_grid(n):
             self._asking.pop(dropped, None)
             self.grants.pop(dropped, None)

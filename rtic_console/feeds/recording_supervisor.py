@@ -14,7 +14,11 @@ from rtic_console.domain.recording_caps import CapLevel
 from rtic_console.feeds.recorder import RecorderWorker, RecordingRefused
 from rtic_console.services.audit_anchor import SystemIdentity
 from rtic_console.services.context import InputRejected, Refused
-from rtic_console.services.recording_space import enforce_caps, stopped_cameras
+from rtic_console.services.recording_space import (
+    EVERY_CAMERA,
+    enforce_caps,
+    stopped_cameras,
+)
 from rtic_console.services.recordings import (
     INDEX,
     RecordingTarget,
@@ -109,8 +113,9 @@ class RecordingSupervisor(threading.Thread):
         with self._db.read() as session:
             wanted = {t.device_id: t for t in recording_targets(session)}
             stopped = stopped_cameras(session)
-        held_back = {device_id: wanted.pop(device_id).code for device_id in
-                     (list(wanted) if -1 in stopped else set(wanted) & set(stopped))}
+        every = EVERY_CAMERA in stopped
+        held_back = {device_id: wanted.pop(device_id).code for device_id in list(wanted)
+                     if every or device_id in stopped}
         for device_id, code in held_back.items():
             if device_id not in self._cap_stopped:  # once, not every reconcile
                 logger.warning("camera %s not recorded: its disk cap is full", code)

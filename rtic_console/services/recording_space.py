@@ -37,6 +37,7 @@ from rtic_console.store.change_bus import Change, publish
 from rtic_console.store.models import Device, RecordingCapState, RecordingSegment, RecordingUsage
 
 CAP_ALERT = "recording_cap"
+EVERY_CAMERA = -1  # stopped_cameras' key when the store's cap stopped all recording
 # Those who handle device problems: the ALPR administrators, to whom damage reports go (B.2)
 # and who set the caps, and public-safety IT, who add the disk space.
 ALERTED = (Role.ALPR_ADMIN, Role.IT_STAFF)
@@ -113,12 +114,12 @@ def enforce_caps(session: Session, who: SystemIdentity) -> list[CapCheck]:
 
 
 def stopped_cameras(session: Session) -> dict[int, str]:
-    """Cameras whose recording a full cap stopped, with the reason; every camera (id -1)
+    """Cameras whose recording a full cap stopped, with the reason; `EVERY_CAMERA` alone
     when the store's cap did."""
     stopped = {s.key: s.reason or "" for s in session.scalars(
         select(RecordingCapState).where(RecordingCapState.level == CapLevel.STOPPED.value))}
     if STORE_KEY in stopped:
-        return {-1: stopped[STORE_KEY]}
+        return {EVERY_CAMERA: stopped[STORE_KEY]}
     return {int(k.split(":")[1]): reason for k, reason in stopped.items()}
 
 

@@ -17,7 +17,7 @@ from rtic_console.feeds.recording_supervisor import RecordingSupervisor
 from rtic_console.services import evidence_holds, recording_caps
 from rtic_console.services.context import Context, Refused
 from rtic_console.services.evidence_holds import HoldRequest
-from rtic_console.services.recording_space import stopped_cameras
+from rtic_console.services.recording_space import EVERY_CAMERA, stopped_cameras
 from rtic_console.services.recordings import SegmentInfo
 from rtic_console.services.runner import perform, query
 from rtic_console.store.audit_log import AuditFilter, list_events
@@ -180,7 +180,7 @@ def test_the_store_cap_removes_the_oldest_across_cameras_and_stops_every_camera(
     supervisor.store_segment(segment(tmp_path, one.id, 1, 400 * MIB))
     supervisor.store_segment(segment(tmp_path, one.id, 0.5, 400 * MIB))
     with db.read() as session:
-        assert set(stopped_cameras(session)) == {-1}
+        assert set(stopped_cameras(session)) == {EVERY_CAMERA}
 
 
 @pytest.mark.policy("A.2")

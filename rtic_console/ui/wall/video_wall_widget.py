@@ -88,6 +88,7 @@ class VideoWallWidget(QWidget):
         self.camera_list.camera_activated.connect(self.open_camera)
         self.purpose_label = QLabel("No purpose stated: cameras stay closed (F.2).")
         self.purpose_label.setObjectName("wallPurpose")
+        self.purpose_label.setWordWrap(True)  # wraps rather than widen the bar past the screen
         self.purpose_button = QPushButton("State purpose…")
         self.purpose_button.clicked.connect(self.ask_purpose)
         self.commander_button = QPushButton("Ask a commander…")

@@ -28,6 +28,7 @@ logger = logging.getLogger(__name__)
 class HeadlessConfig:
     ingest: IngestConfig = field(default_factory=IngestConfig)
     record_dir: Path | None = None  # record the cameras whose recording is enabled, here
+    record_min_free: int | None = None  # free bytes kept on its disk; None: 5 % (2-50 GiB)
     segment_s: float = 60.0
     workstation: str = "headless"  # who the daily jobs act as, in the audit trail
     daily_at: time | None = None  # local time of the daily jobs; None: no daily jobs
@@ -64,12 +65,14 @@ class HeadlessServices:
                 listener = self._own_listener = change_listener(self.db)
                 if listener is not None:
                     listener.start()
-            self.ingest = IngestService(self.db, self.config.ingest, listener=listener)
+            self.ingest = IngestService(self.db, self.config.ingest, listener=listener,
+                                        health_parts=self._health_parts)
             await self.ingest.start()
             if self.config.record_dir is not None:
                 self.recorders = RecordingSupervisor(self.db, self.config.record_dir,
                                                      segment_s=self.config.segment_s,
-                                                     workstation=self.config.workstation)
+                                                     workstation=self.config.workstation,
+                                                     min_free=self.config.record_min_free)
                 self.recorders.start()
             if self.config.daily_at is not None:
                 self.daily = DailyJobsWorker(self.db, self.config.workstation,
@@ -101,12 +104,9 @@ class HeadlessServices:
             await loop.run_in_executor(None, self._own_listener.stop)
             self._own_listener = None
 
-    def health(self) -> dict[str, Any]:
-        health = self.ingest.health() if self.ingest else {"status": "stopped"}
-        if self.recorders is not None:
-            health["recording"] = self.recorders.recording
-            health["stopped_by_disk_cap"] = self.recorders.stopped_by_disk_cap
-        return health
+    def _health_parts(self) -> dict[str, tuple[dict[str, Any], list[str]]]:
+        recorders = self.recorders
+        return {} if recorders is None else {"recording": recorders.health()}
 
 
 def run_headless(db: Database, config: HeadlessConfig, *,

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from rtic_console.cli.output import as_dicts, print_json, print_table
 from rtic_console.cli.session import CliRefusal, CliSession
+from rtic_console.domain.recording_caps import CapRuleError, parse_bytes
 from rtic_console.feeds.read_formats import FORMATS, ParseResult, PayloadError, parse_payload
 from rtic_console.feeds.spool import DEFAULT_MAX_BODY, default_spool_path
 from rtic_console.services.context import Context
@@ -42,6 +43,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     serve.add_argument("--max-body", type=int, default=DEFAULT_MAX_BODY, metavar="BYTES")
     serve.add_argument("--record-dir", type=Path, metavar="DIR",
                        help="also record the cameras whose recording is enabled, into DIR")
+    serve.add_argument("--record-min-free", type=_free_space, metavar="SIZE",
+                       help="free space to keep on DIR's disk, e.g. 20G; under it recording "
+                            "stops and administrators and IT are alerted (default: 5%% of "
+                            "the disk, 2 to 50 GiB)")
     serve.set_defaults(handler=_serve)
 
     quarantine = sub.add_parser("quarantine", help="payloads that could not be ingested")
@@ -50,6 +55,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     lst.add_argument("--json", action="store_true")
     lst.add_argument("--limit", type=int, default=100)
     lst.set_defaults(handler=_quarantine_list)
+
+
+def _free_space(text: str) -> int:
+    try:
+        return parse_bytes(text)
+    except CapRuleError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 @dataclass(frozen=True)
@@ -174,7 +186,8 @@ def _serve(args: argparse.Namespace, cli: CliSession) -> int:
         IngestConfig(host=host, port=port, spool_path=spool, token=token,
                      max_body_bytes=args.max_body,
                      group_window=cli.settings.hit_group_window),
-        record_dir=args.record_dir, workstation=cli.settings.workstation,
+        record_dir=args.record_dir, record_min_free=args.record_min_free,
+        workstation=cli.settings.workstation,
         daily_at=cli.settings.daily_time, escalation=EscalationRule(
             timedelta(minutes=cli.settings.hit_escalate_unclaimed_minutes),
             timedelta(minutes=cli.settings.hit_escalate_unfinished_minutes)))

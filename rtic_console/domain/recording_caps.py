@@ -13,6 +13,11 @@ WARN_SHARE = 0.90  # the alert before the cap
 # in batches of 5 % of the cap rather than one segment at a time; it stays above WARN_SHARE,
 # so a store working at its cap does not cross the warning again and again.
 TRIM_SHARE = 0.95
+# Free space kept on a recorder's disk, whatever the caps say: the caps count indexed video,
+# while a disk that fills fails every write on it (the segment being written, and the
+# database where it shares the disk). By default 5 % of the disk, within these bounds.
+MIN_FREE_FLOOR = 2 * GIB
+MAX_FREE_FLOOR = 50 * GIB
 
 _UNITS = {"": 1, "b": 1, "k": 1000, "kb": 1000, "m": 1000**2, "mb": 1000**2,
           "g": 1000**3, "gb": 1000**3, "t": 1000**4, "tb": 1000**4,
@@ -46,14 +51,19 @@ class CapRuleError(ValueError):
     """A size that cannot be a cap."""
 
 
-def parse_size(text: str) -> int:
+def parse_bytes(text: str) -> int:
     """Bytes from '750G', '2 TB', '500GiB' or a plain number of bytes (decimal units are
     the ones disk makers print; binary ones with 'iB')."""
     found = _SIZE.match(str(text))
     unit = found.group(2).lower() if found else None
     if found is None or unit not in _UNITS:
         raise CapRuleError(f"{text!r} is not a size; write it as 750G, 2T, 500GiB or bytes")
-    return check_cap(int(float(found.group(1)) * _UNITS[unit]))
+    return int(float(found.group(1)) * _UNITS[unit])
+
+
+def parse_size(text: str) -> int:
+    """A cap from text, as `parse_bytes` reads it, within the caps' bounds."""
+    return check_cap(parse_bytes(text))
 
 
 def check_cap(cap: int) -> int:
@@ -84,6 +94,17 @@ def exact_size(size: int) -> str:
 
 def share(used: int, cap: int | None) -> float | None:
     return None if cap is None else used / cap
+
+
+def free_floor(total: int) -> int:
+    """The default free-space floor of a disk of `total` bytes."""
+    return max(MIN_FREE_FLOOR, min(total // 20, MAX_FREE_FLOOR))
+
+
+def room_again(floor: int) -> int:
+    """Free space at which recording resumes: a quarter above the floor, so a disk working
+    at its floor does not stop and resume with every segment."""
+    return floor + floor // 4
 
 
 def trim_target(cap: int) -> int:

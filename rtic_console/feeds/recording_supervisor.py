@@ -1,5 +1,5 @@
 """Keeps one recorder running per camera that should be recorded, indexes each segment, and
-keeps the recordings within their disk caps."""
+keeps the recordings within their disk caps and off a full disk."""
 
 from __future__ import annotations
 
@@ -14,6 +14,12 @@ from rtic_console.domain.recording_caps import CapLevel
 from rtic_console.feeds.recorder import RecorderWorker, RecordingRefused
 from rtic_console.services.audit_anchor import SystemIdentity
 from rtic_console.services.context import InputRejected, Refused
+from rtic_console.services.recording_disk import (
+    DiskSpace,
+    note_resumed,
+    note_stopped,
+    stopped_here,
+)
 from rtic_console.services.recording_space import (
     EVERY_CAMERA,
     enforce_caps,
@@ -51,14 +57,22 @@ class RecordingSupervisor(threading.Thread):
     (`recording_space.enforce_caps`, as `system:recording-caps` of `workstation`): the
     oldest removable video goes, and a camera (or, for the store's cap, every camera)
     whose cap is full of video that must be kept is not recorded until it fits again.
+    It also watches the free space of the disk it records onto: under `min_free` bytes
+    (None: 5 % of the disk, 2 to 50 GiB) no camera is recorded here until there is room
+    again (`recording_disk`), whatever the caps say.
     """
 
     def __init__(self, db: Database, out_dir: Path, segment_s: float = 60.0,
-                 refresh_s: float = REFRESH_S, workstation: str = "headless") -> None:
+                 refresh_s: float = REFRESH_S, workstation: str = "headless",
+                 min_free: int | None = None) -> None:
         super().__init__(name="RecordingSupervisor", daemon=True)
         self._db = db
         self._who = SystemIdentity("recording-caps", workstation)
-        self._caps_lock = threading.Lock()  # one check at a time in this process
+        self._disk_who = SystemIdentity("recording-disk", workstation)
+        self._min_free = min_free
+        self._disk_low: DiskSpace | None = None  # the look that stopped recording here
+        self._disk_noted: bool | None = None  # whether the audit trail says stopped
+        self._caps_lock = threading.Lock()  # one check (caps or disk) at a time here
         self._cap_stopped: dict[int, str] = {}  # id -> code: left out for a full disk cap
         self._out_dir = out_dir
         self._segment_s = segment_s
@@ -81,6 +95,21 @@ class RecordingSupervisor(threading.Thread):
         """Codes of the cameras to record that a full disk cap keeps from recording."""
         return sorted(self._cap_stopped.values())
 
+    @property
+    def disk_low(self) -> DiskSpace | None:
+        """The look at the disk that stopped recording here, while it stays stopped."""
+        return self._disk_low
+
+    def health(self) -> tuple[dict[str, object], list[str]]:
+        """For the service's /health: what is recorded, and what keeps cameras from it."""
+        low, capped = self._disk_low, self.stopped_by_disk_cap
+        problems = [text for failed, text in (
+            (low is not None, low.reason(self._who.workstation) if low else ""),
+            (bool(capped), f"not recorded, their disk cap is full: {', '.join(capped)}"),
+        ) if failed]
+        return {"cameras": self.recording, "stopped_by_disk_cap": capped,
+                "disk": None if low is None else {"low": True, **low.figures()}}, problems
+
     def start(self) -> None:
         private_folder(self._out_dir)
         self._unsubscribe = self._db.bus.subscribe(self._on_change)
@@ -97,13 +126,19 @@ class RecordingSupervisor(threading.Thread):
         while not self._stopping.is_set():
             self._wake.clear()
             try:
+                self.check_disk()
                 self.check_caps()
                 self._reconcile()
                 self.reconciled.set()
             except (DBAPIError, DatabaseUnavailable) as exc:
                 logger.warning("cannot read the cameras to record (%s); retrying",
                                type(exc).__name__)
+                if self._disk_low is not None:
+                    self._stop_recorders()  # a nearly full disk stops them, database or not
             self._wake.wait(self._refresh_s)
+        self._stop_recorders()
+
+    def _stop_recorders(self) -> None:
         with self._lock:
             workers = [worker for _, worker in self._workers.values()]
             self._workers.clear()
@@ -113,6 +148,8 @@ class RecordingSupervisor(threading.Thread):
         with self._db.read() as session:
             wanted = {t.device_id: t for t in recording_targets(session)}
             stopped = stopped_cameras(session)
+        if self._disk_low is not None:
+            wanted.clear()  # the disk is nearly full: no camera is recorded here
         every = EVERY_CAMERA in stopped
         held_back = {device_id: wanted.pop(device_id).code for device_id in list(wanted)
                      if every or device_id in stopped}
@@ -156,11 +193,40 @@ class RecordingSupervisor(threading.Thread):
         except DBAPIError as exc:
             logger.warning("segment %s not indexed yet (%s)", Path(segment.path).name,
                            type(exc).__name__)
+            self._wake.set()  # the disk is looked at now, the database away or not
             return
         try:
+            self.check_disk()
             self.check_caps()
         except (DBAPIError, DatabaseUnavailable) as exc:
             logger.warning("disk caps not checked (%s); next time", type(exc).__name__)
+
+    def check_disk(self) -> None:
+        """Stops every recorder here once the disk's free space is under its floor, and
+        lets them start again with room; the audit trail and alerts follow in their own
+        transaction, so a database that is away delays the record, never the stop."""
+        with self._caps_lock:
+            self._check_disk(DiskSpace.of(self._out_dir, self._min_free))
+
+    def _check_disk(self, space: DiskSpace) -> None:
+        if self._disk_low is None and space.low:
+            logger.warning("recording stopped: %s", space.reason(self._who.workstation))
+            self._disk_low = space
+            self._wake.set()
+        elif self._disk_low is not None and space.roomy:
+            logger.info("recording resumes: %s free on the recordings disk", space.free)
+            self._disk_low = None
+            self._wake.set()
+        if self._disk_noted is None:
+            with self._db.read() as session:
+                self._disk_noted = stopped_here(session, self._disk_who.workstation)
+        if self._disk_noted != (self._disk_low is not None):
+            with self._db.write() as session:
+                if self._disk_low is not None:
+                    note_stopped(session, self._disk_who, self._disk_low)
+                else:
+                    note_resumed(session, self._disk_who, space)
+            self._disk_noted = self._disk_low is not None
 
     def check_caps(self) -> None:
         """Applies the disk caps now, in a transaction of its own; a camera whose

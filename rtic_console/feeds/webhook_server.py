@@ -31,6 +31,9 @@ from rtic_console.services.matching import MatchingEngine
 from rtic_console.store.change_listeners import ChangeListener, change_listener
 from rtic_console.store.database import Database
 
+# Other services of the same process, each as its /health section and its problems.
+HealthParts = Callable[[], dict[str, tuple[dict[str, Any], list[str]]]]
+
 logger = logging.getLogger(__name__)
 
 DEFAULT_PORT = 8765
@@ -167,12 +170,16 @@ class IngestService:
     loaded (and the spool drained) as soon as the database answers. A process hears other
     processes' changes through one listener per database: pass the process's `listener`,
     or the service starts its own; `listen=False` means this process's bus is enough.
+    `health_parts` adds other services' sections to /health, and their problems to its
+    status (a recorder stopped by a full disk makes the service degraded).
     """
 
     def __init__(self, db: Database, config: IngestConfig | None = None, *,
                  engine: MatchingEngine | None = None, listen: bool = True,
-                 listener: ChangeListener | None = None) -> None:
+                 listener: ChangeListener | None = None,
+                 health_parts: HealthParts | None = None) -> None:
         self.db = db
+        self._health_parts = health_parts
         self.config = config or IngestConfig()
         self.engine = engine or MatchingEngine(group_window=self.config.group_window)
         self._listen = listen and listener is None
@@ -275,13 +282,16 @@ class IngestService:
             (not loaded, "the hot list index is not loaded"),
             (waited > cfg.wait_stale_s, f"the oldest read has waited {waited:.0f} s"),
         ) if failed]
+        parts = self._health_parts() if self._health_parts else {}
+        others = [text for _section, more in parts.values() for text in more]
         state = ("full" if st.spool_bytes >= st.spool_max_bytes
-                 else "ok" if not problems
+                 else "ok" if not problems + others
                  else "starting" if st.last_error is None and st.last_contact_age_s is None
+                 and not others
                  else "degraded")
         return {
             "status": state,
-            "problems": problems,
+            "problems": problems + others,
             "spool": {"depth": st.depth, "bytes": st.spool_bytes, "max_bytes": st.spool_max_bytes,
                       "oldest_waiting_at": _iso(st.oldest_waiting_at),
                       "oldest_waiting_s": round(waited, 1)},
@@ -295,4 +305,5 @@ class IngestService:
             "listener": None if listener is None else {"connected": hearing},
             "counts": {"stored": st.stored, "duplicates": st.duplicates, "hits": st.hits,
                        "quarantined": st.quarantined},
+            **{name: section for name, (section, _more) in parts.items()},
         }

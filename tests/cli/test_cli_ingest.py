@@ -197,3 +197,55 @@ def test_serve_records_cameras_into_the_record_dir(db: Database, admin: Context,
     assert segments, "the segment cut short by the stop is indexed"
     assert all(Path(s.path).is_file() and s.path.startswith(str(record_dir))
                for s in segments)
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_serve_stops_recording_on_a_nearly_full_disk_and_health_says_why(
+        db: Database, admin: Context, db_url: str, tmp_path: Path) -> None:
+    """`--record-min-free` above the disk's real free space: nothing is recorded, and the
+    service's /health is degraded with the reason, for the monitoring that watches it."""
+    record_dir = tmp_path / "recordings"
+    with CameraSimulator(["agency"], size=(320, 180), fps=10) as sim:
+        add_camera(db, admin, "CAM-SV-02", stream_url=sim.url("agency"),
+                   recording_enabled=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "rtic_console", "--database", db_url, "serve", "--listen",
+             "127.0.0.1:0", "--spool", str(tmp_path / "spool.sqlite3"), "--record-dir",
+             str(record_dir), "--record-min-free", "999T"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            line = proc.stdout.readline()  # type: ignore[union-attr]
+            port = int(line.split("http://127.0.0.1:")[1].split("/")[0])
+
+            def health() -> dict:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                try:
+                    conn.request("GET", "/health")
+                    return json.loads(conn.getresponse().read())
+                finally:
+                    conn.close()
+
+            seen = wait_for(lambda: (h := health()).get("recording", {}).get("disk") and h, 15)
+            time.sleep(1.0)
+            proc.send_signal(signal.SIGTERM)
+            _out, err = proc.communicate(timeout=20)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+    assert proc.returncode == 0, err
+    assert seen["status"] == "degraded"
+    assert seen["recording"]["cameras"] == []
+    assert any("recording there stopped" in p for p in seen["problems"])
+    assert not any(record_dir.rglob("*.*")), "nothing recorded"
+    with db.read() as session:
+        assert session.scalar(select(func.count()).select_from(AuditEvent).where(
+            AuditEvent.action == "recording.disk.stop")) == 1
+
+
+def test_serve_refuses_a_free_space_that_is_not_a_size(capsys: pytest.CaptureFixture[str],
+                                                       tmp_path: Path) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["serve", "--record-dir", str(tmp_path), "--record-min-free", "lots"])
+    assert exit_.value.code == 2
+    assert "'lots' is not a size" in capsys.readouterr().err

@@ -28,7 +28,7 @@ logger = logging.getLogger(__name__)
 class HeadlessConfig:
     ingest: IngestConfig = field(default_factory=IngestConfig)
     record_dir: Path | None = None  # record the cameras whose recording is enabled, here
-    record_min_free: int | None = None  # free bytes kept on its disk; None: 5 % (2-50 GiB)
+    record_min_free: int | None = None  # free bytes kept on its disk; None: 2 % (1-20 GiB)
     segment_s: float = 60.0
     workstation: str = "headless"  # who the daily jobs act as, in the audit trail
     daily_at: time | None = None  # local time of the daily jobs; None: no daily jobs

@@ -45,8 +45,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                        help="also record the cameras whose recording is enabled, into DIR")
     serve.add_argument("--record-min-free", type=_free_space, metavar="SIZE",
                        help="free space to keep on DIR's disk, e.g. 20G; under it recording "
-                            "stops and administrators and IT are alerted (default: 5%% of "
-                            "the disk, 2 to 50 GiB)")
+                            "stops and administrators and IT are alerted (default: 2%% of "
+                            "the disk, 1 to 20 GiB)")
     serve.set_defaults(handler=_serve)
 
     quarantine = sub.add_parser("quarantine", help="payloads that could not be ingested")

@@ -15,9 +15,9 @@ WARN_SHARE = 0.90  # the alert before the cap
 TRIM_SHARE = 0.95
 # Free space kept on a recorder's disk, whatever the caps say: the caps count indexed video,
 # while a disk that fills fails every write on it (the segment being written, and the
-# database where it shares the disk). By default 5 % of the disk, within these bounds.
-MIN_FREE_FLOOR = 2 * GIB
-MAX_FREE_FLOOR = 50 * GIB
+# database where it shares the disk). By default 2 % of the disk, within these bounds.
+MIN_FREE_FLOOR = GIB
+MAX_FREE_FLOOR = 20 * GIB
 
 _UNITS = {"": 1, "b": 1, "k": 1000, "kb": 1000, "m": 1000**2, "mb": 1000**2,
           "g": 1000**3, "gb": 1000**3, "t": 1000**4, "tb": 1000**4,
@@ -98,7 +98,7 @@ def share(used: int, cap: int | None) -> float | None:
 
 def free_floor(total: int) -> int:
     """The default free-space floor of a disk of `total` bytes."""
-    return max(MIN_FREE_FLOOR, min(total // 20, MAX_FREE_FLOOR))
+    return max(MIN_FREE_FLOOR, min(total // 50, MAX_FREE_FLOOR))
 
 
 def room_again(floor: int) -> int:

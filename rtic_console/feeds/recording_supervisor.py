@@ -58,7 +58,7 @@ class RecordingSupervisor(threading.Thread):
     oldest removable video goes, and a camera (or, for the store's cap, every camera)
     whose cap is full of video that must be kept is not recorded until it fits again.
     It also watches the free space of the disk it records onto: under `min_free` bytes
-    (None: 5 % of the disk, 2 to 50 GiB) no camera is recorded here until there is room
+    (None: 2 % of the disk, 1 to 20 GiB) no camera is recorded here until there is room
     again (`recording_disk`), whatever the caps say.
     """
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Row, and_, delete, func, or_, select, text
+from sqlalchemy import Row, and_, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from rtic_console.domain.recording_caps import (
@@ -30,7 +30,7 @@ from rtic_console.services.alerts import raise_alert
 from rtic_console.services.audit_anchor import SystemIdentity
 from rtic_console.services.evidence_holds import segment_held
 from rtic_console.services.recording_caps import STORE_KEY, camera_key, caps_in_force
-from rtic_console.services.recordings import unlink_after_commit
+from rtic_console.services.recordings import lock_removals, unlink_after_commit
 from rtic_console.services.retention import database_now
 from rtic_console.store.audit_log import append_event
 from rtic_console.store.change_bus import Change, publish
@@ -41,7 +41,6 @@ EVERY_CAMERA = -1  # stopped_cameras' key when the store's cap stopped all recor
 # Those who handle device problems: the ALPR administrators, to whom damage reports go (B.2)
 # and who set the caps, and public-safety IT, who add the disk space.
 ALERTED = (Role.ALPR_ADMIN, Role.IT_STAFF)
-CAPS_LOCK = 525_08_20  # PostgreSQL: one check at a time, so a crossing alerts once
 _BATCH = 500
 WARN, REMOVE = "recording.cap.warn", "recording.cap.remove"
 STOP, RESUME = "recording.cap.stop", "recording.cap.resume"
@@ -92,8 +91,7 @@ class _Facts:
 def enforce_caps(session: Session, who: SystemIdentity) -> list[CapCheck]:
     """Checks every camera's cap, then the store's, in the caller's transaction; returns the
     caps whose level changed or that removed segments."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": CAPS_LOCK})
+    lock_removals(session)  # one check at a time, so a crossing alerts once; and no purge
     now = database_now(session)
     keep_after = now - timedelta(days=MIN_DAYS)
     caps = caps_in_force(session)

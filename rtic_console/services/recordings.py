@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import ColumnElement, and_, delete, event, func, or_, select
+from sqlalchemy import ColumnElement, and_, delete, event, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from rtic_console.domain.devices import DeviceKind
@@ -295,10 +295,24 @@ def count_expired_segments(session: Session, default_cutoff: datetime,
     return int(doomed[0]), int(doomed[1]), kept
 
 
+# PostgreSQL advisory lock of the writers that remove segments (the purge, the disk caps).
+REMOVAL_LOCK = 525_08_20
+
+
+def lock_removals(session: Session) -> None:
+    """One remover of segments at a time, until the transaction ends: the purge and the
+    disk caps both take the oldest segments, and the per-camera use their triggers keep
+    would otherwise be updated in different orders (a deadlock on PostgreSQL). SQLite
+    has one writer anyway."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": REMOVAL_LOCK})
+
+
 def purge_segments(session: Session, default_cutoff: datetime, cutoffs: dict[int, datetime],
                    limit: int) -> SegmentPurge:
     """Removes up to `limit` segments past retention that no active hold covers (F.5), in
     the caller's transaction; their files go once it commits, and stay if it rolls back."""
+    lock_removals(session)
     doomed = session.execute(select(RecordingSegment.id, RecordingSegment.path,
                                     RecordingSegment.size_bytes, RecordingSegment.device_id)
                              .where(_expired(default_cutoff, cutoffs), ~segment_held())

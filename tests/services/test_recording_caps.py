@@ -5,6 +5,7 @@ held video or video younger than 90 days deleted (F.5)."""
 from __future__ import annotations
 
 import hashlib
+import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -15,10 +16,11 @@ from sqlalchemy import delete, select
 from rtic_console.domain.recording_caps import GIB, CapLevel
 from rtic_console.feeds.recording_supervisor import RecordingSupervisor
 from rtic_console.services import evidence_holds, recording_caps
+from rtic_console.services.audit_anchor import SystemIdentity
 from rtic_console.services.context import Context, Refused
 from rtic_console.services.evidence_holds import HoldRequest
-from rtic_console.services.recording_space import EVERY_CAMERA, stopped_cameras
-from rtic_console.services.recordings import SegmentInfo
+from rtic_console.services.recording_space import EVERY_CAMERA, enforce_caps, stopped_cameras
+from rtic_console.services.recordings import SegmentInfo, purge_segments
 from rtic_console.services.runner import perform, query
 from rtic_console.store.audit_log import AuditFilter, list_events
 from rtic_console.store.database import Database
@@ -238,3 +240,34 @@ def test_usage_is_counted_from_the_segments_stored_and_kept_by_every_writer(
         session.execute(delete(RecordingSegment).where(
             RecordingSegment.size_bytes == 10 * MIB))
     assert _usage(db) == {camera.id: (25 * MIB, 2)}
+
+
+@pytest.mark.postgres
+def test_the_purge_waits_while_a_cap_check_removes_segments(pg_db: Database) -> None:
+    """Both take the oldest segments and their triggers update the per-camera use: one
+    remover at a time, or the two deadlock on the use rows they update in other orders."""
+    checking, release, purged = threading.Event(), threading.Event(), threading.Event()
+
+    def cap_check() -> None:
+        with pg_db.write() as session:
+            enforce_caps(session, SystemIdentity("recording-caps", "TEST-WS-01"))
+            checking.set()
+            release.wait(10)
+
+    def purge() -> None:
+        with pg_db.write() as session:
+            purge_segments(session, datetime.now(UTC), {}, 100)
+        purged.set()
+
+    checker = threading.Thread(target=cap_check)
+    checker.start()
+    try:
+        assert checking.wait(10)
+        purger = threading.Thread(target=purge)
+        purger.start()
+        assert not purged.wait(1.0), "the purge went on while the cap check was removing"
+    finally:
+        release.set()
+        checker.join(10)
+    purger.join(10)
+    assert purged.is_set(), "the purge goes on once the cap check commits"

@@ -6,11 +6,11 @@ from __future__ import annotations
 import json
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from rtic_console.domain.roles import Permission
 from rtic_console.domain.search_rules import (
@@ -38,6 +38,7 @@ from rtic_console.store.models import Detection, Device, SearchRecord
 from rtic_console.store.prepared import PREPARED
 
 MAX_RESULTS = 5000
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)  # before any read: no floor
 MAX_DEVICE_ID_DIGITS = 9
 TRIGRAM = 3  # pg_trgm indexes runs of three characters
 
@@ -114,29 +115,56 @@ _SHOWN = (Detection.id, Detection.plate, Detection.state, Detection.captured_at,
           READ_LAT, READ_LON)
 
 
-def _statement(criteria: SearchCriteria, device_ids: Collection[int]) -> Select[Any]:
-    """The SQL for checked criteria; every value is bound, none formatted into the text.
-    A read is where the map puts it: its own position, else its fixed reader's."""
-    query = select(*_SHOWN).outerjoin(Device, Device.id == Detection.device_id)
-    newest_first: ColumnElement[Any] = Detection.captured_at
+def _plate_and_time(reads: type[Detection], criteria: SearchCriteria) -> list[ColumnElement[bool]]:
+    """The criteria's plate and time span, as conditions on `reads` (Detection or an alias)."""
+    where: list[ColumnElement[bool]] = []
     pattern = criteria.plate
     if pattern is not None:
         if pattern.mode is MatchMode.WILDCARD:
-            query = query.where(Detection.plate.like(pattern.like()))
-            if pattern.longest_literal_run() >= TRIGRAM:
-                # PostgreSQL overestimates such a pattern's matches and would walk the time
-                # index backwards through every read (16 s cold at 10M reads) hoping to stop
-                # early; ordering by an expression the index cannot give makes it use the
-                # trigram index and sort the few matches.
-                newest_first = func.coalesce(Detection.captured_at, Detection.captured_at)
+            where.append(reads.plate.like(pattern.like()))
         elif pattern.mode is MatchMode.OCR:
-            query = query.where(Detection.plate.in_(sorted(pattern.variants())))
+            where.append(reads.plate.in_(sorted(pattern.variants())))
         else:
-            query = query.where(Detection.plate == pattern.text)
+            where.append(reads.plate == pattern.text)
     if criteria.time_from:
-        query = query.where(Detection.captured_at >= criteria.time_from)
+        where.append(reads.captured_at >= criteria.time_from)
     if criteria.time_to:
-        query = query.where(Detection.captured_at < criteria.time_to)
+        where.append(reads.captured_at < criteria.time_to)
+    return where
+
+
+def _newest_floor(criteria: SearchCriteria) -> ColumnElement[bool] | None:
+    """For an exact or OCR-equivalent plate with at most a time span: no read older than
+    the one just past the answer's cap, found on the plate's index alone. A plate read
+    tens of thousands of times (a fleet vehicle) otherwise has every read fetched and
+    sorted to keep the newest 5,000 (280 ms at 10M reads); with the floor, PostgreSQL
+    prunes the weeks before it as the query starts. Ties at the floor stay in, and the
+    limit keeps the order's first."""
+    pattern = criteria.plate
+    if pattern is None or pattern.mode is MatchMode.WILDCARD or criteria.area is not None \
+            or criteria.devices or criteria.vehicle.given():
+        return None
+    older = aliased(Detection)
+    floor = (select(older.captured_at).where(*_plate_and_time(older, criteria))
+             .order_by(older.captured_at.desc()).offset(MAX_RESULTS).limit(1)
+             .scalar_subquery())
+    return Detection.captured_at >= func.coalesce(floor, EARLIEST)
+
+
+def _statement(criteria: SearchCriteria, device_ids: Collection[int]) -> Select[Any]:
+    """The SQL for checked criteria; every value is bound, none formatted into the text.
+    A read is where the map puts it: its own position, else its fixed reader's."""
+    query = (select(*_SHOWN).outerjoin(Device, Device.id == Detection.device_id)
+             .where(*_plate_and_time(Detection, criteria)))
+    newest_first: ColumnElement[Any] = Detection.captured_at
+    pattern = criteria.plate
+    if pattern is not None and pattern.mode is MatchMode.WILDCARD \
+            and pattern.longest_literal_run() >= TRIGRAM:
+        # PostgreSQL overestimates such a pattern's matches and would walk the time index
+        # backwards through every read (16 s cold at 10M reads) hoping to stop early;
+        # ordering by an expression the index cannot give makes it use the trigram index
+        # and sort the few matches.
+        newest_first = func.coalesce(Detection.captured_at, Detection.captured_at)
     if criteria.area is not None:
         lat_lo, lat_hi, lon_lo, lon_hi = criteria.area.bounds()
         query = query.where(READ_LAT.between(lat_lo, lat_hi),
@@ -172,6 +200,10 @@ def _fetch(session: Session, criteria: SearchCriteria, device_ids: Collection[in
         query = query.where(Detection.id.in_(sorted(only_ids)))
     if received_by is not None:
         query = query.where(Detection.received_at <= received_by)
+    # Not for a logged search's re-run: reads stored since would raise its floor.
+    floor = _newest_floor(criteria) if only_ids is None and received_by is None else None
+    if floor is not None:
+        query = query.where(floor)
     # Whether a hold keeps each read is asked in the same query, of the rows it returns: a
     # second query by id would probe every weekly partition's index for every read.
     rows = session.execute(query.add_columns(detection_held()).limit(MAX_RESULTS + 1),

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import inspect
+from sqlalchemy import inspect, select
 
 from rtic_console.domain.reads import PlateRead, VehicleInfo
 from rtic_console.services.context import Context, InputRejected, Refused
@@ -17,7 +17,7 @@ from rtic_console.services.runner import perform
 from rtic_console.services.search import SearchInput, SearchResult, search_reads
 from rtic_console.store.audit_log import AuditFilter, list_events
 from rtic_console.store.database import Database
-from rtic_console.store.models import Device, SearchRecord
+from rtic_console.store.models import Detection, Device, SearchRecord
 from tests.refusals import assert_refused
 
 NOW = datetime.now(UTC)
@@ -328,3 +328,36 @@ def test_description_is_kept_verbatim_as_a_bound_value(db: Database, enrol, read
     with db.read() as session:
         assert session.get(SearchRecord, result.search_id).subject_description == text
         assert inspect(session.get_bind()).has_table("detections")
+
+
+def test_a_plate_read_more_often_than_the_answer_holds_gives_its_newest(
+        db: Database, enrol) -> None:
+    """A fleet vehicle's 5,400 reads, three at each minute: the newest 5,000 in order, cut
+    inside a minute's three; with a time span, the newest 5,000 within it (the floor that
+    spares PostgreSQL the older weeks is taken within the same span)."""
+    rows = [PlateRead(source="csv", source_id=f"f{i}", plate="8FLT001", plate_raw="8FLT001",
+                      state="CA", confidence=0.9, captured_at=NOW - timedelta(minutes=i // 3),
+                      device_ref="ALPR-FLEET") for i in range(5400)]
+    with db.write() as session:
+        ingest_reads(session, rows, MatchingEngine(), NOW, "test")
+    officer = enrol("6302", "officer")
+
+    def newest(before: datetime | None = None) -> list[int]:
+        result = run(db, officer, plate="8FLT001", time_to=before)
+        assert result.truncated
+        return [r.detection_id for r in result.reads]
+
+    every = run(db, officer, plate="8FLT001", time_from=NOW - timedelta(days=2),
+                time_to=NOW + timedelta(minutes=1), match_mode="wildcard")  # no floor
+    assert len(every.reads) == 5000 and every.truncated
+    ordered = sorted(every.reads, key=lambda r: (r.captured_at, r.detection_id), reverse=True)
+    assert newest() == [r.detection_id for r in ordered]  # reads 4,999 and 5,000: a minute
+    cut = NOW - timedelta(minutes=50)
+    within = newest(cut)
+    assert len(within) == 5000
+    with db.read() as session:
+        times = dict(session.execute(select(Detection.id, Detection.captured_at)
+                                     .where(Detection.id.in_(within))).all())
+    assert all(times[i].replace(tzinfo=UTC) < cut for i in within)
+    ocr = run(db, officer, plate="8FLT0O1", match_mode="ocr", time_to=cut)
+    assert [r.detection_id for r in ocr.reads] == within

@@ -123,7 +123,8 @@ def _checked_wall(session: Session, grid: object, tiles: object, monitor: object
 
 def _checked_walls(session: Session, grid: int, tiles: Sequence[str | None],
                    monitor: Monitor | None, more_walls: Sequence[WallSpec]) -> list[WallSpec]:
-    """Every wall valid, no camera on two tiles of the layout, no two walls on one monitor."""
+    """Every wall valid and no camera on two tiles of the layout. Two walls may share a
+    monitor (the console's wall and a window beside it)."""
     if isinstance(more_walls, str | bytes) or not isinstance(more_walls, Sequence) \
             or not all(isinstance(w, WallSpec) for w in more_walls):
         raise InputRejected("the other walls must be given as a list of walls")
@@ -137,9 +138,6 @@ def _checked_walls(session: Session, grid: int, tiles: Sequence[str | None],
     if twice:
         raise InputRejected(f"a camera is shown on one tile only: {', '.join(twice)} is on "
                             "more than one")
-    monitors = [(m.name, m.x, m.y) for w in walls if (m := w.monitor) is not None]
-    if len(set(monitors)) < len(monitors):
-        raise InputRejected("two walls of a layout are on the same monitor")
     return walls
 
 

@@ -112,7 +112,6 @@ def test_walls_that_cannot_be_saved_together_are_rejected(db: Database, admin: C
     add_camera(db, admin, "CAM-AG-01")
     for more, message in (
             ([WallSpec(1, ("CAM-AG-01",), LEFT)], "CAM-AG-01 is on more than one"),
-            ([WallSpec(1, (), CONSOLE)], "on the same monitor"),
             ([WallSpec(1, ())] * 4, "at most 4 walls"),
             ([WallSpec(5, (), LEFT)], "wall 2: layout grid must be"),
             ([WallSpec(1, (None, None), LEFT)], "wall 2: a 1x1 layout holds at most 1"),

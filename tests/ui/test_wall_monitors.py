@@ -18,6 +18,7 @@ from rtic_console.services import donors
 from rtic_console.services.context import Context
 from rtic_console.services.runner import perform
 from rtic_console.store.database import Database
+from rtic_console.ui.main_window import MainWindow
 from rtic_console.ui.wall.large_view import LargeViewDialog
 from rtic_console.ui.wall.video_wall_widget import VideoWallWidget
 from tests.services.pscn_support import add_agreement
@@ -133,3 +134,31 @@ def test_walls_on_several_monitors(tmp_path: Path) -> None:
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-2000:]
     assert " skipped" not in done.stdout, done.stdout[-2000:]
+
+
+def test_the_wall_fits_beside_the_navigation_on_a_1440_pixel_screen(
+        qtbot, console_session, admin: Context, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With New wall on… the one bar was wider than the room a 1440-pixel window leaves
+    beside the navigation (it was already, with a long purpose): the area scrolled sideways
+    and squeezed the camera list. The purpose has a row of its own now."""
+    monkeypatch.setattr(VideoWallWidget, "ask_purpose", lambda self: None)
+    window = MainWindow(console_session(admin))
+    qtbot.addWidget(window)
+    window.resize(1440, 900)
+    window.show()
+    window.show_area("wall")
+    widget = window.areas["wall"]
+    assert isinstance(widget, VideoWallWidget)
+    try:
+        widget.set_purpose("commander_approved_request", "VR-2026-0042 march downtown")
+        qtbot.wait(50)
+        window.grab().save("/tmp/wall_1440.png")
+        assert widget.minimumSizeHint().width() <= widget.width()
+        assert widget.camera_list.width() >= 200, "the camera list keeps its room"
+        other = widget.open_wall_on(None, grid=2)
+        other.resize(1280, 760)
+        qtbot.wait(50)
+        other.grab().save("/tmp/wall_2_window.png")
+        assert other.minimumSizeHint().width() <= 800
+    finally:
+        widget.shutdown()

@@ -108,15 +108,23 @@ class VideoWallWidget(QWidget):
         self._holder_layout.setContentsMargins(0, 0, 0, 0)
         self._holder_layout.addWidget(self.grid)
 
+        # Two rows: the purpose with its buttons, then the walls' controls. One row was
+        # wider than the room a 1440-pixel window leaves beside the navigation.
+        purpose_bar = QHBoxLayout()
+        purpose_bar.addWidget(self.purpose_label, 1)
+        purpose_bar.addWidget(self.purpose_button)
+        purpose_bar.addWidget(self.commander_button)
         bar = QHBoxLayout()
-        bar.addWidget(self.purpose_label, 1)
-        for widget in (self.purpose_button, self.commander_button, QLabel("Layout"),
-                       self.grid_combo, self.layouts, self.save_button, self.export_button,
-                       self.new_wall_button, self.detach_button, self.full_screen_button):
+        for widget in (QLabel("Layout"), self.grid_combo, self.layouts, self.save_button,
+                       self.export_button):
+            bar.addWidget(widget)
+        bar.addStretch(1)
+        for widget in (self.new_wall_button, self.detach_button, self.full_screen_button):
             bar.addWidget(widget)
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addLayout(purpose_bar)
         right_layout.addLayout(bar)
         right_layout.addWidget(self.grid_holder, 1)
         right_layout.addWidget(self.message)
@@ -410,7 +418,7 @@ class VideoWallWidget(QWidget):
         title = next(t for n in range(2, 99) if (t := f"wall {n}") not in used)
         tiles = WallTiles(self, self._session, title, grid, parent=self)
         self._connect_tiles(tiles)
-        name = screen.name() if screen is not None else "this monitor"
+        name = screen.name() if screen is not None else "the console's monitor"
         window = MonitorWallWindow(tiles, name, self.window())
         window.set_layouts(self.keeper.saved)
         window.grid_chosen.connect(lambda n: self.resize_wall(tiles, n))

@@ -48,7 +48,6 @@ def test_new_wall_on_lists_the_other_monitors_and_opens_full_screen_there(
     assert wall.new_wall_menu.actions()[1].text() == "WALL-3 (1920×1080) · has a wall"
 
 
-@pytest.mark.policy("F.2")
 def test_a_layout_saved_with_its_monitors_opens_each_wall_on_its_monitor(
         qtbot, wall: VideoWallWidget, db: Database, admin: Context,  # noqa: F811
         simulator: CameraSimulator) -> None:  # noqa: F811

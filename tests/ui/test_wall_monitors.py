@@ -17,6 +17,7 @@ from rtic_console.feeds.camera_simulator import CameraSimulator
 from rtic_console.services import donors
 from rtic_console.services.context import Context
 from rtic_console.services.runner import perform
+from rtic_console.services.wall_layouts import save_layout
 from rtic_console.store.database import Database
 from rtic_console.ui.main_window import MainWindow
 from rtic_console.ui.wall.large_view import LargeViewDialog
@@ -70,6 +71,28 @@ def test_two_walls_never_show_a_camera_twice(qtbot, wall: VideoWallWidget, db: D
     other.grid_combo.setCurrentIndex(1)  # 2×2
     qtbot.wait(300)
     assert other.tiles.grid.tiles[3].camera is None and wall.where(first) == (wall.console_wall, 0)
+
+
+def test_a_wall_of_its_own_takes_a_saved_layout_leaving_cameras_on_other_walls(
+        qtbot, wall: VideoWallWidget, db: Database, admin: Context,  # noqa: F811
+        simulator: CameraSimulator) -> None:  # noqa: F811
+    first = camera(db, admin, simulator, "CAM-L1", "one")
+    second = camera(db, admin, simulator, "CAM-L2", "two")
+    perform(db, admin, save_layout, "Pair", 2, ["CAM-L1", "CAM-L2"])
+    wall.keeper.load()
+    qtbot.waitUntil(lambda: bool(wall.keeper.saved and wall.camera_list.cameras), timeout=5000)
+    wall.set_purpose("monitoring_location")  # the first saved layout opens on the console's
+    qtbot.waitUntil(lambda: live(wall.grid.tiles[0]) and live(wall.grid.tiles[1]),
+                    timeout=10000)
+    wall.console_wall.clear_tile(1)
+    other = wall.open_wall_on(None)
+    assert other.layouts.itemText(1) == "Pair (2×2)"
+    other.layouts.activated.emit(1)
+    assert "Already on another wall, so left there: CAM-L1" in wall.message.text()
+    qtbot.waitUntil(lambda: live(other.tiles.grid.tiles[1]), timeout=10000)
+    assert other.tiles.grid.grid == 2 and other.grid_combo.currentData() == 2
+    assert wall.where(first) == (wall.console_wall, 0)
+    assert wall.where(second) == (other.tiles, 1) and other.tiles.grid.tiles[0].camera is None
 
 
 @pytest.mark.policy("G.2")

@@ -42,6 +42,7 @@ from rtic_console.ui.wall.wall_tiles import WallTiles, make_worker, tile_camera
 from rtic_console.ui.wall.wall_windows import (
     DetachedWallWindow,
     MonitorWallWindow,
+    fill_layouts,
     grid_combo,
     show_grid,
 )
@@ -420,7 +421,7 @@ class VideoWallWidget(QWidget):
         self._connect_tiles(tiles)
         name = screen.name() if screen is not None else "the console's monitor"
         window = MonitorWallWindow(tiles, name, self.window())
-        window.set_layouts(self.keeper.saved)
+        fill_layouts(window.layouts, self.keeper.saved)
         window.grid_chosen.connect(lambda n: self.resize_wall(tiles, n))
         window.layout_chosen.connect(lambda saved: self.keeper.put_on(tiles, saved))
         window.closed.connect(lambda: self._on_monitor_wall_closed(window))

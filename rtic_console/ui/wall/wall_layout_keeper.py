@@ -12,6 +12,7 @@ from rtic_console.services.wall_layouts import LayoutView, WallSpec
 from rtic_console.ui.console_session import ConsoleSession
 from rtic_console.ui.wall.monitors import monitor_of, screen_for
 from rtic_console.ui.wall.wall_tiles import WallTiles
+from rtic_console.ui.wall.wall_windows import fill_layouts
 from rtic_console.ui.widgets import describe_error
 
 if TYPE_CHECKING:
@@ -31,14 +32,8 @@ class WallLayoutKeeper(QObject):
 
     def _fill(self, layouts: list[LayoutView]) -> None:
         self.saved = layouts
-        combo = self._wall.layouts
-        combo.clear()
-        combo.addItem("Saved layouts…", None)
-        for layout in layouts:
-            walls = f" · {len(layout.walls)} walls" if len(layout.walls) > 1 else ""
-            combo.addItem(f"{layout.name} ({layout.grid}×{layout.grid}{walls})", layout)
-        for window in self._wall.monitor_walls:
-            window.set_layouts(layouts)
+        for combo in (self._wall.layouts, *(w.layouts for w in self._wall.monitor_walls)):
+            fill_layouts(combo, layouts)
 
     def save(self, name: str) -> None:
         """Every wall open now, each with its grid, cameras and the monitor it is on."""

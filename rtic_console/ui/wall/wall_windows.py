@@ -41,6 +41,15 @@ def show_grid(combo: QComboBox, size: int) -> None:
         combo.setCurrentIndex(GRID_SIZES.index(size))
 
 
+def fill_layouts(combo: QComboBox, layouts: list[LayoutView]) -> None:
+    """A wall's "Saved layouts…" choice, each layout with its grid and how many walls."""
+    combo.clear()
+    combo.addItem("Saved layouts…", None)
+    for layout in layouts:
+        walls = f" · {len(layout.walls)} walls" if len(layout.walls) > 1 else ""
+        combo.addItem(f"{layout.name} ({layout.grid}×{layout.grid}{walls})", layout)
+
+
 class DetachedWallWindow(QMainWindow):
     """The console's wall on a second monitor; closing it brings the tiles back to the
     console. F11 turns full screen on and off; Esc leaves it."""
@@ -91,12 +100,6 @@ class MonitorWallWindow(QMainWindow):
         layout.addWidget(tiles.grid, 1)
         self.setCentralWidget(central)
         toggle_full_screen_keys(self)
-
-    def set_layouts(self, layouts: list[LayoutView]) -> None:
-        self.layouts.clear()
-        self.layouts.addItem("Saved layouts…", None)
-        for saved in layouts:
-            self.layouts.addItem(f"{saved.name} ({saved.grid}×{saved.grid})", saved)
 
     @Slot(int)
     def _on_layouts_activated(self, index: int) -> None:

@@ -309,7 +309,7 @@ def seed(url: str, camera_port: int | None, rtsp: Any) -> None:
     from rtic_console.config import Settings
     from rtic_console.demo_cameras import WALL_ORDER, configure_demo_cameras, demo_context
     from rtic_console.domain.roles import Role
-    from rtic_console.services import cameras, viewing
+    from rtic_console.services import cameras, wall_layouts
     from rtic_console.services.cameras import CameraInput
     from rtic_console.services.demo_fleet import seed_demo_fleet
     from rtic_console.services.demo_history import seed_demo_history
@@ -336,7 +336,7 @@ def seed(url: str, camera_port: int | None, rtsp: Any) -> None:
             stream_url=f"http://127.0.0.1:{camera_port}/stream/cam{WALL_TILES:02d}.mjpg"))
         sergeant = demo_context(db, settings, demo_badge_for(Role.ALPR_ADMIN))
         tiles = [code or "CAM-AG-09" for code in WALL_ORDER]
-        perform(db, sergeant, viewing.save_layout, "Demo wall", 3, tiles)
+        perform(db, sergeant, wall_layouts.save_layout, "Demo wall", 3, tiles)
     finally:
         db.dispose()
 

@@ -18,7 +18,7 @@ from rtic_console.feeds.child_server import ChildServer, ChildServerError
 from rtic_console.feeds.onvif_responder import OnvifResponder, ResponderProfile
 from rtic_console.feeds.rtsp_server_process import RtspServerProcess, encoders
 from rtic_console.feeds.simulated_ptz import PtzPictureWorker
-from rtic_console.services import donors, viewing, workstations
+from rtic_console.services import donors, wall_layouts, workstations
 from rtic_console.services.auth import actor_of
 from rtic_console.services.camera_credentials import seal_url, store_stream_urls, stream_urls
 from rtic_console.services.context import Context
@@ -155,7 +155,7 @@ def configure_demo_cameras(db: Database, settings: Settings, port: int,
         if not allows(frozenset(person.roles), Permission.VIEW_CAMERAS):
             continue
         ctx = demo_context(db, settings, person.badge)
-        perform(db, ctx, viewing.save_layout, "Demo wall", 3, list(WALL_ORDER))
+        perform(db, ctx, wall_layouts.save_layout, "Demo wall", 3, list(WALL_ORDER))
 
 
 def start_demo_onvif(db: Database) -> OnvifResponder:

@@ -1,15 +1,13 @@
-"""Opening cameras on the wall: the stated purpose (F.2), donor terms (G.2, G.3), and the
-layouts each person saves."""
+"""Opening cameras on the wall: the stated purpose (F.2) and donor terms (G.2, G.3). The
+layouts each person saves are `wall_layouts`."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rtic_console.domain.devices import DeviceKind
@@ -21,18 +19,17 @@ from rtic_console.services.camera_credentials import (
     StreamUrls,
     stream_urls,
 )
-from rtic_console.services.cameras import CameraView, camera_by_code, camera_view
+from rtic_console.services.cameras import CameraView, camera_view
 from rtic_console.services.context import Context, InputRejected, Refused, service_action
 from rtic_console.services.donors import terms_for_camera
 from rtic_console.services.station_proof import unenrolled_reason
 from rtic_console.services.viewing_requests import approved_window
 from rtic_console.store.audit_log import append_event
 from rtic_console.store.change_bus import Change, publish
-from rtic_console.store.models import CameraSettings, Device, WallLayout
+from rtic_console.store.models import CameraSettings, Device
 
 VIEW = "pscn.view"
 MAX_TILES = 64
-GRIDS = (1, 2, 3, 4)
 
 
 class ViewingPurpose(StrEnum):
@@ -75,15 +72,6 @@ class WallGrant:
     reference: str | None
     opened_at: datetime
     tiles: tuple[TileGrant, ...]
-
-
-@dataclass(frozen=True)
-class LayoutView:
-    id: int
-    name: str
-    grid: int
-    tiles: tuple[str | None, ...]  # camera codes row by row, None for an empty tile
-    updated_at: datetime
 
 
 def purpose_of(purpose: str | None, reference: str | None) -> ViewingPurpose:
@@ -176,56 +164,3 @@ def _until(grant: TileGrant, window_end: datetime | None) -> TileGrant:
     if window_end is None or not grant.allowed or (grant.until and grant.until <= window_end):
         return grant
     return replace(grant, until=window_end)
-
-
-def _layout_view(row: WallLayout) -> LayoutView:
-    return LayoutView(row.id, row.name, row.grid, tuple(json.loads(row.tiles)), row.updated_at)
-
-
-@service_action("pscn.layout.list")
-def list_layouts(session: Session, ctx: Context) -> list[LayoutView]:
-    authorize(session, ctx, Permission.VIEW_CAMERAS, action="pscn.layout.list")
-    rows = session.scalars(select(WallLayout).where(WallLayout.person_id == ctx.actor.person_id)
-                           .order_by(WallLayout.name))
-    return [_layout_view(r) for r in rows]
-
-
-@service_action("pscn.layout.save")
-def save_layout(session: Session, ctx: Context, name: str, grid: int,
-                tiles: Sequence[str | None]) -> LayoutView:
-    """Saves or replaces the signed-in person's layout of that name."""
-    authorize(session, ctx, Permission.VIEW_CAMERAS, action="pscn.layout.save",
-              object_type="wall_layout", object_id=name[:60])
-    name = " ".join(name.split())
-    if not 0 < len(name) <= 60:
-        raise InputRejected("layout name must be 1 to 60 characters")
-    if grid not in GRIDS:
-        raise InputRejected("layout grid must be 1x1, 2x2, 3x3 or 4x4")
-    if len(tiles) > grid * grid:
-        raise InputRejected(f"a {grid}x{grid} layout holds at most {grid * grid} cameras")
-    codes = [camera_by_code(session, c).code if c else None for c in tiles]
-    codes += [None] * (grid * grid - len(codes))
-    row = session.scalar(select(WallLayout).where(WallLayout.person_id == ctx.actor.person_id,
-                                                  WallLayout.name == name))
-    if row is None:
-        row = WallLayout(person_id=ctx.actor.person_id, name=name)
-        session.add(row)
-    row.grid, row.tiles, row.updated_at = grid, json.dumps(codes), ctx.now()
-    session.flush()
-    append_event(session, actor_badge=ctx.actor.badge, workstation=ctx.workstation,
-                 action="pscn.layout.save", object_type="wall_layout", object_id=row.id,
-                 details={"name": name, "grid": grid, "tiles": codes})
-    return _layout_view(row)
-
-
-@service_action("pscn.layout.delete")
-def delete_layout(session: Session, ctx: Context, layout_id: int) -> None:
-    authorize(session, ctx, Permission.VIEW_CAMERAS, action="pscn.layout.delete",
-              object_type="wall_layout", object_id=layout_id)
-    row = session.get(WallLayout, layout_id)
-    if row is None or row.person_id != ctx.actor.person_id:
-        raise InputRejected(f"you have no layout #{layout_id}")
-    append_event(session, actor_badge=ctx.actor.badge, workstation=ctx.workstation,
-                 action="pscn.layout.delete", object_type="wall_layout", object_id=row.id,
-                 details={"name": row.name})
-    session.delete(row)

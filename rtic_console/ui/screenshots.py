@@ -455,7 +455,7 @@ def render_all(out: Path) -> list[Path]:
         wall = sergeant.areas["wall"]
         wall._asked = True  # the purpose is stated here rather than in the modal dialog
         sergeant.show_area("wall")
-        settle(lambda: bool(wall._saved), 5)
+        settle(lambda: bool(wall.keeper.saved), 5)
         wall.set_purpose("training")
         settle(lambda: sum(t._image is not None for t in wall.grid.tiles) >= 7, 15)
         shots.extend(save(sergeant, out, "main-wall", 1.0))

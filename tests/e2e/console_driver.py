@@ -177,8 +177,14 @@ class Scenario:
         queue = window.areas["hits"]
         await until(lambda: queue.model.rowCount() == 1
                     and queue.model.row_at(0).claimed_by == "5201", "the claimed hit")
+        # A wall of its own beside the console's (as on another monitor), the camera moved
+        # onto it: quit must end its stream and close its window too.
+        other = await on_gui(lambda: wall.open_wall_on(None))
+        await on_gui(lambda: wall.place_camera(0, self.camera_id, other.tiles))
+        await until(lambda: other.tiles.grid.tiles[0]._image is not None
+                    and wall.grid.tiles[0].camera is None, "the camera live on wall 2 only")
         # Quit from the camera's large view, a window of its own, as from a second monitor.
-        await on_gui(lambda: wall.grid.tile_double_clicked.emit(0))
+        await on_gui(lambda: other.tiles.grid.tile_double_clicked.emit(0))
         view = await until(lambda: wall.large_views and wall.large_views[0], "the large view")
         await press(view, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
 

@@ -17,7 +17,14 @@ from sqlalchemy.orm import Session
 from rtic_console import services
 from rtic_console.domain.recipients import ExportRecipient
 from rtic_console.feeds.recording_supervisor import RecordingSupervisor
-from rtic_console.services import audit_review, cameras, hotlists, recordings, roster, viewing
+from rtic_console.services import (
+    audit_review,
+    cameras,
+    hotlists,
+    recordings,
+    roster,
+    wall_layouts,
+)
 from rtic_console.services.cameras import CameraInput
 from rtic_console.services.context import Context, InputRejected, Refused
 from rtic_console.services.hotlists import HotPlateInput
@@ -169,8 +176,8 @@ def test_a_refusal_event_never_holds_a_secret(db: Database, admin: Context) -> N
 @pytest.mark.policy("AUDIT")
 def test_a_refusal_event_never_holds_a_whole_payload(db: Database, admin: Context) -> None:
     payload = "CAM-" + "X" * 20_000
-    event = assert_refused(db, lambda: perform(db, admin, viewing.save_layout, "Night shift", 2,
-                                               [payload]),
+    event = assert_refused(db, lambda: perform(db, admin, wall_layouts.save_layout,
+                                               "Night shift", 2, [payload]),
                            action="pscn.layout.save", match="there is no camera",
                            error=InputRejected)
     assert len(event.reason) <= MAX_REFUSAL_REASON and event.reason.endswith("…")

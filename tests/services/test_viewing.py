@@ -9,7 +9,7 @@ import pytest
 
 from rtic_console.services import viewing
 from rtic_console.services.context import Context, InputRejected, Refused
-from rtic_console.services.runner import perform, query
+from rtic_console.services.runner import perform
 from rtic_console.services.viewing_requests import decide_viewing, request_viewing
 from rtic_console.store.audit_log import AuditFilter, list_events
 from rtic_console.store.database import Database
@@ -135,31 +135,3 @@ def test_donor_feed_goes_dark_at_expiry(db: Database, admin: Context) -> None:
                       "monitoring_location").tiles
     assert not tile.allowed and tile.clause == "G.3.g" and "expired" in tile.reason
     assert tile.streams is None
-
-
-@pytest.mark.policy("A.2")
-def test_layouts_are_per_person_and_the_wall_is_for_camera_roles(db: Database, admin: Context,
-                                                                 enrol) -> None:
-    add_camera(db, admin, "CAM-AG-01")
-    add_camera(db, admin, "CAM-PD-01", "private_donor")
-    saved = perform(db, admin, viewing.save_layout, "Downtown  nights", 2,
-                    ["cam-ag-01", None, "CAM-PD-01"])
-    assert saved.name == "Downtown nights" and saved.tiles == ("CAM-AG-01", None, "CAM-PD-01",
-                                                               None)
-    again = perform(db, admin, viewing.save_layout, "Downtown nights", 1, ["CAM-AG-01"])
-    assert again.id == saved.id and again.tiles == ("CAM-AG-01",)
-    for grid, tiles, message in ((5, [], "1x1, 2x2"), (1, ["CAM-AG-01", None], "at most 1"),
-                                 (2, ["CAM-XX"], "no camera")):
-        assert_refused(db, lambda grid=grid, tiles=tiles: perform(
-            db, admin, viewing.save_layout, "Bad", grid, tiles),
-            action="pscn.layout.save", match=message, error=InputRejected)
-    supervisor = enrol("8501", "supervisor")
-    assert query(db, supervisor, viewing.list_layouts) == []
-    assert_refused(db, lambda: perform(db, supervisor, viewing.delete_layout, saved.id),
-                   action="pscn.layout.delete", match="no layout", error=InputRejected)
-    perform(db, admin, viewing.delete_layout, saved.id)
-    assert query(db, admin, viewing.list_layouts) == []
-    dispatcher = enrol("5201", "dispatcher")
-    assert_refused(db, lambda: perform(db, dispatcher, viewing.open_wall, [1], "training"),
-                   action="pscn.view", clause="A.2", match="Only ALPR administrator",
-                   error=Refused)

@@ -14,7 +14,7 @@ from rtic_console.services.runner import perform, query
 from rtic_console.services.viewing import open_wall
 from rtic_console.store.database import Database
 from rtic_console.ui.wall.camera_tile import CameraTile
-from rtic_console.ui.wall.video_wall_widget import tile_camera
+from rtic_console.ui.wall.wall_tiles import tile_camera
 from tests.services.pscn_support import add_camera
 
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)

@@ -359,7 +359,7 @@ def test_a_camera_already_on_the_wall_is_not_added_twice(qtbot, wall, db, admin,
     wall.set_purpose("monitoring_location")
     wall.open_camera(cam)
     wall.open_camera(cam)
-    assert "already on the wall (tile 1)" in wall.message.text()
+    assert "already on the console's wall (tile 1)" in wall.message.text()
     qtbot.waitUntil(lambda: _live(wall.grid.tiles[0]), timeout=10000)
     wall.open_camera(cam)
     qtbot.wait(300)  # time for a second answer, had one been asked for

@@ -183,6 +183,10 @@ class WallLayout(Base):
     name: Mapped[str] = mapped_column(String(60))
     grid: Mapped[int] = mapped_column(Integer)
     tiles: Mapped[str] = mapped_column(Text)  # [code or null, ...] row by row, grid * grid
+    # The console's wall's monitor ({name, x, y, width, height}), null: the console's own;
+    # the walls on other monitors ([{grid, tiles, monitor}, ...]), null: none (before 0021).
+    monitor: Mapped[str | None] = mapped_column(Text)
+    more_walls: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
     __table_args__ = (UniqueConstraint("person_id", "name", name="uq_wall_layouts_person_name"),)

@@ -62,15 +62,21 @@ class TileGrid(QWidget):
         for tile in self.tiles:
             tile.poll()
 
+    def release(self) -> list[CaptureWorker]:
+        """Every tile cleared; their streams and those still ending, for the caller to stop
+        (the walls on other monitors are stopped with the console's, in one wait)."""
+        workers = [t.worker for t in self.tiles if t.worker is not None] + self.retired
+        for tile in self.tiles:
+            tile.clear()
+        self.retired = []
+        return workers
+
     def shutdown(self, wait_s: float = 0.5, also: Sequence[CaptureWorker] = ()
                  ) -> list[CaptureWorker]:
         """Ask every stream (and `also`'s) to stop at once and give them `wait_s` in all; a
         stalled one ends by itself within its read timeout, and the GUI does not wait for
         it: those still ending are returned."""
-        workers = ([t.worker for t in self.tiles if t.worker is not None] + self.retired
-                   + list(also))
-        for tile in self.tiles:
-            tile.clear()
+        workers = self.release() + list(also)
         for worker in workers:
             worker.request_stop()
         deadline = time.monotonic() + wait_s

@@ -1,68 +1,56 @@
-"""The PSCN video wall: purpose first (F.2), donor terms applied per tile (G), live streams."""
+"""The PSCN video wall: purpose first (F.2), donor terms applied per tile (G), live streams,
+on the console and on other monitors."""
 
 from __future__ import annotations
 
-import itertools
 import threading
-from datetime import UTC, datetime
 
 from PySide6.QtCore import Qt, QTimer, Slot
-from PySide6.QtGui import QCloseEvent, QShowEvent
+from PySide6.QtGui import QGuiApplication, QScreen, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QInputDialog,
     QLabel,
-    QMainWindow,
+    QMenu,
     QPushButton,
     QSplitter,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from rtic_console.domain.devices import DeviceCategory
 from rtic_console.domain.roles import Permission
-from rtic_console.feeds.privacy_mask import PrivacyMask
-from rtic_console.feeds.video_capture import CaptureWorker, StreamState
+from rtic_console.feeds.video_capture import StreamState
 from rtic_console.services import cameras as camera_service
 from rtic_console.services import viewing, viewing_requests
 from rtic_console.services.cameras import CameraView
-from rtic_console.services.viewing import PURPOSE_TITLES, LayoutView, TileGrant, ViewingPurpose
+from rtic_console.services.viewing import PURPOSE_TITLES, TileGrant, ViewingPurpose
 from rtic_console.store.change_bus import Change, ChangeEvent
 from rtic_console.ui.console_session import ConsoleSession
 from rtic_console.ui.wall.camera_list import CameraListWidget
-from rtic_console.ui.wall.camera_tile import TileCamera
 from rtic_console.ui.wall.export_dialog import ExportDialog
-from rtic_console.ui.wall.large_view import LargeViewDialog, toggle_full_screen_keys
+from rtic_console.ui.wall.large_view import LargeViewDialog
+from rtic_console.ui.wall.monitors import show_on
 from rtic_console.ui.wall.playback_dialog import PlaybackDialog
 from rtic_console.ui.wall.ptz_controls import PtzController, offer_ptz
 from rtic_console.ui.wall.purpose_dialog import PurposeDialog
 from rtic_console.ui.wall.stream_state_reporter import StreamStateReporter
-from rtic_console.ui.wall.tile_grid import GRID_SIZES, TileGrid
+from rtic_console.ui.wall.tile_grid import TileGrid
+from rtic_console.ui.wall.wall_layout_keeper import WallLayoutKeeper
+from rtic_console.ui.wall.wall_tiles import WallTiles, make_worker, tile_camera
+from rtic_console.ui.wall.wall_windows import (
+    DetachedWallWindow,
+    MonitorWallWindow,
+    fill_layouts,
+    grid_combo,
+    show_grid,
+)
 from rtic_console.ui.widgets import MessageLine, describe_error
 
 PAINT_INTERVAL_MS = 40  # 25 Hz: above the streams' 15 fps, so no frame waits long
 REPORT_INTERVAL_MS = 1000  # how often the workers' states are looked at (reports are rarer)
-MAX_TIMER_MS = 6 * 3600 * 1000
-
-
-def tile_camera(grant: TileGrant, main_stream: bool = False) -> TileCamera:
-    """The tile's stream: the low-resolution one when there is one, the main one large."""
-    streams, camera = grant.streams, grant.camera
-    url = None if streams is None else streams.main if main_stream else streams.for_tile
-    return TileCamera(camera.id, camera.code, camera.name, camera.category, url,
-                      "" if camera.in_service else camera.status)
-
-
-def make_worker(camera: TileCamera, grant: TileGrant) -> CaptureWorker:
-    """The capture gets the whole URL, credentials included, only here, at connect time."""
-    mask = None
-    if grant.terms is not None and grant.terms.mask_polygons:
-        mask = PrivacyMask(grant.terms.mask_polygons)
-    assert camera.url is not None
-    return CaptureWorker(camera.url.reveal(), camera_id=camera.code, transform=mask,
-                         stale_after_s=3.0, open_timeout_s=5.0, read_timeout_s=5.0,
-                         transport=grant.camera.stream_transport)
+CONSOLE_WALL = "the console's wall"
 
 
 class VideoWallWidget(QWidget):
@@ -71,18 +59,12 @@ class VideoWallWidget(QWidget):
         self._session = session
         self.purpose: str | None = None
         self.reference = ""
-        self.grants: dict[int, TileGrant] = {}
-        self._terms_timers: dict[int, QTimer] = {}
         self.large_views: list[LargeViewDialog] = []
         self.ptz_controllers: dict[int, PtzController] = {}  # kept for the idle return home
-        self.detached: QMainWindow | None = None
-        # Tile index -> (camera, request number) asked for and not yet answered: on the wall
-        # already, for "not twice", though its tile shows it only once the service has
-        # answered; only the latest request's answer is applied (terms may have changed).
-        self._asking: dict[int, tuple[int, int]] = {}
-        self._requests = itertools.count()
-        # Tile index -> camera of a tile a smaller grid left out, back when the grid grows.
-        self.set_aside: dict[int, int] = {}
+        self.detached: DetachedWallWindow | None = None
+        self.message = MessageLine()
+        self.console_wall = WallTiles(self, session, CONSOLE_WALL, parent=self)
+        self.monitor_walls: list[MonitorWallWindow] = []  # walls on other monitors
 
         self.camera_list = CameraListWidget()
         self.camera_list.camera_activated.connect(self.open_camera)
@@ -96,16 +78,22 @@ class VideoWallWidget(QWidget):
             "Viewing for a purpose outside those of F.2 needs a division commander's approval "
             "(F.2.e): ask here, then state the purpose with the reference you get (VR-…).")
         self.commander_button.clicked.connect(self._on_commander_clicked)
-        self.grid_combo = QComboBox()
-        for n in GRID_SIZES:
-            self.grid_combo.addItem(f"{n}×{n}", n)
-        self.grid_combo.setCurrentIndex(2)
-        self.grid_combo.currentIndexChanged.connect(self._on_grid_combo_changed)
+        self.grid_combo = grid_combo(3)
+        self.grid_combo.currentIndexChanged.connect(
+            lambda _i: self.resize_wall(self.console_wall, self.grid_combo.currentData()))
         self.layouts = QComboBox()
         self.layouts.setMinimumContentsLength(14)
         self.layouts.activated.connect(self._on_layout_chosen)
         self.save_button = QPushButton("Save layout…")
+        self.save_button.setToolTip("Saves every wall open now, each with its monitor")
         self.save_button.clicked.connect(self._on_save_layout_clicked)
+        self.new_wall_button = QToolButton()
+        self.new_wall_button.setText("New wall on…")
+        self.new_wall_button.setToolTip("A wall of its own, full screen on another monitor")
+        self.new_wall_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.new_wall_menu = QMenu(self.new_wall_button)
+        self.new_wall_menu.aboutToShow.connect(self._fill_new_wall_menu)
+        self.new_wall_button.setMenu(self.new_wall_menu)
         self.detach_button = QPushButton("Detach wall")
         self.detach_button.clicked.connect(self.toggle_detached)
         self.full_screen_button = QPushButton("Full screen")
@@ -114,31 +102,30 @@ class VideoWallWidget(QWidget):
         self.export_button = QPushButton("Export evidence…")
         self.export_button.clicked.connect(self._on_export_clicked)
         self.export_button.setVisible(session.may(Permission.EXPORT_EVIDENCE))
-        self.message = MessageLine()
 
-        self.grid = TileGrid()
-        self.grid.set_grid(3)
-        self.grid.camera_dropped.connect(self.place_camera)
-        self.grid.tile_double_clicked.connect(self._on_tile_double_clicked)
+        self._connect_tiles(self.console_wall)
         self.grid_holder = QWidget()
         self._holder_layout = QVBoxLayout(self.grid_holder)
         self._holder_layout.setContentsMargins(0, 0, 0, 0)
         self._holder_layout.addWidget(self.grid)
 
+        # Two rows: the purpose with its buttons, then the walls' controls. One row was
+        # wider than the room a 1440-pixel window leaves beside the navigation.
+        purpose_bar = QHBoxLayout()
+        purpose_bar.addWidget(self.purpose_label, 1)
+        purpose_bar.addWidget(self.purpose_button)
+        purpose_bar.addWidget(self.commander_button)
         bar = QHBoxLayout()
-        bar.addWidget(self.purpose_label, 1)
-        bar.addWidget(self.purpose_button)
-        bar.addWidget(self.commander_button)
-        bar.addWidget(QLabel("Layout"))
-        bar.addWidget(self.grid_combo)
-        bar.addWidget(self.layouts)
-        bar.addWidget(self.save_button)
-        bar.addWidget(self.export_button)
-        bar.addWidget(self.detach_button)
-        bar.addWidget(self.full_screen_button)
+        for widget in (QLabel("Layout"), self.grid_combo, self.layouts, self.save_button,
+                       self.export_button):
+            bar.addWidget(widget)
+        bar.addStretch(1)
+        for widget in (self.new_wall_button, self.detach_button, self.full_screen_button):
+            bar.addWidget(widget)
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addLayout(purpose_bar)
         right_layout.addLayout(bar)
         right_layout.addWidget(self.grid_holder, 1)
         right_layout.addWidget(self.message)
@@ -151,7 +138,7 @@ class VideoWallWidget(QWidget):
 
         self._paint_timer = QTimer(self)
         self._paint_timer.setInterval(PAINT_INTERVAL_MS)
-        self._paint_timer.timeout.connect(self.grid.poll)
+        self._paint_timer.timeout.connect(self._on_paint_timer_timeout)
         self._paint_timer.start()
         # What the workers see becomes the cameras' one state on every screen (throttled).
         self.stream_reporter = StreamStateReporter(session, self)
@@ -160,16 +147,44 @@ class VideoWallWidget(QWidget):
         self._report_timer.timeout.connect(self._on_report_timer_timeout)
         self._report_timer.start()
         self._asked = False
-        self._saved: list[LayoutView] = []
+        self.keeper = WallLayoutKeeper(self, session)
         session.changes.changed.connect(self._on_change)
         self.refresh_cameras()
-        self._load_layouts()
+        self.keeper.load()
+
+    # -- the console's wall, as one wall alone was known before -------------------------------
+    @property
+    def grid(self) -> TileGrid:
+        return self.console_wall.grid
+
+    @property
+    def grants(self) -> dict[int, TileGrant]:
+        return self.console_wall.grants
+
+    @property
+    def set_aside(self) -> dict[int, int]:
+        return self.console_wall.set_aside
+
+    @property
+    def walls(self) -> list[WallTiles]:
+        """The console's wall first, then the walls on other monitors in the order opened."""
+        return [self.console_wall, *(w.tiles for w in self.monitor_walls)]
+
+    def _connect_tiles(self, wall: WallTiles) -> None:
+        wall.grid.camera_dropped.connect(lambda i, d: self.place_camera(i, d, wall))
+        wall.grid.tile_double_clicked.connect(lambda i: self.open_large_view(wall, i))
+
+    @Slot()
+    def _on_paint_timer_timeout(self) -> None:
+        for wall in self.walls:
+            wall.grid.poll()
 
     @Slot()
     def _on_report_timer_timeout(self) -> None:
         """A camera shown twice (a tile and its large view) is live if either stream is."""
         states: dict[int, StreamState] = {}
-        for tile in (*self.grid.tiles, *(view.tile for view in self.large_views)):
+        tiles = [t for wall in self.walls for t in wall.grid.tiles]
+        for tile in (*tiles, *(view.tile for view in self.large_views)):
             if tile.camera is not None and tile.worker is not None:
                 state = tile.worker.status.state
                 if states.get(tile.camera.device_id) is not StreamState.LIVE:
@@ -218,9 +233,8 @@ class VideoWallWidget(QWidget):
         ref = f" · ref {self.reference}" if self.reference else ""
         self.purpose_label.setText(f"Purpose: {PURPOSE_TITLES[chosen]}{ref}")
         self.message.clear_message()
-        if self._saved and all(t.camera is None for t in self.grid.tiles):
-            first = self._saved[0]
-            self.apply_layout(first.grid, first.tiles)  # the person's saved wall
+        if self.keeper.saved and all(t.camera is None for w in self.walls for t in w.grid.tiles):
+            self.keeper.choose(self.keeper.saved[0])  # the person's saved walls
 
     # -- cameras on tiles ----------------------------------------------------------------
     def refresh_cameras(self) -> None:
@@ -234,162 +248,87 @@ class VideoWallWidget(QWidget):
         agency camera made a donor camera must not stay live."""
         self.camera_list.set_cameras(views)
         by_id = {v.id: v for v in views}
-        changed = {i for i, g in self.grants.items()
-                   if (v := by_id.get(g.camera.id)) is None
-                   or (v.category, v.display_url, v.substream_display_url, v.in_service,
-                       v.stream_transport)
-                   != (g.camera.category, g.camera.display_url, g.camera.substream_display_url,
-                       g.camera.in_service, g.camera.stream_transport)}
-        self.recheck_tiles(changed, "The camera was changed: checking it again…")
+
+        def changed(g: TileGrant) -> bool:
+            v = by_id.get(g.camera.id)
+            return v is None or (v.category, v.display_url, v.substream_display_url,
+                                 v.in_service, v.stream_transport) \
+                != (g.camera.category, g.camera.display_url, g.camera.substream_display_url,
+                    g.camera.in_service, g.camera.stream_transport)
+
+        for wall in self.walls:
+            wall.recheck_where(changed, "The camera was changed: checking it again…")
 
     @Slot(object)
     def _on_change(self, change: ChangeEvent) -> None:
-        """Donor terms take effect at once on every open tile in every console (G.2, G.3):
-        the tiles of the cameras named go dark now, then are asked for again."""
+        """Donor terms take effect at once on every open tile of every wall in every console
+        (G.2, G.3): the tiles of the cameras named go dark now, then are asked for again."""
         if change.kind in (Change.CAMERA, Change.RESYNC):
             self.refresh_cameras()  # new cameras and their status, from any workstation
         if change.kind is Change.DONOR_TERMS:
-            affected = {i for i, g in self.grants.items() if g.camera.id in change.ids}
+            def affected(g: TileGrant) -> bool:
+                return g.camera.id in change.ids
         elif change.kind in (Change.WORKSTATION, Change.RESYNC):
-            affected = {i for i, g in self.grants.items() if g.camera.is_donor}
+            def affected(g: TileGrant) -> bool:
+                return g.camera.is_donor
         else:
             return
-        self.recheck_tiles(affected, "Donor terms changed: checking the agreement again…")
-
-    def recheck_tiles(self, indexes: set[int], why: str) -> None:
-        """Darkens those tiles (and closes their large views) at once, then asks the
-        service again; the new grant opens, updates the masks, or keeps them dark."""
-        for index in sorted(indexes):
-            grant = self.grants.get(index)
-            if grant is None or index >= len(self.grid.tiles):
-                continue
-            tile = self.grid.tiles[index]
-            if tile.camera is None or tile.camera.device_id != grant.camera.id:
-                continue
-            self.close_large_views(grant.camera.id)
-            self.grid.retire(tile.show_dark(tile_camera(grant), why))
-            self.assign(index, grant.camera.id)
+        for wall in self.walls:
+            wall.recheck_where(affected, "Donor terms changed: checking the agreement again…")
 
     def close_large_views(self, camera_id: int) -> None:
         for dialog in [d for d in self.large_views if d.camera_id == camera_id]:
             dialog.close()
 
-    def tile_of(self, device_id: int) -> int | None:
-        """The tile that shows (or has asked for) the camera, if any."""
-        return next((tile.index for tile in self.grid.tiles
-                     if self._shown(tile.index) == device_id), None)
+    def where(self, device_id: int) -> tuple[WallTiles, int] | None:
+        """The wall and tile that show (or have asked for) the camera, if any."""
+        return next(((wall, index) for wall in self.walls
+                     if (index := wall.tile_of(device_id)) is not None), None)
 
-    def _shown(self, index: int) -> int | None:
-        """The camera a tile shows, or the one asked for it if an answer is awaited."""
-        asked = self._asking.get(index)
-        camera = self.grid.tiles[index].camera
-        return asked[0] if asked else camera.device_id if camera is not None else None
+    def is_shown(self, device_id: int) -> bool:
+        return self.where(device_id) is not None
 
-    @Slot(int)
-    def open_camera(self, device_id: int) -> None:
-        """Put a camera on the first empty tile (the camera list, the map), purpose first;
-        a camera already on the wall is not added twice."""
-        if self.purpose is None:
-            self._asked = True
-            self.ask_purpose()
-        shown = self.tile_of(device_id)
-        if shown is not None:
-            self.message.show_ok(f"{self._code(device_id)} is already on the wall "
-                                 f"(tile {shown + 1}).")
-            return
-        empty = next((t.index for t in self.grid.tiles
-                      if t.camera is None and t.index not in self._asking), None)
-        self.assign(0 if empty is None else empty, device_id)
-
-    @Slot(int, int)
-    def place_camera(self, index: int, device_id: int) -> None:
-        """A camera dropped on a tile: one already on another tile moves there (a camera is
-        never on the wall twice)."""
-        shown = self.tile_of(device_id)
-        if shown == index:
-            return
-        if shown is not None:
-            self._clear_tile(shown)
-        self.assign(index, device_id)
-
-    def _clear_tile(self, index: int) -> None:
-        self._asking.pop(index, None)
-        self.grants.pop(index, None)
-        timer = self._terms_timers.pop(index, None)
-        if timer is not None:
-            timer.stop()
-        if index < len(self.grid.tiles):
-            self.grid.retire(self.grid.tiles[index].clear())
-
-    def _code(self, device_id: int) -> str:
+    def code(self, device_id: int) -> str:
         camera = self.camera_list.cameras.get(device_id)
         return camera.code if camera is not None else f"Camera #{device_id}"
 
-    @Slot(int, int)
-    def assign(self, index: int, device_id: int) -> None:
-        """Ask the service (which audits the view with its purpose), then open or darken."""
-        if self.purpose is None:
-            self.message.show_error("State why you are viewing the cameras first (F.2).")
-            return
-        request = self._asking[index] = (device_id, next(self._requests))
-        self._session.perform(viewing.open_wall, [device_id], self.purpose, self.reference,
-                              owner=self, on_done=lambda grant: self._apply(index, request, grant),
-                              on_error=lambda e: self._refused(index, request, e))
-
-    def _refused(self, index: int, request: tuple[int, int], error: BaseException) -> None:
-        if self._asking.get(index) == request:
-            del self._asking[index]
-        self.message.show_error(describe_error(error))
-
-    def _apply(self, index: int, request: tuple[int, int], wall: viewing.WallGrant) -> None:
-        if self._asking.get(index) != request:
-            return  # cleared, or asked again (another camera, new terms) while it answered
-        del self._asking[index]
-        grant = wall.tiles[0]
-        if index >= len(self.grid.tiles):
-            return
-        tile = self.grid.tiles[index]
-        self.grants[index] = grant
-        camera = tile_camera(grant)
-        if grant.allowed and camera.url is not None:
-            self.grid.retire(tile.show_camera(camera, lambda: make_worker(camera, grant)))
-        else:
-            clause = f" (GO 525.08 {grant.clause})" if grant.clause else ""
-            why = grant.reason if grant.camera.has_stream or not grant.allowed else \
-                "no stream address is configured for this camera"
-            self.grid.retire(tile.show_dark(camera, f"{why}{clause}"))
-        self._schedule_recheck(index, grant)
-
-    def _schedule_recheck(self, index: int, grant: TileGrant) -> None:
-        """At the instant the terms change, the feed goes dark by itself, then is re-asked."""
-        old = self._terms_timers.pop(index, None)
-        if old is not None:
-            old.stop()
-        if grant.until is None:
-            return
-        delay = (grant.until - datetime.now(UTC)).total_seconds() * 1000
-        timer = QTimer(self)
-        timer.setSingleShot(True)
-        timer.timeout.connect(lambda: self._on_terms_changed(index, grant))
-        timer.start(int(min(max(delay, 0), MAX_TIMER_MS)))
-        self._terms_timers[index] = timer
-
-    def _on_terms_changed(self, index: int, grant: TileGrant) -> None:
-        if grant.until is not None and datetime.now(UTC) < grant.until:
-            self._schedule_recheck(index, grant)  # a long wait was capped; keep waiting
-            return
-        tile = self.grid.tiles[index] if index < len(self.grid.tiles) else None
-        if tile is None or tile.camera is None or tile.camera.device_id != grant.camera.id:
-            return
-        if grant.allowed:
-            self.close_large_views(grant.camera.id)
-            self.grid.retire(tile.show_dark(tile_camera(grant),
-                                            "Donor terms: the viewing period has ended"))
-        self.assign(index, grant.camera.id)
-
     @Slot(int)
+    def open_camera(self, device_id: int) -> None:
+        """Put a camera on the first empty tile (the console's wall's, then the other walls'
+        in turn), purpose first; a camera already on a wall is not added twice."""
+        if self.purpose is None:
+            self._asked = True
+            self.ask_purpose()
+        shown = self.where(device_id)
+        if shown is not None:
+            wall, index = shown
+            self.message.show_ok(f"{self.code(device_id)} is already on {wall.title} "
+                                 f"(tile {index + 1}).")
+            return
+        empty = next(((w, i) for w in self.walls if (i := w.first_empty()) is not None),
+                     (self.console_wall, 0))
+        empty[0].assign(empty[1], device_id)
+
+    def place_camera(self, index: int, device_id: int, wall: WallTiles | None = None) -> None:
+        """A camera dropped on a tile (of the console's wall unless `wall` says): one already
+        on another tile, of this wall or another, moves there (never on two tiles)."""
+        wall = wall or self.console_wall
+        shown = self.where(device_id)
+        if shown == (wall, index):
+            return
+        if shown is not None:
+            shown[0].clear_tile(shown[1])
+        wall.assign(index, device_id)
+
+    def assign(self, index: int, device_id: int) -> None:
+        """The console's wall's tile asks the service for the camera (audited, F.2)."""
+        self.console_wall.assign(index, device_id)
+
     def _on_tile_double_clicked(self, index: int) -> None:
-        grant = self.grants.get(index)
+        self.open_large_view(self.console_wall, index)
+
+    def open_large_view(self, wall: WallTiles, index: int) -> None:
+        grant = wall.grants.get(index)
         if grant is None or not grant.allowed or grant.streams is None:
             return
         dialog = LargeViewDialog(tile_camera(grant, main_stream=True), grant,
@@ -402,6 +341,10 @@ class VideoWallWidget(QWidget):
             dialog.playback_button.hide()
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
+        if wall is not self.console_wall:  # on the wall's monitor, not the console's
+            frame = dialog.frameGeometry()
+            frame.moveCenter(wall.grid.window().geometry().center())
+            dialog.move(frame.topLeft())
         offer_ptz(self._session, dialog, grant.camera.id, self.ptz_controllers,
                   lambda: (self.purpose, self.reference), self)
 
@@ -421,85 +364,101 @@ class VideoWallWidget(QWidget):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
 
-    # -- layouts -------------------------------------------------------------------------
-    @Slot(int)
-    def _on_grid_combo_changed(self, _index: int) -> None:
-        """A smaller grid sets the cameras it leaves out aside; a larger one brings them back
-        to their tiles (asked for again, so audited again with the purpose of now)."""
-        n = self.grid_combo.currentData()
-        left_out = {tile.index: device for tile in self.grid.tiles[n * n:]
-                    if (device := self._shown(tile.index)) is not None}
-        for dropped in self.grid.set_grid(n):
-            self._asking.pop(dropped, None)
-            self.grants.pop(dropped, None)
-            timer = self._terms_timers.pop(dropped, None)
-            if timer is not None:
-                timer.stop()
-        self.set_aside.update(left_out)
-        back = {i: d for i, d in self.set_aside.items() if i < n * n}
-        for index, device_id in sorted(back.items()):
-            del self.set_aside[index]
-            if self.grid.tiles[index].camera is None and index not in self._asking \
-                    and self.tile_of(device_id) is None:
-                self.assign(index, device_id)
+    # -- grid sizes and layouts ----------------------------------------------------------------
+    def resize_wall(self, wall: WallTiles, n: int) -> None:
+        """A smaller grid sets the cameras it leaves out aside; a larger one brings them back."""
+        left_out = wall.set_grid(n)
         if left_out:
-            codes = ", ".join(self._code(d) for d in left_out.values())
-            self.message.show_ok(f"Set aside: {codes}. They come back when the wall is "
-                                 "large enough again.")
+            codes = ", ".join(self.code(d) for d in left_out.values())
+            self.message.show_ok(f"Set aside from {wall.title}: {codes}. They come back when "
+                                 "it is large enough again.")
 
-    def _load_layouts(self) -> None:
-        def fill(layouts: list[LayoutView]) -> None:
-            self._saved = layouts
-            self.layouts.clear()
-            self.layouts.addItem("Saved layouts…", None)
-            for layout in layouts:
-                self.layouts.addItem(f"{layout.name} ({layout.grid}×{layout.grid})", layout)
-
-        self._session.query(viewing.list_layouts, owner=self, on_done=fill,
-                            on_error=lambda e: self.message.show_error(describe_error(e)),
-                            key="wall.layouts")
+    def show_grid_size(self, wall: WallTiles) -> None:
+        """The wall's grid combo says the size a layout gave it."""
+        window = next((w for w in self.monitor_walls if w.tiles is wall), None)
+        show_grid(self.grid_combo if window is None else window.grid_combo, wall.grid.grid)
 
     @Slot(int)
     def _on_layout_chosen(self, index: int) -> None:
         layout = self.layouts.itemData(index)
-        if isinstance(layout, LayoutView):
-            self.apply_layout(layout.grid, layout.tiles)
-
-    def apply_layout(self, grid: int, codes: tuple[str | None, ...]) -> None:
-        """The layout's cameras on its tiles, each once; what was set aside is forgotten
-        (before the grid changes, or it would bring them back, and after, since the change
-        set the old wall's cameras aside)."""
-        self.set_aside.clear()
-        self.grid_combo.setCurrentIndex(GRID_SIZES.index(grid))
-        self.set_aside.clear()
-        by_code = {c.code: c.id for c in self.camera_list.cameras.values()}
-        placed: set[str] = set()
-        for index, code in enumerate(codes[:grid * grid]):
-            if code and code in by_code and code not in placed:
-                placed.add(code)
-                self.assign(index, by_code[code])
-            elif index < len(self.grid.tiles):
-                self._clear_tile(index)
+        if layout is not None:
+            self.keeper.choose(layout)
 
     @Slot()
     def _on_save_layout_clicked(self) -> None:
         name, ok = QInputDialog.getText(self, "Save layout", "Layout name")
-        if not ok or not name.strip():
-            return
-        codes = [t.camera.code if t.camera else None for t in self.grid.tiles]
-        self._session.perform(viewing.save_layout, name, self.grid.grid, codes, owner=self,
-                              on_done=lambda v: (self.message.show_ok(f"Saved {v.name}."),
-                                                 self._load_layouts()),
-                              on_error=lambda e: self.message.show_error(describe_error(e)))
+        if ok and name.strip():
+            self.keeper.save(name)
 
-    # -- detached window -------------------------------------------------------------------
+    # -- walls on other monitors -----------------------------------------------------------------
+    def console_screen(self) -> QScreen | None:
+        return self.window().screen()
+
+    @Slot()
+    def _fill_new_wall_menu(self) -> None:
+        """The monitors other than the console's, each with the wall it has, if any."""
+        self.new_wall_menu.clear()
+        taken = {w.screen().name() for w in self.monitor_walls}
+        others = [s for s in QGuiApplication.screens() if s is not self.console_screen()]
+        for screen in others:
+            g = screen.geometry()
+            action = self.new_wall_menu.addAction(
+                f"{screen.name()} ({g.width()}×{g.height()})"
+                + (" · has a wall" if screen.name() in taken else ""))
+            action.triggered.connect(lambda _c=False, s=screen: self.open_wall_on(s))
+        if not others:
+            self.new_wall_menu.addAction("No other monitor is connected").setEnabled(False)
+        self.new_wall_menu.addSeparator()
+        self.new_wall_menu.addAction("A window on this monitor").triggered.connect(
+            lambda: self.open_wall_on(None))
+
+    def open_wall_on(self, screen: QScreen | None, grid: int = 3) -> MonitorWallWindow:
+        """A wall of its own, full screen on `screen`; with none, a window on the console's
+        monitor (as a wall whose monitor is not connected opens)."""
+        used = {w.tiles.title for w in self.monitor_walls}
+        title = next(t for n in range(2, 99) if (t := f"wall {n}") not in used)
+        tiles = WallTiles(self, self._session, title, grid, parent=self)
+        self._connect_tiles(tiles)
+        name = screen.name() if screen is not None else "the console's monitor"
+        window = MonitorWallWindow(tiles, name, self.window())
+        fill_layouts(window.layouts, self.keeper.saved)
+        window.grid_chosen.connect(lambda n: self.resize_wall(tiles, n))
+        window.layout_chosen.connect(lambda saved: self.keeper.put_on(tiles, saved))
+        window.closed.connect(lambda: self._on_monitor_wall_closed(window))
+        self.monitor_walls.append(window)
+        show_on(window, screen)
+        return window
+
+    def _on_monitor_wall_closed(self, window: MonitorWallWindow) -> None:
+        """Its streams end (the large views of its cameras close with them); stalled ones
+        are joined with the console's at sign-out."""
+        if window not in self.monitor_walls:
+            return
+        self.monitor_walls.remove(window)
+        for grant in window.tiles.grants.values():
+            self.close_large_views(grant.camera.id)
+        for worker in window.tiles.stop():
+            worker.request_stop()
+            self.grid.retire(worker)
+        window.tiles.deleteLater()
+        window.deleteLater()
+
+    def close_monitor_walls(self) -> None:
+        for window in list(self.monitor_walls):
+            window.close()
+
+    # -- the console's wall detached -------------------------------------------------------------
     @Slot()
     def show_full_screen(self) -> None:
         """The wall alone, full screen, in its own window (F11 or Esc returns it)."""
+        self.detach_to(self.console_screen())
+
+    def detach_to(self, screen: QScreen | None) -> None:
+        """The console's wall full screen on `screen`, in its own window."""
         if self.detached is None:
             self.toggle_detached()
         assert self.detached is not None
-        self.detached.showFullScreen()
+        show_on(self.detached, screen)
 
     @Slot()
     def toggle_detached(self) -> None:
@@ -518,38 +477,23 @@ class VideoWallWidget(QWidget):
             window.deleteLater()
             self.detach_button.setText("Detach wall")
 
-    def donor_tiles(self) -> list[int]:
-        return [i for i, g in self.grants.items() if g.camera.category
-                is DeviceCategory.PRIVATE_DONOR]
-
     def shutdown(self) -> list[threading.Thread]:
-        """Every stream asked to stop; those still ending (a stalled read) are returned."""
+        """Every wall's streams asked to stop, every wall's window closed; those still
+        ending (a stalled read) are returned."""
         self._paint_timer.stop()
         self._report_timer.stop()
-        for timer in self._terms_timers.values():
-            timer.stop()
         for controller in self.ptz_controllers.values():
             controller.stop()
         views = list(self.large_views)
-        viewing = [worker for view in views if (worker := view.release()) is not None]
+        also = [worker for view in views if (worker := view.release()) is not None]
         for view in views:
             view.close()
+        for window in list(self.monitor_walls):
+            self.monitor_walls.remove(window)
+            also += window.tiles.stop()
+            window.close()
+            window.deleteLater()
         if self.detached is not None:
             self.toggle_detached()
-        return list(self.grid.shutdown(also=viewing))
-
-
-class DetachedWallWindow(QMainWindow):
-    """The wall on a second monitor; closing it brings the tiles back to the console. F11
-    turns full screen on and off; Esc leaves it."""
-
-    def __init__(self, wall: VideoWallWidget) -> None:
-        super().__init__(wall.window())
-        self._wall = wall
-        self.setWindowTitle("RTIC video wall")
-        toggle_full_screen_keys(self)
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        if self._wall.detached is self:
-            self._wall.toggle_detached()
-        super().closeEvent(event)
+        also += self.console_wall.stop()
+        return list(self.grid.shutdown(also=also))

@@ -333,8 +333,9 @@ def test_description_is_kept_verbatim_as_a_bound_value(db: Database, enrol, read
 def test_a_plate_read_more_often_than_the_answer_holds_gives_its_newest(
         db: Database, enrol) -> None:
     """A fleet vehicle's 5,400 reads, three at each minute: the newest 5,000 in order, cut
-    inside a minute's three; with a time span, the newest 5,000 within it (the floor that
-    spares PostgreSQL the older weeks is taken within the same span)."""
+    inside a minute's three; with a time span, the newest 5,000 within it, exact and
+    OCR-equivalent alike (the OCR search's floor, which spares PostgreSQL the older weeks,
+    is taken within the same span)."""
     rows = [PlateRead(source="csv", source_id=f"f{i}", plate="8FLT001", plate_raw="8FLT001",
                       state="CA", confidence=0.9, captured_at=NOW - timedelta(minutes=i // 3),
                       device_ref="ALPR-FLEET") for i in range(5400)]

@@ -9,6 +9,8 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -170,6 +172,27 @@ def test_serve_runs_headless_until_sigterm(sqlite_url: str, tmp_path: Path) -> N
     assert "Ingest service stopped" in out
 
 
+@contextmanager
+def _recording_service(db_url: str, tmp_path: Path, *more: str) -> Iterator[str]:
+    """`serve --record-dir` in a process of its own, yielding its first line; stopped with
+    SIGTERM afterwards, which it must answer by ending cleanly."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "rtic_console", "--database", db_url, "serve", "--listen",
+         "127.0.0.1:0", "--spool", str(tmp_path / "spool.sqlite3"), "--record-dir",
+         str(tmp_path / "recordings"), *more],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        yield proc.stdout.readline()  # type: ignore[union-attr]
+        time.sleep(1.0)
+        proc.send_signal(signal.SIGTERM)
+        _out, err = proc.communicate(timeout=20)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 0, err
+
+
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_serve_records_cameras_into_the_record_dir(db: Database, admin: Context, db_url: str,
                                                    tmp_path: Path) -> None:
@@ -177,21 +200,9 @@ def test_serve_records_cameras_into_the_record_dir(db: Database, admin: Context,
     with CameraSimulator(["agency"], size=(320, 180), fps=10) as sim:
         add_camera(db, admin, "CAM-SV-01", stream_url=sim.url("agency"),
                    recording_enabled=True)
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "rtic_console", "--database", db_url, "serve", "--listen",
-             "127.0.0.1:0", "--spool", str(tmp_path / "spool.sqlite3"), "--record-dir",
-             str(record_dir)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        try:
-            assert f"recording into {record_dir}" in proc.stdout.readline()  # type: ignore[union-attr]
+        with _recording_service(db_url, tmp_path) as first_line:
+            assert f"recording into {record_dir}" in first_line
             assert wait_for(lambda: any(record_dir.rglob("*.*")), 15), "nothing recorded"
-            time.sleep(1.0)
-            proc.send_signal(signal.SIGTERM)
-            _out, err = proc.communicate(timeout=20)
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
-    assert proc.returncode == 0, err
     with db.read() as session:
         segments = list(session.scalars(select(RecordingSegment)))
     assert segments, "the segment cut short by the stop is indexed"
@@ -208,14 +219,8 @@ def test_serve_stops_recording_on_a_nearly_full_disk_and_health_says_why(
     with CameraSimulator(["agency"], size=(320, 180), fps=10) as sim:
         add_camera(db, admin, "CAM-SV-02", stream_url=sim.url("agency"),
                    recording_enabled=True)
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "rtic_console", "--database", db_url, "serve", "--listen",
-             "127.0.0.1:0", "--spool", str(tmp_path / "spool.sqlite3"), "--record-dir",
-             str(record_dir), "--record-min-free", "999T"],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        try:
-            line = proc.stdout.readline()  # type: ignore[union-attr]
-            port = int(line.split("http://127.0.0.1:")[1].split("/")[0])
+        with _recording_service(db_url, tmp_path, "--record-min-free", "999T") as first_line:
+            port = int(first_line.split("http://127.0.0.1:")[1].split("/")[0])
 
             def health() -> dict:
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
@@ -226,14 +231,6 @@ def test_serve_stops_recording_on_a_nearly_full_disk_and_health_says_why(
                     conn.close()
 
             seen = wait_for(lambda: (h := health()).get("recording", {}).get("disk") and h, 15)
-            time.sleep(1.0)
-            proc.send_signal(signal.SIGTERM)
-            _out, err = proc.communicate(timeout=20)
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
-    assert proc.returncode == 0, err
     assert seen["status"] == "degraded"
     assert seen["recording"]["cameras"] == []
     assert any("recording there stopped" in p for p in seen["problems"])

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -49,6 +50,22 @@ def _supervisor(db: Database, folder: Path, min_free: int) -> RecordingSuperviso
                                min_free=min_free)
 
 
+@contextmanager
+def _running(supervisor: RecordingSupervisor) -> Iterator[RecordingSupervisor]:
+    """Started, its first look at the cameras taken; stopped afterwards."""
+    try:
+        supervisor.start()
+        assert supervisor.reconciled.wait(10)
+        yield supervisor
+    finally:
+        supervisor.stop()
+
+
+def _nearly_full(tmp_path: Path) -> int:
+    """A floor 10 GiB above what the disk really has free now."""
+    return shutil.disk_usage(tmp_path).free + 10 * GIB
+
+
 @pytest.mark.policy("F.5")
 def test_under_the_floor_recording_stops_with_one_alert_each_and_the_audit_event(
         db: Database, admin: Context, tmp_path: Path) -> None:
@@ -56,11 +73,8 @@ def test_under_the_floor_recording_stops_with_one_alert_each_and_the_audit_event
     add_camera(db, admin, "CAM-DSK-01", recording_enabled=True,
                stream_url="rtsp://127.0.0.1:9/none")
     folder = tmp_path / "recordings"
-    floor = shutil.disk_usage(tmp_path).free + 10 * GIB
-    supervisor = _supervisor(db, folder, floor)
-    try:
-        supervisor.start()
-        assert supervisor.reconciled.wait(10)
+    floor = _nearly_full(tmp_path)
+    with _running(_supervisor(db, folder, floor)) as supervisor:
         assert supervisor.recording == [], "no camera is recorded on a nearly full disk"
         low = supervisor.disk_low
         assert low is not None and low.floor == floor
@@ -68,8 +82,6 @@ def test_under_the_floor_recording_stops_with_one_alert_each_and_the_audit_event
         assert section["disk"] and section["disk"]["floor_bytes"] == floor
         assert any("recording there stopped" in p for p in problems)
         time.sleep(1.2)  # two more looks at the disk: still one stop, one alert each
-    finally:
-        supervisor.stop()
     (stop,) = _events(db, STOP)
     assert stop.actor_badge is None and stop.object_id == WORKSTATION
     details = stop.details
@@ -86,29 +98,17 @@ def test_a_service_started_again_with_room_records_and_writes_the_resumption(
     add_camera(db, admin, "CAM-DSK-02", recording_enabled=True,
                stream_url="rtsp://127.0.0.1:9/none")
     folder = tmp_path / "recordings"
-    low = _supervisor(db, folder, shutil.disk_usage(tmp_path).free + 10 * GIB)
-    try:
-        low.start()
-        assert low.reconciled.wait(10) and low.recording == []
-    finally:
-        low.stop()
-    again = _supervisor(db, folder, min_free=GIB // 2)  # freed, and started again
-    try:
-        again.start()
+    with _running(_supervisor(db, folder, _nearly_full(tmp_path))) as low:
+        assert low.recording == []
+    with _running(_supervisor(db, folder, GIB // 2)) as again:  # freed, and started again
         assert _wait(lambda: again.recording == ["CAM-DSK-02"])
         assert again.disk_low is None and again.health()[1] == []
-    finally:
-        again.stop()
     (resumed,) = _events(db, RESUME)
     assert resumed.object_id == WORKSTATION
     (restarted,) = [e for e in _events(db, STOP)]
     assert restarted.seq < resumed.seq
     # A second restart still stopped (its alerts not acknowledged) alerts no one again.
-    third = _supervisor(db, folder, shutil.disk_usage(tmp_path).free + 10 * GIB)
-    try:
-        third.start()
-        assert third.reconciled.wait(10) and third.recording == []
-    finally:
-        third.stop()
+    with _running(_supervisor(db, folder, _nearly_full(tmp_path))) as third:
+        assert third.recording == []
     assert len(_events(db, STOP)) == 2
     assert len(_alerts(db)) == 2, "the open alerts stand; no new ones"

@@ -24,7 +24,7 @@ from rtic_console.ui.admin.roster_model import roles_text
 from rtic_console.ui.console_session import ConsoleSession
 from rtic_console.ui.display_preferences import DisplayPreferences
 from rtic_console.ui.theme import TEXT_PT_RANGE, THEME_TITLES, Theme
-from rtic_console.ui.widgets import MessageLine, describe_error
+from rtic_console.ui.widgets import MessageLine, describe_error, plain_label
 
 WARN_DAYS = 30
 
@@ -42,7 +42,7 @@ class AccountWidget(QWidget):
     def __init__(self, session: ConsoleSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._session = session
-        self.name = QLabel()
+        self.name = plain_label()
         self.roles = QLabel()
         self.division = QLabel()
         self.clets = QLabel()

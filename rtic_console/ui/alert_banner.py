@@ -11,7 +11,7 @@ from rtic_console.services import alerts
 from rtic_console.services.alerts import AlertView
 from rtic_console.store.change_bus import Change, ChangeEvent
 from rtic_console.ui.console_session import ConsoleSession
-from rtic_console.ui.widgets import describe_error
+from rtic_console.ui.widgets import describe_error, plain_label
 
 RELOAD_ON = frozenset({Change.ALERT, Change.ROSTER, Change.RESYNC})
 
@@ -30,7 +30,7 @@ class AlertBanner(QFrame):
         # One load at a time per banner; a burst of alerts costs one query.
         self._key = f"alerts.open:{id(self)}"
         self.setObjectName("alertBanner")
-        self.text = QLabel()
+        self.text = plain_label()
         self.text.setObjectName("alertText")
         self.text.setTextFormat(Qt.TextFormat.PlainText)  # bodies quote what people typed
         self.text.setWordWrap(True)

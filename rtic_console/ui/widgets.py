@@ -49,6 +49,8 @@ class MessageLine(QLabel):
         super().__init__(parent)
         self.setWordWrap(True)
         self.setObjectName("messageLine")
+        # Messages quote what people typed and devices sent: never read as markup.
+        self.setTextFormat(Qt.TextFormat.PlainText)
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         policy = self.sizePolicy()
         policy.setRetainSizeWhenHidden(True)
@@ -96,10 +98,17 @@ class MessageLine(QLabel):
                 button.toggled.connect(self.clear_message)
 
 
+def plain_label(text: str = "") -> QLabel:
+    """A label whose text is shown as typed: names, reasons and device answers in it must
+    not be read as markup (Qt's default guesses, and renders a leading tag)."""
+    label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    return label
+
+
 def value_label() -> QLabel:
     """A detail value as plain text: readers and feeds supply it, so it must not format."""
-    label = QLabel()
-    label.setTextFormat(Qt.TextFormat.PlainText)
+    label = plain_label()
     label.setWordWrap(True)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return label

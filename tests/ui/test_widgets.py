@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from rtic_console.domain.search_rules import SearchRuleError, purpose_of
 from rtic_console.services.context import Refused
 from rtic_console.ui.detail_pane import DetailPane
 from rtic_console.ui.hits.hit_detail_panel import HitDetailPanel
 from rtic_console.ui.map.detection_panel import DetectionPanel
-from rtic_console.ui.widgets import MessageLine, describe_error, value_label
+from rtic_console.ui.widgets import MessageLine, describe_error, plain_label, value_label
 
 
 def test_detail_values_are_plain_text(qtbot) -> None:
@@ -20,6 +27,21 @@ def test_detail_values_are_plain_text(qtbot) -> None:
     label.setText("<b>red</b> <img src='file:///etc/passwd'>")
     assert label.textFormat() is Qt.TextFormat.PlainText
     assert label.text().startswith("<b>red</b>")
+
+
+def test_messages_and_named_labels_show_markup_as_typed(qtbot) -> None:
+    """A layout saved as "Night <b>shift</b>" was announced with "shift" in bold: the
+    message line and the labels that quote names, reasons and device answers are plain,
+    so the tags take their room as characters."""
+    message, label = MessageLine(), plain_label()
+    rich = QLabel("<b>shift</b>")
+    for widget in (message, label, rich):
+        qtbot.addWidget(widget)
+    message.show_ok("<b>shift</b>")
+    label.setText("<b>shift</b>")
+    for shown in (message, label):
+        assert shown.textFormat() is Qt.TextFormat.PlainText
+        assert shown.sizeHint().width() > rich.sizeHint().width()
 
 
 def test_hit_and_read_panels_show_reader_text_plainly(qtbot) -> None:

@@ -41,7 +41,7 @@ from rtic_console.ui.table_model import (
     select_where,
     selected_row,
 )
-from rtic_console.ui.widgets import MessageLine, describe_error
+from rtic_console.ui.widgets import MessageLine, describe_error, plain_label
 
 STATE_COLORS = {ServiceState.IN_SERVICE: "#15803d", ServiceState.OUT_OF_SERVICE: "#b45309",
                 ServiceState.DAMAGED: "#b91c1c"}
@@ -130,7 +130,7 @@ class DevicesWidget(QWidget):
         self.reports_table.setObjectName("deviceReportsTable")
         self.reports_table.setModel(self.reports)
         configure_table(self.reports_table)
-        self.reports_title = QLabel("Damage reports of the selected device")
+        self.reports_title = plain_label("Damage reports of the selected device")
         self.reports_title.setObjectName("footnote")
         lower = QWidget()
         lower_layout = QVBoxLayout(lower)

@@ -17,7 +17,6 @@ from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
-    QLabel,
     QLineEdit,
     QPushButton,
     QTableView,
@@ -38,7 +37,7 @@ from rtic_console.ui.table_model import (
     selected_row,
 )
 from rtic_console.ui.theme import Tone, current_colors
-from rtic_console.ui.widgets import MessageLine, describe_error
+from rtic_console.ui.widgets import MessageLine, describe_error, plain_label
 
 COLUMNS = ("Agreement", "Donor", "Cameras", "Status", "Effective", "Expires", "Workstations")
 STATUS_COL = 3
@@ -118,7 +117,7 @@ class DonorsWidget(QWidget):
         self.filter_edit.setPlaceholderText("Filter by agreement, donor, camera or status")
         self.filter_edit.setClearButtonEnabled(True)
         self.filter_edit.textChanged.connect(self.proxy.setFilterFixedString)
-        self.expiring = QLabel()
+        self.expiring = plain_label()
         self.expiring.setObjectName("expiringSummary")
         self.expiring.hide()
 

@@ -4,9 +4,10 @@ referrals to division commanders, close it and print its report."""
 from __future__ import annotations
 
 from datetime import datetime
+from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -70,6 +71,7 @@ class InspectionsWidget(QWidget):
         self.open_button.setVisible(manage)
         self.close_button.setVisible(manage)
         self.summary = QLabel()
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
         self.summary.setWordWrap(True)
         self.summary.setObjectName("inspectionSummary")
 
@@ -243,8 +245,9 @@ class InspectionsWidget(QWidget):
         orphans = (f" {view.referrals_without_commander} referral(s) have NO division "
                    f"commander: {who} in the Roster area." if view.referrals_without_commander
                    else "")
-        self.summary.setText(
-            f"<b>{view.quarter}</b>: {state}. {view.devices_checked} of {view.devices} devices "
+        self.summary.setText(  # rich text: every value from people or the database escaped
+            f"<b>{escape(view.quarter)}</b>: {escape(state)}. {view.devices_checked} of "
+            f"{view.devices} devices "
             f"checked; {view.searches} searches, {view.reviewed} "
             f"reviewed, <b>{view.unreviewed} unreviewed</b>, {view.out_of_compliance} out of "
             f"compliance; {view.referrals} referrals ({view.referrals_open} awaiting an "

@@ -25,7 +25,7 @@ from rtic_console.feeds.onvif_client import OnvifAddress, OnvifCameraInfo, Onvif
 from rtic_console.feeds.onvif_workflows import READ_TIMEOUT_S, read_onvif_camera
 from rtic_console.services.onvif_cameras import OnvifSettings, OnvifView
 from rtic_console.ui.console_session import ConsoleSession
-from rtic_console.ui.widgets import MessageLine, describe_error
+from rtic_console.ui.widgets import MessageLine, describe_error, plain_label
 
 
 def with_credentials(uri: str, user: str, password: str) -> str:
@@ -58,7 +58,7 @@ class OnvifSection(QGroupBox):
         self.read_button = QPushButton("Read camera")
         self.read_button.setAutoDefault(False)
         self.read_button.clicked.connect(self._on_read_clicked)
-        self.device = QLabel("")
+        self.device = plain_label()
         self.device.setWordWrap(True)
         self.profile = QComboBox()
         self.profile.setEnabled(False)

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QInputDialog,
-    QLabel,
     QPushButton,
     QWidget,
 )
@@ -34,7 +33,7 @@ from rtic_console.services import ptz
 from rtic_console.services.ptz import PtzTarget
 from rtic_console.ui.console_session import ConsoleSession
 from rtic_console.ui.wall.large_view import LargeViewDialog
-from rtic_console.ui.widgets import describe_error
+from rtic_console.ui.widgets import describe_error, plain_label
 
 KEY_SPEED = 0.5
 WHEEL_STEP = 0.1
@@ -157,7 +156,7 @@ def offer_ptz(session: ConsoleSession, view: LargeViewDialog, camera_id: int,
         panel.watch(view.tile, view)
 
     def failed(error: BaseException) -> None:
-        note = QLabel(f"PTZ unavailable: {describe_error(error)}")
+        note = plain_label(f"PTZ unavailable: {describe_error(error)}")
         note.setObjectName("footnote")
         view.add_controls(note)
 
@@ -206,7 +205,7 @@ class PtzPanel(QWidget):
         self.save_preset_button.clicked.connect(self._on_save_preset_clicked)
         self.save_preset_button.setVisible(controller.target.may_set_presets)
         layout.addWidget(self.save_preset_button)
-        self.status = QLabel()
+        self.status = plain_label()
         self.status.setObjectName("footnote")
         layout.addWidget(self.status, 1)
         controller.moved.connect(self._on_moved)

@@ -46,7 +46,7 @@ from rtic_console.ui.wall.wall_windows import (
     grid_combo,
     show_grid,
 )
-from rtic_console.ui.widgets import MessageLine, describe_error
+from rtic_console.ui.widgets import MessageLine, describe_error, plain_label
 
 PAINT_INTERVAL_MS = 40  # 25 Hz: above the streams' 15 fps, so no frame waits long
 REPORT_INTERVAL_MS = 1000  # how often the workers' states are looked at (reports are rarer)
@@ -68,7 +68,7 @@ class VideoWallWidget(QWidget):
 
         self.camera_list = CameraListWidget()
         self.camera_list.camera_activated.connect(self.open_camera)
-        self.purpose_label = QLabel("No purpose stated: cameras stay closed (F.2).")
+        self.purpose_label = plain_label("No purpose stated: cameras stay closed (F.2).")
         self.purpose_label.setObjectName("wallPurpose")
         self.purpose_label.setWordWrap(True)  # wraps rather than widen the bar past the screen
         self.purpose_button = QPushButton("State purpose…")

@@ -36,7 +36,7 @@ from rtic_console.store.audit_log import append_event
 from rtic_console.store.change_bus import Change, publish
 from rtic_console.store.models import CameraSettings, Device
 
-URL_SCHEMES = ("rtsp", "rtsps", "http", "https", "file")
+URL_SCHEMES = ("rtsp", "rtsps", "http", "https")  # cameras on the network, never a local file
 _CODE = re.compile(r"[A-Z0-9][A-Z0-9_-]{0,39}")
 DONOR = DeviceCategory.PRIVATE_DONOR.value
 
@@ -161,7 +161,7 @@ def camera_of(session: Session, camera: int | str) -> Device:
 
 
 def check_url(url: str | None, label: str, required: bool = True) -> str | None:
-    """Accepts only what the capture backend opens: rtsp(s), http(s) and file URLs."""
+    """Accepts a camera's stream on the network only: rtsp(s) and http(s)."""
     url = (url or "").strip()
     if not url:
         if required:
@@ -172,9 +172,7 @@ def check_url(url: str | None, label: str, required: bool = True) -> str | None:
     parts = urlsplit(url)
     if parts.scheme.lower() not in URL_SCHEMES:
         raise InputRejected(f"{label} must start with {', '.join(s + '://' for s in URL_SCHEMES)}")
-    if parts.scheme.lower() == "file" and not parts.path:
-        raise InputRejected(f"{label} names no file")
-    if parts.scheme.lower() != "file" and not parts.hostname:
+    if not parts.hostname:
         raise InputRejected(f"{label} names no host")
     return url
 

@@ -64,6 +64,9 @@ def test_a_stream_check_sets_the_status_of_the_cameras_at_that_address(
 BAD_CAMERAS = [
     ({"category": "neighbour"}, "agency, city, city_traffic, private_donor", "F.1"),
     ({"stream_url": "ftp://10.1.2.3/cam"}, "must start with rtsp://", None),
+    # A camera is a device on the network: a local file is not one, and its path would let
+    # the console open any file the workstation can read (/etc/passwd in a trial).
+    ({"stream_url": "file:///etc/passwd"}, "must start with rtsp://", None),
     ({"stream_url": "http:///nohost"}, "names no host", None),
     ({"stream_url": ""}, "stream URL is required", None),
     ({"substream_url": "rtsp://a b"}, "no spaces", None),
@@ -84,7 +87,7 @@ def test_bad_camera_input_is_rejected_and_good_urls_accepted(db: Database,
             db, admin, code, **fields), action="camera.add", clause=clause, match=message,
             error=InputRejected)
         assert event.details.get("clause") == clause
-    add_camera(db, admin, "CAM-F", stream_url="file:///srv/video/demo.avi")
+    add_camera(db, admin, "CAM-F", stream_url="rtsps://cam.example:322/main")
     add_camera(db, admin, "CAM-H", stream_url="https://cam.example/stream.mjpg",
                substream_url="http://cam.example/sub.mjpg")
     assert len(query(db, admin, cameras.list_cameras)) == 2

@@ -21,7 +21,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     ack = cmds.add_parser("ack", help="acknowledge an alert for everyone who holds its role; "
                                       "audited")
     ack.add_argument("alert_id", type=int)
-    ack.add_argument("--note", default="")
+    ack.add_argument("--note", required=True, help="what you are doing about it")
     ack.set_defaults(handler=_ack)
 
 

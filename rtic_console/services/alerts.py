@@ -70,7 +70,7 @@ def open_alerts(session: Session, ctx: Context) -> list[AlertView]:
 
 
 @service_action("alert.acknowledge")
-def acknowledge_alert(session: Session, ctx: Context, alert_id: int, note: str = "") -> AlertView:
+def acknowledge_alert(session: Session, ctx: Context, alert_id: int, note: str) -> AlertView:
     """One holder of the role acknowledges it for all of them: it leaves every console."""
     person = authorize(session, ctx, Permission.USE_CONSOLE, action="alert.acknowledge",
                        object_type="alert", object_id=alert_id)
@@ -90,12 +90,14 @@ def acknowledge_alert(session: Session, ctx: Context, alert_id: int, note: str =
         text = clean_line(note, "note", MAX_NOTE)
     except TextRuleError as exc:
         raise InputRejected(str(exc)) from None
+    if not text:  # it leaves every console: the others must be able to read what was done
+        raise InputRejected("say what you are doing about the alert: the note is required")
     row.acknowledged_by_badge, row.acknowledged_at = ctx.actor.badge, ctx.now()
-    row.ack_note = text or None
+    row.ack_note = text
     session.flush()
     append_event(session, actor_badge=ctx.actor.badge, workstation=ctx.workstation,
                  action="alert.acknowledge", object_type="alert", object_id=alert_id,
-                 reason=text or None, details={"kind": row.kind, "title": row.title,
+                 reason=text, details={"kind": row.kind, "title": row.title,
                                                "subject_type": row.subject_type,
                                                "subject_id": row.subject_id})
     publish(session, Change.ALERT, (row.id,))

@@ -14,7 +14,7 @@ from rtic_console.domain.roles import Role
 from rtic_console.services import hits as hit_service
 from rtic_console.services import hotlists
 from rtic_console.services.alerts import acknowledge_alert, open_alerts
-from rtic_console.services.context import Context
+from rtic_console.services.context import Context, InputRejected
 from rtic_console.services.device_reports import clear_device, device_reports, report_device
 from rtic_console.services.devices import DeviceUpdate, list_devices, update_device
 from rtic_console.services.hotlists import HotPlateInput
@@ -53,6 +53,10 @@ def test_anyone_reports_and_every_administrator_is_alerted_until_one_acknowledge
     assert query(db, officer, open_alerts) == []
     assert_refused(db, lambda: perform(db, officer, acknowledge_alert, report.alert_id, ""),
                    action="alert.acknowledge", clause="A.2")
+    assert_refused(db, lambda: perform(db, second_admin, acknowledge_alert, report.alert_id,
+                                       "  "), action="alert.acknowledge",
+                   match="the note is required", error=InputRejected)
+    assert query(db, admin, open_alerts), "an acknowledgement with no note leaves it open"
     done = perform(db, second_admin, acknowledge_alert, report.alert_id, "crew sent")
     assert (done.acknowledged_by_badge, done.ack_note) == ("1002", "crew sent")
     assert query(db, admin, open_alerts) == []

@@ -34,7 +34,7 @@ from rtic_console.cli import (
 )
 from rtic_console.cli.session import CliRefusal, CliSession
 from rtic_console.config import SettingsError, load_settings
-from rtic_console.services.context import InputRejected, Refused
+from rtic_console.services.context import InputRejected, Refused, refusal_text
 from rtic_console.store.database import DatabaseUnavailable, DatabaseUrlError
 from rtic_console.store.db_roles import SchemaOwnerRequired
 from rtic_console.store.migrations import SchemaBehind
@@ -105,7 +105,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _one_line(exc: BaseException) -> str:
-    return " ".join(str(exc).split()) or type(exc).__name__
+    text = refusal_text(exc) if isinstance(exc, Refused | InputRejected) else str(exc)
+    return " ".join(text.split()) or type(exc).__name__
 
 
 if __name__ == "__main__":

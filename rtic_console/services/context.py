@@ -91,6 +91,16 @@ class Refused(Exception):
         self.details = dict(details or {})
 
 
+def refusal_text(error: Refused | InputRejected) -> str:
+    """The message, with the rule it cites when the message does not name it already: a
+    person refused is told under which clause, at the console and at the terminal."""
+    text = str(error)
+    clause = getattr(error, "clause", None)
+    if not clause or f"({clause}" in text or f"{clause})" in text or f" {clause} " in text:
+        return text
+    return f"{text.rstrip()} (GO 525.08 {clause})"
+
+
 class InputRejected(ValueError):
     """Input that cannot be stored; nothing was written. The message names the field.
 

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rtic_console.services.context import InputRejected, Refused
+from rtic_console.services.context import InputRejected, Refused, refusal_text
 from rtic_console.store.database import DatabaseUnavailable
 
 # A success is read in a glance; it then goes, so it never stands beside the next action.
@@ -32,8 +32,10 @@ def sentence(text: str) -> str:
 
 def describe_error(error: BaseException) -> str:
     """Words for the person at the console; unexpected errors are logged by the runner."""
-    if isinstance(error, Refused | InputRejected | DatabaseUnavailable):
-        return str(error)  # MessageLine starts what it shows with a capital
+    if isinstance(error, Refused | InputRejected):
+        return refusal_text(error)  # MessageLine starts what it shows with a capital
+    if isinstance(error, DatabaseUnavailable):
+        return str(error)
     return f"Something went wrong ({type(error).__name__}); nothing was saved. See the log."
 
 

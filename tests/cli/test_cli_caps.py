@@ -47,6 +47,7 @@ def test_caps_set_refused_for_it_staff_and_for_a_wrong_size(db: Database, admin:
                                                           as_person: Run, enrol) -> None:
     enrol("7401", "it_staff")
     assert_refused(db, refused_by_cli(as_person, "7401", "caps", "set", "store", "20T"),
-                   action="recording.cap.set", error=CliRefused, signed_in=True)
+                   action="recording.cap.set", error=CliRefused, signed_in=True,
+                   match=r"may do this\. \(GO 525\.08 A\.2\)$")  # the terminal names the rule
     assert_refused(db, refused_by_cli(as_person, "1001", "caps", "set", "store", "20 parsecs"),
                    action="recording.cap.set", error=CliRefused, signed_in=True)

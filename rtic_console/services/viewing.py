@@ -120,6 +120,19 @@ def _grant(session: Session, device: Device, ctx: Context, now: datetime) -> Til
 
 
 @service_action(VIEW)
+def check_purpose(session: Session, ctx: Context, purpose: str | None,
+                  reference: str | None = None) -> ViewingPurpose:
+    """The wall's purpose before a camera opens, so its bar never names one the service
+    refuses: a commander-approved request must be approved and in its window now (F.2.e).
+    Writes nothing; a refusal is audited."""
+    authorize(session, ctx, Permission.VIEW_CAMERAS, action=VIEW, object_type="wall")
+    chosen = purpose_of(purpose, reference)
+    if chosen is ViewingPurpose.COMMANDER_APPROVED_REQUEST:
+        approved_window(session, ctx, reference, VIEW)
+    return chosen
+
+
+@service_action(VIEW)
 def open_wall(session: Session, ctx: Context, camera_ids: Sequence[int], purpose: str | None,
               reference: str | None = None) -> WallGrant:
     """One audit event per camera: `pscn.view` with the purpose, or `pscn.view.refused` with

@@ -42,8 +42,14 @@ def test_the_wall_accepts_an_approved_request_only_from_its_requester(
     assert_refused(db, lambda: perform(db, people["asker"], viewing.open_wall, [camera.id],
                                        "commander_approved_request", asked.reference),
                    action="pscn.view", clause="F.2.e", match="is pending")
+    # The wall asks before it takes the purpose, so its bar never names a refused one.
+    assert_refused(db, lambda: query(db, people["asker"], viewing.check_purpose,
+                                     "commander_approved_request", asked.reference),
+                   action="pscn.view", clause="F.2.e", match="is pending")
     perform(db, people["commander"], decide_viewing, asked.id, True, "For the march only",
             hours(4))
+    assert query(db, people["asker"], viewing.check_purpose, "commander_approved_request",
+                 asked.reference) is viewing.ViewingPurpose.COMMANDER_APPROVED_REQUEST
     grant = perform(db, people["asker"], viewing.open_wall, [camera.id],
                     "commander_approved_request", asked.reference)
     assert grant.reference == asked.reference and grant.tiles[0].until is not None

@@ -336,11 +336,16 @@ def test_a_commander_approved_request_opens_the_wall_for_its_window(
         widget.ask_commander("Follow the march route downtown for crowd safety")
         qtbot.waitUntil(lambda: "Asked as VR-1" in widget.message.text(), timeout=5000)
         widget.set_purpose("commander_approved_request", "VR-1")
-        widget.assign(0, cam)
         qtbot.waitUntil(lambda: "pending" in widget.message.text(), timeout=5000)
-        assert widget.grid.tiles[0].camera is None
+        assert widget.purpose is None, "a purpose refused is not taken"
+        assert widget.purpose_label.text().startswith("No purpose stated")
+        widget.assign(0, cam)
+        assert "State why" in widget.message.text() and widget.grid.tiles[0].camera is None
         perform(db, commander, decide_viewing, 1, True, "For the march",
                 datetime.now(UTC) + timedelta(hours=2))
+        widget.set_purpose("commander_approved_request", "VR-1")
+        qtbot.waitUntil(lambda: widget.purpose == "commander_approved_request", timeout=5000)
+        assert widget.purpose_label.text().endswith("ref VR-1")
         widget.assign(0, cam)
         qtbot.waitUntil(lambda: _live(widget.grid.tiles[0]), timeout=10000)
     finally:

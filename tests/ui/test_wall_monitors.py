@@ -173,7 +173,7 @@ def test_the_wall_fits_beside_the_navigation_on_a_1440_pixel_screen(
     widget = window.areas["wall"]
     assert isinstance(widget, VideoWallWidget)
     try:
-        widget.set_purpose("commander_approved_request", "VR-2026-0042 march downtown")
+        widget.set_purpose("monitoring_event", "VR-2026-0042 march downtown, crowd safety")
         qtbot.wait(50)
         window.grab().save("/tmp/wall_1440.png")
         assert widget.minimumSizeHint().width() <= widget.width()

@@ -224,11 +224,21 @@ class VideoWallWidget(QWidget):
             on_error=lambda e: self.message.show_error(describe_error(e)))
 
     def set_purpose(self, purpose: str | None, reference: str = "") -> None:
+        """Taken once it holds: a commander-approved request is asked of the service first
+        (F.2.e), and one refused leaves the purpose as it was, saying why."""
         try:
             chosen = viewing.purpose_of(purpose, reference)
         except Exception as exc:
             self.message.show_error(describe_error(exc))
             return
+        if chosen is ViewingPurpose.COMMANDER_APPROVED_REQUEST:
+            self._session.query(viewing.check_purpose, chosen.value, reference, owner=self,
+                                on_done=lambda _p: self._take_purpose(chosen, reference),
+                                on_error=lambda e: self.message.show_error(describe_error(e)))
+            return
+        self._take_purpose(chosen, reference)
+
+    def _take_purpose(self, chosen: ViewingPurpose, reference: str) -> None:
         self.purpose, self.reference = chosen.value, reference.strip()
         ref = f" · ref {self.reference}" if self.reference else ""
         self.purpose_label.setText(f"Purpose: {PURPOSE_TITLES[chosen]}{ref}")

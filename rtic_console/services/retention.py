@@ -20,7 +20,7 @@ from rtic_console.domain.retention import (
 )
 from rtic_console.domain.roles import Permission
 from rtic_console.services.auth import authorize
-from rtic_console.services.context import Context, Refused, service_action
+from rtic_console.services.context import Context, InputRejected, Refused, service_action
 from rtic_console.store.audit_log import append_event
 from rtic_console.store.change_bus import Change, publish
 from rtic_console.store.models import (
@@ -90,6 +90,9 @@ def set_retention(session: Session, ctx: Context, kind: str, days: int) -> Reten
                       object_id=str(kind)[:40], details={"days": str(days)[:12]}) from None
     row = session.get(RetentionSetting, chosen.value, with_for_update=True)
     previous = row.days if row else DEFAULT_DAYS
+    if row is not None and row.days == days:  # not recorded as a change: nothing changed
+        raise InputRejected(f"{KIND_TITLES[chosen]} are kept {days} days already; nothing "
+                            "was changed")
     if row is None:
         row = RetentionSetting(kind=chosen.value)
         session.add(row)

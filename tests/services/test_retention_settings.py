@@ -33,6 +33,10 @@ def test_set_and_read_back_on_every_console(db: Database, admin: Context, db_url
         (event, _) = list_events(session, AuditFilter(action="retention.set"))
     assert event.details == {"kind": "recordings", "days": 90, "previous": DEFAULT_DAYS}
     assert event.actor_badge == "1001"
+    # The same value again is not a change of the record (a trial's 80 was refused by the
+    # field, which then sent the 730 it still held).
+    assert_refused(db, lambda: perform(db, admin, retention.set_retention, "detections", 365),
+                   action="retention.set", match="365 days already; nothing was changed")
 
 
 @pytest.mark.policy("C.1")

@@ -90,8 +90,11 @@ class RetentionWidget(QWidget):
         for row, kind in enumerate(RetentionKind, start=1):
             self.titles[kind] = QLabel(kind.value)
             spin = QSpinBox()
-            spin.setRange(MIN_DAYS, MAX_DAYS)
+            # Any number can be typed, so one out of bounds is refused with the rule (C.1)
+            # rather than quietly left at the value before.
+            spin.setRange(0, 99_999)
             spin.setSuffix(" days")
+            spin.setToolTip(f"{MIN_DAYS} to {MAX_DAYS} days (C.1)")
             spin.setEnabled(self._may_manage)
             button = QPushButton("Set")
             button.setEnabled(self._may_manage)

@@ -59,8 +59,11 @@ class HotPlateDialog(SavingDialog):
         self.record = QLineEdit()
         self.record.setMaxLength(40)
         self.hours = QDoubleSpinBox()
-        self.hours.setRange(0.5, 24.0)
+        # Any number can be typed, so 48 is refused with the rule (E.2) rather than kept
+        # as the 4 the field would otherwise take of it.
+        self.hours.setRange(0.0, 9_999.0)
         self.hours.setValue(24.0)
+        self.hours.setToolTip("At most 24 hours after entry (E.2)")
         self.hours.setSuffix(" hours")
         self.narrative = QPlainTextEdit()
         self.narrative.setFixedHeight(64)

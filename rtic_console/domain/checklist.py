@@ -39,7 +39,7 @@ class Step(IntEnum):
 
 
 STEP_TITLES = {
-    Step.CALL_FOR_SERVICE: "Enter the call for service (CAD incident number)",
+    Step.CALL_FOR_SERVICE: "Enter the call for service (CAD incident number and type code)",
     Step.RECORD_CHECKS: "Verify the plate with CLETS and NCIC; attach the results",
     Step.VEHICLE_AND_DIRECTION: "Obtain the vehicle description and direction of travel",
     Step.BROADCAST: "Complete the broadcast",
@@ -69,6 +69,10 @@ def compass_point(degrees: float | None) -> str | None:
     return COMPASS_POINTS[round(degrees / 45) % 8]
 
 _CAD = re.compile(r"[A-Z0-9][A-Z0-9\-]{3,23}")
+# A CAD incident type code of General Order 500.02 (10851, 459, TS, 5150-A): letters and
+# digits, with hyphens, dots or slashes between them.
+_TYPE_CODE = re.compile(r"[A-Z0-9]+(?:[\-./][A-Z0-9]+)*")
+MAX_TYPE_CODE = 12
 MAX_RESULT_TEXT = 20_000
 MAX_ATTACHMENT = 2 * 1024 * 1024
 # A closing reason says what the dispatcher found ("photo shows 7A8C123, not the listed
@@ -127,7 +131,11 @@ def clean_step(item: StepInput, previous_at: datetime, now: datetime) -> dict[st
         if not _CAD.fullmatch(cad):
             raise ChecklistError(f"CAD incident number {cad!r} is not valid: 4 to 24 letters, "
                                  "digits or hyphens")
-        return {"cad_number": cad}
+        code = _text(d, "incident_type", "incident type code", MAX_TYPE_CODE).upper()
+        if not _TYPE_CODE.fullmatch(code):
+            raise ChecklistError(f"incident type code {code!r} is not valid: letters and "
+                                 "digits as General Order 500.02 lists them, such as 10851")
+        return {"cad_number": cad, "incident_type": code}
     if item.step is Step.RECORD_CHECKS:
         clets = _text(d, "clets_result", "CLETS result", MAX_RESULT_TEXT, required=False)
         ncic = _text(d, "ncic_result", "NCIC result", MAX_RESULT_TEXT, required=False)

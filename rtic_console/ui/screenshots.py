@@ -393,7 +393,8 @@ def render_all(out: Path) -> list[Path]:
         first_hit = next(h for h in perform(db, ctx, hit_service.list_hits) if h.sightings)
         perform(db, ctx, hit_service.claim_hit, first_hit.id)
         perform(db, ctx, hit_service.record_step, first_hit.id,
-                StepInput(Step.CALL_FOR_SERVICE, {"cad_number": "26-118812"}))
+                StepInput(Step.CALL_FOR_SERVICE, {"cad_number": "26-118812",
+                                                  "incident_type": "10851"}))
         close_and_escalate(db, ctx, settings.workstation)
         queue = dispatcher.areas["hits"]
         dispatcher.show_area("hits")

@@ -68,7 +68,8 @@ def test_claim_then_close_by_the_rules(db: Database, as_person, enrol, hit_id: i
     assert_refused(db, refused_by_cli(as_person, "5202", *close, GONE),
                    action="hits.close", clause="D.5.b", error=CliRefused, signed_in=True,
                    match="claimed by 5201; only they")
-    for item in (StepInput(Step.CALL_FOR_SERVICE, {"cad_number": "26-118812"}),
+    for item in (StepInput(Step.CALL_FOR_SERVICE, {"cad_number": "26-118812",
+                                                   "incident_type": "10851"}),
                  StepInput(Step.RECORD_CHECKS, {"clets_result": "SVS: RECOVERED",
                                                 "ncic_result": "NIC V1 CLEARED",
                                                 "outcome": "no_longer_wanted"})):

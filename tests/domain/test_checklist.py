@@ -60,8 +60,14 @@ def test_confirm_needs_the_claim_all_four_steps_and_still_wanted() -> None:
 
 
 @pytest.mark.parametrize("step,data,message", [
-    (Step.CALL_FOR_SERVICE, {"cad_number": ""}, "required"),
-    (Step.CALL_FOR_SERVICE, {"cad_number": "12'; DROP"}, "not valid"),
+    (Step.CALL_FOR_SERVICE, {"cad_number": "", "incident_type": "10851"}, "required"),
+    (Step.CALL_FOR_SERVICE, {"cad_number": "12'; DROP", "incident_type": "10851"}, "not valid"),
+    # D.6: step 1 records the incident's type code (General Order 500.02) beside its number.
+    (Step.CALL_FOR_SERVICE, {"cad_number": "26-118812"}, "incident type code is required"),
+    (Step.CALL_FOR_SERVICE, {"cad_number": "26-118812", "incident_type": "<b>459</b>"},
+     "incident type code '<B>459</B>' is not valid"),
+    (Step.CALL_FOR_SERVICE, {"cad_number": "26-118812", "incident_type": "1" * 13},
+     "at most 12"),
     (Step.RECORD_CHECKS, {"clets_result": "x", "outcome": "still_wanted"}, "attach"),
     (Step.RECORD_CHECKS, {"clets_result": "x", "ncic_result": "y", "outcome": "maybe"},
      "outcome"),
@@ -104,8 +110,9 @@ def test_a_broadcast_before_step_3_is_refused() -> None:
 
 
 def test_step_data_cleaned() -> None:
-    assert clean_step(StepInput(Step.CALL_FOR_SERVICE, {"cad_number": " 26-112233 "}),
-                      CREATED, NOW) == {"cad_number": "26-112233"}
+    assert clean_step(StepInput(Step.CALL_FOR_SERVICE, {"cad_number": " 26-112233 ",
+                                                        "incident_type": "10851"}),
+                      CREATED, NOW) == {"cad_number": "26-112233", "incident_type": "10851"}
     cleaned = clean_step(StepInput(Step.RECORD_CHECKS, {"outcome": "still_wanted"},
                                    "clets.txt", b"SVS HIT"), CREATED, NOW)
     assert cleaned["outcome"] == "still_wanted"

@@ -179,7 +179,7 @@ def test_hits_and_dispositions_from_the_real_hit_flow(db: Database, admin: Conte
     for hit_id in (misread, gone, duplicate):
         perform(db, dispatcher, hit_service.claim_hit, hit_id)
     perform(db, dispatcher, hit_service.record_step, gone,
-            StepInput(Step.CALL_FOR_SERVICE, {"cad_number": "26-118813"}))
+            StepInput(Step.CALL_FOR_SERVICE, {"cad_number": "26-118813", "incident_type": "10851"}))
     perform(db, dispatcher, hit_service.record_step, gone, StepInput(
         Step.RECORD_CHECKS, {"clets_result": "SVS: RECOVERED", "ncic_result": "NIC CLEARED",
                              "outcome": "no_longer_wanted"}))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -21,7 +22,7 @@ from rtic_console.services.matching import MatchingEngine
 from rtic_console.services.runner import perform
 from rtic_console.store.audit_log import AuditFilter, list_events
 from rtic_console.store.database import Database
-from rtic_console.store.models import HotListEntry
+from rtic_console.store.models import HitStep, HotListEntry
 from rtic_console.store.pg_listener import PgListener
 from tests.refusals import assert_refused
 
@@ -173,7 +174,7 @@ def test_special_entry_hits_only_after_approval_and_is_informational(
 
 def _work_to_confirmation(db: Database, ctx: Context, hit_id: int) -> None:
     steps = [
-        StepInput(Step.CALL_FOR_SERVICE, {"cad_number": "26-118812"}),
+        StepInput(Step.CALL_FOR_SERVICE, {"cad_number": "26-118812", "incident_type": "10851"}),
         StepInput(Step.RECORD_CHECKS, {"clets_result": "SVS: STOLEN 26-1",
                                        "ncic_result": "NIC V1 ACTIVE",
                                        "outcome": "still_wanted"}),
@@ -216,7 +217,7 @@ def test_steps_survive_a_restart(db: Database, engine: MatchingEngine, listed, e
     dispatcher = enrol("5201", "dispatcher")
     perform(db, dispatcher, hit_service.claim_hit, hit_id)
     perform(db, dispatcher, hit_service.record_step, hit_id,
-            StepInput(Step.CALL_FOR_SERVICE, {"cad_number": "26-5"}))
+            StepInput(Step.CALL_FOR_SERVICE, {"cad_number": "26-5", "incident_type": "10851"}))
     fresh = open_database(db.url.render_as_string(hide_password=False))
     try:
         detail = perform(fresh, dispatcher, hit_service.hit_detail, hit_id)
@@ -265,7 +266,8 @@ def test_the_checklist_cannot_be_skipped(db: Database, engine: MatchingEngine, l
     perform(db, dispatcher, hit_service.claim_hit, hit_id)
     # Someone who has not claimed the hit neither works its steps nor closes or confirms it.
     assert_refused(db, lambda: perform(db, other, hit_service.record_step, hit_id, StepInput(
-        Step.CALL_FOR_SERVICE, {"cad_number": "26-9"})), action="hits.step", clause="D.6.a",
+        Step.CALL_FOR_SERVICE, {"cad_number": "26-9",
+                                "incident_type": "10851"})), action="hits.step", clause="D.6.a",
         match="claim the hit")
     assert_refused(db, lambda: perform(db, other, close, hit_id, HitStatus.DUPLICATE,
                                        "same read as hit 41"),
@@ -277,9 +279,9 @@ def test_the_checklist_cannot_be_skipped(db: Database, engine: MatchingEngine, l
                                        HitStatus.NO_LONGER_WANTED, gone),
                    action="hits.close", clause="D.6.a", match="only after step 2")
     perform(db, dispatcher, hit_service.record_step, hit_id,
-            StepInput(Step.CALL_FOR_SERVICE, {"cad_number": "26-118812"}))
-    assert_refused(db, lambda: perform(db, dispatcher, hit_service.record_step, hit_id,
-                                       StepInput(Step.CALL_FOR_SERVICE, {"cad_number": "26-1"})),
+            StepInput(Step.CALL_FOR_SERVICE, {"cad_number": "26-118812", "incident_type": "10851"}))
+    again = StepInput(Step.CALL_FOR_SERVICE, {"cad_number": "26-1", "incident_type": "10851"})
+    assert_refused(db, lambda: perform(db, dispatcher, hit_service.record_step, hit_id, again),
                    action="hits.step", clause="D.6.a", match="already recorded")
     perform(db, dispatcher, hit_service.record_step, hit_id, StepInput(
         Step.RECORD_CHECKS, {"clets_result": "SVS: RECOVERED 11/20", "ncic_result": "NIC V1 "
@@ -293,12 +295,32 @@ def test_the_checklist_cannot_be_skipped(db: Database, engine: MatchingEngine, l
 
 
 @pytest.mark.policy("D.6.a")
+def test_step_one_records_the_incident_type_code(db: Database, engine: MatchingEngine,
+                                                 listed, enrol) -> None:
+    """The CAD incident and its type code (General Order 500.02): without the code, step 1
+    is refused, nothing recorded, and the refusal audited."""
+    hit_id = ingest(db, engine, read("7ABC123")).hit_ids[0]
+    dispatcher = enrol("5201", "dispatcher")
+    perform(db, dispatcher, hit_service.claim_hit, hit_id)
+    assert_refused(db, lambda: perform(db, dispatcher, hit_service.record_step, hit_id,
+                                       StepInput(Step.CALL_FOR_SERVICE,
+                                                 {"cad_number": "26-118812"})),
+                   action="hits.step", match="incident type code is required")
+    perform(db, dispatcher, hit_service.record_step, hit_id, StepInput(
+        Step.CALL_FOR_SERVICE, {"cad_number": "26-118812", "incident_type": "10851"}))
+    with db.read() as session:
+        (step,) = session.scalars(select(HitStep).where(HitStep.hit_id == hit_id))
+    assert json.loads(step.data) == {"cad_number": "26-118812", "incident_type": "10851"}
+
+
+@pytest.mark.policy("D.6.a")
 def test_still_wanted_is_not_closed_as_no_longer_wanted(db: Database, engine: MatchingEngine,
                                                         listed, enrol) -> None:
     hit_id = ingest(db, engine, read("7ABC123")).hit_ids[0]
     dispatcher = enrol("5201", "dispatcher")
     perform(db, dispatcher, hit_service.claim_hit, hit_id)
-    for item in (StepInput(Step.CALL_FOR_SERVICE, {"cad_number": "26-118812"}),
+    for item in (StepInput(Step.CALL_FOR_SERVICE, {"cad_number": "26-118812",
+                                                   "incident_type": "10851"}),
                  StepInput(Step.RECORD_CHECKS, {"clets_result": "SVS: STOLEN", "ncic_result":
                                                 "NIC V1 ACTIVE", "outcome": "still_wanted"})):
         perform(db, dispatcher, hit_service.record_step, hit_id, item)
@@ -316,7 +338,8 @@ def test_no_answer_is_chosen_for_the_dispatcher(db: Database, engine: MatchingEn
     dispatcher = enrol("5201", "dispatcher")
     perform(db, dispatcher, hit_service.claim_hit, hit_id)
     before_steps = datetime.now(UTC) - timedelta(seconds=2)  # entered to the second
-    for item in (StepInput(Step.CALL_FOR_SERVICE, {"cad_number": "26-118812"}),
+    for item in (StepInput(Step.CALL_FOR_SERVICE, {"cad_number": "26-118812",
+                                                   "incident_type": "10851"}),
                  StepInput(Step.RECORD_CHECKS, {"clets_result": "SVS: STOLEN", "ncic_result":
                                                 "NIC V1 ACTIVE", "outcome": "still_wanted"})):
         perform(db, dispatcher, hit_service.record_step, hit_id, item)

@@ -32,7 +32,7 @@ def claimed(db: Database, engine: MatchingEngine, enrol,  # noqa: F811
     dispatcher = enrol("5201", "dispatcher")
     perform(db, dispatcher, hit_service.claim_hit, hit_id)
     perform(db, dispatcher, hit_service.record_step, hit_id,
-            StepInput(Step.CALL_FOR_SERVICE, {"cad_number": "26-118812"}))
+            StepInput(Step.CALL_FOR_SERVICE, {"cad_number": "26-118812", "incident_type": "10851"}))
     return hit_id, dispatcher
 
 

@@ -107,6 +107,9 @@ def test_a_hit_from_arrival_to_confirmation_by_keys_alone(
     qtbot.waitUntil(lambda: focused() is panel.cad, timeout=5000)
 
     type_text("26-118812")
+    press(Key.Key_Return)  # on to the incident's type code
+    assert focused() is panel.incident_type
+    type_text("10851")
     press(Key.Key_Return)  # step 1
     qtbot.waitUntil(lambda: focused() is panel.clets, timeout=5000)
     assert panel.step_done[Step.CALL_FOR_SERVICE].text().startswith("✓")
@@ -234,18 +237,23 @@ def test_the_checklist_chooses_nothing_and_resets_fully(qtbot, console_session, 
     qtbot.waitUntil(lambda: focused() is panel.cad, timeout=5000)
     type_text("26-118812")
     press(Key.Key_Return)
+    type_text("10851")
+    press(Key.Key_Return)
     qtbot.waitUntil(lambda: panel.step_done[Step.CALL_FOR_SERVICE].text() != "", timeout=5000)
 
     press(Key.Key_Down, CTRL)  # the next hit, whose read says no direction
     qtbot.waitUntil(lambda: shows(widget, unknown), timeout=5000)
     assert panel.direction.currentText() == CHOOSE and panel.direction.currentData() is None
-    assert not panel.cad.text() and not panel.step_done[Step.CALL_FOR_SERVICE].text()
+    assert not panel.cad.text() and not panel.incident_type.text()
+    assert not panel.step_done[Step.CALL_FOR_SERVICE].text()
     assert panel.broadcast.now.isChecked() and panel.broadcast.value() is None
     assert panel.closing.currentData() is None and panel.outcome.currentData() is None
 
     press(Key.Key_F2)
     qtbot.waitUntil(lambda: focused() is panel.cad, timeout=5000)
     type_text("26-118813")
+    press(Key.Key_Return)
+    type_text("459")
     press(Key.Key_Return)
     qtbot.waitUntil(lambda: focused() is panel.clets, timeout=5000)
     type_text("SVS: STOLEN")

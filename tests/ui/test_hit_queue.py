@@ -88,6 +88,7 @@ def test_dispatcher_works_a_hit_to_confirmation(qtbot, console_session, db: Data
         qtbot.waitUntil(lambda: panel.step_done[step].text().startswith("✓"), timeout=5000)
 
     panel.cad.setText("26-118812")
+    panel.incident_type.setText("10851")
     record(1)
     panel.clets.setPlainText("SVS: STOLEN VEHICLE 26-011842")
     panel.ncic.setPlainText("NCIC: V264118820 ACTIVE")

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from rtic_console.domain.checklist import (
     DIRECTIONS,
     MAX_REASON,
+    MAX_TYPE_CODE,
     OPEN_STATUSES,
     OUTCOME_TITLES,
     STEP_TITLES,
@@ -81,6 +82,9 @@ class ChecklistPanel(QWidget):
         self.cad = QLineEdit()
         self.cad.setPlaceholderText("e.g. 26-118812")
         self.cad.setMaxLength(24)
+        self.incident_type = QLineEdit()
+        self.incident_type.setPlaceholderText("e.g. 10851 (General Order 500.02)")
+        self.incident_type.setMaxLength(MAX_TYPE_CODE)
         self.clets = QPlainTextEdit()
         self.clets.setPlaceholderText("Paste the CLETS response")
         self.ncic = QPlainTextEdit()
@@ -116,7 +120,8 @@ class ChecklistPanel(QWidget):
         self.step_buttons: dict[Step, QPushButton] = {}
         self.step_done: dict[Step, QLabel] = {}
         rows = {
-            Step.CALL_FOR_SERVICE: [("CAD incident", self.cad)],
+            Step.CALL_FOR_SERVICE: [("CAD incident", self.cad),
+                                    ("Type code", self.incident_type)],
             Step.RECORD_CHECKS: [("CLETS", self.clets), ("NCIC", self.ncic),
                                  ("", self.attach_button), ("Outcome", self.outcome)],
             Step.VEHICLE_AND_DIRECTION: [("Vehicle", self.vehicle),
@@ -205,7 +210,9 @@ class ChecklistPanel(QWidget):
         # Return in a field does what its part of the panel is for.
         record = {step: (lambda s=step: self._press(self.step_buttons[s])) for step in Step}
         self._return_actions = {
-            self.cad: record[Step.CALL_FOR_SERVICE], self.clets: record[Step.RECORD_CHECKS],
+            self.cad: lambda: self._focus(self.incident_type),
+            self.incident_type: record[Step.CALL_FOR_SERVICE],
+            self.clets: record[Step.RECORD_CHECKS],
             self.ncic: record[Step.RECORD_CHECKS], self.outcome: record[Step.RECORD_CHECKS],
             self.vehicle: record[Step.VEHICLE_AND_DIRECTION],
             self.direction: record[Step.VEHICLE_AND_DIRECTION],
@@ -223,7 +230,7 @@ class ChecklistPanel(QWidget):
     def _set_tab_order(self) -> None:
         """Down the panel as it reads: each step's fields, then its Record button."""
         chain: list[QWidget] = [self.claim_button, self.release_reason, self.release_button,
-                                self.cad,
+                                self.cad, self.incident_type,
                                 self.step_buttons[Step.CALL_FOR_SERVICE], self.clets, self.ncic,
                                 self.attach_button, self.outcome,
                                 self.step_buttons[Step.RECORD_CHECKS], self.vehicle,
@@ -337,7 +344,7 @@ class ChecklistPanel(QWidget):
         vehicle and heading), or what was recorded; nothing from the hit before."""
         self._attachment = None
         self.attach_button.setText("Attach results file…")
-        for edit in (self.cad, self.vehicle, self.channel, self.close_reason,
+        for edit in (self.cad, self.incident_type, self.vehicle, self.channel, self.close_reason,
                      self.recovery_cfs, self.release_reason):
             edit.clear()
         self.clets.clear()
@@ -361,6 +368,7 @@ class ChecklistPanel(QWidget):
             d = s.data
             if s.step == Step.CALL_FOR_SERVICE:
                 self.cad.setText(str(d.get("cad_number", "")))
+                self.incident_type.setText(str(d.get("incident_type", "")))
             elif s.step == Step.RECORD_CHECKS:
                 self.clets.setPlainText(str(d.get("clets_result", "")))
                 self.ncic.setPlainText(str(d.get("ncic_result", "")))
@@ -532,7 +540,8 @@ class ChecklistPanel(QWidget):
 
     def _on_record_clicked(self, step: Step) -> None:
         if step is Step.CALL_FOR_SERVICE:
-            item = StepInput(step, {"cad_number": self.cad.text()})
+            item = StepInput(step, {"cad_number": self.cad.text(),
+                                    "incident_type": self.incident_type.text()})
         elif step is Step.RECORD_CHECKS:
             name, data = self._attachment or (None, None)
             item = StepInput(step, {"clets_result": self.clets.toPlainText(),

@@ -93,7 +93,7 @@ def write_inspection_pdf(report: InspectionReport, path: Path) -> int:
                       else d.version or "unknown",
                       _yes_no(d.functioning), _yes_no(d.up_to_date), d.reviewer or "",
                       d.note or "") for d in report.devices],
-                    [1.25, 1.6, 1.15, 1.6, 0.85, 0.65, 1.0, 0.8, 1.25, 0.6, 0.65, 0.45, 1.9],
+                    [1.2, 1.5, 1.1, 1.5, 0.85, 0.8, 1.0, 0.8, 1.2, 0.72, 0.8, 0.62, 1.9],
                     shade=[not (d.functioning and d.up_to_date) for d in report.devices])
     else:
         pages.text("No devices registered.")
@@ -109,7 +109,7 @@ def write_inspection_pdf(report: InspectionReport, path: Path) -> int:
                       ", ".join(SHORT_FLAGS[f] for f in SearchFlag if f in s.flags),
                       SHORT_VERDICTS[s.verdict] if s.verdict else "UNREVIEWED",
                       s.reviewer or "", s.reason or "") for s in report.searches],
-                    [0.45, 1.15, 1.4, 0.8, 0.75, 0.95, 0.8, 0.85, 0.65, 2.0, 1.6, 0.55, 2.05],
+                    [0.45, 1.15, 1.4, 0.95, 0.75, 0.95, 0.8, 0.85, 0.65, 1.9, 1.55, 0.62, 2.0],
                     shade=[s.verdict is None or s.verdict.value != "compliant"
                            for s in report.searches])
     else:

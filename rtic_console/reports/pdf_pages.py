@@ -58,7 +58,7 @@ class PdfPages:
         self.width, self._height = float(rect.width()), float(rect.height())
         self._header = header
         # Cells repeat (divisions, kinds, verdicts, people): each is measured once per width.
-        self._elided: dict[tuple[str, float, bool], str] = {}
+        self._wrapped: dict[tuple[str, float, bool], list[str]] = {}
         self._page = 1
         self._y = 0.0
         self._start_page()
@@ -109,8 +109,10 @@ class PdfPages:
 
     def table(self, headers: Sequence[str], rows: Sequence[Sequence[str]],
               widths: Sequence[float], *, shade: Sequence[bool] | None = None) -> None:
-        """Columns sized by share of the width; cells cut with an ellipsis; the header row is
-        repeated on every page the table reaches. `shade` marks rows to highlight."""
+        """Columns sized by share of the width; a cell too long for its column wraps onto
+        more lines of its row, so the printed record keeps every character (case numbers,
+        names, reasons); the header row is repeated on every page the table reaches.
+        `shade` marks rows to highlight."""
         scale = self.width / sum(widths)
         columns = [w * scale for w in widths]
         head_font, body_font = _font(SMALL_PT, bold=True), _font(SMALL_PT)
@@ -119,37 +121,70 @@ class PdfPages:
 
         def draw_header() -> None:
             self._painter.setFont(head_font)
-            self._painter.fillRect(QRectF(0, self._y, self.width, line), QColor("#e5e7eb"))
-            self._draw_row(headers, columns, line, QFontMetricsF(head_font))
+            head_metrics = QFontMetricsF(head_font)
+            height = line * max(len(self._lines(h, w, True, head_metrics))
+                                for h, w in zip(headers, columns, strict=True))
+            self._painter.fillRect(QRectF(0, self._y, self.width, height), QColor("#e5e7eb"))
+            self._draw_row(headers, columns, line, head_metrics)
             self._painter.setFont(body_font)
 
         self._room(line * 2)
         draw_header()
         for index, row in enumerate(rows):
-            if self._y + line > self._height:
-                self._room(line * 2)
+            height = line * max(len(self._lines(c, w, False, metrics))
+                                for c, w in zip(row, columns, strict=True))
+            if self._y + height > self._height:
+                self._room(line + height)
                 draw_header()
             if shade is not None and shade[index]:
-                self._painter.fillRect(QRectF(0, self._y, self.width, line), QColor("#fde8e8"))
+                self._painter.fillRect(QRectF(0, self._y, self.width, height),
+                                       QColor("#fde8e8"))
             self._draw_row(row, columns, line, metrics)
         self.space(4)
 
+    def _lines(self, cell: str, width: float, bold: bool, metrics: QFontMetricsF) -> list[str]:
+        """The cell as the lines it takes in its column: words kept whole where they fit,
+        a word longer than the column split. Measured once per text and width."""
+        key = (cell, width, bold)
+        lines = self._wrapped.get(key)
+        if lines is None:
+            room, lines, current = width - 6, [], ""
+            if metrics.horizontalAdvance(cell) <= room:
+                lines = [cell]
+            else:
+                for word in cell.split(" "):
+                    trial = f"{current} {word}" if current else word
+                    if metrics.horizontalAdvance(trial) <= room:
+                        current = trial
+                        continue
+                    if current:
+                        lines.append(current)
+                    current = word
+                    while metrics.horizontalAdvance(current) > room and len(current) > 1:
+                        cut = len(current) - 1
+                        while cut > 1 and metrics.horizontalAdvance(current[:cut]) > room:
+                            cut -= 1
+                        lines.append(current[:cut])
+                        current = current[cut:]
+                lines.append(current)
+            self._wrapped[key] = lines
+        return lines
+
     def _draw_row(self, cells: Sequence[str], columns: Sequence[float], line: float,
                   metrics: QFontMetricsF) -> None:
-        """Each cell drawn at its baseline: no layout per cell, which at 50,000 rows is
-        most of the report's time."""
-        bold, elided, draw = self._painter.font().bold(), self._elided, self._painter.drawText
+        """Each line of each cell drawn at its baseline: no layout per cell, which at
+        50,000 rows is most of the report's time."""
+        bold, draw = self._painter.font().bold(), self._painter.drawText
         baseline = self._y + 1 + metrics.ascent()
-        x = 3.0
+        x, tallest = 3.0, 1
         for cell, width in zip(cells, columns, strict=True):
-            shown = elided.get((cell, width, bold))
-            if shown is None:
-                shown = metrics.elidedText(cell, Qt.TextElideMode.ElideRight, width - 6)
-                elided[(cell, width, bold)] = shown
-            if shown:
-                draw(QPointF(x, baseline), shown)
+            lines = self._lines(cell, width, bold, metrics)
+            for number, text in enumerate(lines):
+                if text:
+                    draw(QPointF(x, baseline + number * line), text)
+            tallest = max(tallest, len(lines))
             x += width
-        self._y += line
+        self._y += line * tallest
 
     def signature_lines(self, labels: Sequence[str]) -> None:
         """A line to sign and a line for the date, under each label."""

@@ -74,6 +74,12 @@ def test_inspection_from_open_to_report(db: Database, searches: dict[str, int], 
                      "Referral #", "Head of the audit chain", "Signatures", "CAM-AG-01",
                      "Lens cracked"):
         assert expected in text, expected
+    # Cells too long for their column wrap instead of being cut short: the table's reason
+    # and the device's note keep every word, the case number every character.
+    words = set(text.split())
+    assert set(FINDING.split()) <= words, set(FINDING.split()) - words
+    assert {"Lens", "cracked;", "repair", "request", "4471", "sent"} <= words
+    assert "25-0001" in words and "…" not in text
 
 
 @pytest.mark.policy("D.2.b(2)")

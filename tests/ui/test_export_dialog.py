@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QDialogButtonBox
 
 from rtic_console.services import recordings
 from rtic_console.services.cameras import CameraView
@@ -71,6 +72,9 @@ def test_export_manifest_hash_matches_the_clip(qtbot, console_session, admin, db
     assert "1 gap with no recording" in dialog.preview_text.toPlainText()
     assert dialog.export_button.text() == "Export anyway" and dialog.gap_warning.isVisible()
     assert not (tmp_path / "evidence").exists(), "the preview writes nothing"
+    # Return now exports; it never presses Close, which would lose the typed fields.
+    assert dialog.focusWidget() is dialog.export_button and dialog.export_button.isDefault()
+    assert not dialog.buttons.button(QDialogButtonBox.StandardButton.Close).autoDefault()
     dialog.export_button.click()
     assert dialog.busy
     qtbot.waitUntil(lambda: dialog.exported is not None, timeout=20000)
@@ -83,6 +87,8 @@ def test_export_manifest_hash_matches_the_clip(qtbot, console_session, admin, db
     assert manifest["case_number"] == "26-004512" and manifest["report_number"] == "RPT-88"
     assert [s["sha256"] for s in manifest["segments"]] == [s.sha256 for s in segments]
     assert dialog.progress.text().startswith("Done") and not dialog.busy
+    assert not dialog.preview.isVisible(), "the results take the preview's place"
+    assert dialog.height() <= 800, "the buttons stay on a 1000-pixel screen"
     assert "1 gap listed" in dialog.progress.text()
     assert result.clip_path.suffix == ".mp4" and len(result.originals) == 3
     dialog.purpose.setText("Robbery at K St Mall, second copy")

@@ -153,6 +153,8 @@ class ExportDialog(QDialog):
         self.results.hide()
         self.message = MessageLine()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        # Close never takes Return: a preview or a refusal must not lose the typed fields.
+        self.buttons.button(QDialogButtonBox.StandardButton.Close).setAutoDefault(False)
         self.preview_button = self.buttons.addButton("Preview",
                                                      QDialogButtonBox.ButtonRole.ActionRole)
         self.preview_button.setEnabled(False)
@@ -255,6 +257,7 @@ class ExportDialog(QDialog):
         self.preview.show()
         self.export_button.setEnabled(True)
         self.export_button.setDefault(True)
+        self.export_button.setFocus()  # Return exports; the preview button was disabled
 
     @Slot()
     def _on_export_clicked(self) -> None:
@@ -296,7 +299,9 @@ class ExportDialog(QDialog):
             edit.setText(text)
             edit.setToolTip(text)
             edit.setCursorPosition(0)
+        self.preview.hide()  # done with: the dialog keeps to the screen with the results
         self.results.show()
+        self.adjustSize()
         self.message.show_ok("Exported. Book the clip and its manifest into the evidence "
                              "repository under the report number.")
 
@@ -305,6 +310,7 @@ class ExportDialog(QDialog):
             return
         self._set_busy(False)
         self.preview_button.setEnabled(self.camera.count() > 0)
+        self.preview_button.setFocus()  # Return asks again once the field is corrected
         self._step("")
         self.message.show_error(describe_error(error))
 

@@ -11,12 +11,8 @@ import argparse
 
 from rtic_console.cli.output import as_dicts, print_json, print_table
 from rtic_console.cli.session import CliSession
-from rtic_console.domain.checklist import (
-    CLOSINGS,
-    MIN_REASON_CHARACTERS,
-    MIN_REASON_WORDS,
-    STATUS_TITLES,
-)
+from rtic_console.domain.checklist import CLOSINGS, STATUS_TITLES
+from rtic_console.domain.text import MIN_REASON_CHARACTERS, MIN_REASON_WORDS
 from rtic_console.services import hits as hit_service
 from rtic_console.services.runner import perform, query
 

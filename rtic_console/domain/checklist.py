@@ -8,6 +8,8 @@ from datetime import datetime, timedelta
 from enum import IntEnum, StrEnum
 from typing import Any
 
+from rtic_console.domain.text import MIN_REASON_CHARACTERS, MIN_REASON_WORDS, says_something
+
 
 class HitStatus(StrEnum):
     NEW = "new"
@@ -75,12 +77,7 @@ _TYPE_CODE = re.compile(r"[A-Z0-9]+(?:[\-./][A-Z0-9]+)*")
 MAX_TYPE_CODE = 12
 MAX_RESULT_TEXT = 20_000
 MAX_ATTACHMENT = 2 * 1024 * 1024
-# A closing reason says what the dispatcher found ("photo shows 7A8C123, not the listed
-# plate"), not "nah": at least this many different words and letters or digits.
-MIN_REASON_WORDS = 3
-MIN_REASON_CHARACTERS = 12
 MAX_REASON = 1000
-_WORD = re.compile(r"\w+")
 
 
 class ChecklistError(ValueError):
@@ -237,9 +234,7 @@ def _stated_reason(reason: object, for_what: str, says: str, example: str,
         raise ChecklistRefusal(f"give the reason for {for_what}", clause)
     if len(text) > MAX_REASON:
         raise ChecklistError(f"the reason is longer than {MAX_REASON} characters")
-    words = {w.lower() for w in _WORD.findall(text)}
-    characters = sum(c.isalnum() for c in text)
-    if len(words) < MIN_REASON_WORDS or characters < MIN_REASON_CHARACTERS:
+    if not says_something(text):
         raise ChecklistRefusal(
             f"the reason {text[:40]!r} does not say {says}: write at least "
             f"{MIN_REASON_WORDS} different words and {MIN_REASON_CHARACTERS} letters or digits "

@@ -3,7 +3,14 @@ refused."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
+
+# A reason others act on says what was found or decided ("photo shows 7A8C123, not the
+# listed plate"), not "ok" or "nah": at least this many different words and letters or digits.
+MIN_REASON_WORDS = 3
+MIN_REASON_CHARACTERS = 12
+_WORD = re.compile(r"\w+")
 
 
 class TextRuleError(ValueError):
@@ -12,6 +19,13 @@ class TextRuleError(ValueError):
     def __init__(self, message: str, clause: str | None = None) -> None:
         super().__init__(message)
         self.clause = clause
+
+
+def says_something(text: str) -> bool:
+    """Whether a reason has the words and letters of one (MIN_REASON_WORDS, _CHARACTERS)."""
+    words = {w.lower() for w in _WORD.findall(text)}
+    return len(words) >= MIN_REASON_WORDS and \
+        sum(c.isalnum() for c in text) >= MIN_REASON_CHARACTERS
 
 
 def has_control(text: str) -> bool:

@@ -10,7 +10,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rtic_console.domain.roles import ROLE_TITLES, Permission, Role
-from rtic_console.domain.text import TextRuleError, clean_line
+from rtic_console.domain.text import (
+    MIN_REASON_CHARACTERS,
+    MIN_REASON_WORDS,
+    TextRuleError,
+    clean_line,
+    says_something,
+)
 from rtic_console.services.auth import authorize, roles_of
 from rtic_console.services.context import Context, InputRejected, Refused, service_action
 from rtic_console.store.audit_log import append_event
@@ -92,6 +98,10 @@ def acknowledge_alert(session: Session, ctx: Context, alert_id: int, note: str) 
         raise InputRejected(str(exc)) from None
     if not text:  # it leaves every console: the others must be able to read what was done
         raise InputRejected("say what you are doing about the alert: the note is required")
+    if not says_something(text):
+        raise InputRejected(f"the note {text[:40]!r} does not say what is being done: write "
+                            f"at least {MIN_REASON_WORDS} different words and "
+                            f"{MIN_REASON_CHARACTERS} letters or digits")
     row.acknowledged_by_badge, row.acknowledged_at = ctx.actor.badge, ctx.now()
     row.ack_note = text
     session.flush()

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rtic_console.domain.roles import Permission, allows
+from rtic_console.domain.text import MIN_REASON_CHARACTERS, MIN_REASON_WORDS, says_something
 from rtic_console.services import (
     alerts,
     hotlists,
@@ -245,4 +246,8 @@ def decide(session: Session, ctx: Context, source: str, item_id: int, decision: 
     text = " ".join((reason or "").split())
     if not text:
         raise InputRejected("reason: every decision in the inbox gives its reason")
+    if not says_something(text):  # an approval of "ok" tells an auditor nothing
+        raise InputRejected(f"reason: {text[:40]!r} does not say why; write at least "
+                            f"{MIN_REASON_WORDS} different words and {MIN_REASON_CHARACTERS} "
+                            "letters or digits")
     return chosen.decide(session, ctx, item_id, verdict, text, until)

@@ -56,7 +56,8 @@ def test_report_alerts_the_administrators_and_clear_puts_it_back(
     assert alert["subject_id"] == "ALPR-FX-07" and alert["for_role"] == "alpr_admin"
     code, out, _ = as_person("6301", "alert", "list", "--json")
     assert json.loads(out) == []
-    code, out, err = as_person("1001", "alert", "ack", str(alert["id"]), "--note", "on it")
+    code, out, err = as_person("1001", "alert", "ack", str(alert["id"]), "--note",
+                               "crew is on it now")
     assert code == 0, err
     code, out, err = as_person("1001", "device", "clear", "ALPR-FX-07", "--note",
                                "new pole, reader re-mounted and reading")

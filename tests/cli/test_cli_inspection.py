@@ -104,7 +104,7 @@ def test_viewing_request_through_the_inbox_cli(db: Database, enrol, as_person: R
     code, out, _ = as_person("8001", "inbox", "--json")
     assert [(i["source"], i["item_id"]) for i in json.loads(out)] == [("viewing_request", 1)]
     code, out, err = as_person("8001", "inbox", "decide", "viewing_request", "1", "approve",
-                               "--reason", "For the visit", "--hours", "2")
+                               "--reason", "For the state visit route", "--hours", "2")
     assert code == 0, err
     code, out, _ = as_person("7001", "viewing", "requests", "--json")
     assert json.loads(out)[0]["status"] == "approved"

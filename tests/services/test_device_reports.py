@@ -57,8 +57,8 @@ def test_anyone_reports_and_every_administrator_is_alerted_until_one_acknowledge
                                        "  "), action="alert.acknowledge",
                    match="the note is required", error=InputRejected)
     assert query(db, admin, open_alerts), "an acknowledgement with no note leaves it open"
-    done = perform(db, second_admin, acknowledge_alert, report.alert_id, "crew sent")
-    assert (done.acknowledged_by_badge, done.ack_note) == ("1002", "crew sent")
+    done = perform(db, second_admin, acknowledge_alert, report.alert_id, "crew sent to the pole")
+    assert (done.acknowledged_by_badge, done.ack_note) == ("1002", "crew sent to the pole")
     assert query(db, admin, open_alerts) == []
     assert_refused(db, lambda: perform(db, admin, acknowledge_alert, report.alert_id, ""),
                    action="alert.acknowledge", match="already acknowledged")

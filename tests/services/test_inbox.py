@@ -65,6 +65,11 @@ def test_every_item_says_who_it_is_from_by_badge_and_name(db: Database, waiting)
 def test_decisions_go_to_their_service_and_are_audited(db: Database, waiting) -> None:
     commander = waiting["commander"]
     viewing, referral = query(db, commander, inbox.inbox)
+    # A decision an auditor reads later says why: "ok" does not (a trial approved with it).
+    assert_refused(db, lambda: perform(db, commander, inbox.decide, "viewing_request",
+                                       viewing.item_id, "approve", "ok",
+                                       datetime.now(UTC) + timedelta(hours=3)),
+                   action="pscn.viewing_request.approve", match="'ok' does not say why")
     perform(db, commander, inbox.decide, "viewing_request", viewing.item_id, "approve",
             "For the visit only", datetime.now(UTC) + timedelta(hours=3))
     perform(db, commander, inbox.decide, "referral", referral.item_id, "outcome",

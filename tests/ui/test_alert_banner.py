@@ -63,7 +63,7 @@ def test_a_report_from_another_console_shows_until_acknowledged(
     first.acknowledge(report.alert_id, "crew on the way")
     qtbot.waitUntil(lambda: len(second.alerts) == 1, timeout=5000)
     assert "ALPR-TR-01" in second.text.text()
-    perform(other, admin, acknowledge_alert, second.alerts[0].id, "trailer towed")
+    perform(other, admin, acknowledge_alert, second.alerts[0].id, "trailer towed to the yard")
     qtbot.waitUntil(lambda: not first.alerts and not second.alerts, timeout=5000)
     assert first.isHidden() and second.isHidden()
 

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from rtic_console.config import Settings
 from rtic_console.demo_cameras import demo_context
-from rtic_console.domain.inspections import Quarter, Verdict
+from rtic_console.domain.inspections import FLAG_TITLES, Quarter, Verdict
 from rtic_console.services.inspection_devices import check_device, device_items
 from rtic_console.services.inspections import (
     inspection_row,
@@ -23,9 +23,11 @@ from rtic_console.store.models import Person, SearchRecord
 
 # (badge, how many searches last quarter, their usual hour)
 SEARCHERS = (("6301", 18, 10), ("6302", 14, 14), ("4102", 12, 9))
+# What the lieutenant found, after what the search was flagged for (its own flags, so the
+# demo's referral never names a reason the search does not show).
 FINDINGS = {
-    "6301": "Plate searched five times with no link to the case; the case is a closed theft",
-    "6302": "Canvass-sized result for a single stolen plate; no case activity found",
+    "6301": "no link to the case found; the case is a closed theft",
+    "6302": "the plate is not in the case file; no case activity found",
 }
 
 
@@ -61,8 +63,9 @@ def seed_demo_inspection(db: Database, settings: Settings) -> None:
     page = query(db, sergeant, inspection_searches, quarter.label, limit=1000)
     referred: set[str] = set()
     for item in page.items[::2]:  # every other one: flagged searches still wait
-        finding = FINDINGS.get(item.badge) if item.badge not in referred and item.flags \
-            else None
+        finding = (f"Flagged {', '.join(FLAG_TITLES[f].lower() for f in item.flags)}: "
+                   f"{FINDINGS[item.badge]}") if item.badge in FINDINGS and item.flags \
+            and item.badge not in referred else None
         if finding:
             referred.add(item.badge)
         perform(db, lieutenant, review_search, quarter.label, item.search_id,

@@ -15,6 +15,7 @@ from pathlib import Path
 from rtic_console.feeds.alpr_simulator import AlprSimulator, SimulatorConfig, demo_devices
 from rtic_console.feeds.webhook_server import IngestConfig
 from rtic_console.headless import HeadlessConfig, HeadlessServices
+from rtic_console.services.demo_fleet import DEMO_REPORT
 from rtic_console.services.demo_seed import (
     DEMO_HOT_PLATES,
     DEMO_SPECIAL_APPROVED,
@@ -88,7 +89,9 @@ class DemoRuntime:
         hot = (*(p[0] for p in DEMO_HOT_PLATES), DEMO_SPECIAL_APPROVED[0],
                *DEMO_STATE_PLATES[:20])
         self.simulator = AlprSimulator(SimulatorConfig(
-            url=f"{url}/alpr", devices=demo_devices(), rate=DEMO_READ_RATE,
+            # The reader the demo reports vandalised ("no reads since about 03:00") sends none.
+            url=f"{url}/alpr", devices=tuple(d for d in demo_devices()
+                                             if d.code != DEMO_REPORT[0]), rate=DEMO_READ_RATE,
             hot_plates=hot, hot_share=DEMO_HOT_SHARE, duration_s=8 * 3600))
         self._task = asyncio.ensure_future(self.simulator.run())
         logger.info("demo ingest listening at %s", url)

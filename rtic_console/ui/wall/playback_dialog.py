@@ -39,6 +39,9 @@ MAX_CANVASS = 4
 JUMP = timedelta(seconds=10)
 
 
+CAPTION_HEIGHT = 24
+
+
 class PlaybackView(QWidget):
     """Paints the newest frame, aspect kept, with the camera and the recorded time."""
 
@@ -66,16 +69,19 @@ class PlaybackView(QWidget):
             self.update()
 
     def paintEvent(self, event: QPaintEvent) -> None:
+        """The caption on a bar of its own above the picture, as on the wall's tiles: laid
+        over the picture it hid the camera's own timestamp, which a clip's viewer reads."""
         painter = QPainter(self)
         painter.fillRect(self.rect(), QColor("#0b1220"))
+        area = self.rect().adjusted(0, CAPTION_HEIGHT if self.caption else 0, 0, 0)
         if self.image is not None:
-            size = self.image.size().scaled(self.size(), Qt.AspectRatioMode.KeepAspectRatio)
+            size = self.image.size().scaled(area.size(), Qt.AspectRatioMode.KeepAspectRatio)
             target = QRect(0, 0, size.width(), size.height())
-            target.moveCenter(self.rect().center())
+            target.moveCenter(area.center())
             painter.drawImage(target, self.image)
         if self.caption:
-            bar = QRect(0, 0, self.width(), 24)
-            painter.fillRect(bar, QColor(0, 0, 0, 170))
+            bar = QRect(0, 0, self.width(), CAPTION_HEIGHT)
+            painter.fillRect(bar, QColor("#111827"))
             painter.setPen(QColor("#f9fafb"))
             painter.drawText(bar.adjusted(8, 0, -8, 0), Qt.AlignmentFlag.AlignVCenter,
                              self.caption)

@@ -19,6 +19,7 @@ from rtic_console.store.audit_log import append_event
 from rtic_console.store.models import WallLayout
 
 GRIDS = (1, 2, 3, 4)
+MAX_LAYOUT_NAME = 60  # the wall_layouts.name column
 MAX_WALLS = 4  # the console's wall and one on each of three more monitors
 MAX_MONITOR_NAME = 100
 MAX_COORDINATE = 100_000  # a virtual desktop's pixels, with room for any real arrangement
@@ -156,10 +157,10 @@ def save_layout(session: Session, ctx: Context, name: str, grid: int,
     """Saves or replaces the signed-in person's layout of that name: the console's wall
     (`grid`, `tiles`, its `monitor`) and the walls on other monitors."""
     authorize(session, ctx, Permission.VIEW_CAMERAS, action="pscn.layout.save",
-              object_type="wall_layout", object_id=str(name)[:60])
+              object_type="wall_layout", object_id=str(name)[:MAX_LAYOUT_NAME])
     name = " ".join(name.split()) if isinstance(name, str) else ""
-    if not 0 < len(name) <= 60:
-        raise InputRejected("layout name must be 1 to 60 characters")
+    if not 0 < len(name) <= MAX_LAYOUT_NAME:
+        raise InputRejected(f"layout name must be 1 to {MAX_LAYOUT_NAME} characters")
     first, *more = _checked_walls(session, grid, tiles, monitor, more_walls)
     row = session.scalar(select(WallLayout).where(WallLayout.person_id == ctx.actor.person_id,
                                                   WallLayout.name == name))

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QRegion
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QInputDialog, QWidget
 
 from rtic_console.domain.devices import DeviceCategory
 from rtic_console.feeds.camera_simulator import CameraSimulator
@@ -458,3 +458,23 @@ def _view_events(db: Database, code: str) -> list:
     with db.read() as session:
         return [e for e in list_events(session, AuditFilter(action="pscn.view"))
                 if e.object_id == code]
+
+
+def test_a_layout_name_refused_is_asked_again_as_typed(qtbot, wall, db, admin,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """An empty name did nothing and said nothing; a name too long was refused and what was
+    typed lost. Now the question comes back, saying why, with the name as typed."""
+    long_name = "Parade route downtown with the stadium and the river crossings too"
+    answers = iter([("  ", True), (long_name, True), ("Parade route", True)])
+    asked: list[tuple[str, str]] = []
+
+    def get_text(_parent, _title, label, text="", **_kw):  # type: ignore[no-untyped-def]
+        asked.append((label, text))
+        return next(answers)
+
+    monkeypatch.setattr(QInputDialog, "getText", get_text)
+    wall.save_button.click()
+    assert asked[1][0].startswith("A layout needs a name.")
+    assert asked[2] == (f"That name has {len(long_name)} characters. Layout name (1 to 60 "
+                        "characters)", long_name), "asked again with the name as typed"
+    qtbot.waitUntil(lambda: "Saved Parade route" in wall.message.text(), timeout=5000)

@@ -26,6 +26,7 @@ from rtic_console.services import cameras as camera_service
 from rtic_console.services import viewing, viewing_requests
 from rtic_console.services.cameras import CameraView
 from rtic_console.services.viewing import PURPOSE_TITLES, TileGrant, ViewingPurpose
+from rtic_console.services.wall_layouts import MAX_LAYOUT_NAME
 from rtic_console.store.change_bus import Change, ChangeEvent
 from rtic_console.ui.console_session import ConsoleSession
 from rtic_console.ui.wall.camera_list import CameraListWidget
@@ -396,9 +397,21 @@ class VideoWallWidget(QWidget):
 
     @Slot()
     def _on_save_layout_clicked(self) -> None:
-        name, ok = QInputDialog.getText(self, "Save layout", "Layout name")
-        if ok and name.strip():
-            self.keeper.save(name)
+        """The name is asked again, as typed, until it fits or the person cancels: a name
+        refused must not lose what was typed, nor an empty one do nothing silently."""
+        name, why = "", ""
+        while True:
+            name, ok = QInputDialog.getText(
+                self, "Save layout", f"{why}Layout name (1 to {MAX_LAYOUT_NAME} characters)",
+                text=name)
+            if not ok:
+                return
+            cleaned = " ".join(name.split())
+            if 0 < len(cleaned) <= MAX_LAYOUT_NAME:
+                self.keeper.save(cleaned)
+                return
+            why = (f"That name has {len(cleaned)} characters. " if cleaned
+                   else "A layout needs a name. ")
 
     # -- walls on other monitors -----------------------------------------------------------------
     def console_screen(self) -> QScreen | None:

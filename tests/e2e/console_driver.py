@@ -34,6 +34,7 @@ from rtic_console.headless import HeadlessConfig, HeadlessServices
 from rtic_console.services.viewing import ViewingPurpose
 from rtic_console.store.change_listeners import ChangeListener
 from rtic_console.store.database import Database, open_database
+from rtic_console.ui.hits.claims_handover import ClaimsHandoverDialog
 from rtic_console.ui.main_window import MainWindow
 from rtic_console.ui.sign_in_dialog import SignInDialog
 from rtic_console.ui.wall.purpose_dialog import PurposeDialog
@@ -161,6 +162,11 @@ class Scenario:
                     "step 1 recorded")
         await press(window, Qt.Key.Key_Q,
                     Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+        # The hit is still claimed: the console asks first; the dispatcher keeps it (the
+        # sergeant below finds it claimed).
+        question = await until(lambda: shown(ClaimsHandoverDialog), "the claims question")
+        assert "You hold 1 claimed hit" in question.text()
+        await on_gui(question.keep_button.click)
         await until(lambda: shown(SignInDialog) and not shown(MainWindow), "signed out")
         self.threads_at_sign_out = [t.name for t in threading.enumerate()
                                     if t.name.startswith("capture-")]

@@ -50,11 +50,13 @@ def test_f2_with_no_hit_selected_claims_nothing_and_says_what_to_do(
 
     press(Key.Key_Down)  # the arrows start at the top, the most urgent
     qtbot.waitUntil(lambda: shows(widget, top) and panel.claim_button.isVisible(), timeout=5000)
+    assert widget.message.text() == "", "the request to select a hit is answered"
     press(Key.Key_F2)
     qtbot.waitUntil(lambda: focused() is panel.cad, timeout=5000)
     assert panel.status.text().startswith("Claimed by you")
     assert widget.model.row_at(widget.model.row_of(top)).claimed_by == "5201"
     assert widget.table.selectionModel().selectedRows()[0].row() == widget.model.row_of(top)
+    widget.grab().save("/tmp/hit_queue_f2_claimed.png")
 
     press(Key.Key_Escape)
     press(Key.Key_F2)  # again, on the hit already claimed: it says so

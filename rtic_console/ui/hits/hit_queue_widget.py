@@ -63,6 +63,7 @@ class HitQueueWidget(QWidget):
         self._images: dict[str, QImage] = {}
         self._awaiting_recovery: int | None = None  # a confirmed stolen vehicle (D.3.e)
         self._shown = 0  # counts what the panel was shown: a detail read before is suspect
+        self._prompted = False  # F2 asked for a hit to be selected first
         self._removing = False  # rows leaving the model: Qt moves the selection by itself
 
         self.summary = QLabel()
@@ -226,6 +227,9 @@ class HitQueueWidget(QWidget):
         hit_id = self.model.row_at(row).id
         if hit_id != self.selected_id:
             self.selected_id, self._awaiting_recovery = hit_id, None
+            if self._prompted:  # "select a hit first" is answered
+                self._prompted = False
+                self.message.clear_message()
             self.checklist.show_detail(None)  # no key acts on the hit before until it shows
             self.load_detail(hit_id)
 
@@ -252,6 +256,7 @@ class HitQueueWidget(QWidget):
             self.message.show_error("Only dispatchers claim and verify hits (D.5.b).")
             return
         if self.selected_id is None:
+            self._prompted = True
             self.message.show_error(
                 "Select a hit first: click it, or press Ctrl+Down for the most urgent; "
                 "F2 claims the hit whose evidence is shown.")

@@ -49,6 +49,13 @@ def _state(hit: HitView) -> tuple[object, ...]:
     return (hit.status, hit.claimed_by, hit.steps_done, hit.sightings, hit.recovery_cfs)
 
 
+def _older(view: HitView, known: HitView) -> bool:
+    """A view that cannot come after the one shown: a closed or confirmed hit never opens
+    again and recorded steps stay. (A by-id read in flight when the write's own answer was
+    shown lands after it; the write's change event brings the newer view anyway.)"""
+    return (view.open and not known.open) or len(view.steps_done) < len(known.steps_done)
+
+
 class HitQueueWidget(QWidget):
     waiting_changed = Signal(int)  # unclaimed hits: the area's count and the window title
 
@@ -151,6 +158,10 @@ class HitQueueWidget(QWidget):
     def _show_view(self, hit_id: int, view: HitView | None) -> None:
         """Keep the selected hit's panels current; reload its detail only if its steps or
         sightings changed (images never do)."""
+        known = self._detail.hit if self._detail is not None else None
+        if view is not None and known is not None and known.id == hit_id \
+                and _older(view, known):
+            return  # a read begun before this panel's own write was answered (it follows)
         if view is None or not view.open:
             if not self._kept_shown(hit_id):
                 self._leave_shown_hit()

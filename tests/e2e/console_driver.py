@@ -134,7 +134,8 @@ class Scenario:
         except BaseException as exc:
             self.error = exc
             window = shown(MainWindow)  # the console quits: the test reports what went wrong
-            QTimer.singleShot(0, window.close if window else QApplication.closeAllWindows)
+            QTimer.singleShot(0, window.close_without_asking if window
+                              else QApplication.closeAllWindows)
 
     async def _people(self) -> None:
         # A dispatcher works a hit from the live feed, with the map open.
@@ -156,7 +157,7 @@ class Scenario:
                     "the claim button")
         await on_gui(panel.claim_button.click)
         await until(lambda: panel.cad.isEnabled(), "step 1 open after the claim")
-        await on_gui(lambda: panel.cad.setText("26-118812"))
+        await on_gui(lambda: (panel.cad.setText("26-118812"), panel.incident_type.setText("10851")))
         await on_gui(panel.step_buttons[Step.CALL_FOR_SERVICE].click)
         await until(lambda: panel.step_done[Step.CALL_FOR_SERVICE].text().startswith("✓"),
                     "step 1 recorded")

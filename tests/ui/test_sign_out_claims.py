@@ -136,3 +136,16 @@ def test_a_claim_that_cannot_be_released_is_said_and_the_person_chooses(
     assert "Released 0 of 1" in dialog.text() and "not claimed" in dialog.text()
     with qtbot.waitSignal(window.sign_out_requested, timeout=5000):
         dialog.leave_button.click()
+
+
+def test_the_operating_system_quits_without_asking(qtbot, console_session, db: Database,
+                                                   engine, enrol) -> None:
+    """SIGTERM or SIGINT (app.ConsoleController.quit): no one may be there to answer."""
+    me = enrol("5201", "dispatcher")
+    hit_id = queue_tests._ingest(db, engine, "7KQM482", "t1")
+    perform(db, me, hit_service.claim_hit, hit_id)
+    window = opened(qtbot, console_session(me))
+    with qtbot.waitSignal(window.closed, timeout=5000):
+        window.close_without_asking()
+    assert window.handover.dialog is None
+    assert status(db, me, hit_id) == (HitStatus.CLAIMED, "5201")

@@ -168,7 +168,7 @@ class ConsoleController(QObject):
     def quit(self) -> None:
         """From the operating system (SIGTERM, Ctrl-C): as if the person chose Quit."""
         if self.window is not None:
-            self.window.close()
+            self.window.close_without_asking()
         else:
             self.finished.emit()
 

@@ -30,6 +30,7 @@ from rtic_console.ui.area_nav import AreaNavigation
 from rtic_console.ui.area_stack import AreaStack, LazyAreas
 from rtic_console.ui.console_session import ConsoleSession
 from rtic_console.ui.display_preferences import DisplayPreferences
+from rtic_console.ui.hits.claims_handover import ClaimsHandover
 from rtic_console.ui.person_settings import PersonSettings, SavedLayout
 from rtic_console.ui.shift_check_dialog import ShiftCheckDialog
 from rtic_console.ui.theme import THEME_TITLES, Theme
@@ -53,6 +54,9 @@ class MainWindow(QMainWindow):
         self.person = PersonSettings(actor.badge)
         self.display = DisplayPreferences(self.person, self)
         self.display.apply()
+        # Before signing out or quitting: the hits this person holds (the guide's handover).
+        self.handover = ClaimsHandover(session, self)
+        self._leaving = False  # the person chose to go: closing asks nothing more
         permitted = areas_for(session)
         self.stack = AreaStack(session, permitted)
         self.stack.setObjectName("workAreas")
@@ -198,7 +202,7 @@ class MainWindow(QMainWindow):
         console.addSeparator()
         sign_out = QAction("Sign &out", self)
         sign_out.setShortcut(QKeySequence("Ctrl+Shift+Q"))
-        sign_out.triggered.connect(self.sign_out_requested)
+        sign_out.triggered.connect(self._on_sign_out_triggered)
         console.addAction(sign_out)
         quit_action = QAction("&Quit", self)
         # Ctrl+Q everywhere: the platform's "Quit" binding is empty on Windows and offscreen.
@@ -330,7 +334,24 @@ class MainWindow(QMainWindow):
                 ending += area.shutdown()
         return ending
 
+    @Slot()
+    def _on_sign_out_triggered(self) -> None:
+        self.handover.before_leaving("sign out", self.sign_out_requested.emit)
+
+    def close_without_asking(self) -> None:
+        """From the operating system (SIGTERM): no one may be there to answer."""
+        self._leaving = True
+        self.close()
+
+    def _close_now(self) -> None:
+        self._leaving = True
+        QTimer.singleShot(0, self, self.close)  # not inside the close being refused
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._leaving:  # Quit, Ctrl+Q or the window's close button
+            event.ignore()
+            self.handover.before_leaving("quit", self._close_now)
+            return
         self.save_layout()
         super().closeEvent(event)
         self.closed.emit()

@@ -34,6 +34,7 @@ from rtic_console.headless import HeadlessConfig, HeadlessServices
 from rtic_console.services.viewing import ViewingPurpose
 from rtic_console.store.change_listeners import ChangeListener
 from rtic_console.store.database import Database, open_database
+from rtic_console.ui.hits.claims_handover import ClaimsHandoverDialog
 from rtic_console.ui.main_window import MainWindow
 from rtic_console.ui.sign_in_dialog import SignInDialog
 from rtic_console.ui.wall.purpose_dialog import PurposeDialog
@@ -133,7 +134,8 @@ class Scenario:
         except BaseException as exc:
             self.error = exc
             window = shown(MainWindow)  # the console quits: the test reports what went wrong
-            QTimer.singleShot(0, window.close if window else QApplication.closeAllWindows)
+            QTimer.singleShot(0, window.close_without_asking if window
+                              else QApplication.closeAllWindows)
 
     async def _people(self) -> None:
         # A dispatcher works a hit from the live feed, with the map open.
@@ -155,12 +157,17 @@ class Scenario:
                     "the claim button")
         await on_gui(panel.claim_button.click)
         await until(lambda: panel.cad.isEnabled(), "step 1 open after the claim")
-        await on_gui(lambda: panel.cad.setText("26-118812"))
+        await on_gui(lambda: (panel.cad.setText("26-118812"), panel.incident_type.setText("10851")))
         await on_gui(panel.step_buttons[Step.CALL_FOR_SERVICE].click)
         await until(lambda: panel.step_done[Step.CALL_FOR_SERVICE].text().startswith("✓"),
                     "step 1 recorded")
         await press(window, Qt.Key.Key_Q,
                     Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+        # The hit is still claimed: the console asks first; the dispatcher keeps it (the
+        # sergeant below finds it claimed).
+        question = await until(lambda: shown(ClaimsHandoverDialog), "the claims question")
+        assert "You hold 1 claimed hit" in question.text()
+        await on_gui(question.keep_button.click)
         await until(lambda: shown(SignInDialog) and not shown(MainWindow), "signed out")
         self.threads_at_sign_out = [t.name for t in threading.enumerate()
                                     if t.name.startswith("capture-")]

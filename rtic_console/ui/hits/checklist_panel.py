@@ -29,6 +29,7 @@ from rtic_console.domain.checklist import (
     MAX_TYPE_CODE,
     OPEN_STATUSES,
     OUTCOME_TITLES,
+    STATUS_TITLES,
     STEP_TITLES,
     ChecklistRefusal,
     HitStatus,
@@ -61,6 +62,7 @@ class ChecklistPanel(QWidget):
     """
 
     hit_updated = Signal(object)
+    write_failed = Signal(int)  # the hit whose write was refused or failed
     # Nothing is left to do here (the hit closed, or another's): the queue takes focus.
     focus_released = Signal()
 
@@ -78,6 +80,9 @@ class ChecklistPanel(QWidget):
         self.claim_button = QPushButton("Claim this hit")
         self.claim_button.clicked.connect(self._on_claim_clicked)
         self._pending: HitView | None = None  # an answer to move focus on from
+        # The hit a write of this panel is on, until it is answered: a change seen first
+        # (another console's, or this write's own event) waits for the answer.
+        self.writing: int | None = None
 
         self.cad = QLineEdit()
         self.cad.setPlaceholderText("e.g. 26-118812")
@@ -256,7 +261,23 @@ class ChecklistPanel(QWidget):
     # What the hit queue's shortcuts do (ui/hits/hit_keys.py); each acts only when its
     # button could be pressed, so a key never does what the screen does not offer.
     def claim(self) -> None:
-        self._press(self.claim_button)
+        """F2: the claim, or why there is none to make (never nothing at all)."""
+        if self._press(self.claim_button):
+            return
+        detail = self._detail
+        if detail is None or not self.can_work:
+            return
+        hit, me = detail.hit, self._session.ctx.actor.badge
+        if not hit.open:
+            text = f"Hit #{hit.id} is already {STATUS_TITLES[hit.status].lower()}."
+        elif hit.claimed_by == me:
+            text = (f"Hit #{hit.id} is claimed by you already: work its steps in order "
+                    "(Ctrl+Return records the step you are on).")
+        else:
+            text = (f"Hit #{hit.id} is claimed by {hit.claimed_by} "
+                    f"{hit.claimed_by_name or ''}: only they work it (D.6.a); a sergeant can "
+                    "release the claim (D.5.a).").replace("  ", " ")
+        self.message.show_error(text)
 
     def record_current_step(self) -> None:
         for button in self.step_buttons.values():
@@ -502,19 +523,24 @@ class ChecklistPanel(QWidget):
         if hit_id is None:
             return
         self.message.clear_message()
+        self.writing = hit_id
         self._session.perform(service, hit_id, *args, owner=self,
                               on_done=self._on_action_done,
                               on_error=self._on_action_failed)
 
     def _on_action_failed(self, error: BaseException) -> None:
         """Why, in view; the focus stays where it is, to correct the field."""
+        hit_id, self.writing = self.writing, None
         self.message.show_error(describe_error(error))
         self._reveal(self.message)
         focused = QApplication.focusWidget()
         if focused is not None and self.isAncestorOf(focused):
             self._reveal(focused)
+        if hit_id is not None:
+            self.write_failed.emit(hit_id)
 
     def _on_action_done(self, view: HitView) -> None:
+        self.writing = None
         if view.id == self._hit_id():
             self._pending = view  # focus moves on once the panel shows this answer
         self.hit_updated.emit(view)

@@ -62,13 +62,14 @@ class HitQueueKeys(QObject):
     button does, only when that button is offered. While the help is shown, a key closes it
     and does nothing else."""
 
-    def __init__(self, area: QWidget, table: QTableView, checklist: ChecklistPanel) -> None:
+    def __init__(self, area: QWidget, table: QTableView, checklist: ChecklistPanel,
+                 claim: Callable[[], None] | None = None) -> None:
         super().__init__(area)
         self._table = table
         self.help = ShortcutHelpOverlay(area, "Keyboard: the hit queue", help_sections())
         handlers: dict[str, Callable[[], None]] = {
             "next_hit": lambda: self._select(+1), "previous_hit": lambda: self._select(-1),
-            "claim": checklist.claim, "record": checklist.record_current_step,
+            "claim": claim or checklist.claim, "record": checklist.record_current_step,
             "attach": checklist.attach, "confirm": checklist.confirm,
             "close": checklist.start_closing, "queue": self.focus_queue,
         }

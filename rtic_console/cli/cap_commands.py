@@ -52,6 +52,8 @@ def _show(args: argparse.Namespace, cli: CliSession) -> int:
     for camera in view.cameras:
         if camera.reason:
             print(f"{camera.code} not recorded: {camera.reason}")
+    for note in view.notes:
+        print(f"Note: {note}")
     print(f"\nThe ALPR administrators and public-safety IT are alerted at "
           f"{WARN_SHARE:.0%} of a cap and when it is reached.")
     return 0
@@ -74,6 +76,8 @@ def _set(args: argparse.Namespace, cli: CliSession) -> int:
         print(f"{cap.title}: {_size(cap.cap_bytes)}.")
     print("The recording service applies it at once (within 30 seconds at most); video "
           "younger than 90 days or under an evidence hold is never removed for a cap.")
+    for note in view.notes:
+        print(f"Note: {note}")
     return 0
 
 
@@ -85,7 +89,8 @@ def caps_json(view: CapsOverview) -> dict[str, object]:
                       "reason": view.store_reason},
             "cameras": [{"code": c.code, "used": c.used, "segments": c.segments,
                          "cap": c.cap_bytes, "own_cap": c.own_cap, "level": c.level.value,
-                         "reason": c.reason} for c in view.cameras]}
+                         "reason": c.reason} for c in view.cameras],
+            "notes": list(view.notes)}
 
 
 def _size(cap: int | None) -> str:

@@ -84,6 +84,9 @@ class CapsOverview:
     store_level: CapLevel
     store_reason: str | None
     cameras: list[CameraUse]
+    # Caps that cannot bind as set: above the cap of all recordings together, which is
+    # reached first (a trial set 100G per camera under a 50G store without a word).
+    notes: tuple[str, ...] = ()
 
 
 def caps_in_force(session: Session) -> CapsInForce:
@@ -119,7 +122,19 @@ def _overview(session: Session) -> CapsOverview:
     store = states.get(STORE_KEY)
     total = session.scalar(select(func.coalesce(func.sum(RecordingUsage.bytes), 0))) or 0
     return CapsOverview(caps, int(total), CapLevel(store.level) if store else CapLevel.OK,
-                        store.reason if store else None, cameras)
+                        store.reason if store else None, cameras,
+                        _above_store(in_force, {c.device_id: c.code for c in cameras}))
+
+
+def _above_store(caps: CapsInForce, codes: dict[int, str]) -> tuple[str, ...]:
+    store = caps.store
+    if store is None:
+        return ()
+    over = [(SCOPE_TITLES[CapScope.CAMERA_DEFAULT], caps.camera_default)] + \
+        [(f"{codes.get(d, f'camera #{d}')}'s own cap", cap) for d, cap in caps.own.items()]
+    return tuple(f"{what} ({format_size(cap)}) is above the cap of all recordings together "
+                 f"({format_size(store)}), which is reached first."
+                 for what, cap in over if cap is not None and cap > store)
 
 
 @service_action(SHOW)

@@ -203,6 +203,20 @@ def test_setting_a_cap_is_audited_with_the_previous(db: Database, admin: Context
     latest = _events(db, "recording.cap.set")[0]
     assert latest.details == {"scope": "store", "cap_bytes": 25 * 1000**4,
                               "previous": 20 * 1000**4}
+    assert overview.notes == ()
+
+
+def test_a_cap_above_the_stores_is_named(db: Database, admin: Context) -> None:
+    """Accepted (the store's cap may be raised later) but said: it cannot bind as set."""
+    add_camera(db, admin, "CAM-CAP-20", recording_enabled=True)
+    perform(db, admin, recording_caps.set_cap, "store", "50G")
+    overview = perform(db, admin, recording_caps.set_cap, "camera_default", "100G")
+    assert overview.notes == ("Each camera (unless it has its own cap) (93.1 GiB) is above "
+                              "the cap of all recordings together (46.6 GiB), which is "
+                              "reached first.",)
+    overview = perform(db, admin, recording_caps.set_cap, "camera", "200G", "CAM-CAP-20")
+    assert overview.notes[1].startswith("CAM-CAP-20's own cap (186.3 GiB) is above")
+    assert perform(db, admin, recording_caps.set_cap, "store", "1T").notes == ()
 
 
 def _wait(condition, seconds: float = 10.0) -> bool:  # type: ignore[no-untyped-def]

@@ -169,8 +169,8 @@ class DiskCapsBox(QGroupBox):
     def set_cap(self, scope: str, size: str, camera: str | None = None) -> None:
         self._session.perform(
             recording_caps.set_cap, scope, size, camera, owner=self,
-            on_done=lambda _v: self._message.show_ok(
-                "Cap saved; the recording service applies it at once."),
+            on_done=lambda v: self._message.show_ok(" ".join((
+                "Cap saved; the recording service applies it at once.", *v.notes))),
             on_error=self._on_failed)
 
     @Slot()

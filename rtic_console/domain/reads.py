@@ -18,6 +18,9 @@ from rtic_console.domain.plates import (
 )
 
 IMAGE_KINDS = ("plate", "vehicle", "overview")
+# Feeds whose read id is built from the read's exact time (its ISO text): a re-sent read
+# carries its time again, so the detections' unique key (format, id, time) alone finds it.
+TIME_KEYED_SOURCES = frozenset({"csv", "genetec", "platerecognizer"})
 # Every supported vendor sends JPEG, and the store keeps images as JPEG.
 _JPEG_SIGNATURE = b"\xff\xd8\xff"
 # Longest identifier the detections table can hold; the store sizes its columns from these.

@@ -11,6 +11,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -140,6 +141,32 @@ def test_a_big_csv_goes_in_slices_with_true_line_numbers(
         audited = session.scalar(select(func.count()).select_from(AuditEvent)
                                  .where(AuditEvent.action == "ingest.file"))
     assert audited == -(-(len(path.read_bytes().splitlines()) - 1) // 2)
+
+
+def _reads_csv(path: Path, first: int, last: int) -> Path:
+    start = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=2)
+    path.write_text("plate,state,confidence,captured_at,device,latitude,longitude,direction\n"
+                    + "".join(f"BLK{i:04d},CA,88,{(start + timedelta(seconds=i)).isoformat()},"
+                              f"ALPR-{i % 3},38.5,-121.4,90\n" for i in range(first, last)))
+    return path
+
+
+def test_a_csv_loaded_again_whole_or_in_part_stores_nothing_twice(
+        db: Database, admin: Context, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """CSV read ids hold their time, so on PostgreSQL a re-sent read is found by the unique
+    key during the COPY (TIME_KEYED_SOURCES), not by a look-up before it."""
+    monkeypatch.setattr(ingest_commands, "CSV_CHUNK_ROWS", 25)  # COPY from 20 rows a batch
+    engine = MatchingEngine()
+    first = ingest_commands.ingest_path(db, admin, engine, _reads_csv(tmp_path / "a.csv", 0, 60))
+    again = ingest_commands.ingest_path(db, admin, engine, _reads_csv(tmp_path / "a.csv", 0, 60))
+    overlap = ingest_commands.ingest_path(db, admin, engine,
+                                          _reads_csv(tmp_path / "b.csv", 30, 90))
+    assert (first.stored, first.duplicates) == (60, 0)
+    assert (again.stored, again.duplicates) == (0, 60)
+    assert (overlap.stored, overlap.duplicates) == (30, 30)
+    with db.read() as session:
+        assert session.scalar(select(func.count()).select_from(Detection)) == 90
+        assert session.scalar(select(func.count(func.distinct(Detection.source_id)))) == 90
 
 
 def test_serve_runs_headless_until_sigterm(sqlite_url: str, tmp_path: Path) -> None:

@@ -13,7 +13,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import event
 
-from rtic_console.domain.search_rules import SearchKind, SearchPurpose
+from rtic_console.domain.search_rules import (
+    MAX_CANVASS_RADIUS_M,
+    MAX_CANVASS_SIDE_M,
+    MAX_CANVASS_SPAN,
+    SearchKind,
+    SearchPurpose,
+)
 from rtic_console.services import recordings, search, search_requests
 from rtic_console.services.runner import perform
 from rtic_console.store.audit_log import AuditFilter, list_events
@@ -233,6 +239,50 @@ def test_a_drawn_circle_outside_the_radius_range_is_refused_not_clamped(qtbot,
             "38.500000", "-121.500000", 800), "nothing half-filled"
     with pytest.raises(ValueError, match="10 to 20000 m"):
         form.set_area({"kind": "circle", "lat": 1.0, "lon": 2.0, "radius_m": 20_001})
+
+
+@pytest.mark.policy("D.1")
+def test_a_canvass_larger_than_the_service_takes_is_said_as_it_is_entered(
+        qtbot, screen, db: Database) -> None:
+    """A trial typed a 6 km canvass radius (the box takes the 20 km of a plate search) and
+    heard of the canvass's limit only at Run: the bound is said beside the field, from the
+    same rule, and the service still refuses it."""
+    form = screen.form
+    screen.resize(1100, 1000)
+    form.mode_bar.setCurrentIndex(1)
+    choose(screen, SearchPurpose.CRIME_SCENE_CANVASS)
+    form.set_area({"kind": "circle", "lat": 38.5, "lon": -121.5, "radius_m": 800})
+    assert form.area_note.isHidden() and form.window_note.isHidden()
+    form.radius.setValue(MAX_CANVASS_RADIUS_M)
+    assert form.area_note.isHidden(), "the limit itself is allowed"
+    form.radius.setValue(MAX_CANVASS_RADIUS_M + 1000)
+    assert form.area_note.isVisible()
+    assert f"at most {MAX_CANVASS_RADIUS_M} m" in form.area_note.text()
+    screen.grab().save("/tmp/search_canvass_radius_note.png")
+    screen.run_button.click()  # the service's own refusal stays, audited
+    qtbot.waitUntil(lambda: f"at most {MAX_CANVASS_RADIUS_M} m" in screen.message.text(),
+                    timeout=WAIT)
+    assert [e.details["clause"] for e in audited(db, "search.run.refused")] == ["D.1"]
+    form.mode_bar.setCurrentIndex(0)
+    assert form.area_note.isHidden(), "a plate search may look over a wider circle"
+    form.mode_bar.setCurrentIndex(1)
+    assert form.area_note.isVisible()
+
+    form.area_kind.setCurrentIndex(2)  # rectangle: checked once a corner is typed
+    assert form.area_note.isHidden()
+    across = MAX_CANVASS_SIDE_M * 1.5 / 111_000  # degrees of latitude
+    for edit, value in zip((form.south, form.west, form.north, form.east),
+                           (38.5, -121.5, 38.5 + across, -121.49), strict=True):
+        edit.setText(str(value))
+        edit.editingFinished.emit()
+    assert f"{MAX_CANVASS_SIDE_M / 1000:.0f} km" in form.area_note.text()
+
+    hours = int(MAX_CANVASS_SPAN.total_seconds() // 3600)
+    form.time_from.setDateTime(form.time_to.dateTime().addSecs(-(hours + 6) * 3600))
+    assert form.window_note.isVisible() and f"{hours} hours" in form.window_note.text()
+    screen.grab().save("/tmp/search_canvass_rectangle_window_notes.png")
+    form.presets[1].click()
+    assert form.window_note.isHidden()
 
 
 @pytest.mark.policy("D.1")

@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from sqlalchemy import event
 
 from rtic_console.domain.search_rules import (
@@ -431,3 +432,32 @@ def test_arrowing_through_results_opens_and_audits_only_the_read_stopped_on(
     second = screen.model.row_at(screen.proxy.mapToSource(screen.proxy.index(1, 0)).row())
     assert screen.detail.detail.id == second.detection_id
     assert [e.object_id for e in audited(db, "detection.view")] == [str(second.detection_id)]
+
+
+def test_after_a_search_the_arrow_keys_go_through_its_results(qtbot, screen: SearchWidget,
+                                                              db: Database) -> None:
+    """Focus was left wherever Qt put it when Run was disabled: with results it goes to the
+    table (the Down key then takes the first read), with none back to the criteria."""
+    screen.activateWindow()
+    qtbot.waitActive(screen)
+    choose(screen, SearchPurpose.STOLEN_VEHICLE_OR_PLATE)
+    screen.form.plate.setText("7ab*")
+    screen.form.plate.setFocus()
+    run(qtbot, screen)
+    assert screen.table.hasFocus()
+    assert not screen.table.currentIndex().isValid(), "no read opened (and logged) unasked"
+    qtbot.keyClick(screen.table, Qt.Key.Key_Down)
+    assert [i.row() for i in screen.table.selectionModel().selectedRows()] == [0]
+    qtbot.waitUntil(lambda: screen.detail.detail is not None, timeout=WAIT)
+    first = screen.model.row_at(screen.proxy.mapToSource(screen.proxy.index(0, 0)).row())
+    assert [e.object_id for e in audited(db, "detection.view")] == [str(first.detection_id)]
+    screen.grab().save("/tmp/search_focus_on_results.png")
+
+    screen.form.plate.setText("9ZZ*")
+    screen.form.plate.setFocus()
+    assert run(qtbot, screen) == []
+    assert screen.form.plate.hasFocus(), "no reads: the criteria are what to change"
+    screen.purpose.case.clear()  # refused: the case is what to give
+    screen.run_button.setFocus()
+    run(qtbot, screen)
+    assert screen.run_button.hasFocus()

@@ -360,6 +360,14 @@ def label_of(raw: str | None, field_name: str) -> str | None:
     return text
 
 
+def area_limits(kind: SearchKind) -> tuple[float, float]:
+    """The largest radius and rectangle side, in metres, a search of this kind may cover: a
+    canvass's are smaller (D.1.b). The console checks what is typed against these too."""
+    if kind is SearchKind.CANVASS:
+        return MAX_CANVASS_RADIUS_M, MAX_CANVASS_SIDE_M
+    return MAX_RADIUS_M, MAX_RECTANGLE_SIDE_M
+
+
 def criteria_of(*, plate: str | None, match_mode: str, time_from: datetime | None,
                 time_to: datetime | None, near: object, radius_m: object, rectangle: object,
                 devices: Sequence[object] | None, color: str | None, make: str | None,
@@ -372,13 +380,13 @@ def criteria_of(*, plate: str | None, match_mode: str, time_from: datetime | Non
     pattern = plate_pattern(plate, match_mode) if plate else None
     device_tokens = devices_of(devices)
     kind = SearchCriteria(pattern, vehicle=vehicle).kind
-    canvass = kind is SearchKind.CANVASS
+    largest_radius, largest_side = area_limits(kind)
     area: Area | None = None
     if near is not None or radius_m is not None:
-        area = circle_of(near, radius_m, MAX_CANVASS_RADIUS_M if canvass else MAX_RADIUS_M)
+        area = circle_of(near, radius_m, largest_radius)
     elif rectangle is not None:
-        area = rectangle_of(rectangle, MAX_CANVASS_SIDE_M if canvass else MAX_RECTANGLE_SIDE_M)
-    if canvass and area is None:
+        area = rectangle_of(rectangle, largest_side)
+    if kind is SearchKind.CANVASS and area is None:
         # D.1.b: a canvass reads everyone within R metres of a place; devices only narrow it.
         raise SearchRuleError("area: a search without a plate or vehicle description is a "
                               "canvass (D.1.b) and needs a place, a circle or a rectangle; "

@@ -307,11 +307,33 @@ def wall_purpose_shot(window: MainWindow, out: Path) -> list[Path]:
     return shots
 
 
+def sign_out_claims_shot(window: MainWindow, out: Path) -> list[Path]:
+    """Console → Sign out while holding claimed hits (D.5.a): the hits are listed, to release,
+    keep or stay. Two waiting hits are claimed first, the call for service of one recorded."""
+    db, ctx = window.session.db, window.session.ctx
+    waiting = [h for h in perform(db, ctx, hit_service.list_hits, status="new")
+               if not h.informational]
+    for hit in waiting[:2]:
+        perform(db, ctx, hit_service.claim_hit, hit.id)
+    perform(db, ctx, hit_service.record_step, waiting[0].id,
+            StepInput(Step.CALL_FOR_SERVICE, {"cad_number": "26-118840",
+                                              "incident_type": "10851"}))
+    handover = window.handover
+    handover.before_leaving("sign out", lambda: None)
+    settle(lambda: handover.dialog is not None, 5)
+    dialog = handover.dialog
+    assert dialog is not None
+    shots = save(dialog, out, "sign-out-claims")
+    dialog.reject()  # Cancel: the person stays signed in, holding them
+    return shots
+
+
 # Scenes that need only a demo person's window: `--only NAME` renders them alone, in seconds
 # (the whole set takes half an hour). render_all takes them too.
 SOLO_SCENES: dict[str, tuple[str, Callable[[MainWindow, Path], list[Path]]]] = {
     "shift-check": ("6301", shift_check_shot),
     "wall-purpose": ("4101", wall_purpose_shot),
+    "sign-out-claims": ("5201", sign_out_claims_shot),
 }
 
 
@@ -511,6 +533,11 @@ def render_all(out: Path) -> list[Path]:
         commander.show_area("inbox")
         shots.extend(save(commander, out, "main-inbox-commander"))
         commander.close()
+
+        # Last, so no picture above shows its claims: signing out still holding hits.
+        leaving = person("5201")
+        shots.extend(sign_out_claims_shot(leaving, out))
+        leaving.close()
     finally:
         bridge.close()
         runner.shutdown()

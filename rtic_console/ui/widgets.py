@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QScrollArea,
     QSizePolicy,
     QTextEdit,
     QWidget,
@@ -22,6 +23,8 @@ from rtic_console.store.database import DatabaseUnavailable
 OK_LINGER_MS = 8000
 # The lines a message line keeps for itself, shown or not, so nothing below it moves.
 RESERVED_LINES = 2
+# Room kept above and below a message scrolled into view, so its frame shows whole.
+REVEAL_MARGIN = 8
 
 
 def sentence(text: str) -> str:
@@ -80,6 +83,18 @@ class MessageLine(QLabel):
         self.style().polish(self)
         self.setText(sentence(text))
         self.setVisible(bool(text))
+        if text:
+            self._reveal()
+
+    def _reveal(self) -> None:
+        """Scroll every scroll area around the line to it: a page scrolled up (or a short
+        window) otherwise answers a click below the fold, and the person sees nothing."""
+        area = self.parentWidget()
+        while area is not None:
+            if isinstance(area, QScrollArea) and area.widget() is not None \
+                    and area.widget().isAncestorOf(self):
+                area.ensureWidgetVisible(self, 0, REVEAL_MARGIN)
+            area = area.parentWidget()
 
     def clear_message(self) -> None:
         self._linger.stop()

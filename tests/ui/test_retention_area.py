@@ -104,3 +104,29 @@ def test_disk_caps_set_and_each_cameras_use_shown(qtbot, console_session, db: Da
     qtbot.addWidget(it_staff)
     assert not it_staff.caps.set_buttons[CapScope.STORE].isEnabled()
     qtbot.waitUntil(lambda: it_staff.caps.model.rowCount() == 1, timeout=5000)
+
+
+def test_the_answer_to_a_setting_scrolls_into_view_on_a_short_screen(
+        qtbot, console_session, admin) -> None:
+    """The settings sit at the top of the page and its message line at the foot: on a short
+    window the answer to Save was set out of sight, and a trial saw nothing happen."""
+    from PySide6.QtWidgets import QScrollArea
+
+    page = QScrollArea()  # as the work areas' stack holds every area
+    page.setWidgetResizable(True)
+    widget = RetentionWidget(console_session(admin))
+    page.setWidget(widget)
+    qtbot.addWidget(page)
+    page.resize(1100, 420)
+    page.show()
+    qtbot.waitExposed(page)
+    page.verticalScrollBar().setValue(0)
+    message = widget.message
+    viewport = page.viewport()
+    assert message.mapTo(viewport, message.rect().bottomLeft()).y() > viewport.height()
+
+    widget.set_days(RetentionKind.DETECTIONS, 365)
+    qtbot.waitUntil(lambda: "kept 365 days" in message.text(), timeout=5000)
+    top = message.mapTo(viewport, message.rect().topLeft()).y()
+    assert top >= 0 and top + message.height() <= viewport.height()
+    page.grab().save("/tmp/retention_short_message.png")

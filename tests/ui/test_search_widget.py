@@ -11,9 +11,16 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from sqlalchemy import event
 
-from rtic_console.domain.search_rules import SearchKind, SearchPurpose
+from rtic_console.domain.search_rules import (
+    MAX_CANVASS_RADIUS_M,
+    MAX_CANVASS_SIDE_M,
+    MAX_CANVASS_SPAN,
+    SearchKind,
+    SearchPurpose,
+)
 from rtic_console.services import recordings, search, search_requests
 from rtic_console.services.runner import perform
 from rtic_console.store.audit_log import AuditFilter, list_events
@@ -236,6 +243,50 @@ def test_a_drawn_circle_outside_the_radius_range_is_refused_not_clamped(qtbot,
 
 
 @pytest.mark.policy("D.1")
+def test_a_canvass_larger_than_the_service_takes_is_said_as_it_is_entered(
+        qtbot, screen, db: Database) -> None:
+    """A trial typed a 6 km canvass radius (the box takes the 20 km of a plate search) and
+    heard of the canvass's limit only at Run: the bound is said beside the field, from the
+    same rule, and the service still refuses it."""
+    form = screen.form
+    screen.resize(1100, 1000)
+    form.mode_bar.setCurrentIndex(1)
+    choose(screen, SearchPurpose.CRIME_SCENE_CANVASS)
+    form.set_area({"kind": "circle", "lat": 38.5, "lon": -121.5, "radius_m": 800})
+    assert form.area_note.isHidden() and form.window_note.isHidden()
+    form.radius.setValue(MAX_CANVASS_RADIUS_M)
+    assert form.area_note.isHidden(), "the limit itself is allowed"
+    form.radius.setValue(MAX_CANVASS_RADIUS_M + 1000)
+    assert form.area_note.isVisible()
+    assert f"at most {MAX_CANVASS_RADIUS_M} m" in form.area_note.text()
+    screen.grab().save("/tmp/search_canvass_radius_note.png")
+    screen.run_button.click()  # the service's own refusal stays, audited
+    qtbot.waitUntil(lambda: f"at most {MAX_CANVASS_RADIUS_M} m" in screen.message.text(),
+                    timeout=WAIT)
+    assert [e.details["clause"] for e in audited(db, "search.run.refused")] == ["D.1"]
+    form.mode_bar.setCurrentIndex(0)
+    assert form.area_note.isHidden(), "a plate search may look over a wider circle"
+    form.mode_bar.setCurrentIndex(1)
+    assert form.area_note.isVisible()
+
+    form.area_kind.setCurrentIndex(2)  # rectangle: checked once a corner is typed
+    assert form.area_note.isHidden()
+    across = MAX_CANVASS_SIDE_M * 1.5 / 111_000  # degrees of latitude
+    for edit, value in zip((form.south, form.west, form.north, form.east),
+                           (38.5, -121.5, 38.5 + across, -121.49), strict=True):
+        edit.setText(str(value))
+        edit.editingFinished.emit()
+    assert f"{MAX_CANVASS_SIDE_M / 1000:.0f} km" in form.area_note.text()
+
+    hours = int(MAX_CANVASS_SPAN.total_seconds() // 3600)
+    form.time_from.setDateTime(form.time_to.dateTime().addSecs(-(hours + 6) * 3600))
+    assert form.window_note.isVisible() and f"{hours} hours" in form.window_note.text()
+    screen.grab().save("/tmp/search_canvass_rectangle_window_notes.png")
+    form.presets[1].click()
+    assert form.window_note.isHidden()
+
+
+@pytest.mark.policy("D.1")
 def test_a_canvass_of_anywhere_is_not_sent(qtbot, screen, db: Database) -> None:
     screen.form.mode_bar.setCurrentIndex(1)
     screen.purpose.case.setText("26-2")
@@ -381,3 +432,32 @@ def test_arrowing_through_results_opens_and_audits_only_the_read_stopped_on(
     second = screen.model.row_at(screen.proxy.mapToSource(screen.proxy.index(1, 0)).row())
     assert screen.detail.detail.id == second.detection_id
     assert [e.object_id for e in audited(db, "detection.view")] == [str(second.detection_id)]
+
+
+def test_after_a_search_the_arrow_keys_go_through_its_results(qtbot, screen: SearchWidget,
+                                                              db: Database) -> None:
+    """Focus was left wherever Qt put it when Run was disabled: with results it goes to the
+    table (the Down key then takes the first read), with none back to the criteria."""
+    screen.activateWindow()
+    qtbot.waitActive(screen)
+    choose(screen, SearchPurpose.STOLEN_VEHICLE_OR_PLATE)
+    screen.form.plate.setText("7ab*")
+    screen.form.plate.setFocus()
+    run(qtbot, screen)
+    assert screen.table.hasFocus()
+    assert not screen.table.currentIndex().isValid(), "no read opened (and logged) unasked"
+    qtbot.keyClick(screen.table, Qt.Key.Key_Down)
+    assert [i.row() for i in screen.table.selectionModel().selectedRows()] == [0]
+    qtbot.waitUntil(lambda: screen.detail.detail is not None, timeout=WAIT)
+    first = screen.model.row_at(screen.proxy.mapToSource(screen.proxy.index(0, 0)).row())
+    assert [e.object_id for e in audited(db, "detection.view")] == [str(first.detection_id)]
+    screen.grab().save("/tmp/search_focus_on_results.png")
+
+    screen.form.plate.setText("9ZZ*")
+    screen.form.plate.setFocus()
+    assert run(qtbot, screen) == []
+    assert screen.form.plate.hasFocus(), "no reads: the criteria are what to change"
+    screen.purpose.case.clear()  # refused: the case is what to give
+    screen.run_button.setFocus()
+    run(qtbot, screen)
+    assert screen.run_button.hasFocus()

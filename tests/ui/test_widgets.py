@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -70,6 +71,51 @@ def test_a_message_keeps_its_room_says_it_in_sentence_case_and_a_success_goes(qt
     message.show_ok("saved")
     assert message.isVisible() and button.pos() == where
     qtbot.waitUntil(lambda: not message.isVisible(), timeout=2000)
+
+
+def test_a_message_below_the_fold_scrolls_itself_into_view(qtbot) -> None:
+    """A trial clicked a button on a page scrolled up and saw nothing: the refusal was set on
+    a line below the fold. Every scroll area around the line (a work area's page, and a
+    scrolling pane inside it) brings it into view."""
+    page = QScrollArea()
+    qtbot.addWidget(page)
+    page.setWidgetResizable(True)
+    body = QWidget()
+    column = QVBoxLayout(body)
+    inner = QScrollArea()  # a scrolling pane on the page, its own message at its foot
+    inner.setWidgetResizable(True)
+    inner.setFixedHeight(150)
+    pane = QWidget()
+    pane_column = QVBoxLayout(pane)
+    tall_field = QWidget()
+    tall_field.setFixedHeight(600)
+    pane_message = MessageLine()
+    pane_column.addWidget(tall_field)
+    pane_column.addWidget(pane_message)
+    inner.setWidget(pane)
+    tall = QWidget()
+    tall.setFixedHeight(900)
+    message, button = MessageLine(), QPushButton("Save")
+    for widget in (inner, tall, button, message):
+        column.addWidget(widget)
+    page.setWidget(body)
+    page.resize(400, 250)
+    page.show()
+    qtbot.waitExposed(page)
+
+    def in_view(line: MessageLine, area: QScrollArea) -> bool:
+        top_left = line.mapTo(area.viewport(), line.rect().topLeft())
+        shown = area.viewport().rect()
+        return shown.contains(top_left) and shown.contains(
+            top_left + line.rect().bottomRight())
+
+    assert not in_view(message, page)
+    message.show_error("badge number: 3 to 10 letters or digits")
+    assert in_view(message, page)
+    page.verticalScrollBar().setValue(page.verticalScrollBar().maximum())
+    assert not in_view(pane_message, inner)
+    pane_message.show_ok("saved")
+    assert in_view(pane_message, inner) and in_view(pane_message, page)
 
 
 def test_an_error_names_no_internal_code(qtbot) -> None:

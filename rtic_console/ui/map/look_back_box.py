@@ -6,12 +6,20 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QWidget
 
-from rtic_console.domain.search_rules import MAX_CANVASS_RADIUS_M, MAX_CANVASS_SPAN, SearchKind
+from rtic_console.domain.search_rules import (
+    MAX_CANVASS_RADIUS_M,
+    MAX_CANVASS_SPAN,
+    SearchKind,
+    area_limits,
+    circle_of,
+    rectangle_of,
+)
 from rtic_console.services.map_data import LIVE_LOOKBACK
 from rtic_console.services.search_requests import RequestView
+from rtic_console.ui.search.bounds_note import BoundsNote
 from rtic_console.ui.search.purpose_box import PurposeBox
 
 NOTE = (f"Reads from more than {LIVE_LOOKBACK.total_seconds() / 3600:.0f} hours ago are a "
@@ -19,6 +27,17 @@ NOTE = (f"Reads from more than {LIVE_LOOKBACK.total_seconds() / 3600:.0f} hours 
         f"at most {MAX_CANVASS_SPAN.total_seconds() / 3600:.0f} hours long and "
         f"{MAX_CANVASS_RADIUS_M / 1000:.0f} km in radius, for its purpose and case. It is "
         "logged as a search for the quarterly review.")
+
+
+def within_canvass_limits(area: Mapping[str, Any] | None) -> None:
+    """Raises the service's SearchRuleError for an area larger than a canvass may cover."""
+    if not area:
+        return
+    largest_radius, largest_side = area_limits(SearchKind.CANVASS)
+    if area.get("kind") == "circle":
+        circle_of((area["lat"], area["lon"]), area["radius_m"], largest_radius)
+    else:
+        rectangle_of([area[k] for k in ("south", "west", "north", "east")], largest_side)
 
 
 def area_text(area: Mapping[str, Any] | None) -> str:
@@ -57,11 +76,14 @@ class LookBackBox(QWidget):
         area.addWidget(self.area_label, 1)
         area.addWidget(self.draw_circle)
         area.addWidget(self.draw_rectangle)
+        # A circle drawn too large is said when drawn, not first when the look back runs.
+        self.area_note = BoundsNote()
         layout = QGridLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(note, 0, 0)
         layout.addLayout(area, 1, 0)
-        layout.addWidget(self.purpose, 0, 1, 2, 1)
+        layout.addWidget(self.area_note, 2, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addWidget(self.purpose, 0, 1, 3, 1)
         layout.setColumnStretch(0, 3)
         layout.setColumnStretch(1, 2)
 
@@ -70,6 +92,7 @@ class LookBackBox(QWidget):
         """A circle or rectangle as the map's bridge checked it (map_view.parse_area)."""
         self.area = dict(area)
         self.area_label.setText(area_text(self.area))
+        self.area_note.check(lambda: within_canvass_limits(self.area))
 
     def set_requests(self, requests: Sequence[RequestView]) -> None:
         self.purpose.set_requests(requests)

@@ -1,7 +1,8 @@
 """The criteria half of the Search screen: mode, plate, vehicle description, time and place.
 
-It checks nothing itself: values go to the search service as typed, and its refusal names
-the field, so the console and the command line word every rule the same way.
+Values go to the search service as typed, and its refusal names the field, so the console
+and the command line word every rule the same way. The bounds of the place and the time
+(D.1) are also said beside the fields as they are entered, by the same rules.
 """
 
 from __future__ import annotations
@@ -37,7 +38,12 @@ from rtic_console.domain.search_rules import (
     MAX_SHAPE_SPAN,
     MatchMode,
     SearchKind,
+    area_limits,
+    radius_of,
+    rectangle_of,
+    window_of,
 )
+from rtic_console.ui.search.bounds_note import BoundsNote
 
 MODE_TITLES = {SearchKind.PLATE: "Plate", SearchKind.CANVASS: "Canvass",
                SearchKind.SHAPE: "Vehicle description"}
@@ -141,6 +147,10 @@ class SearchCriteriaForm(QWidget):
         presets.addStretch(1)
         when.addLayout(presets, 2, 0, 1, 2)
         when.addWidget(self.time_hint, 3, 0, 1, 2)
+        self.window_note = BoundsNote()
+        when.addWidget(self.window_note, 4, 0, 1, 2)
+        for edit in (self.time_from, self.time_to):
+            edit.dateTimeChanged.connect(self._check_window)
 
         self.where_box = QGroupBox("Where")
         self.area_kind = QComboBox()
@@ -184,8 +194,14 @@ class SearchCriteriaForm(QWidget):
         where.addWidget(self.area_kind, 0, 0)
         where.addWidget(self.draw_button, 0, 1)
         where.addWidget(self.area_pages, 1, 0, 1, 2)
-        where.addWidget(QLabel("Devices"), 2, 0, 1, 2)
-        where.addWidget(self.devices, 3, 0, 1, 2)
+        self.area_note = BoundsNote()
+        where.addWidget(self.area_note, 2, 0, 1, 2)
+        where.addWidget(QLabel("Devices"), 3, 0, 1, 2)
+        where.addWidget(self.devices, 4, 0, 1, 2)
+        self.radius.valueChanged.connect(self._check_area)
+        # Corners are checked once typed, not at each keystroke of a half-typed longitude.
+        for edit in (self.south, self.west, self.north, self.east):
+            edit.editingFinished.connect(self._check_area)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -218,6 +234,7 @@ class SearchCriteriaForm(QWidget):
             f"{int(span.total_seconds() // 3600)} hours." if span else
             "Without a range, all reads still kept (up to 2 years) are searched.")
         self._on_limit_time_toggled(self.limit_time.isChecked())
+        self._check_area()
         self.mode_changed.emit(kind)
 
     def set_last_hours(self, hours: int) -> None:
@@ -253,6 +270,7 @@ class SearchCriteriaForm(QWidget):
             for edit, name in zip((self.south, self.west, self.north, self.east), fields,
                                   strict=True):
                 edit.setText(f"{area[name]:.6f}")
+        self._check_area()
 
     def missing(self) -> str | None:
         """What the chosen mode cannot run without, before asking the service."""
@@ -303,12 +321,38 @@ class SearchCriteriaForm(QWidget):
     def _on_limit_time_toggled(self, on: bool) -> None:
         self.time_from.setEnabled(on)
         self.time_to.setEnabled(on)
+        self._check_window()
 
     @Slot()
     def _on_area_kind_changed(self) -> None:
         self.area_pages.setCurrentIndex(self.area_kind.currentIndex())
         self.area_pages.setVisible(self.area() != "anywhere")
         self.draw_button.setEnabled(self.area() != "anywhere")
+        self._check_area()
+
+    @Slot()
+    def _check_area(self) -> None:
+        """A circle or rectangle larger than this kind of search may cover (a canvass's is
+        smaller, D.1.b), named before Run; malformed corners are left to the service."""
+        self.area_note.check(self._area_within_limits)
+
+    def _area_within_limits(self) -> None:
+        largest_radius, largest_side = area_limits(self.mode)
+        if self.area() == "circle":
+            radius_of(float(self.radius.value()), largest_radius)
+        elif self.area() == "rectangle":
+            corners = [_number(e) for e in (self.south, self.west, self.north, self.east)]
+            if all(isinstance(c, float) for c in corners):
+                rectangle_of(corners, largest_side)
+
+    @Slot()
+    def _check_window(self) -> None:
+        """A window longer than this kind of search may cover, named as the times are set."""
+        self.window_note.check(self._window_within_limits)
+
+    def _window_within_limits(self) -> None:
+        if self.limit_time.isChecked():
+            window_of(self.mode, self._utc(self.time_from), self._utc(self.time_to))
 
     @Slot()
     def _on_draw_clicked(self) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import (
     QModelIndex,
+    QSignalBlocker,
     QSortFilterProxyModel,
     QStandardPaths,
     Qt,
@@ -15,6 +16,7 @@ from PySide6.QtCore import (
     Slot,
 )
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
@@ -62,6 +64,7 @@ class SearchWidget(QWidget):
         self.result: SearchResult | None = None
         self.case_of_result = ""
         self.purpose_of_result: str | None = None
+        self._focus_at_run: QWidget | None = None
         intro = QLabel("Every search states an approved purpose and its case, or runs under "
                        "your approved other-use request (GO 525.08 D.1). Who searched, when, "
                        "for what and how many reads came back is logged for the quarterly "
@@ -188,7 +191,9 @@ class SearchWidget(QWidget):
         item = SearchInput(purpose=purpose, case_number=case, request_id=request_id,
                            **self.form.values())
         self.message.clear_message()
-        self.run_button.setEnabled(False)
+        focused = QApplication.focusWidget()
+        self._focus_at_run = focused if focused and self.isAncestorOf(focused) else None
+        self.run_button.setEnabled(False)  # Qt hands its focus to whatever comes next
         self.status.setText("Searching…")
         self._session.perform(search_reads, item, owner=self, on_done=self._on_search_done,
                               on_error=self._on_search_failed,
@@ -225,6 +230,7 @@ class SearchWidget(QWidget):
                             "review")
         self.truncated.setVisible(result.truncated)
         self.export_button.setEnabled(count > 0)
+        self._place_focus(count > 0)
         self.results_ready.emit(map_points(result.reads))
 
     def _on_search_failed(self, error: BaseException) -> None:
@@ -236,7 +242,27 @@ class SearchWidget(QWidget):
         self.export_button.setEnabled(False)
         self.status.setText("No search ran.")
         self.message.show_error(describe_error(error))
+        self._place_focus(False)
         self.results_ready.emit([])  # the map must not go on showing the previous results
+
+    def _place_focus(self, results: bool) -> None:
+        """Results: the table, so the arrow keys go through them at once. None, or a
+        refusal: back where Run was pressed, to change the criteria. A person who has gone
+        on to another screen meanwhile keeps their focus."""
+        before, self._focus_at_run = self._focus_at_run, None
+        focused = QApplication.focusWidget()
+        if focused is not None and not self.isAncestorOf(focused):
+            return
+        if results:
+            # The table makes its first row current as it takes focus, and a current row
+            # opens its read, logged as viewed: no read is opened until the person picks
+            # one, and Down then takes the first.
+            with QSignalBlocker(self.table.selectionModel()):
+                self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+                self.table.selectionModel().clearCurrentIndex()
+            return
+        target = before if before is not None and before.isEnabled() else self.run_button
+        target.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _on_export_done(self, receipt: ExportReceipt) -> None:
         self.export_button.setEnabled(True)

@@ -23,6 +23,7 @@ from PySide6.QtWebEngineCore import (
     QWebEngineUrlRequestInterceptor,
 )
 
+from rtic_console.collector_pause import collector_paused
 from rtic_console.config import Settings, SettingsError
 from rtic_console.services.map_data import DetectionColumns, LiveCursor, MapSnapshot
 from rtic_console.ui.map.map_page import render_page
@@ -33,7 +34,7 @@ from rtic_console.ui.map.map_view import (
     parse_view,
     tile_origin_pattern,
 )
-from rtic_console.ui.map.page_data import JSON_SLICE, collector_paused, snapshot_script
+from rtic_console.ui.map.page_data import JSON_SLICE, snapshot_script
 
 NOW = datetime.now(UTC)
 

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import gc
 import json
-import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from rtic_console.collector_pause import collector_paused
 from rtic_console.domain.devices import CATEGORY_TITLES, DeviceCategory
 from rtic_console.services import map_data
 from rtic_console.services.context import Context
@@ -197,32 +195,6 @@ def layer_script(layer: str, on: bool) -> str:
 
 def area_drawing_script(kind: str) -> str:
     return f"RticMap.startAreaDrawing({json.dumps(kind)});"
-
-
-_gc_lock = threading.Lock()
-_gc_pausers = 0
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """No cyclic garbage collection while a snapshot is fetched and encoded.
-
-    100k rows make the collector run full passes over the whole heap (PySide, SQLAlchemy,
-    folium: ~100 ms each) several times, holding the GIL, so the screen's thread froze for
-    as long (measured by benchmarks/bench_map_load.py). The rows are freed by reference
-    counting anyway. The collector is process-wide: it restarts when the last pauser leaves.
-    """
-    global _gc_pausers
-    with _gc_lock:
-        _gc_pausers += 1
-        gc.disable()
-    try:
-        yield
-    finally:
-        with _gc_lock:
-            _gc_pausers -= 1
-            if not _gc_pausers:
-                gc.enable()
 
 
 # Bodies for the operation runner: each runs the service and encodes on the same thread.

@@ -1,0 +1,34 @@
+"""Pausing the cyclic garbage collector while a bulk of short-lived rows is built.
+
+Tens of thousands of rows alive at once make the collector run passes over all of them,
+holding the GIL: the map's 100,000-point snapshot froze the screen's thread for ~100 ms a
+pass (benchmarks/bench_map_load.py), and a bulk ingest's parse spent a quarter of its time
+in them (benchmarks/bench_bulk_ingest.py). Such rows are freed by reference counting anyway.
+"""
+
+from __future__ import annotations
+
+import gc
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+_gc_lock = threading.Lock()
+_gc_pausers = 0
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection inside the block. The collector is process-wide: it
+    restarts when the last pauser leaves."""
+    global _gc_pausers
+    with _gc_lock:
+        _gc_pausers += 1
+        gc.disable()
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_pausers -= 1
+            if not _gc_pausers:
+                gc.enable()

@@ -9,6 +9,7 @@ import pytest
 
 from rtic_console.domain.stream_state import StreamHealth
 from rtic_console.feeds.camera_simulator import CameraSimulator
+from rtic_console.feeds.report_throttle import REFRESH_S, ReportThrottle
 from rtic_console.feeds.video_capture import StreamState
 from rtic_console.services.activity_stats import activity_stats
 from rtic_console.services.devices import list_devices
@@ -16,7 +17,6 @@ from rtic_console.services.runner import query
 from rtic_console.store.change_listeners import change_listener
 from rtic_console.store.database import Database
 from rtic_console.ui.admin.cameras_widget import CamerasWidget
-from rtic_console.ui.wall.stream_state_reporter import REFRESH_S, ReportThrottle
 from rtic_console.ui.wall.video_wall_widget import VideoWallWidget
 from tests.services.pscn_support import add_camera
 

@@ -9,13 +9,15 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy.exc import OperationalError
 
+from rtic_console.feeds import recording_supervisor
 from rtic_console.feeds.camera_simulator import CameraSimulator
 from rtic_console.feeds.recording_supervisor import RecordingSupervisor
 from rtic_console.feeds.rtsp_server_process import RtspServerProcess, encoders
 from rtic_console.services import cameras
 from rtic_console.services.runner import query
-from rtic_console.services.stream_reports import REPORT
+from rtic_console.services.stream_reports import REPORT, report_stream_state
 from rtic_console.store.audit_log import AuditFilter, list_events
 from rtic_console.store.database import Database
 from tests.services.pscn_support import add_camera
@@ -97,3 +99,26 @@ def test_a_camera_refusing_the_recorder_s_login_is_offline(
             "the same server with the right login is live"
     finally:
         server.stop()
+
+
+def test_a_report_the_database_did_not_take_is_sent_again(
+        db: Database, admin, supervisor: RecordingSupervisor,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    failures: list[int] = []
+
+    def away_once(session, who, device_id: int, live: bool) -> None:  # type: ignore[no-untyped-def]
+        if not failures:
+            failures.append(device_id)
+            raise OperationalError("UPDATE devices", {}, Exception("server closed the connection"))
+        report_stream_state(session, who, device_id, live)
+
+    monkeypatch.setattr(recording_supervisor, "report_stream_state", away_once)
+    sim = CameraSimulator(["agency"], size=(320, 180), fps=10).start()
+    try:
+        add_camera(db, admin, "CAM-RS5", stream_url=sim.url("agency"), recording_enabled=True)
+        supervisor.start()
+        assert _wait(lambda: _status(db, admin, "CAM-RS5") == "live"), \
+            "the next look sends it again, not the refresh minutes later"
+        assert failures, "the first report was lost"
+    finally:
+        sim.stop()

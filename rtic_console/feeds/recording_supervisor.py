@@ -118,10 +118,11 @@ class RecordingSupervisor(threading.Thread):
     def health(self) -> tuple[dict[str, object], list[str]]:
         """For the service's /health: what is recorded, and what keeps cameras from it."""
         low, capped = self._disk_low, self.stopped_by_disk_cap
-        problems = [text for failed, text in (
-            (low is not None, low.reason(self._who.workstation) if low else ""),
-            (bool(capped), f"not recorded, their disk cap is full: {', '.join(capped)}"),
-        ) if failed]
+        problems: list[str] = []
+        if low is not None:
+            problems.append(low.reason(self._who.workstation))
+        if capped:
+            problems.append(f"not recorded, their disk cap is full: {', '.join(capped)}")
         return {"cameras": self.recording, "stopped_by_disk_cap": capped,
                 "disk": None if low is None else {"low": True, **low.figures()}}, problems
 
@@ -253,27 +254,25 @@ class RecordingSupervisor(threading.Thread):
         lets them start again with room; the audit trail and alerts follow in their own
         transaction, so a database that is away delays the record, never the stop."""
         with self._caps_lock:
-            self._check_disk(DiskSpace.of(self._out_dir, self._min_free))
-
-    def _check_disk(self, space: DiskSpace) -> None:
-        if self._disk_low is None and space.low:
-            logger.warning("recording stopped: %s", space.reason(self._who.workstation))
-            self._disk_low = space
-            self._wake.set()
-        elif self._disk_low is not None and space.roomy:
-            logger.info("recording resumes: %s free on the recordings disk", space.free)
-            self._disk_low = None
-            self._wake.set()
-        if self._disk_noted is None:
-            with self._db.read() as session:
-                self._disk_noted = stopped_here(session, self._disk_who.workstation)
-        if self._disk_noted != (self._disk_low is not None):
-            with self._db.write() as session:
-                if self._disk_low is not None:
-                    note_stopped(session, self._disk_who, self._disk_low)
-                else:
-                    note_resumed(session, self._disk_who, space)
-            self._disk_noted = self._disk_low is not None
+            space = DiskSpace.of(self._out_dir, self._min_free)
+            if self._disk_low is None and space.low:
+                logger.warning("recording stopped: %s", space.reason(self._who.workstation))
+                self._disk_low = space
+                self._wake.set()
+            elif self._disk_low is not None and space.roomy:
+                logger.info("recording resumes: %s free on the recordings disk", space.free)
+                self._disk_low = None
+                self._wake.set()
+            if self._disk_noted is None:
+                with self._db.read() as session:
+                    self._disk_noted = stopped_here(session, self._disk_who.workstation)
+            if self._disk_noted != (self._disk_low is not None):
+                with self._db.write() as session:
+                    if self._disk_low is not None:
+                        note_stopped(session, self._disk_who, self._disk_low)
+                    else:
+                        note_resumed(session, self._disk_who, space)
+                self._disk_noted = self._disk_low is not None
 
     def check_caps(self) -> None:
         """Applies the disk caps now, in a transaction of its own; a camera whose

@@ -17,7 +17,7 @@ import numpy as np
 
 from rtic_console.domain.donor_terms import recording_allowed
 from rtic_console.domain.stream_urls import redact_url
-from rtic_console.feeds.video_capture import CaptureWorker, FrameMeta
+from rtic_console.feeds.video_capture import CaptureWorker, FrameMeta, StreamStatus
 from rtic_console.services.clip_export import file_sha256
 from rtic_console.services.recordings import SegmentInfo
 from rtic_console.store.private_files import private_file
@@ -85,6 +85,11 @@ class RecorderWorker(threading.Thread):
         self._url = url
         self.segments_written = 0
         self.last_error = ""
+
+    @property
+    def stream_status(self) -> StreamStatus | None:
+        """What its capture sees of the camera's stream; None when frames are fed."""
+        return self._capture.status if self._capture is not None else None
 
     @property
     def stop_bound_s(self) -> float:

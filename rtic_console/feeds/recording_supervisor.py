@@ -1,10 +1,12 @@
-"""Keeps one recorder running per camera that should be recorded, indexes each segment, and
-keeps the recordings within their disk caps and off a full disk."""
+"""Keeps one recorder running per camera that should be recorded, indexes each segment,
+reports what each recorder sees of its camera's stream, and keeps the recordings within
+their disk caps and off a full disk."""
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,6 +14,7 @@ from sqlalchemy.exc import DBAPIError
 
 from rtic_console.domain.recording_caps import CapLevel
 from rtic_console.feeds.recorder import RecorderWorker, RecordingRefused
+from rtic_console.feeds.report_throttle import ReportThrottle
 from rtic_console.services.audit_anchor import SystemIdentity
 from rtic_console.services.context import InputRejected, Refused
 from rtic_console.services.recording_disk import (
@@ -33,6 +36,7 @@ from rtic_console.services.recordings import (
     recording_targets,
 )
 from rtic_console.services.runner import refusals_audited
+from rtic_console.services.stream_reports import report_stream_state
 from rtic_console.store.change_bus import Change, ChangeEvent
 from rtic_console.store.database import Database, DatabaseUnavailable
 from rtic_console.store.private_files import private_folder
@@ -40,6 +44,7 @@ from rtic_console.store.private_files import private_folder
 logger = logging.getLogger(__name__)
 
 REFRESH_S = 30.0  # also at once when cameras or donor terms change
+STATES_S = 1.0  # how often the recorders' stream states are looked at, as the wall does
 
 
 class RecordingSupervisor(threading.Thread):
@@ -60,6 +65,13 @@ class RecordingSupervisor(threading.Thread):
     It also watches the free space of the disk it records onto: under `min_free` bytes
     (None: 2 % of the disk, 1 to 20 GiB) no camera is recorded here until there is room
     again (`recording_disk`), whatever the caps say.
+
+    Every `STATES_S` it hands what each recorder's capture sees of its camera to the
+    camera's one stream state (`stream_reports.report_stream_state`, as
+    `system:recording-streams`), through the wall's `ReportThrottle`: a write on a change
+    of live/offline (a refused login or no route is offline), and while live often enough
+    to stay within STREAM_FRESH. So the Cameras tab says live or offline for every
+    recorded camera without a wall open.
     """
 
     def __init__(self, db: Database, out_dir: Path, segment_s: float = 60.0,
@@ -69,6 +81,9 @@ class RecordingSupervisor(threading.Thread):
         self._db = db
         self._who = SystemIdentity("recording-caps", workstation)
         self._disk_who = SystemIdentity("recording-disk", workstation)
+        self._stream_who = SystemIdentity("recording-streams", workstation)
+        self._throttle = ReportThrottle()
+        self._reports_failing = False  # logged once per outage, not once a second
         self._min_free = min_free
         self._disk_low: DiskSpace | None = None  # the look that stopped recording here
         self._disk_noted: bool | None = None  # whether the audit trail says stopped
@@ -103,10 +118,11 @@ class RecordingSupervisor(threading.Thread):
     def health(self) -> tuple[dict[str, object], list[str]]:
         """For the service's /health: what is recorded, and what keeps cameras from it."""
         low, capped = self._disk_low, self.stopped_by_disk_cap
-        problems = [text for failed, text in (
-            (low is not None, low.reason(self._who.workstation) if low else ""),
-            (bool(capped), f"not recorded, their disk cap is full: {', '.join(capped)}"),
-        ) if failed]
+        problems: list[str] = []
+        if low is not None:
+            problems.append(low.reason(self._who.workstation))
+        if capped:
+            problems.append(f"not recorded, their disk cap is full: {', '.join(capped)}")
         return {"cameras": self.recording, "stopped_by_disk_cap": capped,
                 "disk": None if low is None else {"low": True, **low.figures()}}, problems
 
@@ -123,20 +139,52 @@ class RecordingSupervisor(threading.Thread):
             self._wake.set()
 
     def run(self) -> None:
+        next_look = 0.0
         while not self._stopping.is_set():
-            self._wake.clear()
-            try:
-                self.check_disk()
-                self.check_caps()
-                self._reconcile()
-                self.reconciled.set()
-            except (DBAPIError, DatabaseUnavailable) as exc:
-                logger.warning("cannot read the cameras to record (%s); retrying",
-                               type(exc).__name__)
-                if self._disk_low is not None:
-                    self._stop_recorders()  # a nearly full disk stops them, database or not
-            self._wake.wait(self._refresh_s)
+            if self._wake.is_set() or time.monotonic() >= next_look:
+                self._wake.clear()
+                self._look()
+                next_look = time.monotonic() + self._refresh_s
+            self.report_streams()
+            self._wake.wait(min(STATES_S, max(0.0, next_look - time.monotonic())))
         self._stop_recorders()
+
+    def _look(self) -> None:
+        try:
+            self.check_disk()
+            self.check_caps()
+            self._reconcile()
+            self.reconciled.set()
+        except (DBAPIError, DatabaseUnavailable) as exc:
+            logger.warning("cannot read the cameras to record (%s); retrying",
+                           type(exc).__name__)
+            if self._disk_low is not None:
+                self._stop_recorders()  # a nearly full disk stops them, database or not
+
+    def report_streams(self) -> None:
+        """Writes the stream states the throttle says are due, in one transaction; those a
+        database that is away did not take are sent again on the next look."""
+        now = time.monotonic()
+        with self._lock:
+            workers = [worker for _, worker in self._workers.values()]
+        due = [(worker.device_id, live) for worker in workers
+               if (status := worker.stream_status) is not None
+               and (live := self._throttle.due(worker.device_id, status.state, now))
+               is not None]
+        if not due:
+            return
+        try:
+            with self._db.write() as session:
+                for device_id, live in due:
+                    report_stream_state(session, self._stream_who, device_id, live)
+        except (DBAPIError, DatabaseUnavailable, InputRejected) as exc:
+            if not self._reports_failing:
+                logger.warning("stream states not reported yet (%s)", type(exc).__name__)
+            self._reports_failing = True
+            for device_id, _ in due:
+                self._throttle.forget(device_id)
+            return
+        self._reports_failing = False
 
     def _stop_recorders(self) -> None:
         with self._lock:
@@ -206,27 +254,25 @@ class RecordingSupervisor(threading.Thread):
         lets them start again with room; the audit trail and alerts follow in their own
         transaction, so a database that is away delays the record, never the stop."""
         with self._caps_lock:
-            self._check_disk(DiskSpace.of(self._out_dir, self._min_free))
-
-    def _check_disk(self, space: DiskSpace) -> None:
-        if self._disk_low is None and space.low:
-            logger.warning("recording stopped: %s", space.reason(self._who.workstation))
-            self._disk_low = space
-            self._wake.set()
-        elif self._disk_low is not None and space.roomy:
-            logger.info("recording resumes: %s free on the recordings disk", space.free)
-            self._disk_low = None
-            self._wake.set()
-        if self._disk_noted is None:
-            with self._db.read() as session:
-                self._disk_noted = stopped_here(session, self._disk_who.workstation)
-        if self._disk_noted != (self._disk_low is not None):
-            with self._db.write() as session:
-                if self._disk_low is not None:
-                    note_stopped(session, self._disk_who, self._disk_low)
-                else:
-                    note_resumed(session, self._disk_who, space)
-            self._disk_noted = self._disk_low is not None
+            space = DiskSpace.of(self._out_dir, self._min_free)
+            if self._disk_low is None and space.low:
+                logger.warning("recording stopped: %s", space.reason(self._who.workstation))
+                self._disk_low = space
+                self._wake.set()
+            elif self._disk_low is not None and space.roomy:
+                logger.info("recording resumes: %s free on the recordings disk", space.free)
+                self._disk_low = None
+                self._wake.set()
+            if self._disk_noted is None:
+                with self._db.read() as session:
+                    self._disk_noted = stopped_here(session, self._disk_who.workstation)
+            if self._disk_noted != (self._disk_low is not None):
+                with self._db.write() as session:
+                    if self._disk_low is not None:
+                        note_stopped(session, self._disk_who, self._disk_low)
+                    else:
+                        note_resumed(session, self._disk_who, space)
+                self._disk_noted = self._disk_low is not None
 
     def check_caps(self) -> None:
         """Applies the disk caps now, in a transaction of its own; a camera whose

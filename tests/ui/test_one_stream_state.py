@@ -9,14 +9,12 @@ import pytest
 
 from rtic_console.domain.stream_state import StreamHealth
 from rtic_console.feeds.camera_simulator import CameraSimulator
-from rtic_console.feeds.video_capture import StreamState
 from rtic_console.services.activity_stats import activity_stats
 from rtic_console.services.devices import list_devices
 from rtic_console.services.runner import query
 from rtic_console.store.change_listeners import change_listener
 from rtic_console.store.database import Database
 from rtic_console.ui.admin.cameras_widget import CamerasWidget
-from rtic_console.ui.wall.stream_state_reporter import REFRESH_S, ReportThrottle
 from rtic_console.ui.wall.video_wall_widget import VideoWallWidget
 from tests.services.pscn_support import add_camera
 
@@ -80,11 +78,3 @@ def test_a_wall_worker_s_state_shows_on_every_screen(qtbot, console_session, db:
     finally:
         wall.shutdown()
 
-
-def test_a_live_report_is_sent_on_changes_and_to_stay_fresh_not_every_tick() -> None:
-    throttle = ReportThrottle()
-    sent = [throttle.due(7, state, at) for state, at in (
-        (StreamState.CONNECTING, 0.0), (StreamState.LIVE, 1.0), (StreamState.LIVE, 2.0),
-        (StreamState.STALE, 3.0), (StreamState.RECONNECTING, 4.0), (StreamState.OFFLINE, 5.0),
-        (StreamState.LIVE, 6.0), (StreamState.LIVE, 6.0 + REFRESH_S))]
-    assert sent == [None, True, None, False, None, None, True, True]

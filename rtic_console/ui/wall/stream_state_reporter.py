@@ -9,35 +9,12 @@ from collections.abc import Iterable
 
 from PySide6.QtCore import QObject
 
+from rtic_console.feeds.report_throttle import ReportThrottle
 from rtic_console.feeds.video_capture import StreamState
 from rtic_console.services.stream_reports import report_stream_state
 from rtic_console.ui.console_session import ConsoleSession
 
 logger = logging.getLogger(__name__)
-
-# A live stream is reported again this often, well inside STREAM_FRESH, so it stays live
-# on the other screens; any other report is sent only when the state changes.
-REFRESH_S = 300.0
-LIVENESS = {StreamState.LIVE: True, StreamState.OFFLINE: False, StreamState.STALE: False}
-
-
-class ReportThrottle:
-    """Which worker states are worth a write: a change of live/offline, or a live stream
-    not reported for REFRESH_S. Connecting, paused and stopped say nothing of the camera."""
-
-    def __init__(self) -> None:
-        self._reported: dict[int, tuple[bool, float]] = {}
-
-    def due(self, device_id: int, state: StreamState, now: float) -> bool | None:
-        """The liveness to report now, or None."""
-        live = LIVENESS.get(state)
-        if live is None:
-            return None
-        last = self._reported.get(device_id)
-        if last is not None and last[0] == live and (not live or now - last[1] < REFRESH_S):
-            return None
-        self._reported[device_id] = (live, now)
-        return live
 
 
 class StreamStateReporter(QObject):

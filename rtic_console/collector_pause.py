@@ -15,14 +15,17 @@ from contextlib import contextmanager
 
 _gc_lock = threading.Lock()
 _gc_pausers = 0
+_was_enabled = True
 
 
 @contextmanager
 def collector_paused() -> Iterator[None]:
     """No cyclic garbage collection inside the block. The collector is process-wide: it
-    restarts when the last pauser leaves."""
-    global _gc_pausers
+    restarts when the last pauser leaves, unless it was off before the first came."""
+    global _gc_pausers, _was_enabled
     with _gc_lock:
+        if not _gc_pausers:
+            _was_enabled = gc.isenabled()
         _gc_pausers += 1
         gc.disable()
     try:
@@ -30,5 +33,5 @@ def collector_paused() -> Iterator[None]:
     finally:
         with _gc_lock:
             _gc_pausers -= 1
-            if not _gc_pausers:
+            if not _gc_pausers and _was_enabled:
                 gc.enable()

@@ -19,7 +19,8 @@ from rtic_console.domain.plates import (
 
 IMAGE_KINDS = ("plate", "vehicle", "overview")
 # Feeds whose read id is built from the read's exact time (its ISO text): a re-sent read
-# carries its time again, so the detections' unique key (format, id, time) alone finds it.
+# carries its time again, so the detections' unique key (format, id, held, time) alone finds
+# it, unless the stored copy is held (services/ingest.py looks those up).
 TIME_KEYED_SOURCES = frozenset({"csv", "genetec", "platerecognizer"})
 # Every supported vendor sends JPEG, and the store keeps images as JPEG.
 _JPEG_SIGNATURE = b"\xff\xd8\xff"

@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import SQLAlchemyError
 
 from rtic_console.domain.recording_caps import CapLevel
 from rtic_console.feeds.recorder import RecorderWorker, RecordingRefused
@@ -68,7 +68,7 @@ class RecordingSupervisor(threading.Thread):
 
     Every `STATES_S` it hands what each recorder's capture sees of its camera to the
     camera's one stream state (`stream_reports.report_stream_state`, as
-    `system:recording-streams`), through the wall's `ReportThrottle`: a write on a change
+    `system:recording-streams`), through a `ReportThrottle` as the wall's: a write on a change
     of live/offline (a refused login or no route is offline), and while live often enough
     to stay within STREAM_FRESH. So the Cameras tab says live or offline for every
     recorded camera without a wall open.
@@ -145,7 +145,8 @@ class RecordingSupervisor(threading.Thread):
                 self._wake.clear()
                 self._look()
                 next_look = time.monotonic() + self._refresh_s
-            self.report_streams()
+            if not self._stopping.is_set():
+                self._report_streams()
             self._wake.wait(min(STATES_S, max(0.0, next_look - time.monotonic())))
         self._stop_recorders()
 
@@ -155,15 +156,16 @@ class RecordingSupervisor(threading.Thread):
             self.check_caps()
             self._reconcile()
             self.reconciled.set()
-        except (DBAPIError, DatabaseUnavailable) as exc:
+        except (SQLAlchemyError, DatabaseUnavailable) as exc:
             logger.warning("cannot read the cameras to record (%s); retrying",
                            type(exc).__name__)
             if self._disk_low is not None:
                 self._stop_recorders()  # a nearly full disk stops them, database or not
 
-    def report_streams(self) -> None:
+    def _report_streams(self) -> None:
         """Writes the stream states the throttle says are due, in one transaction; those a
-        database that is away did not take are sent again on the next look."""
+        database that is away (or a pool with no connection free) did not take are sent
+        again on the next pass: an observation never ends the supervisor."""
         now = time.monotonic()
         with self._lock:
             workers = [worker for _, worker in self._workers.values()]
@@ -177,7 +179,7 @@ class RecordingSupervisor(threading.Thread):
             with self._db.write() as session:
                 for device_id, live in due:
                     report_stream_state(session, self._stream_who, device_id, live)
-        except (DBAPIError, DatabaseUnavailable, InputRejected) as exc:
+        except (SQLAlchemyError, DatabaseUnavailable, InputRejected) as exc:
             if not self._reports_failing:
                 logger.warning("stream states not reported yet (%s)", type(exc).__name__)
             self._reports_failing = True
@@ -238,7 +240,7 @@ class RecordingSupervisor(threading.Thread):
             logger.warning("segment refused: %s", exc)
             self._wake.set()  # that camera's recorder is stopped on the next reconcile
             return
-        except DBAPIError as exc:
+        except SQLAlchemyError as exc:
             logger.warning("segment %s not indexed yet (%s)", Path(segment.path).name,
                            type(exc).__name__)
             self._wake.set()  # the disk is looked at now, the database away or not
@@ -246,7 +248,7 @@ class RecordingSupervisor(threading.Thread):
         try:
             self.check_disk()
             self.check_caps()
-        except (DBAPIError, DatabaseUnavailable) as exc:
+        except (SQLAlchemyError, DatabaseUnavailable) as exc:
             logger.warning("disk caps not checked (%s); next time", type(exc).__name__)
 
     def check_disk(self) -> None:

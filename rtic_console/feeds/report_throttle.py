@@ -4,8 +4,6 @@ change of live/offline, or now and then to keep a live stream from going stale."
 
 from __future__ import annotations
 
-import threading
-
 from rtic_console.domain.stream_state import STREAM_FRESH
 from rtic_console.feeds.video_capture import StreamState
 
@@ -17,25 +15,24 @@ LIVENESS = {StreamState.LIVE: True, StreamState.OFFLINE: False, StreamState.STAL
 
 class ReportThrottle:
     """Which worker states are worth a write: a change of live/offline, or a live stream
-    not reported for REFRESH_S. Connecting, paused and stopped say nothing of the camera."""
+    not reported for REFRESH_S. Connecting, paused and stopped say nothing of the camera.
+    Each reporter has its own, used from one thread (the wall's screen thread, or the
+    recording supervisor's)."""
 
     def __init__(self) -> None:
         self._reported: dict[int, tuple[bool, float]] = {}
-        self._lock = threading.Lock()
 
     def due(self, device_id: int, state: StreamState, now: float) -> bool | None:
         """The liveness to report now, or None."""
         live = LIVENESS.get(state)
         if live is None:
             return None
-        with self._lock:
-            last = self._reported.get(device_id)
-            if last is not None and last[0] == live and (not live or now - last[1] < REFRESH_S):
-                return None
-            self._reported[device_id] = (live, now)
+        last = self._reported.get(device_id)
+        if last is not None and last[0] == live and (not live or now - last[1] < REFRESH_S):
+            return None
+        self._reported[device_id] = (live, now)
         return live
 
     def forget(self, device_id: int) -> None:
         """The report was not written: the next look sends it again."""
-        with self._lock:
-            self._reported.pop(device_id, None)
+        self._reported.pop(device_id, None)

@@ -21,6 +21,7 @@ from rtic_console.domain.devices import ServiceState
 from rtic_console.domain.hotlist_index import Match
 from rtic_console.domain.hotlists import ListKind
 from rtic_console.domain.reads import TIME_KEYED_SOURCES, Heartbeat, PlateRead, VehicleInfo
+from rtic_console.domain.retention import MIN_DAYS
 from rtic_console.domain.roles import Permission
 from rtic_console.services.auth import authorize
 from rtic_console.services.context import Context, service_action
@@ -58,6 +59,10 @@ READ_COLUMNS = ("source_format", "source_id", "plate", "plate_raw", "state", "co
                 "direction_deg", "candidates", "vehicle", "vehicle_color", "vehicle_make",
                 "vehicle_body")
 DETECTION_COLUMNS = ("received_at", *READ_COLUMNS)
+# No read newer than the shortest retention, less a day for the clocks, has a held copy.
+NEVER_HELD = timedelta(days=MIN_DAYS - 1)
+# A batch this big is a file's chunk, not the webhook's few hundred reads (`_stored_already`).
+BULK_READS = 1000
 COPY_THRESHOLD = 20  # from here COPY beat the multi-row INSERT (2-core machine, 2026-12-06)
 # Rows written per piece the COPY sends (about 600 KB). After each piece the writer waits
 # for the GIL again, while the parse of the next chunk holds it: 500-row pieces made the
@@ -100,9 +105,10 @@ def _copy_new_rows(session: Session, rows: list[tuple[object, ...]],
                    received: str) -> list[tuple[int, str, str]]:
     """Bulk path on PostgreSQL: ids drawn from the sequence, then one COPY into detections.
 
-    The caller has dropped the reads stored before (`_stored_already`), so nothing here
-    conflicts unless another writer stored one of them since; then the COPY is undone to a
-    savepoint and the rows go through `_copy_ignoring_duplicates`, which skips it. The rows
+    The caller has dropped the reads it looked up as stored before (`_stored_already`), so
+    a row conflicts here only if it was re-sent unlooked-up (a time-keyed read) or another
+    writer stored it since; then the COPY is undone to a savepoint and the rows go through
+    `_copy_ignoring_duplicates`, which skips it. The rows
     go as CSV from the csv module's C writer, written while the COPY sends them
     (`_CsvStream`): a NULL is an unquoted empty field, and no stored text is empty
     (validation refuses empty identifiers; labels and JSON are never empty strings).
@@ -182,20 +188,25 @@ def _label(value: str | None) -> str | None:
     return value.strip().lower()[:40] or None if value else None
 
 
-def _stored_already(session: Session,
-                    reads: dict[tuple[str, str], PlateRead]) -> set[tuple[str, str]]:
+def _stored_already(session: Session, reads: dict[tuple[str, str], PlateRead],
+                    now: datetime) -> set[tuple[str, str]]:
     """The vendor ids of these reads stored before, on PostgreSQL.
 
     There the unique key also holds the partition columns (0011), so a read re-sent with
     another time (a vendor's updated group) would not conflict; a vendor id names one read
     within a day of its time, which also keeps the look-up to one or two weekly partitions.
-    Reads whose id holds their time (TIME_KEYED_SOURCES) are not looked up: the unique key
-    finds them, and the look-up was a sixth of a bulk ingest's time.
+    In a bulk batch (a file's chunk), reads whose id holds their time (TIME_KEYED_SOURCES)
+    and that are too recent to have a held copy (the purge marks held reads only past
+    retention) are not looked up: the unique key (format, id, held, time) finds them, and
+    the look-up was a sixth of a bulk ingest. A webhook batch is looked up whole: a vendor's
+    retry is common there, and one re-sent read would send its whole COPY the staging way.
     """
+    held_before = now - NEVER_HELD if len(reads) >= BULK_READS else None
     by_format: dict[str, list[str]] = {}
-    times = []
+    times: list[datetime] = []
     for (fmt, sid), read in reads.items():
-        if fmt not in TIME_KEYED_SOURCES:
+        if held_before is None or fmt not in TIME_KEYED_SOURCES \
+                or read.captured_at <= held_before:
             by_format.setdefault(fmt, []).append(sid)
             times.append(read.captured_at)
     if not times:
@@ -225,7 +236,7 @@ def ingest_reads(session: Session, reads: Sequence[PlateRead], engine: MatchingE
     for read in reads:
         unique.setdefault((read.source, read.source_id), read)
     if session.get_bind().dialect.name == "postgresql":
-        for key in _stored_already(session, unique):
+        for key in _stored_already(session, unique, now):
             del unique[key]
     rows = [_detection_row(r, devices.get(r.device_ref)) for r in unique.values()]
     inserted = ({(fmt, sid): det_id

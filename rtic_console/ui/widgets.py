@@ -83,7 +83,7 @@ class MessageLine(QLabel):
         self.style().polish(self)
         self.setText(sentence(text))
         self.setVisible(bool(text))
-        if text:
+        if text and self.isVisible():  # a line on a page not shown scrolls nothing
             self._reveal()
 
     def _reveal(self) -> None:

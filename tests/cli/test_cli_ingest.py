@@ -21,6 +21,7 @@ from rtic_console.cli import ingest_commands
 from rtic_console.cli.main import main
 from rtic_console.feeds.camera_simulator import CameraSimulator
 from rtic_console.feeds.read_formats import parse_payload
+from rtic_console.services import ingest
 from rtic_console.services.context import Context
 from rtic_console.services.matching import MatchingEngine
 from rtic_console.store.database import Database, open_database
@@ -156,6 +157,7 @@ def test_a_csv_loaded_again_whole_or_in_part_stores_nothing_twice(
     """CSV read ids hold their time, so on PostgreSQL a re-sent read is found by the unique
     key during the COPY (TIME_KEYED_SOURCES), not by a look-up before it."""
     monkeypatch.setattr(ingest_commands, "CSV_CHUNK_ROWS", 25)  # COPY from 20 rows a batch
+    monkeypatch.setattr(ingest, "BULK_READS", 20)  # and such a chunk counts as bulk
     engine = MatchingEngine()
     first = ingest_commands.ingest_path(db, admin, engine, _reads_csv(tmp_path / "a.csv", 0, 60))
     again = ingest_commands.ingest_path(db, admin, engine, _reads_csv(tmp_path / "a.csv", 0, 60))

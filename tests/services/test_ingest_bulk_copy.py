@@ -124,3 +124,29 @@ def _wait_until_blocked_on_a_lock(db: Database) -> None:
                 return
         time.sleep(0.02)
     raise AssertionError("the ingest never waited for the other writer's row")
+
+
+@pytest.mark.postgres
+def test_a_time_keyed_read_held_past_retention_and_sent_again_is_stored_once(
+        pg_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A held copy is keyed apart (held is in the unique key), so a CSV read older than the
+    shortest retention is still looked up before the COPY, though its id holds its time."""
+    monkeypatch.setattr(ingest, "BULK_READS", COPY_THRESHOLD)  # this batch counts as bulk
+    at = datetime.now(UTC).replace(microsecond=0) - timedelta(days=200)
+    reads = [PlateRead(source="csv", source_id=f"ALPR-1|{(at + timedelta(seconds=i)).isoformat()}"
+                       f"|HLD{i:03d}", plate=f"HLD{i:03d}", plate_raw=f"HLD{i:03d}", state="CA",
+                       confidence=0.9, captured_at=at + timedelta(seconds=i), device_ref="ALPR-1")
+             for i in range(COPY_THRESHOLD)]
+    held = reads[5]
+    with pg_db.write() as session:  # as the purge leaves a read under an evidence hold
+        session.execute(text(
+            "INSERT INTO detections (source_format, source_id, plate, plate_raw, confidence, "
+            "captured_at, received_at, device_ref, candidates, vehicle, held) VALUES ('csv', "
+            ":sid, :plate, :plate, 0.9, :at, :at, 'ALPR-1', '[]', '{}', true)"),
+            {"sid": held.source_id, "plate": held.plate, "at": held.captured_at})
+    with pg_db.write() as session:
+        outcome = ingest_reads(session, reads, MatchingEngine(), datetime.now(UTC), "test")
+    assert (outcome.stored, outcome.duplicates) == (COPY_THRESHOLD - 1, 1)
+    with pg_db.read() as session:
+        assert session.scalar(select(func.count()).select_from(Detection).where(
+            Detection.source_id == held.source_id)) == 1

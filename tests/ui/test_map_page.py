@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import json
 import re
 import socket
@@ -23,7 +22,6 @@ from PySide6.QtWebEngineCore import (
     QWebEngineUrlRequestInterceptor,
 )
 
-from rtic_console.collector_pause import collector_paused
 from rtic_console.config import Settings, SettingsError
 from rtic_console.services.map_data import DetectionColumns, LiveCursor, MapSnapshot
 from rtic_console.ui.map.map_page import render_page
@@ -280,15 +278,6 @@ def test_reads_are_encoded_in_slices_that_join_into_valid_columns() -> None:
                             fit=True)
     assert json.loads(empty.removeprefix("RticMap.loadSnapshot(").removesuffix(");"))[
         "detections"]["id"] == []
-
-
-def test_the_collector_restarts_when_the_last_snapshot_is_done() -> None:
-    assert gc.isenabled()
-    with collector_paused():
-        with collector_paused():
-            assert not gc.isenabled()
-        assert not gc.isenabled(), "another snapshot is still being prepared"
-    assert gc.isenabled()
 
 
 @pytest.mark.parametrize(("values", "field"), [

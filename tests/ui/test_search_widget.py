@@ -446,6 +446,11 @@ def test_after_a_search_the_arrow_keys_go_through_its_results(qtbot, screen: Sea
     run(qtbot, screen)
     assert screen.table.hasFocus()
     assert not screen.table.currentIndex().isValid(), "no read opened (and logged) unasked"
+    screen.form.plate.setFocus()
+    screen.table.setFocus(Qt.FocusReason.TabFocusReason)  # Tab, or Alt-Tab, back to it
+    qtbot.wait(200)
+    assert not screen.table.currentIndex().isValid(), "focus alone opens no read"
+    assert audited(db, "detection.view") == []
     qtbot.keyClick(screen.table, Qt.Key.Key_Down)
     assert [i.row() for i in screen.table.selectionModel().selectedRows()] == [0]
     qtbot.waitUntil(lambda: screen.detail.detail is not None, timeout=WAIT)

@@ -118,6 +118,28 @@ def test_a_message_below_the_fold_scrolls_itself_into_view(qtbot) -> None:
     assert in_view(pane_message, inner) and in_view(pane_message, page)
 
 
+def test_a_message_on_a_page_not_shown_scrolls_nothing(qtbot) -> None:
+    """A live update's message on a hidden tab must not move the page being read."""
+    page = QScrollArea()
+    qtbot.addWidget(page)
+    page.setWidgetResizable(True)
+    body = QWidget()
+    column = QVBoxLayout(body)
+    tall, hidden = QWidget(), QWidget()
+    tall.setFixedHeight(900)
+    message = MessageLine()
+    QVBoxLayout(hidden).addWidget(message)
+    column.addWidget(tall)
+    column.addWidget(hidden)
+    page.setWidget(body)
+    page.resize(400, 250)
+    page.show()
+    qtbot.waitExposed(page)
+    hidden.hide()
+    message.show_error("the live list could not be refreshed")
+    assert page.verticalScrollBar().value() == 0
+
+
 def test_an_error_names_no_internal_code(qtbot) -> None:
     line = MessageLine()
     qtbot.addWidget(line)

@@ -257,9 +257,11 @@ class SearchWidget(QWidget):
             # The table makes its first row current as it takes focus, and a current row
             # opens its read, logged as viewed: no read is opened until the person picks
             # one, and Down then takes the first.
+            # An invalid current index set on the view (not cleared on the model) also stops
+            # the view making row 0 current at its next focus-in (Alt-Tab back, Tab).
             with QSignalBlocker(self.table.selectionModel()):
                 self.table.setFocus(Qt.FocusReason.OtherFocusReason)
-                self.table.selectionModel().clearCurrentIndex()
+                self.table.setCurrentIndex(QModelIndex())
             return
         target = before if before is not None and before.isEnabled() else self.run_button
         target.setFocus(Qt.FocusReason.OtherFocusReason)

@@ -30,11 +30,15 @@ class StreamStateReporter(QObject):
         for device_id, state in states:
             live = self._throttle.due(device_id, state, now)
             if live is not None:
-                self._session.perform(report_stream_state, device_id, live, owner=self,
-                                      on_done=lambda _none: None, on_error=self._on_failed)
+                self._session.perform(
+                    report_stream_state, device_id, live, owner=self,
+                    on_done=lambda _none: None,
+                    on_error=lambda error, device_id=device_id: self._on_failed(device_id,
+                                                                                error))
 
-    def _on_failed(self, error: BaseException) -> None:
-        # The wall keeps showing the stream; the other screens just miss this report.
+    def _on_failed(self, device_id: int, error: BaseException) -> None:
+        # The wall keeps showing the stream; the next look sends this report again.
+        self._throttle.forget(device_id)
         if not self._failed_once:
             self._failed_once = True
             logger.warning("stream state not reported: %s", error)

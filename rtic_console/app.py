@@ -33,6 +33,7 @@ from rtic_console.ui.console_session import ConsoleSession
 from rtic_console.ui.first_run_dialog import FirstAdminDialog, set_up_database
 from rtic_console.ui.main_window import MainWindow
 from rtic_console.ui.operations import OperationRunner
+from rtic_console.ui.screen_collector import collect_on_screen_thread
 from rtic_console.ui.sign_in_dialog import SignInDialog
 from rtic_console.ui.theme import Theme, apply_theme
 from rtic_console.ui.widgets import describe_error
@@ -56,6 +57,7 @@ def qt_application() -> QApplication:
         app = QApplication(sys.argv[:1])
         app.setApplicationName("RTIC Console")
         app.setOrganizationName("RTIC")
+    collect_on_screen_thread(app)
     if not app.styleSheet():
         # Dark until someone signs in: then their own theme and text size (main window).
         apply_theme(app, Theme.DARK)

@@ -18,6 +18,11 @@ _gc_pausers = 0
 _was_enabled = True
 
 
+def paused() -> bool:
+    """True while some thread is building such rows: a collection now would walk them."""
+    return _gc_pausers > 0
+
+
 @contextmanager
 def collector_paused() -> Iterator[None]:
     """No cyclic garbage collection inside the block. The collector is process-wide: it

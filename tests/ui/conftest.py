@@ -8,6 +8,13 @@ import pytest
 
 from rtic_console.app import qt_application
 from rtic_console.ui.operations import OperationRunner
+from rtic_console.ui.screen_collector import collect_on_screen_thread
+
+
+@pytest.fixture(autouse=True)
+def _collect_on_screen_thread(qapp) -> None:
+    """As the console does: no worker thread ever runs a collection that frees Qt objects."""
+    collect_on_screen_thread(qapp)
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import socket
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,10 +16,12 @@ from rtic_console.feeds.camera_simulator import CameraSimulator
 from rtic_console.feeds.recording_supervisor import RecordingSupervisor
 from rtic_console.feeds.rtsp_server_process import RtspServerProcess, encoders
 from rtic_console.services import cameras
+from rtic_console.services.context import Context
 from rtic_console.services.runner import query
 from rtic_console.services.stream_reports import REPORT, report_stream_state
 from rtic_console.store.audit_log import AuditFilter, list_events
 from rtic_console.store.database import Database
+from tests.feeds.ingest_harness import wait_for
 from tests.services.pscn_support import add_camera
 
 WAIT_S = 20.0
@@ -33,17 +35,12 @@ def supervisor(db: Database, tmp_path: Path) -> Iterator[RecordingSupervisor]:
     assert not supervisor.is_alive()
 
 
-def _status(db: Database, ctx, code: str) -> str:  # type: ignore[no-untyped-def]
+def _status(db: Database, ctx: Context, code: str) -> str:
     return {c.code: c for c in query(db, ctx, cameras.list_cameras)}[code].status
 
 
-def _wait(condition: Callable[[], bool], seconds: float = WAIT_S) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return condition()
+def _becomes(db: Database, ctx: Context, code: str, status: str) -> None:
+    wait_for(lambda: _status(db, ctx, code) == status, WAIT_S, step=0.2)
 
 
 def test_a_recorded_camera_is_live_without_a_wall_and_offline_when_it_stops(
@@ -53,8 +50,8 @@ def test_a_recorded_camera_is_live_without_a_wall_and_offline_when_it_stops(
         add_camera(db, admin, "CAM-RS1", stream_url=sim.url("agency"), recording_enabled=True)
         assert _status(db, admin, "CAM-RS1") == "unknown"
         supervisor.start()
-        assert _wait(lambda: _status(db, admin, "CAM-RS1") == "live"), \
-            "the recorder's stream shows in the store, no wall open"
+        # The recorder's stream shows in the store, no wall open.
+        _becomes(db, admin, "CAM-RS1", "live")
         seen = {c.code: c for c in query(db, admin, cameras.list_cameras)}["CAM-RS1"]
         time.sleep(2.5)
         again = {c.code: c for c in query(db, admin, cameras.list_cameras)}["CAM-RS1"]
@@ -62,8 +59,8 @@ def test_a_recorded_camera_is_live_without_a_wall_and_offline_when_it_stops(
             "a live camera is not written again on every look, only to stay fresh"
     finally:
         sim.stop()
-    assert _wait(lambda: _status(db, admin, "CAM-RS1") == "offline"), \
-        "a camera that went away is offline"
+    # A camera that went away is offline.
+    _becomes(db, admin, "CAM-RS1", "offline")
     with db.read() as session:
         assert list_events(session, AuditFilter(action=REPORT)) == [], \
             "an observation, like a heartbeat: not audited"
@@ -80,7 +77,7 @@ def test_a_camera_the_recorder_cannot_reach_is_offline(
     add_camera(db, admin, "CAM-RS2", stream_url=f"http://127.0.0.1:{_closed_port()}/agency",
                recording_enabled=True)
     supervisor.start()
-    assert _wait(lambda: _status(db, admin, "CAM-RS2") == "offline")
+    _becomes(db, admin, "CAM-RS2", "offline")
 
 
 @pytest.mark.skipif("h264" not in encoders(), reason="GStreamer's RTSP server is not "
@@ -94,9 +91,9 @@ def test_a_camera_refusing_the_recorder_s_login_is_offline(
         add_camera(db, admin, "CAM-RS4", stream_url=server.url("cam/main"),
                    recording_enabled=True)
         supervisor.start()
-        assert _wait(lambda: _status(db, admin, "CAM-RS3") == "offline")
-        assert _wait(lambda: _status(db, admin, "CAM-RS4") == "live"), \
-            "the same server with the right login is live"
+        _becomes(db, admin, "CAM-RS3", "offline")
+        # The same server with the right login is live.
+        _becomes(db, admin, "CAM-RS4", "live")
     finally:
         server.stop()
 
@@ -117,8 +114,8 @@ def test_a_report_the_database_did_not_take_is_sent_again(
     try:
         add_camera(db, admin, "CAM-RS5", stream_url=sim.url("agency"), recording_enabled=True)
         supervisor.start()
-        assert _wait(lambda: _status(db, admin, "CAM-RS5") == "live"), \
-            "the next look sends it again, not the refresh minutes later"
+        # The next look sends it again, not the refresh minutes later.
+        _becomes(db, admin, "CAM-RS5", "live")
         assert failures, "the first report was lost"
     finally:
         sim.stop()

@@ -144,8 +144,7 @@ def test_a_big_csv_goes_in_slices_with_true_line_numbers(
     assert audited == -(-(len(path.read_bytes().splitlines()) - 1) // 2)
 
 
-def _reads_csv(path: Path, first: int, last: int) -> Path:
-    start = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=2)
+def _reads_csv(path: Path, start: datetime, first: int, last: int) -> Path:
     path.write_text("plate,state,confidence,captured_at,device,latitude,longitude,direction\n"
                     + "".join(f"BLK{i:04d},CA,88,{(start + timedelta(seconds=i)).isoformat()},"
                               f"ALPR-{i % 3},38.5,-121.4,90\n" for i in range(first, last)))
@@ -159,10 +158,12 @@ def test_a_csv_loaded_again_whole_or_in_part_stores_nothing_twice(
     monkeypatch.setattr(ingest_commands, "CSV_CHUNK_ROWS", 25)  # COPY from 20 rows a batch
     monkeypatch.setattr(ingest, "BULK_READS", 20)  # and such a chunk counts as bulk
     engine = MatchingEngine()
-    first = ingest_commands.ingest_path(db, admin, engine, _reads_csv(tmp_path / "a.csv", 0, 60))
-    again = ingest_commands.ingest_path(db, admin, engine, _reads_csv(tmp_path / "a.csv", 0, 60))
+    start = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=2)  # one clock for all
+    whole = _reads_csv(tmp_path / "a.csv", start, 0, 60)
+    first = ingest_commands.ingest_path(db, admin, engine, whole)
+    again = ingest_commands.ingest_path(db, admin, engine, whole)
     overlap = ingest_commands.ingest_path(db, admin, engine,
-                                          _reads_csv(tmp_path / "b.csv", 30, 90))
+                                          _reads_csv(tmp_path / "b.csv", start, 30, 90))
     assert (first.stored, first.duplicates) == (60, 0)
     assert (again.stored, again.duplicates) == (0, 60)
     assert (overlap.stored, overlap.duplicates) == (30, 30)

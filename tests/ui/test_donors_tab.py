@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
-from rtic_console.domain.donor_terms import END_OF_DAY
+from rtic_console.domain.donor_terms import DEFAULT_TIME_ZONE, END_OF_DAY
 from rtic_console.feeds.camera_simulator import CameraSimulator
 from rtic_console.store.audit_log import AuditFilter, list_events
 from rtic_console.store.database import Database
@@ -137,6 +138,15 @@ def test_masks_drawn_over_an_unmasked_frame_round_trip(qtbot, widget: DonorsWidg
     monkeypatch.setattr(MaskEditorDialog, "exec", draw)
     dialog = _dialog(qtbot, widget)
     _fill(dialog, "DA-2026-011", {"CAM-PD-01"})
+    # Viewing is allowed today and tomorrow in the agreement's zone, so the frame comes at
+    # whatever hour the test runs (it failed on Monday mornings); the ranges under test go
+    # on later days.
+    today = datetime.now(ZoneInfo(DEFAULT_TIME_ZONE)).weekday()
+    day_shift, split_day = (today + 2) % 7, (today + 3) % 7
+    for row in dialog.hours.rows:
+        row.setText("00:00-24:00")
+    dialog.hours.rows[day_shift].setText("08:00-18:00")
+    dialog.hours.rows[split_day].setText("22:00-02:00, 10:00-12:00")
     dialog.mask_button.click()
     assert seen == [None], "no frame before the agreement is saved (G.2)"
     assert dialog.mask_label.text() == "1 polygon blacked out"
@@ -149,13 +159,13 @@ def test_masks_drawn_over_an_unmasked_frame_round_trip(qtbot, widget: DonorsWidg
     for (x, y), (ex, ey) in zip(polygon, points, strict=True):
         assert abs(x - ex) < 0.01 and abs(y - ey) < 0.01
     hours = saved.terms.allowed_hours
-    assert hours[0] == ((time(8), time(18)),)
-    assert hours[1] == ((time(22), time(2)), (time(10), time(12)))
-    assert hours[6] == ((time(0), END_OF_DAY),)
+    assert hours[day_shift] == ((time(8), time(18)),)
+    assert hours[split_day] == ((time(22), time(2)), (time(10), time(12)))
+    assert hours[today] == ((time(0), END_OF_DAY),)
 
     again = _dialog(qtbot, widget, saved)
     assert again.masks == saved.terms.mask_polygons
-    assert again.hours.rows[1].text() == "22:00-02:00, 10:00-12:00"
+    assert again.hours.rows[split_day].text() == "22:00-02:00, 10:00-12:00"
     assert again.checked_codes() == ("CAM-PD-01",)
     again.mask_button.click()
     assert seen[1] == (640, 360), "the saved agreement's camera gives its unmasked frame"

@@ -44,8 +44,10 @@ _HOT_INDEX = "CREATE INDEX IF NOT EXISTS payloads_hot ON payloads (id) WHERE hot
 _INSERT = ("INSERT INTO payloads (received_at, channel, content_type, fmt, path_hint, refusal, "
            "body, hot) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
 _COLUMNS = "id, received_at, channel, content_type, fmt, path_hint, refusal, body, hot"
-_HOT_FIRST = f"SELECT {_COLUMNS} FROM payloads WHERE hot = 1 ORDER BY id LIMIT ?"  # noqa: S608
-_OLDEST = f"SELECT {_COLUMNS} FROM payloads ORDER BY id LIMIT ?"  # noqa: S608
+# Literal lanes, not a parameter: only `hot = 1` written out lets SQLite use the partial index.
+_OLDEST_OF_LANE = {
+    hot: f"SELECT {_COLUMNS} FROM payloads WHERE hot = {int(hot)} ORDER BY id LIMIT ?"  # noqa: S608
+    for hot in (False, True)}
 
 
 def default_spool_path() -> Path:
@@ -67,7 +69,7 @@ class SpoolEntry:
     channel: str = "webhook"
     received_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     refusal: str | None = None
-    # Holds a read that matched the hot list on receipt: drained ahead of the rest, so a
+    # Holds a read that matched the hot list on receipt: drained by a lane of its own, so a
     # hit reaches the dispatcher while a backlog of ordinary reads waits (issue 18).
     hot: bool = False
     # What the receiver already parsed from body; kept in memory only, so the drain need
@@ -93,7 +95,8 @@ class Spool:
         self.max_bytes = max_bytes
         private_file(self.path)  # payloads hold plates: readable by this account only
         self._lock = threading.Lock()
-        self._ready = threading.Event()
+        # The drain lanes' doorbells: the ordinary payloads' and the hot ones'.
+        self._ready = {False: threading.Event(), True: threading.Event()}
         self._parsed: dict[int, object] = {}
         self._conn = sqlite3.connect(self.path, isolation_level=None, timeout=15,
                                      check_same_thread=False)
@@ -107,7 +110,7 @@ class Spool:
         if self._depth:
             logger.info("spool %s holds %s payloads from before; draining them first",
                         self.path.name, self._depth)
-            self._ready.set()
+            self.wake()
 
     def _recount(self) -> None:
         depth, size = self._conn.execute(
@@ -158,8 +161,9 @@ class Spool:
             self._keep_parsed(entries, ids)
             self._depth += sum(1 for i in ids if i is not None)
             self._bytes += added
-        if any(i is not None for i in ids):
-            self._ready.set()
+        for entry, spool_id in zip(entries, ids, strict=True):
+            if spool_id is not None:
+                self._ready[entry.hot].set()
         return ids
 
     def _keep_parsed(self, entries: Sequence[SpoolEntry], ids: list[int | None]) -> None:
@@ -169,13 +173,11 @@ class Spool:
                     and len(self._parsed) < PARSED_KEEP_COUNT):
                 self._parsed[spool_id] = e.parsed
 
-    def take(self, limit: int, *, hot_first: bool = True) -> list[SpooledPayload]:
-        """With `hot_first`, the hot payloads waiting, oldest first, as a batch of their own;
-        when none wait (or without it), the oldest payloads. They stay in the spool until
-        remove() after their commit."""
+    def take(self, limit: int, *, hot: bool = False) -> list[SpooledPayload]:
+        """The oldest payloads of one lane: the hot ones, or the ordinary ones. They stay
+        in the spool until remove() after their commit."""
         with self._lock:
-            rows = ((hot_first and self._conn.execute(_HOT_FIRST, (limit,)).fetchall())
-                    or self._conn.execute(_OLDEST, (limit,)).fetchall())
+            rows = self._conn.execute(_OLDEST_OF_LANE[hot], (limit,)).fetchall()
             parsed = [self._parsed.pop(row[0], None) for row in rows]
         return [SpooledPayload(row[0], SpoolEntry(
             received_at=datetime.fromisoformat(row[1]), channel=row[2], content_type=row[3],
@@ -205,10 +207,11 @@ class Spool:
             else:  # some were already gone: count again rather than drift
                 self._recount()
 
-    def wait_for_data(self, timeout: float) -> bool:
-        """Block until something was appended (or timeout); the drain worker's doorbell."""
-        if self._ready.wait(timeout):
-            self._ready.clear()
+    def wait_for_data(self, timeout: float, *, hot: bool = False) -> bool:
+        """Block until a payload of this lane was appended (or timeout): its doorbell."""
+        ready = self._ready[hot]
+        if ready.wait(timeout):
+            ready.clear()
             return True
         return False
 
@@ -217,7 +220,8 @@ class Spool:
             self._conn.execute("ROLLBACK")
 
     def wake(self) -> None:
-        self._ready.set()
+        for ready in self._ready.values():
+            ready.set()
 
     def close(self) -> None:
         with self._lock:

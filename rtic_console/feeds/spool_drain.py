@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from time import monotonic
@@ -28,6 +30,8 @@ logger = logging.getLogger(__name__)
 
 # A listener notices a dead connection some seconds after it died: match again from before.
 REMATCH_MARGIN = timedelta(seconds=30)
+# The lanes' thread names, by whether they drain hot payloads.
+LANE_THREADS = {True: "SpoolDrainHot", False: "SpoolDrainOrdinary"}
 
 
 def _is_transient(exc: BaseException) -> bool:
@@ -45,6 +49,33 @@ def _is_bug(exc: BaseException) -> bool:
 def _short(exc: BaseException) -> str:
     lines = str(getattr(exc, "orig", None) or exc).strip().splitlines()
     return f"{type(exc).__name__}: {lines[0][:200]}" if lines else type(exc).__name__
+
+
+class _Turns:
+    """SQLite's writers wait by polling, so a lane that commits and begins again would keep
+    the write lock while the other polls: here the lanes take turns instead, and a batch
+    waits for one batch of the other lane at most."""
+
+    def __init__(self) -> None:
+        self._turn = threading.Condition(threading.Lock())
+        self._busy = False
+        self._last: bool | None = None
+        self._waiting: set[bool] = set()
+
+    @contextmanager
+    def turn(self, hot: bool) -> Iterator[None]:
+        with self._turn:
+            self._waiting.add(hot)
+            self._turn.wait_for(lambda: not self._busy and (
+                self._last != hot or (not hot) not in self._waiting))
+            self._waiting.discard(hot)
+            self._busy = True
+        try:
+            yield
+        finally:
+            with self._turn:
+                self._busy, self._last = False, hot
+                self._turn.notify_all()
 
 
 @dataclass
@@ -74,29 +105,35 @@ class DrainStatus:
     quarantined: int
 
 
-class SpoolDrainWorker(threading.Thread):
+class SpoolDrainWorker:
     """Moves spooled payloads into the database, a batch per transaction, oldest first.
+
+    Two lanes, each a thread with a transaction of its own: hot payloads (a read matched
+    the hot list on receipt) and ordinary ones. A hit is thus stored and announced while
+    a batch of ordinary reads is still being written, rather than after it (issue 18);
+    neither lane can starve the other. On SQLite, which has one writer at a time, the
+    lanes' batches alternate (`_Turns`).
 
     A batch leaves the spool only after its transaction commits. While the database is
     away the batch stays and is retried with capped backoff; a replay stores nothing
     twice because ingest dedupes by vendor id. A batch the database refuses for its
     data is retried payload by payload so one bad payload is quarantined, not a wedge.
 
-    This thread owns the hot list index. Nothing is drained while `index_gate` (the change
+    The lanes keep the hot list index. Nothing is drained while `index_gate` (the change
     listener's `connected`) is clear, because hot list changes made meanwhile would go
     unheard; nor before the index is loaded; and before every batch the queued changes
-    are applied in commit order. After a resync (the listener was away) the index is
-    reloaded first and the reads stored since the listener last heard everything are
-    matched again, so a plate entered during an outage still hits. A failed load is
-    retried with backoff, never skipped. A service started while the database is down (or
-    its schema is behind) spools at once and loads and drains when it can.
+    are applied in commit order, between the lanes' transactions (`MatchingEngine`).
+    After a resync (the listener was away) the index is reloaded first and the reads
+    stored since the listener last heard everything are matched again, so a plate entered
+    during an outage still hits. A failed load is retried with backoff, never skipped. A
+    service started while the database is down (or its schema is behind) spools at once
+    and loads and drains when it can.
     """
 
     def __init__(self, spool: Spool, db: Database, engine: MatchingEngine, *,
                  batch_size: int = 200, idle_s: float = 0.5, max_backoff_s: float = 5.0,
                  ping_every_s: float = 5.0, limits: ReadLimits | None = None,
                  index_gate: threading.Event | None = None) -> None:
-        super().__init__(name="SpoolDrainWorker", daemon=True)
         self._spool = spool
         self._db = db
         self._engine = engine
@@ -107,6 +144,7 @@ class SpoolDrainWorker(threading.Thread):
         self._limits = limits
         self._index_gate = index_gate
         self.index_loaded = threading.Event()
+        self._loading = threading.Lock()  # one lane loads the index, the other waits for it
         self._last_contact: float | None = None  # monotonic time of the last good answer
         self._stop_event = threading.Event()
         self._lock = threading.Lock()
@@ -115,11 +153,21 @@ class SpoolDrainWorker(threading.Thread):
         self._last_error_at: datetime | None = None
         self._last_commit_at: datetime | None = None
         self._counts = {"stored": 0, "duplicates": 0, "hits": 0, "quarantined": 0}
+        self._turns = None if db.is_postgres else _Turns()
+        self._lanes = [threading.Thread(target=self._run, args=(hot,), daemon=True,
+                                        name=LANE_THREADS[hot]) for hot in (True, False)]
+
+    def start(self) -> None:
+        for lane in self._lanes:
+            lane.start()
 
     def stop(self, timeout: float = 10.0) -> None:
         self._stop_event.set()
         self._spool.wake()
-        self.join(timeout)
+        ends = monotonic() + timeout
+        for lane in self._lanes:
+            if lane.is_alive():
+                lane.join(max(0.0, ends - monotonic()))
 
     def status(self) -> DrainStatus:
         oldest = self._spool.oldest_received_at()
@@ -129,26 +177,24 @@ class SpoolDrainWorker(threading.Thread):
                                oldest, self._ok, age, self._last_error, self._last_error_at,
                                self._last_commit_at, **self._counts)
 
-    def run(self) -> None:
+    def _run(self, hot: bool) -> None:
         backoff = first_backoff = 0.25
         last_check = monotonic()
-        took_hot = False
         while not self._stop_event.is_set():
             try:
                 self._ready_index()
-                # Hot payloads first, but never twice running: a steady stream of hits
-                # cannot starve the ordinary reads, and a hit waits one batch at most.
-                batch = self._spool.take(self._batch_size, hot_first=not took_hot)
-                took_hot = bool(batch) and all(p.entry.hot for p in batch)
+                with self._turns.turn(hot) if self._turns else nullcontext():
+                    batch = self._spool.take(self._batch_size, hot=hot)
+                    if batch:
+                        self._drain(batch)
                 if batch:
-                    self._drain(batch)
                     backoff, last_check = first_backoff, monotonic()
                     continue
-                if monotonic() - last_check >= self._ping_every_s:
+                if not hot and monotonic() - last_check >= self._ping_every_s:
                     last_check = monotonic()
                     self._db.ping()
                     self._mark_ok(committed=False)
-                self._spool.wait_for_data(self._idle_s)
+                self._spool.wait_for_data(self._idle_s, hot=hot)
             except Exception as exc:
                 self._mark_failed(exc)
                 self._stop_event.wait(backoff)
@@ -159,12 +205,16 @@ class SpoolDrainWorker(threading.Thread):
         if self._index_gate is not None and not self._index_gate.is_set():
             raise DatabaseUnavailable("the change listener cannot reach the database")
         if not self.index_loaded.is_set():
-            with self._db.read() as session:
-                check_schema(session.connection())
-            size = self._engine.reload(self._db)
-            logger.info("hot list index loaded: %s entries", size)
-            self.index_loaded.set()
-            self._mark_ok(committed=False)
+            with self._loading:
+                if not self.index_loaded.is_set():  # the other lane may have loaded it
+                    with self._db.read() as session:
+                        check_schema(session.connection())
+                    size = self._engine.reload(self._db)
+                    logger.info("hot list index loaded: %s entries", size)
+                    self.index_loaded.set()
+                    self._mark_ok(committed=False)
+            return
+        if not self._engine.has_changes():
             return
         with self._db.read() as session:
             since = self._engine.catch_up(session)
@@ -172,7 +222,7 @@ class SpoolDrainWorker(threading.Thread):
             self._rematch(since)
 
     def _rematch(self, since: datetime) -> None:
-        with self._db.write() as session:
+        with self._engine.matching(), self._db.write() as session:
             found = rematch_reads(session, self._engine, since - REMATCH_MARGIN,
                                   "ingest:rematch")
         with self._lock:
@@ -237,7 +287,7 @@ class SpoolDrainWorker(threading.Thread):
             by_channel.setdefault(item.payload.entry.channel, []).extend(item.reads)
             beats.extend(item.heartbeats)
         refused = [item for item in items if item.quarantine_reason]
-        with self._db.write() as session:
+        with self._engine.matching(), self._db.write() as session:
             outcomes = [ingest_reads(session, reads, self._engine, now, channel)
                         for channel, reads in by_channel.items() if reads]
             if beats:

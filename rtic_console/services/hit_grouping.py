@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -24,6 +24,10 @@ from rtic_console.store.change_bus import Change, publish
 from rtic_console.store.models import Detection, Hit, HitSighting
 
 GROUP_WINDOW = timedelta(minutes=5)
+# PostgreSQL advisory lock class, an entry's id the second key: writers grouping reads of one
+# entry take turns (the drain's two lanes, a bulk ingest, another service), so two
+# transactions cannot each miss the other's new hit and both open one. SQLite has one writer.
+GROUPING_LOCK = 525_08_30
 
 HitRow = tuple[int, str, Match]  # (read id, best plate, match), as ingest builds them
 Seen = tuple[datetime, str | None]  # a read's time and state
@@ -63,7 +67,10 @@ def group_rows(session: Session, rows: Sequence[HitRow], seen: Mapping[int, Seen
     if matched_before:
         known = _stored_pairs(session, {det for det, _, _ in rows})
         rows = [r for r in rows if (r[0], r[2].entry_id) not in known]
-    anchors = _open_anchors(session, {m.entry_id for _, _, m in rows}) if window else {}
+    entry_ids = {m.entry_id for _, _, m in rows}
+    if window:
+        _take_entries(session, entry_ids)
+    anchors = _open_anchors(session, entry_ids) if window else {}
     new_hits: list[HitRow] = []
     sightings: list[tuple[HitRow, Anchor]] = []
     for row in sorted(rows, key=lambda r: (seen[r[0]][0], r[0])):
@@ -79,6 +86,16 @@ def group_rows(session: Session, rows: Sequence[HitRow], seen: Mapping[int, Seen
             anchor.times.append(at)
             sightings.append((row, anchor))
     return Grouping(new_hits, sightings)
+
+
+def _take_entries(session: Session, entry_ids: set[int]) -> None:
+    """Until this transaction ends, no other groups reads of these entries; in id order, so
+    two writers never hold one each and wait for the other's."""
+    if entry_ids and session.get_bind().dialect.name == "postgresql":
+        # A volatile call in the select list is evaluated after the ORDER BY's sort.
+        session.execute(text("SELECT pg_advisory_xact_lock(:lock, e) "
+                             "FROM unnest(CAST(:ids AS integer[])) AS e ORDER BY e"),
+                        {"lock": GROUPING_LOCK, "ids": sorted(entry_ids)})
 
 
 def _stored_pairs(session: Session, det_ids: set[int]) -> set[tuple[int, int | None]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
@@ -13,6 +14,7 @@ from sqlalchemy.orm import Session
 from rtic_console.domain.hotlist_index import HotListIndex, IndexRow, Match
 from rtic_console.domain.hotlists import ListKind
 from rtic_console.domain.reads import PlateRead
+from rtic_console.readers_writer_lock import ReadersWriterLock
 from rtic_console.store.change_bus import Change, ChangeEvent
 from rtic_console.store.database import Database
 from rtic_console.store.models import HotList, HotListEntry
@@ -22,9 +24,10 @@ logger = logging.getLogger(__name__)
 class MatchingEngine:
     """Only active entries are indexed; expiry is judged at match time, so none linger.
 
-    One thread owns the index (the spool drain): change events only queue, and the owner
-    applies them before it matches the next batch, so the index moves in commit order and
-    never under a match.
+    Change events only queue; the spool drain's lanes apply them (`catch_up`) before they
+    match their next batch, so the index moves in commit order. The lanes match inside
+    `matching()`, and a change is applied under the lock's exclusive side, so never under
+    a match: it waits for the transactions matching now, and holds back the next ones.
     """
 
     def __init__(self, max_substitutions: int = 1,
@@ -37,6 +40,11 @@ class MatchingEngine:
         self.loaded_at: datetime | None = None
         self._pending: list[ChangeEvent] = []
         self._lock = threading.Lock()
+        self._guard = ReadersWriterLock()
+
+    def matching(self) -> AbstractContextManager[None]:
+        """Held by a transaction that matches reads: the index does not change under it."""
+        return self._guard.shared()
 
     def load(self, session: Session) -> int:
         """Every list afresh; lists deleted since the last load leave the index too."""
@@ -59,7 +67,7 @@ class MatchingEngine:
         """
         with self._lock:
             seen = len(self._pending)
-        with db.read() as session:
+        with db.read() as session, self._guard.exclusive():
             size = self.load(session)
         with self._lock:
             del self._pending[:seen]
@@ -107,9 +115,21 @@ class MatchingEngine:
 
         return on_change
 
+    def has_changes(self) -> bool:
+        """Whether changes wait for `catch_up`; lets a drain skip opening a read for none."""
+        with self._lock:
+            return bool(self._pending)
+
     def catch_up(self, session: Session) -> datetime | None:
         """Apply queued changes in order. After a resync the whole index is reloaded, and
-        the answer is since when reads may have been matched against a stale index."""
+        the answer is since when reads may have been matched against a stale index.
+        Two lanes may call it at once: the first applies, the second finds nothing left."""
+        if not self.has_changes():
+            return None
+        with self._guard.exclusive():
+            return self._apply_pending(session)
+
+    def _apply_pending(self, session: Session) -> datetime | None:
         with self._lock:
             changes = list(self._pending)
         if not changes:

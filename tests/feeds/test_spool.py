@@ -17,6 +17,7 @@ from rtic_console.services.hotlists import HotPlateInput, add_hot_plate
 from rtic_console.services.matching import MatchingEngine
 from rtic_console.services.runner import perform
 from rtic_console.store.database import Database, open_database
+from rtic_console.store.migrations import upgrade
 from rtic_console.store.models import Detection, Hit, QuarantinedPayload
 from tests.feeds.ingest_harness import FIXTURES, wait_for
 
@@ -51,15 +52,18 @@ def test_appends_survive_a_restart_and_come_back_in_order(tmp_path: Path) -> Non
     reopened.close()
 
 
-def test_hot_payloads_are_taken_first_as_a_batch_of_their_own(tmp_path: Path) -> None:
+def test_hot_and_ordinary_payloads_are_taken_by_their_own_lanes(tmp_path: Path) -> None:
     spool = Spool(tmp_path / "spool.sqlite3")
     spool.append_many([entry(f"read {i}".encode()) for i in range(3)])
+    assert not spool.wait_for_data(0, hot=True)  # ordinary payloads ring the ordinary bell
+    assert spool.wait_for_data(0)
     spool.append_many([entry(b"hot 1", hot=True), entry(b"read 3"), entry(b"hot 2", hot=True)])
-    hot = spool.take(10)
+    assert spool.wait_for_data(0, hot=True)
+    hot = spool.take(10, hot=True)
     assert [p.entry.body for p in hot] == [b"hot 1", b"hot 2"] and all(p.entry.hot for p in hot)
-    # Right after a hot batch the drain asks for the oldest, hot or not (no starvation).
-    assert [p.entry.body for p in spool.take(2, hot_first=False)] == [b"read 0", b"read 1"]
+    assert [p.entry.body for p in spool.take(2)] == [b"read 0", b"read 1"]
     spool.remove(hot)
+    assert spool.take(10, hot=True) == []
     assert [p.entry.body for p in spool.take(10)] == [b"read 0", b"read 1", b"read 2",
                                                       b"read 3"]
     spool.close()
@@ -76,7 +80,7 @@ def test_a_spool_file_from_before_hot_marks_opens_and_drains_in_order(tmp_path: 
                         [(b"old 0",), (b"old 1",)])
     spool = Spool(path)
     spool.append(entry(b"new hot", hot=True))
-    hot = spool.take(10)
+    hot = spool.take(10, hot=True)
     assert [p.entry.body for p in hot] == [b"new hot"]
     spool.remove(hot)
     assert [p.entry.body for p in spool.take(10)] == [b"old 0", b"old 1"]
@@ -84,14 +88,17 @@ def test_a_spool_file_from_before_hot_marks_opens_and_drains_in_order(tmp_path: 
 
 
 def test_a_stream_of_hot_payloads_never_starves_the_ordinary_ones(
-        db: Database, tmp_path: Path) -> None:
-    """Batches alternate, hot then oldest: the reads' ids (given in commit order) never run
-    more than one batch of hot reads ahead of the ordinary ones."""
+        sqlite_url: str, tmp_path: Path) -> None:
+    """On SQLite the lanes' batches alternate: the reads' ids (given in commit order) never
+    run more than one batch of hot reads ahead of the ordinary ones. (On PostgreSQL the
+    lanes run side by side: tests/feeds/test_drain_lanes.py.)"""
     def csv(prefix: str, i: int) -> bytes:
         return (f"plate,state,confidence,captured_at,device,latitude,longitude,direction\n"
                 f"{prefix}{i:03d},CA,90,2026-12-06T10:{i // 60:02d}:{i % 60:02d}Z,fixed-17,,,\n"
                 ).encode()
 
+    db = open_database(sqlite_url, interactive=False)
+    upgrade(db)
     spool = Spool(tmp_path / "spool.sqlite3")
     spool.append_many([SpoolEntry(csv("ORD", i), "text/csv", "csv") for i in range(150)]
                       + [SpoolEntry(csv("HOT", i), "text/csv", "csv", hot=True)
@@ -108,6 +115,7 @@ def test_a_stream_of_hot_payloads_never_starves_the_ordinary_ones(
         spool.close()
     with db.read() as session:
         plates = list(session.scalars(select(Detection.plate).order_by(Detection.id)))
+    db.dispose()
     assert len(plates) == 300
     hot_ahead = max(sum(p.startswith("HOT") for p in plates[:n])
                     - sum(p.startswith("ORD") for p in plates[:n]) for n in range(301))
@@ -198,8 +206,6 @@ def test_an_unreachable_database_keeps_every_payload_for_later(
 @pytest.mark.postgres
 def test_a_payload_the_database_refuses_is_quarantined_not_a_wedge(
         pg_url: str, tmp_path: Path) -> None:
-    from rtic_console.store.migrations import upgrade
-
     db = open_database(pg_url, interactive=False)
     upgrade(db)
     spool = Spool(tmp_path / "spool.sqlite3")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -9,7 +10,7 @@ import pytest
 from rtic_console.domain.reads import PlateRead
 from rtic_console.services import hits as hit_service
 from rtic_console.services.context import Context
-from rtic_console.services.ingest import rematch_reads
+from rtic_console.services.ingest import IngestOutcome, ingest_reads, rematch_reads
 from rtic_console.services.matching import MatchingEngine
 from rtic_console.services.runner import perform, query
 from rtic_console.store.audit_log import AuditFilter, list_events
@@ -64,6 +65,26 @@ def test_a_closed_hit_takes_no_sightings_and_rematch_doubles_nothing(
         from rtic_console.store.models import Hit
         session.get(Hit, first.hit_ids[0]).status = "misread"  # type: ignore[union-attr]
     assert len(ingest(db, grouping, seen("7ABC123", 2, "c")).hit_ids) == 1
+
+
+def test_two_writers_storing_one_car_at_once_make_one_hit(
+        db: Database, grouping: MatchingEngine, listed: Context) -> None:  # noqa: F811
+    """Two transactions (the drain's lanes, or a bulk ingest beside the service) store
+    reads of one listed car at once: the second waits for the first's hit and joins it.
+    On PostgreSQL the entry's grouping lock makes it wait; SQLite has one writer."""
+    outcome: list[IngestOutcome] = []
+    with db.write() as session:
+        first = ingest_reads(session, [seen("7ABC123", 0, "a")], grouping, datetime.now(UTC),
+                             "lane-1")
+        second = threading.Thread(target=lambda: outcome.append(
+            ingest(db, grouping, seen("7ABC123", 1, "b"))))
+        second.start()
+        second.join(1.0)
+        assert second.is_alive(), "the second writer grouped without waiting for the first"
+    second.join(30)
+    assert len(first.hit_ids) == 1 and outcome[0].hit_ids == ()
+    queue = perform(db, listed, hit_service.list_hits)
+    assert [(v.id, v.sightings) for v in queue] == [(first.hit_ids[0], 1)]
 
 
 def test_no_window_groups_nothing(db: Database, engine: MatchingEngine,  # noqa: F811

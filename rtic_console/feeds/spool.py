@@ -7,7 +7,7 @@ import logging
 import queue
 import sqlite3
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -228,31 +228,28 @@ class Spool:
             self._conn.close()
 
 
-_Settle = Callable[[int | None, BaseException | None], None]
+_Waiting = tuple[SpoolEntry, asyncio.AbstractEventLoop, "asyncio.Future[int]"]
 
 
 class SpoolAppendWorker(threading.Thread):
     """Group commit for the web server: every request that arrived during one fsync shares the next.
 
     One fsync costs milliseconds, so appending request by request caps the intake at a
-    few hundred payloads a second; batching keeps the 2xx honest (on disk) and fast.
+    few hundred payloads a second; batching keeps the 2xx honest (on disk) and fast. The
+    batch's requests are answered by one call into their loop, not a wake-up each.
     """
 
     def __init__(self, spool: Spool, max_batch: int = 500) -> None:
         super().__init__(name="SpoolAppendWorker", daemon=True)
         self._spool = spool
         self._max_batch = max_batch
-        self._queue: queue.SimpleQueue[tuple[SpoolEntry, _Settle] | None] = queue.SimpleQueue()
+        self._queue: queue.SimpleQueue[_Waiting | None] = queue.SimpleQueue()
 
     async def append(self, entry: SpoolEntry) -> int:
         """The spool id once the entry is on disk; SpoolFull when there is no room."""
         loop = asyncio.get_running_loop()
         future: asyncio.Future[int] = loop.create_future()
-
-        def settle(spool_id: int | None, error: BaseException | None) -> None:
-            loop.call_soon_threadsafe(_resolve, future, spool_id, error)
-
-        self._queue.put((entry, settle))
+        self._queue.put((entry, loop, future))
         return await future
 
     def stop(self, timeout: float = 10.0) -> None:
@@ -276,22 +273,34 @@ class SpoolAppendWorker(threading.Thread):
                     break
                 batch.append(item)
             try:
-                ids = self._spool.append_many([entry for entry, _ in batch])
+                ids: list[int | None] = self._spool.append_many([entry for entry, _, _ in batch])
             except Exception as exc:  # disk full, I/O error: every waiting request hears it
                 logger.error("spool append failed: %s", exc)
-                for _, settle in batch:
-                    settle(None, exc)
+                _settle(batch, [None] * len(batch), exc)
                 continue
-            for (_, settle), spool_id in zip(batch, ids, strict=True):
-                settle(spool_id, None if spool_id is not None else SpoolFull("spool is full"))
+            _settle(batch, ids, None)
 
 
-def _resolve(future: asyncio.Future[int], spool_id: int | None,
+def _settle(batch: list[_Waiting], ids: list[int | None], error: BaseException | None) -> None:
+    """Answer each waiting request in its loop: one call per loop for the whole batch."""
+    by_loop: dict[asyncio.AbstractEventLoop, list[tuple[asyncio.Future[int], int | None]]] = {}
+    for (_, loop, future), spool_id in zip(batch, ids, strict=True):
+        by_loop.setdefault(loop, []).append((future, spool_id))
+    for loop, answers in by_loop.items():
+        try:
+            loop.call_soon_threadsafe(_resolve, answers, error)
+        except RuntimeError:  # that loop has closed: nobody waits for these answers
+            continue
+
+
+def _resolve(answers: list[tuple[asyncio.Future[int], int | None]],
              error: BaseException | None) -> None:
-    if future.done():  # the client went away; the payload is spooled all the same
-        return
-    if error is not None:
-        future.set_exception(error)
-    else:
-        future.set_result(spool_id)  # type: ignore[arg-type]
-
+    for future, spool_id in answers:
+        if future.done():  # the client went away; the payload is spooled all the same
+            continue
+        if error is not None:
+            future.set_exception(error)
+        elif spool_id is None:
+            future.set_exception(SpoolFull("spool is full"))
+        else:
+            future.set_result(spool_id)

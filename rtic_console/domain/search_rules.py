@@ -368,6 +368,18 @@ def area_limits(kind: SearchKind) -> tuple[float, float]:
     return MAX_RADIUS_M, MAX_RECTANGLE_SIDE_M
 
 
+def area_within_limits(kind: SearchKind, *, radius_m: float | None = None,
+                       corners: Sequence[float] | None = None) -> None:
+    """Raises the service's SearchRuleError for a circle's radius or a rectangle (south, west,
+    north, east) larger than this kind of search may cover, so that the map and the Search
+    screen say the bound as an area is drawn or typed, in the words the service refuses it."""
+    largest_radius, largest_side = area_limits(kind)
+    if radius_m is not None:
+        radius_of(radius_m, largest_radius)
+    elif corners is not None:
+        rectangle_of(corners, largest_side)
+
+
 def criteria_of(*, plate: str | None, match_mode: str, time_from: datetime | None,
                 time_to: datetime | None, near: object, radius_m: object, rectangle: object,
                 devices: Sequence[object] | None, color: str | None, make: str | None,

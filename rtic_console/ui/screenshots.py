@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import tempfile
@@ -12,7 +13,8 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QDateTime, QSettings, Qt
+from PySide6.QtCore import QDateTime, QPoint, QSettings, Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
 from rtic_console.app import qt_application
@@ -31,6 +33,7 @@ from rtic_console.demo_recordings import DemoRecording, seed_demo_recordings
 from rtic_console.domain.checklist import Step, StepInput
 from rtic_console.domain.reads import PlateRead, VehicleInfo
 from rtic_console.domain.recipients import ExportRecipient
+from rtic_console.domain.search_rules import bounding_box
 from rtic_console.feeds.alpr_simulator import plate_crop_jpeg
 from rtic_console.feeds.camera_simulator import CameraSimulator
 from rtic_console.feeds.onvif_responder import OnvifResponder, ResponderProfile
@@ -40,7 +43,7 @@ from rtic_console.services import search_requests, sharing
 from rtic_console.services.audit_anchor import SystemIdentity
 from rtic_console.services.auth import sign_in
 from rtic_console.services.context import Context
-from rtic_console.services.demo_fleet import seed_demo_fleet
+from rtic_console.services.demo_fleet import DEMO_REPORT, seed_demo_fleet
 from rtic_console.services.demo_history import seed_demo_history
 from rtic_console.services.demo_seed import (
     DEMO_PASSWORD,
@@ -65,6 +68,7 @@ from rtic_console.ui.change_bridge import ChangeBridge
 from rtic_console.ui.console_session import ConsoleSession
 from rtic_console.ui.first_run_dialog import DatabaseSetupDialog, FirstAdminDialog
 from rtic_console.ui.main_window import MainWindow
+from rtic_console.ui.map.map_widget import MapWidget
 from rtic_console.ui.operations import OperationRunner
 from rtic_console.ui.shift_check_dialog import ShiftCheckDialog
 from rtic_console.ui.sign_in_dialog import SignInDialog
@@ -158,10 +162,40 @@ def close_and_escalate(db: Database, ctx: Context, workstation: str) -> None:
                               datetime.now(UTC) + timedelta(minutes=6))
 
 
+def draw_circle(live_map: MapWidget, centre: tuple[float, float], radius_m: float) -> None:
+    """Drawn on the page as a person draws a look back's area (Draw circle, a click on the
+    centre, one on the edge), so that the picture shows the circle it covers."""
+    view = live_map.view
+    assert view is not None
+    live_map.look_back_box.draw_circle.click()
+    settle(seconds=1.0)  # the box that came with the custom range has resized the page
+    east = bounding_box(centre, radius_m)[3]
+    points: list[list[float]] = []
+    view.evaluate(f"""(() => {{
+        const map = window[Object.keys(window).find((k) => k.startsWith("map_"))];
+        map.setView([{centre[0]}, {centre[1]}], 13, {{animate: false}});
+        return JSON.stringify([[{centre[0]}, {centre[1]}], [{centre[0]}, {east}]]
+            .map((p) => map.latLngToContainerPoint(p)).map((p) => [p.x, p.y])); }})()""",
+                  lambda answer: points.extend(json.loads(answer)))
+    settle(lambda: bool(points), 5)
+    target = view.focusProxy()
+    for x, y in points:
+        where = QPoint(round(x), round(y))
+        QTest.mouseMove(target, where)
+        settle(seconds=0.15)
+        QTest.mouseClick(target, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                         where)
+        settle(seconds=0.15)
+    settle(lambda: live_map.look_back_box.area is not None, 5)
+    if live_map.look_back_box.area is None:
+        raise RuntimeError("the look back's circle was not drawn on the map")
+
+
 def look_back(window: MainWindow, out: Path) -> list[Path]:
     """The map looking back past the live day: a search with its purpose, case and area."""
     live_map = window.areas["map"]
     window.show_area("map")
+    window.show()  # the circle is drawn on the page at its size on screen
     settle(lambda: live_map.view is not None and live_map.view.ready, 15)
     bar = live_map.time_filter
     bar.preset.setCurrentIndex(bar.preset.count() - 1)  # Custom range…
@@ -170,7 +204,7 @@ def look_back(window: MainWindow, out: Path) -> list[Path]:
     bar.end_edit.setDateTime(start.addSecs(6 * 3600))
     box = live_map.look_back_box
     box.purpose.case.setText("26-004417")
-    box.set_area({"kind": "circle", "lat": 38.5770, "lon": -121.4850, "radius_m": 1500.0})
+    draw_circle(live_map, (38.5700, -121.4850), 1500.0)  # clear of markers: a click opens one
     bar.apply.click()
     settle(lambda: live_map.summary.text().startswith("Look back"), 10)
     return save(window, out, "map-look-back", 3.0)
@@ -334,6 +368,7 @@ SOLO_SCENES: dict[str, tuple[str, Callable[[MainWindow, Path], list[Path]]]] = {
     "shift-check": ("6301", shift_check_shot),
     "wall-purpose": ("4101", wall_purpose_shot),
     "sign-out-claims": ("5201", sign_out_claims_shot),
+    "map-look-back": ("6301", look_back),
 }
 
 
@@ -505,6 +540,11 @@ def render_all(out: Path) -> list[Path]:
                 listing = sergeant.areas[key]
                 settle(lambda: listing.model.rowCount() > 0, 5)  # noqa: B023
                 listing.table.selectRow(0)
+            if key == "devices":  # the device the alert names, its damage report below
+                fleet = sergeant.areas[key]
+                settle(lambda: fleet.model.rowCount() > 0, 5)  # noqa: B023
+                fleet.show_device(DEMO_REPORT[0])
+                settle(lambda: fleet.reports.rowCount() > 0, 5)  # noqa: B023
             if key == "audit":  # the head hash to record, after Verify chain
                 sergeant.areas[key].verify_button.click()
                 settle(lambda: sergeant.areas["audit"].hash_row.isVisible(), 10)

@@ -1,5 +1,5 @@
-"""Search rules without a database: the literal run that picks the trigram index, and the
-place every canvass needs (D.1.b)."""
+"""Search rules without a database: the literal run that picks the trigram index, the
+place every canvass needs (D.1.b), and how large an area each kind of search may cover."""
 
 from __future__ import annotations
 
@@ -8,10 +8,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from rtic_console.domain.search_rules import (
+    MAX_CANVASS_RADIUS_M,
+    MAX_CANVASS_SIDE_M,
+    MAX_RADIUS_M,
     MatchMode,
     PlatePattern,
     SearchKind,
     SearchRuleError,
+    area_within_limits,
     criteria_of,
 )
 
@@ -42,3 +46,18 @@ def test_devices_narrow_a_canvass_place() -> None:
                               "devices": ("ALPR-MT-01",)})
     assert criteria.kind is SearchKind.CANVASS and criteria.devices == ("ALPR-MT-01",)
     assert criteria.parameters()["radius_m"] == 300
+
+
+@pytest.mark.policy("D.1")
+def test_a_canvass_covers_a_smaller_area_than_a_plate_search() -> None:
+    """The bound the map and the Search screen say as an area is drawn or typed (D.1.b)."""
+    area_within_limits(SearchKind.CANVASS, radius_m=MAX_CANVASS_RADIUS_M)
+    area_within_limits(SearchKind.PLATE, radius_m=MAX_RADIUS_M)
+    with pytest.raises(SearchRuleError, match=f"at most {MAX_CANVASS_RADIUS_M} m") as refused:
+        area_within_limits(SearchKind.CANVASS, radius_m=MAX_CANVASS_RADIUS_M + 1)
+    assert refused.value.clause == "D.1"
+    across = MAX_CANVASS_SIDE_M * 1.2 / 111_000  # degrees of latitude
+    corners = (38.5, -121.5, 38.5 + across, -121.49)
+    area_within_limits(SearchKind.PLATE, corners=corners)
+    with pytest.raises(SearchRuleError, match=f"{MAX_CANVASS_SIDE_M / 1000:.0f} km across"):
+        area_within_limits(SearchKind.CANVASS, corners=corners)

@@ -4,8 +4,11 @@ readable."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtCore import QItemSelectionModel
+from PySide6.QtGui import QColor, QImage, QPalette, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import QTableView
 
+from rtic_console.ui.table_model import configure_table
 from rtic_console.ui.theme import (
     COLORS,
     Theme,
@@ -42,3 +45,37 @@ def test_colours_chosen_for_a_light_page_are_lightened_on_a_dark_one(qapp) -> No
         assert readable(blue) == blue
     finally:
         apply_theme(qapp, Theme.DARK)
+
+
+def test_the_current_cell_of_a_focused_table_shows_its_whole_text(qtbot, qapp) -> None:
+    """Its focus border took a pixel each side of a column fitted to its text, so the Search
+    screen's selected result read "09:52:…": the cell drawn with the border must show what
+    the same cell without it shows."""
+    apply_theme(qapp, Theme.DARK)
+    model = QStandardItemModel(3, 2)
+    for row in range(3):
+        for column, text in enumerate(("2026-12-07 09:52:35", "Broadway & 16th St")):
+            model.setItem(row, column, QStandardItem(text))
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setModel(model)
+    configure_table(view)
+    view.resize(500, 200)
+    view.show()
+    view.setFocus()
+    qtbot.waitUntil(view.hasFocus)
+    # Rows 0 and 2 share a background (alternating rows); only row 0 is current.
+    view.selectionModel().setCurrentIndex(model.index(0, 0),
+                                          QItemSelectionModel.SelectionFlag.NoUpdate)
+    picture = view.viewport().grab().toImage()
+    current, other = (_ink(picture.copy(view.visualRect(model.index(row, 0))
+                                       .adjusted(2, 2, -2, -2))) for row in (0, 2))
+    # The current cell's background is tinted, so a few anti-aliased edges differ; an
+    # elided "35" differs by hundreds of pixels.
+    assert len(current ^ other) < len(other) // 10
+
+
+def _ink(image: QImage) -> set[tuple[int, int]]:
+    """Where the light text is drawn on a dark cell."""
+    return {(x, y) for x in range(image.width()) for y in range(image.height())
+            if QColor.fromRgb(image.pixel(x, y)).lightness() > 160}

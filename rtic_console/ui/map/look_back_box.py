@@ -13,9 +13,7 @@ from rtic_console.domain.search_rules import (
     MAX_CANVASS_RADIUS_M,
     MAX_CANVASS_SPAN,
     SearchKind,
-    area_limits,
-    circle_of,
-    rectangle_of,
+    area_within_limits,
 )
 from rtic_console.services.map_data import LIVE_LOOKBACK
 from rtic_console.services.search_requests import RequestView
@@ -33,11 +31,11 @@ def within_canvass_limits(area: Mapping[str, Any] | None) -> None:
     """Raises the service's SearchRuleError for an area larger than a canvass may cover."""
     if not area:
         return
-    largest_radius, largest_side = area_limits(SearchKind.CANVASS)
     if area.get("kind") == "circle":
-        circle_of((area["lat"], area["lon"]), area["radius_m"], largest_radius)
+        area_within_limits(SearchKind.CANVASS, radius_m=area["radius_m"])
     else:
-        rectangle_of([area[k] for k in ("south", "west", "north", "east")], largest_side)
+        area_within_limits(SearchKind.CANVASS,
+                           corners=[area[k] for k in ("south", "west", "north", "east")])
 
 
 def area_text(area: Mapping[str, Any] | None) -> str:

@@ -38,9 +38,7 @@ from rtic_console.domain.search_rules import (
     MAX_SHAPE_SPAN,
     MatchMode,
     SearchKind,
-    area_limits,
-    radius_of,
-    rectangle_of,
+    area_within_limits,
     window_of,
 )
 from rtic_console.ui.search.bounds_note import BoundsNote
@@ -337,13 +335,12 @@ class SearchCriteriaForm(QWidget):
         self.area_note.check(self._area_within_limits)
 
     def _area_within_limits(self) -> None:
-        largest_radius, largest_side = area_limits(self.mode)
         if self.area() == "circle":
-            radius_of(float(self.radius.value()), largest_radius)
+            area_within_limits(self.mode, radius_m=float(self.radius.value()))
         elif self.area() == "rectangle":
             corners = [_number(e) for e in (self.south, self.west, self.north, self.east)]
             if all(isinstance(c, float) for c in corners):
-                rectangle_of(corners, largest_side)
+                area_within_limits(self.mode, corners=corners)
 
     @Slot()
     def _check_window(self) -> None:

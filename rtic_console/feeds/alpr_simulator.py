@@ -80,6 +80,18 @@ class SentRead:
     status: int | None
 
 
+@dataclass(frozen=True)
+class PreparedPost:
+    """A read's POST built ahead of its time, for a load generator that must not spend its
+    core building payloads while it times the receiver (benchmarks/webhook_load.py)."""
+
+    route: str  # after the webhook base, e.g. "openalpr"
+    body: bytes
+    content_type: str
+    due_s: float  # seconds after the run's start
+    sent: SentRead  # posted_at, answered_at and status still to be filled in
+
+
 @dataclass
 class SimulatorReport:
     sent: list[SentRead] = field(default_factory=list)
@@ -149,13 +161,14 @@ class _ReadFactory:
             if ocr_key(plate) not in self._hot_keys:
                 return plate
 
-    def next(self) -> _Read:
+    def next(self, now_ms: int | None = None) -> _Read:
+        """The next read, captured now or at `now_ms` (a read prepared for a later send)."""
         rng, cfg = self._rng, self._cfg
         device = rng.choice(cfg.devices)
         hot = rng.choice(self._hot) if self._hot and rng.random() < cfg.hot_share else None
         plate = self._random_plate() if hot is None else (
             self.variant(hot) if rng.random() < cfg.variant_share else hot)
-        now_ms = int(time.time() * 1000)
+        now_ms = int(time.time() * 1000) if now_ms is None else now_ms
         at_ms = max(now_ms, self._last_ms.get(device.code, 0) + 1)  # vendor ids stay unique
         self._last_ms[device.code] = at_ms
         second, used = self._seconds.get(device.code, (-1, set()))
@@ -267,6 +280,22 @@ class AlprSimulator:
 
     def stop(self) -> None:
         self._stopping.set()
+
+    def prepared(self, start: float) -> list[PreparedPost]:
+        """Every read of a run that starts at `start` (time.time()), captured at its due
+        time, as the POST to send then. Heartbeats are left out."""
+        cfg = self.config
+        bounds = [cfg.count, None if cfg.duration_s is None else int(cfg.rate * cfg.duration_s)]
+        count = min(b for b in bounds if b is not None)  # the constructor ensures one is set
+        posts = []
+        for n in range(count):
+            due = n / cfg.rate
+            read = self._factory.next(int((start + due) * 1000))
+            route, body, content_type, source_id = self._payload(read)
+            posts.append(PreparedPost(route, body, content_type, due, SentRead(
+                read.device.fmt, read.device.code, read.plate, read.hot, source_id,
+                0.0, 0.0, None)))
+        return posts
 
     def _payload(self, read: _Read) -> tuple[str, bytes, str, str | None]:
         jpeg = plate_crop_jpeg(read.plate) if self.config.images else None

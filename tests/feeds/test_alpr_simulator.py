@@ -80,6 +80,23 @@ def test_runs_are_bounded_and_reproducible() -> None:
         AlprSimulator(SimulatorConfig(url="x", devices=demo_devices()))
 
 
+def test_prepared_posts_are_the_runs_reads_captured_at_their_due_times() -> None:
+    """A load generator sends them later (benchmarks/webhook_load.py): each read says it
+    was captured when its POST is due, and the run's bounds hold."""
+    config = SimulatorConfig(url="http://127.0.0.1:9/alpr", devices=demo_devices(("openalpr",)),
+                             rate=50.0, duration_s=2.0, count=500, hot_plates=HOT, seed=3)
+    start = 1_800_000_000.0
+    posts = AlprSimulator(config).prepared(start)
+    assert len(posts) == 100  # the duration bounds the run before the count does
+    assert [p.due_s for p in posts[:3]] == [0.0, 0.02, 0.04]
+    for post in posts:
+        group = json.loads(post.body)
+        assert post.route == "openalpr" and post.content_type == "application/json"
+        assert group["epoch_start"] == int((start + post.due_s) * 1000)
+        assert (post.sent.source_id, post.sent.plate) == (group["best_uuid"],
+                                                           group["best_plate_number"])
+
+
 def test_command_line_run_prints_a_summary(db: Database, tmp_path: Path,
                                            capsys: pytest.CaptureFixture[str]) -> None:
     with ServiceThread(db, tmp_path / "spool.sqlite3") as server:

@@ -50,6 +50,10 @@ class SystemIdentity:
     def label(self) -> str:
         return f"system:{self.name}"
 
+    def now(self) -> datetime:
+        """As a person's Context says it, so a service takes either for the time."""
+        return datetime.now(UTC)
+
 
 @dataclass(frozen=True)
 class TrailReport:

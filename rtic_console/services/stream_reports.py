@@ -4,8 +4,6 @@ stream checks."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from sqlalchemy.orm import Session
 
 from rtic_console.domain.roles import Permission
@@ -34,7 +32,7 @@ def report_stream_state(session: Session, who: Context | SystemIdentity, device_
         raise InputRejected(f"camera: there is no camera #{device_id}")
     device.is_streaming = bool(live)
     if live:
-        device.last_seen_at = who.now() if isinstance(who, Context) else datetime.now(UTC)
+        device.last_seen_at = who.now()
         if fps is not None and fps > 0:
             device.fps = round(float(fps), 1)
     publish(session, Change.DEVICE_HEALTH, (device.id,))

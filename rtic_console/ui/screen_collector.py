@@ -23,7 +23,6 @@ COLLECT_EVERY_MS = 1000
 class ScreenThreadCollector(QObject):
     def __init__(self, parent: QObject) -> None:
         super().__init__(parent)
-        self._threshold = gc.get_threshold()
         gc.disable()
         self._timer = QTimer(self)
         self._timer.timeout.connect(self.collect_due)
@@ -34,7 +33,7 @@ class ScreenThreadCollector(QObject):
         if collector_pause.paused():
             return
         due = -1
-        for generation, (count, limit) in enumerate(zip(gc.get_count(), self._threshold,
+        for generation, (count, limit) in enumerate(zip(gc.get_count(), gc.get_threshold(),
                                                         strict=True)):
             if count <= limit:
                 break

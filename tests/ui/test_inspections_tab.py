@@ -45,8 +45,9 @@ def test_review_close_and_print_from_the_tab(qtbot, console_session, db: Databas
     assert not reviewing.open_button.isVisible() and not reviewing.close_button.isVisible()
     for row in range(3):
         reviewing.table.selectRow(0)
+        # The inspection and its page load as two queries; either may land first.
+        qtbot.waitUntil(reviewing.compliant_button.isEnabled, timeout=5000)
         item = reviewing.selected()
-        assert reviewing.compliant_button.isEnabled()
         if item.search_id == broad:
             reviewing.reason.setText("A 2,000-read net for a single stolen plate")
             reviewing.noncompliant_button.click()

@@ -288,14 +288,16 @@ class SpoolDrainWorker:
             beats.extend(item.heartbeats)
         refused = [item for item in items if item.quarantine_reason]
         with self._engine.matching(), self._db.write() as session:
-            outcomes = [ingest_reads(session, reads, self._engine, now, channel)
-                        for channel, reads in by_channel.items() if reads]
-            if beats:
-                record_heartbeats(session, beats)
+            # Rows the other lane writes too (device rows, hourly counts) come last and are
+            # held only until the commit: a hit's transaction waits on them the least.
             for item in refused:
                 entry = item.payload.entry
                 quarantine(session, entry.channel, entry.content_type,
                            item.quarantine_reason or "", entry.body)
+            outcomes = [ingest_reads(session, reads, self._engine, now, channel)
+                        for channel, reads in by_channel.items() if reads]
+            if beats:
+                record_heartbeats(session, beats)
         with self._lock:
             self._counts["stored"] += sum(o.stored for o in outcomes)
             self._counts["duplicates"] += sum(o.duplicates for o in outcomes)

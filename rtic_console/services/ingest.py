@@ -268,9 +268,10 @@ def ingest_reads(session: Session, reads: Sequence[PlateRead], engine: MatchingE
                           _from_stopped_readers(session, device_of, hit_rows), seen,
                           matched_before=False)
     if inserted:
+        publish(session, Change.READS_ADDED, sorted(inserted.values()))
+        # Last: rows every writer of reads shares, locked until this transaction commits.
         add_reads(session, counted)
         _record_read_activity(session, activity)
-        publish(session, Change.READS_ADDED, sorted(inserted.values()))
     return IngestOutcome(len(inserted), len(reads) - len(inserted), hit_ids,
                          tuple(inserted.values()))
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta, tzinfo
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import (
@@ -14,14 +15,14 @@ from sqlalchemy import (
     ColumnElement,
     Float,
     Integer,
-    and_,
     cast,
-    distinct,
     func,
     literal,
     select,
+    union,
 )
 from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.sql import CompoundSelect, Select
 
 from rtic_console.domain.checklist import CLOSINGS, OPEN_STATUSES, STATUS_TITLES, HitStatus
 from rtic_console.domain.devices import KIND_TITLES, DeviceKind
@@ -31,7 +32,14 @@ from rtic_console.services.auth import authorize
 from rtic_console.services.context import Context, InputRejected, service_action
 from rtic_console.services.device_health import hour_of
 from rtic_console.store.database import replica_session
-from rtic_console.store.models import Detection, Device, Hit, HotList, ReadHour
+from rtic_console.store.models import (
+    Detection,
+    Device,
+    DeviceHealthHour,
+    Hit,
+    HotList,
+    ReadHour,
+)
 
 HOUR = timedelta(hours=1)
 # "Heard from recently": a read or a heartbeat this close to the end of the window.
@@ -80,7 +88,7 @@ class CountSeries:
 
 @dataclass(frozen=True)
 class KindReporting:
-    """Readers of one kind in service now, and how many of them sent a read in each hour."""
+    """Readers of one kind in service now, and how many of them reported in each hour."""
 
     kind: str
     title: str
@@ -93,16 +101,17 @@ class ReaderHours:
     code: str
     name: str
     kind: str
-    hours: int  # hours of the window in which the reader sent at least one read
+    hours: int  # hours of the window in which the reader sent a read or a heartbeat
 
 
 @dataclass(frozen=True)
 class ReaderUptime:
     """What the database can honestly say about uptime.
 
-    Heartbeats only overwrite a device's last-seen time, so there is no history of them:
-    an hour counts as "reporting" for a reader when it stored at least one read then.
-    A reader that was up but saw no traffic therefore looks silent.
+    An hour counts as "reporting" for a reader when it stored at least one read then, or
+    its agent said it was streaming (`device_health_hourly`): a reader up on a quiet street
+    at night is not silent. A reader whose vendor sends no heartbeats is judged by its
+    reads alone.
     """
 
     by_kind: tuple[KindReporting, ...]
@@ -337,45 +346,53 @@ def _reader_uptime(session: Session, readers: dict[int, Device], reporting: Repo
 
 
 def _reporting(session: Session, dialect: str, hours: Buckets, readers: list[int]) -> Reporting:
-    """Readers reporting, from the reads."""
+    """Readers reporting, from the reads and the heartbeats."""
     hour = _hour_index(dialect, Detection.captured_at, hours.edges[0]).label("hour")
     # device_id IN (...) with the captured_at range lets PostgreSQL read only the
-    # (device_id, captured_at) index.
-    in_window = [Detection.device_id.in_(readers),
-                 *_in_window(Detection.captured_at, hours)]
-    # Each (reader, hour) once, grouped straight off that index, before the join: half the
-    # cost of joining every read and sorting for a distinct count.
-    pairs = (select(Detection.device_id, hour).where(*in_window)
-             .group_by(Detection.device_id, hour).subquery())
-    per_kind: dict[str, list[int]] = {k.value: [0] * len(hours) for k in READER_KINDS}
-    for index, kind, count in session.execute(
-            select(pairs.c.hour, Device.kind, func.count())
-            .join(Device, Device.id == pairs.c.device_id).group_by(pairs.c.hour, Device.kind)):
-        per_kind[kind][index] += count
+    # (device_id, captured_at) index. Each (reader, hour) once, grouped straight off that
+    # index: half the cost of joining every read and sorting for a distinct count.
+    read_pairs = (select(Detection.device_id, hour)
+                  .where(Detection.device_id.in_(readers),
+                         *_in_window(Detection.captured_at, hours))
+                  .group_by(Detection.device_id, hour))
+    beat_hour = _hour_index(dialect, DeviceHealthHour.hour, hours.edges[0])
+    return _reporting_of(session, union(read_pairs, _heartbeat_pairs(beat_hour, hours,
+                                                                     readers)), len(hours))
+
+
+def _heartbeat_pairs(hour: ColumnElement[Any], hours: Buckets, readers: list[int]) -> Select[Any]:
+    """(reader, hour) of the hours in which a reader's agent said it was streaming."""
+    return select(DeviceHealthHour.device_id, hour.label("hour")).where(
+        DeviceHealthHour.device_id.in_(readers), DeviceHealthHour.heartbeats > 0,
+        *_in_window(DeviceHealthHour.hour, hours))
+
+
+def _reporting_of(session: Session, pairs: CompoundSelect[Any], size: int,
+                  to_index: Callable[[Any], int] = int) -> Reporting:
+    """Each kind's readers reporting per hour, and each reader's hours, from distinct
+    (reader, hour) pairs."""
+    both = pairs.subquery()
+    per_kind: dict[str, list[int]] = {k.value: [0] * size for k in READER_KINDS}
+    for at, kind, count in session.execute(
+            select(both.c.hour, Device.kind, func.count())
+            .join(Device, Device.id == both.c.device_id).group_by(both.c.hour, Device.kind)):
+        per_kind[kind][to_index(at)] += count
     reporting_hours = dict(session.execute(
-        select(Detection.device_id, func.count(distinct(hour))).where(*in_window)
-        .group_by(Detection.device_id)).all())
+        select(both.c.device_id, func.count()).group_by(both.c.device_id)).all())
     return per_kind, reporting_hours
 
 
 def _counted(session: Session, hours: Buckets,
              readers: list[int]) -> tuple[tuple[int, ...], Reporting]:
-    """Reads per hour and readers reporting from the hourly counts, whose rows are the
-    (device, hour) pairs with reads: one pass over the window's rows for the reads and each
-    kind's readers, one over the readers' rows for their hours."""
+    """Reads per hour from the hourly counts, and readers reporting from the (reader, hour)
+    pairs of those counts and of the heartbeats."""
     per_hour = [0] * len(hours)
-    per_kind: dict[str, list[int]] = {k.value: [0] * len(hours) for k in READER_KINDS}
-    reader = and_(Device.id == ReadHour.device_id, Device.id.in_(readers))
-    for hour, kind, total, reporting in session.execute(
-            select(ReadHour.hour, Device.kind, func.sum(ReadHour.reads), func.count(Device.id))
-            .outerjoin(Device, reader).where(*_in_window(ReadHour.hour, hours))
-            .group_by(ReadHour.hour, Device.kind)):
-        index = _counted_index(hour, hours)
-        per_hour[index] += int(total)  # PostgreSQL sums to numeric
-        if kind is not None:
-            per_kind[kind][index] += reporting
-    reporting_hours = dict(session.execute(
-        select(ReadHour.device_id, func.count())
-        .where(ReadHour.device_id.in_(readers), *_in_window(ReadHour.hour, hours))
-        .group_by(ReadHour.device_id)).all())
-    return tuple(per_hour), (per_kind, reporting_hours)
+    for hour, total in session.execute(
+            select(ReadHour.hour, func.sum(ReadHour.reads))
+            .where(*_in_window(ReadHour.hour, hours)).group_by(ReadHour.hour)):
+        per_hour[_counted_index(hour, hours)] += int(total)  # PostgreSQL sums to numeric
+    read_pairs = select(ReadHour.device_id, ReadHour.hour).where(
+        ReadHour.device_id.in_(readers), *_in_window(ReadHour.hour, hours))
+    pairs = union(read_pairs, _heartbeat_pairs(DeviceHealthHour.hour, hours, readers))
+    return tuple(per_hour), _reporting_of(
+        session, pairs, len(hours), lambda hour: _counted_index(hour, hours))

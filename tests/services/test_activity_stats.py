@@ -236,15 +236,19 @@ def test_readers_reporting_per_hour_and_heard_recently(db: Database, admin: Cont
     assert (fixed.kind, fixed.in_service, mobile.kind, mobile.in_service) == (
         "alpr_fixed", 2, "alpr_mobile", 1)
     assert (trailer.kind, trailer.in_service) == ("trailer", 0)
-    # Hours 10:00, 12:00 and 14:00 are buckets 19, 21 and 23 of the window.
-    assert {i: c for i, c in enumerate(fixed.counts) if c} == {19: 1, 21: 1, 23: 1}
+    # Hours 10:00, 12:00 and 14:00 are buckets 19, 21 and 23 of the window. FX-2 sent no
+    # read but its agent said it streamed at 14:30: up on a quiet street, so reporting.
+    assert {i: c for i, c in enumerate(fixed.counts) if c} == {19: 1, 21: 1, 23: 2}
     assert {i: c for i, c in enumerate(mobile.counts) if c} == {23: 1}
-    assert [(r.code, r.hours) for r in readers.by_reader] == [("FX-2", 0), ("MB-1", 1),
+    assert [(r.code, r.hours) for r in readers.by_reader] == [("FX-2", 1), ("MB-1", 1),
                                                              ("FX-1", 3)]
     assert readers.readers_in_service == 3
     assert readers.heard_recently == 3, "FX-1 and MB-1 by reads, FX-2 by its heartbeat"
     assert (readers.cameras_in_service, readers.cameras_streaming) == (3, 1)
     assert result.reads_per_hour[-1] == 5, "every read counts, known reader or not"
+    counted_again = query(db, admin, activity_stats, "24h", until=at(utc, 2024, 6, 12, 14, 37),
+                          zone="UTC", from_reads=True)
+    assert counted_again.readers == readers, "from the reads and from the hourly counts alike"
 
 
 def test_empty_database_gives_empty_buckets(db: Database, admin: Context) -> None:

@@ -83,13 +83,13 @@ class DashboardWidget(QWidget):
             "them.", "Hits closed")
         self.readers = ChartPanel(
             "Reader uptime (readers reporting)",
-            "Readers in service that stored at least one read in the hour. No heartbeat "
-            "history is kept, so a reader up but without traffic counts as silent.",
+            "Readers in service that stored a read in the hour or whose agent said it was "
+            "streaming.",
             "Readers")
         self.readers.subtitle.setToolTip(
-            "Heartbeats only update a device's last-seen time, so hour-by-hour uptime is "
-            "inferred from stored reads. Mobile readers report only while their unit is on "
-            "patrol. The dashed line is the number of readers in service now.")
+            "A reader whose vendor sends no heartbeats is judged by its reads alone, so on a "
+            "street without traffic it looks silent. Mobile readers report only while their "
+            "unit is on patrol. The dashed line is the number of readers in service now.")
         grid = QGridLayout()
         grid.setSpacing(10)
         for index, panel in enumerate(self.panels):

@@ -1,7 +1,8 @@
 """Dashboard counts on PostgreSQL with 10 million reads over 2 years from 300 devices.
 
 The reads are built as bench_search_10m.py builds them (set-up, not timed), and their
-hourly counts (`read_hours`) made from them as the migration makes them. Each window of the
+hourly counts (`read_hours`) made from them as the migration makes them; every reader has a
+heartbeat hour (`device_health_hourly`) in every hour of the span. Each window of the
 dashboard is then fetched through the real service, as the console fetches it: from the
 hourly counts (`counted`, what the console does) and from the reads themselves
 (`from_reads`, what it did before), in turns, in the same run; `same_counts` says whether
@@ -25,7 +26,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import psycopg2
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.orm import Session
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -52,17 +53,27 @@ def _load() -> str:
 
 
 def _built(url: str, rows: int, days: int) -> None:
-    """The reads, then their hourly counts: the load writes around the store, which keeps
-    them for every write it makes."""
+    """The reads, their hourly counts and the readers' heartbeat hours: the load writes
+    around the store, which keeps them for every write it makes."""
     _build(url, rows, days)
     engine = create_engine(url)
     with Session(engine) as session, session.begin():
         recount(session, datetime(2000, 1, 1, tzinfo=UTC),
                 datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
                 + timedelta(days=30))
+        # Every reader's agent heard streaming in every hour of the span: the most heartbeat
+        # hours the reader uptime chart can meet (a reader without traffic still counts).
+        session.execute(text(
+            "INSERT INTO device_health_hourly (device_id, hour, heartbeats, reads) "
+            "SELECT d.id, h, 60, 0 FROM devices d CROSS JOIN generate_series("
+            "date_trunc('hour', now() - make_interval(days => :days)), "
+            "date_trunc('hour', now()), interval '1 hour') AS h "
+            "WHERE d.kind <> 'camera' ORDER BY h, d.id ON CONFLICT DO NOTHING"),
+            {"days": days})
     with engine.connect() as conn:  # what autovacuum does in time after such a load
         conn = conn.execution_options(isolation_level="AUTOCOMMIT")
         conn.exec_driver_sql("VACUUM ANALYZE read_hours")
+        conn.exec_driver_sql("VACUUM ANALYZE device_health_hourly")
         conn.exec_driver_sql("ANALYZE devices")
     engine.dispose()
 

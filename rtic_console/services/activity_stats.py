@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta, tzinfo
 from typing import Any
@@ -18,11 +18,10 @@ from sqlalchemy import (
     cast,
     func,
     literal,
+    or_,
     select,
-    union,
 )
 from sqlalchemy.orm import InstrumentedAttribute, Session
-from sqlalchemy.sql import CompoundSelect, Select
 
 from rtic_console.domain.checklist import CLOSINGS, OPEN_STATUSES, STATUS_TITLES, HitStatus
 from rtic_console.domain.devices import KIND_TITLES, DeviceKind
@@ -149,7 +148,8 @@ def activity_stats(session: Session, ctx: Context, window: str = "24h", *,
     counted from their hourly counts (`read_hours`, equal to a count of the reads) when the
     local hours are whole UTC hours, as in all but a few zones (India, Nepal, parts of
     Australia); from the reads themselves otherwise, or when `from_reads` asks (the check
-    of those counts in the tests and the benchmark).
+    of those counts in the tests and the benchmark). Readers reporting come from the
+    devices' health hours either way.
     """
     authorize(session, ctx, Permission.VIEW_DASHBOARD, action="dashboard.view",
               object_type="dashboard")
@@ -165,11 +165,9 @@ def activity_stats(session: Session, ctx: Context, window: str = "24h", *,
         readers = {r.id: r for r in reads.scalars(
             select(Device).where(Device.in_service,
                                  Device.kind.in_([k.value for k in READER_KINDS])))}
-        if counted:
-            per_hour, reporting = _counted(reads, hours, list(readers))
-        else:
-            per_hour = _reads_per_hour(reads, dialect, hours)
-            reporting = _reporting(reads, dialect, hours, list(readers))
+        per_hour = (_counted(reads, hours) if counted
+                    else _reads_per_hour(reads, dialect, hours))
+        reporting = _reporting(reads, dialect, hours, list(readers), by_utc_hour=counted)
         return ActivityStats(
             chosen, as_of, hours, per_hour, hit_buckets,
             _hits_by_list(reads, dialect, hours, to_bucket, len(hit_buckets)),
@@ -345,54 +343,34 @@ def _reader_uptime(session: Session, readers: dict[int, Device], reporting: Repo
             if stream_health(streaming, seen, as_of) is StreamHealth.LIVE))
 
 
-def _reporting(session: Session, dialect: str, hours: Buckets, readers: list[int]) -> Reporting:
-    """Readers reporting, from the reads and the heartbeats."""
-    hour = _hour_index(dialect, Detection.captured_at, hours.edges[0]).label("hour")
-    # device_id IN (...) with the captured_at range lets PostgreSQL read only the
-    # (device_id, captured_at) index. Each (reader, hour) once, grouped straight off that
-    # index: half the cost of joining every read and sorting for a distinct count.
-    read_pairs = (select(Detection.device_id, hour)
-                  .where(Detection.device_id.in_(readers),
-                         *_in_window(Detection.captured_at, hours))
-                  .group_by(Detection.device_id, hour))
-    beat_hour = _hour_index(dialect, DeviceHealthHour.hour, hours.edges[0])
-    return _reporting_of(session, union(read_pairs, _heartbeat_pairs(beat_hour, hours,
-                                                                     readers)), len(hours))
-
-
-def _heartbeat_pairs(hour: ColumnElement[Any], hours: Buckets, readers: list[int]) -> Select[Any]:
-    """(reader, hour) of the hours in which a reader's agent said it was streaming."""
-    return select(DeviceHealthHour.device_id, hour.label("hour")).where(
-        DeviceHealthHour.device_id.in_(readers), DeviceHealthHour.heartbeats > 0,
-        *_in_window(DeviceHealthHour.hour, hours))
-
-
-def _reporting_of(session: Session, pairs: CompoundSelect[Any], size: int,
-                  to_index: Callable[[Any], int] = int) -> Reporting:
-    """Each kind's readers reporting per hour, and each reader's hours, from distinct
-    (reader, hour) pairs."""
-    both = pairs.subquery()
-    per_kind: dict[str, list[int]] = {k.value: [0] * size for k in READER_KINDS}
+def _reporting(session: Session, dialect: str, hours: Buckets, readers: list[int], *,
+               by_utc_hour: bool) -> Reporting:
+    """Each kind's readers reporting per hour, and each reader's hours, from the devices'
+    health hours, which count a reader's reads and heartbeats per UTC hour in the writes
+    that store them. Where local hours are not whole UTC hours (India, Nepal), a UTC hour
+    falls in the local hour it begins in; where they are, the stored hour is grouped as it
+    is, without computing an index for each row."""
+    hour: ColumnElement[Any] = (DeviceHealthHour.hour if by_utc_hour else _hour_index(
+        dialect, DeviceHealthHour.hour, hours.edges[0]))
+    reported = select(DeviceHealthHour.device_id, hour.label("hour")).where(
+        DeviceHealthHour.device_id.in_(readers), *_in_window(DeviceHealthHour.hour, hours),
+        or_(DeviceHealthHour.reads > 0, DeviceHealthHour.heartbeats > 0)).subquery()
+    per_kind: dict[str, list[int]] = {k.value: [0] * len(hours) for k in READER_KINDS}
     for at, kind, count in session.execute(
-            select(both.c.hour, Device.kind, func.count())
-            .join(Device, Device.id == both.c.device_id).group_by(both.c.hour, Device.kind)):
-        per_kind[kind][to_index(at)] += count
+            select(reported.c.hour, Device.kind, func.count())
+            .join(Device, Device.id == reported.c.device_id)
+            .group_by(reported.c.hour, Device.kind)):
+        per_kind[kind][_counted_index(at, hours) if by_utc_hour else at] += count
     reporting_hours = dict(session.execute(
-        select(both.c.device_id, func.count()).group_by(both.c.device_id)).all())
+        select(reported.c.device_id, func.count()).group_by(reported.c.device_id)).all())
     return per_kind, reporting_hours
 
 
-def _counted(session: Session, hours: Buckets,
-             readers: list[int]) -> tuple[tuple[int, ...], Reporting]:
-    """Reads per hour from the hourly counts, and readers reporting from the (reader, hour)
-    pairs of those counts and of the heartbeats."""
+def _counted(session: Session, hours: Buckets) -> tuple[int, ...]:
+    """Reads per hour from their hourly counts."""
     per_hour = [0] * len(hours)
     for hour, total in session.execute(
             select(ReadHour.hour, func.sum(ReadHour.reads))
             .where(*_in_window(ReadHour.hour, hours)).group_by(ReadHour.hour)):
         per_hour[_counted_index(hour, hours)] += int(total)  # PostgreSQL sums to numeric
-    read_pairs = select(ReadHour.device_id, ReadHour.hour).where(
-        ReadHour.device_id.in_(readers), *_in_window(ReadHour.hour, hours))
-    pairs = union(read_pairs, _heartbeat_pairs(DeviceHealthHour.hour, hours, readers))
-    return tuple(per_hour), _reporting_of(
-        session, pairs, len(hours), lambda hour: _counted_index(hour, hours))
+    return tuple(per_hour)

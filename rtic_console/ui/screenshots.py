@@ -341,6 +341,25 @@ def wall_purpose_shot(window: MainWindow, out: Path) -> list[Path]:
     return shots
 
 
+def search_shots(window: MainWindow, out: Path) -> list[Path]:
+    """A plate search for a case, then its first result selected: the read, its place and
+    the recorded video near it (an officer views no camera video, and the pane says so)."""
+    search = window.areas["search"]
+    window.show_area("search")
+    search.form.plate.setText("7K*")
+    search.purpose.purpose.setCurrentIndex(
+        search.purpose.purpose.findData("stolen_vehicle_or_plate"))
+    search.purpose.case.setText("26-004417")
+    search.run_search()
+    settle(lambda: search.result is not None, 10)
+    shots = save(window, out, "main-search")
+    search.table.selectRow(0)  # where a result leads: its read, place and video nearby
+    settle(lambda: search.detail.detail is not None, 5)
+    settle(lambda: search.detail.nearby_note.text() != "", 5)
+    shots.extend(save(window, out, "main-search-result"))
+    return shots
+
+
 def sign_out_claims_shot(window: MainWindow, out: Path) -> list[Path]:
     """Console → Sign out while holding claimed hits (D.5.a): the hits are listed, to release,
     keep or stay. Two waiting hits are claimed first, the call for service of one recorded."""
@@ -369,6 +388,7 @@ SOLO_SCENES: dict[str, tuple[str, Callable[[MainWindow, Path], list[Path]]]] = {
     "wall-purpose": ("4101", wall_purpose_shot),
     "sign-out-claims": ("5201", sign_out_claims_shot),
     "map-look-back": ("6301", look_back),
+    "search": ("6301", search_shots),
 }
 
 
@@ -475,18 +495,7 @@ def render_all(out: Path) -> list[Path]:
         shots.extend(shift_check_shot(officer, out))
         officer.show_area("hotlists")
         shots.extend(save(officer, out, "main-hotlists"))
-        search = officer.areas["search"]
-        officer.show_area("search")
-        search.form.plate.setText("7K*")
-        search.purpose.purpose.setCurrentIndex(
-            search.purpose.purpose.findData("stolen_vehicle_or_plate"))
-        search.purpose.case.setText("26-004417")
-        search.run_search()
-        settle(lambda: search.result is not None, 10)
-        shots.extend(save(officer, out, "main-search"))
-        search.table.selectRow(0)  # where a result leads: its read, place and video nearby
-        settle(lambda: search.detail.detail is not None, 5)
-        shots.extend(save(officer, out, "main-search-result"))
+        shots.extend(search_shots(officer, out))
         shots.extend(look_back(officer, out))
         perform(db, officer.session.ctx, search_requests.request_other_use, "26-004502",
                 "Locate a witness vehicle for the Del Paso hit-and-run follow-up")

@@ -392,6 +392,35 @@ def test_a_selected_result_shows_the_read_its_place_and_no_video_for_an_officer(
     assert "do not view camera video" in screen.detail.nearby_note.text()
 
 
+# The Search area's size in the user guide's 1440 × 900 window.
+GUIDE_AREA = (1250, 830)
+
+
+def _fits(detail: result_detail.SearchResultDetail, *widgets) -> bool:
+    """Each widget shown whole in the pane, without scrolling it."""
+    viewport = detail.viewport()
+    return all(w.isVisible() and viewport.rect().contains(
+        w.geometry().translated(w.parentWidget().mapTo(viewport, w.parentWidget().rect()
+                                                        .topLeft()))) for w in widgets)
+
+
+def test_an_empty_video_list_says_why_in_words_within_the_pane(
+        qtbot, screen: SearchWidget, tmp_path: Path) -> None:
+    """The guide's picture showed a blank list box cut at the pane's foot, its reason below
+    the fold: with nothing to list there is no box, only the reason, in view."""
+    screen.resize(*GUIDE_AREA)
+    choose(screen, SearchPurpose.STOLEN_VEHICLE_OR_PLATE)
+    screen.form.plate.setText("7ABC123")
+    run(qtbot, screen)
+    screen.table.selectRow(0)
+    detail = screen.detail
+    qtbot.waitUntil(lambda: "do not view" in detail.nearby_note.text(), timeout=WAIT)
+    assert not detail.nearby.isVisible() and not detail.play_button.isVisible()
+    assert _fits(detail, detail.nearby_title, detail.nearby_note)
+    assert detail.verticalScrollBar().maximum() == 0
+    screen.grab().save(str(tmp_path / "search-result-officer.png"))
+
+
 def test_recorded_video_near_a_result_opens_in_playback_for_evidence_collection(
         qtbot, console_session, db: Database, admin, enrol, tmp_path: Path) -> None:
     seed_reads(db)
@@ -411,6 +440,12 @@ def test_recorded_video_near_a_result_opens_in_playback_for_evidence_collection(
     widget.table.selectRow(0)
     qtbot.waitUntil(lambda: widget.detail.play_button.isEnabled(), timeout=WAIT)
     assert widget.detail.nearby.item(0).text().startswith("CAM-MT-01")
+    widget.resize(*GUIDE_AREA)
+    detail = widget.detail
+    qtbot.wait(300)
+    widget.grab().save(str(tmp_path / "search-result-supervisor.png"))
+    qtbot.waitUntil(lambda: _fits(detail, detail.nearby, detail.nearby_note,
+                                  detail.play_button), timeout=WAIT)
     assert "26-0777" in widget.detail.nearby_note.text()
     widget.detail.play_button.click()
     dialog = widget.detail.findChild(PlaybackDialog)

@@ -30,7 +30,8 @@ from rtic_console.ui.wall.playback_dialog import PlaybackDialog
 from rtic_console.ui.widgets import MessageLine, describe_error
 
 OPEN_AFTER_MS = 250  # a selection held this long opens its read
-NEARBY_ROWS = 4  # cameras listed without scrolling; more scroll in the list
+NEARBY_ROWS = 3  # cameras listed without scrolling; more scroll in the list
+OVERVIEW_HEIGHT = 150
 
 class SearchResultDetail(QScrollArea):
     """Opened by selecting a result; every opening of a read is audited (detection.view)."""
@@ -47,7 +48,9 @@ class SearchResultDetail(QScrollArea):
         self.detail: DetectionDetail | None = None
         self.search_purpose: str | None = None
         self.case_number = ""
-        self.panel = DetectionPanel()
+        # A shorter overview than the map's, so the recorded video below fits the pane at
+        # 1440 × 900 (pictures keep their shape, narrower).
+        self.panel = DetectionPanel(overview_height=OVERVIEW_HEIGHT)
         self.panel.closed.connect(self.hide)
         self.map_button = QPushButton("Show on the live map")
         self.map_button.clicked.connect(self._on_map_clicked)
@@ -66,6 +69,10 @@ class SearchResultDetail(QScrollArea):
         self.play_button.setEnabled(False)
         self.play_button.hide()
         self.message = MessageLine()
+        # Last in the pane, it pushes nothing when it shows: no room kept for it.
+        policy = self.message.sizePolicy()
+        policy.setRetainSizeWhenHidden(False)
+        self.message.setSizePolicy(policy)
         body = QWidget()
         column = QVBoxLayout(body)
         column.addWidget(self.panel)

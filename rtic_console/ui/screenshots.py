@@ -228,9 +228,26 @@ def seed_sharing(db: Database, ctx: Context, folder: Path) -> None:
 
 def onvif_shots(window: MainWindow, wall: VideoWallWidget, onvif: OnvifResponder,
                 out: Path) -> list[Path]:
+    """The camera dialog reading a new camera, and the large view of the demo's PTZ
+    camera."""
+    shots = camera_onvif_shot(window, out)
+    index = next(i for i, g in wall.grants.items() if g.camera.code == DEMO_PTZ_CAMERA)
+    wall._on_tile_double_clicked(index)
+    view = wall.findChildren(LargeViewDialog)[-1]
+    settle(lambda: bool(view.findChildren(PtzPanel)) and view.tile._image is not None, 10)
+    panel = view.findChildren(PtzPanel)[0]
+    settle(lambda: panel.preset_combo.count() > 1, 5)
+    panel.go_to_preset(2)
+    settle(lambda: "preset" in panel.status.text(), 5)
+    shots.extend(save(view, out, "large-view-ptz"))
+    view.close()
+    return shots
+
+
+def camera_onvif_shot(window: MainWindow, out: Path) -> list[Path]:
     """The camera dialog after reading a new camera by its ONVIF address and testing its
     stream (a host of its own: the demo's simulator also serves donor cameras, whose
-    pictures a stream test never decodes), and the large view of the demo's PTZ camera."""
+    pictures a stream test never decodes)."""
     with CameraSimulator(["lobby"]) as lobby, OnvifResponder(
             [ResponderProfile("main", "Main stream", 640, 360, lobby.url("lobby")),
              ResponderProfile("sub", "Sub-stream", 640, 360, lobby.url("lobby"))],
@@ -250,16 +267,6 @@ def onvif_shots(window: MainWindow, wall: VideoWallWidget, onvif: OnvifResponder
         settle(lambda: dialog.picture.isVisible(), 15)
         shots = save(dialog, out, "camera-onvif")
         dialog.close()
-    index = next(i for i, g in wall.grants.items() if g.camera.code == DEMO_PTZ_CAMERA)
-    wall._on_tile_double_clicked(index)
-    view = wall.findChildren(LargeViewDialog)[-1]
-    settle(lambda: bool(view.findChildren(PtzPanel)) and view.tile._image is not None, 10)
-    panel = view.findChildren(PtzPanel)[0]
-    settle(lambda: panel.preset_combo.count() > 1, 5)
-    panel.go_to_preset(2)
-    settle(lambda: "preset" in panel.status.text(), 5)
-    shots.extend(save(view, out, "large-view-ptz"))
-    view.close()
     return shots
 
 
@@ -389,6 +396,7 @@ SOLO_SCENES: dict[str, tuple[str, Callable[[MainWindow, Path], list[Path]]]] = {
     "sign-out-claims": ("5201", sign_out_claims_shot),
     "map-look-back": ("6301", look_back),
     "search": ("6301", search_shots),
+    "camera-onvif": ("4101", camera_onvif_shot),
 }
 
 

@@ -228,9 +228,26 @@ def seed_sharing(db: Database, ctx: Context, folder: Path) -> None:
 
 def onvif_shots(window: MainWindow, wall: VideoWallWidget, onvif: OnvifResponder,
                 out: Path) -> list[Path]:
+    """The camera dialog reading a new camera, and the large view of the demo's PTZ
+    camera."""
+    shots = camera_onvif_shot(window, out)
+    index = next(i for i, g in wall.grants.items() if g.camera.code == DEMO_PTZ_CAMERA)
+    wall._on_tile_double_clicked(index)
+    view = wall.findChildren(LargeViewDialog)[-1]
+    settle(lambda: bool(view.findChildren(PtzPanel)) and view.tile._image is not None, 10)
+    panel = view.findChildren(PtzPanel)[0]
+    settle(lambda: panel.preset_combo.count() > 1, 5)
+    panel.go_to_preset(2)
+    settle(lambda: "preset" in panel.status.text(), 5)
+    shots.extend(save(view, out, "large-view-ptz"))
+    view.close()
+    return shots
+
+
+def camera_onvif_shot(window: MainWindow, out: Path) -> list[Path]:
     """The camera dialog after reading a new camera by its ONVIF address and testing its
     stream (a host of its own: the demo's simulator also serves donor cameras, whose
-    pictures a stream test never decodes), and the large view of the demo's PTZ camera."""
+    pictures a stream test never decodes)."""
     with CameraSimulator(["lobby"]) as lobby, OnvifResponder(
             [ResponderProfile("main", "Main stream", 640, 360, lobby.url("lobby")),
              ResponderProfile("sub", "Sub-stream", 640, 360, lobby.url("lobby"))],
@@ -250,16 +267,6 @@ def onvif_shots(window: MainWindow, wall: VideoWallWidget, onvif: OnvifResponder
         settle(lambda: dialog.picture.isVisible(), 15)
         shots = save(dialog, out, "camera-onvif")
         dialog.close()
-    index = next(i for i, g in wall.grants.items() if g.camera.code == DEMO_PTZ_CAMERA)
-    wall._on_tile_double_clicked(index)
-    view = wall.findChildren(LargeViewDialog)[-1]
-    settle(lambda: bool(view.findChildren(PtzPanel)) and view.tile._image is not None, 10)
-    panel = view.findChildren(PtzPanel)[0]
-    settle(lambda: panel.preset_combo.count() > 1, 5)
-    panel.go_to_preset(2)
-    settle(lambda: "preset" in panel.status.text(), 5)
-    shots.extend(save(view, out, "large-view-ptz"))
-    view.close()
     return shots
 
 
@@ -341,6 +348,25 @@ def wall_purpose_shot(window: MainWindow, out: Path) -> list[Path]:
     return shots
 
 
+def search_shots(window: MainWindow, out: Path) -> list[Path]:
+    """A plate search for a case, then its first result selected: the read, its place and
+    the recorded video near it (an officer views no camera video, and the pane says so)."""
+    search = window.areas["search"]
+    window.show_area("search")
+    search.form.plate.setText("7K*")
+    search.purpose.purpose.setCurrentIndex(
+        search.purpose.purpose.findData("stolen_vehicle_or_plate"))
+    search.purpose.case.setText("26-004417")
+    search.run_search()
+    settle(lambda: search.result is not None, 10)
+    shots = save(window, out, "main-search")
+    search.table.selectRow(0)  # where a result leads: its read, place and video nearby
+    settle(lambda: search.detail.detail is not None, 5)
+    settle(lambda: search.detail.nearby_note.text() != "", 5)
+    shots.extend(save(window, out, "main-search-result"))
+    return shots
+
+
 def sign_out_claims_shot(window: MainWindow, out: Path) -> list[Path]:
     """Console → Sign out while holding claimed hits (D.5.a): the hits are listed, to release,
     keep or stay. Two waiting hits are claimed first, the call for service of one recorded."""
@@ -369,6 +395,8 @@ SOLO_SCENES: dict[str, tuple[str, Callable[[MainWindow, Path], list[Path]]]] = {
     "wall-purpose": ("4101", wall_purpose_shot),
     "sign-out-claims": ("5201", sign_out_claims_shot),
     "map-look-back": ("6301", look_back),
+    "search": ("6301", search_shots),
+    "camera-onvif": ("4101", camera_onvif_shot),
 }
 
 
@@ -475,18 +503,7 @@ def render_all(out: Path) -> list[Path]:
         shots.extend(shift_check_shot(officer, out))
         officer.show_area("hotlists")
         shots.extend(save(officer, out, "main-hotlists"))
-        search = officer.areas["search"]
-        officer.show_area("search")
-        search.form.plate.setText("7K*")
-        search.purpose.purpose.setCurrentIndex(
-            search.purpose.purpose.findData("stolen_vehicle_or_plate"))
-        search.purpose.case.setText("26-004417")
-        search.run_search()
-        settle(lambda: search.result is not None, 10)
-        shots.extend(save(officer, out, "main-search"))
-        search.table.selectRow(0)  # where a result leads: its read, place and video nearby
-        settle(lambda: search.detail.detail is not None, 5)
-        shots.extend(save(officer, out, "main-search-result"))
+        shots.extend(search_shots(officer, out))
         shots.extend(look_back(officer, out))
         perform(db, officer.session.ctx, search_requests.request_other_use, "26-004502",
                 "Locate a witness vehicle for the Del Paso hit-and-run follow-up")

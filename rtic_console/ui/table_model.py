@@ -144,6 +144,17 @@ def configure_table(view: QTableView) -> None:
                         header, SLOT("resizeSections()"))
 
 
+def share_width(view: QTableView, *columns: int) -> None:
+    """These columns share the width the others leave, their long text elided, so a list
+    of many columns fits its pane without scrolling sideways; the model gives their text
+    whole as the tooltip. The other columns stay fitted to what they hold."""
+    header = view.horizontalHeader()
+    header.setStretchLastSection(False)
+    for column in columns:
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+    view.setTextElideMode(Qt.TextElideMode.ElideRight)
+
+
 def selected_row(view: QTableView, proxy: QSortFilterProxyModel,
                  model: RowTableModel[Row]) -> Row | None:
     """The row selected in a sorted or filtered view, as the model holds it."""

@@ -1,9 +1,9 @@
-"""Small shared widgets: the inline message line, plain-text detail values, and the error
-wording for any failure."""
+"""Small shared widgets: the inline message line, plain-text detail values, a password box
+wide enough for its dots, and the error wording for any failure."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractButton,
     QComboBox,
@@ -12,6 +12,8 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QScrollArea,
     QSizePolicy,
+    QStyle,
+    QStyleOptionFrame,
     QTextEdit,
     QWidget,
 )
@@ -25,6 +27,10 @@ OK_LINGER_MS = 8000
 RESERVED_LINES = 2
 # Room kept above and below a message scrolled into view, so its frame shows whole.
 REVEAL_MARGIN = 8
+# The echoed characters a password box shows without scrolling.
+PASSWORD_SHOWN = 14
+# QLineEdit's own gap between its frame and its text, each side (not given by the style).
+_LINE_EDIT_MARGIN = 2
 
 
 def sentence(text: str) -> str:
@@ -129,3 +135,35 @@ def value_label() -> QLabel:
     label.setWordWrap(True)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return label
+
+
+class PasswordEdit(QLineEdit):
+    """A password box at least as wide as PASSWORD_SHOWN of its echo dots: a box sized as a
+    share of its row scrolled a ten-character password and showed its first dot cut."""
+
+    def __init__(self, placeholder: str = "password", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setPlaceholderText(placeholder)
+        self.setEchoMode(QLineEdit.EchoMode.Password)
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        return QSize(max(hint.width(), self._dots_width()), hint.height())
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        return QSize(max(hint.width(), self._dots_width()), hint.height())
+
+    def _dots_width(self) -> int:
+        """Measured in the current font and style (the theme sets both), with the frame the
+        focus ring widens, as QLineEdit measures its own hint."""
+        echo = chr(self.style().styleHint(QStyle.StyleHint.SH_LineEdit_PasswordCharacter,
+                                          None, self))
+        margins = self.textMargins()
+        text = (self.fontMetrics().horizontalAdvance(echo * PASSWORD_SHOWN)
+                + 2 * _LINE_EDIT_MARGIN + margins.left() + margins.right())
+        option = QStyleOptionFrame()
+        self.initStyleOption(option)
+        return self.style().sizeFromContents(QStyle.ContentsType.CT_LineEdit, option,
+                                             QSize(text, self.fontMetrics().height()),
+                                             self).width()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
@@ -19,7 +21,7 @@ pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 @pytest.mark.policy("AUDIT")
 def test_verify_reports_the_anchor_and_a_cut_trail(qtbot, console_session, db: Database,
                                                    owner_db: Database, admin,
-                                                   department_key: str) -> None:
+                                                   department_key: str, tmp_path: Path) -> None:
     checkpoint = perform(db, admin, write_checkpoint)
     widget = AuditViewerWidget(console_session(admin))
     qtbot.addWidget(widget)
@@ -32,7 +34,7 @@ def test_verify_reports_the_anchor_and_a_cut_trail(qtbot, console_session, db: D
     widget.verify_button.click()
     qtbot.waitUntil(lambda: "FAILS" in widget.message.text(), timeout=10000)
     assert "removed from the end" in widget.message.text()
-    widget.grab().save("/tmp/rtic_audit_verify.png")
+    widget.grab().save(str(tmp_path / "rtic_audit_verify.png"))
 
 
 def test_an_event_reads_in_full_and_the_head_hash_is_shown_to_copy(

@@ -3,14 +3,19 @@ another console; register, report (B.2) and clear with a note."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
+from PySide6.QtCore import Qt
 
 from rtic_console.domain.device_reports import ReportInput
-from rtic_console.domain.devices import ServiceState
+from rtic_console.domain.devices import DeviceKind, ServiceState
+from rtic_console.services.demo_seed import DEMO_DEVICES
 from rtic_console.services.device_reports import report_device
 from rtic_console.services.devices import DeviceInput, add_device
 from rtic_console.services.runner import perform
 from rtic_console.store.database import Database
+from rtic_console.store.models import Device
 from rtic_console.ui.admin.device_dialog import DeviceDialog
 from rtic_console.ui.admin.device_report_dialog import DeviceReportDialog
 from rtic_console.ui.admin.devices_widget import DevicesWidget
@@ -98,3 +103,38 @@ def test_an_officer_signs_the_start_of_shift_check(qtbot, console_session, db: D
     dialog._on_sign_clicked()
     qtbot.waitUntil(lambda: dialog.saved is not None, timeout=5000)
     assert dialog.saved.failed and len(dialog.saved.report_ids) == 1
+
+
+# The Devices area's width in the user guide's 1440 × 900 window (beside the side navigation).
+GUIDE_AREA = (1240, 600)
+
+
+def test_the_fleet_fits_the_guides_window_without_scrolling_sideways(
+        qtbot, console_session, db: Database, admin) -> None:
+    """The guide's picture of the demo fleet needed sideways scrolling to reach the Stream
+    column: every column was fitted to its longest text. Name and Place now share the width
+    the others leave; what they cut short is whole in the tooltip, and the other columns
+    show all they hold."""
+    now = datetime.now(UTC)
+    with db.write() as session:
+        for code, name, kind, category, area, address, lat, lon, unit in DEMO_DEVICES:
+            camera = kind is DeviceKind.CAMERA
+            session.add(Device(code=code, name=name, kind=kind.value, category=category.value,
+                               area=area, address=address, latitude=lat, longitude=lon,
+                               vehicle_unit=unit, version="11.8.64" if camera else "5.4.2",
+                               expected_version="11.8.64" if camera else "5.4.2",
+                               last_seen_at=now))
+    widget = DevicesWidget(console_session(admin))
+    qtbot.addWidget(widget)
+    widget.resize(*GUIDE_AREA)
+    widget.show()
+    qtbot.waitUntil(lambda: widget.model.rowCount() == len(DEMO_DEVICES), timeout=5000)
+    table, proxy = widget.table, widget.proxy
+    qtbot.waitUntil(lambda: table.horizontalScrollBar().maximum() == 0, timeout=2000)
+    for column in (0, 1, 4, 5, 6, 7, 8, 9):
+        assert table.columnWidth(column) >= table.sizeHintForColumn(column), \
+            widget.model.COLUMNS[column]
+    for row in range(proxy.rowCount()):
+        for column in (2, 3):
+            index = proxy.index(row, column)
+            assert index.data(Qt.ItemDataRole.ToolTipRole) == index.data()

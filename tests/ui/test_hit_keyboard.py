@@ -220,7 +220,7 @@ def test_a_hit_closed_with_a_reason_by_keys(qtbot, console_session, db: Database
 
 @pytest.mark.usefixtures("changes_heard")
 def test_the_checklist_chooses_nothing_and_resets_fully(qtbot, console_session, db: Database,
-                                                       engine, enrol) -> None:
+                                                       engine, enrol, tmp_path: Path) -> None:
     """Defect 1: no direction nobody chose, none carried over from the hit before, no
     broadcast time filled in ahead, and no stale ticks on an emptied panel."""
     widget = opened(qtbot, console_session(enrol("5201", "dispatcher")))
@@ -282,7 +282,7 @@ def test_the_checklist_chooses_nothing_and_resets_fully(qtbot, console_session, 
     earliest = panel.broadcast.at.minimumDateTime().toPython().astimezone()
     assert earliest == step_3.done_at.replace(microsecond=0)
     assert panel.broadcast.value() >= earliest
-    panel.grab().save("/tmp/checklist_broadcast_time.png")
+    panel.grab().save(str(tmp_path / "checklist_broadcast_time.png"))
 
     press(Key.Key_Escape)  # back to the queue; the hits leave it: the panel empties
     assert focused() is widget.table
@@ -298,7 +298,7 @@ def test_the_checklist_chooses_nothing_and_resets_fully(qtbot, console_session, 
 
 @pytest.mark.usefixtures("changes_heard")
 def test_the_help_overlay_lists_every_shortcut_and_keys_stay_in_their_area(
-        qtbot, console_session, db: Database, engine, enrol) -> None:
+        qtbot, console_session, db: Database, engine, enrol, tmp_path: Path) -> None:
     container = QWidget()
     qtbot.addWidget(container)
     elsewhere = QLineEdit()
@@ -324,7 +324,7 @@ def test_the_help_overlay_lists_every_shortcut_and_keys_stay_in_their_area(
     press(Key.Key_F1)
     overlay = widget.keys.help
     assert overlay.isVisible() and focused() is overlay
-    overlay.grab().save("/tmp/hit_queue_help.png")
+    overlay.grab().save(str(tmp_path / "hit_queue_help.png"))
     texts = {label.text() for label in overlay.findChildren(QLabel)}
     for key in HIT_KEYS.values():
         assert key.does in texts

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -181,7 +182,7 @@ def test_a_claim_costs_one_write_and_one_list_query_and_new_hits_keep_the_detail
 
 @pytest.mark.policy("D.6.a")
 def test_a_refused_close_says_why(qtbot, console_session, db: Database,
-                                  engine: MatchingEngine, enrol) -> None:
+                                  engine: MatchingEngine, enrol, tmp_path: Path) -> None:
     widget = HitQueueWidget(console_session(enrol("5201", "dispatcher")))
     qtbot.addWidget(widget)
     widget.resize(1400, 900)
@@ -207,7 +208,7 @@ def test_a_refused_close_says_why(qtbot, console_session, db: Database,
     panel.close_button.click()
     qtbot.waitUntil(lambda: "does not say what was found" in panel.message.text(),
                     timeout=5000)
-    panel.grab().save("/tmp/hit_queue_refused_close.png")
+    panel.grab().save(str(tmp_path / "hit_queue_refused_close.png"))
     assert widget.model.rowCount() == 1, "the refused hit stays in the queue"
 
 
@@ -228,7 +229,8 @@ def test_every_hit_of_a_burst_appears(qtbot, console_session, db: Database,
 
 @pytest.mark.policy("D.5.a")
 def test_the_sergeant_releases_a_claim_and_the_dispatcher_sees_the_hit_back_in_the_queue(
-        qtbot, console_session, db: Database, engine: MatchingEngine, enrol) -> None:
+        qtbot, console_session, db: Database, engine: MatchingEngine, enrol,
+        tmp_path: Path) -> None:
     dispatcher = enrol("5201", "dispatcher")
     hit_id = _ingest(db, engine, "7KQM482", "r9")
     perform(db, dispatcher, __import__(
@@ -245,7 +247,7 @@ def test_the_sergeant_releases_a_claim_and_the_dispatcher_sees_the_hit_back_in_t
     qtbot.waitUntil(lambda: panel.release_row.isVisible(), timeout=5000)
     assert "release the claim" in panel.status.text() and "5201" in panel.status.text()
     assert not panel.claim_button.isVisible() and not panel.close_button.isVisible()
-    sergeant.grab().save("/tmp/hit_queue_release_offered.png")
+    sergeant.grab().save(str(tmp_path / "hit_queue_release_offered.png"))
     panel.release_reason.setText("gone")
     panel.release_button.click()
     qtbot.waitUntil(lambda: "does not say why" in panel.message.text(), timeout=5000)

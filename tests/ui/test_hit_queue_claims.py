@@ -3,6 +3,8 @@ trial's defect: F2 with no row selected claimed a hit the panel then showed as s
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
@@ -26,7 +28,7 @@ def status_of(db: Database, ctx, hit_id: int) -> HitStatus:  # type: ignore[no-u
 @pytest.mark.policy("D.5.b")
 @pytest.mark.usefixtures("changes_heard")
 def test_f2_with_no_hit_selected_claims_nothing_and_says_what_to_do(
-        qtbot, console_session, db: Database, engine, enrol) -> None:
+        qtbot, console_session, db: Database, engine, enrol, tmp_path: Path) -> None:
     dispatcher = enrol("5201", "dispatcher")
     widget = opened(qtbot, console_session(dispatcher))
     panel = widget.checklist
@@ -46,7 +48,7 @@ def test_f2_with_no_hit_selected_claims_nothing_and_says_what_to_do(
     assert "Select a hit first" in widget.message.text() and "Ctrl+Down" in widget.message.text()
     qtbot.wait(300)
     assert {h.status for h in widget.model.rows} == {HitStatus.NEW}, "nothing was claimed"
-    widget.grab().save("/tmp/hit_queue_f2_nothing_selected.png")
+    widget.grab().save(str(tmp_path / "hit_queue_f2_nothing_selected.png"))
 
     press(Key.Key_Down)  # the arrows start at the top, the most urgent
     qtbot.waitUntil(lambda: shows(widget, top) and panel.claim_button.isVisible(), timeout=5000)
@@ -56,7 +58,7 @@ def test_f2_with_no_hit_selected_claims_nothing_and_says_what_to_do(
     assert panel.status.text().startswith("Claimed by you")
     assert widget.model.row_at(widget.model.row_of(top)).claimed_by == "5201"
     assert widget.table.selectionModel().selectedRows()[0].row() == widget.model.row_of(top)
-    widget.grab().save("/tmp/hit_queue_f2_claimed.png")
+    widget.grab().save(str(tmp_path / "hit_queue_f2_claimed.png"))
 
     press(Key.Key_Escape)
     press(Key.Key_F2)  # again, on the hit already claimed: it says so

@@ -32,7 +32,7 @@ def _import(qtbot, dialog: ImportDialog, name: str, expect: str) -> None:  # typ
 
 @pytest.mark.policy("E.2")
 def test_shrinking_a_list_asks_for_a_confirmation(qtbot, console_session, db: Database,
-                                                  admin: Context) -> None:
+                                                  admin: Context, tmp_path: Path) -> None:
     dialog = ImportDialog(console_session(admin))
     qtbot.addWidget(dialog)
     dialog.resize(760, 520)
@@ -45,7 +45,7 @@ def test_shrinking_a_list_asks_for_a_confirmation(qtbot, console_session, db: Da
     assert dialog.confirm_shrink.isVisible() and not dialog.confirm_shrink.isChecked()
     assert "from 35 to 2 entries in force" in dialog.confirm_shrink.text()
     assert "bad rows: 0" in dialog.report.toPlainText()
-    dialog.grab().save("/tmp/hotlist_import_shrink.png")
+    dialog.grab().save(str(tmp_path / "hotlist_import_shrink.png"))
     assert _active(db) == 35, "refused: the previous list is kept"
     dialog.import_button.click()  # not ticked: refused again
     qtbot.waitUntil(lambda: dialog.import_button.isEnabled(), timeout=5000)
@@ -63,7 +63,7 @@ def test_shrinking_a_list_asks_for_a_confirmation(qtbot, console_session, db: Da
 
 @pytest.mark.policy("I.1")
 def test_a_simple_list_is_imported_as_a_special_list(qtbot, console_session,
-                                                     admin: Context) -> None:
+                                                     admin: Context, tmp_path: Path) -> None:
     dialog = ImportDialog(console_session(admin))
     qtbot.addWidget(dialog)
     dialog.resize(760, 520)
@@ -73,4 +73,4 @@ def test_a_simple_list_is_imported_as_a_special_list(qtbot, console_session,
     report = dialog.report.toPlainText()
     assert "special list, awaiting supervisor approval" in report
     assert "Special list: 2 of 3 rows lack a CLETS/NCIC counterpart (E.2)" in report
-    dialog.grab().save("/tmp/hotlist_import_special.png")
+    dialog.grab().save(str(tmp_path / "hotlist_import_special.png"))

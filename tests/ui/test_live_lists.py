@@ -8,6 +8,7 @@ import functools
 from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from types import ModuleType
 
 import pytest
@@ -166,7 +167,7 @@ def _quarantine(db: Database, reason: str) -> int:
 
 def test_quarantine_adds_new_payloads_on_top_keeping_scroll_and_cap(
         qtbot, console_session, db: Database, other: Database, admin, calls,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setattr(quarantine_review, "DEFAULT_LIMIT", 40)
     for n in range(40):
         _quarantine(db, f"bad payload {n}")
@@ -202,7 +203,7 @@ def test_quarantine_adds_new_payloads_on_top_keeping_scroll_and_cap(
     selected = widget.table.selectionModel().selectedRows()
     assert [widget.model.row_at(i.row()).id for i in selected] == [chosen]
     assert bar.value() == scrolled
-    widget.grab().save("/tmp/rtic_live_quarantine.png")
+    widget.grab().save(str(tmp_path / "rtic_live_quarantine.png"))
 
 
 def _ask(db: Database, ctx, case: str) -> int:  # type: ignore[no-untyped-def]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -401,7 +402,7 @@ def test_a_map_built_in_a_hidden_tab_shows_its_reads_when_opened(
 
 @pytest.mark.policy("D.1")
 def test_a_look_back_asks_its_purpose_case_and_area_and_is_logged_as_a_search(
-        qtbot, db: Database, engine, open_map) -> None:
+        qtbot, db: Database, engine, open_map, tmp_path: Path) -> None:
     ingest(db, engine, _read("past", "5PST001", 30 * 60, 38.58, -121.49),
            _read("far", "5FAR001", 30 * 60, 38.70, -121.20),
            _read("now", "5NOW001", 5, 38.58, -121.49))
@@ -414,7 +415,7 @@ def test_a_look_back_asks_its_purpose_case_and_area_and_is_logged_as_a_search(
     bar.end_edit.setDateTime(start.addSecs(4 * 3600))
     assert box.isVisible() and box.area_label.text() == "No area drawn yet."
     assert box.purpose.purpose.currentData() == "crime_scene_canvass"
-    widget.grab().save("/tmp/map_look_back.png")
+    widget.grab().save(str(tmp_path / "map_look_back.png"))
 
     def refused(match: str) -> None:
         bar.apply.click()
@@ -424,7 +425,7 @@ def test_a_look_back_asks_its_purpose_case_and_area_and_is_logged_as_a_search(
     refused("names the case number")
     box.purpose.case.setText("26-011842")
     refused("draw the area to look back over")
-    widget.grab().save("/tmp/map_look_back_refused.png")
+    widget.grab().save(str(tmp_path / "map_look_back_refused.png"))
     pixel_of(qtbot, widget, 38.58, -121.49, zoom=14)
     box.draw_circle.click()
     assert widget.view is not None
@@ -444,7 +445,7 @@ def test_a_look_back_asks_its_purpose_case_and_area_and_is_logged_as_a_search(
     assert search.actor_badge == "6302" and search.details["via"] == "map"
     assert search.details["results"] == 1 and search.details["kind"] == "canvass"
     qtbot.wait(600)
-    widget.grab().save("/tmp/map_look_back_done.png")
+    widget.grab().save(str(tmp_path / "map_look_back_done.png"))
 
 
 def test_a_look_back_fits_beside_the_navigation_on_a_1440_pixel_screen(

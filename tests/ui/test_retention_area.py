@@ -4,6 +4,7 @@ by case and released from the screen (C.1, F.5)."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 
 @pytest.mark.policy("C.1")
 def test_settings_holds_and_purge_from_the_area(qtbot, console_session, db: Database, admin,
-                                                enrol) -> None:
+                                                enrol, tmp_path: Path) -> None:
     old = datetime.now(UTC) - timedelta(days=120)
     read_id, _ = add_read(db, "7ABC123", old, hit=True)
     run_purge(db, admin)
@@ -61,7 +62,7 @@ def test_settings_holds_and_purge_from_the_area(qtbot, console_session, db: Data
     qtbot.waitUntil(lambda: widget.model.rowCount() == 1, timeout=5000)
     widget.table.selectRow(0)
     assert widget.release_button.isEnabled()
-    widget.grab().save("/tmp/retention_area.png")
+    widget.grab().save(str(tmp_path / "retention_area.png"))
     widget.release(widget.model.row_at(0).id, "case closed")
     qtbot.waitUntil(lambda: widget.model.rowCount() == 0, timeout=5000)
     widget._on_preview_clicked()
@@ -107,7 +108,7 @@ def test_disk_caps_set_and_each_cameras_use_shown(qtbot, console_session, db: Da
 
 
 def test_the_answer_to_a_setting_scrolls_into_view_on_a_short_screen(
-        qtbot, console_session, admin) -> None:
+        qtbot, console_session, admin, tmp_path: Path) -> None:
     """The settings sit at the top of the page and its message line at the foot: on a short
     window the answer to Save was set out of sight, and a trial saw nothing happen."""
     from PySide6.QtWidgets import QScrollArea
@@ -129,4 +130,4 @@ def test_the_answer_to_a_setting_scrolls_into_view_on_a_short_screen(
     qtbot.waitUntil(lambda: "kept 365 days" in message.text(), timeout=5000)
     top = message.mapTo(viewport, message.rect().topLeft()).y()
     assert top >= 0 and top + message.height() <= viewport.height()
-    page.grab().save("/tmp/retention_short_message.png")
+    page.grab().save(str(tmp_path / "retention_short_message.png"))

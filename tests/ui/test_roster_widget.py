@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QDate, QPoint, Qt
@@ -128,7 +129,7 @@ def test_sorting_and_inactive_filter(qtbot, widget: RosterWidget, enrol, db: Dat
 
 @pytest.mark.policy("SOD")
 def test_grants_of_the_selected_person_and_confirming_one(
-        qtbot, console_session, db: Database, admin, second_admin, runner) -> None:
+        qtbot, console_session, db: Database, admin, second_admin, runner, tmp_path: Path) -> None:
     from rtic_console.services.roster import PersonInput, add_person
     from rtic_console.services.runner import perform
     from tests.support import PASSWORD
@@ -156,7 +157,7 @@ def test_grants_of_the_selected_person_and_confirming_one(
     grant = w.selected_grant()
     assert (grant.granted_by, grant.confirmed_by) == ("1001", "1002")
     assert "confirmed for 8501" in w.message.text() and not w.confirm_button.isEnabled()
-    w.grab().save("/tmp/rtic_roster_grants.png")
+    w.grab().save(str(tmp_path / "rtic_roster_grants.png"))
     with db.read() as session:
         confirmed = list_events(session, AuditFilter(action="roster.role.confirm"))
     assert [e.object_id for e in confirmed] == ["8501", "1002"]

@@ -244,7 +244,7 @@ def test_a_drawn_circle_outside_the_radius_range_is_refused_not_clamped(qtbot,
 
 @pytest.mark.policy("D.1")
 def test_a_canvass_larger_than_the_service_takes_is_said_as_it_is_entered(
-        qtbot, screen, db: Database) -> None:
+        qtbot, screen, db: Database, tmp_path: Path) -> None:
     """A trial typed a 6 km canvass radius (the box takes the 20 km of a plate search) and
     heard of the canvass's limit only at Run: the bound is said beside the field, from the
     same rule, and the service still refuses it."""
@@ -259,7 +259,7 @@ def test_a_canvass_larger_than_the_service_takes_is_said_as_it_is_entered(
     form.radius.setValue(MAX_CANVASS_RADIUS_M + 1000)
     assert form.area_note.isVisible()
     assert f"at most {MAX_CANVASS_RADIUS_M} m" in form.area_note.text()
-    screen.grab().save("/tmp/search_canvass_radius_note.png")
+    screen.grab().save(str(tmp_path / "search_canvass_radius_note.png"))
     screen.run_button.click()  # the service's own refusal stays, audited
     qtbot.waitUntil(lambda: f"at most {MAX_CANVASS_RADIUS_M} m" in screen.message.text(),
                     timeout=WAIT)
@@ -281,7 +281,7 @@ def test_a_canvass_larger_than_the_service_takes_is_said_as_it_is_entered(
     hours = int(MAX_CANVASS_SPAN.total_seconds() // 3600)
     form.time_from.setDateTime(form.time_to.dateTime().addSecs(-(hours + 6) * 3600))
     assert form.window_note.isVisible() and f"{hours} hours" in form.window_note.text()
-    screen.grab().save("/tmp/search_canvass_rectangle_window_notes.png")
+    screen.grab().save(str(tmp_path / "search_canvass_rectangle_window_notes.png"))
     form.presets[1].click()
     assert form.window_note.isHidden()
 
@@ -392,6 +392,35 @@ def test_a_selected_result_shows_the_read_its_place_and_no_video_for_an_officer(
     assert "do not view camera video" in screen.detail.nearby_note.text()
 
 
+# The Search area's size in the user guide's 1440 × 900 window.
+GUIDE_AREA = (1250, 830)
+
+
+def _fits(detail: result_detail.SearchResultDetail, *widgets) -> bool:
+    """Each widget shown whole in the pane, without scrolling it."""
+    viewport = detail.viewport()
+    return all(w.isVisible() and viewport.rect().contains(
+        w.geometry().translated(w.parentWidget().mapTo(viewport, w.parentWidget().rect()
+                                                        .topLeft()))) for w in widgets)
+
+
+def test_an_empty_video_list_says_why_in_words_within_the_pane(
+        qtbot, screen: SearchWidget, tmp_path: Path) -> None:
+    """The guide's picture showed a blank list box cut at the pane's foot, its reason below
+    the fold: with nothing to list there is no box, only the reason, in view."""
+    screen.resize(*GUIDE_AREA)
+    choose(screen, SearchPurpose.STOLEN_VEHICLE_OR_PLATE)
+    screen.form.plate.setText("7ABC123")
+    run(qtbot, screen)
+    screen.table.selectRow(0)
+    detail = screen.detail
+    qtbot.waitUntil(lambda: "do not view" in detail.nearby_note.text(), timeout=WAIT)
+    assert not detail.nearby.isVisible() and not detail.play_button.isVisible()
+    assert _fits(detail, detail.nearby_title, detail.nearby_note)
+    assert detail.verticalScrollBar().maximum() == 0
+    screen.grab().save(str(tmp_path / "search-result-officer.png"))
+
+
 def test_recorded_video_near_a_result_opens_in_playback_for_evidence_collection(
         qtbot, console_session, db: Database, admin, enrol, tmp_path: Path) -> None:
     seed_reads(db)
@@ -411,6 +440,12 @@ def test_recorded_video_near_a_result_opens_in_playback_for_evidence_collection(
     widget.table.selectRow(0)
     qtbot.waitUntil(lambda: widget.detail.play_button.isEnabled(), timeout=WAIT)
     assert widget.detail.nearby.item(0).text().startswith("CAM-MT-01")
+    widget.resize(*GUIDE_AREA)
+    detail = widget.detail
+    qtbot.wait(300)
+    widget.grab().save(str(tmp_path / "search-result-supervisor.png"))
+    qtbot.waitUntil(lambda: _fits(detail, detail.nearby, detail.nearby_note,
+                                  detail.play_button), timeout=WAIT)
     assert "26-0777" in widget.detail.nearby_note.text()
     widget.detail.play_button.click()
     dialog = widget.detail.findChild(PlaybackDialog)
@@ -435,7 +470,7 @@ def test_arrowing_through_results_opens_and_audits_only_the_read_stopped_on(
 
 
 def test_after_a_search_the_arrow_keys_go_through_its_results(qtbot, screen: SearchWidget,
-                                                              db: Database) -> None:
+                                                              db: Database, tmp_path: Path) -> None:
     """Focus was left wherever Qt put it when Run was disabled: with results it goes to the
     table (the Down key then takes the first read), with none back to the criteria."""
     screen.activateWindow()
@@ -456,7 +491,7 @@ def test_after_a_search_the_arrow_keys_go_through_its_results(qtbot, screen: Sea
     qtbot.waitUntil(lambda: screen.detail.detail is not None, timeout=WAIT)
     first = screen.model.row_at(screen.proxy.mapToSource(screen.proxy.index(0, 0)).row())
     assert [e.object_id for e in audited(db, "detection.view")] == [str(first.detection_id)]
-    screen.grab().save("/tmp/search_focus_on_results.png")
+    screen.grab().save(str(tmp_path / "search_focus_on_results.png"))
 
     screen.form.plate.setText("9ZZ*")
     screen.form.plate.setFocus()

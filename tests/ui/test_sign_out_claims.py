@@ -3,6 +3,8 @@ dispatcher (each through the release service, audited), keep them, or stay (D.5.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
@@ -44,7 +46,7 @@ def status(db: Database, ctx, hit_id: int) -> tuple[HitStatus, str | None]:  # t
 
 @pytest.mark.policy("D.5.a")
 def test_sign_out_releases_the_claims_held_when_asked(qtbot, console_session, db: Database,
-                                                      engine, enrol) -> None:
+                                                      engine, enrol, tmp_path: Path) -> None:
     me, other = enrol("5201", "dispatcher"), enrol("5202", "dispatcher")
     mine = [queue_tests._ingest(db, engine, "7KQM482", f"s{n}") for n in range(2)]
     theirs = queue_tests._ingest(db, engine, "7KQM482", "s9")
@@ -66,7 +68,7 @@ def test_sign_out_releases_the_claims_held_when_asked(qtbot, console_session, db
     assert f"#{theirs}" not in dialog.informativeText(), "another dispatcher's claim"
     assert dialog.defaultButton() is dialog.release_button
     assert dialog.release_button.text() == "Release and sign out"
-    dialog.grab().save("/tmp/sign_out_claims_dialog.png")
+    dialog.grab().save(str(tmp_path / "sign_out_claims_dialog.png"))
 
     dialog.release_button.click()
     qtbot.waitUntil(lambda: signed_out == [True], timeout=5000)

@@ -160,7 +160,8 @@ def test_walls_on_several_monitors(tmp_path: Path) -> None:
 
 
 def test_the_wall_fits_beside_the_navigation_on_a_1440_pixel_screen(
-        qtbot, console_session, admin: Context, monkeypatch: pytest.MonkeyPatch) -> None:
+        qtbot, console_session, admin: Context, monkeypatch: pytest.MonkeyPatch,
+        tmp_path: Path) -> None:
     """With New wall on… the one bar was wider than the room a 1440-pixel window leaves
     beside the navigation (it was already, with a long purpose): the area scrolled sideways
     and squeezed the camera list. The purpose has a row of its own now."""
@@ -175,13 +176,13 @@ def test_the_wall_fits_beside_the_navigation_on_a_1440_pixel_screen(
     try:
         widget.set_purpose("monitoring_event", "VR-2026-0042 march downtown, crowd safety")
         qtbot.wait(50)
-        window.grab().save("/tmp/wall_1440.png")
+        window.grab().save(str(tmp_path / "wall_1440.png"))
         assert widget.minimumSizeHint().width() <= widget.width()
         assert widget.camera_list.width() >= 200, "the camera list keeps its room"
         other = widget.open_wall_on(None, grid=2)
         other.resize(1280, 760)
         qtbot.wait(50)
-        other.grab().save("/tmp/wall_2_window.png")
+        other.grab().save(str(tmp_path / "wall_2_window.png"))
         assert other.minimumSizeHint().width() <= 800
     finally:
         widget.shutdown()

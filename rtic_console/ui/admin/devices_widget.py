@@ -40,6 +40,7 @@ from rtic_console.ui.table_model import (
     configure_table,
     select_where,
     selected_row,
+    share_width,
 )
 from rtic_console.ui.widgets import MessageLine, describe_error, plain_label
 
@@ -48,6 +49,9 @@ STATE_COLORS = {ServiceState.IN_SERVICE: "#15803d", ServiceState.OUT_OF_SERVICE:
 BEHIND = QColor("#b45309")
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 UNCHECKED_WINDOW = timedelta(days=7)
+# Name and Place share the width the other columns leave (the guide's window had to scroll
+# sideways to reach Stream when every column fitted its longest text).
+SHARED_COLUMNS = (2, 3)
 
 
 def _when(moment: datetime | None) -> str:
@@ -86,6 +90,8 @@ class DeviceTableModel(RowTableModel[DeviceView]):
                 return QColor(STATUS_COLORS.get(d.stream.value, "#6b7280"))
         if role == Qt.ItemDataRole.ToolTipRole and col == 5 and d.out_of_date:
             return f"Not the expected version {d.expected_version} (D.2.b(1))"
+        if role == Qt.ItemDataRole.ToolTipRole and col in SHARED_COLUMNS:
+            return (d.name, d.place)[col - 2]  # whole, where the column elides it
         return None
 
 
@@ -123,6 +129,7 @@ class DevicesWidget(QWidget):
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(1, Qt.SortOrder.AscendingOrder)
         configure_table(self.table)
+        share_width(self.table, *SHARED_COLUMNS)
         self.table.doubleClicked.connect(self._on_edit_clicked)
         self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
         self.reports = ReportTableModel()

@@ -25,7 +25,7 @@ from rtic_console.feeds.onvif_client import OnvifAddress, OnvifCameraInfo, Onvif
 from rtic_console.feeds.onvif_workflows import READ_TIMEOUT_S, read_onvif_camera
 from rtic_console.services.onvif_cameras import OnvifSettings, OnvifView
 from rtic_console.ui.console_session import ConsoleSession
-from rtic_console.ui.widgets import MessageLine, describe_error, plain_label
+from rtic_console.ui.widgets import MessageLine, PasswordEdit, describe_error, plain_label
 
 
 def with_credentials(uri: str, user: str, password: str) -> str:
@@ -51,10 +51,8 @@ class OnvifSection(QGroupBox):
         self._range: PtzRange | None = None
         self.address = QLineEdit()
         self.address.setPlaceholderText("host:port or http://host:port/onvif/device_service")
-        self.user, self.password = QLineEdit(), QLineEdit()
+        self.user, self.password = QLineEdit(), PasswordEdit()
         self.user.setPlaceholderText("user")
-        self.password.setPlaceholderText("password")
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.read_button = QPushButton("Read camera")
         self.read_button.setAutoDefault(False)
         self.read_button.clicked.connect(self._on_read_clicked)

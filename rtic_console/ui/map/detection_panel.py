@@ -25,6 +25,7 @@ from rtic_console.ui.hits.plate_text import compass
 from rtic_console.ui.widgets import value_label
 
 PANEL_WIDTH = 360
+OVERVIEW_HEIGHT = 190  # 16:9 at the panel's width
 
 
 def _hit_line(hit: MapHit) -> str:
@@ -45,7 +46,8 @@ def load_detection(session: ConsoleSession,
 class DetectionPanel(QWidget):
     closed = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None,
+                 overview_height: int = OVERVIEW_HEIGHT) -> None:
         super().__init__(parent)
         self.setObjectName("detectionPanel")
         self.setFixedWidth(PANEL_WIDTH)
@@ -67,7 +69,7 @@ class DetectionPanel(QWidget):
         self.hits.setWordWrap(True)
         self.hits.setTextFormat(Qt.TextFormat.RichText)
         self.plate_image = ImageBox("plate image", PANEL_WIDTH - 24, 90)
-        self.overview_image = ImageBox("overview image", PANEL_WIDTH - 24, 190)
+        self.overview_image = ImageBox("overview image", PANEL_WIDTH - 24, overview_height)
         self.fields: dict[str, QLabel] = {}
         form = QFormLayout()
         for key in ("time", "reader", "place", "state", "confidence", "direction", "vehicle",

@@ -30,6 +30,8 @@ from rtic_console.ui.wall.playback_dialog import PlaybackDialog
 from rtic_console.ui.widgets import MessageLine, describe_error
 
 OPEN_AFTER_MS = 250  # a selection held this long opens its read
+NEARBY_ROWS = 3  # cameras listed without scrolling; more scroll in the list
+OVERVIEW_HEIGHT = 150
 
 class SearchResultDetail(QScrollArea):
     """Opened by selecting a result; every opening of a read is audited (detection.view)."""
@@ -46,7 +48,9 @@ class SearchResultDetail(QScrollArea):
         self.detail: DetectionDetail | None = None
         self.search_purpose: str | None = None
         self.case_number = ""
-        self.panel = DetectionPanel()
+        # A shorter overview than the map's, so the recorded video below fits the pane at
+        # 1440 × 900 (pictures keep their shape, narrower).
+        self.panel = DetectionPanel(overview_height=OVERVIEW_HEIGHT)
         self.panel.closed.connect(self.hide)
         self.map_button = QPushButton("Show on the live map")
         self.map_button.clicked.connect(self._on_map_clicked)
@@ -54,15 +58,21 @@ class SearchResultDetail(QScrollArea):
                                    f"±{AROUND.seconds // 60} min")
         self.nearby_title.setObjectName("sectionTitle")
         self.nearby = QListWidget()
-        self.nearby.setMaximumHeight(120)
+        self.nearby.setObjectName("nearbyVideo")
         self.nearby.itemDoubleClicked.connect(lambda _item: self._on_play_clicked())
+        self.nearby.hide()  # until there is something to list: the note says why not
         self.nearby_note = QLabel()
         self.nearby_note.setWordWrap(True)
         self.nearby_note.setObjectName("noticeText")
         self.play_button = QPushButton("Play recorded video…")
         self.play_button.clicked.connect(self._on_play_clicked)
         self.play_button.setEnabled(False)
+        self.play_button.hide()
         self.message = MessageLine()
+        # Last in the pane, it pushes nothing when it shows: no room kept for it.
+        policy = self.message.sizePolicy()
+        policy.setRetainSizeWhenHidden(False)
+        self.message.setSizePolicy(policy)
         body = QWidget()
         column = QVBoxLayout(body)
         column.addWidget(self.panel)
@@ -104,8 +114,7 @@ class SearchResultDetail(QScrollArea):
         placed = detail.latitude is not None and detail.longitude is not None
         self.map_button.setEnabled(placed)
         self.map_button.setToolTip("" if placed else "This read has no place.")
-        self.nearby.clear()
-        self.play_button.setEnabled(False)
+        self._show_nearby([])
         self.show()
         viewing, why_not = viewing_purpose_for(self.search_purpose)
         if not placed:
@@ -122,23 +131,34 @@ class SearchResultDetail(QScrollArea):
                                 on_error=self._on_failed, key=f"search.near.{id(self)}")
 
     def _no_video(self, reason: str) -> None:
-        self.nearby.setEnabled(False)
         self.nearby_note.setText(reason)
 
-    def _on_nearby_loaded(self, found: list[RecordedNear]) -> None:
-        self.nearby.setEnabled(bool(found))
+    def _show_nearby(self, found: list[RecordedNear]) -> None:
+        """The list only when it has rows, as tall as them up to NEARBY_ROWS (a blank box
+        said nothing, and its fixed height pushed the rest below the pane's foot)."""
+        self.nearby.clear()
         for near in found:
             item = QListWidgetItem(f"{near.camera.code} · {near.camera.name} · "
                                    f"{near.distance_m:.0f} m · {near.segments} segment(s)")
             item.setData(Qt.ItemDataRole.UserRole, near)
+            item.setToolTip(item.text())
             self.nearby.addItem(item)
         if found:
+            rows = min(len(found), NEARBY_ROWS)
+            frame = 2 * self.nearby.frameWidth()
+            self.nearby.setFixedHeight(self.nearby.sizeHintForRow(0) * rows + frame)
             self.nearby.setCurrentRow(0)
+        self.nearby.setVisible(bool(found))
+        self.play_button.setVisible(bool(found))
+        self.play_button.setEnabled(bool(found))
+
+    def _on_nearby_loaded(self, found: list[RecordedNear]) -> None:
+        self._show_nearby(found)
+        if found:
             self.nearby_note.setText("Played for evidence collection (F.2) for case "
                                      f"{self.case_number}; the playback is audited.")
         else:
             self.nearby_note.setText("No camera near this read recorded at its time.")
-        self.play_button.setEnabled(bool(found))
 
     @Slot()
     def _on_play_clicked(self) -> None:

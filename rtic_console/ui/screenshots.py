@@ -244,6 +244,13 @@ def onvif_shots(window: MainWindow, wall: VideoWallWidget, onvif: OnvifResponder
     return shots
 
 
+def dashboard_shot(window: MainWindow, out: Path) -> list[Path]:
+    """The sergeant's dashboard on the demo's own history (the full run's has its scenes'
+    reads and hits besides)."""
+    window.show_area("dashboard")
+    return save(window, out, "main-dashboard", 2.5)
+
+
 def camera_onvif_shot(window: MainWindow, out: Path) -> list[Path]:
     """The camera dialog after reading a new camera by its ONVIF address and testing its
     stream (a host of its own: the demo's simulator also serves donor cameras, whose
@@ -397,6 +404,7 @@ SOLO_SCENES: dict[str, tuple[str, Callable[[MainWindow, Path], list[Path]]]] = {
     "map-look-back": ("6301", look_back),
     "search": ("6301", search_shots),
     "camera-onvif": ("4101", camera_onvif_shot),
+    "dashboard": ("4101", dashboard_shot),
 }
 
 

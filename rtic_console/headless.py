@@ -22,7 +22,7 @@ from rtic_console.startup_objects import freeze_startup_objects
 from rtic_console.store.change_listeners import ChangeListener, change_listener
 from rtic_console.store.database import Database
 
-# The service's threads (the web server's loop, the drain's two lanes, the spool's appender)
+# The service's threads (the web server's loop, the drain's lanes, the spool's appender)
 # share one GIL. Handed over every millisecond rather than Python's 5, a hit's transaction
 # waits less for the ordinary lane at each statement: at 2,000 reads/s, hit p99 87-134 ms
 # against 96-213 ms in 4 alternated pairs (benchmarks/bench_webhook_e2e.py, 2026-12-07).

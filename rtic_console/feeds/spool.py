@@ -98,6 +98,9 @@ class Spool:
         # The drain lanes' doorbells: the ordinary payloads' and the hot ones'.
         self._ready = {False: threading.Event(), True: threading.Event()}
         self._parsed: dict[int, object] = {}
+        # Payloads a lane has taken and not yet removed or released: two lanes of one kind
+        # (the hot ones, on PostgreSQL) never take the same payload.
+        self._taken: set[int] = set()
         self._conn = sqlite3.connect(self.path, isolation_level=None, timeout=15,
                                      check_same_thread=False)
         self._conn.execute("PRAGMA journal_mode=WAL")
@@ -174,10 +177,14 @@ class Spool:
                 self._parsed[spool_id] = e.parsed
 
     def take(self, limit: int, *, hot: bool = False) -> list[SpooledPayload]:
-        """The oldest payloads of one lane: the hot ones, or the ordinary ones. They stay
-        in the spool until remove() after their commit."""
+        """The oldest payloads of one lane (the hot ones, or the ordinary ones) that no
+        other lane holds. They stay in the spool until remove() after their commit, and are
+        held until then or release()."""
         with self._lock:
-            rows = self._conn.execute(_OLDEST_OF_LANE[hot], (limit,)).fetchall()
+            rows = [row for row in self._conn.execute(
+                _OLDEST_OF_LANE[hot], (limit + len(self._taken),)).fetchall()
+                if row[0] not in self._taken][:limit]
+            self._taken.update(row[0] for row in rows)
             parsed = [self._parsed.pop(row[0], None) for row in rows]
         return [SpooledPayload(row[0], SpoolEntry(
             received_at=datetime.fromisoformat(row[1]), channel=row[2], content_type=row[3],
@@ -201,11 +208,17 @@ class Spool:
                 raise
             finally:
                 self._conn.execute("PRAGMA synchronous=FULL")
+            self._taken.difference_update(p.id for p in payloads)
             if removed == len(payloads):
                 self._depth -= removed
                 self._bytes -= sum(len(p.entry.body) for p in payloads)
             else:  # some were already gone: count again rather than drift
                 self._recount()
+
+    def release(self, payloads: Sequence[SpooledPayload]) -> None:
+        """Payloads taken and not removed (their batch failed) may be taken again."""
+        with self._lock:
+            self._taken.difference_update(p.id for p in payloads)
 
     def wait_for_data(self, timeout: float, *, hot: bool = False) -> bool:
         """Block until a payload of this lane was appended (or timeout): its doorbell."""

@@ -30,8 +30,11 @@ logger = logging.getLogger(__name__)
 
 # A listener notices a dead connection some seconds after it died: match again from before.
 REMATCH_MARGIN = timedelta(seconds=30)
-# The lanes' thread names, by whether they drain hot payloads.
-LANE_THREADS = {True: "SpoolDrainHot", False: "SpoolDrainOrdinary"}
+# The lanes: (thread name, whether it drains hot payloads). On PostgreSQL two hot lanes, so
+# a hit does not wait for the hit transaction begun just before it; SQLite has one writer
+# at a time, and the first of each kind only.
+LANES = (("SpoolDrainHot", True), ("SpoolDrainOrdinary", False), ("SpoolDrainHot2", True))
+LANE_THREADS = frozenset(name for name, _ in LANES)
 
 
 def _is_transient(exc: BaseException) -> bool:
@@ -108,11 +111,13 @@ class DrainStatus:
 class SpoolDrainWorker:
     """Moves spooled payloads into the database, a batch per transaction, oldest first.
 
-    Two lanes, each a thread with a transaction of its own: hot payloads (a read matched
-    the hot list on receipt) and ordinary ones. A hit is thus stored and announced while
-    a batch of ordinary reads is still being written, rather than after it (issue 18);
-    neither lane can starve the other. On SQLite, which has one writer at a time, the
-    lanes' batches alternate (`_Turns`).
+    Lanes, each a thread with a transaction of its own: hot payloads (a read matched the
+    hot list on receipt) and ordinary ones. A hit is thus stored and announced while a
+    batch of ordinary reads is still being written, rather than after it (issue 18);
+    neither kind can starve the other. On PostgreSQL two hot lanes take turns with the
+    spool's payloads (a payload taken is held until removed or released), so a hit does
+    not wait for the hit transaction begun just before it. On SQLite, which has one writer
+    at a time, one lane of each kind, whose batches alternate (`_Turns`).
 
     A batch leaves the spool only after its transaction commits. While the database is
     away the batch stays and is retried with capped backoff; a replay stores nothing
@@ -154,8 +159,8 @@ class SpoolDrainWorker:
         self._last_commit_at: datetime | None = None
         self._counts = {"stored": 0, "duplicates": 0, "hits": 0, "quarantined": 0}
         self._turns = None if db.is_postgres else _Turns()
-        self._lanes = [threading.Thread(target=self._run, args=(hot,), daemon=True,
-                                        name=LANE_THREADS[hot]) for hot in (True, False)]
+        self._lanes = [threading.Thread(target=self._run, args=(hot,), daemon=True, name=name)
+                       for name, hot in LANES[:None if db.is_postgres else 2]]
 
     def start(self) -> None:
         for lane in self._lanes:
@@ -185,8 +190,11 @@ class SpoolDrainWorker:
                 self._ready_index()
                 with self._turns.turn(hot) if self._turns else nullcontext():
                     batch = self._spool.take(self._batch_size, hot=hot)
-                    if batch:
-                        self._drain(batch)
+                    try:
+                        if batch:
+                            self._drain(batch)
+                    finally:
+                        self._spool.release(batch)  # those a failure left in the spool
                 if batch:
                     backoff, last_check = first_backoff, monotonic()
                     continue

@@ -19,13 +19,13 @@ from sqlalchemy.orm import Session
 
 from rtic_console.domain.checklist import OPEN_STATUSES
 from rtic_console.domain.hotlist_index import Match
-from rtic_console.store.audit_log import NewEvent, append_events
+from rtic_console.store.audit_log import NewEvent
 from rtic_console.store.change_bus import Change, publish
 from rtic_console.store.models import Detection, Hit, HitSighting
 
 GROUP_WINDOW = timedelta(minutes=5)
 # PostgreSQL advisory lock class, an entry's id the second key: writers grouping reads of one
-# entry take turns (the drain's two lanes, a bulk ingest, another service), so two
+# entry take turns (the drain's lanes, a bulk ingest, another service), so two
 # transactions cannot each miss the other's new hit and both open one. SQLite has one writer.
 GROUPING_LOCK = 525_08_30
 
@@ -136,10 +136,10 @@ def _open_anchors(session: Session, entry_ids: set[int]) -> dict[int, list[Ancho
 
 def write_sightings(session: Session, sightings: list[tuple[HitRow, Anchor]],
                     hit_ids: Mapping[tuple[int, int], int], seen: Mapping[int, Seen],
-                    now: datetime, channel: str) -> tuple[int, ...]:
+                    now: datetime, channel: str, audit: list[NewEvent]) -> tuple[int, ...]:
     """Store the sightings under their hits (`hit_ids` names the batch's new hits by read and
-    entry), audit each as `hits.sighting`, and announce the hits that gained one. Returns the
-    ids of those hits."""
+    entry), add a `hits.sighting` event for each to `audit` (which the caller appends), and
+    announce the hits that gained one. Returns the ids of those hits."""
     values, events = [], []
     for (det_id, _plate, match), anchor in sightings:
         hit_id = anchor.hit_id
@@ -160,7 +160,7 @@ def write_sightings(session: Session, sightings: list[tuple[HitRow, Anchor]],
         else sqlite.insert(HitSighting)
     session.execute(stmt.on_conflict_do_nothing(
         index_elements=["detection_id", "entry_id"]), values)
-    append_events(session, events)
+    audit.extend(events)
     grown = tuple(sorted({int(v["hit_id"]) for v in values}))  # type: ignore[call-overload]
     publish(session, Change.HIT_CHANGED, grown)
     return grown

@@ -264,14 +264,17 @@ def ingest_reads(session: Session, reads: Sequence[PlateRead], engine: MatchingE
         seen[det_id] = (read.captured_at, read.state)
     if images:
         session.execute(insert(DetectionImage), images)
+    audit: list[NewEvent] = []
     hit_ids = _write_hits(session, hit_rows, engine, now, channel,
-                          _from_stopped_readers(session, device_of, hit_rows), seen,
+                          _from_stopped_readers(session, device_of, hit_rows), seen, audit,
                           matched_before=False)
     if inserted:
         publish(session, Change.READS_ADDED, sorted(inserted.values()))
-        # Last: rows every writer of reads shares, locked until this transaction commits.
+        # Last: rows every writer of reads shares, then the audit trail's chain, all locked
+        # until this transaction commits: another writer waits on them the least.
         add_reads(session, counted)
         _record_read_activity(session, activity)
+    append_events(session, audit)
     return IngestOutcome(len(inserted), len(reads) - len(inserted), hit_ids,
                          tuple(inserted.values()))
 
@@ -322,17 +325,20 @@ def rematch_reads(session: Session, engine: MatchingEngine, since: datetime,
                         row.plate, row.state, [c for c, _ in json.loads(row.candidates or "[]")],
                         row.received_at)]
         device_of = {row.id: row.device_id for row in rows}
+        audit: list[NewEvent] = []
         found += _write_hits(session, hit_rows, engine, datetime.now(UTC), channel,
                              _from_stopped_readers(session, device_of, hit_rows),
-                             {row.id: (row.captured_at, row.state) for row in rows},
+                             {row.id: (row.captured_at, row.state) for row in rows}, audit,
                              matched_before=True)
+        append_events(session, audit)
 
 
 def _write_hits(session: Session, matched: list[tuple[int, str, Match]], engine: MatchingEngine,
                 now: datetime, channel: str, stopped_reads: set[int],
-                seen: dict[int, tuple[datetime, str | None]], *, matched_before: bool,
-                ) -> tuple[int, ...]:
-    """All hits of the batch in one INSERT, and their audit events in one append.
+                seen: dict[int, tuple[datetime, str | None]], audit: list[NewEvent], *,
+                matched_before: bool) -> tuple[int, ...]:
+    """All hits of the batch in one INSERT; their audit events go to `audit`, which the
+    caller appends in one go, last, so the trail's chain lock is held the least.
 
     A hit that already exists for the same read and entry is skipped, not doubled. A read of
     a vehicle whose hit is open (same entry, within the engine's grouping window) is a
@@ -343,7 +349,7 @@ def _write_hits(session: Session, matched: list[tuple[int, str, Match]], engine:
                           matched_before=matched_before)
     hit_rows = grouping.new_hits
     if not hit_rows:
-        write_sightings(session, grouping.sightings, {}, seen, now, channel)
+        write_sightings(session, grouping.sightings, {}, seen, now, channel, audit)
         return ()
     reasons = dict(session.execute(
         select(HotListEntry.id, HotListEntry.reason)
@@ -375,10 +381,10 @@ def _write_hits(session: Session, matched: list[tuple[int, str, Match]], engine:
             "state_mismatch": match.state_mismatch, "informational": row["informational"]}
             | ({"device_out_of_service": True} if row["device_out_of_service"] else {}),
             plates={"plate": plate, "listed_plate": match.listed_plate}))
-    append_events(session, events)
+    audit.extend(events)
     if ids:
         publish(session, Change.HIT_CREATED, ids)
-    write_sightings(session, grouping.sightings, ids_of, seen, now, channel)
+    write_sightings(session, grouping.sightings, ids_of, seen, now, channel, audit)
     return tuple(ids)
 
 

@@ -16,7 +16,7 @@ from rtic_console.feeds.webhook_server import IngestConfig, IngestService
 from rtic_console.store.database import Database
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "reads"
-SERVICE_THREADS = frozenset({*LANE_THREADS.values(), "SpoolAppendWorker", "PgListener",
+SERVICE_THREADS = frozenset({*LANE_THREADS, "SpoolAppendWorker", "PgListener",
                              "SqliteChangePoller"})
 MULTIPART = "multipart/form-data; boundary=rticBoundary7MA4YWxkTrZu0gW"
 

@@ -61,11 +61,28 @@ def test_hot_and_ordinary_payloads_are_taken_by_their_own_lanes(tmp_path: Path) 
     assert spool.wait_for_data(0, hot=True)
     hot = spool.take(10, hot=True)
     assert [p.entry.body for p in hot] == [b"hot 1", b"hot 2"] and all(p.entry.hot for p in hot)
-    assert [p.entry.body for p in spool.take(2)] == [b"read 0", b"read 1"]
+    ordinary = spool.take(2)
+    assert [p.entry.body for p in ordinary] == [b"read 0", b"read 1"]
     spool.remove(hot)
     assert spool.take(10, hot=True) == []
+    spool.release(ordinary)  # their batch failed: they wait in the spool, first in line
     assert [p.entry.body for p in spool.take(10)] == [b"read 0", b"read 1", b"read 2",
                                                       b"read 3"]
+    spool.close()
+
+
+def test_two_lanes_of_one_kind_never_take_the_same_payload(tmp_path: Path) -> None:
+    spool = Spool(tmp_path / "spool.sqlite3")
+    spool.append_many([entry(f"hot {i}".encode(), hot=True) for i in range(3)])
+    first = spool.take(2, hot=True)
+    second = spool.take(2, hot=True)  # the other hot lane, while the first's batch runs
+    assert [p.entry.body for p in first] == [b"hot 0", b"hot 1"]
+    assert [p.entry.body for p in second] == [b"hot 2"]
+    assert spool.take(2, hot=True) == []
+    spool.remove(first)
+    spool.release(second)  # the second batch failed: its payload may be taken again
+    assert [p.entry.body for p in spool.take(2, hot=True)] == [b"hot 2"]
+    assert spool.depth == 1
     spool.close()
 
 

@@ -296,7 +296,7 @@ class SpoolDrainWorker:
             beats.extend(item.heartbeats)
         refused = [item for item in items if item.quarantine_reason]
         with self._engine.matching(), self._db.write() as session:
-            # Rows the other lane writes too (device rows, hourly counts) come last and are
+            # Rows the other lanes write too (device rows, hourly counts) come last and are
             # held only until the commit: a hit's transaction waits on them the least.
             for item in refused:
                 entry = item.payload.entry

@@ -19,6 +19,7 @@ from rtic_console.services.ingest import ingest_reads
 from rtic_console.services.runner import perform
 from rtic_console.store.database import Database
 from rtic_console.store.pg_listener import PgListener
+from rtic_console.ui.console_session import ConsoleSession
 from rtic_console.ui.hits.checklist_panel import CHOOSE
 from rtic_console.ui.hits.hit_keys import FIELD_KEYS, HIT_KEYS, shown
 from rtic_console.ui.hits.hit_queue_widget import HitQueueWidget
@@ -375,3 +376,45 @@ def test_f8_and_f9_say_why_when_their_button_is_not_open(qtbot, console_session,
     assert focused() is panel.cad
     press(Key.Key_F8)  # now it is: the closing choice takes the focus
     assert focused() is panel.closing
+
+
+class LateAnswers(ConsoleSession):
+    """Every write's answer reaches the screen a second late, as when the writer thread is slow
+    to hand it back: the write's own change event is heard, read and shown first."""
+
+    def perform(self, service, *args, owner, on_done, on_error, key=None,  # type: ignore[no-untyped-def]
+                **kwargs) -> None:
+        def late(result: object) -> None:
+            QTimer.singleShot(1000, owner, lambda: on_done(result))
+
+        super().perform(service, *args, owner=owner, on_done=late, on_error=on_error, key=key,
+                        **kwargs)
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_the_focus_moves_on_when_the_change_is_shown_before_the_answer(
+        qtbot, console_session, db: Database, engine, enrol) -> None:
+    """The change event of the dispatcher's own claim or step can show its state before the
+    write's answer arrives; the answer then changes nothing on screen, and the focus still
+    moves on to what comes next (seen on CI as F2 leaving the focus in the queue)."""
+    plain = console_session(enrol("5201", "dispatcher"))
+    widget = opened(qtbot, LateAnswers(plain.db, plain.ctx, plain.runner, plain.changes))
+    panel = widget.checklist
+    hit_id = queue_tests._ingest(db, engine, "7KQM482", "k10")
+    qtbot.waitUntil(lambda: widget.model.rowCount() == 1, timeout=3000)
+    press(Key.Key_Down, CTRL)
+    qtbot.waitUntil(lambda: shows(widget, hit_id) and panel.claim_button.isVisible(),
+                    timeout=5000)
+    press(Key.Key_F2)
+    qtbot.waitUntil(lambda: panel.status.text().startswith("Claimed by you"), timeout=5000)
+    assert panel.writing == hit_id, "shown from the change event; the answer is still to come"
+    qtbot.waitUntil(lambda: focused() is panel.cad, timeout=5000)
+
+    type_text("26-118812")
+    press(Key.Key_Return)
+    type_text("10851")
+    press(Key.Key_Return)  # step 1
+    qtbot.waitUntil(lambda: panel.step_done[Step.CALL_FOR_SERVICE].text().startswith("✓"),
+                    timeout=5000)
+    assert panel.writing == hit_id
+    qtbot.waitUntil(lambda: focused() is panel.clets, timeout=5000)

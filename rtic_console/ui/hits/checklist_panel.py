@@ -454,9 +454,7 @@ class ChecklistPanel(QWidget):
         otherwise it stays where it was while that is still open to them. (Qt has moved it
         on from an input that closed; it is set again here.)"""
         pending = self._pending
-        answered = pending is not None and pending.id == detail.hit.id \
-            and pending.status is detail.hit.status \
-            and pending.steps_done == tuple(sorted(s.step for s in detail.steps))
+        answered = pending is not None and _answers(pending, detail)
         if answered:
             self._pending = None
         if not self.isVisible() or not (answered or had_focus):
@@ -544,6 +542,13 @@ class ChecklistPanel(QWidget):
         if view.id == self._hit_id():
             self._pending = view  # focus moves on once the panel shows this answer
         self.hit_updated.emit(view)
+        detail = self._detail
+        if self._pending is not None and detail is not None \
+                and _answers(self._pending, detail):
+            # The write's change event was heard and shown before its answer arrived (the
+            # writer thread was slow to hand it back): the answer changes nothing on screen,
+            # so the focus moves on from here.
+            self._update_state()
 
     @Slot()
     def _on_claim_clicked(self) -> None:
@@ -596,3 +601,9 @@ class ChecklistPanel(QWidget):
     @Slot()
     def _on_close_clicked(self) -> None:
         self._run(hit_service.close_hit, self.closing.currentData(), self.close_reason.text())
+
+
+def _answers(pending: HitView, detail: HitDetail) -> bool:
+    """Whether the panel shows what the dispatcher's own write answered."""
+    return pending.id == detail.hit.id and pending.status is detail.hit.status \
+        and pending.steps_done == tuple(sorted(s.step for s in detail.steps))

@@ -339,8 +339,10 @@ def test_the_reviewers_choice_survives_a_reload(qtbot, db: Database, officer,
     assert chosen is not None and chosen.id == second
     inbox.note.setText("Reviewed with the case detective")
     inbox.deny_button.click()
-    qtbot.waitUntil(lambda: inbox.pending.rowCount() == 2, timeout=WAIT)
-    assert f"Request #{second} of 6301 denied" in inbox.message.text()
+    # The list follows the decision's change event; the message its answer: either first.
+    qtbot.waitUntil(lambda: inbox.pending.rowCount() == 2
+                    and f"Request #{second} of 6301 denied" in inbox.message.text(),
+                    timeout=WAIT)
     assert {v.id for v in inbox.pending.rows} == {first, third}
 
 

@@ -83,6 +83,8 @@ class ChecklistPanel(QWidget):
         # The hit a write of this panel is on, until it is answered: a change seen first
         # (another console's, or this write's own event) waits for the answer.
         self.writing: int | None = None
+        self._writes = 0  # writes sent: only the newest one's answer ends `writing`
+        self._sent_from: QWidget | None = None  # where the focus was when it was sent
 
         self.cad = QLineEdit()
         self.cad.setPlaceholderText("e.g. 26-118812")
@@ -522,13 +524,18 @@ class ChecklistPanel(QWidget):
             return
         self.message.clear_message()
         self.writing = hit_id
+        self._writes += 1
+        serial = self._writes
+        self._sent_from = QApplication.focusWidget()
         self._session.perform(service, hit_id, *args, owner=self,
-                              on_done=self._on_action_done,
-                              on_error=self._on_action_failed)
+                              on_done=lambda view: self._on_action_done(view, serial),
+                              on_error=lambda error: self._on_action_failed(error, serial))
 
-    def _on_action_failed(self, error: BaseException) -> None:
+    def _on_action_failed(self, error: BaseException, serial: int) -> None:
         """Why, in view; the focus stays where it is, to correct the field."""
-        hit_id, self.writing = self.writing, None
+        hit_id = None
+        if serial == self._writes:  # else a newer write is on its way and says what follows
+            hit_id, self.writing = self.writing, None
         self.message.show_error(describe_error(error))
         self._reveal(self.message)
         focused = QApplication.focusWidget()
@@ -537,7 +544,12 @@ class ChecklistPanel(QWidget):
         if hit_id is not None:
             self.write_failed.emit(hit_id)
 
-    def _on_action_done(self, view: HitView) -> None:
+    def _on_action_done(self, view: HitView, serial: int) -> None:
+        if serial != self._writes:
+            # The dispatcher went on (its change event showed this answer first) and wrote
+            # again: writes run one at a time, so that newer answer follows. This older one
+            # would show the hit as it was (a confirmed hit back in the queue, claimed).
+            return
         self.writing = None
         if view.id == self._hit_id():
             self._pending = view  # focus moves on once the panel shows this answer
@@ -546,9 +558,11 @@ class ChecklistPanel(QWidget):
         if self._pending is not None and detail is not None \
                 and _answers(self._pending, detail):
             # The write's change event was heard and shown before its answer arrived (the
-            # writer thread was slow to hand it back): the answer changes nothing on screen,
-            # so the focus moves on from here.
-            self._update_state()
+            # writer thread was slow to hand it back), so the answer changes nothing on
+            # screen: the focus moves on from here, unless the dispatcher has moved it since.
+            if QApplication.focusWidget() is self._sent_from:
+                self._move_focus(detail, False, None)
+            self._pending = None
 
     @Slot()
     def _on_claim_clicked(self) -> None:

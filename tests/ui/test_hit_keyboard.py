@@ -469,3 +469,33 @@ def test_a_confirmation_sent_before_the_last_step_is_answered_keeps_its_recovery
     assert widget.selected_id == hit_id and panel.recovery_box.isVisible()
     assert "confirmed" in widget.message.text()
     assert widget.model.rowCount() == 0 and rows == [], "the confirmed hit never came back"
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_a_late_answer_does_not_bring_back_a_hit_closed_since(
+        qtbot, console_session, db: Database, engine, enrol) -> None:
+    """Step 1 is recorded here and the hit closed on another console before the step's
+    answer arrives: the answer (the hit still open) is older than the close shown."""
+    me = enrol("5201", "dispatcher")
+    widget = opened(qtbot, late(console_session, me))
+    panel = widget.checklist
+    hit_id = queue_tests._ingest(db, engine, "7KQM482", "k12")
+    perform(db, me, hit_service.claim_hit, hit_id)
+    qtbot.waitUntil(lambda: widget.model.rowCount() == 1
+                    and widget.model.row_at(0).claimed_by == "5201", timeout=3000)
+    press(Key.Key_Down, CTRL)
+    qtbot.waitUntil(lambda: shows(widget, hit_id) and panel.cad.isEnabled(), timeout=5000)
+    panel.cad.setFocus()
+    type_text("26-118812")
+    press(Key.Key_Return)
+    type_text("10851")
+    press(Key.Key_Return)  # step 1
+    qtbot.waitUntil(lambda: panel.step_done[Step.CALL_FOR_SERVICE].text() != "",
+                    timeout=5000)
+    assert panel.writing == hit_id, "step 1 is not answered yet"
+    perform(db, me, hit_service.close_hit, hit_id, HitStatus.DUPLICATE,
+            "same vehicle as another hit, same minute")  # on another console
+    qtbot.waitUntil(lambda: widget.model.rowCount() == 0, timeout=5000)
+    qtbot.waitUntil(lambda: panel.writing is None, timeout=5000)  # the late answer
+    assert widget.model.rowCount() == 0, "the closed hit stays out of the queue"
+    assert widget.selected_id is None and not panel.isEnabled()

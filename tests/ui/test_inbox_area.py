@@ -33,7 +33,10 @@ def test_the_inbox_badge_counts_what_waits_live(qtbot, console_session, db: Data
     assert area.selected().source == "viewing_request" and area.window_hours.isVisibleTo(area)
     area.reason.setText("For the visit only")
     area.approve_button.click()
-    qtbot.waitUntil(lambda: window.nav.text_of("inbox") == "Inbox (1)", timeout=5000)
+    # The count follows the change event; the answer clears the reason given, which must
+    # not go with the next decision.
+    qtbot.waitUntil(lambda: window.nav.text_of("inbox") == "Inbox (1)"
+                    and "approve recorded" in area.message.text(), timeout=5000)
     area.table.selectRow(0)
     area.reject_button.click()  # no reason: refused, nothing decided
     qtbot.waitUntil(lambda: "reason" in area.message.text(), timeout=5000)

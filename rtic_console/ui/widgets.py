@@ -129,3 +129,10 @@ def value_label() -> QLabel:
     label.setWordWrap(True)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return label
+
+
+def clear_if_unchanged(edit: QLineEdit, sent: str) -> None:
+    """On a write's answer, clear the text sent with it, never what was typed since: the
+    answer can land after the next item was chosen and its reason begun."""
+    if edit.text() == sent:
+        edit.clear()

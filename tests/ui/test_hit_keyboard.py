@@ -3,7 +3,6 @@ person's would; no slot is called and nothing is clicked (issue 16, item 5 and d
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -16,16 +15,15 @@ from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QVBoxLayout, QWid
 
 from rtic_console.domain.checklist import HitStatus, Step, StepInput
 from rtic_console.services import hits as hit_service
-from rtic_console.services import runner as service_runner
 from rtic_console.services.ingest import ingest_reads
 from rtic_console.services.runner import perform
 from rtic_console.store.database import Database
 from rtic_console.store.pg_listener import PgListener
-from rtic_console.ui.console_session import ConsoleSession
 from rtic_console.ui.hits.checklist_panel import CHOOSE
 from rtic_console.ui.hits.hit_keys import FIELD_KEYS, HIT_KEYS, shown
 from rtic_console.ui.hits.hit_queue_widget import HitQueueWidget
 from tests.ui import test_hit_queue as queue_tests
+from tests.ui.late_answers import late
 
 engine = queue_tests.engine  # a stolen vehicle plate listed; the matching engine loaded
 
@@ -379,28 +377,6 @@ def test_f8_and_f9_say_why_when_their_button_is_not_open(qtbot, console_session,
     press(Key.Key_F8)  # now it is: the closing choice takes the focus
     assert focused() is panel.closing
 
-
-
-class LateAnswers(ConsoleSession):
-    """The writer thread hands each answer back a second after its commit, as a thread
-    stalled on a busy workstation does: the write's change event is heard, read and shown
-    first, and the next write waits its turn behind it."""
-
-    def perform(self, service, *args, owner, on_done, on_error, key=None,  # type: ignore[no-untyped-def]
-                **kwargs) -> None:
-        db, ctx = self.db, self.ctx
-
-        def body() -> object:
-            answer = service_runner.perform(db, ctx, service, *args, **kwargs)
-            time.sleep(1)
-            return answer
-
-        self.runner.write(body, on_done, on_error, key, owner)
-
-
-def late(console_session, ctx) -> LateAnswers:  # type: ignore[no-untyped-def]
-    plain = console_session(ctx)
-    return LateAnswers(plain.db, plain.ctx, plain.runner, plain.changes)
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)

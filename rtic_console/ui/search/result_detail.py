@@ -118,14 +118,18 @@ class SearchResultDetail(QScrollArea):
             assert detail.latitude is not None and detail.longitude is not None
             self.nearby_note.setText("Looking for recordings…")
             self._session.query(recorded_near, detail.latitude, detail.longitude,
-                                detail.captured_at, owner=self, on_done=self._on_nearby_loaded,
+                                detail.captured_at, owner=self,
+                                on_done=lambda found, read=detail.id:
+                                self._on_nearby_loaded(read, found),
                                 on_error=self._on_failed, key=f"search.near.{id(self)}")
 
     def _no_video(self, reason: str) -> None:
         self.nearby.setEnabled(False)
         self.nearby_note.setText(reason)
 
-    def _on_nearby_loaded(self, found: list[RecordedNear]) -> None:
+    def _on_nearby_loaded(self, read: int, found: list[RecordedNear]) -> None:
+        if self.detail is None or self.detail.id != read:
+            return  # an earlier read's: the read shown now asked for none (it has no place)
         self.nearby.setEnabled(bool(found))
         for near in found:
             item = QListWidgetItem(f"{near.camera.code} · {near.camera.name} · "

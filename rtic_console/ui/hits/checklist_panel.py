@@ -545,16 +545,20 @@ class ChecklistPanel(QWidget):
             self.write_failed.emit(hit_id)
 
     def _on_action_done(self, view: HitView, serial: int) -> None:
-        if serial != self._writes:
+        newest = serial == self._writes
+        if not newest and view.id == self.writing:
             # The dispatcher went on (its change event showed this answer first) and wrote
-            # again: writes run one at a time, so that newer answer follows. This older one
-            # would show the hit as it was (a confirmed hit back in the queue, claimed).
+            # to the hit again: writes run one at a time, so that newer answer follows. This
+            # older one would show the hit as it was (a confirmed hit back in the queue).
             return
-        self.writing = None
-        if view.id == self._hit_id():
-            self._pending = view  # focus moves on once the panel shows this answer
+        if newest:
+            self.writing = None
+            if view.id == self._hit_id():
+                self._pending = view  # focus moves on once the panel shows this answer
         self.hit_updated.emit(view)
         detail = self._detail
+        if not newest:
+            return  # another hit's answer: the focus is on the hit written to since
         if self._pending is not None and detail is not None \
                 and _answers(self._pending, detail):
             # The write's change event was heard and shown before its answer arrived (the

@@ -167,3 +167,10 @@ class PasswordEdit(QLineEdit):
         return self.style().sizeFromContents(QStyle.ContentsType.CT_LineEdit, option,
                                              QSize(text, self.fontMetrics().height()),
                                              self).width()
+
+
+def clear_if_unchanged(edit: QLineEdit, sent: str) -> None:
+    """On a write's answer, clear the text sent with it, never what was typed since: the
+    answer can land after the next item was chosen and its reason begun."""
+    if edit.text() == sent:
+        edit.clear()

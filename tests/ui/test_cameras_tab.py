@@ -63,7 +63,9 @@ def test_add_and_edit_a_camera_with_its_category(qtbot, widget: CamerasWidget,
     dialog.recording.setChecked(True)
     dialog.retention.setValue(180)
     dialog.save_button.click()
-    qtbot.waitUntil(lambda: widget.model.rowCount() == 3, timeout=10000)
+    # The row comes with the change event, dialog.saved with the write's answer: either first.
+    qtbot.waitUntil(lambda: widget.model.rowCount() == 3 and dialog.saved is not None,
+                    timeout=10000)
     row = _column(widget, "CAM-TR-07")
     assert row[2] == "City traffic" and row[7] == "on, 180 days"
     assert row[5] == "rtsp://***@10.20.0.7:554/main", "the table never shows credentials"

@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from rtic_console.domain.checklist import HitStatus, Step
+from rtic_console.domain.checklist import HitStatus, Step, StepInput
 from rtic_console.services import hits as hit_service
 from rtic_console.services.ingest import ingest_reads
 from rtic_console.services.runner import perform
@@ -23,6 +23,7 @@ from rtic_console.ui.hits.checklist_panel import CHOOSE
 from rtic_console.ui.hits.hit_keys import FIELD_KEYS, HIT_KEYS, shown
 from rtic_console.ui.hits.hit_queue_widget import HitQueueWidget
 from tests.ui import test_hit_queue as queue_tests
+from tests.ui.late_answers import late
 
 engine = queue_tests.engine  # a stolen vehicle plate listed; the matching engine loaded
 
@@ -375,3 +376,102 @@ def test_f8_and_f9_say_why_when_their_button_is_not_open(qtbot, console_session,
     assert focused() is panel.cad
     press(Key.Key_F8)  # now it is: the closing choice takes the focus
     assert focused() is panel.closing
+
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_the_focus_moves_on_when_the_change_is_shown_before_the_answer(
+        qtbot, console_session, db: Database, engine, enrol) -> None:
+    """The change event of the dispatcher's own claim can show it before the write's answer
+    arrives; the answer then changes nothing on screen, and the focus still moves on (seen
+    as F2 leaving the focus in the queue). Once the dispatcher has moved on, a late answer
+    leaves the focus where they put it."""
+    widget = opened(qtbot, late(console_session, enrol("5201", "dispatcher")))
+    panel = widget.checklist
+    hit_id = queue_tests._ingest(db, engine, "7KQM482", "k10")
+    qtbot.waitUntil(lambda: widget.model.rowCount() == 1, timeout=3000)
+    press(Key.Key_Down, CTRL)
+    qtbot.waitUntil(lambda: shows(widget, hit_id) and panel.claim_button.isVisible(),
+                    timeout=5000)
+    press(Key.Key_F2)
+    qtbot.waitUntil(lambda: panel.status.text().startswith("Claimed by you"), timeout=5000)
+    assert panel.writing == hit_id, "shown from the change event; the answer is to come"
+    qtbot.waitUntil(lambda: focused() is panel.cad, timeout=5000)
+
+    type_text("26-118812")
+    press(Key.Key_Return)
+    type_text("10851")
+    press(Key.Key_Return)  # step 1: its change event moves the focus on
+    qtbot.waitUntil(lambda: focused() is panel.clets, timeout=5000)
+    assert panel.writing == hit_id
+    press(Key.Key_Tab)
+    assert focused() is panel.ncic
+    qtbot.waitUntil(lambda: panel.writing is None, timeout=5000)  # the answer
+    assert focused() is panel.ncic, "a late answer does not take the focus back"
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_a_confirmation_sent_before_the_last_step_is_answered_keeps_its_recovery_call(
+        qtbot, console_session, db: Database, engine, enrol) -> None:
+    """D.3.e on a slow workstation: the dispatcher confirms as soon as step 4 shows, before
+    its answer. That older answer must neither end the confirmation's wait (the confirmed
+    hit would leave the panel without its recovery call) nor put the hit back in the queue."""
+    me = enrol("5201", "dispatcher")
+    widget = opened(qtbot, late(console_session, me))
+    panel = widget.checklist
+    hit_id = queue_tests._ingest(db, engine, "7KQM482", "k11")
+    perform(db, me, hit_service.claim_hit, hit_id)
+    for item in (StepInput(Step.CALL_FOR_SERVICE, {"cad_number": "26-118812",
+                                                   "incident_type": "10851"}),
+                 StepInput(Step.RECORD_CHECKS, {"clets_result": "SVS: STOLEN",
+                                                "ncic_result": "NCIC: ACTIVE",
+                                                "outcome": "still_wanted"}),
+                 StepInput(Step.VEHICLE_AND_DIRECTION, {"vehicle_description": "silver Honda",
+                                                        "direction": "E"})):
+        perform(db, me, hit_service.record_step, hit_id, item)
+    qtbot.waitUntil(lambda: widget.model.rowCount() == 1
+                    and len(widget.model.row_at(0).steps_done) == 3, timeout=3000)
+    press(Key.Key_Down, CTRL)
+    qtbot.waitUntil(lambda: shows(widget, hit_id) and panel.channel.isEnabled(), timeout=5000)
+    panel.channel.setFocus()
+    type_text("Central 1")
+    press(Key.Key_Return)  # step 4: its change event moves the focus to Confirm
+    qtbot.waitUntil(lambda: focused() is panel.confirm_button, timeout=5000)
+    assert panel.writing == hit_id, "step 4 is not answered yet"
+    press(Key.Key_Return)  # confirm
+    rows: list[int] = []
+    widget.model.rowsInserted.connect(lambda *_a: rows.append(widget.model.rowCount()))
+    qtbot.waitUntil(lambda: focused() is panel.recovery_cfs, timeout=5000)
+    assert widget.selected_id == hit_id and panel.recovery_box.isVisible()
+    assert "confirmed" in widget.message.text()
+    assert widget.model.rowCount() == 0 and rows == [], "the confirmed hit never came back"
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_a_late_answer_does_not_bring_back_a_hit_closed_since(
+        qtbot, console_session, db: Database, engine, enrol) -> None:
+    """Step 1 is recorded here and the hit closed on another console before the step's
+    answer arrives: the answer (the hit still open) is older than the close shown."""
+    me = enrol("5201", "dispatcher")
+    widget = opened(qtbot, late(console_session, me))
+    panel = widget.checklist
+    hit_id = queue_tests._ingest(db, engine, "7KQM482", "k12")
+    perform(db, me, hit_service.claim_hit, hit_id)
+    qtbot.waitUntil(lambda: widget.model.rowCount() == 1
+                    and widget.model.row_at(0).claimed_by == "5201", timeout=3000)
+    press(Key.Key_Down, CTRL)
+    qtbot.waitUntil(lambda: shows(widget, hit_id) and panel.cad.isEnabled(), timeout=5000)
+    panel.cad.setFocus()
+    type_text("26-118812")
+    press(Key.Key_Return)
+    type_text("10851")
+    press(Key.Key_Return)  # step 1
+    qtbot.waitUntil(lambda: panel.step_done[Step.CALL_FOR_SERVICE].text() != "",
+                    timeout=5000)
+    assert panel.writing == hit_id, "step 1 is not answered yet"
+    perform(db, me, hit_service.close_hit, hit_id, HitStatus.DUPLICATE,
+            "same vehicle as another hit, same minute")  # on another console
+    qtbot.waitUntil(lambda: widget.model.rowCount() == 0, timeout=5000)
+    qtbot.waitUntil(lambda: panel.writing is None, timeout=5000)  # the late answer
+    assert widget.model.rowCount() == 0, "the closed hit stays out of the queue"
+    assert widget.selected_id is None and not panel.isEnabled()

@@ -243,10 +243,11 @@ def test_other_use_lists_update_the_request_and_drop_a_decided_one(
     assert (pending["pending_requests"], mine["my_requests"]) == (1, 2), \
         "one list query per list, at the start"
 
-    _resync(db)
-    qtbot.waitUntil(lambda: pending["pending_requests"] == 2 and mine["my_requests"] == 4,
-                    timeout=WAIT_MS)
-    qtbot.wait(100)
+    # Every list reloads; the rows below were already so, so wait for the answers to land.
+    with qtbot.waitSignals([live.applied for live in (*inbox.lists, *asker.lists)],
+                           timeout=WAIT_MS):
+        _resync(db)
+    assert pending["pending_requests"] == 2 and mine["my_requests"] == 4
     assert [r.id for r in inbox.pending.rows] == [second, third]
     assert inbox.selected_pending().id == second
 

@@ -50,9 +50,10 @@ def test_a_payload_reads_in_full_saves_and_replays_once_fixed(
     assert target.read_bytes() == raw
 
     widget.replay_button.click()
-    qtbot.waitUntil(lambda: widget.model.rowCount() == 0, timeout=10000)
-    assert "replayed" in widget.message.text() and "left the quarantine" in \
-        widget.message.text()
+    # The row leaves with the change event, the message comes with the write's answer.
+    qtbot.waitUntil(lambda: widget.model.rowCount() == 0 and "replayed" in widget.message.text(),
+                    timeout=10000)
+    assert "left the quarantine" in widget.message.text()
     assert widget.detail.values() == {}
     with db.read() as session:
         assert session.scalar(select(func.count()).select_from(Detection)) >= 1

@@ -107,8 +107,9 @@ def test_after_a_refusal_enter_saves_the_corrected_form_and_nothing_moves(
     qtbot.keyClicks(add.form.badge, "5302")
     assert not add.message.isVisible(), "editing the field clears what was said about it"
     qtbot.keyClick(add.form.badge, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: widget.model.rowCount() == 2, timeout=10000)
-    assert add.result() == PersonDialog.DialogCode.Accepted
+    # The row comes with the change event, the dialog closes on the write's answer.
+    qtbot.waitUntil(lambda: widget.model.rowCount() == 2
+                    and add.result() == PersonDialog.DialogCode.Accepted, timeout=10000)
 
 
 def test_sorting_and_inactive_filter(qtbot, widget: RosterWidget, enrol, db: Database) -> None:
@@ -153,10 +154,12 @@ def test_grants_of_the_selected_person_and_confirming_one(
     assert w.grants_model.cell(w.selected_grant(), 1, Qt.ItemDataRole.DisplayRole) == \
         "Awaiting confirmation"
     w.confirm_button.click()
-    qtbot.waitUntil(lambda: not w.selected_grant().pending, timeout=10000)
+    # The grant comes with the change event, the message with the write's answer.
+    qtbot.waitUntil(lambda: not w.selected_grant().pending
+                    and "confirmed for 8501" in w.message.text(), timeout=10000)
     grant = w.selected_grant()
     assert (grant.granted_by, grant.confirmed_by) == ("1001", "1002")
-    assert "confirmed for 8501" in w.message.text() and not w.confirm_button.isEnabled()
+    assert not w.confirm_button.isEnabled()
     w.grab().save(str(tmp_path / "rtic_roster_grants.png"))
     with db.read() as session:
         confirmed = list_events(session, AuditFilter(action="roster.role.confirm"))

@@ -14,6 +14,7 @@ import pytest
 from PySide6.QtCore import Qt
 from sqlalchemy import event
 
+from rtic_console.domain.reads import PlateRead
 from rtic_console.domain.search_rules import (
     MAX_CANVASS_RADIUS_M,
     MAX_CANVASS_SIDE_M,
@@ -22,6 +23,8 @@ from rtic_console.domain.search_rules import (
     SearchPurpose,
 )
 from rtic_console.services import recordings, search, search_requests
+from rtic_console.services.ingest import ingest_reads
+from rtic_console.services.matching import MatchingEngine
 from rtic_console.services.runner import perform
 from rtic_console.store.audit_log import AuditFilter, list_events
 from rtic_console.store.database import Database
@@ -339,8 +342,10 @@ def test_the_reviewers_choice_survives_a_reload(qtbot, db: Database, officer,
     assert chosen is not None and chosen.id == second
     inbox.note.setText("Reviewed with the case detective")
     inbox.deny_button.click()
-    qtbot.waitUntil(lambda: inbox.pending.rowCount() == 2, timeout=WAIT)
-    assert f"Request #{second} of 6301 denied" in inbox.message.text()
+    # The list follows the decision's change event; the message its answer: either first.
+    qtbot.waitUntil(lambda: inbox.pending.rowCount() == 2
+                    and f"Request #{second} of 6301 denied" in inbox.message.text(),
+                    timeout=WAIT)
     assert {v.id for v in inbox.pending.rows} == {first, third}
 
 
@@ -452,6 +457,55 @@ def test_recorded_video_near_a_result_opens_in_playback_for_evidence_collection(
     assert dialog is not None and dialog.purpose.currentData() == "evidence_collection"
     assert dialog.reference.text() == "26-0777"
     dialog.close()
+
+
+def test_an_earlier_reads_recordings_do_not_land_on_a_read_without_a_place(
+        qtbot, console_session, db: Database, admin, enrol, tmp_path: Path) -> None:
+    """The recordings near the read first chosen are still being looked up when the next
+    read, one with no place, is shown: they must not appear as that read's, playable."""
+    seed_reads(db)
+    with db.write() as session:
+        ingest_reads(session, [PlateRead(
+            source="csv", source_id="nowhere", plate="7ABC123", plate_raw="7ABC123",
+            state="CA", confidence=0.9, captured_at=NOW - timedelta(minutes=2),
+            device_ref="ALPR-NOWHERE", latitude=None, longitude=None)], MatchingEngine(),
+            NOW, "test")
+    camera = add_camera(db, admin, "CAM-MT-01", recording_enabled=True,
+                        latitude=PLACES["midtown"][0], longitude=PLACES["midtown"][1])
+    with db.write() as session:
+        recordings.index_segment(session, write_segment(tmp_path, camera.id,
+                                                        NOW - timedelta(minutes=1), 5))
+    widget = SearchWidget(console_session(enrol("6302", "supervisor")))
+    qtbot.addWidget(widget)
+    widget.show()
+    choose(widget, SearchPurpose.WANTED_OR_MISSING, "26-0777")
+    widget.form.plate.setText("7ABC123")
+    found = {r["id"]: r for r in run(qtbot, widget)}
+    placed, unplaced = (next(i for i, r in found.items() if (r["lat"] is None) is no_place)
+                        for no_place in (False, True))
+    runner = widget._session.runner
+    gate = threading.Event()
+    for _ in range(2):  # both reader threads busy: the look-up for recordings waits
+        runner.read(lambda: gate.wait(10), lambda _r: None, lambda _e: None)
+
+    def select(detection_id: int) -> None:
+        source = widget.model.index(next(i for i in range(widget.model.rowCount())
+                                         if widget.model.row_at(i).detection_id
+                                         == detection_id), 0)
+        widget.table.selectRow(widget.proxy.mapFromSource(source).row())
+
+    select(placed)
+    qtbot.waitUntil(lambda: widget.detail.detail is not None
+                    and widget.detail.detail.id == placed
+                    and widget.detail.nearby_note.text() == "Looking for recordings…",
+                    timeout=WAIT)
+    select(unplaced)
+    qtbot.waitUntil(lambda: widget.detail.detail.id == unplaced, timeout=WAIT)
+    assert "no place" in widget.detail.nearby_note.text()
+    gate.set()
+    qtbot.waitUntil(lambda: not runner._jobs, timeout=WAIT)  # every answer delivered
+    assert widget.detail.nearby.count() == 0 and not widget.detail.play_button.isEnabled()
+    assert "no place" in widget.detail.nearby_note.text()
 
 
 def test_arrowing_through_results_opens_and_audits_only_the_read_stopped_on(

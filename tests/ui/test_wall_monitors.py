@@ -50,6 +50,9 @@ def test_two_walls_never_show_a_camera_twice(qtbot, wall: VideoWallWidget, db: D
     wall.place_camera(0, second, other.tiles)
     qtbot.waitUntil(lambda: live(wall.grid.tiles[0]) and live(other.tiles.grid.tiles[0]),
                     timeout=10000)
+    # The message names cameras from the camera list, a query of its own (the streams above
+    # do not wait for it).
+    qtbot.waitUntil(lambda: {first, second} <= set(wall.camera_list.cameras), timeout=10000)
     wall.open_camera(second)
     assert "CAM-W2 is already on wall 2 (tile 1)" in wall.message.text()
     wall.open_camera(first)

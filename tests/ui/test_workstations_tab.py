@@ -27,6 +27,7 @@ def test_enrol_and_revoke_from_the_tab(qtbot, console_session, db: Database, adm
     widget.revoke("TEST-WS-01", "moved to the EOC")
     qtbot.waitUntil(lambda: widget.model.row_at(0).status == "revoked", timeout=5000)
     widget.enrol("RTIC-WS-02")
-    qtbot.waitUntil(lambda: widget.model.rowCount() == 2, timeout=5000)
-    assert "RTIC-WS-02 enrolled" in widget.message.text()
+    # The row comes with the change event, the message with the write's answer.
+    qtbot.waitUntil(lambda: widget.model.rowCount() == 2
+                    and "RTIC-WS-02 enrolled" in widget.message.text(), timeout=5000)
     assert [w.name for w in widget.model.rows] == ["RTIC-WS-02", "TEST-WS-01"]

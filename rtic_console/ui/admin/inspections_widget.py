@@ -39,7 +39,7 @@ from rtic_console.ui.admin.inspection_models import (
 )
 from rtic_console.ui.console_session import ConsoleSession
 from rtic_console.ui.table_model import configure_table
-from rtic_console.ui.widgets import MessageLine, describe_error, sentence
+from rtic_console.ui.widgets import MessageLine, clear_if_unchanged, describe_error, sentence
 
 PAGE = 1000
 RELOAD_ON = (Change.INSPECTION, Change.REFERRAL, Change.SEARCH, Change.ROSTER, Change.RESYNC)
@@ -333,10 +333,11 @@ class InspectionsWidget(QWidget):
         item = self.selected()
         if item is None:
             return
+        reason = self.reason.text()
         self._session.perform(
             inspections.review_search, self.quarter(), item.search_id, verdict.value,
-            self.reason.text() or None, owner=self,
-            on_done=lambda i: (self.reason.clear(), self.message.show_ok(
+            reason or None, owner=self,
+            on_done=lambda i: (clear_if_unchanged(self.reason, reason), self.message.show_ok(
                 f"Search #{i.search_id}: {i.verdict.value.replace('_', ' ')}"
                 + (f"; referred (#{i.referral_id})." if i.referral_id else "."))),
             on_error=self._on_error)
@@ -346,11 +347,12 @@ class InspectionsWidget(QWidget):
         device = self.selected_device()
         if device is None:
             return
+        note = self.device_note.text()
         self._session.perform(
             inspection_devices.check_device, self.quarter(), device.code,
             self.functioning_box.isChecked(), self.up_to_date_box.isChecked(),
-            self.device_note.text() or None, owner=self,
-            on_done=lambda d: (self.device_note.clear(), self.message.show_ok(
+            note or None, owner=self,
+            on_done=lambda d: (clear_if_unchanged(self.device_note, note), self.message.show_ok(
                 f"Device {d.code} checked.")),
             on_error=self._on_error)
 

@@ -83,6 +83,8 @@ class ChecklistPanel(QWidget):
         # The hit a write of this panel is on, until it is answered: a change seen first
         # (another console's, or this write's own event) waits for the answer.
         self.writing: int | None = None
+        self._writes = 0  # writes sent: only the newest one's answer ends `writing`
+        self._sent_from: QWidget | None = None  # where the focus was when it was sent
 
         self.cad = QLineEdit()
         self.cad.setPlaceholderText("e.g. 26-118812")
@@ -454,9 +456,7 @@ class ChecklistPanel(QWidget):
         otherwise it stays where it was while that is still open to them. (Qt has moved it
         on from an input that closed; it is set again here.)"""
         pending = self._pending
-        answered = pending is not None and pending.id == detail.hit.id \
-            and pending.status is detail.hit.status \
-            and pending.steps_done == tuple(sorted(s.step for s in detail.steps))
+        answered = pending is not None and _answers(pending, detail)
         if answered:
             self._pending = None
         if not self.isVisible() or not (answered or had_focus):
@@ -524,13 +524,18 @@ class ChecklistPanel(QWidget):
             return
         self.message.clear_message()
         self.writing = hit_id
+        self._writes += 1
+        serial = self._writes
+        self._sent_from = QApplication.focusWidget()
         self._session.perform(service, hit_id, *args, owner=self,
-                              on_done=self._on_action_done,
-                              on_error=self._on_action_failed)
+                              on_done=lambda view: self._on_action_done(view, serial),
+                              on_error=lambda error: self._on_action_failed(error, serial))
 
-    def _on_action_failed(self, error: BaseException) -> None:
+    def _on_action_failed(self, error: BaseException, serial: int) -> None:
         """Why, in view; the focus stays where it is, to correct the field."""
-        hit_id, self.writing = self.writing, None
+        hit_id = None
+        if serial == self._writes:  # else a newer write is on its way and says what follows
+            hit_id, self.writing = self.writing, None
         self.message.show_error(describe_error(error))
         self._reveal(self.message)
         focused = QApplication.focusWidget()
@@ -539,11 +544,29 @@ class ChecklistPanel(QWidget):
         if hit_id is not None:
             self.write_failed.emit(hit_id)
 
-    def _on_action_done(self, view: HitView) -> None:
-        self.writing = None
-        if view.id == self._hit_id():
-            self._pending = view  # focus moves on once the panel shows this answer
+    def _on_action_done(self, view: HitView, serial: int) -> None:
+        newest = serial == self._writes
+        if not newest and view.id == self.writing:
+            # The dispatcher went on (its change event showed this answer first) and wrote
+            # to the hit again: writes run one at a time, so that newer answer follows. This
+            # older one would show the hit as it was (a confirmed hit back in the queue).
+            return
+        if newest:
+            self.writing = None
+            if view.id == self._hit_id():
+                self._pending = view  # focus moves on once the panel shows this answer
         self.hit_updated.emit(view)
+        detail = self._detail
+        if not newest:
+            return  # another hit's answer: the focus is on the hit written to since
+        if self._pending is not None and detail is not None \
+                and _answers(self._pending, detail):
+            # The write's change event was heard and shown before its answer arrived (the
+            # writer thread was slow to hand it back), so the answer changes nothing on
+            # screen: the focus moves on from here, unless the dispatcher has moved it since.
+            if QApplication.focusWidget() is self._sent_from:
+                self._move_focus(detail, False, None)
+            self._pending = None
 
     @Slot()
     def _on_claim_clicked(self) -> None:
@@ -596,3 +619,9 @@ class ChecklistPanel(QWidget):
     @Slot()
     def _on_close_clicked(self) -> None:
         self._run(hit_service.close_hit, self.closing.currentData(), self.close_reason.text())
+
+
+def _answers(pending: HitView, detail: HitDetail) -> bool:
+    """Whether the panel shows what the dispatcher's own write answered."""
+    return pending.id == detail.hit.id and pending.status is detail.hit.status \
+        and pending.steps_done == tuple(sorted(s.step for s in detail.steps))

@@ -69,6 +69,9 @@ class HitQueueWidget(QWidget):
         self._detail: HitDetail | None = None  # the selected hit as shown, with its steps
         self._images: dict[str, QImage] = {}
         self._awaiting_recovery: int | None = None  # a confirmed stolen vehicle (D.3.e)
+        # The shown hit left the queue while the panel's write was unanswered: an open answer
+        # to that write is then older than the close (a closed hit never opens again).
+        self._left_while_writing: int | None = None
         self._shown = 0  # counts what the panel was shown: a detail read before is suspect
         self._prompted = False  # F2 asked for a hit to be selected first
         self._removing = False  # rows leaving the model: Qt moves the selection by itself
@@ -165,6 +168,8 @@ class HitQueueWidget(QWidget):
         if view is None or not view.open:
             if not self._kept_shown(hit_id):
                 self._leave_shown_hit()
+            elif hit_id == self.checklist.writing:
+                self._left_while_writing = hit_id
             return
         row = self.model.row_of(hit_id)
         if row is not None and self._selected_row() != row:
@@ -327,6 +332,13 @@ class HitQueueWidget(QWidget):
     @Slot(object)
     def _on_checklist_hit_updated(self, view: HitView) -> None:
         """The write's own answer: shown at once; its change event then costs one query."""
+        left, self._left_while_writing = self._left_while_writing, None
+        if view.open and view.id == left:
+            # Closed elsewhere after this write committed (its answer came back late): the
+            # answer would put the closed hit back in the queue.
+            if view.id == self.selected_id and view.id != self._awaiting_recovery:
+                self._leave_shown_hit()
+            return
         if not view.open:
             self.message.show_ok(f"Hit #{view.id} ({view.best_plate}): "
                                  f"{STATUS_TITLES[view.status].lower()}.")

@@ -25,7 +25,7 @@ from rtic_console.services.inbox import INBOX_CHANGES, Decision, InboxItem
 from rtic_console.store.change_bus import ChangeEvent
 from rtic_console.ui.console_session import ConsoleSession
 from rtic_console.ui.table_model import RowTableModel, configure_table
-from rtic_console.ui.widgets import MessageLine, describe_error
+from rtic_console.ui.widgets import MessageLine, clear_if_unchanged, describe_error
 
 SOURCE_TITLES = {s.key: s.title for s in inbox.SOURCES}
 
@@ -132,10 +132,11 @@ class InboxWidget(QWidget):
             return
         until = (datetime.now().astimezone() + timedelta(hours=self.window_hours.value())
                  if item.source == "viewing_request" and decision is Decision.APPROVE else None)
+        reason = self.reason.text()
         self._session.perform(
-            inbox.decide, item.source, item.item_id, decision.value, self.reason.text(),
+            inbox.decide, item.source, item.item_id, decision.value, reason,
             until, owner=self, on_error=lambda e: self.message.show_error(describe_error(e)),
-            on_done=lambda _r: (self.reason.clear(), self.message.show_ok(
+            on_done=lambda _r: (clear_if_unchanged(self.reason, reason), self.message.show_ok(
                 f"{item.title}: {decision.value} recorded.")))
 
     @Slot(object)

@@ -127,7 +127,9 @@ class SearchResultDetail(QScrollArea):
             assert detail.latitude is not None and detail.longitude is not None
             self.nearby_note.setText("Looking for recordings…")
             self._session.query(recorded_near, detail.latitude, detail.longitude,
-                                detail.captured_at, owner=self, on_done=self._on_nearby_loaded,
+                                detail.captured_at, owner=self,
+                                on_done=lambda found, read=detail.id:
+                                self._on_nearby_loaded(read, found),
                                 on_error=self._on_failed, key=f"search.near.{id(self)}")
 
     def _no_video(self, reason: str) -> None:
@@ -152,7 +154,9 @@ class SearchResultDetail(QScrollArea):
         self.play_button.setVisible(bool(found))
         self.play_button.setEnabled(bool(found))
 
-    def _on_nearby_loaded(self, found: list[RecordedNear]) -> None:
+    def _on_nearby_loaded(self, read: int, found: list[RecordedNear]) -> None:
+        if self.detail is None or self.detail.id != read:
+            return  # an earlier read's: the read shown now asked for none (it has no place)
         self._show_nearby(found)
         if found:
             self.nearby_note.setText("Played for evidence collection (F.2) for case "

@@ -23,6 +23,7 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import psycopg2
@@ -38,6 +39,7 @@ from rtic_console.store.database import open_database
 from rtic_console.store.models import Detection, Hit, HitSighting
 
 TARGETS = {"p99_ms_max": 100.0, "lost": 0, "doubled": 0}
+CALIBRATION_POSTS = 1000
 DEVICES = tuple(SimDevice(f"ALPR-FX-{i:02d}", 38.55 + i / 100, -121.48, i >= 6)
                 for i in range(1, 9))
 
@@ -102,11 +104,19 @@ def run(args: argparse.Namespace) -> dict[str, object]:
                                  images=not args.no_images, concurrency=256)
         simulator = AlprSimulator(config)
         late: list[float] = []
+        built_late = 0.0
         if args.aiohttp_client:
             report = asyncio.run(simulator.run())
-        else:  # built first (about 60 µs a read), then sent by the lean generator
-            start_at = time.time() + 1.0 + config.rate * config.duration_s * 100e-6
+        else:  # built first, then sent by the lean generator
+            # A post costs what its plate crop's JPEG costs on this machine (it differs
+            # between machines): timed on a sample, so the clock starts after the last is built.
+            started = time.perf_counter()
+            AlprSimulator(replace(config, duration_s=None, count=CALIBRATION_POSTS)) \
+                .prepared(time.time())
+            per_post = (time.perf_counter() - started) / CALIBRATION_POSTS
+            start_at = time.time() + 1.0 + 1.5 * per_post * config.rate * config.duration_s
             posts = simulator.prepared(start_at)
+            built_late = max(0.0, time.time() - start_at)  # counted in every latency below
             # No collector passes while sending: they would walk every post and every
             # answer so far, and hold the sender up for tens of milliseconds.
             gc.disable()
@@ -165,6 +175,7 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         "http_p99_ms": round(percentile(answers, 0.99), 1),
         "load_generator": "aiohttp" if args.aiohttp_client else "prepared+h11",
         "sender_late_p99_ms": round(percentile(late, 0.99), 1) if late else None,
+        "posts_built_late_s": round(built_late, 2),
         "reads_stored": len(detections),
         "lost": len(set(posted) - set(detections)),
         "doubled": len(found) + len(seen_again) - len(set(found) | set(seen_again)),

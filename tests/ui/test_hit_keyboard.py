@@ -74,6 +74,17 @@ def opened(qtbot, session) -> HitQueueWidget:  # type: ignore[no-untyped-def]
     return widget
 
 
+def open_new_hit(qtbot, widget: HitQueueWidget, db: Database, engine,  # type: ignore[no-untyped-def]
+                 plate: str, key: str) -> int:
+    """A hit ingested and opened from the keyboard (Ctrl+Down), its claim offered."""
+    hit_id = queue_tests._ingest(db, engine, plate, key)
+    qtbot.waitUntil(lambda: widget.model.rowCount() == 1, timeout=3000)
+    press(Key.Key_Down, CTRL)
+    qtbot.waitUntil(lambda: shows(widget, hit_id) and widget.checklist.claim_button.isVisible(),
+                    timeout=5000)
+    return hit_id
+
+
 def shows(widget: HitQueueWidget, hit_id: int) -> bool:
     """The hit is selected and its checklist is on screen."""
     return widget.selected_id == hit_id and widget.checklist.isEnabled()
@@ -358,10 +369,7 @@ def test_f8_and_f9_say_why_when_their_button_is_not_open(qtbot, console_session,
                                                          db: Database, engine, enrol) -> None:
     widget = opened(qtbot, console_session(enrol("5201", "dispatcher")))
     panel = widget.checklist
-    hit_id = queue_tests._ingest(db, engine, "7KQM482", "k9")
-    qtbot.waitUntil(lambda: widget.model.rowCount() == 1, timeout=3000)
-    press(Key.Key_Down, CTRL)
-    qtbot.waitUntil(lambda: shows(widget, hit_id), timeout=5000)
+    open_new_hit(qtbot, widget, db, engine, "7KQM482", "k9")
     press(Key.Key_F8)  # not claimed yet: nothing to close, and the line says so
     assert "Claim this hit first (F2)" in panel.message.text()
     assert focused() is widget.table, "the key did not move the focus"
@@ -388,11 +396,7 @@ def test_the_focus_moves_on_when_the_change_is_shown_before_the_answer(
     leaves the focus where they put it."""
     widget = opened(qtbot, late(console_session, enrol("5201", "dispatcher")))
     panel = widget.checklist
-    hit_id = queue_tests._ingest(db, engine, "7KQM482", "k10")
-    qtbot.waitUntil(lambda: widget.model.rowCount() == 1, timeout=3000)
-    press(Key.Key_Down, CTRL)
-    qtbot.waitUntil(lambda: shows(widget, hit_id) and panel.claim_button.isVisible(),
-                    timeout=5000)
+    hit_id = open_new_hit(qtbot, widget, db, engine, "7KQM482", "k10")
     press(Key.Key_F2)
     qtbot.waitUntil(lambda: panel.status.text().startswith("Claimed by you"), timeout=5000)
     assert panel.writing == hit_id, "shown from the change event; the answer is to come"

@@ -14,7 +14,14 @@ from rtic_console.services import hits as hit_service
 from rtic_console.services.runner import perform
 from rtic_console.store.database import Database
 from tests.ui import test_hit_queue as queue_tests
-from tests.ui.test_hit_keyboard import CTRL, changes_heard, focused, opened, press, shows
+from tests.ui.test_hit_keyboard import (
+    changes_heard,
+    focused,
+    open_new_hit,
+    opened,
+    press,
+    shows,
+)
 
 engine = queue_tests.engine
 changes_heard = changes_heard  # PostgreSQL: the console hears commits as app.py does
@@ -73,11 +80,7 @@ def test_the_panel_follows_a_claim_made_on_another_console(
     widget = opened(qtbot, console_session(enrol("5201", "dispatcher")))
     other = enrol("5202", "dispatcher")
     panel = widget.checklist
-    hit_id = queue_tests._ingest(db, engine, "7KQM482", "f3")
-    qtbot.waitUntil(lambda: widget.model.rowCount() == 1, timeout=3000)
-    press(Key.Key_Down, CTRL)
-    qtbot.waitUntil(lambda: shows(widget, hit_id) and panel.claim_button.isVisible(),
-                    timeout=5000)
+    hit_id = open_new_hit(qtbot, widget, db, engine, "7KQM482", "f3")
     perform(db, other, hit_service.claim_hit, hit_id)  # another dispatcher, first
     qtbot.waitUntil(lambda: not panel.claim_button.isVisible(), timeout=5000)
     assert "Claimed by 5202" in panel.status.text() and not panel.cad.isEnabled()

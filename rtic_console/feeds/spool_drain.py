@@ -34,6 +34,7 @@ REMATCH_MARGIN = timedelta(seconds=30)
 # a hit does not wait for the hit transaction begun just before it; SQLite has one writer
 # at a time, and the first of each kind only.
 LANES = (("SpoolDrainHot", True), ("SpoolDrainOrdinary", False), ("SpoolDrainHot2", True))
+ONE_WRITER_LANES = LANES[:2]
 LANE_THREADS = frozenset(name for name, _ in LANES)
 
 
@@ -160,7 +161,7 @@ class SpoolDrainWorker:
         self._counts = {"stored": 0, "duplicates": 0, "hits": 0, "quarantined": 0}
         self._turns = None if db.is_postgres else _Turns()
         self._lanes = [threading.Thread(target=self._run, args=(hot,), daemon=True, name=name)
-                       for name, hot in LANES[:None if db.is_postgres else 2]]
+                       for name, hot in (LANES if db.is_postgres else ONE_WRITER_LANES)]
 
     def start(self) -> None:
         for lane in self._lanes:

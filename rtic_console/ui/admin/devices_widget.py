@@ -91,7 +91,7 @@ class DeviceTableModel(RowTableModel[DeviceView]):
         if role == Qt.ItemDataRole.ToolTipRole and col == 5 and d.out_of_date:
             return f"Not the expected version {d.expected_version} (D.2.b(1))"
         if role == Qt.ItemDataRole.ToolTipRole and col in SHARED_COLUMNS:
-            return (d.name, d.place)[col - 2]  # whole, where the column elides it
+            return self.cell(d, col, Qt.ItemDataRole.DisplayRole)  # whole, where elided
         return None
 
 

@@ -51,7 +51,8 @@ def serve(url: str, spool: str) -> None:
     from rtic_console.headless import HeadlessConfig, run_headless
 
     db = open_database(url, interactive=False)
-    run_headless(db, HeadlessConfig(IngestConfig(port=0, spool_path=Path(spool))),
+    run_headless(db, HeadlessConfig(IngestConfig(port=0, spool_path=Path(spool),
+                                                 drain_in_child=True)),
                  on_started=lambda services: print(services.ingest.url, flush=True))
 
 

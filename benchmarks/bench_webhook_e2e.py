@@ -69,14 +69,16 @@ def listen(dsn: str) -> None:
     print(json.dumps(heard), flush=True)
 
 
-def serve(url: str, spool: str, freeze: bool) -> None:
+def serve(url: str, spool: str, freeze: bool, drain_in_child: bool) -> None:
     """The ingest service, headless, as `rtic-console serve` runs it (without `freeze`, its
-    start-up objects are put back in the collector's passes, as before they were frozen)."""
+    start-up objects are put back in the collector's passes, as before they were frozen;
+    without `drain_in_child`, the drain's lanes in the service's process, as before)."""
     from rtic_console.feeds.webhook_server import IngestConfig
     from rtic_console.headless import HeadlessConfig, run_headless
 
     db = open_database(url, interactive=False)
-    run_headless(db, HeadlessConfig(IngestConfig(port=0, spool_path=Path(spool))),
+    run_headless(db, HeadlessConfig(IngestConfig(port=0, spool_path=Path(spool),
+                                                 drain_in_child=drain_in_child)),
                  on_started=lambda services: (freeze or gc.unfreeze(),
                                               print(services.ingest.url, flush=True)))
 
@@ -91,7 +93,8 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         db, _ctx, plates = prepare(url, args.hot, args.seed)
         server = subprocess.Popen([sys.executable, __file__, "--serve", url,
                                    str(Path(tmp) / "spool.sqlite3"),
-                                   *(["--no-freeze"] if args.no_freeze else [])],
+                                   *(["--no-freeze"] if args.no_freeze else []),
+                                   *(["--one-process"] if args.one_process else [])],
                                   stdout=subprocess.PIPE, text=True)
         base = server.stdout.readline().strip()  # type: ignore[union-attr]
         dsn = url.replace("postgresql+psycopg2://", "postgresql://")
@@ -168,6 +171,7 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         "benchmark": "webhook_e2e", "rate_target": args.rate, "duration_s": args.duration,
         "hot_list_entries": args.hot, "images": not args.no_images,
         "startup_objects_frozen": not args.no_freeze,
+        "drain": "in the service's process" if args.one_process else "in its own process",
         "reads_sent": len(report.sent),
         "achieved_rate": round(len(report.sent) / report.elapsed_s, 1),
         "http_2xx": sum(n for s, n in report.statuses.items() if s in (200, 202)),
@@ -209,6 +213,9 @@ def main() -> int:
     parser.add_argument("--no-images", action="store_true")
     parser.add_argument("--no-freeze", action="store_true",
                         help="leave start-up's objects in the collector's passes (to compare)")
+    parser.add_argument("--one-process", action="store_true",
+                        help="the drain's lanes in the service's own process (before 2026-12-07 "
+                             "17:30), to compare")
     parser.add_argument("--aiohttp-client", action="store_true",
                         help="send with the simulator's own client, payloads built on the way "
                              "(the load generator of the figures before 2026-12-07 10:30)")
@@ -219,7 +226,7 @@ def main() -> int:
         listen(args.listen)
         return 0
     if args.serve:
-        serve(*args.serve, freeze=not args.no_freeze)
+        serve(*args.serve, freeze=not args.no_freeze, drain_in_child=not args.one_process)
         return 0
     figures = run(args)
     print(json.dumps(figures))

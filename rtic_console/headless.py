@@ -16,17 +16,12 @@ from typing import Any
 from rtic_console.feeds.daily_jobs import DailyJobsWorker
 from rtic_console.feeds.hit_escalation_worker import HitEscalationWorker
 from rtic_console.feeds.recording_supervisor import RecordingSupervisor
+from rtic_console.feeds.spool_drain import SWITCH_INTERVAL_S
 from rtic_console.feeds.webhook_server import IngestConfig, IngestService
 from rtic_console.services.hit_escalation import DEFAULT_RULE, EscalationRule
 from rtic_console.startup_objects import freeze_startup_objects
 from rtic_console.store.change_listeners import ChangeListener, change_listener
 from rtic_console.store.database import Database
-
-# The service's threads (the web server's loop, the drain's lanes, the spool's appender)
-# share one GIL. Handed over every millisecond rather than Python's 5, a hit's transaction
-# waits less for the ordinary lane at each statement: at 2,000 reads/s, hit p99 87-134 ms
-# against 96-213 ms in 4 alternated pairs (benchmarks/bench_webhook_e2e.py, 2026-12-07).
-SWITCH_INTERVAL_S = 0.001
 
 logger = logging.getLogger(__name__)
 

@@ -16,7 +16,7 @@ from rtic_console.cli.session import CliRefusal, CliSession
 from rtic_console.collector_pause import collector_paused
 from rtic_console.domain.recording_caps import CapRuleError, parse_bytes
 from rtic_console.feeds.read_formats import FORMATS, ParseResult, PayloadError, parse_payload
-from rtic_console.feeds.spool import DEFAULT_MAX_BODY, default_spool_path
+from rtic_console.feeds.spool import DEFAULT_MAX_BODY, DRAIN_CHILD_COMMAND, default_spool_path
 from rtic_console.services.context import Context
 from rtic_console.services.hit_escalation import EscalationRule
 from rtic_console.services.ingest import ingest_file
@@ -53,6 +53,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                             "stops and administrators and IT are alerted (default: 2%% of "
                             "the disk, 1 to 20 GiB)")
     serve.set_defaults(handler=_serve)
+
+    child = sub.add_parser(DRAIN_CHILD_COMMAND, help="(internal) the drain process that "
+                           "`serve` starts; reads its configuration from stdin")
+    child.set_defaults(handler=_drain_child)
 
     quarantine = sub.add_parser("quarantine", help="payloads that could not be ingested")
     cmds = quarantine.add_subparsers(dest="quarantine_command", required=True)
@@ -196,7 +200,7 @@ def _serve(args: argparse.Namespace, cli: CliSession) -> int:
     spool = args.spool or default_spool_path()
     config = HeadlessConfig(
         IngestConfig(host=host, port=port, spool_path=spool, token=token,
-                     max_body_bytes=args.max_body,
+                     max_body_bytes=args.max_body, drain_in_child=True,
                      group_window=cli.settings.hit_group_window),
         record_dir=args.record_dir, record_min_free=args.record_min_free,
         workstation=cli.settings.workstation,
@@ -213,6 +217,12 @@ def _serve(args: argparse.Namespace, cli: CliSession) -> int:
     run_headless(cli.service_db(), config, on_started=started)
     print("Ingest service stopped", flush=True)
     return 0
+
+
+def _drain_child(_args: argparse.Namespace, _cli: CliSession) -> int:
+    from rtic_console.feeds.drain_child import main  # only in the drain's own process
+
+    return main()
 
 
 def _quarantine_list(args: argparse.Namespace, cli: CliSession) -> int:

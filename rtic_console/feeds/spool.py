@@ -7,8 +7,8 @@ import logging
 import queue
 import sqlite3
 import threading
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import astuple, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -21,6 +21,8 @@ DEFAULT_MAX_BYTES = 2 * 1024**3
 # The ingest service's largest body; here rather than beside its server, so the command line
 # names its defaults without loading the web server (aiohttp) at every start of the console.
 DEFAULT_MAX_BODY = 8 * 1024 * 1024
+# The command the service runs its drain's own process with (`drain_process`).
+DRAIN_CHILD_COMMAND = "drain-child"
 # Parsed forms kept in memory for payloads waiting in the spool: small bodies only, and a
 # bounded number, so an outage costs re-parsing later rather than memory now.
 PARSED_KEEP_COUNT = 5000
@@ -41,6 +43,22 @@ CREATE TABLE IF NOT EXISTS payloads (
 # A spool file written before payloads were marked hot gains the column (all 0: in order).
 _HOT_COLUMN = "ALTER TABLE payloads ADD COLUMN hot INTEGER NOT NULL DEFAULT 0"
 _HOT_INDEX = "CREATE INDEX IF NOT EXISTS payloads_hot ON payloads (id) WHERE hot = 1"
+# What the spool holds, kept by triggers in the file itself, and what the drain did with
+# what it removed, counted in the removal's transaction: the web server's process appends
+# and the drain's process removes, and both read the same figures (the cap included).
+_TOTALS = (
+    "CREATE TABLE IF NOT EXISTS totals (one INTEGER PRIMARY KEY CHECK (one = 1), "
+    "depth INTEGER NOT NULL, bytes INTEGER NOT NULL, stored INTEGER NOT NULL DEFAULT 0, "
+    "duplicates INTEGER NOT NULL DEFAULT 0, hits INTEGER NOT NULL DEFAULT 0, "
+    "quarantined INTEGER NOT NULL DEFAULT 0)",
+    "CREATE TRIGGER IF NOT EXISTS payload_added AFTER INSERT ON payloads BEGIN "
+    "UPDATE totals SET depth = depth + 1, bytes = bytes + length(NEW.body); END",
+    "CREATE TRIGGER IF NOT EXISTS payload_removed AFTER DELETE ON payloads BEGIN "
+    "UPDATE totals SET depth = depth - 1, bytes = bytes - length(OLD.body); END",
+    # Once, for a file written before the totals were kept (or a new one: zero and zero).
+    "INSERT OR IGNORE INTO totals (one, depth, bytes) "
+    "SELECT 1, count(*), coalesce(sum(length(body)), 0) FROM payloads",
+)
 _INSERT = ("INSERT INTO payloads (received_at, channel, content_type, fmt, path_hint, refusal, "
            "body, hot) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
 _COLUMNS = "id, received_at, channel, content_type, fmt, path_hint, refusal, body, hot"
@@ -48,6 +66,34 @@ _COLUMNS = "id, received_at, channel, content_type, fmt, path_hint, refusal, bod
 _OLDEST_OF_LANE = {
     hot: f"SELECT {_COLUMNS} FROM payloads WHERE hot = {int(hot)} ORDER BY id LIMIT ?"  # noqa: S608
     for hot in (False, True)}
+_ADD_COUNTS = ("UPDATE totals SET stored = stored + ?, duplicates = duplicates + ?, "
+               "hits = hits + ?, quarantined = quarantined + ?")
+
+
+@dataclass(frozen=True)
+class DrainCounts:
+    """What the drain did with payloads: reads stored, duplicates skipped, hits created,
+    payloads quarantined. Kept in the spool file, so they survive the drain's restarts."""
+
+    stored: int = 0
+    duplicates: int = 0
+    hits: int = 0
+    quarantined: int = 0
+
+    def __add__(self, other: DrainCounts) -> DrainCounts:
+        return DrainCounts(*(a + b for a, b in zip(astuple(self), astuple(other), strict=True)))
+
+    def __sub__(self, other: DrainCounts) -> DrainCounts:
+        return DrainCounts(*(a - b for a, b in zip(astuple(self), astuple(other), strict=True)))
+
+
+@dataclass(frozen=True)
+class SpoolTotals:
+    """Read in one statement, so the depth and the counts agree."""
+
+    depth: int
+    size_bytes: int
+    counts: DrainCounts
 
 
 def default_spool_path() -> Path:
@@ -86,17 +132,23 @@ class SpooledPayload:
 class Spool:
     """An SQLite file of its own (WAL, synchronous=FULL): an append is on disk when it returns.
 
-    Size is tracked as the sum of payload bytes, so the cap is what the senders sent, and
-    freed pages are reused by later appends instead of growing the file.
+    Size is the sum of payload bytes, so the cap is what the senders sent, and freed pages
+    are reused by later appends instead of growing the file. Two processes may share the
+    file, one appending and one draining: `doorbell` then carries the news of an append to
+    the other process instead of this process's own lanes.
     """
 
-    def __init__(self, path: Path | str, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+    def __init__(self, path: Path | str, max_bytes: int = DEFAULT_MAX_BYTES, *,
+                 doorbell: Callable[[bool], None] | None = None) -> None:
         self.path = Path(path)
         self.max_bytes = max_bytes
         private_file(self.path)  # payloads hold plates: readable by this account only
         self._lock = threading.Lock()
         # The drain lanes' doorbells: the ordinary payloads' and the hot ones'.
         self._ready = {False: threading.Event(), True: threading.Event()}
+        self._doorbell = doorbell or self.ring
+        # Parsed forms are worth keeping only where the same process drains.
+        self._keeps_parsed = doorbell is None
         self._parsed: dict[int, object] = {}
         # Payloads a lane has taken and not yet removed or released: two lanes of one kind
         # (the hot ones, on PostgreSQL) never take the same payload.
@@ -105,28 +157,40 @@ class Spool:
                                      check_same_thread=False)
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA synchronous=FULL")
-        self._conn.execute(_SCHEMA)
-        if "hot" not in {row[1] for row in self._conn.execute("PRAGMA table_info(payloads)")}:
-            self._conn.execute(_HOT_COLUMN)
-        self._conn.execute(_HOT_INDEX)
-        self._recount()
-        if self._depth:
+        self._conn.execute("BEGIN IMMEDIATE")  # the other process may be creating it too
+        try:
+            self._conn.execute(_SCHEMA)
+            if "hot" not in {row[1] for row in self._conn.execute("PRAGMA table_info(payloads)")}:
+                self._conn.execute(_HOT_COLUMN)
+            self._conn.execute(_HOT_INDEX)
+            for statement in _TOTALS:
+                self._conn.execute(statement)
+            self._conn.execute("COMMIT")
+        except BaseException:
+            self._rollback()
+            raise
+        depth = self.depth
+        if depth:
             logger.info("spool %s holds %s payloads from before; draining them first",
-                        self.path.name, self._depth)
+                        self.path.name, depth)
             self.wake()
 
-    def _recount(self) -> None:
-        depth, size = self._conn.execute(
-            "SELECT count(*), coalesce(sum(length(body)), 0) FROM payloads").fetchone()
-        self._depth, self._bytes = int(depth), int(size)
+    def totals(self) -> SpoolTotals:
+        with self._lock:
+            return self._totals()
+
+    def _totals(self) -> SpoolTotals:
+        depth, size, *counts = self._conn.execute(
+            "SELECT depth, bytes, stored, duplicates, hits, quarantined FROM totals").fetchone()
+        return SpoolTotals(int(depth), int(size), DrainCounts(*map(int, counts)))
 
     @property
     def depth(self) -> int:
-        return self._depth
+        return self.totals().depth
 
     @property
     def size_bytes(self) -> int:
-        return self._bytes
+        return self.totals().size_bytes
 
     def oldest_received_at(self) -> datetime | None:
         """When the payload waiting longest arrived; None when the spool is empty."""
@@ -138,35 +202,34 @@ class Spool:
     def append(self, entry: SpoolEntry) -> int:
         spool_id = self.append_many([entry])[0]
         if spool_id is None:
-            raise SpoolFull(f"spool is full ({self._bytes} of {self.max_bytes} bytes)")
+            raise SpoolFull(f"spool is full ({self.size_bytes} of {self.max_bytes} bytes)")
         return spool_id
 
     def append_many(self, entries: Sequence[SpoolEntry]) -> list[int | None]:
         """Ids in order, None for an entry refused for space; one commit (one fsync) for all."""
         ids: list[int | None] = []
         with self._lock:
-            added = 0
             self._conn.execute("BEGIN IMMEDIATE")
             try:
+                room = self.max_bytes - self._totals().size_bytes
                 for e in entries:
-                    if self._bytes + added + len(e.body) > self.max_bytes:
+                    if len(e.body) > room:
                         ids.append(None)
                         continue
                     row = (e.received_at.isoformat(), e.channel, e.content_type, e.fmt,
                            e.path_hint, e.refusal, e.body, int(e.hot))
                     cur = self._conn.execute(_INSERT, row)
                     ids.append(cur.lastrowid)
-                    added += len(e.body)
+                    room -= len(e.body)
                 self._conn.execute("COMMIT")
             except BaseException:
                 self._rollback()
                 raise
-            self._keep_parsed(entries, ids)
-            self._depth += sum(1 for i in ids if i is not None)
-            self._bytes += added
-        for entry, spool_id in zip(entries, ids, strict=True):
-            if spool_id is not None:
-                self._ready[entry.hot].set()
+            if self._keeps_parsed:
+                self._keep_parsed(entries, ids)
+        for hot in {e.hot for e, spool_id in zip(entries, ids, strict=True)
+                    if spool_id is not None}:
+            self._doorbell(hot)
         return ids
 
     def _keep_parsed(self, entries: Sequence[SpoolEntry], ids: list[int | None]) -> None:
@@ -191,17 +254,19 @@ class Spool:
             fmt=row[4], path_hint=row[5], refusal=row[6], body=bytes(row[7]), hot=bool(row[8]),
             parsed=known)) for row, known in zip(rows, parsed, strict=True)]
 
-    def remove(self, payloads: Sequence[SpooledPayload]) -> None:
-        if not payloads:
-            return
+    def remove(self, payloads: Sequence[SpooledPayload],
+               counts: DrainCounts | None = None) -> None:
+        """Payloads whose transaction committed, with what the drain did with them."""
         with self._lock:
             # A removal lost to a power cut only means an idempotent replay, so it need not
             # wait for its own fsync; the next append's fsync makes it durable anyway.
             self._conn.execute("PRAGMA synchronous=NORMAL")
             self._conn.execute("BEGIN IMMEDIATE")
             try:
-                removed = self._conn.executemany(
-                    "DELETE FROM payloads WHERE id = ?", [(p.id,) for p in payloads]).rowcount
+                self._conn.executemany("DELETE FROM payloads WHERE id = ?",
+                                       [(p.id,) for p in payloads])
+                if counts is not None:
+                    self._conn.execute(_ADD_COUNTS, astuple(counts))
                 self._conn.execute("COMMIT")
             except BaseException:
                 self._rollback()
@@ -209,11 +274,6 @@ class Spool:
             finally:
                 self._conn.execute("PRAGMA synchronous=FULL")
             self._taken.difference_update(p.id for p in payloads)
-            if removed == len(payloads):
-                self._depth -= removed
-                self._bytes -= sum(len(p.entry.body) for p in payloads)
-            else:  # some were already gone: count again rather than drift
-                self._recount()
 
     def release(self, payloads: Sequence[SpooledPayload]) -> None:
         """Payloads taken and not removed (their batch failed) may be taken again."""
@@ -231,6 +291,10 @@ class Spool:
     def _rollback(self) -> None:
         if self._conn.in_transaction:
             self._conn.execute("ROLLBACK")
+
+    def ring(self, hot: bool) -> None:
+        """A payload of this lane waits: wake the lane (from an append, here or elsewhere)."""
+        self._ready[hot].set()
 
     def wake(self) -> None:
         for ready in self._ready.values():

@@ -7,7 +7,7 @@ import hmac
 import ipaddress
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -15,17 +15,20 @@ from typing import Any
 from aiohttp import hdrs, web
 
 from rtic_console.domain.reads import ReadLimits
+from rtic_console.feeds.drain_process import DrainChildConfig, DrainProcess
 from rtic_console.feeds.read_formats import FORMATS, ParseResult, PayloadError, parse_payload
+from rtic_console.feeds.receipt_index import ReceiptIndexKeeper
 from rtic_console.feeds.spool import (
     DEFAULT_MAX_BODY,
     DEFAULT_MAX_BYTES,
+    DrainCounts,
     Spool,
     SpoolAppendWorker,
     SpoolEntry,
     SpoolFull,
     default_spool_path,
 )
-from rtic_console.feeds.spool_drain import DrainStatus, SpoolDrainWorker
+from rtic_console.feeds.spool_drain import DrainReport, DrainStatus, SpoolDrainWorker
 from rtic_console.services.hit_grouping import GROUP_WINDOW
 from rtic_console.services.matching import MatchingEngine
 from rtic_console.store.change_listeners import ChangeListener, change_listener
@@ -60,6 +63,10 @@ class IngestConfig:
     wait_stale_s: float = 10.0
     # Reads of one entry's vehicle this close to an open hit's are its sightings.
     group_window: timedelta = GROUP_WINDOW
+    # The drain's lanes in a process of their own (`drain_process`), away from the web
+    # server's share of the GIL: the service's own setting (`serve`). In one process for
+    # the demo's console, whose SQLite file has one writer anyway.
+    drain_in_child: bool = False
 
 
 def _reply(code: int, /, **body: Any) -> web.Response:
@@ -189,6 +196,9 @@ class IngestService:
         self._spool: Spool | None = None
         self._appender: SpoolAppendWorker | None = None
         self._drain: SpoolDrainWorker | None = None
+        self._drain_process: DrainProcess | None = None
+        self._receipt_index: ReceiptIndexKeeper | None = None
+        self._counted_from = DrainCounts()  # the spool's counts when this service started
         self._runner: web.AppRunner | None = None
         self.url = ""
 
@@ -204,18 +214,43 @@ class IngestService:
                 if self._listener is not None:
                     self._listener.start()
             gate = self._listener or self._shared_listener
-            self._spool = await loop.run_in_executor(None, Spool, cfg.spool_path,
-                                                     cfg.spool_max_bytes)
+            gate_event = gate.connected if gate else None
+            if cfg.drain_in_child:
+                self._drain_process = DrainProcess(self._child_config())
+                self._spool = await loop.run_in_executor(
+                    None, lambda: Spool(cfg.spool_path, cfg.spool_max_bytes,
+                                        doorbell=self._ring))
+                self._counted_from = self._spool.totals().counts
+                self._drain_process.start()
+                self._receipt_index = ReceiptIndexKeeper(self.db, self.engine, gate_event)
+                self._receipt_index.start()
+            else:
+                self._spool = await loop.run_in_executor(None, Spool, cfg.spool_path,
+                                                         cfg.spool_max_bytes)
+                self._drain = SpoolDrainWorker(
+                    self._spool, self.db, self.engine, batch_size=cfg.batch_size,
+                    limits=cfg.limits, index_gate=gate_event)
+                self._drain.start()
             self._appender = SpoolAppendWorker(self._spool)
             self._appender.start()
-            self._drain = SpoolDrainWorker(
-                self._spool, self.db, self.engine, batch_size=cfg.batch_size,
-                limits=cfg.limits, index_gate=gate.connected if gate else None)
-            self._drain.start()
             await self._serve(_Receiver(cfg, self._appender, self.health, self._holds_hit))
         except BaseException:
             await self.stop()
             raise
+
+    def _child_config(self) -> DrainChildConfig:
+        url = self.db.url
+        if not self.db.is_postgres and url.database in (None, "", ":memory:"):
+            raise ValueError("the drain's own process needs a database file or server, "
+                             "not an in-memory database")
+        cfg = self.config
+        return DrainChildConfig(
+            url.render_as_string(hide_password=False), str(cfg.spool_path),
+            cfg.spool_max_bytes, cfg.batch_size, cfg.group_window.total_seconds(), cfg.limits)
+
+    def _ring(self, hot: bool) -> None:
+        if self._drain_process is not None:
+            self._drain_process.ring(hot)
 
     def _holds_hit(self, result: ParseResult, received: datetime) -> bool:
         """Whether a payload's reads match the hot list now: such a payload is drained ahead
@@ -244,10 +279,10 @@ class IngestService:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
-        for worker in (self._appender, self._drain):
+        for worker in (self._appender, self._drain, self._drain_process, self._receipt_index):
             if worker is not None:
                 await loop.run_in_executor(None, worker.stop)
-        self._appender = self._drain = None
+        self._appender = self._drain = self._drain_process = self._receipt_index = None
         if self._spool is not None:
             self._spool.close()
             self._spool = None
@@ -258,23 +293,33 @@ class IngestService:
             self._unsubscribe()
             self._unsubscribe = None
 
-    def status(self) -> DrainStatus | None:
-        return self._drain.status() if self._drain is not None else None
+    def report(self) -> DrainReport | None:
+        """The drain's report, from its lanes here or from its own process."""
+        if self._drain is not None:
+            return self._drain.report()
+        if self._drain_process is None or self._spool is None:
+            return None
+        spool, totals = self._spool, self._spool.totals()
+        return self._drain_process.report(DrainStatus(
+            totals.depth, totals.size_bytes, spool.max_bytes, spool.oldest_received_at(),
+            False, None, None, None, None, **asdict(totals.counts - self._counted_from)))
 
     def health(self) -> dict[str, Any]:
         """What a load balancer and an administrator need to know, and nothing flattering:
         ok only while the database answers, the index is loaded and no read waits long."""
-        st, drain = self.status(), self._drain
-        if st is None or drain is None:
+        report = self.report()
+        if report is None:
             return {"status": "stopped"}
-        loaded = drain.index_loaded.is_set()
-        listener = self._listener or self._shared_listener
-        hearing = listener is None or listener.connected.is_set()
+        st, loaded = report.status, report.index_loaded
+        hearing = report.hearing is not False
         cfg = self.config
         reachable = st.last_contact_age_s is not None and \
             st.last_contact_age_s <= cfg.contact_stale_s
         waited = (datetime.now(UTC) - st.oldest_waiting_at).total_seconds() \
             if st.oldest_waiting_at else 0.0
+        # The drain's process's own problems (ended, stuck) and other services' are never
+        # a start.
+        others = list(report.problems)
         problems = [text for failed, text in (
             (not reachable, "the database has not answered for "
              f"{'ever' if st.last_contact_age_s is None else f'{st.last_contact_age_s:.0f} s'}"),
@@ -283,7 +328,7 @@ class IngestService:
             (waited > cfg.wait_stale_s, f"the oldest read has waited {waited:.0f} s"),
         ) if failed]
         parts = self._health_parts() if self._health_parts else {}
-        others = [text for _section, more in parts.values() for text in more]
+        others += [text for _section, more in parts.values() for text in more]
         state = ("full" if st.spool_bytes >= st.spool_max_bytes
                  else "ok" if not problems + others
                  else "starting" if st.last_error is None and st.last_contact_age_s is None
@@ -300,9 +345,11 @@ class IngestService:
                          else round(st.last_contact_age_s, 1),
                          "last_error": st.last_error, "last_error_at": _iso(st.last_error_at),
                          "last_commit_at": _iso(st.last_commit_at)},
-            "index": {"loaded": loaded, "entries": len(self.engine.index),
-                      "loaded_at": _iso(self.engine.loaded_at)},
-            "listener": None if listener is None else {"connected": hearing},
+            "index": {"loaded": loaded, "entries": report.index_entries,
+                      "loaded_at": _iso(report.index_loaded_at)},
+            "listener": None if report.hearing is None else {"connected": hearing},
+            "drain_process": None if self._drain_process is None else {
+                "pid": self._drain_process.pid, "restarts": self._drain_process.restarts},
             "counts": {"stored": st.stored, "duplicates": st.duplicates, "hits": st.hits,
                        "quarantined": st.quarantined},
             **{name: section for name, (section, _more) in parts.items()},

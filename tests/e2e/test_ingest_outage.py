@@ -167,14 +167,16 @@ def databases(pg_url: str, proxy: TcpProxyWorker) -> tuple[Database, Database]:
 
 
 @pytest.mark.postgres
+@pytest.mark.parametrize("drain_in_child", [False, True], ids=["one-process", "drain-process"])
 def test_outage_mid_stream_loses_nothing_and_stores_nothing_twice(
-        pg_url: str, proxy: TcpProxyWorker, tmp_path: Path) -> None:
+        pg_url: str, proxy: TcpProxyWorker, tmp_path: Path, drain_in_child: bool) -> None:
     direct, via_proxy = databases(pg_url, proxy)
     config = SimulatorConfig(url="", devices=(SimDevice("ALPR-FX-01", 38.577, -121.485),
                                               SimDevice("ALPR-MB-1121", 38.58, -121.49, True)),
                              rate=120, count=360, hot_plates=HOT, hot_share=0.1, seed=7)
     try:
-        with ServiceThread(via_proxy, tmp_path / "spool.sqlite3") as server:
+        with ServiceThread(via_proxy, tmp_path / "spool.sqlite3",
+                           drain_in_child=drain_in_child) as server:
             wait_for(lambda: server.health()["index"]["loaded"], 10)
             assert server.health()["index"]["entries"] == len(HOT)
             sim = AlprSimulator(replace(config, url=server.service.url + "/alpr"))
@@ -213,14 +215,16 @@ def test_outage_mid_stream_loses_nothing_and_stores_nothing_twice(
 
 
 @pytest.mark.postgres
+@pytest.mark.parametrize("drain_in_child", [False, True], ids=["one-process", "drain-process"])
 def test_started_while_the_database_is_down_it_spools_then_catches_up(
-        pg_url: str, proxy: TcpProxyWorker, tmp_path: Path) -> None:
+        pg_url: str, proxy: TcpProxyWorker, tmp_path: Path, drain_in_child: bool) -> None:
     direct, via_proxy = databases(pg_url, proxy)
     group = json.loads((FIXTURES / "openalpr_group_v3.json").read_bytes())
     group["best_plate_number"] = HOT[0]
     proxy.cut()
     try:
-        with ServiceThread(via_proxy, tmp_path / "spool.sqlite3") as server:
+        with ServiceThread(via_proxy, tmp_path / "spool.sqlite3",
+                           drain_in_child=drain_in_child) as server:
             assert server.post("/alpr", json.dumps(group).encode())[0] == 202
             health = wait_for(lambda: (h := server.health())["status"] == "degraded" and h, 10)
             assert not health["index"]["loaded"] and health["spool"]["depth"] == 1

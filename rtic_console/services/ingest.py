@@ -390,25 +390,39 @@ def _write_hits(session: Session, matched: list[tuple[int, str, Match]], engine:
 
 def record_heartbeats(session: Session, heartbeats: Sequence[Heartbeat]) -> int:
     """Device health from vendor heartbeats: last seen, frame rate, streaming or not; a
-    heartbeat of a streaming device counts in its hour's health."""
-    updated: set[int] = set()
+    heartbeat of a streaming device counts in its hour's health.
+
+    Device rows are updated in id order, as `ingest_reads` locks them: a heartbeat batch
+    and a read batch in other transactions never wait for each other in a cycle. A device
+    named by several streams takes the last one's state, as the payload says it last.
+    """
+    streams = [(stream, stream.last_update or beat.at)
+               for beat in heartbeats for stream in beat.streams]
+    if not streams:
+        return 0
+    names = {stream.camera_id for stream, _ in streams}
+    named: dict[str, list[int]] = {}
+    for device_id, vendor_ref, code in session.execute(
+            select(Device.id, Device.vendor_ref, Device.code)
+            .where(Device.vendor_ref.in_(names) | Device.code.in_(names))):
+        for name in {vendor_ref, code} & names:
+            named.setdefault(name, []).append(device_id)
+    latest: dict[int, tuple[datetime, float | None, bool]] = {}
     beats: list[tuple[int, datetime]] = []
-    for beat in heartbeats:
-        for stream in beat.streams:
-            at = stream.last_update or beat.at
-            result = session.execute(
-                update(Device).where((Device.vendor_ref == stream.camera_id)
-                                     | (Device.code == stream.camera_id))
-                .values(last_seen_at=at, fps=stream.fps, is_streaming=stream.is_streaming)
-                .returning(Device.id).execution_options(synchronize_session=False))
-            ids = list(result.scalars())
-            updated.update(ids)
+    for stream, at in streams:
+        for device_id in named.get(stream.camera_id, ()):
+            latest[device_id] = (at, stream.fps, stream.is_streaming)
             if stream.is_streaming:
-                beats += [(device_id, at) for device_id in ids]
+                beats.append((device_id, at))
+    for device_id in sorted(latest):
+        at, fps, streaming = latest[device_id]
+        session.execute(update(Device).where(Device.id == device_id)
+                        .values(last_seen_at=at, fps=fps, is_streaming=streaming)
+                        .execution_options(synchronize_session=False))
     record_activity(session, heartbeats=beats)
-    if updated:
-        publish(session, Change.DEVICE_HEALTH, sorted(updated))
-    return len(updated)
+    if latest:
+        publish(session, Change.DEVICE_HEALTH, sorted(latest))
+    return len(latest)
 
 
 def quarantine(session: Session, channel: str, content_type: str | None, reason: str,

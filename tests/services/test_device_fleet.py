@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from rtic_console.domain.devices import DeviceKind, ServiceState
 from rtic_console.domain.reads import Heartbeat, PlateRead, StreamStatus
@@ -25,7 +25,7 @@ from rtic_console.services.runner import perform, query
 from rtic_console.store.audit_log import AuditFilter, list_events
 from rtic_console.store.change_bus import Change, ChangeEvent
 from rtic_console.store.database import Database
-from rtic_console.store.models import DeviceHealthHour
+from rtic_console.store.models import Device, DeviceHealthHour
 from tests.refusals import assert_refused
 from tests.services.fleet_support import FLEET, add_fleet
 
@@ -131,6 +131,35 @@ def test_heartbeats_and_reads_are_kept_per_device_per_hour(db: Database,
     seen = {v.code: v.last_seen_at for v in query(db, admin, list_devices)}
     assert seen["ALPR-FX-01"] is not None and abs(seen["ALPR-FX-01"] - now) < timedelta(
         seconds=1)
+
+
+def test_heartbeats_update_device_rows_in_id_order_and_the_last_state_wins(
+        db: Database, admin: Context) -> None:
+    """Reads lock device rows in id order; heartbeats in payload order could wait for a read
+    batch in a cycle (a deadlock, which PostgreSQL breaks by aborting one)."""
+    ids = add_fleet(db, admin)
+    now = datetime.now(UTC)
+    codes = sorted(ids, key=ids.__getitem__, reverse=True)[:3]
+    updated: list[int] = []
+
+    def note(_conn: object, _cursor: object, statement: str, parameters: object,
+             *_rest: object) -> None:
+        if statement.lstrip().upper().startswith("UPDATE DEVICES"):  # WHERE devices.id = ?
+            where = parameters["id_1"] if isinstance(parameters, dict) else parameters[-1]
+            updated.append(int(where))
+
+    streams = tuple(StreamStatus(code, None, 10.0, True, now) for code in codes)
+    event.listen(db.engine, "before_cursor_execute", note)
+    try:
+        with db.write() as session:
+            assert record_heartbeats(session, [Heartbeat("agent", now, (
+                *streams, StreamStatus(codes[0], None, 3.0, False, now)))]) == 3
+    finally:
+        event.remove(db.engine, "before_cursor_execute", note)
+    assert updated == sorted(ids[c] for c in codes)
+    with db.read() as session:
+        state = {d.code: (d.fps, d.is_streaming) for d in session.scalars(select(Device))}
+    assert state[codes[0]] == (3.0, False) and state[codes[1]] == (10.0, True)
 
 
 def test_reads_and_heartbeats_link_to_a_device_by_its_vendor_id(db: Database,

@@ -141,7 +141,7 @@ class PasswordEdit(QLineEdit):
     """A password box at least as wide as PASSWORD_SHOWN of its echo dots: a box sized as a
     share of its row scrolled a ten-character password and showed its first dot cut."""
 
-    def __init__(self, placeholder: str = "password", parent: QWidget | None = None) -> None:
+    def __init__(self, placeholder: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setPlaceholderText(placeholder)
         self.setEchoMode(QLineEdit.EchoMode.Password)

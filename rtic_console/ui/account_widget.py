@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QLabel,
-    QLineEdit,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
@@ -24,7 +23,7 @@ from rtic_console.ui.admin.roster_model import roles_text
 from rtic_console.ui.console_session import ConsoleSession
 from rtic_console.ui.display_preferences import DisplayPreferences
 from rtic_console.ui.theme import TEXT_PT_RANGE, THEME_TITLES, Theme
-from rtic_console.ui.widgets import MessageLine, describe_error, plain_label
+from rtic_console.ui.widgets import MessageLine, PasswordEdit, describe_error, plain_label
 
 WARN_DAYS = 30
 
@@ -56,13 +55,12 @@ class AccountWidget(QWidget):
         form.addRow("ALPR training", self.alpr)
 
         password_box = QGroupBox("Change your password")
-        self.current = QLineEdit()
-        self.new = QLineEdit()
-        self.again = QLineEdit()
+        self.current = PasswordEdit()
+        self.new = PasswordEdit()
+        self.again = PasswordEdit()
         pform = QFormLayout(password_box)
         for label, edit in (("Current", self.current), ("New", self.new),
                             ("Repeat new", self.again)):
-            edit.setEchoMode(QLineEdit.EchoMode.Password)
             edit.setMaxLength(256)
             pform.addRow(label, edit)
         self.change_button = QPushButton("Change password")

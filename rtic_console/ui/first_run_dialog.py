@@ -38,7 +38,7 @@ from rtic_console.store.database import Database
 from rtic_console.ui.admin.person_form import PersonForm
 from rtic_console.ui.operations import OperationRunner
 from rtic_console.ui.saving_dialog import OffThreadSaveDialog
-from rtic_console.ui.widgets import describe_error
+from rtic_console.ui.widgets import PasswordEdit, describe_error
 
 logger = logging.getLogger(__name__)
 
@@ -81,8 +81,7 @@ class DatabaseSetupDialog(OffThreadSaveDialog):
         self.port = QSpinBox()
         self.port.setRange(1, 65535)
         self.port.setValue(5432)
-        self.password = QLineEdit()
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password = PasswordEdit()
         self.server_box = QWidget()
         server_form = QFormLayout(self.server_box)
         for label, field in (("Server", self.host), ("Port", self.port),

@@ -19,7 +19,7 @@ from rtic_console.services.context import Context, Station
 from rtic_console.services.station_proof import describe_station, station_of
 from rtic_console.store.database import Database
 from rtic_console.ui.operations import OperationRunner
-from rtic_console.ui.widgets import MessageLine, describe_error
+from rtic_console.ui.widgets import MessageLine, PasswordEdit, describe_error
 
 
 class SignInDialog(QDialog):
@@ -49,9 +49,8 @@ class SignInDialog(QDialog):
         self.badge.setObjectName("badgeEdit")
         self.badge.setMaxLength(10)
         self.badge.setPlaceholderText("e.g. 4101")
-        self.password = QLineEdit()
+        self.password = PasswordEdit()
         self.password.setObjectName("passwordEdit")
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password.setMaxLength(256)
         form = QFormLayout()
         form.addRow("Badge number", self.badge)

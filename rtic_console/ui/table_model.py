@@ -10,6 +10,7 @@ from PySide6.QtCore import (
     SIGNAL,
     SLOT,
     QAbstractTableModel,
+    QEvent,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -17,7 +18,7 @@ from PySide6.QtCore import (
     Qt,
 )
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QWidget
 
 from rtic_console.ui.theme import readable
 
@@ -142,6 +143,35 @@ def configure_table(view: QTableView) -> None:
         # connection ends with the view. Call this after setModel.
         QObject.connect(model, SIGNAL("rowsInserted(QModelIndex,int,int)"),
                         header, SLOT("resizeSections()"))
+
+
+class EmptyNote(QLabel):
+    """Words over a list's body while it has no rows: why it is empty and what adds a row
+    (a blank table says nothing). The headers stay, showing what a row will hold."""
+
+    def __init__(self, view: QAbstractItemView, text: str) -> None:
+        super().__init__(text, view)  # the view's, not its viewport's: scrolling moves those
+        self.setObjectName("emptyNote")
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setWordWrap(True)
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setMargin(24)
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self._model = view.model()
+        for signal in (self._model.rowsInserted, self._model.rowsRemoved,
+                       self._model.modelReset, self._model.layoutChanged):
+            signal.connect(self._follow_rows)
+        view.viewport().installEventFilter(self)  # the only object it filters
+        self.setGeometry(view.viewport().geometry())
+        self._follow_rows()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize and isinstance(watched, QWidget):
+            self.setGeometry(watched.geometry())
+        return False
+
+    def _follow_rows(self) -> None:
+        self.setVisible(self._model.rowCount() == 0)
 
 
 def share_width(view: QTableView, *columns: int) -> None:

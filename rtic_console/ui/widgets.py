@@ -52,11 +52,12 @@ class MessageLine(QLabel):
     """The message area of a form or a screen: red for a refusal, green for success.
 
     Its height is kept whether a message shows or not, so a message never pushes the
-    buttons away; a success clears itself after OK_LINGER_MS, and `clear_on_edit` clears
+    buttons away (`keep_room=False` gives it back where an empty line would push the rest
+    down instead); a success clears itself after OK_LINGER_MS, and `clear_on_edit` clears
     any message once the person changes what it was about.
     """
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, keep_room: bool = True) -> None:
         super().__init__(parent)
         self.setWordWrap(True)
         self.setObjectName("messageLine")
@@ -64,7 +65,7 @@ class MessageLine(QLabel):
         self.setTextFormat(Qt.TextFormat.PlainText)
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         policy = self.sizePolicy()
-        policy.setRetainSizeWhenHidden(True)
+        policy.setRetainSizeWhenHidden(keep_room)
         policy.setVerticalPolicy(QSizePolicy.Policy.Fixed)
         self.setSizePolicy(policy)
         self.setMinimumHeight(self.fontMetrics().lineSpacing() * RESERVED_LINES + 12)
@@ -141,7 +142,7 @@ class PasswordEdit(QLineEdit):
     """A password box at least as wide as PASSWORD_SHOWN of its echo dots: a box sized as a
     share of its row scrolled a ten-character password and showed its first dot cut."""
 
-    def __init__(self, placeholder: str = "password", parent: QWidget | None = None) -> None:
+    def __init__(self, placeholder: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setPlaceholderText(placeholder)
         self.setEchoMode(QLineEdit.EchoMode.Password)

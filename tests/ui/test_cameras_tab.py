@@ -6,7 +6,6 @@ import socket
 from collections.abc import Iterator
 
 import pytest
-from PySide6.QtGui import QColor, QImage
 
 from rtic_console.feeds.camera_simulator import CameraSimulator
 from rtic_console.services.camera_credentials import stream_urls
@@ -15,7 +14,6 @@ from rtic_console.store.database import Database
 from rtic_console.store.models import Device
 from rtic_console.ui.admin.camera_dialog import CameraDialog
 from rtic_console.ui.admin.cameras_widget import CamerasWidget
-from rtic_console.ui.theme import Theme, apply_theme
 from tests.services.pscn_support import add_camera
 
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
@@ -138,36 +136,3 @@ def test_stream_test_reports_size_or_reason(qtbot, widget: CamerasWidget, db: Da
     ok, failed = sorted(_events(db, "camera.check"), key=lambda e: e.seq)
     assert ok.details["ok"] and ok.details["width"] == 320
     assert not failed.details["ok"] and "s3cret" not in failed.object_id
-
-
-def _dot_runs(image: QImage) -> list[int]:
-    """The widths of the runs of columns with light ink: one run per echoed character."""
-    def inked(x: int) -> bool:
-        return any(QColor.fromRgb(image.pixel(x, y)).lightness() > 160
-                   for y in range(image.height()))
-    runs, width = [], 0
-    for x in range(image.width()):
-        if inked(x):
-            width += 1
-        elif width:
-            runs.append(width)
-            width = 0
-    return runs + ([width] if width else [])
-
-
-def test_the_onvif_password_box_shows_every_dot_whole(qtbot, qapp, console_session,
-                                                      admin) -> None:
-    """The guide's picture of the dialog showed the camera's ten-character password with its
-    first dot cut: the box, one share of the address row, was narrower than the dots, so
-    the text scrolled. Each echoed character is a whole dot of the same width."""
-    apply_theme(qapp, Theme.DARK)
-    dialog = CameraDialog(console_session(admin))
-    qtbot.addWidget(dialog)
-    dialog.show()
-    box = dialog.onvif.password
-    box.setText("Lobby-2026")
-    qtbot.waitExposed(dialog)
-    inside = box.contentsRect().adjusted(0, 2, 0, -2)
-    runs = _dot_runs(box.grab(inside).toImage())
-    assert len(runs) == len("Lobby-2026"), runs
-    assert max(runs) - min(runs) <= 2, f"a dot is cut: {runs}"

@@ -153,3 +153,25 @@ def test_charts_follow_the_theme(qtbot, dashboard) -> None:  # type: ignore[no-u
         assert widget.chart_style.series(0) != QColor("#0072B2"), "lighter hues on dark"
     finally:
         apply_theme(app, Theme.DARK)
+
+
+def test_the_charts_start_under_the_bar_when_there_is_no_message(qtbot, dashboard) -> None:  # type: ignore[no-untyped-def]
+    """The empty message line kept its room (about 50 px) above the charts: they start
+    right under the window bar, move down for a message and back up once it goes."""
+    widget = dashboard()
+    widget.show()
+    _loaded(qtbot, widget, 1)
+    bar_bottom = max(w.geometry().bottom() for w in (widget.updated,
+                                                     *widget.window_buttons.buttons()))
+    spacing = widget.layout().spacing()
+
+    def charts_top() -> int:
+        return widget.reads.mapTo(widget, widget.reads.rect().topLeft()).y()
+
+    qtbot.waitUntil(lambda: charts_top() - bar_bottom <= 2 * spacing, timeout=5000)
+    under_bar = charts_top()
+    widget.message.show_error("The database is unreachable.")
+    qtbot.waitUntil(lambda: charts_top() > under_bar + widget.message.minimumHeight(),
+                    timeout=5000)
+    widget.message.clear_message()
+    qtbot.waitUntil(lambda: charts_top() == under_bar, timeout=5000)

@@ -115,3 +115,25 @@ def test_a_commanders_banner_shows_the_non_partner_request(qtbot, console_sessio
     assert window.current_area() is area
     assert area.selected_request() is not None and area.selected_request().id == 1
     assert "division commander was alerted" in area.detail.text()
+
+
+def test_the_empty_requests_list_says_why_until_a_request_arrives(
+        qtbot, console_session, db: Database, admin, directory, tmp_path: Path) -> None:
+    """The demo's Requests list was a blank table: it says there are none yet and what
+    lists one, and the words go when a request is filed."""
+    from rtic_console.services import sharing
+
+    widget = SharingWidget(console_session(admin))
+    qtbot.addWidget(widget)
+    widget.show()
+    qtbot.waitUntil(lambda: widget.agencies.rowCount() == 2, timeout=WAIT)
+    note, view = widget.requests_empty, widget.requests_view
+    assert note.isVisible() and "No sharing requests yet" in note.text()
+    assert "New request…" in note.text()
+    qtbot.waitUntil(lambda: note.geometry() == view.viewport().geometry(), timeout=WAIT)
+    perform(db, admin, sharing.file_request, sharing.SharingInput(
+        "CA0340100", "Det. A", "", "carjacking suspect vehicle", "EG-1", plates="7ABC123",
+        time_from=datetime.now(UTC) - timedelta(hours=2), time_to=datetime.now(UTC)),
+        tmp_path)
+    qtbot.waitUntil(lambda: widget.requests.rowCount() == 1, timeout=WAIT)
+    assert not note.isVisible()

@@ -51,7 +51,7 @@ class OnvifSection(QGroupBox):
         self._range: PtzRange | None = None
         self.address = QLineEdit()
         self.address.setPlaceholderText("host:port or http://host:port/onvif/device_service")
-        self.user, self.password = QLineEdit(), PasswordEdit()
+        self.user, self.password = QLineEdit(), PasswordEdit("password")
         self.user.setPlaceholderText("user")
         self.read_button = QPushButton("Read camera")
         self.read_button.setAutoDefault(False)

@@ -6,7 +6,6 @@ from PySide6.QtCore import Slot
 from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
-    QLineEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -16,6 +15,7 @@ from rtic_console.services.roster import PersonView
 from rtic_console.ui.admin.person_form import PersonForm
 from rtic_console.ui.console_session import ConsoleSession
 from rtic_console.ui.saving_dialog import SavingDialog
+from rtic_console.ui.widgets import PasswordEdit
 
 
 class PersonDialog(SavingDialog):
@@ -59,10 +59,9 @@ class PasswordResetDialog(SavingDialog):
         super().__init__(session, parent)
         self._person = person
         self.setWindowTitle(f"Reset password for {person.badge} {person.name}")
-        self.password = QLineEdit()
-        self.again = QLineEdit()
+        self.password = PasswordEdit()
+        self.again = PasswordEdit()
         for edit in (self.password, self.again):
-            edit.setEchoMode(QLineEdit.EchoMode.Password)
             edit.setMaxLength(256)
         form = QFormLayout()
         form.addRow("New password", self.password)

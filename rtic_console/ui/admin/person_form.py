@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from rtic_console.domain.roles import ROLE_TITLES, Role
 from rtic_console.services.roster import PersonInput, PersonView
+from rtic_console.ui.widgets import PasswordEdit
 
 
 class TrainingDateEdit(QWidget):
@@ -81,11 +82,10 @@ class PersonForm(QWidget):
         form.addRow("CLETS training", self.clets)
         form.addRow("ALPR training", self.alpr)
         form.addRow("", self.active)
-        self.password = QLineEdit()
-        self.password_again = QLineEdit()
+        self.password = PasswordEdit()
+        self.password_again = PasswordEdit()
         if with_password:
             for edit in (self.password, self.password_again):
-                edit.setEchoMode(QLineEdit.EchoMode.Password)
                 edit.setMaxLength(256)
             self.password.setObjectName("personPassword")
             self.password_again.setObjectName("personPasswordAgain")

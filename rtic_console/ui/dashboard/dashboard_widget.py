@@ -94,7 +94,8 @@ class DashboardWidget(QWidget):
         grid.setSpacing(10)
         for index, panel in enumerate(self.panels):
             grid.addWidget(panel, index // 2, index % 2)
-        self.message = MessageLine()
+        # No room kept: an empty line held the charts ~50 px down with nothing above them.
+        self.message = MessageLine(keep_room=False)
 
         layout = QVBoxLayout(self)
         layout.addLayout(bar)

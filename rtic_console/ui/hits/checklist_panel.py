@@ -27,17 +27,13 @@ from rtic_console.domain.checklist import (
     DIRECTIONS,
     MAX_REASON,
     MAX_TYPE_CODE,
-    OPEN_STATUSES,
     OUTCOME_TITLES,
-    STATUS_TITLES,
     STEP_TITLES,
-    ChecklistRefusal,
     HitStatus,
     QueryOutcome,
     Step,
     StepInput,
     asks_recovery_call,
-    check_confirm_allowed,
     compass_point,
 )
 from rtic_console.domain.roles import Permission
@@ -45,7 +41,8 @@ from rtic_console.services import hits as hit_service
 from rtic_console.services.hits import HitDetail, HitView
 from rtic_console.ui.console_session import ConsoleSession
 from rtic_console.ui.hits.broadcast_time_input import BroadcastTimeInput
-from rtic_console.ui.widgets import MessageLine, describe_error, sentence
+from rtic_console.ui.hits.checklist_explanations import claim_refusal, key_refusal, status_text
+from rtic_console.ui.widgets import MessageLine, describe_error
 
 CHOOSE = "— choose —"  # the empty first choice: nothing is chosen for the dispatcher
 CLOSINGS = ((HitStatus.MISREAD, "Misread: the photo does not match the read"),
@@ -269,17 +266,7 @@ class ChecklistPanel(QWidget):
         detail = self._detail
         if detail is None or not self.can_work:
             return
-        hit, me = detail.hit, self._session.ctx.actor.badge
-        if not hit.open:
-            text = f"Hit #{hit.id} is already {STATUS_TITLES[hit.status].lower()}."
-        elif hit.claimed_by == me:
-            text = (f"Hit #{hit.id} is claimed by you already: work its steps in order "
-                    "(Ctrl+Return records the step you are on).")
-        else:
-            text = (f"Hit #{hit.id} is claimed by {hit.claimed_by} "
-                    f"{hit.claimed_by_name or ''}: only they work it (D.6.a); a sergeant can "
-                    "release the claim (D.5.a).").replace("  ", " ")
-        self.message.show_error(text)
+        self.message.show_error(claim_refusal(detail.hit, self._session.ctx.actor.badge))
 
     def record_current_step(self) -> None:
         for button in self.step_buttons.values():
@@ -303,31 +290,11 @@ class ChecklistPanel(QWidget):
         """F8 or F9 when its button is not open to the dispatcher: say why on the message
         line instead of doing nothing (the keys are pressed without looking at the panel)."""
         detail = self._detail
-        if detail is None or not self.can_work or detail.hit.status not in OPEN_STATUSES:
+        if detail is None or not self.can_work:
             return
-        hit, me = detail.hit, self._session.ctx.actor.badge
-        if hit.status is HitStatus.NEW:
-            text = ("Claim this hit first (F2): only the dispatcher who claimed a hit records "
-                    "its steps, confirms it or closes it (D.6.a).")
-        elif hit.claimed_by != me:
-            text = (f"Hit #{hit.id} is claimed by {hit.claimed_by}: only they confirm or "
-                    "close it (D.6.a).")
-        elif closing:
-            return
-        elif hit.informational:
-            text = ("A special hot list hit is informational only (I.1): it is never "
-                    "confirmed; close it with a reason (F8).")
-        else:  # why confirming is refused, by the rule the service applies
-            steps = {s.step: s for s in detail.steps}
-            checks = steps.get(Step.RECORD_CHECKS)
-            try:
-                check_confirm_allowed(hit.status, hit.claimed_by, me, set(steps),
-                                      checks.data.get("outcome") if checks else None)
-            except ChecklistRefusal as refusal:
-                text = f"{sentence(str(refusal))} ({refusal.clause})"
-            else:
-                return
-        self.message.show_error(text)
+        text = key_refusal(detail, self._session.ctx.actor.badge, closing)
+        if text is not None:
+            self.message.show_error(text)
 
     def _press(self, button: QPushButton) -> bool:
         if button.isEnabled() and button.isVisibleTo(self):
@@ -421,7 +388,7 @@ class ChecklistPanel(QWidget):
         h = detail.hit
         mine = h.status is HitStatus.CLAIMED and h.claimed_by == me
         done = {s.step: s for s in detail.steps}
-        self.status.setText(self._status_text(h, mine))
+        self.status.setText(status_text(h, mine, self.can_work, self.may_free_claims))
         self.claim_button.setVisible(self.can_work and h.status is HitStatus.NEW)
         next_step = next((s for s in Step if s not in done), None)
         for step in Step:
@@ -491,29 +458,6 @@ class ChecklistPanel(QWidget):
         checks = done[Step.RECORD_CHECKS].data.get("outcome")
         return self.confirm_button if checks == QueryOutcome.STILL_WANTED.value \
             else self.closing
-
-    def _status_text(self, h: HitView, mine: bool) -> str:
-        if not h.open:
-            return f"Closed: {h.status.value.replace('_', ' ')}." + (
-                f" Recovery call for service {h.recovery_cfs} (D.3.e)." if h.recovery_cfs
-                else "")
-        if not self.can_work:
-            if self.may_free_claims and h.status is HitStatus.CLAIMED:
-                return (f"Claimed by {h.claimed_by} {h.claimed_by_name or ''}. If they cannot "
-                        "finish it, release the claim with a reason: it goes back to the "
-                        "queue for another dispatcher (D.5.a).").replace("  ", " ")
-            return "Only dispatchers claim and verify hits (D.5.b)."
-        if h.informational:
-            return ("Informational hit: it is never confirmed. Claim it, note it and close it "
-                    "with a reason." if h.status is HitStatus.NEW else
-                    "Informational hit, claimed by you: close it with a reason once noted."
-                    if mine else f"Informational hit, claimed by {h.claimed_by}.")
-        if h.status is HitStatus.NEW:
-            return "New: claim it to work the checklist, or to close it."
-        if mine:
-            return ("Claimed by you. Work the steps in order; close it as no longer wanted "
-                    "only after step 2 shows it.")
-        return f"Claimed by {h.claimed_by} {h.claimed_by_name or ''}."
 
     def _hit_id(self) -> int | None:
         return self._detail.hit.id if self._detail else None

@@ -68,11 +68,8 @@ class SearchResultDetail(QScrollArea):
         self.play_button.clicked.connect(self._on_play_clicked)
         self.play_button.setEnabled(False)
         self.play_button.hide()
-        self.message = MessageLine()
         # Last in the pane, it pushes nothing when it shows: no room kept for it.
-        policy = self.message.sizePolicy()
-        policy.setRetainSizeWhenHidden(False)
-        self.message.setSizePolicy(policy)
+        self.message = MessageLine(keep_room=False)
         body = QWidget()
         column = QVBoxLayout(body)
         column.addWidget(self.panel)

@@ -41,7 +41,12 @@ from rtic_console.ui.sharing.sharing_models import (
     asked,
     local,
 )
-from rtic_console.ui.table_model import RowTableModel, configure_table, selected_row
+from rtic_console.ui.table_model import (
+    EmptyNote,
+    RowTableModel,
+    configure_table,
+    selected_row,
+)
 from rtic_console.ui.widgets import MessageLine, describe_error
 
 RELOADS = {Change.SHARING: ("requests", "log"), Change.AGENCY: ("agencies", "log"),
@@ -96,6 +101,10 @@ class SharingWidget(QWidget):
         self.requests = RequestsModel()
         self.requests_view, self.requests_proxy = _table(self.requests, "sharingRequests")
         self.requests_view.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.requests_empty = EmptyNote(
+            self.requests_view, "No sharing requests yet. One is listed here when an ALPR "
+            "administrator takes down another agency's request for ALPR data with New "
+            "request… (or rtic-console sharing request); the rule decides it as it is filed.")
         self.detail = _note("Select a request to see its decision.", "footnote")
         self.new_button = QPushButton("New request…")
         self.review_button = QPushButton("Send to legal review…")

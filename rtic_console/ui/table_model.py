@@ -147,7 +147,8 @@ def configure_table(view: QTableView) -> None:
 
 class EmptyNote(QLabel):
     """Words over a list's body while it has no rows: why it is empty and what adds a row
-    (a blank table says nothing). The headers stay, showing what a row will hold."""
+    (a blank table says nothing). The headers stay, showing what a row will hold. Hidden
+    until the model first changes: before its first answer the list is not known empty."""
 
     def __init__(self, view: QAbstractItemView, text: str) -> None:
         super().__init__(text, view)  # the view's, not its viewport's: scrolling moves those
@@ -163,7 +164,7 @@ class EmptyNote(QLabel):
             signal.connect(self._follow_rows)
         view.viewport().installEventFilter(self)  # the only object it filters
         self.setGeometry(view.viewport().geometry())
-        self._follow_rows()
+        self.hide()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Resize and isinstance(watched, QWidget):

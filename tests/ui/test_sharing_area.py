@@ -128,7 +128,8 @@ def test_the_empty_requests_list_says_why_until_a_request_arrives(
     widget.show()
     qtbot.waitUntil(lambda: widget.agencies.rowCount() == 2, timeout=WAIT)
     note, view = widget.requests_empty, widget.requests_view
-    assert note.isVisible() and "No sharing requests yet" in note.text()
+    qtbot.waitUntil(note.isVisible, timeout=WAIT)  # once the (empty) list has answered
+    assert "No sharing requests yet" in note.text()
     assert "New request…" in note.text()
     qtbot.waitUntil(lambda: note.geometry() == view.viewport().geometry(), timeout=WAIT)
     perform(db, admin, sharing.file_request, sharing.SharingInput(

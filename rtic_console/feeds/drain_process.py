@@ -181,10 +181,9 @@ class DrainProcess:
         while not self._stopping.is_set():
             started = monotonic()
             try:
-                code = self._run_child()
+                code: int | None = self._run_child()
             except OSError as exc:
-                code = None
-                ended = f"it could not start: {exc}"
+                code, ended = None, f"it could not start: {exc}"
             else:
                 ended = f"it ended with exit code {code}"
             if self._stopping.is_set():
@@ -194,8 +193,11 @@ class DrainProcess:
                 self.restarts += 1
             if monotonic() - started >= STEADY_RUN_S:
                 backoff = FIRST_BACKOFF_S
-            logger.error("the drain process stopped (%s); starting it again in %.0f s",
-                         ended, backoff)
+            # Ended in order (exit code 0): a service manager stopping the process group
+            # reached it before the service's own stop did.
+            logger.log(logging.WARNING if code == 0 else logging.ERROR,
+                       "the drain process stopped (%s); starting it again in %.0f s",
+                       ended, backoff)
             self._stopping.wait(backoff)
             backoff = min(backoff * 2, MAX_BACKOFF_S)
 

@@ -169,7 +169,7 @@ def _is_loopback(host: str) -> bool:
 
 
 class IngestService:
-    """Hot list index, change listener, spool, drain worker and web server, started in order.
+    """Hot list index, change listener, spool, drain and web server, started in order.
 
     `start()` and `stop()` are coroutines: they run inside the console's qasync loop or
     under the headless services. Database work happens on worker threads, never on the
@@ -178,7 +178,9 @@ class IngestService:
     processes' changes through one listener per database: pass the process's `listener`,
     or the service starts its own; `listen=False` means this process's bus is enough.
     `health_parts` adds other services' sections to /health, and their problems to its
-    status (a recorder stopped by a full disk makes the service degraded).
+    status (a recorder stopped by a full disk makes the service degraded). With
+    `drain_in_child` the drain worker runs in a process of its own (`drain_process`), and
+    this process's index only marks hot payloads on receipt (`receipt_index`).
     """
 
     def __init__(self, db: Database, config: IngestConfig | None = None, *,

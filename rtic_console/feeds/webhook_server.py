@@ -320,13 +320,15 @@ class IngestService:
         waited = (datetime.now(UTC) - st.oldest_waiting_at).total_seconds() \
             if st.oldest_waiting_at else 0.0
         # The drain's process's own problems (ended, stuck) and other services' are never
-        # a start.
+        # a start. While it has them, what it would say of the database, the listener and
+        # the index is not known here, and not guessed.
         others = list(report.problems)
+        known = not report.problems
         problems = [text for failed, text in (
-            (not reachable, "the database has not answered for "
+            (known and not reachable, "the database has not answered for "
              f"{'ever' if st.last_contact_age_s is None else f'{st.last_contact_age_s:.0f} s'}"),
-            (not hearing, "the change listener cannot reach the database"),
-            (not loaded, "the hot list index is not loaded"),
+            (known and not hearing, "the change listener cannot reach the database"),
+            (known and not loaded, "the hot list index is not loaded"),
             (waited > cfg.wait_stale_s, f"the oldest read has waited {waited:.0f} s"),
         ) if failed]
         parts = self._health_parts() if self._health_parts else {}

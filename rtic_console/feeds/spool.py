@@ -153,12 +153,6 @@ class Spool:
         # Payloads a lane has taken and not yet removed or released: two lanes of one kind
         # (the hot ones, on PostgreSQL) never take the same payload.
         self._taken: set[int] = set()
-        # Payloads whose transaction committed, waiting for `flush_removals`: still taken,
-        # never released, so no lane takes them again meanwhile.
-        self._committed: list[SpooledPayload] = []
-        self._committed_ids: set[int] = set()
-        self._committed_counts = DrainCounts()
-        self.removals_waiting = threading.Event()
         self._conn = sqlite3.connect(self.path, isolation_level=None, timeout=15,
                                      check_same_thread=False)
         self._conn.execute("PRAGMA journal_mode=WAL")
@@ -281,41 +275,10 @@ class Spool:
                 self._conn.execute("PRAGMA synchronous=FULL")
             self._taken.difference_update(p.id for p in payloads)
 
-    def commit_removal(self, payloads: Sequence[SpooledPayload],
-                       counts: DrainCounts = DrainCounts()) -> None:
-        """Payloads whose transaction committed, to remove at the next `flush_removals`: a
-        lane goes on at once instead of waiting for the file's write lock, which the other
-        process's appender holds over its fsync."""
-        with self._lock:
-            self._committed += payloads
-            self._committed_ids.update(p.id for p in payloads)
-            self._committed_counts += counts
-        self.removals_waiting.set()
-
-    def flush_removals(self) -> None:
-        """Remove what was committed since the last flush, in one transaction; on failure
-        it waits for the next flush (a crash meanwhile only means an idempotent replay)."""
-        self.removals_waiting.clear()
-        with self._lock:
-            payloads, counts = self._committed, self._committed_counts
-            self._committed, self._committed_counts = [], DrainCounts()
-        if not payloads and counts == DrainCounts():
-            return
-        try:
-            self.remove(payloads, counts)
-        except BaseException:
-            with self._lock:
-                self._committed[:0] = payloads
-                self._committed_counts += counts
-            raise
-        with self._lock:
-            self._committed_ids.difference_update(p.id for p in payloads)
-
     def release(self, payloads: Sequence[SpooledPayload]) -> None:
-        """Payloads taken and not committed (their batch failed) may be taken again."""
+        """Payloads taken and not removed (their batch failed) may be taken again."""
         with self._lock:
-            self._taken.difference_update(p.id for p in payloads
-                                          if p.id not in self._committed_ids)
+            self._taken.difference_update(p.id for p in payloads)
 
     def wait_for_data(self, timeout: float, *, hot: bool = False) -> bool:
         """Block until a payload of this lane was appended (or timeout): its doorbell."""

@@ -35,9 +35,7 @@ REMATCH_MARGIN = timedelta(seconds=30)
 # at a time, and the first of each kind only.
 LANES = (("SpoolDrainHot", True), ("SpoolDrainOrdinary", False), ("SpoolDrainHot2", True))
 ONE_WRITER_LANES = LANES[:2]
-REMOVER_THREAD = "SpoolRemover"
-# Every thread of a drain worker: its lanes and the one that removes what they committed.
-DRAIN_THREADS = frozenset({*(name for name, _ in LANES), REMOVER_THREAD})
+LANE_THREADS = frozenset(name for name, _ in LANES)
 
 # The lanes share one GIL (with the web server's loop and the spool's appender, when the
 # drain runs in the service's process). Handed over every millisecond rather than Python's
@@ -184,48 +182,18 @@ class SpoolDrainWorker:
         self._turns = None if db.is_postgres else _Turns()
         self._lanes = [threading.Thread(target=self._run, args=(hot,), daemon=True, name=name)
                        for name, hot in (LANES if db.is_postgres else ONE_WRITER_LANES)]
-        self._remover = threading.Thread(target=self._remove_committed, daemon=True,
-                                         name=REMOVER_THREAD)
-        self._lanes_done = threading.Event()
 
     def start(self) -> None:
         for lane in self._lanes:
             lane.start()
-        self._remover.start()
 
     def stop(self, timeout: float = 10.0) -> None:
-        """The lanes finish their batches, then what they committed leaves the spool."""
         self._stop_event.set()
         self._spool.wake()
         ends = monotonic() + timeout
         for lane in self._lanes:
             if lane.is_alive():
                 lane.join(max(0.0, ends - monotonic()))
-        self._lanes_done.set()
-        self._spool.removals_waiting.set()
-        if self._remover.is_alive():
-            self._remover.join(max(0.0, ends - monotonic()))
-
-    def _remove_committed(self) -> None:
-        """Removals off the lanes' path, several batches' in one transaction of the spool
-        file; a failed one is retried with the next, and once more at the stop."""
-        backoff = 0.25
-        while True:
-            self._spool.removals_waiting.wait()
-            done = self._lanes_done.is_set()
-            try:
-                self._spool.flush_removals()
-                backoff = 0.25
-            except Exception as exc:  # the spool's disk: the payloads stay, to replay
-                logger.error("spool removal failed (%s); retrying", exc)
-                if done:
-                    return
-                self._lanes_done.wait(backoff)
-                backoff = min(backoff * 2, self._max_backoff_s)
-                self._spool.removals_waiting.set()
-                continue
-            if done:
-                return
 
     def status(self) -> DrainStatus:
         totals = self._spool.totals()
@@ -293,7 +261,7 @@ class SpoolDrainWorker:
         with self._engine.matching(), self._db.write() as session:
             found = rematch_reads(session, self._engine, since - REMATCH_MARGIN,
                                   "ingest:rematch")
-        self._spool.commit_removal([], DrainCounts(hits=len(found)))
+        self._spool.remove([], DrainCounts(hits=len(found)))
         logger.info("reads stored since %s matched again after a resync: %s new hit(s)",
                     since.isoformat(timespec="seconds"), len(found))
 
@@ -314,7 +282,7 @@ class SpoolDrainWorker:
             for item in parsed:
                 self._commit_alone(item)
             return
-        self._spool.commit_removal(batch, counts)
+        self._spool.remove(batch, counts)
 
     def _commit_alone(self, item: _Parsed) -> None:
         try:
@@ -325,7 +293,7 @@ class SpoolDrainWorker:
             logger.error("database refused spooled payload %s (%s); quarantining it",
                          item.payload.id, _short(exc), exc_info=_is_bug(exc))
             counts = self._commit([_Parsed(item.payload, [], [], f"ingest failed: {_short(exc)}")])
-        self._spool.commit_removal([item.payload], counts)
+        self._spool.remove([item.payload], counts)
 
     def _parse(self, payload: SpooledPayload) -> _Parsed:
         entry = payload.entry

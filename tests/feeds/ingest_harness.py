@@ -11,12 +11,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from rtic_console.feeds.spool_drain import DRAIN_THREADS
+from rtic_console.feeds.spool_drain import LANE_THREADS
 from rtic_console.feeds.webhook_server import IngestConfig, IngestService
 from rtic_console.store.database import Database
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "reads"
-SERVICE_THREADS = frozenset({*DRAIN_THREADS, "SpoolAppendWorker", "PgListener",
+SERVICE_THREADS = frozenset({*LANE_THREADS, "SpoolAppendWorker", "PgListener",
                              "SqliteChangePoller", "DrainSupervisor", "DrainReportReader",
                              "DrainLogReader", "ReceiptIndexKeeper"})
 MULTIPART = "multipart/form-data; boundary=rticBoundary7MA4YWxkTrZu0gW"

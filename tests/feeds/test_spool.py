@@ -10,13 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from rtic_console.feeds.spool import (
-    DrainCounts,
-    Spool,
-    SpoolAppendWorker,
-    SpoolEntry,
-    SpoolFull,
-)
+from rtic_console.feeds.spool import Spool, SpoolAppendWorker, SpoolEntry, SpoolFull
 from rtic_console.feeds.spool_drain import SpoolDrainWorker
 from rtic_console.services.context import Context
 from rtic_console.services.hotlists import HotPlateInput, add_hot_plate
@@ -74,22 +68,6 @@ def test_hot_and_ordinary_payloads_are_taken_by_their_own_lanes(tmp_path: Path) 
     spool.release(ordinary)  # their batch failed: they wait in the spool, first in line
     assert [p.entry.body for p in spool.take(10)] == [b"read 0", b"read 1", b"read 2",
                                                       b"read 3"]
-    spool.close()
-
-
-def test_a_committed_payload_is_not_taken_again_and_leaves_at_the_flush(
-        tmp_path: Path) -> None:
-    spool = Spool(tmp_path / "spool.sqlite3")
-    spool.append_many([entry(b"read a"), entry(b"read b")])
-    batch = spool.take(2)
-    spool.commit_removal(batch[:1], DrainCounts(stored=1))
-    spool.release(batch)  # the lane's batch ended: only what it did not commit comes back
-    assert [p.entry.body for p in spool.take(10)] == [b"read b"]
-    assert spool.depth == 2 and spool.totals().counts == DrainCounts()
-    assert spool.removals_waiting.is_set()
-    spool.flush_removals()  # one transaction: the payload and its counts together
-    assert spool.depth == 1 and spool.totals().counts == DrainCounts(stored=1)
-    assert not spool.removals_waiting.is_set()
     spool.close()
 
 

@@ -18,7 +18,7 @@ import os
 import subprocess
 import sys
 import threading
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta
 from time import monotonic
 from typing import IO, Any
@@ -55,11 +55,11 @@ class DrainChildConfig:
     limits: ReadLimits | None
 
     def to_line(self) -> bytes:
-        data = asdict(self)
-        if self.limits is not None:
-            data["limits"] = {f.name: getattr(self.limits, f.name) / timedelta(seconds=1)
-                              if isinstance(getattr(self.limits, f.name), timedelta)
-                              else getattr(self.limits, f.name) for f in fields(self.limits)}
+        limits = self.limits
+        data = {**asdict(self), "limits": None if limits is None else {
+            "max_image_bytes": limits.max_image_bytes,
+            "max_future": limits.max_future.total_seconds(),
+            "max_past": limits.max_past.total_seconds()}}
         return json.dumps(data).encode() + b"\n"
 
     @classmethod

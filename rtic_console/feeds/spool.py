@@ -80,9 +80,6 @@ class DrainCounts:
     hits: int = 0
     quarantined: int = 0
 
-    def __add__(self, other: DrainCounts) -> DrainCounts:
-        return DrainCounts(*(a + b for a, b in zip(astuple(self), astuple(other), strict=True)))
-
     def __sub__(self, other: DrainCounts) -> DrainCounts:
         return DrainCounts(*(a - b for a, b in zip(astuple(self), astuple(other), strict=True)))
 

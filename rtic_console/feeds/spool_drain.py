@@ -261,7 +261,7 @@ class SpoolDrainWorker:
         with self._engine.matching(), self._db.write() as session:
             found = rematch_reads(session, self._engine, since - REMATCH_MARGIN,
                                   "ingest:rematch")
-        self._spool.remove([], DrainCounts(hits=len(found)))
+        self._spool.remove([], DrainCounts(hits=len(found)))  # counted, nothing removed
         logger.info("reads stored since %s matched again after a resync: %s new hit(s)",
                     since.isoformat(timespec="seconds"), len(found))
 

@@ -10,11 +10,14 @@ import subprocess
 import sys
 import urllib.request
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
+from rtic_console.domain.reads import ReadLimits
+from rtic_console.feeds.drain_process import DrainChildConfig
 from rtic_console.feeds.read_formats import parse_payload
 from rtic_console.services.context import Context
 from rtic_console.services.hotlists import HotPlateInput, add_hot_plate
@@ -55,6 +58,16 @@ def _reads_in(name: str) -> set[tuple[str, str]]:
 def _stored(db: Database) -> list[tuple[str, str]]:
     with db.read() as session:
         return sorted(session.execute(select(Detection.source_format, Detection.source_id)).all())
+
+
+@pytest.mark.parametrize("limits", [None, ReadLimits(512 * 1024, timedelta(minutes=2),
+                                                       timedelta(days=30))])
+def test_the_child_gets_the_service_s_configuration_whole(limits: ReadLimits | None) -> None:
+    config = DrainChildConfig("postgresql+psycopg2://rtic:s3cret@db/rtic", "/var/spool.sqlite3",
+                              1024, 200, 90.0, limits)
+    line = config.to_line()
+    assert line.endswith(b"\n") and line.count(b"\n") == 1
+    assert DrainChildConfig.from_line(line) == config
 
 
 def test_reads_are_stored_once_and_the_hit_is_heard_by_another_process(

@@ -2,9 +2,10 @@
 (`drain_process.DrainProcess`), never by hand.
 
 Its stdin brings the configuration (one line), then bells (one byte per append batch of a
-lane); its end means stop. Its stdout carries a status line every REPORT_EVERY_S; its
-stderr, its log. The lanes, their index and its change listener are the ones the service
-runs in its own process otherwise (`SpoolDrainWorker`).
+lane); its end means stop. Its stdout carries a status line every REPORT_EVERY_S and a
+removal line for every committed batch (the service writes the spool file); its stderr,
+its log. The lanes, their index and its change listener are the ones the service runs in
+its own process otherwise (`SpoolDrainWorker`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from rtic_console.feeds.drain_process import (
     LOG_SEPARATOR,
     REPORT_EVERY_S,
     DrainChildConfig,
+    removal_line,
     report_line,
 )
 from rtic_console.feeds.spool import Spool
@@ -48,6 +50,24 @@ def _listen_for_bells(spool: Spool, stop: threading.Event) -> None:
             spool.ring(hot)
 
 
+class _Stdout:
+    """Whole lines from the lanes and the report loop; a closed pipe (the service gone
+    without closing our stdin first) stops the child."""
+
+    def __init__(self, stop: threading.Event) -> None:
+        self._out = sys.stdout.buffer
+        self._lock = threading.Lock()
+        self._stop = stop
+
+    def write(self, line: bytes) -> None:
+        with self._lock:
+            try:
+                self._out.write(line)
+                self._out.flush()
+            except (BrokenPipeError, ValueError):
+                self._stop.set()
+
+
 def main() -> int:
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, force=True,
                         format=f"%(levelname)s{LOG_SEPARATOR}%(name)s: %(message)s")
@@ -64,20 +84,18 @@ def main() -> int:
     listener = change_listener(db)
     if listener is not None:
         listener.start()
-    spool = Spool(config.spool_path, config.spool_max_bytes)
+    out = _Stdout(stop)
+    spool = Spool(config.spool_path, config.spool_max_bytes,
+                  remover=lambda removal: out.write(removal_line(removal)))
     drain = SpoolDrainWorker(spool, db, engine, batch_size=config.batch_size,
                              limits=config.limits,
                              index_gate=listener.connected if listener else None)
     drain.start()
     threading.Thread(target=_listen_for_bells, args=(spool, stop), name="DrainBells",
                      daemon=True).start()
-    out = sys.stdout.buffer
     try:
         while not stop.wait(REPORT_EVERY_S):
             out.write(report_line(drain.report()))
-            out.flush()
-    except BrokenPipeError:  # the service is gone without closing our stdin first
-        pass
     finally:
         drain.stop()
         if listener is not None:

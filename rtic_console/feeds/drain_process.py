@@ -4,7 +4,8 @@ At 2,000 reads/s the web server's thread holds most of one process's GIL, and a 
 transaction waited for it (issue 18). Here the drain's lanes run in a child process
 (`drain_child`, run as `rtic-console drain-child`) on the same spool file: the service
 rings it over the child's stdin when it appends, reads a status line from its stdout
-every REPORT_EVERY_S, and logs its stderr.
+every REPORT_EVERY_S, and logs its stderr. The child's removals come over its stdout too:
+the service's appender writes them, so the spool file has one writer (`Spool`).
 The child ends when its stdin closes, so it never outlives the service, however the
 service ends; a child that ends on its own is started again, with backoff.
 """
@@ -18,13 +19,14 @@ import os
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta
 from time import monotonic
 from typing import IO, Any
 
 from rtic_console.domain.reads import ReadLimits
-from rtic_console.feeds.spool import DRAIN_CHILD_COMMAND
+from rtic_console.feeds.spool import DRAIN_CHILD_COMMAND, DrainCounts, Removal
 from rtic_console.feeds.spool_drain import DrainReport, DrainStatus
 from rtic_console.paths import FROZEN
 
@@ -85,8 +87,20 @@ def report_line(report: DrainReport) -> bytes:
     return json.dumps(data).encode() + b"\n"
 
 
-def _parse_report(line: bytes) -> DrainReport:
-    data = json.loads(line)
+def removal_line(removal: Removal) -> bytes:
+    """The child's removal line: the payloads a committed batch drained, and its counts."""
+    ids, counts = removal
+    return json.dumps({"removed": list(ids),
+                       "counts": None if counts is None else asdict(counts)}).encode() + b"\n"
+
+
+def _parse_removal(data: dict[str, Any]) -> Removal:
+    ids = [int(i) for i in data["removed"]]
+    counts = data["counts"]
+    return ids, None if counts is None else DrainCounts(**{k: int(v) for k, v in counts.items()})
+
+
+def _parse_report(data: dict[str, Any]) -> DrainReport:
 
     def when(value: str | None) -> datetime | None:
         return datetime.fromisoformat(value) if value else None
@@ -101,8 +115,9 @@ def _parse_report(line: bytes) -> DrainReport:
 class DrainProcess:
     """Starts the child, rings it, keeps its last report, and starts it again if it ends."""
 
-    def __init__(self, config: DrainChildConfig) -> None:
+    def __init__(self, config: DrainChildConfig, removed: Callable[[Removal], None]) -> None:
         self._config = config
+        self._removed = removed
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._process: subprocess.Popen[bytes] | None = None
@@ -234,9 +249,14 @@ class DrainProcess:
     def _read_reports(self, stdout: IO[bytes]) -> None:
         for line in stdout:
             try:
-                report = _parse_report(line)
+                data = json.loads(line)
+                if "removed" in data:
+                    self._removed(_parse_removal(data))
+                    continue
+                report = _parse_report(data)
             except (ValueError, KeyError, TypeError) as exc:
-                logger.error("the drain process wrote a line that is not a report (%s)", exc)
+                logger.error("the drain process wrote a line that is neither a report nor "
+                             "a removal (%s)", exc)
                 continue
             with self._lock:
                 self._report, self._reported_at = report, monotonic()

@@ -22,6 +22,7 @@ from rtic_console.feeds.spool import (
     DEFAULT_MAX_BODY,
     DEFAULT_MAX_BYTES,
     DrainCounts,
+    Removal,
     Spool,
     SpoolAppendWorker,
     SpoolEntry,
@@ -218,11 +219,12 @@ class IngestService:
             gate = self._listener or self._shared_listener
             gate_event = gate.connected if gate else None
             if cfg.drain_in_child:
-                self._drain_process = DrainProcess(self._child_config())
+                self._drain_process = DrainProcess(self._child_config(), self._removed)
                 self._spool = await loop.run_in_executor(
                     None, lambda: Spool(cfg.spool_path, cfg.spool_max_bytes,
                                         doorbell=self._ring))
                 self._counted_from = self._spool.totals().counts
+                self._start_appender()  # before the child, which sends it its removals
                 self._drain_process.start()
                 self._receipt_index = ReceiptIndexKeeper(self.db, self.engine, gate_event)
                 self._receipt_index.start()
@@ -233,12 +235,16 @@ class IngestService:
                     self._spool, self.db, self.engine, batch_size=cfg.batch_size,
                     limits=cfg.limits, index_gate=gate_event)
                 self._drain.start()
-            self._appender = SpoolAppendWorker(self._spool)
-            self._appender.start()
+                self._start_appender()
             await self._serve(_Receiver(cfg, self._appender, self.health, self._holds_hit))
         except BaseException:
             await self.stop()
             raise
+
+    def _start_appender(self) -> None:
+        assert self._spool is not None
+        self._appender = SpoolAppendWorker(self._spool)
+        self._appender.start()
 
     def _child_config(self) -> DrainChildConfig:
         url = self.db.url
@@ -249,6 +255,12 @@ class IngestService:
         return DrainChildConfig(
             url.render_as_string(hide_password=False), str(cfg.spool_path),
             cfg.spool_max_bytes, cfg.batch_size, cfg.group_window.total_seconds(), cfg.limits)
+
+    def _removed(self, removal: Removal) -> None:
+        """The drain process's removal, written by the appender; one that comes before the
+        appender starts or after it stops is replayed (ingest is idempotent)."""
+        if self._appender is not None:
+            self._appender.remove(removal)
 
     def _ring(self, hot: bool) -> None:
         if self._drain_process is not None:
@@ -281,7 +293,8 @@ class IngestService:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
-        for worker in (self._appender, self._drain, self._drain_process, self._receipt_index):
+        # The drain before the appender, which writes the drain process's last removals.
+        for worker in (self._drain, self._drain_process, self._appender, self._receipt_index):
             if worker is not None:
                 await loop.run_in_executor(None, worker.stop)
         self._appender = self._drain = self._drain_process = self._receipt_index = None

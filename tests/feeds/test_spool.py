@@ -10,7 +10,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from rtic_console.feeds.spool import Spool, SpoolAppendWorker, SpoolEntry, SpoolFull
+from rtic_console.feeds.spool import (
+    DrainCounts,
+    Removal,
+    Spool,
+    SpoolAppendWorker,
+    SpoolEntry,
+    SpoolFull,
+)
 from rtic_console.feeds.spool_drain import SpoolDrainWorker
 from rtic_console.services.context import Context
 from rtic_console.services.hotlists import HotPlateInput, add_hot_plate
@@ -169,6 +176,41 @@ def test_group_commit_gives_every_concurrent_request_its_own_id(tmp_path: Path) 
     assert all(isinstance(r, SpoolFull) for r in results if not isinstance(r, int))
     assert [p.id for p in spool.take(100)] == sorted(ids)
     spool.close()
+
+
+def test_the_drain_process_s_removals_are_written_by_the_appender_alone(
+        tmp_path: Path) -> None:
+    """Two processes share the file and one writes it: the drain's side sends its removals
+    (with its counts) to the appender, and holds those payloads until they are gone."""
+    path = tmp_path / "spool.sqlite3"
+    service = Spool(path)
+    appender = SpoolAppendWorker(service)
+    appender.start()
+    sent: list[Removal] = []
+    drain = Spool(path, remover=sent.append)
+    try:
+        service.append_many([entry(b"hot 0", hot=True), entry(b"read 0"), entry(b"read 1")])
+        hot, ordinary = drain.take(10, hot=True), drain.take(1)
+        drain.remove(hot, DrainCounts(stored=1, hits=1))
+        drain.remove(ordinary, DrainCounts(stored=1))
+        drain.release(hot + ordinary)  # as a lane does after every batch: no effect here
+        assert [(list(ids), counts) for ids, counts in sent] == [
+            ([hot[0].id], DrainCounts(stored=1, hits=1)), ([ordinary[0].id], DrainCounts(stored=1))]
+        assert drain.depth == 3  # nothing written by the drain's side
+        assert drain.take(10, hot=True) == []  # held while still in the file
+        assert [p.entry.body for p in drain.take(10)] == [b"read 1"]
+        for removal in sent:
+            appender.remove(removal)
+        wait_for(lambda: service.depth == 1, 5)
+        assert service.totals().counts == DrainCounts(stored=2, hits=1)
+        service.append(entry(b"hot 1", hot=True))
+        assert [p.entry.body for p in drain.take(10, hot=True)] == [b"hot 1"]
+        # Forgotten once a take of their lane sees them gone: the held set does not grow.
+        assert drain._leaving == {False: {ordinary[0].id}, True: set()}
+    finally:
+        appender.stop()
+        drain.close()
+        service.close()
 
 
 def test_drain_stores_reads_quarantines_refusals_and_empties_the_spool(

@@ -19,7 +19,12 @@ from rtic_console.services.context import Context, Station
 from rtic_console.services.station_proof import describe_station, station_of
 from rtic_console.store.database import Database
 from rtic_console.ui.operations import OperationRunner
-from rtic_console.ui.widgets import MessageLine, PasswordEdit, describe_error
+from rtic_console.ui.widgets import (
+    MessageLine,
+    PasswordEdit,
+    describe_error,
+    keep_wrapped_text_whole,
+)
 
 
 class SignInDialog(QDialog):
@@ -33,6 +38,7 @@ class SignInDialog(QDialog):
         self.setWindowTitle("RTIC Console — Sign in")
         self.setObjectName("signInDialog")
         self.setMinimumWidth(460)
+        keep_wrapped_text_whole(self)
 
         title = QLabel("RTIC Console")
         title.setObjectName("dialogTitle")

@@ -1,9 +1,10 @@
 """Small shared widgets: the inline message line, plain-text detail values, a password box
-wide enough for its dots, and the error wording for any failure."""
+wide enough for its dots, a window floor for wrapped text, and the error wording for any
+failure."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractButton,
     QComboBox,
@@ -175,3 +176,24 @@ def clear_if_unchanged(edit: QLineEdit, sent: str) -> None:
     answer can land after the next item was chosen and its reason begun."""
     if edit.text() == sent:
         edit.clear()
+
+
+class _WrappedTextFloor(QObject):
+    """At every resize, the window's least height becomes what its layout needs at its new
+    width. Qt floors a window at its layout's minimum with its text unwrapped, so a dialog
+    made small crushed its wrapped notices into the rows below them."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize and isinstance(watched, QWidget):
+            layout = watched.layout()
+            if layout is not None and layout.hasHeightForWidth():
+                need = max(layout.totalHeightForWidth(watched.width()),
+                           layout.totalMinimumSize().height())
+                if watched.minimumHeight() != need:
+                    watched.setMinimumHeight(need)
+        return False
+
+
+def keep_wrapped_text_whole(window: QWidget) -> None:
+    """However small the window is made, its wrapped text keeps the lines it needs."""
+    window.installEventFilter(_WrappedTextFloor(window))

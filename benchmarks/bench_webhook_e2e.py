@@ -167,6 +167,12 @@ def run(args: argparse.Namespace) -> dict[str, object]:
     found = [(h.detection_id, h.listed_plate) for h in hits]
     seen_again = [(s.detection_id, s.listed_plate) for s in sightings]
     answers = [(r.answered_at - r.posted_at) * 1000 for r in report.sent]
+    if args.hits_out:  # where each hit's time went, to find what a slow one waited for
+        Path(args.hits_out).write_text("".join(json.dumps({
+            "posted": sent.posted_at, "answered": sent.answered_at,
+            "drain_began": h.received_at.timestamp(), "heard": heard[h.id]}) + "\n"
+            for h in hits if h.id in heard
+            for sent in [posted[by_detection[h.detection_id]]]))
     figures = {
         "benchmark": "webhook_e2e", "rate_target": args.rate, "duration_s": args.duration,
         "hot_list_entries": args.hot, "images": not args.no_images,
@@ -219,6 +225,9 @@ def main() -> int:
     parser.add_argument("--aiohttp-client", action="store_true",
                         help="send with the simulator's own client, payloads built on the way "
                              "(the load generator of the figures before 2026-12-07 10:30)")
+    parser.add_argument("--hits-out", metavar="FILE",
+                        help="write each hit's times (posted, answered, drain began, heard; "
+                             "epoch seconds) as JSON lines")
     parser.add_argument("--serve", nargs=2, metavar=("URL", "SPOOL"), help=argparse.SUPPRESS)
     parser.add_argument("--listen", metavar="DSN", help=argparse.SUPPRESS)
     args = parser.parse_args()

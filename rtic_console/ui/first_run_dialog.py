@@ -38,7 +38,7 @@ from rtic_console.store.database import Database
 from rtic_console.ui.admin.person_form import PersonForm
 from rtic_console.ui.operations import OperationRunner
 from rtic_console.ui.saving_dialog import OffThreadSaveDialog
-from rtic_console.ui.widgets import PasswordEdit, describe_error, keep_wrapped_text_whole
+from rtic_console.ui.widgets import PasswordEdit, describe_error
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +54,6 @@ class DatabaseSetupDialog(OffThreadSaveDialog):
         self.result_ready: DatabaseReady | None = None
         self.setWindowTitle("RTIC Console — Set up this workstation")
         self.setMinimumWidth(620)
-        keep_wrapped_text_whole(self)
         title = QLabel("Which database does this workstation use?")
         title.setObjectName("dialogTitle")
         explain = QLabel(
@@ -162,7 +161,6 @@ class FirstAdminDialog(OffThreadSaveDialog):
         self.created: Actor | None = None
         self.setWindowTitle("RTIC Console — First run")
         self.setMinimumWidth(620)
-        keep_wrapped_text_whole(self)
         title = QLabel("Create the first ALPR administrator")
         title.setObjectName("dialogTitle")
         explain = QLabel(

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QDialog, QPushButton, QWidget
 
 from rtic_console.ui.console_session import ConsoleSession
 from rtic_console.ui.operations import OperationRunner
-from rtic_console.ui.widgets import MessageLine, describe_error
+from rtic_console.ui.widgets import MessageLine, describe_error, keep_wrapped_text_whole
 
 
 class OffThreadSaveDialog(QDialog):
@@ -28,6 +28,7 @@ class OffThreadSaveDialog(QDialog):
 
     def __init__(self, runner: OperationRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        keep_wrapped_text_whole(self)
         self._runner = runner
         self.saved: Any = None
         self.message = MessageLine()

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QWidget
 
 from rtic_console.config import Settings
+from rtic_console.ui.admin.person_dialog import PersonDialog
 from rtic_console.ui.first_run_dialog import DatabaseSetupDialog, FirstAdminDialog
 from rtic_console.ui.sign_in_dialog import SignInDialog
 from rtic_console.ui.theme import Theme, apply_theme
@@ -31,14 +32,24 @@ def _first_admin(f: pytest.FixtureRequest) -> QWidget:
                             f.getfixturevalue("runner"))
 
 
+def _add_person(f: pytest.FixtureRequest) -> QWidget:
+    session = f.getfixturevalue("console_session")(f.getfixturevalue("admin"))
+    return PersonDialog(session)
+
+
 def _crushed(window: QWidget) -> list[str]:
-    """Wrapped labels shown shorter than their text needs at their width."""
-    return [label.text()[:40] for label in window.findChildren(QLabel)
-            if label.isVisible() and label.wordWrap() and label.text()
-            and label.height() < label.heightForWidth(label.width())]
+    """Shown widgets shorter than they need: wrapped text at its width, anything else
+    (the first administrator's grid of role boxes) at its least size."""
+    def need(widget: QWidget) -> int:
+        if widget.hasHeightForWidth():
+            return widget.heightForWidth(widget.width())
+        return widget.minimumSizeHint().height()
+    return [f"{type(w).__name__} {w.objectName()}" for w in window.findChildren(QWidget)
+            if w.isVisible() and w.height() < need(w)]
 
 
-@pytest.mark.parametrize("build", [_sign_in, _database_setup, _first_admin])
+# The sign-in dialog, and every dialog that saves (`OffThreadSaveDialog`), here three.
+@pytest.mark.parametrize("build", [_sign_in, _database_setup, _first_admin, _add_person])
 def test_a_dialog_at_its_smallest_keeps_its_wrapped_text_whole(
         qtbot, qapp, db, request: pytest.FixtureRequest,
         build: Callable[[pytest.FixtureRequest], QWidget]) -> None:
@@ -49,5 +60,4 @@ def test_a_dialog_at_its_smallest_keeps_its_wrapped_text_whole(
     qtbot.waitExposed(window)
     window.resize(window.minimumWidth(), 1)
     qtbot.waitUntil(lambda: window.height() == window.minimumHeight(), timeout=2000)
-    assert window.height() > window.minimumSizeHint().height()  # the floor rose with the text
     qtbot.waitUntil(lambda: not _crushed(window), timeout=2000)

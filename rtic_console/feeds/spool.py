@@ -145,8 +145,8 @@ class Spool:
     the other process instead of this process's own lanes, and `remover` the drain's
     removals to the appending process, which writes them with its next appends. The file
     then has one writer: two would wait on SQLite's busy handler, which sleeps up to 100 ms
-    a try, and the drain's removals lost to the appender's stream of commits for up to half
-    a second while a hit waited behind them (2,000 reads/s, 2026-12-07).
+    a try, and the drain's removals lost to the appender's stream of commits for up to a
+    second and a half while hits waited behind them (2,000 reads/s, 2026-12-07).
     """
 
     def __init__(self, path: Path | str, max_bytes: int = DEFAULT_MAX_BYTES, *,

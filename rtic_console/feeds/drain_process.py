@@ -222,8 +222,8 @@ class DrainProcess:
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=0)
         assert process.stdin is not None and process.stdout is not None
         assert process.stderr is not None
-        readers = [threading.Thread(target=self._read_reports, args=(process.stdout,),
-                                    name="DrainReportReader", daemon=True),
+        readers = [threading.Thread(target=self._read_stdout, args=(process.stdout,),
+                                    name="DrainStdoutReader", daemon=True),
                    threading.Thread(target=_relay_log, args=(process.stderr,),
                                     name="DrainLogReader", daemon=True)]
         for reader in readers:
@@ -246,7 +246,8 @@ class DrainProcess:
                 process.stdin.close()
         return code
 
-    def _read_reports(self, stdout: IO[bytes]) -> None:
+    def _read_stdout(self, stdout: IO[bytes]) -> None:
+        """Its reports, kept; its removals, handed to the appender."""
         for line in stdout:
             try:
                 data = json.loads(line)

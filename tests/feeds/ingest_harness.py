@@ -17,7 +17,7 @@ from rtic_console.store.database import Database
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "reads"
 SERVICE_THREADS = frozenset({*LANE_THREADS, "SpoolAppendWorker", "PgListener",
-                             "SqliteChangePoller", "DrainSupervisor", "DrainReportReader",
+                             "SqliteChangePoller", "DrainSupervisor", "DrainStdoutReader",
                              "DrainLogReader", "ReceiptIndexKeeper"})
 MULTIPART = "multipart/form-data; boundary=rticBoundary7MA4YWxkTrZu0gW"
 

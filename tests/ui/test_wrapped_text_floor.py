@@ -12,6 +12,7 @@ from rtic_console.ui.admin.person_dialog import PersonDialog
 from rtic_console.ui.first_run_dialog import DatabaseSetupDialog, FirstAdminDialog
 from rtic_console.ui.sign_in_dialog import SignInDialog
 from rtic_console.ui.theme import Theme, apply_theme
+from rtic_console.ui.wall.purpose_dialog import PurposeDialog
 
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 
@@ -37,6 +38,10 @@ def _add_person(f: pytest.FixtureRequest) -> QWidget:
     return PersonDialog(session)
 
 
+def _purpose(_f: pytest.FixtureRequest) -> QWidget:
+    return PurposeDialog()
+
+
 def _crushed(window: QWidget) -> list[str]:
     """Shown widgets shorter than they need: wrapped text at its width, anything else
     (the first administrator's grid of role boxes) at its least size."""
@@ -48,8 +53,10 @@ def _crushed(window: QWidget) -> list[str]:
             if w.isVisible() and w.height() < need(w)]
 
 
-# The sign-in dialog, and every dialog that saves (`OffThreadSaveDialog`), here three.
-@pytest.mark.parametrize("build", [_sign_in, _database_setup, _first_admin, _add_person])
+# The sign-in dialog, every dialog that saves (`OffThreadSaveDialog`, here three), and the
+# other dialogs with wrapped text (here the viewing purpose's).
+@pytest.mark.parametrize("build", [_sign_in, _database_setup, _first_admin, _add_person,
+                                   _purpose])
 def test_a_dialog_at_its_smallest_keeps_its_wrapped_text_whole(
         qtbot, qapp, db, request: pytest.FixtureRequest,
         build: Callable[[pytest.FixtureRequest], QWidget]) -> None:

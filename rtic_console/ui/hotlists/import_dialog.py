@@ -28,7 +28,7 @@ from rtic_console.feeds.hotlist_files import FORMATS, parse_hotlist
 from rtic_console.services import hotlists
 from rtic_console.services.hotlists import ImportReport, ShrinkRefused
 from rtic_console.ui.console_session import ConsoleSession
-from rtic_console.ui.widgets import MessageLine, describe_error
+from rtic_console.ui.widgets import MessageLine, describe_error, keep_wrapped_text_whole
 
 MAX_FILE_BYTES = 512 * 1024 * 1024
 BAD_ROWS_SHOWN = 200
@@ -79,6 +79,7 @@ def report_text(report: ImportReport) -> str:
 class ImportDialog(QDialog):
     def __init__(self, session: ConsoleSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        keep_wrapped_text_whole(self)
         self._session = session
         self._parsed: tuple[ParsedHotList, str] | None = None
         self.setWindowTitle("Import a hot list file")

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from rtic_console.domain.agencies import AgencyType
 from rtic_console.services.agencies import AgencyInput, AgencyView
 from rtic_console.services.sharing import SharingInput
+from rtic_console.ui.widgets import keep_wrapped_text_whole
 
 
 def _qt_time(moment: datetime) -> QDateTime:
@@ -43,6 +44,7 @@ class SharingRequestDialog(QDialog):
 
     def __init__(self, agencies: list[AgencyView], parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        keep_wrapped_text_whole(self)
         self.setWindowTitle("Sharing request from another agency")
         self.setMinimumWidth(640)
         intro = QLabel("The rule decides: data goes only to an in-state law enforcement "
@@ -128,6 +130,7 @@ class AgencyDialog(QDialog):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        keep_wrapped_text_whole(self)
         self.setWindowTitle("Add an agency")
         self.setMinimumWidth(460)
         self.ori, self.name, self.state, self.contact = (QLineEdit(), QLineEdit(), QLineEdit(),

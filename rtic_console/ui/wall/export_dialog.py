@@ -37,7 +37,7 @@ from rtic_console.services.evidence_export import export_evidence
 from rtic_console.services.recordings import ExportResult, describe_plan
 from rtic_console.ui.console_session import ConsoleSession
 from rtic_console.ui.wall.timeline_widget import TimelineLane, TimelineWidget
-from rtic_console.ui.widgets import MessageLine, describe_error
+from rtic_console.ui.widgets import MessageLine, describe_error, keep_wrapped_text_whole
 
 
 def default_folder() -> str:
@@ -67,6 +67,7 @@ class ExportDialog(QDialog):
                  start: datetime | None = None, end: datetime | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        keep_wrapped_text_whole(self)
         self._session, self._camera_id = session, camera_id
         self.exported: ExportResult | None = None
         self.plan: ExportPlan | None = None

@@ -14,11 +14,13 @@ from PySide6.QtWidgets import (
 )
 
 from rtic_console.services.viewing import PURPOSE_TITLES, ViewingPurpose
+from rtic_console.ui.widgets import keep_wrapped_text_whole
 
 
 class PurposeDialog(QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        keep_wrapped_text_whole(self)
         self.setWindowTitle("Why are you viewing the cameras?")
         # Wide enough that the wrapped notice keeps its last line: a dialog sized to its
         # buttons gave the label one line less than it wraps to, under the first choice.
